@@ -1,0 +1,34 @@
+# tibox: `make help` lists the targets.
+SHELL := /bin/bash
+# Everything runs on the Node 24 that package.json pins, not on the machine's own Node.
+export PATH := $(CURDIR)/node_modules/node/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+
+.PHONY: help setup demo test test-unit test-integration typecheck lint lab-clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+setup: ## install missing Debian packages and npm dependencies (Node 24 from the npm registry)
+	@scripts/setup.sh
+
+demo: setup ## bring up the lab with a simulated datacenter and run the agent in it (Ctrl-C ends it)
+	node test/lab/main.ts demo
+
+lab-clean: setup ## remove namespaces and processes left by an earlier lab run
+	node test/lab/main.ts clean
+
+typecheck: ## type-check all sources and tests
+	tsc -p tsconfig.json
+
+lint: ## lint all sources and tests
+	eslint --max-warnings=0 .
+
+test: setup typecheck lint ## install what is missing, then run every test (unit and integration, as root)
+	@vitest run --reporter=default --reporter=json --outputFile=.test-results.json; status=$$?; \
+	  node scripts/test-summary.ts .test-results.json; exit $$status
+
+test-unit: ## run the unit tests only (no root needed)
+	vitest run --project unit
+
+test-integration: ## run the integration tests only (root, network namespaces, real components)
+	vitest run --project integration

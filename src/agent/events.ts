@@ -1,0 +1,10 @@
+// Every event of the agent's bus, declared once. Subsystems add their events here as they grow.
+import type { HealthWarning } from './health.ts';
+import type { SubsystemStatus } from './subsystem.ts';
+
+export interface AgentEvents {
+  /** The effective configuration changed (committed, or fallen back to the last good one). */
+  'config.changed': { revision: number; actor: string };
+  'health.changed': { warnings: HealthWarning[] };
+  'subsystem.state': SubsystemStatus;
+}

@@ -1,0 +1,75 @@
+// Health as data. Every warning the box can raise is declared once in HEALTH_CATALOGUE with a
+// stable code, a severity, German and English text and whether it impairs TI connectivity.
+// The web UI, `tibox status` and remote management all show the same list from here.
+
+export type Severity = 'info' | 'warning' | 'critical';
+
+export interface HealthDefinition {
+  severity: Severity;
+  /** True where the warning means PVS hosts or terminals may not reach the TI. */
+  impactsTi: boolean;
+  text: { de: string; en: string };
+}
+
+export const HEALTH_CATALOGUE = {
+  'config.invalid': {
+    severity: 'warning',
+    impactsTi: false,
+    text: {
+      de: 'Die gespeicherte Konfiguration ist ungültig; die Box arbeitet mit der letzten gültigen weiter.',
+      en: 'The stored configuration is invalid; the box keeps running on the last valid one.',
+    },
+  },
+  'database.unknownVersion': {
+    severity: 'critical',
+    impactsTi: true,
+    text: {
+      de: 'Die Datenbank stammt von einer neueren Firmware, die diese Version nicht lesen kann.',
+      en: 'The database was written by a newer firmware that this version cannot read.',
+    },
+  },
+} as const satisfies Record<string, HealthDefinition>;
+
+export type HealthCode = keyof typeof HEALTH_CATALOGUE;
+
+export interface HealthWarning extends HealthDefinition {
+  code: HealthCode;
+  /** ISO time the warning was raised. */
+  since: string;
+  /** Specifics of this occurrence, in plain words (not translated: names, values). */
+  detail?: string;
+}
+
+export class Health {
+  private readonly active = new Map<HealthCode, HealthWarning>();
+  private readonly onChange: (warnings: HealthWarning[]) => void;
+  private readonly now: () => Date;
+
+  constructor(onChange: (warnings: HealthWarning[]) => void, now: () => Date = () => new Date()) {
+    this.onChange = onChange;
+    this.now = now;
+  }
+
+  /** Raises a warning, or updates its detail; its `since` stays that of the first raise. */
+  raise(code: HealthCode, detail?: string): void {
+    const existing = this.active.get(code);
+    if (existing && existing.detail === detail) return;
+    this.active.set(code, {
+      code,
+      ...HEALTH_CATALOGUE[code],
+      since: existing?.since ?? this.now().toISOString(),
+      ...(detail === undefined ? {} : { detail }),
+    });
+    this.onChange(this.list());
+  }
+
+  clear(code: HealthCode): void {
+    if (this.active.delete(code)) this.onChange(this.list());
+  }
+
+  /** Active warnings, most severe first, then by code for a stable order. */
+  list(): HealthWarning[] {
+    const rank: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
+    return [...this.active.values()].sort((a, b) => rank[a.severity] - rank[b.severity] || a.code.localeCompare(b.code));
+  }
+}

@@ -1,0 +1,33 @@
+// Structured logging (pino). One root logger per agent; each subsystem gets a child that tags
+// its lines with `subsystem`. Secrets are redacted by key wherever they sit in a logged object,
+// so a careless `log.info({ profile })` cannot leak a key or a password.
+import { pino, type Logger, type DestinationStream } from 'pino';
+
+export type { Logger };
+
+/** Keys whose values never reach a log line, at the top level and one or two levels down. */
+export const SECRET_KEYS = ['password', 'passphrase', 'privateKey', 'key', 'pkcs12', 'secret', 'token', 'psk'] as const;
+
+const redactPaths = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
+
+export interface LogOptions {
+  level?: string;
+  /** Where lines go; stdout when absent. Tests pass a stream to read the lines back. */
+  destination?: DestinationStream;
+}
+
+export function createLogger(options: LogOptions = {}): Logger {
+  return pino(
+    {
+      level: options.level ?? process.env.TIBOX_LOG_LEVEL ?? 'info',
+      base: { service: 'tibox' },
+      redact: { paths: redactPaths, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    options.destination ?? pino.destination(1),
+  );
+}
+
+export function subsystemLogger(root: Logger, subsystem: string): Logger {
+  return root.child({ subsystem });
+}
