@@ -1,0 +1,256 @@
+// The lab of ARCHITECTURE.md §6: the practice LAN (PVS host, an unregistered host, the practice
+// router with DHCP and DSL-like NAT), a card-terminal stand-in, the box, the internet, two
+// datacenter gateways with real strongSwan responders and the datacenter core with the connector
+// and TI DNS stand-ins. Namespace names share one random prefix; destroy() removes everything,
+// and cleanStale() removes what an interrupted run left behind.
+import { mkdirSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { processRunner, type Runner } from '../../src/agent/runner.ts';
+import { Netns } from './netns.ts';
+import { createLabPki, type IssuedCert } from './pki.ts';
+import { startCharon, renderGatewaySwanctl, renderPlainBoxSwanctl, type CharonInstance } from './strongswan.ts';
+import { Supervised } from './supervisor.ts';
+import { labNames, PLAN, GATEWAY_METRIC, LAB_PREFIX_PATTERN, type LabNames, type GatewayName } from './topology.ts';
+import { buildLinks } from './links.ts';
+
+const LAB_DIR = dirname(fileURLToPath(import.meta.url));
+
+/** Loaded in the internet namespace to cut the practice router's line without touching the router. */
+const UPSTREAM_CUT = `table inet lab_cut {
+  chain forward { type filter hook forward priority -10; iifname "rtr0" drop; oifname "rtr0" drop; }
+  chain input { type filter hook input priority -10; iifname "rtr0" drop; }
+}
+`;
+
+export interface LabOptions {
+  /** 'agent': the box's charon waits for the tibox agent (install_routes = no); 'plain': hand-written swanctl.conf. */
+  boxCharon: 'agent' | 'plain';
+  log?: (line: string) => void;
+}
+
+export interface LabDescription {
+  id: string;
+  dir: string;
+  namespaces: LabNames;
+  addresses: typeof PLAN;
+  box: { vici: string; charonLog: string; mode: LabOptions['boxCharon'] };
+  urls: { connectorSds: string };
+  pki: { ca: string; box: IssuedCert };
+}
+
+export class Lab {
+  readonly names: LabNames;
+  readonly dir: string;
+  readonly netns: Netns;
+  private readonly runner: Runner;
+  private readonly options: LabOptions;
+  private readonly services: Supervised[] = [];
+  readonly gateways = new Map<GatewayName, CharonInstance>();
+  boxCharon: CharonInstance | undefined;
+  private boxCert: IssuedCert | undefined;
+  private readonly gatewayCerts = new Map<GatewayName, IssuedCert>();
+  private caCert = '';
+  private publicAddressIndex = 0;
+
+  private constructor(runner: Runner, options: LabOptions) {
+    this.runner = runner;
+    this.options = options;
+    this.names = labNames(`tlab${randomBytes(2).toString('hex')}`);
+    this.dir = join(tmpdir(), `tibox-lab-${this.names.id}`);
+    this.netns = new Netns(runner);
+  }
+
+  /** Builds the whole lab; on any failure removes what was built and rethrows. */
+  static async create(options: LabOptions, runner: Runner = processRunner): Promise<Lab> {
+    const lab = new Lab(runner, options);
+    try {
+      await lab.build();
+    } catch (error) {
+      await lab.destroy();
+      throw error;
+    }
+    return lab;
+  }
+
+  private log(line: string): void {
+    this.options.log?.(`lab ${this.names.id}: ${line}`);
+  }
+
+  private async build(): Promise<void> {
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    this.log('namespaces and links');
+    await buildLinks(this.netns, this.names);
+    this.log('certificates');
+    const pki = await createLabPki(this.runner, join(this.dir, 'pki'));
+    this.caCert = pki.ca.cert;
+    const gw1 = await pki.issue('gw1', [`DNS:${PLAN.gw1.id}`], 'server');
+    const gw2 = await pki.issue('gw2', [`DNS:${PLAN.gw2.id}`], 'server');
+    this.boxCert = await pki.issue('box', [`DNS:${PLAN.boxId}`], 'client');
+    const connector = await pki.issue('connector', [`DNS:${PLAN.ti.connectorName}`, `IP:${PLAN.ti.connector}`], 'server');
+    const terminal = await pki.issue('terminal', [`IP:${PLAN.tiSegment.terminal}`], 'server');
+
+    this.log('datacenter');
+    await this.startGateway('gw1', gw1);
+    await this.startGateway('gw2', gw2);
+    await this.supervise('connector', this.names.core, process.execPath, [
+      join(LAB_DIR, 'standins', 'connector.ts'), '--address', PLAN.ti.connector, '--cert', connector.cert, '--key', connector.key,
+    ]);
+    await this.supervise('ti-dns', this.names.core, 'dnsmasq', [
+      '--keep-in-foreground', '--conf-file=/dev/null', '--no-resolv', '--no-hosts', '--bind-interfaces',
+      `--listen-address=${PLAN.ti.dns}`, `--pid-file=${join(this.dir, 'ti-dns.pid')}`,
+      `--address=/${PLAN.ti.connectorName}/${PLAN.ti.connector}`, `--address=/kim.telematik-test/${PLAN.ti.service}`,
+    ]);
+
+    this.log('practice router and hosts');
+    await this.supervise('practice-dhcp', this.names.router, 'dnsmasq', [
+      '--keep-in-foreground', '--conf-file=/dev/null', '--port=0', '--interface=br-lan', '--bind-interfaces',
+      `--dhcp-range=${PLAN.practiceLan.dhcpRange[0]},${PLAN.practiceLan.dhcpRange[1]},255.255.255.0,1h`,
+      `--dhcp-option=option:router,${PLAN.practiceLan.router}`, `--dhcp-leasefile=${join(this.dir, 'practice.leases')}`,
+      `--pid-file=${join(this.dir, 'practice-dhcp.pid')}`, '--log-dhcp',
+    ]);
+    await this.runner.run('busybox', ['udhcpc', '-i', 'eth0', '-n', '-q', '-t', '5', '-T', '1', '-s', join(LAB_DIR, 'udhcpc-script.sh')], {
+      netns: this.names.other, timeoutMs: 20_000,
+    });
+    await this.supervise('terminal', this.names.term, process.execPath, [
+      join(LAB_DIR, 'standins', 'terminal.ts'), '--address', PLAN.tiSegment.terminal, '--cert', terminal.cert, '--key', terminal.key,
+      '--mac', PLAN.terminal.mac, '--model', PLAN.terminal.model, '--firmware', PLAN.terminal.firmware,
+    ]);
+
+    this.log(`box (${this.options.boxCharon} strongSwan)`);
+    const plain = this.options.boxCharon === 'plain';
+    this.boxCharon = await startCharon(this.runner, {
+      netns: this.names.box,
+      dir: join(this.dir, 'box'),
+      installRoutes: plain,
+      ...(plain ? { swanctl: { conf: this.plainBoxConf(), key: this.boxCert } } : {}),
+    });
+    writeFileSync(join(this.dir, 'lab.json'), JSON.stringify(this.describe(), null, 2));
+  }
+
+  private plainBoxConf(): string {
+    if (!this.boxCert) throw new Error('box certificate not issued yet');
+    return renderPlainBoxSwanctl({
+      gateways: [PLAN.gw1.public, PLAN.gw2.public],
+      id: PLAN.boxId,
+      cert: this.boxCert.cert,
+      caCert: this.caCert,
+      localTs: PLAN.tiSegment.prefix,
+      remoteTs: PLAN.ti.prefixes,
+    });
+  }
+
+  private async startGateway(name: GatewayName, cert: IssuedCert): Promise<void> {
+    this.gatewayCerts.set(name, cert);
+    const gw = PLAN[name];
+    const updown = [join(LAB_DIR, 'gateway-updown.sh'), this.names.core, gw.core, String(GATEWAY_METRIC[name])].join(' ');
+    const charon = await startCharon(this.runner, {
+      netns: this.names[name],
+      dir: join(this.dir, name),
+      installRoutes: true,
+      swanctl: {
+        conf: renderGatewaySwanctl({
+          publicAddress: gw.public, id: gw.id, cert: cert.cert, caCert: this.caCert,
+          localTs: PLAN.ti.prefixes, remoteTs: PLAN.tiSegment.prefix, updown,
+        }),
+        key: cert,
+      },
+    });
+    this.gateways.set(name, charon);
+  }
+
+  private async supervise(name: string, netns: string, command: string, args: string[]): Promise<Supervised> {
+    const service = new Supervised(name, command, args, { netns, logFile: join(this.dir, `${name}.log`) });
+    await service.start();
+    this.services.push(service);
+    return service;
+  }
+
+  /**
+   * A gateway dies: its charon is killed (no IKE DELETE reaches the box) and, as BFD would in a
+   * real datacenter, its routes into the core are withdrawn at once.
+   */
+  async killGateway(name: GatewayName): Promise<void> {
+    await this.gateways.get(name)?.process.stop('SIGKILL');
+    const gw = PLAN[name];
+    await this.netns.ip(this.names.core, 'route', 'del', PLAN.tiSegment.prefix, 'via', gw.core, 'metric', String(GATEWAY_METRIC[name])).catch(() => undefined);
+  }
+
+  /** Brings a killed gateway back with an empty state, as after a reboot. */
+  async reviveGateway(name: GatewayName): Promise<void> {
+    const cert = this.gatewayCerts.get(name);
+    if (!cert) throw new Error(`${name} was never started`);
+    await this.startGateway(name, cert);
+  }
+
+  /**
+   * Cuts the WAN: 'carrier' unplugs the box's WAN cable (the box sees NO-CARRIER); 'upstream'
+   * cuts the practice router's line to the internet while the router, its address and its NAT
+   * state stay. `false` restores it.
+   */
+  async cutWan(side: 'carrier' | 'upstream', cut: boolean): Promise<void> {
+    if (side === 'carrier') {
+      await this.netns.ip(this.names.router, 'link', 'set', 'boxwan', cut ? 'down' : 'up');
+    } else if (cut) {
+      await this.exec(this.names.inet, 'nft', ['-f', '-'], 10_000, UPSTREAM_CUT);
+    } else {
+      await this.exec(this.names.inet, 'nft', ['delete', 'table', 'inet', 'lab_cut']);
+    }
+  }
+
+  /**
+   * A DSL reconnect: the practice router gets a new public address and loses its NAT state.
+   * Returns the new address.
+   */
+  async changePublicAddress(): Promise<string> {
+    const addresses = PLAN.uplink.routerAddresses;
+    const old = addresses[this.publicAddressIndex % addresses.length] as string;
+    this.publicAddressIndex += 1;
+    const next = addresses[this.publicAddressIndex % addresses.length] as string;
+    const { router } = this.names;
+    await this.netns.address(router, 'up0', `${next}/${PLAN.uplink.len}`);
+    await this.netns.ip(router, 'addr', 'del', `${old}/${PLAN.uplink.len}`, 'dev', 'up0');
+    await this.netns.route(router, 'default', 'via', PLAN.uplink.inet);
+    await this.exec(router, 'conntrack', ['-F']).catch(() => undefined);
+    return next;
+  }
+
+  describe(): LabDescription {
+    if (!this.boxCharon || !this.boxCert) throw new Error('lab not built');
+    return {
+      id: this.names.id,
+      dir: this.dir,
+      namespaces: this.names,
+      addresses: PLAN,
+      box: { vici: this.boxCharon.vici, charonLog: this.boxCharon.log, mode: this.options.boxCharon },
+      urls: { connectorSds: `https://${PLAN.ti.connector}/connector.sds` },
+      pki: { ca: this.caCert, box: this.boxCert },
+    };
+  }
+
+  /** Runs a command inside one of the lab's namespaces. */
+  exec(ns: string, command: string, args: readonly string[], timeoutMs = 10_000, input?: string) {
+    return this.runner.run(command, args, { netns: ns, timeoutMs, ...(input === undefined ? {} : { input }) });
+  }
+
+  /** Removes every namespace, process and file of this lab. Safe to call twice. */
+  async destroy(): Promise<void> {
+    const daemons = [...this.services, ...[...this.gateways.values()].map((g) => g.process), this.boxCharon?.process];
+    await Promise.all(daemons.map((d) => d?.stop('SIGKILL')));
+    for (const ns of Object.values(this.names).slice(1)) await this.netns.remove(ns);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Removes namespaces, processes and directories that an interrupted lab run left behind. */
+export async function cleanStale(runner: Runner = processRunner): Promise<string[]> {
+  const netns = new Netns(runner);
+  const stale = (await netns.list()).filter((ns) => LAB_PREFIX_PATTERN.test(ns));
+  for (const ns of stale) await netns.remove(ns);
+  for (const entry of readdirSync(tmpdir())) {
+    if (/^tibox-lab-tlab[0-9a-f]{4}$/.test(entry)) rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+  }
+  return stale;
+}
