@@ -1,0 +1,96 @@
+// The tibox configuration: one schema that validates a config, gives every field its default and
+// describes the fields (labels and help in German and English) to the web UI. Later issues add
+// groups here; a new field needs a default that validates (a test checks) so configs stored by an
+// older firmware stay valid.
+import type { FieldError } from './fields.ts';
+import { defaults, defineSchema, describe, validate, type ConfigOf, type FieldDescription, type Validation } from './schema.ts';
+
+export const CONFIG_SCHEMA = defineSchema({
+  box: {
+    name: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 63,
+      // No control or format characters: the name appears in logs, the UI and remote management.
+      pattern: '\\P{C}+',
+      patternMessage: 'must contain printable characters only',
+      default: 'tibox',
+      label: { de: 'Name des Standorts', en: 'Site name' },
+      help: {
+        de: 'Frei wählbarer Name, an dem Sie die Box erkennen, z. B. „Praxis Dr. Muster, Empfang“.',
+        en: 'A free-form name to recognise the box by, e.g. "Practice Dr. Muster, reception".',
+      },
+    },
+  },
+  ui: {
+    language: {
+      type: 'enum',
+      values: ['de', 'en'],
+      default: 'de',
+      label: { de: 'Sprache der Oberfläche', en: 'Interface language' },
+      help: { de: 'Sprache der Weboberfläche für alle Benutzer.', en: 'Language of the web interface for all users.' },
+    },
+  },
+  interfaces: {
+    lan: {
+      type: 'interface',
+      default: 'lan0',
+      label: { de: 'Praxisnetz (LAN)', en: 'Practice network (LAN)' },
+      help: {
+        de: 'Anschluss zum Praxisnetz mit den PVS-Rechnern: Name der Linux-Schnittstelle, wie `ip link` ihn zeigt.',
+        en: 'Port to the practice network with the PVS computers: the Linux interface name, as `ip link` shows it.',
+      },
+    },
+    wan: {
+      type: 'interface',
+      default: 'wan0',
+      label: { de: 'Internet (WAN)', en: 'Internet (WAN)' },
+      help: {
+        de: 'Anschluss zum Internet-Router: Name der Linux-Schnittstelle, wie `ip link` ihn zeigt.',
+        en: 'Port to the internet router: the Linux interface name, as `ip link` shows it.',
+      },
+    },
+    terminals: {
+      type: 'list',
+      of: { type: 'interface' },
+      minItems: 0,
+      maxItems: 8,
+      unique: true,
+      default: ['term0'],
+      label: { de: 'Kartenterminals', en: 'Card terminals' },
+      help: {
+        de: 'Anschlüsse der eHealth-Kartenterminals (Namen der Linux-Schnittstellen); leer, wenn die Terminals im Praxisnetz stehen.',
+        en: 'Ports of the eHealth card terminals (Linux interface names); empty when the terminals sit in the practice network.',
+      },
+    },
+  },
+  log: {
+    level: {
+      type: 'enum',
+      values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'],
+      default: 'info',
+      label: { de: 'Protokollstufe', en: 'Log level' },
+      help: {
+        de: 'Wie ausführlich der Agent protokolliert; „debug“ und „trace“ nur zur Fehlersuche.',
+        en: 'How much the agent logs; "debug" and "trace" for troubleshooting only.',
+      },
+    },
+  },
+});
+
+export type ConfigSchema = typeof CONFIG_SCHEMA;
+export type Config = ConfigOf<ConfigSchema>;
+
+export function defaultConfig(): Config {
+  return defaults(CONFIG_SCHEMA);
+}
+
+export function validateConfig(input: unknown): Validation<Config> {
+  return validate(CONFIG_SCHEMA, input);
+}
+
+export function describeSchema(): FieldDescription[] {
+  return describe(CONFIG_SCHEMA);
+}
+
+export type { FieldError, FieldDescription, Validation };

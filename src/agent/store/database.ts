@@ -1,0 +1,54 @@
+// Opens the agent's SQLite database and brings it to this agent's schema (migrations.ts).
+// The file holds the whole config, secrets included, so it is created owner-only (0600);
+// SQLite gives its -wal and -shm files the same mode.
+import { closeSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { migrate, type MigrationResult } from './migrations.ts';
+
+export type Db = Database.Database;
+
+export const DATABASE_FILE = 'tibox.db';
+/** How long a statement waits for another connection's write lock before it fails. */
+export const BUSY_TIMEOUT_MS = 5_000;
+
+export interface OpenedDatabase {
+  db: Db;
+  /** What opening changed, for the log: migrations applied now, and ids left by a newer firmware. */
+  migration: MigrationResult;
+}
+
+/**
+ * Opens `<dataDir>/tibox.db`, creating it when absent, and migrates it. The directory must exist.
+ * Throws DatabaseVersionError (after closing the file) for a database of an unknown major.
+ */
+export function openDatabase(dataDir: string): OpenedDatabase {
+  const path = join(dataDir, DATABASE_FILE);
+  // Create the file with its final mode before SQLite does, which would use the umask (0644).
+  closeSync(openSync(path, 'a', 0o600));
+  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  // WAL: the web UI's reads never wait for the agent's writes. FULL: a committed config change
+  // survives a power cut, which matters more than speed at a handful of writes a day.
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  return prepare(db);
+}
+
+/**
+ * An in-memory database with the same schema, for when the real one cannot be used (unknown
+ * major, unreadable data partition): the agent keeps running on defaults and says so as health.
+ * Nothing written to it survives the process.
+ */
+export function openMemoryDatabase(): OpenedDatabase {
+  return prepare(new Database(':memory:'));
+}
+
+function prepare(db: Db): OpenedDatabase {
+  try {
+    db.pragma('foreign_keys = ON');
+    return { db, migration: migrate(db) };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

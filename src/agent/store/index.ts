@@ -1,0 +1,28 @@
+// The store owns the agent's database on the data partition shared by both A/B slots: its
+// schema and migrations, the config schema (validation, defaults, description for the web UI),
+// config revisions and the config audit log. It knows nothing of the other subsystems.
+// Only the composition root in src/agent/ imports it; subsystems get config values and a
+// commit function handed to them, never the store or the database.
+export { openDatabase, openMemoryDatabase, DATABASE_FILE, type Db, type OpenedDatabase } from './database.ts';
+export { DatabaseVersionError, SCHEMA_MAJOR, type MigrationResult } from './migrations.ts';
+export {
+  CONFIG_SCHEMA,
+  defaultConfig,
+  describeSchema,
+  validateConfig,
+  type Config,
+  type ConfigSchema,
+  type FieldDescription,
+  type FieldError,
+  type Validation,
+} from './configSchema.ts';
+export {
+  ConfigStore,
+  ConfigValidationError,
+  SECRET_MARK,
+  type AuditEntry,
+  type CommitResult,
+  type ConfigStoreDeps,
+  type LoadedConfig,
+} from './configStore.ts';
+export type { DeepPartial } from './schema.ts';

@@ -1,0 +1,106 @@
+// Versioned, additive schema migrations for the database on the data partition that both A/B
+// firmware slots share. After a rollback an older agent must still run on a database a newer one
+// has migrated, so the contract for every migration in MIGRATIONS is:
+// - additive only: new tables, indexes and columns; never DROP, never RENAME, never change a
+//   column's meaning. A new column is nullable or has a DEFAULT, so an older agent's INSERT works;
+// - its id is stable and never reused; the list only grows at the end;
+// - ids applied by a newer firmware that this agent does not know are left alone.
+// SCHEMA_MAJOR changes only for a change older agents cannot live with; an agent refuses a
+// database whose major it does not know (DatabaseVersionError) and touches nothing in it.
+import type { Database } from 'better-sqlite3';
+
+export interface Migration {
+  /** Stable name, e.g. '0001-config'; recorded in schema_migrations once applied. */
+  readonly id: string;
+  readonly sql: string;
+}
+
+export const SCHEMA_MAJOR = 1;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    id: '0001-config',
+    sql: `
+      CREATE TABLE config_revisions (
+        revision INTEGER PRIMARY KEY,   -- 1, 2, 3 ...; revision 0 means defaults, never stored
+        committed_at TEXT NOT NULL,     -- ISO time
+        actor TEXT NOT NULL,
+        config TEXT NOT NULL            -- the whole config as JSON
+      );
+      CREATE TABLE config_audit (
+        id INTEGER PRIMARY KEY,
+        revision INTEGER NOT NULL REFERENCES config_revisions (revision),
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        path TEXT NOT NULL,             -- e.g. 'box.name'
+        old_value TEXT NOT NULL,        -- JSON; '"[changed]"' for secret fields
+        new_value TEXT NOT NULL
+      );
+      CREATE INDEX config_audit_revision ON config_audit (revision);
+    `,
+  },
+];
+
+export class DatabaseVersionError extends Error {
+  /** The major found in the database. */
+  readonly found: number;
+  /** The major this agent knows. */
+  readonly known: number;
+
+  constructor(found: number, known: number) {
+    const origin = found > known ? 'was written by a newer firmware' : 'is not one this firmware knows';
+    super(`database schema major ${found} ${origin}; this agent reads major ${known} only and leaves the database untouched`);
+    this.name = 'DatabaseVersionError';
+    this.found = found;
+    this.known = known;
+  }
+}
+
+export interface MigrationResult {
+  /** Ids applied by this call, in order; empty when the database was up to date. */
+  applied: string[];
+  /** Ids recorded in the database that this agent does not know (applied by a newer firmware). */
+  unknown: string[];
+}
+
+/**
+ * Brings the database up to this agent's migrations in one transaction: either every missing
+ * migration is applied and recorded, or (on any error) none is. Throws DatabaseVersionError for
+ * a database of an unknown major. A second call is a no-op.
+ */
+export function migrate(
+  db: Database,
+  migrations: readonly Migration[] = MIGRATIONS,
+  major: number = SCHEMA_MAJOR,
+  now: () => Date = () => new Date(),
+): MigrationResult {
+  const ids = migrations.map((m) => m.id);
+  const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (duplicate !== undefined) throw new Error(`migration id ${duplicate} is listed twice`);
+
+  // IMMEDIATE takes the write lock first, so two agents starting at once cannot both migrate.
+  return db.transaction((): MigrationResult => {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS schema_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL);
+    `);
+    const row = db.prepare(`SELECT value FROM schema_meta WHERE key = 'schema_major'`).get() as { value: string } | undefined;
+    if (row === undefined) {
+      db.prepare(`INSERT INTO schema_meta (key, value) VALUES ('schema_major', ?)`).run(String(major));
+    } else if (Number(row.value) !== major) {
+      throw new DatabaseVersionError(Number(row.value), major);
+    }
+
+    const recorded = new Set((db.prepare('SELECT id FROM schema_migrations').all() as { id: string }[]).map((r) => r.id));
+    const record = db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)');
+    const applied: string[] = [];
+    for (const migration of migrations) {
+      if (recorded.has(migration.id)) continue;
+      db.exec(migration.sql);
+      record.run(migration.id, now().toISOString());
+      applied.push(migration.id);
+    }
+    const known = new Set(ids);
+    return { applied, unknown: [...recorded].filter((id) => !known.has(id)).sort() };
+  }).immediate();
+}

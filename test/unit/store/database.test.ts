@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BUSY_TIMEOUT_MS, DATABASE_FILE, openDatabase, openMemoryDatabase, type Db } from '../../../src/agent/store/database.ts';
+import { DatabaseVersionError, MIGRATIONS, SCHEMA_MAJOR } from '../../../src/agent/store/migrations.ts';
+
+const tables = (db: Db) =>
+  (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+
+describe('openDatabase', () => {
+  let dir: string;
+  const open: Db[] = [];
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tibox-db-'));
+  });
+  afterEach(() => {
+    for (const db of open.splice(0)) if (db.open) db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const openIn = (d: string) => {
+    const opened = openDatabase(d);
+    open.push(opened.db);
+    return opened;
+  };
+
+  it('creates an owner-only database in WAL mode with foreign keys, a busy timeout and every migration', () => {
+    const { db, migration } = openIn(dir);
+    expect(statSync(join(dir, DATABASE_FILE)).mode & 0o777).toBe(0o600);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(BUSY_TIMEOUT_MS);
+    expect(migration).toEqual({ applied: MIGRATIONS.map((m) => m.id), unknown: [] });
+    expect(tables(db)).toEqual(['config_audit', 'config_revisions', 'schema_meta', 'schema_migrations']);
+  });
+
+  it('applies nothing on re-opening', () => {
+    openIn(dir).db.close();
+    const { db, migration } = openIn(dir);
+    expect(migration).toEqual({ applied: [], unknown: [] });
+    expect(db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: MIGRATIONS.length });
+  });
+
+  it('opens a database a newer firmware of the same major has migrated, and leaves its extra migration alone', () => {
+    const newer = openIn(dir).db;
+    newer.exec(`CREATE TABLE vpn_profiles (id INTEGER PRIMARY KEY)`);
+    newer.prepare(`INSERT INTO schema_migrations (id, applied_at) VALUES ('0099-vpn-profiles', '2031-01-01T00:00:00.000Z')`).run();
+    newer.close();
+
+    const { db, migration } = openIn(dir);
+    expect(migration).toEqual({ applied: [], unknown: ['0099-vpn-profiles'] });
+    expect(tables(db)).toContain('vpn_profiles');
+    expect(db.prepare(`SELECT applied_at FROM schema_migrations WHERE id = '0099-vpn-profiles'`).get()).toEqual({
+      applied_at: '2031-01-01T00:00:00.000Z',
+    });
+  });
+
+  it('refuses a database of a higher major with DatabaseVersionError and changes nothing', () => {
+    const newer = openIn(dir).db;
+    newer.prepare(`UPDATE schema_meta SET value = ? WHERE key = 'schema_major'`).run(String(SCHEMA_MAJOR + 1));
+    newer.prepare(`DELETE FROM schema_migrations`).run();
+    newer.close();
+
+    const error: unknown = (() => {
+      try {
+        openIn(dir);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(DatabaseVersionError);
+    expect(error).toMatchObject({ found: SCHEMA_MAJOR + 1, known: SCHEMA_MAJOR });
+    expect((error as Error).message).toBe(
+      `database schema major ${SCHEMA_MAJOR + 1} was written by a newer firmware; this agent reads major ${SCHEMA_MAJOR} only and leaves the database untouched`,
+    );
+    const check = new Database(join(dir, DATABASE_FILE), { readonly: true });
+    expect(check.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 0 });
+    check.close();
+  });
+
+  it('fails when the data directory does not exist', () => {
+    expect(() => openIn(join(dir, 'missing'))).toThrow(/ENOENT/);
+  });
+});
+
+describe('openMemoryDatabase', () => {
+  it('gives a migrated database that lives in memory only', () => {
+    const { db, migration } = openMemoryDatabase();
+    expect(db.memory).toBe(true);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(migration.applied).toEqual(MIGRATIONS.map((m) => m.id));
+    expect(tables(db)).toContain('config_revisions');
+    db.close();
+  });
+});

@@ -1,0 +1,76 @@
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DatabaseVersionError, migrate, MIGRATIONS, type Migration } from '../../../src/agent/store/migrations.ts';
+
+const clock = () => new Date('2025-03-01T08:00:00.000Z');
+
+describe('migrate', () => {
+  let db: Database.Database;
+  beforeEach(() => {
+    db = new Database(':memory:');
+  });
+  afterEach(() => db.close());
+
+  const applied = () => db.prepare('SELECT id, applied_at FROM schema_migrations ORDER BY id').all();
+
+  it('applies the missing migrations in list order and records each', () => {
+    const first: Migration[] = [{ id: '0001-a', sql: 'CREATE TABLE a (x TEXT)' }];
+    expect(migrate(db, first, 1, clock)).toEqual({ applied: ['0001-a'], unknown: [] });
+    const both = [...first, { id: '0002-b', sql: 'ALTER TABLE a ADD COLUMN y TEXT' }];
+    expect(migrate(db, both, 1, clock)).toEqual({ applied: ['0002-b'], unknown: [] });
+    expect(migrate(db, both, 1, clock)).toEqual({ applied: [], unknown: [] });
+    expect(applied()).toEqual([
+      { id: '0001-a', applied_at: '2025-03-01T08:00:00.000Z' },
+      { id: '0002-b', applied_at: '2025-03-01T08:00:00.000Z' },
+    ]);
+    expect(db.prepare(`SELECT value FROM schema_meta WHERE key = 'schema_major'`).get()).toEqual({ value: '1' });
+  });
+
+  it('applies all or nothing: a failing migration leaves no trace of the ones before it', () => {
+    const list: Migration[] = [
+      { id: '0001-a', sql: 'CREATE TABLE a (x TEXT)' },
+      { id: '0002-broken', sql: 'ALTER TABLE missing ADD COLUMN y TEXT' },
+    ];
+    expect(() => migrate(db, list, 1, clock)).toThrow(/no such table: missing/);
+    expect(db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all()).toEqual([]);
+  });
+
+  it('refuses a major it does not know, lower or higher, without applying anything', () => {
+    migrate(db, [], 3, clock);
+    for (const major of [2, 4]) {
+      const error = (() => {
+        try {
+          migrate(db, [{ id: '0001-a', sql: 'CREATE TABLE a (x TEXT)' }], major, clock);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error).toBeInstanceOf(DatabaseVersionError);
+      expect(error).toMatchObject({ found: 3, known: major });
+    }
+    expect(new DatabaseVersionError(0, 1).message).toMatch(/^database schema major 0 is not one this firmware knows;/);
+    expect(applied()).toEqual([]);
+  });
+
+  it('refuses a list that names an id twice', () => {
+    const twice: Migration[] = [
+      { id: '0001-a', sql: 'CREATE TABLE a (x TEXT)' },
+      { id: '0001-a', sql: 'CREATE TABLE b (x TEXT)' },
+    ];
+    expect(() => migrate(db, twice, 1, clock)).toThrow('migration id 0001-a is listed twice');
+  });
+});
+
+describe('MIGRATIONS', () => {
+  // An older agent on the shared data partition must still work after a newer one migrated.
+  it.each(MIGRATIONS.map((m) => [m.id, m.sql]))('%s is additive only', (_id, sql) => {
+    expect(sql).not.toMatch(/\b(DROP|RENAME|DELETE|UPDATE)\b/i);
+  });
+
+  it('have unique ids of the form NNNN-name, in ascending order', () => {
+    const ids = MIGRATIONS.map((m) => m.id);
+    for (const id of ids) expect(id).toMatch(/^\d{4}-[a-z0-9-]+$/);
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
