@@ -1,0 +1,38 @@
+// The table of `tibox` commands. A new command is one entry here (and its own file when it has
+// logic): its words, synopsis, options and run function; the help is generated from this table.
+import { EXIT_OK, type Command } from './command.ts';
+import { statusCommand } from './status.ts';
+import { DEFAULT_CONTROL_SOCKET } from '../control/socketPath.ts';
+
+const helpCommand: Command = {
+  words: ['help'],
+  synopsis: '',
+  summary: 'Show this help',
+  options: {},
+  maxPositionals: 0,
+  async run({ io }) {
+    io.stdout(helpText());
+    return EXIT_OK;
+  },
+};
+
+export const COMMANDS: readonly Command[] = [statusCommand, helpCommand];
+
+export function helpText(): string {
+  const entries = COMMANDS.map((c) => [[...c.words, c.synopsis].filter(Boolean).join(' '), c.summary] as const);
+  const width = Math.max(...entries.map(([usage]) => usage.length));
+  return [
+    'Usage: tibox [--socket PATH] <command> [options]',
+    '',
+    'Commands:',
+    ...entries.map(([usage, summary]) => `  ${usage.padEnd(width)}  ${summary}`),
+    '',
+    'Options:',
+    `  --socket PATH  The agent's control socket (else $TIBOX_SOCKET, else ${DEFAULT_CONTROL_SOCKET})`,
+    '  -h, --help     Show this help',
+    '',
+    'Environment:',
+    '  TIBOX_LANG=de  German text for health warnings and labels (default English)',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,107 @@
+// The human-readable `tibox status`: version and uptime, a table of subsystems and the active
+// health warnings, in English or German. Pure: the same status and `now` give the same text.
+import type { Severity } from '../health.ts';
+import type { AgentStatus } from '../status.ts';
+import type { Lang } from './command.ts';
+
+interface Labels {
+  up: string;
+  subsystem: string;
+  state: string;
+  since: string;
+  detail: string;
+  noSubsystems: string;
+  health: string;
+  healthy: string;
+  ago: (duration: string) => string;
+  impactsTi: string;
+  severity: Record<Severity, string>;
+}
+
+const LABELS: Record<Lang, Labels> = {
+  en: {
+    up: 'up',
+    subsystem: 'SUBSYSTEM',
+    state: 'STATE',
+    since: 'SINCE',
+    detail: 'DETAIL',
+    noSubsystems: 'No subsystems reported.',
+    health: 'Health',
+    healthy: 'No warnings.',
+    ago: (d: string) => `${d} ago`,
+    impactsTi: 'affects TI connectivity',
+    severity: { critical: 'CRITICAL', warning: 'WARNING', info: 'INFO' },
+  },
+  de: {
+    up: 'läuft seit',
+    subsystem: 'SUBSYSTEM',
+    state: 'ZUSTAND',
+    since: 'SEIT',
+    detail: 'DETAIL',
+    noSubsystems: 'Keine Subsysteme gemeldet.',
+    health: 'Warnungen',
+    healthy: 'Keine Warnungen.',
+    ago: (d: string) => `vor ${d}`,
+    impactsTi: 'beeinträchtigt die TI-Anbindung',
+    severity: { critical: 'KRITISCH', warning: 'WARNUNG', info: 'HINWEIS' },
+  },
+};
+
+/** A duration in its two largest units: '3 d 4 h', '12 min 5 s', '42 s'. */
+export function formatDuration(totalSeconds: number): string {
+  const s = Math.max(0, Math.floor(totalSeconds));
+  const units: [number, string][] = [
+    [Math.floor(s / 86_400), 'd'],
+    [Math.floor(s / 3_600) % 24, 'h'],
+    [Math.floor(s / 60) % 60, 'min'],
+    [s % 60, 's'],
+  ];
+  const first = units.findIndex(([n]) => n > 0);
+  if (first === -1) return '0 s';
+  return units
+    .slice(first, first + 2)
+    .filter(([n]) => n > 0)
+    .map(([n, unit]) => `${n} ${unit}`)
+    .join(' ');
+}
+
+export function formatStatus(status: AgentStatus, lang: Lang, now: Date): string {
+  const l = LABELS[lang];
+  const lines = [`tibox ${status.version}, ${l.up} ${formatDuration(status.uptimeS)}`, ''];
+
+  if (status.subsystems.length === 0) {
+    lines.push(l.noSubsystems);
+  } else {
+    const rows = status.subsystems.map((s) => [
+      s.name,
+      s.state,
+      l.ago(formatDuration((now.getTime() - Date.parse(s.since)) / 1000)),
+      s.detail ?? '',
+    ]);
+    lines.push(...table([[l.subsystem, l.state, l.since, l.detail], ...rows]));
+  }
+
+  lines.push('', `${l.health}:`);
+  if (status.health.length === 0) lines.push(`  ${l.healthy}`);
+  const severityWidth = Math.max(...Object.values(l.severity).map((s) => s.length));
+  for (const w of status.health) {
+    const impact = w.impactsTi ? ` (${l.impactsTi})` : '';
+    lines.push(`  ${l.severity[w.severity].padEnd(severityWidth)}  ${w.text[lang]}${impact}`);
+    const indent = ' '.repeat(severityWidth + 4);
+    lines.push(`${indent}[${w.code}] ${l.ago(formatDuration((now.getTime() - Date.parse(w.since)) / 1000))}`);
+    if (w.detail !== undefined) lines.push(`${indent}${w.detail}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Columns padded to their widest cell, two spaces apart; no trailing blanks. */
+function table(rows: string[][]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
+}

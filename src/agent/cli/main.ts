@@ -1,0 +1,56 @@
+// The `tibox` command line (bin/tibox runs this file). main() takes the arguments and the process
+// around it as parameters and returns the exit code, so tests run it in-process.
+import { ControlApiError, ControlClient } from '../control/client.ts';
+import { DEFAULT_CONTROL_SOCKET } from '../control/socketPath.ts';
+import { TiboxError } from '../errors.ts';
+import { parseLine, UsageError } from './args.ts';
+import { EXIT_ERROR, EXIT_OK, EXIT_USAGE, type CliIo, type Lang } from './command.ts';
+import { COMMANDS, helpText } from './commands.ts';
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let line;
+  try {
+    line = parseLine(argv, COMMANDS);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`tibox: ${error.message}\nRun 'tibox help' for usage.\n`);
+    return EXIT_USAGE;
+  }
+  if (line.help) {
+    io.stdout(helpText());
+    return EXIT_OK;
+  }
+  const command = line.command;
+  if (!command) {
+    io.stderr(helpText());
+    return EXIT_USAGE;
+  }
+  const socketPath = line.socket ?? io.env.TIBOX_SOCKET ?? DEFAULT_CONTROL_SOCKET;
+  try {
+    return await command.run({
+      io,
+      lang: langOf(io.env),
+      values: line.values,
+      positionals: line.positionals,
+      client: () => new ControlClient(socketPath),
+    });
+  } catch (error) {
+    // Expected failures are one line for people; anything else also shows its stack.
+    const known = error instanceof TiboxError || error instanceof ControlApiError;
+    io.stderr(`tibox: ${known ? error.message : String((error as Error).stack ?? error)}\n`);
+    return EXIT_ERROR;
+  }
+}
+
+function langOf(env: CliIo['env']): Lang {
+  return env.TIBOX_LANG?.toLowerCase().startsWith('de') ? 'de' : 'en';
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    now: () => new Date(),
+  });
+}

@@ -1,0 +1,110 @@
+// The calling side of the control API (protocol.ts), used by the `tibox` CLI and the web UI.
+// Each call opens its own connection, so a CLI process exits as soon as its work is done.
+import { request } from 'node:http';
+import { TiboxError } from '../errors.ts';
+import type { AgentStatus } from '../status.ts';
+import { ACTIONS_PREFIX, STATUS_PATH, type ErrorBody } from './protocol.ts';
+
+/** The agent answered with an error; code and message are the agent's, from its catalogue. */
+export class ControlApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly details: unknown;
+
+  constructor(status: number, body: ErrorBody) {
+    super(body.message);
+    this.name = 'ControlApiError';
+    this.code = body.code;
+    this.status = status;
+    this.details = body.details;
+  }
+}
+
+export interface ControlClientOptions {
+  /** Milliseconds for a whole call, connect to last byte. Default 30 s. */
+  timeoutMs?: number;
+}
+
+export class ControlClient {
+  private readonly socketPath: string;
+  private readonly timeoutMs: number;
+
+  constructor(socketPath: string, options: ControlClientOptions = {}) {
+    this.socketPath = socketPath;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  async status(): Promise<AgentStatus> {
+    return (await this.call('GET', STATUS_PATH)) as AgentStatus;
+  }
+
+  /** Runs a named action; args are sent as JSON. Throws ControlApiError when the action fails. */
+  async action(name: string, args: unknown = {}): Promise<unknown> {
+    return await this.call('POST', ACTIONS_PREFIX + encodeURIComponent(name), JSON.stringify(args));
+  }
+
+  /**
+   * Resolves with the answer's `result`. Throws TiboxError TIBOX_AGENT_NOT_RUNNING,
+   * TIBOX_CONTROL_ACCESS_DENIED, TIBOX_CONTROL_TIMEOUT or TIBOX_CONTROL_BAD_RESPONSE for trouble
+   * on the way, and ControlApiError for an error the agent answered with.
+   */
+  private call(method: string, path: string, body?: string): Promise<unknown> {
+    const socketPath = this.socketPath;
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string | number> = { Accept: 'application/json' };
+      if (body !== undefined) {
+        headers['Content-Type'] = 'application/json';
+        headers['Content-Length'] = Buffer.byteLength(body);
+      }
+      const req = request({ socketPath, path, method, headers, agent: false }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.once('error', fail);
+        res.once('end', () => {
+          clearTimeout(timer);
+          try {
+            resolve(unwrap(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')));
+          } catch (error) {
+            reject(error);
+          }
+        });
+      });
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        req.destroy();
+      }, this.timeoutMs);
+      const fail = (error: Error): void => {
+        clearTimeout(timer);
+        reject(timedOut ? new TiboxError('TIBOX_CONTROL_TIMEOUT', { timeoutMs: this.timeoutMs }) : connectionError(error, socketPath));
+      };
+      req.once('error', fail);
+      req.end(body);
+    });
+  }
+}
+
+function connectionError(error: Error, path: string): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ECONNREFUSED') return new TiboxError('TIBOX_AGENT_NOT_RUNNING', { path });
+  if (code === 'EACCES') return new TiboxError('TIBOX_CONTROL_ACCESS_DENIED', { path });
+  return error;
+}
+
+function unwrap(status: number, text: string): unknown {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new TiboxError('TIBOX_CONTROL_BAD_RESPONSE', { reason: `HTTP ${status} with a body that is not JSON` });
+  }
+  if (typeof parsed === 'object' && parsed !== null) {
+    if (status === 200 && 'result' in parsed) return parsed.result;
+    if ('error' in parsed && isErrorBody(parsed.error)) throw new ControlApiError(status, parsed.error);
+  }
+  throw new TiboxError('TIBOX_CONTROL_BAD_RESPONSE', { reason: `HTTP ${status} without a result or an error` });
+}
+
+function isErrorBody(value: unknown): value is ErrorBody {
+  return typeof value === 'object' && value !== null && 'code' in value && typeof value.code === 'string' && 'message' in value && typeof value.message === 'string';
+}

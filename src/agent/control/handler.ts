@@ -1,0 +1,124 @@
+// Request handling of the control API (routes in protocol.ts): reads and parses the body within
+// its limit, dispatches to the status provider or the action registry, and turns every failure
+// into the catalogue's status and code. Nothing thrown here escapes to the HTTP server.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../log.ts';
+import type { AgentStatus } from '../status.ts';
+import { TiboxError } from '../errors.ts';
+import type { ControlActions } from './actions.ts';
+import { ACTIONS_PREFIX, MAX_BODY_BYTES, STATUS_PATH, type ControlResponse } from './protocol.ts';
+
+export interface HandlerDeps {
+  status: () => AgentStatus | Promise<AgentStatus>;
+  actions: ControlActions;
+  log: Logger;
+}
+
+// Node offers no SO_PEERCRED, so the server cannot tell which local user connected; the socket's
+// mode and group decide who may connect at all, and every caller is audited as 'local-cli'.
+const ACTOR = 'local-cli';
+
+export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    route(deps, req)
+      .then((result) => send(res, 200, { result: result ?? null }))
+      .catch((error: unknown) => {
+        const tibox = asTiboxError(error, deps.log);
+        if (tibox.code === 'TIBOX_METHOD_NOT_ALLOWED') res.setHeader('Allow', String(tibox.details));
+        const plain = { code: tibox.code, message: tibox.message };
+        try {
+          send(res, tibox.status, { error: tibox.details === undefined ? plain : { ...plain, details: tibox.details } });
+        } catch {
+          // Details that cannot be serialised are dropped rather than the answer.
+          send(res, tibox.status, { error: plain });
+        }
+      });
+  };
+}
+
+async function route(deps: HandlerDeps, req: IncomingMessage): Promise<unknown> {
+  const method = req.method ?? 'GET';
+  const path = new URL(req.url ?? '/', 'http://control').pathname;
+  if (path === STATUS_PATH) {
+    allow(method, path, 'GET');
+    return await deps.status();
+  }
+  if (path.startsWith(ACTIONS_PREFIX)) {
+    allow(method, path, 'POST');
+    const name = decodeName(path.slice(ACTIONS_PREFIX.length));
+    const args = parseJson(await readBody(req, MAX_BODY_BYTES));
+    deps.log.info({ action: name, actor: ACTOR }, 'control action');
+    try {
+      return await deps.actions.run(name, args, { actor: ACTOR });
+    } catch (error) {
+      if (error instanceof TiboxError) throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      deps.log.error({ action: name, actor: ACTOR, err: error }, 'control action failed');
+      throw new TiboxError('TIBOX_ACTION_FAILED', { action: name, reason });
+    }
+  }
+  throw new TiboxError('TIBOX_NOT_FOUND', { method, path });
+}
+
+function allow(method: string, path: string, allowed: string): void {
+  if (method !== allowed) throw new TiboxError('TIBOX_METHOD_NOT_ALLOWED', { method, path, allowed }, allowed);
+}
+
+function decodeName(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new TiboxError('TIBOX_BAD_REQUEST', { reason: 'the action name is not valid percent-encoding' });
+  }
+}
+
+/** The body, refused with 413 as soon as it is declared or seen to exceed the limit. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const tooLarge = () => new TiboxError('TIBOX_BODY_TOO_LARGE', { limit }, { limit });
+    if (Number(req.headers['content-length'] ?? 0) > limit) {
+      reject(tooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      // Stop keeping the body; the HTTP server discards the rest after the 413 is sent.
+      req.off('data', onData);
+      req.off('end', onEnd);
+      reject(tooLarge());
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.once('error', reject);
+  });
+}
+
+function parseJson(body: Buffer): unknown {
+  const text = body.toString('utf8');
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new TiboxError('TIBOX_MALFORMED_JSON', { reason: (error as Error).message });
+  }
+}
+
+function asTiboxError(error: unknown, log: Logger): TiboxError {
+  if (error instanceof TiboxError) return error;
+  log.error({ err: error }, 'control request failed');
+  return new TiboxError('TIBOX_INTERNAL', { reason: error instanceof Error ? error.message : String(error) });
+}
+
+/** Throws before writing anything when the body is not JSON-serialisable (a BigInt, a cycle). */
+function send(res: ServerResponse, status: number, body: ControlResponse): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}

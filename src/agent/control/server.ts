@@ -1,0 +1,103 @@
+// The agent's local control API: HTTP/1.1 over a unix socket at a filesystem path, so the
+// `tibox` CLI on the host and the web UI process (group `tibox`) can ask for status and named
+// actions. Routes and wire format are in protocol.ts, request handling in handler.ts.
+import { createServer, type Server } from 'node:http';
+import { basename, dirname, join } from 'node:path';
+import { rename, rm } from 'node:fs/promises';
+import type { Logger } from '../log.ts';
+import type { AgentStatus } from '../status.ts';
+import { StateTracker, type Lifecycle, type SubsystemStatus } from '../subsystem.ts';
+import type { ControlActions } from './actions.ts';
+import { createRequestHandler } from './handler.ts';
+import { lookupGroupId } from './group.ts';
+import { clearStaleSocket, ensureSocketDir, secureSocket } from './socketFile.ts';
+
+/** The group whose members may use the control socket besides root (the web UI runs in it). */
+export const CONTROL_GROUP = 'tibox';
+
+export interface ControlServerDeps {
+  /** Filesystem path of the socket; DEFAULT_CONTROL_SOCKET (socketPath.ts) on the box. */
+  socketPath: string;
+  /** What GET /v1/status answers. */
+  status: () => AgentStatus | Promise<AgentStatus>;
+  actions: ControlActions;
+  log: Logger;
+  /** The group(5) file in which to look up CONTROL_GROUP; '/etc/group' when absent. */
+  groupFile?: string;
+}
+
+export class ControlServer implements Lifecycle {
+  readonly name = 'control';
+  private readonly deps: ControlServerDeps;
+  private readonly state: StateTracker;
+  private server: Server | undefined;
+
+  constructor(deps: ControlServerDeps, now?: () => Date) {
+    this.deps = deps;
+    this.state = new StateTracker(this.name, now);
+  }
+
+  /**
+   * Fails with TIBOX_CONTROL_SOCKET_IN_USE when another agent answers on the socket. The socket
+   * is bound under a temporary name, given its group and mode, and only then renamed into place,
+   * so there is no moment in which it exists with looser permissions.
+   */
+  async start(signal: AbortSignal): Promise<void> {
+    if (this.server) return;
+    const { socketPath, log } = this.deps;
+    const temporary = join(dirname(socketPath), `.${basename(socketPath)}.${process.pid}.tmp`);
+    const server = createServer(createRequestHandler(this.deps));
+    this.state.set('starting');
+    try {
+      signal.throwIfAborted();
+      await ensureSocketDir(dirname(socketPath));
+      await clearStaleSocket(socketPath);
+      const gid = await lookupGroupId(this.deps.groupFile ?? '/etc/group', CONTROL_GROUP);
+      if (gid === undefined) log.warn({ group: CONTROL_GROUP }, 'group not found; the control socket is root-only');
+      await rm(temporary, { force: true });
+      signal.throwIfAborted();
+      await listen(server, temporary);
+      await secureSocket(temporary, gid);
+      await rename(temporary, socketPath);
+    } catch (error) {
+      server.close();
+      await rm(temporary, { force: true });
+      this.state.set('failed', error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+    server.on('error', (error) => {
+      log.error({ err: error }, 'control server error');
+      this.state.set('degraded', error.message);
+    });
+    this.server = server;
+    this.state.set('running');
+    log.info({ socket: socketPath }, 'control socket listening');
+  }
+
+  /** Closes the socket, cutting requests still in flight, and removes the socket file. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    await rm(this.deps.socketPath, { force: true });
+    this.state.set('stopped');
+  }
+
+  status(): SubsystemStatus {
+    return this.state.get();
+  }
+}
+
+function listen(server: Server, path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,66 @@
+// The error catalogue. Every error tibox reports to a caller (control API, CLI, later the web UI)
+// is declared once here with a stable code, an HTTP status and a message template whose
+// `{placeholders}` are filled from typed parameters. A code names one meaning forever: when a
+// meaning changes or goes away its code is retired, never reused for something else.
+
+export interface ErrorDefinition {
+  status: number;
+  message: string;
+}
+
+export const ERROR_CATALOGUE = {
+  TIBOX_BAD_REQUEST: { status: 400, message: 'bad request: {reason}' },
+  TIBOX_MALFORMED_JSON: { status: 400, message: 'the request body is not valid JSON: {reason}' },
+  TIBOX_NOT_FOUND: { status: 404, message: 'no such route: {method} {path}' },
+  TIBOX_UNKNOWN_ACTION: { status: 404, message: 'unknown action "{action}"' },
+  TIBOX_METHOD_NOT_ALLOWED: { status: 405, message: '{method} is not allowed on {path} (allowed: {allowed})' },
+  TIBOX_CONFIG_INVALID: { status: 422, message: 'the configuration change was refused: {reason}' },
+  TIBOX_BODY_TOO_LARGE: { status: 413, message: 'the request body exceeds the limit of {limit} bytes' },
+  TIBOX_ACTION_FAILED: { status: 500, message: 'action "{action}" failed: {reason}' },
+  TIBOX_INTERNAL: { status: 500, message: 'internal error: {reason}' },
+  // Raised on the calling side of the control socket; the status says what a proxy would answer.
+  TIBOX_AGENT_NOT_RUNNING: { status: 503, message: 'the tibox agent is not running (no control socket at {path})' },
+  TIBOX_CONTROL_ACCESS_DENIED: {
+    status: 403,
+    message: 'permission denied on the control socket {path} (run as root or as a member of group tibox)',
+  },
+  TIBOX_CONTROL_TIMEOUT: { status: 504, message: 'the tibox agent did not answer within {timeoutMs} ms' },
+  TIBOX_CONTROL_BAD_RESPONSE: { status: 502, message: 'the tibox agent sent an unreadable answer: {reason}' },
+  TIBOX_CONTROL_SOCKET_IN_USE: {
+    status: 409,
+    message: 'another tibox agent is already answering on the control socket {path}',
+  },
+  TIBOX_CONTROL_SOCKET_NOT_SOCKET: {
+    status: 500,
+    message: '{path} exists and is not a socket; refusing to replace it',
+  },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** The placeholder names of a message template, e.g. 'action' | 'reason'. */
+type Placeholders<T extends string> = T extends `${string}{${infer P}}${infer Rest}` ? P | Placeholders<Rest> : never;
+
+export type ErrorParams<C extends ErrorCode> = Record<Placeholders<(typeof ERROR_CATALOGUE)[C]['message']>, string | number>;
+
+type ErrorArgs = { [C in ErrorCode]: [code: C, params: ErrorParams<C>, details?: unknown] }[ErrorCode];
+
+export function formatMessage(template: string, params: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+export class TiboxError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  /** Structured specifics for machines (a field name, a limit); must be JSON-serialisable. */
+  readonly details: unknown;
+
+  constructor(...[code, params, details]: ErrorArgs) {
+    const definition: ErrorDefinition = ERROR_CATALOGUE[code];
+    super(formatMessage(definition.message, params));
+    this.name = 'TiboxError';
+    this.code = code;
+    this.status = definition.status;
+    this.details = details;
+  }
+}

@@ -1,0 +1,110 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { main } from '../../../src/agent/cli/main.ts';
+import { ControlActions } from '../../../src/agent/control/actions.ts';
+import { ControlServer } from '../../../src/agent/control/server.ts';
+import { DEFAULT_CONTROL_SOCKET } from '../../../src/agent/control/socketPath.ts';
+import { groupFile, memoryLogger, SAMPLE_NOW, SAMPLE_STATUS, tempDir } from './helpers.ts';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let server: ControlServer | undefined;
+
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+});
+
+afterEach(async () => {
+  await server?.stop();
+  server = undefined;
+  await cleanup();
+});
+
+async function startAgent(): Promise<string> {
+  const socketPath = join(dir, 'control.sock');
+  server = new ControlServer({
+    socketPath,
+    status: () => SAMPLE_STATUS,
+    actions: new ControlActions(),
+    log: memoryLogger().log,
+    groupFile: await groupFile(dir, true),
+  });
+  await server.start(AbortSignal.timeout(5_000));
+  return socketPath;
+}
+
+async function run(argv: string[], env: Record<string, string> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    env,
+    now: () => SAMPLE_NOW,
+  });
+  return { code, stdout, stderr };
+}
+
+describe('tibox CLI', () => {
+  it('prints the human status from the socket given by --socket', async () => {
+    const socket = await startAgent();
+    const { code, stdout, stderr } = await run(['status', '--socket', socket]);
+    expect([code, stderr]).toEqual([0, '']);
+    expect(stdout.split('\n')[0]).toBe('tibox 1.4.2, up 2 h 5 min');
+    expect(stdout).toContain('firewall   failed   3 min 30 s ago  nft -f - exited with 1');
+  });
+
+  it('prints German with TIBOX_LANG=de and takes the socket from TIBOX_SOCKET', async () => {
+    const socket = await startAgent();
+    const { code, stdout } = await run(['status'], { TIBOX_SOCKET: socket, TIBOX_LANG: 'de' });
+    expect(code).toBe(0);
+    expect(stdout).toContain('  KRITISCH  Die Datenbank stammt von einer neueren Firmware');
+  });
+
+  it('prints the AgentStatus as pretty JSON with --json', async () => {
+    const socket = await startAgent();
+    const { code, stdout } = await run([`--socket=${socket}`, 'status', '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual(SAMPLE_STATUS);
+    expect(stdout).toBe(JSON.stringify(SAMPLE_STATUS, null, 2) + '\n');
+  });
+
+  it('exits 1 with one line on stderr when the agent is not running', async () => {
+    const socket = join(dir, 'absent.sock');
+    const { code, stdout, stderr } = await run(['status'], { TIBOX_SOCKET: socket });
+    expect([code, stdout]).toEqual([1, '']);
+    expect(stderr).toBe(`tibox: the tibox agent is not running (no control socket at ${socket})\n`);
+  });
+
+  it('prefers --socket over TIBOX_SOCKET', async () => {
+    const socket = await startAgent();
+    const { code } = await run(['status', '--socket', socket], { TIBOX_SOCKET: join(dir, 'absent.sock') });
+    expect(code).toBe(0);
+  });
+
+  it.each([
+    [['frobnicate'], 'tibox: unknown command "frobnicate"\n'],
+    [['status', '--yaml'], "tibox: Unknown option '--yaml'"],
+    [['status', 'extra'], 'tibox: too many arguments for "status": extra\n'],
+    [['status', '--socket'], "tibox: Option '--socket <value>' argument missing\n"],
+  ])('exits 2 on the usage error %j', async (argv, message) => {
+    const { code, stdout, stderr } = await run(argv);
+    expect([code, stdout]).toEqual([2, '']);
+    expect(stderr.startsWith(message)).toBe(true);
+    expect(stderr.endsWith("Run 'tibox help' for usage.\n")).toBe(true);
+  });
+
+  it('exits 2 with the help on stderr when no command is given', async () => {
+    const { code, stdout, stderr } = await run([]);
+    expect([code, stdout]).toEqual([2, '']);
+    expect(stderr).toMatch(/^Usage: tibox /);
+  });
+
+  it.each([[['help']], [['--help']], [['-h']], [['status', '--help']]])('prints the help for %j', async (argv) => {
+    const { code, stdout, stderr } = await run(argv);
+    expect([code, stderr]).toEqual([0, '']);
+    expect(stdout).toMatch(/^Usage: tibox \[--socket PATH\] <command> \[options\]\n/);
+    expect(stdout).toContain('  status [--json]  Show version, uptime, subsystems and health warnings\n');
+    expect(stdout).toContain(DEFAULT_CONTROL_SOCKET);
+  });
+});

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration, formatStatus } from '../../../src/agent/cli/formatStatus.ts';
+import { SAMPLE_NOW, SAMPLE_STATUS } from './helpers.ts';
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0 s'],
+    [42.9, '42 s'],
+    [60, '1 min'],
+    [725, '12 min 5 s'],
+    [7_530, '2 h 5 min'],
+    [90_061, '1 d 1 h'],
+    [172_800 + 59, '2 d'],
+    [-5, '0 s'],
+  ])('%d s reads "%s"', (seconds, text) => {
+    expect(formatDuration(seconds)).toBe(text);
+  });
+});
+
+describe('formatStatus', () => {
+  it('renders the English status', () => {
+    expect(formatStatus(SAMPLE_STATUS, 'en', SAMPLE_NOW)).toBe(
+      [
+        'tibox 1.4.2, up 2 h 5 min',
+        '',
+        'SUBSYSTEM  STATE    SINCE           DETAIL',
+        'control    running  2 h 5 min ago',
+        'firewall   failed   3 min 30 s ago  nft -f - exited with 1',
+        '',
+        'Health:',
+        '  CRITICAL  The database was written by a newer firmware that this version cannot read. (affects TI connectivity)',
+        '            [database.unknownVersion] 2 h 5 min ago',
+        '            schema major 3, known up to 2',
+        '  WARNING   The stored configuration is invalid; the box keeps running on the last valid one.',
+        '            [config.invalid] 5 min 30 s ago',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('renders the German status', () => {
+    expect(formatStatus(SAMPLE_STATUS, 'de', SAMPLE_NOW)).toBe(
+      [
+        'tibox 1.4.2, läuft seit 2 h 5 min',
+        '',
+        'SUBSYSTEM  ZUSTAND  SEIT            DETAIL',
+        'control    running  vor 2 h 5 min',
+        'firewall   failed   vor 3 min 30 s  nft -f - exited with 1',
+        '',
+        'Warnungen:',
+        '  KRITISCH  Die Datenbank stammt von einer neueren Firmware, die diese Version nicht lesen kann. (beeinträchtigt die TI-Anbindung)',
+        '            [database.unknownVersion] vor 2 h 5 min',
+        '            schema major 3, known up to 2',
+        '  WARNUNG   Die gespeicherte Konfiguration ist ungültig; die Box arbeitet mit der letzten gültigen weiter.',
+        '            [config.invalid] vor 5 min 30 s',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('says so when nothing is reported', () => {
+    const quiet = { ...SAMPLE_STATUS, uptimeS: 42, subsystems: [], health: [] };
+    expect(formatStatus(quiet, 'en', SAMPLE_NOW)).toBe('tibox 1.4.2, up 42 s\n\nNo subsystems reported.\n\nHealth:\n  No warnings.\n');
+  });
+});

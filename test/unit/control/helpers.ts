@@ -1,0 +1,70 @@
+// Shared set-up for the control tests: a temporary directory for sockets, a logger whose lines
+// can be read back, a group file naming the test process's own group (so chown works without
+// root), and a fixed AgentStatus.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger, type Logger } from '../../../src/agent/log.ts';
+import type { AgentStatus } from '../../../src/agent/status.ts';
+
+export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  // Short: a unix socket path must stay under about 100 bytes.
+  const dir = await mkdtemp(join(tmpdir(), 'tibox-ctl-'));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export function memoryLogger(): { log: Logger; lines: () => Array<Record<string, unknown>> } {
+  const raw: string[] = [];
+  const log = createLogger({ level: 'debug', destination: { write: (line: string) => void raw.push(line) } });
+  return { log, lines: () => raw.map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+/**
+ * The gid the fake group file gives `tibox`: as root any other gid, so the test sees a change;
+ * otherwise this process's own group, the one group an unprivileged chown may set.
+ */
+export const TIBOX_TEST_GID = process.getuid?.() === 0 ? 4242 : (process.getgid?.() ?? 0);
+
+/** A group file with or without group `tibox` (gid TIBOX_TEST_GID). */
+export async function groupFile(dir: string, withTibox: boolean): Promise<string> {
+  const path = join(dir, withTibox ? 'group' : 'group-without-tibox');
+  const lines = ['root:x:0:', 'adm:x:4:syslog', ...(withTibox ? [`tibox:x:${TIBOX_TEST_GID}:www`] : []), 'users:x:100:'];
+  await writeFile(path, lines.join('\n') + '\n');
+  return path;
+}
+
+export const SAMPLE_STATUS: AgentStatus = {
+  version: '1.4.2',
+  startedAt: '2025-05-02T08:00:00.000Z',
+  uptimeS: 7_530,
+  subsystems: [
+    { name: 'control', state: 'running', since: '2025-05-02T08:00:01.000Z' },
+    { name: 'firewall', state: 'failed', since: '2025-05-02T10:02:00.000Z', detail: 'nft -f - exited with 1' },
+  ],
+  health: [
+    {
+      code: 'database.unknownVersion',
+      severity: 'critical',
+      impactsTi: true,
+      text: {
+        de: 'Die Datenbank stammt von einer neueren Firmware, die diese Version nicht lesen kann.',
+        en: 'The database was written by a newer firmware that this version cannot read.',
+      },
+      since: '2025-05-02T08:00:02.000Z',
+      detail: 'schema major 3, known up to 2',
+    },
+    {
+      code: 'config.invalid',
+      severity: 'warning',
+      impactsTi: false,
+      text: {
+        de: 'Die gespeicherte Konfiguration ist ungültig; die Box arbeitet mit der letzten gültigen weiter.',
+        en: 'The stored configuration is invalid; the box keeps running on the last valid one.',
+      },
+      since: '2025-05-02T10:00:00.000Z',
+    },
+  ],
+};
+
+/** `now` for SAMPLE_STATUS: 2 h 5 min 30 s after the start. */
+export const SAMPLE_NOW = new Date('2025-05-02T10:05:30.000Z');
