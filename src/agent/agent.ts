@@ -1,0 +1,104 @@
+// The composition root: the one place that builds every subsystem and hands each its
+// dependencies (no singletons, no service locator). Only src/agent/main.ts and tests import it.
+// Subsystems start in order and stop in reverse; stop() leaves kernel state (firewall table,
+// fail-closed routes) and the supervised daemons (charon, dnsmasq) alone, so a restart of the
+// agent never drops the tunnel.
+import { EventBus } from './eventBus.ts';
+import type { AgentEvents } from './events.ts';
+import { Health } from './health.ts';
+import { subsystemLogger, type Logger } from './log.ts';
+import type { Runner } from './runner.ts';
+import type { AgentStatus } from './status.ts';
+import type { Lifecycle } from './subsystem.ts';
+import { SystemdNotifier } from './systemd.ts';
+import { ConfigService } from './config.ts';
+import { ControlActions } from './control/actions.ts';
+import { ControlServer } from './control/server.ts';
+
+export interface AgentOptions {
+  version: string;
+  /** The data partition's directory for the database and state files. */
+  dataDir: string;
+  socketPath: string;
+  log: Logger;
+  runner: Runner;
+  env: NodeJS.ProcessEnv;
+  now?: () => Date;
+  /** group(5) file for the control socket's group; the system's when absent. */
+  groupFile?: string;
+}
+
+export class Agent {
+  private readonly options: AgentOptions;
+  private readonly now: () => Date;
+  private readonly bus: EventBus<AgentEvents>;
+  private readonly health: Health;
+  private readonly systemd: SystemdNotifier;
+  private readonly subsystems: Lifecycle[];
+  private readonly started: Lifecycle[] = [];
+  private startedAt: Date | undefined;
+
+  constructor(options: AgentOptions) {
+    this.options = options;
+    const { log } = options;
+    this.now = options.now ?? (() => new Date());
+    this.bus = new EventBus<AgentEvents>((event, error) => log.error({ err: error, event: String(event) }, 'event listener failed'));
+    this.health = new Health((warnings) => this.bus.emit('health.changed', { warnings }), this.now);
+    this.systemd = new SystemdNotifier({ runner: options.runner, env: options.env, log: subsystemLogger(log, 'systemd') });
+
+    const actions = new ControlActions();
+    const config = new ConfigService({ dataDir: options.dataDir, health: this.health, bus: this.bus, log: subsystemLogger(log, 'config'), now: this.now });
+    config.registerActions(actions);
+    const control = new ControlServer(
+      {
+        socketPath: options.socketPath,
+        status: () => this.status(),
+        actions,
+        log: subsystemLogger(log, 'control'),
+        ...(options.groupFile ? { groupFile: options.groupFile } : {}),
+      },
+      this.now,
+    );
+    this.subsystems = [config, control];
+  }
+
+  /** Starts every subsystem in order; if one fails, those already started are stopped again. */
+  async start(signal: AbortSignal): Promise<void> {
+    this.startedAt = this.now();
+    for (const subsystem of this.subsystems) {
+      try {
+        await subsystem.start(signal);
+      } catch (error) {
+        this.options.log.error({ err: error, subsystem: subsystem.name }, 'subsystem failed to start');
+        await this.stop();
+        throw error;
+      }
+      this.started.push(subsystem);
+    }
+    this.options.log.info({ version: this.options.version, subsystems: this.started.map((s) => s.name) }, 'agent running');
+    await this.systemd.ready(`tibox ${this.options.version} running`);
+  }
+
+  async stop(): Promise<void> {
+    await this.systemd.stopping();
+    for (const subsystem of this.started.reverse()) {
+      try {
+        await subsystem.stop();
+      } catch (error) {
+        this.options.log.error({ err: error, subsystem: subsystem.name }, 'subsystem failed to stop');
+      }
+    }
+    this.started.length = 0;
+  }
+
+  status(): AgentStatus {
+    const startedAt = this.startedAt ?? this.now();
+    return {
+      version: this.options.version,
+      startedAt: startedAt.toISOString(),
+      uptimeS: Math.floor((this.now().getTime() - startedAt.getTime()) / 1000),
+      subsystems: this.subsystems.map((s) => s.status()),
+      health: this.health.list(),
+    };
+  }
+}

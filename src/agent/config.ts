@@ -1,0 +1,129 @@
+// The agent's configuration service: opens the database, loads the effective config, raises the
+// health warnings the store reports, commits changes as audited transactions and offers them
+// as control actions. A database the agent cannot use never stops it: it runs on defaults in
+// memory and says so, so the box stays reachable for support and remote management.
+import type { EventBus } from './eventBus.ts';
+import type { AgentEvents } from './events.ts';
+import type { Health } from './health.ts';
+import type { Logger } from './log.ts';
+import type { ControlActions } from './control/actions.ts';
+import { TiboxError } from './errors.ts';
+import { StateTracker, type Lifecycle, type SubsystemStatus } from './subsystem.ts';
+import {
+  CONFIG_SCHEMA, ConfigStore, ConfigValidationError, DatabaseVersionError, describeSchema, openDatabase, openMemoryDatabase,
+  type AuditEntry, type Config, type DeepPartial, type Db,
+} from './store/index.ts';
+
+export interface ConfigServiceDeps {
+  dataDir: string;
+  health: Health;
+  bus: EventBus<AgentEvents>;
+  log: Logger;
+  now?: () => Date;
+}
+
+export class ConfigService implements Lifecycle {
+  readonly name = 'config';
+  private readonly deps: ConfigServiceDeps;
+  private readonly state: StateTracker;
+  private db: Db | undefined;
+  private store: ConfigStore<typeof CONFIG_SCHEMA> | undefined;
+  private effective: { config: Config; revision: number } | undefined;
+
+  constructor(deps: ConfigServiceDeps) {
+    this.deps = deps;
+    this.state = new StateTracker(this.name, deps.now);
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    const { health, log } = this.deps;
+    this.state.set('starting');
+    let problem: string | undefined;
+    try {
+      const opened = openDatabase(this.deps.dataDir);
+      this.db = opened.db;
+      if (opened.migration.applied.length > 0) log.info({ migrations: opened.migration.applied }, 'database migrated');
+    } catch (error) {
+      if (!(error instanceof DatabaseVersionError)) throw error;
+      health.raise('database.unknownVersion', error.message);
+      problem = 'database of an unknown version; running on defaults in memory';
+      this.db = openMemoryDatabase().db;
+    }
+    this.store = new ConfigStore({ db: this.db, schema: CONFIG_SCHEMA, ...(this.deps.now ? { now: this.deps.now } : {}) });
+    const loaded = this.store.load();
+    this.effective = { config: loaded.config, revision: loaded.revision };
+    if (loaded.fallback) {
+      const detail = `revision ${loaded.fallback.revision} refused (${loaded.fallback.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}); using revision ${loaded.revision}`;
+      health.raise('config.invalid', detail);
+      log.warn({ fallback: loaded.fallback, revision: loaded.revision }, 'stored configuration invalid; using the last good one');
+      problem ??= detail;
+    }
+    this.state.set(problem ? 'degraded' : 'running', problem);
+  }
+
+  async stop(): Promise<void> {
+    this.db?.close();
+    this.db = undefined;
+    this.store = undefined;
+    this.state.set('stopped');
+  }
+
+  status(): SubsystemStatus {
+    return this.state.get();
+  }
+
+  current(): { config: Config; revision: number } {
+    if (!this.effective) throw new Error('config service not started');
+    return this.effective;
+  }
+
+  /** Validates and stores a change as one audited transaction; bad input changes nothing. */
+  commit(change: DeepPartial<Config>, actor: string): { revision: number; changes: AuditEntry[] } {
+    const store = this.requireStore();
+    let result;
+    try {
+      result = store.commit(change, actor);
+    } catch (error) {
+      if (error instanceof ConfigValidationError) {
+        throw new TiboxError('TIBOX_CONFIG_INVALID', { reason: error.errors.map((e) => `${e.path} ${e.message}`).join('; ') }, error.errors);
+      }
+      throw error;
+    }
+    if (result.changes.length === 0 && result.revision === this.current().revision) return result;
+    this.effective = { config: store.load().config, revision: result.revision };
+    this.deps.health.clear('config.invalid');
+    if (this.state.get().state === 'degraded' && !this.deps.health.list().some((w) => w.code === 'database.unknownVersion')) {
+      this.state.set('running');
+    }
+    this.deps.log.info({ revision: result.revision, actor, changes: result.changes }, 'configuration changed');
+    this.deps.bus.emit('config.changed', { revision: result.revision, actor });
+    return result;
+  }
+
+  registerActions(actions: ControlActions): void {
+    actions.register('config.get', () => this.current());
+    actions.register('config.describe', () => describeSchema());
+    actions.register('config.audit', (args) => this.requireStore().audit({ limit: limitOf(args) }));
+    actions.register('config.commit', (args, { actor }) => {
+      if (typeof args !== 'object' || args === null || !('change' in args)) {
+        throw new TiboxError('TIBOX_BAD_REQUEST', { reason: 'expected { "change": { ... } }' });
+      }
+      return this.commit((args as { change: DeepPartial<Config> }).change, actor);
+    });
+  }
+
+  private requireStore(): ConfigStore<typeof CONFIG_SCHEMA> {
+    if (!this.store) throw new Error('config service not started');
+    return this.store;
+  }
+}
+
+function limitOf(args: unknown): number {
+  const limit = typeof args === 'object' && args !== null ? (args as { limit?: unknown }).limit : undefined;
+  if (limit === undefined) return 50;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new TiboxError('TIBOX_BAD_REQUEST', { reason: 'limit must be a whole number from 1 to 1000' });
+  }
+  return limit;
+}
