@@ -3,7 +3,7 @@
 // datacenter gateways with real strongSwan responders and the datacenter core with the connector
 // and TI DNS stand-ins. Namespace names share one random prefix; destroy() removes everything,
 // and cleanStale() removes what an interrupted run left behind.
-import { mkdirSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +17,7 @@ import { labNames, PLAN, GATEWAY_METRIC, LAB_PREFIX_PATTERN, type LabNames, type
 import { buildLinks } from './links.ts';
 
 const LAB_DIR = dirname(fileURLToPath(import.meta.url));
+const REPO = join(LAB_DIR, '..', '..');
 
 /** Loaded in the internet namespace to cut the practice router's line without touching the router. */
 const UPSTREAM_CUT = `table inet lab_cut {
@@ -121,6 +122,8 @@ export class Lab {
 
     this.log(`box (${this.options.boxCharon} strongSwan)`);
     const plain = this.options.boxCharon === 'plain';
+    // As the box's boot unit does before any interface comes up: close the box first.
+    if (!plain) await this.runner.run(process.execPath, [join(REPO, 'src', 'agent', 'boot.ts')], { netns: this.names.box });
     this.boxCharon = await startCharon(this.runner, {
       netns: this.names.box,
       dir: join(this.dir, 'box'),
@@ -159,6 +162,24 @@ export class Lab {
       },
     });
     this.gateways.set(name, charon);
+  }
+
+  /**
+   * Starts the tibox agent in the box namespace, supervised like its systemd unit, and waits
+   * until its control socket is there. The socket is a filesystem path, so `tibox` on the host
+   * reaches it.
+   */
+  async startAgent(socketPath = join(this.dir, 'control.sock')): Promise<{ agent: Supervised; socketPath: string; dataDir: string }> {
+    const dataDir = join(this.dir, 'box', 'agent-data');
+    const agent = await this.supervise('agent', this.names.box, process.execPath, [
+      join(REPO, 'src', 'agent', 'main.ts'), '--data-dir', dataDir, '--socket', socketPath,
+    ]);
+    const deadline = Date.now() + 15_000;
+    while (!existsSync(socketPath)) {
+      if (Date.now() > deadline) throw new Error(`the agent did not open ${socketPath}; see ${join(this.dir, 'agent.log')}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return { agent, socketPath, dataDir };
   }
 
   private async supervise(name: string, netns: string, command: string, args: string[]): Promise<Supervised> {
@@ -237,8 +258,9 @@ export class Lab {
 
   /** Removes every namespace, process and file of this lab. Safe to call twice. */
   async destroy(): Promise<void> {
-    const daemons = [...this.services, ...[...this.gateways.values()].map((g) => g.process), this.boxCharon?.process];
-    await Promise.all(daemons.map((d) => d?.stop('SIGKILL')));
+    // The agent and the stand-ins end cleanly (the agent removes its socket); charons just die.
+    const charons = [...[...this.gateways.values()].map((g) => g.process), this.boxCharon?.process];
+    await Promise.all([...this.services.map((s) => s.stop()), ...charons.map((c) => c?.stop('SIGKILL'))]);
     for (const ns of Object.values(this.names).slice(1)) await this.netns.remove(ns);
     rmSync(this.dir, { recursive: true, force: true });
   }

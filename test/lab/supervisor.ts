@@ -64,13 +64,14 @@ export class Supervised {
   }
 
   /** Ends the process for good; SIGKILL models a crash with no goodbye (no IKE DELETE). */
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined> {
     this.stopping = true;
     const handle = this.handle;
-    if (!handle) return;
+    if (!handle) return undefined;
     handle.kill(signal);
     const timer = setTimeout(() => handle.kill('SIGKILL'), 3_000);
-    await handle.exited;
+    const exit = await handle.exited;
     clearTimeout(timer);
+    return exit;
   }
 }

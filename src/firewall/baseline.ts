@@ -1,0 +1,34 @@
+// The fail-closed baseline: the tibox table as it stands from boot until the agent applies its
+// full ruleset (and whenever no applied ruleset survives). Forwarding is closed entirely, so no
+// TI packet can leave in clear and nothing reaches the LAN from the WAN; the box accepts only
+// what it needs to come up: loopback, answers to its own traffic, ICMP (errors and path MTU
+// discovery), IPv6 neighbour discovery for IKE over IPv6 and DHCP answers to its own client.
+// Replacing is atomic: the table is declared, deleted and defined again in one `nft -f`.
+
+export const TIBOX_TABLE = { family: 'inet', name: 'tibox' } as const;
+
+export function renderBaselineRuleset(): string {
+  const { family, name } = TIBOX_TABLE;
+  return `# tibox fail-closed baseline: loaded at boot, replaced whole by the agent's ruleset.
+table ${family} ${name}
+delete table ${family} ${name}
+table ${family} ${name} {
+  chain input {
+    type filter hook input priority filter; policy drop;
+    iif "lo" accept comment "tibox: the box's own services talk over loopback"
+    ct state established,related accept comment "tibox: answers to what the box itself started (IKE, DNS, NTP)"
+    ct state invalid drop comment "tibox: no state, no entry"
+    meta l4proto icmp accept comment "tibox: ICMP errors and echo; path MTU discovery needs them"
+    meta l4proto ipv6-icmp icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-advert, packet-too-big } accept comment "tibox: IPv6 neighbour discovery for IKE over IPv6"
+    udp sport 67 udp dport 68 accept comment "tibox: DHCP answers to the box's own client"
+  }
+  chain forward {
+    type filter hook forward priority filter; policy drop;
+    comment "tibox: fail closed, nothing is forwarded until the agent applies its ruleset"
+  }
+  chain output {
+    type filter hook output priority filter; policy accept;
+  }
+}
+`;
+}

@@ -1,0 +1,32 @@
+// Loads a whole ruleset into the kernel through nft: checked with `nft -c` first, then loaded
+// with `nft -f` in one transaction, so the kernel holds either the old or the new table, never
+// half of one. Only the tibox table is named in what we load; other tables stay untouched.
+import type { Runner } from '../agent/runner.ts';
+
+export class NftLoader {
+  private readonly runner: Runner;
+  private readonly netns: string | undefined;
+
+  constructor(runner: Runner, netns?: string) {
+    this.runner = runner;
+    this.netns = netns;
+  }
+
+  async check(ruleset: string): Promise<void> {
+    await this.runner.run('nft', ['-c', '-f', '-'], { input: ruleset, ...this.where() });
+  }
+
+  async load(ruleset: string): Promise<void> {
+    await this.check(ruleset);
+    await this.runner.run('nft', ['-f', '-'], { input: ruleset, ...this.where() });
+  }
+
+  async list(family: string, name: string): Promise<string | undefined> {
+    const result = await this.runner.run('nft', ['list', 'table', family, name], { ...this.where(), okCodes: [1] });
+    return result.code === 0 ? result.stdout : undefined;
+  }
+
+  private where(): { netns?: string } {
+    return this.netns ? { netns: this.netns } : {};
+  }
+}
