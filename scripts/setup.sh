@@ -11,6 +11,8 @@ packages=(
   charon-systemd strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins
   systemd python3 make g++
 )
+# npm only fetches the pinned Node 24; Debian's own Node is never used to run tibox.
+command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

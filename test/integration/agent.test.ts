@@ -1,0 +1,82 @@
+// The agent in the lab's box namespace, as on the box: the fail-closed state is in the kernel
+// before it starts, the CLI on the host reaches it through its socket, it survives being killed
+// (its supervisor restarts it) without touching charon, and SIGTERM stops it cleanly.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Lab } from '../lab/lab.ts';
+import type { Supervised } from '../lab/supervisor.ts';
+import { processRunner } from '../../src/agent/runner.ts';
+import type { AgentStatus } from '../../src/agent/status.ts';
+import { ControlClient } from '../../src/agent/control/client.ts';
+import { waitFor } from './waitFor.ts';
+
+const tibox = join(fileURLToPath(import.meta.url), '..', '..', '..', 'bin', 'tibox');
+
+describe('agent in the lab', () => {
+  let lab: Lab;
+  let agent: Supervised;
+  let socketPath: string;
+
+  beforeAll(async () => {
+    lab = await Lab.create({ boxCharon: 'agent' });
+    ({ agent, socketPath } = await lab.startAgent());
+  });
+  afterAll(async () => {
+    await lab?.destroy();
+  });
+
+  const status = async (): Promise<AgentStatus> => {
+    const { stdout } = await processRunner.run(tibox, ['--socket', socketPath, 'status', '--json']);
+    return JSON.parse(stdout) as AgentStatus;
+  };
+
+  it('finds the fail-closed baseline in the kernel: nothing is forwarded', async () => {
+    const { stdout } = await lab.exec(lab.names.box, 'nft', ['list', 'chain', 'inet', 'tibox', 'forward']);
+    expect(stdout).toContain('policy drop');
+    await expect(
+      lab.exec(lab.names.pvs, 'curl', ['-sS', '-m', '2', '--cacert', lab.describe().pki.ca, lab.describe().urls.connectorSds]),
+    ).rejects.toThrow();
+  });
+
+  it('answers `tibox status --json` from the host', async () => {
+    const s = await status();
+    expect(s.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(s.subsystems.map((x) => [x.name, x.state])).toEqual([
+      ['config', 'running'],
+      ['control', 'running'],
+    ]);
+    expect(s.health).toEqual([]);
+  });
+
+  it('prints a human status', async () => {
+    const { stdout } = await processRunner.run(tibox, ['--socket', socketPath, 'status']);
+    expect(stdout).toMatch(/^tibox \d+\.\d+\.\d+, up /);
+    expect(stdout).toMatch(/control\s+running/);
+  });
+
+  it('comes back after a crash, with the box charon untouched and the config kept', async () => {
+    const control = new ControlClient(socketPath, { timeoutMs: 5_000 });
+    const committed = (await control.action('config.commit', { change: { box: { name: 'Praxis Dr. Muster' } } })) as { revision: number };
+    const charonPid = lab.boxCharon?.process.pid;
+    const agentPid = agent.pid;
+    agent.kill('SIGKILL');
+    await waitFor(async () => {
+      expect(agent.pid).not.toBe(agentPid);
+      expect((await status()).subsystems.every((x) => x.state === 'running')).toBe(true);
+    }, 15_000, 200);
+    expect(lab.boxCharon?.process.pid).toBe(charonPid);
+    const current = (await control.action('config.get', {})) as { revision: number; config: { box: { name: string } } };
+    expect(current.revision).toBe(committed.revision);
+    expect(current.config.box.name).toBe('Praxis Dr. Muster');
+  });
+
+  it('stops cleanly on SIGTERM and removes its socket, leaving the fail-closed state in place', async () => {
+    const exit = await agent.stop('SIGTERM');
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(existsSync(socketPath)).toBe(false);
+    const { stdout } = await lab.exec(lab.names.box, 'nft', ['list', 'chain', 'inet', 'tibox', 'forward']);
+    expect(stdout).toContain('policy drop');
+  });
+});
