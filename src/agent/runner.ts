@@ -61,13 +61,19 @@ function withNetns(command: string, args: readonly string[], netns: string | und
 }
 
 function childEnv(extra: Record<string, string> | undefined): NodeJS.ProcessEnv {
-  return { ...process.env, LC_ALL: 'C', ...extra };
+  // LC_ALL last: parsers of command output rely on untranslated text, whatever a caller passes.
+  return { ...process.env, ...extra, LC_ALL: 'C' };
 }
 
 export const processRunner: Runner = {
   run(command, args, options = {}) {
     const [cmd, argv] = withNetns(command, args, options.netns);
     return new Promise((resolve, reject) => {
+      // An abort listener never fires for a signal that has already fired: refuse to start at all.
+      if (options.signal?.aborted) {
+        reject(new CommandError(command, args, null, 'aborted before it was started', false, null));
+        return;
+      }
       const child = spawn(cmd, argv, { env: childEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
       const out: Buffer[] = [];
       const err: Buffer[] = [];

@@ -61,8 +61,10 @@ export class ControlServer implements Lifecycle {
       await rename(temporary, socketPath);
     } catch (error) {
       server.close();
-      await rm(temporary, { force: true });
       this.state.set('failed', error instanceof Error ? error.message : String(error));
+      // Cleaning up must not replace the error that made the start fail (a socket directory that
+      // is a file makes this rm fail with ENOTDIR too).
+      await rm(temporary, { force: true }).catch((cleanup: unknown) => log.warn({ err: cleanup, path: temporary }, 'could not remove the temporary socket'));
       throw error;
     }
     server.on('error', (error) => {

@@ -1,0 +1,250 @@
+// The composition root end to end, without privileges: a real SQLite database in a temporary
+// data directory, a real control socket spoken to by the real ControlClient, a fake Runner that
+// refuses every command it was not told to expect, and a group file naming group tibox.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Agent, type AgentOptions } from '../../../src/agent/agent.ts';
+import { ControlApiError, ControlClient } from '../../../src/agent/control/client.ts';
+import { TiboxError } from '../../../src/agent/errors.ts';
+import { createLogger } from '../../../src/agent/log.ts';
+import { formatCommand, type Runner } from '../../../src/agent/runner.ts';
+import { DATABASE_FILE, SCHEMA_MAJOR, defaultConfig, type Config } from '../../../src/agent/store/index.ts';
+import { groupFile, tempDir } from '../control/helpers.ts';
+
+const NOW = new Date('2025-05-02T08:00:00.000Z');
+
+/** A Runner for an agent that must run no command: every call is recorded and refused. */
+class FakeRunner implements Runner {
+  readonly calls: string[] = [];
+  /** Commands allowed to succeed, by their formatted text; optionally with a check run at the call. */
+  readonly expected = new Map<string, () => void>();
+
+  async run(command: string, args: readonly string[]) {
+    const line = formatCommand(command, args);
+    this.calls.push(line);
+    const check = this.expected.get(line);
+    if (!check) throw new Error(`unexpected command: ${line}`);
+    check();
+    return { stdout: '', stderr: '', code: 0 };
+  }
+}
+
+const nullLog = () => createLogger({ destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }) });
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let dataDir: string;
+let socketPath: string;
+let groups: string;
+const agents: Agent[] = [];
+
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+  dataDir = join(dir, 'data');
+  mkdirSync(dataDir, { mode: 0o700 });
+  socketPath = join(dir, 'run', 'control.sock');
+  groups = await groupFile(dir, true);
+});
+
+afterEach(async () => {
+  for (const agent of agents.splice(0)) await agent.stop();
+  await cleanup();
+});
+
+function makeAgent(overrides: Partial<AgentOptions> = {}) {
+  const runner = new FakeRunner();
+  const agent = new Agent({
+    version: '0.1.0-test',
+    dataDir,
+    socketPath,
+    log: nullLog(),
+    runner,
+    env: {},
+    now: () => NOW,
+    groupFile: groups,
+    ...overrides,
+  });
+  agents.push(agent);
+  return { agent, runner };
+}
+
+async function startAgent(overrides: Partial<AgentOptions> = {}) {
+  const made = makeAgent(overrides);
+  await made.agent.start(AbortSignal.timeout(5_000));
+  return { ...made, client: new ControlClient(overrides.socketPath ?? socketPath, { timeoutMs: 5_000 }) };
+}
+
+/** The subsystems as `name state (detail)` lines, for short comparisons. */
+function states(status: { subsystems: Array<{ name: string; state: string; detail?: string }> }): string[] {
+  return status.subsystems.map((s) => `${s.name} ${s.state}${s.detail === undefined ? '' : ` (${s.detail})`}`);
+}
+
+async function configGet(client: ControlClient) {
+  return (await client.action('config.get')) as { config: Config; revision: number };
+}
+
+/** Opens the agent's database file directly, as a person with sqlite3 would, while no agent runs. */
+function withDatabase(edit: (db: Database.Database) => void): void {
+  const db = new Database(join(dataDir, DATABASE_FILE));
+  try {
+    edit(db);
+  } finally {
+    db.close();
+  }
+}
+
+describe('Agent', () => {
+  it('starts config and control, raises no health warning and runs no command', async () => {
+    const { agent, runner } = await startAgent();
+    const status = agent.status();
+    expect(states(status)).toEqual(['config running', 'control running']);
+    expect(status).toMatchObject({ version: '0.1.0-test', startedAt: NOW.toISOString(), uptimeS: 0, health: [] });
+    expect(runner.calls).toEqual([]);
+  });
+
+  it('answers status on the control socket', async () => {
+    const { agent, client } = await startAgent();
+    expect(await client.status()).toEqual(agent.status());
+  });
+
+  it('serves the defaults as revision 0 on a new database', async () => {
+    const { client } = await startAgent();
+    expect(await configGet(client)).toEqual({ config: defaultConfig(), revision: 0 });
+  });
+
+  it('commits a valid change as a new revision, audited as local-cli', async () => {
+    const { client } = await startAgent();
+    const result = await client.action('config.commit', { change: { box: { name: 'Praxis Nord' } } });
+    expect(result).toEqual({
+      revision: 1,
+      changes: [{ revision: 1, at: NOW.toISOString(), actor: 'local-cli', path: 'box.name', old: 'tibox', new: 'Praxis Nord' }],
+    });
+    expect(await client.action('config.audit')).toEqual([
+      { revision: 1, at: NOW.toISOString(), actor: 'local-cli', path: 'box.name', old: 'tibox', new: 'Praxis Nord' },
+    ]);
+    const got = await configGet(client);
+    expect([got.revision, got.config.box.name]).toEqual([1, 'Praxis Nord']);
+  });
+
+  it('refuses an invalid change with TIBOX_CONFIG_INVALID and keeps the old revision', async () => {
+    const { client } = await startAgent();
+    await client.action('config.commit', { change: { box: { name: 'Praxis Nord' } } });
+    const error = await client.action('config.commit', { change: { box: { name: '' }, ui: { language: 'fr' } } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ControlApiError);
+    expect([(error as ControlApiError).status, (error as ControlApiError).code]).toEqual([422, 'TIBOX_CONFIG_INVALID']);
+    expect((error as ControlApiError).details).toEqual([
+      { path: 'box.name', message: expect.any(String) },
+      { path: 'ui.language', message: expect.any(String) },
+    ]);
+    const got = await configGet(client);
+    expect([got.revision, got.config.box.name, got.config.ui.language]).toEqual([1, 'Praxis Nord', 'de']);
+    expect(await client.action('config.audit')).toHaveLength(1);
+  });
+
+  it.each([
+    { name: 'text that is not JSON', stored: '{"box": {"name": ' },
+    { name: 'JSON the schema refuses', stored: JSON.stringify({ ...defaultConfig(), box: { name: '' } }) },
+  ])('falls back to the last good revision when the newest holds $name, and says so', async ({ stored }) => {
+    const first = await startAgent();
+    await first.client.action('config.commit', { change: { box: { name: 'Praxis Nord' } } });
+    await first.agent.stop();
+    withDatabase((db) => {
+      db.prepare('INSERT INTO config_revisions (revision, committed_at, actor, config) VALUES (?, ?, ?, ?)').run(
+        2,
+        NOW.toISOString(),
+        'hand',
+        stored,
+      );
+    });
+
+    const { agent, client } = await startAgent();
+    const status = await client.status();
+    expect(states(status)).toEqual([expect.stringMatching(/^config degraded \(revision 2 refused \(.+\); using revision 1\)$/), 'control running']);
+    expect(status.health.map((w) => [w.code, w.severity])).toEqual([['config.invalid', 'warning']]);
+    expect(status.health[0]?.detail).toBe(agent.status().subsystems[0]?.detail);
+    const got = await configGet(client);
+    expect([got.revision, got.config.box.name]).toEqual([1, 'Praxis Nord']);
+  });
+
+  it('ends the fallback with the next good commit', async () => {
+    const first = await startAgent();
+    await first.client.action('config.commit', { change: { box: { name: 'Praxis Nord' } } });
+    await first.agent.stop();
+    withDatabase((db) => {
+      db.prepare('INSERT INTO config_revisions (revision, committed_at, actor, config) VALUES (2, ?, ?, ?)').run(NOW.toISOString(), 'hand', 'garbage');
+    });
+
+    const { agent, client } = await startAgent();
+    const result = (await client.action('config.commit', { change: { box: { name: 'Praxis Süd' } } })) as { revision: number };
+    expect(result.revision).toBe(3);
+    expect(states(agent.status())).toEqual(['config running', 'control running']);
+    expect(agent.status().health).toEqual([]);
+  });
+
+  it('runs on defaults in memory and leaves the file alone when the database has a newer schema major', async () => {
+    const first = await startAgent();
+    await first.client.action('config.commit', { change: { box: { name: 'Praxis Nord' } } });
+    await first.agent.stop();
+    const newer = String(SCHEMA_MAJOR + 1);
+    withDatabase((db) => {
+      db.prepare(`UPDATE schema_meta SET value = ? WHERE key = 'schema_major'`).run(newer);
+    });
+
+    const { agent, client } = await startAgent();
+    expect(states(agent.status())).toEqual(['config degraded (database of an unknown version; running on defaults in memory)', 'control running']);
+    expect(agent.status().health.map((w) => [w.code, w.severity, w.detail])).toEqual([
+      ['database.unknownVersion', 'critical', expect.stringContaining(`major ${newer}`)],
+    ]);
+    expect(await configGet(client)).toEqual({ config: defaultConfig(), revision: 0 });
+    // A change would only live in memory: it is refused rather than silently lost.
+    const refused = await client.action('config.commit', { change: { box: { name: 'Praxis Süd' } } }).catch((e: unknown) => e);
+    expect([(refused as ControlApiError).status, (refused as ControlApiError).code]).toEqual([503, 'TIBOX_CONFIG_READ_ONLY']);
+
+    await agent.stop();
+    withDatabase((db) => {
+      expect(db.prepare(`SELECT value FROM schema_meta WHERE key = 'schema_major'`).get()).toEqual({ value: newer });
+      expect(db.prepare('SELECT revision FROM config_revisions').all()).toEqual([{ revision: 1 }]);
+    });
+  });
+
+  it('removes the socket on stop, after which the client finds no agent', async () => {
+    const { agent, client } = await startAgent();
+    expect(existsSync(socketPath)).toBe(true);
+    await agent.stop();
+    expect(existsSync(socketPath)).toBe(false);
+    expect(states(agent.status())).toEqual(['config stopped', 'control stopped']);
+    await expect(client.status()).rejects.toMatchObject({ code: 'TIBOX_AGENT_NOT_RUNNING' });
+    expect(await client.status().catch((e: unknown) => e)).toBeInstanceOf(TiboxError);
+  });
+
+  it('stops the subsystems already started and rethrows when a later one fails to start', async () => {
+    // The socket's directory would have to be made inside a regular file: mkdir fails.
+    const blocker = join(dir, 'not-a-dir');
+    writeFileSync(blocker, '');
+    const { agent, runner } = makeAgent({ socketPath: join(blocker, 'control.sock') });
+    const error = await agent.start(AbortSignal.timeout(5_000)).catch((e: unknown) => e);
+    // The error of the failed step itself, not one from cleaning up after it.
+    expect(error).toMatchObject({ code: 'EEXIST', syscall: 'mkdir', path: blocker });
+    expect(states(agent.status())).toEqual(['config stopped', `control failed (${(error as Error).message})`]);
+    expect(runner.calls).toEqual([]);
+
+    // The database was closed again: a new agent opens it and works normally.
+    const { client } = await startAgent();
+    expect((await configGet(client)).revision).toBe(0);
+  });
+
+  it('tells systemd it is ready only once the control socket answers, and that it stops', async () => {
+    const env = { NOTIFY_SOCKET: '/run/systemd/notify' };
+    const { agent, runner } = makeAgent({ env });
+    runner.expected.set(`systemd-notify --ready '--status=tibox 0.1.0-test running'`, () => {
+      expect(existsSync(socketPath)).toBe(true);
+    });
+    runner.expected.set('systemd-notify STOPPING=1', () => undefined);
+    await agent.start(AbortSignal.timeout(5_000));
+    await agent.stop();
+    expect(runner.calls).toEqual([`systemd-notify --ready '--status=tibox 0.1.0-test running'`, 'systemd-notify STOPPING=1']);
+  });
+});
