@@ -29,6 +29,7 @@ export class ConfigService implements Lifecycle {
   private db: Db | undefined;
   private store: ConfigStore<typeof CONFIG_SCHEMA> | undefined;
   private effective: { config: Config; revision: number } | undefined;
+  private readOnly = false;
 
   constructor(deps: ConfigServiceDeps) {
     this.deps = deps;
@@ -48,6 +49,7 @@ export class ConfigService implements Lifecycle {
       if (!(error instanceof DatabaseVersionError)) throw error;
       health.raise('database.unknownVersion', error.message);
       problem = 'database of an unknown version; running on defaults in memory';
+      this.readOnly = true;
       this.db = openMemoryDatabase().db;
     }
     this.store = new ConfigStore({ db: this.db, schema: CONFIG_SCHEMA, ...(this.deps.now ? { now: this.deps.now } : {}) });
@@ -81,6 +83,8 @@ export class ConfigService implements Lifecycle {
   /** Validates and stores a change as one audited transaction; bad input changes nothing. */
   commit(change: DeepPartial<Config>, actor: string): { revision: number; changes: AuditEntry[] } {
     const store = this.requireStore();
+    // On defaults in memory a change would seem saved and be lost at the next start.
+    if (this.readOnly) throw new TiboxError('TIBOX_CONFIG_READ_ONLY', { reason: 'the database is of an unknown version' });
     let result;
     try {
       result = store.commit(change, actor);
@@ -93,9 +97,7 @@ export class ConfigService implements Lifecycle {
     if (result.changes.length === 0 && result.revision === this.current().revision) return result;
     this.effective = { config: store.load().config, revision: result.revision };
     this.deps.health.clear('config.invalid');
-    if (this.state.get().state === 'degraded' && !this.deps.health.list().some((w) => w.code === 'database.unknownVersion')) {
-      this.state.set('running');
-    }
+    if (this.state.get().state === 'degraded') this.state.set('running');
     this.deps.log.info({ revision: result.revision, actor, changes: result.changes }, 'configuration changed');
     this.deps.bus.emit('config.changed', { revision: result.revision, actor });
     return result;

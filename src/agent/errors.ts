@@ -14,6 +14,7 @@ export const ERROR_CATALOGUE = {
   TIBOX_NOT_FOUND: { status: 404, message: 'no such route: {method} {path}' },
   TIBOX_UNKNOWN_ACTION: { status: 404, message: 'unknown action "{action}"' },
   TIBOX_METHOD_NOT_ALLOWED: { status: 405, message: '{method} is not allowed on {path} (allowed: {allowed})' },
+  TIBOX_CONFIG_READ_ONLY: { status: 503, message: 'the configuration cannot be changed: {reason}' },
   TIBOX_CONFIG_INVALID: { status: 422, message: 'the configuration change was refused: {reason}' },
   TIBOX_BODY_TOO_LARGE: { status: 413, message: 'the request body exceeds the limit of {limit} bytes' },
   TIBOX_ACTION_FAILED: { status: 500, message: 'action "{action}" failed: {reason}' },

@@ -1,6 +1,7 @@
 // Structured logging (pino). One root logger per agent; each subsystem gets a child that tags
-// its lines with `subsystem`. Secrets are redacted by key wherever they sit in a logged object,
-// so a careless `log.info({ profile })` cannot leak a key or a password.
+// its lines with `subsystem`. Secrets are redacted by key at the top level and up to two levels
+// down, so a careless `log.info({ profile })` cannot leak a key or a password; deeper objects
+// must not be logged whole.
 import { pino, type Logger, type DestinationStream } from 'pino';
 
 export type { Logger };
