@@ -43,6 +43,19 @@ export interface GatewayConfig {
   updown: string;
 }
 
+/** Both ends authenticate with certificates of the lab CA. */
+function certificateAuth(c: { id: string; cert: string; caCert: string }): string {
+  return `    local {
+      auth = pubkey
+      certs = ${c.cert}
+      id = ${c.id}
+    }
+    remote {
+      auth = pubkey
+      cacerts = ${c.caCert}
+    }`;
+}
+
 export function renderGatewaySwanctl(c: GatewayConfig): string {
   return `# Datacenter gateway: a responder with DPD, one IKE_SA per box (unique = replace).
 connections {
@@ -53,15 +66,7 @@ connections {
     mobike = yes
     dpd_delay = 10s
     unique = replace
-    local {
-      auth = pubkey
-      certs = ${c.cert}
-      id = ${c.id}
-    }
-    remote {
-      auth = pubkey
-      cacerts = ${c.caCert}
-    }
+${certificateAuth(c)}
     children {
       ti {
         local_ts = ${c.localTs.join(',')}
@@ -94,15 +99,7 @@ connections {
     remote_addrs = ${c.gateways.join(', ')}
     proposals = aes256gcm16-prfsha384-ecp384
     dpd_delay = 30s
-    local {
-      auth = pubkey
-      certs = ${c.cert}
-      id = ${c.id}
-    }
-    remote {
-      auth = pubkey
-      cacerts = ${c.caCert}
-    }
+${certificateAuth(c)}
     children {
       ti {
         local_ts = ${c.localTs}
