@@ -1,5 +1,7 @@
-// The firewall subsystem owns the kernel's `inet tibox` nftables table (and, with the tunnel
-// issue, the TI routes): from boot it holds the fail-closed baseline, later the rendered ruleset.
+// The firewall subsystem owns the kernel's `inet tibox` nftables table and the TI routes (routing
+// table 8742 and its rules, see routes/index.ts): from boot both hold the fail-closed state, later
+// the rendered ruleset and the routes the tunnel controller asks for.
 // Only the composition roots in src/agent/ import it.
 export { renderBaselineRuleset, TIBOX_TABLE } from './baseline.ts';
 export { NftLoader } from './nftLoader.ts';
+export * from './routes/index.ts';

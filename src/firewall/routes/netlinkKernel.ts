@@ -1,0 +1,192 @@
+// The RouteKernel on rtnetlink, through the `netlink` package, which covers routes, rules
+// (RTM_NEWRULE/DELRULE/GETRULE), links, addresses and the multicast groups, so no `ip` process
+// is needed. Its sockets belong to the calling process, hence to the network namespace the
+// process runs in (the box's, in the lab). Sockets are unreferenced: they never keep a process alive.
+// The package tracks one multipart reply per socket and the kernel runs one dump per socket at a
+// time, so requests on the request socket go strictly one after another.
+import { FlagsNew, createRtNetlink, type RtNetlinkSocket, type rt } from 'netlink';
+import { formatPrefix, formatIpv4, parseIpv4, parsePrefix } from './ipv4.ts';
+import { TI_GUARD_PRIORITY, TI_ROUTE_TABLE, TI_RULE_PRIORITY, type RouteEntry, type RuleEntry } from './model.ts';
+import type { RouteKernel, RouteKernelState } from './kernel.ts';
+import type { RouteOp } from './plan.ts';
+
+const AF_INET = 2;
+/** The u8 table field of route messages holds this when the real id (> 255) is in RTA_TABLE. */
+const RT_TABLE_COMPAT = 252;
+const REQUEST_TIMEOUT_MS = 5_000;
+/** Numeric rule protocols as `ip rule` names them (rtnetlink RTPROT_*). */
+const PROTOCOLS: Record<number, string> = { 2: 'kernel', 3: 'boot', 4: 'static' };
+const UNSET_U32 = 0xffffffff;
+const GROUPS = ['LINK', 'IPV4_IFADDR', 'IPV4_ROUTE', 'IPV4_RULE'] as const;
+
+export class NetlinkRouteKernel implements RouteKernel {
+  private socket: RtNetlinkSocket | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  read(): Promise<RouteKernelState> {
+    return this.exclusive((nl) => readState(nl));
+  }
+
+  write(op: RouteOp): Promise<void> {
+    return this.exclusive((nl) => writeOp(nl, op));
+  }
+
+  watch(onChange: () => void): () => void {
+    const events = createRtNetlink();
+    for (const group of GROUPS) events.addMembership(group);
+    // Any notification may matter, also one the package cannot parse ('invalid').
+    events.on('message', () => onChange());
+    events.on('invalid', () => onChange());
+    // A full receive buffer (ENOBUFS) loses notifications: treat it as a change and re-read.
+    events.socket.on('error', () => onChange());
+    return () => events.socket.close();
+  }
+
+  private exclusive<T>(request: (nl: RtNetlinkSocket) => Promise<T>): Promise<T> {
+    this.socket ??= createRtNetlink();
+    const nl = this.socket;
+    const result = this.queue.then(() => request(nl));
+    this.queue = result.catch((error: unknown) => {
+      // A timed-out dump may still be running in the kernel: start over on a fresh socket.
+      if (error instanceof Error && /timeout/i.test(error.message) && this.socket === nl) {
+        nl.socket.close();
+        this.socket = undefined;
+      }
+    });
+    return result;
+  }
+}
+
+async function readState(nl: RtNetlinkSocket): Promise<RouteKernelState> {
+  const options = { timeout: REQUEST_TIMEOUT_MS };
+  const links = await nl.getLinks(undefined, undefined, options);
+  const addresses = await nl.getAddresses({ family: AF_INET }, undefined, options);
+  const routes = await nl.getRoutes({ family: AF_INET }, undefined, options);
+  const rules = await nl.getRules({ family: AF_INET }, undefined, options);
+  const names = new Map(links.map((l) => [l.data.index ?? 0, l.attrs.ifname ?? '']));
+  return {
+    links: [...names.values()],
+    // IFA_LOCAL is the box's own address; IFA_ADDRESS is the peer's on point-to-point links.
+    addresses: addresses.flatMap((a) => {
+      const local = a.attrs.local ?? a.attrs.address;
+      return local ? [formatIpv4(local)] : [];
+    }),
+    // The kernel ignores the table in a dump request unless strict checking is on: filter here.
+    routes: routes.filter((r) => (r.attrs.table ?? r.data.table) === TI_ROUTE_TABLE).map((r) => toRouteEntry(r, names)),
+    rules: rules.filter((r) => r.attrs.priority === TI_RULE_PRIORITY || r.attrs.priority === TI_GUARD_PRIORITY).map(toRuleEntry),
+  };
+}
+
+async function writeOp(nl: RtNetlinkSocket, op: RouteOp): Promise<void> {
+  const create = op.op === 'add' ? FlagsNew.CREATE | FlagsNew.EXCL : FlagsNew.CREATE | FlagsNew.REPLACE;
+  if ('route' in op) {
+    const [data, attrs] = await routeMessage(nl, op.route, op.op === 'delete');
+    if (op.op === 'delete') await nl.delRoute(data, attrs, { timeout: REQUEST_TIMEOUT_MS });
+    else await nl.newRoute(data, attrs, { flags: create, timeout: REQUEST_TIMEOUT_MS });
+  } else {
+    const [data, attrs] = ruleMessage(op.rule);
+    // Rules have no replace: the diff only ever adds or deletes them.
+    if (op.op === 'delete') await nl.delRule(data, attrs, { timeout: REQUEST_TIMEOUT_MS });
+    else await nl.newRule(data, attrs, { flags: FlagsNew.CREATE | FlagsNew.EXCL, timeout: REQUEST_TIMEOUT_MS });
+  }
+}
+
+function lower(value: string | number | undefined): string | undefined {
+  return value === undefined ? undefined : String(value).toLowerCase();
+}
+
+function toRouteEntry(m: rt.RouteMessage, names: Map<number, string>): RouteEntry {
+  const { data, attrs } = m;
+  const oif = attrs.oif;
+  return {
+    table: attrs.table ?? data.table ?? 0,
+    dst: formatPrefix(attrs.dst ?? [0, 0, 0, 0], data.dstLen ?? 0),
+    type: lower(data.type) ?? 'unicast',
+    ...(attrs.gateway ? { via: formatIpv4(attrs.gateway) } : {}),
+    ...(oif !== undefined ? { dev: names.get(oif) ?? `if${oif}` } : {}),
+    ...(attrs.prefsrc ? { src: formatIpv4(attrs.prefsrc) } : {}),
+    ...(data.protocol !== undefined ? { proto: lower(data.protocol) } : {}),
+    ...(attrs.priority ? { metric: attrs.priority } : {}),
+    ...(data.tos ? { tos: data.tos } : {}),
+  };
+}
+
+async function routeMessage(nl: RtNetlinkSocket, r: RouteEntry, forDelete: boolean): Promise<[rt.Route, rt.RouteAttrs]> {
+  const dst = parsePrefix(r.dst);
+  const data: rt.Route = {
+    family: AF_INET,
+    dstLen: dst.length,
+    tos: r.tos ?? 0,
+    table: r.table < 256 ? r.table : RT_TABLE_COMPAT,
+    type: r.type.toUpperCase() as keyof typeof rt.RouteType,
+    // A delete matches any scope and protocol; an add states them as `ip route add` would.
+    scope: forDelete ? 'NOWHERE' : r.type === 'unicast' && !r.via ? 'LINK' : 'UNIVERSE',
+    ...(!forDelete && r.proto ? { protocol: r.proto.toUpperCase() as keyof typeof rt.RouteProtocol } : {}),
+  };
+  const attrs: rt.RouteAttrs = { dst: Buffer.from(dst.address), table: r.table, ...(r.metric ? { priority: r.metric } : {}) };
+  if (forDelete) return [data, attrs];
+  if (r.dev !== undefined) attrs.oif = await linkIndex(nl, r.dev);
+  if (r.via !== undefined) attrs.gateway = Buffer.from(parseIpv4(r.via));
+  if (r.src !== undefined) attrs.prefsrc = Buffer.from(parseIpv4(r.src));
+  return [data, attrs];
+}
+
+async function linkIndex(nl: RtNetlinkSocket, name: string): Promise<number> {
+  const links = await nl.getLinks(undefined, undefined, { timeout: REQUEST_TIMEOUT_MS });
+  const index = links.find((l) => l.attrs.ifname === name)?.data.index;
+  if (index === undefined) throw new Error(`device ${name} does not exist`);
+  return index;
+}
+
+function toRuleEntry(m: rt.RuleMessage): RuleEntry {
+  const { data, attrs } = m;
+  const action = String(data.action);
+  const extra = [
+    data.tos ? `tos ${data.tos}` : '',
+    attrs.fwmask !== undefined && attrs.fwmask !== UNSET_U32 ? `fwmask ${attrs.fwmask}` : '',
+    attrs.ipProto ? `ipproto ${attrs.ipProto}` : '',
+    attrs.sportRange ? `sport ${attrs.sportRange.start}-${attrs.sportRange.end}` : '',
+    attrs.dportRange ? `dport ${attrs.dportRange.start}-${attrs.dportRange.end}` : '',
+    attrs.uidRange && !(attrs.uidRange.start === 0 && attrs.uidRange.end === UNSET_U32) ? `uidrange ${attrs.uidRange.start}-${attrs.uidRange.end}` : '',
+    attrs.suppressPrefixlen && attrs.suppressPrefixlen.readUInt32LE(0) !== UNSET_U32 ? `suppress_prefixlength ${attrs.suppressPrefixlen.readUInt32LE(0)}` : '',
+    attrs.l3Mdev ? 'l3mdev' : '',
+  ].filter(Boolean).join(' ');
+  const proto = attrs.protocol ? (PROTOCOLS[attrs.protocol] ?? String(attrs.protocol)) : undefined;
+  return {
+    priority: attrs.priority ?? 0,
+    ...(data.flags?.invert ? { not: true } : {}),
+    ...(data.srcLen ? { from: formatPrefix(attrs.src ?? [], data.srcLen) } : {}),
+    ...(data.dstLen ? { to: formatPrefix(attrs.dst ?? [], data.dstLen) } : {}),
+    ...(attrs.fwmark ? { fwmark: attrs.fwmark } : {}),
+    ...(attrs.iifname ? { iif: attrs.iifname } : {}),
+    ...(attrs.oifname ? { oif: attrs.oifname } : {}),
+    ...(extra ? { extra } : {}),
+    action: action === 'toTbl' ? `lookup ${attrs.table ?? data.table}` : action === 'goto' ? `goto ${attrs.goto}` : action,
+    ...(proto ? { proto } : {}),
+  };
+}
+
+function ruleMessage(r: RuleEntry): [rt.Rule, rt.RuleAttrs] {
+  const [verb = '', arg] = r.action.split(' ');
+  const table = verb === 'lookup' ? Number(arg) : 0;
+  const data: rt.Rule = {
+    family: AF_INET,
+    dstLen: r.to ? parsePrefix(r.to).length : 0,
+    srcLen: r.from ? parsePrefix(r.from).length : 0,
+    table: table < 256 ? table : 0,
+    action: verb === 'lookup' ? 'toTbl' : (verb as keyof typeof rt.RuleAction),
+    ...(r.not ? { flags: { invert: true } } : {}),
+  };
+  const attrs: rt.RuleAttrs = {
+    priority: r.priority,
+    ...(r.to ? { dst: Buffer.from(parsePrefix(r.to).address) } : {}),
+    ...(r.from ? { src: Buffer.from(parsePrefix(r.from).address) } : {}),
+    ...(table ? { table } : {}),
+    ...(verb === 'goto' ? { goto: Number(arg) } : {}),
+    ...(r.iif ? { iifname: r.iif } : {}),
+    ...(r.oif ? { oifname: r.oif } : {}),
+    ...(r.fwmark ? { fwmark: r.fwmark } : {}),
+    ...(r.proto === 'static' ? { protocol: 4 } : {}),
+  };
+  return [data, attrs];
+}

@@ -1,0 +1,129 @@
+// The TiRoutes subsystem: the one owner of TI routes (ARCHITECTURE.md §3). The tunnel controller
+// tells it which way the TI prefixes go; it keeps the kernel there, repairing within a second
+// whatever else changes the routes (rtnetlink events) and re-checking on a timer in case an
+// event was lost. stop() leaves the routes in place: fail closed survives the agent.
+import { mkdir } from 'node:fs/promises';
+import type { Logger } from '../../agent/log.ts';
+import { writeFileAtomic } from '../../agent/atomicFile.ts';
+import { StateTracker, type Subsystem, type SubsystemStatus } from '../../agent/subsystem.ts';
+import { renderRoutesState, routesStatePath } from './bootRoutes.ts';
+import type { RouteKernel } from './kernel.ts';
+import type { TiRoutesDesired } from './model.ts';
+import { opText } from './plan.ts';
+import { reconcileRoutes } from './reconcile.ts';
+
+export interface TiRoutesDeps {
+  readonly kernel: RouteKernel;
+  /** Where the applied prefixes are saved for the boot unit (loadBootRoutes). */
+  readonly stateDir: string;
+  readonly log: Logger;
+  /** Safety-net reconcile period. Default 10 s. */
+  readonly reconcileIntervalMs?: number;
+  /** A burst of kernel events within this time gives one reconcile. Default 100 ms. */
+  readonly settleMs?: number;
+  readonly now?: () => Date;
+}
+
+export class TiRoutes implements Subsystem<TiRoutesDesired> {
+  readonly name = 'ti-routes';
+  private readonly deps: TiRoutesDeps;
+  private readonly tracker: StateTracker;
+  /** undefined: nothing applied by this process yet, so the routes from boot are left alone. */
+  private desired: TiRoutesDesired | null | undefined;
+  private savedState: string | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private running = false;
+  private unwatch: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private settle: NodeJS.Timeout | undefined;
+  private fallback: string | undefined;
+  private error: string | undefined;
+
+  constructor(deps: TiRoutesDeps) {
+    this.deps = deps;
+    this.tracker = new StateTracker(this.name, deps.now);
+  }
+
+  /** Converges on `desired`; null removes tibox's rules and TI table (uninstall, factory reset only). */
+  apply(desired: TiRoutesDesired | null): Promise<void> {
+    const snapshot = desired === null ? null : structuredClone(desired);
+    return this.serially(async () => {
+      this.desired = snapshot;
+      await this.reconcile('apply');
+      await this.save(snapshot?.prefixes ?? []);
+    });
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    this.running = true;
+    this.unwatch = this.deps.kernel.watch(() => this.schedule());
+    this.timer = setInterval(() => this.schedule(), this.deps.reconcileIntervalMs ?? 10_000);
+    this.timer.unref();
+    this.refreshState();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unwatch?.();
+    this.unwatch = undefined;
+    clearInterval(this.timer);
+    clearTimeout(this.settle);
+    await this.queue;
+    this.refreshState();
+  }
+
+  status(): SubsystemStatus {
+    return this.tracker.get();
+  }
+
+  private schedule(): void {
+    if (!this.running || this.settle) return;
+    this.settle = setTimeout(() => {
+      this.settle = undefined;
+      // Failures are logged and shown in status(); the next event or tick tries again.
+      this.serially(() => this.reconcile('repair')).catch(() => undefined);
+    }, this.deps.settleMs ?? 100);
+    this.settle.unref();
+  }
+
+  /** Applies and repairs never overlap: each reads the kernel after the previous one wrote. */
+  private serially(task: () => Promise<void>): Promise<void> {
+    const result = this.queue.then(task);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async reconcile(cause: 'apply' | 'repair'): Promise<void> {
+    const desired = this.desired;
+    if (desired === undefined) return;
+    try {
+      const { writes, fallback } = await reconcileRoutes(this.deps.kernel, desired);
+      if (writes.length > 0) this.deps.log.info({ cause, writes: writes.map(opText) }, 'TI routes written');
+      if (fallback !== this.fallback && fallback !== undefined) this.deps.log.warn({ reason: fallback }, 'TI prefixes unreachable instead of tunnelled');
+      this.fallback = fallback;
+      this.error = undefined;
+    } catch (error) {
+      this.error = error instanceof Error ? error.message : String(error);
+      this.deps.log.error({ err: error, cause }, 'could not converge the TI routes');
+      throw error;
+    } finally {
+      this.refreshState();
+    }
+  }
+
+  private async save(prefixes: readonly string[]): Promise<void> {
+    const text = renderRoutesState(prefixes);
+    if (text === this.savedState) return;
+    await mkdir(this.deps.stateDir, { recursive: true, mode: 0o700 });
+    await writeFileAtomic(routesStatePath(this.deps.stateDir), text);
+    this.savedState = text;
+  }
+
+  private refreshState(): void {
+    if (!this.running) this.tracker.set('stopped');
+    else if (this.error !== undefined) this.tracker.set('failed', this.error);
+    else if (this.fallback !== undefined) this.tracker.set('degraded', this.fallback);
+    else this.tracker.set('running');
+  }
+}
