@@ -35,6 +35,34 @@ export const ERROR_CATALOGUE = {
     status: 500,
     message: '{path} exists and is not a socket; refusing to replace it',
   },
+  // Raised by the CLI itself, before anything reaches the agent.
+  TIBOX_CLI_FILE_UNREADABLE: { status: 400, message: 'cannot read {path}: {reason}' },
+  // VPN profile import (docs/profile.md). Each refusal has its own code so the web UI can say
+  // what to do: ask for the password again, ask the datacenter for a new file, check the clock.
+  TIBOX_PROFILE_TOO_LARGE: { status: 413, message: 'the profile has {size} bytes, more than the limit of {limit} bytes' },
+  TIBOX_PROFILE_MALFORMED: { status: 422, message: 'the profile file is malformed: {reason}' },
+  TIBOX_PROFILE_UNSIGNED: { status: 422, message: 'the profile carries no signature' },
+  TIBOX_PROFILE_BAD_SIGNATURE: {
+    status: 422,
+    message: 'the profile signature does not verify with the pinned datacenter key: it was signed with another key or changed after signing',
+  },
+  TIBOX_PROFILE_UNSUPPORTED_VERSION: {
+    status: 422,
+    message: 'profile format version {version} is not supported (this firmware reads version {supported})',
+  },
+  TIBOX_PROFILE_PASSWORD_REQUIRED: { status: 422, message: "the profile's PKCS#12 identity needs a password" },
+  TIBOX_PROFILE_WRONG_PASSWORD: { status: 422, message: "the password does not open the profile's PKCS#12 identity" },
+  TIBOX_PROFILE_BUNDLE_UNREADABLE: { status: 422, message: "the profile's PKCS#12 identity cannot be read: {reason}" },
+  TIBOX_PROFILE_BUNDLE_INCOMPLETE: { status: 422, message: "the profile's PKCS#12 identity holds {problem}" },
+  TIBOX_PROFILE_KEY_MISMATCH: { status: 422, message: 'the private key does not belong to the box certificate' },
+  TIBOX_PROFILE_CERT_EXPIRED: { status: 422, message: 'the {which} certificate ({subject}) expired on {notAfter}' },
+  TIBOX_PROFILE_CERT_NOT_YET_VALID: { status: 422, message: 'the {which} certificate ({subject}) is valid only from {notBefore}' },
+  TIBOX_PROFILE_NOT_A_CA: {
+    status: 422,
+    message: 'caCertificates[{index}] ({subject}) is not a CA certificate (basicConstraints CA:TRUE is required)',
+  },
+  TIBOX_PROFILE_UNTRUSTED_CERT: { status: 422, message: 'the box certificate ({subject}) was not issued by a CA in caCertificates' },
+  TIBOX_PROFILE_INVALID_FIELD: { status: 422, message: 'profile field {field}: {reason}' },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
@@ -44,7 +72,7 @@ type Placeholders<T extends string> = T extends `${string}{${infer P}}${infer Re
 
 export type ErrorParams<C extends ErrorCode> = Record<Placeholders<(typeof ERROR_CATALOGUE)[C]['message']>, string | number>;
 
-type ErrorArgs = { [C in ErrorCode]: [code: C, params: ErrorParams<C>, details?: unknown] }[ErrorCode];
+export type ErrorArgs = { [C in ErrorCode]: [code: C, params: ErrorParams<C>, details?: unknown] }[ErrorCode];
 
 export function formatMessage(template: string, params: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));

@@ -28,6 +28,22 @@ export const HEALTH_CATALOGUE = {
       en: 'The database was written by a newer firmware that this version cannot read.',
     },
   },
+  'profile.certificateExpiring': {
+    severity: 'warning',
+    impactsTi: false,
+    text: {
+      de: 'Das Zertifikat der Box läuft in weniger als 30 Tagen ab. Bitte beim Rechenzentrum ein neues VPN-Profil anfordern.',
+      en: "The box's certificate expires in less than 30 days. Please ask the datacenter for a new VPN profile.",
+    },
+  },
+  'profile.certificateExpired': {
+    severity: 'critical',
+    impactsTi: true,
+    text: {
+      de: 'Das Zertifikat der Box ist abgelaufen; der VPN-Tunnel kann nicht aufgebaut werden. Bitte ein neues VPN-Profil einspielen.',
+      en: "The box's certificate has expired; the VPN tunnel cannot be established. Please import a new VPN profile.",
+    },
+  },
 } as const satisfies Record<string, HealthDefinition>;
 
 export type HealthCode = keyof typeof HEALTH_CATALOGUE;

@@ -17,6 +17,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   env: Readonly<Record<string, string | undefined>>;
   now: () => Date;
+  /** Asks for a secret without echo; absent when stdin is not a terminal (nobody to ask). */
+  promptSecret?: (prompt: string) => Promise<string>;
 }
 
 export interface CommandContext {

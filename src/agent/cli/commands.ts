@@ -2,6 +2,7 @@
 // logic): its words, synopsis, options and run function; the help is generated from this table.
 import { EXIT_OK, type Command } from './command.ts';
 import { statusCommand } from './status.ts';
+import { profileImportCommand, profileShowCommand } from './profile.ts';
 import { DEFAULT_CONTROL_SOCKET } from '../control/socketPath.ts';
 
 const helpCommand: Command = {
@@ -16,7 +17,7 @@ const helpCommand: Command = {
   },
 };
 
-export const COMMANDS: readonly Command[] = [statusCommand, helpCommand];
+export const COMMANDS: readonly Command[] = [statusCommand, profileImportCommand, profileShowCommand, helpCommand];
 
 export function helpText(): string {
   const entries = COMMANDS.map((c) => [[...c.words, c.synopsis].filter(Boolean).join(' '), c.summary] as const);

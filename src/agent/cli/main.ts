@@ -6,6 +6,7 @@ import { TiboxError } from '../errors.ts';
 import { parseLine, UsageError } from './args.ts';
 import { EXIT_ERROR, EXIT_OK, EXIT_USAGE, type CliIo, type Lang } from './command.ts';
 import { COMMANDS, helpText } from './commands.ts';
+import { promptSecret } from './secretPrompt.ts';
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   let line;
@@ -52,5 +53,6 @@ if (import.meta.main) {
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     now: () => new Date(),
+    ...(process.stdin.isTTY ? { promptSecret } : {}),
   });
 }

@@ -104,7 +104,9 @@ describe('tibox CLI', () => {
     const { code, stdout, stderr } = await run(argv);
     expect([code, stderr]).toEqual([0, '']);
     expect(stdout).toMatch(/^Usage: tibox \[--socket PATH\] <command> \[options\]\n/);
-    expect(stdout).toContain('  status [--json]  Show version, uptime, subsystems and health warnings\n');
+    // Usages are padded to the longest one, so the gap before a summary grows with the table.
+    expect(stdout).toMatch(/\n  status \[--json\] {2,}Show version, uptime, subsystems and health warnings\n/);
+    expect(stdout).toMatch(/\n  profile import FILE \[--password-file F\] \[--json\] {2,}Import the VPN profile from the datacenter\n/);
     expect(stdout).toContain(DEFAULT_CONTROL_SOCKET);
   });
 });

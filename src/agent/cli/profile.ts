@@ -1,0 +1,90 @@
+// `tibox profile import FILE [--password-file F]` and `tibox profile show`. The CLI only reads
+// the file and sends its bytes (base64) to the agent, which does all checking; the password
+// comes from a file or, when the agent says the profile needs one, from a prompt on the terminal.
+import { readFile } from 'node:fs/promises';
+import { ControlApiError } from '../control/client.ts';
+import { TiboxError } from '../errors.ts';
+import { EXIT_OK, EXIT_USAGE, type Command, type CommandContext } from './command.ts';
+
+interface Summary {
+  boxId: string;
+  gateways: { kind: 'addresses'; addresses: string[] } | { kind: 'srv'; srv: string };
+  gatewayIds: string[];
+  tiSegment: string;
+  certificate: { subject: string; subjectAltNames: string; notBefore: string; notAfter: string; fingerprint256: string };
+}
+
+export const profileImportCommand: Command = {
+  words: ['profile', 'import'],
+  synopsis: 'FILE [--password-file F] [--json]',
+  summary: 'Import the VPN profile from the datacenter',
+  options: { 'password-file': { type: 'string' }, json: { type: 'boolean' } },
+  maxPositionals: 1,
+  async run(context) {
+    const { positionals, values, io } = context;
+    const file = positionals[0];
+    if (file === undefined) {
+      io.stderr("tibox: profile import needs the profile FILE\nRun 'tibox help' for usage.\n");
+      return EXIT_USAGE;
+    }
+    const profile = (await readOrExplain(file)).toString('base64');
+    const passwordFile = values['password-file'];
+    // A password file holds one line; its line break is not part of the password.
+    const password = typeof passwordFile === 'string' ? (await readOrExplain(passwordFile)).toString('utf8').replace(/\r?\n$/, '') : undefined;
+    let summary: unknown;
+    try {
+      summary = await context.client().action('profile.import', { profile, password });
+    } catch (error) {
+      const asked = error instanceof ControlApiError && error.code === 'TIBOX_PROFILE_PASSWORD_REQUIRED' && password === undefined;
+      if (!asked || !io.promptSecret) throw error;
+      const typed = await io.promptSecret('Password of the PKCS#12 identity: ');
+      summary = await context.client().action('profile.import', { profile, password: typed });
+    }
+    printSummary(context, summary as Summary, 'Imported');
+    return EXIT_OK;
+  },
+};
+
+export const profileShowCommand: Command = {
+  words: ['profile', 'show'],
+  synopsis: '[--json]',
+  summary: 'Show the current VPN profile (no key material)',
+  options: { json: { type: 'boolean' } },
+  maxPositionals: 0,
+  async run(context) {
+    const summary = (await context.client().action('profile.show')) as Summary | null;
+    if (summary === null && !context.values.json) context.io.stdout('No VPN profile imported.\n');
+    else printSummary(context, summary, 'Current');
+    return EXIT_OK;
+  },
+};
+
+async function readOrExplain(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new TiboxError('TIBOX_CLI_FILE_UNREADABLE', { path, reason: (error as NodeJS.ErrnoException).code ?? String(error) });
+  }
+}
+
+function printSummary({ io, values }: CommandContext, summary: Summary | null, heading: string): void {
+  if (values.json || summary === null) {
+    io.stdout(JSON.stringify(summary, null, 2) + '\n');
+    return;
+  }
+  const gateways = summary.gateways.kind === 'srv' ? `SRV ${summary.gateways.srv}` : summary.gateways.addresses.join(', ');
+  const c = summary.certificate;
+  io.stdout(
+    [
+      `${heading} VPN profile for ${summary.boxId}`,
+      `  gateways:     ${gateways}`,
+      `  gateway ids:  ${summary.gatewayIds.join(', ')}`,
+      `  TI segment:   ${summary.tiSegment}`,
+      `  certificate:  ${c.subject.split('\n').join(', ')}`,
+      `  names:        ${c.subjectAltNames || '(none)'}`,
+      `  valid:        ${c.notBefore} to ${c.notAfter}`,
+      `  SHA-256:      ${c.fingerprint256}`,
+      '',
+    ].join('\n'),
+  );
+}

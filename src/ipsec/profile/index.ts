@@ -1,0 +1,12 @@
+// The VPN profile (ARCHITECTURE.md §5, docs/profile.md): import of the datacenter-signed file,
+// its transactional store, certificate health and gateway order by SRV. Owns `<dataDir>/profile/`.
+// Imported by the composition root and by the tunnel controller in src/ipsec.
+export { importProfile, type ImportOptions } from './importProfile.ts';
+export { ProfileError, type ProfileErrorCode } from './errors.ts';
+export { ProfileStore } from './store.ts';
+export { certificateHealth, EXPIRY_WARNING_DAYS, type CertificateHealthCode } from './health.ts';
+export { registerProfileActions, type ProfileActionsDeps } from './actions.ts';
+export { orderSrvRecords, resolveGateways, IKE_PORT, type SrvRecord, type Gateway } from './srv.ts';
+export { DEFAULT_MAX_BYTES, PROFILE_FORMAT, PROFILE_VERSION, SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from './envelope.ts';
+export { DEFAULT_PROPOSALS } from './payload.ts';
+export { summarize, type VpnProfile, type ProfileSettings, type BoxIdentity, type GatewaySource, type Proposals, type ProfileSummary } from './types.ts';

@@ -1,0 +1,72 @@
+// The imported profile as plain readonly data (ARCHITECTURE habit 4): strings, numbers and
+// lists only, so it is comparable, cloneable and survives a JSON round trip unchanged.
+
+export type GatewaySource =
+  | { readonly kind: 'addresses'; readonly addresses: readonly string[] }
+  | { readonly kind: 'srv'; readonly srv: string };
+
+export interface Proposals {
+  readonly ike: readonly string[];
+  readonly esp: readonly string[];
+}
+
+/** Everything of the payload except identity and CAs, validated field by field. */
+export interface ProfileSettings {
+  readonly boxId: string;
+  readonly gateways: GatewaySource;
+  /** Identities a gateway may authenticate with; exact values, no wildcards (docs/profile.md). */
+  readonly gatewayIds: readonly string[];
+  readonly proposals: Proposals;
+  /** IPv4 CIDR of the box's TI segment, /24 to /28. */
+  readonly tiSegment: string;
+  readonly tiPrefixes: readonly string[];
+  readonly connector: { readonly addresses: readonly string[]; readonly probe: { readonly address: string } };
+  readonly tiDns: { readonly servers: readonly string[]; readonly domains: readonly string[] };
+  readonly management: { readonly url: string; readonly prefix: string };
+}
+
+export interface BoxIdentity {
+  readonly certificate: string;
+  /** PKCS#8 PEM, unencrypted: the box's secret. Never logged, stored 0600. */
+  readonly privateKey: string;
+  /** As node:crypto prints it, one `KEY=value` per line. */
+  readonly subject: string;
+  /** As node:crypto prints it, e.g. `DNS:box-0001.example, IP Address:10.0.0.1`; empty if none. */
+  readonly subjectAltNames: string;
+  /** ISO 8601 times of the certificate's validity. */
+  readonly notBefore: string;
+  readonly notAfter: string;
+  readonly fingerprint256: string;
+}
+
+export interface VpnProfile extends ProfileSettings {
+  readonly identity: BoxIdentity;
+  /** PEM certificates of the CAs the box trusts for the gateways (and that issued its own). */
+  readonly caCertificates: readonly string[];
+}
+
+/** What the control API and the CLI show of a profile: never key material. */
+export interface ProfileSummary {
+  readonly boxId: string;
+  readonly gateways: GatewaySource;
+  readonly gatewayIds: readonly string[];
+  readonly tiSegment: string;
+  readonly certificate: {
+    readonly subject: string;
+    readonly subjectAltNames: string;
+    readonly notBefore: string;
+    readonly notAfter: string;
+    readonly fingerprint256: string;
+  };
+}
+
+export function summarize(profile: VpnProfile): ProfileSummary {
+  const { subject, subjectAltNames, notBefore, notAfter, fingerprint256 } = profile.identity;
+  return {
+    boxId: profile.boxId,
+    gateways: profile.gateways,
+    gatewayIds: profile.gatewayIds,
+    tiSegment: profile.tiSegment,
+    certificate: { subject, subjectAltNames, notBefore, notAfter, fingerprint256 },
+  };
+}

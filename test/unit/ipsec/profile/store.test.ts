@@ -1,0 +1,81 @@
+// ProfileStore: round trip, modes, atomic replacement, and a crash before the switch.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cp, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { X509Certificate } from 'node:crypto';
+import { importProfile, ProfileStore, type VpnProfile } from '../../../../src/ipsec/profile/index.ts';
+import { makeFixtures, P12_PASSWORD, profileFile, type Fixtures } from './fixtures.ts';
+
+let f: Fixtures;
+let first: VpnProfile;
+let second: VpnProfile;
+let dataDir: string;
+
+beforeAll(async () => {
+  f = await makeFixtures();
+  const now = new Date(new X509Certificate(f.box.p256.cert).validFromDate.getTime() + 60_000);
+  first = importProfile(profileFile(f), { trustAnchor: f.anchor.p384, now });
+  second = importProfile(profileFile(f, (p) => (p.identity = { pkcs12: f.p12.default })), { trustAnchor: f.anchor.p384, now, password: P12_PASSWORD });
+  second = { ...second, tiSegment: '10.77.13.0/26' };
+}, 60_000);
+
+afterAll(() => f.cleanup());
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'tibox-profile-store-'));
+});
+
+afterEach(() => rm(dataDir, { recursive: true, force: true }));
+
+const profileDir = () => join(dataDir, 'profile');
+const mode = async (path: string) => (await stat(path)).mode & 0o777;
+
+describe('ProfileStore', () => {
+  it('loads nothing before the first save', async () => {
+    expect(await new ProfileStore(dataDir).load()).toBeUndefined();
+  });
+
+  it('loads what it saved, the key 0600 in a 0700 directory, and no password anywhere', async () => {
+    await new ProfileStore(dataDir).save(second);
+    expect(await new ProfileStore(dataDir).load()).toEqual(second);
+    const version = join(profileDir(), await readlink(join(profileDir(), 'current')));
+    expect(await mode(profileDir())).toBe(0o700);
+    expect(await mode(version)).toBe(0o700);
+    expect(await mode(join(version, 'key.pem'))).toBe(0o600);
+    expect(await readFile(join(version, 'key.pem'), 'utf8')).toBe(second.identity.privateKey);
+    const settings = await readFile(join(version, 'profile.json'), 'utf8');
+    expect(settings).not.toContain('PRIVATE KEY');
+    expect(settings).not.toContain(P12_PASSWORD);
+  });
+
+  it('replaces the profile as a whole and leaves only the current version', async () => {
+    const store = new ProfileStore(dataDir);
+    await store.save(first);
+    await store.save(second);
+    expect(await store.load()).toEqual(second);
+    expect((await readdir(profileDir())).sort()).toEqual(['current', await readlink(join(profileDir(), 'current'))].sort());
+  });
+
+  it('keeps the old profile when a save dies between writing the new version and the switch', async () => {
+    const store = new ProfileStore(dataDir);
+    await store.save(first);
+    // What a killed save leaves: a complete new version directory and a half-written one.
+    const current = join(profileDir(), await readlink(join(profileDir(), 'current')));
+    await cp(current, join(profileDir(), 'v-zzcrash-complete'), { recursive: true });
+    await writeFile(join(profileDir(), 'v-zzcrash-complete', 'key.pem'), second.identity.privateKey);
+    await cp(current, join(profileDir(), 'v-zzcrash-torn'), { recursive: true });
+    await writeFile(join(profileDir(), 'v-zzcrash-torn', 'profile.json'), '{"format":1,"prof');
+    expect(await new ProfileStore(dataDir).load()).toEqual(first);
+    await new ProfileStore(dataDir).save(second);
+    expect(await new ProfileStore(dataDir).load()).toEqual(second);
+    expect(await readdir(profileDir())).toHaveLength(2);
+  });
+
+  it('serialises concurrent saves: the last one wins and nothing else is left', async () => {
+    const store = new ProfileStore(dataDir);
+    await Promise.all([store.save(first), store.save(second), store.save(first), store.save(second)]);
+    expect(await store.load()).toEqual(second);
+    expect(await readdir(profileDir())).toHaveLength(2);
+  });
+});
