@@ -121,6 +121,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Where stdout and stderr go: a file descriptor opened by the caller, or dropped. */
   outputFd?: number;
+  /** Receives stdout line by line instead (stderr is then dropped); for probes that stream results. */
+  onStdoutLine?: (line: string) => void;
 }
 
 /**
@@ -130,7 +132,17 @@ export interface StartOptions {
 export function startProcess(command: string, args: readonly string[], options: StartOptions = {}): ProcessHandle {
   const [cmd, argv] = withNetns(command, args, options.netns);
   const output = options.outputFd ?? 'ignore';
-  const child = spawn(cmd, argv, { env: childEnv(options.env), stdio: ['ignore', output, output], detached: true });
+  const onLine = options.onStdoutLine;
+  const child = spawn(cmd, argv, { env: childEnv(options.env), stdio: ['ignore', onLine ? 'pipe' : output, output], detached: true });
+  if (onLine && child.stdout) {
+    let pending = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) onLine(line);
+    });
+  }
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('exit', (code, signal) => resolve({ code, signal }));
     child.on('error', () => resolve({ code: null, signal: null }));

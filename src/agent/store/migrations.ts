@@ -39,6 +39,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX config_audit_revision ON config_audit (revision);
     `,
   },
+  {
+    id: '0002-tunnel-history',
+    sql: `
+      CREATE TABLE tunnel_history (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,               -- ISO time of the state change
+        state TEXT NOT NULL,            -- up, connecting, wan-down, backoff, ...
+        gateway TEXT,                   -- the gateway in use or tried, if any
+        reason TEXT                     -- plain words, e.g. 'authentication failed'
+      );
+    `,
+  },
 ];
 
 export class DatabaseVersionError extends Error {

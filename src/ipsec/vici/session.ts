@@ -184,9 +184,17 @@ export class ViciSession extends EventEmitter<ViciSessionEvents> {
     return this.control('initiate', target.timeoutMs, { child: target.child, ike: target.ike, loglevel: target.loglevel }, options);
   }
 
-  /** Terminates by config name; `force` skips waiting for the peer's DELETE answer. */
-  async terminate(target: { ike?: string; child?: string; force?: boolean; timeoutMs: number }, options: Omit<CallOptions, 'timeoutMs'> = {}): Promise<ControlResult> {
-    return this.control('terminate', target.timeoutMs, { ike: target.ike, child: target.child, force: target.force ? 'yes' : undefined }, options);
+  /**
+   * Terminates by config name, or one IKE_SA by its unique id (`ikeId`, the `uniqueid` of
+   * list-sas) when several SAs share a name; `force` skips waiting for the peer's DELETE answer.
+   */
+  async terminate(target: { ike?: string; ikeId?: number; child?: string; force?: boolean; timeoutMs: number }, options: Omit<CallOptions, 'timeoutMs'> = {}): Promise<ControlResult> {
+    return this.control('terminate', target.timeoutMs, {
+      ike: target.ike,
+      'ike-id': target.ikeId,
+      child: target.child,
+      force: target.force ? 'yes' : undefined,
+    }, options);
   }
 
   /** Starts a rekey (or reauthentication) of the named SA; resolves with how many SAs matched. */

@@ -1,0 +1,456 @@
+// The tunnel controller: keeps one IKEv2 tunnel to the datacenter up whenever the internet is,
+// by reconciling instead of scripting. Each pass reads what charon holds (list-sas), what the
+// probes see and what the profile wants, and takes at most one step:
+// - the tunnel counts as up only while the flow probe's echoes come back through it;
+// - a tunnel that stops passing traffic while the WAN is up (a gateway died, the practice's
+//   public address changed, the datacenter drops our ESP) is replaced make-before-break by a
+//   fresh IKE_SA to the next gateway, then the old SA is deleted;
+// - while the WAN is down nothing is torn down: a light probe watches the gateways, and their
+//   first answer triggers the next pass at once;
+// - failed attempts while the WAN is up back off (backoff.ts).
+// TI routes follow the CHILD_SA: into the tunnel while one is installed, unreachable otherwise.
+import type { Logger } from '../../agent/log.ts';
+import { StateTracker, type Subsystem, type SubsystemStatus } from '../../agent/subsystem.ts';
+import { viciMessage, type ViciSession } from '../vici/index.ts';
+import { backoffDelayMs } from './backoff.ts';
+import { CHILD_NAME, connectionName, gatewayIndexOf, planCharon } from './charonPlan.ts';
+import { classifyFailure, type FailureReason } from './failure.ts';
+import { FlowWatch, type Flow } from './flowWatch.ts';
+import { PingProbe, type StartProcess } from './pingProbe.ts';
+import { carrier, readSas, type TunnelSa } from './sas.ts';
+import type { TunnelProfile } from './tunnelProfile.ts';
+import type { TunnelHistory, TunnelState, TunnelStatus } from './status.ts';
+
+/** What the controller uses of the session; on/off are spelled out so a fake need not be a ViciSession. */
+export type TunnelVici = Pick<
+  ViciSession,
+  'isConnected' | 'subscribe' | 'clearCreds' | 'loadKey' | 'loadCert' | 'loadConn' | 'unloadConn' | 'getConns' | 'listSas' | 'initiate' | 'terminate'
+> & {
+  on(event: 'connected' | 'disconnected', listener: () => void): unknown;
+  off(event: 'connected' | 'disconnected', listener: () => void): unknown;
+};
+
+export type RoutePath = { kind: 'unreachable' } | { kind: 'libipsec'; dev: string; src: string } | { kind: 'xfrm'; via: string; dev: string; src: string };
+
+export interface TunnelRoutes {
+  apply(desired: { prefixes: readonly string[]; path: RoutePath } | null): Promise<void>;
+}
+
+export interface TunnelTimings {
+  /** Interval of the flow probe's echoes through the tunnel. */
+  flowIntervalMs: number;
+  /** No echo for this long: the tunnel is stalled. */
+  stallAfterMs: number;
+  /** Total packets per second of the light WAN probe, spread over the gateways. */
+  wanProbesPerSecond: number;
+  /** A WAN probe answer younger than this counts as "the WAN is up". */
+  wanFreshMs: number;
+  initiateTimeoutMs: number;
+  /** Safety-net pass, besides the event-driven ones. */
+  reconcileEveryMs: number;
+}
+
+/** How long a freshly started WAN probe gets to answer before the WAN counts as down. */
+const WAN_VERDICT_MS = 500;
+
+export const DEFAULT_TIMINGS: TunnelTimings = {
+  flowIntervalMs: 50,
+  stallAfterMs: 250,
+  wanProbesPerSecond: 5,
+  wanFreshMs: 1_500,
+  initiateTimeoutMs: 3_000,
+  reconcileEveryMs: 2_000,
+};
+
+export interface TunnelDeps {
+  vici: TunnelVici;
+  routes: TunnelRoutes;
+  /** How TI prefixes reach the tunnel while a CHILD_SA is installed (kernel back end). */
+  tunnelPath: (profile: TunnelProfile) => RoutePath;
+  startProcess: StartProcess;
+  history: TunnelHistory;
+  log: Logger;
+  timings?: Partial<TunnelTimings>;
+  now?: () => Date;
+  random?: () => number;
+}
+
+export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
+  readonly name = 'tunnel';
+  private readonly deps: TunnelDeps;
+  private readonly timings: TunnelTimings;
+  private readonly lifecycle: StateTracker;
+  private readonly flow: FlowWatch;
+  private profile: TunnelProfile | undefined;
+  private loadedFor: TunnelProfile | undefined;
+  private enabled = true;
+  private running = false;
+  private sas: TunnelSa[] = [];
+  private flowProbe: PingProbe | undefined;
+  private wanProbes: PingProbe[] = [];
+  private lastWanAnswer = 0;
+  /** Whether the SA made by the last successful attempt has carried an echo yet. */
+  private echoSinceAttempt = true;
+  private teardown = false;
+  private wanProbeSince = 0;
+  private failures = 0;
+  private nextAttemptAt = 0;
+  private nextGateway = 0;
+  private lastError: { reason: FailureReason; at: string; detail?: string } | undefined;
+  private state: { state: TunnelState; since: string; gateway?: string };
+  private passing: Promise<void> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private periodic: NodeJS.Timeout | undefined;
+  private unsubscribes: (() => Promise<void>)[] = [];
+  private readonly onConnected = () => {
+    this.loadedFor = undefined;
+    this.kick();
+  };
+  private readonly onDisconnected = () => this.kick();
+
+  constructor(deps: TunnelDeps) {
+    this.deps = deps;
+    this.timings = { ...DEFAULT_TIMINGS, ...deps.timings };
+    this.lifecycle = new StateTracker(this.name, deps.now);
+    this.flow = new FlowWatch(this.timings.stallAfterMs, (flow) => this.onFlow(flow));
+    this.state = { state: 'no-profile', since: this.now().toISOString() };
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    this.running = true;
+    const { vici } = this.deps;
+    vici.on('connected', this.onConnected);
+    vici.on('disconnected', this.onDisconnected);
+    this.unsubscribes = [await vici.subscribe('ike-updown', () => this.kick()), await vici.subscribe('child-updown', () => this.kick())];
+    this.periodic = setInterval(() => this.kick(), this.timings.reconcileEveryMs);
+    this.lifecycle.set('running');
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearInterval(this.periodic);
+    clearTimeout(this.timer);
+    this.deps.vici.off('connected', this.onConnected);
+    this.deps.vici.off('disconnected', this.onDisconnected);
+    for (const unsubscribe of this.unsubscribes.splice(0)) await unsubscribe().catch(() => undefined);
+    // After the pass under way: it may have started a probe while we waited for it.
+    await this.passing;
+    clearTimeout(this.timer);
+    this.stopFlowProbe();
+    this.stopWanProbe();
+    // The SAs and the routes stay: restarting the agent must not drop the tunnel.
+    this.lifecycle.set('stopped');
+  }
+
+  /**
+   * A new profile: charon gets the new credentials and connections on the next pass. null (for
+   * uninstall and factory reset only) tears down: our SAs, connections, credentials and routes.
+   * A profile not known yet at start is no teardown: the tunnel of the agent before stays.
+   */
+  async apply(desired: { profile: TunnelProfile } | null): Promise<void> {
+    if (desired === null) this.teardown = true;
+    else if (desired.profile === this.profile) return;
+    this.profile = desired?.profile;
+    this.loadedFor = undefined;
+    this.failures = 0;
+    this.nextAttemptAt = 0;
+    this.nextGateway = 0;
+    await this.pass();
+  }
+
+  /** Operator actions (gemSpec_Kon TIP1-A_4778): bring the tunnel up, down, or build it anew. */
+  async setEnabled(enabled: boolean): Promise<void> {
+    this.enabled = enabled;
+    this.failures = 0;
+    this.nextAttemptAt = 0;
+    await this.pass();
+  }
+
+  async restart(): Promise<void> {
+    await this.terminate(this.sas);
+    this.failures = 0;
+    this.nextAttemptAt = 0;
+    await this.pass();
+  }
+
+  /** Something outside changed (WAN link or route event): look again at once. */
+  kick(): void {
+    if (this.running) void this.pass().catch((error: unknown) => this.deps.log.error({ err: error }, 'tunnel pass failed'));
+  }
+
+  status(): SubsystemStatus {
+    const s = this.lifecycle.get();
+    return s.state === 'running' ? { ...s, state: this.state.state === 'up' ? 'running' : 'degraded', detail: this.state.state } : s;
+  }
+
+  tunnelStatus(): TunnelStatus {
+    const c = carrier(this.sas);
+    return {
+      state: this.state.state,
+      since: this.state.since,
+      ...(c ? { gateway: c.remoteHost } : {}),
+      traffic: {
+        bytesIn: c?.child?.bytesIn ?? 0,
+        bytesOut: c?.child?.bytesOut ?? 0,
+        packetsIn: c?.child?.packetsIn ?? 0,
+        packetsOut: c?.child?.packetsOut ?? 0,
+      },
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+      ...(this.nextAttemptAt > this.now().getTime() ? { nextAttemptAt: new Date(this.nextAttemptAt).toISOString() } : {}),
+      history: this.deps.history.recent(20),
+    };
+  }
+
+  /** Runs one reconcile pass, or queues exactly one more if a pass is under way. */
+  private async pass(): Promise<void> {
+    if (this.passing) {
+      this.again = true;
+      return this.passing;
+    }
+    this.passing = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.reconcile();
+        } while (this.again && this.running);
+      } finally {
+        this.passing = undefined;
+      }
+    })();
+    return this.passing;
+  }
+
+  private async reconcile(): Promise<void> {
+    const { vici, routes } = this.deps;
+    const profile = this.profile;
+    if (!profile) {
+      this.stopFlowProbe();
+      this.stopWanProbe();
+      if (this.teardown) await this.tearDown();
+      this.sas = [];
+      this.setState('no-profile');
+      return;
+    }
+    const unreachable = { prefixes: profile.tiPrefixes, path: { kind: 'unreachable' } as const };
+    if (!vici.isConnected) {
+      this.sas = [];
+      this.stopFlowProbe();
+      await routes.apply(unreachable);
+      this.setState('charon-down', undefined, 'charon not running');
+      return;
+    }
+    if (this.loadedFor !== profile) await this.load(profile);
+    this.sas = readSas(await vici.listSas());
+    if (!this.enabled) {
+      // Routes first: the TI prefixes must not point into a tunnel that is going away.
+      await routes.apply(unreachable);
+      await this.terminate(this.sas);
+      this.sas = [];
+      this.stopFlowProbe();
+      this.stopWanProbe();
+      this.setState('disabled');
+      return;
+    }
+    const active = carrier(this.sas);
+    await routes.apply(active ? { prefixes: profile.tiPrefixes, path: this.deps.tunnelPath(profile) } : unreachable);
+    if (active) {
+      this.runFlowProbe(profile);
+      const flow = this.flow.current;
+      if (flow === 'flowing') {
+        this.failures = 0;
+        this.echoSinceAttempt = true;
+        this.stopWanProbe();
+        this.setState('up', active.remoteHost);
+        await this.terminate(this.sas.filter((sa) => sa.ikeId !== active.ikeId));
+        return;
+      }
+      if (flow === 'unknown') return this.setState('connecting', active.remoteHost);
+      // Stalled: repair only where the WAN is up, otherwise wait for it without tearing down.
+      this.runWanProbe(profile);
+      if (!this.wanUp()) {
+        // The WAN probe may have just started: give it a moment to answer before saying so.
+        const settled = this.wanProbeSince + WAN_VERDICT_MS - this.now().getTime();
+        if (settled > 0) return this.schedule(settled);
+        return this.setState('wan-down', active.remoteHost, 'no answer beyond the practice router');
+      }
+      if (!this.echoSinceAttempt) {
+        // The SA we made never carried traffic: that is a failed attempt too, or a gateway that
+        // accepts IKE but passes nothing would be replaced several times a second for ever.
+        this.countFailure(profile, 'tunnel not passing traffic', `${active.remoteHost}: no echo through the new tunnel`);
+      }
+      await this.attempt(profile, (active.gatewayIndex + 1) % profile.gateways.length, 'tunnel not passing traffic');
+      return;
+    }
+    this.stopFlowProbe();
+    this.runWanProbe(profile);
+    await this.attempt(profile, this.nextGateway % profile.gateways.length);
+  }
+
+  /** Loads the box's credentials and one connection per gateway into a (possibly fresh) charon. */
+  private async load(profile: TunnelProfile): Promise<void> {
+    const { vici } = this.deps;
+    const plan = planCharon(profile);
+    await vici.clearCreds();
+    await vici.loadKey(plan.key);
+    for (const cert of plan.certificates) await vici.loadCert(cert);
+    const wanted = new Set(plan.connections.map((c) => c.name));
+    for (const name of await vici.getConns()) {
+      if (gatewayIndexOf(name) !== undefined && !wanted.has(name)) await vici.unloadConn(name);
+    }
+    for (const c of plan.connections) await vici.loadConn(c.name, viciMessage(c.config));
+    this.loadedFor = profile;
+    this.deps.log.info({ gateways: profile.gateways, boxId: profile.boxId }, 'tunnel configuration loaded into charon');
+  }
+
+  /** Initiates a fresh IKE_SA and CHILD_SA to one gateway, unless backing off. */
+  private async attempt(profile: TunnelProfile, gatewayIndex: number, because?: FailureReason): Promise<void> {
+    const now = this.now().getTime();
+    if (now < this.nextAttemptAt) {
+      this.schedule(this.nextAttemptAt - now);
+      return this.setState('backoff', undefined, this.lastError?.reason);
+    }
+    const gateway = profile.gateways[gatewayIndex] as string;
+    const connection = connectionName(gatewayIndex);
+    this.setState('connecting', gateway, because);
+    const before = new Set(this.sas.map((sa) => sa.ikeId));
+    try {
+      await this.deps.vici.initiate({ child: CHILD_NAME, ike: connection, timeoutMs: this.timings.initiateTimeoutMs });
+    } catch (error) {
+      const log = (error as { log?: string[] }).log ?? [];
+      const reason = classifyFailure([...log, String((error as Error).message)]);
+      await this.terminate(readSas(await this.deps.vici.listSas()).filter((sa) => sa.connection === connection && !before.has(sa.ikeId)));
+      this.nextGateway = (gatewayIndex + 1) % profile.gateways.length;
+      // Only what the datacenter refused, or left unanswered while the WAN was up, backs off.
+      const answered = reason !== 'gateway unreachable' && reason !== 'attempt failed';
+      const counted = answered || this.wanUp();
+      if (counted) {
+        this.countFailure(profile, reason, `${gateway}: ${(error as Error).message}`);
+      } else {
+        // Not counted, but at most one attempt per safety-net interval (a failure that comes back
+        // at once would spin); the WAN probe's first answer ends this wait (onWanAnswer).
+        this.nextAttemptAt = now + this.timings.reconcileEveryMs;
+        this.lastError = { reason, at: this.now().toISOString(), detail: `${gateway}: ${(error as Error).message}` };
+      }
+      this.deps.log.warn({ gateway, reason, failures: this.failures }, 'tunnel attempt failed');
+      this.setState(counted ? 'backoff' : 'wan-down', undefined, reason);
+      this.schedule(Math.max(0, this.nextAttemptAt - this.now().getTime()));
+      return;
+    }
+    this.nextGateway = gatewayIndex;
+    this.echoSinceAttempt = false;
+    this.deps.log.info({ gateway, because }, 'tunnel established');
+    // Make-before-break: the new SA is up, so the ones it replaces can go now.
+    const sas = readSas(await this.deps.vici.listSas());
+    const fresh = sas.filter((sa) => sa.connection === connection && !before.has(sa.ikeId));
+    if (fresh.length > 0) await this.terminate(sas.filter((sa) => before.has(sa.ikeId)));
+    this.flow.reset();
+    this.again = true;
+  }
+
+  /** One more failed attempt while the WAN was up: the next waits as backoff.ts says. */
+  private countFailure(profile: TunnelProfile, reason: FailureReason, detail: string): void {
+    this.failures += 1;
+    // The wait runs from the failure: counted from the attempt's start, an initiate that timed
+    // out would have used up the first waits already.
+    this.nextAttemptAt = this.now().getTime() + backoffDelayMs(this.failures, profile.gateways.length, this.deps.random);
+    this.lastError = { reason, at: this.now().toISOString(), detail };
+  }
+
+  private async tearDown(): Promise<void> {
+    const { vici, routes } = this.deps;
+    await routes.apply(null);
+    if (vici.isConnected) {
+      await this.terminate(readSas(await vici.listSas()));
+      for (const name of await vici.getConns()) if (gatewayIndexOf(name) !== undefined) await vici.unloadConn(name);
+      await vici.clearCreds();
+    }
+    this.loadedFor = undefined;
+    this.teardown = false;
+    this.deps.log.info('tunnel torn down');
+  }
+
+  private async terminate(sas: readonly TunnelSa[]): Promise<void> {
+    for (const sa of sas) {
+      // force: send DELETE but do not wait for a gateway that may be gone.
+      await this.deps.vici.terminate({ ikeId: sa.ikeId, force: true, timeoutMs: 500 }).catch((error: unknown) => {
+        this.deps.log.debug({ err: error, ikeId: sa.ikeId }, 'terminate failed');
+      });
+    }
+  }
+
+  private runFlowProbe(profile: TunnelProfile): void {
+    if (this.flowProbe?.active) return;
+    this.flowProbe = new PingProbe(this.deps.startProcess, {
+      target: profile.probeAddress,
+      source: profile.localTiAddress,
+      intervalMs: this.timings.flowIntervalMs,
+      onReply: () => this.flow.reply(),
+    });
+    this.flow.reset();
+    this.flowProbe.run();
+  }
+
+  private stopFlowProbe(): void {
+    this.flowProbe?.stop();
+    this.flowProbe = undefined;
+    this.flow.stop();
+  }
+
+  private runWanProbe(profile: TunnelProfile): void {
+    if (this.wanProbes.length > 0) return;
+    const perGatewayMs = (1000 * profile.gateways.length) / this.timings.wanProbesPerSecond;
+    this.wanProbes = profile.gateways.map(
+      (target) => new PingProbe(this.deps.startProcess, { target, intervalMs: perGatewayMs, onReply: () => this.onWanAnswer() }),
+    );
+    this.wanProbeSince = this.now().getTime();
+    for (const probe of this.wanProbes) probe.run();
+  }
+
+  private stopWanProbe(): void {
+    for (const probe of this.wanProbes) probe.stop();
+    this.wanProbes = [];
+  }
+
+  private onWanAnswer(): void {
+    const now = this.now().getTime();
+    const wasDown = !this.wanUp();
+    this.lastWanAnswer = now;
+    if (!wasDown) return;
+    // The WAN is back after a real outage: SAs that survived it carry traffic again at once,
+    // so the flow probe gets a few echoes' time before anything is replaced; backoff is over.
+    if (now - this.wanProbeSince > this.timings.wanFreshMs && this.flow.current !== 'unknown') {
+      this.flow.reset(this.timings.flowIntervalMs * 3);
+    }
+    this.nextAttemptAt = 0;
+    this.kick();
+  }
+
+  private wanUp(): boolean {
+    return this.now().getTime() - this.lastWanAnswer < this.timings.wanFreshMs;
+  }
+
+  private onFlow(flow: Flow): void {
+    this.deps.log.debug({ flow }, 'tunnel flow');
+    this.kick();
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.kick(), delayMs);
+  }
+
+  private setState(state: TunnelState, gateway?: string, reason?: string): void {
+    if (state === this.state.state && gateway === this.state.gateway) return;
+    const at = this.now().toISOString();
+    this.state = { state, since: at, ...(gateway ? { gateway } : {}) };
+    this.deps.history.record({ at, state, ...(gateway ? { gateway } : {}), ...(reason ? { reason } : {}) });
+    this.deps.log.info({ state, gateway, reason }, 'tunnel state');
+  }
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+}

@@ -1,0 +1,29 @@
+// Turns what charon said about a failed attempt into one plain-words reason for the status, the
+// web UI and support: the first matching rule wins, most specific first.
+
+export type FailureReason =
+  | 'authentication failed'
+  | 'no proposal chosen'
+  | 'gateway certificate not trusted'
+  | 'certificate expired'
+  | 'certificate not yet valid'
+  | 'gateway unreachable'
+  | 'tunnel not passing traffic'
+  | 'charon not running'
+  | 'attempt failed';
+
+const RULES: readonly [RegExp, FailureReason][] = [
+  [/NO_PROPOSAL_CHOSEN|no acceptable proposal|no proposal/i, 'no proposal chosen'],
+  [/certificate .*expired|expired certificate|validity .*expired/i, 'certificate expired'],
+  [/not valid until|not yet valid/i, 'certificate not yet valid'],
+  [/no trusted .*(?:certificate|public key) found|issuer .*not trusted|no issuer certificate found|constraint check failed|signature validation failed|verification of .*failed/i, 'gateway certificate not trusted'],
+  [/AUTHENTICATION_FAILED|authentication .*failed|peer authentication failed/i, 'authentication failed'],
+  [/giving up after \d+ retransmits|retransmit \d+ of request|timeout|timed out|unreachable|no route/i, 'gateway unreachable'],
+];
+
+export function classifyFailure(lines: readonly string[]): FailureReason {
+  for (const [pattern, reason] of RULES) {
+    if (lines.some((line) => pattern.test(line))) return reason;
+  }
+  return 'attempt failed';
+}

@@ -1,0 +1,12 @@
+// The tunnel subsystem owns the IKEv2 tunnel in charon: it loads the box's credentials and one
+// connection per gateway over VICI, keeps a tunnel up that really passes traffic, replaces it
+// make-before-break when it stops, and tells the routes module which way the TI prefixes go.
+// Only the composition root in src/agent/ imports it.
+export { TunnelController, DEFAULT_TIMINGS, type TunnelDeps, type TunnelRoutes, type RoutePath, type TunnelTimings, type TunnelVici } from './controller.ts';
+export { SqliteTunnelHistory, type TunnelStatus, type TunnelState, type TunnelEvent, type TunnelHistory } from './status.ts';
+export type { TunnelProfile } from './tunnelProfile.ts';
+export { planCharon, connectionName, CHILD_NAME } from './charonPlan.ts';
+export { backoffDelayMs, MAX_BACKOFF_MS } from './backoff.ts';
+export { classifyFailure, type FailureReason } from './failure.ts';
+export { registerTunnelActions } from './actions.ts';
+export { backendFromPlugins, tunnelPath, readWanRoute, LIBIPSEC_DEVICE, type KernelBackend, type WanRoute } from './backend.ts';

@@ -1,0 +1,63 @@
+// A continuous ICMP echo probe through one long-running `ping` (Node has no raw sockets): it
+// reports each reply as it arrives and starts ping again whenever it exits (e.g. while the
+// target is unreachable ping gives up at once). Used for the flow probe through the tunnel and
+// for the light WAN probe towards the gateways.
+import type { ProcessHandle, StartOptions } from '../../agent/runner.ts';
+
+export type StartProcess = (command: string, args: readonly string[], options?: StartOptions) => ProcessHandle;
+
+export interface PingProbeOptions {
+  target: string;
+  /** Source address (the box's TI-segment address for probes through the tunnel). */
+  source?: string;
+  intervalMs: number;
+  onReply: () => void;
+}
+
+const REPLY = /bytes from .*icmp_seq=\d+/;
+const RESTART_DELAY_MS = 100;
+
+export class PingProbe {
+  private readonly start: StartProcess;
+  private readonly options: PingProbeOptions;
+  private handle: ProcessHandle | undefined;
+  private restart: NodeJS.Timeout | undefined;
+  private running = false;
+
+  constructor(start: StartProcess, options: PingProbeOptions) {
+    this.start = start;
+    this.options = options;
+  }
+
+  get active(): boolean {
+    return this.running;
+  }
+
+  run(): void {
+    if (this.running) return;
+    this.running = true;
+    this.launch();
+  }
+
+  stop(): void {
+    this.running = false;
+    clearTimeout(this.restart);
+    this.handle?.kill('SIGTERM');
+    this.handle = undefined;
+  }
+
+  private launch(): void {
+    const { target, source, intervalMs } = this.options;
+    const args = ['-n', '-i', (intervalMs / 1000).toFixed(3), '-W', '1', ...(source ? ['-I', source] : []), target];
+    const handle = this.start('ping', args, {
+      onStdoutLine: (line) => {
+        if (this.running && REPLY.test(line)) this.options.onReply();
+      },
+    });
+    this.handle = handle;
+    void handle.exited.then(() => {
+      if (!this.running || this.handle !== handle) return;
+      this.restart = setTimeout(() => this.running && this.launch(), RESTART_DELAY_MS);
+    });
+  }
+}

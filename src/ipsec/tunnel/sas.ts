@@ -1,0 +1,56 @@
+// Reads charon's list-sas answer into the few facts the controller decides on: which of our
+// connections have an IKE_SA, whether its CHILD_SA `ti` is installed, and its traffic counters.
+import { getSection, getString, sectionsOf, type Named } from '../vici/index.ts';
+import { CHILD_NAME, gatewayIndexOf } from './charonPlan.ts';
+
+export interface TunnelSa {
+  connection: string;
+  gatewayIndex: number;
+  ikeId: number;
+  ikeState: string;
+  remoteHost: string;
+  /** Seconds since the IKE_SA was established, 0 while it is not. */
+  establishedS: number;
+  child?: { installed: boolean; bytesIn: number; bytesOut: number; packetsIn: number; packetsOut: number };
+}
+
+const number = (value: string | undefined) => (value === undefined ? 0 : Number(value) || 0);
+
+export function readSas(listing: readonly Named[]): TunnelSa[] {
+  const sas: TunnelSa[] = [];
+  for (const { name, section } of listing) {
+    const gatewayIndex = gatewayIndexOf(name);
+    if (gatewayIndex === undefined) continue;
+    const children = sectionsOf(getSection(section, 'child-sas') ?? new Map()).map(([, child]) => child);
+    // During a rekey the old and the new CHILD_SA are both listed: an installed one wins.
+    const ours = children.filter((c) => getString(c, 'name') === CHILD_NAME);
+    const child = ours.find((c) => getString(c, 'state') === 'INSTALLED') ?? ours[0];
+    sas.push({
+      connection: name,
+      gatewayIndex,
+      ikeId: number(getString(section, 'uniqueid')),
+      ikeState: getString(section, 'state') ?? 'UNKNOWN',
+      remoteHost: getString(section, 'remote-host') ?? '',
+      establishedS: number(getString(section, 'established')),
+      ...(child
+        ? {
+            child: {
+              installed: getString(child, 'state') === 'INSTALLED',
+              bytesIn: number(getString(child, 'bytes-in')),
+              bytesOut: number(getString(child, 'bytes-out')),
+              packetsIn: number(getString(child, 'packets-in')),
+              packetsOut: number(getString(child, 'packets-out')),
+            },
+          }
+        : {}),
+    });
+  }
+  return sas;
+}
+
+/** The SA that carries the tunnel: an established IKE_SA with the CHILD_SA installed, newest first. */
+export function carrier(sas: readonly TunnelSa[]): TunnelSa | undefined {
+  return sas
+    .filter((sa) => sa.ikeState === 'ESTABLISHED' && sa.child?.installed)
+    .sort((a, b) => a.establishedS - b.establishedS || b.ikeId - a.ikeId)[0];
+}

@@ -1,0 +1,387 @@
+// The tunnel controller against a fake charon, fake routes and fake pings, in fake time: each
+// scenario drives the probes' replies by hand and compares what charon was told, which way the
+// routes point and which pings run, as text.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { TunnelController } from '../../../../src/ipsec/tunnel/controller.ts';
+import { viciMessage } from '../../../../src/ipsec/vici/index.ts';
+import { AUTH_FAILED, FakeCharon, TIMEOUT } from './fakeCharon.ts';
+import { FakeProcesses, FakeRoutes, MemoryHistory, memoryLog } from './fakeOs.ts';
+import { GW0, GW1, LOCAL_TI, PROBE, PROFILE } from './profile.ts';
+
+const NOW = new Date('2025-05-02T08:00:00.000Z');
+const TUNNEL = `tunnel via ipsec0 src ${LOCAL_TI}`;
+const FLOW_PING = `ping ${PROBE} from ${LOCAL_TI} every 0.050`;
+const WAN_PINGS = [`ping ${GW1} every 0.400`, `ping ${GW0} every 0.400`];
+const LOAD = ['clear-creds', 'load-key any', 'load-cert X509 NONE', 'load-cert X509 CA', 'load-cert X509 CA', 'get-conns', 'load-conn tibox-gw0', 'load-conn tibox-gw1'];
+
+type World = Awaited<ReturnType<typeof world>>;
+let current: World | undefined;
+
+async function world() {
+  vi.useFakeTimers({ now: NOW });
+  const charon = new FakeCharon();
+  const routes = new FakeRoutes();
+  const procs = new FakeProcesses();
+  const history = new MemoryHistory();
+  const { log, lines } = memoryLog();
+  const controller = new TunnelController({
+    vici: charon,
+    routes,
+    tunnelPath: (p) => ({ kind: 'libipsec', dev: 'ipsec0', src: p.localTiAddress }),
+    startProcess: procs.start,
+    history,
+    log,
+    random: () => 0.5,
+  });
+  const w = {
+    charon, routes, procs, history, controller, logLines: lines,
+    /** Lets time pass in steps, with the flow probe's and/or the WAN probe's echoes answered. */
+    async run(ms: number, answer: { flow?: boolean; wan?: boolean } = {}, stepMs = 50) {
+      for (let t = 0; t < ms; t += stepMs) {
+        if (answer.wan) for (const gw of PROFILE.gateways) procs.reply(gw);
+        if (answer.flow) procs.reply(PROBE);
+        await vi.advanceTimersByTimeAsync(Math.min(stepMs, ms - t));
+      }
+    },
+    /** Runs pending passes without letting time pass. */
+    settle: () => vi.advanceTimersByTimeAsync(0),
+    state: () => controller.tunnelStatus().state,
+  };
+  current = w;
+  await controller.start(new AbortController().signal);
+  return w;
+}
+
+/** Cold start to a tunnel on gw0 that passes traffic. */
+async function up(): Promise<World> {
+  const w = await world();
+  await w.controller.apply({ profile: PROFILE });
+  await w.run(100, { flow: true });
+  expect(w.state()).toBe('up');
+  return w;
+}
+
+afterEach(async () => {
+  // stop() waits for the pass under way, which may wait for an initiate to time out.
+  const stopping = current?.controller.stop();
+  await vi.advanceTimersByTimeAsync(10_000);
+  await stopping;
+  // No pass may have failed unseen.
+  expect(current?.logLines.filter((l) => l.level >= 50)).toEqual([]);
+  current = undefined;
+  vi.useRealTimers();
+});
+
+describe('TunnelController', () => {
+  it('a) cold start: loads credentials and both connections, initiates gw0, routes into the tunnel, up on the first echo', async () => {
+    const { charon, routes, procs, history, controller, settle, state } = await world();
+    await controller.apply({ profile: PROFILE });
+    expect(charon.transcript).toEqual([...LOAD, 'initiate tibox-gw0']);
+    expect(charon.dump()).toBe(['conn tibox-gw0 198.51.100.10', 'conn tibox-gw1 192.0.2.10', 'sa 1 tibox-gw0 198.51.100.10 ESTABLISHED ti INSTALLED'].join('\n'));
+    expect(charon.creds).toEqual(['key any', 'cert NONE BOX-CERT', 'cert CA CA-ROOT', 'cert CA CA-SUB']);
+    expect(routes.changes()).toEqual(['unreachable', TUNNEL]);
+    expect(routes.prefixes).toEqual(['100.64.0.0/10', '100.102.0.0/15']);
+    expect(procs.running()).toEqual([FLOW_PING, ...WAN_PINGS].sort());
+    expect(state()).toBe('connecting');
+
+    expect(procs.reply(PROBE)).toBe(1);
+    await settle();
+    expect(state()).toBe('up');
+    expect(procs.running()).toEqual([FLOW_PING]);
+    const status = controller.tunnelStatus();
+    expect(status).toMatchObject({ state: 'up', gateway: GW0, traffic: { bytesIn: 1200, bytesOut: 3400, packetsIn: 12, packetsOut: 34 } });
+    expect(status.lastError).toBeUndefined();
+    expect(status.nextAttemptAt).toBeUndefined();
+    expect(history.lines()).toEqual([`connecting ${GW0}`, `up ${GW0}`]);
+    expect(status.history.map((e) => e.state)).toEqual(['up', 'connecting']);
+    expect(controller.status()).toMatchObject({ name: 'tunnel', state: 'running', detail: 'up' });
+  });
+
+  it('a repeated apply with the same profile loads nothing again', async () => {
+    const w = await up();
+    const mark = w.charon.transcript.length;
+    await w.controller.apply({ profile: PROFILE });
+    await w.run(3_000, { flow: true });
+    expect(w.charon.transcript.slice(mark)).toEqual([]);
+  });
+
+  it('b) a stall while the WAN is up: make-before-break to the other gateway', async () => {
+    const w = await up();
+    const mark = w.charon.transcript.length;
+    const routesMark = w.routes.applied.length;
+    await w.run(300); // no echoes: the tunnel stalls
+    expect(w.charon.calls('initiate', mark)).toEqual([]);
+    expect(w.procs.reply(GW0)).toBe(1); // the WAN probe reaches a gateway
+    await w.settle();
+    expect(w.charon.transcript.slice(mark)).toEqual(['initiate tibox-gw1', 'terminate 1']);
+    await w.run(100, { flow: true });
+    expect(w.controller.tunnelStatus()).toMatchObject({ state: 'up', gateway: GW1 });
+    expect(w.charon.saList()).toEqual(['2 tibox-gw1']);
+    expect(new Set(w.routes.applied.slice(routesMark))).toEqual(new Set([TUNNEL]));
+    expect(w.history.lines().slice(-2)).toEqual([`connecting ${GW1}`, `up ${GW1}`]);
+    expect(w.history.events.at(-2)?.reason).toBe('tunnel not passing traffic');
+  });
+
+  it('b2) replacements that never carry traffic count as failed attempts and back off', async () => {
+    const w = await up();
+    const mark = w.charon.transcript.length;
+    await w.run(300); // the datacenter passes nothing any more, though IKE and ping work
+    w.procs.reply(GW0);
+    await w.settle();
+    expect(w.charon.calls('initiate', mark)).toEqual(['initiate tibox-gw1']);
+    // The new SA stalls too: the second gateway of the first round is tried at once ...
+    await w.run(260);
+    w.procs.reply(GW1);
+    await w.settle();
+    expect(w.charon.calls('initiate', mark)).toEqual(['initiate tibox-gw1', 'initiate tibox-gw0']);
+    // ... and after that the round is over: the next replacement waits (1 s with this jitter).
+    await w.run(260);
+    w.procs.reply(GW0);
+    await w.settle();
+    expect(w.state()).toBe('backoff');
+    expect(w.controller.tunnelStatus().lastError?.reason).toBe('tunnel not passing traffic');
+    expect(w.charon.calls('initiate', mark)).toHaveLength(2);
+    w.procs.reply(GW0);
+    await w.run(1_000);
+    expect(w.charon.calls('initiate', mark)).toEqual(['initiate tibox-gw1', 'initiate tibox-gw0', 'initiate tibox-gw1']);
+  });
+
+  it('c) a stall while the WAN is down tears nothing down; the tunnel that survived is up again without an initiate', async () => {
+    const w = await up();
+    const mark = w.charon.transcript.length;
+    // The stall shows after 250 ms; the WAN probe then gets half a second to answer.
+    await w.run(300);
+    expect(w.state()).toBe('up');
+    await w.run(500);
+    expect(w.state()).toBe('wan-down');
+    expect(w.procs.running()).toEqual([FLOW_PING, ...WAN_PINGS].sort());
+    await w.run(10_000);
+    w.procs.exit(GW0); // ping gives up while there is no route: the probe starts it again
+    await w.run(10_000);
+    expect(w.procs.running()).toEqual([FLOW_PING, ...WAN_PINGS].sort());
+    expect(w.state()).toBe('wan-down');
+    expect(w.charon.transcript.slice(mark)).toEqual([]);
+    expect(w.routes.current).toBe(TUNNEL);
+
+    w.procs.reply(GW1);
+    await w.run(40);
+    await w.run(300, { flow: true, wan: true });
+    expect(w.controller.tunnelStatus()).toMatchObject({ state: 'up', gateway: GW0 });
+    expect(w.charon.transcript.slice(mark)).toEqual([]);
+    expect(w.charon.saList()).toEqual(['1 tibox-gw0']);
+  });
+
+  it('d) after a long outage a tunnel that does not carry again is replaced within three flow intervals', async () => {
+    const w = await up();
+    const mark = w.charon.transcript.length;
+    await w.run(20_000);
+    expect(w.charon.transcript.slice(mark)).toEqual([]);
+    const back = Date.now();
+    let waited = 0;
+    while (w.charon.calls('initiate', mark).length === 0 && waited < 1_000) {
+      await w.run(10, { wan: true }, 10);
+      waited += 10;
+    }
+    expect(waited).toBeGreaterThanOrEqual(3 * 50);
+    expect(waited).toBeLessThanOrEqual(3 * 50 + 20);
+    expect(w.charon.times('initiate', mark)[0]).toBeLessThanOrEqual(back + 3 * 50 + 20);
+    expect(w.charon.transcript.slice(mark)).toEqual(['initiate tibox-gw1', 'terminate 1']);
+    await w.run(100, { flow: true });
+    expect(w.controller.tunnelStatus()).toMatchObject({ state: 'up', gateway: GW1 });
+  });
+
+  it('e) refused attempts while the WAN is up: one round at once, then growing waits', async () => {
+    const w = await world();
+    w.charon.outcomes.set(GW0, AUTH_FAILED).set(GW1, AUTH_FAILED);
+    await w.controller.apply({ profile: PROFILE });
+    w.procs.reply(GW0);
+    await w.settle();
+    expect(w.charon.calls('initiate')).toEqual(['initiate tibox-gw0', 'initiate tibox-gw1']);
+    const status = w.controller.tunnelStatus();
+    expect(status.state).toBe('backoff');
+    expect(status.lastError).toMatchObject({ reason: 'authentication failed', detail: expect.stringContaining(GW1) });
+    expect(status.nextAttemptAt).toBe(new Date(NOW.getTime() + 1_000).toISOString());
+    expect(w.routes.changes()).toEqual(['unreachable']);
+
+    await w.run(999, { wan: true });
+    expect(w.charon.calls('initiate')).toHaveLength(2);
+    await w.run(1, { wan: true });
+    await w.run(1, { wan: true }); // the second of a round follows the first by a 0 ms timer
+    expect(w.charon.calls('initiate')).toEqual(['initiate tibox-gw0', 'initiate tibox-gw1', 'initiate tibox-gw0', 'initiate tibox-gw1']);
+    expect(w.controller.tunnelStatus().nextAttemptAt).toBe(new Date(NOW.getTime() + 1_001 + 2_000).toISOString());
+
+    await w.run(10_000, { wan: true });
+    const starts = w.charon.times('initiate').map((t) => t - NOW.getTime());
+    // Rounds at 0, then 1 s, 2 s and 4 s after the previous round failed (a round takes 1 ms here).
+    expect(starts).toEqual([0, 0, 1_000, 1_001, 3_001, 3_002, 7_002, 7_003]);
+    expect(w.controller.tunnelStatus().nextAttemptAt).toBe(new Date(NOW.getTime() + 7_003 + 8_000).toISOString());
+    expect(w.charon.saList()).toEqual([]);
+    expect(w.state()).toBe('backoff');
+  });
+
+  it('f) attempts that time out while the WAN is down do not count; when the WAN is back the next attempt follows at once', async () => {
+    const w = await world();
+    w.charon.outcomes.set(GW0, TIMEOUT).set(GW1, TIMEOUT);
+    // apply() resolves with the pass, which waits for the first attempt to time out.
+    const applying = w.controller.apply({ profile: PROFILE });
+    await w.run(19_000);
+    const gaps = w.charon.times('initiate').map((t, i, all) => t - (all[i - 1] ?? NOW.getTime()));
+    expect(gaps).toEqual([0, 3_000, 3_000, 3_000, 3_000, 3_000, 3_000]);
+    expect(w.charon.calls('initiate').slice(0, 3)).toEqual(['initiate tibox-gw0', 'initiate tibox-gw1', 'initiate tibox-gw0']);
+    // Each half-open IKE_SA charon keeps after the timeout is deleted.
+    expect(w.charon.calls('terminate')).toEqual(['terminate 1', 'terminate 2', 'terminate 3', 'terminate 4', 'terminate 5', 'terminate 6']);
+    expect(w.controller.tunnelStatus().lastError?.reason).toBe('gateway unreachable');
+    expect(w.controller.tunnelStatus().nextAttemptAt).toBeUndefined();
+
+    // The WAN is back during the seventh attempt (18 s … 21 s), which still times out.
+    w.charon.outcomes.clear();
+    const mark = w.charon.transcript.length;
+    await w.run(2_000, { wan: true });
+    expect(w.charon.transcript.slice(mark)).toEqual(['terminate 7', 'initiate tibox-gw1']);
+    expect(w.charon.times('initiate', mark)).toEqual([NOW.getTime() + 21_000]);
+    await w.run(100, { flow: true });
+    expect(w.controller.tunnelStatus()).toMatchObject({ state: 'up', gateway: GW1 });
+    await applying;
+  });
+
+  it('f) the same timeouts while the WAN is up do count: a wait after the round', async () => {
+    const w = await world();
+    w.charon.outcomes.set(GW0, TIMEOUT).set(GW1, TIMEOUT);
+    // apply() resolves with the pass, which waits for the first attempt to time out.
+    const applying = w.controller.apply({ profile: PROFILE });
+    await w.run(6_000, { wan: true });
+    expect(w.charon.times('initiate').map((t) => t - NOW.getTime())).toEqual([0, 3_000]);
+    expect(w.controller.tunnelStatus()).toMatchObject({ state: 'backoff', nextAttemptAt: new Date(NOW.getTime() + 7_000).toISOString() });
+    expect(w.controller.tunnelStatus().lastError?.reason).toBe('gateway unreachable');
+    await w.run(2_000, { wan: true });
+    expect(w.charon.times('initiate').map((t) => t - NOW.getTime())).toEqual([0, 3_000, 7_000]);
+    await applying;
+  });
+
+  it('an attempt refused at once while the WAN is down does not make the controller spin', async () => {
+    const w = await world();
+    const unreachable = { kind: 'fail' as const, log: ['[NET] error writing to socket: Network is unreachable'] };
+    w.charon.outcomes.set(GW0, unreachable).set(GW1, unreachable);
+    await w.controller.apply({ profile: PROFILE });
+    await w.run(10_000);
+    expect(w.charon.isConnected).toBe(true);
+    expect(w.charon.calls('initiate').length).toBeLessThanOrEqual(10);
+    // The WAN probe's first answer ends the wait.
+    w.charon.outcomes.clear();
+    const mark = w.charon.transcript.length;
+    w.procs.reply(GW0);
+    await w.settle();
+    expect(w.charon.calls('initiate', mark)).toHaveLength(1);
+  });
+
+  it('g) charon restarts: routes unreachable while it is gone, then everything is loaded again and initiated', async () => {
+    const w = await up();
+    w.charon.disconnect();
+    await w.settle();
+    expect(w.state()).toBe('charon-down');
+    expect(w.routes.current).toBe('unreachable');
+    expect(w.procs.running()).not.toContain(FLOW_PING);
+    expect(w.controller.tunnelStatus().gateway).toBeUndefined();
+    await w.run(5_000);
+    expect(w.state()).toBe('charon-down');
+
+    const mark = w.charon.transcript.length;
+    w.charon.reconnect();
+    await w.settle();
+    expect(w.charon.transcript.slice(mark)).toEqual([...LOAD, 'initiate tibox-gw0']);
+    expect(w.routes.current).toBe(TUNNEL);
+    await w.run(100, { flow: true });
+    expect(w.controller.tunnelStatus()).toMatchObject({ state: 'up', gateway: GW0 });
+    expect(w.history.lines()).toContain('charon-down');
+  });
+
+  it('h) disabled: our SAs are deleted and the routes unreachable; enabled again: initiated', async () => {
+    const w = await up();
+    const foreign = w.charon.addSa('site-to-site', '203.0.113.9');
+    let mark = w.charon.transcript.length;
+    await w.controller.setEnabled(false);
+    expect(w.charon.transcript.slice(mark)).toEqual(['terminate 1']);
+    expect(w.routes.current).toBe('unreachable');
+    expect(w.routes.changes().slice(-2)).toEqual([TUNNEL, 'unreachable']);
+    expect(w.state()).toBe('disabled');
+    expect(w.controller.tunnelStatus().gateway).toBeUndefined();
+    expect(w.procs.running()).toEqual([]);
+    await w.run(5_000);
+    expect(w.charon.transcript.slice(mark)).toEqual(['terminate 1']);
+    expect(w.charon.saList()).toEqual([`${foreign} site-to-site`]);
+
+    mark = w.charon.transcript.length;
+    await w.controller.setEnabled(true);
+    expect(w.charon.transcript.slice(mark)).toEqual(['initiate tibox-gw0']);
+    await w.run(100, { flow: true });
+    expect(w.state()).toBe('up');
+    expect(w.routes.current).toBe(TUNNEL);
+  });
+
+  it('h) restart() deletes the tunnel and builds it anew', async () => {
+    const w = await up();
+    const mark = w.charon.transcript.length;
+    await w.controller.restart();
+    expect(w.charon.transcript.slice(mark)).toEqual(['terminate 1', 'initiate tibox-gw0']);
+    await w.run(100, { flow: true });
+    expect(w.charon.saList()).toEqual(['2 tibox-gw0']);
+    expect(w.state()).toBe('up');
+  });
+
+  it('i) apply(null) (uninstall, factory reset) tears down SAs, connections, credentials and routes, then charon hears nothing more', async () => {
+    const w = await up();
+    const mark = w.charon.transcript.length;
+    await w.controller.apply(null);
+    expect(w.state()).toBe('no-profile');
+    expect(w.controller.tunnelStatus().gateway).toBeUndefined();
+    expect(w.charon.transcript.slice(mark)).toEqual(['terminate 1', 'get-conns', 'unload-conn tibox-gw0', 'unload-conn tibox-gw1', 'clear-creds']);
+    expect(w.routes.current).toBe('none');
+    const quiet = w.charon.transcript.length;
+    const listings = w.charon.listings;
+    await w.run(10_000);
+    expect(w.charon.transcript.length).toBe(quiet);
+    expect(w.charon.listings).toBe(listings);
+    expect(w.procs.running()).toEqual([]);
+  });
+
+  it('i) stop() leaves the SAs and the routes, ends the pings and its subscriptions', async () => {
+    const w = await up();
+    const mark = w.charon.transcript.length;
+    const applied = w.routes.applied.length;
+    await w.controller.stop();
+    await w.run(10_000);
+    expect(w.charon.transcript.slice(mark)).toEqual([]);
+    expect(w.routes.applied.length).toBe(applied);
+    expect(w.charon.saList()).toEqual(['1 tibox-gw0']);
+    expect(w.procs.running()).toEqual([]);
+    expect(w.charon.subscriberCount('ike-updown') + w.charon.subscriberCount('child-updown')).toBe(0);
+    expect(w.charon.listenerCount('connected') + w.charon.listenerCount('disconnected')).toBe(0);
+    expect(w.controller.status().state).toBe('stopped');
+  });
+
+  it('i) stop() during a pass leaves no ping running that the pass started', async () => {
+    const w = await world();
+    let release!: () => void;
+    w.routes.hold = new Promise((resolve) => (release = resolve));
+    const applying = w.controller.apply({ profile: PROFILE });
+    await w.settle(); // the pass waits in routes.apply, before it starts the WAN probe
+    const stopping = w.controller.stop();
+    release();
+    w.routes.hold = undefined;
+    await applying;
+    await stopping;
+    await w.run(1_000);
+    expect(w.procs.running()).toEqual([]);
+  });
+
+  it('j) a CHILD_SA going down in charon starts a pass at once', async () => {
+    const w = await up();
+    const mark = w.charon.transcript.length;
+    w.charon.dropSa(1);
+    w.charon.fire('child-updown', { up: false, ike: 'tibox-gw0', sa: viciMessage({ uniqueid: 1 }) });
+    await w.settle();
+    expect(w.charon.transcript.slice(mark)).toEqual(['initiate tibox-gw0']);
+    expect(w.charon.times('initiate', mark)).toEqual([Date.now()]);
+    expect(w.charon.saList()).toEqual(['2 tibox-gw0']);
+  });
+});
