@@ -11,21 +11,37 @@ import type { Runner } from './runner.ts';
 import type { AgentStatus } from './status.ts';
 import type { Lifecycle } from './subsystem.ts';
 import { SystemdNotifier } from './systemd.ts';
+import { existsSync } from 'node:fs';
+import { Resolver } from 'node:dns/promises';
+import { join } from 'node:path';
 import { ConfigService } from './config.ts';
 import { ControlActions } from './control/actions.ts';
 import { ControlServer } from './control/server.ts';
+import { startProcess } from './runner.ts';
+import { Firewall, NetlinkRouteKernel, NftLoader, TiRoutes, type RouteKernel } from '../firewall/index.ts';
+import { CharonLink } from '../ipsec/charonLink.ts';
+import { ProfileService } from '../ipsec/profileService.ts';
+import {
+  LIBIPSEC_DEVICE, readWanRoute, registerTunnelActions, SqliteTunnelHistory, TunnelController, tunnelPath, type WanRoute,
+} from '../ipsec/tunnel/index.ts';
 
 export interface AgentOptions {
   version: string;
   /** The data partition's directory for the database and state files. */
   dataDir: string;
   socketPath: string;
+  /** charon's VICI socket. */
+  charonVici: string;
+  /** The pinned profile-signing key (PEM). */
+  profileTrustAnchor: string;
   log: Logger;
   runner: Runner;
   env: NodeJS.ProcessEnv;
   now?: () => Date;
   /** group(5) file for the control socket's group; the system's when absent. */
   groupFile?: string;
+  /** The kernel's routing as the routes module sees it; rtnetlink when absent (tests pass a fake). */
+  routeKernel?: RouteKernel;
 }
 
 export class Agent {
@@ -36,6 +52,10 @@ export class Agent {
   private readonly systemd: SystemdNotifier;
   private readonly subsystems: Lifecycle[];
   private readonly started: Lifecycle[] = [];
+  private readonly tunnel: TunnelController;
+  private readonly stopWatching: (() => void)[] = [];
+  private readonly kernel: RouteKernel;
+  private wan: WanRoute | undefined;
   private startedAt: Date | undefined;
 
   constructor(options: AgentOptions) {
@@ -49,6 +69,34 @@ export class Agent {
     const actions = new ControlActions();
     const config = new ConfigService({ dataDir: options.dataDir, health: this.health, bus: this.bus, log: subsystemLogger(log, 'config'), now: this.now });
     config.registerActions(actions);
+
+    const firewall = new Firewall({ nft: new NftLoader(options.runner), log: subsystemLogger(log, 'firewall'), now: this.now });
+    this.kernel = options.routeKernel ?? new NetlinkRouteKernel();
+    const routes = new TiRoutes({ kernel: this.kernel, stateDir: join(options.dataDir, 'state'), log: subsystemLogger(log, 'routes') });
+    const charon = new CharonLink({ socketPath: options.charonVici, log: subsystemLogger(log, 'vici'), now: this.now });
+    this.tunnel = new TunnelController({
+      vici: charon.session,
+      routes,
+      // kernel-libipsec has its TUN device while charon runs; without it charon uses kernel XFRM.
+      tunnelPath: (profile) =>
+        tunnelPath(existsSync(`/sys/class/net/${LIBIPSEC_DEVICE}`) ? 'libipsec' : 'xfrm', this.wan, profile.localTiAddress),
+      startProcess,
+      history: new SqliteTunnelHistory(() => config.database()),
+      log: subsystemLogger(log, 'tunnel'),
+      now: this.now,
+    });
+    registerTunnelActions(actions, this.tunnel);
+    const profile = new ProfileService({
+      dataDir: options.dataDir,
+      trustAnchorPath: options.profileTrustAnchor,
+      health: this.health,
+      tunnel: this.tunnel,
+      firewall,
+      resolver: new Resolver(),
+      log: subsystemLogger(log, 'profile'),
+      now: this.now,
+    });
+    profile.registerActions(actions);
     const control = new ControlServer(
       {
         socketPath: options.socketPath,
@@ -59,7 +107,7 @@ export class Agent {
       },
       this.now,
     );
-    this.subsystems = [config, control];
+    this.subsystems = [config, firewall, routes, charon, this.tunnel, profile, control];
   }
 
   /** Starts every subsystem in order; if one fails, those already started are stopped again. */
@@ -75,12 +123,16 @@ export class Agent {
       }
       this.started.push(subsystem);
     }
+    // Link, address and route changes (the WAN's cable, its default route) are news for the tunnel.
+    await this.refreshWan();
+    this.stopWatching.push(this.kernel.watch(() => void this.refreshWan().then(() => this.tunnel.kick())));
     this.options.log.info({ version: this.options.version, subsystems: this.started.map((s) => s.name) }, 'agent running');
     await this.systemd.ready(`tibox ${this.options.version} running`);
   }
 
   async stop(): Promise<void> {
     await this.systemd.stopping();
+    for (const unwatch of this.stopWatching.splice(0)) unwatch();
     for (const subsystem of this.started.reverse()) {
       try {
         await subsystem.stop();
@@ -99,6 +151,15 @@ export class Agent {
       uptimeS: Math.floor((this.now().getTime() - startedAt.getTime()) / 1000),
       subsystems: this.subsystems.map((s) => s.status()),
       health: this.health.list(),
+      tunnel: this.tunnel.tunnelStatus(),
     };
+  }
+
+  private async refreshWan(): Promise<void> {
+    try {
+      this.wan = await readWanRoute(this.options.runner);
+    } catch (error) {
+      this.options.log.warn({ err: error }, 'WAN default route could not be read');
+    }
   }
 }

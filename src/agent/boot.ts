@@ -5,13 +5,13 @@
 import { parseArgs } from 'node:util';
 import { createLogger } from './log.ts';
 import { processRunner } from './runner.ts';
-import { loadBootRoutes, NetlinkRouteKernel, NftLoader, renderBaselineRuleset } from '../firewall/index.ts';
+import { loadBootRoutes, NetlinkRouteKernel, NftLoader, renderRuleset } from '../firewall/index.ts';
 
 const { values } = parseArgs({ options: { 'state-dir': { type: 'string', default: '/var/lib/tibox/state' } } });
 
 const log = createLogger();
 try {
-  await new NftLoader(processRunner).load(renderBaselineRuleset());
+  await new NftLoader(processRunner).load(renderRuleset(null));
   log.info('fail-closed baseline loaded');
   await loadBootRoutes(values['state-dir'], new NetlinkRouteKernel(), log);
 } catch (error) {

@@ -75,6 +75,11 @@ export class ConfigService implements Lifecycle {
     return this.state.get();
   }
 
+  /** The database while it is open, for the other state the agent keeps (tunnel history). */
+  database(): Db | undefined {
+    return this.db;
+  }
+
   current(): { config: Config; revision: number } {
     if (!this.effective) throw new Error('config service not started');
     return this.effective;

@@ -13,13 +13,24 @@ const { values } = parseArgs({
   options: {
     'data-dir': { type: 'string', default: '/var/lib/tibox' },
     socket: { type: 'string', default: process.env.TIBOX_SOCKET ?? DEFAULT_CONTROL_SOCKET },
+    'charon-vici': { type: 'string', default: '/var/run/charon.vici' },
+    'profile-trust-anchor': { type: 'string', default: '/usr/share/tibox/profile-signing.pem' },
   },
 });
 
 const log = createLogger();
 const dataDir = values['data-dir'];
 mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-const agent = new Agent({ version: readVersion(), dataDir, socketPath: values.socket, log, runner: processRunner, env: process.env });
+const agent = new Agent({
+  version: readVersion(),
+  dataDir,
+  socketPath: values.socket,
+  charonVici: values['charon-vici'],
+  profileTrustAnchor: values['profile-trust-anchor'],
+  log,
+  runner: processRunner,
+  env: process.env,
+});
 const abort = new AbortController();
 
 let stopping = false;

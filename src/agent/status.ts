@@ -2,6 +2,7 @@
 // Later subsystems add their own sections (tunnel, firewall, LAN, updates) to this type.
 import type { HealthWarning } from './health.ts';
 import type { SubsystemStatus } from './subsystem.ts';
+import type { TunnelStatus } from '../ipsec/tunnel/index.ts';
 
 export interface AgentStatus {
   version: string;
@@ -10,4 +11,5 @@ export interface AgentStatus {
   uptimeS: number;
   subsystems: SubsystemStatus[];
   health: HealthWarning[];
+  tunnel: TunnelStatus;
 }

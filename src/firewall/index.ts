@@ -2,6 +2,7 @@
 // table 8742 and its rules, see routes/index.ts): from boot both hold the fail-closed state, later
 // the rendered ruleset and the routes the tunnel controller asks for.
 // Only the composition roots in src/agent/ import it.
-export { renderBaselineRuleset, TIBOX_TABLE } from './baseline.ts';
+export { renderRuleset, TIBOX_TABLE, type FirewallDesired } from './ruleset.ts';
+export { Firewall } from './firewall.ts';
 export { NftLoader } from './nftLoader.ts';
 export * from './routes/index.ts';

@@ -1,15 +1,30 @@
-// The fail-closed baseline: the tibox table as it stands from boot until the agent applies its
-// full ruleset (and whenever no applied ruleset survives). Forwarding is closed entirely, so no
-// TI packet can leave in clear and nothing reaches the LAN from the WAN; the box accepts only
-// what it needs to come up: loopback, answers to its own traffic, ICMP (errors and path MTU
-// discovery), IPv6 neighbour discovery for IKE over IPv6 and DHCP answers to its own client.
+// The tibox nftables table, rendered from the desired state (pure; `nft -f` loads it whole).
+// Without a profile it is the fail-closed baseline that also stands from boot until the agent
+// runs: nothing is forwarded, so no TI packet can leave in clear and nothing reaches the LAN
+// from the WAN, and the box accepts only what it needs to come up (loopback, answers to its own
+// traffic, ICMP for errors and path MTU discovery, IPv6 neighbour discovery for IKE over IPv6,
+// DHCP answers to its own client). With a profile, the TI segment may reach the TI prefixes;
+// where those go is the routes module's business: into the tunnel, or unreachable.
 // Replacing is atomic: the table is declared, deleted and defined again in one `nft -f`.
 
 export const TIBOX_TABLE = { family: 'inet', name: 'tibox' } as const;
 
-export function renderBaselineRuleset(): string {
+export interface FirewallDesired {
+  tiSegment: string;
+  tiPrefixes: readonly string[];
+}
+
+function forwardRules(desired: FirewallDesired | null): string {
+  if (!desired) return `    comment "tibox: fail closed, nothing is forwarded until the agent applies its ruleset"\n`;
+  return `    ct state established,related accept comment "tibox: answers within allowed flows, and their ICMP errors (path MTU discovery)"
+    ct state invalid drop comment "tibox: no state, no passage"
+    ip saddr ${desired.tiSegment} ip daddr { ${desired.tiPrefixes.join(', ')} } accept comment "tibox: the TI segment reaches the TI, only through the tunnel (TI routes)"
+`;
+}
+
+export function renderRuleset(desired: FirewallDesired | null): string {
   const { family, name } = TIBOX_TABLE;
-  return `# tibox fail-closed baseline: loaded at boot, replaced whole by the agent's ruleset.
+  return `# tibox ${desired ? 'ruleset' : 'fail-closed baseline: loaded at boot, replaced whole by the agent\'s ruleset'}.
 table ${family} ${name}
 delete table ${family} ${name}
 table ${family} ${name} {
@@ -24,8 +39,7 @@ table ${family} ${name} {
   }
   chain forward {
     type filter hook forward priority filter; policy drop;
-    comment "tibox: fail closed, nothing is forwarded until the agent applies its ruleset"
-  }
+${forwardRules(desired)}  }
   chain output {
     type filter hook output priority filter; policy accept;
   }

@@ -11,10 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { processRunner, type Runner } from '../../src/agent/runner.ts';
 import { Netns } from './netns.ts';
 import { createLabPki, type IssuedCert } from './pki.ts';
-import { startCharon, renderGatewaySwanctl, renderPlainBoxSwanctl, type CharonInstance } from './strongswan.ts';
+import { startCharon, renderGatewaySwanctl, renderPlainBoxSwanctl, renderStrongswanConf, type CharonInstance } from './strongswan.ts';
+import { renderCharonConf } from '../../src/ipsec/charonConf.ts';
 import { Supervised } from './supervisor.ts';
 import { labNames, PLAN, GATEWAY_METRIC, LAB_PREFIX_PATTERN, type LabNames, type GatewayName } from './topology.ts';
 import { buildLinks } from './links.ts';
+import { issueLabProfile, type LabProfiles } from './profile.ts';
 
 const LAB_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO = join(LAB_DIR, '..', '..');
@@ -29,6 +31,8 @@ const UPSTREAM_CUT = `table inet lab_cut {
 export interface LabOptions {
   /** 'agent': the box's charon waits for the tibox agent (install_routes = no); 'plain': hand-written swanctl.conf. */
   boxCharon: 'agent' | 'plain';
+  /** With 'plain': load the box's swanctl.conf only when asked (boxCharon.loadSwanctl()), as for a cold start. */
+  plainLoadByHand?: boolean;
   log?: (line: string) => void;
 }
 
@@ -52,6 +56,10 @@ export class Lab {
   readonly gateways = new Map<GatewayName, CharonInstance>();
   boxCharon: CharonInstance | undefined;
   private boxCert: IssuedCert | undefined;
+  /** The box's signed VPN profiles (agent mode), and the trust anchor the agent pins. */
+  profiles: LabProfiles | undefined;
+  private agent: Supervised | undefined;
+  private socketPath: string | undefined;
   private readonly gatewayCerts = new Map<GatewayName, IssuedCert>();
   private caCert = '';
   private publicAddressIndex = 0;
@@ -92,6 +100,7 @@ export class Lab {
     this.boxCert = await pki.issue('box', [`DNS:${PLAN.boxId}`], 'client');
     const connector = await pki.issue('connector', [`DNS:${PLAN.ti.connectorName}`, `IP:${PLAN.ti.connector}`], 'server');
     const terminal = await pki.issue('terminal', [`IP:${PLAN.tiSegment.terminal}`], 'server');
+    if (this.options.boxCharon === 'agent') this.profiles = await issueLabProfile(this.runner, pki, { dir: join(this.dir, 'pki') });
 
     this.log('datacenter');
     await this.startGateway('gw1', gw1);
@@ -124,11 +133,13 @@ export class Lab {
     const plain = this.options.boxCharon === 'plain';
     // As the box's boot unit does before any interface comes up: close the box first.
     if (!plain) await this.runner.run(process.execPath, [join(REPO, 'src', 'agent', 'boot.ts')], { netns: this.names.box });
+    const boxDir = join(this.dir, 'box');
     this.boxCharon = await startCharon(this.runner, {
       netns: this.names.box,
-      dir: join(this.dir, 'box'),
-      installRoutes: plain,
-      ...(plain ? { swanctl: { conf: this.plainBoxConf(), key: this.boxCert } } : {}),
+      dir: boxDir,
+      ...(plain
+        ? { conf: renderStrongswanConf(boxDir, { installRoutes: true }), swanctl: { conf: this.plainBoxConf(), key: this.boxCert, loadAtStart: !this.options.plainLoadByHand } }
+        : { conf: renderCharonConf({ backend: 'libipsec', viciSocket: join(boxDir, 'charon.vici'), logFile: join(boxDir, 'charon.log') }) }),
     });
     writeFileSync(join(this.dir, 'lab.json'), JSON.stringify(this.describe(), null, 2));
   }
@@ -149,16 +160,18 @@ export class Lab {
     this.gatewayCerts.set(name, cert);
     const gw = PLAN[name];
     const updown = [join(LAB_DIR, 'gateway-updown.sh'), this.names.core, gw.core, String(GATEWAY_METRIC[name])].join(' ');
+    const dir = join(this.dir, name);
     const charon = await startCharon(this.runner, {
       netns: this.names[name],
-      dir: join(this.dir, name),
-      installRoutes: true,
+      dir,
+      conf: renderStrongswanConf(dir, { installRoutes: true }),
       swanctl: {
         conf: renderGatewaySwanctl({
           publicAddress: gw.public, id: gw.id, cert: cert.cert, caCert: this.caCert,
           localTs: PLAN.ti.prefixes, remoteTs: PLAN.tiSegment.prefix, updown,
         }),
         key: cert,
+        loadAtStart: true,
       },
     });
     this.gateways.set(name, charon);
@@ -170,16 +183,49 @@ export class Lab {
    * reaches it.
    */
   async startAgent(socketPath = join(this.dir, 'control.sock')): Promise<{ agent: Supervised; socketPath: string; dataDir: string }> {
+    if (!this.boxCharon || !this.profiles) throw new Error('the agent runs only in a lab built with boxCharon: agent');
     const dataDir = join(this.dir, 'box', 'agent-data');
     const agent = await this.supervise('agent', this.names.box, process.execPath, [
       join(REPO, 'src', 'agent', 'main.ts'), '--data-dir', dataDir, '--socket', socketPath,
+      '--charon-vici', this.boxCharon.vici, '--profile-trust-anchor', this.profiles.trustAnchor,
     ]);
+    this.agent = agent;
+    this.socketPath = socketPath;
     const deadline = Date.now() + 15_000;
     while (!existsSync(socketPath)) {
       if (Date.now() > deadline) throw new Error(`the agent did not open ${socketPath}; see ${join(this.dir, 'agent.log')}`);
       await new Promise((r) => setTimeout(r, 50));
     }
     return { agent, socketPath, dataDir };
+  }
+
+  /** Imports the box's signed profile through the CLI, as the installer would (`tibox profile import`). */
+  async importProfile(socketPath = this.socketPath, variant: 'pem' | 'pkcs12' = 'pem'): Promise<string> {
+    if (!this.profiles || !socketPath) throw new Error('no agent to import into');
+    const file = this.profiles[variant];
+    const password = variant === 'pkcs12' ? ['--password-file', this.profiles.passwordFile] : [];
+    const { stdout } = await this.runner.run(join(REPO, 'bin', 'tibox'), ['--socket', socketPath, 'profile', 'import', file, ...password], { timeoutMs: 20_000 });
+    return stdout;
+  }
+
+  /**
+   * Brings the box's side back to the state right after a boot: the agent stopped, charon freshly
+   * started with no SA, the fail-closed state (firewall, unreachable TI routes) still in the kernel.
+   */
+  async stopAgentAsAfterBoot(): Promise<void> {
+    const agent = this.agent;
+    if (!agent || !this.boxCharon) throw new Error('no agent running');
+    await agent.stop();
+    this.services.splice(this.services.indexOf(agent), 1);
+    this.agent = undefined;
+    const charon = this.boxCharon.process;
+    const before = charon.pid;
+    charon.kill('SIGKILL');
+    const deadline = Date.now() + 10_000;
+    while (charon.pid === before || !existsSync(this.boxCharon.vici)) {
+      if (Date.now() > deadline) throw new Error('the box charon did not come back');
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   private async supervise(name: string, netns: string, command: string, args: string[]): Promise<Supervised> {

@@ -118,14 +118,17 @@ export interface CharonInstance {
   vici: string;
   log: string;
   process: Supervised;
+  /** `swanctl --load-all` of its swanctl.conf, as an administrator would type it. */
+  loadSwanctl(): Promise<void>;
 }
 
 export interface CharonOptions {
   netns: string;
   dir: string;
-  installRoutes: boolean;
+  /** The strongswan.conf text; renderStrongswanConf for the datacenter and the plain box. */
+  conf: string;
   /** swanctl.conf to load after every start (gateways, the plain box); none for the agent's charon. */
-  swanctl?: { conf: string; key: IssuedCert };
+  swanctl?: { conf: string; key: IssuedCert; loadAtStart: boolean };
 }
 
 async function waitForSocket(path: string, timeoutMs: number): Promise<void> {
@@ -157,7 +160,7 @@ async function loadSwanctl(runner: Runner, netns: string, dir: string, conf: str
 export async function startCharon(runner: Runner, o: CharonOptions): Promise<CharonInstance> {
   mkdirSync(join(o.dir, 'private'), { recursive: true, mode: 0o700 });
   const conf = join(o.dir, 'strongswan.conf');
-  writeFileSync(conf, renderStrongswanConf(o.dir, { installRoutes: o.installRoutes }));
+  writeFileSync(conf, o.conf);
   const vici = join(o.dir, 'charon.vici');
   const swanctl = o.swanctl;
   if (swanctl) {
@@ -170,9 +173,9 @@ export async function startCharon(runner: Runner, o: CharonOptions): Promise<Cha
     logFile: join(o.dir, 'charon.out'),
     afterStart: async () => {
       await waitForSocket(vici, 5_000);
-      if (swanctl) await loadSwanctl(runner, o.netns, o.dir, conf, vici);
+      if (swanctl?.loadAtStart) await loadSwanctl(runner, o.netns, o.dir, conf, vici);
     },
   });
   await process.start();
-  return { dir: o.dir, vici, log: join(o.dir, 'charon.log'), process };
+  return { dir: o.dir, vici, log: join(o.dir, 'charon.log'), process, loadSwanctl: () => loadSwanctl(runner, o.netns, o.dir, conf, vici) };
 }

@@ -13,6 +13,7 @@ import { createLogger } from '../../../src/agent/log.ts';
 import { formatCommand, type Runner } from '../../../src/agent/runner.ts';
 import { DATABASE_FILE, SCHEMA_MAJOR, defaultConfig, type Config } from '../../../src/agent/store/index.ts';
 import { groupFile, tempDir } from '../control/helpers.ts';
+import { FakeRouteKernel } from '../firewall/fakeRouteKernel.ts';
 
 const NOW = new Date('2025-05-02T08:00:00.000Z');
 
@@ -54,12 +55,19 @@ afterEach(async () => {
   await cleanup();
 });
 
+/** The one command the agent runs at start: reading the WAN's default route (for kernel XFRM). */
+const READ_WAN_ROUTE = 'ip -j -4 route show default';
+
 function makeAgent(overrides: Partial<AgentOptions> = {}) {
   const runner = new FakeRunner();
+  runner.expected.set(READ_WAN_ROUTE, () => undefined);
   const agent = new Agent({
     version: '0.1.0-test',
     dataDir,
     socketPath,
+    charonVici: join(dir, 'no-charon.vici'),
+    profileTrustAnchor: join(dir, 'no-anchor.pem'),
+    routeKernel: new FakeRouteKernel(),
     log: nullLog(),
     runner,
     env: {},
@@ -77,9 +85,11 @@ async function startAgent(overrides: Partial<AgentOptions> = {}) {
   return { ...made, client: new ControlClient(overrides.socketPath ?? socketPath, { timeoutMs: 5_000 }) };
 }
 
-/** The subsystems as `name state (detail)` lines, for short comparisons. */
-function states(status: { subsystems: Array<{ name: string; state: string; detail?: string }> }): string[] {
-  return status.subsystems.map((s) => `${s.name} ${s.state}${s.detail === undefined ? '' : ` (${s.detail})`}`);
+/** The subsystems as `name state (detail)` lines, for short comparisons; config and control only unless `all`. */
+function states(status: { subsystems: Array<{ name: string; state: string; detail?: string }> }, all = false): string[] {
+  return status.subsystems
+    .filter((s) => all || s.name === 'config' || s.name === 'control')
+    .map((s) => `${s.name} ${s.state}${s.detail === undefined ? '' : ` (${s.detail})`}`);
 }
 
 async function configGet(client: ControlClient) {
@@ -97,12 +107,26 @@ function withDatabase(edit: (db: Database.Database) => void): void {
 }
 
 describe('Agent', () => {
-  it('starts config and control, raises no health warning and runs no command', async () => {
+  it('starts every subsystem in order; without charon and without a profile the tunnel waits', async () => {
+    const { agent } = await startAgent();
+    expect(states(agent.status(), true)).toEqual([
+      'config running',
+      'firewall running',
+      'ti-routes running',
+      'charon degraded (connecting to charon)',
+      'tunnel degraded (no-profile)',
+      'profile degraded (no VPN profile imported)',
+      'control running',
+    ]);
+    expect(agent.status().tunnel).toMatchObject({ state: 'no-profile', traffic: { bytesIn: 0, bytesOut: 0 } });
+  });
+
+  it('starts config and control, raises no health warning and runs no command but the WAN route read', async () => {
     const { agent, runner } = await startAgent();
     const status = agent.status();
     expect(states(status)).toEqual(['config running', 'control running']);
     expect(status).toMatchObject({ version: '0.1.0-test', startedAt: NOW.toISOString(), uptimeS: 0, health: [] });
-    expect(runner.calls).toEqual([]);
+    expect(runner.calls).toEqual([READ_WAN_ROUTE]);
   });
 
   it('answers status on the control socket', async () => {
@@ -229,6 +253,7 @@ describe('Agent', () => {
     // The error of the failed step itself, not one from cleaning up after it.
     expect(error).toMatchObject({ code: 'EEXIST', syscall: 'mkdir', path: blocker });
     expect(states(agent.status())).toEqual(['config stopped', `control failed (${(error as Error).message})`]);
+    // It failed before the subsystems were all up: the WAN route was never read.
     expect(runner.calls).toEqual([]);
 
     // The database was closed again: a new agent opens it and works normally.
@@ -245,6 +270,6 @@ describe('Agent', () => {
     runner.expected.set('systemd-notify STOPPING=1', () => undefined);
     await agent.start(AbortSignal.timeout(5_000));
     await agent.stop();
-    expect(runner.calls).toEqual([`systemd-notify --ready '--status=tibox 0.1.0-test running'`, 'systemd-notify STOPPING=1']);
+    expect(runner.calls).toEqual([READ_WAN_ROUTE, `systemd-notify --ready '--status=tibox 0.1.0-test running'`, 'systemd-notify STOPPING=1']);
   });
 });

@@ -34,6 +34,13 @@ export async function groupFile(dir: string, withTibox: boolean): Promise<string
 }
 
 export const SAMPLE_STATUS: AgentStatus = {
+  tunnel: {
+    state: 'up',
+    since: '2025-05-02T08:00:02.000Z',
+    gateway: '198.51.100.10',
+    traffic: { bytesIn: 2_048, bytesOut: 1_024, packetsIn: 20, packetsOut: 10 },
+    history: [],
+  },
   version: '1.4.2',
   startedAt: '2025-05-02T08:00:00.000Z',
   uptimeS: 7_530,

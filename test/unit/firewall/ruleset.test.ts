@@ -1,22 +1,32 @@
-// The fail-closed baseline as a golden file: any change to what the box allows before the
-// agent runs shows up as a diff here. (The kernel's verdict on it is in the agent's lab test.)
+// The tibox table as golden files: any change to what the box allows shows up as a diff here.
+// (The kernel's verdict on them is in the agent's lab tests.)
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { renderBaselineRuleset } from '../../../src/firewall/index.ts';
+import { renderRuleset } from '../../../src/firewall/index.ts';
 
-describe('fail-closed baseline', () => {
-  it('matches the golden ruleset', () => {
-    expect(renderBaselineRuleset()).toBe(readFileSync(new URL('golden/baseline.nft', import.meta.url), 'utf8'));
+const golden = (name: string) => readFileSync(new URL(`golden/${name}`, import.meta.url), 'utf8');
+const TI = { tiSegment: '10.77.12.0/26', tiPrefixes: ['100.64.0.0/10', '100.102.0.0/15'] };
+
+describe('tibox ruleset', () => {
+  it('is the fail-closed baseline without a profile', () => {
+    expect(renderRuleset(null)).toBe(golden('baseline.nft'));
+  });
+
+  it('lets the TI segment reach the TI prefixes with a profile', () => {
+    expect(renderRuleset(TI)).toBe(golden('ti-segment.nft'));
   });
 
   it('replaces the tibox table whole and touches no other table', () => {
-    const tables = [...renderBaselineRuleset().matchAll(/^(?:delete )?table (\S+) (\S+)/gm)].map((m) => `${m[1]} ${m[2]}`);
-    expect(new Set(tables)).toEqual(new Set(['inet tibox']));
+    for (const ruleset of [renderRuleset(null), renderRuleset(TI)]) {
+      const tables = [...ruleset.matchAll(/^(?:delete )?table (\S+) (\S+)/gm)].map((m) => `${m[1]} ${m[2]}`);
+      expect(new Set(tables)).toEqual(new Set(['inet tibox']));
+    }
   });
 
   it('closes forwarding and inbound by default', () => {
-    const ruleset = renderBaselineRuleset();
-    expect(ruleset).toMatch(/chain forward \{\s+type filter hook forward priority filter; policy drop;/);
-    expect(ruleset).toMatch(/chain input \{\s+type filter hook input priority filter; policy drop;/);
+    for (const ruleset of [renderRuleset(null), renderRuleset(TI)]) {
+      expect(ruleset).toMatch(/chain forward \{\s+type filter hook forward priority filter; policy drop;/);
+      expect(ruleset).toMatch(/chain input \{\s+type filter hook input priority filter; policy drop;/);
+    }
   });
 });

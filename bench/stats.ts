@@ -1,0 +1,42 @@
+// Summaries of repeated measurements as the benchmark results record them: a run that hit the
+// cap counts as the cap and as a timeout; the ratio compares medians, and is null where the
+// baseline gives nothing to compare against (a median of 0, or a timeout).
+
+export interface Summary {
+  median_s: number;
+  min_s: number;
+  max_s: number;
+  runs: number;
+  timeouts: number;
+}
+
+export interface Run {
+  seconds: number;
+  timedOut: boolean;
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error('median of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+const round = (s: number) => Math.round(s * 1000) / 1000;
+
+export function summarize(runs: readonly Run[], capS: number): Summary {
+  const seconds = runs.map((r) => (r.timedOut ? capS : r.seconds));
+  return {
+    median_s: round(median(seconds)),
+    min_s: round(Math.min(...seconds)),
+    max_s: round(Math.max(...seconds)),
+    runs: runs.length,
+    timeouts: runs.filter((r) => r.timedOut).length,
+  };
+}
+
+/** tibox's median over the baseline's: below 1 means tibox is faster. */
+export function ratio(tibox: Summary, baseline: Summary): number | null {
+  if (baseline.median_s === 0 || baseline.timeouts * 2 >= baseline.runs) return null;
+  return round(tibox.median_s / baseline.median_s);
+}

@@ -1,0 +1,48 @@
+// The box's strongswan.conf, rendered from the kernel back end (the image writes it at build
+// time; the lab for its box namespace). What the agent relies on:
+// - install_routes = no and routing_table = 0: TI routes have one owner, the routes module;
+// - a short IKE retransmission schedule, so an attempt to a dead gateway ends in seconds and the
+//   controller moves on (the controller, not charon, judges liveness: no DPD on the box);
+// - kernel-libipsec before kernel-netlink where the kernel has no ESP (the lab); kernel XFRM otherwise.
+
+export type KernelBackend = 'libipsec' | 'xfrm';
+
+export interface CharonConfOptions {
+  backend: KernelBackend;
+  viciSocket: string;
+  /** A file log for the lab; the box logs to the journal. */
+  logFile?: string;
+}
+
+const BASE_PLUGINS = ['random', 'nonce', 'kdf', 'openssl', 'pem', 'pkcs1', 'pkcs8', 'x509', 'revocation', 'constraints', 'pubkey'];
+
+export function renderCharonConf(o: CharonConfOptions): string {
+  const kernel = o.backend === 'libipsec' ? ['kernel-libipsec', 'kernel-netlink'] : ['kernel-netlink'];
+  const plugins = [...BASE_PLUGINS, ...kernel, 'socket-default', 'vici'].join(' ');
+  const log = o.logFile
+    ? `  filelog {
+    tibox {
+      path = ${o.logFile}
+      time_format = %H:%M:%S
+      default = 1
+      flush_line = yes
+    }
+  }
+`
+    : '';
+  return `# tibox box: charon driven by the tibox agent over VICI.
+charon {
+  load = ${plugins}
+  install_routes = no
+  routing_table = 0
+  retransmit_timeout = 1.0
+  retransmit_base = 1.4
+  retransmit_tries = 3
+  make_before_break = yes
+  plugins {
+    vici { socket = unix://${o.viciSocket} }
+  }
+  journal { default = ${o.logFile ? -1 : 1} }
+${log}}
+`;
+}
