@@ -29,8 +29,8 @@ const randomMoment = () => sleep(500 + Math.random() * 2_500);
 async function prepare(system: System, measurement: Measurement): Promise<Lab> {
   const lab = await Lab.create({ boxCharon: system === 'tibox' ? 'agent' : 'plain', plainLoadByHand: measurement === 'cold_start' });
   if (system === 'tibox') {
-    const { socketPath } = await lab.startAgent();
-    await lab.importProfile(socketPath);
+    await lab.startAgent();
+    await lab.importProfile();
     if (measurement === 'cold_start') await lab.stopAgentAsAfterBoot();
   }
   return lab;

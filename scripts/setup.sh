@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-  iproute2 nftables dnsmasq-base conntrack tcpdump iperf3 openssl procps psmisc iputils-ping curl busybox
+  iproute2 nftables dnsmasq-base conntrack tcpdump iperf3 openssl procps psmisc iputils-ping curl busybox faketime
   charon-systemd strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins
   systemd python3 make g++
 )

@@ -3,7 +3,7 @@
 // datacenter gateways with real strongSwan responders and the datacenter core with the connector
 // and TI DNS stand-ins. Namespace names share one random prefix; destroy() removes everything,
 // and cleanStale() removes what an interrupted run left behind.
-import { existsSync, mkdirSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -16,10 +16,16 @@ import { renderCharonConf } from '../../src/ipsec/charonConf.ts';
 import { Supervised } from './supervisor.ts';
 import { labNames, PLAN, GATEWAY_METRIC, LAB_PREFIX_PATTERN, type LabNames, type GatewayName } from './topology.ts';
 import { buildLinks } from './links.ts';
-import { issueLabProfile, type LabProfiles } from './profile.ts';
+import { issueLabProfile, labSettings, signProfile, type LabProfiles } from './profile.ts';
 
 const LAB_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO = join(LAB_DIR, '..', '..');
+
+/** Loaded in a gateway: ESP in UDP (its first four payload bytes are a non-zero SPI) is dropped, IKE passes. */
+const DROP_ESP = `table inet lab_drop_esp {
+  chain input { type filter hook input priority -10; udp dport 4500 @th,64,32 != 0 drop; }
+}
+`;
 
 /** Loaded in the internet namespace to cut the practice router's line without touching the router. */
 const UPSTREAM_CUT = `table inet lab_cut {
@@ -199,13 +205,45 @@ export class Lab {
     return { agent, socketPath, dataDir };
   }
 
-  /** Imports the box's signed profile through the CLI, as the installer would (`tibox profile import`). */
-  async importProfile(socketPath = this.socketPath, variant: 'pem' | 'pkcs12' = 'pem'): Promise<string> {
-    if (!this.profiles || !socketPath) throw new Error('no agent to import into');
-    const file = this.profiles[variant];
+  /**
+   * Imports a signed profile through the CLI, as the installer would (`tibox profile import`):
+   * the box's own (PEM or PKCS#12 identity) or a `file` from issueProfileVariant().
+   */
+  async importProfile(options: { variant?: 'pem' | 'pkcs12'; file?: string } = {}): Promise<string> {
+    if (!this.profiles || !this.socketPath) throw new Error('no agent to import into');
+    const variant = options.variant ?? 'pem';
+    const file = options.file ?? this.profiles[variant];
     const password = variant === 'pkcs12' ? ['--password-file', this.profiles.passwordFile] : [];
-    const { stdout } = await this.runner.run(join(REPO, 'bin', 'tibox'), ['--socket', socketPath, 'profile', 'import', file, ...password], { timeoutMs: 20_000 });
+    const { stdout } = await this.runner.run(join(REPO, 'bin', 'tibox'), ['--socket', this.socketPath, 'profile', 'import', file, ...password], { timeoutMs: 20_000 });
     return stdout;
+  }
+
+  /** The box's profile with some settings changed, signed with the lab's profile-signing key. */
+  async issueProfileVariant(name: string, overrides: Record<string, unknown>): Promise<string> {
+    const pki = join(this.dir, 'pki');
+    const [signingKey, caPem, certificate, privateKey] = ['profile-signing.key', 'ca.pem', 'box.pem', 'box.key'].map((f) => readFileSync(join(pki, f), 'utf8'));
+    const file = join(pki, `profile-${name}.json`);
+    writeFileSync(file, signProfile({ ...labSettings(caPem as string), identity: { certificate, privateKey }, ...overrides }, signingKey as string), { mode: 0o600 });
+    return file;
+  }
+
+  /**
+   * Restarts both gateways with certificates the box must refuse: issued by a CA the box does
+   * not trust, or expired.
+   */
+  async replaceGatewayCertificates(kind: 'foreign-ca' | 'expired'): Promise<void> {
+    const pki = await createLabPki(this.runner, join(this.dir, `pki-${kind}`));
+    for (const name of ['gw1', 'gw2'] as const) {
+      const cert = await pki.issue(name, [`DNS:${PLAN[name].id}`], 'server', { expired: kind === 'expired' });
+      await this.killGateway(name);
+      await this.startGateway(name, cert);
+    }
+  }
+
+  /** The gateway drops the box's ESP (UDP 4500 with a non-zero SPI) while IKE still works. */
+  async dropEsp(name: GatewayName, drop: boolean): Promise<void> {
+    if (drop) await this.exec(this.names[name], 'nft', ['-f', '-'], 10_000, DROP_ESP);
+    else await this.exec(this.names[name], 'nft', ['delete', 'table', 'inet', 'lab_drop_esp']);
   }
 
   /**

@@ -13,12 +13,13 @@ export interface IssuedCert {
 export interface LabPki {
   dir: string;
   ca: IssuedCert;
-  issue(name: string, subjectAltNames: readonly string[], usage: 'server' | 'client' | 'both'): Promise<IssuedCert>;
+  /** `expired`: valid from 40 to 10 days ago, made under faketime (openssl cannot back-date). */
+  issue(name: string, subjectAltNames: readonly string[], usage: 'server' | 'client' | 'both', options?: { expired?: boolean }): Promise<IssuedCert>;
 }
 
 const EXTENDED_USAGE = { server: 'serverAuth', client: 'clientAuth', both: 'serverAuth,clientAuth' } as const;
 
-export async function createLabPki(runner: Runner, dir: string, days = 30): Promise<LabPki> {
+export async function createLabPki(runner: Runner, dir: string, days = 365): Promise<LabPki> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-noenc'];
   const ca = { cert: join(dir, 'ca.pem'), key: join(dir, 'ca.key') };
@@ -31,10 +32,12 @@ export async function createLabPki(runner: Runner, dir: string, days = 30): Prom
   return {
     dir,
     ca,
-    async issue(name, subjectAltNames, usage) {
+    async issue(name, subjectAltNames, usage, options = {}) {
       const issued = { cert: join(dir, `${name}.pem`), key: join(dir, `${name}.key`) };
       const cn = subjectAltNames[0]?.replace(/^(DNS|IP):/, '') ?? name;
-      await runner.run('openssl', [
+      const [command, prefix] = options.expired ? ['faketime', ['-f', '-40d', 'openssl']] : ['openssl', []];
+      await runner.run(command, [
+        ...prefix,
         'req', '-x509', ...ec, '-keyout', issued.key, '-out', issued.cert, '-days', String(days),
         '-CA', ca.cert, '-CAkey', ca.key,
         '-subj', `/O=tibox lab/CN=${cn}`,
