@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { processRunner, type Runner } from '../../src/agent/runner.ts';
 import { Netns } from './netns.ts';
-import { createLabPki, type IssuedCert } from './pki.ts';
+import { createLabPki, type IssuedCert, type LabPki } from './pki.ts';
 import { startCharon, renderGatewaySwanctl, renderPlainBoxSwanctl, renderStrongswanConf, type CharonInstance } from './strongswan.ts';
 import { renderCharonConf } from '../../src/ipsec/charonConf.ts';
 import { Supervised } from './supervisor.ts';
@@ -67,6 +67,7 @@ export class Lab {
   private agent: Supervised | undefined;
   private socketPath: string | undefined;
   private readonly gatewayCerts = new Map<GatewayName, IssuedCert>();
+  private pki: LabPki | undefined;
   private caCert = '';
   private publicAddressIndex = 0;
 
@@ -100,6 +101,7 @@ export class Lab {
     await buildLinks(this.netns, this.names);
     this.log('certificates');
     const pki = await createLabPki(this.runner, join(this.dir, 'pki'));
+    this.pki = pki;
     this.caCert = pki.ca.cert;
     const gw1 = await pki.issue('gw1', [`DNS:${PLAN.gw1.id}`], 'server');
     const gw2 = await pki.issue('gw2', [`DNS:${PLAN.gw2.id}`], 'server');
@@ -232,7 +234,8 @@ export class Lab {
    * not trust, or expired.
    */
   async replaceGatewayCertificates(kind: 'foreign-ca' | 'expired'): Promise<void> {
-    const pki = await createLabPki(this.runner, join(this.dir, `pki-${kind}`));
+    const pki = kind === 'expired' ? this.pki : await createLabPki(this.runner, join(this.dir, 'pki-foreign'));
+    if (!pki) throw new Error('lab not built');
     for (const name of ['gw1', 'gw2'] as const) {
       const cert = await pki.issue(name, [`DNS:${PLAN[name].id}`], 'server', { expired: kind === 'expired' });
       await this.killGateway(name);

@@ -38,7 +38,7 @@ export async function createLabPki(runner: Runner, dir: string, days = 365): Pro
       const [command, prefix] = options.expired ? ['faketime', ['-f', '-40d', 'openssl']] : ['openssl', []];
       await runner.run(command, [
         ...prefix,
-        'req', '-x509', ...ec, '-keyout', issued.key, '-out', issued.cert, '-days', String(days),
+        'req', '-x509', ...ec, '-keyout', issued.key, '-out', issued.cert, '-days', String(options.expired ? 30 : days),
         '-CA', ca.cert, '-CAkey', ca.key,
         '-subj', `/O=tibox lab/CN=${cn}`,
         '-addext', 'basicConstraints=critical,CA:FALSE',

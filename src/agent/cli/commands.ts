@@ -3,6 +3,7 @@
 import { EXIT_OK, type Command } from './command.ts';
 import { statusCommand } from './status.ts';
 import { profileImportCommand, profileShowCommand } from './profile.ts';
+import { tunnelCommands } from './tunnel.ts';
 import { DEFAULT_CONTROL_SOCKET } from '../control/socketPath.ts';
 
 const helpCommand: Command = {
@@ -17,7 +18,7 @@ const helpCommand: Command = {
   },
 };
 
-export const COMMANDS: readonly Command[] = [statusCommand, profileImportCommand, profileShowCommand, helpCommand];
+export const COMMANDS: readonly Command[] = [statusCommand, profileImportCommand, profileShowCommand, ...tunnelCommands, helpCommand];
 
 export function helpText(): string {
   const entries = COMMANDS.map((c) => [[...c.words, c.synopsis].filter(Boolean).join(' '), c.summary] as const);

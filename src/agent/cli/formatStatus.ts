@@ -2,6 +2,7 @@
 // health warnings, in English or German. Pure: the same status and `now` give the same text.
 import type { Severity } from '../health.ts';
 import type { AgentStatus } from '../status.ts';
+import type { TunnelStatus } from '../../ipsec/tunnel/index.ts';
 import type { Lang } from './command.ts';
 
 interface Labels {
@@ -14,6 +15,13 @@ interface Labels {
   health: string;
   healthy: string;
   ago: (duration: string) => string;
+  in: (duration: string) => string;
+  tunnel: string;
+  via: string;
+  traffic: string;
+  lastError: string;
+  nextAttempt: string;
+  history: string;
   impactsTi: string;
   severity: Record<Severity, string>;
 }
@@ -29,6 +37,13 @@ const LABELS: Record<Lang, Labels> = {
     health: 'Health',
     healthy: 'No warnings.',
     ago: (d: string) => `${d} ago`,
+    in: (d: string) => `in ${d}`,
+    tunnel: 'Tunnel',
+    via: 'via',
+    traffic: 'traffic',
+    lastError: 'last error',
+    nextAttempt: 'next attempt',
+    history: 'history',
     impactsTi: 'affects TI connectivity',
     severity: { critical: 'CRITICAL', warning: 'WARNING', info: 'INFO' },
   },
@@ -42,6 +57,13 @@ const LABELS: Record<Lang, Labels> = {
     health: 'Warnungen',
     healthy: 'Keine Warnungen.',
     ago: (d: string) => `vor ${d}`,
+    in: (d: string) => `in ${d}`,
+    tunnel: 'Tunnel',
+    via: 'über',
+    traffic: 'Verkehr',
+    lastError: 'letzter Fehler',
+    nextAttempt: 'nächster Versuch',
+    history: 'Verlauf',
     impactsTi: 'beeinträchtigt die TI-Anbindung',
     severity: { critical: 'KRITISCH', warning: 'WARNUNG', info: 'HINWEIS' },
   },
@@ -81,6 +103,8 @@ export function formatStatus(status: AgentStatus, lang: Lang, now: Date): string
     lines.push(...table([[l.subsystem, l.state, l.since, l.detail], ...rows]));
   }
 
+  lines.push('', ...formatTunnel(status.tunnel, lang, now));
+
   lines.push('', `${l.health}:`);
   if (status.health.length === 0) lines.push(`  ${l.healthy}`);
   const severityWidth = Math.max(...Object.values(l.severity).map((s) => s.length));
@@ -92,6 +116,34 @@ export function formatStatus(status: AgentStatus, lang: Lang, now: Date): string
     if (w.detail !== undefined) lines.push(`${indent}${w.detail}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** Bytes in the largest fitting unit, 1000-based: '512 B', '1.2 kB', '3.4 MB'. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** The tunnel's lines: state and gateway, traffic, last error, next attempt, recent history. */
+export function formatTunnel(t: TunnelStatus, lang: Lang, now: Date): string[] {
+  const l = LABELS[lang];
+  const since = (iso: string) => l.ago(formatDuration((now.getTime() - Date.parse(iso)) / 1000));
+  const lines = [`${l.tunnel}: ${t.state}${t.gateway ? ` ${l.via} ${t.gateway}` : ''}, ${since(t.since)}`];
+  const { bytesIn, bytesOut, packetsIn, packetsOut } = t.traffic;
+  lines.push(`  ${l.traffic}: ${formatBytes(bytesIn)} / ${formatBytes(bytesOut)} (in / out), ${packetsIn} / ${packetsOut} packets`);
+  if (t.lastError) lines.push(`  ${l.lastError}: ${t.lastError.reason}, ${since(t.lastError.at)}${t.lastError.detail ? ` (${t.lastError.detail})` : ''}`);
+  if (t.nextAttemptAt) lines.push(`  ${l.nextAttempt}: ${l.in(formatDuration((Date.parse(t.nextAttemptAt) - now.getTime()) / 1000))}`);
+  if (t.history.length > 0) {
+    lines.push(`  ${l.history}:`);
+    for (const e of t.history.slice(0, 5)) lines.push(`    ${e.at}  ${[e.state, e.gateway, e.reason].filter(Boolean).join('  ')}`);
+  }
+  return lines;
 }
 
 /** Columns padded to their widest cell, two spaces apart; no trailing blanks. */

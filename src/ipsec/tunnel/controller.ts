@@ -269,8 +269,10 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
       }
       if (flow === 'unknown') return this.setState('connecting', active.remoteHost);
       // Stalled: repair only where the WAN is up, otherwise wait for it without tearing down.
+      // Only an answer that came after the last echo through the tunnel counts: older evidence
+      // says nothing about an outage that began since.
       this.runWanProbe(profile);
-      if (!this.wanUp()) {
+      if (this.lastWanAnswer <= this.flow.lastReplyAt || !this.wanUp()) {
         // The WAN probe may have just started: give it a moment to answer before saying so.
         const settled = this.wanProbeSince + WAN_VERDICT_MS - this.now().getTime();
         if (settled > 0) return this.schedule(settled);
@@ -320,7 +322,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
       await this.deps.vici.initiate({ child: CHILD_NAME, ike: connection, timeoutMs: this.timings.initiateTimeoutMs });
     } catch (error) {
       const log = (error as { log?: string[] }).log ?? [];
-      const reason = classifyFailure([...log, String((error as Error).message)]);
+      const reason = classifyFailure([...log, String((error as Error).message)], this.now());
       await this.terminate(readSas(await this.deps.vici.listSas()).filter((sa) => sa.connection === connection && !before.has(sa.ikeId)));
       this.nextGateway = (gatewayIndex + 1) % profile.gateways.length;
       // Only what the datacenter refused, or left unanswered while the WAN was up, backs off.

@@ -18,10 +18,21 @@ const RULES: readonly [RegExp, FailureReason][] = [
   [/not valid until|not yet valid/i, 'certificate not yet valid'],
   [/no trusted .*(?:certificate|public key) found|issuer .*not trusted|no issuer certificate found|constraint check failed|signature validation failed|verification of .*failed/i, 'gateway certificate not trusted'],
   [/AUTHENTICATION_FAILED|authentication .*failed|peer authentication failed/i, 'authentication failed'],
-  [/giving up after \d+ retransmits|retransmit \d+ of request|timeout|timed out|unreachable|no route/i, 'gateway unreachable'],
+  // "not established after Nms": charon's answer to an initiate that got no reply in time.
+  [/giving up after \d+ retransmits|retransmit \d+ of request|not established after|timeout|timed out|unreachable|no route/i, 'gateway unreachable'],
 ];
 
-export function classifyFailure(lines: readonly string[]): FailureReason {
+/** charon's words for a certificate outside its validity: "certificate invalid (valid from %T to %T)". */
+const VALIDITY = /certificate invalid \(valid from (.+?) to (.+?)\)/;
+
+export function classifyFailure(lines: readonly string[], now: Date = new Date()): FailureReason {
+  for (const line of lines) {
+    const validity = VALIDITY.exec(line);
+    if (!validity) continue;
+    const notBefore = Date.parse(validity[1] as string);
+    if (Number.isFinite(notBefore) && now.getTime() < notBefore) return 'certificate not yet valid';
+    return 'certificate expired';
+  }
   for (const [pattern, reason] of RULES) {
     if (lines.some((line) => pattern.test(line))) return reason;
   }

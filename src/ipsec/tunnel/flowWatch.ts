@@ -9,6 +9,7 @@ export class FlowWatch {
   private readonly onChange: (flow: Flow) => void;
   private flow: Flow = 'unknown';
   private timer: NodeJS.Timeout | undefined;
+  private lastReply = 0;
 
   constructor(stallAfterMs: number, onChange: (flow: Flow) => void) {
     this.stallAfterMs = stallAfterMs;
@@ -25,7 +26,13 @@ export class FlowWatch {
     this.arm(deadlineMs);
   }
 
+  /** When the last echo came back through the tunnel (ms since the epoch), 0 before any. */
+  get lastReplyAt(): number {
+    return this.lastReply;
+  }
+
   reply(): void {
+    this.lastReply = Date.now();
     this.arm();
     this.set('flowing');
   }

@@ -27,6 +27,13 @@ describe('formatStatus', () => {
         'control    running  2 h 5 min ago',
         'firewall   failed   3 min 30 s ago  nft -f - exited with 1',
         '',
+        'Tunnel: up via 192.0.2.10, 2 h 5 min ago',
+        '  traffic: 2.0 MB / 512 B (in / out), 1500 / 8 packets',
+        '  last error: gateway unreachable, 2 h 5 min ago (198.51.100.10: timeout)',
+        '  history:',
+        '    2025-05-02T08:00:02.000Z  up  192.0.2.10',
+        '    2025-05-02T08:00:01.000Z  backoff  gateway unreachable',
+        '',
         'Health:',
         '  CRITICAL  The database was written by a newer firmware that this version cannot read. (affects TI connectivity)',
         '            [database.unknownVersion] 2 h 5 min ago',
@@ -47,6 +54,13 @@ describe('formatStatus', () => {
         'control    running  vor 2 h 5 min',
         'firewall   failed   vor 3 min 30 s  nft -f - exited with 1',
         '',
+        'Tunnel: up über 192.0.2.10, vor 2 h 5 min',
+        '  Verkehr: 2.0 MB / 512 B (in / out), 1500 / 8 packets',
+        '  letzter Fehler: gateway unreachable, vor 2 h 5 min (198.51.100.10: timeout)',
+        '  Verlauf:',
+        '    2025-05-02T08:00:02.000Z  up  192.0.2.10',
+        '    2025-05-02T08:00:01.000Z  backoff  gateway unreachable',
+        '',
         'Warnungen:',
         '  KRITISCH  Die Datenbank stammt von einer neueren Firmware, die diese Version nicht lesen kann. (beeinträchtigt die TI-Anbindung)',
         '            [database.unknownVersion] vor 2 h 5 min',
@@ -59,7 +73,15 @@ describe('formatStatus', () => {
   });
 
   it('says so when nothing is reported', () => {
-    const quiet = { ...SAMPLE_STATUS, uptimeS: 42, subsystems: [], health: [] };
-    expect(formatStatus(quiet, 'en', SAMPLE_NOW)).toBe('tibox 1.4.2, up 42 s\n\nNo subsystems reported.\n\nHealth:\n  No warnings.\n');
+    const quiet = {
+      ...SAMPLE_STATUS,
+      uptimeS: 42,
+      subsystems: [],
+      health: [],
+      tunnel: { state: 'no-profile' as const, since: SAMPLE_NOW.toISOString(), traffic: { bytesIn: 0, bytesOut: 0, packetsIn: 0, packetsOut: 0 }, history: [] },
+    };
+    expect(formatStatus(quiet, 'en', SAMPLE_NOW)).toBe(
+      'tibox 1.4.2, up 42 s\n\nNo subsystems reported.\n\nTunnel: no-profile, 0 s ago\n  traffic: 0 B / 0 B (in / out), 0 / 0 packets\n\nHealth:\n  No warnings.\n',
+    );
   });
 });

@@ -37,9 +37,13 @@ export const SAMPLE_STATUS: AgentStatus = {
   tunnel: {
     state: 'up',
     since: '2025-05-02T08:00:02.000Z',
-    gateway: '198.51.100.10',
-    traffic: { bytesIn: 2_048, bytesOut: 1_024, packetsIn: 20, packetsOut: 10 },
-    history: [],
+    gateway: '192.0.2.10',
+    traffic: { bytesIn: 2_048_000, bytesOut: 512, packetsIn: 1_500, packetsOut: 8 },
+    lastError: { reason: 'gateway unreachable', at: '2025-05-02T08:00:01.000Z', detail: '198.51.100.10: timeout' },
+    history: [
+      { at: '2025-05-02T08:00:02.000Z', state: 'up', gateway: '192.0.2.10' },
+      { at: '2025-05-02T08:00:01.000Z', state: 'backoff', reason: 'gateway unreachable' },
+    ],
   },
   version: '1.4.2',
   startedAt: '2025-05-02T08:00:00.000Z',

@@ -146,6 +146,18 @@ describe('TunnelController', () => {
     expect(w.charon.calls('initiate', mark)).toEqual(['initiate tibox-gw1', 'initiate tibox-gw0', 'initiate tibox-gw1']);
   });
 
+  it('c0) a WAN answer from before the stall is no evidence: an outage right after coming up repairs nothing', async () => {
+    const w = await world();
+    await w.controller.apply({ profile: PROFILE });
+    w.procs.reply(GW0); // the WAN probe of the first connect answers ...
+    await w.run(100, { flow: true });
+    expect(w.state()).toBe('up');
+    const mark = w.charon.transcript.length;
+    await w.run(1_000); // ... and half a second later the line goes down: no echo, no WAN answer
+    expect(w.charon.calls('initiate', mark)).toEqual([]);
+    expect(w.state()).toBe('wan-down');
+  });
+
   it('c) a stall while the WAN is down tears nothing down; the tunnel that survived is up again without an initiate', async () => {
     const w = await up();
     const mark = w.charon.transcript.length;

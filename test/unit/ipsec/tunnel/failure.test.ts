@@ -13,11 +13,19 @@ describe('classifyFailure', () => {
     [['[CFG] certificate "CN=box-0042" not valid until Jan 01 00:00:00 2030'], 'certificate not yet valid'],
     [['[IKE] giving up after 3 retransmits'], 'gateway unreachable'],
     [['[IKE] retransmit 2 of request with message ID 0'], 'gateway unreachable'],
-    [["vici: initiate failed: CHILD_SA 'ti' not established after 3000ms"], 'attempt failed'],
+    [["vici: initiate failed: CHILD_SA 'ti' not established after 3000ms"], 'gateway unreachable'],
     [['[IKE] something charon never said before'], 'attempt failed'],
     [[], 'attempt failed'],
   ] as const)('%j → %s', (lines, reason) => {
     expect(classifyFailure(lines)).toBe(reason);
+  });
+
+  it('reads charon\'s validity line against the clock: expired, or not yet valid', () => {
+    const now = new Date('2026-11-23T12:00:00Z');
+    const expired = ['[CFG] subject certificate invalid (valid from Oct 14 19:10:47 2026 to Nov 13 19:10:47 2026)', "[IKE] no trusted ECDSA public key found for 'gw1'"];
+    expect(classifyFailure(expired, now)).toBe('certificate expired');
+    const early = ['[CFG] subject certificate invalid (valid from Dec 24 08:00:00 2026 to Dec 24 08:00:00 2027)'];
+    expect(classifyFailure(early, now)).toBe('certificate not yet valid');
   });
 
   it('lets the most specific rule win whatever the line order', () => {

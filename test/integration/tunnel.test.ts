@@ -1,0 +1,193 @@
+// The tunnel with real strongSwan in the lab: the agent imports the box's profile, and every
+// fault the box must survive is injected with short outages (the benchmark takes the long ones).
+// After each fault the PVS host must reach the connector stand-in again by itself, and no TI
+// packet may leave the box's WAN port in clear.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Lab } from '../lab/lab.ts';
+import { PLAN } from '../lab/topology.ts';
+import { processRunner, startProcess } from '../../src/agent/runner.ts';
+import type { AgentStatus } from '../../src/agent/status.ts';
+import { waitFor } from './waitFor.ts';
+
+const tibox = join(fileURLToPath(import.meta.url), '..', '..', '..', 'bin', 'tibox');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function labWithAgent(): Promise<{ lab: Lab; socketPath: string }> {
+  const lab = await Lab.create({ boxCharon: 'agent' });
+  const { socketPath } = await lab.startAgent();
+  return { lab, socketPath };
+}
+
+function helpers(get: () => { lab: Lab; socketPath: string }) {
+  const status = async (): Promise<AgentStatus> => {
+    const { stdout } = await processRunner.run(tibox, ['--socket', get().socketPath, 'status', '--json']);
+    return JSON.parse(stdout) as AgentStatus;
+  };
+  const reachesConnector = async () => {
+    const { lab } = get();
+    const { stdout } = await lab.exec(lab.names.pvs, 'curl', ['-sS', '-m', '1', '--cacert', lab.describe().pki.ca, lab.describe().urls.connectorSds], 3_000);
+    expect(stdout).toContain('<ConnectorServices');
+  };
+  const tunnelUp = async () => expect((await status()).tunnel.state).toBe('up');
+  return { status, reachesConnector, tunnelUp };
+}
+
+describe('tunnel: up, and back after every fault', () => {
+  let ctx: { lab: Lab; socketPath: string };
+  const { status, reachesConnector, tunnelUp } = helpers(() => ctx);
+
+  beforeAll(async () => {
+    ctx = await labWithAgent();
+  });
+  afterAll(async () => {
+    await ctx?.lab.destroy();
+  });
+
+  it('comes up after a PKCS#12 profile import and carries the PVS host to the connector over HTTPS', async () => {
+    const out = await ctx.lab.importProfile({ variant: 'pkcs12' });
+    expect(out).toContain(PLAN.boxId);
+    await waitFor(tunnelUp, 10_000);
+    await waitFor(reachesConnector, 5_000);
+    const s = await status();
+    expect(s.tunnel.gateway).toBe(PLAN.gw1.public);
+    expect(s.tunnel.traffic.packetsIn).toBeGreaterThan(0);
+    const table = await ctx.lab.exec(ctx.lab.names.box, 'ip', ['route', 'show', 'table', '8742']);
+    expect(table.stdout).toContain(`100.64.0.0/10 dev ipsec0`);
+    expect(table.stdout).toContain(`src ${PLAN.tiSegment.lanGateway}`);
+  });
+
+  it('keeps the tunnel through a short upstream outage: nothing is torn down', async () => {
+    const before = (await status()).tunnel.history.length;
+    await ctx.lab.cutWan('upstream', true);
+    await sleep(3_000);
+    await ctx.lab.cutWan('upstream', false);
+    await waitFor(reachesConnector, 5_000);
+    await waitFor(tunnelUp, 3_000);
+    const events = (await status()).tunnel.history.slice(0, (await status()).tunnel.history.length - before);
+    expect(events.map((e) => e.state)).not.toContain('connecting');
+  });
+
+  it('comes back after the WAN cable was pulled for a while', async () => {
+    await ctx.lab.cutWan('carrier', true);
+    await sleep(3_000);
+    await ctx.lab.cutWan('carrier', false);
+    await waitFor(reachesConnector, 8_000);
+  });
+
+  it('follows a change of the practice router\'s public address (DSL reconnect)', async () => {
+    await waitFor(tunnelUp, 5_000);
+    const next = await ctx.lab.changePublicAddress();
+    await waitFor(reachesConnector, 5_000);
+    const sas = await ctx.lab.exec(ctx.lab.names.gw1, 'swanctl', ['--list-sas', '--uri', `unix://${ctx.lab.gateways.get('gw1')?.vici}`]);
+    const sas2 = await ctx.lab.exec(ctx.lab.names.gw2, 'swanctl', ['--list-sas', '--uri', `unix://${ctx.lab.gateways.get('gw2')?.vici}`]);
+    expect(`${sas.stdout}${sas2.stdout}`).toContain(`${next}[4500]`);
+  });
+
+  it('repairs a tunnel whose SA is up but passes nothing (the datacenter drops ESP)', async () => {
+    await waitFor(tunnelUp, 5_000);
+    const holder = (await status()).tunnel.gateway === PLAN.gw1.public ? 'gw1' : 'gw2';
+    await ctx.lab.dropEsp(holder, true);
+    try {
+      await waitFor(reachesConnector, 8_000);
+      await waitFor(tunnelUp, 3_000);
+      expect((await status()).tunnel.gateway).not.toBe(PLAN[holder].public);
+    } finally {
+      await ctx.lab.dropEsp(holder, false);
+    }
+  });
+
+  it('restores the tunnel when charon on the box is killed', async () => {
+    await waitFor(tunnelUp, 5_000);
+    ctx.lab.boxCharon?.process.kill('SIGKILL');
+    await waitFor(async () => expect((await status()).tunnel.state).not.toBe('up'), 3_000, 20);
+    await waitFor(reachesConnector, 10_000);
+  });
+
+  it('fails over to the other gateway when the one holding the tunnel dies', async () => {
+    await waitFor(tunnelUp, 5_000);
+    const holder = (await status()).tunnel.gateway === PLAN.gw1.public ? 'gw1' : 'gw2';
+    const other = holder === 'gw1' ? 'gw2' : 'gw1';
+    await ctx.lab.killGateway(holder);
+    try {
+      await waitFor(reachesConnector, 8_000);
+      await waitFor(async () => expect((await status()).tunnel).toMatchObject({ state: 'up', gateway: PLAN[other].public }), 3_000);
+    } finally {
+      await ctx.lab.reviveGateway(holder);
+    }
+  });
+
+  it('never lets a TI packet leave the WAN port in clear, while the tunnel is down by hand or charon is dead', async () => {
+    await waitFor(tunnelUp, 5_000);
+    const seen: string[] = [];
+    // Everything the box sends on its WAN, as the practice router receives it.
+    const capture = startProcess('tcpdump', ['-n', '-l', '-i', 'boxwan', 'src', PLAN.boxWan.box], {
+      netns: ctx.lab.names.router,
+      onStdoutLine: (line) => seen.push(line),
+    });
+    const pvsPing = startProcess('ping', ['-n', '-i', '0.05', '-I', PLAN.tiSegment.pvs, PLAN.ti.connector], { netns: ctx.lab.names.pvs });
+    try {
+      await sleep(1_000);
+      await processRunner.run(tibox, ['--socket', ctx.socketPath, 'tunnel', 'down']);
+      await sleep(1_500);
+      ctx.lab.boxCharon?.process.kill('SIGKILL');
+      await sleep(1_500);
+      await processRunner.run(tibox, ['--socket', ctx.socketPath, 'tunnel', 'up']);
+      await waitFor(reachesConnector, 10_000);
+    } finally {
+      pvsPing.kill();
+      capture.kill();
+      await capture.exited;
+    }
+    // The capture worked (IKE and ESP went out) and held no packet to a TI address.
+    expect(seen.some((line) => line.includes(`> ${PLAN.gw1.public}.`) || line.includes(`> ${PLAN.gw2.public}.`))).toBe(true);
+    const ti = seen.filter((line) => / > 100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./.test(line));
+    expect(ti).toEqual([]);
+  });
+});
+
+describe('tunnel: refused by the datacenter, a clear status and no crash loop', () => {
+  let ctx: { lab: Lab; socketPath: string };
+  const { status } = helpers(() => ctx);
+
+  beforeAll(async () => {
+    ctx = await labWithAgent();
+  });
+  afterAll(async () => {
+    await ctx?.lab.destroy();
+  });
+
+  async function expectRefused(reason: string): Promise<void> {
+    const pid = (await processRunner.run('pgrep', ['-f', `main.ts --data-dir ${ctx.lab.dir}`])).stdout.trim();
+    await waitFor(async () => {
+      const s = await status();
+      expect(s.tunnel.state).toBe('backoff');
+      expect(s.tunnel.lastError?.reason).toBe(reason);
+    }, 15_000, 200);
+    // Still the same agent process, backing off rather than hammering the gateways.
+    await sleep(1_500);
+    expect((await processRunner.run('pgrep', ['-f', `main.ts --data-dir ${ctx.lab.dir}`])).stdout.trim()).toBe(pid);
+    const s = await status();
+    expect(s.tunnel.nextAttemptAt).toBeDefined();
+  }
+
+  it('names proposals the gateways do not accept', async () => {
+    const file = await ctx.lab.issueProfileVariant('aes128', { proposals: { ike: ['aes128-sha256-modp3072'], esp: ['aes128-sha256'] } });
+    await ctx.lab.importProfile({ file });
+    await expectRefused('no proposal chosen');
+  });
+
+  it('names gateways whose certificate comes from a CA the box does not trust', async () => {
+    await ctx.lab.importProfile();
+    await ctx.lab.replaceGatewayCertificates('foreign-ca');
+    await processRunner.run(tibox, ['--socket', ctx.socketPath, 'tunnel', 'restart']);
+    await expectRefused('gateway certificate not trusted');
+  });
+
+  it('names an expired gateway certificate', async () => {
+    await ctx.lab.replaceGatewayCertificates('expired');
+    await processRunner.run(tibox, ['--socket', ctx.socketPath, 'tunnel', 'restart']);
+    await expectRefused('certificate expired');
+  });
+});
