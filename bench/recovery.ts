@@ -9,7 +9,8 @@ export const UNAFFECTED_MS = 1_000;
 export function recoveryAt(replies: readonly number[], from: number, now: number): number | 'pending' {
   let previous: number | undefined;
   for (const at of replies) {
-    if (at >= from && previous !== undefined && at - previous > GAP_MS) return at;
+    // No reply before at all (a cold start) is a silence too.
+    if (at >= from && (previous === undefined || at - previous > GAP_MS)) return at;
     previous = at;
   }
   // No gap ended after `from` yet: is there an unbroken run of replies through the window?

@@ -97,15 +97,19 @@ export class ProfileService implements Lifecycle {
       this.state.set('degraded', 'the gateway list resolved to no gateway');
       return;
     }
-    try {
-      await this.deps.firewall.apply({ tiSegment: profile.tiSegment, tiPrefixes: profile.tiPrefixes });
-    } catch (error) {
+    // Both at once: the practice waits for the tunnel and the forwarding rule alike. Without
+    // the rule nothing is forwarded (fail closed), so the tunnel need not wait for it.
+    const [firewall] = await Promise.allSettled([
+      this.deps.firewall.apply({ tiSegment: profile.tiSegment, tiPrefixes: profile.tiPrefixes }),
+      this.deps.tunnel.apply({ profile: tunnelProfileOf(profile, gateways) }),
+    ]);
+    if (firewall.status === 'rejected') {
+      const error = firewall.reason as Error;
       log.error({ err: error }, 'firewall ruleset could not be loaded');
-      this.state.set('degraded', `firewall ruleset could not be loaded: ${(error as Error).message}`);
+      this.state.set('degraded', `firewall ruleset could not be loaded: ${error.message}`);
       return;
     }
     this.state.set('running');
-    await this.deps.tunnel.apply({ profile: tunnelProfileOf(profile, gateways) });
   }
 
   private now(): Date {

@@ -58,6 +58,15 @@ describe('tunnel: up, and back after every fault', () => {
     expect(table.stdout).toContain(`src ${PLAN.tiSegment.lanGateway}`);
   });
 
+  it('lets path MTU discovery work: a packet too big for the tunnel gets its ICMP answer', async () => {
+    const { lab } = ctx;
+    // 1450 bytes of payload with DF do not fit the tunnel (MTU 1400): the box must say so.
+    const big = await lab.exec(lab.names.pvs, 'ping', ['-c', '2', '-W', '1', '-M', 'do', '-s', '1450', '-I', PLAN.tiSegment.pvs, PLAN.ti.connector], 5_000).catch((e: { stdout?: string; stderr?: string }) => e);
+    expect(`${big.stdout ?? ''}${big.stderr ?? ''}`).toMatch(/mtu ?= ?1400|Frag needed/i);
+    const fits = await lab.exec(lab.names.pvs, 'ping', ['-c', '1', '-W', '2', '-M', 'do', '-s', '1300', '-I', PLAN.tiSegment.pvs, PLAN.ti.connector]);
+    expect(fits.stdout).toContain('1 received');
+  });
+
   it('keeps the tunnel through a short upstream outage: nothing is torn down', async () => {
     const before = (await status()).tunnel.history.length;
     await ctx.lab.cutWan('upstream', true);

@@ -196,7 +196,7 @@ export class Lab {
     const agent = await this.supervise('agent', this.names.box, process.execPath, [
       join(REPO, 'src', 'agent', 'main.ts'), '--data-dir', dataDir, '--socket', socketPath,
       '--charon-vici', this.boxCharon.vici, '--profile-trust-anchor', this.profiles.trustAnchor,
-    ]);
+    ], { TIBOX_COMPILE_CACHE: join(this.dir, 'box', 'node-cache') });
     this.agent = agent;
     this.socketPath = socketPath;
     const deadline = Date.now() + 15_000;
@@ -269,8 +269,8 @@ export class Lab {
     }
   }
 
-  private async supervise(name: string, netns: string, command: string, args: string[]): Promise<Supervised> {
-    const service = new Supervised(name, command, args, { netns, logFile: join(this.dir, `${name}.log`) });
+  private async supervise(name: string, netns: string, command: string, args: string[], env?: Record<string, string>): Promise<Supervised> {
+    const service = new Supervised(name, command, args, { netns, logFile: join(this.dir, `${name}.log`), ...(env ? { env } : {}) });
     await service.start();
     this.services.push(service);
     return service;

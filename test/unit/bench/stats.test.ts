@@ -35,6 +35,10 @@ describe('recovery time from ping replies', () => {
     expect(recoveryAt(replies, 1_000, 3_000)).toBe(1_800);
   });
 
+  it('is the first reply of all after a cold start', () => {
+    expect(recoveryAt(every10ms(1_240, 3_000), 1_000, 3_000)).toBe(1_240);
+  });
+
   it('is the reference moment itself when the fault interrupted nothing', () => {
     expect(recoveryAt(every10ms(0, 3_000), 1_000, 3_000)).toBe(1_000);
   });

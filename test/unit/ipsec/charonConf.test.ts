@@ -1,0 +1,45 @@
+// The box's strongswan.conf for both kernel back ends, and the route into the tunnel each needs.
+import { describe, expect, it } from 'vitest';
+import { renderCharonConf } from '../../../src/ipsec/charonConf.ts';
+import { backendFromPlugins, tunnelPath } from '../../../src/ipsec/tunnel/backend.ts';
+
+describe('strongswan.conf of the box', () => {
+  it('leaves TI routes to the routes module and retransmits briefly, with either back end', () => {
+    for (const backend of ['libipsec', 'xfrm'] as const) {
+      const conf = renderCharonConf({ backend, viciSocket: '/run/charon.vici' });
+      expect(conf).toContain('install_routes = no');
+      expect(conf).toContain('routing_table = 0');
+      expect(conf).toContain('retransmit_tries = 3');
+      expect(conf).toContain('vici { socket = unix:///run/charon.vici }');
+    }
+  });
+
+  it('loads kernel-libipsec before kernel-netlink only for the libipsec back end', () => {
+    const load = (backend: 'libipsec' | 'xfrm') => /load = (.*)/.exec(renderCharonConf({ backend, viciSocket: '/v' }))?.[1]?.split(' ') ?? [];
+    const libipsec = load('libipsec');
+    expect(libipsec.indexOf('kernel-libipsec')).toBeGreaterThan(-1);
+    expect(libipsec.indexOf('kernel-libipsec')).toBeLessThan(libipsec.indexOf('kernel-netlink'));
+    expect(load('xfrm')).not.toContain('kernel-libipsec');
+    expect(load('xfrm')).toContain('kernel-netlink');
+  });
+
+  it('logs to a file in the lab and to the journal on the box', () => {
+    expect(renderCharonConf({ backend: 'libipsec', viciSocket: '/v', logFile: '/lab/charon.log' })).toContain('path = /lab/charon.log');
+    const box = renderCharonConf({ backend: 'xfrm', viciSocket: '/v' });
+    expect(box).not.toContain('filelog');
+    expect(box).toContain('journal { default = 1 }');
+  });
+});
+
+describe('route into the tunnel', () => {
+  it('goes to the TUN device with kernel-libipsec and via the WAN gateway with XFRM', () => {
+    expect(backendFromPlugins(['vici', 'kernel-libipsec', 'kernel-netlink'])).toBe('libipsec');
+    expect(backendFromPlugins(['vici', 'kernel-netlink'])).toBe('xfrm');
+    expect(tunnelPath('libipsec', undefined, '10.77.12.1')).toEqual({ kind: 'libipsec', dev: 'ipsec0', src: '10.77.12.1' });
+    expect(tunnelPath('xfrm', { via: '192.168.178.1', dev: 'wan0' }, '10.77.12.1')).toEqual({ kind: 'xfrm', via: '192.168.178.1', dev: 'wan0', src: '10.77.12.1' });
+  });
+
+  it('stays unreachable with XFRM while the WAN has no default route', () => {
+    expect(tunnelPath('xfrm', undefined, '10.77.12.1')).toEqual({ kind: 'unreachable' });
+  });
+});
