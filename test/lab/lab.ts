@@ -50,6 +50,8 @@ export interface LabDescription {
   box: { vici: string; charonLog: string; mode: LabOptions['boxCharon'] };
   urls: { connectorSds: string };
   pki: { ca: string; box: IssuedCert };
+  /** The box's signed VPN profiles (agent mode): PEM identity, or PKCS#12 with a password file. */
+  profile?: { pem: string; pkcs12: string; passwordFile: string };
 }
 
 export class Lab {
@@ -335,6 +337,7 @@ export class Lab {
       box: { vici: this.boxCharon.vici, charonLog: this.boxCharon.log, mode: this.options.boxCharon },
       urls: { connectorSds: `https://${PLAN.ti.connector}/connector.sds` },
       pki: { ca: this.caCert, box: this.boxCert },
+      ...(this.profiles ? { profile: { pem: this.profiles.pem, pkcs12: this.profiles.pkcs12, passwordFile: this.profiles.passwordFile } } : {}),
     };
   }
 

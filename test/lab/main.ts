@@ -29,7 +29,8 @@ async function demo(): Promise<void> {
   console.log(`
 tibox lab ${d.id} is up (${((Date.now() - started) / 1000).toFixed(1)} s). The agent runs in namespace ${d.namespaces.box}.
 
-  agent status:        ${tibox} status          (or: status --json)
+  import the profile:  ${tibox} profile import ${d.profile?.pem ?? ''}
+  agent status:        ${tibox} status          (or: status --json; tunnel status)
   agent log:           ${join(d.dir, 'agent.log')}
   lab description:     ${join(d.dir, 'lab.json')}
   a shell on the PVS:  ip netns exec ${d.namespaces.pvs} bash
