@@ -142,7 +142,9 @@ export class Lab {
     this.log(`box (${this.options.boxCharon} strongSwan)`);
     const plain = this.options.boxCharon === 'plain';
     // As the box's boot unit does before any interface comes up: close the box first.
-    if (!plain) await this.runner.run(process.execPath, [join(REPO, 'src', 'agent', 'boot.ts')], { netns: this.names.box });
+    if (!plain) {
+      await this.runner.run(process.execPath, [join(REPO, 'src', 'agent', 'boot.ts'), '--state-dir', join(this.agentDataDir(), 'state')], { netns: this.names.box });
+    }
     const boxDir = join(this.dir, 'box');
     this.boxCharon = await startCharon(this.runner, {
       netns: this.names.box,
@@ -194,7 +196,7 @@ export class Lab {
    */
   async startAgent(socketPath = join(this.dir, 'control.sock')): Promise<{ agent: Supervised; socketPath: string; dataDir: string }> {
     if (!this.boxCharon || !this.profiles) throw new Error('the agent runs only in a lab built with boxCharon: agent');
-    const dataDir = join(this.dir, 'box', 'agent-data');
+    const dataDir = this.agentDataDir();
     const agent = await this.supervise('agent', this.names.box, process.execPath, [
       join(REPO, 'src', 'agent', 'main.ts'), '--data-dir', dataDir, '--socket', socketPath,
       '--charon-vici', this.boxCharon.vici, '--profile-trust-anchor', this.profiles.trustAnchor,
@@ -207,6 +209,10 @@ export class Lab {
       await new Promise((r) => setTimeout(r, 50));
     }
     return { agent, socketPath, dataDir };
+  }
+
+  private agentDataDir(): string {
+    return join(this.dir, 'box', 'agent-data');
   }
 
   /**
