@@ -11,7 +11,6 @@ import type { Runner } from './runner.ts';
 import type { AgentStatus } from './status.ts';
 import type { Lifecycle } from './subsystem.ts';
 import { SystemdNotifier } from './systemd.ts';
-import { existsSync } from 'node:fs';
 import { Resolver } from 'node:dns/promises';
 import { join } from 'node:path';
 import { ConfigService } from './config.ts';
@@ -22,7 +21,7 @@ import { Firewall, NetlinkRouteKernel, NftLoader, TiRoutes, type RouteKernel } f
 import { CharonLink } from '../ipsec/charonLink.ts';
 import { ProfileService } from '../ipsec/profileService.ts';
 import {
-  LIBIPSEC_DEVICE, readWanRoute, registerTunnelActions, SqliteTunnelHistory, TunnelController, tunnelPath, type WanRoute,
+  readWanRoute, registerTunnelActions, SqliteTunnelHistory, TunnelController, tunnelPath, type WanRoute,
 } from '../ipsec/tunnel/index.ts';
 
 export interface AgentOptions {
@@ -77,9 +76,7 @@ export class Agent {
     this.tunnel = new TunnelController({
       vici: charon.session,
       routes,
-      // kernel-libipsec has its TUN device while charon runs; without it charon uses kernel XFRM.
-      tunnelPath: (profile) =>
-        tunnelPath(existsSync(`/sys/class/net/${LIBIPSEC_DEVICE}`) ? 'libipsec' : 'xfrm', this.wan, profile.localTiAddress),
+      tunnelPath: async (profile) => tunnelPath(await charon.backend(), this.wan, profile.localTiAddress),
       startProcess,
       history: new SqliteTunnelHistory(() => config.database()),
       log: subsystemLogger(log, 'tunnel'),
@@ -113,6 +110,8 @@ export class Agent {
   /** Starts every subsystem in order; if one fails, those already started are stopped again. */
   async start(signal: AbortSignal): Promise<void> {
     this.startedAt = this.now();
+    // Before the tunnel's first pass: with kernel XFRM its route goes via the WAN's gateway.
+    await this.refreshWan();
     for (const subsystem of this.subsystems) {
       try {
         await subsystem.start(signal);
@@ -124,7 +123,6 @@ export class Agent {
       this.started.push(subsystem);
     }
     // Link, address and route changes (the WAN's cable, its default route) are news for the tunnel.
-    await this.refreshWan();
     this.stopWatching.push(this.kernel.watch(() => void this.refreshWan().then(() => this.tunnel.kick())));
     this.options.log.info({ version: this.options.version, subsystems: this.started.map((s) => s.name) }, 'agent running');
     await this.systemd.ready(`tibox ${this.options.version} running`);

@@ -3,8 +3,9 @@
 // runs: nothing is forwarded, so no TI packet can leave in clear and nothing reaches the LAN
 // from the WAN, and the box accepts only what it needs to come up (loopback, answers to its own
 // traffic, ICMP for errors and path MTU discovery, IPv6 neighbour discovery for IKE over IPv6,
-// DHCP answers to its own client). With a profile, the TI segment may reach the TI prefixes;
-// where those go is the routes module's business: into the tunnel, or unreachable.
+// DHCP answers to its own client). With a profile, the TI segment may reach the TI prefixes:
+// the routes lead them into the tunnel or nowhere, and a rule here makes sure that whatever the
+// routes say, a TI packet never leaves unencrypted.
 // Replacing is atomic: the table is declared, deleted and defined again in one `nft -f`.
 
 export const TIBOX_TABLE = { family: 'inet', name: 'tibox' } as const;
@@ -14,11 +15,24 @@ export interface FirewallDesired {
   tiPrefixes: readonly string[];
 }
 
+/** The TUN device of kernel-libipsec: what enters it leaves only ESP-encrypted. */
+const LIBIPSEC_DEVICE = 'ipsec0';
+
+/**
+ * A TI packet leaves encrypted or not at all: into libipsec's device, or with an XFRM transform
+ * attached. Kernel XFRM would send a packet that no policy matches (an SA just deleted, a rekey
+ * collision, a selector the gateway narrowed) in clear along its route; this drops it. The XFRM
+ * lookup happens at routing, before the forward and output hooks, so `rt ipsec` is known there.
+ */
+function encryptedOnly(desired: FirewallDesired): string {
+  return `    ip daddr { ${desired.tiPrefixes.join(', ')} } oifname != "${LIBIPSEC_DEVICE}" rt ipsec missing drop comment "tibox: a TI packet leaves encrypted or not at all"\n`;
+}
+
 function forwardRules(desired: FirewallDesired | null): string {
   if (!desired) return `    comment "tibox: fail closed, nothing is forwarded until the agent applies its ruleset"\n`;
-  return `    ct state established,related accept comment "tibox: answers within allowed flows, and their ICMP errors (path MTU discovery)"
+  return `${encryptedOnly(desired)}    ct state established,related accept comment "tibox: answers within allowed flows, and their ICMP errors (path MTU discovery)"
     ct state invalid drop comment "tibox: no state, no passage"
-    ip saddr ${desired.tiSegment} ip daddr { ${desired.tiPrefixes.join(', ')} } accept comment "tibox: the TI segment reaches the TI, only through the tunnel (TI routes)"
+    ip saddr ${desired.tiSegment} ip daddr { ${desired.tiPrefixes.join(', ')} } accept comment "tibox: the TI segment reaches the TI prefixes (the TI routes lead them into the tunnel)"
 `;
 }
 
@@ -42,7 +56,7 @@ table ${family} ${name} {
 ${forwardRules(desired)}  }
   chain output {
     type filter hook output priority filter; policy accept;
-  }
+${desired ? encryptedOnly(desired) : ''}  }
 }
 `;
 }

@@ -4,17 +4,39 @@
 import type { Logger } from '../agent/log.ts';
 import { StateTracker, type Lifecycle, type SubsystemStatus } from '../agent/subsystem.ts';
 import { ViciSession } from './vici/index.ts';
+import { backendFromPlugins, type KernelBackend } from './tunnel/backend.ts';
 
 export class CharonLink implements Lifecycle {
   readonly name = 'charon';
   readonly session: ViciSession;
   private readonly state: StateTracker;
+  /** The kernel back end of the charon now connected, asked once per connection. */
+  private kernelBackend: Promise<KernelBackend | undefined> | undefined;
 
   constructor(deps: { socketPath: string; log: Logger; now?: () => Date }) {
     this.session = new ViciSession({ socketPath: deps.socketPath, log: deps.log, reconnectMaxMs: 500 });
     this.state = new StateTracker(this.name, deps.now);
     this.session.on('connected', () => this.state.set('running'));
-    this.session.on('disconnected', (reason) => this.state.set('degraded', `charon not reachable: ${reason.message}`));
+    this.session.on('disconnected', (reason) => {
+      this.kernelBackend = undefined;
+      this.state.set('degraded', `charon not reachable: ${reason.message}`);
+    });
+  }
+
+  /**
+   * Which kernel back end charon loaded (its plugin list), or undefined while that is unknown
+   * (not connected, or charon did not say): then nothing may be routed into the tunnel.
+   */
+  backend(): Promise<KernelBackend | undefined> {
+    if (!this.session.isConnected) return Promise.resolve(undefined);
+    this.kernelBackend ??= this.session.stats().then(
+      (stats) => backendFromPlugins(stats.plugins),
+      () => {
+        this.kernelBackend = undefined;
+        return undefined;
+      },
+    );
+    return this.kernelBackend;
   }
 
   async start(signal: AbortSignal): Promise<void> {

@@ -1,11 +1,12 @@
 // Which way TI prefixes reach the tunnel depends on charon's kernel back end: with
 // kernel-libipsec (kernels without ESP, the lab) into its TUN device `ipsec0`; with kernel XFRM
 // (the box) via the WAN's default gateway, where the kernel's IPsec policies encrypt. charon
-// says which back end it loaded (VICI stats), so the agent needs no setting for it.
+// says which back end it loaded (VICI stats: its plugin list), so the agent needs no setting.
 import type { Runner } from '../../agent/runner.ts';
+import type { KernelBackend } from '../charonConf.ts';
 import type { RoutePath } from './controller.ts';
 
-export type KernelBackend = 'libipsec' | 'xfrm';
+export type { KernelBackend };
 
 export const LIBIPSEC_DEVICE = 'ipsec0';
 
@@ -18,8 +19,12 @@ export interface WanRoute {
   dev: string;
 }
 
-/** The route into the tunnel; unreachable for XFRM while the WAN has no default route. */
-export function tunnelPath(backend: KernelBackend, wan: WanRoute | undefined, src: string): RoutePath {
+/**
+ * The route into the tunnel: unreachable while the back end is unknown, and for XFRM while the
+ * WAN has no default route. (Without its TUN device the routes module keeps libipsec unreachable.)
+ */
+export function tunnelPath(backend: KernelBackend | undefined, wan: WanRoute | undefined, src: string): RoutePath {
+  if (backend === undefined) return { kind: 'unreachable' };
   if (backend === 'libipsec') return { kind: 'libipsec', dev: LIBIPSEC_DEVICE, src };
   return wan ? { kind: 'xfrm', via: wan.via, dev: wan.dev, src } : { kind: 'unreachable' };
 }

@@ -52,6 +52,8 @@ export interface TunnelTimings {
 
 /** How long a freshly started WAN probe gets to answer before the WAN counts as down. */
 const WAN_VERDICT_MS = 500;
+/** A stalled tunnel with no WAN answer is tried anyway after this long (gateways may not answer ping). */
+const WAN_DOWN_RETRY_MS = 30_000;
 
 export const DEFAULT_TIMINGS: TunnelTimings = {
   flowIntervalMs: 50,
@@ -66,7 +68,7 @@ export interface TunnelDeps {
   vici: TunnelVici;
   routes: TunnelRoutes;
   /** How TI prefixes reach the tunnel while a CHILD_SA is installed (kernel back end). */
-  tunnelPath: (profile: TunnelProfile) => RoutePath;
+  tunnelPath: (profile: TunnelProfile) => RoutePath | Promise<RoutePath>;
   startProcess: StartProcess;
   history: TunnelHistory;
   log: Logger;
@@ -89,6 +91,14 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
   private flowProbe: PingProbe | undefined;
   private wanProbes: PingProbe[] = [];
   private lastWanAnswer = 0;
+  /** The TI prefixes of the profile being torn down, routed unreachable first. */
+  private profileKeyOfRoutes: readonly string[] | undefined;
+  /** JSON of the applied profile: an equal profile built anew is no change. */
+  private profileKey: string | undefined;
+  /** The next pass builds a fresh tunnel first, then deletes the old one (new profile, restart). */
+  private replace = false;
+  /** Whether the VICI session has been connected since start (see reconcile). */
+  private everConnected = false;
   /** Whether the SA made by the last successful attempt has carried an echo yet. */
   private echoSinceAttempt = true;
   private teardown = false;
@@ -136,8 +146,9 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     this.deps.vici.off('connected', this.onConnected);
     this.deps.vici.off('disconnected', this.onDisconnected);
     for (const unsubscribe of this.unsubscribes.splice(0)) await unsubscribe().catch(() => undefined);
-    // After the pass under way: it may have started a probe while we waited for it.
-    await this.passing;
+    // After the pass under way: it may have started a probe while we waited for it. A pass that
+    // failed was logged already and must not keep the probes running.
+    await this.passing?.catch(() => undefined);
     clearTimeout(this.timer);
     this.stopFlowProbe();
     this.stopWanProbe();
@@ -151,14 +162,21 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
    * A profile not known yet at start is no teardown: the tunnel of the agent before stays.
    */
   async apply(desired: { profile: TunnelProfile } | null): Promise<void> {
-    if (desired === null) this.teardown = true;
-    else if (desired.profile === this.profile) return;
+    const key = desired ? JSON.stringify(desired.profile) : undefined;
+    if (desired === null) {
+      this.teardown = true;
+      this.profileKeyOfRoutes = this.profile?.tiPrefixes;
+    } else if (key === this.profileKey) return;
+    // A different profile replaces what the old one built (make-before-break); the first one
+    // after a start adopts the SAs the agent before left, so a restart drops nothing.
+    if (desired && this.profileKey !== undefined) this.replace = true;
     this.profile = desired?.profile;
+    this.profileKey = key;
     this.loadedFor = undefined;
     this.failures = 0;
     this.nextAttemptAt = 0;
     this.nextGateway = 0;
-    await this.pass();
+    if (this.running) await this.pass();
   }
 
   /** Operator actions (gemSpec_Kon TIP1-A_4778): bring the tunnel up, down, or build it anew. */
@@ -169,8 +187,9 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     await this.pass();
   }
 
+  /** Builds the tunnel anew, make-before-break, inside the pass like every other change. */
   async restart(): Promise<void> {
-    await this.terminate(this.sas);
+    this.replace = true;
     this.failures = 0;
     this.nextAttemptAt = 0;
     await this.pass();
@@ -238,12 +257,20 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     if (!vici.isConnected) {
       this.sas = [];
       this.stopFlowProbe();
+      // Right after a start the session is still connecting: the routes the agent before left
+      // (or the boot state) stay as they are, so a restart of the agent drops nothing.
+      if (!this.everConnected) return this.setState('connecting');
       await routes.apply(unreachable);
       this.setState('charon-down', undefined, 'charon not running');
       return;
     }
-    if (this.loadedFor !== profile) await this.load(profile);
-    this.sas = readSas(await vici.listSas());
+    this.everConnected = true;
+    if (this.loadedFor !== profile) {
+      // A changed profile: its prefixes are unreachable until a tunnel of the new profile is up.
+      if (this.replace) await routes.apply(unreachable);
+      await this.load(profile);
+    }
+    this.sas = await this.ourSas(profile);
     if (!this.enabled) {
       // Routes first: the TI prefixes must not point into a tunnel that is going away.
       await routes.apply(unreachable);
@@ -255,7 +282,16 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
       return;
     }
     const active = carrier(this.sas);
-    await routes.apply(active ? { prefixes: profile.tiPrefixes, path: this.deps.tunnelPath(profile) } : unreachable);
+    await routes.apply(active ? { prefixes: profile.tiPrefixes, path: await this.deps.tunnelPath(profile) } : unreachable);
+    if (active && this.replace) {
+      // A new profile or `tunnel restart`: a fresh tunnel first, then the old one goes.
+      this.replace = false;
+      this.stopFlowProbe();
+      this.stopWanProbe();
+      await this.attempt(profile, 0, 'tunnel rebuilt');
+      return;
+    }
+    this.replace = false;
     if (active) {
       this.runFlowProbe(profile);
       const flow = this.flow.current;
@@ -276,9 +312,11 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
         // The WAN probe may have just started: give it a moment to answer before saying so.
         const settled = this.wanProbeSince + WAN_VERDICT_MS - this.now().getTime();
         if (settled > 0) return this.schedule(settled);
-        return this.setState('wan-down', active.remoteHost, 'no answer beyond the practice router');
-      }
-      if (!this.echoSinceAttempt) {
+        if (this.state.state !== 'wan-down') return this.setState('wan-down', active.remoteHost, 'no answer beyond the practice router');
+        // Gateways that do not answer ping would keep a dead tunnel here for ever: after a
+        // while try anyway, uncounted (attempt() paces these).
+        if (this.now().getTime() - Date.parse(this.state.since) < WAN_DOWN_RETRY_MS) return this.schedule(WAN_DOWN_RETRY_MS);
+      } else if (!this.echoSinceAttempt) {
         // The SA we made never carried traffic: that is a failed attempt too, or a gateway that
         // accepts IKE but passes nothing would be replaced several times a second for ever.
         this.countFailure(profile, 'tunnel not passing traffic', `${active.remoteHost}: no echo through the new tunnel`);
@@ -289,6 +327,23 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     this.stopFlowProbe();
     this.runWanProbe(profile);
     await this.attempt(profile, this.nextGateway % profile.gateways.length);
+  }
+
+  /**
+   * Our SAs as charon lists them, without those of a gateway whose authenticated identity the
+   * profile does not name: such an SA is deleted before any route could lead into it.
+   */
+  private async ourSas(profile: TunnelProfile): Promise<TunnelSa[]> {
+    const sas = readSas(await this.deps.vici.listSas({ noblock: true }));
+    const foreign = sas.filter((sa) => sa.ikeState === 'ESTABLISHED' && !profile.gatewayIds.includes(sa.remoteId));
+    if (foreign.length === 0) return sas;
+    await this.terminate(foreign);
+    for (const sa of foreign) {
+      this.nextGateway = (sa.gatewayIndex + 1) % profile.gateways.length;
+      this.countFailure(profile, 'gateway identity not accepted', `${sa.remoteHost} authenticated as ${sa.remoteId}`);
+      this.deps.log.warn({ gateway: sa.remoteHost, identity: sa.remoteId }, 'gateway identity not in the profile; SA deleted');
+    }
+    return sas.filter((sa) => !foreign.includes(sa));
   }
 
   /** Loads the box's credentials and one connection per gateway into a (possibly fresh) charon. */
@@ -308,7 +363,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
   }
 
   /** Initiates a fresh IKE_SA and CHILD_SA to one gateway, unless backing off. */
-  private async attempt(profile: TunnelProfile, gatewayIndex: number, because?: FailureReason): Promise<void> {
+  private async attempt(profile: TunnelProfile, gatewayIndex: number, because?: string): Promise<void> {
     const now = this.now().getTime();
     if (now < this.nextAttemptAt) {
       this.schedule(this.nextAttemptAt - now);
@@ -323,17 +378,21 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     } catch (error) {
       const log = (error as { log?: string[] }).log ?? [];
       const reason = classifyFailure([...log, String((error as Error).message)], this.now());
-      await this.terminate(readSas(await this.deps.vici.listSas()).filter((sa) => sa.connection === connection && !before.has(sa.ikeId)));
+      await this.terminate(readSas(await this.deps.vici.listSas({ noblock: true })).filter((sa) => sa.connection === connection && !before.has(sa.ikeId)));
       this.nextGateway = (gatewayIndex + 1) % profile.gateways.length;
       // Only what the datacenter refused, or left unanswered while the WAN was up, backs off.
       const answered = reason !== 'gateway unreachable' && reason !== 'attempt failed';
+      // A gateway that answered IKE is beyond the practice router: the WAN is up.
+      if (answered) this.lastWanAnswer = this.now().getTime();
       const counted = answered || this.wanUp();
       if (counted) {
         this.countFailure(profile, reason, `${gateway}: ${(error as Error).message}`);
       } else {
-        // Not counted, but at most one attempt per safety-net interval (a failure that comes back
-        // at once would spin); the WAN probe's first answer ends this wait (onWanAnswer).
-        this.nextAttemptAt = now + this.timings.reconcileEveryMs;
+        // Not counted, but at most one attempt per safety-net interval, spread so that a fleet does
+        // not try in step (a failure that comes back at once would spin); the WAN probe's first
+        // answer ends this wait (onWanAnswer).
+        const random = this.deps.random ?? Math.random;
+        this.nextAttemptAt = now + Math.round(this.timings.reconcileEveryMs * (0.75 + 0.5 * random()));
         this.lastError = { reason, at: this.now().toISOString(), detail: `${gateway}: ${(error as Error).message}` };
       }
       this.deps.log.warn({ gateway, reason, failures: this.failures }, 'tunnel attempt failed');
@@ -343,10 +402,12 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     }
     this.nextGateway = gatewayIndex;
     this.echoSinceAttempt = false;
+    this.lastWanAnswer = this.now().getTime();
     this.deps.log.info({ gateway, because }, 'tunnel established');
-    // Make-before-break: the new SA is up, so the ones it replaces can go now.
-    const sas = readSas(await this.deps.vici.listSas());
-    const fresh = sas.filter((sa) => sa.connection === connection && !before.has(sa.ikeId));
+    // Make-before-break: the new SA is up (and its gateway one the profile names), so the ones
+    // it replaces can go now.
+    const sas = readSas(await this.deps.vici.listSas({ noblock: true }));
+    const fresh = sas.filter((sa) => sa.connection === connection && !before.has(sa.ikeId) && profile.gatewayIds.includes(sa.remoteId));
     if (fresh.length > 0) await this.terminate(sas.filter((sa) => before.has(sa.ikeId)));
     this.flow.reset();
     this.again = true;
@@ -361,14 +422,21 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     this.lastError = { reason, at: this.now().toISOString(), detail };
   }
 
+  /**
+   * Uninstall and factory reset. Order matters for fail closed: the routes go unreachable first,
+   * then the SAs and charon's configuration, and our rules and routes last. (The caller closes
+   * the firewall before.)
+   */
   private async tearDown(): Promise<void> {
     const { vici, routes } = this.deps;
-    await routes.apply(null);
+    if (this.profileKeyOfRoutes) await routes.apply({ prefixes: this.profileKeyOfRoutes, path: { kind: 'unreachable' } });
     if (vici.isConnected) {
-      await this.terminate(readSas(await vici.listSas()));
+      await this.terminate(readSas(await vici.listSas({ noblock: true })));
       for (const name of await vici.getConns()) if (gatewayIndexOf(name) !== undefined) await vici.unloadConn(name);
       await vici.clearCreds();
     }
+    await routes.apply(null);
+    this.profileKeyOfRoutes = undefined;
     this.loadedFor = undefined;
     this.teardown = false;
     this.deps.log.info('tunnel torn down');
@@ -419,8 +487,13 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
   private onWanAnswer(): void {
     const now = this.now().getTime();
     const wasDown = !this.wanUp();
+    // The first answer since a stall began is the news a stalled tunnel waits for.
+    const firstSinceStall = this.flow.current === 'stalled' && this.lastWanAnswer <= this.flow.lastReplyAt;
     this.lastWanAnswer = now;
-    if (!wasDown) return;
+    if (!wasDown) {
+      if (firstSinceStall) this.kick();
+      return;
+    }
     // The WAN is back after a real outage: SAs that survived it carry traffic again at once,
     // so the flow probe gets a few echoes' time before anything is replaced; backoff is over.
     if (now - this.wanProbeSince > this.timings.wanFreshMs && this.flow.current !== 'unknown') {

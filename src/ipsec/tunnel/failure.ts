@@ -9,7 +9,7 @@ export type FailureReason =
   | 'certificate not yet valid'
   | 'gateway unreachable'
   | 'tunnel not passing traffic'
-  | 'charon not running'
+  | 'gateway identity not accepted'
   | 'attempt failed';
 
 const RULES: readonly [RegExp, FailureReason][] = [

@@ -16,6 +16,7 @@ export interface PingProbeOptions {
 
 const REPLY = /bytes from .*icmp_seq=\d+/;
 const RESTART_DELAY_MS = 100;
+const FAILED_START_DELAY_MS = 1_000;
 
 export class PingProbe {
   private readonly start: StartProcess;
@@ -48,12 +49,20 @@ export class PingProbe {
 
   private launch(): void {
     const { target, source, intervalMs } = this.options;
-    const args = ['-n', '-i', (intervalMs / 1000).toFixed(3), '-W', '1', ...(source ? ['-I', source] : []), target];
-    const handle = this.start('ping', args, {
-      onStdoutLine: (line) => {
-        if (this.running && REPLY.test(line)) this.options.onReply();
-      },
-    });
+    // `--`: the target comes from a profile or DNS and must never be read as an option.
+    const args = ['-n', '-i', (intervalMs / 1000).toFixed(3), '-W', '1', ...(source ? ['-I', source] : []), '--', target];
+    let handle: ProcessHandle;
+    try {
+      handle = this.start('ping', args, {
+        onStdoutLine: (line) => {
+          if (this.running && REPLY.test(line)) this.options.onReply();
+        },
+      });
+    } catch {
+      // Could not start (no processes left, say): try again later rather than crash the agent.
+      this.restart = setTimeout(() => this.running && this.launch(), FAILED_START_DELAY_MS);
+      return;
+    }
     this.handle = handle;
     void handle.exited.then(() => {
       if (!this.running || this.handle !== handle) return;

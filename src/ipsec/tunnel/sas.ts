@@ -9,6 +9,8 @@ export interface TunnelSa {
   ikeId: number;
   ikeState: string;
   remoteHost: string;
+  /** The identity the gateway authenticated with (IKE ID), '' before it has. */
+  remoteId: string;
   /** Seconds since the IKE_SA was established, 0 while it is not. */
   establishedS: number;
   child?: { installed: boolean; bytesIn: number; bytesOut: number; packetsIn: number; packetsOut: number };
@@ -31,6 +33,7 @@ export function readSas(listing: readonly Named[]): TunnelSa[] {
       ikeId: number(getString(section, 'uniqueid')),
       ikeState: getString(section, 'state') ?? 'UNKNOWN',
       remoteHost: getString(section, 'remote-host') ?? '',
+      remoteId: getString(section, 'remote-id') ?? '',
       establishedS: number(getString(section, 'established')),
       ...(child
         ? {

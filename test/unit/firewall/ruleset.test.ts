@@ -30,3 +30,15 @@ describe('tibox ruleset', () => {
     }
   });
 });
+
+describe('encrypted or not at all', () => {
+  it('drops a TI packet that would leave neither into libipsec nor with an IPsec transform, forwarded or the box\'s own', () => {
+    const ruleset = renderRuleset({ tiSegment: '10.77.12.0/26', tiPrefixes: ['100.64.0.0/10'] });
+    const guard = 'ip daddr { 100.64.0.0/10 } oifname != "ipsec0" rt ipsec missing drop';
+    const forward = ruleset.slice(ruleset.indexOf('chain forward'), ruleset.indexOf('chain output'));
+    const output = ruleset.slice(ruleset.indexOf('chain output'));
+    // First in forward, before anything is accepted; and in output for the box's own probes and DNS.
+    expect(forward.split('\n').find((line) => line.includes('drop') || line.includes('accept'))).toContain(guard);
+    expect(output).toContain(guard);
+  });
+});

@@ -67,7 +67,7 @@ afterEach(async () => {
   await vi.advanceTimersByTimeAsync(10_000);
   await stopping;
   // No pass may have failed unseen.
-  expect(current?.logLines.filter((l) => l.level >= 50)).toEqual([]);
+  expect(current?.logLines.filter((l) => l.level >= 50) ?? []).toEqual([]);
   current = undefined;
   vi.useRealTimers();
 });
@@ -330,11 +330,12 @@ describe('TunnelController', () => {
     expect(w.routes.current).toBe(TUNNEL);
   });
 
-  it('h) restart() deletes the tunnel and builds it anew', async () => {
+  it('h) restart() builds the tunnel anew, make-before-break', async () => {
     const w = await up();
     const mark = w.charon.transcript.length;
     await w.controller.restart();
-    expect(w.charon.transcript.slice(mark)).toEqual(['terminate 1', 'initiate tibox-gw0']);
+    // Make-before-break: the new tunnel first, then the old one goes.
+    expect(w.charon.transcript.slice(mark)).toEqual(['initiate tibox-gw0', 'terminate 1']);
     await w.run(100, { flow: true });
     expect(w.charon.saList()).toEqual(['2 tibox-gw0']);
     expect(w.state()).toBe('up');
@@ -395,5 +396,79 @@ describe('TunnelController', () => {
     expect(w.charon.transcript.slice(mark)).toEqual(['initiate tibox-gw0']);
     expect(w.charon.times('initiate', mark)).toEqual([Date.now()]);
     expect(w.charon.saList()).toEqual(['2 tibox-gw0']);
+  });
+});
+
+describe('TunnelController after review', () => {
+  it('deletes an SA whose gateway authenticated with an identity the profile does not name, before any route leads into it', async () => {
+    const w = await world();
+    w.charon.identities.set(GW0, 'rogue.example');
+    w.charon.identities.set(GW1, 'rogue.example');
+    await w.controller.apply({ profile: PROFILE });
+    await w.run(200, { flow: true });
+    expect(w.charon.saList()).toEqual([]);
+    expect(w.routes.applied).not.toContain(TUNNEL);
+    expect(w.controller.tunnelStatus()).toMatchObject({ state: 'backoff', lastError: { reason: 'gateway identity not accepted' } });
+    // Once a gateway presents an identity of the profile, the tunnel comes up there.
+    w.charon.identities.delete(GW0);
+    await w.run(1_500, { flow: true });
+    expect(w.controller.tunnelStatus()).toMatchObject({ state: 'up', gateway: GW0 });
+  });
+
+  it('replaces the tunnel make-before-break for a changed profile, and probes the new target', async () => {
+    const w = await up();
+    const mark = w.charon.transcript.length;
+    const changed = { ...PROFILE, probeAddress: '100.102.0.53' };
+    await w.controller.apply({ profile: changed });
+    const calls = w.charon.transcript.slice(mark).filter((l) => l.startsWith('initiate') || l.startsWith('terminate'));
+    expect(calls).toEqual(['initiate tibox-gw0', 'terminate 1']);
+    await w.run(100);
+    expect(w.procs.running()).toContain(`ping 100.102.0.53 from ${LOCAL_TI} every 0.050`);
+    expect(w.procs.running()).not.toContain(FLOW_PING);
+  });
+
+  it('sends charon nothing for an equal profile built anew', async () => {
+    const w = await up();
+    const mark = w.charon.transcript.length;
+    await w.controller.apply({ profile: { ...PROFILE, gateways: [...PROFILE.gateways] } });
+    await w.run(3_000, { flow: true });
+    expect(w.charon.transcript.slice(mark)).toEqual([]);
+  });
+
+  it('tries anyway, uncounted, when a stalled tunnel sees no WAN answer for half a minute (gateways that ignore ping)', async () => {
+    const w = await up();
+    const mark = w.charon.transcript.length;
+    await w.run(1_000);
+    expect(w.state()).toBe('wan-down');
+    await w.run(25_000);
+    expect(w.charon.calls('initiate', mark)).toEqual([]);
+    await w.run(6_000);
+    expect(w.charon.calls('initiate', mark)).toEqual(['initiate tibox-gw1']);
+  });
+
+  it('tears down for uninstall in a fail-closed order: routes unreachable, then SAs and configuration, our routes last', async () => {
+    const w = await up();
+    const routesMark = w.routes.applied.length;
+    await w.controller.apply(null);
+    expect(w.routes.applied.slice(routesMark)).toEqual(['unreachable', 'none']);
+    expect(w.charon.saList()).toEqual([]);
+  });
+
+  it('leaves the routes alone while charon is not connected yet after a start (the agent before left a working tunnel)', async () => {
+    vi.useFakeTimers({ now: NOW });
+    const charon = new FakeCharon();
+    charon.disconnect();
+    const routes = new FakeRoutes();
+    const procs = new FakeProcesses();
+    const { log } = memoryLog();
+    const controller = new TunnelController({
+      vici: charon, routes, tunnelPath: () => ({ kind: 'unreachable' }), startProcess: procs.start, history: new MemoryHistory(), log,
+    });
+    await controller.start(new AbortController().signal);
+    await controller.apply({ profile: PROFILE });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(routes.applied).toEqual([]);
+    expect(controller.tunnelStatus().state).toBe('connecting');
+    await controller.stop();
   });
 });

@@ -34,7 +34,12 @@ interface FakeSa {
 
 type AnyListener = (payload: never) => void;
 
+/** The identity every fake gateway authenticates with unless a test says otherwise. */
+export const GATEWAY_ID = 'gw.dc.example';
+
 export class FakeCharon extends EventEmitter<ViciSessionEvents> implements TunnelVici {
+  /** Gateway address → identity it authenticates with, where not GATEWAY_ID. */
+  readonly identities = new Map<string, string>();
   /** Commands as text, oldest first; list-sas is counted in `listings` instead (every pass asks). */
   readonly transcript: string[] = [];
   /** When each transcript line was sent (Date.now(), faked in tests). */
@@ -210,6 +215,8 @@ export class FakeCharon extends EventEmitter<ViciSessionEvents> implements Tunne
       state: sa.state,
       'local-host': '203.0.113.5',
       'remote-host': sa.remoteHost,
+      // The lab's gateways present one identity; a test may make one present another.
+      'remote-id': this.identities.get(sa.remoteHost) ?? GATEWAY_ID,
       established,
       'child-sas': sa.childId
         ? { [`ti-${sa.childId}`]: { name: 'ti', uniqueid: sa.childId, state: 'INSTALLED', 'bytes-in': 1200, 'bytes-out': 3400, 'packets-in': 12, 'packets-out': 34 } }

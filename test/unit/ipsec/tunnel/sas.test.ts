@@ -12,7 +12,7 @@ describe('readSas', () => {
   it('reads our IKE_SAs with the ti CHILD_SA and its counters, ignoring foreign connections', () => {
     const sas = readSas([
       ikeSa('tibox-gw1', {
-        uniqueid: 7, state: 'ESTABLISHED', 'remote-host': '192.0.2.10', established: 42,
+        uniqueid: 7, state: 'ESTABLISHED', 'remote-host': '192.0.2.10', 'remote-id': 'gw2.dc.example', established: 42,
         'child-sas': child(9, 'INSTALLED', { 'bytes-in': 100, 'bytes-out': 200, 'packets-in': 3, 'packets-out': 4 }),
       }),
       ikeSa('site-to-site', { uniqueid: 8, state: 'ESTABLISHED', 'remote-host': '203.0.113.9', 'child-sas': child(10, 'INSTALLED') }),
@@ -20,10 +20,10 @@ describe('readSas', () => {
     ]);
     expect(sas).toEqual([
       {
-        connection: 'tibox-gw1', gatewayIndex: 1, ikeId: 7, ikeState: 'ESTABLISHED', remoteHost: '192.0.2.10', establishedS: 42,
+        connection: 'tibox-gw1', gatewayIndex: 1, ikeId: 7, ikeState: 'ESTABLISHED', remoteHost: '192.0.2.10', remoteId: 'gw2.dc.example', establishedS: 42,
         child: { installed: true, bytesIn: 100, bytesOut: 200, packetsIn: 3, packetsOut: 4 },
       },
-      { connection: 'tibox-gw0', gatewayIndex: 0, ikeId: 11, ikeState: 'CONNECTING', remoteHost: '198.51.100.10', establishedS: 0 },
+      { connection: 'tibox-gw0', gatewayIndex: 0, ikeId: 11, ikeState: 'CONNECTING', remoteHost: '198.51.100.10', remoteId: '', establishedS: 0 },
     ]);
   });
 
@@ -43,7 +43,7 @@ describe('readSas', () => {
 
 describe('carrier', () => {
   const sa = (ikeId: number, establishedS: number, installed = true, ikeState = 'ESTABLISHED'): TunnelSa => ({
-    connection: 'tibox-gw0', gatewayIndex: 0, ikeId, ikeState, remoteHost: 'x', establishedS,
+    connection: 'tibox-gw0', gatewayIndex: 0, ikeId, ikeState, remoteHost: 'x', remoteId: 'gw', establishedS,
     child: { installed, bytesIn: 0, bytesOut: 0, packetsIn: 0, packetsOut: 0 },
   });
 
