@@ -81,8 +81,12 @@ export class Agent {
       history: new SqliteTunnelHistory(() => config.database()),
       log: subsystemLogger(log, 'tunnel'),
       now: this.now,
+      enabledAtStart: () => config.current().config.tunnel.enabled,
     });
-    registerTunnelActions(actions, this.tunnel);
+    registerTunnelActions(actions, {
+      tunnel: this.tunnel,
+      persistEnabled: (enabled, actor) => void config.commit({ tunnel: { enabled } }, actor),
+    });
     const profile = new ProfileService({
       dataDir: options.dataDir,
       trustAnchorPath: options.profileTrustAnchor,

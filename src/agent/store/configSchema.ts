@@ -64,6 +64,17 @@ export const CONFIG_SCHEMA = defineSchema({
       },
     },
   },
+  tunnel: {
+    enabled: {
+      type: 'boolean',
+      default: true,
+      label: { de: 'TI-Tunnel aktiv', en: 'TI tunnel enabled' },
+      help: {
+        de: 'Aus nur für den Support: Solange der Tunnel aus ist, ist die TI für Praxis und Terminals nicht erreichbar.',
+        en: 'Off for support only: while the tunnel is off, the TI cannot be reached from the practice or the terminals.',
+      },
+    },
+  },
   log: {
     level: {
       type: 'enum',

@@ -1,17 +1,24 @@
 // The tunnel's named actions for support (gemSpec_Kon TIP1-A_4778: an operator can bring the
-// tunnel up or down by hand): `tibox tunnel up|down|restart|status`.
+// tunnel up or down by hand): `tibox tunnel up|down|restart|status`. Up and down are settings,
+// committed with who asked (audit), so a tunnel taken down stays down across agent restarts.
 import type { ControlActions } from '../../agent/control/actions.ts';
 import type { TunnelController } from './controller.ts';
 
-export function registerTunnelActions(actions: ControlActions, tunnel: TunnelController): void {
-  actions.register('tunnel.up', async () => {
-    await tunnel.setEnabled(true);
+export interface TunnelActionsDeps {
+  tunnel: TunnelController;
+  /** Stores the operator's choice as configuration, audited with the actor. */
+  persistEnabled: (enabled: boolean, actor: string) => void;
+}
+
+export function registerTunnelActions(actions: ControlActions, deps: TunnelActionsDeps): void {
+  const { tunnel } = deps;
+  const setEnabled = async (enabled: boolean, actor: string) => {
+    deps.persistEnabled(enabled, actor);
+    await tunnel.setEnabled(enabled);
     return tunnel.tunnelStatus();
-  });
-  actions.register('tunnel.down', async () => {
-    await tunnel.setEnabled(false);
-    return tunnel.tunnelStatus();
-  });
+  };
+  actions.register('tunnel.up', (_args, { actor }) => setEnabled(true, actor));
+  actions.register('tunnel.down', (_args, { actor }) => setEnabled(false, actor));
   actions.register('tunnel.restart', async () => {
     await tunnel.restart();
     return tunnel.tunnelStatus();

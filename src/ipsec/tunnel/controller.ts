@@ -73,6 +73,8 @@ export interface TunnelDeps {
   history: TunnelHistory;
   log: Logger;
   timings?: Partial<TunnelTimings>;
+  /** Whether the operator left the tunnel enabled (a stored setting), asked at start. */
+  enabledAtStart?: () => boolean;
   now?: () => Date;
   random?: () => number;
 }
@@ -129,6 +131,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
 
   async start(signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
+    this.enabled = this.deps.enabledAtStart?.() ?? true;
     this.running = true;
     const { vici } = this.deps;
     vici.on('connected', this.onConnected);
@@ -184,7 +187,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     this.enabled = enabled;
     this.failures = 0;
     this.nextAttemptAt = 0;
-    await this.pass();
+    if (this.running) await this.pass();
   }
 
   /** Builds the tunnel anew, make-before-break, inside the pass like every other change. */

@@ -8,6 +8,7 @@ describe('the tibox config schema', () => {
       box: { name: 'tibox' },
       ui: { language: 'de' },
       interfaces: { lan: 'lan0', wan: 'wan0', terminals: ['term0'] },
+      tunnel: { enabled: true },
       log: { level: 'info' },
     });
     expect(validateConfig(config)).toEqual({ ok: true, config });
@@ -56,7 +57,7 @@ describe('describeSchema', () => {
   const fields = describeSchema();
 
   it('lists every field once, with German and English label and help', () => {
-    expect(fields.map((f) => f.path)).toEqual(['box.name', 'ui.language', 'interfaces.lan', 'interfaces.wan', 'interfaces.terminals', 'log.level']);
+    expect(fields.map((f) => f.path)).toEqual(['box.name', 'ui.language', 'interfaces.lan', 'interfaces.wan', 'interfaces.terminals', 'tunnel.enabled', 'log.level']);
     for (const f of fields) {
       for (const text of [f.label.de, f.label.en, f.help.de, f.help.en]) expect(text.length, f.path).toBeGreaterThan(3);
     }

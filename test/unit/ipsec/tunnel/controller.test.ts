@@ -472,3 +472,24 @@ describe('TunnelController after review', () => {
     await controller.stop();
   });
 });
+
+describe('TunnelController and the stored setting', () => {
+  it('starts disabled when the operator left the tunnel down: no attempt, routes unreachable', async () => {
+    vi.useFakeTimers({ now: NOW });
+    const charon = new FakeCharon();
+    const routes = new FakeRoutes();
+    const procs = new FakeProcesses();
+    const { log } = memoryLog();
+    const controller = new TunnelController({
+      vici: charon, routes, tunnelPath: (p) => ({ kind: 'libipsec', dev: 'ipsec0', src: p.localTiAddress }),
+      startProcess: procs.start, history: new MemoryHistory(), log, enabledAtStart: () => false,
+    });
+    await controller.start(new AbortController().signal);
+    await controller.apply({ profile: PROFILE });
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(charon.calls('initiate', 0)).toEqual([]);
+    expect(routes.current).toBe('unreachable');
+    expect(controller.tunnelStatus().state).toBe('disabled');
+    await controller.stop();
+  });
+});
