@@ -127,7 +127,7 @@ describe('tunnel: up, and back after every fault', () => {
     }
   });
 
-  it('never lets a TI packet leave the WAN port in clear, while the tunnel is down by hand or charon is dead', async () => {
+  it('never lets a TI packet leave the WAN port in clear: TI rules deleted by someone, tunnel down by hand, charon dead', async () => {
     await waitFor(tunnelUp, 5_000);
     const seen: string[] = [];
     // Everything the box sends on its WAN, as the practice router receives it.
@@ -138,6 +138,14 @@ describe('tunnel: up, and back after every fault', () => {
     const pvsPing = startProcess('ping', ['-n', '-i', '0.05', '-I', PLAN.tiSegment.pvs, PLAN.ti.connector], { netns: ctx.lab.names.pvs });
     try {
       await sleep(1_000);
+      // Someone deletes our TI rules: the main table's default route would carry TI traffic out
+      // of the WAN port; the firewall's guard drops it (and the routes module repairs the rules).
+      for (const priority of ['8742', '8743']) {
+        for (const prefix of PLAN.ti.prefixes) {
+          await ctx.lab.exec(ctx.lab.names.box, 'ip', ['rule', 'del', 'priority', priority, 'to', prefix]).catch(() => undefined);
+        }
+      }
+      await sleep(1_500);
       await processRunner.run(tibox, ['--socket', ctx.socketPath, 'tunnel', 'down']);
       await sleep(1_500);
       ctx.lab.boxCharon?.process.kill('SIGKILL');
