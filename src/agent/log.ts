@@ -6,8 +6,11 @@ import { pino, type Logger, type DestinationStream } from 'pino';
 
 export type { Logger };
 
-/** Keys whose values never reach a log line, at the top level and one or two levels down. */
-export const SECRET_KEYS = ['password', 'passphrase', 'privateKey', 'key', 'pkcs12', 'secret', 'token', 'psk'] as const;
+/**
+ * Keys whose values never reach a log line, at the top level and one or two levels down.
+ * privateKeyPem/privateKeyDer: the box key by the names its PEM or DER form gets (TunnelProfile).
+ */
+export const SECRET_KEYS = ['password', 'passphrase', 'privateKey', 'privateKeyPem', 'privateKeyDer', 'key', 'pkcs12', 'secret', 'token', 'psk'] as const;
 
 const redactPaths = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
 

@@ -2,6 +2,9 @@
 // (the control action validates everything before it stores anything). It resolves the gateway
 // list (addresses as written, or the SRV name by priority and weight), keeps the certificate's
 // expiry in the health list, and hands the tunnel plain data (TunnelProfile).
+// Only the newest use() applies anything: an older one still waiting on DNS drops its result, and
+// applies run one at a time. A failed resolution is retried with backoff and, meanwhile, the last
+// list resolved for the same gateway source keeps the tunnel going.
 import { readFileSync } from 'node:fs';
 import type { Resolver } from 'node:dns/promises';
 import type { ControlActions } from '../agent/control/actions.ts';
@@ -14,18 +17,25 @@ import type { TunnelProfile } from './tunnel/index.ts';
 
 /** How often the certificate's expiry is checked and SRV gateways are resolved again. */
 const RECHECK_MS = 60 * 60_000;
+/** Retries of a failed gateway resolution: 5 s doubling to 5 min, each spread by ±25 %. */
+const RETRY_FIRST_MS = 5_000;
+const RETRY_MAX_MS = 5 * 60_000;
+const RETRY_JITTER = 0.25;
 
 export interface ProfileServiceDeps {
   dataDir: string;
   /** The pinned profile-signing key (PEM), from the firmware or the lab. */
   trustAnchorPath: string;
   health: Health;
+  /** Sets the routes of the TI prefixes (unreachable until a tunnel carries them). */
   tunnel: { apply(desired: { profile: TunnelProfile } | null): Promise<void> };
   /** Opens forwarding from the TI segment to the TI prefixes (the routes decide where it goes). */
   firewall: { apply(desired: { tiSegment: string; tiPrefixes: readonly string[] } | null): Promise<void> };
   resolver: Pick<Resolver, 'resolveSrv'>;
   log: Logger;
   now?: () => Date;
+  /** [0, 1) like Math.random: retry jitter and the SRV weighted draw (injected for tests). */
+  random?: () => number;
 }
 
 export class ProfileService implements Lifecycle {
@@ -35,6 +45,18 @@ export class ProfileService implements Lifecycle {
   private readonly store: ProfileStore;
   private current: VpnProfile | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  /** Failed resolutions in a row of the current profile: the retry backoff's exponent. */
+  private failures = 0;
+  /** Counts use() calls: a use() whose number is no longer this one is superseded. */
+  private generation = 0;
+  /** The last gateway list resolved, and for which gateway source and TI ranges. */
+  private resolved: { key: string; gateways: readonly string[] } | undefined;
+  /** Tail of the applies, which run one at a time. */
+  private applying: Promise<void> = Promise.resolve();
+  private readonly inflight = new Set<Promise<void>>();
+  /** Aborted by stop(): no use() applies anything after it. */
+  private lifetime = new AbortController();
 
   constructor(deps: ProfileServiceDeps) {
     this.deps = deps;
@@ -44,15 +66,22 @@ export class ProfileService implements Lifecycle {
 
   async start(signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
+    if (this.lifetime.signal.aborted) this.lifetime = new AbortController();
     const stored = await this.store.load();
-    if (stored) await this.use(stored);
+    if (stored) await this.request(stored);
     else this.state.set('degraded', 'no VPN profile imported');
-    this.timer = setInterval(() => void (this.current && this.use(this.current)), RECHECK_MS);
+    this.timer = setInterval(() => {
+      if (this.current) void this.request(this.current);
+    }, RECHECK_MS);
     this.timer.unref();
   }
 
+  /** Waits for the use() under way; none applies anything afterwards. */
   async stop(): Promise<void> {
+    this.lifetime.abort();
     clearInterval(this.timer);
+    clearTimeout(this.retryTimer);
+    await Promise.all(this.inflight);
     this.state.set('stopped');
   }
 
@@ -72,49 +101,129 @@ export class ProfileService implements Lifecycle {
       now: () => this.now(),
       onImported: (profile) => {
         this.deps.log.info({ boxId: profile.boxId }, 'VPN profile imported');
-        void this.use(profile);
+        void this.request(profile);
       },
     });
   }
 
+  /** use(), tracked for stop(); it never rejects, since a rejection nobody awaits would end the agent. */
+  private request(profile: VpnProfile): Promise<void> {
+    const run: Promise<void> = this.use(profile)
+      .catch((error: unknown) => {
+        this.deps.log.error({ err: error }, 'VPN profile could not be applied');
+        this.state.set('degraded', `VPN profile could not be applied: ${(error as Error).message}`);
+      })
+      .finally(() => this.inflight.delete(run));
+    this.inflight.add(run);
+    return run;
+  }
+
   private async use(profile: VpnProfile): Promise<void> {
+    const signal = this.lifetime.signal;
+    if (signal.aborted) return;
+    const generation = ++this.generation;
+    const superseded = () => generation !== this.generation || signal.aborted;
+    if (profile !== this.current) this.failures = 0;
     this.current = profile;
+    clearTimeout(this.retryTimer);
     const { health, log } = this.deps;
     const certificate = certificateHealth(profile, this.now());
     for (const code of ['profile.certificateExpiring', 'profile.certificateExpired'] as const) {
       if (code === certificate) health.raise(code, `certificate valid until ${profile.identity.notAfter}`);
       else health.clear(code);
     }
-    let gateways: string[];
+    const routedIntoTunnel = [profile.tiSegment, ...profile.tiPrefixes];
+    const key = JSON.stringify([profile.gateways, routedIntoTunnel]);
+    let gateways: readonly string[] = [];
+    let problem: string | undefined;
     try {
-      gateways = (await resolveGateways(profile.gateways, this.deps.resolver)).map((g) => g.host);
+      const resolution = resolveGateways(profile.gateways, this.deps.resolver, { routedIntoTunnel, log, random: () => this.random() });
+      const resolved = await unlessAborted(resolution, signal);
+      if (resolved === undefined || superseded()) return;
+      gateways = resolved;
+      if (gateways.length === 0) problem = 'the gateway list resolved to no gateway';
     } catch (error) {
+      if (superseded()) return;
       log.warn({ err: error }, 'gateways could not be resolved');
-      this.state.set('degraded', `gateways could not be resolved: ${(error as Error).message}`);
+      problem = `gateways could not be resolved: ${(error as Error).message}`;
+    }
+    if (problem === undefined) {
+      this.failures = 0;
+      this.resolved = { key, gateways };
+    } else {
+      this.scheduleRetry();
+      if (this.resolved?.key !== key) {
+        this.state.set('degraded', problem);
+        return;
+      }
+      gateways = this.resolved.gateways;
+      log.warn({ gateways }, 'using the gateways resolved last');
+      problem = `${problem}; using the gateways resolved last`;
+    }
+    const desired = tunnelProfileOf(profile, gateways);
+    const turn = this.applying.then(() => this.apply(profile, desired, superseded, problem));
+    this.applying = turn.catch(() => undefined);
+    await turn;
+  }
+
+  /**
+   * Tunnel first, then firewall: tunnel.apply runs the pass that routes the profile's TI prefixes
+   * (unreachable until a tunnel of this profile carries them; right after an agent start, while
+   * charon still connects, it leaves the routes the agent before set) before the firewall
+   * forwards to them. Prefixes a new profile drops stay open in the old ruleset until its apply;
+   * that ruleset's rule dropping TI packets that would leave unencrypted still covers them.
+   * A superseded or stopped use() applies nothing more.
+   */
+  private async apply(profile: VpnProfile, desired: TunnelProfile, superseded: () => boolean, problem: string | undefined): Promise<void> {
+    const { log } = this.deps;
+    if (superseded()) return;
+    try {
+      await this.deps.tunnel.apply({ profile: desired });
+    } catch (error) {
+      // Without its routes the firewall must not open the prefixes: it keeps the ruleset it has.
+      log.error({ err: error }, 'tunnel could not take the VPN profile');
+      this.state.set('degraded', `tunnel could not take the VPN profile: ${(error as Error).message}`);
       return;
     }
-    if (gateways.length === 0) {
-      this.state.set('degraded', 'the gateway list resolved to no gateway');
-      return;
-    }
-    // Both at once: the practice waits for the tunnel and the forwarding rule alike. Without
-    // the rule nothing is forwarded (fail closed), so the tunnel need not wait for it.
-    const [firewall] = await Promise.allSettled([
-      this.deps.firewall.apply({ tiSegment: profile.tiSegment, tiPrefixes: profile.tiPrefixes }),
-      this.deps.tunnel.apply({ profile: tunnelProfileOf(profile, gateways) }),
-    ]);
-    if (firewall.status === 'rejected') {
-      const error = firewall.reason as Error;
+    if (superseded()) return;
+    try {
+      await this.deps.firewall.apply({ tiSegment: profile.tiSegment, tiPrefixes: profile.tiPrefixes });
+    } catch (error) {
       log.error({ err: error }, 'firewall ruleset could not be loaded');
-      this.state.set('degraded', `firewall ruleset could not be loaded: ${error.message}`);
+      this.state.set('degraded', `firewall ruleset could not be loaded: ${(error as Error).message}`);
       return;
     }
-    this.state.set('running');
+    if (problem === undefined) this.state.set('running');
+    else this.state.set('degraded', problem);
+  }
+
+  private scheduleRetry(): void {
+    const base = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** this.failures);
+    const delay = Math.round(Math.min(RETRY_MAX_MS, base * (1 + RETRY_JITTER * (2 * this.random() - 1))));
+    this.failures++;
+    this.deps.log.info({ retryInMs: delay }, 'gateway resolution will be retried');
+    this.retryTimer = setTimeout(() => {
+      if (this.current) void this.request(this.current);
+    }, delay);
+    this.retryTimer.unref();
   }
 
   private now(): Date {
     return this.deps.now?.() ?? new Date();
   }
+
+  private random(): number {
+    return this.deps.random?.() ?? Math.random();
+  }
+}
+
+/** `promise`'s value, or undefined once `signal` aborts: stop() need not wait for a slow DNS answer. */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    void promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** The box's own TI address: the first host of its segment (the LAN half's gateway). */

@@ -52,6 +52,11 @@ export function cidrContains(cidr: Cidr, address: number): boolean {
   return address >= start && address < start + size(cidr);
 }
 
+/** True when every address of `inner` is in `outer`. */
+export function cidrCovers(outer: Cidr, inner: Cidr): boolean {
+  return outer.length <= inner.length && cidrContains(outer, inner.network);
+}
+
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   const wider = a.length <= b.length ? a : b;
   const narrower = wider === a ? b : a;
@@ -61,6 +66,18 @@ export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
 /** An IPv4 or IPv6 literal (no zone index). */
 export function isIpLiteral(text: string): boolean {
   return !text.includes('%') && isIP(text) !== 0;
+}
+
+/**
+ * The IPv4 address an IP literal reaches: a dotted quad itself, or the address inside an
+ * IPv4-mapped IPv6 literal (::ffff:100.64.0.1 is sent as IPv4); undefined for other literals.
+ */
+export function ipv4OfLiteral(text: string): number | undefined {
+  const v4 = parseIpv4(text);
+  if (v4 !== undefined || text.includes('%') || isIP(text) !== 6) return v4;
+  // The URL parser writes every spelling of a mapped address as [::ffff:hhhh:hhhh].
+  const mapped = /^\[::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})\]$/.exec(new URL(`http://[${text}]`).hostname);
+  return mapped ? parseInt(mapped[1] ?? '', 16) * 65_536 + parseInt(mapped[2] ?? '', 16) : undefined;
 }
 
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;

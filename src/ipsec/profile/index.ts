@@ -6,7 +6,7 @@ export { ProfileError, type ProfileErrorCode } from './errors.ts';
 export { ProfileStore } from './store.ts';
 export { certificateHealth, EXPIRY_WARNING_DAYS, type CertificateHealthCode } from './health.ts';
 export { registerProfileActions, type ProfileActionsDeps } from './actions.ts';
-export { orderSrvRecords, resolveGateways, IKE_PORT, type SrvRecord, type Gateway } from './srv.ts';
+export { orderSrvRecords, resolveGateways, IKE_PORT, type SrvRecord, type ResolveOptions } from './srv.ts';
 export { DEFAULT_MAX_BYTES, PROFILE_FORMAT, PROFILE_VERSION, SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from './envelope.ts';
 export { DEFAULT_PROPOSALS } from './payload.ts';
 export { summarize, type VpnProfile, type ProfileSettings, type BoxIdentity, type GatewaySource, type Proposals, type ProfileSummary } from './types.ts';

@@ -1,7 +1,7 @@
 // The signed payload of format version 1 (docs/profile.md "Payload"), checked field by field
 // before any cryptography runs. Identity and CA certificates are only checked for shape here;
 // identity.ts parses and cross-checks them.
-import { cidrContains, cidrsOverlap, isAligned, isHostname, isIpLiteral, parseCidr, parseIpv4, type Cidr } from './addresses.ts';
+import { cidrContains, cidrCovers, cidrsOverlap, ipv4OfLiteral, isAligned, isHostname, isIpLiteral, parseCidr, parseIpv4, type Cidr } from './addresses.ts';
 import { invalidField } from './errors.ts';
 import { decodeBase64, readList, readMatching, readObject, readString, whichOf } from './fields.ts';
 import type { GatewaySource, ProfileSettings, Proposals } from './types.ts';
@@ -25,6 +25,8 @@ const PROPOSAL = /^[a-z0-9]+(-[a-z0-9]+){1,7}$/;
 // Algorithms no TI profile may ask for (BSI TR-02102-3); refused rather than negotiated.
 const WEAK = new Set(['null', 'md5', 'sha1', 'des', '3des', 'modp768', 'modp1024', 'modp1536']);
 const TI_SEGMENT_LENGTHS = { min: 24, max: 28 };
+// A TI prefix wider than a /8 would pull foreign networks (or the whole Internet) into the tunnel.
+const TI_PREFIX_MIN_LENGTH = 8;
 
 export function validatePayload(value: unknown): Payload {
   const p = readObject(
@@ -40,17 +42,21 @@ export function validatePayload(value: unknown): Payload {
   }
   const tiPrefixes = readList(p.tiPrefixes, 'tiPrefixes', 64, (v, field) => {
     const prefix = readCidr(v, field);
+    if (prefix.cidr.length < TI_PREFIX_MIN_LENGTH) throw invalidField(field, `must be a /${TI_PREFIX_MIN_LENGTH} or longer, not /${prefix.cidr.length}`);
     if (cidrsOverlap(prefix.cidr, tiSegment)) throw invalidField(field, 'overlaps tiSegment');
     return prefix;
   });
   const insidePrefixes = (v: unknown, field: string) => readIpv4Inside(v, field, tiPrefixes.map((prefix) => prefix.cidr));
+  // Addresses the tunnel carries: a gateway among them would have its own IKE/ESP packets routed
+  // into the tunnel they build.
+  const routedIntoTunnel = [{ text: 'tiSegment', cidr: tiSegment }, ...tiPrefixes.map((prefix, i) => ({ text: `tiPrefixes[${i}] ${prefix.text}`, cidr: prefix.cidr }))];
   const connector = readObject(p.connector, 'connector', ['addresses', 'probe']);
   const probe = readObject(connector.probe, 'connector.probe', ['address']);
   const tiDns = readObject(p.tiDns, 'tiDns', ['servers', 'domains']);
   const management = readObject(p.management, 'management', ['url', 'prefix']);
   const settings: ProfileSettings = {
     boxId: readMatching(p.boxId, 'boxId', isHostname, 'a DNS name'),
-    gateways: readGateways(p.gateways),
+    gateways: readGateways(p.gateways, routedIntoTunnel),
     gatewayIds: readList(p.gatewayIds, 'gatewayIds', 16, readGatewayId),
     proposals: readProposals(p.proposals),
     tiSegment: tiSegmentText,
@@ -63,7 +69,7 @@ export function validatePayload(value: unknown): Payload {
       servers: readList(tiDns.servers, 'tiDns.servers', 4, insidePrefixes),
       domains: readList(tiDns.domains, 'tiDns.domains', 16, (v, field) => readMatching(v, field, isHostname, 'a DNS name').toLowerCase()),
     },
-    management: { url: readHttpsUrl(management.url, 'management.url'), prefix: readCidr(management.prefix, 'management.prefix').text },
+    management: { url: readHttpsUrl(management.url, 'management.url'), prefix: readManagementPrefix(management.prefix, tiPrefixes.map((prefix) => prefix.cidr)) },
   };
   return {
     settings,
@@ -79,7 +85,15 @@ function readCidr(value: unknown, field: string): { text: string; cidr: Cidr } {
   const cidr = parseCidr(text);
   if (!cidr) throw invalidField(field, `must be an IPv4 prefix like 10.77.12.0/26, not ${JSON.stringify(text)}`);
   if (!isAligned(cidr)) throw invalidField(field, `${text} has host bits set (not aligned to its length)`);
+  if (cidr.length === 0) throw invalidField(field, 'must be a network, not /0 (every address)');
   return { text, cidr };
+}
+
+/** The datacenter's management network, reached like the TI: through the tunnel, so inside tiPrefixes. */
+function readManagementPrefix(value: unknown, tiPrefixes: readonly Cidr[]): string {
+  const { text, cidr } = readCidr(value, 'management.prefix');
+  if (!tiPrefixes.some((prefix) => cidrCovers(prefix, cidr))) throw invalidField('management.prefix', `${text} is not inside one tiPrefixes entry`);
+  return text;
 }
 
 function readIpv4Inside(value: unknown, field: string, prefixes: readonly Cidr[]): string {
@@ -90,15 +104,19 @@ function readIpv4Inside(value: unknown, field: string, prefixes: readonly Cidr[]
   return text;
 }
 
-function readGateways(value: unknown): GatewaySource {
+function readGateways(value: unknown, routedIntoTunnel: readonly { text: string; cidr: Cidr }[]): GatewaySource {
   const gateways = readObject(value, 'gateways', [], ['addresses', 'srv']);
   if (whichOf(gateways, 'gateways', 'addresses', 'srv') === 'srv') {
     const srv = readMatching(gateways.srv, 'gateways.srv', (t) => t.startsWith('_isakmp._udp.') && isHostname(t.slice(13)), 'an SRV name _isakmp._udp.<domain>');
     return { kind: 'srv', srv: srv.toLowerCase() };
   }
-  const addresses = readList(gateways.addresses, 'gateways.addresses', 8, (v, field) =>
-    readMatching(v, field, (t) => isIpLiteral(t) || isHostname(t), 'an IP address or a DNS name'),
-  );
+  const addresses = readList(gateways.addresses, 'gateways.addresses', 8, (v, field) => {
+    const text = readMatching(v, field, (t) => isIpLiteral(t) || isHostname(t), 'an IP address or a DNS name');
+    const address = ipv4OfLiteral(text);
+    const inside = address === undefined ? undefined : routedIntoTunnel.find((range) => cidrContains(range.cidr, address));
+    if (inside) throw invalidField(field, `${text} lies inside ${inside.text}: the tunnel's own outer address must not be routed into the tunnel`);
+    return text;
+  });
   return { kind: 'addresses', addresses };
 }
 

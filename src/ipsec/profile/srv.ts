@@ -1,8 +1,10 @@
 // Gateway choice by DNS SRV (RFC 2782), as the gematik VPN rules ask: lowest priority first;
 // within one priority a weighted random order, so weights spread boxes across gateways.
 // orderSrvRecords is pure (the random source is injected); resolveGateways is the thin
-// adapter over a node:dns Resolver.
+// adapter over a node:dns Resolver that also drops what must never reach charon.
 import type { Resolver } from 'node:dns/promises';
+import type { Logger } from '../../agent/log.ts';
+import { cidrContains, ipv4OfLiteral, isHostname, isIpLiteral, parseCidr, type Cidr } from './addresses.ts';
 import type { GatewaySource } from './types.ts';
 
 export interface SrvRecord {
@@ -12,13 +14,7 @@ export interface SrvRecord {
   readonly weight: number;
 }
 
-export interface Gateway {
-  /** A DNS name or an IP literal, as charon's remote_addrs takes it. */
-  readonly host: string;
-  /** The IKE port; 500 unless an SRV record says otherwise. */
-  readonly port: number;
-}
-
+/** The only port the tunnel speaks IKE on (it has no per-gateway port); SRV records on another are ignored. */
 export const IKE_PORT = 500;
 
 /**
@@ -44,9 +40,44 @@ export function orderSrvRecords(records: readonly SrvRecord[], random: () => num
   });
 }
 
-/** The gateways to try, in order: the profile's list as written, or its SRV name resolved now. */
-export async function resolveGateways(source: GatewaySource, resolver: Pick<Resolver, 'resolveSrv'>, random: () => number = Math.random): Promise<Gateway[]> {
-  if (source.kind === 'addresses') return source.addresses.map((host) => ({ host, port: IKE_PORT }));
-  const records = await resolver.resolveSrv(source.srv);
-  return orderSrvRecords(records, random).map((r) => ({ host: r.name.replace(/\.$/, ''), port: r.port }));
+export interface ResolveOptions {
+  /** CIDRs the tunnel carries (TI segment and prefixes): a gateway address inside one is dropped. */
+  readonly routedIntoTunnel: readonly string[];
+  readonly log: Pick<Logger, 'warn'>;
+  /** [0, 1) like Math.random, for the weighted draw. */
+  readonly random?: () => number;
+}
+
+/**
+ * The gateways to try, in order (DNS names or IP literals, as charon's remote_addrs takes them):
+ * the profile's list as written, or its SRV name resolved now.
+ * Dropped with a log line: SRV records on a port other than IKE_PORT, SRV targets that are no
+ * DNS name or IP literal (a target like "-x" must never reach charon's configuration), and IP
+ * literals inside `routedIntoTunnel` (also for an address list: a stored profile may predate
+ * that import check).
+ */
+export async function resolveGateways(source: GatewaySource, resolver: Pick<Resolver, 'resolveSrv'>, options: ResolveOptions): Promise<string[]> {
+  const ranges = options.routedIntoTunnel.map(parseCidr).filter((cidr): cidr is Cidr => cidr !== undefined);
+  const outsideTunnel = (host: string) => {
+    const address = ipv4OfLiteral(host);
+    const inside = address !== undefined && ranges.some((range) => cidrContains(range, address));
+    if (inside) options.log.warn({ gateway: host }, 'gateway dropped: its address is routed into the tunnel');
+    return !inside;
+  };
+  if (source.kind === 'addresses') return source.addresses.filter(outsideTunnel);
+  const records = (await resolver.resolveSrv(source.srv)).map((r) => ({ ...r, name: r.name.replace(/\.$/, '') }));
+  const usable = records.filter((r) => {
+    // An empty name is the "no service" target "." without its dot: orderSrvRecords drops it.
+    if (r.name === '') return true;
+    if (r.port !== IKE_PORT) {
+      options.log.warn({ srv: source.srv, target: r.name, port: r.port }, `SRV record ignored: port ${r.port} is not the IKE port ${IKE_PORT}`);
+      return false;
+    }
+    if (!isHostname(r.name) && !isIpLiteral(r.name)) {
+      options.log.warn({ srv: source.srv, target: r.name.slice(0, 80) }, 'SRV record ignored: its target is no DNS name or IP address');
+      return false;
+    }
+    return outsideTunnel(r.name);
+  });
+  return orderSrvRecords(usable, options.random ?? Math.random).map((r) => r.name);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cidrContains, cidrsOverlap, formatIpv4, isAligned, isHostname, isIpLiteral, parseCidr, parseIpv4 } from '../../../../src/ipsec/profile/addresses.ts';
+import { cidrContains, cidrCovers, cidrsOverlap, formatIpv4, ipv4OfLiteral, isAligned, isHostname, isIpLiteral, parseCidr, parseIpv4 } from '../../../../src/ipsec/profile/addresses.ts';
 
 const cidr = (text: string) => {
   const parsed = parseCidr(text);
@@ -68,6 +68,32 @@ describe('cidrContains and cidrsOverlap', () => {
     ['0.0.0.0/0', '10.0.0.0/8', true],
   ])('%s and %s overlap: %s', (a, b, want) => {
     expect(cidrsOverlap(cidr(a), cidr(b))).toBe(want);
+  });
+});
+
+describe('cidrCovers', () => {
+  it.each([
+    ['100.102.0.0/15', '100.102.200.0/24', true],
+    ['100.102.0.0/15', '100.102.0.0/15', true],
+    ['100.102.200.0/24', '100.102.0.0/15', false],
+    ['100.64.0.0/10', '100.128.0.0/24', false],
+  ])('%s covers %s: %s', (outer, inner, want) => {
+    expect(cidrCovers(cidr(outer), cidr(inner))).toBe(want);
+  });
+});
+
+describe('ipv4OfLiteral', () => {
+  it.each([
+    ['100.64.0.1', 0x64400001],
+    ['::ffff:100.64.0.1', 0x64400001],
+    ['::FFFF:6440:0001', 0x64400001],
+    ['0:0:0:0:0:ffff:6440:1', 0x64400001],
+    ['2001:db8::1', undefined],
+    ['::100.64.0.1', undefined],
+    ['gw1.dc.tibox.test', undefined],
+    ['::ffff:100.64.0.1%eth0', undefined],
+  ])('%s -> %s', (text, want) => {
+    expect(ipv4OfLiteral(text)).toBe(want);
   });
 });
 

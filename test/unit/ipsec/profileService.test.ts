@@ -1,0 +1,410 @@
+// ProfileService: the order of tunnel and firewall, one profile winning over an older use()
+// still waiting on DNS, retries of a failed resolution with the last good list meanwhile, errors
+// that end as a log line and a degraded state (never an unhandled rejection), and a stop after
+// which nothing is applied. Tunnel, firewall and resolver are fakes the tests release by hand;
+// profiles are real signed files (imported through 'profile.import' or stored beforehand).
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { X509Certificate } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ControlActions } from '../../../src/agent/control/actions.ts';
+import { Health } from '../../../src/agent/health.ts';
+import { importProfile, ProfileStore, type SrvRecord } from '../../../src/ipsec/profile/index.ts';
+import { ProfileService, type ProfileServiceDeps } from '../../../src/ipsec/profileService.ts';
+import type { TunnelProfile } from '../../../src/ipsec/tunnel/index.ts';
+import { memoryLogger } from '../control/helpers.ts';
+import { makeFixtures, profileFile, type Fixtures } from './profile/fixtures.ts';
+
+let f: Fixtures;
+let now: Date;
+let anchorPath: string;
+
+beforeAll(async () => {
+  f = await makeFixtures();
+  now = new Date(new X509Certificate(f.box.p256.cert).validFromDate.getTime() + 86_400_000);
+  anchorPath = join(f.dir, 'anchor.pem');
+  await writeFile(anchorPath, f.anchor.p384);
+}, 60_000);
+
+afterAll(() => f.cleanup());
+
+const SRV_NAME = '_isakmp._udp.dc.tibox.test';
+const srvFile = () => profileFile(f, (p) => (p.gateways = { srv: SRV_NAME }));
+const addressFile = (...addresses: string[]) => profileFile(f, (p) => (p.gateways = { addresses }));
+const srv = (name: string): SrvRecord => ({ name, port: 500, priority: 10, weight: 1 });
+
+/** A promise the test settles by hand. */
+function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Lets pending I/O and promise chains run until `condition` holds, for up to 5 s of real time (Date and setImmediate are not faked). */
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+  expect(condition()).toBe(true);
+}
+
+const settle = async () => {
+  for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+interface Harness {
+  service: ProfileService;
+  /** What tunnel and firewall were asked, in order: `tunnel <gateways>` and `firewall <prefixes>`. */
+  calls: string[];
+  /** SRV queries not answered yet, oldest first. */
+  queries: ReturnType<typeof deferred<SrvRecord[]>>[];
+  /** When set, the next tunnel.apply waits for it (or does what it does). */
+  tunnelApply: { next?: (profile: TunnelProfile) => Promise<void> };
+  firewallApply: { next?: () => Promise<void> };
+  lines: () => Array<Record<string, unknown>>;
+  import: (file: Buffer) => Promise<unknown>;
+  start: () => Promise<void>;
+}
+
+let dataDir: string;
+let harness: Harness | undefined;
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'tibox-profile-service-'));
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+});
+
+afterEach(async () => {
+  await harness?.service.stop();
+  harness = undefined;
+  vi.useRealTimers();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function store(file: Buffer): Promise<void> {
+  await new ProfileStore(dataDir).save(importProfile(file, { trustAnchor: f.anchor.p384, now }));
+}
+
+function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
+  const calls: string[] = [];
+  const queries: Harness['queries'] = [];
+  const tunnelApply: Harness['tunnelApply'] = {};
+  const firewallApply: Harness['firewallApply'] = {};
+  const { log, lines } = memoryLogger();
+  const service = new ProfileService({
+    dataDir,
+    trustAnchorPath: anchorPath,
+    health: new Health(() => undefined, () => now),
+    tunnel: {
+      apply: (desired) => {
+        if (!desired) throw new Error('the service never tears the tunnel down');
+        calls.push(`tunnel ${desired.profile.gateways.join(',')}`);
+        const next = tunnelApply.next;
+        tunnelApply.next = undefined;
+        return next ? next(desired.profile) : Promise.resolve();
+      },
+    },
+    firewall: {
+      apply: (desired) => {
+        calls.push(`firewall ${desired?.tiPrefixes.join(',')}`);
+        const next = firewallApply.next;
+        firewallApply.next = undefined;
+        return next ? next() : Promise.resolve();
+      },
+    },
+    resolver: {
+      resolveSrv: (name: string) => {
+        expect(name).toBe(SRV_NAME);
+        const query = deferred<SrvRecord[]>();
+        queries.push(query);
+        return query.promise;
+      },
+    },
+    log,
+    now: () => now,
+    random: () => 0.5,
+    ...overrides,
+  });
+  const actions = new ControlActions();
+  service.registerActions(actions);
+  harness = {
+    service,
+    calls,
+    queries,
+    tunnelApply,
+    firewallApply,
+    lines,
+    import: (file) => actions.run('profile.import', { profile: file.toString('base64') }, { actor: 'test' }),
+    start: () => service.start(new AbortController().signal),
+  };
+  return harness;
+}
+
+const PREFIXES = '100.64.0.0/10,100.102.0.0/15';
+
+describe('ProfileService applies a profile', () => {
+  it('to the tunnel first and to the firewall only once the tunnel has taken it', async () => {
+    await store(addressFile('192.0.2.10'));
+    const h = makeHarness();
+    const tunnel = deferred();
+    h.tunnelApply.next = () => tunnel.promise;
+    const started = h.start();
+    await until(() => h.calls.length === 1);
+    await settle();
+    expect(h.calls).toEqual(['tunnel 192.0.2.10']);
+    tunnel.resolve();
+    await started;
+    expect(h.calls).toEqual(['tunnel 192.0.2.10', `firewall ${PREFIXES}`]);
+    expect(h.service.status()).toMatchObject({ state: 'running' });
+  });
+
+  it('keeps the firewall closed and reports degraded when the tunnel refuses the profile', async () => {
+    await store(addressFile('192.0.2.10'));
+    const h = makeHarness();
+    h.tunnelApply.next = () => Promise.reject(new Error('charon config invalid'));
+    await h.start();
+    expect(h.calls).toEqual(['tunnel 192.0.2.10']);
+    expect(h.service.status()).toMatchObject({ state: 'degraded', detail: 'tunnel could not take the VPN profile: charon config invalid' });
+    expect(h.lines()).toContainEqual(expect.objectContaining({ level: 50, msg: 'tunnel could not take the VPN profile', err: expect.objectContaining({ message: 'charon config invalid' }) }));
+  });
+
+  it('reports degraded when the firewall ruleset does not load', async () => {
+    await store(addressFile('192.0.2.10'));
+    const h = makeHarness();
+    h.firewallApply.next = () => Promise.reject(new Error('nft: syntax error'));
+    await h.start();
+    expect(h.service.status()).toMatchObject({ state: 'degraded', detail: 'firewall ruleset could not be loaded: nft: syntax error' });
+  });
+});
+
+describe('ProfileService never lets an exception become an unhandled rejection', () => {
+  const unhandled: unknown[] = [];
+  const record = (reason: unknown) => void unhandled.push(reason);
+
+  beforeEach(() => {
+    unhandled.length = 0;
+    process.on('unhandledRejection', record);
+  });
+
+  afterEach(() => {
+    process.off('unhandledRejection', record);
+  });
+
+  it('when tunnel.apply throws for an imported profile', async () => {
+    const h = makeHarness();
+    await h.start();
+    h.tunnelApply.next = () => {
+      throw new Error('tunnel exploded');
+    };
+    await h.import(addressFile('192.0.2.10'));
+    await until(() => h.service.status().detail?.startsWith('tunnel') === true);
+    await settle();
+    expect(unhandled).toEqual([]);
+    expect(h.calls).toEqual(['tunnel 192.0.2.10']);
+    expect(h.service.status().detail).toBe('tunnel could not take the VPN profile: tunnel exploded');
+  });
+
+  it('when anything else in use() throws, logging it', async () => {
+    const health = new Health(() => undefined, () => now);
+    health.clear = () => {
+      throw new Error('health list broken');
+    };
+    const h = makeHarness({ health });
+    await h.start();
+    await h.import(addressFile('192.0.2.10'));
+    await until(() => h.service.status().detail?.startsWith('VPN profile') === true);
+    await settle();
+    expect(unhandled).toEqual([]);
+    expect(h.calls).toEqual([]);
+    expect(h.service.status().detail).toBe('VPN profile could not be applied: health list broken');
+    expect(h.lines()).toContainEqual(expect.objectContaining({ level: 50, msg: 'VPN profile could not be applied' }));
+  });
+});
+
+describe('ProfileService with a newer profile', () => {
+  it('never lets an older use() still waiting on DNS overwrite a newer import', async () => {
+    await store(srvFile());
+    const h = makeHarness();
+    const started = h.start();
+    await until(() => h.queries.length === 1);
+    await h.import(addressFile('192.0.2.99'));
+    await until(() => h.calls.length === 2);
+    expect(h.calls).toEqual(['tunnel 192.0.2.99', `firewall ${PREFIXES}`]);
+    h.queries[0]?.resolve([srv('gw1.dc.tibox.test')]);
+    await started;
+    await settle();
+    expect(h.calls).toEqual(['tunnel 192.0.2.99', `firewall ${PREFIXES}`]);
+    expect(h.service.status()).toMatchObject({ state: 'running' });
+  });
+
+  it('applies one profile at a time: the newer waits until the older apply is through', async () => {
+    await store(addressFile('192.0.2.10'));
+    const h = makeHarness();
+    const tunnel = deferred();
+    h.tunnelApply.next = () => tunnel.promise;
+    const started = h.start();
+    await until(() => h.calls.length === 1);
+    await h.import(addressFile('192.0.2.99'));
+    await settle();
+    // The older one is inside tunnel.apply; the newer must not start a second apply beside it.
+    expect(h.calls).toEqual(['tunnel 192.0.2.10']);
+    tunnel.resolve();
+    await started;
+    await until(() => h.calls.length === 3);
+    // The older drops its firewall step: the newer one applies both.
+    expect(h.calls).toEqual(['tunnel 192.0.2.10', 'tunnel 192.0.2.99', `firewall ${PREFIXES}`]);
+  });
+});
+
+describe('ProfileService when gateway resolution fails', () => {
+  const dnsError = () => Object.assign(new Error('queryTxt ESERVFAIL _isakmp._udp.dc.tibox.test'), { code: 'ESERVFAIL' });
+
+  /** Checks that no query is made before `ms` and one is made at `ms`; returns it. */
+  async function nextQueryAfter(h: Harness, ms: number) {
+    const before = h.queries.length;
+    await vi.advanceTimersByTimeAsync(ms - 1);
+    expect(h.queries.length).toBe(before);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(h.queries.length).toBe(before + 1);
+    return h.queries[before];
+  }
+
+  it('retries after 5 s doubling to 5 min, then applies what it resolves', async () => {
+    await store(srvFile());
+    const h = makeHarness();
+    const started = h.start();
+    await until(() => h.queries.length === 1);
+    h.queries[0]?.reject(dnsError());
+    await started;
+    expect(h.service.status()).toMatchObject({ state: 'degraded', detail: 'gateways could not be resolved: queryTxt ESERVFAIL _isakmp._udp.dc.tibox.test' });
+    expect(h.lines()).toContainEqual(expect.objectContaining({ msg: 'gateway resolution will be retried', retryInMs: 5_000 }));
+    for (const ms of [5_000, 10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000]) {
+      const query = await nextQueryAfter(h, ms);
+      query?.reject(dnsError());
+      await settle();
+    }
+    expect(h.calls).toEqual([]);
+    const query = await nextQueryAfter(h, 300_000);
+    query?.resolve([srv('gw1.dc.tibox.test')]);
+    await until(() => h.calls.length === 2);
+    expect(h.calls).toEqual(['tunnel gw1.dc.tibox.test', `firewall ${PREFIXES}`]);
+    expect(h.service.status()).toMatchObject({ state: 'running' });
+    // Success resets the backoff: the next failure (at the hourly re-check) waits 5 s again.
+    await vi.advanceTimersByTimeAsync(60 * 60_000);
+    h.queries.at(-1)?.reject(dnsError());
+    await settle();
+    await nextQueryAfter(h, 5_000);
+  });
+
+  it.each([
+    [0, 3_750],
+    [0.9, 6_000],
+  ])('spreads the wait by up to a quarter either way (random %s: %s ms)', async (random, ms) => {
+    await store(srvFile());
+    const h = makeHarness({ random: () => random });
+    const started = h.start();
+    await until(() => h.queries.length === 1);
+    h.queries[0]?.reject(dnsError());
+    await started;
+    await nextQueryAfter(h, ms);
+  });
+
+  it('keeps the last resolved gateways when a later resolution fails, and says so', async () => {
+    await store(srvFile());
+    const h = makeHarness();
+    const started = h.start();
+    await until(() => h.queries.length === 1);
+    h.queries[0]?.resolve([srv('gw1.dc.tibox.test'), { ...srv('gw2.dc.tibox.test'), priority: 20 }]);
+    await started;
+    expect(h.calls).toEqual(['tunnel gw1.dc.tibox.test,gw2.dc.tibox.test', `firewall ${PREFIXES}`]);
+    // The hourly re-check fails: the tunnel keeps the list it has, the state says why.
+    await vi.advanceTimersByTimeAsync(60 * 60_000);
+    h.queries[1]?.reject(dnsError());
+    await until(() => h.calls.length === 4);
+    expect(h.calls.slice(2)).toEqual(['tunnel gw1.dc.tibox.test,gw2.dc.tibox.test', `firewall ${PREFIXES}`]);
+    expect(h.lines()).toContainEqual(expect.objectContaining({ level: 40, msg: 'using the gateways resolved last', gateways: ['gw1.dc.tibox.test', 'gw2.dc.tibox.test'] }));
+    expect(h.service.status()).toMatchObject({
+      state: 'degraded',
+      detail: 'gateways could not be resolved: queryTxt ESERVFAIL _isakmp._udp.dc.tibox.test; using the gateways resolved last',
+    });
+    // The retry comes at 5 s, not only at the next re-check.
+    const retry = await nextQueryAfter(h, 5_000);
+    retry?.resolve([srv('gw3.dc.tibox.test')]);
+    await until(() => h.calls.length === 6);
+    expect(h.calls.slice(4)).toEqual(['tunnel gw3.dc.tibox.test', `firewall ${PREFIXES}`]);
+    expect(h.service.status()).toMatchObject({ state: 'running' });
+  });
+
+  it('falls back only to a list resolved for the same gateway source and TI ranges', async () => {
+    await store(srvFile());
+    const h = makeHarness();
+    const started = h.start();
+    await until(() => h.queries.length === 1);
+    h.queries[0]?.resolve([srv('gw1.dc.tibox.test')]);
+    await started;
+    await h.import(
+      profileFile(f, (p) => {
+        p.gateways = { srv: SRV_NAME };
+        p.tiPrefixes = ['100.64.0.0/10'];
+      }),
+    );
+    await until(() => h.queries.length === 2);
+    h.queries[1]?.reject(dnsError());
+    await until(() => h.service.status().state === 'degraded');
+    expect(h.service.status().detail).toBe('gateways could not be resolved: queryTxt ESERVFAIL _isakmp._udp.dc.tibox.test');
+    expect(h.calls).toEqual(['tunnel gw1.dc.tibox.test', `firewall ${PREFIXES}`]);
+  });
+});
+
+describe('ProfileService.stop', () => {
+  it('waits for the apply under way, and nothing is applied after it', async () => {
+    await store(addressFile('192.0.2.10'));
+    const h = makeHarness();
+    const tunnel = deferred();
+    h.tunnelApply.next = () => tunnel.promise;
+    const started = h.start();
+    await until(() => h.calls.length === 1);
+    let stopped = false;
+    const stopping = h.service.stop().then(() => (stopped = true));
+    await settle();
+    expect(stopped).toBe(false);
+    tunnel.resolve();
+    await stopping;
+    await started;
+    expect(h.calls).toEqual(['tunnel 192.0.2.10']);
+    await h.import(addressFile('192.0.2.99'));
+    await settle();
+    expect(h.calls).toEqual(['tunnel 192.0.2.10']);
+    expect(h.service.status()).toMatchObject({ state: 'stopped' });
+  });
+
+  it('does not wait for a slow DNS answer, and drops it when it comes', async () => {
+    await store(srvFile());
+    const h = makeHarness();
+    const started = h.start();
+    await until(() => h.queries.length === 1);
+    await h.service.stop();
+    await started;
+    h.queries[0]?.resolve([srv('gw1.dc.tibox.test')]);
+    await settle();
+    expect(h.calls).toEqual([]);
+  });
+
+  it('clears the retry timer and the hourly re-check', async () => {
+    await store(srvFile());
+    const h = makeHarness();
+    const started = h.start();
+    await until(() => h.queries.length === 1);
+    h.queries[0]?.reject(new Error('ETIMEOUT'));
+    await started;
+    expect(vi.getTimerCount()).toBe(2);
+    await h.service.stop();
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(2 * 60 * 60_000);
+    expect(h.queries).toHaveLength(1);
+  });
+});
