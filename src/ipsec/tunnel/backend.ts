@@ -4,7 +4,7 @@
 // says which back end it loaded (VICI stats: its plugin list), so the agent needs no setting.
 import type { Runner } from '../../agent/runner.ts';
 import type { KernelBackend } from '../charonConf.ts';
-import type { RoutePath } from './controller.ts';
+import type { RoutePath } from './ports.ts';
 
 export type { KernelBackend };
 

@@ -9,90 +9,31 @@
 //   first answer triggers the next pass at once;
 // - failed attempts while the WAN is up back off (backoff.ts).
 // TI routes follow the CHILD_SA: into the tunnel while one is installed, unreachable otherwise.
-import type { Logger } from '../../agent/log.ts';
 import { StateTracker, type Subsystem, type SubsystemStatus } from '../../agent/subsystem.ts';
-import { viciMessage, type ViciSession } from '../vici/index.ts';
 import { backoffDelayMs } from './backoff.ts';
 import { CHILD_NAME, connectionName, gatewayIndexOf, planCharon } from './charonPlan.ts';
+import { loadCharon } from './charonLoader.ts';
 import { classifyFailure, type FailureReason } from './failure.ts';
-import { FlowWatch, type Flow } from './flowWatch.ts';
-import { PingProbe, type StartProcess } from './pingProbe.ts';
+import { DEFAULT_TIMINGS, type TunnelDeps, type TunnelTimings } from './ports.ts';
+import { TunnelProbes } from './probes.ts';
 import { carrier, readSas, type TunnelSa } from './sas.ts';
 import type { TunnelProfile } from './tunnelProfile.ts';
-import type { TunnelHistory, TunnelState, TunnelStatus } from './status.ts';
+import { statusOf, type TunnelState, type TunnelStatus } from './status.ts';
 
-/** What the controller uses of the session; on/off are spelled out so a fake need not be a ViciSession. */
-export type TunnelVici = Pick<
-  ViciSession,
-  'isConnected' | 'subscribe' | 'clearCreds' | 'loadKey' | 'loadCert' | 'loadConn' | 'unloadConn' | 'getConns' | 'listSas' | 'initiate' | 'terminate'
-> & {
-  on(event: 'connected' | 'disconnected', listener: () => void): unknown;
-  off(event: 'connected' | 'disconnected', listener: () => void): unknown;
-};
-
-export type RoutePath = { kind: 'unreachable' } | { kind: 'libipsec'; dev: string; src: string } | { kind: 'xfrm'; via: string; dev: string; src: string };
-
-export interface TunnelRoutes {
-  apply(desired: { prefixes: readonly string[]; path: RoutePath } | null): Promise<void>;
-}
-
-export interface TunnelTimings {
-  /** Interval of the flow probe's echoes through the tunnel. */
-  flowIntervalMs: number;
-  /** No echo for this long: the tunnel is stalled. */
-  stallAfterMs: number;
-  /** Total packets per second of the light WAN probe, spread over the gateways. */
-  wanProbesPerSecond: number;
-  /** A WAN probe answer younger than this counts as "the WAN is up". */
-  wanFreshMs: number;
-  initiateTimeoutMs: number;
-  /** Safety-net pass, besides the event-driven ones. */
-  reconcileEveryMs: number;
-}
-
-/** How long a freshly started WAN probe gets to answer before the WAN counts as down. */
-const WAN_VERDICT_MS = 500;
 /** A stalled tunnel with no WAN answer is tried anyway after this long (gateways may not answer ping). */
 const WAN_DOWN_RETRY_MS = 30_000;
-
-export const DEFAULT_TIMINGS: TunnelTimings = {
-  flowIntervalMs: 50,
-  stallAfterMs: 250,
-  wanProbesPerSecond: 5,
-  wanFreshMs: 1_500,
-  initiateTimeoutMs: 3_000,
-  reconcileEveryMs: 2_000,
-};
-
-export interface TunnelDeps {
-  vici: TunnelVici;
-  routes: TunnelRoutes;
-  /** How TI prefixes reach the tunnel while a CHILD_SA is installed (kernel back end). */
-  tunnelPath: (profile: TunnelProfile) => RoutePath | Promise<RoutePath>;
-  startProcess: StartProcess;
-  history: TunnelHistory;
-  log: Logger;
-  timings?: Partial<TunnelTimings>;
-  /** Whether the operator left the tunnel enabled (a stored setting), asked at start. */
-  enabledAtStart?: () => boolean;
-  now?: () => Date;
-  random?: () => number;
-}
 
 export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
   readonly name = 'tunnel';
   private readonly deps: TunnelDeps;
   private readonly timings: TunnelTimings;
   private readonly lifecycle: StateTracker;
-  private readonly flow: FlowWatch;
+  private readonly probes: TunnelProbes;
   private profile: TunnelProfile | undefined;
   private loadedFor: TunnelProfile | undefined;
   private enabled = true;
   private running = false;
   private sas: TunnelSa[] = [];
-  private flowProbe: PingProbe | undefined;
-  private wanProbes: PingProbe[] = [];
-  private lastWanAnswer = 0;
   /** The TI prefixes of the profile being torn down, routed unreachable first. */
   private profileKeyOfRoutes: readonly string[] | undefined;
   /** JSON of the applied profile: an equal profile built anew is no change. */
@@ -104,7 +45,6 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
   /** Whether the SA made by the last successful attempt has carried an echo yet. */
   private echoSinceAttempt = true;
   private teardown = false;
-  private wanProbeSince = 0;
   private failures = 0;
   private nextAttemptAt = 0;
   private nextGateway = 0;
@@ -125,7 +65,14 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     this.deps = deps;
     this.timings = { ...DEFAULT_TIMINGS, ...deps.timings };
     this.lifecycle = new StateTracker(this.name, deps.now);
-    this.flow = new FlowWatch(this.timings.stallAfterMs, (flow) => this.onFlow(flow));
+    this.probes = new TunnelProbes(deps.startProcess, this.timings, () => this.now().getTime(), {
+      news: () => this.kick(),
+      wanBack: () => {
+        // The WAN is back: backoff is over, the next attempt may go at once.
+        this.nextAttemptAt = 0;
+        this.kick();
+      },
+    });
     this.state = { state: 'no-profile', since: this.now().toISOString() };
   }
 
@@ -153,8 +100,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     // failed was logged already and must not keep the probes running.
     await this.passing?.catch(() => undefined);
     clearTimeout(this.timer);
-    this.stopFlowProbe();
-    this.stopWanProbe();
+    this.probes.stopAll();
     // The SAs and the routes stay: restarting the agent must not drop the tunnel.
     this.lifecycle.set('stopped');
   }
@@ -209,22 +155,15 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
   }
 
   tunnelStatus(): TunnelStatus {
-    const c = carrier(this.sas);
-    return {
-      state: this.state.state,
-      since: this.state.since,
-      ...(c ? { gateway: c.remoteHost } : {}),
-      traffic: {
-        bytesIn: c?.child?.bytesIn ?? 0,
-        bytesOut: c?.child?.bytesOut ?? 0,
-        packetsIn: c?.child?.packetsIn ?? 0,
-        packetsOut: c?.child?.packetsOut ?? 0,
-      },
-      ...(this.lastError ? { lastError: this.lastError } : {}),
-      ...(this.nextAttemptAt > this.now().getTime() ? { nextAttemptAt: new Date(this.nextAttemptAt).toISOString() } : {}),
+    return statusOf({
+      ...this.state,
+      carrier: carrier(this.sas),
+      lastError: this.lastError,
+      nextAttemptAt: this.nextAttemptAt > this.now().getTime() ? new Date(this.nextAttemptAt).toISOString() : undefined,
       history: this.deps.history.recent(20),
-    };
+    });
   }
+
 
   /** Runs one reconcile pass, or queues exactly one more if a pass is under way. */
   private async pass(): Promise<void> {
@@ -249,8 +188,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     const { vici, routes } = this.deps;
     const profile = this.profile;
     if (!profile) {
-      this.stopFlowProbe();
-      this.stopWanProbe();
+      this.probes.stopAll();
       if (this.teardown) await this.tearDown();
       this.sas = [];
       this.setState('no-profile');
@@ -259,7 +197,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     const unreachable = { prefixes: profile.tiPrefixes, path: { kind: 'unreachable' } as const };
     if (!vici.isConnected) {
       this.sas = [];
-      this.stopFlowProbe();
+      this.probes.stopFlow();
       // Right after a start the session is still connecting: the routes the agent before left
       // (or the boot state) stay as they are, so a restart of the agent drops nothing.
       if (!this.everConnected) return this.setState('connecting');
@@ -279,8 +217,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
       await routes.apply(unreachable);
       await this.terminate(this.sas);
       this.sas = [];
-      this.stopFlowProbe();
-      this.stopWanProbe();
+      this.probes.stopAll();
       this.setState('disabled');
       return;
     }
@@ -289,19 +226,18 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     if (active && this.replace) {
       // A new profile or `tunnel restart`: a fresh tunnel first, then the old one goes.
       this.replace = false;
-      this.stopFlowProbe();
-      this.stopWanProbe();
+      this.probes.stopAll();
       await this.attempt(profile, 0, 'tunnel rebuilt');
       return;
     }
     this.replace = false;
     if (active) {
-      this.runFlowProbe(profile);
-      const flow = this.flow.current;
+      this.probes.runFlow(profile);
+      const flow = this.probes.flow.current;
       if (flow === 'flowing') {
         this.failures = 0;
         this.echoSinceAttempt = true;
-        this.stopWanProbe();
+        this.probes.stopWan();
         this.setState('up', active.remoteHost);
         await this.terminate(this.sas.filter((sa) => sa.ikeId !== active.ikeId));
         return;
@@ -310,10 +246,10 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
       // Stalled: repair only where the WAN is up, otherwise wait for it without tearing down.
       // Only an answer that came after the last echo through the tunnel counts: older evidence
       // says nothing about an outage that began since.
-      this.runWanProbe(profile);
-      if (this.lastWanAnswer <= this.flow.lastReplyAt || !this.wanUp()) {
+      this.probes.runWan(profile);
+      if (!this.probes.wanUpSinceLastEcho()) {
         // The WAN probe may have just started: give it a moment to answer before saying so.
-        const settled = this.wanProbeSince + WAN_VERDICT_MS - this.now().getTime();
+        const settled = this.probes.wanVerdictDueInMs();
         if (settled > 0) return this.schedule(settled);
         if (this.state.state !== 'wan-down') return this.setState('wan-down', active.remoteHost, 'no answer beyond the practice router');
         // Gateways that do not answer ping would keep a dead tunnel here for ever: after a
@@ -327,8 +263,8 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
       await this.attempt(profile, (active.gatewayIndex + 1) % profile.gateways.length, 'tunnel not passing traffic');
       return;
     }
-    this.stopFlowProbe();
-    this.runWanProbe(profile);
+    this.probes.stopFlow();
+    this.probes.runWan(profile);
     await this.attempt(profile, this.nextGateway % profile.gateways.length);
   }
 
@@ -351,16 +287,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
 
   /** Loads the box's credentials and one connection per gateway into a (possibly fresh) charon. */
   private async load(profile: TunnelProfile): Promise<void> {
-    const { vici } = this.deps;
-    const plan = planCharon(profile);
-    await vici.clearCreds();
-    await vici.loadKey(plan.key);
-    for (const cert of plan.certificates) await vici.loadCert(cert);
-    const wanted = new Set(plan.connections.map((c) => c.name));
-    for (const name of await vici.getConns()) {
-      if (gatewayIndexOf(name) !== undefined && !wanted.has(name)) await vici.unloadConn(name);
-    }
-    for (const c of plan.connections) await vici.loadConn(c.name, viciMessage(c.config));
+    await loadCharon(this.deps.vici, planCharon(profile));
     this.loadedFor = profile;
     this.deps.log.info({ gateways: profile.gateways, boxId: profile.boxId }, 'tunnel configuration loaded into charon');
   }
@@ -386,8 +313,8 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
       // Only what the datacenter refused, or left unanswered while the WAN was up, backs off.
       const answered = reason !== 'gateway unreachable' && reason !== 'attempt failed';
       // A gateway that answered IKE is beyond the practice router: the WAN is up.
-      if (answered) this.lastWanAnswer = this.now().getTime();
-      const counted = answered || this.wanUp();
+      if (answered) this.probes.noteWanUp();
+      const counted = answered || this.probes.wanUp();
       if (counted) {
         this.countFailure(profile, reason, `${gateway}: ${(error as Error).message}`);
       } else {
@@ -405,14 +332,14 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     }
     this.nextGateway = gatewayIndex;
     this.echoSinceAttempt = false;
-    this.lastWanAnswer = this.now().getTime();
+    this.probes.noteWanUp();
     this.deps.log.info({ gateway, because }, 'tunnel established');
     // Make-before-break: the new SA is up (and its gateway one the profile names), so the ones
     // it replaces can go now.
     const sas = readSas(await this.deps.vici.listSas({ noblock: true }));
     const fresh = sas.filter((sa) => sa.connection === connection && !before.has(sa.ikeId) && profile.gatewayIds.includes(sa.remoteId));
     if (fresh.length > 0) await this.terminate(sas.filter((sa) => before.has(sa.ikeId)));
-    this.flow.reset();
+    this.probes.flow.reset();
     this.again = true;
   }
 
@@ -452,67 +379,6 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
         this.deps.log.debug({ err: error, ikeId: sa.ikeId }, 'terminate failed');
       });
     }
-  }
-
-  private runFlowProbe(profile: TunnelProfile): void {
-    if (this.flowProbe?.active) return;
-    this.flowProbe = new PingProbe(this.deps.startProcess, {
-      target: profile.probeAddress,
-      source: profile.localTiAddress,
-      intervalMs: this.timings.flowIntervalMs,
-      onReply: () => this.flow.reply(),
-    });
-    this.flow.reset();
-    this.flowProbe.run();
-  }
-
-  private stopFlowProbe(): void {
-    this.flowProbe?.stop();
-    this.flowProbe = undefined;
-    this.flow.stop();
-  }
-
-  private runWanProbe(profile: TunnelProfile): void {
-    if (this.wanProbes.length > 0) return;
-    const perGatewayMs = (1000 * profile.gateways.length) / this.timings.wanProbesPerSecond;
-    this.wanProbes = profile.gateways.map(
-      (target) => new PingProbe(this.deps.startProcess, { target, intervalMs: perGatewayMs, onReply: () => this.onWanAnswer() }),
-    );
-    this.wanProbeSince = this.now().getTime();
-    for (const probe of this.wanProbes) probe.run();
-  }
-
-  private stopWanProbe(): void {
-    for (const probe of this.wanProbes) probe.stop();
-    this.wanProbes = [];
-  }
-
-  private onWanAnswer(): void {
-    const now = this.now().getTime();
-    const wasDown = !this.wanUp();
-    // The first answer since a stall began is the news a stalled tunnel waits for.
-    const firstSinceStall = this.flow.current === 'stalled' && this.lastWanAnswer <= this.flow.lastReplyAt;
-    this.lastWanAnswer = now;
-    if (!wasDown) {
-      if (firstSinceStall) this.kick();
-      return;
-    }
-    // The WAN is back after a real outage: SAs that survived it carry traffic again at once,
-    // so the flow probe gets a few echoes' time before anything is replaced; backoff is over.
-    if (now - this.wanProbeSince > this.timings.wanFreshMs && this.flow.current !== 'unknown') {
-      this.flow.reset(this.timings.flowIntervalMs * 3);
-    }
-    this.nextAttemptAt = 0;
-    this.kick();
-  }
-
-  private wanUp(): boolean {
-    return this.now().getTime() - this.lastWanAnswer < this.timings.wanFreshMs;
-  }
-
-  private onFlow(flow: Flow): void {
-    this.deps.log.debug({ flow }, 'tunnel flow');
-    this.kick();
   }
 
   private schedule(delayMs: number): void {

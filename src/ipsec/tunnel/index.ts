@@ -2,7 +2,8 @@
 // connection per gateway over VICI, keeps a tunnel up that really passes traffic, replaces it
 // make-before-break when it stops, and tells the routes module which way the TI prefixes go.
 // Only the composition root in src/agent/ imports it.
-export { TunnelController, DEFAULT_TIMINGS, type TunnelDeps, type TunnelRoutes, type RoutePath, type TunnelTimings, type TunnelVici } from './controller.ts';
+export { TunnelController } from './controller.ts';
+export { DEFAULT_TIMINGS, type TunnelDeps, type TunnelRoutes, type RoutePath, type TunnelTimings, type TunnelVici } from './ports.ts';
 export { SqliteTunnelHistory, type TunnelStatus, type TunnelState, type TunnelEvent, type TunnelHistory } from './status.ts';
 export type { TunnelProfile } from './tunnelProfile.ts';
 export { planCharon, connectionName, CHILD_NAME } from './charonPlan.ts';

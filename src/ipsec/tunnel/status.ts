@@ -2,6 +2,7 @@
 // up/down history, kept in SQLite so support sees what happened before a restart.
 import type { Db } from '../../agent/store/index.ts';
 import type { FailureReason } from './failure.ts';
+import type { TunnelSa } from './sas.ts';
 
 export type TunnelState =
   | 'no-profile'
@@ -30,6 +31,27 @@ export interface TunnelStatus {
   nextAttemptAt?: string;
   /** Newest first. */
   history: TunnelEvent[];
+}
+
+/** The status from the controller's facts: the carrier's gateway and counters, or zeros. */
+export function statusOf(facts: {
+  state: TunnelState;
+  since: string;
+  carrier: TunnelSa | undefined;
+  lastError: TunnelStatus['lastError'];
+  nextAttemptAt: string | undefined;
+  history: TunnelEvent[];
+}): TunnelStatus {
+  const child = facts.carrier?.child;
+  return {
+    state: facts.state,
+    since: facts.since,
+    ...(facts.carrier ? { gateway: facts.carrier.remoteHost } : {}),
+    traffic: { bytesIn: child?.bytesIn ?? 0, bytesOut: child?.bytesOut ?? 0, packetsIn: child?.packetsIn ?? 0, packetsOut: child?.packetsOut ?? 0 },
+    ...(facts.lastError ? { lastError: facts.lastError } : {}),
+    ...(facts.nextAttemptAt ? { nextAttemptAt: facts.nextAttemptAt } : {}),
+    history: facts.history,
+  };
 }
 
 export interface TunnelHistory {

@@ -4,7 +4,7 @@
 // while disconnected throw ViciClosedError, a refused initiate throws ViciCommandError with the
 // control-log lines charon streamed, and a terminate of an unknown SA is refused.
 import { EventEmitter } from 'node:events';
-import type { TunnelVici } from '../../../../src/ipsec/tunnel/controller.ts';
+import type { TunnelVici } from '../../../../src/ipsec/tunnel/ports.ts';
 import {
   ViciClosedError, ViciCommandError, getList, viciMessage,
   type Named, type ViciEventMap, type ViciEventName, type ViciMessage, type ViciSessionEvents,

@@ -4,7 +4,7 @@
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../../../src/agent/log.ts';
 import type { ProcessHandle, StartOptions } from '../../../../src/agent/runner.ts';
-import type { RoutePath, TunnelRoutes } from '../../../../src/ipsec/tunnel/controller.ts';
+import type { RoutePath, TunnelRoutes } from '../../../../src/ipsec/tunnel/ports.ts';
 import type { TunnelEvent, TunnelHistory } from '../../../../src/ipsec/tunnel/status.ts';
 
 export function routeText(desired: { prefixes: readonly string[]; path: RoutePath } | null): string {

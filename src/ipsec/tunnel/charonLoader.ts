@@ -1,0 +1,17 @@
+// Puts the charon plan (charonPlan.ts) into a charon over VICI: the box's key and certificates
+// anew, our connections loaded, and our connections that the plan no longer has unloaded.
+// Connections of anyone else are left alone.
+import { viciMessage } from '../vici/index.ts';
+import { gatewayIndexOf, type CharonPlan } from './charonPlan.ts';
+import type { TunnelVici } from './ports.ts';
+
+export async function loadCharon(vici: TunnelVici, plan: CharonPlan): Promise<void> {
+  await vici.clearCreds();
+  await vici.loadKey(plan.key);
+  for (const cert of plan.certificates) await vici.loadCert(cert);
+  const wanted = new Set(plan.connections.map((c) => c.name));
+  for (const name of await vici.getConns()) {
+    if (gatewayIndexOf(name) !== undefined && !wanted.has(name)) await vici.unloadConn(name);
+  }
+  for (const c of plan.connections) await vici.loadConn(c.name, viciMessage(c.config));
+}

@@ -1,0 +1,62 @@
+// What the tunnel controller takes from outside: charon's session, the routes module, how TI
+// prefixes reach the tunnel, a process starter for the probes, the history, and its timings.
+// Plain interfaces, so tests hand the controller fakes.
+import type { Logger } from '../../agent/log.ts';
+import type { ViciSession } from '../vici/index.ts';
+import type { StartProcess } from './pingProbe.ts';
+import type { TunnelHistory } from './status.ts';
+import type { TunnelProfile } from './tunnelProfile.ts';
+
+/** What the controller uses of the session; on/off are spelled out so a fake need not be a ViciSession. */
+export type TunnelVici = Pick<
+  ViciSession,
+  'isConnected' | 'subscribe' | 'clearCreds' | 'loadKey' | 'loadCert' | 'loadConn' | 'unloadConn' | 'getConns' | 'listSas' | 'initiate' | 'terminate'
+> & {
+  on(event: 'connected' | 'disconnected', listener: () => void): unknown;
+  off(event: 'connected' | 'disconnected', listener: () => void): unknown;
+};
+
+export type RoutePath = { kind: 'unreachable' } | { kind: 'libipsec'; dev: string; src: string } | { kind: 'xfrm'; via: string; dev: string; src: string };
+
+export interface TunnelRoutes {
+  apply(desired: { prefixes: readonly string[]; path: RoutePath } | null): Promise<void>;
+}
+
+export interface TunnelTimings {
+  /** Interval of the flow probe's echoes through the tunnel. */
+  flowIntervalMs: number;
+  /** No echo for this long: the tunnel is stalled. */
+  stallAfterMs: number;
+  /** Total packets per second of the light WAN probe, spread over the gateways. */
+  wanProbesPerSecond: number;
+  /** A WAN probe answer younger than this counts as "the WAN is up". */
+  wanFreshMs: number;
+  initiateTimeoutMs: number;
+  /** Safety-net pass, besides the event-driven ones. */
+  reconcileEveryMs: number;
+}
+
+export const DEFAULT_TIMINGS: TunnelTimings = {
+  flowIntervalMs: 50,
+  stallAfterMs: 250,
+  wanProbesPerSecond: 5,
+  wanFreshMs: 1_500,
+  initiateTimeoutMs: 3_000,
+  reconcileEveryMs: 2_000,
+};
+
+export interface TunnelDeps {
+  vici: TunnelVici;
+  routes: TunnelRoutes;
+  /** How TI prefixes reach the tunnel while a CHILD_SA is installed (kernel back end). */
+  tunnelPath: (profile: TunnelProfile) => RoutePath | Promise<RoutePath>;
+  startProcess: StartProcess;
+  history: TunnelHistory;
+  log: Logger;
+  timings?: Partial<TunnelTimings>;
+  /** Whether the operator left the tunnel enabled (a stored setting), asked at start. */
+  enabledAtStart?: () => boolean;
+  now?: () => Date;
+  random?: () => number;
+}
+

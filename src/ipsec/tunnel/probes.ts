@@ -1,0 +1,121 @@
+// The tunnel's two probes and what they tell: the flow probe (echoes through the tunnel, from
+// the box's TI address to the profile's probe target) judges whether traffic flows; the light
+// WAN probe (echoes to the gateways' public addresses, only while the tunnel is not known to
+// flow) judges whether anything beyond the practice router answers. The controller asks; the
+// probes tell it when there is news.
+import { FlowWatch } from './flowWatch.ts';
+import { PingProbe, type StartProcess } from './pingProbe.ts';
+import type { TunnelProfile } from './tunnelProfile.ts';
+
+export interface ProbeTimings {
+  flowIntervalMs: number;
+  stallAfterMs: number;
+  wanProbesPerSecond: number;
+  wanFreshMs: number;
+}
+
+/** How long a freshly started WAN probe gets to answer before the WAN counts as down. */
+const WAN_VERDICT_MS = 500;
+
+export interface ProbeEvents {
+  /** The flow changed, or the WAN answered for the first time since a stall: look again. */
+  news(): void;
+  /** The WAN answered after a real outage: whatever waited for it may go now. */
+  wanBack(): void;
+}
+
+export class TunnelProbes {
+  readonly flow: FlowWatch;
+  private readonly start: StartProcess;
+  private readonly timings: ProbeTimings;
+  private readonly now: () => number;
+  private readonly events: ProbeEvents;
+  private flowProbe: PingProbe | undefined;
+  private wanProbes: PingProbe[] = [];
+  private lastWanAnswer = 0;
+  private wanProbeSince = 0;
+
+  constructor(start: StartProcess, timings: ProbeTimings, now: () => number, events: ProbeEvents) {
+    this.start = start;
+    this.timings = timings;
+    this.now = now;
+    this.events = events;
+    this.flow = new FlowWatch(timings.stallAfterMs, () => events.news());
+  }
+
+  runFlow(profile: TunnelProfile): void {
+    if (this.flowProbe?.active) return;
+    this.flowProbe = new PingProbe(this.start, {
+      target: profile.probeAddress,
+      source: profile.localTiAddress,
+      intervalMs: this.timings.flowIntervalMs,
+      onReply: () => this.flow.reply(),
+    });
+    this.flow.reset();
+    this.flowProbe.run();
+  }
+
+  stopFlow(): void {
+    this.flowProbe?.stop();
+    this.flowProbe = undefined;
+    this.flow.stop();
+  }
+
+  /** A few small packets per second in all, spread over the gateways. */
+  runWan(profile: TunnelProfile): void {
+    if (this.wanProbes.length > 0) return;
+    const perGatewayMs = (1000 * profile.gateways.length) / this.timings.wanProbesPerSecond;
+    this.wanProbes = profile.gateways.map(
+      (target) => new PingProbe(this.start, { target, intervalMs: perGatewayMs, onReply: () => this.wanAnswered() }),
+    );
+    this.wanProbeSince = this.now();
+    for (const probe of this.wanProbes) probe.run();
+  }
+
+  stopWan(): void {
+    for (const probe of this.wanProbes) probe.stop();
+    this.wanProbes = [];
+  }
+
+  stopAll(): void {
+    this.stopFlow();
+    this.stopWan();
+  }
+
+  /** Other evidence that something beyond the practice router answers (a gateway's IKE reply). */
+  noteWanUp(): void {
+    this.lastWanAnswer = this.now();
+  }
+
+  wanUp(): boolean {
+    return this.now() - this.lastWanAnswer < this.timings.wanFreshMs;
+  }
+
+  /** Only an answer after the last echo through the tunnel says the WAN is up since a stall began. */
+  wanUpSinceLastEcho(): boolean {
+    return this.lastWanAnswer > this.flow.lastReplyAt && this.wanUp();
+  }
+
+  /** Milliseconds until a freshly started WAN probe has had its chance to answer; 0 when it has. */
+  wanVerdictDueInMs(): number {
+    return Math.max(0, this.wanProbeSince + WAN_VERDICT_MS - this.now());
+  }
+
+  private wanAnswered(): void {
+    const now = this.now();
+    const wasDown = !this.wanUp();
+    // The first answer since a stall began is the news a stalled tunnel waits for.
+    const firstSinceStall = this.flow.current === 'stalled' && this.lastWanAnswer <= this.flow.lastReplyAt;
+    this.lastWanAnswer = now;
+    if (!wasDown) {
+      if (firstSinceStall) this.events.news();
+      return;
+    }
+    // The WAN is back after a real outage: SAs that survived it carry traffic again at once,
+    // so the flow probe gets a few echoes' time before anything is replaced.
+    if (now - this.wanProbeSince > this.timings.wanFreshMs && this.flow.current !== 'unknown') {
+      this.flow.reset(this.timings.flowIntervalMs * 3);
+    }
+    this.events.wanBack();
+  }
+}
