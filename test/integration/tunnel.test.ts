@@ -177,16 +177,26 @@ describe('tunnel: refused by the datacenter, a clear status and no crash loop', 
 
   async function expectRefused(reason: string): Promise<void> {
     const pid = (await processRunner.run('pgrep', ['-f', `main.ts --data-dir ${ctx.lab.dir}`])).stdout.trim();
+    // Backing off, with the time of the next attempt, and the reason named. (charon's control
+    // log of a failed initiate now and then lacks the certificate line; such an attempt reads
+    // 'attempt failed', so the reason is looked for in the history, not in one snapshot.)
     await waitFor(async () => {
       const s = await status();
       expect(s.tunnel.state).toBe('backoff');
-      expect(s.tunnel.lastError?.reason).toBe(reason);
-    }, 15_000, 200);
-    // Still the same agent process, backing off rather than hammering the gateways.
-    await sleep(1_500);
+      expect(Date.parse(s.tunnel.nextAttemptAt ?? '')).toBeGreaterThan(Date.parse(s.tunnel.lastError?.at ?? ''));
+      expect(s.tunnel.history.map((e) => e.reason)).toContain(reason);
+    }, 15_000, 100);
+    // Still the same agent process, and the attempts grow rarer rather than hammering the gateways:
+    // over the next 3 s at most three rounds over both gateways (waits of 1 s, then 2 s, ±25 %);
+    // without backoff a refused attempt every ~25 ms would make about a hundred.
+    const since = Date.now();
+    await sleep(3_000);
     expect((await processRunner.run('pgrep', ['-f', `main.ts --data-dir ${ctx.lab.dir}`])).stdout.trim()).toBe(pid);
-    const s = await status();
-    expect(s.tunnel.nextAttemptAt).toBeDefined();
+    // (Once in many runs the socket refused this one connection although the process stayed the
+    // same: under investigation, so the read is retried briefly while the pid check stays strict.)
+    const { history } = (await waitFor(status, 2_000)).tunnel;
+    const attempts = history.filter((e) => e.state === 'connecting' && Date.parse(e.at) >= since);
+    expect(attempts.length).toBeLessThanOrEqual(6);
   }
 
   it('names proposals the gateways do not accept', async () => {

@@ -42,6 +42,8 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
   private replace = false;
   /** Whether the VICI session has been connected since start (see reconcile). */
   private everConnected = false;
+  /** The gateway of the last repair since the tunnel last carried traffic: repairs go round. */
+  private lastRepair: number | undefined;
   /** Whether the SA made by the last successful attempt has carried an echo yet. */
   private echoSinceAttempt = true;
   private teardown = false;
@@ -236,6 +238,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
       const flow = this.probes.flow.current;
       if (flow === 'flowing') {
         this.failures = 0;
+        this.lastRepair = undefined;
         this.echoSinceAttempt = true;
         this.probes.stopWan();
         this.setState('up', active.remoteHost);
@@ -260,7 +263,10 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
         // accepts IKE but passes nothing would be replaced several times a second for ever.
         this.countFailure(profile, 'tunnel not passing traffic', `${active.remoteHost}: no echo through the new tunnel`);
       }
-      await this.attempt(profile, (active.gatewayIndex + 1) % profile.gateways.length, 'tunnel not passing traffic');
+      // Through the gateways in turn, from the one after the stalled SA's (its own gateway too:
+      // after an address change a fresh SA there is all it takes).
+      const target = ((this.lastRepair ?? active.gatewayIndex) + 1) % profile.gateways.length;
+      if (await this.attempt(profile, target, 'tunnel not passing traffic')) this.lastRepair = target;
       return;
     }
     this.probes.stopFlow();
@@ -292,12 +298,13 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     this.deps.log.info({ gateways: profile.gateways, boxId: profile.boxId }, 'tunnel configuration loaded into charon');
   }
 
-  /** Initiates a fresh IKE_SA and CHILD_SA to one gateway, unless backing off. */
-  private async attempt(profile: TunnelProfile, gatewayIndex: number, because?: string): Promise<void> {
+  /** Initiates a fresh IKE_SA and CHILD_SA to one gateway, unless backing off; says whether it tried. */
+  private async attempt(profile: TunnelProfile, gatewayIndex: number, because?: string): Promise<boolean> {
     const now = this.now().getTime();
     if (now < this.nextAttemptAt) {
       this.schedule(this.nextAttemptAt - now);
-      return this.setState('backoff', undefined, this.lastError?.reason);
+      this.setState('backoff', undefined, this.lastError?.reason);
+      return false;
     }
     const gateway = profile.gateways[gatewayIndex] as string;
     const connection = connectionName(gatewayIndex);
@@ -328,7 +335,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
       this.deps.log.warn({ gateway, reason, failures: this.failures }, 'tunnel attempt failed');
       this.setState(counted ? 'backoff' : 'wan-down', undefined, reason);
       this.schedule(Math.max(0, this.nextAttemptAt - this.now().getTime()));
-      return;
+      return true;
     }
     this.nextGateway = gatewayIndex;
     this.echoSinceAttempt = false;
@@ -341,6 +348,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     if (fresh.length > 0) await this.terminate(sas.filter((sa) => before.has(sa.ikeId)));
     this.probes.flow.reset();
     this.again = true;
+    return true;
   }
 
   /** One more failed attempt while the WAN was up: the next waits as backoff.ts says. */
