@@ -1,6 +1,6 @@
 // Puts the charon plan (charonPlan.ts) into a charon over VICI: the box's key and certificates
-// anew, our connections loaded, and our connections that the plan no longer has unloaded.
-// Connections of anyone else are left alone.
+// anew, our connections loaded, and our connections that the plan no longer has unloaded; and
+// takes all of ours out again for uninstall. Connections of anyone else are left alone.
 import { viciMessage } from '../vici/index.ts';
 import { gatewayIndexOf, type CharonPlan } from './charonPlan.ts';
 import type { TunnelVici } from './ports.ts';
@@ -14,4 +14,10 @@ export async function loadCharon(vici: TunnelVici, plan: CharonPlan): Promise<vo
     if (gatewayIndexOf(name) !== undefined && !wanted.has(name)) await vici.unloadConn(name);
   }
   for (const c of plan.connections) await vici.loadConn(c.name, viciMessage(c.config));
+}
+
+/** Unloads our connections and the box's credentials (uninstall, factory reset). */
+export async function unloadCharon(vici: TunnelVici): Promise<void> {
+  for (const name of await vici.getConns()) if (gatewayIndexOf(name) !== undefined) await vici.unloadConn(name);
+  await vici.clearCreds();
 }

@@ -11,8 +11,8 @@
 // TI routes follow the CHILD_SA: into the tunnel while one is installed, unreachable otherwise.
 import { StateTracker, type Subsystem, type SubsystemStatus } from '../../agent/subsystem.ts';
 import { backoffDelayMs } from './backoff.ts';
-import { CHILD_NAME, connectionName, gatewayIndexOf, planCharon } from './charonPlan.ts';
-import { loadCharon } from './charonLoader.ts';
+import { CHILD_NAME, connectionName, planCharon } from './charonPlan.ts';
+import { loadCharon, unloadCharon } from './charonLoader.ts';
 import { classifyFailure, type FailureReason } from './failure.ts';
 import { DEFAULT_TIMINGS, type TunnelDeps, type TunnelTimings } from './ports.ts';
 import { TunnelProbes } from './probes.ts';
@@ -35,7 +35,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
   private running = false;
   private sas: TunnelSa[] = [];
   /** The TI prefixes of the profile being torn down, routed unreachable first. */
-  private profileKeyOfRoutes: readonly string[] | undefined;
+  private teardownPrefixes: readonly string[] | undefined;
   /** JSON of the applied profile: an equal profile built anew is no change. */
   private profileKey: string | undefined;
   /** The next pass builds a fresh tunnel first, then deletes the old one (new profile, restart). */
@@ -116,7 +116,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     const key = desired ? JSON.stringify(desired.profile) : undefined;
     if (desired === null) {
       this.teardown = true;
-      this.profileKeyOfRoutes = this.profile?.tiPrefixes;
+      this.teardownPrefixes = this.profile?.tiPrefixes;
     } else if (key === this.profileKey) return;
     // A different profile replaces what the old one built (make-before-break); the first one
     // after a start adopts the SAs the agent before left, so a restart drops nothing.
@@ -367,14 +367,13 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
    */
   private async tearDown(): Promise<void> {
     const { vici, routes } = this.deps;
-    if (this.profileKeyOfRoutes) await routes.apply({ prefixes: this.profileKeyOfRoutes, path: { kind: 'unreachable' } });
+    if (this.teardownPrefixes) await routes.apply({ prefixes: this.teardownPrefixes, path: { kind: 'unreachable' } });
     if (vici.isConnected) {
       await this.terminate(readSas(await vici.listSas({ noblock: true })));
-      for (const name of await vici.getConns()) if (gatewayIndexOf(name) !== undefined) await vici.unloadConn(name);
-      await vici.clearCreds();
+      await unloadCharon(vici);
     }
     await routes.apply(null);
-    this.profileKeyOfRoutes = undefined;
+    this.teardownPrefixes = undefined;
     this.loadedFor = undefined;
     this.teardown = false;
     this.deps.log.info('tunnel torn down');
