@@ -1,5 +1,5 @@
 // The composition root: the one place that builds every subsystem and hands each its
-// dependencies (no singletons, no service locator). Only src/agent/main.ts and tests import it.
+// dependencies (no singletons, no service locator). Only src/agent/run.ts and tests import it.
 // Subsystems start in order and stop in reverse; stop() leaves kernel state (firewall table,
 // fail-closed routes) and the supervised daemons (charon, dnsmasq) alone, so a restart of the
 // agent never drops the tunnel.
@@ -21,7 +21,7 @@ import { Firewall, NetlinkRouteKernel, NftLoader, TiRoutes, type RouteKernel } f
 import { CharonLink } from '../ipsec/charonLink.ts';
 import { ProfileService } from '../ipsec/profileService.ts';
 import {
-  readWanRoute, registerTunnelActions, SqliteTunnelHistory, TunnelController, tunnelPath, type WanRoute,
+  readWanRoute, registerTunnelActions, ResumeFile, SqliteTunnelHistory, TunnelController, tunnelPath, type WanRoute,
 } from '../ipsec/tunnel/index.ts';
 
 export interface AgentOptions {
@@ -79,6 +79,7 @@ export class Agent {
       tunnelPath: async (profile) => tunnelPath(await charon.backend(), this.wan, profile.localTiAddress),
       startProcess,
       history: new SqliteTunnelHistory(() => config.database()),
+      resume: new ResumeFile(join(options.dataDir, 'state')),
       log: subsystemLogger(log, 'tunnel'),
       now: this.now,
       enabledAtStart: () => config.current().config.tunnel.enabled,

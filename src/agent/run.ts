@@ -1,53 +1,46 @@
-// The agent proper (main.ts loads it): reads its options, builds the agent and runs it until SIGTERM or
-// SIGINT, then stops it cleanly. On the box systemd starts it (Type=notify, Restart=always);
-// in the lab the lab starts it inside the box namespace.
+// The agent proper (main.ts loads it): builds the agent from the command line and runs it until
+// SIGTERM or SIGINT, then stops it cleanly. On the box systemd starts it (Type=notify,
+// Restart=always); in the lab the lab starts it inside the box namespace.
 import { mkdirSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { Agent } from './agent.ts';
-import { DEFAULT_CONTROL_SOCKET } from './control/socketPath.ts';
 import { createLogger } from './log.ts';
+import type { AgentCommandLine } from './options.ts';
+import type { ResumeSummary } from './resume.ts';
 import { processRunner } from './runner.ts';
 import { readVersion } from './version.ts';
 
-const { values } = parseArgs({
-  options: {
-    'data-dir': { type: 'string', default: '/var/lib/tibox' },
-    socket: { type: 'string', default: process.env.TIBOX_SOCKET ?? DEFAULT_CONTROL_SOCKET },
-    'charon-vici': { type: 'string', default: '/var/run/charon.vici' },
-    'profile-trust-anchor': { type: 'string', default: '/usr/share/tibox/profile-signing.pem' },
-  },
-});
+export async function runAgent(commandLine: AgentCommandLine, resumed: ResumeSummary): Promise<void> {
+  const log = createLogger();
+  log.info({ resume: resumed }, resumed.routed ? 'tunnel resumed before the agent loaded' : 'no tunnel resumed before the agent loaded');
+  mkdirSync(commandLine.dataDir, { recursive: true, mode: 0o700 });
+  const agent = new Agent({
+    version: readVersion(),
+    dataDir: commandLine.dataDir,
+    socketPath: commandLine.socket,
+    charonVici: commandLine.charonVici,
+    profileTrustAnchor: commandLine.profileTrustAnchor,
+    log,
+    runner: processRunner,
+    env: process.env,
+  });
+  const abort = new AbortController();
 
-const log = createLogger();
-const dataDir = values['data-dir'];
-mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-const agent = new Agent({
-  version: readVersion(),
-  dataDir,
-  socketPath: values.socket,
-  charonVici: values['charon-vici'],
-  profileTrustAnchor: values['profile-trust-anchor'],
-  log,
-  runner: processRunner,
-  env: process.env,
-});
-const abort = new AbortController();
+  let stopping = false;
+  async function shutdown(signal: string): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    abort.abort();
+    await agent.stop();
+    process.exit(0);
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  log.info({ signal }, 'stopping');
-  abort.abort();
-  await agent.stop();
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
-
-try {
-  await agent.start(abort.signal);
-} catch (error) {
-  log.fatal({ err: error }, 'agent failed to start');
-  process.exit(1);
+  try {
+    await agent.start(abort.signal);
+  } catch (error) {
+    log.fatal({ err: error }, 'agent failed to start');
+    process.exit(1);
+  }
 }

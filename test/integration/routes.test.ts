@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processRunner, startProcess, type ProcessHandle } from '../../src/agent/runner.ts';
 import type { TiRoutesDesired } from '../../src/firewall/index.ts';
+import { renderRouteBatch } from '../../src/firewall/routes/routeBatch.ts';
 import { waitFor } from './waitFor.ts';
 
 const here = join(fileURLToPath(import.meta.url), '..');
@@ -90,6 +91,18 @@ describe('TI routes in a namespace', () => {
       'replace route 100.102.0.0/15 dev ipsec0 table 8742 proto static src 10.77.12.1',
     ]);
     expect(await routeGet()).toMatch(/dev ipsec0 table 8742 src 10\.77\.12\.1/);
+  });
+
+  it("the resume's ip batch writes the routes the module would: the module has nothing left to do", async () => {
+    await apply(closed);
+    await processRunner.run('ip', ['-batch', '-'], { netns: ns, input: renderRouteBatch(tunnel) });
+    expect((await apply(tunnel)).writes).toEqual([]);
+    await processRunner.run('ip', ['-batch', '-'], { netns: ns, input: renderRouteBatch(tunnel) });
+    // linkdown: nothing reads this TUN device here.
+    expect(await tiTable()).toEqual([
+      '10.10.0.0/16 dev ipsec0 table 8742 proto static scope link src 10.77.12.1 linkdown ',
+      '100.102.0.0/15 dev ipsec0 table 8742 proto static scope link src 10.77.12.1 linkdown ',
+    ]);
   });
 
   describe('while watching', () => {

@@ -3,6 +3,7 @@
 // After each fault the PVS host must reach the connector stand-in again by itself, and no TI
 // packet may leave the box's WAN port in clear.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Lab } from '../lab/lab.ts';
@@ -112,6 +113,16 @@ describe('tunnel: up, and back after every fault', () => {
     ctx.lab.boxCharon?.process.kill('SIGKILL');
     await waitFor(async () => expect((await status()).tunnel.state).not.toBe('up'), 3_000, 20);
     await waitFor(reachesConnector, 10_000);
+  });
+
+  it('after a boot, brings the last working tunnel back before the agent has loaded', async () => {
+    await waitFor(tunnelUp, 5_000);
+    await ctx.lab.stopAgentAsAfterBoot();
+    await ctx.lab.startAgent(ctx.socketPath);
+    await waitFor(reachesConnector, 5_000);
+    const line = readFileSync(join(ctx.lab.dir, 'agent.log'), 'utf8').split('\n').findLast((l) => l.includes('before the agent loaded'));
+    expect(JSON.parse(line ?? '{}')).toMatchObject({ msg: 'tunnel resumed before the agent loaded', resume: { outcome: { result: 'resumed' }, routed: true } });
+    await waitFor(tunnelUp, 5_000);
   });
 
   it('fails over to the other gateway when the one holding the tunnel dies', async () => {

@@ -200,7 +200,7 @@ export class Lab {
     const agent = await this.supervise('agent', this.names.box, process.execPath, [
       join(REPO, 'src', 'agent', 'main.ts'), '--data-dir', dataDir, '--socket', socketPath,
       '--charon-vici', this.boxCharon.vici, '--profile-trust-anchor', this.profiles.trustAnchor,
-    ], { TIBOX_COMPILE_CACHE: join(this.dir, 'box', 'node-cache') });
+    ], { NODE_COMPILE_CACHE: join(this.dir, 'box', 'node-cache') });
     this.agent = agent;
     this.socketPath = socketPath;
     const deadline = Date.now() + 15_000;

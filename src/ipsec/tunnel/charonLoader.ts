@@ -5,7 +5,10 @@ import { viciMessage } from '../vici/index.ts';
 import { gatewayIndexOf, type CharonPlan } from './charonPlan.ts';
 import type { TunnelVici } from './ports.ts';
 
-export async function loadCharon(vici: TunnelVici, plan: CharonPlan): Promise<void> {
+/** What loading needs of the session. */
+export type LoaderVici = Pick<TunnelVici, 'clearCreds' | 'loadKey' | 'loadCert' | 'getConns' | 'unloadConn' | 'loadConn'>;
+
+export async function loadCharon(vici: LoaderVici, plan: CharonPlan): Promise<void> {
   await vici.clearCreds();
   await vici.loadKey(plan.key);
   for (const cert of plan.certificates) await vici.loadCert(cert);
@@ -17,7 +20,7 @@ export async function loadCharon(vici: TunnelVici, plan: CharonPlan): Promise<vo
 }
 
 /** Unloads our connections and the box's credentials (uninstall, factory reset). */
-export async function unloadCharon(vici: TunnelVici): Promise<void> {
+export async function unloadCharon(vici: LoaderVici): Promise<void> {
   for (const name of await vici.getConns()) if (gatewayIndexOf(name) !== undefined) await vici.unloadConn(name);
   await vici.clearCreds();
 }

@@ -9,13 +9,16 @@
 //   first answer triggers the next pass at once;
 // - failed attempts while the WAN is up back off (backoff.ts).
 // TI routes follow the CHILD_SA: into the tunnel while one is installed, unreachable otherwise.
+// A tunnel that passes traffic is remembered (resumeState.ts), so the next start of the agent
+// brings it back before loading; switched off or replaced, it is forgotten.
 import { StateTracker, type Subsystem, type SubsystemStatus } from '../../agent/subsystem.ts';
 import { backoffDelayMs } from './backoff.ts';
 import { CHILD_NAME, connectionName, planCharon } from './charonPlan.ts';
 import { loadCharon, unloadCharon } from './charonLoader.ts';
 import { classifyFailure, type FailureReason } from './failure.ts';
-import { DEFAULT_TIMINGS, type TunnelDeps, type TunnelTimings } from './ports.ts';
+import { DEFAULT_TIMINGS, type RoutePath, type TunnelDeps, type TunnelTimings } from './ports.ts';
 import { TunnelProbes } from './probes.ts';
+import type { ResumeState } from './resumeState.ts';
 import { carrier, readSas, type TunnelSa } from './sas.ts';
 import type { TunnelProfile } from './tunnelProfile.ts';
 import { statusOf, type TunnelState, type TunnelStatus } from './status.ts';
@@ -51,6 +54,8 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
   private nextAttemptAt = 0;
   private nextGateway = 0;
   private lastError: { reason: FailureReason; at: string; detail?: string } | undefined;
+  /** What the resume state holds as far as this agent knows: undefined until it wrote or cleared it. */
+  private remembered: string | null | undefined;
   private state: { state: TunnelState; since: string; gateway?: string };
   private passing: Promise<void> | undefined;
   private again = false;
@@ -121,6 +126,8 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     // A different profile replaces what the old one built (make-before-break); the first one
     // after a start adopts the SAs the agent before left, so a restart drops nothing.
     if (desired && this.profileKey !== undefined) this.replace = true;
+    // The tunnel of a profile that is going away must not come back at the next start.
+    if (desired === null || this.replace) await this.forget();
     this.profile = desired?.profile;
     this.profileKey = key;
     this.loadedFor = undefined;
@@ -215,6 +222,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     }
     this.sas = await this.ourSas(profile);
     if (!this.enabled) {
+      await this.forget();
       // Routes first: the TI prefixes must not point into a tunnel that is going away.
       await routes.apply(unreachable);
       await this.terminate(this.sas);
@@ -224,7 +232,8 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
       return;
     }
     const active = carrier(this.sas);
-    await routes.apply(active ? { prefixes: profile.tiPrefixes, path: await this.deps.tunnelPath(profile) } : unreachable);
+    const path = active ? await this.deps.tunnelPath(profile) : undefined;
+    await routes.apply(path ? { prefixes: profile.tiPrefixes, path } : unreachable);
     if (active && this.replace) {
       // A new profile or `tunnel restart`: a fresh tunnel first, then the old one goes.
       this.replace = false;
@@ -243,6 +252,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
         this.probes.stopWan();
         this.setState('up', active.remoteHost);
         await this.terminate(this.sas.filter((sa) => sa.ikeId !== active.ikeId));
+        if (path) await this.remember(profile, active.gatewayIndex, path);
         return;
       }
       if (flow === 'unknown') return this.setState('connecting', active.remoteHost);
@@ -377,6 +387,34 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     this.loadedFor = undefined;
     this.teardown = false;
     this.deps.log.info('tunnel torn down');
+  }
+
+  /** Saves the tunnel that passes traffic now for the next start, unless saved already. */
+  private async remember(profile: TunnelProfile, gatewayIndex: number, path: RoutePath): Promise<void> {
+    const plan = planCharon(profile);
+    const state: ResumeState = {
+      plan: { ...plan, connections: plan.connections.filter((c) => c.name === connectionName(gatewayIndex)) },
+      gatewayIds: profile.gatewayIds,
+      routes: { prefixes: profile.tiPrefixes, path },
+    };
+    const key = JSON.stringify(state);
+    if (!this.deps.resume || key === this.remembered) return;
+    try {
+      await this.deps.resume.save(state);
+      this.remembered = key;
+    } catch (error) {
+      this.deps.log.warn({ err: error }, 'tunnel could not be saved for the next start');
+    }
+  }
+
+  private async forget(): Promise<void> {
+    if (!this.deps.resume || this.remembered === null) return;
+    try {
+      await this.deps.resume.clear();
+      this.remembered = null;
+    } catch (error) {
+      this.deps.log.warn({ err: error }, 'saved tunnel could not be removed');
+    }
   }
 
   private async terminate(sas: readonly TunnelSa[]): Promise<void> {

@@ -10,4 +10,5 @@ export { planCharon, connectionName, CHILD_NAME } from './charonPlan.ts';
 export { backoffDelayMs, MAX_BACKOFF_MS } from './backoff.ts';
 export { classifyFailure, type FailureReason } from './failure.ts';
 export { registerTunnelActions } from './actions.ts';
+export { ResumeFile } from './resumeFile.ts';
 export { backendFromPlugins, tunnelPath, readWanRoute, LIBIPSEC_DEVICE, type KernelBackend, type WanRoute } from './backend.ts';

@@ -4,6 +4,7 @@
 import type { Logger } from '../../agent/log.ts';
 import type { ViciSession } from '../vici/index.ts';
 import type { StartProcess } from './pingProbe.ts';
+import type { ResumeState } from './resumeState.ts';
 import type { TunnelHistory } from './status.ts';
 import type { TunnelProfile } from './tunnelProfile.ts';
 
@@ -54,6 +55,8 @@ export interface TunnelDeps {
   history: TunnelHistory;
   log: Logger;
   timings?: Partial<TunnelTimings>;
+  /** Keeps the tunnel that passes traffic for the next start (resumeState.ts); none in tests that do not care. */
+  resume?: { save(state: ResumeState): Promise<void>; clear(): Promise<void> };
   /** Whether the operator left the tunnel enabled (a stored setting), asked at start. */
   enabledAtStart?: () => boolean;
   now?: () => Date;

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TunnelController } from '../../../../src/ipsec/tunnel/controller.ts';
 import { viciMessage } from '../../../../src/ipsec/vici/index.ts';
 import { AUTH_FAILED, FakeCharon, TIMEOUT } from './fakeCharon.ts';
-import { FakeProcesses, FakeRoutes, MemoryHistory, memoryLog } from './fakeOs.ts';
+import { FakeProcesses, FakeRoutes, MemoryHistory, MemoryResume, memoryLog } from './fakeOs.ts';
 import { GW0, GW1, LOCAL_TI, PROBE, PROFILE } from './profile.ts';
 
 const NOW = new Date('2025-05-02T08:00:00.000Z');
@@ -23,6 +23,7 @@ async function world() {
   const routes = new FakeRoutes();
   const procs = new FakeProcesses();
   const history = new MemoryHistory();
+  const resume = new MemoryResume();
   const { log, lines } = memoryLog();
   const controller = new TunnelController({
     vici: charon,
@@ -30,11 +31,12 @@ async function world() {
     tunnelPath: (p) => ({ kind: 'libipsec', dev: 'ipsec0', src: p.localTiAddress }),
     startProcess: procs.start,
     history,
+    resume,
     log,
     random: () => 0.5,
   });
   const w = {
-    charon, routes, procs, history, controller, logLines: lines,
+    charon, routes, procs, history, resume, controller, logLines: lines,
     /** Lets time pass in steps, with the flow probe's and/or the WAN probe's echoes answered. */
     async run(ms: number, answer: { flow?: boolean; wan?: boolean } = {}, stepMs = 50) {
       for (let t = 0; t < ms; t += stepMs) {
@@ -491,5 +493,38 @@ describe('TunnelController and the stored setting', () => {
     expect(routes.current).toBe('unreachable');
     expect(controller.tunnelStatus().state).toBe('disabled');
     await controller.stop();
+  });
+});
+
+describe('TunnelController remembers the working tunnel for the next start', () => {
+  it('saves the connection that passes traffic once, and again after a failover', async () => {
+    const w = await up();
+    await w.run(1_000, { flow: true });
+    expect(w.resume.calls).toEqual([`save tibox-gw0 ${TUNNEL}`]);
+    expect(w.resume.saved).toMatchObject({ gatewayIds: PROFILE.gatewayIds, routes: { prefixes: PROFILE.tiPrefixes } });
+    expect(w.resume.saved?.plan.key.data).toBe(PROFILE.privateKeyPem);
+
+    await w.run(300); // stall
+    w.procs.reply(GW0);
+    await w.settle();
+    await w.run(100, { flow: true });
+    expect(w.controller.tunnelStatus()).toMatchObject({ state: 'up', gateway: GW1 });
+    expect(w.resume.calls).toEqual([`save tibox-gw0 ${TUNNEL}`, `save tibox-gw1 ${TUNNEL}`]);
+  });
+
+  it('forgets it when the tunnel is switched off or the profile replaced, not when the same profile comes again', async () => {
+    const w = await up();
+    await w.controller.setEnabled(false);
+    expect(w.resume.calls).toEqual([`save tibox-gw0 ${TUNNEL}`, 'clear']);
+    await w.controller.setEnabled(true);
+    await w.run(100, { flow: true });
+    expect(w.resume.calls.at(-1)).toBe(`save tibox-gw0 ${TUNNEL}`);
+
+    await w.controller.apply({ profile: PROFILE });
+    expect(w.resume.calls.at(-1)).toBe(`save tibox-gw0 ${TUNNEL}`);
+    await w.controller.apply({ profile: { ...PROFILE, tiPrefixes: ['100.64.0.0/10'] } });
+    expect(w.resume.calls.at(-1)).toBe('clear');
+    await w.run(200, { flow: true });
+    expect(w.resume.saved?.routes.prefixes).toEqual(['100.64.0.0/10']);
   });
 });

@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../../../src/agent/log.ts';
 import type { ProcessHandle, StartOptions } from '../../../../src/agent/runner.ts';
 import type { RoutePath, TunnelRoutes } from '../../../../src/ipsec/tunnel/ports.ts';
+import type { ResumeState } from '../../../../src/ipsec/tunnel/resumeState.ts';
 import type { TunnelEvent, TunnelHistory } from '../../../../src/ipsec/tunnel/status.ts';
 
 export function routeText(desired: { prefixes: readonly string[]; path: RoutePath } | null): string {
@@ -35,6 +36,22 @@ export class FakeRoutes implements TunnelRoutes {
   /** The applied states with repeats folded: what the kernel went through. */
   changes(): string[] {
     return this.applied.filter((text, i) => text !== this.applied[i - 1]);
+  }
+}
+
+/** The resume port: each save as `save <connection> <routes>`, each clear as `clear`. */
+export class MemoryResume {
+  readonly calls: string[] = [];
+  saved: ResumeState | undefined;
+
+  async save(state: ResumeState): Promise<void> {
+    this.calls.push(`save ${state.plan.connections.map((c) => c.name).join(',')} ${routeText(state.routes)}`);
+    this.saved = state;
+  }
+
+  async clear(): Promise<void> {
+    this.calls.push('clear');
+    this.saved = undefined;
   }
 }
 

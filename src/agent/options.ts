@@ -1,0 +1,23 @@
+// The agent's command line, read once by main.ts for the tunnel resume and the agent alike.
+import { parseArgs } from 'node:util';
+import { DEFAULT_CONTROL_SOCKET } from './control/socketPath.ts';
+
+export interface AgentCommandLine {
+  dataDir: string;
+  socket: string;
+  charonVici: string;
+  profileTrustAnchor: string;
+}
+
+export function readCommandLine(args: readonly string[], env: NodeJS.ProcessEnv): AgentCommandLine {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      'data-dir': { type: 'string', default: '/var/lib/tibox' },
+      socket: { type: 'string', default: env.TIBOX_SOCKET ?? DEFAULT_CONTROL_SOCKET },
+      'charon-vici': { type: 'string', default: '/var/run/charon.vici' },
+      'profile-trust-anchor': { type: 'string', default: '/usr/share/tibox/profile-signing.pem' },
+    },
+  });
+  return { dataDir: values['data-dir'], socket: values.socket, charonVici: values['charon-vici'], profileTrustAnchor: values['profile-trust-anchor'] };
+}
