@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-  iproute2 nftables dnsmasq-base conntrack tcpdump iperf3 openssl procps psmisc iputils-ping curl busybox faketime
+  iproute2 nftables dnsmasq-base conntrack tcpdump iperf3 openssl procps psmisc iputils-ping curl busybox faketime chrony
   charon-systemd strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins
   systemd python3 make g++
 )

@@ -13,6 +13,7 @@ import type { Lifecycle } from './subsystem.ts';
 import { SystemdNotifier } from './systemd.ts';
 import { Resolver } from 'node:dns/promises';
 import { join } from 'node:path';
+import { ClockWatch } from './clock/clockWatch.ts';
 import { ConfigService } from './config.ts';
 import { ControlActions } from './control/actions.ts';
 import { ControlServer } from './control/server.ts';
@@ -33,6 +34,8 @@ export interface AgentOptions {
   charonVici: string;
   /** The pinned profile-signing key (PEM). */
   profileTrustAnchor: string;
+  /** chronyd's command socket; chronyc's default when absent. */
+  chronySocket?: string;
   log: Logger;
   runner: Runner;
   env: NodeJS.ProcessEnv;
@@ -69,6 +72,13 @@ export class Agent {
     const config = new ConfigService({ dataDir: options.dataDir, health: this.health, bus: this.bus, log: subsystemLogger(log, 'config'), now: this.now });
     config.registerActions(actions);
 
+    const clock = new ClockWatch({
+      runner: options.runner,
+      health: this.health,
+      log: subsystemLogger(log, 'clock'),
+      ...(options.chronySocket ? { chronycOptions: ['-h', options.chronySocket] } : {}),
+      now: this.now,
+    });
     const firewall = new Firewall({ nft: new NftLoader(options.runner), log: subsystemLogger(log, 'firewall'), now: this.now });
     this.kernel = options.routeKernel ?? new NetlinkRouteKernel();
     const routes = new TiRoutes({ kernel: this.kernel, stateDir: join(options.dataDir, 'state'), log: subsystemLogger(log, 'routes') });
@@ -83,6 +93,10 @@ export class Agent {
       log: subsystemLogger(log, 'tunnel'),
       now: this.now,
       enabledAtStart: () => config.current().config.tunnel.enabled,
+      clockSynchronised: async () => {
+        await clock.check();
+        return clock.synchronised();
+      },
     });
     registerTunnelActions(actions, {
       tunnel: this.tunnel,
@@ -109,7 +123,7 @@ export class Agent {
       },
       this.now,
     );
-    this.subsystems = [config, firewall, routes, charon, this.tunnel, profile, control];
+    this.subsystems = [config, clock, firewall, routes, charon, this.tunnel, profile, control];
   }
 
   /** Starts every subsystem in order; if one fails, those already started are stopped again. */

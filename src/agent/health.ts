@@ -28,6 +28,23 @@ export const HEALTH_CATALOGUE = {
       en: 'The database was written by a newer firmware that this version cannot read.',
     },
   },
+  // The clock (src/agent/clock/): certificates need it, and TIP1-A_4788 makes an hour off critical.
+  'clock.unsynchronised': {
+    severity: 'warning',
+    impactsTi: false,
+    text: {
+      de: 'Die Uhr der Box ist noch nicht mit der Internetzeit abgeglichen; Zertifikate können falsch beurteilt werden.',
+      en: "The box's clock is not synchronised with internet time yet; certificates may be judged wrongly.",
+    },
+  },
+  'clock.offBy1h': {
+    severity: 'critical',
+    impactsTi: true,
+    text: {
+      de: 'Die Uhr der Box weicht um mehr als eine Stunde ab; der VPN-Tunnel kann an der Zertifikatsprüfung scheitern.',
+      en: "The box's clock is off by more than an hour; the VPN tunnel may fail the certificate check.",
+    },
+  },
   'profile.certificateExpiring': {
     severity: 'warning',
     impactsTi: false,

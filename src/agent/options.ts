@@ -7,6 +7,8 @@ export interface AgentCommandLine {
   socket: string;
   charonVici: string;
   profileTrustAnchor: string;
+  /** chronyd's command socket; chronyc's default when absent. */
+  chronySocket?: string;
 }
 
 export function readCommandLine(args: readonly string[], env: NodeJS.ProcessEnv): AgentCommandLine {
@@ -17,7 +19,14 @@ export function readCommandLine(args: readonly string[], env: NodeJS.ProcessEnv)
       socket: { type: 'string', default: env.TIBOX_SOCKET ?? DEFAULT_CONTROL_SOCKET },
       'charon-vici': { type: 'string', default: '/var/run/charon.vici' },
       'profile-trust-anchor': { type: 'string', default: '/usr/share/tibox/profile-signing.pem' },
+      'chrony-socket': { type: 'string' },
     },
   });
-  return { dataDir: values['data-dir'], socket: values.socket, charonVici: values['charon-vici'], profileTrustAnchor: values['profile-trust-anchor'] };
+  return {
+    dataDir: values['data-dir'],
+    socket: values.socket,
+    charonVici: values['charon-vici'],
+    profileTrustAnchor: values['profile-trust-anchor'],
+    ...(values['chrony-socket'] ? { chronySocket: values['chrony-socket'] } : {}),
+  };
 }

@@ -228,4 +228,12 @@ describe('tunnel: refused by the datacenter, a clear status and no crash loop', 
     await processRunner.run(tibox, ['--socket', ctx.socketPath, 'tunnel', 'restart']);
     await expectRefused('certificate expired');
   });
+
+  it('blames the clock for an "expired" certificate while the box\'s clock is not synchronised', async () => {
+    expect((await status()).health.map((h) => h.code)).not.toContain('clock.unsynchronised');
+    await ctx.lab.stopBoxClock();
+    await processRunner.run(tibox, ['--socket', ctx.socketPath, 'tunnel', 'restart']);
+    await expectRefused('clock not synchronised');
+    expect((await status()).health.map((h) => h.code)).toContain('clock.unsynchronised');
+  });
 });

@@ -153,7 +153,40 @@ export class Lab {
         ? { conf: renderStrongswanConf(boxDir, { installRoutes: true }), swanctl: { conf: this.plainBoxConf(), key: this.boxCert, loadAtStart: !this.options.plainLoadByHand } }
         : { conf: renderCharonConf({ backend: 'libipsec', viciSocket: join(boxDir, 'charon.vici'), logFile: join(boxDir, 'charon.log') }) }),
     });
+    if (!plain) await this.startClocks();
     writeFileSync(join(this.dir, 'lab.json'), JSON.stringify(this.describe(), null, 2));
+  }
+
+  /**
+   * Time as the box gets it: an NTP server on the internet and the box's own chronyd, which
+   * follows it without touching the machine's clock (-x), its command socket for the agent.
+   */
+  private async startClocks(): Promise<void> {
+    const dir = join(this.dir, 'clock');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const conf = (name: string, lines: string[]) => {
+      writeFileSync(join(dir, name), `${lines.join('\n')}\n`);
+      return join(dir, name);
+    };
+    await this.supervise('ntp', this.names.inet, 'chronyd', ['-d', '-x', '-u', 'root', '-f', conf('ntp.conf', [
+      'local stratum 1', 'allow all', 'cmdport 0', `pidfile ${join(dir, 'ntp.pid')}`,
+    ])]);
+    await this.supervise('box-chrony', this.names.box, 'chronyd', ['-d', '-x', '-u', 'root', '-f', conf('box.conf', [
+      `server ${PLAN.uplink.inet} iburst minpoll 0 maxpoll 4`, 'port 0', 'cmdport 0',
+      `bindcmdaddress ${this.chronySocket()}`, `pidfile ${join(dir, 'box.pid')}`,
+    ])]);
+  }
+
+  private chronySocket(): string {
+    return join(this.dir, 'clock', 'box-chrony.sock');
+  }
+
+  /** The box's chronyd stops: its clock counts as not synchronised. */
+  async stopBoxClock(): Promise<void> {
+    const service = this.services.find((s) => s.name === 'box-chrony');
+    if (!service) throw new Error('the box runs no chronyd');
+    await service.stop();
+    this.services.splice(this.services.indexOf(service), 1);
   }
 
   private plainBoxConf(): string {
@@ -199,7 +232,7 @@ export class Lab {
     const dataDir = this.agentDataDir();
     const agent = await this.supervise('agent', this.names.box, process.execPath, [
       join(REPO, 'src', 'agent', 'main.ts'), '--data-dir', dataDir, '--socket', socketPath,
-      '--charon-vici', this.boxCharon.vici, '--profile-trust-anchor', this.profiles.trustAnchor,
+      '--charon-vici', this.boxCharon.vici, '--profile-trust-anchor', this.profiles.trustAnchor, '--chrony-socket', this.chronySocket(),
     ], { NODE_COMPILE_CACHE: join(this.dir, 'box', 'node-cache') });
     this.agent = agent;
     this.socketPath = socketPath;

@@ -15,7 +15,7 @@ import { StateTracker, type Subsystem, type SubsystemStatus } from '../../agent/
 import { backoffDelayMs } from './backoff.ts';
 import { CHILD_NAME, connectionName, planCharon } from './charonPlan.ts';
 import { loadCharon, unloadCharon } from './charonLoader.ts';
-import { classifyFailure, type FailureReason } from './failure.ts';
+import { blameClock, classifyFailure, type FailureReason } from './failure.ts';
 import { DEFAULT_TIMINGS, type RoutePath, type TunnelDeps, type TunnelTimings } from './ports.ts';
 import { TunnelProbes } from './probes.ts';
 import type { ResumeState } from './resumeState.ts';
@@ -324,7 +324,9 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
       await this.deps.vici.initiate({ child: CHILD_NAME, ike: connection, timeoutMs: this.timings.initiateTimeoutMs });
     } catch (error) {
       const log = (error as { log?: string[] }).log ?? [];
-      const reason = classifyFailure([...log, String((error as Error).message)], this.now());
+      let reason = classifyFailure([...log, String((error as Error).message)], this.now());
+      // A certificate outside its validity may be the box's clock: ask now, not as of a minute ago.
+      if (reason === 'certificate expired' || reason === 'certificate not yet valid') reason = blameClock(reason, await this.deps.clockSynchronised?.());
       await this.terminate(readSas(await this.deps.vici.listSas({ noblock: true })).filter((sa) => sa.connection === connection && !before.has(sa.ikeId)));
       this.nextGateway = (gatewayIndex + 1) % profile.gateways.length;
       // Only what the datacenter refused, or left unanswered while the WAN was up, backs off.

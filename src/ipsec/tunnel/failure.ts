@@ -7,6 +7,8 @@ export type FailureReason =
   | 'gateway certificate not trusted'
   | 'certificate expired'
   | 'certificate not yet valid'
+  /** A certificate judged outside its validity while the box's clock was not synchronised. */
+  | 'clock not synchronised'
   | 'gateway unreachable'
   | 'tunnel not passing traffic'
   | 'gateway identity not accepted'
@@ -37,4 +39,10 @@ export function classifyFailure(lines: readonly string[], now: Date = new Date()
     if (lines.some((line) => pattern.test(line))) return reason;
   }
   return 'attempt failed';
+}
+
+/** A certificate's validity judged by an unsynchronised clock says more about the clock. */
+export function blameClock(reason: FailureReason, clockSynchronised: boolean | undefined): FailureReason {
+  const validity = reason === 'certificate expired' || reason === 'certificate not yet valid';
+  return validity && clockSynchronised === false ? 'clock not synchronised' : reason;
 }

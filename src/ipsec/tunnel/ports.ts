@@ -57,6 +57,8 @@ export interface TunnelDeps {
   timings?: Partial<TunnelTimings>;
   /** Keeps the tunnel that passes traffic for the next start (resumeState.ts); none in tests that do not care. */
   resume?: { save(state: ResumeState): Promise<void>; clear(): Promise<void> };
+  /** Whether the box's clock is synchronised, checked afresh (undefined: unknown); names a failed certificate check. */
+  clockSynchronised?: () => Promise<boolean | undefined>;
   /** Whether the operator left the tunnel enabled (a stored setting), asked at start. */
   enabledAtStart?: () => boolean;
   now?: () => Date;

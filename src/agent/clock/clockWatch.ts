@@ -1,0 +1,81 @@
+// Watches whether the box's clock can be trusted, from chrony (which syncs it over the WAN):
+// not synchronised yet is a warning (certificates cannot be judged reliably, and a tunnel refused
+// for an "expired" certificate then says so in plain words); off by more than an hour is
+// critical (gemSpec_Kon TIP1-A_4788). chrony not answering counts as not synchronised: on the box
+// nothing else sets the clock.
+import type { Health } from '../health.ts';
+import type { Logger } from '../log.ts';
+import type { Runner } from '../runner.ts';
+import { StateTracker, type Lifecycle, type SubsystemStatus } from '../subsystem.ts';
+import { parseTracking, type Tracking } from './chronyTracking.ts';
+
+/** TIP1-A_4788: a clock off by more than an hour is a critical state. */
+const CRITICAL_OFFSET_S = 3_600;
+const CHECK_EVERY_MS = 60_000;
+
+export interface ClockWatchDeps {
+  runner: Runner;
+  health: Pick<Health, 'raise' | 'clear'>;
+  log: Logger;
+  /** chronyc's options before the command, e.g. `-h <socket>` for a chronyd of its own (tests). */
+  chronycOptions?: readonly string[];
+  checkEveryMs?: number;
+  now?: () => Date;
+}
+
+export class ClockWatch implements Lifecycle {
+  readonly name = 'clock';
+  private readonly deps: ClockWatchDeps;
+  private readonly state: StateTracker;
+  private timer: NodeJS.Timeout | undefined;
+  private last: Tracking | undefined;
+
+  constructor(deps: ClockWatchDeps) {
+    this.deps = deps;
+    this.state = new StateTracker(this.name, deps.now);
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    // Not awaited: the tunnel must not wait for chronyc at start.
+    void this.check();
+    this.timer = setInterval(() => void this.check(), this.deps.checkEveryMs ?? CHECK_EVERY_MS);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.state.set('stopped');
+  }
+
+  status(): SubsystemStatus {
+    return this.state.get();
+  }
+
+  /** Whether the clock is synchronised, as of the last check; undefined before the first. */
+  synchronised(): boolean | undefined {
+    return this.last?.synchronised;
+  }
+
+  /** Asks chrony once and raises or clears the clock warnings. */
+  async check(): Promise<void> {
+    const { health } = this.deps;
+    let tracking: Tracking;
+    try {
+      const { stdout } = await this.deps.runner.run('chronyc', [...(this.deps.chronycOptions ?? []), '-c', 'tracking'], { timeoutMs: 5_000 });
+      tracking = parseTracking(stdout);
+    } catch (error) {
+      tracking = { synchronised: false, offsetS: 0, reference: '' };
+      if (this.last?.synchronised !== false) this.deps.log.warn({ err: error }, 'chrony did not answer: the clock counts as not synchronised');
+    }
+    const changed = tracking.synchronised !== this.last?.synchronised;
+    this.last = tracking;
+    const off = Math.abs(tracking.offsetS) > CRITICAL_OFFSET_S;
+    if (tracking.synchronised) health.clear('clock.unsynchronised');
+    else health.raise('clock.unsynchronised');
+    if (off) health.raise('clock.offBy1h', `${Math.round(tracking.offsetS)} s`);
+    else health.clear('clock.offBy1h');
+    this.state.set(tracking.synchronised && !off ? 'running' : 'degraded', tracking.synchronised ? undefined : 'clock not synchronised');
+    if (changed) this.deps.log.info({ synchronised: tracking.synchronised, reference: tracking.reference, offsetS: tracking.offsetS }, 'clock');
+  }
+}
