@@ -20,16 +20,15 @@ const NOW = new Date('2025-05-02T08:00:00.000Z');
 /** A Runner for an agent that must run no command: every call is recorded and refused. */
 class FakeRunner implements Runner {
   readonly calls: string[] = [];
-  /** Commands allowed to succeed, by their formatted text; optionally with a check run at the call. */
-  readonly expected = new Map<string, () => void>();
+  /** Commands allowed to succeed, by their formatted text; optionally with a check run at the call, which may give the output. */
+  readonly expected = new Map<string, () => void | string>();
 
   async run(command: string, args: readonly string[]) {
     const line = formatCommand(command, args);
     this.calls.push(line);
     const check = this.expected.get(line);
     if (!check) throw new Error(`unexpected command: ${line}`);
-    check();
-    return { stdout: '', stderr: '', code: 0 };
+    return { stdout: check() ?? '', stderr: '', code: 0 };
   }
 }
 
@@ -55,12 +54,15 @@ afterEach(async () => {
   await cleanup();
 });
 
-/** The one command the agent runs at start: reading the WAN's default route (for kernel XFRM). */
+/** The commands the agent runs at start: reading the WAN's default route (for kernel XFRM), asking chrony about the clock. */
 const READ_WAN_ROUTE = 'ip -j -4 route show default';
+const CHRONY = 'chronyc -h /run/test-chrony.sock -c tracking';
+const CLOCK_SYNCED = '7F000001,127.0.0.1,2,1795469023.772385679,-0.000000924,-0.000000004,0.000000021,-0.008,-0.001,0.072,0.000004640,0.000000645,0.1,Normal\n';
 
 function makeAgent(overrides: Partial<AgentOptions> = {}) {
   const runner = new FakeRunner();
   runner.expected.set(READ_WAN_ROUTE, () => undefined);
+  runner.expected.set(CHRONY, () => CLOCK_SYNCED);
   const agent = new Agent({
     version: '0.1.0-test',
     dataDir,
@@ -73,6 +75,7 @@ function makeAgent(overrides: Partial<AgentOptions> = {}) {
     env: {},
     now: () => NOW,
     groupFile: groups,
+    chronySocket: '/run/test-chrony.sock',
     ...overrides,
   });
   agents.push(agent);
@@ -111,6 +114,7 @@ describe('Agent', () => {
     const { agent } = await startAgent();
     expect(states(agent.status(), true)).toEqual([
       'config running',
+      'clock running',
       'firewall running',
       'ti-routes running',
       'charon degraded (connecting to charon)',
@@ -121,12 +125,12 @@ describe('Agent', () => {
     expect(agent.status().tunnel).toMatchObject({ state: 'no-profile', traffic: { bytesIn: 0, bytesOut: 0 } });
   });
 
-  it('starts config and control, raises no health warning and runs no command but the WAN route read', async () => {
+  it('starts config and control, raises no health warning and runs no command but the WAN route read and the clock check', async () => {
     const { agent, runner } = await startAgent();
     const status = agent.status();
     expect(states(status)).toEqual(['config running', 'control running']);
     expect(status).toMatchObject({ version: '0.1.0-test', startedAt: NOW.toISOString(), uptimeS: 0, health: [] });
-    expect(runner.calls).toEqual([READ_WAN_ROUTE]);
+    expect(runner.calls).toEqual([READ_WAN_ROUTE, CHRONY]);
   });
 
   it('answers status on the control socket', async () => {
@@ -253,8 +257,8 @@ describe('Agent', () => {
     // The error of the failed step itself, not one from cleaning up after it.
     expect(error).toMatchObject({ code: 'EEXIST', syscall: 'mkdir', path: blocker });
     expect(states(agent.status())).toEqual(['config stopped', `control failed (${(error as Error).message})`]);
-    // The WAN route is read before the subsystems start; nothing else ran.
-    expect(runner.calls).toEqual([READ_WAN_ROUTE]);
+    // The WAN route is read before the subsystems start, the clock checked by the clock's; nothing else ran.
+    expect(runner.calls).toEqual([READ_WAN_ROUTE, CHRONY]);
 
     // The database was closed again: a new agent opens it and works normally.
     const { client } = await startAgent();
@@ -270,6 +274,6 @@ describe('Agent', () => {
     runner.expected.set('systemd-notify STOPPING=1', () => undefined);
     await agent.start(AbortSignal.timeout(5_000));
     await agent.stop();
-    expect(runner.calls).toEqual([READ_WAN_ROUTE, `systemd-notify --ready '--status=tibox 0.1.0-test running'`, 'systemd-notify STOPPING=1']);
+    expect(runner.calls).toEqual([READ_WAN_ROUTE, CHRONY, `systemd-notify --ready '--status=tibox 0.1.0-test running'`, 'systemd-notify STOPPING=1']);
   });
 });
