@@ -12,6 +12,8 @@ import { parseTracking, type Tracking } from './chronyTracking.ts';
 /** TIP1-A_4788: a clock off by more than an hour is a critical state. */
 const CRITICAL_OFFSET_S = 3_600;
 const CHECK_EVERY_MS = 60_000;
+/** Until chrony follows a source: the warning should go as soon as it does. */
+const CHECK_UNSYNCED_EVERY_MS = 2_000;
 
 export interface ClockWatchDeps {
   runner: Runner;
@@ -20,6 +22,7 @@ export interface ClockWatchDeps {
   /** chronyc's options before the command, e.g. `-h <socket>` for a chronyd of its own (tests). */
   chronycOptions?: readonly string[];
   checkEveryMs?: number;
+  checkUnsyncedEveryMs?: number;
   now?: () => Date;
 }
 
@@ -29,6 +32,7 @@ export class ClockWatch implements Lifecycle {
   private readonly state: StateTracker;
   private timer: NodeJS.Timeout | undefined;
   private last: Tracking | undefined;
+  private running = false;
 
   constructor(deps: ClockWatchDeps) {
     this.deps = deps;
@@ -37,14 +41,14 @@ export class ClockWatch implements Lifecycle {
 
   async start(signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
+    this.running = true;
     // Not awaited: the tunnel must not wait for chronyc at start.
-    void this.check();
-    this.timer = setInterval(() => void this.check(), this.deps.checkEveryMs ?? CHECK_EVERY_MS);
-    this.timer.unref();
+    void this.checkAndSchedule();
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
+    this.running = false;
+    clearTimeout(this.timer);
     this.state.set('stopped');
   }
 
@@ -55,6 +59,14 @@ export class ClockWatch implements Lifecycle {
   /** Whether the clock is synchronised, as of the last check; undefined before the first. */
   synchronised(): boolean | undefined {
     return this.last?.synchronised;
+  }
+
+  private async checkAndSchedule(): Promise<void> {
+    await this.check();
+    if (!this.running) return;
+    const every = this.last?.synchronised ? (this.deps.checkEveryMs ?? CHECK_EVERY_MS) : (this.deps.checkUnsyncedEveryMs ?? CHECK_UNSYNCED_EVERY_MS);
+    this.timer = setTimeout(() => void this.checkAndSchedule(), every);
+    this.timer.unref();
   }
 
   /** Asks chrony once and raises or clears the clock warnings. */

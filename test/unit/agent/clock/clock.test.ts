@@ -1,5 +1,5 @@
 // The clock watch: chrony's tracking line read, and the warnings it raises and clears.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseTracking } from '../../../../src/agent/clock/chronyTracking.ts';
 import { ClockWatch } from '../../../../src/agent/clock/clockWatch.ts';
 import { Health, type HealthCode } from '../../../../src/agent/health.ts';
@@ -75,5 +75,34 @@ describe('blameClock', () => {
     ['authentication failed', false, 'authentication failed'],
   ] as const)('%s with the clock synchronised=%s: %s', (reason, synchronised, expected) => {
     expect(blameClock(reason, synchronised)).toBe(expected);
+  });
+});
+
+describe('ClockWatch over time', () => {
+  it('asks every few seconds until chrony follows a source, then once a minute', async () => {
+    vi.useFakeTimers();
+    try {
+      let line = UNSYNCED;
+      let asked = 0;
+      const { clock } = watch(() => {
+        asked += 1;
+        return line;
+      });
+      await clock.start(new AbortController().signal);
+      await vi.advanceTimersByTimeAsync(6_000);
+      expect(asked).toBe(4);
+      line = SYNCED;
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(clock.synchronised()).toBe(true);
+      await vi.advanceTimersByTimeAsync(59_000);
+      expect(asked).toBe(5);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(asked).toBe(6);
+      await clock.stop();
+      await vi.advanceTimersByTimeAsync(120_000);
+      expect(asked).toBe(6);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
