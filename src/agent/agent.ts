@@ -22,7 +22,7 @@ import { Firewall, NetlinkRouteKernel, NftLoader, TiRoutes, type RouteKernel } f
 import { CharonLink } from '../ipsec/charonLink.ts';
 import { ProfileService } from '../ipsec/profileService.ts';
 import {
-  readWanRoute, registerTunnelActions, ResumeFile, SqliteTunnelHistory, TunnelController, tunnelPath, type WanRoute,
+  readWanRoute, registerTunnelActions, ResumeFile, SqliteTunnelHistory, tcpKnock, TunnelController, tunnelPath, type WanRoute,
 } from '../ipsec/tunnel/index.ts';
 
 export interface AgentOptions {
@@ -88,6 +88,7 @@ export class Agent {
       routes,
       tunnelPath: async (profile) => tunnelPath(await charon.backend(), this.wan, profile.localTiAddress),
       startProcess,
+      knock: tcpKnock,
       history: new SqliteTunnelHistory(() => config.database()),
       resume: new ResumeFile(join(options.dataDir, 'state')),
       log: subsystemLogger(log, 'tunnel'),

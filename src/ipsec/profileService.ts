@@ -13,6 +13,7 @@ import type { Logger } from '../agent/log.ts';
 import { StateTracker, type Lifecycle, type SubsystemStatus } from '../agent/subsystem.ts';
 import { certificateHealth, ProfileStore, registerProfileActions, resolveGateways, type VpnProfile } from './profile/index.ts';
 import { formatIpv4, parseCidr } from './profile/addresses.ts';
+import { managementOverInternet, type ManagementResolver } from './profile/managementEndpoint.ts';
 import type { TunnelProfile } from './tunnel/index.ts';
 
 /** How often the certificate's expiry is checked and SRV gateways are resolved again. */
@@ -28,10 +29,14 @@ export interface ProfileServiceDeps {
   trustAnchorPath: string;
   health: Health;
   /** Sets the routes of the TI prefixes (unreachable until a tunnel carries them). */
-  tunnel: { apply(desired: { profile: TunnelProfile } | null): Promise<void> };
+  tunnel: {
+    apply(desired: { profile: TunnelProfile } | null): Promise<void>;
+    /** Where the management endpoint answers over the internet: more evidence that the WAN is up. */
+    setManagementEndpoint(endpoint: { address: string; port: number } | undefined): void;
+  };
   /** Opens forwarding from the TI segment to the TI prefixes (the routes decide where it goes). */
   firewall: { apply(desired: { tiSegment: string; tiPrefixes: readonly string[] } | null): Promise<void> };
-  resolver: Pick<Resolver, 'resolveSrv'>;
+  resolver: Pick<Resolver, 'resolveSrv'> & ManagementResolver;
   log: Logger;
   now?: () => Date;
   /** [0, 1) like Math.random: retry jitter and the SRV weighted draw (injected for tests). */
@@ -161,6 +166,13 @@ export class ProfileService implements Lifecycle {
       problem = `${problem}; using the gateways resolved last`;
     }
     const desired = tunnelProfileOf(profile, gateways);
+    // Beside the tunnel, never before it: a DNS lookup while the WAN is down can take seconds.
+    void managementOverInternet(profile.management.url, this.deps.resolver, routedIntoTunnel).then(
+      (endpoint) => {
+        if (!superseded()) this.deps.tunnel.setManagementEndpoint(endpoint);
+      },
+      (error: unknown) => log.debug({ err: error }, 'management endpoint not resolved over the internet: the gateways remain the WAN evidence'),
+    );
     const turn = this.applying.then(() => this.apply(profile, desired, superseded, problem));
     this.applying = turn.catch(() => undefined);
     await turn;

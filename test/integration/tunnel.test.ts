@@ -204,6 +204,30 @@ describe('tunnel: up, and back after every fault', () => {
     const ti = seen.filter((line) => / > 100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./.test(line));
     expect(ti).toEqual([]);
   });
+
+  it('takes the management endpoint\'s answer over the internet as WAN evidence when the gateways ignore ping', async () => {
+    const { lab } = ctx;
+    const managementAddress = '203.0.113.80';
+    const noPing = 'table inet lab_no_ping {\n  chain input { type filter hook input priority -10; icmp type echo-request drop; }\n}\n';
+    // Nothing listens there: the internet's RST to a knock on 443 is the answer.
+    await lab.exec(lab.names.inet, 'ip', ['addr', 'add', `${managementAddress}/32`, 'dev', 'lo']);
+    const file = await lab.issueProfileVariant('management-internet', { management: { url: `https://${managementAddress}`, prefix: '100.102.200.0/24' } });
+    await lab.importProfile({ file });
+    await waitFor(tunnelUp, 10_000);
+    const holder = (await status()).tunnel.gateway === PLAN.gw1.public ? 'gw1' : 'gw2';
+    for (const gw of ['gw1', 'gw2'] as const) await lab.exec(lab.names[gw], 'nft', ['-f', '-'], 10_000, noPing);
+    await lab.dropEsp(holder, true);
+    try {
+      const stalled = Date.now();
+      // Without an answer from beyond the router the box would wait 30 s as "WAN down" first.
+      await waitFor(async () => expect((await status()).tunnel.gateway).not.toBe(PLAN[holder].public), 8_000);
+      await waitFor(reachesConnector, 5_000);
+      expect(Date.now() - stalled).toBeLessThan(10_000);
+    } finally {
+      await lab.dropEsp(holder, false);
+      for (const gw of ['gw1', 'gw2'] as const) await lab.exec(lab.names[gw], 'nft', ['delete', 'table', 'inet', 'lab_no_ping']);
+    }
+  });
 });
 
 describe('tunnel: refused by the datacenter, a clear status and no crash loop', () => {

@@ -72,14 +72,20 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     this.deps = deps;
     this.timings = { ...DEFAULT_TIMINGS, ...deps.timings };
     this.lifecycle = new StateTracker(this.name, deps.now);
-    this.probes = new TunnelProbes(deps.startProcess, this.timings, () => this.now().getTime(), {
-      news: () => this.kick(),
-      wanBack: () => {
-        // The WAN is back: backoff is over, the next attempt may go at once.
-        this.nextAttemptAt = 0;
-        this.kick();
+    this.probes = new TunnelProbes(
+      deps.startProcess,
+      this.timings,
+      () => this.now().getTime(),
+      {
+        news: () => this.kick(),
+        wanBack: () => {
+          // The WAN is back: backoff is over, the next attempt may go at once.
+          this.nextAttemptAt = 0;
+          this.kick();
+        },
       },
-    });
+      deps.knock,
+    );
     this.state = { state: 'no-profile', since: this.now().toISOString() };
   }
 
@@ -151,6 +157,11 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     this.failures = 0;
     this.nextAttemptAt = 0;
     await this.pass();
+  }
+
+  /** Where the management endpoint answers over the internet: the WAN probe knocks there too. */
+  setManagementEndpoint(endpoint: { address: string; port: number } | undefined): void {
+    this.probes.setManagementEndpoint(endpoint);
   }
 
   /** Something outside changed (WAN link or route event): look again at once. */

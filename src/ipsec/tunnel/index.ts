@@ -11,4 +11,5 @@ export { backoffDelayMs, MAX_BACKOFF_MS } from './backoff.ts';
 export { classifyFailure, type FailureReason } from './failure.ts';
 export { registerTunnelActions } from './actions.ts';
 export { ResumeFile } from './resumeFile.ts';
+export { tcpKnock } from './knockProbe.ts';
 export { backendFromPlugins, tunnelPath, readWanRoute, LIBIPSEC_DEVICE, type KernelBackend, type WanRoute } from './backend.ts';

@@ -3,6 +3,7 @@
 // Plain interfaces, so tests hand the controller fakes.
 import type { Logger } from '../../agent/log.ts';
 import type { ViciSession } from '../vici/index.ts';
+import type { Knock } from './knockProbe.ts';
 import type { StartProcess } from './pingProbe.ts';
 import type { ResumeState } from './resumeState.ts';
 import type { TunnelHistory } from './status.ts';
@@ -52,6 +53,8 @@ export interface TunnelDeps {
   /** How TI prefixes reach the tunnel while a CHILD_SA is installed (kernel back end). */
   tunnelPath: (profile: TunnelProfile) => RoutePath | Promise<RoutePath>;
   startProcess: StartProcess;
+  /** TCP knocks at the management endpoint (knockProbe.ts); without it only the gateways are WAN evidence. */
+  knock?: Knock;
   history: TunnelHistory;
   log: Logger;
   timings?: Partial<TunnelTimings>;

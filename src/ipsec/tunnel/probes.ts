@@ -1,9 +1,11 @@
 // The tunnel's two probes and what they tell: the flow probe (echoes through the tunnel, from
 // the box's TI address to the profile's probe target) judges whether traffic flows; the light
-// WAN probe (echoes to the gateways' public addresses, only while the tunnel is not known to
-// flow) judges whether anything beyond the practice router answers. The controller asks; the
-// probes tell it when there is news.
+// WAN probe (echoes to the gateways' public addresses, and TCP knocks at the management
+// endpoint where it is reached over the internet, only while the tunnel is not known to flow)
+// judges whether anything beyond the practice router answers. The controller asks; the probes
+// tell it when there is news.
 import { FlowWatch } from './flowWatch.ts';
+import { KnockProbe, type Knock } from './knockProbe.ts';
 import { PingProbe, type StartProcess } from './pingProbe.ts';
 import type { TunnelProfile } from './tunnelProfile.ts';
 
@@ -31,12 +33,15 @@ export class TunnelProbes {
   private readonly now: () => number;
   private readonly events: ProbeEvents;
   private flowProbe: PingProbe | undefined;
-  private wanProbes: PingProbe[] = [];
+  private wanProbes: (PingProbe | KnockProbe)[] = [];
+  private readonly knock: Knock | undefined;
+  private managementEndpoint: { address: string; port: number } | undefined;
   private lastWanAnswer = 0;
   private wanProbeSince = 0;
 
-  constructor(start: StartProcess, timings: ProbeTimings, now: () => number, events: ProbeEvents) {
+  constructor(start: StartProcess, timings: ProbeTimings, now: () => number, events: ProbeEvents, knock?: Knock) {
     this.start = start;
+    this.knock = knock;
     this.timings = timings;
     this.now = now;
     this.events = events;
@@ -61,15 +66,21 @@ export class TunnelProbes {
     this.flow.stop();
   }
 
-  /** A few small packets per second in all, spread over the gateways. */
+  /** A few small packets per second in all, spread over the gateways and the management endpoint. */
   runWan(profile: TunnelProfile): void {
     if (this.wanProbes.length > 0) return;
-    const perGatewayMs = (1000 * profile.gateways.length) / this.timings.wanProbesPerSecond;
-    this.wanProbes = profile.gateways.map(
-      (target) => new PingProbe(this.start, { target, intervalMs: perGatewayMs, onReply: () => this.wanAnswered() }),
-    );
+    const management = this.knock ? this.managementEndpoint : undefined;
+    const perTargetMs = (1000 * (profile.gateways.length + (management ? 1 : 0))) / this.timings.wanProbesPerSecond;
+    const onAnswer = () => this.wanAnswered();
+    this.wanProbes = profile.gateways.map((target) => new PingProbe(this.start, { target, intervalMs: perTargetMs, onReply: onAnswer }));
+    if (management && this.knock) this.wanProbes.push(new KnockProbe(this.knock, { ...management, intervalMs: perTargetMs, onAnswer }));
     this.wanProbeSince = this.now();
     for (const probe of this.wanProbes) probe.run();
+  }
+
+  /** The management endpoint's internet address, knocked at by the WAN probe from its next start. */
+  setManagementEndpoint(endpoint: { address: string; port: number } | undefined): void {
+    this.managementEndpoint = endpoint;
   }
 
   stopWan(): void {

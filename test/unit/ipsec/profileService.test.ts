@@ -65,6 +65,10 @@ interface Harness {
   /** When set, the next tunnel.apply waits for it (or does what it does). */
   tunnelApply: { next?: (profile: TunnelProfile) => Promise<void> };
   firewallApply: { next?: () => Promise<void> };
+  /** What the tunnel was told of the management endpoint's internet address, in order. */
+  endpoints: Array<{ address: string; port: number } | undefined>;
+  /** The management host's A records, as the resolver answers them. */
+  managementAddresses: string[];
   lines: () => Array<Record<string, unknown>>;
   import: (file: Buffer) => Promise<unknown>;
   start: () => Promise<void>;
@@ -94,6 +98,8 @@ function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
   const queries: Harness['queries'] = [];
   const tunnelApply: Harness['tunnelApply'] = {};
   const firewallApply: Harness['firewallApply'] = {};
+  const endpoints: Harness['endpoints'] = [];
+  const managementAddresses = ['203.0.113.80'];
   const { log, lines } = memoryLogger();
   const service = new ProfileService({
     dataDir,
@@ -107,6 +113,7 @@ function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
         tunnelApply.next = undefined;
         return next ? next(desired.profile) : Promise.resolve();
       },
+      setManagementEndpoint: (endpoint) => endpoints.push(endpoint),
     },
     firewall: {
       apply: (desired) => {
@@ -123,6 +130,10 @@ function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
         queries.push(query);
         return query.promise;
       },
+      resolve4: async (name: string) => {
+        expect(name).toBe('mgmt.dc.tibox.test');
+        return managementAddresses;
+      },
     },
     log,
     now: () => now,
@@ -137,6 +148,8 @@ function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
     queries,
     tunnelApply,
     firewallApply,
+    endpoints,
+    managementAddresses,
     lines,
     import: (file) => actions.run('profile.import', { profile: file.toString('base64') }, { actor: 'test' }),
     start: () => service.start(new AbortController().signal),
@@ -160,6 +173,23 @@ describe('ProfileService applies a profile', () => {
     await started;
     expect(h.calls).toEqual(['tunnel 192.0.2.10', `firewall ${PREFIXES}`]);
     expect(h.service.status()).toMatchObject({ state: 'running' });
+  });
+
+  it('tells the tunnel where the management endpoint answers over the internet, beside the tunnel', async () => {
+    await store(addressFile('192.0.2.10'));
+    const h = makeHarness();
+    await h.start();
+    await until(() => h.endpoints.length === 1);
+    expect(h.endpoints).toEqual([{ address: '203.0.113.80', port: 443 }]);
+  });
+
+  it('tells it none when the management host resolves only into the tunnel', async () => {
+    await store(addressFile('192.0.2.10'));
+    const h = makeHarness();
+    h.managementAddresses.splice(0, 1, '100.102.200.5');
+    await h.start();
+    await until(() => h.endpoints.length === 1);
+    expect(h.endpoints).toEqual([undefined]);
   });
 
   it('keeps the firewall closed and reports degraded when the tunnel refuses the profile', async () => {

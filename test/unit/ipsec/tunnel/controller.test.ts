@@ -24,6 +24,8 @@ async function world() {
   const procs = new FakeProcesses();
   const history = new MemoryHistory();
   const resume = new MemoryResume();
+  /** Whether the management endpoint answers a knock, and which knocks were made. */
+  const management = { answers: false, knocks: [] as string[] };
   const { log, lines } = memoryLog();
   const controller = new TunnelController({
     vici: charon,
@@ -32,11 +34,15 @@ async function world() {
     startProcess: procs.start,
     history,
     resume,
+    knock: async (address, port) => {
+      management.knocks.push(`${address}:${port}`);
+      return management.answers;
+    },
     log,
     random: () => 0.5,
   });
   const w = {
-    charon, routes, procs, history, resume, controller, logLines: lines,
+    charon, routes, procs, history, resume, management, controller, logLines: lines,
     /** Lets time pass in steps, with the flow probe's and/or the WAN probe's echoes answered. */
     async run(ms: number, answer: { flow?: boolean; wan?: boolean } = {}, stepMs = 50) {
       for (let t = 0; t < ms; t += stepMs) {
@@ -526,5 +532,30 @@ describe('TunnelController remembers the working tunnel for the next start', () 
     expect(w.resume.calls.at(-1)).toBe('clear');
     await w.run(200, { flow: true });
     expect(w.resume.saved?.routes.prefixes).toEqual(['100.64.0.0/10']);
+  });
+});
+
+describe('TunnelController takes the management endpoint as WAN evidence', () => {
+  it('a stall while only the management endpoint answers (gateways ignore ping): repaired at once', async () => {
+    const w = await up();
+    w.controller.setManagementEndpoint({ address: '203.0.113.80', port: 443 });
+    w.management.answers = true;
+    const mark = w.charon.transcript.length;
+    await w.run(600); // no echoes through the tunnel, no ping answers from the gateways
+    expect(w.management.knocks[0]).toBe('203.0.113.80:443');
+    // Within the stall's first moments, make-before-break to the next gateway, as with a gateway's echo.
+    expect(w.charon.calls('initiate', mark)[0]).toBe('initiate tibox-gw1');
+    await w.run(100, { flow: true });
+    expect(w.state()).toBe('up');
+  });
+
+  it('without an answer from it, the same stall waits as WAN down', async () => {
+    const w = await up();
+    w.controller.setManagementEndpoint({ address: '203.0.113.80', port: 443 });
+    const mark = w.charon.transcript.length;
+    await w.run(3_000);
+    expect(w.management.knocks.length).toBeGreaterThan(0);
+    expect(w.charon.calls('initiate', mark)).toEqual([]);
+    expect(w.state()).toBe('wan-down');
   });
 });

@@ -1,0 +1,29 @@
+// Where the management endpoint answers over the internet, for the tunnel's WAN probe
+// (ARCHITECTURE.md §2: the box reaches remote management through the tunnel, or over the
+// internet while the tunnel is down). Its URL's host as an address, an IP literal as it stands,
+// a name resolved (IPv4, the first answer outside the tunnel); none where every address is
+// routed into the tunnel, since an answer from there says nothing about the WAN.
+import { cidrContains, ipv4OfLiteral, parseCidr, type Cidr } from './addresses.ts';
+
+const HTTPS_PORT = 443;
+
+/** node:dns/promises' Resolver, as far as this needs it. */
+export interface ManagementResolver {
+  resolve4(hostname: string): Promise<string[]>;
+}
+
+export async function managementOverInternet(
+  url: string,
+  resolver: ManagementResolver,
+  routedIntoTunnel: readonly string[],
+): Promise<{ address: string; port: number } | undefined> {
+  const { hostname, port } = new URL(url);
+  const ranges = routedIntoTunnel.map(parseCidr).filter((cidr): cidr is Cidr => cidr !== undefined);
+  const outside = (address: string) => {
+    const value = ipv4OfLiteral(address);
+    return value !== undefined && !ranges.some((range) => cidrContains(range, value));
+  };
+  const candidates = ipv4OfLiteral(hostname) !== undefined ? [hostname] : await resolver.resolve4(hostname);
+  const address = candidates.find(outside);
+  return address ? { address, port: port === '' ? HTTPS_PORT : Number(port) } : undefined;
+}
