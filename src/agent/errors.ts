@@ -63,6 +63,13 @@ export const ERROR_CATALOGUE = {
   },
   TIBOX_PROFILE_UNTRUSTED_CERT: { status: 422, message: 'the box certificate ({subject}) was not issued by a CA in caCertificates' },
   TIBOX_PROFILE_INVALID_FIELD: { status: 422, message: 'profile field {field}: {reason}' },
+  // LAN: dnsmasq for the terminal bridge and split DNS (src/lan/dnsmasq/).
+  TIBOX_DNSMASQ_INVALID_FIELD: { status: 422, message: 'dnsmasq setting {field}: {reason}' },
+  TIBOX_DNSMASQ_NOT_STARTED: { status: 503, message: 'dnsmasq did not start: {reason}' },
+  // LAN ports and the address plan (src/lan/): settings that cannot be planned, and address
+  // collisions that refuse a change before anything is applied (the message says what to change).
+  TIBOX_LAN_INVALID: { status: 422, message: 'LAN setting {field}: {reason}' },
+  TIBOX_LAN_ADDRESS_COLLISION: { status: 409, message: 'the address plan was refused: {reason}' },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

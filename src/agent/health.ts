@@ -61,6 +61,32 @@ export const HEALTH_CATALOGUE = {
       en: "The box's certificate has expired; the VPN tunnel cannot be established. Please import a new VPN profile.",
     },
   },
+  // LAN ports and the address plan (src/lan/).
+  'lan.addressCollision': {
+    severity: 'warning',
+    impactsTi: true,
+    text: {
+      de: 'Adressen im Praxisnetz, am WAN-Anschluss oder in Routen der Praxis überschneiden sich mit den TI-Adressen der Box; ein Teil der TI ist womöglich nicht erreichbar. Die Details nennen die Überschneidung und was zu ändern ist.',
+      en: "Addresses of the practice network, the WAN port or the practice's routes overlap the box's TI addresses; part of the TI may be unreachable. The details name the overlap and what to change.",
+    },
+  },
+  'lan.wanInLan': {
+    severity: 'warning',
+    impactsTi: true,
+    text: {
+      de: 'Der WAN-Anschluss der Box steckt offenbar im Praxisnetz. Bitte das WAN-Kabel mit dem dafür vorgesehenen Anschluss des Internet-Routers verbinden, nicht mit einem Switch oder Anschluss des Praxisnetzes.',
+      en: "The box's WAN port appears to be plugged into the practice network. Please connect the WAN cable to the internet router's port meant for the box, not to a switch or port of the practice network.",
+    },
+  },
+  // LAN: dnsmasq for the terminal bridge and split DNS (src/lan/dnsmasq/).
+  'dnsmasq.down': {
+    severity: 'critical',
+    impactsTi: true,
+    text: {
+      de: 'DNS und DHCP der Box laufen nicht; sie werden neu gestartet. Bis dahin erhalten Kartenterminals keine Adresse und TI-Namen werden nicht aufgelöst.',
+      en: "The box's DNS and DHCP are not running and are being restarted. Until then card terminals get no address and TI names do not resolve.",
+    },
+  },
 } as const satisfies Record<string, HealthDefinition>;
 
 export type HealthCode = keyof typeof HEALTH_CATALOGUE;

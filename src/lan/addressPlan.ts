@@ -1,0 +1,117 @@
+// The box's LAN address plan (ARCHITECTURE.md §1), pure: the TI segment of the VPN profile is
+// split into two halves. The LAN half sits on the LAN port, beside the practice-LAN addresses
+// (by DHCP from the practice router, plus the fixed fallback from the label); PVS hosts take a
+// static second address there. The terminal half sits on the bridge of the terminal ports, where
+// dnsmasq leases terminals their addresses. The box is each half's gateway, at its first host.
+// The split does not depend on whether terminal ports exist, so addresses printed for PVS hosts
+// stay valid when terminal ports are added later.
+import {
+  formatInterfaceAddress, formatIpv4, formatPrefix, lastAddress, networkOf, parseInterfaceAddress, parsePrefix, prefixSize,
+  type Ipv4Prefix,
+} from '../agent/ipv4.ts';
+import { invalidSetting } from './errors.ts';
+import type { LanLinksDesired } from './linksModel.ts';
+
+/** The bridge of the terminal ports, unless the caller names another. */
+export const TERMINAL_BRIDGE = 'br-term';
+
+/** What a VPN profile may assign (docs/profile.md): halves of /25 to /29 leave room for hosts. */
+export const TI_SEGMENT_LENGTHS = { min: 24, max: 28 } as const;
+
+/** The halves of the TI segment and the box's gateway address in each (field names as the inventory reads them). */
+export interface SegmentHalves {
+  /** e.g. 10.77.12.0/27 */
+  readonly lanHalf: string;
+  /** e.g. 10.77.12.1 */
+  readonly lanGateway: string;
+  /** e.g. 10.77.12.32/27 */
+  readonly terminalHalf: string;
+  /** e.g. 10.77.12.33 */
+  readonly terminalGateway: string;
+  /** The length of both halves, e.g. 27. */
+  readonly halfLength: number;
+}
+
+export interface LanPlanInput {
+  /** The TI segment of the VPN profile; null before a profile is imported (then only the fallback is planned). */
+  readonly tiSegment: string | null;
+  readonly lanPort: string;
+  /** Empty when the terminals stay on the practice LAN. */
+  readonly terminalPorts: readonly string[];
+  /** The fixed practice-LAN address from the label, `a.b.c.d/len`; null for none. */
+  readonly practiceFallback: string | null;
+  /** Default TERMINAL_BRIDGE. */
+  readonly terminalBridge?: string;
+}
+
+export interface LanAddressPlan {
+  /** null without a TI segment. */
+  readonly halves: SegmentHalves | null;
+  /** What the LAN links adapter puts in place. */
+  readonly links: LanLinksDesired;
+}
+
+const INTERFACE_NAME = /^[A-Za-z0-9_.-]{1,15}$/;
+
+/** Throws TIBOX_LAN_INVALID for a segment that is not a /24 to /28 network. */
+export function splitSegment(tiSegment: string, field = 'tiSegment'): SegmentHalves {
+  const segment = parsePrefix(tiSegment);
+  if (!segment) throw invalidSetting(field, `must be an IPv4 network like 10.77.12.0/26 (no host bits), not ${JSON.stringify(tiSegment)}`);
+  if (segment.length < TI_SEGMENT_LENGTHS.min || segment.length > TI_SEGMENT_LENGTHS.max) {
+    throw invalidSetting(field, `must be a /${TI_SEGMENT_LENGTHS.min} to /${TI_SEGMENT_LENGTHS.max}, not /${segment.length}`);
+  }
+  const halfLength = segment.length + 1;
+  const lan: Ipv4Prefix = { network: segment.network, length: halfLength };
+  const terminal: Ipv4Prefix = { network: segment.network + prefixSize(halfLength), length: halfLength };
+  return {
+    lanHalf: formatPrefix(lan),
+    lanGateway: formatIpv4(lan.network + 1),
+    terminalHalf: formatPrefix(terminal),
+    terminalGateway: formatIpv4(terminal.network + 1),
+    halfLength,
+  };
+}
+
+/** Throws TIBOX_LAN_INVALID for a port name, a fallback or a segment that cannot be planned. */
+export function planLanAddresses(input: LanPlanInput): LanAddressPlan {
+  const bridge = input.terminalBridge ?? TERMINAL_BRIDGE;
+  checkPorts(input.lanPort, input.terminalPorts, bridge);
+  const fallback = input.practiceFallback === null ? [] : [checkFallback(input.practiceFallback)];
+  const halves = input.tiSegment === null ? null : splitSegment(input.tiSegment);
+  const lanGateway = halves ? [`${halves.lanGateway}/${halves.halfLength}`] : [];
+  const terminalGateway = halves ? [`${halves.terminalGateway}/${halves.halfLength}`] : [];
+  const terminals = input.terminalPorts.length === 0 ? null : { bridge, ports: [...input.terminalPorts], addresses: terminalGateway };
+  return { halves, links: { lan: { port: input.lanPort, addresses: [...lanGateway, ...fallback] }, terminals } };
+}
+
+function checkPorts(lanPort: string, terminalPorts: readonly string[], bridge: string): void {
+  checkName('interfaces.lan', lanPort);
+  checkName('terminalBridge', bridge);
+  if (bridge === lanPort) throw invalidSetting('terminalBridge', `${bridge} is the LAN port`);
+  terminalPorts.forEach((port, i) => {
+    const field = `interfaces.terminals[${i}]`;
+    checkName(field, port);
+    if (port === lanPort) throw invalidSetting(field, `${port} is the LAN port; a port is either on the practice LAN or a terminal port`);
+    if (port === bridge) throw invalidSetting(field, `${port} is the name of the terminal bridge itself`);
+    if (terminalPorts.indexOf(port) < i) throw invalidSetting(field, `${port} is listed twice`);
+  });
+}
+
+function checkName(field: string, name: string): void {
+  if (!INTERFACE_NAME.test(name) || name === '.' || name === '..') {
+    throw invalidSetting(field, `must be an interface name of 1 to 15 letters, digits, '.', '_' or '-', not ${JSON.stringify(name)}`);
+  }
+}
+
+/** A host address of a network that PCs can share: /8 to /30, neither network nor broadcast address. */
+function checkFallback(text: string): string {
+  const field = 'practiceFallback';
+  const parsed = parseInterfaceAddress(text);
+  if (!parsed) throw invalidSetting(field, `must be an address with its prefix length like 192.168.100.1/24, not ${JSON.stringify(text)}`);
+  if (parsed.length < 8 || parsed.length > 30) throw invalidSetting(field, `the prefix length must be /8 to /30, not /${parsed.length}`);
+  const network = networkOf(parsed.address, parsed.length);
+  if (parsed.address === network.network || parsed.address === lastAddress(network)) {
+    throw invalidSetting(field, `${text} is the network or broadcast address of ${formatPrefix(network)}; choose a host address`);
+  }
+  return formatInterfaceAddress(parsed);
+}

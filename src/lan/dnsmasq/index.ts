@@ -1,0 +1,9 @@
+// The box's dnsmasq: split DNS on the box's TI addresses (TI domains to the TI DNS through the
+// tunnel, nothing else unless configured) and DHCP on the terminal bridge only (static leases for
+// registered terminals). Owns one dnsmasq process and its run directory. Only the composition
+// roots in src/agent/ import it (through src/lan/index.ts).
+export type { DnsmasqDesired, StaticLease, TerminalDhcp, TiDns } from './desired.ts';
+export { Dnsmasq, DEFAULT_DNSMASQ_TIMINGS, type DnsmasqDeps, type DnsmasqTimings } from './dnsmasq.ts';
+export { dnsmasqFiles, type DnsmasqFiles } from './files.ts';
+export { DEFAULT_LEASE_SECONDS, dnsmasqDesired, type DnsmasqInputs } from './fromSegment.ts';
+export { renderDnsmasq, type RenderedDnsmasq } from './render.ts';

@@ -1,0 +1,65 @@
+// One dnsmasq process: started in the foreground on our own config (never the system's), ready
+// once it has written its pid file, ended with SIGTERM and, if it lingers, SIGKILL.
+import { closeSync, openSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { ProcessHandle, startProcess } from '../../agent/runner.ts';
+import type { DnsmasqFiles } from './files.ts';
+
+export type StartProcess = typeof startProcess;
+export type Exit = Awaited<ProcessHandle['exited']>;
+
+const LOG_TAIL_LINES = 5;
+
+/**
+ * Starts dnsmasq on the main config with its output (log lines and start-up errors, both on
+ * stderr with --log-facility=-) in the log file, begun afresh so it holds only this run.
+ * Throws if the process cannot be started at all (no binary).
+ */
+export function launchDnsmasq(start: StartProcess, command: string, files: DnsmasqFiles, netns: string | undefined): ProcessHandle {
+  const fd = openSync(files.log, 'w', 0o640);
+  try {
+    return start(command, ['--keep-in-foreground', `--conf-file=${files.config}`, '--log-facility=-'], { outputFd: fd, ...(netns ? { netns } : {}) });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Resolves once dnsmasq has written its own pid to the pid file: it does so after binding its
+ * sockets and installing its signal handlers (a SIGHUP before that would end it). Rejects with
+ * the end of its output if it exits first or is not ready within `timeoutMs`.
+ */
+export async function waitReady(handle: ProcessHandle, files: DnsmasqFiles, timeoutMs: number, pollMs = 20): Promise<void> {
+  let exit: Exit | undefined;
+  void handle.exited.then((e) => (exit = e));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exit) throw new Error(`${describeExit(exit)}${await logTail(files)}`);
+    if ((await readFile(files.pid, 'utf8').catch(() => '')).trim() === String(handle.pid)) return;
+    if (Date.now() > deadline) throw new Error(`no pid file after ${timeoutMs} ms${await logTail(files)}`);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
+/** Ends the process: SIGTERM, then SIGKILL after `graceMs`. Resolves when it has gone. */
+export async function terminate(handle: ProcessHandle, graceMs: number): Promise<Exit> {
+  handle.kill('SIGTERM');
+  const timer = setTimeout(() => handle.kill('SIGKILL'), graceMs);
+  try {
+    return await handle.exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function describeExit(exit: Exit): string {
+  if (exit.signal) return `killed by ${exit.signal}`;
+  return exit.code === null ? 'could not be run' : `exited with code ${exit.code}`;
+}
+
+/** The last lines dnsmasq wrote, as `: line; line` for a message, or nothing. */
+export async function logTail(files: DnsmasqFiles): Promise<string> {
+  const text = await readFile(files.log, 'utf8').catch(() => '');
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean).slice(-LOG_TAIL_LINES);
+  return lines.length > 0 ? `: ${lines.join('; ')}` : '';
+}

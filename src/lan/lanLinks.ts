@@ -1,0 +1,180 @@
+// The LanLinks subsystem: keeps the LAN port's addresses and the terminal bridge as desired,
+// repairing within a second whatever else changes them (rtnetlink events), and re-checking on a
+// timer in case an event was lost. What tibox owns is saved in `<stateDir>/lan-links.json`
+// before each write, so an agent restarted after a crash still knows which addresses and
+// bridges are its own and never touches the others. stop() leaves everything in place.
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../agent/atomicFile.ts';
+import type { Logger } from '../agent/log.ts';
+import { StateTracker, type Subsystem, type SubsystemStatus } from '../agent/subsystem.ts';
+import type { LanKernel } from './lanKernel.ts';
+import { linkOpText, NOTHING_OWNED, type LanLinksDesired, type OwnedLinks } from './linksModel.ts';
+import { planLinks, unionOwned } from './linksPlan.ts';
+
+export const LINKS_STATE_FILE = 'lan-links.json';
+
+export interface LanLinksDeps {
+  readonly kernel: Pick<LanKernel, 'read' | 'write' | 'watch'>;
+  /** Where the record of owned addresses and bridges is kept. */
+  readonly stateDir: string;
+  readonly log: Logger;
+  /** Safety-net reconcile period. Default 10 s. */
+  readonly reconcileIntervalMs?: number;
+  /** A burst of kernel events within this time gives one reconcile. Default 100 ms. */
+  readonly settleMs?: number;
+  readonly now?: () => Date;
+}
+
+export class LanLinks implements Subsystem<LanLinksDesired> {
+  readonly name = 'lan-links';
+  private readonly deps: LanLinksDeps;
+  private readonly tracker: StateTracker;
+  /** undefined: nothing applied by this process yet, so the kernel is left as it is. */
+  private desired: LanLinksDesired | null | undefined;
+  private owned: OwnedLinks | undefined;
+  private savedText: string | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private running = false;
+  private unwatch: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private settle: NodeJS.Timeout | undefined;
+  private missing: readonly string[] = [];
+  private error: string | undefined;
+
+  constructor(deps: LanLinksDeps) {
+    this.deps = deps;
+    this.tracker = new StateTracker(this.name, deps.now);
+  }
+
+  /** Converges on `desired`; null removes what tibox owns (uninstall, factory reset only). */
+  apply(desired: LanLinksDesired | null): Promise<void> {
+    const snapshot = desired === null ? null : structuredClone(desired);
+    return this.serially(async () => {
+      this.desired = snapshot;
+      await this.reconcile('apply');
+    });
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    this.running = true;
+    this.unwatch = this.deps.kernel.watch(() => this.schedule());
+    this.timer = setInterval(() => this.schedule(), this.deps.reconcileIntervalMs ?? 10_000);
+    this.timer.unref();
+    this.refreshState();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unwatch?.();
+    this.unwatch = undefined;
+    clearInterval(this.timer);
+    clearTimeout(this.settle);
+    this.settle = undefined;
+    await this.queue;
+    this.refreshState();
+  }
+
+  status(): SubsystemStatus {
+    return this.tracker.get();
+  }
+
+  private schedule(): void {
+    if (!this.running || this.settle) return;
+    this.settle = setTimeout(() => {
+      this.settle = undefined;
+      // Failures are logged and shown in status(); the next event or tick tries again.
+      this.serially(() => this.reconcile('repair')).catch(() => undefined);
+    }, this.deps.settleMs ?? 100);
+    this.settle.unref();
+  }
+
+  /** Applies and repairs never overlap: each reads the kernel after the previous one wrote. */
+  private serially(task: () => Promise<void>): Promise<void> {
+    const result = this.queue.then(task);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async reconcile(cause: 'apply' | 'repair'): Promise<void> {
+    const desired = this.desired;
+    if (desired === undefined) return;
+    const { kernel, log } = this.deps;
+    try {
+      const owned = await this.loadOwned();
+      const plan = planLinks(desired, await kernel.read(), owned);
+      if (plan.ops.length > 0) {
+        await this.saveOwned(unionOwned(owned, plan.owned));
+        for (const op of plan.ops) await kernel.write(op);
+        log.info({ cause, writes: plan.ops.map(linkOpText) }, 'LAN links written');
+      }
+      await this.saveOwned(plan.owned);
+      if (plan.missing.join() !== this.missing.join() && plan.missing.length > 0) log.warn({ missing: plan.missing }, 'LAN ports missing');
+      this.missing = plan.missing;
+      this.error = undefined;
+    } catch (error) {
+      this.error = error instanceof Error ? error.message : String(error);
+      log.error({ err: error, cause }, 'could not converge the LAN links');
+      throw error;
+    } finally {
+      this.refreshState();
+    }
+  }
+
+  private async loadOwned(): Promise<OwnedLinks> {
+    if (this.owned) return this.owned;
+    const path = join(this.deps.stateDir, LINKS_STATE_FILE);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      this.owned = NOTHING_OWNED;
+      return this.owned;
+    }
+    const owned = parseOwned(text);
+    if (!owned) this.deps.log.warn({ path }, 'record of owned LAN links unreadable; starting without one');
+    this.owned = owned ?? NOTHING_OWNED;
+    this.savedText = owned ? text : undefined;
+    return this.owned;
+  }
+
+  private async saveOwned(owned: OwnedLinks): Promise<void> {
+    this.owned = owned;
+    const text = renderOwned(owned);
+    if (text === this.savedText) return;
+    await mkdir(this.deps.stateDir, { recursive: true, mode: 0o700 });
+    await writeFileAtomic(join(this.deps.stateDir, LINKS_STATE_FILE), text);
+    this.savedText = text;
+  }
+
+  private refreshState(): void {
+    if (!this.running) this.tracker.set('stopped');
+    else if (this.error !== undefined) this.tracker.set('failed', this.error);
+    else if (this.missing.length > 0) this.tracker.set('degraded', `ports missing: ${this.missing.join(', ')}`);
+    else this.tracker.set('running');
+  }
+}
+
+export function renderOwned(owned: OwnedLinks): string {
+  return `${JSON.stringify({ addresses: owned.addresses.map((a) => ({ dev: a.dev, address: a.address })), bridges: owned.bridges })}\n`;
+}
+
+/**
+ * The saved record, or undefined for a file that is not what renderOwned writes. Forgetting the
+ * record is safe: tibox then deletes nothing it finds and only adds what is missing.
+ */
+export function parseOwned(text: string): OwnedLinks | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const { addresses, bridges } = (typeof value === 'object' && value !== null ? value : {}) as { addresses?: unknown; bridges?: unknown };
+  if (!Array.isArray(addresses) || !Array.isArray(bridges) || !bridges.every((b) => typeof b === 'string')) return undefined;
+  const entries = addresses.map((a: unknown) => (typeof a === 'object' && a !== null ? (a as { dev?: unknown; address?: unknown }) : {}));
+  if (!entries.every((e) => typeof e.dev === 'string' && typeof e.address === 'string')) return undefined;
+  return { addresses: entries.map((e) => ({ dev: String(e.dev), address: String(e.address) })), bridges: bridges as string[] };
+}

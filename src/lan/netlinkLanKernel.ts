@@ -1,0 +1,189 @@
+// The LanKernel on rtnetlink, through the `netlink` package: links (bridges included, their kind
+// in IFLA_LINKINFO), IPv4 addresses, the main table's routes, neighbours and the change
+// notifications, so no `ip` process is needed. Its sockets belong to the calling process, hence
+// to the network namespace it runs in. The package tracks one multipart reply per socket and the
+// kernel runs one dump per socket at a time, so requests go strictly one after another.
+import { AttrStream, createRtNetlink, FlagsNew, ifla, type RtNetlinkSocket } from 'netlink';
+import { formatIpv4, lastAddress, networkOf, parseInterfaceAddress, type Ipv4InterfaceAddress } from '../agent/ipv4.ts';
+import type { LanKernel, Neighbour } from './lanKernel.ts';
+import type { KernelLink, LinkOp, LinksState } from './linksModel.ts';
+import type { MainRoute } from './planCheck.ts';
+
+const AF_INET = 2;
+const RT_TABLE_MAIN = 254;
+/** The lifetime the kernel reports for an address that never expires. */
+const INFINITE = 0xffffffff;
+const REQUEST_TIMEOUT_MS = 5_000;
+const GROUPS = ['LINK', 'IPV4_IFADDR', 'IPV4_ROUTE'] as const;
+
+export class NetlinkLanKernel implements LanKernel {
+  private socket: RtNetlinkSocket | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  read(): Promise<LinksState> {
+    return this.exclusive(async (nl) => {
+      const links = await readLinks(nl);
+      const names = new Map(links.map((l) => [l.index, l.link.name]));
+      const addresses = await nl.getAddresses({ family: AF_INET }, undefined, { timeout: REQUEST_TIMEOUT_MS });
+      return {
+        links: links.map((l) => l.link),
+        addresses: addresses.flatMap((a) => {
+          // IFA_LOCAL is the box's own address; IFA_ADDRESS is the peer's on point-to-point links.
+          const local = a.attrs.local ?? a.attrs.address;
+          const dev = names.get(a.data.index ?? 0);
+          if (!local || dev === undefined) return [];
+          const valid = a.attrs.cacheInfo?.ifaValid ?? INFINITE;
+          return [{ dev, address: `${formatIpv4(local.readUInt32BE(0))}/${a.data.prefixlen ?? 32}`, dynamic: valid !== INFINITE }];
+        }),
+      };
+    });
+  }
+
+  write(op: LinkOp): Promise<void> {
+    return this.exclusive((nl) => writeOp(nl, op));
+  }
+
+  routes(): Promise<MainRoute[]> {
+    return this.exclusive(async (nl) => {
+      const names = new Map((await readLinks(nl)).map((l) => [l.index, l.link.name]));
+      const routes = await nl.getRoutes({ family: AF_INET }, undefined, { timeout: REQUEST_TIMEOUT_MS });
+      // The kernel ignores the table in a dump request unless strict checking is on: filter here.
+      return routes
+        .filter((r) => (r.attrs.table ?? r.data.table) === RT_TABLE_MAIN)
+        .map((r) => {
+          const { data, attrs } = r;
+          const dst = attrs.dst ? attrs.dst.readUInt32BE(0) : 0;
+          return {
+            dst: `${formatIpv4(dst)}/${data.dstLen ?? 0}`,
+            type: lower(data.type) ?? 'unicast',
+            ...(attrs.oif !== undefined ? { dev: names.get(attrs.oif) ?? `if${attrs.oif}` } : {}),
+            ...(attrs.gateway ? { via: formatIpv4(attrs.gateway.readUInt32BE(0)) } : {}),
+            ...(data.protocol !== undefined ? { proto: lower(data.protocol) } : {}),
+          };
+        });
+    });
+  }
+
+  neighbours(): Promise<Neighbour[]> {
+    return this.exclusive(async (nl) => {
+      const names = new Map((await readLinks(nl)).map((l) => [l.index, l.link.name]));
+      const entries = await nl.getNeighbors({ family: AF_INET }, undefined, { timeout: REQUEST_TIMEOUT_MS });
+      return entries.flatMap((n) => {
+        const state = n.data.state ?? {};
+        const dev = names.get(n.data.ifindex ?? 0);
+        if (!n.attrs.dst || !n.attrs.lladdr || state.failed || state.incomplete || dev === undefined) return [];
+        return [{ dev, ip: formatIpv4(n.attrs.dst.readUInt32BE(0)), mac: formatMac(n.attrs.lladdr) }];
+      });
+    });
+  }
+
+  watch(onChange: () => void): () => void {
+    const events = createRtNetlink();
+    for (const group of GROUPS) events.addMembership(group);
+    // Any notification may matter, also one the package cannot parse ('invalid').
+    events.on('message', () => onChange());
+    events.on('invalid', () => onChange());
+    // A full receive buffer (ENOBUFS) loses notifications: treat it as a change and re-read.
+    events.socket.on('error', () => onChange());
+    return () => events.socket.close();
+  }
+
+  private exclusive<T>(request: (nl: RtNetlinkSocket) => Promise<T>): Promise<T> {
+    this.socket ??= createRtNetlink();
+    const nl = this.socket;
+    const result = this.queue.then(() => request(nl));
+    this.queue = result.catch((error: unknown) => {
+      // A timed-out dump may still be running in the kernel: start over on a fresh socket.
+      if (error instanceof Error && /timeout/i.test(error.message) && this.socket === nl) {
+        nl.socket.close();
+        this.socket = undefined;
+      }
+    });
+    return result;
+  }
+}
+
+async function readLinks(nl: RtNetlinkSocket): Promise<{ index: number; link: KernelLink }[]> {
+  const links = await nl.getLinks(undefined, undefined, { timeout: REQUEST_TIMEOUT_MS });
+  const names = new Map(links.map((l) => [l.data.index ?? 0, l.attrs.ifname ?? '']));
+  return links.map((l) => {
+    const kind = l.attrs.linkinfo ? ifla.parseInfo(l.attrs.linkinfo).kind : undefined;
+    const master = l.attrs.master ? names.get(l.attrs.master) : undefined;
+    const mac = l.attrs.address?.length === 6 ? formatMac(l.attrs.address) : undefined;
+    return {
+      index: l.data.index ?? 0,
+      link: {
+        name: l.attrs.ifname ?? '',
+        ...(kind ? { kind } : {}),
+        ...(master ? { master } : {}),
+        up: l.data.flags?.up === true,
+        ...(mac ? { mac } : {}),
+      },
+    };
+  });
+}
+
+async function writeOp(nl: RtNetlinkSocket, op: LinkOp): Promise<void> {
+  const options = { timeout: REQUEST_TIMEOUT_MS };
+  const create = { ...options, flags: FlagsNew.CREATE | FlagsNew.EXCL };
+  switch (op.op) {
+    case 'createBridge': {
+      const linkinfo = new AttrStream();
+      linkinfo.emit(ifla.formatInfo({ kind: 'bridge' }));
+      await nl.newLink({}, { ifname: op.name, linkinfo: Buffer.concat(linkinfo.bufs) }, create);
+      return;
+    }
+    case 'deleteBridge':
+      await nl.delLink({ index: await linkIndex(nl, op.name) }, undefined, options);
+      return;
+    case 'setMaster': {
+      const master = op.master === null ? 0 : await linkIndex(nl, op.master);
+      await nl.setLink({ index: await linkIndex(nl, op.port) }, { master }, options);
+      return;
+    }
+    case 'setUp':
+      await nl.setLink({ index: await linkIndex(nl, op.name), flags: { up: true }, change: { up: true } }, undefined, options);
+      return;
+    case 'addAddress':
+    case 'deleteAddress': {
+      const parsed = interfaceAddress(op.address);
+      const data = { family: AF_INET, prefixlen: parsed.length, index: await linkIndex(nl, op.dev) };
+      const local = u32(parsed.address);
+      if (op.op === 'deleteAddress') {
+        await nl.delAddress(data, { local, address: local }, options);
+        return;
+      }
+      // As `ip addr add ... brd +`: the subnet's broadcast address, none on /31 and /32.
+      const broadcast = parsed.length < 31 ? { broadcast: u32(lastAddress(networkOf(parsed.address, parsed.length))) } : {};
+      await nl.newAddress({ ...data, scope: 0 }, { local, address: local, ...broadcast }, create);
+      return;
+    }
+  }
+}
+
+async function linkIndex(nl: RtNetlinkSocket, name: string): Promise<number> {
+  const links = await nl.getLinks(undefined, undefined, { timeout: REQUEST_TIMEOUT_MS });
+  const index = links.find((l) => l.attrs.ifname === name)?.data.index;
+  if (index === undefined) throw new Error(`device ${name} does not exist`);
+  return index;
+}
+
+function interfaceAddress(text: string): Ipv4InterfaceAddress {
+  const parsed = parseInterfaceAddress(text);
+  if (!parsed) throw new Error(`not an interface address: ${JSON.stringify(text)}`);
+  return parsed;
+}
+
+function u32(value: number): Buffer {
+  const buffer = Buffer.alloc(4);
+  buffer.writeUInt32BE(value, 0);
+  return buffer;
+}
+
+function formatMac(bytes: Buffer): string {
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(':');
+}
+
+function lower(value: string | number | undefined): string | undefined {
+  return value === undefined ? undefined : String(value).toLowerCase();
+}
