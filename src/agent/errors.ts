@@ -70,6 +70,20 @@ export const ERROR_CATALOGUE = {
   // collisions that refuse a change before anything is applied (the message says what to change).
   TIBOX_LAN_INVALID: { status: 422, message: 'LAN setting {field}: {reason}' },
   TIBOX_LAN_ADDRESS_COLLISION: { status: 409, message: 'the address plan was refused: {reason}' },
+  // Device inventory (src/lan/inventory/): registering PVS hosts and card terminals. Each
+  // refusal names the field and what to enter instead; nothing is stored.
+  TIBOX_DEVICE_INVALID_FIELD: { status: 422, message: 'device field {field}: {reason}' },
+  TIBOX_DEVICE_INVALID_MAC: { status: 422, message: 'the MAC address {value} cannot be used: {reason}' },
+  TIBOX_DEVICE_INVALID_ADDRESS: { status: 422, message: 'the address {value} is not an IPv4 address such as 10.77.12.10' },
+  TIBOX_DEVICE_OUTSIDE_HALF: { status: 422, message: 'a {kind} needs an address in {expected}; {address} is outside' },
+  TIBOX_DEVICE_RESERVED_ADDRESS: { status: 422, message: '{address} is the {role} of {half}; choose another address in {half}' },
+  TIBOX_DEVICE_DUPLICATE: { status: 409, message: 'the {field} {value} is already registered for "{other}"' },
+  TIBOX_DEVICE_INVALID_CETP_PORT: { status: 422, message: 'CETP port {value}: {reason}' },
+  TIBOX_DEVICE_TERMINAL_CETP: { status: 422, message: 'a card terminal has no CETP ports; only PVS hosts receive CETP events' },
+  TIBOX_DEVICE_NOT_FOUND: { status: 404, message: 'no registered device "{device}"' },
+  TIBOX_DEVICE_NO_SEGMENT: { status: 409, message: 'devices can be registered once a VPN profile has given the box its TI segment' },
+  TIBOX_DEVICE_INVALID_SEGMENT: { status: 500, message: 'the TI segment halves cannot be used: {reason}' },
+  TIBOX_DEVICE_STORE_UNAVAILABLE: { status: 503, message: 'the device registry is not available: {reason}' },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

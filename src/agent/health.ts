@@ -87,6 +87,15 @@ export const HEALTH_CATALOGUE = {
       en: "The box's DNS and DHCP are not running and are being restarted. Until then card terminals get no address and TI names do not resolve.",
     },
   },
+  // Device inventory (src/lan/inventory/): registered card terminals probed on TCP 4742.
+  'terminal.unreachable': {
+    severity: 'warning',
+    impactsTi: true,
+    text: {
+      de: 'Ein registriertes Kartenterminal antwortet nicht auf TCP 4742; an ihm können keine Karten gelesen werden. Bitte Strom und Netzwerkkabel prüfen.',
+      en: 'A registered card terminal does not answer on TCP 4742; cards cannot be read there. Please check its power and network cable.',
+    },
+  },
 } as const satisfies Record<string, HealthDefinition>;
 
 export type HealthCode = keyof typeof HEALTH_CATALOGUE;

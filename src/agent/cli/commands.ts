@@ -4,6 +4,9 @@ import { EXIT_OK, type Command } from './command.ts';
 import { statusCommand } from './status.ts';
 import { profileImportCommand, profileShowCommand } from './profile.ts';
 import { tunnelCommands } from './tunnel.ts';
+import { devicesChangeCommand, devicesHistoryCommand, devicesListCommand, devicesRegisterCommand, devicesRemoveCommand } from './devices.ts';
+import { devicesNeighboursCommand, devicesTerminalsCommand } from './devicesSeen.ts';
+import { devicesSetupCommand } from './devicesSetup.ts';
 import { DEFAULT_CONTROL_SOCKET } from '../control/socketPath.ts';
 
 const helpCommand: Command = {
@@ -18,7 +21,13 @@ const helpCommand: Command = {
   },
 };
 
-export const COMMANDS: readonly Command[] = [statusCommand, profileImportCommand, profileShowCommand, ...tunnelCommands, helpCommand];
+// Device inventory (src/lan/inventory/): registered devices, what the box sees, setup text.
+const deviceCommands: readonly Command[] = [
+  devicesListCommand, devicesRegisterCommand, devicesChangeCommand, devicesRemoveCommand, devicesSetupCommand,
+  devicesHistoryCommand, devicesNeighboursCommand, devicesTerminalsCommand,
+];
+
+export const COMMANDS: readonly Command[] = [statusCommand, profileImportCommand, profileShowCommand, ...tunnelCommands, ...deviceCommands, helpCommand];
 
 export function helpText(): string {
   const entries = COMMANDS.map((c) => [[...c.words, c.synopsis].filter(Boolean).join(' '), c.summary] as const);

@@ -51,6 +51,41 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // The device inventory (src/lan/inventory/): registered PVS hosts and card terminals, every
+    // change to them with who made it, and each terminal's reachability transitions.
+    id: '0003-devices',
+    sql: `
+      CREATE TABLE devices (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, so ids in the audit log stay unambiguous
+        kind TEXT NOT NULL CHECK (kind IN ('pvs', 'terminal')),
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        address TEXT NOT NULL UNIQUE,        -- TI address, dotted quad
+        mac TEXT NOT NULL UNIQUE,            -- lower case, colon-separated
+        cetp_ports TEXT NOT NULL DEFAULT '[]', -- JSON list of TCP ports; empty for terminals
+        created_at TEXT NOT NULL,            -- ISO times
+        changed_at TEXT NOT NULL
+      );
+      CREATE TABLE device_audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,                -- register, change, remove
+        device_id INTEGER NOT NULL,
+        old_value TEXT,                      -- the device as JSON before; NULL for register
+        new_value TEXT                       -- the device as JSON after; NULL for remove
+      );
+      CREATE INDEX device_audit_device ON device_audit (device_id);
+      CREATE TABLE terminal_reachability (
+        id INTEGER PRIMARY KEY,
+        device_id INTEGER NOT NULL,
+        at TEXT NOT NULL,                    -- ISO time of the transition
+        state TEXT NOT NULL,                 -- reachable, unreachable
+        detail TEXT                          -- why unreachable, e.g. 'timeout', 'ECONNREFUSED'
+      );
+      CREATE INDEX terminal_reachability_device ON terminal_reachability (device_id, id);
+    `,
+  },
 ];
 
 export class DatabaseVersionError extends Error {

@@ -32,7 +32,11 @@ describe('openDatabase', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('busy_timeout', { simple: true })).toBe(BUSY_TIMEOUT_MS);
     expect(migration).toEqual({ applied: MIGRATIONS.map((m) => m.id), unknown: [] });
-    expect(tables(db)).toEqual(['config_audit', 'config_revisions', 'schema_meta', 'schema_migrations', 'tunnel_history']);
+    expect(tables(db)).toEqual([
+      'config_audit', 'config_revisions', 'device_audit', 'devices', 'schema_meta', 'schema_migrations',
+      // SQLite's own bookkeeping for the AUTOINCREMENT of devices.id.
+      'sqlite_sequence', 'terminal_reachability', 'tunnel_history',
+    ]);
   });
 
   it('applies nothing on re-opening', () => {

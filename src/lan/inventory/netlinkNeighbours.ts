@@ -1,0 +1,75 @@
+// The kernel's IPv4 neighbour table through rtnetlink, with the `netlink` package, which has both
+// what this needs: RTM_GETNEIGH dumps (getNeighbors) and the RTNLGRP_NEIGH multicast group for
+// changes. So no `ip neigh` process runs per refresh, and changes arrive as they happen. Sockets
+// belong to the calling process, hence to the network namespace it runs in (the box's).
+import { createRtNetlink, type RtNetlinkSocket, type rt } from 'netlink';
+import type { KernelNeighbour, KernelNeighbourState } from './neighbours.ts';
+
+const AF_INET = 2;
+const REQUEST_TIMEOUT_MS = 5_000;
+/** The kernel reports cache ages in clock_t units: USER_HZ, 100 per second on Linux. */
+const MS_PER_TICK = 10;
+const STATES: readonly (keyof rt.NeighborState & KernelNeighbourState)[] = [
+  'reachable', 'stale', 'delay', 'probe', 'incomplete', 'failed', 'noarp', 'permanent',
+];
+
+export interface NeighbourSource {
+  read(): Promise<KernelNeighbour[]>;
+  /** Calls onChange whenever the table may have changed; returns the function that stops watching. */
+  watch(onChange: () => void): () => void;
+}
+
+export class NetlinkNeighbourSource implements NeighbourSource {
+  private socket: RtNetlinkSocket | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** Dumps one after another on one socket: the kernel runs one dump per socket at a time. */
+  read(): Promise<KernelNeighbour[]> {
+    this.socket ??= createRtNetlink();
+    const nl = this.socket;
+    const result = this.queue.then(() => readTable(nl));
+    this.queue = result.catch(() => {
+      // A failed or timed-out dump may leave the socket mid-reply: the next read starts afresh.
+      if (this.socket === nl) {
+        nl.socket.close();
+        this.socket = undefined;
+      }
+    });
+    return result;
+  }
+
+  watch(onChange: () => void): () => void {
+    const events = createRtNetlink();
+    events.addMembership('NEIGH');
+    events.on('message', (messages) => {
+      if (messages.some((m) => m.kind === 'neighbor')) onChange();
+    });
+    // A notification the package cannot parse, or a full receive buffer (ENOBUFS) that lost some:
+    // either way the table must be read again.
+    events.on('invalid', () => onChange());
+    events.socket.on('error', () => onChange());
+    return () => events.socket.close();
+  }
+}
+
+async function readTable(nl: RtNetlinkSocket): Promise<KernelNeighbour[]> {
+  const options = { timeout: REQUEST_TIMEOUT_MS };
+  const links = await nl.getLinks(undefined, undefined, options);
+  const neighbours = await nl.getNeighbors({ family: AF_INET }, undefined, options);
+  const names = new Map(links.map((l) => [l.data.index ?? 0, l.attrs.ifname ?? '']));
+  return neighbours.flatMap((n): KernelNeighbour[] => {
+    const { data, attrs } = n;
+    if (data.family !== AF_INET || attrs.dst?.length !== 4) return [];
+    const cache = attrs.cacheInfo;
+    return [
+      {
+        ip: [...attrs.dst].join('.'),
+        ...(attrs.lladdr?.length === 6 ? { mac: [...attrs.lladdr].map((b) => b.toString(16).padStart(2, '0')).join(':') } : {}),
+        interface: names.get(data.ifindex ?? 0) ?? `if${data.ifindex ?? 0}`,
+        state: STATES.find((s) => data.state?.[s]) ?? 'none',
+        ...(cache?.confirmed !== undefined ? { confirmedAgoMs: cache.confirmed * MS_PER_TICK } : {}),
+        ...(cache?.updated !== undefined ? { updatedAgoMs: cache.updated * MS_PER_TICK } : {}),
+      },
+    ];
+  });
+}

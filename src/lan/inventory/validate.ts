@@ -1,0 +1,88 @@
+// Whether a device may be registered as given: a printable name, a unicast MAC, an address in the
+// half its kind belongs to (PVS hosts in the LAN half; terminals in the terminal half, or in the
+// LAN half when they stay on the practice LAN), valid CETP ports for PVS hosts and none for
+// terminals, and no name, MAC or address another device already has. Pure: the checks run in a
+// fixed order and the first problem is thrown as a DeviceError; nothing is ever partly accepted.
+import type { Device, DeviceFields, DeviceKind } from './device.ts';
+import { DeviceError, invalidField } from './errors.ts';
+import { formatIpv4, lastAddress, parseIpv4, prefixContains } from '../../agent/ipv4.ts';
+import { normalizeMac } from './mac.ts';
+import type { CheckedHalves, Half } from './segment.ts';
+
+export const MAX_NAME_LENGTH = 63;
+export const MAX_CETP_PORTS = 16;
+
+const KIND_WORDS: Record<DeviceKind, string> = { pvs: 'PVS host', terminal: 'card terminal' };
+
+/** The fields in canonical form (MAC lower case, ports sorted), or a DeviceError. */
+export function validateDevice(fields: DeviceFields, halves: CheckedHalves, others: readonly Device[]): DeviceFields {
+  const name = checkName(fields.name);
+  const mac = checkMac(fields.mac);
+  const address = checkAddress(fields.kind, fields.address, halves);
+  const cetpPorts = checkPorts(fields.kind, fields.cetpPorts);
+  const key = name.toLowerCase();
+  for (const other of others) {
+    if (other.name.toLowerCase() === key) throw duplicate('name', name, other);
+    if (other.mac === mac) throw duplicate('MAC address', mac, other);
+    if (other.address === address) throw duplicate('address', address, other);
+  }
+  return { kind: fields.kind, name, address, mac, cetpPorts };
+}
+
+function checkName(name: string): string {
+  if (name === '') throw invalidField('name', 'must not be empty');
+  if ([...name].length > MAX_NAME_LENGTH) throw invalidField('name', `must be at most ${MAX_NAME_LENGTH} characters long`);
+  // The name shows up in logs, the UI and remote management: no control or format characters.
+  if (/\p{C}/u.test(name)) throw invalidField('name', 'must contain printable characters only');
+  if (/^\d+$/.test(name)) throw invalidField('name', 'must not be all digits (devices are also named by their number)');
+  return name;
+}
+
+function checkMac(text: string): string {
+  const result = normalizeMac(text);
+  if ('problem' in result) throw new DeviceError('TIBOX_DEVICE_INVALID_MAC', { value: JSON.stringify(text.slice(0, 40)), reason: result.problem });
+  return result.mac;
+}
+
+function checkAddress(kind: DeviceKind, text: string, halves: CheckedHalves): string {
+  const address = parseIpv4(text);
+  if (address === undefined) throw new DeviceError('TIBOX_DEVICE_INVALID_ADDRESS', { value: JSON.stringify(text.slice(0, 40)) });
+  const allowed = halvesFor(kind, halves);
+  const half = allowed.find((h) => prefixContains(h.prefix, address));
+  if (!half) {
+    throw new DeviceError('TIBOX_DEVICE_OUTSIDE_HALF', { kind: KIND_WORDS[kind], expected: allowed.map(describe).join(' or '), address: text });
+  }
+  const role =
+    address === half.prefix.network ? 'network address' : address === lastAddress(half.prefix) ? 'broadcast address' : address === half.gateway ? "box's gateway address" : undefined;
+  if (role) throw new DeviceError('TIBOX_DEVICE_RESERVED_ADDRESS', { address: text, role, half: describe(half) });
+  return formatIpv4(address);
+}
+
+/** Where a device of this kind may have its address, the usual place first. */
+export function halvesFor(kind: DeviceKind, halves: CheckedHalves): Half[] {
+  // A terminal belongs on a terminal port; one left on the practice LAN takes a LAN-half address.
+  return kind === 'pvs' ? [halves.lan] : [halves.terminal, halves.lan];
+}
+
+function describe(half: Half): string {
+  return `the ${half.name} ${half.text}`;
+}
+
+function checkPorts(kind: DeviceKind, ports: readonly number[]): number[] {
+  if (kind === 'terminal') {
+    if (ports.length > 0) throw new DeviceError('TIBOX_DEVICE_TERMINAL_CETP', {});
+    return [];
+  }
+  if (ports.length > MAX_CETP_PORTS) throw invalidField('cetpPorts', `must have at most ${MAX_CETP_PORTS} ports`);
+  ports.forEach((port, i) => {
+    if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+      throw new DeviceError('TIBOX_DEVICE_INVALID_CETP_PORT', { value: String(port), reason: 'must be a whole number from 1 to 65535' }, { index: i });
+    }
+    if (ports.indexOf(port) < i) throw new DeviceError('TIBOX_DEVICE_INVALID_CETP_PORT', { value: port, reason: 'is listed twice' }, { index: i });
+  });
+  return [...ports].sort((a, b) => a - b);
+}
+
+function duplicate(field: string, value: string, other: Device): DeviceError {
+  return new DeviceError('TIBOX_DEVICE_DUPLICATE', { field, value, other: other.name }, { field, otherId: other.id });
+}
