@@ -19,10 +19,13 @@ import { ControlActions } from './control/actions.ts';
 import { ControlServer } from './control/server.ts';
 import { startProcess } from './runner.ts';
 import { Firewall, NetlinkRouteKernel, NftLoader, TiRoutes, type RouteKernel } from '../firewall/index.ts';
+import { Dnsmasq, dnsmasqFiles, Lan, LanLinks, NetlinkLanKernel, TERMINAL_BRIDGE, type LanKernel } from '../lan/index.ts';
+import { DeviceInventory, NetlinkNeighbourSource, registerDeviceActions, tcpProbe, type NeighbourSource } from '../lan/inventory/index.ts';
+import { DataPath } from './dataPath.ts';
 import { CharonLink } from '../ipsec/charonLink.ts';
 import { ProfileService } from '../ipsec/profileService.ts';
 import {
-  readWanRoute, registerTunnelActions, ResumeFile, SqliteTunnelHistory, tcpKnock, TunnelController, tunnelPath, type WanRoute,
+  LIBIPSEC_DEVICE, readWanRoute, registerTunnelActions, ResumeFile, SqliteTunnelHistory, tcpKnock, TunnelController, tunnelPath, type WanRoute,
 } from '../ipsec/tunnel/index.ts';
 
 export interface AgentOptions {
@@ -44,6 +47,12 @@ export interface AgentOptions {
   groupFile?: string;
   /** The kernel's routing as the routes module sees it; rtnetlink when absent (tests pass a fake). */
   routeKernel?: RouteKernel;
+  /** Runtime files (dnsmasq's); /run/tibox when absent. Must be traversable by dnsmasq's user. */
+  runDir?: string;
+  /** The kernel's links and addresses as the LAN subsystem sees them; rtnetlink when absent (tests pass a fake). */
+  lanKernel?: LanKernel;
+  /** The kernel's neighbours as the device inventory sees them; rtnetlink when absent (tests pass a fake). */
+  neighbours?: NeighbourSource;
 }
 
 export class Agent {
@@ -80,6 +89,7 @@ export class Agent {
       now: this.now,
     });
     const firewall = new Firewall({ nft: new NftLoader(options.runner), log: subsystemLogger(log, 'firewall'), now: this.now });
+    firewall.registerActions(actions);
     this.kernel = options.routeKernel ?? new NetlinkRouteKernel();
     const routes = new TiRoutes({ kernel: this.kernel, stateDir: join(options.dataDir, 'state'), log: subsystemLogger(log, 'routes') });
     const charon = new CharonLink({ socketPath: options.charonVici, log: subsystemLogger(log, 'vici'), now: this.now });
@@ -103,12 +113,55 @@ export class Agent {
       tunnel: this.tunnel,
       persistEnabled: (enabled, actor) => void config.commit({ tunnel: { enabled } }, actor),
     });
+    const lanKernel = options.lanKernel ?? new NetlinkLanKernel();
+    const lan = new Lan({
+      links: new LanLinks({ kernel: lanKernel, stateDir: join(options.dataDir, 'state'), log: subsystemLogger(log, 'lan') }),
+      kernel: lanKernel,
+      health: this.health,
+      log: subsystemLogger(log, 'lan'),
+      tunnelDevices: [LIBIPSEC_DEVICE],
+    });
+    const dnsmasqDir = join(options.runDir ?? '/run/tibox', 'dnsmasq');
+    const dnsmasq = new Dnsmasq({ runDir: dnsmasqDir, startProcess, health: this.health, log: subsystemLogger(log, 'dnsmasq'), now: this.now });
+    const ports = () => config.current().config.interfaces;
+    let profileDns: { prefixes: readonly string[]; domains: readonly string[] } | undefined;
+    const inventory = new DeviceInventory({
+      db: () => config.database(),
+      halves: () => lan.halves() ?? undefined,
+      ti: () => profileDns,
+      interfaces: () => [ports().lan, ...(ports().terminals.length > 0 ? [TERMINAL_BRIDGE] : [])],
+      neighbours: options.neighbours ?? new NetlinkNeighbourSource(),
+      probe: tcpProbe,
+      health: this.health,
+      log: subsystemLogger(log, 'inventory'),
+      now: this.now,
+      leaseFile: dnsmasqFiles(dnsmasqDir).leases,
+      onChange: () => void dataPath.refresh(),
+    });
+    registerDeviceActions(actions, inventory);
+    const dataPath = new DataPath({
+      lan,
+      dnsmasq,
+      firewall,
+      ports,
+      backend: () => charon.backend(),
+      devices: () => inventory.devices(),
+      lanAddresses: async (port) => (await lanKernel.read()).addresses.filter((a) => a.dev === port).map((a) => a.address),
+      log: subsystemLogger(log, 'data-path'),
+    });
+    this.bus.on(dataPath, 'config.changed', () => void dataPath.refresh());
+    charon.session.on('connected', () => void dataPath.refresh());
     const profile = new ProfileService({
       dataDir: options.dataDir,
       trustAnchorPath: options.profileTrustAnchor,
       health: this.health,
       tunnel: this.tunnel,
-      firewall,
+      dataPath: {
+        apply: async (desired) => {
+          profileDns = desired ? { prefixes: desired.tiPrefixes, domains: desired.tiDns.domains } : undefined;
+          await dataPath.apply(desired);
+        },
+      },
       resolver: new Resolver(),
       log: subsystemLogger(log, 'profile'),
       now: this.now,
@@ -124,7 +177,7 @@ export class Agent {
       },
       this.now,
     );
-    this.subsystems = [config, clock, firewall, routes, charon, this.tunnel, profile, control];
+    this.subsystems = [config, clock, firewall, routes, lan, dnsmasq, charon, this.tunnel, inventory, profile, control];
   }
 
   /** Starts every subsystem in order; if one fails, those already started are stopped again. */

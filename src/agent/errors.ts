@@ -63,13 +63,12 @@ export const ERROR_CATALOGUE = {
   },
   TIBOX_PROFILE_UNTRUSTED_CERT: { status: 422, message: 'the box certificate ({subject}) was not issued by a CA in caCertificates' },
   TIBOX_PROFILE_INVALID_FIELD: { status: 422, message: 'profile field {field}: {reason}' },
+  // Firewall (src/firewall/): a desired state refused before anything of it is rendered or loaded;
+  // the details list every problem found.
+  TIBOX_FIREWALL_INVALID: { status: 422, message: 'the firewall desired state was refused: {field} {reason}' },
   // LAN: dnsmasq for the terminal bridge and split DNS (src/lan/dnsmasq/).
   TIBOX_DNSMASQ_INVALID_FIELD: { status: 422, message: 'dnsmasq setting {field}: {reason}' },
   TIBOX_DNSMASQ_NOT_STARTED: { status: 503, message: 'dnsmasq did not start: {reason}' },
-  // LAN ports and the address plan (src/lan/): settings that cannot be planned, and address
-  // collisions that refuse a change before anything is applied (the message says what to change).
-  TIBOX_LAN_INVALID: { status: 422, message: 'LAN setting {field}: {reason}' },
-  TIBOX_LAN_ADDRESS_COLLISION: { status: 409, message: 'the address plan was refused: {reason}' },
   // Device inventory (src/lan/inventory/): registering PVS hosts and card terminals. Each
   // refusal names the field and what to enter instead; nothing is stored.
   TIBOX_DEVICE_INVALID_FIELD: { status: 422, message: 'device field {field}: {reason}' },
@@ -84,6 +83,10 @@ export const ERROR_CATALOGUE = {
   TIBOX_DEVICE_NO_SEGMENT: { status: 409, message: 'devices can be registered once a VPN profile has given the box its TI segment' },
   TIBOX_DEVICE_INVALID_SEGMENT: { status: 500, message: 'the TI segment halves cannot be used: {reason}' },
   TIBOX_DEVICE_STORE_UNAVAILABLE: { status: 503, message: 'the device registry is not available: {reason}' },
+  // LAN ports and the address plan (src/lan/): settings that cannot be planned, and address
+  // collisions that refuse a change before anything is applied (the message says what to change).
+  TIBOX_LAN_INVALID: { status: 422, message: 'LAN setting {field}: {reason}' },
+  TIBOX_LAN_ADDRESS_COLLISION: { status: 409, message: 'the address plan was refused: {reason}' },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

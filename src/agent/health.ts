@@ -61,6 +61,15 @@ export const HEALTH_CATALOGUE = {
       en: "The box's certificate has expired; the VPN tunnel cannot be established. Please import a new VPN profile.",
     },
   },
+  // Device inventory (src/lan/inventory/): registered card terminals probed on TCP 4742.
+  'terminal.unreachable': {
+    severity: 'warning',
+    impactsTi: true,
+    text: {
+      de: 'Ein registriertes Kartenterminal antwortet nicht auf TCP 4742; an ihm können keine Karten gelesen werden. Bitte Strom und Netzwerkkabel prüfen.',
+      en: 'A registered card terminal does not answer on TCP 4742; cards cannot be read there. Please check its power and network cable.',
+    },
+  },
   // LAN ports and the address plan (src/lan/).
   'lan.addressCollision': {
     severity: 'warning',
@@ -85,15 +94,6 @@ export const HEALTH_CATALOGUE = {
     text: {
       de: 'DNS und DHCP der Box laufen nicht; sie werden neu gestartet. Bis dahin erhalten Kartenterminals keine Adresse und TI-Namen werden nicht aufgelöst.',
       en: "The box's DNS and DHCP are not running and are being restarted. Until then card terminals get no address and TI names do not resolve.",
-    },
-  },
-  // Device inventory (src/lan/inventory/): registered card terminals probed on TCP 4742.
-  'terminal.unreachable': {
-    severity: 'warning',
-    impactsTi: true,
-    text: {
-      de: 'Ein registriertes Kartenterminal antwortet nicht auf TCP 4742; an ihm können keine Karten gelesen werden. Bitte Strom und Netzwerkkabel prüfen.',
-      en: 'A registered card terminal does not answer on TCP 4742; cards cannot be read there. Please check its power and network cable.',
     },
   },
 } as const satisfies Record<string, HealthDefinition>;

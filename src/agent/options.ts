@@ -9,6 +9,8 @@ export interface AgentCommandLine {
   profileTrustAnchor: string;
   /** chronyd's command socket; chronyc's default when absent. */
   chronySocket?: string;
+  /** Runtime files (dnsmasq's). */
+  runDir: string;
 }
 
 export function readCommandLine(args: readonly string[], env: NodeJS.ProcessEnv): AgentCommandLine {
@@ -20,6 +22,7 @@ export function readCommandLine(args: readonly string[], env: NodeJS.ProcessEnv)
       'charon-vici': { type: 'string', default: '/var/run/charon.vici' },
       'profile-trust-anchor': { type: 'string', default: '/usr/share/tibox/profile-signing.pem' },
       'chrony-socket': { type: 'string' },
+      'run-dir': { type: 'string', default: '/run/tibox' },
     },
   });
   return {
@@ -27,6 +30,7 @@ export function readCommandLine(args: readonly string[], env: NodeJS.ProcessEnv)
     socket: values.socket,
     charonVici: values['charon-vici'],
     profileTrustAnchor: values['profile-trust-anchor'],
+    runDir: values['run-dir'],
     ...(values['chrony-socket'] ? { chronySocket: values['chrony-socket'] } : {}),
   };
 }

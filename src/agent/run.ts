@@ -19,6 +19,7 @@ export async function runAgent(commandLine: AgentCommandLine, resumed: ResumeSum
     socketPath: commandLine.socket,
     charonVici: commandLine.charonVici,
     profileTrustAnchor: commandLine.profileTrustAnchor,
+    runDir: commandLine.runDir,
     ...(commandLine.chronySocket ? { chronySocket: commandLine.chronySocket } : {}),
     log,
     runner: processRunner,

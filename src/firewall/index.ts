@@ -2,7 +2,10 @@
 // table 8742 and its rules, see routes/index.ts): from boot both hold the fail-closed state, later
 // the rendered ruleset and the routes the tunnel controller asks for.
 // Only the composition roots in src/agent/ import it.
-export { renderRuleset, TIBOX_TABLE, type FirewallDesired } from './ruleset.ts';
+export {
+  renderRuleset, TIBOX_TABLE, validateFirewallDesired,
+  type FirewallDesired, type FirewallInterfaces, type FirewallProblem, type HostKind, type RegisteredHost, type SegmentHalves, type TunnelBackend,
+} from './ruleset/index.ts';
 export { Firewall } from './firewall.ts';
 export { NftLoader } from './nftLoader.ts';
 export * from './routes/index.ts';

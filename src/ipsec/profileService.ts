@@ -16,6 +16,16 @@ import { formatIpv4, parseCidr } from './profile/addresses.ts';
 import { managementOverInternet, type ManagementResolver } from './profile/managementEndpoint.ts';
 import type { TunnelProfile } from './tunnel/index.ts';
 
+/** The profile's part of the data path's desired state (src/agent/dataPath.ts completes it). */
+export interface ProfileDataPath {
+  readonly tiSegment: string;
+  readonly tiPrefixes: readonly string[];
+  readonly managementPrefix: string;
+  readonly tiDns: { readonly servers: readonly string[]; readonly domains: readonly string[] };
+  /** The gateways as the tunnel uses them (addresses, or names from SRV records). */
+  readonly gateways: readonly string[];
+}
+
 /** How often the certificate's expiry is checked and SRV gateways are resolved again. */
 const RECHECK_MS = 60 * 60_000;
 /** Retries of a failed gateway resolution: 5 s doubling to 5 min, each spread by ±25 %. */
@@ -34,8 +44,12 @@ export interface ProfileServiceDeps {
     /** Where the management endpoint answers over the internet: more evidence that the WAN is up. */
     setManagementEndpoint(endpoint: { address: string; port: number } | undefined): void;
   };
-  /** Opens forwarding from the TI segment to the TI prefixes (the routes decide where it goes). */
-  firewall: { apply(desired: { tiSegment: string; tiPrefixes: readonly string[] } | null): Promise<void> };
+  /**
+   * The LAN, dnsmasq and the firewall: the profile's part of their desired states, which the
+   * composition root completes. Its firewall opens forwarding from the TI segment to the TI
+   * prefixes (the routes decide where it goes).
+   */
+  dataPath: { apply(desired: ProfileDataPath | null): Promise<void> };
   resolver: Pick<Resolver, 'resolveSrv'> & ManagementResolver;
   log: Logger;
   now?: () => Date;
@@ -179,10 +193,10 @@ export class ProfileService implements Lifecycle {
   }
 
   /**
-   * Tunnel first, then firewall: tunnel.apply runs the pass that routes the profile's TI prefixes
-   * (unreachable until a tunnel of this profile carries them; right after an agent start, while
-   * charon still connects, it leaves the routes the agent before set) before the firewall
-   * forwards to them. Prefixes a new profile drops stay open in the old ruleset until its apply;
+   * Tunnel first, then the data path: tunnel.apply runs the pass that routes the profile's TI
+   * prefixes (unreachable until a tunnel of this profile carries them; right after an agent
+   * start, while charon still connects, it leaves the routes the agent before set) before the
+   * firewall forwards to them. Prefixes a new profile drops stay open in the old ruleset until its apply;
    * that ruleset's rule dropping TI packets that would leave unencrypted still covers them.
    * A superseded or stopped use() applies nothing more.
    */
@@ -192,17 +206,23 @@ export class ProfileService implements Lifecycle {
     try {
       await this.deps.tunnel.apply({ profile: desired });
     } catch (error) {
-      // Without its routes the firewall must not open the prefixes: it keeps the ruleset it has.
+      // Without its routes the firewall must not open the prefixes: the data path stays as it is.
       log.error({ err: error }, 'tunnel could not take the VPN profile');
       this.state.set('degraded', `tunnel could not take the VPN profile: ${(error as Error).message}`);
       return;
     }
     if (superseded()) return;
     try {
-      await this.deps.firewall.apply({ tiSegment: profile.tiSegment, tiPrefixes: profile.tiPrefixes });
+      await this.deps.dataPath.apply({
+        tiSegment: profile.tiSegment,
+        tiPrefixes: profile.tiPrefixes,
+        managementPrefix: profile.management.prefix,
+        tiDns: profile.tiDns,
+        gateways: desired.gateways,
+      });
     } catch (error) {
-      log.error({ err: error }, 'firewall ruleset could not be loaded');
-      this.state.set('degraded', `firewall ruleset could not be loaded: ${(error as Error).message}`);
+      log.error({ err: error }, 'data path could not take the VPN profile');
+      this.state.set('degraded', `LAN, DNS or firewall could not take the VPN profile: ${(error as Error).message}`);
       return;
     }
     if (problem === undefined) this.state.set('running');

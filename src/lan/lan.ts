@@ -45,6 +45,8 @@ export interface LanDeps {
   readonly log: Logger;
   /** A burst of kernel events within this time gives one re-check. Default 200 ms. */
   readonly settleMs?: number;
+  /** The tunnel's own devices (libipsec's TUN device): their routes are the tunnel's, not the practice's. */
+  readonly tunnelDevices?: readonly string[];
 }
 
 export class Lan implements Subsystem<LanDesired> {
@@ -165,7 +167,7 @@ export class Lan implements Subsystem<LanDesired> {
       managementPrefix: ti.managementPrefix,
       lan: { port: desired.ports.lan, addresses: [...lan] },
       wan: { port: desired.ports.wan, addresses: on(desired.ports.wan) },
-      routes: await kernel.routes(),
+      routes: (await kernel.routes()).filter((r) => r.dev === undefined || !this.deps.tunnelDevices?.includes(r.dev)),
       gateways: ti.gateways,
     });
   }

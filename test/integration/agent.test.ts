@@ -54,8 +54,11 @@ describe('agent in the lab', () => {
       ['clock', 'running'],
       ['firewall', 'running'],
       ['ti-routes', 'running'],
+      ['lan', 'running'],
+      ['dnsmasq', 'running'],
       ['charon', 'running'],
       ['tunnel', 'degraded'],
+      ['inventory', 'running'],
       ['profile', 'degraded'],
       ['control', 'running'],
     ]);

@@ -72,6 +72,7 @@ export class Lab {
   private pki: LabPki | undefined;
   private caCert = '';
   private publicAddressIndex = 0;
+  private devicesRegistered = false;
 
   private constructor(runner: Runner, options: LabOptions) {
     this.runner = runner;
@@ -177,6 +178,16 @@ export class Lab {
     ])]);
   }
 
+  /**
+   * The agent's runtime files, as /run/tibox on the box: outside the lab's own directory, whose
+   * 0700 would keep dnsmasq out of its files once it has dropped root.
+   */
+  private runDir(): string {
+    const dir = `${this.dir}-run`;
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
+    return dir;
+  }
+
   private chronySocket(): string {
     return join(this.dir, 'clock', 'box-chrony.sock');
   }
@@ -233,6 +244,7 @@ export class Lab {
     const agent = await this.supervise('agent', this.names.box, process.execPath, [
       join(REPO, 'src', 'agent', 'main.ts'), '--data-dir', dataDir, '--socket', socketPath,
       '--charon-vici', this.boxCharon.vici, '--profile-trust-anchor', this.profiles.trustAnchor, '--chrony-socket', this.chronySocket(),
+      '--run-dir', this.runDir(),
     ], { NODE_COMPILE_CACHE: join(this.dir, 'box', 'node-cache') });
     this.agent = agent;
     this.socketPath = socketPath;
@@ -258,7 +270,22 @@ export class Lab {
     const file = options.file ?? this.profiles[variant];
     const password = variant === 'pkcs12' ? ['--password-file', this.profiles.passwordFile] : [];
     const { stdout } = await this.runner.run(join(REPO, 'bin', 'tibox'), ['--socket', this.socketPath, 'profile', 'import', file, ...password], { timeoutMs: 20_000 });
+    if (!this.devicesRegistered) await this.registerPracticeDevices();
     return stdout;
+  }
+
+  /**
+   * As the installer does once the profile has given the box its TI segment: registers the PVS
+   * host and the card terminal by their TI address and the MAC they send from. Until then the
+   * box forwards nothing of theirs.
+   */
+  private async registerPracticeDevices(): Promise<void> {
+    if (!this.socketPath) throw new Error('no agent to register with');
+    const macOf = async (ns: string) => (JSON.parse((await this.exec(ns, 'ip', ['-j', 'link', 'show', 'eth0'])).stdout) as { address: string }[])[0]?.address as string;
+    const tibox = (args: string[]) => this.runner.run(join(REPO, 'bin', 'tibox'), ['--socket', this.socketPath as string, 'devices', 'register', ...args], { timeoutMs: 10_000 });
+    await tibox(['pvs', 'PVS reception', '--address', PLAN.tiSegment.pvs, '--mac', await macOf(this.names.pvs), '--cetp-ports', String(PLAN.pvsCetpPort)]);
+    await tibox(['terminal', 'Terminal reception', '--address', PLAN.tiSegment.terminal, '--mac', await macOf(this.names.term)]);
+    this.devicesRegistered = true;
   }
 
   /** The box's profile with some settings changed, signed with the lab's profile-signing key. */
@@ -392,6 +419,7 @@ export class Lab {
     await Promise.all([...this.services.map((s) => s.stop()), ...charons.map((c) => c?.stop('SIGKILL'))]);
     for (const ns of Object.values(this.names).slice(1)) await this.netns.remove(ns);
     rmSync(this.dir, { recursive: true, force: true });
+    rmSync(`${this.dir}-run`, { recursive: true, force: true });
   }
 }
 
@@ -401,7 +429,7 @@ export async function cleanStale(runner: Runner = processRunner): Promise<string
   const stale = (await netns.list()).filter((ns) => LAB_PREFIX_PATTERN.test(ns));
   for (const ns of stale) await netns.remove(ns);
   for (const entry of readdirSync(tmpdir())) {
-    if (/^tibox-lab-tlab[0-9a-f]{4}$/.test(entry)) rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+    if (/^tibox-lab-tlab[0-9a-f]{4}(-run)?$/.test(entry)) rmSync(join(tmpdir(), entry), { recursive: true, force: true });
   }
   return stale;
 }

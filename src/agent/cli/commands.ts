@@ -7,6 +7,7 @@ import { tunnelCommands } from './tunnel.ts';
 import { devicesChangeCommand, devicesHistoryCommand, devicesListCommand, devicesRegisterCommand, devicesRemoveCommand } from './devices.ts';
 import { devicesNeighboursCommand, devicesTerminalsCommand } from './devicesSeen.ts';
 import { devicesSetupCommand } from './devicesSetup.ts';
+import { fwPrintCommand } from './firewall.ts';
 import { DEFAULT_CONTROL_SOCKET } from '../control/socketPath.ts';
 
 const helpCommand: Command = {
@@ -27,7 +28,10 @@ const deviceCommands: readonly Command[] = [
   devicesHistoryCommand, devicesNeighboursCommand, devicesTerminalsCommand,
 ];
 
-export const COMMANDS: readonly Command[] = [statusCommand, profileImportCommand, profileShowCommand, ...tunnelCommands, ...deviceCommands, helpCommand];
+// Firewall (src/firewall/): the ruleset the agent would load, shown without loading it.
+const firewallCommands: readonly Command[] = [fwPrintCommand];
+
+export const COMMANDS: readonly Command[] = [statusCommand, profileImportCommand, profileShowCommand, ...tunnelCommands, ...deviceCommands, ...firewallCommands, helpCommand];
 
 export function helpText(): string {
   const entries = COMMANDS.map((c) => [[...c.words, c.synopsis].filter(Boolean).join(' '), c.summary] as const);

@@ -44,6 +44,7 @@ export function openMemoryDatabase(): OpenedDatabase {
 }
 
 function prepare(db: Db): OpenedDatabase {
+  keepStatements(db);
   try {
     db.pragma('foreign_keys = ON');
     return { db, migration: migrate(db) };
@@ -51,4 +52,21 @@ function prepare(db: Db): OpenedDatabase {
     db.close();
     throw error;
   }
+}
+
+/**
+ * better-sqlite3 12 on Node 24 aborts the whole process when the garbage collector finalizes a
+ * Statement at certain moments (Statement::~Statement calls RemoveEnvironmentCleanupHook with no
+ * environment: "Assertion failed: (env) != nullptr"). So no statement of ours ever becomes
+ * garbage: prepare() hands out one statement per SQL text, kept as long as the database, and
+ * closing the database finalizes them. Our SQL texts are constants, so the cache stays small.
+ */
+function keepStatements(db: Db): void {
+  const prepareStatement = db.prepare.bind(db);
+  const kept = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let statement = kept.get(sql);
+    if (!statement) kept.set(sql, (statement = prepareStatement(sql)));
+    return statement;
+  }) as Db['prepare'];
 }

@@ -11,6 +11,7 @@ import { ControlApiError, ControlClient } from '../../../src/agent/control/clien
 import { TiboxError } from '../../../src/agent/errors.ts';
 import { createLogger } from '../../../src/agent/log.ts';
 import { formatCommand, type Runner } from '../../../src/agent/runner.ts';
+import { FakeLanKernel } from '../lan/fakeLanKernel.ts';
 import { DATABASE_FILE, SCHEMA_MAJOR, defaultConfig, type Config } from '../../../src/agent/store/index.ts';
 import { groupFile, tempDir } from '../control/helpers.ts';
 import { FakeRouteKernel } from '../firewall/fakeRouteKernel.ts';
@@ -70,6 +71,9 @@ function makeAgent(overrides: Partial<AgentOptions> = {}) {
     charonVici: join(dir, 'no-charon.vici'),
     profileTrustAnchor: join(dir, 'no-anchor.pem'),
     routeKernel: new FakeRouteKernel(),
+    lanKernel: new FakeLanKernel(),
+    neighbours: { read: async () => [], watch: () => () => undefined },
+    runDir: join(dir, 'run'),
     log: nullLog(),
     runner,
     env: {},
@@ -117,8 +121,11 @@ describe('Agent', () => {
       'clock running',
       'firewall running',
       'ti-routes running',
+      'lan running',
+      'dnsmasq running (nothing to serve)',
       'charon degraded (connecting to charon)',
       'tunnel degraded (no-profile)',
+      'inventory running',
       'profile degraded (no VPN profile imported)',
       'control running',
     ]);

@@ -1,7 +1,7 @@
-// ProfileService: the order of tunnel and firewall, one profile winning over an older use()
+// ProfileService: the order of tunnel and data path, one profile winning over an older use()
 // still waiting on DNS, retries of a failed resolution with the last good list meanwhile, errors
 // that end as a log line and a degraded state (never an unhandled rejection), and a stop after
-// which nothing is applied. Tunnel, firewall and resolver are fakes the tests release by hand;
+// which nothing is applied. Tunnel, data path and resolver are fakes the tests release by hand;
 // profiles are real signed files (imported through 'profile.import' or stored beforehand).
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { X509Certificate } from 'node:crypto';
@@ -58,13 +58,13 @@ const settle = async () => {
 
 interface Harness {
   service: ProfileService;
-  /** What tunnel and firewall were asked, in order: `tunnel <gateways>` and `firewall <prefixes>`. */
+  /** What tunnel and data path were asked, in order: `tunnel <gateways>` and `dataPath <prefixes>`. */
   calls: string[];
   /** SRV queries not answered yet, oldest first. */
   queries: ReturnType<typeof deferred<SrvRecord[]>>[];
   /** When set, the next tunnel.apply waits for it (or does what it does). */
   tunnelApply: { next?: (profile: TunnelProfile) => Promise<void> };
-  firewallApply: { next?: () => Promise<void> };
+  dataPathApply: { next?: () => Promise<void> };
   /** What the tunnel was told of the management endpoint's internet address, in order. */
   endpoints: Array<{ address: string; port: number } | undefined>;
   /** The management host's A records, as the resolver answers them. */
@@ -97,7 +97,7 @@ function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
   const calls: string[] = [];
   const queries: Harness['queries'] = [];
   const tunnelApply: Harness['tunnelApply'] = {};
-  const firewallApply: Harness['firewallApply'] = {};
+  const dataPathApply: Harness['dataPathApply'] = {};
   const endpoints: Harness['endpoints'] = [];
   const managementAddresses = ['203.0.113.80'];
   const { log, lines } = memoryLogger();
@@ -115,11 +115,11 @@ function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
       },
       setManagementEndpoint: (endpoint) => endpoints.push(endpoint),
     },
-    firewall: {
+    dataPath: {
       apply: (desired) => {
-        calls.push(`firewall ${desired?.tiPrefixes.join(',')}`);
-        const next = firewallApply.next;
-        firewallApply.next = undefined;
+        calls.push(`dataPath ${desired?.tiPrefixes.join(',')}`);
+        const next = dataPathApply.next;
+        dataPathApply.next = undefined;
         return next ? next() : Promise.resolve();
       },
     },
@@ -147,7 +147,7 @@ function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
     calls,
     queries,
     tunnelApply,
-    firewallApply,
+    dataPathApply,
     endpoints,
     managementAddresses,
     lines,
@@ -160,7 +160,7 @@ function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
 const PREFIXES = '100.64.0.0/10,100.102.0.0/15';
 
 describe('ProfileService applies a profile', () => {
-  it('to the tunnel first and to the firewall only once the tunnel has taken it', async () => {
+  it('to the tunnel first and to the data path only once the tunnel has taken it', async () => {
     await store(addressFile('192.0.2.10'));
     const h = makeHarness();
     const tunnel = deferred();
@@ -171,7 +171,7 @@ describe('ProfileService applies a profile', () => {
     expect(h.calls).toEqual(['tunnel 192.0.2.10']);
     tunnel.resolve();
     await started;
-    expect(h.calls).toEqual(['tunnel 192.0.2.10', `firewall ${PREFIXES}`]);
+    expect(h.calls).toEqual(['tunnel 192.0.2.10', `dataPath ${PREFIXES}`]);
     expect(h.service.status()).toMatchObject({ state: 'running' });
   });
 
@@ -202,12 +202,12 @@ describe('ProfileService applies a profile', () => {
     expect(h.lines()).toContainEqual(expect.objectContaining({ level: 50, msg: 'tunnel could not take the VPN profile', err: expect.objectContaining({ message: 'charon config invalid' }) }));
   });
 
-  it('reports degraded when the firewall ruleset does not load', async () => {
+  it('reports degraded when the data path does not take the profile', async () => {
     await store(addressFile('192.0.2.10'));
     const h = makeHarness();
-    h.firewallApply.next = () => Promise.reject(new Error('nft: syntax error'));
+    h.dataPathApply.next = () => Promise.reject(new Error('nft: syntax error'));
     await h.start();
-    expect(h.service.status()).toMatchObject({ state: 'degraded', detail: 'firewall ruleset could not be loaded: nft: syntax error' });
+    expect(h.service.status()).toMatchObject({ state: 'degraded', detail: 'LAN, DNS or firewall could not take the VPN profile: nft: syntax error' });
   });
 });
 
@@ -263,11 +263,11 @@ describe('ProfileService with a newer profile', () => {
     await until(() => h.queries.length === 1);
     await h.import(addressFile('192.0.2.99'));
     await until(() => h.calls.length === 2);
-    expect(h.calls).toEqual(['tunnel 192.0.2.99', `firewall ${PREFIXES}`]);
+    expect(h.calls).toEqual(['tunnel 192.0.2.99', `dataPath ${PREFIXES}`]);
     h.queries[0]?.resolve([srv('gw1.dc.tibox.test')]);
     await started;
     await settle();
-    expect(h.calls).toEqual(['tunnel 192.0.2.99', `firewall ${PREFIXES}`]);
+    expect(h.calls).toEqual(['tunnel 192.0.2.99', `dataPath ${PREFIXES}`]);
     expect(h.service.status()).toMatchObject({ state: 'running' });
   });
 
@@ -285,8 +285,8 @@ describe('ProfileService with a newer profile', () => {
     tunnel.resolve();
     await started;
     await until(() => h.calls.length === 3);
-    // The older drops its firewall step: the newer one applies both.
-    expect(h.calls).toEqual(['tunnel 192.0.2.10', 'tunnel 192.0.2.99', `firewall ${PREFIXES}`]);
+    // The older drops its data path step: the newer one applies both.
+    expect(h.calls).toEqual(['tunnel 192.0.2.10', 'tunnel 192.0.2.99', `dataPath ${PREFIXES}`]);
   });
 });
 
@@ -321,7 +321,7 @@ describe('ProfileService when gateway resolution fails', () => {
     const query = await nextQueryAfter(h, 300_000);
     query?.resolve([srv('gw1.dc.tibox.test')]);
     await until(() => h.calls.length === 2);
-    expect(h.calls).toEqual(['tunnel gw1.dc.tibox.test', `firewall ${PREFIXES}`]);
+    expect(h.calls).toEqual(['tunnel gw1.dc.tibox.test', `dataPath ${PREFIXES}`]);
     expect(h.service.status()).toMatchObject({ state: 'running' });
     // Success resets the backoff: the next failure (at the hourly re-check) waits 5 s again.
     await vi.advanceTimersByTimeAsync(60 * 60_000);
@@ -350,12 +350,12 @@ describe('ProfileService when gateway resolution fails', () => {
     await until(() => h.queries.length === 1);
     h.queries[0]?.resolve([srv('gw1.dc.tibox.test'), { ...srv('gw2.dc.tibox.test'), priority: 20 }]);
     await started;
-    expect(h.calls).toEqual(['tunnel gw1.dc.tibox.test,gw2.dc.tibox.test', `firewall ${PREFIXES}`]);
+    expect(h.calls).toEqual(['tunnel gw1.dc.tibox.test,gw2.dc.tibox.test', `dataPath ${PREFIXES}`]);
     // The hourly re-check fails: the tunnel keeps the list it has, the state says why.
     await vi.advanceTimersByTimeAsync(60 * 60_000);
     h.queries[1]?.reject(dnsError());
     await until(() => h.calls.length === 4);
-    expect(h.calls.slice(2)).toEqual(['tunnel gw1.dc.tibox.test,gw2.dc.tibox.test', `firewall ${PREFIXES}`]);
+    expect(h.calls.slice(2)).toEqual(['tunnel gw1.dc.tibox.test,gw2.dc.tibox.test', `dataPath ${PREFIXES}`]);
     expect(h.lines()).toContainEqual(expect.objectContaining({ level: 40, msg: 'using the gateways resolved last', gateways: ['gw1.dc.tibox.test', 'gw2.dc.tibox.test'] }));
     expect(h.service.status()).toMatchObject({
       state: 'degraded',
@@ -365,7 +365,7 @@ describe('ProfileService when gateway resolution fails', () => {
     const retry = await nextQueryAfter(h, 5_000);
     retry?.resolve([srv('gw3.dc.tibox.test')]);
     await until(() => h.calls.length === 6);
-    expect(h.calls.slice(4)).toEqual(['tunnel gw3.dc.tibox.test', `firewall ${PREFIXES}`]);
+    expect(h.calls.slice(4)).toEqual(['tunnel gw3.dc.tibox.test', `dataPath ${PREFIXES}`]);
     expect(h.service.status()).toMatchObject({ state: 'running' });
   });
 
@@ -386,7 +386,7 @@ describe('ProfileService when gateway resolution fails', () => {
     h.queries[1]?.reject(dnsError());
     await until(() => h.service.status().state === 'degraded');
     expect(h.service.status().detail).toBe('gateways could not be resolved: queryTxt ESERVFAIL _isakmp._udp.dc.tibox.test');
-    expect(h.calls).toEqual(['tunnel gw1.dc.tibox.test', `firewall ${PREFIXES}`]);
+    expect(h.calls).toEqual(['tunnel gw1.dc.tibox.test', `dataPath ${PREFIXES}`]);
   });
 });
 

@@ -31,7 +31,7 @@ function setup() {
   const warnings: HealthWarning[][] = [];
   const health = new Health((list) => warnings.push(list));
   const links = new LanLinks({ kernel, stateDir: join(dir, 'state'), log, settleMs: 5, reconcileIntervalMs: 60_000 });
-  const lan = new Lan({ links, kernel, health, log, settleMs: 5 });
+  const lan = new Lan({ links, kernel, health, log, settleMs: 5, tunnelDevices: ['ipsec0'] });
   return { kernel, health, lan, warnings };
 }
 
@@ -59,6 +59,17 @@ describe('Lan', () => {
     );
     expect(lan.halves()).toMatchObject({ lanHalf: '10.77.12.0/27', terminalHalf: '10.77.12.32/27' });
     expect(health.list()).toEqual([]);
+  });
+
+  it("takes routes into the tunnel's own device for the tunnel's, not for a practice route", async () => {
+    const { kernel, health, lan } = setup();
+    kernel.mainRoutes.push({ dst: '100.64.0.0/10', type: 'unicast', dev: 'ipsec0' });
+    await lan.start(new AbortController().signal);
+    await lan.apply(desired);
+    expect(health.list()).toEqual([]);
+    kernel.mainRoutes.push({ dst: '100.64.0.0/10', type: 'unicast', via: '192.168.178.1', dev: 'wan0' });
+    expect((await lan.check(desired)).map((f) => f.code)).toEqual(['routeOverlapsTiPrefix', 'routeOverlapsTiPrefix']);
+    await lan.stop();
   });
 
   it('refuses a change that brings a collision, says what to change, and writes nothing', async () => {

@@ -98,3 +98,17 @@ describe('openMemoryDatabase', () => {
     db.close();
   });
 });
+
+describe('statements', () => {
+  it('are kept per SQL text for the life of the database, so the garbage collector never finalizes one', () => {
+    const { db } = openMemoryDatabase();
+    try {
+      const first = db.prepare('SELECT 1 AS one');
+      expect(db.prepare('SELECT 1 AS one')).toBe(first);
+      expect(first.get()).toEqual({ one: 1 });
+      expect(db.prepare('SELECT 2 AS two')).not.toBe(first);
+    } finally {
+      db.close();
+    }
+  });
+});

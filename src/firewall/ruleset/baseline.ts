@@ -1,7 +1,15 @@
-# tibox ruleset.
-table inet tibox
-delete table inet tibox
-table inet tibox {
+// The fail-closed baseline: the table without a desired state, loaded at boot before any
+// interface comes up and standing until the agent applies its ruleset. Nothing is forwarded, so
+// no TI packet can leave in clear and nothing reaches the LAN from the WAN; the box accepts only
+// what it needs to come up (loopback, answers to its own traffic, ICMP for errors and path MTU
+// discovery, IPv6 neighbour discovery for IKE over IPv6, DHCP answers to its own client).
+// It names no interface and no address, so it fits every box.
+
+export function baseline(table: string): string {
+  return `# tibox fail-closed baseline: loaded at boot, replaced whole by the agent's ruleset.
+table ${table}
+delete table ${table}
+table ${table} {
   chain input {
     type filter hook input priority filter; policy drop;
     iif "lo" accept comment "tibox: the box's own services talk over loopback"
@@ -13,13 +21,11 @@ table inet tibox {
   }
   chain forward {
     type filter hook forward priority filter; policy drop;
-    ip daddr { 100.64.0.0/10, 100.102.0.0/15 } oifname != "ipsec0" rt ipsec missing drop comment "tibox: a TI packet leaves encrypted or not at all"
-    ct state established,related accept comment "tibox: answers within allowed flows, and their ICMP errors (path MTU discovery)"
-    ct state invalid drop comment "tibox: no state, no passage"
-    ip saddr 10.77.12.0/26 ip daddr { 100.64.0.0/10, 100.102.0.0/15 } accept comment "tibox: the TI segment reaches the TI prefixes (the TI routes lead them into the tunnel)"
+    comment "tibox: fail closed, nothing is forwarded until the agent applies its ruleset"
   }
   chain output {
     type filter hook output priority filter; policy accept;
-    ip daddr { 100.64.0.0/10, 100.102.0.0/15 } oifname != "ipsec0" rt ipsec missing drop comment "tibox: a TI packet leaves encrypted or not at all"
   }
+}
+`;
 }

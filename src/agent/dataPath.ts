@@ -1,0 +1,117 @@
+// The data path's desired states, composed in one place: from the ports of the config, the VPN
+// profile's part (ProfileService hands it over once the tunnel has taken the profile), the
+// registered devices and the tunnel's kernel back end to the LAN plan, dnsmasq and the firewall.
+// They are applied in that order, the LAN's addresses first (dnsmasq listens on them, the
+// firewall names them), one pass at a time, whenever an input changes. Without a profile the
+// firewall keeps the fail-closed baseline and dnsmasq is not started: there is no TI segment yet.
+import { parseIpv4, parsePrefix, prefixContains, parseInterfaceAddress } from './ipv4.ts';
+import type { Logger } from './log.ts';
+import type { FirewallDesired, TunnelBackend } from '../firewall/index.ts';
+import { dnsmasqDesired, TERMINAL_BRIDGE, type DnsmasqDesired, type LanDesired } from '../lan/index.ts';
+import type { SegmentHalves } from '../lan/index.ts';
+import type { Device } from '../lan/inventory/index.ts';
+import type { ProfileDataPath } from '../ipsec/profileService.ts';
+
+/** MTU of kernel-libipsec's TUN device; TCP's MSS is clamped to fit it. */
+const TUNNEL_MTU = 1400;
+
+export interface Ports {
+  readonly lan: string;
+  readonly wan: string;
+  readonly terminals: readonly string[];
+}
+
+export interface DataPathDeps {
+  lan: { apply(desired: LanDesired | null): Promise<void>; halves(): SegmentHalves | null };
+  dnsmasq: { apply(desired: DnsmasqDesired | null): Promise<void> };
+  firewall: { apply(desired: FirewallDesired | null): Promise<void> };
+  ports: () => Ports;
+  /** charon's kernel back end; undefined while charon has not said. */
+  backend: () => Promise<TunnelBackend | undefined>;
+  devices: () => readonly Device[];
+  /** Every IPv4 address (`a.b.c.d/len`) on the LAN port. */
+  lanAddresses: (port: string) => Promise<readonly string[]>;
+  log: Logger;
+}
+
+export class DataPath {
+  private readonly deps: DataPathDeps;
+  private profile: ProfileDataPath | null = null;
+  /** Until ProfileService has said what the profile is, other news must not close the firewall. */
+  private told = false;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(deps: DataPathDeps) {
+    this.deps = deps;
+  }
+
+  /** The profile's part; null before a profile. Throws what the LAN or the firewall refused. */
+  apply(profile: ProfileDataPath | null): Promise<void> {
+    this.profile = profile;
+    this.told = true;
+    return this.pass();
+  }
+
+  /** Another input changed (devices, ports, back end): the same profile, composed anew. */
+  refresh(): Promise<void> {
+    if (!this.told) return Promise.resolve();
+    return this.pass().catch((error: unknown) => this.deps.log.error({ err: error }, 'data path could not be applied'));
+  }
+
+  private pass(): Promise<void> {
+    const run = this.queue.then(() => this.converge());
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async converge(): Promise<void> {
+    const { deps } = this;
+    const profile = this.profile;
+    const ports = deps.ports();
+    const gateways = profile ? profile.gateways.filter((g) => parseIpv4(g) !== undefined) : [];
+    await deps.lan.apply({
+      ports,
+      practiceFallback: null,
+      ti: profile ? { tiSegment: profile.tiSegment, tiPrefixes: profile.tiPrefixes, managementPrefix: profile.managementPrefix, gateways } : null,
+    });
+    const halves = deps.lan.halves();
+    if (!profile || !halves) {
+      await deps.firewall.apply(null);
+      return;
+    }
+    const terminalBridge = ports.terminals.length > 0 ? TERMINAL_BRIDGE : null;
+    const devices = deps.devices();
+    await deps.dnsmasq.apply(
+      dnsmasqDesired({
+        halves,
+        lanPort: ports.lan,
+        terminalBridge,
+        tiDns: profile.tiDns,
+        terminals: devices.filter((d) => d.kind === 'terminal').map(({ name, mac, address }) => ({ name, mac, address })),
+      }),
+    );
+    await deps.firewall.apply({
+      // A back end not known yet fails closed either way: each guess drops what the other would pass.
+      interfaces: { lan: ports.lan, wan: ports.wan, ...(terminalBridge ? { terminalBridge } : {}), tunnel: (await deps.backend()) ?? 'libipsec' },
+      tiSegment: profile.tiSegment,
+      halves,
+      practiceLanAddresses: practiceAddresses(await deps.lanAddresses(ports.lan), profile.tiSegment),
+      tiPrefixes: profile.tiPrefixes,
+      managementPrefix: profile.managementPrefix,
+      gateways,
+      tunnelMtu: TUNNEL_MTU,
+      hosts: devices.map(({ name, kind, address, mac, cetpPorts }) => ({ name, kind, address, mac, cetpPorts })),
+      ntp: false,
+    });
+  }
+}
+
+/** The LAN port's practice-LAN addresses: all but those in the TI segment. */
+function practiceAddresses(addresses: readonly string[], tiSegment: string): string[] {
+  const segment = parsePrefix(tiSegment);
+  return addresses.flatMap((text) => {
+    const address = parseInterfaceAddress(text)?.address;
+    if (address === undefined || (segment && prefixContains(segment, address))) return [];
+    return [text.split('/')[0] as string];
+  });
+}

@@ -1,0 +1,39 @@
+// The tibox nftables table, rendered from the desired state (pure; `nft -f` loads it whole).
+// Without a desired state it is the fail-closed baseline. With one: stateful default deny on
+// input and forward; registered devices (each TI address bound to its MAC) reach the TI prefixes
+// through the tunnel; the connector reaches the terminals' SICCT port and the PVS hosts' CETP
+// ports; the web UI, DNS, DHCP and NTP answer on the LAN side only; nothing new from the WAN or
+// the tunnel; no IPv6 forwarded; a TI packet leaves encrypted or not at all; MSS clamped to the
+// tunnel; every drop counted and logged by reason. Every rule says in its comment why it exists.
+// Replacing is atomic: the table is declared, deleted and defined again in one `nft -f`; no
+// other table is named.
+import { baseline } from './baseline.ts';
+import type { FirewallDesired } from './desired.ts';
+import { DROP_REASONS, renderCounters, renderDropChains, type DropReason } from './drops.ts';
+import { renderForward } from './forward.ts';
+import { renderInput } from './input.ts';
+import { renderOutput } from './output.ts';
+import { renderSets } from './sets.ts';
+import { sidesOf } from './sides.ts';
+import { renderSpoofingChains } from './spoofing.ts';
+import { assertValidFirewallDesired } from './validate.ts';
+
+export type { FirewallDesired, FirewallInterfaces, HostKind, RegisteredHost, SegmentHalves, TunnelBackend } from './desired.ts';
+export { validateFirewallDesired, type FirewallProblem } from './validate.ts';
+
+export const TIBOX_TABLE = { family: 'inet', name: 'tibox' } as const;
+
+/** Throws TIBOX_FIREWALL_INVALID for a desired state that fails validation; renders nothing of it. */
+export function renderRuleset(desired: FirewallDesired | null): string {
+  const table = `${TIBOX_TABLE.family} ${TIBOX_TABLE.name}`;
+  if (!desired) return baseline(table);
+  assertValidFirewallDesired(desired);
+  const sides = sidesOf(desired);
+  const reasons = (Object.keys(DROP_REASONS) as DropReason[]).filter((reason) => reason !== 'management' || desired.managementPrefix !== undefined);
+  return `# tibox ruleset.
+table ${table}
+delete table ${table}
+table ${table} {
+${renderCounters(reasons)}${renderSets(desired)}${renderInput(desired, sides)}${renderForward(desired, sides)}${renderOutput(desired, sides)}${renderSpoofingChains(desired, sides)}${renderDropChains(reasons)}}
+`;
+}

@@ -1,0 +1,60 @@
+// The named sets of the tibox table. Registered devices, their ports and the TI prefixes live in
+// sets, so the rules stay the same whatever their number and a lookup costs the same for one
+// device or a thousand. Elements are sorted, so the same desired state renders the same text.
+import type { FirewallDesired } from './desired.ts';
+import { addressValue } from './ipv4.ts';
+import { nameComment, renderSet, type SetSpec } from './nft.ts';
+
+const byAddress = (a: string, b: string) => (addressValue(a) ?? 0) - (addressValue(b) ?? 0);
+
+export function renderSets(desired: FirewallDesired): string {
+  const hosts = [...desired.hosts].sort((a, b) => byAddress(a.address, b.address));
+  const v4Gateways = desired.gateways.filter((gateway) => addressValue(gateway) !== undefined).sort(byAddress);
+  const v6Gateways = desired.gateways.filter((gateway) => addressValue(gateway) === undefined).map((gateway) => gateway.toLowerCase()).sort();
+  const sets: SetSpec[] = [
+    {
+      name: 'ti_prefixes',
+      declaration: 'type ipv4_addr; flags interval; auto-merge;',
+      why: 'the TI prefixes of the VPN profile, reached only through the tunnel',
+      elements: [...desired.tiPrefixes].sort((a, b) => byAddress(a.split('/')[0] ?? '', b.split('/')[0] ?? '')),
+    },
+    {
+      name: 'gateways_v4',
+      declaration: 'type ipv4_addr;',
+      why: "the datacenter's IKE gateways: the only peers that may start IKE or ESP towards the box",
+      elements: v4Gateways,
+    },
+    { name: 'gateways_v6', declaration: 'type ipv6_addr;', why: 'the IKE gateways reached over IPv6', elements: v6Gateways },
+    {
+      name: 'box_lan',
+      declaration: 'type ipv4_addr;',
+      why: "the box's addresses on the LAN port: practice LAN and the LAN half's gateway",
+      elements: [...desired.practiceLanAddresses, desired.halves.lanGateway].sort(byAddress),
+    },
+    {
+      name: 'hosts',
+      declaration: 'type ipv4_addr . ether_addr; counter;',
+      why: 'registered devices, each TI address bound to its MAC; the element counters count what each sends',
+      elements: hosts.map((host) => `${host.address} . ${host.mac.toLowerCase()} ${nameComment(`${host.kind}: ${host.name}`)}`),
+    },
+    {
+      name: 'host_addresses',
+      declaration: 'type ipv4_addr;',
+      why: 'registered TI addresses, to tell a wrong MAC from an unregistered device',
+      elements: hosts.map((host) => host.address),
+    },
+    {
+      name: 'terminals',
+      declaration: 'type ipv4_addr;',
+      why: 'registered card terminals: the connector opens TCP 4742 (SICCT) to them',
+      elements: hosts.filter((host) => host.kind === 'terminal').map((host) => host.address),
+    },
+    {
+      name: 'cetp',
+      declaration: 'type ipv4_addr . inet_service;',
+      why: 'registered PVS hosts and the TCP ports they take CETP events on',
+      elements: hosts.flatMap((host) => [...host.cetpPorts].sort((a, b) => a - b).map((port) => `${host.address} . ${port}`)),
+    },
+  ];
+  return sets.map(renderSet).join('');
+}
