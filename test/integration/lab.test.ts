@@ -43,7 +43,8 @@ describe('lab with plain strongSwan on the box', () => {
   });
 
   it('runs a card-terminal stand-in that accepts TLS on 4742 and announces itself on UDP 4742', async () => {
-    const tls = await lab.exec(lab.names.box, 'openssl', ['s_client', '-connect', `${PLAN.tiSegment.terminal}:4742`, '-brief'], 10_000, 'Q\n');
+    // The stand-in is a Node process that may still be starting on a busy machine.
+    const tls = await waitFor(() => lab.exec(lab.names.box, 'openssl', ['s_client', '-connect', `${PLAN.tiSegment.terminal}:4742`, '-brief'], 10_000, 'Q\n'), 10_000, 200);
     expect(tls.stderr).toContain('CONNECTION ESTABLISHED');
     const capture = await lab.exec(lab.names.box, 'tcpdump', ['-n', '-c', '1', '-A', '-i', 'br-term', 'udp', 'port', '4742'], 15_000);
     expect(capture.stdout).toContain(`mac=${PLAN.terminal.mac}`);
