@@ -3,6 +3,7 @@
 // then removes everything it made. `clean` removes what an interrupted run left behind.
 import { join } from 'node:path';
 import { Lab, cleanStale } from './lab.ts';
+import { PLAN } from './topology.ts';
 import { DEFAULT_CONTROL_SOCKET } from '../../src/agent/control/socketPath.ts';
 
 async function demo(): Promise<void> {
@@ -26,10 +27,14 @@ async function demo(): Promise<void> {
   const { socketPath } = await lab.startAgent(DEFAULT_CONTROL_SOCKET);
   const d = lab.describe();
   const tibox = socketPath === DEFAULT_CONTROL_SOCKET ? 'bin/tibox' : `bin/tibox --socket ${socketPath}`;
+  const pvsMac = (JSON.parse((await lab.exec(d.namespaces.pvs, 'ip', ['-j', 'link', 'show', 'eth0'])).stdout) as { address: string }[])[0]?.address;
   console.log(`
 tibox lab ${d.id} is up (${((Date.now() - started) / 1000).toFixed(1)} s). The agent runs in namespace ${d.namespaces.box}.
 
   import the profile:  ${tibox} profile import ${d.profile?.pem ?? ''}
+  register the PVS:    ${tibox} devices register pvs "PVS reception" --address ${PLAN.tiSegment.pvs} --mac ${pvsMac} --cetp-ports ${PLAN.pvsCetpPort}
+  its setup commands:  ${tibox} devices setup "PVS reception"
+  the ruleset:         ${tibox} fw print
   agent status:        ${tibox} status          (or: status --json; tunnel status)
   agent log:           ${join(d.dir, 'agent.log')}
   lab description:     ${join(d.dir, 'lab.json')}
