@@ -19,7 +19,9 @@ import { ControlActions } from './control/actions.ts';
 import { ControlServer } from './control/server.ts';
 import { startProcess } from './runner.ts';
 import { Firewall, NetlinkRouteKernel, NftLoader, TiRoutes, type RouteKernel } from '../firewall/index.ts';
-import { Dnsmasq, dnsmasqFiles, Lan, LanLinks, NetlinkLanKernel, TERMINAL_BRIDGE, type LanKernel } from '../lan/index.ts';
+import {
+  busyboxArpProbe, Dnsmasq, dnsmasqFiles, Lan, LanLinks, NetlinkLanKernel, PracticeDhcp, TERMINAL_BRIDGE, WanInLanWatch, type LanKernel,
+} from '../lan/index.ts';
 import { DeviceInventory, NetlinkNeighbourSource, registerDeviceActions, tcpProbe, type NeighbourSource } from '../lan/inventory/index.ts';
 import { DataPath } from './dataPath.ts';
 import { CharonLink } from '../ipsec/charonLink.ts';
@@ -121,6 +123,9 @@ export class Agent {
       log: subsystemLogger(log, 'lan'),
       tunnelDevices: [LIBIPSEC_DEVICE],
     });
+    // The lease hook is executed by udhcpc: root-only, and not under /run, which may be noexec.
+    const practiceDhcp = new PracticeDhcp({ startProcess, hookDir: join(options.dataDir, 'hooks'), log: subsystemLogger(log, 'practice-dhcp'), now: this.now });
+    const wanInLan = new WanInLanWatch({ kernel: lanKernel, probe: busyboxArpProbe(options.runner), health: this.health, log: subsystemLogger(log, 'wan-in-lan') });
     const dnsmasqDir = join(options.runDir ?? '/run/tibox', 'dnsmasq');
     const dnsmasq = new Dnsmasq({ runDir: dnsmasqDir, startProcess, health: this.health, log: subsystemLogger(log, 'dnsmasq'), now: this.now });
     const ports = () => config.current().config.interfaces;
@@ -141,6 +146,8 @@ export class Agent {
     registerDeviceActions(actions, inventory);
     const dataPath = new DataPath({
       lan,
+      practiceDhcp,
+      wanInLan,
       dnsmasq,
       firewall,
       ports,
@@ -177,7 +184,7 @@ export class Agent {
       },
       this.now,
     );
-    this.subsystems = [config, clock, firewall, routes, lan, dnsmasq, charon, this.tunnel, inventory, profile, control];
+    this.subsystems = [config, clock, firewall, routes, lan, practiceDhcp, wanInLan, dnsmasq, charon, this.tunnel, inventory, profile, control];
   }
 
   /** Starts every subsystem in order; if one fails, those already started are stopped again. */

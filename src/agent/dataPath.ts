@@ -1,13 +1,14 @@
 // The data path's desired states, composed in one place: from the ports of the config, the VPN
 // profile's part (ProfileService hands it over once the tunnel has taken the profile), the
-// registered devices and the tunnel's kernel back end to the LAN plan, dnsmasq and the firewall.
+// registered devices and the tunnel's kernel back end to the LAN plan, the practice-LAN DHCP
+// client, the WAN-in-LAN watch, dnsmasq and the firewall.
 // They are applied in that order, the LAN's addresses first (dnsmasq listens on them, the
 // firewall names them), one pass at a time, whenever an input changes. Without a profile the
 // firewall keeps the fail-closed baseline and dnsmasq is not started: there is no TI segment yet.
 import { parseIpv4, parsePrefix, prefixContains, parseInterfaceAddress } from './ipv4.ts';
 import type { Logger } from './log.ts';
 import type { FirewallDesired, TunnelBackend } from '../firewall/index.ts';
-import { dnsmasqDesired, TERMINAL_BRIDGE, type DnsmasqDesired, type LanDesired } from '../lan/index.ts';
+import { dnsmasqDesired, TERMINAL_BRIDGE, type DnsmasqDesired, type LanDesired, type PracticeDhcpDesired, type WanInLanDesired } from '../lan/index.ts';
 import type { SegmentHalves } from '../lan/index.ts';
 import type { Device } from '../lan/inventory/index.ts';
 import type { ProfileDataPath } from '../ipsec/profileService.ts';
@@ -23,6 +24,8 @@ export interface Ports {
 
 export interface DataPathDeps {
   lan: { apply(desired: LanDesired | null): Promise<void>; halves(): SegmentHalves | null };
+  practiceDhcp: { apply(desired: PracticeDhcpDesired | null): Promise<void> };
+  wanInLan: { apply(desired: WanInLanDesired | null): Promise<void> };
   dnsmasq: { apply(desired: DnsmasqDesired | null): Promise<void> };
   firewall: { apply(desired: FirewallDesired | null): Promise<void> };
   ports: () => Ports;
@@ -74,6 +77,8 @@ export class DataPath {
       practiceFallback: null,
       ti: profile ? { tiSegment: profile.tiSegment, tiPrefixes: profile.tiPrefixes, managementPrefix: profile.managementPrefix, gateways } : null,
     });
+    await deps.practiceDhcp.apply({ port: ports.lan });
+    await deps.wanInLan.apply({ lan: ports.lan, wan: ports.wan });
     const halves = deps.lan.halves();
     if (!profile || !halves) {
       await deps.firewall.apply(null);

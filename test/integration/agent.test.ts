@@ -55,6 +55,8 @@ describe('agent in the lab', () => {
       ['firewall', 'running'],
       ['ti-routes', 'running'],
       ['lan', 'running'],
+      ['practice-dhcp', 'stopped'],
+      ['wan-in-lan', 'running'],
       ['dnsmasq', 'running'],
       ['charon', 'running'],
       ['tunnel', 'degraded'],

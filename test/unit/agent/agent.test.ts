@@ -122,6 +122,8 @@ describe('Agent', () => {
       'firewall running',
       'ti-routes running',
       'lan running',
+      'practice-dhcp stopped',
+      'wan-in-lan running',
       'dnsmasq running (nothing to serve)',
       'charon degraded (connecting to charon)',
       'tunnel degraded (no-profile)',
