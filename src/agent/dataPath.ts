@@ -18,6 +18,8 @@ const TUNNEL_MTU = 1400;
 
 export interface Ports {
   readonly lan: string;
+  /** The fixed practice-LAN address beside the DHCP lease, `a.b.c.d/len`. */
+  readonly lanFallback: string;
   readonly wan: string;
   readonly terminals: readonly string[];
 }
@@ -74,7 +76,7 @@ export class DataPath {
     const gateways = profile ? profile.gateways.filter((g) => parseIpv4(g) !== undefined) : [];
     await deps.lan.apply({
       ports,
-      practiceFallback: null,
+      practiceFallback: ports.lanFallback,
       ti: profile ? { tiSegment: profile.tiSegment, tiPrefixes: profile.tiPrefixes, managementPrefix: profile.managementPrefix, gateways } : null,
     });
     await deps.practiceDhcp.apply({ port: ports.lan });

@@ -50,6 +50,21 @@ export const CONFIG_SCHEMA = defineSchema({
         en: 'Port to the internet router: the Linux interface name, as `ip link` shows it.',
       },
     },
+    lanFallback: {
+      type: 'string',
+      minLength: 9,
+      maxLength: 18,
+      pattern: '(?:[0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}',
+      patternMessage: 'must be an address with its prefix length, such as 169.254.77.1/16',
+      // Link-local: a service laptop without DHCP gives itself an address in this range and
+      // reaches the box with no setup at all, and it collides with no practice network.
+      default: '169.254.77.1/16',
+      label: { de: 'Feste Adresse im Praxisnetz', en: 'Fixed practice-network address' },
+      help: {
+        de: 'Adresse der Box im Praxisnetz neben der per DHCP bezogenen, auch ohne DHCP-Server erreichbar (steht auf dem Typenschild).',
+        en: "The box's address on the practice network besides the one from DHCP, reachable without a DHCP server too (printed on the label).",
+      },
+    },
     terminals: {
       type: 'list',
       of: { type: 'interface' },

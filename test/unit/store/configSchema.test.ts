@@ -7,7 +7,7 @@ describe('the tibox config schema', () => {
     expect(config).toEqual({
       box: { name: 'tibox' },
       ui: { language: 'de' },
-      interfaces: { lan: 'lan0', wan: 'wan0', terminals: ['term0'] },
+      interfaces: { lan: 'lan0', wan: 'wan0', lanFallback: '169.254.77.1/16', terminals: ['term0'] },
       tunnel: { enabled: true },
       log: { level: 'info' },
     });
@@ -20,7 +20,7 @@ describe('the tibox config schema', () => {
     const result = validateConfig({ box: { name: 'Praxis Dr. Muster' }, interfaces: { terminals: [] } });
     expect(result).toEqual({
       ok: true,
-      config: { ...defaultConfig(), box: { name: 'Praxis Dr. Muster' }, interfaces: { lan: 'lan0', wan: 'wan0', terminals: [] } },
+      config: { ...defaultConfig(), box: { name: 'Praxis Dr. Muster' }, interfaces: { lan: 'lan0', wan: 'wan0', lanFallback: '169.254.77.1/16', terminals: [] } },
     });
   });
 
@@ -33,6 +33,12 @@ describe('the tibox config schema', () => {
     ['a __proto__ key', JSON.parse('{"__proto__": {"x": 1}}'), [{ path: '__proto__', message: 'is not a known setting' }]],
     ['a wrong type', { log: { level: 3 } }, [{ path: 'log.level', message: 'must be one of fatal, error, warn, info, debug, trace; got a number' }]],
     ['a field given a group', { box: { name: { de: 'x' } } }, [{ path: 'box.name', message: 'must be text, got a group of settings' }]],
+    ['a fallback address without its prefix length', { interfaces: { lanFallback: '192.168.1.250' } }, [
+      { path: 'interfaces.lanFallback', message: 'must be an address with its prefix length, such as 169.254.77.1/16' },
+    ]],
+    ['a fallback that is no address', { interfaces: { lanFallback: 'box.local/24' } }, [
+      { path: 'interfaces.lanFallback', message: 'must be an address with its prefix length, such as 169.254.77.1/16' },
+    ]],
     ['a bad list entry', { interfaces: { terminals: ['term0', 'term 1'] } }, [
       { path: 'interfaces.terminals[1]', message: "must be an interface name: 1 to 15 letters, digits, '.', '_' or '-'" },
     ]],
@@ -57,7 +63,7 @@ describe('describeSchema', () => {
   const fields = describeSchema();
 
   it('lists every field once, with German and English label and help', () => {
-    expect(fields.map((f) => f.path)).toEqual(['box.name', 'ui.language', 'interfaces.lan', 'interfaces.wan', 'interfaces.terminals', 'tunnel.enabled', 'log.level']);
+    expect(fields.map((f) => f.path)).toEqual(['box.name', 'ui.language', 'interfaces.lan', 'interfaces.wan', 'interfaces.lanFallback', 'interfaces.terminals', 'tunnel.enabled', 'log.level']);
     for (const f of fields) {
       for (const text of [f.label.de, f.label.en, f.help.de, f.help.en]) expect(text.length, f.path).toBeGreaterThan(3);
     }
