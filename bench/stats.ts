@@ -1,6 +1,7 @@
 // Summaries of repeated measurements as the benchmark results record them: a run that hit the
 // cap counts as the cap and as a timeout; the ratio compares medians, and is null where the
-// baseline gives nothing to compare against (a median of 0, or a timeout).
+// baseline gives nothing to compare against (a median of 0, or a timeout). Spreads are the same
+// for measurements without a cap, in any unit.
 
 export interface Summary {
   median_s: number;
@@ -39,4 +40,21 @@ export function summarize(runs: readonly Run[], capS: number): Summary {
 export function ratio(tibox: Summary, baseline: Summary): number | null {
   if (baseline.median_s === 0 || baseline.timeouts * 2 >= baseline.runs) return null;
   return round(tibox.median_s / baseline.median_s);
+}
+
+/** Repeated measurements of any unit (ms, Mbit/s, MB, %): their median and range. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  runs: number;
+}
+
+export function spread(values: readonly number[]): Spread {
+  return { median: round(median(values)), min: round(Math.min(...values)), max: round(Math.max(...values)), runs: values.length };
+}
+
+/** tibox's median over the baseline's; null where the baseline's median is 0. */
+export function spreadRatio(tibox: Spread, baseline: Spread): number | null {
+  return baseline.median === 0 ? null : round(tibox.median / baseline.median);
 }
