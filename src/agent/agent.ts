@@ -69,6 +69,8 @@ export class Agent {
   private readonly tunnel: TunnelController;
   private readonly stopWatching: (() => void)[] = [];
   private readonly kernel: RouteKernel;
+  private readonly lanKernel: LanKernel;
+  private readonly dataPath: DataPath;
   private wan: WanRoute | undefined;
   private startedAt: Date | undefined;
 
@@ -117,6 +119,7 @@ export class Agent {
       persistEnabled: (enabled, actor) => void config.commit({ tunnel: { enabled } }, actor),
     });
     const lanKernel = options.lanKernel ?? new NetlinkLanKernel();
+    this.lanKernel = lanKernel;
     const lan = new Lan({
       links: new LanLinks({ kernel: lanKernel, stateDir: join(options.dataDir, 'state'), log: subsystemLogger(log, 'lan') }),
       kernel: lanKernel,
@@ -157,6 +160,7 @@ export class Agent {
       lanAddresses: async (port) => (await lanKernel.read()).addresses.filter((a) => a.dev === port).map((a) => a.address),
       log: subsystemLogger(log, 'data-path'),
     });
+    this.dataPath = dataPath;
     this.bus.on(dataPath, 'config.changed', () => void dataPath.refresh());
     charon.session.on('connected', () => void dataPath.refresh());
     const profile = new ProfileService({
@@ -165,6 +169,7 @@ export class Agent {
       health: this.health,
       tunnel: this.tunnel,
       dataPath: {
+        prepare: (desired) => dataPath.prepare(desired),
         apply: async (desired) => {
           profileDns = desired ? { prefixes: desired.tiPrefixes, domains: desired.tiDns.domains } : undefined;
           await dataPath.apply(desired);
@@ -205,6 +210,8 @@ export class Agent {
     }
     // Link, address and route changes (the WAN's cable, its default route) are news for the tunnel.
     this.stopWatching.push(this.kernel.watch(() => void this.refreshWan().then(() => this.tunnel.kick())));
+    // A new practice-LAN lease is news for the firewall: the box serves its LAN side there.
+    this.stopWatching.push(this.dataPath.followLanAddresses((onChange) => this.lanKernel.watch(onChange)));
     this.options.log.info({ version: this.options.version, subsystems: this.started.map((s) => s.name) }, 'agent running');
     await this.systemd.ready(`tibox ${this.options.version} running`);
   }

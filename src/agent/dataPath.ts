@@ -15,6 +15,8 @@ import type { ProfileDataPath } from '../ipsec/profileService.ts';
 
 /** MTU of kernel-libipsec's TUN device; TCP's MSS is clamped to fit it. */
 const TUNNEL_MTU = 1400;
+/** Kernel notifications come in bursts: the LAN port's addresses are read once the burst has passed. */
+const ADDRESS_SETTLE_MS = 200;
 
 export interface Ports {
   readonly lan: string;
@@ -45,6 +47,10 @@ export class DataPath {
   /** Until ProfileService has said what the profile is, other news must not close the firewall. */
   private told = false;
   private queue: Promise<void> = Promise.resolve();
+  /** The practice-LAN addresses the firewall was last given, as a key; undefined while it has none. */
+  private practice: string | undefined;
+  /** The ports the WAN-in-LAN watch was last given; it checks again by itself (kernel events, timer). */
+  private wanInLanPorts: string | undefined;
 
   constructor(deps: DataPathDeps) {
     this.deps = deps;
@@ -57,10 +63,60 @@ export class DataPath {
     return this.pass();
   }
 
+  /**
+   * The LAN side of a profile alone, before the tunnel takes it: the TI segment's addresses must be
+   * on the box before the tunnel routes the TI prefixes from them (charon installs its policies
+   * and routes from the local TI address). The rest follows with apply() once the tunnel has it.
+   */
+  prepare(profile: ProfileDataPath): Promise<void> {
+    const run = this.queue.then(() => this.deps.lan.apply(this.lanDesired(profile)));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   /** Another input changed (devices, ports, back end): the same profile, composed anew. */
   refresh(): Promise<void> {
     if (!this.told) return Promise.resolve();
     return this.pass().catch((error: unknown) => this.deps.log.error({ err: error }, 'data path could not be applied'));
+  }
+
+  /**
+   * Follows the LAN port's addresses (`watch` calls back on any link or address change): when its
+   * practice-LAN addresses change (a DHCP lease arrives, moves or runs out), the data path is
+   * composed anew, so the firewall serves the box's new address and no longer takes the old one,
+   * now perhaps another host's, for the box's own. Returns the unsubscribe.
+   */
+  followLanAddresses(watch: (onChange: () => void) => () => void, settleMs = ADDRESS_SETTLE_MS): () => void {
+    let settle: NodeJS.Timeout | undefined;
+    const unwatch = watch(() => {
+      if (settle) return;
+      settle = setTimeout(() => {
+        settle = undefined;
+        void this.practiceChanged().catch((error: unknown) => this.deps.log.warn({ err: error }, 'LAN port addresses could not be read'));
+      }, settleMs);
+    });
+    return () => {
+      unwatch();
+      clearTimeout(settle);
+    };
+  }
+
+  private async practiceChanged(): Promise<void> {
+    const profile = this.profile;
+    if (!profile || this.practice === undefined) return;
+    const now = practiceAddresses(await this.deps.lanAddresses(this.deps.ports().lan), profile.tiSegment);
+    if (addressKey(now) !== this.practice) await this.refresh();
+  }
+
+  private lanDesired(profile: ProfileDataPath | null): LanDesired {
+    const ports = this.deps.ports();
+    return {
+      ports,
+      practiceFallback: ports.lanFallback,
+      ti: profile
+        ? { tiSegment: profile.tiSegment, tiPrefixes: profile.tiPrefixes, managementPrefix: profile.managementPrefix, gateways: addressesOnly(profile.gateways) }
+        : null,
+    };
   }
 
   private pass(): Promise<void> {
@@ -73,21 +129,29 @@ export class DataPath {
     const { deps } = this;
     const profile = this.profile;
     const ports = deps.ports();
-    const gateways = profile ? profile.gateways.filter((g) => parseIpv4(g) !== undefined) : [];
-    await deps.lan.apply({
-      ports,
-      practiceFallback: ports.lanFallback,
-      ti: profile ? { tiSegment: profile.tiSegment, tiPrefixes: profile.tiPrefixes, managementPrefix: profile.managementPrefix, gateways } : null,
-    });
+    const gateways = profile ? addressesOnly(profile.gateways) : [];
+    await deps.lan.apply(this.lanDesired(profile));
     await deps.practiceDhcp.apply({ port: ports.lan });
-    await deps.wanInLan.apply({ lan: ports.lan, wan: ports.wan });
+    if (`${ports.lan} ${ports.wan}` !== this.wanInLanPorts) {
+      // Not awaited: each check waits a second for an ARP answer, and the firewall need not wait
+      // for a warning. The watch runs its checks one at a time.
+      void deps.wanInLan.apply({ lan: ports.lan, wan: ports.wan }).catch((error: unknown) => deps.log.warn({ err: error }, 'WAN-in-LAN watch not told the ports'));
+      this.wanInLanPorts = `${ports.lan} ${ports.wan}`;
+    }
     const halves = deps.lan.halves();
     if (!profile || !halves) {
       await deps.firewall.apply(null);
+      this.practice = undefined;
       return;
     }
     const terminalBridge = ports.terminals.length > 0 ? TERMINAL_BRIDGE : null;
-    const devices = deps.devices();
+    // A device a new profile left outside its segment waits to be moved (the inventory shows it);
+    // it must not make the firewall refuse everyone else's ruleset.
+    const segment = parsePrefix(profile.tiSegment);
+    const devices = deps.devices().filter((d) => {
+      const address = parseIpv4(d.address);
+      return segment !== undefined && address !== undefined && prefixContains(segment, address);
+    });
     await deps.dnsmasq.apply(
       dnsmasqDesired({
         halves,
@@ -97,12 +161,13 @@ export class DataPath {
         terminals: devices.filter((d) => d.kind === 'terminal').map(({ name, mac, address }) => ({ name, mac, address })),
       }),
     );
+    const practiceLanAddresses = practiceAddresses(await deps.lanAddresses(ports.lan), profile.tiSegment);
     await deps.firewall.apply({
       // A back end not known yet fails closed either way: each guess drops what the other would pass.
       interfaces: { lan: ports.lan, wan: ports.wan, ...(terminalBridge ? { terminalBridge } : {}), tunnel: (await deps.backend()) ?? 'libipsec' },
       tiSegment: profile.tiSegment,
       halves,
-      practiceLanAddresses: practiceAddresses(await deps.lanAddresses(ports.lan), profile.tiSegment),
+      practiceLanAddresses,
       tiPrefixes: profile.tiPrefixes,
       managementPrefix: profile.managementPrefix,
       gateways,
@@ -110,7 +175,12 @@ export class DataPath {
       hosts: devices.map(({ name, kind, address, mac, cetpPorts }) => ({ name, kind, address, mac, cetpPorts })),
       ntp: false,
     });
+    this.practice = addressKey(practiceLanAddresses);
   }
+}
+
+function addressKey(addresses: readonly string[]): string {
+  return [...addresses].sort().join(' ');
 }
 
 /** The LAN port's practice-LAN addresses: all but those in the TI segment. */
@@ -121,4 +191,9 @@ function practiceAddresses(addresses: readonly string[], tiSegment: string): str
     if (address === undefined || (segment && prefixContains(segment, address))) return [];
     return [text.split('/')[0] as string];
   });
+}
+
+/** Gateways given as addresses; names (from SRV records) are charon's to resolve. */
+function addressesOnly(gateways: readonly string[]): string[] {
+  return gateways.filter((g) => parseIpv4(g) !== undefined);
 }

@@ -49,7 +49,11 @@ export interface ProfileServiceDeps {
    * composition root completes. Its firewall opens forwarding from the TI segment to the TI
    * prefixes (the routes decide where it goes).
    */
-  dataPath: { apply(desired: ProfileDataPath | null): Promise<void> };
+  dataPath: {
+    /** The LAN side only, before the tunnel: the box's TI address must be there first. */
+    prepare(desired: ProfileDataPath): Promise<void>;
+    apply(desired: ProfileDataPath | null): Promise<void>;
+  };
   resolver: Pick<Resolver, 'resolveSrv'> & ManagementResolver;
   log: Logger;
   now?: () => Date;
@@ -193,7 +197,8 @@ export class ProfileService implements Lifecycle {
   }
 
   /**
-   * Tunnel first, then the data path: tunnel.apply runs the pass that routes the profile's TI
+   * The LAN's addresses first (the tunnel routes from the box's TI address), then the tunnel,
+   * then the rest of the data path: tunnel.apply runs the pass that routes the profile's TI
    * prefixes (unreachable until a tunnel of this profile carries them; right after an agent
    * start, while charon still connects, it leaves the routes the agent before set) before the
    * firewall forwards to them. Prefixes a new profile drops stay open in the old ruleset until its apply;
@@ -202,6 +207,21 @@ export class ProfileService implements Lifecycle {
    */
   private async apply(profile: VpnProfile, desired: TunnelProfile, superseded: () => boolean, problem: string | undefined): Promise<void> {
     const { log } = this.deps;
+    if (superseded()) return;
+    const dataPath: ProfileDataPath = {
+      tiSegment: profile.tiSegment,
+      tiPrefixes: profile.tiPrefixes,
+      managementPrefix: profile.management.prefix,
+      tiDns: profile.tiDns,
+      gateways: desired.gateways,
+    };
+    try {
+      await this.deps.dataPath.prepare(dataPath);
+    } catch (error) {
+      log.error({ err: error }, 'LAN could not take the VPN profile');
+      this.state.set('degraded', `LAN could not take the VPN profile: ${(error as Error).message}`);
+      return;
+    }
     if (superseded()) return;
     try {
       await this.deps.tunnel.apply({ profile: desired });
@@ -213,13 +233,7 @@ export class ProfileService implements Lifecycle {
     }
     if (superseded()) return;
     try {
-      await this.deps.dataPath.apply({
-        tiSegment: profile.tiSegment,
-        tiPrefixes: profile.tiPrefixes,
-        managementPrefix: profile.management.prefix,
-        tiDns: profile.tiDns,
-        gateways: desired.gateways,
-      });
+      await this.deps.dataPath.apply(dataPath);
     } catch (error) {
       log.error({ err: error }, 'data path could not take the VPN profile');
       this.state.set('degraded', `LAN, DNS or firewall could not take the VPN profile: ${(error as Error).message}`);

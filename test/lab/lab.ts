@@ -9,6 +9,7 @@ import { join, dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { processRunner, type Runner } from '../../src/agent/runner.ts';
+import type { AgentStatus } from '../../src/agent/status.ts';
 import { Netns } from './netns.ts';
 import { createLabPki, type IssuedCert, type LabPki } from './pki.ts';
 import { startCharon, renderGatewaySwanctl, renderPlainBoxSwanctl, renderStrongswanConf, type CharonInstance } from './strongswan.ts';
@@ -101,7 +102,7 @@ export class Lab {
   private async build(): Promise<void> {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     this.log('namespaces and links');
-    await buildLinks(this.netns, this.names);
+    await buildLinks(this.netns, this.names, { agentOwnsLan: this.options.boxCharon === 'agent' });
     this.log('certificates');
     const pki = await createLabPki(this.runner, join(this.dir, 'pki'));
     this.pki = pki;
@@ -241,8 +242,10 @@ export class Lab {
   async startAgent(socketPath = join(this.dir, 'control.sock')): Promise<{ agent: Supervised; socketPath: string; dataDir: string }> {
     if (!this.boxCharon || !this.profiles) throw new Error('the agent runs only in a lab built with boxCharon: agent');
     const dataDir = this.agentDataDir();
+    // --max-semi-space-size=1, as the box's service unit starts it: V8's young generation would
+    // otherwise hold some 30 MB of the agent's resident memory for a few allocations.
     const agent = await this.supervise('agent', this.names.box, process.execPath, [
-      join(REPO, 'src', 'agent', 'main.ts'), '--data-dir', dataDir, '--socket', socketPath,
+      '--max-semi-space-size=1', join(REPO, 'src', 'agent', 'main.ts'), '--data-dir', dataDir, '--socket', socketPath,
       '--charon-vici', this.boxCharon.vici, '--profile-trust-anchor', this.profiles.trustAnchor, '--chrony-socket', this.chronySocket(),
       '--run-dir', this.runDir(),
     ], { NODE_COMPILE_CACHE: join(this.dir, 'box', 'node-cache') });
@@ -281,11 +284,25 @@ export class Lab {
    */
   private async registerPracticeDevices(): Promise<void> {
     if (!this.socketPath) throw new Error('no agent to register with');
+    // The import answers once the profile is stored; the box takes it (tunnel, then LAN plan and
+    // firewall) just after, and only then does it know the segment the devices are checked against.
+    await this.waitForProfileTaken();
     const macOf = async (ns: string) => (JSON.parse((await this.exec(ns, 'ip', ['-j', 'link', 'show', 'eth0'])).stdout) as { address: string }[])[0]?.address as string;
     const tibox = (args: string[]) => this.runner.run(join(REPO, 'bin', 'tibox'), ['--socket', this.socketPath as string, 'devices', 'register', ...args], { timeoutMs: 10_000 });
     await tibox(['pvs', 'PVS reception', '--address', PLAN.tiSegment.pvs, '--mac', await macOf(this.names.pvs), '--cetp-ports', String(PLAN.pvsCetpPort)]);
     await tibox(['terminal', 'Terminal reception', '--address', PLAN.tiSegment.terminal, '--mac', await macOf(this.names.term)]);
     this.devicesRegistered = true;
+  }
+
+  private async waitForProfileTaken(): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const { stdout } = await this.runner.run(join(REPO, 'bin', 'tibox'), ['--socket', this.socketPath as string, 'status', '--json']);
+      const profile = (JSON.parse(stdout) as AgentStatus).subsystems.find((s) => s.name === 'profile');
+      if (profile?.state === 'running') return;
+      if (Date.now() > deadline) throw new Error(`the agent did not take the profile: ${profile?.state ?? 'no profile subsystem'} ${profile?.detail ?? ''}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   /** The box's profile with some settings changed, signed with the lab's profile-signing key. */

@@ -1,6 +1,9 @@
 // Wires the lab's namespaces together: veth pairs, bridges, addresses, routes, forwarding and the
 // practice router's NAT. Interface names inside a namespace are short and fixed (the box sees
 // lan0, wan0 and term0 as on the appliance); the namespace names carry the lab's prefix.
+// With the agent on the box, the box's TI side (the LAN half's gateway on lan0, the terminal
+// bridge and its gateway) is the agent's to put in place once a profile is imported; the lab
+// builds it only for plain strongSwan, which has no agent.
 import type { Netns } from './netns.ts';
 import { PLAN, type LabNames } from './topology.ts';
 
@@ -12,7 +15,12 @@ const routerNat = (uplink: string) => `table ip lab_nat {
 }
 `;
 
-export async function buildLinks(n: Netns, names: LabNames): Promise<void> {
+export interface LinkOptions {
+  /** The agent owns the box's TI side of the LAN: the lab leaves it out. */
+  readonly agentOwnsLan: boolean;
+}
+
+export async function buildLinks(n: Netns, names: LabNames, options: LinkOptions): Promise<void> {
   for (const ns of Object.values(names).slice(1)) await n.add(ns);
   const { router, box, pvs, other, inet, gw1, gw2, core, term } = names;
 
@@ -57,15 +65,19 @@ export async function buildLinks(n: Netns, names: LabNames): Promise<void> {
   await n.address(core, 'br-dc', `${PLAN.core.address}/24`);
   for (const a of [PLAN.ti.connector, PLAN.ti.dns, PLAN.ti.service]) await n.address(core, 'lo', `${a}/32`);
 
-  // The box: LAN port on the practice LAN (fallback address and the LAN half's gateway), WAN port
-  // behind the practice router, terminal ports as their own bridge.
+  // The box: LAN port on the practice LAN with the address the lab reaches it at from the start
+  // (the agent adds its configured fallback and its DHCP lease only once a profile is imported),
+  // WAN port behind the practice router, a terminal port.
   await n.address(box, 'lan0', `${PLAN.practiceLan.box}/24`);
-  await n.address(box, 'lan0', `${PLAN.tiSegment.lanGateway}/${PLAN.tiSegment.len}`);
   await n.address(box, 'wan0', `${PLAN.boxWan.box}/24`);
   await n.route(box, 'default', 'via', PLAN.boxWan.router);
   await n.veth(box, 'term0', term, 'eth0');
-  await n.bridge(box, 'br-term', ['term0']);
-  await n.address(box, 'br-term', `${PLAN.tiSegment.terminalGateway}/${PLAN.tiSegment.len}`);
+  if (!options.agentOwnsLan) {
+    // The LAN half's gateway on the LAN port, the terminal ports as their own bridge.
+    await n.address(box, 'lan0', `${PLAN.tiSegment.lanGateway}/${PLAN.tiSegment.len}`);
+    await n.bridge(box, 'br-term', ['term0']);
+    await n.address(box, 'br-term', `${PLAN.tiSegment.terminalGateway}/${PLAN.tiSegment.len}`);
+  }
   await n.enableForwarding(box);
 
   // The PVS host: its practice address, its second address in the TI segment and the TI routes via the box.

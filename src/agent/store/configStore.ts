@@ -82,10 +82,12 @@ export class ConfigStore<S extends Group> {
   /** The effective config: the newest stored revision that validates, else the defaults. */
   load(): LoadedConfig<ConfigOf<S>> {
     let refused: LoadedConfig<ConfigOf<S>>['fallback'];
-    const rows = this.db.prepare('SELECT revision, config FROM config_revisions ORDER BY revision DESC').iterate() as IterableIterator<RevisionRow>;
-    for (const row of rows) {
+    // Row by row with get(), newest first: an iterate() iterator aborts the process on Node 24 when
+    // the garbage collector finalizes it, as a statement does (database.ts, keepStatements).
+    const older = this.db.prepare('SELECT revision, config FROM config_revisions WHERE revision < ? ORDER BY revision DESC LIMIT 1');
+    const next = (below: number) => older.get(below) as RevisionRow | undefined;
+    for (let row = next(Number.MAX_SAFE_INTEGER); row; row = next(row.revision)) {
       const result = this.parse(row);
-      // Leaving the loop closes the statement's iterator.
       if (result.ok) {
         return { config: result.config, revision: row.revision, ...(refused ? { fallback: refused } : {}) };
       }

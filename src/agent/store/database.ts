@@ -28,9 +28,10 @@ export function openDatabase(dataDir: string): OpenedDatabase {
   closeSync(openSync(path, 'a', 0o600));
   const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
   // WAL: the web UI's reads never wait for the agent's writes. FULL: a committed config change
-  // survives a power cut, which matters more than speed at a handful of writes a day.
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  // survives a power cut, which matters more than speed at a handful of writes a day. Pragmas go
+  // through exec(): db.pragma() prepares a statement of its own that becomes garbage (see below).
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = FULL');
   return prepare(db);
 }
 
@@ -46,7 +47,7 @@ export function openMemoryDatabase(): OpenedDatabase {
 function prepare(db: Db): OpenedDatabase {
   keepStatements(db);
   try {
-    db.pragma('foreign_keys = ON');
+    db.exec('PRAGMA foreign_keys = ON');
     return { db, migration: migrate(db) };
   } catch (error) {
     db.close();
@@ -57,9 +58,10 @@ function prepare(db: Db): OpenedDatabase {
 /**
  * better-sqlite3 12 on Node 24 aborts the whole process when the garbage collector finalizes a
  * Statement at certain moments (Statement::~Statement calls RemoveEnvironmentCleanupHook with no
- * environment: "Assertion failed: (env) != nullptr"). So no statement of ours ever becomes
- * garbage: prepare() hands out one statement per SQL text, kept as long as the database, and
- * closing the database finalizes them. Our SQL texts are constants, so the cache stays small.
+ * environment: "Assertion failed: (env) != nullptr"); the iterators of iterate() do the same. So
+ * no statement of ours ever becomes garbage: prepare() hands out one statement per SQL text, kept
+ * as long as the database, and closing the database finalizes them. Our SQL texts are constants,
+ * so the cache stays small. db.pragma() and iterate() bypass this and are not used.
  */
 function keepStatements(db: Db): void {
   const prepareStatement = db.prepare.bind(db);

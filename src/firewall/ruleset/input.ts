@@ -36,6 +36,12 @@ export function renderInput(desired: FirewallDesired, sides: Sides): string {
   return renderChain('input', 'type filter hook input priority filter; policy drop;', [
     rule('iif "lo" accept', "the box's own services talk over loopback"),
     rule(`${sides.lanSide} udp dport 4742 meta pkttype broadcast accept`, 'SICCT announcements: how the device inventory finds card terminals, registered or not'),
+    // Before the MAC binding, which would drop these as 'unregistered': the reply direction of a
+    // connection the box opened itself, so nothing reaches the box that it did not ask for.
+    rule(
+      `${sides.lanSide} ip saddr != @host_addresses tcp sport 4742 ct direction reply accept`,
+      "answers to the inventory's SICCT probe from terminals not registered yet, to the box's own connections only",
+    ),
     ...spoofingJumps(sides, { wan: true }),
     rule('ct state established,related accept', 'answers to what the box started or accepted, and their ICMP errors'),
     rule(`ct state invalid ${dropAs('invalid')}`, 'no state, no entry'),

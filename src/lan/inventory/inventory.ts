@@ -301,7 +301,9 @@ export class DeviceInventory implements Lifecycle {
     if (this.debounce || !this.running) return;
     this.debounce = setTimeout(() => {
       this.debounce = undefined;
-      void this.refreshNeighbours();
+      // A host that just appeared is probed now, not at the next round: a terminal plugged in
+      // shows up within seconds. Hosts already probed are not due again, so this costs nothing more.
+      void this.refreshNeighbours().then(() => this.discover());
     }, this.timings.neighbourDebounceMs);
   }
 
@@ -335,7 +337,7 @@ export class DeviceInventory implements Lifecycle {
 
   /** One round of probes for unregistered terminals; a round still running makes the next one skip. */
   private async discover(): Promise<void> {
-    if (this.discovering) return;
+    if (this.discovering || !this.running) return;
     this.discovering = true;
     try {
       await this.probeNeighbours();

@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { processRunner, startProcess, type ProcessHandle } from '../../../src/agent/runner.ts';
+import { startCapture, type Capture } from '../../lab/capture.ts';
 import { Netns } from '../../lab/netns.ts';
 
 export const ADDR = {
@@ -136,24 +137,8 @@ export class DnsmasqTopology {
   }
 
   /** Starts tcpdump in a namespace; stop() ends it and returns the packets it printed. */
-  async capture(ns: string, dev: string, filter: string): Promise<{ stop(): Promise<string[]> }> {
-    const file = join(this.dir, `capture-${ns}-${dev}.txt`);
-    const fd = openSync(file, 'w');
-    const tcpdump = startProcess('tcpdump', ['-i', dev, '-n', '-l', '-e', filter], { netns: ns, outputFd: fd });
-    closeSync(fd);
-    const deadline = Date.now() + 10_000;
-    while (!readFileSync(file, 'utf8').includes('listening on')) {
-      if (Date.now() > deadline) throw new Error(`tcpdump did not start: ${readFileSync(file, 'utf8')}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    return {
-      stop: async () => {
-        tcpdump.kill('SIGINT');
-        await tcpdump.exited;
-        // tcpdump's own lines: "listening on ...", "N packets captured", "... received by filter", "... dropped by kernel".
-        return readFileSync(file, 'utf8').split('\n').filter((line) => line && !/listening on|packets? (captured|received|dropped)/.test(line));
-      },
-    };
+  capture(ns: string, dev: string, filter: string): Promise<Capture> {
+    return startCapture(join(this.dir, `capture-${ns}-${dev}.txt`), ns, dev, filter);
   }
 
   private async standin(name: string, ns: string, args: string[]): Promise<void> {

@@ -92,6 +92,16 @@ describe('tibox ruleset', () => {
     ]);
   });
 
+  it("hears the answers to the box's own SICCT probe from terminals not registered yet, ahead of the MAC binding", () => {
+    const ruleset = renderRuleset(ONE_PVS_ONE_TERMINAL);
+    const input = rules(ruleset, 'input');
+    const answers = input.findIndex((line) => line.includes('tcp sport 4742 ct direction reply accept'));
+    expect(input[answers]).toMatch(/^iifname \{ "lan0", "br-term" \} ip saddr != @host_addresses /);
+    expect(answers).toBeLessThan(input.findIndex((line) => line.includes('jump from_lan')));
+    // Only what the box asked for itself: nothing routed is let past the binding.
+    expect(chain(ruleset, 'forward')).not.toContain('ct direction reply');
+  });
+
   it('serves no terminal bridge when there is none', () => {
     const ruleset = renderRuleset({ ...ONE_PVS_ONE_TERMINAL, interfaces: WITHOUT_TERMINAL_BRIDGE, hosts: [PVS] });
     expect(ruleset).not.toContain('br-term');

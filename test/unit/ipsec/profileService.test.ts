@@ -60,6 +60,8 @@ interface Harness {
   service: ProfileService;
   /** What tunnel and data path were asked, in order: `tunnel <gateways>` and `dataPath <prefixes>`. */
   calls: string[];
+  /** The LAN side prepared, with how many tunnel and data path calls had come before. */
+  prepared: string[];
   /** SRV queries not answered yet, oldest first. */
   queries: ReturnType<typeof deferred<SrvRecord[]>>[];
   /** When set, the next tunnel.apply waits for it (or does what it does). */
@@ -95,6 +97,7 @@ async function store(file: Buffer): Promise<void> {
 
 function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
   const calls: string[] = [];
+  const prepared: string[] = [];
   const queries: Harness['queries'] = [];
   const tunnelApply: Harness['tunnelApply'] = {};
   const dataPathApply: Harness['dataPathApply'] = {};
@@ -116,6 +119,9 @@ function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
       setManagementEndpoint: (endpoint) => endpoints.push(endpoint),
     },
     dataPath: {
+      prepare: async (desired) => {
+        prepared.push(`lan ${desired.tiSegment} after ${calls.length} calls`);
+      },
       apply: (desired) => {
         calls.push(`dataPath ${desired?.tiPrefixes.join(',')}`);
         const next = dataPathApply.next;
@@ -145,6 +151,7 @@ function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
   harness = {
     service,
     calls,
+    prepared,
     queries,
     tunnelApply,
     dataPathApply,
@@ -172,6 +179,9 @@ describe('ProfileService applies a profile', () => {
     tunnel.resolve();
     await started;
     expect(h.calls).toEqual(['tunnel 192.0.2.10', `dataPath ${PREFIXES}`]);
+    // The LAN side before either: the tunnel routes from the box's TI address.
+    expect(h.prepared).toHaveLength(1);
+    expect(h.prepared[0]).toMatch(/ after 0 calls$/);
     expect(h.service.status()).toMatchObject({ state: 'running' });
   });
 

@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigStore, ConfigValidationError, SECRET_MARK } from '../../../src/agent/store/configStore.ts';
 import { openDatabase, type Db } from '../../../src/agent/store/database.ts';
+import { processRunner } from '../../../src/agent/runner.ts';
 import { defineSchema } from '../../../src/agent/store/schema.ts';
 
 const text = { de: 'Text', en: 'Text' };
@@ -36,6 +38,11 @@ describe('ConfigStore', () => {
   afterEach(() => {
     if (db.open) db.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('opens and loads without leaving garbage whose finalizer aborts Node 24 (a statement, an iterator)', async () => {
+    const { stdout } = await processRunner.run(process.execPath, [fileURLToPath(new URL('configLoadUnderGc.ts', import.meta.url))], { timeoutMs: 9_000 });
+    expect(stdout).toBe('survived\n');
   });
 
   it('serves the defaults as revision 0 while nothing is stored', () => {

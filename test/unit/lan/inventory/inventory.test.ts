@@ -87,6 +87,17 @@ describe('DeviceInventory', () => {
     expect(inventory.candidates()).toMatchObject([{ mac: KT_MAC, address: kt.ip, interface: 'br-term', evidence: ['sicct-port'] }]);
   });
 
+  it('probes a host as soon as it appears on a port, not at the next round', async () => {
+    neighbours.table = [pc];
+    await inventory.start(AbortSignal.timeout(1_000));
+    const newcomer: KernelNeighbour = { ip: '10.77.12.41', mac: '02:00:5e:10:00:41', interface: 'br-term', state: 'stale', updatedAgoMs: 0 };
+    open.add(newcomer.ip);
+    neighbours.table = [pc, newcomer];
+    neighbours.notify();
+    await vi.advanceTimersByTimeAsync(250);
+    expect(inventory.candidates()).toMatchObject([{ mac: newcomer.mac, address: newcomer.ip, interface: 'br-term', evidence: ['sicct-port'] }]);
+  });
+
   it('shows a terminal that asked for an address through the dnsmasq hook', () => {
     expect(inventory.dhcpSeen({ mac: '02:00:5E:10:00:41', address: '10.77.12.41', hostname: 'KT-41', vendorClass: 'ORGA' })).toBe(true);
     expect(inventory.dhcpSeen({ mac: 'not a mac', address: '10.77.12.42' })).toBe(false);
