@@ -7,6 +7,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../agent/atomicFile.ts';
 import type { Logger } from '../agent/log.ts';
+import { WatchLoop } from '../agent/watchLoop.ts';
 import { StateTracker, type Subsystem, type SubsystemStatus } from '../agent/subsystem.ts';
 import type { LanKernel } from './lanKernel.ts';
 import { linkOpText, NOTHING_OWNED, type LanLinksDesired, type OwnedLinks } from './linksModel.ts';
@@ -34,23 +35,20 @@ export class LanLinks implements Subsystem<LanLinksDesired> {
   private desired: LanLinksDesired | null | undefined;
   private owned: OwnedLinks | undefined;
   private savedText: string | undefined;
-  private queue: Promise<void> = Promise.resolve();
-  private running = false;
-  private unwatch: (() => void) | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private settle: NodeJS.Timeout | undefined;
+  private readonly loop: WatchLoop;
   private missing: readonly string[] = [];
   private error: string | undefined;
 
   constructor(deps: LanLinksDeps) {
     this.deps = deps;
     this.tracker = new StateTracker(this.name, deps.now);
+    this.loop = new WatchLoop(() => this.reconcile('repair'), { settleMs: deps.settleMs ?? 100, intervalMs: deps.reconcileIntervalMs ?? 10_000 });
   }
 
   /** Converges on `desired`; null removes what tibox owns (uninstall, factory reset only). */
   apply(desired: LanLinksDesired | null): Promise<void> {
     const snapshot = desired === null ? null : structuredClone(desired);
-    return this.serially(async () => {
+    return this.loop.serially(async () => {
       this.desired = snapshot;
       await this.reconcile('apply');
     });
@@ -58,43 +56,17 @@ export class LanLinks implements Subsystem<LanLinksDesired> {
 
   async start(signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
-    this.running = true;
-    this.unwatch = this.deps.kernel.watch(() => this.schedule());
-    this.timer = setInterval(() => this.schedule(), this.deps.reconcileIntervalMs ?? 10_000);
-    this.timer.unref();
+    this.loop.start((onChange) => this.deps.kernel.watch(onChange));
     this.refreshState();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.unwatch?.();
-    this.unwatch = undefined;
-    clearInterval(this.timer);
-    clearTimeout(this.settle);
-    this.settle = undefined;
-    await this.queue;
+    await this.loop.stop();
     this.refreshState();
   }
 
   status(): SubsystemStatus {
     return this.tracker.get();
-  }
-
-  private schedule(): void {
-    if (!this.running || this.settle) return;
-    this.settle = setTimeout(() => {
-      this.settle = undefined;
-      // Failures are logged and shown in status(); the next event or tick tries again.
-      this.serially(() => this.reconcile('repair')).catch(() => undefined);
-    }, this.deps.settleMs ?? 100);
-    this.settle.unref();
-  }
-
-  /** Applies and repairs never overlap: each reads the kernel after the previous one wrote. */
-  private serially(task: () => Promise<void>): Promise<void> {
-    const result = this.queue.then(task);
-    this.queue = result.catch(() => undefined);
-    return result;
   }
 
   private async reconcile(cause: 'apply' | 'repair'): Promise<void> {
@@ -150,7 +122,7 @@ export class LanLinks implements Subsystem<LanLinksDesired> {
   }
 
   private refreshState(): void {
-    if (!this.running) this.tracker.set('stopped');
+    if (!this.loop.running) this.tracker.set('stopped');
     else if (this.error !== undefined) this.tracker.set('failed', this.error);
     else if (this.missing.length > 0) this.tracker.set('degraded', `ports missing: ${this.missing.join(', ')}`);
     else this.tracker.set('running');

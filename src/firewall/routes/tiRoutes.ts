@@ -5,6 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from '../../agent/log.ts';
 import { writeFileAtomic } from '../../agent/atomicFile.ts';
+import { WatchLoop } from '../../agent/watchLoop.ts';
 import { StateTracker, type Subsystem, type SubsystemStatus } from '../../agent/subsystem.ts';
 import { renderRoutesState, routesStatePath } from './bootRoutes.ts';
 import type { RouteKernel } from './kernel.ts';
@@ -31,23 +32,20 @@ export class TiRoutes implements Subsystem<TiRoutesDesired> {
   /** undefined: nothing applied by this process yet, so the routes from boot are left alone. */
   private desired: TiRoutesDesired | null | undefined;
   private savedState: string | undefined;
-  private queue: Promise<void> = Promise.resolve();
-  private running = false;
-  private unwatch: (() => void) | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private settle: NodeJS.Timeout | undefined;
+  private readonly loop: WatchLoop;
   private fallback: string | undefined;
   private error: string | undefined;
 
   constructor(deps: TiRoutesDeps) {
     this.deps = deps;
     this.tracker = new StateTracker(this.name, deps.now);
+    this.loop = new WatchLoop(() => this.reconcile('repair'), { settleMs: deps.settleMs ?? 100, intervalMs: deps.reconcileIntervalMs ?? 10_000 });
   }
 
   /** Converges on `desired`; null removes tibox's rules and TI table (uninstall, factory reset only). */
   apply(desired: TiRoutesDesired | null): Promise<void> {
     const snapshot = desired === null ? null : structuredClone(desired);
-    return this.serially(async () => {
+    return this.loop.serially(async () => {
       this.desired = snapshot;
       await this.reconcile('apply');
       await this.save(snapshot?.prefixes ?? []);
@@ -56,42 +54,17 @@ export class TiRoutes implements Subsystem<TiRoutesDesired> {
 
   async start(signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
-    this.running = true;
-    this.unwatch = this.deps.kernel.watch(() => this.schedule());
-    this.timer = setInterval(() => this.schedule(), this.deps.reconcileIntervalMs ?? 10_000);
-    this.timer.unref();
+    this.loop.start((onChange) => this.deps.kernel.watch(onChange));
     this.refreshState();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.unwatch?.();
-    this.unwatch = undefined;
-    clearInterval(this.timer);
-    clearTimeout(this.settle);
-    await this.queue;
+    await this.loop.stop();
     this.refreshState();
   }
 
   status(): SubsystemStatus {
     return this.tracker.get();
-  }
-
-  private schedule(): void {
-    if (!this.running || this.settle) return;
-    this.settle = setTimeout(() => {
-      this.settle = undefined;
-      // Failures are logged and shown in status(); the next event or tick tries again.
-      this.serially(() => this.reconcile('repair')).catch(() => undefined);
-    }, this.deps.settleMs ?? 100);
-    this.settle.unref();
-  }
-
-  /** Applies and repairs never overlap: each reads the kernel after the previous one wrote. */
-  private serially(task: () => Promise<void>): Promise<void> {
-    const result = this.queue.then(task);
-    this.queue = result.catch(() => undefined);
-    return result;
   }
 
   private async reconcile(cause: 'apply' | 'repair'): Promise<void> {
@@ -121,7 +94,7 @@ export class TiRoutes implements Subsystem<TiRoutesDesired> {
   }
 
   private refreshState(): void {
-    if (!this.running) this.tracker.set('stopped');
+    if (!this.loop.running) this.tracker.set('stopped');
     else if (this.error !== undefined) this.tracker.set('failed', this.error);
     else if (this.fallback !== undefined) this.tracker.set('degraded', this.fallback);
     else this.tracker.set('running');

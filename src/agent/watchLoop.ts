@@ -1,0 +1,65 @@
+// The loop the kernel-facing subsystems share (TI routes, LAN links): kernel events, settled for
+// a moment into one pass, and a safety-net timer for an event that was lost both schedule a
+// repair; applies and repairs run one at a time, each reading the kernel after the previous one
+// wrote. A repair that fails is the subsystem's to log and show; the next event or tick retries.
+
+export interface WatchLoopOptions {
+  /** A burst of events within this time gives one repair. */
+  readonly settleMs: number;
+  /** Safety-net period. */
+  readonly intervalMs: number;
+}
+
+export class WatchLoop {
+  private readonly repair: () => Promise<void>;
+  private readonly options: WatchLoopOptions;
+  private queue: Promise<void> = Promise.resolve();
+  private watching = false;
+  private unwatch: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private settle: NodeJS.Timeout | undefined;
+
+  constructor(repair: () => Promise<void>, options: WatchLoopOptions) {
+    this.repair = repair;
+    this.options = options;
+  }
+
+  get running(): boolean {
+    return this.watching;
+  }
+
+  /** Starts watching; `watch` subscribes to the kernel's events and returns the unsubscribe. */
+  start(watch: (onChange: () => void) => () => void): void {
+    this.watching = true;
+    this.unwatch = watch(() => this.schedule());
+    this.timer = setInterval(() => this.schedule(), this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops watching and waits for the pass under way. */
+  async stop(): Promise<void> {
+    this.watching = false;
+    this.unwatch?.();
+    this.unwatch = undefined;
+    clearInterval(this.timer);
+    clearTimeout(this.settle);
+    this.settle = undefined;
+    await this.queue;
+  }
+
+  /** Runs `task` once everything queued before it is done. */
+  serially(task: () => Promise<void>): Promise<void> {
+    const result = this.queue.then(task);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private schedule(): void {
+    if (!this.watching || this.settle) return;
+    this.settle = setTimeout(() => {
+      this.settle = undefined;
+      this.serially(this.repair).catch(() => undefined);
+    }, this.options.settleMs);
+    this.settle.unref();
+  }
+}
