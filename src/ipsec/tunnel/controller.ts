@@ -16,9 +16,9 @@ import { backoffDelayMs } from './backoff.ts';
 import { CHILD_NAME, connectionName, planCharon } from './charonPlan.ts';
 import { loadCharon, unloadCharon } from './charonLoader.ts';
 import { blameClock, classifyFailure, type FailureReason } from './failure.ts';
-import { DEFAULT_TIMINGS, type RoutePath, type TunnelDeps, type TunnelTimings } from './ports.ts';
+import { DEFAULT_TIMINGS, type TunnelDeps, type TunnelTimings } from './ports.ts';
 import { TunnelProbes } from './probes.ts';
-import type { ResumeState } from './resumeState.ts';
+import { ResumeKeeper } from './resumeKeeper.ts';
 import { carrier, readSas, type TunnelSa } from './sas.ts';
 import type { TunnelProfile } from './tunnelProfile.ts';
 import { statusOf, type TunnelState, type TunnelStatus } from './status.ts';
@@ -54,8 +54,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
   private nextAttemptAt = 0;
   private nextGateway = 0;
   private lastError: { reason: FailureReason; at: string; detail?: string } | undefined;
-  /** What the resume state holds as far as this agent knows: undefined until it wrote or cleared it. */
-  private remembered: string | null | undefined;
+  private readonly resume: ResumeKeeper;
   private state: { state: TunnelState; since: string; gateway?: string };
   private passing: Promise<void> | undefined;
   private again = false;
@@ -72,6 +71,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     this.deps = deps;
     this.timings = { ...DEFAULT_TIMINGS, ...deps.timings };
     this.lifecycle = new StateTracker(this.name, deps.now);
+    this.resume = new ResumeKeeper(deps.resume, deps.log);
     this.probes = new TunnelProbes(
       deps.startProcess,
       this.timings,
@@ -133,7 +133,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     // after a start adopts the SAs the agent before left, so a restart drops nothing.
     if (desired && this.profileKey !== undefined) this.replace = true;
     // The tunnel of a profile that is going away must not come back at the next start.
-    if (desired === null || this.replace) await this.forget();
+    if (desired === null || this.replace) await this.resume.forget();
     this.profile = desired?.profile;
     this.profileKey = key;
     this.loadedFor = undefined;
@@ -233,7 +233,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     }
     this.sas = await this.ourSas(profile);
     if (!this.enabled) {
-      await this.forget();
+      await this.resume.forget();
       // Routes first: the TI prefixes must not point into a tunnel that is going away.
       await routes.apply(unreachable);
       await this.terminate(this.sas);
@@ -263,7 +263,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
         this.probes.stopWan();
         this.setState('up', active.remoteHost);
         await this.terminate(this.sas.filter((sa) => sa.ikeId !== active.ikeId));
-        if (path) await this.remember(profile, active.gatewayIndex, path);
+        if (path) await this.resume.remember(profile, active.gatewayIndex, path);
         return;
       }
       if (flow === 'unknown') return this.setState('connecting', active.remoteHost);
@@ -400,34 +400,6 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     this.loadedFor = undefined;
     this.teardown = false;
     this.deps.log.info('tunnel torn down');
-  }
-
-  /** Saves the tunnel that passes traffic now for the next start, unless saved already. */
-  private async remember(profile: TunnelProfile, gatewayIndex: number, path: RoutePath): Promise<void> {
-    const plan = planCharon(profile);
-    const state: ResumeState = {
-      plan: { ...plan, connections: plan.connections.filter((c) => c.name === connectionName(gatewayIndex)) },
-      gatewayIds: profile.gatewayIds,
-      routes: { prefixes: profile.tiPrefixes, path },
-    };
-    const key = JSON.stringify(state);
-    if (!this.deps.resume || key === this.remembered) return;
-    try {
-      await this.deps.resume.save(state);
-      this.remembered = key;
-    } catch (error) {
-      this.deps.log.warn({ err: error }, 'tunnel could not be saved for the next start');
-    }
-  }
-
-  private async forget(): Promise<void> {
-    if (!this.deps.resume || this.remembered === null) return;
-    try {
-      await this.deps.resume.clear();
-      this.remembered = null;
-    } catch (error) {
-      this.deps.log.warn({ err: error }, 'saved tunnel could not be removed');
-    }
   }
 
   private async terminate(sas: readonly TunnelSa[]): Promise<void> {
