@@ -5,6 +5,7 @@
 import type { Health } from '../agent/health.ts';
 import type { Logger } from '../agent/log.ts';
 import { StateTracker, type Subsystem, type SubsystemStatus } from '../agent/subsystem.ts';
+import { WatchLoop } from '../agent/watchLoop.ts';
 import type { ArpProbe } from './arpProbe.ts';
 import type { LanKernel } from './lanKernel.ts';
 import { describeEvidence, detectWanInLan, type WanInLanInput } from './wanInLan.ts';
@@ -33,43 +34,31 @@ export class WanInLanWatch implements Subsystem<WanInLanDesired> {
   private readonly deps: WanInLanDeps;
   private readonly tracker: StateTracker;
   private desired: WanInLanDesired | null = null;
-  private queue: Promise<void> = Promise.resolve();
-  private running = false;
-  private unwatch: (() => void) | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private settle: NodeJS.Timeout | undefined;
+  private readonly loop: WatchLoop;
   private detail = '';
   private probeError: string | undefined;
 
   constructor(deps: WanInLanDeps) {
     this.deps = deps;
     this.tracker = new StateTracker(this.name, deps.now);
+    this.loop = new WatchLoop(() => this.checkLogged(), { settleMs: deps.settleMs ?? 500, intervalMs: deps.intervalMs ?? 30_000 });
   }
 
   /** Which ports to compare; null stops comparing and clears the warning. */
   apply(desired: WanInLanDesired | null): Promise<void> {
     this.desired = desired === null ? null : { ...desired };
-    return this.serially(() => this.check());
+    return this.loop.serially(() => this.checkLogged());
   }
 
   async start(signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
-    this.running = true;
-    this.unwatch = this.deps.kernel.watch(() => this.schedule());
-    this.timer = setInterval(() => this.schedule(), this.deps.intervalMs ?? 30_000);
-    this.timer.unref();
+    this.loop.start((onChange) => this.deps.kernel.watch(onChange));
     this.tracker.set('running');
-    this.schedule();
+    void this.loop.serially(() => this.checkLogged());
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.unwatch?.();
-    this.unwatch = undefined;
-    clearInterval(this.timer);
-    clearTimeout(this.settle);
-    this.settle = undefined;
-    await this.queue;
+    await this.loop.stop();
     this.tracker.set('stopped');
   }
 
@@ -77,23 +66,14 @@ export class WanInLanWatch implements Subsystem<WanInLanDesired> {
     return this.tracker.get();
   }
 
-  private schedule(): void {
-    if (!this.running || this.settle) return;
-    this.settle = setTimeout(() => {
-      this.settle = undefined;
-      void this.serially(() => this.check());
-    }, this.deps.settleMs ?? 500);
-    this.settle.unref();
-  }
-
-  /** Checks never overlap; a failed check is logged and shown in status(), the next one tries again. */
-  private serially(task: () => Promise<void>): Promise<void> {
-    const result = this.queue.then(task).catch((error: unknown) => {
+  /** A failed check is logged and shown in status(); the next one tries again. */
+  private async checkLogged(): Promise<void> {
+    try {
+      await this.check();
+    } catch (error) {
       this.deps.log.error({ err: error }, 'WAN-in-LAN check failed');
-      if (this.running) this.tracker.set('degraded', `check failed: ${error instanceof Error ? error.message : String(error)}`);
-    });
-    this.queue = result;
-    return result;
+      if (this.loop.running) this.tracker.set('degraded', `check failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   private async check(): Promise<void> {
@@ -105,7 +85,7 @@ export class WanInLanWatch implements Subsystem<WanInLanDesired> {
     this.detail = detail;
     if (evidence.length > 0) health.raise('lan.wanInLan', detail);
     else health.clear('lan.wanInLan');
-    if (this.running) this.tracker.set('running');
+    if (this.loop.running) this.tracker.set('running');
   }
 
   private async facts(desired: WanInLanDesired): Promise<WanInLanInput> {
