@@ -1,6 +1,6 @@
-// The loop the kernel-facing subsystems share (TI routes, LAN links, WAN-in-LAN): kernel events, settled for
-// a moment into one pass, and a safety-net timer for an event that was lost both schedule a
-// repair; applies and repairs run one at a time, each reading the kernel after the previous one
+// The loop the kernel-facing subsystems share (TI routes, LAN links, WAN-in-LAN): kernel events,
+// settled for a moment into one pass, and a safety-net timer for an event that was lost both
+// schedule a repair; applies and repairs run one at a time, each reading the kernel after the previous one
 // wrote. A repair that fails is the subsystem's to log and show; the next event or tick retries.
 
 export interface WatchLoopOptions {
