@@ -1,9 +1,8 @@
 // The LanKernel on rtnetlink, through the `netlink` package: links (bridges included, their kind
 // in IFLA_LINKINFO), IPv4 addresses, the main table's routes, neighbours and the change
-// notifications, so no `ip` process is needed. Its sockets belong to the calling process, hence
-// to the network namespace it runs in. The package tracks one multipart reply per socket and the
-// kernel runs one dump per socket at a time, so requests go strictly one after another.
-import { AttrStream, createRtNetlink, FlagsNew, ifla, type RtNetlinkSocket } from 'netlink';
+// notifications, so no `ip` process is needed (sockets and their sequencing: src/agent/rtnetlink.ts).
+import { RtNetlinkRequests, watchRtNetlink } from '../agent/rtnetlink.ts';
+import { AttrStream, FlagsNew, ifla, type RtNetlinkSocket } from 'netlink';
 import { formatIpv4, lastAddress, networkOf, parseInterfaceAddress, type Ipv4InterfaceAddress } from '../agent/ipv4.ts';
 import type { LanKernel, Neighbour } from './lanKernel.ts';
 import type { KernelLink, LinkOp, LinksState } from './linksModel.ts';
@@ -17,11 +16,10 @@ const REQUEST_TIMEOUT_MS = 5_000;
 const GROUPS = ['LINK', 'IPV4_IFADDR', 'IPV4_ROUTE'] as const;
 
 export class NetlinkLanKernel implements LanKernel {
-  private socket: RtNetlinkSocket | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly requests = new RtNetlinkRequests();
 
   read(): Promise<LinksState> {
-    return this.exclusive(async (nl) => {
+    return this.requests.run(async (nl) => {
       const links = await readLinks(nl);
       const names = new Map(links.map((l) => [l.index, l.link.name]));
       const addresses = await nl.getAddresses({ family: AF_INET }, undefined, { timeout: REQUEST_TIMEOUT_MS });
@@ -40,11 +38,11 @@ export class NetlinkLanKernel implements LanKernel {
   }
 
   write(op: LinkOp): Promise<void> {
-    return this.exclusive((nl) => writeOp(nl, op));
+    return this.requests.run((nl) => writeOp(nl, op));
   }
 
   routes(): Promise<MainRoute[]> {
-    return this.exclusive(async (nl) => {
+    return this.requests.run(async (nl) => {
       const names = new Map((await readLinks(nl)).map((l) => [l.index, l.link.name]));
       const routes = await nl.getRoutes({ family: AF_INET }, undefined, { timeout: REQUEST_TIMEOUT_MS });
       // The kernel ignores the table in a dump request unless strict checking is on: filter here.
@@ -65,7 +63,7 @@ export class NetlinkLanKernel implements LanKernel {
   }
 
   neighbours(): Promise<Neighbour[]> {
-    return this.exclusive(async (nl) => {
+    return this.requests.run(async (nl) => {
       const names = new Map((await readLinks(nl)).map((l) => [l.index, l.link.name]));
       const entries = await nl.getNeighbors({ family: AF_INET }, undefined, { timeout: REQUEST_TIMEOUT_MS });
       return entries.flatMap((n) => {
@@ -78,29 +76,9 @@ export class NetlinkLanKernel implements LanKernel {
   }
 
   watch(onChange: () => void): () => void {
-    const events = createRtNetlink();
-    for (const group of GROUPS) events.addMembership(group);
-    // Any notification may matter, also one the package cannot parse ('invalid').
-    events.on('message', () => onChange());
-    events.on('invalid', () => onChange());
-    // A full receive buffer (ENOBUFS) loses notifications: treat it as a change and re-read.
-    events.socket.on('error', () => onChange());
-    return () => events.socket.close();
+    return watchRtNetlink(GROUPS, onChange);
   }
 
-  private exclusive<T>(request: (nl: RtNetlinkSocket) => Promise<T>): Promise<T> {
-    this.socket ??= createRtNetlink();
-    const nl = this.socket;
-    const result = this.queue.then(() => request(nl));
-    this.queue = result.catch((error: unknown) => {
-      // A timed-out dump may still be running in the kernel: start over on a fresh socket.
-      if (error instanceof Error && /timeout/i.test(error.message) && this.socket === nl) {
-        nl.socket.close();
-        this.socket = undefined;
-      }
-    });
-    return result;
-  }
 }
 
 async function readLinks(nl: RtNetlinkSocket): Promise<{ index: number; link: KernelLink }[]> {

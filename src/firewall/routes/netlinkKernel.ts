@@ -1,10 +1,8 @@
 // The RouteKernel on rtnetlink, through the `netlink` package, which covers routes, rules
 // (RTM_NEWRULE/DELRULE/GETRULE), links, addresses and the multicast groups, so no `ip` process
-// is needed. Its sockets belong to the calling process, hence to the network namespace the
-// process runs in (the box's, in the lab). Sockets are unreferenced: they never keep a process alive.
-// The package tracks one multipart reply per socket and the kernel runs one dump per socket at a
-// time, so requests on the request socket go strictly one after another.
-import { FlagsNew, createRtNetlink, type RtNetlinkSocket, type rt } from 'netlink';
+// is needed (sockets and their sequencing: src/agent/rtnetlink.ts).
+import { RtNetlinkRequests, watchRtNetlink } from '../../agent/rtnetlink.ts';
+import { FlagsNew, type RtNetlinkSocket, type rt } from 'netlink';
 import { formatPrefix, formatIpv4, parseIpv4, parsePrefix } from './ipv4.ts';
 import { TI_GUARD_PRIORITY, TI_ROUTE_TABLE, TI_RULE_PRIORITY, type RouteEntry, type RuleEntry } from './model.ts';
 import type { RouteKernel, RouteKernelState } from './kernel.ts';
@@ -20,41 +18,20 @@ const UNSET_U32 = 0xffffffff;
 const GROUPS = ['LINK', 'IPV4_IFADDR', 'IPV4_ROUTE', 'IPV4_RULE'] as const;
 
 export class NetlinkRouteKernel implements RouteKernel {
-  private socket: RtNetlinkSocket | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly requests = new RtNetlinkRequests();
 
   read(): Promise<RouteKernelState> {
-    return this.exclusive((nl) => readState(nl));
+    return this.requests.run((nl) => readState(nl));
   }
 
   write(op: RouteOp): Promise<void> {
-    return this.exclusive((nl) => writeOp(nl, op));
+    return this.requests.run((nl) => writeOp(nl, op));
   }
 
   watch(onChange: () => void): () => void {
-    const events = createRtNetlink();
-    for (const group of GROUPS) events.addMembership(group);
-    // Any notification may matter, also one the package cannot parse ('invalid').
-    events.on('message', () => onChange());
-    events.on('invalid', () => onChange());
-    // A full receive buffer (ENOBUFS) loses notifications: treat it as a change and re-read.
-    events.socket.on('error', () => onChange());
-    return () => events.socket.close();
+    return watchRtNetlink(GROUPS, onChange);
   }
 
-  private exclusive<T>(request: (nl: RtNetlinkSocket) => Promise<T>): Promise<T> {
-    this.socket ??= createRtNetlink();
-    const nl = this.socket;
-    const result = this.queue.then(() => request(nl));
-    this.queue = result.catch((error: unknown) => {
-      // A timed-out dump may still be running in the kernel: start over on a fresh socket.
-      if (error instanceof Error && /timeout/i.test(error.message) && this.socket === nl) {
-        nl.socket.close();
-        this.socket = undefined;
-      }
-    });
-    return result;
-  }
 }
 
 async function readState(nl: RtNetlinkSocket): Promise<RouteKernelState> {

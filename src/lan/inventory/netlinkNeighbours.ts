@@ -2,7 +2,8 @@
 // what this needs: RTM_GETNEIGH dumps (getNeighbors) and the RTNLGRP_NEIGH multicast group for
 // changes. So no `ip neigh` process runs per refresh, and changes arrive as they happen. Sockets
 // belong to the calling process, hence to the network namespace it runs in (the box's).
-import { createRtNetlink, type RtNetlinkSocket, type rt } from 'netlink';
+import { type RtNetlinkSocket, type rt } from 'netlink';
+import { RtNetlinkRequests, watchRtNetlink } from '../../agent/rtnetlink.ts';
 import type { KernelNeighbour, KernelNeighbourState } from './neighbours.ts';
 
 const AF_INET = 2;
@@ -20,35 +21,14 @@ export interface NeighbourSource {
 }
 
 export class NetlinkNeighbourSource implements NeighbourSource {
-  private socket: RtNetlinkSocket | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly requests = new RtNetlinkRequests();
 
-  /** Dumps one after another on one socket: the kernel runs one dump per socket at a time. */
   read(): Promise<KernelNeighbour[]> {
-    this.socket ??= createRtNetlink();
-    const nl = this.socket;
-    const result = this.queue.then(() => readTable(nl));
-    this.queue = result.catch(() => {
-      // A failed or timed-out dump may leave the socket mid-reply: the next read starts afresh.
-      if (this.socket === nl) {
-        nl.socket.close();
-        this.socket = undefined;
-      }
-    });
-    return result;
+    return this.requests.run((nl) => readTable(nl));
   }
 
   watch(onChange: () => void): () => void {
-    const events = createRtNetlink();
-    events.addMembership('NEIGH');
-    events.on('message', (messages) => {
-      if (messages.some((m) => m.kind === 'neighbor')) onChange();
-    });
-    // A notification the package cannot parse, or a full receive buffer (ENOBUFS) that lost some:
-    // either way the table must be read again.
-    events.on('invalid', () => onChange());
-    events.socket.on('error', () => onChange());
-    return () => events.socket.close();
+    return watchRtNetlink(['NEIGH'], onChange, (messages) => messages.some((m) => m.kind === 'neighbor'));
   }
 }
 
