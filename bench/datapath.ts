@@ -3,8 +3,8 @@
 //   bench/datapathApply.ts, in a network namespace of its own), against the same steps for the
 //   fail-closed baseline ruleset;
 // - forwarding throughput: iperf3 from the lab's PVS host through the tunnel to the datacenter
-//   core, with the ruleset for that many hosts loaded while the agent runs, interleaved with runs
-//   with the agent stopped and no tibox table at all (the routes still lead into the tunnel);
+//   core, with the ruleset for that many hosts loaded, each run paired with one with no tibox
+//   table at all (the agent paused, the routes still into the tunnel);
 // - the agent's resident memory and idle CPU with the most devices a profile's segment holds,
 //   registered through the control API, next to a bare Node process of the same binary.
 // Results in bench/results/datapath.json. `QUICK=1` takes fewer and shorter runs, for
@@ -32,9 +32,9 @@ import { median, spread, spreadRatio } from './stats.ts';
 const QUICK = process.env.QUICK === '1';
 const COUNTS: readonly number[] = [10, 100, 1000];
 const APPLY = { runs: QUICK ? 3 : 20, warmup: QUICK ? 1 : 3 };
-/** Each cycle: one run per host count with the agent and its table, then as many without either. */
-const THROUGHPUT_CYCLES = QUICK ? 1 : 5;
-const IPERF_SECONDS = QUICK ? 2 : 3;
+/** Each cycle: for each host count a run with its table and one without any. */
+const THROUGHPUT_CYCLES = QUICK ? 1 : 7;
+const IPERF_SECONDS = QUICK ? 2 : 5;
 const IDLE = { windows: QUICK ? 1 : 3, seconds: 10, settleMs: QUICK ? 3_000 : 10_000 };
 /** The widest segment a VPN profile may give (src/ipsec/profile/payload.ts): the most devices the agent can hold. */
 const WIDEST_PROFILE_SEGMENT = '10.77.12.0/24';
@@ -122,7 +122,6 @@ class BenchLab {
   readonly lab: Lab;
   private readonly nft: NftLoader;
   private agentPid = 0;
-  private stopAgent: (() => Promise<unknown>) | undefined;
   private client: ControlClient | undefined;
 
   constructor(lab: Lab) {
@@ -138,7 +137,6 @@ class BenchLab {
   async startAgent(): Promise<ControlClient> {
     const { agent, socketPath } = await this.lab.startAgent();
     this.agentPid = agent.pid ?? 0;
-    this.stopAgent = () => agent.stop();
     this.client = new ControlClient(socketPath, { timeoutMs: 10_000 });
     return this.client;
   }
@@ -153,11 +151,6 @@ class BenchLab {
       return true;
     });
     await until("the agent's ruleset is loaded", 60_000, async () => (await this.tiboxTable())?.includes(marker) ?? false);
-  }
-
-  async stop(): Promise<void> {
-    await this.stopAgent?.();
-    this.stopAgent = undefined;
   }
 
   tiboxTable(): Promise<string | undefined> {
@@ -206,62 +199,37 @@ async function idleFigures(bench: BenchLab, devices: number, fewer: { devices: n
   }
 }
 
-/** Replaced-table runs are repeated this often before the benchmark gives up. */
-const REPLACED_TABLE_RETRIES = 3;
-
 /**
- * One iperf3 run with `table` loaded. The agent loads its own ruleset again when one of its
- * inputs changes (a DHCP lease on the LAN port, say); a run during which that happened measured
- * another table and is repeated.
+ * Throughput with each host count's table against no tibox table at all. The runs come in pairs,
+ * one with the table and one without, the host counts rotating from cycle to cycle, so that the
+ * machine's other load falls on both sides alike. The agent is paused (SIGSTOP) for all of them:
+ * it could not load its table again, and neither side pays for its probes; the tunnel stays, as
+ * charon keeps it on its own.
  */
-async function withTable(bench: BenchLab, table: { ruleset: string; marker: string }, count: number): Promise<number> {
-  for (let attempt = 1; ; attempt++) {
-    await bench.load(table.ruleset);
-    const mbits = await bench.iperf();
-    if ((await bench.tiboxTable())?.includes(table.marker)) return mbits;
-    if (attempt > REPLACED_TABLE_RETRIES) throw new Error(`the agent kept replacing the table for ${count} hosts`);
-    console.log(`the agent replaced the table for ${count} hosts during the run: run repeated`);
-  }
-}
-
 async function throughput(bench: BenchLab, pinned: readonly RegisteredHost[], practiceLan: readonly string[], results: Results): Promise<void> {
   const { lab } = bench;
   const site = labSite(pinned, practiceLan);
-  const tables = new Map(COUNTS.map((count) => {
-    const desired = benchDesired(site, count);
-    // The last host's MAC is in this table only: it tells whether the table is still the one loaded.
-    return [count, { ruleset: renderRuleset(desired), marker: desired.hosts.at(-1)?.mac as string }];
-  }));
+  const tables = new Map(COUNTS.map((count) => [count, renderRuleset(benchDesired(site, count))]));
   const server = startProcess('iperf3', ['-s', '-B', PLAN.ti.service, '-p', String(IPERF_PORT)], { netns: lab.names.core });
   const tibox = new Map<number, number[]>(COUNTS.map((c) => [c, []]));
   const none: number[] = [];
+  process.kill(bench.pid, 'SIGSTOP');
   try {
     await until('iperf3 listens', 10_000, async () => (await lab.exec(lab.names.core, 'ss', ['-Hltn', 'sport', '=', `:${IPERF_PORT}`])).stdout.trim() !== '');
-    let agentRunning = true;
     for (let cycle = 0; cycle < THROUGHPUT_CYCLES; cycle++) {
-      if (!agentRunning) {
-        await bench.startAgent();
-        await bench.agentSettled(pinned[0]?.mac as string);
-        agentRunning = true;
-      }
       const order = COUNTS.map((_, i) => COUNTS[(i + cycle) % COUNTS.length] as number);
       for (const count of order) {
-        const table = tables.get(count) as { ruleset: string; marker: string };
-        const mbits = await withTable(bench, table, count);
-        tibox.get(count)?.push(mbits);
-        console.log(`throughput cycle ${cycle + 1}/${THROUGHPUT_CYCLES}, ${count} hosts: ${mbits} Mbit/s`);
-      }
-      // Stopped, the agent cannot load a table again; the routes it left still lead into the tunnel.
-      await bench.stop();
-      agentRunning = false;
-      await bench.deleteTable();
-      for (let i = 0; i < COUNTS.length; i++) {
-        const mbits = await bench.iperf();
-        none.push(mbits);
-        console.log(`throughput cycle ${cycle + 1}/${THROUGHPUT_CYCLES}, no tibox table: ${mbits} Mbit/s`);
+        await bench.load(tables.get(count) as string);
+        const withTable = await bench.iperf();
+        tibox.get(count)?.push(withTable);
+        await bench.deleteTable();
+        const without = await bench.iperf();
+        none.push(without);
+        console.log(`throughput cycle ${cycle + 1}/${THROUGHPUT_CYCLES}, ${count} hosts: ${withTable} Mbit/s, no tibox table: ${without} Mbit/s`);
       }
     }
   } finally {
+    process.kill(bench.pid, 'SIGCONT');
     server.kill('SIGKILL');
   }
   for (const count of COUNTS) {
@@ -304,7 +272,7 @@ async function labPart(results: Results): Promise<void> {
 
 const NOTES = {
   apply: "apply time: in a network namespace of the benchmark; each timed apply follows an untimed one of the other variant, so it changes one host of the ruleset and the TI routes' path (tunnel <-> unreachable): renderRuleset with validation, nft -c and nft -f through the runner, then TiRoutes.apply over rtnetlink. The desired states are built for the firewall directly (segments /26, /25 and /22), since a profile gives /24 to /28 only.",
-  throughput: "throughput: tibox runs have the lab's agent running and the ruleset rendered for that many hosts (the lab's registered PVS host and terminal among them, with their real MACs) loaded by the benchmark through NftLoader over the agent's own; no-table runs have the agent stopped, the tibox table deleted and the routes still into the tunnel (so no MSS clamping either). iperf3 over TCP, its first second omitted; libipsec encrypts in userspace, so the ratio matters, not the absolute numbers.",
+  throughput: "throughput: runs in pairs, each host count's ruleset (the lab's registered PVS host and terminal among them, with their real MACs) loaded through NftLoader, then the tibox table deleted (so no MSS clamping either); the host counts rotate from cycle to cycle. The agent is paused (SIGSTOP) for all runs, so neither side pays for its probes and it cannot load its table again; the tunnel and the routes stay. iperf3 over TCP, its first second omitted; libipsec encrypts in userspace, so the ratio matters, not the absolute numbers.",
   idle: (devices: unknown) => `memory and idle CPU: the agent with ${String(devices)} devices registered through the control API under a /24 profile, the widest a profile may give; 1000 devices cannot be registered under any profile the agent accepts. MB are 10^6 bytes of VmRSS. CPU is the agent process alone (its ping probes are processes of their own); the bare process is \`node -e "setInterval(() => {}, 1000)"\` of the same binary.`,
   machine: 'other processes on the machine were not stopped: machine.loadavg shows how busy it was.',
 };
