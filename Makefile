@@ -3,7 +3,7 @@ SHELL := /bin/bash
 # Everything runs on the Node 24 that package.json pins, not on the machine's own Node.
 export PATH := $(CURDIR)/node_modules/node/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: help setup demo test test-unit test-integration typecheck lint lab-clean bench bench-tunnel bench-datapath
+.PHONY: help setup build demo test test-unit test-integration typecheck lint lab-clean bench bench-tunnel bench-datapath
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -11,7 +11,10 @@ help: ## list the targets
 setup: ## install missing Debian packages and npm dependencies (Node 24 from the npm registry)
 	@scripts/setup.sh
 
-demo: setup ## bring up the lab with a simulated datacenter and run the agent in it (Ctrl-C ends it)
+build: setup ## compile the agent and the CLI to build/, the JavaScript the box runs (bin/tibox, bin/tibox-node)
+	rm -rf build && tsc -p tsconfig.build.json
+
+demo: build ## bring up the lab with a simulated datacenter and run the agent in it (Ctrl-C ends it)
 	node test/lab/main.ts demo
 
 lab-clean: setup ## remove namespaces and processes left by an earlier lab run
@@ -35,8 +38,8 @@ test-integration: ## run the integration tests only (root, network namespaces, r
 
 bench: bench-tunnel bench-datapath ## run every benchmark (not part of make test; results in bench/results/)
 
-bench-tunnel: setup ## tunnel recovery after faults, tibox against plain strongSwan (about an hour; QUICK=1 for a quick look)
+bench-tunnel: build ## tunnel recovery after faults, tibox against plain strongSwan (about an hour; QUICK=1 for a quick look)
 	node bench/tunnel.ts
 
-bench-datapath: setup ## data path with 10/100/1000 hosts: apply time, throughput against no table, agent memory and idle CPU (about 4 min; QUICK=1 for a quick look)
+bench-datapath: build ## data path with 10/100/1000 hosts: apply time, throughput against no table, agent memory and idle CPU (about 4 min; QUICK=1 for a quick look)
 	node bench/datapath.ts

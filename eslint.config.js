@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.lab/**'] },
+  { ignores: ['node_modules/**', '.lab/**', 'build/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

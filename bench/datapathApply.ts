@@ -1,5 +1,5 @@
 // The apply-time half of the data path benchmark, run inside the network namespace that
-// bench/datapath.ts builds (`ip netns exec NS node bench/datapathApply.ts <spec JSON>`): the
+// bench/datapath.ts builds (`ip netns exec NS bin/tibox-node bench/datapathApply.ts <spec JSON>`): the
 // routes module's netlink sockets belong to the process, as the agent's do in the box namespace.
 // One timed apply is the real path from a changed desired state: renderRuleset (validation
 // included), NftLoader's `nft -c` and `nft -f` through the runner, then the TI routes' apply

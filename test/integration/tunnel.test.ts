@@ -242,7 +242,7 @@ describe('tunnel: refused by the datacenter, a clear status and no crash loop', 
   });
 
   async function expectRefused(reason: string): Promise<void> {
-    const pid = (await processRunner.run('pgrep', ['-f', `main.ts --data-dir ${ctx.lab.dir}`])).stdout.trim();
+    const pid = (await processRunner.run('pgrep', ['-f', `main.js --data-dir ${ctx.lab.dir}`])).stdout.trim();
     // Backing off, with the time of the next attempt, and the reason named. (charon's control
     // log of a failed initiate now and then lacks the certificate line; such an attempt reads
     // 'attempt failed', so the reason is looked for in the history, not in one snapshot.)
@@ -257,7 +257,7 @@ describe('tunnel: refused by the datacenter, a clear status and no crash loop', 
     // without backoff a refused attempt every ~25 ms would make about a hundred.
     const since = Date.now();
     await sleep(3_000);
-    expect((await processRunner.run('pgrep', ['-f', `main.ts --data-dir ${ctx.lab.dir}`])).stdout.trim()).toBe(pid);
+    expect((await processRunner.run('pgrep', ['-f', `main.js --data-dir ${ctx.lab.dir}`])).stdout.trim()).toBe(pid);
     // (Once in many runs the socket refused this one connection although the process stayed the
     // same: under investigation, so the read is retried briefly while the pid check stays strict.)
     const { history } = (await waitFor(status, 2_000)).tunnel;

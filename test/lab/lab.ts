@@ -242,10 +242,9 @@ export class Lab {
   async startAgent(socketPath = join(this.dir, 'control.sock')): Promise<{ agent: Supervised; socketPath: string; dataDir: string }> {
     if (!this.boxCharon || !this.profiles) throw new Error('the agent runs only in a lab built with boxCharon: agent');
     const dataDir = this.agentDataDir();
-    // --max-semi-space-size=1, as the box's service unit starts it: V8's young generation would
-    // otherwise hold some 30 MB of the agent's resident memory for a few allocations.
-    const agent = await this.supervise('agent', this.names.box, process.execPath, [
-      '--max-semi-space-size=1', join(REPO, 'src', 'agent', 'main.ts'), '--data-dir', dataDir, '--socket', socketPath,
+    // As the box runs it: compiled (`make build`), on the Node flags of bin/tibox-node.
+    const agent = await this.supervise('agent', this.names.box, join(REPO, 'bin', 'tibox-node'), [
+      join(REPO, 'build', 'agent', 'main.js'), '--data-dir', dataDir, '--socket', socketPath,
       '--charon-vici', this.boxCharon.vici, '--profile-trust-anchor', this.profiles.trustAnchor, '--chrony-socket', this.chronySocket(),
       '--run-dir', this.runDir(),
     ], { NODE_COMPILE_CACHE: join(this.dir, 'box', 'node-cache') });
