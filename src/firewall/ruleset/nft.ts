@@ -27,8 +27,10 @@ export function comment(why: string): string {
  * apostrophes and slashes, control characters are dropped, and it is cut to nft's 128 bytes.
  */
 export function nameComment(name: string): string {
+  const clean = name.replace(/\p{C}/gu, '').replaceAll('"', "'").replaceAll('\\', '/');
+  if (Buffer.byteLength(clean) <= COMMENT_BYTES) return `comment "${clean}"`;
   let text = '';
-  for (const char of name.replace(/\p{C}/gu, '').replaceAll('"', "'").replaceAll('\\', '/')) {
+  for (const char of clean) {
     if (Buffer.byteLength(text + char) > COMMENT_BYTES) break;
     text += char;
   }
