@@ -2,8 +2,9 @@
 // plain strongSwan configured by hand (one connection listing both gateways, start_action =
 // start, dpd_delay = 30s), measured in the same run on fresh labs. A run ends when the PVS host
 // reaches the connector stand-in again, or at the cap of 120 s after the fault ends.
-// `QUICK=1` runs each measurement once with short outages, for development.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// `QUICK=1` runs each measurement once with short outages, for development. Arguments name the
+// measurements to take; the results file keeps the others as they were, each with its time.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Lab } from '../test/lab/lab.ts';
@@ -81,10 +82,28 @@ async function runOnce(system: System, measurement: Measurement): Promise<Run> {
   }
 }
 
+interface Result {
+  /** When this measurement was taken: a run of some measurements keeps the others' results. */
+  at: string;
+  tibox: Summary;
+  baseline: Summary;
+  ratio: number | null;
+}
+
+/** The results file's full-length measurements, for those this run does not take again. */
+function earlierResults(file: string): Record<string, Result> {
+  try {
+    const earlier = JSON.parse(readFileSync(file, 'utf8')) as { quick?: boolean; results?: Record<string, Result> };
+    return !QUICK && earlier.quick === false ? earlier.results ?? {} : {};
+  } catch {
+    return {};
+  }
+}
+
 async function main(): Promise<void> {
   const only = process.argv.slice(2) as Measurement[];
   const measurements = (Object.keys(RUNS) as Measurement[]).filter((m) => only.length === 0 || only.includes(m));
-  const results: Record<string, { tibox: Summary; baseline: Summary; ratio: number | null }> = {};
+  const results: Record<string, Result> = {};
   for (const m of measurements) {
     const runs: Record<System, Run[]> = { tibox: [], baseline: [] };
     // Interleaved, so a slow moment of the machine hits both alike.
@@ -97,13 +116,14 @@ async function main(): Promise<void> {
     }
     const tibox = summarize(runs.tibox, CAP_MS / 1000);
     const baseline = summarize(runs.baseline, CAP_MS / 1000);
-    results[m] = { tibox, baseline, ratio: ratio(tibox, baseline) };
+    results[m] = { at: new Date().toISOString(), tibox, baseline, ratio: ratio(tibox, baseline) };
   }
   const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'tunnel.json');
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ quick: QUICK, at: new Date().toISOString(), results }, null, 2)}\n`);
+  const all = { ...earlierResults(out), ...results };
+  writeFileSync(out, `${JSON.stringify({ quick: QUICK, results: all }, null, 2)}\n`);
   console.log('\nmeasurement      tibox median  baseline median  ratio');
-  for (const [m, r] of Object.entries(results)) {
+  for (const [m, r] of Object.entries(all)) {
     console.log(`${m.padEnd(16)} ${`${r.tibox.median_s} s`.padEnd(13)} ${`${r.baseline.median_s} s`.padEnd(16)} ${r.ratio ?? '-'}`);
   }
   console.log(`results: ${out}`);
