@@ -9,6 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { goLean } from '../src/agent/leanRuntime.ts';
 import { createLogger } from '../src/agent/log.ts';
 import { processRunner } from '../src/agent/runner.ts';
 import { NetlinkRouteKernel, NftLoader, renderRuleset, TiRoutes, type FirewallDesired, type TiRoutesDesired } from '../src/firewall/index.ts';
@@ -84,6 +85,8 @@ async function measure(spec: ApplySpec): Promise<ApplyResults> {
   }
 }
 
+// As the agent runs once it has started.
+goLean();
 const spec = JSON.parse(process.argv[2] ?? 'null') as ApplySpec | null;
 if (!spec) throw new Error('usage: datapathApply.ts <spec JSON>');
 process.stdout.write(`${JSON.stringify(await measure(spec))}\n`);

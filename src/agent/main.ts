@@ -2,8 +2,8 @@
 // sets NODE_COMPILE_CACHE so that even this file comes from the cache; without it the cache starts
 // here): every start after the first, boots and agent restarts included, then skips compiling.
 // Then, before loading the agent proper, it resumes the last working tunnel (resume.ts), so the
-// practice does not wait for the agent to load. The imports are dynamic so that nothing is
-// compiled before the cache is on.
+// practice does not wait for the agent to load, and only then turns to the lean runtime of
+// leanRuntime.ts. The imports are dynamic so that nothing is compiled before the cache is on.
 import { enableCompileCache, flushCompileCache } from 'node:module';
 
 enableCompileCache(process.env.NODE_COMPILE_CACHE ?? '/var/cache/tibox/node');
@@ -14,6 +14,7 @@ const { resumeBeforeStart } = await import('./resume.ts');
 // One after the other: loading the agent blocks the event loop for longer than the IKE exchange
 // takes, and would hold back the routes that end the practice's wait.
 const resumed = await resumeBeforeStart({ dataDir: commandLine.dataDir, charonVici: commandLine.charonVici, runner: processRunner });
+(await import('./leanRuntime.ts')).goLean();
 const { runAgent } = await import('./run.ts');
 await runAgent(commandLine, resumed);
 // On disk now, not only at exit: an agent that is killed still starts fast next time.
