@@ -296,7 +296,8 @@ async function main(): Promise<void> {
   if (parts.includes('apply')) await applyTimes(results);
   if (parts.includes('lab')) await labPart(results);
   const targets = judge(results);
-  const out = join(HERE, 'results', 'datapath.json');
+  // A quick look never replaces the full results.
+  const out = join(HERE, 'results', QUICK ? 'datapath.quick.json' : 'datapath.json');
   mkdirSync(dirname(out), { recursive: true });
   const machine = { cpus: cpus().length, loadavg: { before: loadBefore, after: loadavg() }, node: process.version };
   writeFileSync(out, `${JSON.stringify({ quick: QUICK, at: new Date().toISOString(), machine, notes: notes(results), results, targets }, null, 2)}\n`);

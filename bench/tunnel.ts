@@ -90,11 +90,11 @@ interface Result {
   ratio: number | null;
 }
 
-/** The results file's full-length measurements, for those this run does not take again. */
+/** The results file's measurements, for those this run does not take again. */
 function earlierResults(file: string): Record<string, Result> {
   try {
     const earlier = JSON.parse(readFileSync(file, 'utf8')) as { quick?: boolean; results?: Record<string, Result> };
-    return !QUICK && earlier.quick === false ? earlier.results ?? {} : {};
+    return earlier.quick === QUICK ? earlier.results ?? {} : {};
   } catch {
     return {};
   }
@@ -118,7 +118,8 @@ async function main(): Promise<void> {
     const baseline = summarize(runs.baseline, CAP_MS / 1000);
     results[m] = { at: new Date().toISOString(), tibox, baseline, ratio: ratio(tibox, baseline) };
   }
-  const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'tunnel.json');
+  // A quick look never replaces the full results.
+  const out = join(dirname(fileURLToPath(import.meta.url)), 'results', QUICK ? 'tunnel.quick.json' : 'tunnel.json');
   mkdirSync(dirname(out), { recursive: true });
   const all = { ...earlierResults(out), ...results };
   writeFileSync(out, `${JSON.stringify({ quick: QUICK, results: all }, null, 2)}\n`);
