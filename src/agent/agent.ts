@@ -131,7 +131,15 @@ export class Agent {
     const practiceDhcp = new PracticeDhcp({ startProcess, hookDir: join(options.dataDir, 'hooks'), log: subsystemLogger(log, 'practice-dhcp'), now: this.now });
     const wanInLan = new WanInLanWatch({ kernel: lanKernel, probe: busyboxArpProbe(options.runner), health: this.health, log: subsystemLogger(log, 'wan-in-lan') });
     const dnsmasqDir = join(options.runDir ?? '/run/tibox', 'dnsmasq');
-    const dnsmasq = new Dnsmasq({ runDir: dnsmasqDir, startProcess, health: this.health, log: subsystemLogger(log, 'dnsmasq'), now: this.now });
+    const dnsmasq = new Dnsmasq({
+      runDir: dnsmasqDir,
+      startProcess,
+      health: this.health,
+      log: subsystemLogger(log, 'dnsmasq'),
+      // dnsmasq ignores the requests of terminals not registered; the inventory lists them.
+      onDhcpRequest: (request) => inventory.dhcpSeen(request),
+      now: this.now,
+    });
     const ports = () => config.current().config.interfaces;
     let profileDns: { prefixes: readonly string[]; domains: readonly string[] } | undefined;
     const inventory = new DeviceInventory({

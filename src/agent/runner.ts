@@ -121,30 +121,43 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Where stdout and stderr go: a file descriptor opened by the caller, or dropped. */
   outputFd?: number;
-  /** Receives stdout line by line instead (stderr is then dropped); for probes that stream results. */
+  /** Receives stdout line by line instead of outputFd; for probes that stream results. */
   onStdoutLine?: (line: string) => void;
+  /** Receives stderr line by line instead of outputFd; for daemons that log there (dnsmasq). */
+  onStderrLine?: (line: string) => void;
 }
+
+/**
+ * How long `exited` waits, after the process has gone, for the end of its output read line by
+ * line: a child it left behind (dnsmasq's TCP workers) may hold the pipe open for minutes.
+ */
+const OUTPUT_GRACE_MS = 1_000;
 
 /**
  * Starts a long-running process (a lab daemon, a stand-in server) and hands back its handle.
  * The caller owns its lifetime; it runs in its own process group so a kill reaches its children.
+ * Output read line by line has been handed over in full when `exited` settles (unless a child
+ * left behind holds the pipe open past OUTPUT_GRACE_MS); a last line without a newline, too.
  */
 export function startProcess(command: string, args: readonly string[], options: StartOptions = {}): ProcessHandle {
   const [cmd, argv] = withNetns(command, args, options.netns);
   const output = options.outputFd ?? 'ignore';
-  const onLine = options.onStdoutLine;
-  const child = spawn(cmd, argv, { env: childEnv(options.env), stdio: ['ignore', onLine ? 'pipe' : output, output], detached: true });
-  if (onLine && child.stdout) {
-    let pending = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      const lines = (pending + chunk).split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) onLine(line);
-    });
-  }
+  const { onStdoutLine, onStderrLine } = options;
+  const child = spawn(cmd, argv, {
+    env: childEnv(options.env),
+    stdio: ['ignore', onStdoutLine ? 'pipe' : output, onStderrLine ? 'pipe' : output],
+    detached: true,
+  });
+  if (onStdoutLine && child.stdout) readLines(child.stdout, onStdoutLine);
+  if (onStderrLine && child.stderr) readLines(child.stderr, onStderrLine);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('exit', (code, signal) => resolve({ code, signal }));
+    let grace: NodeJS.Timeout | undefined;
+    // 'close' comes after 'exit' once every pipe has ended, so after the last line.
+    child.on('exit', (code, signal) => (grace = setTimeout(() => resolve({ code, signal }), OUTPUT_GRACE_MS)));
+    child.on('close', (code, signal) => {
+      clearTimeout(grace);
+      resolve({ code, signal });
+    });
     child.on('error', () => resolve({ code: null, signal: null }));
   });
   if (child.pid === undefined) throw new CommandError(command, args, null, 'could not be started', false, null);
@@ -160,4 +173,17 @@ export function startProcess(command: string, args: readonly string[], options: 
       }
     },
   };
+}
+
+function readLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let pending = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) onLine(line);
+  });
+  stream.on('end', () => {
+    if (pending !== '') onLine(pending);
+  });
 }

@@ -28,5 +28,5 @@ export type { PracticeDhcpDeps, PracticeDhcpDesired } from './practiceDhcp.ts';
 // dnsmasq (./dnsmasq/): split DNS on the box's TI addresses and static leases on the terminal bridge.
 export { DEFAULT_DNSMASQ_TIMINGS, DEFAULT_LEASE_SECONDS, Dnsmasq, dnsmasqDesired, dnsmasqFiles, renderDnsmasq } from './dnsmasq/index.ts';
 export type {
-  DnsmasqDeps, DnsmasqDesired, DnsmasqFiles, DnsmasqInputs, DnsmasqTimings, RenderedDnsmasq, StaticLease, TerminalDhcp, TiDns,
+  DhcpRequest, DnsmasqDeps, DnsmasqDesired, DnsmasqFiles, DnsmasqInputs, DnsmasqTimings, RenderedDnsmasq, StaticLease, TerminalDhcp, TiDns,
 } from './dnsmasq/index.ts';

@@ -1,10 +1,11 @@
 // The flow matrix of ARCHITECTURE.md §2 against the real agent and tunnel in the lab: each allowed
 // flow passes, each forbidden one is dropped and counted under its reason (`nft list counters`),
-// DNS and DHCP on the box's LAN side work as the practice sees them, a terminal that is not
-// registered yet shows up in `tibox devices terminals`, and with the tunnel down no TI packet leaves
-// the WAN port. TCP probes tell the verdicts apart: `open` passed, `refused` passed to a port where
-// nothing listens (a TCP RST), `timeout` was dropped. The lab's `other` host plays the devices the
-// box must not trust; the practice router plays the WAN.
+// DNS and DHCP on the box's LAN side work as the practice sees them, terminals that are not
+// registered yet show up in `tibox devices terminals` (by their open SICCT port, by their DHCP
+// request), and with the tunnel down no TI packet leaves the WAN port. TCP probes tell the
+// verdicts apart: `open` passed, `refused` passed to a port where nothing listens (a TCP RST),
+// `timeout` was dropped. The lab's `other` host plays the devices the box must not trust; the
+// practice router plays the WAN.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -218,6 +219,28 @@ describe('data path: the flow matrix with the real agent and tunnel', () => {
       const candidates = JSON.parse(await cli('devices', 'terminals', '--json')) as TerminalCandidate[];
       expect(candidates).toContainEqual(expect.objectContaining({ mac, address: UNREGISTERED, interface: 'lan0', evidence: ['sicct-port'] }));
     }, 5_000, 200);
+  });
+
+  it('lists a terminal that asked the box for an address and got none, found by its DHCP request', async () => {
+    const { term } = lab.names;
+    // A second terminal on the same port: a macvlan with a MAC nobody registered.
+    const mac = '02:00:5e:10:00:99';
+    await ip(term, 'link', 'add', 'link', 'eth0', 'name', 'kt99', 'address', mac, 'type', 'macvlan', 'mode', 'bridge');
+    try {
+      await ip(term, 'link', 'set', 'kt99', 'up');
+      const { stdout } = await processRunner.run('busybox', [
+        'udhcpc', '-i', 'kt99', '-n', '-q', '-t', '1', '-T', '1', '-x', 'hostname:KT-0099', '-V', 'ORGA6141', '-s', dhcpReport,
+      ], { netns: term, okCodes: [1], timeoutMs: 10_000 });
+      expect(stdout).not.toMatch(/^lease /m);
+      await waitFor(async () => {
+        const candidates = JSON.parse(await cli('devices', 'terminals', '--json')) as TerminalCandidate[];
+        const found = candidates.find((c) => c.mac === mac);
+        expect(found).toMatchObject({ hostname: 'KT-0099', vendorClass: 'ORGA6141', evidence: ['dhcp'] });
+        expect(found?.address).toBeUndefined();
+      }, 5_000, 200);
+    } finally {
+      await ip(term, 'link', 'del', 'kt99');
+    }
   });
 
   it("drops the registered PVS host's TI address sent from another MAC", async () => {

@@ -1,7 +1,8 @@
 // The dnsmasq subsystem with the real dnsmasq, in namespaces this test creates (topology in
 // dnsmasq/topology.ts): static leases for registered terminals only, DHCP never on the practice
 // LAN, TI names through the "tunnel" from the box's TI address, nothing else unless configured,
-// SIGHUP for terminals and resolvers, a restart for the main config, recovery from a crash.
+// SIGHUP for terminals and resolvers, a restart for the main config, recovery from a crash, and
+// each DHCP request (an ignored one too) handed to onDhcpRequest with what its client sent.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Health } from '../../src/agent/health.ts';
 import { createLogger } from '../../src/agent/log.ts';
 import { processRunner, startProcess } from '../../src/agent/runner.ts';
-import { Dnsmasq, dnsmasqFiles, renderDnsmasq, type DnsmasqDesired, type TerminalDhcp } from '../../src/lan/dnsmasq/index.ts';
+import { Dnsmasq, dnsmasqFiles, renderDnsmasq, type DhcpRequest, type DnsmasqDesired, type TerminalDhcp } from '../../src/lan/dnsmasq/index.ts';
 import { ADDR, DnsmasqTopology, NAMES } from './dnsmasq/topology.ts';
 import { waitFor } from './waitFor.ts';
 
@@ -36,6 +37,7 @@ describe('dnsmasq in namespaces', () => {
   let topology: DnsmasqTopology;
   let dnsmasq: Dnsmasq;
   const health = new Health(() => undefined);
+  const requests: DhcpRequest[] = [];
   const files = () => dnsmasqFiles(runDir);
   const pid = () => Number(readFileSync(files().pid, 'utf8').trim());
   const fromPvs = (name: string) => topology.lookup(topology.ns.pvs, name, ADDR.lanGateway);
@@ -52,6 +54,7 @@ describe('dnsmasq in namespaces', () => {
       startProcess,
       health,
       log: createLogger({ destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }) }),
+      onDhcpRequest: (request) => requests.push(request),
       netns: topology.ns.box,
     });
     await dnsmasq.start(AbortSignal.timeout(10_000));
@@ -83,15 +86,21 @@ describe('dnsmasq in namespaces', () => {
   });
 
   it('gives a registered terminal exactly its static lease; the practice router never hears of it', async () => {
-    expect(await topology.dhcp(topology.ns.term, TERMINAL.mac)).toBe(lease(TERMINAL.address));
+    expect(await topology.dhcp(topology.ns.term, TERMINAL.mac, { hostname: 'ORGA6141-0040' })).toBe(lease(TERMINAL.address));
     expect(topology.logs.practiceDhcp()).not.toContain(TERMINAL.mac);
-    // The lease file the inventory reads: expiry, MAC, address, the terminal's own host name (none here), client ID.
-    await waitFor(() => expect(readFileSync(files().leases, 'utf8')).toMatch(new RegExp(`^\\d+ ${TERMINAL.mac} ${TERMINAL.address} \\* `, 'm')), 5_000);
+    // Reported with its address, the name it sent and busybox's own vendor class.
+    const served = { mac: TERMINAL.mac, address: TERMINAL.address, hostname: 'ORGA6141-0040', vendorClass: expect.stringMatching(/^udhcp \d/) };
+    await waitFor(() => expect(requests).toContainEqual(served), 5_000);
+    // The lease file the inventory reads: expiry, MAC, address, the terminal's own host name, client ID.
+    await waitFor(() => expect(readFileSync(files().leases, 'utf8')).toMatch(new RegExp(`^\\d+ ${TERMINAL.mac} ${TERMINAL.address} ORGA6141-0040 `, 'm')), 5_000);
   });
 
-  it('gives an unregistered terminal nothing', async () => {
-    expect(await topology.dhcp(topology.ns.term, UNREGISTERED_MAC)).toBeUndefined();
+  it('gives an unregistered terminal nothing, and still reports its requests with the names it sent', async () => {
+    expect(await topology.dhcp(topology.ns.term, UNREGISTERED_MAC, { hostname: 'KT-0099', vendorClass: 'ORGA6141' })).toBeUndefined();
     expect(readFileSync(files().log, 'utf8')).toContain(`DHCPDISCOVER(br-term) ${UNREGISTERED_MAC} ignored`);
+    // udhcpc asked three times (-t 3).
+    const ignored = { mac: UNREGISTERED_MAC, hostname: 'KT-0099', vendorClass: 'ORGA6141' };
+    await waitFor(() => expect(requests.filter((r) => r.mac === UNREGISTERED_MAC)).toEqual([ignored, ignored, ignored]), 5_000);
   });
 
   it('never answers DHCP on the practice LAN, not even for a registered MAC; the practice router does', async () => {
@@ -112,6 +121,8 @@ describe('dnsmasq in namespaces', () => {
       expect((await fromPvs(name)).addresses, name).toEqual([address]);
     }
     expect(topology.logs.tiDns()).toContain(`query[A] kim.telematik from ${ADDR.lanGateway}`);
+    // The box's own dnsmasq logs no queries.
+    expect(readFileSync(files().log, 'utf8')).not.toContain('query[');
   });
 
   it('refuses a public name and asks no upstream about it', async () => {

@@ -5,6 +5,8 @@
 // after a pause that doubles with each quick death. stop() ends the process (it is ours, and
 // nobody would watch it) and keeps the files; apply(null) also removes them.
 // Calls are serialized: an apply waits for the one before it, a restart for both.
+// Each DHCP request dnsmasq answers or ignores, read from its log lines (dhcpLogParser.ts), goes
+// to onDhcpRequest: how the device inventory hears of terminals that are not registered.
 import { chmod, mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { TiboxError } from '../../agent/errors.ts';
@@ -14,9 +16,10 @@ import type { ProcessHandle } from '../../agent/runner.ts';
 import { StateTracker, type Subsystem, type SubsystemStatus } from '../../agent/subsystem.ts';
 import { writeFileAtomic } from '../../agent/atomicFile.ts';
 import type { DnsmasqDesired } from './desired.ts';
+import { DhcpLogParser, type DhcpRequest } from './dhcpLogParser.ts';
 import { dnsmasqFiles, type DnsmasqFiles } from './files.ts';
 import { endLeftover } from './leftover.ts';
-import { describeExit, launchDnsmasq, logTail, terminate, waitReady, type Exit, type StartProcess } from './process.ts';
+import { describeExit, launchDnsmasq, logTail, terminate, waitReady, type DnsmasqOutput, type Exit, type StartProcess } from './process.ts';
 import { renderDnsmasq, type RenderedDnsmasq } from './render.ts';
 
 export interface DnsmasqTimings {
@@ -45,6 +48,8 @@ export interface DnsmasqDeps {
   startProcess: StartProcess;
   health: Pick<Health, 'raise' | 'clear'>;
   log: Logger;
+  /** Each DHCP request dnsmasq answered or ignored, as its log told it; outside input, unchecked. */
+  onDhcpRequest: (request: DhcpRequest) => void;
   /** Run in this network namespace (lab, tests); the agent's own when absent. */
   netns?: string;
   /** The dnsmasq binary; `dnsmasq` from PATH when absent. */
@@ -152,7 +157,7 @@ export class Dnsmasq implements Subsystem<DnsmasqDesired> {
     this.state.set('starting');
     let handle: ProcessHandle;
     try {
-      handle = launchDnsmasq(this.deps.startProcess, this.deps.command ?? 'dnsmasq', this.files, this.deps.netns);
+      handle = launchDnsmasq(this.deps.startProcess, this.deps.command ?? 'dnsmasq', this.files, this.deps.netns, this.output());
     } catch (error) {
       this.died(undefined, (error as Error).message);
       throw new TiboxError('TIBOX_DNSMASQ_NOT_STARTED', { reason: (error as Error).message });
@@ -171,6 +176,24 @@ export class Dnsmasq implements Subsystem<DnsmasqDesired> {
     this.state.set('running');
     this.deps.health.clear('dnsmasq.down');
     this.deps.log.info({ pid: handle.pid }, 'dnsmasq running');
+  }
+
+  /** Where one run's output goes besides its log file: its DHCP requests to onDhcpRequest. */
+  private output(): DnsmasqOutput {
+    const parser = new DhcpLogParser();
+    return {
+      onLine: (line) => {
+        const request = parser.line(line);
+        if (!request) return;
+        try {
+          this.deps.onDhcpRequest(request);
+        } catch (error) {
+          // A line arrives on a pipe's event: a throw there would end the agent.
+          this.deps.log.error({ err: error, request }, 'a DHCP request from the dnsmasq log was not taken');
+        }
+      },
+      onLogError: (error) => this.deps.log.warn({ err: error, file: this.files.log }, 'dnsmasq log file not written any more for this run'),
+    };
   }
 
   /** Ends our dnsmasq on purpose: its exit is then no death. */

@@ -1,27 +1,47 @@
 // One dnsmasq process: started in the foreground on our own config (never the system's), ready
 // once it has written its pid file, ended with SIGTERM and, if it lingers, SIGKILL.
-import { closeSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { ProcessHandle, startProcess } from '../../agent/runner.ts';
 import type { DnsmasqFiles } from './files.ts';
+import { openLogFile } from './logFile.ts';
 
 export type StartProcess = typeof startProcess;
 export type Exit = Awaited<ProcessHandle['exited']>;
 
 const LOG_TAIL_LINES = 5;
 
+export interface DnsmasqOutput {
+  /** Each line dnsmasq writes, after it is in the log file. */
+  onLine: (line: string) => void;
+  /** The log file could not be written; the lines still reach onLine. */
+  onLogError: (error: Error) => void;
+}
+
 /**
- * Starts dnsmasq on the main config with its output (log lines and start-up errors, both on
- * stderr with --log-facility=-) in the log file, begun afresh so it holds only this run.
- * Throws if the process cannot be started at all (no binary).
+ * Starts dnsmasq on the main config. Its output (log lines and start-up errors, both on stderr
+ * with --log-facility=-) is read line by line: into the log file (logFile.ts), then to `output`.
+ * Every line is in the file when `exited` settles. Throws if the process cannot be started at
+ * all (no binary).
  */
-export function launchDnsmasq(start: StartProcess, command: string, files: DnsmasqFiles, netns: string | undefined): ProcessHandle {
-  const fd = openSync(files.log, 'w', 0o640);
+export function launchDnsmasq(start: StartProcess, command: string, files: DnsmasqFiles, netns: string | undefined, output: DnsmasqOutput): ProcessHandle {
+  const log = openLogFile(files.log, output.onLogError);
+  const onLine = (line: string) => {
+    log.write(line);
+    output.onLine(line);
+  };
+  let handle: ProcessHandle;
   try {
-    return start(command, ['--keep-in-foreground', `--conf-file=${files.config}`, '--log-facility=-'], { outputFd: fd, ...(netns ? { netns } : {}) });
-  } finally {
-    closeSync(fd);
+    handle = start(command, ['--keep-in-foreground', `--conf-file=${files.config}`, '--log-facility=-'], {
+      onStdoutLine: onLine,
+      onStderrLine: onLine,
+      ...(netns ? { netns } : {}),
+    });
+  } catch (error) {
+    log.close();
+    throw error;
   }
+  void handle.exited.then(() => log.close());
+  return handle;
 }
 
 /**

@@ -59,6 +59,10 @@ function renderDhcp(dhcp: TerminalDhcp, files: DnsmasqFiles): string[] {
     `dhcp-option=option:dns-server,${dhcp.gateway}`,
     `dhcp-hostsfile=${files.dhcpHosts}`,
     `dhcp-leasefile=${files.leases}`,
+    '# Each DHCP packet in the log, with its transaction id and what the client sent (host name,',
+    '# vendor class), ignored ones too: the agent reads these lines to find terminals not registered',
+    '# yet. DNS queries stay out of the log.',
+    'log-dhcp',
   ];
 }
 

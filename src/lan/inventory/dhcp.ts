@@ -2,9 +2,12 @@
 // SICCT announcement's wire format, so the inventory does not parse announcements at all; it
 // learns of terminals from their DHCP requests to the box's dnsmasq (which serves only the terminal
 // ports) and from the unicast TCP 4742 probe. Two ways in, both outside input, both checked here:
-// - a hook the dnsmasq side calls per request it sees, with MAC, host name and vendor class, and
-//   the address if it gave one: dnsmasq leases only to registered terminals, so a new terminal's
-//   request ends without an address, and this hook is how the inventory still learns of it;
+// - each request dnsmasq answered or ignored, with MAC, host name and vendor class as the terminal
+//   sent them, and the address if dnsmasq gave one. dnsmasq logs every DHCP packet (log-dhcp); the
+//   dnsmasq subsystem reads its output line by line (src/lan/dnsmasq/dhcpLogParser.ts) and the
+//   agent hands each request to DeviceInventory.dhcpSeen(). dnsmasq leases only to registered
+//   terminals, so a new terminal's request is ignored and ends without an address: its log lines
+//   are how the inventory still learns of it;
 // - dnsmasq's lease file (one lease a line: expiry, MAC, address, host name or *, client id or *),
 //   read at start and on change: the registered terminals' leases, with the names they sent.
 // Nothing here throws on any input: what is not a usable sighting is dropped.
@@ -13,7 +16,7 @@ import { normalizeMac } from './mac.ts';
 
 export interface DhcpSighting {
   readonly mac: string;
-  /** The address leased; absent when dnsmasq gave none (a MAC it has no static lease for). */
+  /** The address dnsmasq leased or offered; absent when it gave none (a MAC it has no static lease for). */
   readonly address?: string;
   /** Option 12 as the terminal sent it; some models put model and serial number there. */
   readonly hostname?: string;

@@ -127,10 +127,14 @@ export class DnsmasqTopology {
     return { addresses: [...answer.matchAll(/^Address:\s+(\S+)$/gm)].map((m) => m[1] as string), output };
   }
 
-  /** A DHCP client run with this MAC: the lease line of udhcpc-report.sh, or undefined for none. */
-  async dhcp(ns: string, mac: string): Promise<string | undefined> {
+  /**
+   * A DHCP client run with this MAC, sending the host name (option 12) and vendor class (option 60)
+   * given (udhcpc's own vendor class otherwise): the lease line of udhcpc-report.sh, or undefined for none.
+   */
+  async dhcp(ns: string, mac: string, sent: { hostname?: string; vendorClass?: string } = {}): Promise<string | undefined> {
     await this.netns.ip(ns, 'link', 'set', 'eth0', 'address', mac);
-    const result = await processRunner.run('busybox', ['udhcpc', '-i', 'eth0', '-n', '-q', '-t', '3', '-T', '1', '-s', REPORT_SCRIPT], {
+    const options = [...(sent.hostname ? ['-x', `hostname:${sent.hostname}`] : []), ...(sent.vendorClass ? ['-V', sent.vendorClass] : [])];
+    const result = await processRunner.run('busybox', ['udhcpc', '-i', 'eth0', '-n', '-q', '-t', '3', '-T', '1', ...options, '-s', REPORT_SCRIPT], {
       netns: ns, okCodes: [1], timeoutMs: 20_000,
     });
     return result.stdout.split('\n').find((line) => line.startsWith('lease '));

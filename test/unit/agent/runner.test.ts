@@ -113,4 +113,27 @@ describe('startProcess', () => {
     // A second kill of a process that is gone is not an error.
     expect(() => handle.kill()).not.toThrow();
   });
+
+  it('hands over stdout and stderr line by line, each to its own reader, all of it before exited settles', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    // Enough lines to take more than one read; the last one ends without a newline.
+    const script = 'i=0; while [ $i -lt 2000 ]; do echo "err $i" >&2; i=$((i+1)); done; echo out; printf last >&2; exit 3';
+    const handle = startProcess('sh', ['-c', script], { onStdoutLine: (line) => out.push(line), onStderrLine: (line) => err.push(line) });
+    expect(await handle.exited).toEqual({ code: 3, signal: null });
+    expect(out).toEqual(['out']);
+    expect(err).toEqual([...Array.from({ length: 2000 }, (_, i) => `err ${i}`), 'last']);
+  });
+
+  it('settles exited although a child the process left behind still holds its output open', async () => {
+    const err: string[] = [];
+    const handle = startProcess('sh', ['-c', 'sleep 30 & echo gone >&2'], { onStderrLine: (line) => err.push(line) });
+    try {
+      expect(await handle.exited).toEqual({ code: 0, signal: null });
+      expect(err).toEqual(['gone']);
+    } finally {
+      // The sleep is still in the process group.
+      handle.kill('SIGKILL');
+    }
+  });
 });

@@ -1,6 +1,7 @@
 // The dnsmasq subsystem against a fake dnsmasq (fakeDnsmasq.ts) and a real run directory: which
 // files it writes, when it restarts and when a SIGHUP is enough, and how it restarts a dnsmasq
-// that dies. (The real dnsmasq is in test/integration/dnsmasq.test.ts.)
+// that dies, and what it does with dnsmasq's output. (The real dnsmasq is in
+// test/integration/dnsmasq.test.ts.)
 import { mkdtempSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,9 @@ import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Health } from '../../../../src/agent/health.ts';
 import { createLogger } from '../../../../src/agent/log.ts';
-import { Dnsmasq, dnsmasqFiles, renderDnsmasq, type DnsmasqDesired, type DnsmasqTimings, type TerminalDhcp } from '../../../../src/lan/dnsmasq/index.ts';
+import {
+  Dnsmasq, dnsmasqFiles, renderDnsmasq, type DhcpRequest, type DnsmasqDesired, type DnsmasqTimings, type TerminalDhcp,
+} from '../../../../src/lan/dnsmasq/index.ts';
 import { waitFor } from '../../../integration/waitFor.ts';
 import { FakeDnsmasq } from './fakeDnsmasq.ts';
 import { SEGMENT, withChanges } from './fixtures.ts';
@@ -25,6 +28,8 @@ describe('Dnsmasq subsystem', () => {
   /** Each health change as the subsystem's state and the warning's detail at that moment. */
   let healthLog: string[];
   let dnsmasq: Dnsmasq;
+  let requests: DhcpRequest[];
+  let takeRequest: (request: DhcpRequest) => void;
   const files = () => dnsmasqFiles(runDir);
   const start = (pid: number) => `start ${pid} --keep-in-foreground --conf-file=${files().config} --log-facility=-`;
   /** Inode and text of each rendered file: an atomic rewrite changes the inode even for equal text. */
@@ -36,8 +41,10 @@ describe('Dnsmasq subsystem', () => {
     runDir = join(root, 'dnsmasq');
     fake = new FakeDnsmasq();
     healthLog = [];
+    requests = [];
+    takeRequest = (request) => requests.push(request);
     health = new Health((warnings) => healthLog.push(`${dnsmasq.status().state}: ${warnings.map((w) => `${w.code} ${w.detail}`).join() || 'clear'}`));
-    dnsmasq = new Dnsmasq({ runDir, startProcess: fake.start, health, log: nullLog(), timings: FAST });
+    dnsmasq = new Dnsmasq({ runDir, startProcess: fake.start, health, log: nullLog(), onDhcpRequest: (request) => takeRequest(request), timings: FAST });
     await dnsmasq.start(AbortSignal.timeout(1_000));
   });
 
@@ -123,6 +130,37 @@ describe('Dnsmasq subsystem', () => {
     await waitFor(() => expect(dnsmasq.status().state).toBe('running'), 2_000, 5);
     expect(fake.running()).toHaveLength(1);
     expect(healthLog.at(-1)).toBe('running: clear');
+  });
+
+  it('hands each DHCP request in its log to onDhcpRequest and keeps every line in the log file', async () => {
+    await dnsmasq.apply(SEGMENT);
+    const lines = [
+      'dnsmasq-dhcp[1000]: 2971280700 available DHCP subnet: 10.77.12.32/255.255.255.224',
+      'dnsmasq-dhcp[1000]: 2971280700 vendor class: ORGA6141',
+      'dnsmasq-dhcp[1000]: 2971280700 client provides name: KT-99',
+      'dnsmasq-dhcp[1000]: 2971280700 DHCPDISCOVER(br-term) 02:00:5e:10:00:99 ignored',
+      'dnsmasq-dhcp[1000]: 2454742852 vendor class: CCT',
+    ];
+    fake.log(1000, lines);
+    expect(requests).toEqual([{ mac: '02:00:5e:10:00:99', vendorClass: 'ORGA6141', hostname: 'KT-99' }]);
+    expect(readFileSync(files().log, 'utf8')).toBe(`${lines.join('\n')}\n`);
+    // A new dnsmasq, a new log: nothing of the last one's open transactions is left.
+    await dnsmasq.apply(withChanges({ dhcp: { ...dhcp, leaseSeconds: 3_600 } }));
+    fake.log(1001, ['dnsmasq-dhcp[1001]: 2454742852 DHCPDISCOVER(br-term) 02:00:5e:10:00:98 ignored']);
+    expect(requests.at(-1)).toEqual({ mac: '02:00:5e:10:00:98' });
+    expect(readFileSync(files().log, 'utf8')).toBe('dnsmasq-dhcp[1001]: 2454742852 DHCPDISCOVER(br-term) 02:00:5e:10:00:98 ignored\n');
+  });
+
+  it('reads on when onDhcpRequest throws: the lines come on a pipe, where a throw would end the agent', async () => {
+    await dnsmasq.apply(SEGMENT);
+    takeRequest = () => {
+      throw new Error('not taken');
+    };
+    const ignored = (mac: string) => `dnsmasq-dhcp[1000]: 1 DHCPDISCOVER(br-term) ${mac} ignored`;
+    expect(() => fake.log(1000, [ignored('02:00:5e:10:00:98')])).not.toThrow();
+    takeRequest = (request) => requests.push(request);
+    fake.log(1000, [ignored('02:00:5e:10:00:99')]);
+    expect(requests).toEqual([{ mac: '02:00:5e:10:00:99' }]);
   });
 
   it('ends dnsmasq on stop() without a restart and keeps its files; start() runs it again', async () => {
