@@ -18,7 +18,7 @@ import { ClockWatch } from './clock/clockWatch.ts';
 import { ConfigService } from './config.ts';
 import { ControlActions } from './control/actions.ts';
 import { ControlServer } from './control/server.ts';
-import { startProcess } from './runner.ts';
+import { startProcess as realStartProcess } from './runner.ts';
 import { Firewall, NetlinkRouteKernel, NftLoader, TiRoutes, type RouteKernel } from '../firewall/index.ts';
 import {
   busyboxArpProbe, Dnsmasq, dnsmasqFiles, Lan, LanLinks, NetlinkLanKernel, PracticeDhcp, TERMINAL_BRIDGE, WanInLanWatch, type LanKernel,
@@ -56,6 +56,8 @@ export interface AgentOptions {
   lanKernel?: LanKernel;
   /** The kernel's neighbours as the device inventory sees them; rtnetlink when absent (tests pass a fake). */
   neighbours?: NeighbourSource;
+  /** Starts the long-running children (dnsmasq, the DHCP client, probes); runner.ts's when absent (tests pass a fake). */
+  startProcess?: typeof realStartProcess;
 }
 
 export class Agent {
@@ -77,6 +79,7 @@ export class Agent {
   constructor(options: AgentOptions) {
     this.options = options;
     const { log } = options;
+    const startProcess = options.startProcess ?? realStartProcess;
     this.now = options.now ?? (() => new Date());
     this.bus = new EventBus<AgentEvents>((event, error) => log.error({ err: error, event: String(event) }, 'event listener failed'));
     this.health = new Health((warnings) => this.bus.emit('health.changed', { warnings }), this.now);

@@ -92,7 +92,12 @@ export class ProfileService implements Lifecycle {
     if (this.lifetime.signal.aborted) this.lifetime = new AbortController();
     const stored = await this.store.load();
     if (stored) await this.request(stored);
-    else this.state.set('degraded', 'no VPN profile imported');
+    else {
+      this.state.set('degraded', 'no VPN profile imported');
+      // The practice-LAN side all the same (DHCP client, fallback address): the installer must reach
+      // the box to import its profile. The firewall keeps the fail-closed baseline.
+      await this.deps.dataPath.apply(null).catch((error: unknown) => this.deps.log.error({ err: error }, 'LAN side could not be applied'));
+    }
     this.timer = setInterval(() => {
       if (this.current) void this.request(this.current);
     }, RECHECK_MS);

@@ -10,7 +10,7 @@ import { Agent, type AgentOptions } from '../../../src/agent/agent.ts';
 import { ControlApiError, ControlClient } from '../../../src/agent/control/client.ts';
 import { TiboxError } from '../../../src/agent/errors.ts';
 import { createLogger } from '../../../src/agent/log.ts';
-import { formatCommand, type Runner } from '../../../src/agent/runner.ts';
+import { formatCommand, type ProcessHandle, type Runner } from '../../../src/agent/runner.ts';
 import { FakeLanKernel } from '../lan/fakeLanKernel.ts';
 import { DATABASE_FILE, SCHEMA_MAJOR, defaultConfig, type Config } from '../../../src/agent/store/index.ts';
 import { groupFile, tempDir } from '../control/helpers.ts';
@@ -31,6 +31,18 @@ class FakeRunner implements Runner {
     if (!check) throw new Error(`unexpected command: ${line}`);
     return { stdout: check() ?? '', stderr: '', code: 0 };
   }
+}
+
+/** Long-running children (the practice-LAN DHCP client, dnsmasq): recorded, and running until killed. */
+class FakeChildren {
+  readonly started: string[] = [];
+
+  readonly start = (command: string, args: readonly string[]): ProcessHandle => {
+    this.started.push(formatCommand(command, args));
+    let end: (exit: { code: number | null; signal: NodeJS.Signals | null }) => void = () => undefined;
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => (end = resolve));
+    return { pid: 4242 + this.started.length, exited, kill: (signal = 'SIGTERM') => end({ code: null, signal }) };
+  };
 }
 
 const nullLog = () => createLogger({ destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }) });
@@ -58,12 +70,16 @@ afterEach(async () => {
 /** The commands the agent runs at start: reading the WAN's default route (for kernel XFRM), asking chrony about the clock. */
 const READ_WAN_ROUTE = 'ip -j -4 route show default';
 const CHRONY = 'chronyc -h /run/test-chrony.sock -c tracking';
+/** Without a profile the firewall loads the fail-closed baseline again: checked, then loaded. */
+const BASELINE_LOAD = ['nft -c -f -', 'nft -f -'];
 const CLOCK_SYNCED = '7F000001,127.0.0.1,2,1795469023.772385679,-0.000000924,-0.000000004,0.000000021,-0.008,-0.001,0.072,0.000004640,0.000000645,0.1,Normal\n';
 
 function makeAgent(overrides: Partial<AgentOptions> = {}) {
   const runner = new FakeRunner();
   runner.expected.set(READ_WAN_ROUTE, () => undefined);
   runner.expected.set(CHRONY, () => CLOCK_SYNCED);
+  for (const nft of BASELINE_LOAD) runner.expected.set(nft, () => undefined);
+  const children = new FakeChildren();
   const agent = new Agent({
     version: '0.1.0-test',
     dataDir,
@@ -80,10 +96,11 @@ function makeAgent(overrides: Partial<AgentOptions> = {}) {
     now: () => NOW,
     groupFile: groups,
     chronySocket: '/run/test-chrony.sock',
+    startProcess: children.start,
     ...overrides,
   });
   agents.push(agent);
-  return { agent, runner };
+  return { agent, runner, children };
 }
 
 async function startAgent(overrides: Partial<AgentOptions> = {}) {
@@ -114,15 +131,15 @@ function withDatabase(edit: (db: Database.Database) => void): void {
 }
 
 describe('Agent', () => {
-  it('starts every subsystem in order; without charon and without a profile the tunnel waits', async () => {
-    const { agent } = await startAgent();
+  it('starts every subsystem in order; without charon and without a profile the tunnel waits and the LAN port asks the practice for an address', async () => {
+    const { agent, children } = await startAgent();
     expect(states(agent.status(), true)).toEqual([
       'config running',
       'clock running',
       'firewall running',
       'ti-routes running',
       'lan running',
-      'practice-dhcp stopped',
+      'practice-dhcp running (DHCP client on lan0)',
       'wan-in-lan running',
       'dnsmasq running (nothing to serve)',
       'charon degraded (connecting to charon)',
@@ -132,14 +149,16 @@ describe('Agent', () => {
       'control running',
     ]);
     expect(agent.status().tunnel).toMatchObject({ state: 'no-profile', traffic: { bytesIn: 0, bytesOut: 0 } });
+    // The installer reaches a box without a profile on the practice LAN: its DHCP client runs, dnsmasq does not.
+    expect(children.started).toEqual([expect.stringMatching(/^busybox udhcpc -f -i lan0 /)]);
   });
 
-  it('starts config and control, raises no health warning and runs no command but the WAN route read and the clock check', async () => {
+  it('starts config and control, raises no health warning and runs no command but the WAN route read, the clock check and the baseline load', async () => {
     const { agent, runner } = await startAgent();
     const status = agent.status();
     expect(states(status)).toEqual(['config running', 'control running']);
     expect(status).toMatchObject({ version: '0.1.0-test', startedAt: NOW.toISOString(), uptimeS: 0, health: [] });
-    expect(runner.calls).toEqual([READ_WAN_ROUTE, CHRONY]);
+    expect(runner.calls).toEqual([READ_WAN_ROUTE, CHRONY, ...BASELINE_LOAD]);
   });
 
   it('answers status on the control socket', async () => {
@@ -266,8 +285,9 @@ describe('Agent', () => {
     // The error of the failed step itself, not one from cleaning up after it.
     expect(error).toMatchObject({ code: 'EEXIST', syscall: 'mkdir', path: blocker });
     expect(states(agent.status())).toEqual(['config stopped', `control failed (${(error as Error).message})`]);
-    // The WAN route is read before the subsystems start, the clock checked by the clock's; nothing else ran.
-    expect(runner.calls).toEqual([READ_WAN_ROUTE, CHRONY]);
+    // The WAN route is read before the subsystems start, the clock checked by the clock's, the
+    // baseline loaded when the profile service found no profile; nothing else ran.
+    expect(runner.calls).toEqual([READ_WAN_ROUTE, CHRONY, ...BASELINE_LOAD]);
 
     // The database was closed again: a new agent opens it and works normally.
     const { client } = await startAgent();
@@ -283,6 +303,6 @@ describe('Agent', () => {
     runner.expected.set('systemd-notify STOPPING=1', () => undefined);
     await agent.start(AbortSignal.timeout(5_000));
     await agent.stop();
-    expect(runner.calls).toEqual([READ_WAN_ROUTE, CHRONY, `systemd-notify --ready '--status=tibox 0.1.0-test running'`, 'systemd-notify STOPPING=1']);
+    expect(runner.calls).toEqual([READ_WAN_ROUTE, CHRONY, ...BASELINE_LOAD, `systemd-notify --ready '--status=tibox 0.1.0-test running'`, 'systemd-notify STOPPING=1']);
   });
 });

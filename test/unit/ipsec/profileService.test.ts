@@ -123,7 +123,7 @@ function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
         prepared.push(`lan ${desired.tiSegment} after ${calls.length} calls`);
       },
       apply: (desired) => {
-        calls.push(`dataPath ${desired?.tiPrefixes.join(',')}`);
+        calls.push(`dataPath ${desired ? desired.tiPrefixes.join(',') : 'none'}`);
         const next = dataPathApply.next;
         dataPathApply.next = undefined;
         return next ? next() : Promise.resolve();
@@ -167,6 +167,13 @@ function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
 const PREFIXES = '100.64.0.0/10,100.102.0.0/15';
 
 describe('ProfileService applies a profile', () => {
+  it('without a stored profile, to the data path alone: the LAN side, with the firewall fail-closed', async () => {
+    const h = makeHarness();
+    await h.start();
+    expect(h.calls).toEqual(['dataPath none']);
+    expect(h.service.status()).toMatchObject({ state: 'degraded', detail: 'no VPN profile imported' });
+  });
+
   it('to the tunnel first and to the data path only once the tunnel has taken it', async () => {
     await store(addressFile('192.0.2.10'));
     const h = makeHarness();
@@ -244,7 +251,7 @@ describe('ProfileService never lets an exception become an unhandled rejection',
     await until(() => h.service.status().detail?.startsWith('tunnel') === true);
     await settle();
     expect(unhandled).toEqual([]);
-    expect(h.calls).toEqual(['tunnel 192.0.2.10']);
+    expect(h.calls).toEqual(['dataPath none', 'tunnel 192.0.2.10']);
     expect(h.service.status().detail).toBe('tunnel could not take the VPN profile: tunnel exploded');
   });
 
@@ -259,7 +266,7 @@ describe('ProfileService never lets an exception become an unhandled rejection',
     await until(() => h.service.status().detail?.startsWith('VPN profile') === true);
     await settle();
     expect(unhandled).toEqual([]);
-    expect(h.calls).toEqual([]);
+    expect(h.calls).toEqual(['dataPath none']);
     expect(h.service.status().detail).toBe('VPN profile could not be applied: health list broken');
     expect(h.lines()).toContainEqual(expect.objectContaining({ level: 50, msg: 'VPN profile could not be applied' }));
   });
