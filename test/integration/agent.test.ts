@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Lab } from '../lab/lab.ts';
+import { PLAN } from '../lab/topology.ts';
 import type { Supervised } from '../lab/supervisor.ts';
 import { processRunner } from '../../src/agent/runner.ts';
 import type { AgentStatus } from '../../src/agent/status.ts';
@@ -13,6 +14,8 @@ import { ControlClient } from '../../src/agent/control/client.ts';
 import { waitFor } from './waitFor.ts';
 
 const tibox = join(fileURLToPath(import.meta.url), '..', '..', '..', 'bin', 'tibox');
+
+const ipv4Number = (address: string) => address.split('.').reduce((n, byte) => n * 256 + Number(byte), 0);
 
 describe('agent in the lab', () => {
   let lab: Lab;
@@ -55,7 +58,7 @@ describe('agent in the lab', () => {
       ['firewall', 'running'],
       ['ti-routes', 'running'],
       ['lan', 'running'],
-      ['practice-dhcp', 'stopped'],
+      ['practice-dhcp', 'running'],
       ['wan-in-lan', 'running'],
       ['dnsmasq', 'running'],
       ['charon', 'running'],
@@ -66,6 +69,15 @@ describe('agent in the lab', () => {
     ]);
     expect(s.tunnel.state).toBe('no-profile');
     expect(s.health).toEqual([]);
+  });
+
+  it('takes a practice-LAN address from the practice router by DHCP before any profile, so the installer can reach it', async () => {
+    const [first, last] = PLAN.practiceLan.dhcpRange.map(ipv4Number) as [number, number];
+    await waitFor(async () => {
+      const links = JSON.parse((await lab.exec(lab.names.box, 'ip', ['-j', '-4', 'addr', 'show', 'lan0'])).stdout) as { addr_info: { local: string }[] }[];
+      const leased = (links[0]?.addr_info ?? []).map((a) => ipv4Number(a.local)).filter((n) => n >= first && n <= last);
+      expect(leased).toHaveLength(1);
+    }, 15_000);
   });
 
   it('prints a human status', async () => {
