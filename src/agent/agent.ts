@@ -96,7 +96,7 @@ export class Agent {
       ...(options.chronySocket ? { chronycOptions: ['-h', options.chronySocket] } : {}),
       now: this.now,
     });
-    const firewall = new Firewall({ nft: new NftLoader(options.runner), log: subsystemLogger(log, 'firewall'), now: this.now });
+    const firewall = new Firewall({ nft: new NftLoader(options.runner), stateDir: join(options.dataDir, 'state'), log: subsystemLogger(log, 'firewall'), now: this.now });
     firewall.registerActions(actions);
     this.kernel = options.routeKernel ?? new NetlinkRouteKernel();
     const routes = new TiRoutes({ kernel: this.kernel, stateDir: join(options.dataDir, 'state'), log: subsystemLogger(log, 'routes') });

@@ -1,19 +1,25 @@
 // The boot unit's entry point (`tibox-boot`), run before any network interface comes up and
-// before the agent starts: it loads the fail-closed state into the kernel so the box is closed
-// from its first packet, whatever happens to the agent later: the baseline firewall, then
-// unreachable routes for the TI prefixes the agent last applied.
+// before the agent starts: it puts the last applied state back into the kernel, closed from the
+// first packet whatever happens to the agent later, in three steps:
+// 1. the firewall: the ruleset the agent last loaded, or the fail-closed baseline when there is
+//    none or it does not load (fatal only if even the baseline does not load);
+// 2. the LAN side tibox owns: its addresses, the terminal bridge and its ports, so the agent's
+//    tunnel resume finds the TI address it routes from (never fatal: it opens nothing);
+// 3. unreachable routes for the TI prefixes the agent last applied, until the tunnel is back.
 import { parseArgs } from 'node:util';
 import { createLogger } from './log.ts';
 import { processRunner } from './runner.ts';
-import { loadBootRoutes, NetlinkRouteKernel, NftLoader, renderRuleset } from '../firewall/index.ts';
+import { loadBootRoutes, loadBootRuleset, NetlinkRouteKernel, NftLoader } from '../firewall/index.ts';
+import { NetlinkLanKernel, restoreBootLinks } from '../lan/index.ts';
 
 const { values } = parseArgs({ options: { 'state-dir': { type: 'string', default: '/var/lib/tibox/state' } } });
+const stateDir = values['state-dir'];
 
 const log = createLogger();
 try {
-  await new NftLoader(processRunner).load(renderRuleset(null));
-  log.info('fail-closed baseline loaded');
-  await loadBootRoutes(values['state-dir'], new NetlinkRouteKernel(), log);
+  await loadBootRuleset(stateDir, new NftLoader(processRunner), log);
+  await restoreBootLinks(stateDir, new NetlinkLanKernel(), log);
+  await loadBootRoutes(stateDir, new NetlinkRouteKernel(), log);
 } catch (error) {
   log.fatal({ err: error }, 'could not load the fail-closed state');
   process.exit(1);

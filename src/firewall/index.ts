@@ -1,11 +1,14 @@
 // The firewall subsystem owns the kernel's `inet tibox` nftables table and the TI routes (routing
-// table 8742 and its rules, see routes/index.ts): from boot both hold the fail-closed state, later
-// the rendered ruleset and the routes the tunnel controller asks for.
+// table 8742 and its rules, see routes/index.ts): from boot both hold the last applied state (the
+// saved ruleset, else the fail-closed baseline; the saved TI prefixes unreachable), later the
+// rendered ruleset and the routes the tunnel controller asks for.
 // Only the composition roots in src/agent/ import it.
 export {
   renderRuleset, TIBOX_TABLE, validateFirewallDesired,
   type FirewallDesired, type FirewallInterfaces, type FirewallProblem, type HostKind, type RegisteredHost, type SegmentHalves, type TunnelBackend,
 } from './ruleset/index.ts';
 export { Firewall } from './firewall.ts';
+export type { FirewallDeps } from './firewall.ts';
+export { loadBootRuleset, RULESET_STATE_FILE } from './bootRuleset.ts';
 export { NftLoader } from './nftLoader.ts';
 export * from './routes/index.ts';

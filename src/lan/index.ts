@@ -2,7 +2,8 @@
 // the TI segment into the LAN half and the terminal half, its check against the practice's
 // addresses and routes, the LAN port's addresses and the terminal bridge (the addresses tibox
 // added and the bridges it created, recorded in `<stateDir>/lan-links.json`), the practice-LAN
-// DHCP client, and the watch for a WAN port plugged into the practice LAN. dnsmasq
+// DHCP client, and the watch for a WAN port plugged into the practice LAN. At boot, before the
+// agent, restoreBootLinks puts the owned addresses and bridges back from that record. dnsmasq
 // (./dnsmasq/) and the device inventory (./inventory/) live beside it.
 // Only the composition roots in src/agent/ import it.
 export { planLanAddresses, splitSegment, TERMINAL_BRIDGE, TI_SEGMENT_LENGTHS } from './addressPlan.ts';
@@ -16,6 +17,7 @@ export { linkOpText } from './linksModel.ts';
 export type { LanLinksDesired, LinkOp } from './linksModel.ts';
 export { LanLinks, LINKS_STATE_FILE } from './lanLinks.ts';
 export type { LanLinksDeps } from './lanLinks.ts';
+export { restoreBootLinks } from './bootLinks.ts';
 export { Lan } from './lan.ts';
 export type { LanDeps, LanDesired, LanTi } from './lan.ts';
 export { busyboxArpProbe } from './arpProbe.ts';

@@ -2,7 +2,8 @@
 // repairing within a second whatever else changes them (rtnetlink events), and re-checking on a
 // timer in case an event was lost. What tibox owns is saved in `<stateDir>/lan-links.json`
 // before each write, so an agent restarted after a crash still knows which addresses and
-// bridges are its own and never touches the others. stop() leaves everything in place.
+// bridges are its own and never touches the others, and the boot unit puts them back after a
+// reboot (bootLinks.ts). stop() leaves everything in place.
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../agent/atomicFile.ts';
@@ -130,12 +131,17 @@ export class LanLinks implements Subsystem<LanLinksDesired> {
 }
 
 export function renderOwned(owned: OwnedLinks): string {
-  return `${JSON.stringify({ addresses: owned.addresses.map((a) => ({ dev: a.dev, address: a.address })), bridges: owned.bridges })}\n`;
+  return `${JSON.stringify({
+    addresses: owned.addresses.map((a) => ({ dev: a.dev, address: a.address })),
+    bridges: owned.bridges,
+    members: owned.members.map((m) => ({ port: m.port, bridge: m.bridge })),
+  })}\n`;
 }
 
 /**
  * The saved record, or undefined for a file that is not what renderOwned writes. Forgetting the
- * record is safe: tibox then deletes nothing it finds and only adds what is missing.
+ * record is safe: tibox then deletes nothing it finds and only adds what is missing. A record
+ * without members (written before they were kept) names none.
  */
 export function parseOwned(text: string): OwnedLinks | undefined {
   let value: unknown;
@@ -144,9 +150,19 @@ export function parseOwned(text: string): OwnedLinks | undefined {
   } catch {
     return undefined;
   }
-  const { addresses, bridges } = (typeof value === 'object' && value !== null ? value : {}) as { addresses?: unknown; bridges?: unknown };
-  if (!Array.isArray(addresses) || !Array.isArray(bridges) || !bridges.every((b) => typeof b === 'string')) return undefined;
-  const entries = addresses.map((a: unknown) => (typeof a === 'object' && a !== null ? (a as { dev?: unknown; address?: unknown }) : {}));
+  const { addresses, bridges, members = [] } = (typeof value === 'object' && value !== null ? value : {}) as { addresses?: unknown; bridges?: unknown; members?: unknown };
+  if (!Array.isArray(addresses) || !Array.isArray(bridges) || !Array.isArray(members) || !bridges.every((b) => typeof b === 'string')) return undefined;
+  const entries = addresses.map(fields);
   if (!entries.every((e) => typeof e.dev === 'string' && typeof e.address === 'string')) return undefined;
-  return { addresses: entries.map((e) => ({ dev: String(e.dev), address: String(e.address) })), bridges: bridges as string[] };
+  const ports = members.map(fields);
+  if (!ports.every((m) => typeof m.port === 'string' && typeof m.bridge === 'string')) return undefined;
+  return {
+    addresses: entries.map((e) => ({ dev: String(e.dev), address: String(e.address) })),
+    bridges: bridges as string[],
+    members: ports.map((m) => ({ port: String(m.port), bridge: String(m.bridge) })),
+  };
+}
+
+function fields(entry: unknown): Record<string, unknown> {
+  return typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : {};
 }

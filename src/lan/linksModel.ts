@@ -1,7 +1,8 @@
 // What the LAN links adapter converges on, what it reads from the kernel and the writes it
 // makes, as plain data (ARCHITECTURE habit 4). tibox owns exactly the addresses it added and the
-// bridges it created (OwnedLinks, saved beside the other state files): everything else on the
-// ports (the practice-LAN address by DHCP, an address someone added by hand) is left alone.
+// bridges it created, with the ports it put into them (OwnedLinks, saved beside the other state
+// files): everything else on the ports (the practice-LAN address by DHCP, an address someone
+// added by hand) is left alone.
 
 /** The LAN port on the practice LAN and the addresses tibox puts on it. */
 export interface LanPortDesired {
@@ -21,6 +22,16 @@ export interface LanLinksDesired {
   readonly lan: LanPortDesired;
   /** null: the box has no terminal ports (terminals stay on the practice LAN). */
   readonly terminals: TerminalBridgeDesired | null;
+}
+
+/**
+ * Any number of ports and bridges: what the planner works on. The agent wants one LAN port and
+ * at most one bridge (LanLinksDesired); what the boot puts back from the record of owned links
+ * can be more, or a bridge alone.
+ */
+export interface LinkSetDesired {
+  readonly ports: readonly LanPortDesired[];
+  readonly bridges: readonly TerminalBridgeDesired[];
 }
 
 export interface KernelLink {
@@ -54,12 +65,20 @@ export interface OwnedAddress {
   readonly address: string;
 }
 
+/** A port tibox put into one of its own bridges. */
+export interface OwnedMember {
+  readonly port: string;
+  readonly bridge: string;
+}
+
 export interface OwnedLinks {
   readonly addresses: readonly OwnedAddress[];
   readonly bridges: readonly string[];
+  /** The ports of the bridges tibox owns, as it last wanted them: what the boot puts back. */
+  readonly members: readonly OwnedMember[];
 }
 
-export const NOTHING_OWNED: OwnedLinks = { addresses: [], bridges: [] };
+export const NOTHING_OWNED: OwnedLinks = { addresses: [], bridges: [], members: [] };
 
 export type LinkOp =
   | { readonly op: 'createBridge'; readonly name: string }
@@ -90,4 +109,8 @@ export function linkOpText(op: LinkOp): string {
 
 export function addressKey(a: OwnedAddress): string {
   return `${a.dev} ${a.address}`;
+}
+
+export function memberKey(m: OwnedMember): string {
+  return `${m.bridge} ${m.port}`;
 }

@@ -5,6 +5,8 @@
 // for the tunnel (a veth named ipsec0, as kernel-libipsec's device; this kernel has no ESP), with
 // listeners on the ports the firewall must keep closed, so a closed port means a drop.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +22,9 @@ const id = `tfw${randomBytes(2).toString('hex')}`;
 const ns = { load: `${id}-load`, box: `${id}-box`, lan: `${id}-lan`, wan: `${id}-wan`, ti: `${id}-ti` };
 const netns = new Netns(processRunner);
 const log = createLogger({ level: 'silent' });
+/** Where the Firewall saves what the kernel took, for the boot. */
+const stateDir = mkdtempSync(join(tmpdir(), 'tibox-fw-'));
+afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 
 const nft = async (where: string, ...args: string[]) => (await processRunner.run('nft', args, { netns: where })).stdout;
 const json = async (where: string, ...args: string[]) => JSON.parse(await nft(where, '-j', ...args)) as { nftables: Record<string, Record<string, unknown>>[] };
@@ -51,7 +56,7 @@ describe('loading the tibox table', () => {
     await processRunner.run('nft', ['-f', '-'], { netns: ns.load, input: other });
     otherBefore = await nft(ns.load, 'list', 'table', 'inet', 'other');
     loader = new NftLoader(processRunner, ns.load);
-    firewall = new Firewall({ nft: loader, log });
+    firewall = new Firewall({ nft: loader, stateDir: join(stateDir, 'load'), log });
   });
   afterAll(async () => {
     await netns.remove(ns.load);
@@ -196,7 +201,7 @@ describe('traffic through the box', () => {
     await listen('lan', ['tcp:0.0.0.0:80', 'tcp:0.0.0.0:7001', 'tcp:0.0.0.0:7002']);
     await listen('wan', ['tcp:0.0.0.0:80', 'tcp:[::]:81', 'tcp:0.0.0.0:443']);
     await listen('ti', ['tcp:0.0.0.0:443']);
-    await new Firewall({ nft: new NftLoader(processRunner, ns.box), log }).apply(desired);
+    await new Firewall({ nft: new NftLoader(processRunner, ns.box), stateDir: join(stateDir, 'box'), log }).apply(desired);
   });
   afterAll(async () => {
     for (const listener of listeners) listener.kill('SIGKILL');

@@ -3,7 +3,7 @@
 // datacenter gateways with real strongSwan responders and the datacenter core with the connector
 // and TI DNS stand-ins. Namespace names share one random prefix; destroy() removes everything,
 // and cleanStale() removes what an interrupted run left behind.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -14,6 +14,9 @@ import { Netns } from './netns.ts';
 import { createLabPki, type IssuedCert, type LabPki } from './pki.ts';
 import { startCharon, renderGatewaySwanctl, renderPlainBoxSwanctl, renderStrongswanConf, type CharonInstance } from './strongswan.ts';
 import { renderCharonConf } from '../../src/ipsec/charonConf.ts';
+import { TI_GUARD_PRIORITY, TI_ROUTE_TABLE, TI_RULE_PRIORITY, TIBOX_TABLE } from '../../src/firewall/index.ts';
+import { LINKS_STATE_FILE, parseOwned } from '../../src/lan/lanLinks.ts';
+import { NOTHING_OWNED } from '../../src/lan/linksModel.ts';
 import { Supervised } from './supervisor.ts';
 import { labNames, PLAN, GATEWAY_METRIC, LAB_PREFIX_PATTERN, type LabNames, type GatewayName } from './topology.ts';
 import { buildLinks } from './links.ts';
@@ -144,9 +147,7 @@ export class Lab {
     this.log(`box (${this.options.boxCharon} strongSwan)`);
     const plain = this.options.boxCharon === 'plain';
     // As the box's boot unit does before any interface comes up: close the box first.
-    if (!plain) {
-      await this.runner.run(process.execPath, [join(REPO, 'src', 'agent', 'boot.ts'), '--state-dir', join(this.agentDataDir(), 'state')], { netns: this.names.box });
-    }
+    if (!plain) await this.boot();
     const boxDir = join(this.dir, 'box');
     this.boxCharon = await startCharon(this.runner, {
       netns: this.names.box,
@@ -184,9 +185,13 @@ export class Lab {
    * 0700 would keep dnsmasq out of its files once it has dropped root.
    */
   private runDir(): string {
-    const dir = `${this.dir}-run`;
+    const dir = this.runDirPath();
     mkdirSync(dir, { recursive: true, mode: 0o755 });
     return dir;
+  }
+
+  private runDirPath(): string {
+    return `${this.dir}-run`;
   }
 
   private chronySocket(): string {
@@ -334,8 +339,14 @@ export class Lab {
   }
 
   /**
-   * Brings the box's side back to the state right after a boot: the agent stopped, charon freshly
-   * started with no SA, the fail-closed state (firewall, unreachable TI routes) still in the kernel.
+   * Brings the box namespace to where a reboot leaves it when the agent is about to start: the
+   * agent stops; what a reboot wipes goes (the tibox table, the TI routing table and its rules,
+   * the addresses and bridges the agent records as its own in lan-links.json, its DHCP lease,
+   * connection tracking, its runtime files); charon is killed and its supervisor starts it afresh,
+   * with no SA; then the boot unit's entry point runs as on the box (compiled, on
+   * bin/tibox-node) and puts back what it can. The lab's own links and the practice-LAN address
+   * the lab gave the box stay, as cables and the practice's network would; so do the agent's
+   * files on its data partition. The boot's log goes to boot.log in the lab directory.
    */
   async stopAgentAsAfterBoot(): Promise<void> {
     const agent = this.agent;
@@ -343,6 +354,7 @@ export class Lab {
     await agent.stop();
     this.services.splice(this.services.indexOf(agent), 1);
     this.agent = undefined;
+    await this.wipeAsReboot();
     const charon = this.boxCharon.process;
     const before = charon.pid;
     charon.kill('SIGKILL');
@@ -351,6 +363,39 @@ export class Lab {
       if (Date.now() > deadline) throw new Error('the box charon did not come back');
       await new Promise((r) => setTimeout(r, 20));
     }
+    await this.boot();
+  }
+
+  /** Removes from the box namespace what tibox put into its kernel and a reboot would not keep. */
+  private async wipeAsReboot(): Promise<void> {
+    const box = this.names.box;
+    await this.exec(box, 'nft', ['delete', 'table', TIBOX_TABLE.family, TIBOX_TABLE.name]);
+    await this.exec(box, 'ip', ['-4', 'route', 'flush', 'table', String(TI_ROUTE_TABLE)]);
+    for (const priority of [TI_RULE_PRIORITY, TI_GUARD_PRIORITY]) {
+      // One rule per call, until none is left at this priority.
+      while ((await this.runner.run('ip', ['-4', 'rule', 'del', 'priority', String(priority)], { netns: box, okCodes: [2] })).code === 0);
+    }
+    const record = join(this.agentDataDir(), 'state', LINKS_STATE_FILE);
+    const owned = existsSync(record) ? parseOwned(readFileSync(record, 'utf8')) : NOTHING_OWNED;
+    if (!owned) throw new Error(`${record} is not a record of owned links`);
+    // A bridge takes its addresses with it.
+    for (const bridge of owned.bridges) await this.exec(box, 'ip', ['link', 'del', bridge]);
+    for (const { dev, address } of owned.addresses) {
+      if (!owned.bridges.includes(dev)) await this.exec(box, 'ip', ['addr', 'del', address, 'dev', dev]);
+    }
+    await this.exec(box, 'ip', ['-4', 'addr', 'flush', 'dev', 'lan0', 'dynamic']);
+    await this.exec(box, 'conntrack', ['-F']);
+    rmSync(this.runDirPath(), { recursive: true, force: true });
+  }
+
+  /** The box's boot unit: its entry point, compiled (`make build`), on the Node flags of bin/tibox-node. */
+  private async boot(): Promise<void> {
+    const { stdout } = await this.runner.run(
+      join(REPO, 'bin', 'tibox-node'),
+      [join(REPO, 'build', 'agent', 'boot.js'), '--state-dir', join(this.agentDataDir(), 'state')],
+      { netns: this.names.box, timeoutMs: 20_000 },
+    );
+    appendFileSync(join(this.dir, 'boot.log'), stdout);
   }
 
   private async supervise(name: string, netns: string, command: string, args: string[], env?: Record<string, string>): Promise<Supervised> {
@@ -435,7 +480,7 @@ export class Lab {
     await Promise.all([...this.services.map((s) => s.stop()), ...charons.map((c) => c?.stop('SIGKILL'))]);
     for (const ns of Object.values(this.names).slice(1)) await this.netns.remove(ns);
     rmSync(this.dir, { recursive: true, force: true });
-    rmSync(`${this.dir}-run`, { recursive: true, force: true });
+    rmSync(this.runDirPath(), { recursive: true, force: true });
   }
 }
 

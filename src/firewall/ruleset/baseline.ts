@@ -4,13 +4,11 @@
 // what it needs to come up (loopback, answers to its own traffic, ICMP for errors and path MTU
 // discovery, IPv6 neighbour discovery for IKE over IPv6, DHCP answers to its own client).
 // It names no interface and no address, so it fits every box.
+import { replaceTable } from './nft.ts';
 
 export function baseline(table: string): string {
   return `# tibox fail-closed baseline: loaded at boot, replaced whole by the agent's ruleset.
-table ${table}
-delete table ${table}
-table ${table} {
-  chain input {
+${replaceTable(table)}  chain input {
     type filter hook input priority filter; policy drop;
     iif "lo" accept comment "tibox: the box's own services talk over loopback"
     ct state established,related accept comment "tibox: answers to what the box itself started (IKE, DNS, NTP)"

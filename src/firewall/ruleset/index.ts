@@ -12,6 +12,7 @@ import type { FirewallDesired } from './desired.ts';
 import { DROP_REASONS, renderCounters, renderDropChains, type DropReason } from './drops.ts';
 import { renderForward } from './forward.ts';
 import { renderInput } from './input.ts';
+import { replaceTable } from './nft.ts';
 import { renderOutput } from './output.ts';
 import { renderSets } from './sets.ts';
 import { sidesOf } from './sides.ts';
@@ -23,17 +24,24 @@ export { validateFirewallDesired, type FirewallProblem } from './validate.ts';
 
 export const TIBOX_TABLE = { family: 'inet', name: 'tibox' } as const;
 
+const TABLE = `${TIBOX_TABLE.family} ${TIBOX_TABLE.name}`;
+
 /** Throws TIBOX_FIREWALL_INVALID for a desired state that fails validation; renders nothing of it. */
 export function renderRuleset(desired: FirewallDesired | null): string {
-  const table = `${TIBOX_TABLE.family} ${TIBOX_TABLE.name}`;
-  if (!desired) return baseline(table);
+  if (!desired) return baseline(TABLE);
   assertValidFirewallDesired(desired);
   const sides = sidesOf(desired);
   const reasons = (Object.keys(DROP_REASONS) as DropReason[]).filter((reason) => reason !== 'management' || desired.managementPrefix !== undefined);
   return `# tibox ruleset.
-table ${table}
-delete table ${table}
-table ${table} {
-${renderCounters(reasons)}${renderSets(desired)}${renderInput(desired, sides)}${renderForward(desired, sides)}${renderOutput(desired, sides)}${renderSpoofingChains(desired, sides)}${renderDropChains(reasons)}}
+${replaceTable(TABLE)}${renderCounters(reasons)}${renderSets(desired)}${renderInput(desired, sides)}${renderForward(desired, sides)}${renderOutput(desired, sides)}${renderSpoofingChains(desired, sides)}${renderDropChains(reasons)}}
 `;
+}
+
+/**
+ * Whether a ruleset's text replaces the tibox table whole, as every rendered one does: after its
+ * comment lines the table is declared, deleted and defined. Loading anything else could leave
+ * the box with no tibox table at all (an empty file loads without an error).
+ */
+export function replacesTiboxTable(text: string): boolean {
+  return text.replace(/^(#[^\n]*\n)*/, '').startsWith(replaceTable(TABLE));
 }

@@ -37,6 +37,14 @@ export function nameComment(name: string): string {
   return `comment "${text}"`;
 }
 
+/**
+ * How every ruleset opens after its comment line: the table is declared (so the delete cannot
+ * fail on a box without it), deleted and defined again, so one `nft -f` replaces it whole.
+ */
+export function replaceTable(table: string): string {
+  return `table ${table}\ndelete table ${table}\ntable ${table} {\n`;
+}
+
 /** An interface name in a match; names are validated to letters, digits, '.', '_' and '-'. */
 export function quoted(name: string): string {
   return `"${name}"`;

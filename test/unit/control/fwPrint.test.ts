@@ -41,7 +41,7 @@ function firewallAgent(): { firewall: Firewall; actions: ControlActions } {
       return { stdout: '', stderr: '', code: 0 };
     },
   };
-  const firewall = new Firewall({ nft: new NftLoader(nft), log: memoryLogger().log });
+  const firewall = new Firewall({ nft: new NftLoader(nft), stateDir: join(dir, 'state'), log: memoryLogger().log });
   const actions = new ControlActions();
   firewall.registerActions(actions);
   return { firewall, actions };

@@ -1,34 +1,33 @@
 // The Firewall subsystem against a fake nft: each load is `nft -c` then `nft -f` of the same
 // text, a repeat apply runs nothing, a refused desired state runs nothing and changes nothing
 // (neither the kernel nor what `firewall.print` answers), and a failed load leaves it failed.
-import { describe, expect, it } from 'vitest';
+// Every full ruleset the kernel took is saved for the boot (0600), and only such a one.
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ControlActions } from '../../../src/agent/control/actions.ts';
-import { CommandError, type RunOptions, type RunResult, type Runner } from '../../../src/agent/runner.ts';
-import { Firewall, NftLoader, renderRuleset } from '../../../src/firewall/index.ts';
+import { Firewall, NftLoader, renderRuleset, RULESET_STATE_FILE } from '../../../src/firewall/index.ts';
 import { memoryLogger } from '../control/helpers.ts';
+import { FakeNft } from './fakeNft.ts';
 import { ONE_PVS_ONE_TERMINAL, PVS } from './firewallDesired.ts';
 
-/** Records each nft call as `nft <args>` with its stdin; a `-f` load replaces the "kernel" table. */
-class FakeNft implements Runner {
-  readonly calls: string[] = [];
-  table: string | undefined;
-  refuse = false;
-
-  async run(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-    this.calls.push([command, ...args].join(' '));
-    if (this.refuse) throw new CommandError(command, args, 1, 'Error: Could not process rule', false, null);
-    if (args[0] === '-f') this.table = String(options.input);
-    return { stdout: '', stderr: '', code: 0 };
-  }
-}
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 function setup() {
+  const dir = mkdtempSync(join(tmpdir(), 'tibox-fw-'));
+  dirs.push(dir);
+  const stateDir = join(dir, 'state');
   const nft = new FakeNft();
-  const firewall = new Firewall({ nft: new NftLoader(nft), log: memoryLogger().log });
+  const firewall = new Firewall({ nft: new NftLoader(nft), stateDir, log: memoryLogger().log });
   const actions = new ControlActions();
   firewall.registerActions(actions);
   const print = async () => ((await actions.run('firewall.print', {}, { actor: 'test' })) as { ruleset: string }).ruleset;
-  return { nft, firewall, print };
+  const saved = join(stateDir, RULESET_STATE_FILE);
+  return { nft, firewall, print, stateDir, saved };
 }
 
 describe('Firewall', () => {
@@ -68,6 +67,52 @@ describe('Firewall', () => {
     await firewall.apply(ONE_PVS_ONE_TERMINAL);
     await firewall.apply(null);
     expect(nft.table).toBe(renderRuleset(null));
+  });
+});
+
+describe('the ruleset saved for the boot', () => {
+  it('is each full ruleset the kernel took, readable by root alone', async () => {
+    const { firewall, stateDir, saved } = setup();
+    await firewall.apply(ONE_PVS_ONE_TERMINAL);
+    expect(readFileSync(saved, 'utf8')).toBe(renderRuleset(ONE_PVS_ONE_TERMINAL));
+    expect(statSync(saved).mode & 0o777).toBe(0o600);
+    expect(statSync(stateDir).mode & 0o777).toBe(0o700);
+    const next = { ...ONE_PVS_ONE_TERMINAL, hosts: [PVS] };
+    await firewall.apply(next);
+    expect(readFileSync(saved, 'utf8')).toBe(renderRuleset(next));
+  });
+
+  it('is not one the kernel refused: the last one it took stays', async () => {
+    const { nft, firewall, saved } = setup();
+    await firewall.apply(ONE_PVS_ONE_TERMINAL);
+    nft.refuse = true;
+    await expect(firewall.apply({ ...ONE_PVS_ONE_TERMINAL, hosts: [PVS] })).rejects.toThrow('Could not process rule');
+    expect(readFileSync(saved, 'utf8')).toBe(renderRuleset(ONE_PVS_ONE_TERMINAL));
+  });
+
+  it('is never the baseline: apply(null) removes the file, also one an earlier agent left', async () => {
+    const { firewall, stateDir, saved } = setup();
+    await firewall.apply(ONE_PVS_ONE_TERMINAL);
+    const restarted = new Firewall({ nft: new NftLoader(new FakeNft()), stateDir, log: memoryLogger().log });
+    await restarted.apply(null);
+    expect(existsSync(saved)).toBe(false);
+    await firewall.apply(null);
+    expect(existsSync(saved)).toBe(false);
+  });
+
+  it('is saved on a repeat apply when saving failed, without loading again', async () => {
+    const { nft, firewall, stateDir, saved } = setup();
+    // A file where the state directory belongs: nothing can be saved.
+    writeFileSync(stateDir, '');
+    await expect(firewall.apply(ONE_PVS_ONE_TERMINAL)).rejects.toThrow(/^ruleset loaded, but not saved for the boot: /);
+    expect(firewall.status()).toMatchObject({ state: 'failed' });
+    expect(nft.table).toBe(renderRuleset(ONE_PVS_ONE_TERMINAL));
+    rmSync(stateDir);
+    const calls = nft.calls.length;
+    await firewall.apply(ONE_PVS_ONE_TERMINAL);
+    expect(nft.calls).toHaveLength(calls);
+    expect(readFileSync(saved, 'utf8')).toBe(renderRuleset(ONE_PVS_ONE_TERMINAL));
+    expect(firewall.status().state).toBe('running');
   });
 });
 

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/agent/log.ts';
 import { LanLinks, LINKS_STATE_FILE } from '../../../src/lan/lanLinks.ts';
-import type { LanLinksDesired } from '../../../src/lan/linksModel.ts';
+import { NOTHING_OWNED, type LanLinksDesired } from '../../../src/lan/linksModel.ts';
 import { planLinks } from '../../../src/lan/linksPlan.ts';
 import { FakeLanKernel } from './fakeLanKernel.ts';
 
@@ -54,7 +54,7 @@ const until = async (check: () => boolean, ms = 1_000) => {
 describe('planLinks', () => {
   it('creates the bridge and enslaves ports before links go up, and adds addresses last', async () => {
     const kernel = new FakeLanKernel();
-    const plan = planLinks(desired, await kernel.read(), { addresses: [], bridges: [] });
+    const plan = planLinks(desired, await kernel.read(), NOTHING_OWNED);
     expect(plan.ops.map((op) => JSON.stringify(op))).toEqual([
       '{"op":"createBridge","name":"br-term"}',
       '{"op":"setMaster","port":"term0","master":"br-term"}',
@@ -72,6 +72,7 @@ describe('planLinks', () => {
         { dev: 'lan0', address: '192.168.100.1/24' },
       ],
       bridges: ['br-term'],
+      members: [{ port: 'term0', bridge: 'br-term' }],
     });
     expect(plan.missing).toEqual([]);
   });
@@ -79,13 +80,13 @@ describe('planLinks', () => {
   it('adds the new segment before it deletes the old one', async () => {
     const kernel = new FakeLanKernel(['lan0'], ['lan0 10.77.12.1/27']);
     const next = { lan: { port: 'lan0', addresses: ['10.88.0.1/27'] }, terminals: null };
-    const plan = planLinks(next, await kernel.read(), { addresses: [{ dev: 'lan0', address: '10.77.12.1/27' }], bridges: [] });
+    const plan = planLinks(next, await kernel.read(), { ...NOTHING_OWNED, addresses: [{ dev: 'lan0', address: '10.77.12.1/27' }] });
     expect(plan.ops.map((op) => op.op)).toEqual(['setUp', 'addAddress', 'deleteAddress']);
   });
 
   it('refuses a bridge name taken by another kind of link', async () => {
     const kernel = new FakeLanKernel(['lan0', 'term0', 'veth:br-term']);
-    await expect(async () => planLinks(desired, await kernel.read(), { addresses: [], bridges: [] })).rejects.toThrow(
+    await expect(async () => planLinks(desired, await kernel.read(), NOTHING_OWNED)).rejects.toThrow(
       'the terminal bridge name br-term belongs to a link of kind veth, not to a bridge',
     );
   });
@@ -106,6 +107,7 @@ describe('LanLinks', () => {
         { dev: 'lan0', address: '192.168.100.1/24' },
       ],
       bridges: ['br-term'],
+      members: [{ port: 'term0', bridge: 'br-term' }],
     });
   });
 
@@ -121,9 +123,11 @@ describe('LanLinks', () => {
 
   it('uses a bridge it finds but never deletes it', async () => {
     const kernel = new FakeLanKernel(['lan0', 'term0', 'bridge:br-term']);
-    const { links } = setup(kernel);
+    const { links, stateDir } = setup(kernel);
     await links.apply(desired);
     expect(kernel.writes).not.toContain('ip link add br-term type bridge');
+    // Neither the bridge nor its ports are tibox's: the boot leaves them to whoever made the bridge.
+    expect(JSON.parse(readFileSync(join(stateDir, LINKS_STATE_FILE), 'utf8'))).toMatchObject({ bridges: [], members: [] });
     await links.apply(null);
     expect(kernel.text()).toBe(['link br-term bridge up', 'link lan0 up', 'link term0 master br-term up'].join('\n'));
   });
