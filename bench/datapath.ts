@@ -91,8 +91,8 @@ async function applyTimes(results: Results): Promise<void> {
       await ip(...args);
     }
     const spec: ApplySpec = { counts: COUNTS, ...APPLY, source: PLAN.tiSegment.lanGateway };
-    // On the agent's own runtime (bin/tibox-node, leanRuntime.ts): the render runs as fast as it does in the agent.
-    const { stdout } = await processRunner.run(join(HERE, '..', 'bin', 'tibox-node'), [join(HERE, 'datapathApply.ts'), JSON.stringify(spec)], { netns: ns, timeoutMs: 30 * 60_000 });
+    // On the agent's own runtime (bin/tibox-node --lean): the render runs as fast as it does in the agent.
+    const { stdout } = await processRunner.run(join(HERE, '..', 'bin', 'tibox-node'), ['--lean', join(HERE, 'datapathApply.ts'), JSON.stringify(spec)], { netns: ns, timeoutMs: 30 * 60_000 });
     const samples = JSON.parse(stdout) as ApplyResults;
     const baseline = samples.baseline ?? [];
     const parts = (list: readonly ApplySample[]) => ({

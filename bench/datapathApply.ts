@@ -1,5 +1,5 @@
 // The apply-time half of the data path benchmark, run inside the network namespace that
-// bench/datapath.ts builds (`ip netns exec NS bin/tibox-node bench/datapathApply.ts <spec JSON>`): the
+// bench/datapath.ts builds (`ip netns exec NS bin/tibox-node --lean bench/datapathApply.ts <spec JSON>`): the
 // routes module's netlink sockets belong to the process, as the agent's do in the box namespace.
 // One timed apply is the real path from a changed desired state: renderRuleset (validation
 // included), NftLoader's `nft -c` and `nft -f` through the runner, then the TI routes' apply
@@ -9,7 +9,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { goLean } from '../src/agent/leanRuntime.ts';
 import { createLogger } from '../src/agent/log.ts';
 import { processRunner } from '../src/agent/runner.ts';
 import { NetlinkRouteKernel, NftLoader, renderRuleset, TiRoutes, type FirewallDesired, type TiRoutesDesired } from '../src/firewall/index.ts';
@@ -85,8 +84,6 @@ async function measure(spec: ApplySpec): Promise<ApplyResults> {
   }
 }
 
-// As the agent runs once it has started.
-goLean();
 const spec = JSON.parse(process.argv[2] ?? 'null') as ApplySpec | null;
 if (!spec) throw new Error('usage: datapathApply.ts <spec JSON>');
 process.stdout.write(`${JSON.stringify(await measure(spec))}\n`);

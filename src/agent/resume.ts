@@ -1,9 +1,10 @@
-// The first thing the agent does at start, before it loads anything else: bring the last working
-// tunnel back (src/ipsec/tunnel/resume.ts) and lead the TI prefixes into it, so that after a boot
-// or a restart the practice reaches the TI again while the agent is still loading. Loading the
-// agent takes longer than the IKE exchange itself; this way it no longer delays the tunnel.
-// It imports only what it needs (not the subsystems' index modules, which load rtnetlink and the
-// rest), and whatever goes wrong here only means the controller builds the tunnel as usual.
+// The first thing the agent's service does at start (resumeMain.ts), before the agent loads:
+// bring the last working tunnel back (src/ipsec/tunnel/resume.ts) and lead the TI prefixes into
+// it, so that after a boot or a restart the practice reaches the TI again while the agent is
+// still loading. Loading the agent takes longer than the IKE exchange itself; this way it no
+// longer delays the tunnel. It imports only what it needs (not the subsystems' index modules,
+// which load rtnetlink and the rest), and whatever goes wrong here only means the controller
+// builds the tunnel as usual.
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';

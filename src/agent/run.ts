@@ -5,13 +5,11 @@ import { mkdirSync } from 'node:fs';
 import { Agent } from './agent.ts';
 import { createLogger } from './log.ts';
 import type { AgentCommandLine } from './options.ts';
-import type { ResumeSummary } from './resume.ts';
 import { processRunner } from './runner.ts';
 import { readVersion } from './version.ts';
 
-export async function runAgent(commandLine: AgentCommandLine, resumed: ResumeSummary): Promise<void> {
+export async function runAgent(commandLine: AgentCommandLine): Promise<void> {
   const log = createLogger();
-  log.info({ resume: resumed }, resumed.routed ? 'tunnel resumed before the agent loaded' : 'no tunnel resumed before the agent loaded');
   mkdirSync(commandLine.dataDir, { recursive: true, mode: 0o700 });
   const agent = new Agent({
     version: readVersion(),

@@ -247,9 +247,9 @@ export class Lab {
   async startAgent(socketPath = join(this.dir, 'control.sock')): Promise<{ agent: Supervised; socketPath: string; dataDir: string }> {
     if (!this.boxCharon || !this.profiles) throw new Error('the agent runs only in a lab built with boxCharon: agent');
     const dataDir = this.agentDataDir();
-    // As the box runs it: compiled (`make build`), on the Node flags of bin/tibox-node.
-    const agent = await this.supervise('agent', this.names.box, join(REPO, 'bin', 'tibox-node'), [
-      join(REPO, 'build', 'agent', 'main.js'), '--data-dir', dataDir, '--socket', socketPath,
+    // As the box's service unit starts it: the tunnel resume, then the agent (bin/tibox-agent, from build/).
+    const agent = await this.supervise('agent', this.names.box, join(REPO, 'bin', 'tibox-agent'), [
+      '--data-dir', dataDir, '--socket', socketPath,
       '--charon-vici', this.boxCharon.vici, '--profile-trust-anchor', this.profiles.trustAnchor, '--chrony-socket', this.chronySocket(),
       '--run-dir', this.runDir(),
     ], { NODE_COMPILE_CACHE: join(this.dir, 'box', 'node-cache') });
