@@ -41,5 +41,5 @@ bench: bench-tunnel bench-datapath ## run every benchmark (not part of make test
 bench-tunnel: build ## tunnel recovery after faults, tibox against plain strongSwan (about an hour; QUICK=1 for a quick look)
 	node bench/tunnel.ts
 
-bench-datapath: build ## data path with 10/100/1000 hosts: apply time, throughput against no table, agent memory and idle CPU (about 8 min; QUICK=1 for a quick look)
+bench-datapath: build ## data path with 10/100/1000 hosts: apply time, throughput against no table, agent memory and idle CPU (about 12 min; QUICK=1 for a quick look)
 	node bench/datapath.ts

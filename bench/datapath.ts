@@ -33,7 +33,7 @@ const QUICK = process.env.QUICK === '1';
 const COUNTS: readonly number[] = [10, 100, 1000];
 const APPLY = { runs: QUICK ? 3 : 20, warmup: QUICK ? 1 : 3 };
 /** Each cycle: for each host count a run with its table and one without any. */
-const THROUGHPUT_CYCLES = QUICK ? 1 : 7;
+const THROUGHPUT_CYCLES = QUICK ? 1 : 12;
 const IPERF_SECONDS = QUICK ? 2 : 5;
 const IDLE = { windows: QUICK ? 1 : 3, seconds: 10, settleMs: QUICK ? 3_000 : 10_000 };
 /** The widest segment a VPN profile may give (src/ipsec/profile/payload.ts): the most devices the agent can hold. */
