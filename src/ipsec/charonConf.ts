@@ -1,8 +1,11 @@
 // The box's strongswan.conf, rendered from the kernel back end (the image writes it at build
 // time; the lab for its box namespace). What the agent relies on:
 // - install_routes = no and routing_table = 0: TI routes have one owner, the routes module;
-// - a short IKE retransmission schedule, so an attempt to a dead gateway ends in seconds and the
-//   controller moves on (the controller, not charon, judges liveness: no DPD on the box);
+// - IKE retransmissions that start quickly (a lost packet costs a second, not four) but give up
+//   only after about a minute: an attempt to a dead gateway is ended by the controller's initiate
+//   timeout anyway, while a request the box sends into an outage (a rekey, a MOBIKE address
+//   update) must not cost a working SA as long as the outage is short (the controller, not
+//   charon, judges liveness: no DPD on the box);
 // - kernel-libipsec before kernel-netlink where the kernel has no ESP (the lab); kernel XFRM otherwise.
 
 export type KernelBackend = 'libipsec' | 'xfrm';
@@ -37,7 +40,8 @@ charon {
   routing_table = 0
   retransmit_timeout = 1.0
   retransmit_base = 1.4
-  retransmit_tries = 3
+  retransmit_tries = 10
+  retransmit_limit = 15
   make_before_break = yes
   plugins {
     vici { socket = unix://${o.viciSocket} }

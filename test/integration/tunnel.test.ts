@@ -68,15 +68,24 @@ describe('tunnel: up, and back after every fault', () => {
     expect(fits.stdout).toContain('1 received');
   });
 
-  it('keeps the tunnel through a short upstream outage: nothing is torn down', async () => {
+  it('keeps the tunnel through a short upstream outage, even with an IKE request of the box unanswered in it: nothing is torn down', async () => {
+    const { lab } = ctx;
     const before = (await status()).tunnel.history.length;
-    await ctx.lab.cutWan('upstream', true);
-    await sleep(3_000);
-    await ctx.lab.cutWan('upstream', false);
+    const charonLog = () => readFileSync(lab.boxCharon?.log as string, 'utf8');
+    const logBefore = charonLog().length;
+    await lab.cutWan('upstream', true);
+    // A rekey the box starts in the outage (as a MOBIKE update or a due rekey would) goes
+    // unanswered for longer than a dead-gateway attempt may take: it must not cost the SA.
+    await lab.exec(lab.names.box, 'swanctl', ['--rekey', '--child', 'ti', '--uri', `unix://${lab.boxCharon?.vici}`]);
+    await sleep(10_000);
+    await lab.cutWan('upstream', false);
     await waitFor(reachesConnector, 5_000);
     await waitFor(tunnelUp, 3_000);
     const events = (await status()).tunnel.history.slice(0, (await status()).tunnel.history.length - before);
     expect(events.map((e) => e.state)).not.toContain('connecting');
+    // And the rekey went through once the line was back, on the same IKE_SA.
+    await waitFor(() => expect(charonLog().slice(logBefore)).toMatch(/outbound CHILD_SA ti\{\d+\} established/), 15_000);
+    expect(charonLog().slice(logBefore)).not.toMatch(/initiating IKE_SA/);
   });
 
   it('rekeys without losing a packet: CHILD_SA and IKE_SA from the box, CHILD_SA from the gateway', async () => {

@@ -18,15 +18,24 @@ export interface TunnelSa {
 
 const number = (value: string | undefined) => (value === undefined ? 0 : Number(value) || 0);
 
+/**
+ * CHILD_SA states in which the SA is in the kernel and carries traffic: besides INSTALLED, a
+ * MOBIKE address update (UPDATING) and a rekey the box started (REKEYING, until the new SA is
+ * up: in an outage that lasts until the outage ends).
+ */
+const CARRYING_CHILD = new Set(['INSTALLED', 'UPDATING', 'REKEYING']);
+/** IKE_SA states with working CHILD_SAs: established, or rekeying itself (they stay until it is done). */
+const WORKING_IKE = new Set(['ESTABLISHED', 'REKEYING']);
+
 export function readSas(listing: readonly Named[]): TunnelSa[] {
   const sas: TunnelSa[] = [];
   for (const { name, section } of listing) {
     const gatewayIndex = gatewayIndexOf(name);
     if (gatewayIndex === undefined) continue;
     const children = sectionsOf(getSection(section, 'child-sas') ?? new Map()).map(([, child]) => child);
-    // During a rekey the old and the new CHILD_SA are both listed: an installed one wins.
+    // During a rekey the old and the new CHILD_SA are both listed: one that carries traffic wins.
     const ours = children.filter((c) => getString(c, 'name') === CHILD_NAME);
-    const child = ours.find((c) => getString(c, 'state') === 'INSTALLED') ?? ours[0];
+    const child = ours.find((c) => CARRYING_CHILD.has(getString(c, 'state') ?? '')) ?? ours[0];
     sas.push({
       connection: name,
       gatewayIndex,
@@ -38,7 +47,7 @@ export function readSas(listing: readonly Named[]): TunnelSa[] {
       ...(child
         ? {
             child: {
-              installed: getString(child, 'state') === 'INSTALLED',
+              installed: CARRYING_CHILD.has(getString(child, 'state') ?? ''),
               bytesIn: number(getString(child, 'bytes-in')),
               bytesOut: number(getString(child, 'bytes-out')),
               packetsIn: number(getString(child, 'packets-in')),
@@ -51,9 +60,9 @@ export function readSas(listing: readonly Named[]): TunnelSa[] {
   return sas;
 }
 
-/** The SA that carries the tunnel: an established IKE_SA with the CHILD_SA installed, newest first. */
+/** The SA that carries the tunnel: a working IKE_SA with the CHILD_SA installed, newest first. */
 export function carrier(sas: readonly TunnelSa[]): TunnelSa | undefined {
   return sas
-    .filter((sa) => sa.ikeState === 'ESTABLISHED' && sa.child?.installed)
+    .filter((sa) => WORKING_IKE.has(sa.ikeState) && sa.child?.installed)
     .sort((a, b) => a.establishedS - b.establishedS || b.ikeId - a.ikeId)[0];
 }

@@ -4,12 +4,21 @@ import { renderCharonConf } from '../../../src/ipsec/charonConf.ts';
 import { backendFromPlugins, tunnelPath } from '../../../src/ipsec/tunnel/backend.ts';
 
 describe('strongswan.conf of the box', () => {
-  it('leaves TI routes to the routes module and retransmits briefly, with either back end', () => {
+  it('leaves TI routes to the routes module and retransmits early but outlasts a short outage, with either back end', () => {
     for (const backend of ['libipsec', 'xfrm'] as const) {
       const conf = renderCharonConf({ backend, viciSocket: '/run/charon.vici' });
       expect(conf).toContain('install_routes = no');
       expect(conf).toContain('routing_table = 0');
-      expect(conf).toContain('retransmit_tries = 3');
+      // The n-th retransmit waits min(1.4^n, 15) s: the first after 1 s, the last (the 10th) sent
+      // about 64 s after the request, given up at about 79 s.
+      const setting = (name: string) => Number(new RegExp(`${name} = ([\\d.]+)`).exec(conf)?.[1]);
+      const waits = Array.from({ length: setting('retransmit_tries') + 1 }, (_, n) =>
+        Math.min(setting('retransmit_timeout') * setting('retransmit_base') ** n, setting('retransmit_limit')),
+      );
+      expect(waits[0]).toBe(1);
+      const lastSent = waits.slice(0, -1).reduce((a, b) => a + b, 0);
+      expect(lastSent).toBeGreaterThan(60);
+      expect(lastSent + (waits.at(-1) as number)).toBeLessThan(90);
       expect(conf).toContain('vici { socket = unix:///run/charon.vici }');
     }
   });

@@ -35,6 +35,14 @@ describe('readSas', () => {
     expect(during('DELETING', 'REKEYED')).toBe(false);
   });
 
+  it('counts a CHILD_SA as installed while the box rekeys it or MOBIKE updates it: it carries traffic until the new one is up', () => {
+    const alone = (state: string) => readSas([ikeSa('tibox-gw0', { uniqueid: 1, state: 'ESTABLISHED', 'child-sas': child(1, state) })])[0]?.child?.installed;
+    expect(alone('REKEYING')).toBe(true);
+    expect(alone('UPDATING')).toBe(true);
+    expect(alone('INSTALLING')).toBe(false);
+    expect(alone('DELETING')).toBe(false);
+  });
+
   it('ignores CHILD_SAs of other names', () => {
     const [sa] = readSas([ikeSa('tibox-gw0', { uniqueid: 1, state: 'ESTABLISHED', 'child-sas': { 'other-3': { name: 'other', state: 'INSTALLED' } } })]);
     expect(sa?.child).toBeUndefined();
@@ -53,6 +61,9 @@ describe('carrier', () => {
     expect(carrier([sa(1, 300), sa(2, 1, false)])?.ikeId).toBe(1);
     expect(carrier([sa(1, 300), sa(2, 0, true, 'CONNECTING')])?.ikeId).toBe(1);
     expect(carrier([{ ...sa(1, 3), child: undefined } as TunnelSa])).toBeUndefined();
+    // An IKE_SA rekeying itself keeps its CHILD_SAs until the new one has them: still the carrier.
+    expect(carrier([sa(1, 300, true, 'REKEYING')])?.ikeId).toBe(1);
+    expect(carrier([sa(1, 300, true, 'DELETING')])).toBeUndefined();
     expect(carrier([])).toBeUndefined();
   });
 });
