@@ -14,12 +14,13 @@ import type { Lifecycle } from './subsystem.ts';
 import { SystemdNotifier } from './systemd.ts';
 import { Resolver } from 'node:dns/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ClockWatch } from './clock/clockWatch.ts';
 import { ConfigService } from './config.ts';
 import { ControlActions } from './control/actions.ts';
 import { ControlServer } from './control/server.ts';
 import { startProcess as realStartProcess } from './runner.ts';
-import { Firewall, NetlinkRouteKernel, NftLoader, TiRoutes, type RouteKernel } from '../firewall/index.ts';
+import { Firewall, NetlinkRouteKernel, NftLoader, renderRouteBatch, TiRoutes, type RouteKernel } from '../firewall/index.ts';
 import {
   busyboxArpProbe, Dnsmasq, dnsmasqFiles, Lan, LanLinks, NetlinkLanKernel, PracticeDhcp, TERMINAL_BRIDGE, WanInLanWatch, type LanKernel,
 } from '../lan/index.ts';
@@ -30,6 +31,9 @@ import { ProfileService } from '../ipsec/profileService.ts';
 import {
   LIBIPSEC_DEVICE, readWanRoute, registerTunnelActions, ResumeFile, SqliteTunnelHistory, tcpKnock, TunnelController, tunnelPath, type WanRoute,
 } from '../ipsec/tunnel/index.ts';
+
+/** The script charon runs when the tunnel resumed at boot is up: bin/ of this installation (src/ and build/ alike). */
+const RESUME_UPDOWN = fileURLToPath(new URL('../../bin/tibox-resume-updown', import.meta.url));
 
 export interface AgentOptions {
   version: string;
@@ -108,7 +112,7 @@ export class Agent {
       startProcess,
       knock: tcpKnock,
       history: new SqliteTunnelHistory(() => config.database()),
-      resume: new ResumeFile(join(options.dataDir, 'state')),
+      resume: new ResumeFile({ stateDir: join(options.dataDir, 'state'), updown: RESUME_UPDOWN, routeBatch: renderRouteBatch }),
       log: subsystemLogger(log, 'tunnel'),
       now: this.now,
       enabledAtStart: () => config.current().config.tunnel.enabled,

@@ -1,4 +1,4 @@
-// The agent's entry point (bin/tibox-agent starts it once resumeMain.ts has resumed the tunnel).
+// The agent's entry point (bin/tibox-agent starts it, once it has resumed the tunnel at boot).
 // First it makes sure Node's on-disk compile cache is on (the service sets NODE_COMPILE_CACHE so
 // that even this file comes from the cache; without it the cache starts here): every start after
 // the first, boots and agent restarts included, then skips compiling. The imports are dynamic so

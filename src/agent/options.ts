@@ -1,4 +1,5 @@
-// The agent's command line, read once by main.ts for the tunnel resume and the agent alike.
+// The agent's command line, read once by main.ts. bin/tibox-agent reads --data-dir, --charon-vici
+// and --run-dir too, with the same defaults, for the tunnel resume at boot.
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONTROL_SOCKET } from './control/socketPath.ts';
 

@@ -155,14 +155,28 @@ describe('tunnel: up, and back after every fault', () => {
     await waitFor(reachesConnector, 10_000);
   });
 
-  it('after a boot, brings the last working tunnel back before the agent has loaded', async () => {
+  it('after a boot, brings the last working tunnel back with charon\'s own client before the agent has loaded; an agent restart then changes nothing', async () => {
+    const { lab } = ctx;
     await waitFor(tunnelUp, 5_000);
-    await ctx.lab.stopAgentAsAfterBoot();
-    await ctx.lab.startAgent(ctx.socketPath);
+    const charonLog = () => readFileSync(lab.boxCharon?.log as string, 'utf8');
+    const agentLog = () => readFileSync(join(lab.dir, 'agent.log'), 'utf8');
+    await lab.stopAgentAsAfterBoot();
+    const bootAt = { charon: charonLog().length, agent: agentLog().length };
+    const { agent } = await lab.startAgent(ctx.socketPath);
     await waitFor(reachesConnector, 5_000);
-    const line = readFileSync(join(ctx.lab.dir, 'agent.log'), 'utf8').split('\n').findLast((l) => l.includes('before the agent loaded'));
-    expect(JSON.parse(line ?? '{}')).toMatchObject({ msg: 'tunnel resumed before the agent loaded', resume: { outcome: { result: 'resumed' }, routed: true } });
+    // swanctl loaded the saved connection and charon ran the updown script: no agent does that.
+    expect(agentLog().slice(bootAt.agent)).toContain('tibox-agent: resuming the saved tunnel');
+    expect(charonLog().slice(bootAt.charon)).toMatch(/updown: tibox-resume-updown: TI routes lead into the tunnel to /);
     await waitFor(tunnelUp, 5_000);
+
+    // A restart of the agent (no boot in between) loads nothing over the tunnel that is up.
+    const restartAt = { charon: charonLog().length, agent: agentLog().length };
+    await agent.stop();
+    await lab.startAgent(ctx.socketPath);
+    await waitFor(tunnelUp, 5_000);
+    await waitFor(reachesConnector, 2_000);
+    expect(agentLog().slice(restartAt.agent)).not.toContain('resuming the saved tunnel');
+    expect(charonLog().slice(restartAt.charon)).not.toMatch(/initiating IKE_SA/);
   });
 
   it('fails over to the other gateway when the one holding the tunnel dies', async () => {

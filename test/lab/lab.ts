@@ -252,7 +252,11 @@ export class Lab {
       '--data-dir', dataDir, '--socket', socketPath,
       '--charon-vici', this.boxCharon.vici, '--profile-trust-anchor', this.profiles.trustAnchor, '--chrony-socket', this.chronySocket(),
       '--run-dir', this.runDir(),
-    ], { NODE_COMPILE_CACHE: join(this.dir, 'box', 'node-cache') });
+    ], {
+      NODE_COMPILE_CACHE: join(this.dir, 'box', 'node-cache'),
+      // The box's strongswan.conf (/etc/strongswan.conf on the box), for the launcher's swanctl.
+      STRONGSWAN_CONF: join(this.boxCharon.dir, 'strongswan.conf'),
+    });
     this.agent = agent;
     this.socketPath = socketPath;
     const deadline = Date.now() + 15_000;

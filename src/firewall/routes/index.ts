@@ -10,3 +10,4 @@ export { NetlinkRouteKernel } from './netlinkKernel.ts';
 export { TiRoutes } from './tiRoutes.ts';
 export type { TiRoutesDeps } from './tiRoutes.ts';
 export { loadBootRoutes, ROUTES_STATE_FILE } from './bootRoutes.ts';
+export { renderRouteBatch } from './routeBatch.ts';

@@ -1,8 +1,8 @@
-// The TI routes as `ip -batch` lines, for the one moment the routes module itself is not loaded
-// yet: the tunnel resume at the agent's start (src/agent/resume.ts) leads the saved prefixes into
-// the tunnel with one `ip` process instead of loading rtnetlink first. The lines come from the
-// same planner; each replaces its route by key, so running them twice changes nothing. Rules stay
-// as boot and the routes module left them, and the routes module reconciles everything moments
+// The TI routes as `ip -batch` lines, for the one moment the routes module is not running: the
+// tunnel resumed at boot before the agent has started, whose updown script (bin/tibox-resume-updown)
+// leads the saved prefixes into the tunnel with one `ip` process. The lines come from the same
+// planner; each replaces its route by key, so running them twice changes nothing. Rules stay as
+// boot and the routes module left them, and the routes module reconciles everything moments
 // later, as it would after anyone else's change.
 import type { TiRoutesDesired } from './model.ts';
 import { routeText } from './model.ts';

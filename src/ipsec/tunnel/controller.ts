@@ -50,6 +50,8 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
   /** Whether the SA made by the last successful attempt has carried an echo yet. */
   private echoSinceAttempt = true;
   private teardown = false;
+  /** When start() ran (ms since the epoch). */
+  private startedAt = 0;
   private failures = 0;
   private nextAttemptAt = 0;
   private nextGateway = 0;
@@ -93,6 +95,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     signal.throwIfAborted();
     this.enabled = this.deps.enabledAtStart?.() ?? true;
     this.running = true;
+    this.startedAt = this.now().getTime();
     const { vici } = this.deps;
     vici.on('connected', this.onConnected);
     vici.on('disconnected', this.onDisconnected);
@@ -292,6 +295,15 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     }
     this.probes.stopFlow();
     this.probes.runWan(profile);
+    // Right after a boot the service launcher may have started the saved tunnel just before the
+    // agent (resumeSwanctl.ts): an IKE_SA of ours still connecting then is that one. Racing it
+    // with a second would cost both; its up event brings the next pass.
+    const resuming = this.sas.find((sa) => sa.ikeState === 'CONNECTING');
+    const resumeWaitMs = this.startedAt + this.timings.initiateTimeoutMs - this.now().getTime();
+    if (resuming && resumeWaitMs > 0) {
+      this.setState('connecting', resuming.remoteHost, 'resumed at boot');
+      return this.schedule(resumeWaitMs);
+    }
     await this.attempt(profile, this.nextGateway % profile.gateways.length);
   }
 

@@ -1,23 +1,55 @@
-// The resume state's file (resumeState.ts), as the controller keeps it: written atomically with
-// 0600, removed when the tunnel must not come back.
-import { mkdir, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+// The saved tunnel as a swanctl directory (resumeSwanctl.ts) in the state directory, where the
+// service launcher looks for it at boot. It holds the box's private key: the directory is 0700,
+// every file 0600, gone with the profile and with a factory reset. A new one is written beside
+// the old one and swapped in, so the launcher finds the old tunnel whole, the new one whole, or
+// (after a power cut in the instant between the two renames) none, which only means the agent
+// builds the tunnel itself.
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../../agent/atomicFile.ts';
-import { renderResumeState, resumePath, type ResumeState } from './resumeState.ts';
+import type { RoutePath } from './ports.ts';
+import type { ResumeState } from './resumeState.ts';
+import { renderResumeDir, SWANCTL_EMPTY_DIRS } from './resumeSwanctl.ts';
+
+export const RESUME_DIR = 'tunnel-resume';
+
+export interface ResumeFileOptions {
+  stateDir: string;
+  /** The updown script charon runs when the resumed CHILD_SA is up (bin/tibox-resume-updown). */
+  updown: string;
+  /** The `ip -batch` lines of the routes module's plan for these routes. */
+  routeBatch: (routes: { prefixes: readonly string[]; path: RoutePath }) => string;
+}
 
 export class ResumeFile {
-  private readonly path: string;
+  private readonly dir: string;
+  private readonly options: ResumeFileOptions;
 
-  constructor(stateDir: string) {
-    this.path = resumePath(stateDir);
+  constructor(options: ResumeFileOptions) {
+    this.options = options;
+    this.dir = join(options.stateDir, RESUME_DIR);
   }
 
   async save(state: ResumeState): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-    await writeFileAtomic(this.path, renderResumeState(state), { mode: 0o600 });
+    const files = renderResumeDir(state, { dir: this.dir, updown: this.options.updown, routeBatch: this.options.routeBatch(state.routes) });
+    const fresh = `${this.dir}.new`;
+    const old = `${this.dir}.old`;
+    await rm(fresh, { recursive: true, force: true });
+    for (const dir of SWANCTL_EMPTY_DIRS) await mkdir(join(fresh, dir), { recursive: true, mode: 0o700 });
+    for (const file of files) {
+      const path = join(fresh, file.path);
+      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+      await writeFileAtomic(path, file.content, { mode: 0o600 });
+    }
+    await rm(old, { recursive: true, force: true });
+    await rename(this.dir, old).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+    await rename(fresh, this.dir);
+    await rm(old, { recursive: true, force: true });
   }
 
-  clear(): Promise<void> {
-    return rm(this.path, { force: true });
+  async clear(): Promise<void> {
+    for (const dir of [this.dir, `${this.dir}.new`, `${this.dir}.old`]) await rm(dir, { recursive: true, force: true });
   }
 }

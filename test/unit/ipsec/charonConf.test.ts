@@ -32,6 +32,14 @@ describe('strongswan.conf of the box', () => {
     expect(load('xfrm')).toContain('kernel-netlink');
   });
 
+  it('gives swanctl (the tunnel resumed at boot) only the plugins that read keys and certificates', () => {
+    const conf = renderCharonConf({ backend: 'xfrm', viciSocket: '/v' });
+    const swanctl = /^swanctl \{\n {2}load = (.*)\n\}$/m.exec(conf)?.[1]?.split(' ');
+    expect(swanctl).toEqual(expect.arrayContaining(['openssl', 'pem', 'pkcs1', 'pkcs8', 'x509']));
+    expect(swanctl).not.toContain('kernel-netlink');
+    expect(/load = (.*)/.exec(conf)?.[1]).toContain('updown');
+  });
+
   it('logs to a file in the lab and to the journal on the box', () => {
     expect(renderCharonConf({ backend: 'libipsec', viciSocket: '/v', logFile: '/lab/charon.log' })).toContain('path = /lab/charon.log');
     const box = renderCharonConf({ backend: 'xfrm', viciSocket: '/v' });

@@ -535,6 +535,34 @@ describe('TunnelController remembers the working tunnel for the next start', () 
   });
 });
 
+describe('TunnelController after the service resumed the saved tunnel at boot', () => {
+  it('waits for an IKE_SA of ours that is still connecting at start, and adopts it once it is up', async () => {
+    const w = await world();
+    const resumed = w.charon.addSa('tibox-gw1', GW1, 'CONNECTING');
+    await w.controller.apply({ profile: PROFILE });
+    await w.run(500);
+    expect(w.charon.calls('initiate')).toEqual([]);
+    expect(w.controller.tunnelStatus().history[0]).toMatchObject({ state: 'connecting', gateway: GW1, reason: 'resumed at boot' });
+    w.charon.establish(resumed);
+    w.charon.fire('child-updown', { up: true, ike: 'tibox-gw1', sa: viciMessage({ uniqueid: resumed }) });
+    await w.run(100, { flow: true });
+    expect(w.controller.tunnelStatus()).toMatchObject({ state: 'up', gateway: GW1 });
+    expect(w.charon.calls('initiate')).toEqual([]);
+    expect(w.charon.saList()).toEqual([`${resumed} tibox-gw1`]);
+  });
+
+  it('builds its own once the one connecting has had an attempt\'s time: it goes', async () => {
+    const w = await world();
+    const stuck = w.charon.addSa('tibox-gw1', GW1, 'CONNECTING');
+    await w.controller.apply({ profile: PROFILE });
+    await w.run(3_100, { wan: true });
+    expect(w.charon.calls('initiate')).toEqual(['initiate tibox-gw0']);
+    await w.run(100, { flow: true, wan: true });
+    expect(w.controller.tunnelStatus()).toMatchObject({ state: 'up', gateway: GW0 });
+    expect(w.charon.saList()).not.toContain(`${stuck} tibox-gw1`);
+  });
+});
+
 describe('TunnelController takes the management endpoint as WAN evidence', () => {
   it('a stall while only the management endpoint answers (gateways ignore ping): repaired at once', async () => {
     const w = await up();

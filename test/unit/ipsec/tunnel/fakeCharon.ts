@@ -88,11 +88,19 @@ export class FakeCharon extends EventEmitter<ViciSessionEvents> implements Tunne
     });
   }
 
-  /** An SA appearing outside any command of ours (another tool, an old agent). */
-  addSa(connection: string, remoteHost: string): number {
+  /** An SA appearing outside any command of ours (another tool, an old agent, the resume at boot). */
+  addSa(connection: string, remoteHost: string, state: 'ESTABLISHED' | 'CONNECTING' = 'ESTABLISHED'): number {
     const ikeId = this.nextIkeId++;
-    this.sas.set(ikeId, { ikeId, connection, remoteHost, state: 'ESTABLISHED', establishedAt: Date.now(), childId: this.nextChildId++ });
+    this.sas.set(ikeId, { ikeId, connection, remoteHost, state: 'CONNECTING', establishedAt: 0 });
+    if (state === 'ESTABLISHED') this.establish(ikeId);
     return ikeId;
+  }
+
+  /** An SA that was connecting is up, with its CHILD_SA. */
+  establish(ikeId: number): void {
+    const sa = this.sas.get(ikeId);
+    if (!sa) throw new Error(`no IKE_SA ${ikeId}`);
+    this.sas.set(ikeId, { ...sa, state: 'ESTABLISHED', establishedAt: Date.now(), childId: this.nextChildId++ });
   }
 
   /** charon deletes an SA on its own (the gateway sent DELETE, or a rekey failed). */

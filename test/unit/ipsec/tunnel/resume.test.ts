@@ -1,38 +1,89 @@
-// The tunnel resume before the agent loads: its saved state (format and file) and the few VICI
-// steps it takes against a fake charon.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// The saved tunnel as the service launcher loads it at boot: the swanctl directory rendered from
+// the resume state, and the file keeper that writes it whole, for root alone.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { planCharon } from '../../../../src/ipsec/tunnel/charonPlan.ts';
-import { resumeTunnel } from '../../../../src/ipsec/tunnel/resume.ts';
 import { ResumeFile } from '../../../../src/ipsec/tunnel/resumeFile.ts';
-import { parseResumeState, renderResumeState, resumePath, type ResumeState } from '../../../../src/ipsec/tunnel/resumeState.ts';
-import { AUTH_FAILED, FakeCharon } from './fakeCharon.ts';
-import { GW0, GW1, LOCAL_TI, PROFILE } from './profile.ts';
+import type { ResumeState } from '../../../../src/ipsec/tunnel/resumeState.ts';
+import { renderResumeDir } from '../../../../src/ipsec/tunnel/resumeSwanctl.ts';
+import { GW1, LOCAL_TI, PROFILE } from './profile.ts';
 
 const plan = planCharon(PROFILE);
 /** Saved while gw1 carried the traffic. */
 const STATE: ResumeState = {
   plan: { ...plan, connections: plan.connections.filter((c) => c.name === 'tibox-gw1') },
-  gatewayIds: PROFILE.gatewayIds,
+  gatewayIds: ['gw1.dc.example', 'C=DE, O=Datacenter, CN=gw2'],
   routes: { prefixes: PROFILE.tiPrefixes, path: { kind: 'libipsec', dev: 'ipsec0', src: LOCAL_TI } },
 };
+const OPTIONS = { dir: '/var/lib/tibox/state/tunnel-resume', updown: '/opt/tibox/bin/tibox-resume-updown', routeBatch: 'route replace 100.64.0.0/10 dev ipsec0\n' };
 
-describe('resume state', () => {
-  it('round-trips', () => {
-    expect(parseResumeState(renderResumeState(STATE))).toEqual(STATE);
+describe('renderResumeDir', () => {
+  it('writes the one connection as swanctl.conf, with the updown script told where it is', () => {
+    const files = Object.fromEntries(renderResumeDir(STATE, OPTIONS).map((f) => [f.path, f.content]));
+    expect(files['swanctl.conf']).toBe(`# The tunnel tibox resumes at boot, written by the tunnel controller; swanctl --load-all loads it.
+connections {
+  tibox-gw1 {
+    version = 2
+    local_addrs = %any
+    remote_addrs = ${GW1}
+    proposals = aes256gcm16-prfsha384-ecp384
+    mobike = yes
+    dpd_delay = 0
+    keyingtries = 1
+    local {
+      auth = pubkey
+      certs = box-0.pem
+      id = box-0042.tibox.example
+    }
+    remote {
+      auth = pubkey
+      id = gw.dc.example
+      cacerts = ca-1.pem, ca-2.pem
+    }
+    children {
+      ti {
+        local_ts = 10.77.12.0/26
+        remote_ts = 100.64.0.0/10, 100.102.0.0/15
+        esp_proposals = aes256gcm16-ecp384
+        mode = tunnel
+        start_action = none
+        dpd_action = none
+        close_action = none
+        updown = "'/opt/tibox/bin/tibox-resume-updown' '/var/lib/tibox/state/tunnel-resume'"
+      }
+    }
+  }
+}
+`);
   });
 
-  it.each([
-    ['not JSON', 'nope'],
-    ['another format', JSON.stringify({ ...STATE, format: 2 })],
-    ['no key', JSON.stringify({ format: 1, ...STATE, plan: { ...STATE.plan, key: {} } })],
-    ['two connections', JSON.stringify({ format: 1, ...STATE, plan })],
-    ['no gateway identity', JSON.stringify({ format: 1, ...STATE, gatewayIds: [] })],
-    ['routes without a path', JSON.stringify({ format: 1, ...STATE, routes: { prefixes: [] } })],
-  ])('refuses %s', (_, text) => {
-    expect(() => parseResumeState(text)).toThrow();
+  it('puts the key and the certificates where swanctl looks, and the routes and accepted identities for the updown script', () => {
+    const files = Object.fromEntries(renderResumeDir(STATE, OPTIONS).map((f) => [f.path, f.content]));
+    expect(Object.keys(files).sort()).toEqual(['gateway-ids', 'private/box.pem', 'routes.batch', 'swanctl.conf', 'x509/box-0.pem', 'x509ca/ca-1.pem', 'x509ca/ca-2.pem']);
+    expect(files['private/box.pem']).toBe('BOX-KEY');
+    expect(files['x509/box-0.pem']).toBe('BOX-CERT');
+    expect([files['x509ca/ca-1.pem'], files['x509ca/ca-2.pem']]).toEqual(['CA-ROOT', 'CA-SUB']);
+    expect(files['routes.batch']).toBe(OPTIONS.routeBatch);
+    expect(files['gateway-ids']).toBe('gw1.dc.example\nC=DE, O=Datacenter, CN=gw2\n');
+  });
+
+  it('quotes what the settings parser would not read as it is, and refuses what it cannot hold', () => {
+    const withId = (id: string) => {
+      const [conn] = STATE.plan.connections;
+      const config = { ...conn?.config, remote: { ...(conn?.config.remote as object), id } };
+      return renderResumeDir({ ...STATE, plan: { ...STATE.plan, connections: [{ name: 'tibox-gw1', config }] } }, OPTIONS)[0]?.content ?? '';
+    };
+    expect(withId('C=DE, O=Datacenter, CN=gw2')).toContain('id = "C=DE, O=Datacenter, CN=gw2"');
+    expect(withId('CN="odd" \\ one')).toContain('id = "CN=\\"odd\\" \\\\ one"');
+    expect(() => withId('line\nbreak')).toThrow(/line break/);
+    const quoted = renderResumeDir(STATE, { ...OPTIONS, dir: "/data/it's here" })[0]?.content ?? '';
+    expect(quoted).toContain(`updown = "'/opt/tibox/bin/tibox-resume-updown' '/data/it'\\\\''s here'"`);
+  });
+
+  it('holds exactly one connection', () => {
+    expect(() => renderResumeDir({ ...STATE, plan }, OPTIONS)).toThrow(/exactly one/);
   });
 });
 
@@ -42,53 +93,36 @@ describe('ResumeFile', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
     dir = undefined;
   });
+  const keeper = (stateDir: string) => new ResumeFile({ stateDir, updown: '/bin/updown', routeBatch: (routes) => `${routes.prefixes.join(' ')}\n` });
 
-  it('writes the state readable by root alone, into a state directory it creates, and removes it', async () => {
+  it('writes the directory for root alone, into a state directory it creates, and removes it', async () => {
     dir = mkdtempSync(join(tmpdir(), 'tibox-resume-'));
     const stateDir = join(dir, 'state');
-    const file = new ResumeFile(stateDir);
-    await file.save(STATE);
-    expect(statSync(resumePath(stateDir)).mode & 0o777).toBe(0o600);
-    expect(parseResumeState(readFileSync(resumePath(stateDir), 'utf8'))).toEqual(STATE);
-    await file.clear();
-    await file.clear();
-    expect(() => statSync(resumePath(stateDir))).toThrow(/ENOENT/);
+    await keeper(stateDir).save(STATE);
+    const resume = join(stateDir, 'tunnel-resume');
+    expect(statSync(resume).mode & 0o777).toBe(0o700);
+    for (const path of ['swanctl.conf', 'private/box.pem', 'x509ca/ca-2.pem', 'routes.batch']) expect(statSync(join(resume, path)).mode & 0o777).toBe(0o600);
+    expect(statSync(join(resume, 'private')).mode & 0o777).toBe(0o700);
+    expect(readFileSync(join(resume, 'routes.batch'), 'utf8')).toBe('100.64.0.0/10 100.102.0.0/15\n');
+    expect(readFileSync(join(resume, 'swanctl.conf'), 'utf8')).toContain(`updown = "'/bin/updown' '${resume}'"`);
+    await keeper(stateDir).clear();
+    await keeper(stateDir).clear();
+    expect(readdirSync(stateDir)).toEqual([]);
   });
 
-  it('replaces the file whole', async () => {
+  it('replaces the directory whole: nothing of the tunnel before stays, nor of a save cut short', async () => {
     dir = mkdtempSync(join(tmpdir(), 'tibox-resume-'));
-    writeFileSync(join(dir, 'tunnel-resume.json'), 'garbage');
-    await new ResumeFile(dir).save(STATE);
-    expect(parseResumeState(readFileSync(resumePath(dir), 'utf8'))).toEqual(STATE);
-  });
-});
-
-describe('resumeTunnel', () => {
-  it('into a fresh charon: loads the credentials and the one connection, initiates it', async () => {
-    const charon = new FakeCharon();
-    expect(await resumeTunnel(charon, STATE, 1_500)).toEqual({ result: 'resumed', gateway: GW1 });
-    expect(charon.transcript).toEqual(['clear-creds', 'load-key any', 'load-cert X509 NONE', 'load-cert X509 CA', 'load-cert X509 CA', 'get-conns', 'load-conn tibox-gw1', 'initiate tibox-gw1']);
-  });
-
-  it('leaves a tunnel that is up alone (an agent restart)', async () => {
-    const charon = new FakeCharon();
-    charon.addSa('tibox-gw0', GW0);
-    expect(await resumeTunnel(charon, STATE, 1_500)).toEqual({ result: 'already-up', gateway: GW0 });
-    expect(charon.transcript).toEqual([]);
-  });
-
-  it('says so when the gateway refuses', async () => {
-    const charon = new FakeCharon();
-    charon.outcomes.set(GW1, AUTH_FAILED);
-    expect(await resumeTunnel(charon, STATE, 1_500)).toEqual({ result: 'failed', reason: "vici: initiate failed: establishing CHILD_SA 'ti' failed" });
-  });
-
-  it('never counts an SA whose gateway authenticated with a foreign identity, up or new', async () => {
-    const charon = new FakeCharon();
-    charon.identities.set(GW0, 'mallory.example');
-    charon.identities.set(GW1, 'mallory.example');
-    charon.addSa('tibox-gw0', GW0);
-    expect(await resumeTunnel(charon, STATE, 1_500)).toEqual({ result: 'failed', reason: 'no SA of a gateway the profile names' });
-    expect(charon.calls('initiate')).toEqual(['initiate tibox-gw1']);
+    mkdirSync(join(dir, 'tunnel-resume', 'x509ca'), { recursive: true });
+    writeFileSync(join(dir, 'tunnel-resume', 'x509ca', 'ca-7.pem'), 'OLD-CA');
+    mkdirSync(join(dir, 'tunnel-resume.new'));
+    writeFileSync(join(dir, 'tunnel-resume.new', 'swanctl.conf'), 'half');
+    await keeper(dir).save(STATE);
+    expect(existsSync(join(dir, 'tunnel-resume', 'x509ca', 'ca-7.pem'))).toBe(false);
+    expect(readFileSync(join(dir, 'tunnel-resume', 'swanctl.conf'), 'utf8')).toContain('tibox-gw1 {');
+    expect(readdirSync(dir)).toEqual(['tunnel-resume']);
+    // The directories swanctl reads are there, empty.
+    expect(readdirSync(join(dir, 'tunnel-resume')).sort()).toEqual(
+      ['bliss', 'ecdsa', 'gateway-ids', 'pkcs12', 'pkcs8', 'private', 'pubkey', 'routes.batch', 'rsa', 'swanctl.conf', 'x509', 'x509aa', 'x509ac', 'x509ca', 'x509crl', 'x509ocsp'],
+    );
   });
 });
