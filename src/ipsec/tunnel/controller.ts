@@ -7,19 +7,19 @@
 //   fresh IKE_SA to the next gateway, then the old SA is deleted;
 // - while the WAN is down nothing is torn down: a light probe watches the gateways, and their
 //   first answer triggers the next pass at once;
-// - failed attempts while the WAN is up back off (backoff.ts).
+// - failed attempts while the WAN is up back off (attemptPacing.ts).
 // TI routes follow the CHILD_SA: into the tunnel while one is installed, unreachable otherwise.
-// A tunnel that passes traffic is remembered (resumeState.ts), so the next start of the agent
-// brings it back before loading; switched off or replaced, it is forgotten.
+// A tunnel that passes traffic is remembered (resumeSwanctl.ts), so that the service brings it
+// back at the next boot before the agent has loaded; switched off or replaced, it is forgotten.
 import { StateTracker, type Subsystem, type SubsystemStatus } from '../../agent/subsystem.ts';
-import { backoffDelayMs } from './backoff.ts';
+import { AttemptPacing } from './attemptPacing.ts';
 import { CHILD_NAME, connectionName, planCharon } from './charonPlan.ts';
 import { loadCharon, unloadCharon } from './charonLoader.ts';
-import { blameClock, classifyFailure, type FailureReason } from './failure.ts';
+import { reasonOfFailedAttempt } from './failure.ts';
 import { DEFAULT_TIMINGS, type TunnelDeps, type TunnelTimings } from './ports.ts';
 import { TunnelProbes } from './probes.ts';
 import { ResumeKeeper } from './resumeKeeper.ts';
-import { carrier, readSas, type TunnelSa } from './sas.ts';
+import { carrier, readSas, terminateSas, type TunnelSa } from './sas.ts';
 import type { TunnelProfile } from './tunnelProfile.ts';
 import { statusOf, type TunnelState, type TunnelStatus } from './status.ts';
 
@@ -52,10 +52,8 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
   private teardown = false;
   /** When start() ran (ms since the epoch). */
   private startedAt = 0;
-  private failures = 0;
-  private nextAttemptAt = 0;
   private nextGateway = 0;
-  private lastError: { reason: FailureReason; at: string; detail?: string } | undefined;
+  private readonly pacing: AttemptPacing;
   private readonly resume: ResumeKeeper;
   private state: { state: TunnelState; since: string; gateway?: string };
   private passing: Promise<void> | undefined;
@@ -74,6 +72,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     this.timings = { ...DEFAULT_TIMINGS, ...deps.timings };
     this.lifecycle = new StateTracker(this.name, deps.now);
     this.resume = new ResumeKeeper(deps.resume, deps.log);
+    this.pacing = new AttemptPacing({ now: () => this.now().getTime(), uncountedEveryMs: this.timings.reconcileEveryMs, ...(deps.random ? { random: deps.random } : {}) });
     this.probes = new TunnelProbes(
       deps.startProcess,
       this.timings,
@@ -82,7 +81,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
         news: () => this.kick(),
         wanBack: () => {
           // The WAN is back: backoff is over, the next attempt may go at once.
-          this.nextAttemptAt = 0;
+          this.pacing.goNow();
           this.kick();
         },
       },
@@ -140,8 +139,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     this.profile = desired?.profile;
     this.profileKey = key;
     this.loadedFor = undefined;
-    this.failures = 0;
-    this.nextAttemptAt = 0;
+    this.pacing.reset();
     this.nextGateway = 0;
     if (this.running) await this.pass();
   }
@@ -149,16 +147,14 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
   /** Operator actions (gemSpec_Kon TIP1-A_4778): bring the tunnel up, down, or build it anew. */
   async setEnabled(enabled: boolean): Promise<void> {
     this.enabled = enabled;
-    this.failures = 0;
-    this.nextAttemptAt = 0;
+    this.pacing.reset();
     if (this.running) await this.pass();
   }
 
   /** Builds the tunnel anew, make-before-break, inside the pass like every other change. */
   async restart(): Promise<void> {
     this.replace = true;
-    this.failures = 0;
-    this.nextAttemptAt = 0;
+    this.pacing.reset();
     await this.pass();
   }
 
@@ -181,8 +177,8 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     return statusOf({
       ...this.state,
       carrier: carrier(this.sas),
-      lastError: this.lastError,
-      nextAttemptAt: this.nextAttemptAt > this.now().getTime() ? new Date(this.nextAttemptAt).toISOString() : undefined,
+      lastError: this.pacing.lastError,
+      nextAttemptAt: this.pacing.nextAttemptAt(),
       history: this.deps.history.recent(20),
     });
   }
@@ -260,7 +256,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
       this.probes.runFlow(profile);
       const flow = this.probes.flow.current;
       if (flow === 'flowing') {
-        this.failures = 0;
+        this.pacing.succeeded();
         this.lastRepair = undefined;
         this.echoSinceAttempt = true;
         this.probes.stopWan();
@@ -285,7 +281,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
       } else if (!this.echoSinceAttempt) {
         // The SA we made never carried traffic: that is a failed attempt too, or a gateway that
         // accepts IKE but passes nothing would be replaced several times a second for ever.
-        this.countFailure(profile, 'tunnel not passing traffic', `${active.remoteHost}: no echo through the new tunnel`);
+        this.pacing.countFailure(profile.gateways.length, 'tunnel not passing traffic', `${active.remoteHost}: no echo through the new tunnel`);
       }
       // Through the gateways in turn, from the one after the stalled SA's (its own gateway too:
       // after an address change a fresh SA there is all it takes).
@@ -318,7 +314,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     await this.terminate(foreign);
     for (const sa of foreign) {
       this.nextGateway = (sa.gatewayIndex + 1) % profile.gateways.length;
-      this.countFailure(profile, 'gateway identity not accepted', `${sa.remoteHost} authenticated as ${sa.remoteId}`);
+      this.pacing.countFailure(profile.gateways.length, 'gateway identity not accepted', `${sa.remoteHost} authenticated as ${sa.remoteId}`);
       this.deps.log.warn({ gateway: sa.remoteHost, identity: sa.remoteId }, 'gateway identity not in the profile; SA deleted');
     }
     return sas.filter((sa) => !foreign.includes(sa));
@@ -333,23 +329,21 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
 
   /** Initiates a fresh IKE_SA and CHILD_SA to one gateway, unless backing off; says whether it tried. */
   private async attempt(profile: TunnelProfile, gatewayIndex: number, because?: string): Promise<boolean> {
-    const now = this.now().getTime();
-    if (now < this.nextAttemptAt) {
-      this.schedule(this.nextAttemptAt - now);
-      this.setState('backoff', undefined, this.lastError?.reason);
+    const wait = this.pacing.waitMs();
+    if (wait > 0) {
+      this.schedule(wait);
+      this.setState('backoff', undefined, this.pacing.lastError?.reason);
       return false;
     }
     const gateway = profile.gateways[gatewayIndex] as string;
     const connection = connectionName(gatewayIndex);
+    const startedAt = this.now().getTime();
     this.setState('connecting', gateway, because);
     const before = new Set(this.sas.map((sa) => sa.ikeId));
     try {
       await this.deps.vici.initiate({ child: CHILD_NAME, ike: connection, timeoutMs: this.timings.initiateTimeoutMs });
     } catch (error) {
-      const log = (error as { log?: string[] }).log ?? [];
-      let reason = classifyFailure([...log, String((error as Error).message)], this.now());
-      // A certificate outside its validity may be the box's clock: ask now, not as of a minute ago.
-      if (reason === 'certificate expired' || reason === 'certificate not yet valid') reason = blameClock(reason, await this.deps.clockSynchronised?.());
+      const reason = await reasonOfFailedAttempt(error, this.now(), this.deps.clockSynchronised);
       await this.terminate(readSas(await this.deps.vici.listSas({ noblock: true })).filter((sa) => sa.connection === connection && !before.has(sa.ikeId)));
       this.nextGateway = (gatewayIndex + 1) % profile.gateways.length;
       // Only what the datacenter refused, or left unanswered while the WAN was up, backs off.
@@ -357,19 +351,13 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
       // A gateway that answered IKE is beyond the practice router: the WAN is up.
       if (answered) this.probes.noteWanUp();
       const counted = answered || this.probes.wanUp();
-      if (counted) {
-        this.countFailure(profile, reason, `${gateway}: ${(error as Error).message}`);
-      } else {
-        // Not counted, but at most one attempt per safety-net interval, spread so that a fleet does
-        // not try in step (a failure that comes back at once would spin); the WAN probe's first
-        // answer ends this wait (onWanAnswer).
-        const random = this.deps.random ?? Math.random;
-        this.nextAttemptAt = now + Math.round(this.timings.reconcileEveryMs * (0.75 + 0.5 * random()));
-        this.lastError = { reason, at: this.now().toISOString(), detail: `${gateway}: ${(error as Error).message}` };
-      }
-      this.deps.log.warn({ gateway, reason, failures: this.failures }, 'tunnel attempt failed');
+      const detail = `${gateway}: ${(error as Error).message}`;
+      // Uncounted attempts are paced; the WAN probe's first answer ends that wait (wanBack).
+      if (counted) this.pacing.countFailure(profile.gateways.length, reason, detail);
+      else this.pacing.uncounted(reason, detail, startedAt);
+      this.deps.log.warn({ gateway, reason, failures: this.pacing.failureCount }, 'tunnel attempt failed');
       this.setState(counted ? 'backoff' : 'wan-down', undefined, reason);
-      this.schedule(Math.max(0, this.nextAttemptAt - this.now().getTime()));
+      this.schedule(this.pacing.waitMs());
       return true;
     }
     this.nextGateway = gatewayIndex;
@@ -384,15 +372,6 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     this.probes.flow.reset();
     this.again = true;
     return true;
-  }
-
-  /** One more failed attempt while the WAN was up: the next waits as backoff.ts says. */
-  private countFailure(profile: TunnelProfile, reason: FailureReason, detail: string): void {
-    this.failures += 1;
-    // The wait runs from the failure: counted from the attempt's start, an initiate that timed
-    // out would have used up the first waits already.
-    this.nextAttemptAt = this.now().getTime() + backoffDelayMs(this.failures, profile.gateways.length, this.deps.random);
-    this.lastError = { reason, at: this.now().toISOString(), detail };
   }
 
   /**
@@ -414,13 +393,8 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     this.deps.log.info('tunnel torn down');
   }
 
-  private async terminate(sas: readonly TunnelSa[]): Promise<void> {
-    for (const sa of sas) {
-      // force: send DELETE but do not wait for a gateway that may be gone.
-      await this.deps.vici.terminate({ ikeId: sa.ikeId, force: true, timeoutMs: 500 }).catch((error: unknown) => {
-        this.deps.log.debug({ err: error, ikeId: sa.ikeId }, 'terminate failed');
-      });
-    }
+  private terminate(sas: readonly TunnelSa[]): Promise<void> {
+    return terminateSas(this.deps.vici, sas, this.deps.log);
   }
 
   private schedule(delayMs: number): void {

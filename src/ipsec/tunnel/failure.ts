@@ -46,3 +46,14 @@ export function blameClock(reason: FailureReason, clockSynchronised: boolean | u
   const validity = reason === 'certificate expired' || reason === 'certificate not yet valid';
   return validity && clockSynchronised === false ? 'clock not synchronised' : reason;
 }
+
+/**
+ * The reason for a failed initiate, from charon's log lines and error message. A certificate
+ * outside its validity may be the box's clock: asked now, not as of a minute ago.
+ */
+export async function reasonOfFailedAttempt(error: unknown, now: Date, clockSynchronised?: () => Promise<boolean | undefined>): Promise<FailureReason> {
+  const log = (error as { log?: string[] }).log ?? [];
+  const reason = classifyFailure([...log, String((error as Error).message)], now);
+  if (reason !== 'certificate expired' && reason !== 'certificate not yet valid') return reason;
+  return blameClock(reason, await clockSynchronised?.());
+}

@@ -1,7 +1,9 @@
 // Reads charon's list-sas answer into the few facts the controller decides on: which of our
 // connections have an IKE_SA, whether its CHILD_SA `ti` is installed, and its traffic counters.
 import { getSection, getString, sectionsOf, type Named } from '../vici/index.ts';
+import type { Logger } from '../../agent/log.ts';
 import { CHILD_NAME, gatewayIndexOf } from './charonPlan.ts';
+import type { TunnelVici } from './ports.ts';
 
 export interface TunnelSa {
   connection: string;
@@ -65,4 +67,13 @@ export function carrier(sas: readonly TunnelSa[]): TunnelSa | undefined {
   return sas
     .filter((sa) => WORKING_IKE.has(sa.ikeState) && sa.child?.installed)
     .sort((a, b) => a.establishedS - b.establishedS || b.ikeId - a.ikeId)[0];
+}
+
+/** Deletes IKE_SAs by id, forced: DELETE is sent, but a gateway that may be gone is not waited for. */
+export async function terminateSas(vici: Pick<TunnelVici, 'terminate'>, sas: readonly TunnelSa[], log: Pick<Logger, 'debug'>): Promise<void> {
+  for (const sa of sas) {
+    await vici.terminate({ ikeId: sa.ikeId, force: true, timeoutMs: 500 }).catch((error: unknown) => {
+      log.debug({ err: error, ikeId: sa.ikeId }, 'terminate failed');
+    });
+  }
 }
