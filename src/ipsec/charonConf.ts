@@ -1,8 +1,9 @@
 // The box's strongswan.conf, rendered from the kernel back end (the image writes it at build
 // time; the lab for its box namespace). What the agent relies on:
 // - install_routes = no and routing_table = 0: TI routes have one owner, the routes module;
-// - IKE retransmissions that start quickly (a lost packet costs a second, not four) but give up
-//   only after about a minute: an attempt to a dead gateway is ended by the controller's initiate
+// - IKE retransmissions that start quickly (a lost packet costs half a second, not four; an
+//   attempt in flight when the line comes back goes through within a second) but give up only
+//   after about a minute: an attempt to a dead gateway is ended by the controller's initiate
 //   timeout anyway, while a request the box sends into an outage (a rekey, a MOBIKE address
 //   update) must not cost a working SA as long as the outage is short (the controller, not
 //   charon, judges liveness: no DPD on the box);
@@ -44,9 +45,9 @@ charon {
   load = ${plugins}
   install_routes = no
   routing_table = 0
-  retransmit_timeout = 1.0
+  retransmit_timeout = 0.5
   retransmit_base = 1.4
-  retransmit_tries = 10
+  retransmit_tries = 12
   retransmit_limit = 15
   make_before_break = yes
   plugins {

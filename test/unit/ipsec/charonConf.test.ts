@@ -9,13 +9,17 @@ describe('strongswan.conf of the box', () => {
       const conf = renderCharonConf({ backend, viciSocket: '/run/charon.vici' });
       expect(conf).toContain('install_routes = no');
       expect(conf).toContain('routing_table = 0');
-      // The n-th retransmit waits min(1.4^n, 15) s: the first after 1 s, the last (the 10th) sent
-      // about 64 s after the request, given up at about 79 s.
+      // The n-th retransmit waits min(0.5 * 1.4^n, 15) s: the first after 0.5 s, none more than a
+      // second after the one before within an attempt's 3 s, the last (the 12th) sent about 64 s
+      // after the request, given up at about 79 s.
       const setting = (name: string) => Number(new RegExp(`${name} = ([\\d.]+)`).exec(conf)?.[1]);
       const waits = Array.from({ length: setting('retransmit_tries') + 1 }, (_, n) =>
         Math.min(setting('retransmit_timeout') * setting('retransmit_base') ** n, setting('retransmit_limit')),
       );
-      expect(waits[0]).toBe(1);
+      expect(waits[0]).toBe(0.5);
+      // Packets of an attempt (3 s): sent at 0, 0.5, 1.2 and 2.18 s, no gap longer than a second.
+      const sent = waits.map((_, n) => waits.slice(0, n).reduce((a, b) => a + b, 0)).filter((at) => at < 3);
+      expect([...sent, 3].map((at, i, all) => at - (all[i - 1] ?? 0)).every((gap) => gap <= 1)).toBe(true);
       const lastSent = waits.slice(0, -1).reduce((a, b) => a + b, 0);
       expect(lastSent).toBeGreaterThan(60);
       expect(lastSent + (waits.at(-1) as number)).toBeLessThan(90);
