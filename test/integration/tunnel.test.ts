@@ -168,6 +168,9 @@ describe('tunnel: up, and back after every fault', () => {
     expect(agentLog().slice(bootAt.agent)).toContain('tibox-agent: resuming the saved tunnel');
     expect(charonLog().slice(bootAt.charon)).toMatch(/updown: tibox-resume-updown: TI routes lead into the tunnel to /);
     await waitFor(tunnelUp, 5_000);
+    // The agent adopted that tunnel: loading its own plan neither closed it nor built another.
+    expect(charonLog().slice(bootAt.charon).match(/initiating IKE_SA/g)).toHaveLength(1);
+    expect(charonLog().slice(bootAt.charon)).not.toMatch(/deleting IKE_SA/);
 
     // A restart of the agent (no boot in between) loads nothing over the tunnel that is up.
     const restartAt = { charon: charonLog().length, agent: agentLog().length };

@@ -1,8 +1,10 @@
 // Puts the charon plan (charonPlan.ts) into a charon over VICI: the box's key and certificates
 // anew, our connections loaded, and our connections that the plan no longer has unloaded; and
-// takes all of ours out again for uninstall. Connections of anyone else are left alone.
+// takes all of ours out again for uninstall. Connections of anyone else are left alone, and so is
+// the one the service started at boot: unloading it would close the tunnel it carries. It goes
+// with charon's next restart, or at uninstall.
 import { viciMessage } from '../vici/index.ts';
-import { gatewayIndexOf, type CharonPlan } from './charonPlan.ts';
+import { gatewayIndexOf, isBootConnection, type CharonPlan } from './charonPlan.ts';
 import type { TunnelVici } from './ports.ts';
 
 /** What loading needs of the session. */
@@ -14,7 +16,7 @@ export async function loadCharon(vici: LoaderVici, plan: CharonPlan): Promise<vo
   for (const cert of plan.certificates) await vici.loadCert(cert);
   const wanted = new Set(plan.connections.map((c) => c.name));
   for (const name of await vici.getConns()) {
-    if (gatewayIndexOf(name) !== undefined && !wanted.has(name)) await vici.unloadConn(name);
+    if (gatewayIndexOf(name) !== undefined && !isBootConnection(name) && !wanted.has(name)) await vici.unloadConn(name);
   }
   for (const c of plan.connections) await vici.loadConn(c.name, viciMessage(c.config));
 }

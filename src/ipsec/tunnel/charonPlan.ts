@@ -9,15 +9,32 @@ import type { TunnelProfile } from './tunnelProfile.ts';
 export const CHILD_NAME = 'ti';
 const CONNECTION_PREFIX = 'tibox-gw';
 
+/** The suffix of the connection the service starts at boot (resumeSwanctl.ts). */
+const BOOT_SUFFIX = '-boot';
+
 export function connectionName(gatewayIndex: number): string {
   return `${CONNECTION_PREFIX}${gatewayIndex}`;
 }
 
-/** The gateway index of one of our connection names, or undefined for anything else. */
+/**
+ * The name of the saved tunnel's connection as the service loads it at boot, with
+ * start_action = start: a name of its own, so that the agent's plan never replaces it (charon
+ * undoes a start action, closing the SA, when a connection that has one is replaced or unloaded).
+ */
+export function bootConnectionName(gatewayIndex: number): string {
+  return `${connectionName(gatewayIndex)}${BOOT_SUFFIX}`;
+}
+
+export function isBootConnection(connection: string): boolean {
+  return connection.endsWith(BOOT_SUFFIX) && gatewayIndexOf(connection) !== undefined;
+}
+
+/** The gateway index of one of our connection names (the boot one's too), or undefined for anything else. */
 export function gatewayIndexOf(connection: string): number | undefined {
+  const name = connection.endsWith(BOOT_SUFFIX) ? connection.slice(0, -BOOT_SUFFIX.length) : connection;
   // Exactly the names connectionName() writes: Number() alone would also take '', '0x1', '1e1' or '01'.
-  const digits = /^(?:0|[1-9]\d*)$/.exec(connection.slice(CONNECTION_PREFIX.length))?.[0];
-  return connection.startsWith(CONNECTION_PREFIX) && digits !== undefined ? Number(digits) : undefined;
+  const digits = /^(?:0|[1-9]\d*)$/.exec(name.slice(CONNECTION_PREFIX.length))?.[0];
+  return name.startsWith(CONNECTION_PREFIX) && digits !== undefined ? Number(digits) : undefined;
 }
 
 export interface CharonPlan {

@@ -1,14 +1,13 @@
 // The saved tunnel (resumeState.ts) in the form charon's own client loads: a swanctl directory
 // that the agent's service launcher (bin/tibox-agent) hands to `swanctl --load-all` once per
 // boot, before Node has started, exactly as an administrator's swanctl.conf would be loaded.
-// The launcher initiates the one connection right after loading it (`swanctl --initiate`: with
-// start_action = start, charon would close the SA again the moment the agent loads its own plan
-// over this connection, undoing the start action); when its CHILD_SA is up, charon runs
+// The one connection starts as it is loaded (start_action = start), under a name of its own
+// (bootConnectionName) that the agent's plan never replaces; when its CHILD_SA is up, charon runs
 // bin/tibox-resume-updown, which leads the TI prefixes into it only if the gateway authenticated
 // with an identity the profile names. Everything after that is the controller's, which adopts
-// the SA like one an earlier agent left and loads its own plan over this one.
+// the SA like one an earlier agent left.
 import type { ViciInit, ViciInitValue } from '../vici/index.ts';
-import { CHILD_NAME } from './charonPlan.ts';
+import { bootConnectionName, CHILD_NAME, gatewayIndexOf } from './charonPlan.ts';
 import type { ResumeState } from './resumeState.ts';
 
 export interface ResumeDirFile {
@@ -57,9 +56,11 @@ export function renderResumeDir(state: ResumeState, options: ResumeDirOptions): 
     local: { ...local, certs: (local.certs as readonly string[]).map(fileOf) },
     remote: { ...remote, cacerts: (remote.cacerts as readonly string[]).map(fileOf) },
     // charon runs updown through the shell: the paths are quoted for it.
-    children: { [CHILD_NAME]: { ...child, updown: `${shellWord(options.updown)} ${shellWord(options.dir)}` } },
+    children: { [CHILD_NAME]: { ...child, start_action: 'start', updown: `${shellWord(options.updown)} ${shellWord(options.dir)}` } },
   };
-  const conf = `# The tunnel tibox resumes at boot, written by the tunnel controller; swanctl --load-all loads it.\n${renderSection('connections', { [connection.name]: config }, '')}`;
+  const gatewayIndex = gatewayIndexOf(connection.name);
+  if (gatewayIndex === undefined) throw new Error(`${connection.name} is not a connection of the tunnel`);
+  const conf = `# The tunnel tibox resumes at boot, written by the tunnel controller; swanctl --load-all loads it.\n${renderSection('connections', { [bootConnectionName(gatewayIndex)]: config }, '')}`;
   return [
     { path: RESUME_CONF, content: conf },
     { path: 'private/box.pem', content: plan.key.data },

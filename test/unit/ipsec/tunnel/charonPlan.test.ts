@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connectionName, gatewayIndexOf, planCharon } from '../../../../src/ipsec/tunnel/charonPlan.ts';
+import { bootConnectionName, connectionName, gatewayIndexOf, isBootConnection, planCharon } from '../../../../src/ipsec/tunnel/charonPlan.ts';
 import { PROFILE } from './profile.ts';
 
 describe('planCharon', () => {
@@ -47,6 +47,11 @@ describe('gatewayIndexOf', () => {
     ['tibox-gw0', 0],
     ['tibox-gw1', 1],
     ['tibox-gw12', 12],
+    ['tibox-gw1-boot', 1],
+    ['tibox-gw-boot', undefined],
+    ['tibox-gw01-boot', undefined],
+    ['tibox-gw1-boot-boot', undefined],
+    ['tibox-gw1-bootx', undefined],
     ['tibox-gw', undefined],
     ['tibox-gw-1', undefined],
     ['tibox-gw1.5', undefined],
@@ -61,7 +66,13 @@ describe('gatewayIndexOf', () => {
     expect(gatewayIndexOf(name)).toBe(index);
   });
 
-  it('reads back what connectionName writes', () => {
+  it('reads back what connectionName and bootConnectionName write', () => {
     for (const i of [0, 1, 7, 42]) expect(gatewayIndexOf(connectionName(i))).toBe(i);
+    for (const i of [0, 1, 7, 42]) expect(gatewayIndexOf(bootConnectionName(i))).toBe(i);
+  });
+
+  it('tells the connection the service starts at boot from the agent\'s', () => {
+    expect(bootConnectionName(1)).toBe('tibox-gw1-boot');
+    expect([isBootConnection('tibox-gw1-boot'), isBootConnection('tibox-gw1'), isBootConnection('other-boot')]).toEqual([true, false, false]);
   });
 });

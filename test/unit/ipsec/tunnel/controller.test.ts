@@ -536,9 +536,11 @@ describe('TunnelController remembers the working tunnel for the next start', () 
 });
 
 describe('TunnelController after the service resumed the saved tunnel at boot', () => {
-  it('waits for an IKE_SA of ours that is still connecting at start, and adopts it once it is up', async () => {
+  it('waits for an IKE_SA of ours that is still connecting at start, adopts it once it is up, and leaves its connection loaded', async () => {
     const w = await world();
-    const resumed = w.charon.addSa('tibox-gw1', GW1, 'CONNECTING');
+    // As swanctl left it: the boot connection, its SA on the way.
+    w.charon.conns.set('tibox-gw1-boot', viciMessage({ remote_addrs: [GW1] }));
+    const resumed = w.charon.addSa('tibox-gw1-boot', GW1, 'CONNECTING');
     await w.controller.apply({ profile: PROFILE });
     await w.run(500);
     expect(w.charon.calls('initiate')).toEqual([]);
@@ -548,7 +550,12 @@ describe('TunnelController after the service resumed the saved tunnel at boot', 
     await w.run(100, { flow: true });
     expect(w.controller.tunnelStatus()).toMatchObject({ state: 'up', gateway: GW1 });
     expect(w.charon.calls('initiate')).toEqual([]);
-    expect(w.charon.saList()).toEqual([`${resumed} tibox-gw1`]);
+    expect(w.charon.saList()).toEqual([`${resumed} tibox-gw1-boot`]);
+    // Unloading it would close the SA it started: only charon's restart or uninstall removes it.
+    expect(w.charon.calls('unload-conn')).toEqual([]);
+    expect([...w.charon.conns.keys()].sort()).toEqual(['tibox-gw0', 'tibox-gw1', 'tibox-gw1-boot']);
+    await w.controller.apply(null);
+    expect(w.charon.conns.size).toBe(0);
   });
 
   it('builds its own once the one connecting has had an attempt\'s time: it goes', async () => {

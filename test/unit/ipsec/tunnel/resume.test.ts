@@ -20,11 +20,11 @@ const STATE: ResumeState = {
 const OPTIONS = { dir: '/var/lib/tibox/state/tunnel-resume', updown: '/opt/tibox/bin/tibox-resume-updown', routeBatch: 'route replace 100.64.0.0/10 dev ipsec0\n' };
 
 describe('renderResumeDir', () => {
-  it('writes the one connection as swanctl.conf, with the updown script told where it is', () => {
+  it('writes the one connection as swanctl.conf under its boot name, started at load, with the updown script told where it is', () => {
     const files = Object.fromEntries(renderResumeDir(STATE, OPTIONS).map((f) => [f.path, f.content]));
     expect(files['swanctl.conf']).toBe(`# The tunnel tibox resumes at boot, written by the tunnel controller; swanctl --load-all loads it.
 connections {
-  tibox-gw1 {
+  tibox-gw1-boot {
     version = 2
     local_addrs = %any
     remote_addrs = ${GW1}
@@ -48,7 +48,7 @@ connections {
         remote_ts = 100.64.0.0/10, 100.102.0.0/15
         esp_proposals = aes256gcm16-ecp384
         mode = tunnel
-        start_action = none
+        start_action = start
         dpd_action = none
         close_action = none
         updown = "'/opt/tibox/bin/tibox-resume-updown' '/var/lib/tibox/state/tunnel-resume'"
@@ -118,7 +118,7 @@ describe('ResumeFile', () => {
     writeFileSync(join(dir, 'tunnel-resume.new', 'swanctl.conf'), 'half');
     await keeper(dir).save(STATE);
     expect(existsSync(join(dir, 'tunnel-resume', 'x509ca', 'ca-7.pem'))).toBe(false);
-    expect(readFileSync(join(dir, 'tunnel-resume', 'swanctl.conf'), 'utf8')).toContain('tibox-gw1 {');
+    expect(readFileSync(join(dir, 'tunnel-resume', 'swanctl.conf'), 'utf8')).toContain('tibox-gw1-boot {');
     expect(readdirSync(dir)).toEqual(['tunnel-resume']);
     // The directories swanctl reads are there, empty.
     expect(readdirSync(join(dir, 'tunnel-resume')).sort()).toEqual(
