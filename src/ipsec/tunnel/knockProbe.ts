@@ -38,10 +38,11 @@ export class KnockProbe {
     this.options = options;
   }
 
-  run(): void {
+  /** Starts knocking, after `delayMs` (probes of several targets spread their packets so). */
+  run(delayMs = 0): void {
     if (this.running) return;
     this.running = true;
-    void this.attempt();
+    this.timer = setTimeout(() => void this.attempt(), delayMs);
   }
 
   stop(): void {

@@ -34,10 +34,12 @@ export class PingProbe {
     return this.running;
   }
 
-  run(): void {
+  /** Starts probing, after `delayMs` (probes of several targets spread their echoes so). */
+  run(delayMs = 0): void {
     if (this.running) return;
     this.running = true;
-    this.launch();
+    if (delayMs > 0) this.restart = setTimeout(() => this.running && this.launch(), delayMs);
+    else this.launch();
   }
 
   stop(): void {

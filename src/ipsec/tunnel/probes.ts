@@ -18,6 +18,13 @@ export interface ProbeTimings {
 
 /** How long a freshly started WAN probe gets to answer before the WAN counts as down. */
 const WAN_VERDICT_MS = 500;
+/**
+ * An outage longer than this is taken to have cost the SA: longer than charon's own give-up on
+ * an unanswered request (charonConf.ts), so a gateway that probed the box in it has dropped the
+ * SA as surely as the box would have. Replacing one that survived costs a make-before-break, not
+ * a packet; waiting for it to show life would cost every practice the wait.
+ */
+const LONG_OUTAGE_MS = 90_000;
 
 export interface ProbeEvents {
   /** The flow changed, or the WAN answered for the first time since a stall: look again. */
@@ -75,7 +82,9 @@ export class TunnelProbes {
     this.wanProbes = profile.gateways.map((target) => new PingProbe(this.start, { target, intervalMs: perTargetMs, onReply: onAnswer }));
     if (management && this.knock) this.wanProbes.push(new KnockProbe(this.knock, { ...management, intervalMs: perTargetMs, onAnswer }));
     this.wanProbeSince = this.now();
-    for (const probe of this.wanProbes) probe.run();
+    // Each target at its own moment of the interval: the WAN's return is seen within one
+    // interval divided by the targets, not within a whole interval.
+    this.wanProbes.forEach((probe, i) => probe.run(Math.round((i * perTargetMs) / this.wanProbes.length)));
   }
 
   /** The management endpoint's internet address, knocked at by the WAN probe from its next start. */
@@ -123,8 +132,10 @@ export class TunnelProbes {
       return;
     }
     // The WAN is back after a real outage: SAs that survived it carry traffic again at once,
-    // so the flow probe gets a few echoes' time before anything is replaced.
-    if (now - this.wanProbeSince > this.timings.wanFreshMs && this.flow.current !== 'unknown') {
+    // so the flow probe gets a few echoes' time before anything is replaced; after a long one
+    // the stalled SA is replaced at once.
+    const outageMs = now - this.flow.lastReplyAt;
+    if (now - this.wanProbeSince > this.timings.wanFreshMs && this.flow.current !== 'unknown' && outageMs <= LONG_OUTAGE_MS) {
       this.flow.reset(this.timings.flowIntervalMs * 3);
     }
     this.events.wanBack();

@@ -89,6 +89,9 @@ describe('TunnelController', () => {
     expect(charon.creds).toEqual(['key any', 'cert NONE BOX-CERT', 'cert CA CA-ROOT', 'cert CA CA-SUB']);
     expect(routes.changes()).toEqual(['unreachable', TUNNEL]);
     expect(routes.prefixes).toEqual(['100.64.0.0/10', '100.102.0.0/15']);
+    // The WAN probe's pings go at their own moments: gw1's half an interval after gw0's.
+    expect(procs.running()).toEqual([FLOW_PING, `ping ${GW0} every 0.400`].sort());
+    await vi.advanceTimersByTimeAsync(200);
     expect(procs.running()).toEqual([FLOW_PING, ...WAN_PINGS].sort());
     expect(state()).toBe('connecting');
 
@@ -191,7 +194,7 @@ describe('TunnelController', () => {
     expect(w.charon.saList()).toEqual(['1 tibox-gw0']);
   });
 
-  it('d) after a long outage a tunnel that does not carry again is replaced within three flow intervals', async () => {
+  it('d) after an outage a tunnel that does not carry again is replaced within three flow intervals', async () => {
     const w = await up();
     const mark = w.charon.transcript.length;
     await w.run(20_000);
@@ -208,6 +211,22 @@ describe('TunnelController', () => {
     expect(w.charon.transcript.slice(mark)).toEqual(['initiate tibox-gw1', 'terminate 1']);
     await w.run(100, { flow: true });
     expect(w.controller.tunnelStatus()).toMatchObject({ state: 'up', gateway: GW1 });
+  });
+
+  it('d2) after a long outage (over a minute and a half) the stalled tunnel is replaced as soon as the WAN answers', async () => {
+    const w = await up();
+    // The attempts the controller makes anyway every 30 s go unanswered while the line is down.
+    w.charon.outcomes.set(GW0, TIMEOUT).set(GW1, TIMEOUT);
+    await w.run(95_000);
+    expect(w.state()).toBe('wan-down');
+    w.charon.outcomes.clear();
+    const mark = w.charon.transcript.length;
+    w.procs.reply(GW0);
+    await w.settle();
+    expect(w.charon.calls('initiate', mark)).toHaveLength(1);
+    await w.run(100, { flow: true, wan: true });
+    expect(w.controller.tunnelStatus()).toMatchObject({ state: 'up' });
+    expect(w.charon.saList()).toHaveLength(1);
   });
 
   it('e) refused attempts while the WAN is up: one round at once, then growing waits', async () => {
