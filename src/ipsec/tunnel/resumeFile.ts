@@ -11,7 +11,8 @@ import type { RoutePath } from './ports.ts';
 import type { ResumeState } from './resumeState.ts';
 import { renderResumeDir, SWANCTL_EMPTY_DIRS } from './resumeSwanctl.ts';
 
-export const RESUME_DIR = 'tunnel-resume';
+/** The directory bin/tibox-agent looks for in the state directory. */
+const RESUME_DIR = 'tunnel-resume';
 
 export interface ResumeFileOptions {
   stateDir: string;

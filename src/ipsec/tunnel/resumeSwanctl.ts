@@ -28,9 +28,10 @@ export interface ResumeDirOptions {
 /** The credential directories swanctl --load-all reads besides these files: there, empty, so it has nothing to complain about. */
 export const SWANCTL_EMPTY_DIRS = ['x509ocsp', 'x509aa', 'x509ac', 'x509crl', 'pubkey', 'rsa', 'ecdsa', 'bliss', 'pkcs8', 'pkcs12'];
 
-export const RESUME_CONF = 'swanctl.conf';
-export const RESUME_ROUTES = 'routes.batch';
-export const RESUME_GATEWAY_IDS = 'gateway-ids';
+// The names bin/tibox-agent and bin/tibox-resume-updown look for.
+const RESUME_CONF = 'swanctl.conf';
+const RESUME_ROUTES = 'routes.batch';
+const RESUME_GATEWAY_IDS = 'gateway-ids';
 
 export function renderResumeDir(state: ResumeState, options: ResumeDirOptions): ResumeDirFile[] {
   const { plan } = state;
