@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine lacks for the demo and the tests, and nothing twice:
-# Debian packages, the tibox group, and the npm dependencies with Node 24 from the npm registry.
+# Debian packages, the tibox group, and the npm dependencies with Node 24 from the npm registry;
+# then checks that the components work (scripts/check-components.ts), naming the package of any
+# that does not.
 # Native addons (better-sqlite3, netlink) are built by npm running under that Node 24, against
 # its own headers, whatever Node the machine has.
 set -euo pipefail
@@ -9,6 +11,8 @@ cd "$(dirname "$0")/.."
 packages=(
   iproute2 nftables dnsmasq-base conntrack tcpdump iperf3 openssl procps psmisc iputils-ping curl busybox faketime chrony
   charon-systemd strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins
+  # openssl plugin: only recommended by libstrongswan, which --no-install-recommends skips
+  libstrongswan-standard-plugins
   systemd python3 make g++
 )
 # npm only fetches the pinned Node 24; Debian's own Node is never used to run tibox.
@@ -42,3 +46,5 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
     npm rebuild better-sqlite3 netlink --loglevel=error
   echo "$lock_sum" > "$stamp"
 fi
+
+PATH="$PWD/node_modules/node/bin:$PATH" node scripts/check-components.ts
