@@ -27,8 +27,7 @@ lint: ## lint all sources and tests
 	eslint --max-warnings=0 .
 
 test: setup typecheck lint ## install what is missing, then run every test (unit and integration, as root)
-	@vitest run --reporter=default --reporter=json --outputFile=.test-results.json; status=$$?; \
-	  node scripts/test-summary.ts .test-results.json; exit $$status
+	vitest run --reporter=default --reporter=./scripts/test-summary.ts
 
 test-unit: ## run the unit tests only (no root needed)
 	vitest run --project unit
