@@ -342,6 +342,12 @@ export class Lab {
     else await this.exec(this.names[name], 'nft', ['delete', 'table', 'inet', 'lab_drop_esp']);
   }
 
+  /** The agent crashes (SIGKILL, no goodbye); its supervisor starts it again, as systemd would. */
+  killAgent(): void {
+    if (!this.agent) throw new Error('no agent running');
+    this.agent.kill('SIGKILL');
+  }
+
   /**
    * Brings the box namespace to where a reboot leaves it when the agent is about to start: the
    * agent stops; what a reboot wipes goes (the tibox table, the TI routing table and its rules,
@@ -370,9 +376,16 @@ export class Lab {
     await this.boot();
   }
 
-  /** Removes from the box namespace what tibox put into its kernel and a reboot would not keep. */
+  /**
+   * Removes from the box namespace what tibox put into its kernel and a reboot would not keep.
+   * Forwarding stops first and comes back only after the boot unit (boot()): on the box the boot
+   * unit runs before any port comes up, so no packet is forwarded without its ruleset. Here the
+   * ports stay up, and a PVS host that keeps sending would otherwise leave in clear through the
+   * default route in the moment between the wipe and the boot, a leak no real box has.
+   */
   private async wipeAsReboot(): Promise<void> {
     const box = this.names.box;
+    await this.netns.sysctl(box, 'net.ipv4.ip_forward', '0');
     await this.exec(box, 'nft', ['delete', 'table', TIBOX_TABLE.family, TIBOX_TABLE.name]);
     await this.exec(box, 'ip', ['-4', 'route', 'flush', 'table', String(TI_ROUTE_TABLE)]);
     for (const priority of [TI_RULE_PRIORITY, TI_GUARD_PRIORITY]) {
@@ -392,7 +405,10 @@ export class Lab {
     rmSync(this.runDirPath(), { recursive: true, force: true });
   }
 
-  /** The box's boot unit: its entry point, compiled (`make build`), on the Node flags of bin/tibox-node. */
+  /**
+   * The box's boot unit: its entry point, compiled (`make build`), on the Node flags of
+   * bin/tibox-node; then the ports carry traffic again (forwarding back on).
+   */
   private async boot(): Promise<void> {
     const { stdout } = await this.runner.run(
       join(REPO, 'bin', 'tibox-node'),
@@ -400,6 +416,7 @@ export class Lab {
       { netns: this.names.box, timeoutMs: 20_000 },
     );
     appendFileSync(join(this.dir, 'boot.log'), stdout);
+    await this.netns.sysctl(this.names.box, 'net.ipv4.ip_forward', '1');
   }
 
   private async supervise(name: string, netns: string, command: string, args: string[], env?: Record<string, string>): Promise<Supervised> {
