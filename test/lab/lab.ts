@@ -267,6 +267,18 @@ export class Lab {
     return { agent, socketPath, dataDir };
   }
 
+  /**
+   * Everything the box's own software wrote in the lab: the agent's and the boot unit's logs,
+   * charon's log, the agent's data directory (database, profile, state) and its run directory.
+   */
+  boxWrittenPaths(): { logs: string[]; dirs: string[] } {
+    if (!this.boxCharon) throw new Error('lab not built');
+    return {
+      logs: [join(this.dir, 'agent.log'), join(this.dir, 'boot.log'), this.boxCharon.log],
+      dirs: [this.agentDataDir(), this.runDirPath()],
+    };
+  }
+
   private agentDataDir(): string {
     return join(this.dir, 'box', 'agent-data');
   }
