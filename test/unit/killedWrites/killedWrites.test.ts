@@ -116,7 +116,7 @@ async function killRepeatedly(name: WriterName): Promise<KillRun> {
   return run;
 }
 
-describe.each(['config'] as const)('the %s writer', (name) => {
+describe.each(['config', 'profile'] as const)('the %s writer', (name) => {
   it('killed with SIGKILL at random moments, leaves the old state or the new one whole', async () => {
     const run = await killRepeatedly(name);
     expect(run.violations).toEqual([]);

@@ -23,6 +23,7 @@ export interface KilledWriter {
 
 export const WRITERS = {
   config: async () => (await import('./configWriter.ts')).configWriter,
+  profile: async () => (await import('./profileWriter.ts')).profileWriter,
 } satisfies Record<string, () => Promise<KilledWriter>>;
 
 export type WriterName = keyof typeof WRITERS;
