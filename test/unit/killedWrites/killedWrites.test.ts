@@ -4,7 +4,8 @@
 // killed with SIGKILL at a random moment, again and again. After each kill the state is read back
 // as the box reads it at start (writers.ts) and must be the old state or the one being written:
 // the writer's progress lines say which write was under way, so exactly those two are allowed,
-// and they show that the kills land inside writes.
+// and they show that the kills land inside writes. A writer that saves in place with a plain
+// writeFile, killed the same way, is found broken: the check sees the fault it is there for.
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,7 +117,7 @@ async function killRepeatedly(name: WriterName): Promise<KillRun> {
   return run;
 }
 
-describe.each(['config', 'profile'] as const)('the %s writer', (name) => {
+describe.each(['config', 'profile', 'ruleset'] as const)('the %s writer', (name) => {
   it('killed with SIGKILL at random moments, leaves the old state or the new one whole', async () => {
     const run = await killRepeatedly(name);
     expect(run.violations).toEqual([]);
@@ -133,4 +134,12 @@ describe.each(['config', 'profile'] as const)('the %s writer', (name) => {
     await writer.tear(dir);
     expect(await writer.check(dir)).toEqual({ broken: expect.any(String) });
   });
+});
+
+describe('a ruleset saved in place with a plain writeFile', () => {
+  it('killed the same way, is found broken', async () => {
+    const run = await killRepeatedly('rulesetInPlace');
+    expect(run.violations).not.toEqual([]);
+    expect(run.violations.join('\n')).toContain('"broken"');
+  }, LOOP_TIMEOUT_MS);
 });

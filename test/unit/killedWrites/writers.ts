@@ -24,6 +24,8 @@ export interface KilledWriter {
 export const WRITERS = {
   config: async () => (await import('./configWriter.ts')).configWriter,
   profile: async () => (await import('./profileWriter.ts')).profileWriter,
+  ruleset: async () => (await import('./rulesetWriter.ts')).rulesetWriter,
+  rulesetInPlace: async () => (await import('./rulesetWriter.ts')).rulesetInPlaceWriter,
 } satisfies Record<string, () => Promise<KilledWriter>>;
 
 export type WriterName = keyof typeof WRITERS;
