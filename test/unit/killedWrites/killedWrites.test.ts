@@ -6,7 +6,7 @@
 // the writer's progress lines say which write was under way, so exactly those two are allowed,
 // and they show that the kills land inside writes. A writer that saves in place with a plain
 // writeFile, killed the same way, is found broken: the check sees the fault it is there for.
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -107,7 +107,9 @@ async function killRepeatedly(name: WriterName): Promise<KillRun> {
     if (writing) run.midWrite++;
     const found: Found = await writer.check(dir);
     const allowed: OnDisk[] = writing ? [written, writing] : [written];
-    if (typeof found === 'string' && allowed.includes(found)) {
+    // Nothing at all, where the writer had something, only at the moment its module documents.
+    const documentedNone = found === 'none' && writing !== undefined && written !== 'none' && (await writer.noneWhileReplacing?.(dir, written, writing)) === true;
+    if (typeof found === 'string' && (allowed.includes(found) || documentedNone)) {
       onDisk = found;
     } else {
       run.violations.push(`kill ${run.kills}, ${writing ? `writing ${writing} over ${written}` : `${written} written`}: found ${JSON.stringify(found)}`);
@@ -117,7 +119,7 @@ async function killRepeatedly(name: WriterName): Promise<KillRun> {
   return run;
 }
 
-describe.each(['config', 'profile', 'ruleset'] as const)('the %s writer', (name) => {
+describe.each(['config', 'profile', 'ruleset', 'tunnel'] as const)('the %s writer', (name) => {
   it('killed with SIGKILL at random moments, leaves the old state or the new one whole', async () => {
     const run = await killRepeatedly(name);
     expect(run.violations).toEqual([]);
@@ -142,4 +144,26 @@ describe('a ruleset saved in place with a plain writeFile', () => {
     expect(run.violations).not.toEqual([]);
     expect(run.violations.join('\n')).toContain('"broken"');
   }, LOOP_TIMEOUT_MS);
+});
+
+describe('the saved tunnel found absent', () => {
+  // resumeFile.ts allows none only between its two renames: the old directory whole aside, the new one whole beside it.
+  it('is the moment the module allows only when the old and the new directory lie whole beside it', async () => {
+    const writer = await WRITERS.tunnel();
+    const dir = await tempDir();
+    const resume = join(dir, 'tunnel-resume');
+    const stash = await tempDir();
+    await prepare(writer, dir);
+    await cp(resume, join(stash, 'A'), { recursive: true });
+    const writing = await writer.open(dir);
+    await writing.write('B');
+    await writing.close();
+    await rename(resume, `${resume}.new`);
+    await rename(join(stash, 'A'), `${resume}.old`);
+    expect(await writer.check(dir)).toBe('none');
+    expect(await writer.noneWhileReplacing?.(dir, 'A', 'B')).toBe(true);
+    expect(await writer.noneWhileReplacing?.(dir, 'B', 'A')).toBe(false);
+    await writeFile(join(`${resume}.new`, 'routes.batch'), '');
+    expect(await writer.noneWhileReplacing?.(dir, 'A', 'B')).toBe(false);
+  });
 });

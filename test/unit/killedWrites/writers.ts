@@ -17,6 +17,11 @@ export interface KilledWriter {
   open(dir: string): Promise<StateWriting>;
   /** Reads `dir` as the box does at start; never throws, a reader that throws finds a broken state. */
   check(dir: string): Promise<Found>;
+  /**
+   * Only where the module documents that a reader may find nothing while `from` is replaced by
+   * `to`: whether `dir` shows exactly that moment.
+   */
+  noneWhileReplacing?(dir: string, from: StateName, to: StateName): Promise<boolean>;
   /** Leaves in `dir` (holding A) what a write without the module's protection leaves when killed halfway to B. */
   tear(dir: string): Promise<void>;
 }
@@ -25,6 +30,7 @@ export const WRITERS = {
   config: async () => (await import('./configWriter.ts')).configWriter,
   profile: async () => (await import('./profileWriter.ts')).profileWriter,
   ruleset: async () => (await import('./rulesetWriter.ts')).rulesetWriter,
+  tunnel: async () => (await import('./tunnelWriter.ts')).tunnelWriter,
   rulesetInPlace: async () => (await import('./rulesetWriter.ts')).rulesetInPlaceWriter,
 } satisfies Record<string, () => Promise<KilledWriter>>;
 
