@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 // Processes are started only by the one runner, with argument arrays (SECURITY.md). This is the
 // one file exempt from the rules below that keep child_process and the process bindings out of
 // every other source and test.
-const PROCESS_RUNNER = 'src/agent/runner.ts';
+const PROCESS_RUNNER = 'src/core/runner.ts';
 const processMessage = `Start processes through ${PROCESS_RUNNER}.`;
 const CHILD_PROCESS = '/^(node:)?child_process$/';
 // What no-restricted-imports does not see: the module loaded by a call (import(), require, a

@@ -14,9 +14,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ControlClient } from '../src/agent/control/client.ts';
-import { formatPrefix, parseIpv4, parsePrefix, prefixContains } from '../src/agent/ipv4.ts';
-import { processRunner, startProcess } from '../src/agent/runner.ts';
+import { ControlClient } from '../src/control/client.ts';
+import type { AgentStatus } from '../src/agent/status.ts';
+import { formatPrefix, parseIpv4, parsePrefix, prefixContains } from '../src/core/ipv4.ts';
+import { processRunner, startProcess } from '../src/core/runner.ts';
 import { NftLoader, renderRuleset, type RegisteredHost } from '../src/firewall/index.ts';
 import type { Device } from '../src/lan/inventory/index.ts';
 import { Lab } from '../test/lab/lab.ts';
@@ -123,7 +124,7 @@ class BenchLab {
   readonly lab: Lab;
   private readonly nft: NftLoader;
   private agentPid = 0;
-  private client: ControlClient | undefined;
+  private client: ControlClient<AgentStatus> | undefined;
 
   constructor(lab: Lab) {
     this.lab = lab;
@@ -135,10 +136,10 @@ class BenchLab {
   }
 
   /** Starts the agent in the lab's box namespace, as its unit would; it may still be starting up. */
-  async startAgent(): Promise<ControlClient> {
+  async startAgent(): Promise<ControlClient<AgentStatus>> {
     const { agent, socketPath } = await this.lab.startAgent();
     this.agentPid = agent.pid ?? 0;
-    this.client = new ControlClient(socketPath, { timeoutMs: 10_000 });
+    this.client = new ControlClient<AgentStatus>(socketPath, { timeoutMs: 10_000 });
     return this.client;
   }
 

@@ -9,8 +9,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '../src/agent/log.ts';
-import { processRunner } from '../src/agent/runner.ts';
+import { createLogger } from '../src/core/log.ts';
+import { processRunner } from '../src/core/runner.ts';
 import { NetlinkRouteKernel, NftLoader, renderRuleset, TiRoutes, type FirewallDesired, type TiRoutesDesired } from '../src/firewall/index.ts';
 import { benchDesired } from './datapathDesired.ts';
 import { labSite } from './labSite.ts';

@@ -6,7 +6,7 @@
 // card terminals in the terminal half, in turn. Pure and deterministic; `variant` changes one
 // host's CETP port, so two variants differ as after a device's change.
 import type { FirewallDesired, FirewallInterfaces, RegisteredHost, SegmentHalves } from '../src/firewall/index.ts';
-import { formatIpv4, formatPrefix, lastAddress, networkOf, parseIpv4, prefixContains, prefixSize, type Ipv4Prefix } from '../src/agent/ipv4.ts';
+import { formatIpv4, formatPrefix, lastAddress, networkOf, parseIpv4, prefixContains, prefixSize, type Ipv4Prefix } from '../src/core/ipv4.ts';
 
 /** What the box has besides its registered hosts (the lab box's values in the benchmark). */
 export interface BenchSite {

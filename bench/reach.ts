@@ -1,7 +1,7 @@
 // Watches whether a PVS host reaches the connector stand-in: a fast timestamped ping (every
 // 10 ms) from the PVS namespace, whose replies tell to the millisecond when traffic flows again
 // after a fault. The ping runs only inside the lab's namespaces.
-import { startProcess, type ProcessHandle } from '../src/agent/runner.ts';
+import { startProcess, type ProcessHandle } from '../src/core/runner.ts';
 import { recoveryAt } from './recovery.ts';
 
 const REPLY = /^\[(\d+\.\d+)\] \d+ bytes from /;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { renderCharonConf } from '../src/ipsec/charonConf.ts';
-import { processRunner, startProcess } from '../src/agent/runner.ts';
+import { processRunner, startProcess } from '../src/core/runner.ts';
 import { renderStrongswanConf } from '../test/lab/strongswan.ts';
 
 /** Where each plugin tibox loads comes from in Debian 12; any other plugin: its package is named by file. */

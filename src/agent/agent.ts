@@ -4,22 +4,17 @@
 // fail-closed routes, LAN addresses) and charon alone, so a restart of the agent never drops the
 // tunnel. dnsmasq and the practice-LAN DHCP client are the agent's own children and end with it;
 // a restart costs DNS and DHCP a fraction of a second (terminals keep their static leases).
-import { EventBus } from './eventBus.ts';
+import {
+  EventBus, Health, subsystemLogger, SystemdNotifier, ControlActions, startProcess as realStartProcess, type Logger, type Runner, type Lifecycle,
+} from '../core/index.ts';
 import type { AgentEvents } from './events.ts';
-import { Health } from './health.ts';
-import { subsystemLogger, type Logger } from './log.ts';
-import type { Runner } from './runner.ts';
 import type { AgentStatus } from './status.ts';
-import type { Lifecycle } from './subsystem.ts';
-import { SystemdNotifier } from './systemd.ts';
 import { Resolver } from 'node:dns/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ClockWatch } from './clock/clockWatch.ts';
 import { ConfigService } from './config.ts';
-import { ControlActions } from './control/actions.ts';
-import { ControlServer } from './control/server.ts';
-import { startProcess as realStartProcess } from './runner.ts';
+import { ControlServer } from '../control/server.ts';
 import { Firewall, NetlinkRouteKernel, NftLoader, renderRouteBatch, TiRoutes, type RouteKernel } from '../firewall/index.ts';
 import {
   busyboxArpProbe, Dnsmasq, dnsmasqFiles, Lan, LanLinks, NetlinkLanKernel, PracticeDhcp, TERMINAL_BRIDGE, WanInLanWatch, type LanKernel,

@@ -7,8 +7,7 @@
 //    tunnel resume finds the TI address it routes from (never fatal: it opens nothing);
 // 3. unreachable routes for the TI prefixes the agent last applied, until the tunnel is back.
 import { parseArgs } from 'node:util';
-import { createLogger } from './log.ts';
-import { processRunner } from './runner.ts';
+import { createLogger, processRunner } from '../core/index.ts';
 import { loadBootRoutes, loadBootRuleset, NetlinkRouteKernel, NftLoader } from '../firewall/index.ts';
 import { NetlinkLanKernel, restoreBootLinks } from '../lan/index.ts';
 

@@ -2,13 +2,10 @@
 // health warnings the store reports, commits changes as audited transactions and offers them
 // as control actions. A database the agent cannot use never stops it: it runs on defaults in
 // memory and says so, so the box stays reachable for support and remote management.
-import type { EventBus } from './eventBus.ts';
+import {
+  TiboxError, StateTracker, type EventBus, type Health, type Logger, type ControlActions, type Lifecycle, type SubsystemStatus,
+} from '../core/index.ts';
 import type { AgentEvents } from './events.ts';
-import type { Health } from './health.ts';
-import type { Logger } from './log.ts';
-import type { ControlActions } from './control/actions.ts';
-import { TiboxError } from './errors.ts';
-import { StateTracker, type Lifecycle, type SubsystemStatus } from './subsystem.ts';
 import {
   CONFIG_SCHEMA, ConfigStore, ConfigValidationError, DatabaseVersionError, describeSchema, openDatabase, openMemoryDatabase,
   type AuditEntry, type Config, type DeepPartial, type Db,

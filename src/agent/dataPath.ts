@@ -5,8 +5,7 @@
 // They are applied in that order, the LAN's addresses first (dnsmasq listens on them, the
 // firewall names them), one pass at a time, whenever an input changes. Without a profile the
 // firewall keeps the fail-closed baseline and dnsmasq is not started: there is no TI segment yet.
-import { parseIpv4, parsePrefix, prefixContains, parseInterfaceAddress } from './ipv4.ts';
-import type { Logger } from './log.ts';
+import { parseIpv4, parsePrefix, prefixContains, parseInterfaceAddress, type Logger } from '../core/index.ts';
 import type { FirewallDesired, TunnelBackend } from '../firewall/index.ts';
 import { dnsmasqDesired, TERMINAL_BRIDGE, type DnsmasqDesired, type LanDesired, type PracticeDhcpDesired, type WanInLanDesired } from '../lan/index.ts';
 import type { SegmentHalves } from '../lan/index.ts';

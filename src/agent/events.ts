@@ -1,6 +1,5 @@
 // Every event of the agent's bus, declared once. Subsystems add their events here as they grow.
-import type { HealthWarning } from './health.ts';
-import type { SubsystemStatus } from './subsystem.ts';
+import type { HealthWarning, SubsystemStatus } from '../core/index.ts';
 
 export interface AgentEvents {
   /** The effective configuration changed (committed, or fallen back to the last good one). */

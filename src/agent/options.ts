@@ -1,7 +1,7 @@
 // The agent's command line, read once by main.ts. bin/tibox-agent reads --data-dir, --charon-vici
 // and --run-dir too, with the same defaults, for the tunnel resume at boot.
 import { parseArgs } from 'node:util';
-import { DEFAULT_CONTROL_SOCKET } from './control/socketPath.ts';
+import { DEFAULT_CONTROL_SOCKET } from '../control/socketPath.ts';
 
 export interface AgentCommandLine {
   dataDir: string;

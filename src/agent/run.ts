@@ -3,9 +3,8 @@
 // Restart=always); in the lab the lab starts it inside the box namespace.
 import { mkdirSync } from 'node:fs';
 import { Agent } from './agent.ts';
-import { createLogger } from './log.ts';
+import { createLogger, processRunner } from '../core/index.ts';
 import type { AgentCommandLine } from './options.ts';
-import { processRunner } from './runner.ts';
 import { readVersion } from './version.ts';
 
 export async function runAgent(commandLine: AgentCommandLine): Promise<void> {

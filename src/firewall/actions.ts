@@ -1,7 +1,6 @@
 // The firewall's named action on the control API: 'firewall.print' answers with the ruleset the
 // agent would load now (`tibox fw print`), without loading anything.
-import type { ControlActions } from '../agent/control/actions.ts';
-import { TiboxError } from '../agent/errors.ts';
+import { TiboxError, type ControlActions } from '../core/index.ts';
 
 export interface FirewallPrint {
   readonly ruleset: string;

@@ -6,7 +6,7 @@
 // forwards nothing; the boot never ends without a tibox table.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../agent/log.ts';
+import type { Logger } from '../core/index.ts';
 import type { NftLoader } from './nftLoader.ts';
 import { renderRuleset, replacesTiboxTable } from './ruleset/index.ts';
 

@@ -6,10 +6,9 @@
 // Every full ruleset the kernel took is saved for the boot unit (bootRuleset.ts), which loads it
 // again after a reboot; apply(null) removes the file, so the boot falls back to the baseline.
 import { mkdir, rm } from 'node:fs/promises';
-import { writeFileAtomic } from '../agent/atomicFile.ts';
-import type { ControlActions } from '../agent/control/actions.ts';
-import type { Logger } from '../agent/log.ts';
-import { StateTracker, type Subsystem, type SubsystemStatus } from '../agent/subsystem.ts';
+import {
+  writeFileAtomic, StateTracker, type ControlActions, type Logger, type Subsystem, type SubsystemStatus,
+} from '../core/index.ts';
 import { registerFirewallActions } from './actions.ts';
 import { rulesetStatePath } from './bootRuleset.ts';
 import type { NftLoader } from './nftLoader.ts';

@@ -1,7 +1,7 @@
 // Loads a whole ruleset into the kernel through nft: checked with `nft -c` first, then loaded
 // with `nft -f` in one transaction, so the kernel holds either the old or the new table, never
 // half of one. Only the tibox table is named in what we load; other tables stay untouched.
-import type { Runner } from '../agent/runner.ts';
+import type { Runner } from '../core/index.ts';
 
 export class NftLoader {
   private readonly runner: Runner;

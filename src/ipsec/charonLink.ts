@@ -1,8 +1,7 @@
 // The agent's link to charon over VICI as a lifecycle: the session connects in the background
 // and reconnects whenever charon restarts (systemd, or the lab, starts charon again); the
 // tunnel controller reloads everything into a fresh charon on each 'connected'.
-import type { Logger } from '../agent/log.ts';
-import { StateTracker, type Lifecycle, type SubsystemStatus } from '../agent/subsystem.ts';
+import { StateTracker, type Logger, type Lifecycle, type SubsystemStatus } from '../core/index.ts';
 import { ViciSession } from './vici/index.ts';
 import { backendFromPlugins, type KernelBackend } from './tunnel/backend.ts';
 

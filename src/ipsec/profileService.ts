@@ -7,10 +7,9 @@
 // list resolved for the same gateway source keeps the tunnel going.
 import { readFileSync } from 'node:fs';
 import type { Resolver } from 'node:dns/promises';
-import type { ControlActions } from '../agent/control/actions.ts';
-import type { Health } from '../agent/health.ts';
-import type { Logger } from '../agent/log.ts';
-import { StateTracker, type Lifecycle, type SubsystemStatus } from '../agent/subsystem.ts';
+import {
+  StateTracker, type ControlActions, type Health, type Logger, type Lifecycle, type SubsystemStatus,
+} from '../core/index.ts';
 import { certificateHealth, ProfileStore, registerProfileActions, resolveGateways, type VpnProfile } from './profile/index.ts';
 import { formatIpv4, parseCidr } from './profile/addresses.ts';
 import { managementOverInternet, type ManagementResolver } from './profile/managementEndpoint.ts';

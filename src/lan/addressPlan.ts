@@ -6,9 +6,8 @@
 // The split does not depend on whether terminal ports exist, so addresses printed for PVS hosts
 // stay valid when terminal ports are added later.
 import {
-  formatInterfaceAddress, formatIpv4, formatPrefix, lastAddress, networkOf, parseInterfaceAddress, parsePrefix, prefixSize,
-  type Ipv4Prefix,
-} from '../agent/ipv4.ts';
+  formatInterfaceAddress, formatIpv4, formatPrefix, lastAddress, networkOf, parseInterfaceAddress, parsePrefix, prefixSize, type Ipv4Prefix,
+} from '../core/index.ts';
 import { invalidSetting } from './errors.ts';
 import type { LanLinksDesired } from './linksModel.ts';
 

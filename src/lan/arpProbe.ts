@@ -2,7 +2,7 @@
 // answers. busybox arping in duplicate-address-detection mode (-D): the request carries the
 // sender address 0.0.0.0, so no device on that side learns anything from it, and the kernel of
 // the box answers such probes for its own addresses also on another port of the same segment.
-import type { Runner } from '../agent/runner.ts';
+import type { Runner } from '../core/index.ts';
 import type { ArpAnswer } from './wanInLan.ts';
 
 export type ArpProbe = (port: string, address: string) => Promise<ArpAnswer[]>;

@@ -7,7 +7,7 @@
 // kernel refuses is logged, and the boot goes on. The agent converges on its own plan moments later.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../agent/log.ts';
+import type { Logger } from '../core/index.ts';
 import type { LanKernel } from './lanKernel.ts';
 import { LINKS_STATE_FILE, parseOwned } from './lanLinks.ts';
 import { linkOpText, NOTHING_OWNED, type LinkSetDesired, type OwnedLinks } from './linksModel.ts';

@@ -1,7 +1,7 @@
 // The errors the LAN subsystem throws to a caller: its codes are the TIBOX_LAN_* entries of the
 // agent's error catalogue, so a refusal reaches the control API, the CLI and the web UI with a
 // stable code and a message that names the setting or the collision and what to change.
-import { TiboxError, type ErrorArgs, type ErrorCode } from '../agent/errors.ts';
+import { TiboxError, type ErrorArgs, type ErrorCode } from '../core/index.ts';
 
 export type LanErrorCode = Extract<ErrorCode, `TIBOX_LAN_${string}`>;
 

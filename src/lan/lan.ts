@@ -10,9 +10,7 @@
 // a running box) is a health warning, and it does not block other changes. The first apply after
 // the agent starts re-applies what was accepted when it was stored, so it is never refused: its
 // collisions become warnings too.
-import type { Health } from '../agent/health.ts';
-import type { Logger } from '../agent/log.ts';
-import type { Subsystem, SubsystemStatus } from '../agent/subsystem.ts';
+import type { Health, Logger, Subsystem, SubsystemStatus } from '../core/index.ts';
 import { planLanAddresses, type LanAddressPlan, type SegmentHalves } from './addressPlan.ts';
 import { LanError } from './errors.ts';
 import type { LanKernel } from './lanKernel.ts';

@@ -6,10 +6,7 @@
 // reboot (bootLinks.ts). stop() leaves everything in place.
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../agent/atomicFile.ts';
-import type { Logger } from '../agent/log.ts';
-import { WatchLoop } from '../agent/watchLoop.ts';
-import { StateTracker, type Subsystem, type SubsystemStatus } from '../agent/subsystem.ts';
+import { writeFileAtomic, WatchLoop, StateTracker, type Logger, type Subsystem, type SubsystemStatus } from '../core/index.ts';
 import type { LanKernel } from './lanKernel.ts';
 import { linkOpText, NOTHING_OWNED, type LanLinksDesired, type OwnedLinks } from './linksModel.ts';
 import { planLinks, unionOwned } from './linksPlan.ts';

@@ -3,7 +3,7 @@
 // touches the OS. Ownership rules: an address tibox adds is owned until tibox deletes it; an
 // address that was there already (a DHCP lease, one added by hand) is never claimed, so it is
 // never deleted; a bridge tibox created is owned, one it found is used but never deleted.
-import { parseInterfaceAddress } from '../agent/ipv4.ts';
+import { parseInterfaceAddress } from '../core/index.ts';
 import {
   addressKey, memberKey,
   type KernelLink, type LanLinksDesired, type LinkOp, type LinkSetDesired, type LinksState, type OwnedAddress, type OwnedLinks, type OwnedMember,

@@ -1,9 +1,10 @@
 // The LanKernel on rtnetlink, through the `netlink` package: links (bridges included, their kind
 // in IFLA_LINKINFO), IPv4 addresses, the main table's routes, neighbours and the change
-// notifications, so no `ip` process is needed (sockets and their sequencing: src/agent/rtnetlink.ts).
-import { RtNetlinkRequests, watchRtNetlink } from '../agent/rtnetlink.ts';
+// notifications, so no `ip` process is needed (sockets and their sequencing: src/core/rtnetlink.ts).
+import {
+  RtNetlinkRequests, watchRtNetlink, formatIpv4, lastAddress, networkOf, parseInterfaceAddress, type Ipv4InterfaceAddress,
+} from '../core/index.ts';
 import { AttrStream, FlagsNew, ifla, type RtNetlinkSocket } from 'netlink';
-import { formatIpv4, lastAddress, networkOf, parseInterfaceAddress, type Ipv4InterfaceAddress } from '../agent/ipv4.ts';
 import type { LanKernel, Neighbour } from './lanKernel.ts';
 import type { KernelLink, LinkOp, LinksState } from './linksModel.ts';
 import type { MainRoute } from './planCheck.ts';

@@ -10,9 +10,8 @@
 // behind a practice route that the box can no longer reach outside the tunnel, a gateway route
 // that looks wrong but may be deliberate).
 import {
-  formatIpv4, formatPrefix, networkOf, parseInterfaceAddress, parseIpv4, parsePrefix, prefixContains,
-  prefixCovers, prefixesOverlap, type Ipv4Prefix,
-} from '../agent/ipv4.ts';
+  formatIpv4, formatPrefix, networkOf, parseInterfaceAddress, parseIpv4, parsePrefix, prefixContains, prefixCovers, prefixesOverlap, type Ipv4Prefix,
+} from '../core/index.ts';
 import { invalidSetting } from './errors.ts';
 
 export type FindingSeverity = 'refuse' | 'warn';

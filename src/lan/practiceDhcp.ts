@@ -7,10 +7,9 @@
 // with a lifetime). stop() ends the client and keeps the address until its lease runs out.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../agent/atomicFile.ts';
-import type { Logger } from '../agent/log.ts';
-import type { ProcessHandle, StartOptions } from '../agent/runner.ts';
-import { StateTracker, type Subsystem, type SubsystemStatus } from '../agent/subsystem.ts';
+import {
+  writeFileAtomic, StateTracker, type Logger, type ProcessHandle, type StartOptions, type Subsystem, type SubsystemStatus,
+} from '../core/index.ts';
 
 export const DHCP_HOOK_FILE = 'practice-dhcp-hook';
 

@@ -4,7 +4,9 @@
 // device (same address and MAC) answers on both ports, or an ARP probe sent out of the WAN port
 // for the LAN port's own address was answered by the LAN port itself. A router that uses one MAC
 // on two separate networks is no evidence: that is how a correct installation can look.
-import { formatPrefix, networkOf, parseInterfaceAddress, parseIpv4, prefixContains, prefixesOverlap, type Ipv4Prefix } from '../agent/ipv4.ts';
+import {
+  formatPrefix, networkOf, parseInterfaceAddress, parseIpv4, prefixContains, prefixesOverlap, type Ipv4Prefix,
+} from '../core/index.ts';
 import type { Neighbour } from './lanKernel.ts';
 
 export interface PortFacts {

@@ -2,10 +2,7 @@
 // warning in step: checks after link, address and route changes, and on a timer (neighbour
 // tables and the ARP probe change without a notification it listens to). Only reads the kernel;
 // the probe sends one ARP request out of the WAN port per check.
-import type { Health } from '../agent/health.ts';
-import type { Logger } from '../agent/log.ts';
-import { StateTracker, type Subsystem, type SubsystemStatus } from '../agent/subsystem.ts';
-import { WatchLoop } from '../agent/watchLoop.ts';
+import { StateTracker, WatchLoop, type Health, type Logger, type Subsystem, type SubsystemStatus } from '../core/index.ts';
 import type { ArpProbe } from './arpProbe.ts';
 import type { LanKernel } from './lanKernel.ts';
 import { describeEvidence, detectWanInLan, type WanInLanInput } from './wanInLan.ts';

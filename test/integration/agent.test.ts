@@ -8,9 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { Lab } from '../lab/lab.ts';
 import { PLAN } from '../lab/topology.ts';
 import type { Supervised } from '../lab/supervisor.ts';
-import { processRunner } from '../../src/agent/runner.ts';
+import { processRunner } from '../../src/core/runner.ts';
 import type { AgentStatus } from '../../src/agent/status.ts';
-import { ControlClient } from '../../src/agent/control/client.ts';
+import { ControlClient } from '../../src/control/client.ts';
 import { waitFor } from './waitFor.ts';
 
 const tibox = join(fileURLToPath(import.meta.url), '..', '..', '..', 'bin', 'tibox');
@@ -87,7 +87,7 @@ describe('agent in the lab', () => {
   });
 
   it('comes back after a crash, with the box charon untouched and the config kept', async () => {
-    const control = new ControlClient(socketPath, { timeoutMs: 5_000 });
+    const control = new ControlClient<AgentStatus>(socketPath, { timeoutMs: 5_000 });
     const committed = (await control.action('config.commit', { change: { box: { name: 'Praxis Dr. Muster' } } })) as { revision: number };
     const charonPid = lab.boxCharon?.process.pid;
     const agentPid = agent.pid;

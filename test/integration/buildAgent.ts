@@ -2,7 +2,7 @@
 // bin/tibox-node): compiled once before the first test file, so they never run stale code.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { processRunner } from '../../src/agent/runner.ts';
+import { processRunner } from '../../src/core/runner.ts';
 
 export default async function buildAgent(): Promise<void> {
   const repo = join(fileURLToPath(import.meta.url), '..', '..', '..');

@@ -13,7 +13,7 @@ import { startCapture, type Capture } from '../lab/capture.ts';
 import { Lab } from '../lab/lab.ts';
 import { watchForLeaks } from '../lab/leakWatch.ts';
 import { PLAN } from '../lab/topology.ts';
-import { processRunner, startProcess, type ProcessHandle } from '../../src/agent/runner.ts';
+import { processRunner, startProcess, type ProcessHandle } from '../../src/core/runner.ts';
 import type { AgentStatus } from '../../src/agent/status.ts';
 import { defaultConfig } from '../../src/agent/store/index.ts';
 import type { TerminalCandidate } from '../../src/lan/inventory/index.ts';

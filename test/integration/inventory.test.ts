@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ControlClient } from '../../src/agent/control/client.ts';
-import { processRunner, startProcess, type ProcessHandle } from '../../src/agent/runner.ts';
+import { ControlClient } from '../../src/control/client.ts';
+import type { AgentStatus } from '../../src/agent/status.ts';
+import { processRunner, startProcess, type ProcessHandle } from '../../src/core/runner.ts';
 import type { DeviceView, NeighbourEntry, TerminalCandidate, Transition } from '../../src/lan/inventory/index.ts';
 import { Netns } from '../lab/netns.ts';
 import { waitFor } from './waitFor.ts';
@@ -66,7 +67,7 @@ describe('device inventory in namespaces', () => {
       },
     });
     await waitFor(() => expect(ready).toBe(true), 15_000);
-    client = new ControlClient(socketPath);
+    client = new ControlClient<AgentStatus>(socketPath);
   });
 
   afterAll(async () => {

@@ -3,10 +3,10 @@
 // process, so the process has to live in the namespace, as the agent lives in the box namespace.
 // The test talks to it over a control socket, through the inventory's own actions, plus
 // 'test.health' for the warnings raised. Prints "ready" once the socket answers; stops on SIGTERM.
-import { ControlActions } from '../../src/agent/control/actions.ts';
-import { ControlServer } from '../../src/agent/control/server.ts';
-import { Health } from '../../src/agent/health.ts';
-import { createLogger } from '../../src/agent/log.ts';
+import { ControlActions } from '../../src/core/controlActions.ts';
+import { ControlServer } from '../../src/control/server.ts';
+import { Health } from '../../src/core/health.ts';
+import { createLogger } from '../../src/core/log.ts';
 import { openDatabase } from '../../src/agent/store/index.ts';
 import { DeviceInventory, NetlinkNeighbourSource, registerDeviceActions, tcpProbe } from '../../src/lan/inventory/index.ts';
 

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Lab } from '../lab/lab.ts';
 import { PLAN } from '../lab/topology.ts';
 import { waitFor } from './waitFor.ts';
-import { processRunner } from '../../src/agent/runner.ts';
+import { processRunner } from '../../src/core/runner.ts';
 
 describe('lab with plain strongSwan on the box', () => {
   let lab: Lab;

@@ -5,9 +5,9 @@
 //   watch <stateDir> <LanLinksDesired JSON>          apply, start, print "ready"; stop() and exit on SIGTERM
 //   wan-in-lan <lan> <wan>                           one check with the ARP probe; prints the health list
 //   dhcp <hookDir> <port>                            the practice-LAN DHCP client; "ready", stop() on SIGTERM
-import { createLogger } from '../../src/agent/log.ts';
-import { Health } from '../../src/agent/health.ts';
-import { processRunner, startProcess } from '../../src/agent/runner.ts';
+import { createLogger } from '../../src/core/log.ts';
+import { Health } from '../../src/core/health.ts';
+import { processRunner, startProcess } from '../../src/core/runner.ts';
 import {
   busyboxArpProbe, LanLinks, linkOpText, NetlinkLanKernel, PracticeDhcp, WanInLanWatch, type LanKernel, type LanLinksDesired,
 } from '../../src/lan/index.ts';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { processRunner, startProcess, type ProcessHandle } from '../../src/agent/runner.ts';
+import { processRunner, startProcess, type ProcessHandle } from '../../src/core/runner.ts';
 import type { TiRoutesDesired } from '../../src/firewall/index.ts';
 import { renderRouteBatch } from '../../src/firewall/routes/routeBatch.ts';
 import { waitFor } from './waitFor.ts';

@@ -3,7 +3,7 @@
 // to live in the namespace, as the agent lives in the box namespace in the lab.
 //   apply <stateDir> <desired JSON or null>  one apply; prints {"writes":[...],"status":{...}}
 //   watch <stateDir> <desired JSON>          apply, start, print "ready"; stop() and exit on SIGTERM
-import { createLogger } from '../../src/agent/log.ts';
+import { createLogger } from '../../src/core/log.ts';
 import { NetlinkRouteKernel, opText, TiRoutes, type RouteKernel, type TiRoutesDesired } from '../../src/firewall/index.ts';
 
 const [mode, stateDir, json] = process.argv.slice(2);

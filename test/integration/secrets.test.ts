@@ -9,8 +9,9 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Lab } from '../lab/lab.ts';
-import { ControlClient } from '../../src/agent/control/client.ts';
-import { processRunner } from '../../src/agent/runner.ts';
+import { ControlClient } from '../../src/control/client.ts';
+import type { AgentStatus } from '../../src/agent/status.ts';
+import { processRunner } from '../../src/core/runner.ts';
 import { waitFor } from './waitFor.ts';
 
 const tibox = join(fileURLToPath(import.meta.url), '..', '..', '..', 'bin', 'tibox');
@@ -80,7 +81,7 @@ describe('secrets: never logged, never in a reply, only in their own 0600 files'
     const wrongNeedles = [...all, { what: 'the wrong password', bytes: Buffer.from(`${password}-wrong`) }];
 
     replies.push({ call: 'tibox profile import', text: await lab.importProfile({ variant: 'pkcs12' }) });
-    const client = new ControlClient(socketPath);
+    const client = new ControlClient<AgentStatus>(socketPath);
     await waitFor(async () => expect((await client.status()).tunnel.state).toBe('up'), 15_000);
     await waitFor(async () => {
       const { stdout } = await lab.exec(lab.names.pvs, 'curl', ['-sS', '-m', '1', '--cacert', lab.describe().pki.ca, lab.describe().urls.connectorSds], 3_000);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Lab } from '../lab/lab.ts';
 import { PLAN } from '../lab/topology.ts';
-import { processRunner } from '../../src/agent/runner.ts';
+import { processRunner } from '../../src/core/runner.ts';
 import type { AgentStatus } from '../../src/agent/status.ts';
 import { leakFreeEachTest } from './leakFree.ts';
 import { waitFor } from './waitFor.ts';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { processRunner, startProcess, type ProcessHandle } from '../../src/agent/runner.ts';
+import { processRunner, startProcess, type ProcessHandle } from '../../src/core/runner.ts';
 import { ViciCommandError, viciMessage, ViciSession, type ViciLogger } from '../../src/ipsec/vici/index.ts';
 
 const netns = `tibox-vici-${process.pid}-${Date.now() % 100_000}`;

@@ -2,7 +2,7 @@
 // output goes to a file; the capture counts as started once tcpdump says it is listening, so no
 // packet sent after startCapture() resolves is missed.
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { startProcess } from '../../src/agent/runner.ts';
+import { startProcess } from '../../src/core/runner.ts';
 
 export interface Capture {
   /** The packets printed so far, one line each (`-n -e`: MACs and addresses as numbers). */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { processRunner, type Runner } from '../../src/agent/runner.ts';
+import { processRunner, type Runner } from '../../src/core/runner.ts';
 import type { AgentStatus } from '../../src/agent/status.ts';
 import { Netns } from './netns.ts';
 import { createLabPki, type IssuedCert, type LabPki } from './pki.ts';

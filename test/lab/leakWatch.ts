@@ -6,7 +6,7 @@
 // cannot see that one could not see a real leak either.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startProcess } from '../../src/agent/runner.ts';
+import { startProcess } from '../../src/core/runner.ts';
 import { startCapture } from './capture.ts';
 import type { Lab } from './lab.ts';
 import { PLAN } from './topology.ts';

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { Lab, cleanStale } from './lab.ts';
 import { PLAN } from './topology.ts';
-import { DEFAULT_CONTROL_SOCKET } from '../../src/agent/control/socketPath.ts';
+import { DEFAULT_CONTROL_SOCKET } from '../../src/control/socketPath.ts';
 
 async function demo(): Promise<void> {
   // Ctrl-C may arrive while the lab is still being built: then it is removed once built.

@@ -1,6 +1,6 @@
 // Network-namespace plumbing for the lab, through the one runner: namespaces, veth pairs,
 // bridges, addresses, routes and sysctls. Every call names its namespace explicitly.
-import type { Runner, RunOptions } from '../../src/agent/runner.ts';
+import type { Runner, RunOptions } from '../../src/core/runner.ts';
 
 export class Netns {
   private readonly runner: Runner;

@@ -3,7 +3,7 @@
 // ECC). Nothing here is ever trusted outside the lab.
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import type { Runner } from '../../src/agent/runner.ts';
+import type { Runner } from '../../src/core/runner.ts';
 
 export interface IssuedCert {
   cert: string;

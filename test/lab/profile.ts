@@ -5,7 +5,7 @@
 import { sign } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Runner } from '../../src/agent/runner.ts';
+import type { Runner } from '../../src/core/runner.ts';
 import type { LabPki } from './pki.ts';
 import { PLAN } from './topology.ts';
 

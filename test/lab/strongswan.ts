@@ -4,7 +4,7 @@
 // would write by hand (the benchmarks' baseline).
 import { mkdirSync, writeFileSync, existsSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Runner } from '../../src/agent/runner.ts';
+import type { Runner } from '../../src/core/runner.ts';
 import { Supervised } from './supervisor.ts';
 import type { IssuedCert } from './pki.ts';
 

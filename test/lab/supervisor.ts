@@ -2,7 +2,7 @@
 // `Restart=always` would on the box. Tests kill the process to inject faults; stop() ends it
 // for good. Output goes to a log file in the lab directory.
 import { openSync, closeSync } from 'node:fs';
-import { startProcess, type ProcessHandle } from '../../src/agent/runner.ts';
+import { startProcess, type ProcessHandle } from '../../src/core/runner.ts';
 
 export interface SupervisedOptions {
   netns: string;

@@ -1,7 +1,8 @@
 // What a CLI command is and what it gets to work with. Commands live in the table in
 // commands.ts; one with logic of its own has its own file.
 import type { ParseArgsOptionsConfig } from 'node:util';
-import type { ControlClient } from '../control/client.ts';
+import type { ControlClient } from '../../control/client.ts';
+import type { AgentStatus } from '../status.ts';
 
 export const EXIT_OK = 0;
 /** The command failed: the agent is not running, or it answered with an error. */
@@ -29,7 +30,7 @@ export interface CommandContext {
   /** Words after the command's name. */
   positionals: string[];
   /** A client for the control socket chosen by --socket, TIBOX_SOCKET or the default. */
-  client: () => ControlClient;
+  client: () => ControlClient<AgentStatus>;
 }
 
 export interface Command {

@@ -8,7 +8,7 @@ import { devicesChangeCommand, devicesHistoryCommand, devicesListCommand, device
 import { devicesNeighboursCommand, devicesTerminalsCommand } from './devicesSeen.ts';
 import { devicesSetupCommand } from './devicesSetup.ts';
 import { fwPrintCommand } from './firewall.ts';
-import { DEFAULT_CONTROL_SOCKET } from '../control/socketPath.ts';
+import { DEFAULT_CONTROL_SOCKET } from '../../control/socketPath.ts';
 
 const helpCommand: Command = {
   words: ['help'],

@@ -1,7 +1,7 @@
 // `tibox fw print`: the nftables ruleset the agent would load now, as `nft -f` would read it,
 // without loading anything (firewall4's `fw4 print`). Support reads it to see why something is
 // blocked; `nft -c -f` checks a saved copy.
-import { TiboxError } from '../errors.ts';
+import { TiboxError } from '../../core/index.ts';
 import { EXIT_OK, type Command } from './command.ts';
 
 export const fwPrintCommand: Command = {

@@ -1,6 +1,6 @@
 // The human-readable `tibox status`: version and uptime, a table of subsystems and the active
 // health warnings, in English or German. Pure: the same status and `now` give the same text.
-import type { Severity } from '../health.ts';
+import type { Severity } from '../../core/index.ts';
 import type { AgentStatus } from '../status.ts';
 import type { TunnelStatus } from '../../ipsec/tunnel/index.ts';
 import type { Lang } from './command.ts';

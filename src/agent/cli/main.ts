@@ -1,8 +1,9 @@
 // The `tibox` command line (bin/tibox runs this file). main() takes the arguments and the process
 // around it as parameters and returns the exit code, so tests run it in-process.
-import { ControlApiError, ControlClient } from '../control/client.ts';
-import { DEFAULT_CONTROL_SOCKET } from '../control/socketPath.ts';
-import { TiboxError } from '../errors.ts';
+import { ControlApiError, ControlClient } from '../../control/client.ts';
+import { DEFAULT_CONTROL_SOCKET } from '../../control/socketPath.ts';
+import { TiboxError } from '../../core/index.ts';
+import type { AgentStatus } from '../status.ts';
 import { parseLine, UsageError } from './args.ts';
 import { EXIT_ERROR, EXIT_OK, EXIT_USAGE, type CliIo, type Lang } from './command.ts';
 import { COMMANDS, helpText } from './commands.ts';
@@ -33,7 +34,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       lang: langOf(io.env),
       values: line.values,
       positionals: line.positionals,
-      client: () => new ControlClient(socketPath),
+      client: () => new ControlClient<AgentStatus>(socketPath),
     });
   } catch (error) {
     // Expected failures are one line for people; anything else also shows its stack.

@@ -2,8 +2,8 @@
 // the file and sends its bytes (base64) to the agent, which does all checking; the password
 // comes from a file or, when the agent says the profile needs one, from a prompt on the terminal.
 import { readFile } from 'node:fs/promises';
-import { ControlApiError } from '../control/client.ts';
-import { TiboxError } from '../errors.ts';
+import { ControlApiError } from '../../control/client.ts';
+import { TiboxError } from '../../core/index.ts';
 import { EXIT_OK, EXIT_USAGE, type Command, type CommandContext } from './command.ts';
 
 interface Summary {

@@ -3,10 +3,7 @@
 // for an "expired" certificate then says so in plain words); off by more than an hour is
 // critical (gemSpec_Kon TIP1-A_4788). chrony not answering counts as not synchronised: on the box
 // nothing else sets the clock.
-import type { Health } from '../health.ts';
-import type { Logger } from '../log.ts';
-import type { Runner } from '../runner.ts';
-import { StateTracker, type Lifecycle, type SubsystemStatus } from '../subsystem.ts';
+import { StateTracker, type Health, type Logger, type Runner, type Lifecycle, type SubsystemStatus } from '../../core/index.ts';
 import { parseTracking, type Tracking } from './chronyTracking.ts';
 
 /** TIP1-A_4788: a clock off by more than an hour is a critical state. */

@@ -4,7 +4,7 @@
 // path is irrelevant and not kept.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../../agent/log.ts';
+import type { Logger } from '../../core/index.ts';
 import { parsePrefix } from './ipv4.ts';
 import type { RouteKernel } from './kernel.ts';
 import type { TiRoutesDesired } from './model.ts';

@@ -1,7 +1,7 @@
 // The RouteKernel on rtnetlink, through the `netlink` package, which covers routes, rules
 // (RTM_NEWRULE/DELRULE/GETRULE), links, addresses and the multicast groups, so no `ip` process
-// is needed (sockets and their sequencing: src/agent/rtnetlink.ts).
-import { RtNetlinkRequests, watchRtNetlink } from '../../agent/rtnetlink.ts';
+// is needed (sockets and their sequencing: src/core/rtnetlink.ts).
+import { RtNetlinkRequests, watchRtNetlink } from '../../core/index.ts';
 import { FlagsNew, type RtNetlinkSocket, type rt } from 'netlink';
 import { formatPrefix, formatIpv4, parseIpv4, parsePrefix } from './ipv4.ts';
 import { TI_GUARD_PRIORITY, TI_ROUTE_TABLE, TI_RULE_PRIORITY, type RouteEntry, type RuleEntry } from './model.ts';

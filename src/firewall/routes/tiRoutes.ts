@@ -3,10 +3,9 @@
 // whatever else changes the routes (rtnetlink events) and re-checking on a timer in case an
 // event was lost. stop() leaves the routes in place: fail closed survives the agent.
 import { mkdir } from 'node:fs/promises';
-import type { Logger } from '../../agent/log.ts';
-import { writeFileAtomic } from '../../agent/atomicFile.ts';
-import { WatchLoop } from '../../agent/watchLoop.ts';
-import { StateTracker, type Subsystem, type SubsystemStatus } from '../../agent/subsystem.ts';
+import {
+  writeFileAtomic, WatchLoop, StateTracker, type Logger, type Subsystem, type SubsystemStatus,
+} from '../../core/index.ts';
 import { renderRoutesState, routesStatePath } from './bootRoutes.ts';
 import type { RouteKernel } from './kernel.ts';
 import type { TiRoutesDesired } from './model.ts';

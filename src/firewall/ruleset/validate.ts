@@ -2,7 +2,7 @@
 // name that reaches the ruleset's text passes here first. Pure; it lists every problem found,
 // each with the field's path (`hosts[2].mac`) and a reason in plain words.
 import { isIPv6 } from 'node:net';
-import { TiboxError } from '../../agent/errors.ts';
+import { TiboxError } from '../../core/index.ts';
 import type { FirewallDesired, FirewallInterfaces, RegisteredHost } from './desired.ts';
 import { LIBIPSEC_DEVICE } from './sides.ts';
 import { addressValue, contains, covers, networkOf, networkSize, overlaps, type Network } from './ipv4.ts';

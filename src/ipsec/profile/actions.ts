@@ -1,8 +1,7 @@
 // The profile's named actions on the control API. 'profile.import' validates the whole file
 // first and writes only a profile that passed every check; 'profile.show' reads the current
 // one. Both answer with a summary, never key material.
-import type { ControlActions } from '../../agent/control/actions.ts';
-import { TiboxError } from '../../agent/errors.ts';
+import { TiboxError, type ControlActions } from '../../core/index.ts';
 import { importProfile, type ImportOptions } from './importProfile.ts';
 import { decodeBase64 } from './fields.ts';
 import type { ProfileStore } from './store.ts';

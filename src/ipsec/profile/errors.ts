@@ -1,7 +1,7 @@
 // The one error profile import throws. Its codes are the TIBOX_PROFILE_* entries of the agent's
 // error catalogue, so a refusal reaches the control API, the CLI and the web UI with a stable
 // code, an HTTP status and an English message that names the field or the check that failed.
-import { TiboxError, type ErrorArgs, type ErrorCode } from '../../agent/errors.ts';
+import { TiboxError, type ErrorArgs, type ErrorCode } from '../../core/index.ts';
 
 export type ProfileErrorCode = Extract<ErrorCode, `TIBOX_PROFILE_${string}`>;
 

@@ -1,6 +1,6 @@
 // Which certificate warning of the health catalogue applies to a profile at a given time.
 // Pure: the caller raises the one returned and clears the other.
-import type { HealthCode } from '../../agent/health.ts';
+import type { HealthCode } from '../../core/index.ts';
 import type { VpnProfile } from './types.ts';
 
 /** How long before the end of validity the box starts to warn. */

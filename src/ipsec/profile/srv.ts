@@ -3,7 +3,7 @@
 // orderSrvRecords is pure (the random source is injected); resolveGateways is the thin
 // adapter over a node:dns Resolver that also drops what must never reach charon.
 import type { Resolver } from 'node:dns/promises';
-import type { Logger } from '../../agent/log.ts';
+import type { Logger } from '../../core/index.ts';
 import { cidrContains, ipv4OfLiteral, isHostname, isIpLiteral, parseCidr, type Cidr } from './addresses.ts';
 import type { GatewaySource } from './types.ts';
 

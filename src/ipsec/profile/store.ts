@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, readlink, rename, rm, symlink, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { syncDirectory, writeFileAtomic } from '../../agent/atomicFile.ts';
+import { syncDirectory, writeFileAtomic } from '../../core/index.ts';
 import type { BoxIdentity, VpnProfile } from './types.ts';
 
 const CURRENT = 'current';

@@ -1,7 +1,7 @@
 // The tunnel's named actions for support (gemSpec_Kon TIP1-A_4778: an operator can bring the
 // tunnel up or down by hand): `tibox tunnel up|down|restart|status`. Up and down are settings,
 // committed with who asked (audit), so a tunnel taken down stays down across agent restarts.
-import type { ControlActions } from '../../agent/control/actions.ts';
+import type { ControlActions } from '../../core/index.ts';
 import type { TunnelController } from './controller.ts';
 
 export interface TunnelActionsDeps {

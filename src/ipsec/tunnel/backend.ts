@@ -2,7 +2,7 @@
 // kernel-libipsec (kernels without ESP, the lab) into its TUN device `ipsec0`; with kernel XFRM
 // (the box) via the WAN's default gateway, where the kernel's IPsec policies encrypt. charon
 // says which back end it loaded (VICI stats: its plugin list), so the agent needs no setting.
-import type { Runner } from '../../agent/runner.ts';
+import type { Runner } from '../../core/index.ts';
 import type { KernelBackend } from '../charonConf.ts';
 import type { RoutePath } from './ports.ts';
 

@@ -11,7 +11,7 @@
 // TI routes follow the CHILD_SA: into the tunnel while one is installed, unreachable otherwise.
 // A tunnel that passes traffic is remembered (resumeSwanctl.ts), so that the service brings it
 // back at the next boot before the agent has loaded; switched off or replaced, it is forgotten.
-import { StateTracker, type Subsystem, type SubsystemStatus } from '../../agent/subsystem.ts';
+import { StateTracker, type Subsystem, type SubsystemStatus } from '../../core/index.ts';
 import { AttemptPacing } from './attemptPacing.ts';
 import { CHILD_NAME, connectionName, planCharon } from './charonPlan.ts';
 import { loadCharon, unloadCharon } from './charonLoader.ts';

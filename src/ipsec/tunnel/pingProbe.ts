@@ -2,7 +2,7 @@
 // reports each reply as it arrives and starts ping again whenever it exits (e.g. while the
 // target is unreachable ping gives up at once). Used for the flow probe through the tunnel and
 // for the light WAN probe towards the gateways.
-import type { ProcessHandle, StartOptions } from '../../agent/runner.ts';
+import type { ProcessHandle, StartOptions } from '../../core/index.ts';
 
 export type StartProcess = (command: string, args: readonly string[], options?: StartOptions) => ProcessHandle;
 

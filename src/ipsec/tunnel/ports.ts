@@ -1,7 +1,7 @@
 // What the tunnel controller takes from outside: charon's session, the routes module, how TI
 // prefixes reach the tunnel, a process starter for the probes, the history, and its timings.
 // Plain interfaces, so tests hand the controller fakes.
-import type { Logger } from '../../agent/log.ts';
+import type { Logger } from '../../core/index.ts';
 import type { ViciSession } from '../vici/index.ts';
 import type { Knock } from './knockProbe.ts';
 import type { StartProcess } from './pingProbe.ts';

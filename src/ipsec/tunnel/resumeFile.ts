@@ -6,7 +6,7 @@
 // builds the tunnel itself.
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { writeFileAtomic } from '../../agent/atomicFile.ts';
+import { writeFileAtomic } from '../../core/index.ts';
 import type { RoutePath } from './ports.ts';
 import type { ResumeState } from './resumeState.ts';
 import { renderResumeDir, SWANCTL_EMPTY_DIRS } from './resumeSwanctl.ts';

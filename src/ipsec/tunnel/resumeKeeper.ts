@@ -1,7 +1,7 @@
 // What the controller remembers for the next start (resumeState.ts): the tunnel that passes
 // traffic now, written once per change of gateway, profile or path; forgotten when the tunnel
 // must not come back. A failed write is logged and never holds up the controller's pass.
-import type { Logger } from '../../agent/log.ts';
+import type { Logger } from '../../core/index.ts';
 import { connectionName, planCharon } from './charonPlan.ts';
 import type { RoutePath, TunnelDeps } from './ports.ts';
 import type { ResumeState } from './resumeState.ts';

@@ -1,7 +1,7 @@
 // Reads charon's list-sas answer into the few facts the controller decides on: which of our
 // connections have an IKE_SA, whether its CHILD_SA `ti` is installed, and its traffic counters.
 import { getSection, getString, sectionsOf, type Named } from '../vici/index.ts';
-import type { Logger } from '../../agent/log.ts';
+import type { Logger } from '../../core/index.ts';
 import { CHILD_NAME, gatewayIndexOf } from './charonPlan.ts';
 import type { TunnelVici } from './ports.ts';
 

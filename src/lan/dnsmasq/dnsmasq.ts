@@ -9,12 +9,9 @@
 // to onDhcpRequest: how the device inventory hears of terminals that are not registered.
 import { chmod, mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { TiboxError } from '../../agent/errors.ts';
-import type { Health } from '../../agent/health.ts';
-import type { Logger } from '../../agent/log.ts';
-import type { ProcessHandle } from '../../agent/runner.ts';
-import { StateTracker, type Subsystem, type SubsystemStatus } from '../../agent/subsystem.ts';
-import { writeFileAtomic } from '../../agent/atomicFile.ts';
+import {
+  TiboxError, StateTracker, writeFileAtomic, type Health, type Logger, type ProcessHandle, type Subsystem, type SubsystemStatus,
+} from '../../core/index.ts';
 import type { DnsmasqDesired } from './desired.ts';
 import { DhcpLogParser, type DhcpRequest } from './dhcpLogParser.ts';
 import { dnsmasqFiles, type DnsmasqFiles } from './files.ts';

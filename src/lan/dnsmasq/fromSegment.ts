@@ -1,7 +1,7 @@
 // The desired state from what the box knows elsewhere, so the composition root only hands values
 // over: the halves of the address plan, the ports from the config, TI DNS and TI domains from the
 // VPN profile, the registered terminals from the inventory. Pure; renderDnsmasq checks the result.
-import { parseIpv4, parsePrefix, prefixContains } from '../../agent/ipv4.ts';
+import { parseIpv4, parsePrefix, prefixContains } from '../../core/index.ts';
 import type { DnsmasqDesired, StaticLease } from './desired.ts';
 
 /** Static leases change hands at renewal (half of it): an hour lets a re-registered terminal move within 30 min. */

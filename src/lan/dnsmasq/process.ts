@@ -1,7 +1,7 @@
 // One dnsmasq process: started in the foreground on our own config (never the system's), ready
 // once it has written its pid file, ended with SIGTERM and, if it lingers, SIGKILL.
 import { readFile } from 'node:fs/promises';
-import type { ProcessHandle, startProcess } from '../../agent/runner.ts';
+import type { ProcessHandle, startProcess } from '../../core/index.ts';
 import type { DnsmasqFiles } from './files.ts';
 import { openLogFile } from './logFile.ts';
 

@@ -4,7 +4,7 @@
 // The same desired state always renders the same text: terminals are sorted by address.
 import type { DnsmasqDesired, TerminalDhcp } from './desired.ts';
 import type { DnsmasqFiles } from './files.ts';
-import { formatIpv4, parseIpv4, prefixSize } from '../../agent/ipv4.ts';
+import { formatIpv4, parseIpv4, prefixSize } from '../../core/index.ts';
 import { validateDnsmasq } from './validate.ts';
 
 export interface RenderedDnsmasq {

@@ -2,8 +2,9 @@
 // parser guesses a field's meaning from its shape (a comma starts the next field, a `/` the next
 // domain, a line break the next option), so only canonical, unambiguous values pass. The first problem throws TIBOX_DNSMASQ_INVALID_FIELD naming the field as a path
 // into DnsmasqDesired, e.g. `dhcp.terminals[1].mac`.
-import { TiboxError } from '../../agent/errors.ts';
-import { formatIpv4, formatPrefix, lastAddress, parseIpv4, parsePrefix, prefixSize, type Ipv4Prefix } from '../../agent/ipv4.ts';
+import {
+  TiboxError, formatIpv4, formatPrefix, lastAddress, parseIpv4, parsePrefix, prefixSize, type Ipv4Prefix,
+} from '../../core/index.ts';
 import type { DnsmasqDesired, StaticLease, TerminalDhcp } from './desired.ts';
 
 const LIMITS = {

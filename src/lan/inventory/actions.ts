@@ -1,7 +1,7 @@
 // The inventory's named actions on the control API: the registry (list, register, change,
 // remove, audit), the setup text per device, and what the box has seen (neighbours, terminals not
 // registered yet, a terminal's reachability history). Changes are audited with the caller.
-import type { ControlActions } from '../../agent/control/actions.ts';
+import type { ControlActions } from '../../core/index.ts';
 import { readChange, readDeviceArgs, readRegistration } from './device.ts';
 import { invalidField } from './errors.ts';
 import type { DeviceInventory } from './inventory.ts';

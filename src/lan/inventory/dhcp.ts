@@ -11,7 +11,7 @@
 // - dnsmasq's lease file (one lease a line: expiry, MAC, address, host name or *, client id or *),
 //   read at start and on change: the registered terminals' leases, with the names they sent.
 // Nothing here throws on any input: what is not a usable sighting is dropped.
-import { parseIpv4 } from '../../agent/ipv4.ts';
+import { parseIpv4 } from '../../core/index.ts';
 import { normalizeMac } from './mac.ts';
 
 export interface DhcpSighting {

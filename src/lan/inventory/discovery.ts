@@ -4,7 +4,7 @@
 // and probe results in; the probes due now, and the candidates, out.
 import type { Device } from './device.ts';
 import type { DhcpSighting } from './dhcp.ts';
-import { parseIpv4 } from '../../agent/ipv4.ts';
+import { parseIpv4 } from '../../core/index.ts';
 import type { NeighbourEntry } from './neighbours.ts';
 
 export type Evidence = 'dhcp' | 'sicct-port';

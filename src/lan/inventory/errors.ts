@@ -1,7 +1,7 @@
 // The one error the registry throws. Its codes are the TIBOX_DEVICE_* entries of the agent's
 // error catalogue, so a refusal reaches the control API, the CLI and the web UI with a stable
 // code, an HTTP status and a message that names the field and what to enter instead.
-import { TiboxError, type ErrorArgs, type ErrorCode } from '../../agent/errors.ts';
+import { TiboxError, type ErrorArgs, type ErrorCode } from '../../core/index.ts';
 
 export type DeviceErrorCode = Extract<ErrorCode, `TIBOX_DEVICE_${string}`>;
 

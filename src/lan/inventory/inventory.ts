@@ -4,15 +4,12 @@
 // over time, and the setup text for each device. It owns no kernel state: stop() only stops
 // watching and probing. Registrations are the desired state others build on (dnsmasq's static
 // leases, the firewall's flows); onChange hands them the new list after each change.
-import type { Health } from '../../agent/health.ts';
-import type { Logger } from '../../agent/log.ts';
+import { StateTracker, parseIpv4, type Health, type Logger, type Lifecycle, type SubsystemStatus } from '../../core/index.ts';
 import type { Db } from '../../agent/store/index.ts';
-import { StateTracker, type Lifecycle, type SubsystemStatus } from '../../agent/subsystem.ts';
 import type { Device, DeviceFields, DeviceRef } from './device.ts';
 import { cleanSighting, type DhcpSighting, type RawSighting } from './dhcp.ts';
 import { DEFAULT_DISCOVERY, dueProbes, probeKey, rememberSighting, terminalCandidates, type KnownSighting, type ProbeRecord, type TerminalCandidate } from './discovery.ts';
 import { DeviceError } from './errors.ts';
-import { parseIpv4 } from '../../agent/ipv4.ts';
 import { LeaseFileWatcher } from './leaseFile.ts';
 import type { NeighbourSource } from './netlinkNeighbours.ts';
 import { DEFAULT_MERGE, mergeNeighbours, type NeighbourEntry } from './neighbours.ts';

@@ -2,7 +2,7 @@
 // modification time), and hands its current leases on. dnsmasq rewrites the file in place, so the
 // file is polled rather than watched; a missing file (dnsmasq not started yet) is no error.
 import { readFile, stat } from 'node:fs/promises';
-import type { Logger } from '../../agent/log.ts';
+import type { Logger } from '../../core/index.ts';
 import { parseDnsmasqLeases, type DhcpSighting } from './dhcp.ts';
 
 export const LEASE_POLL_MS = 10_000;

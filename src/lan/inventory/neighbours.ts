@@ -4,7 +4,7 @@
 // the wire (reachable, stale, delay, probe); entries the kernel only tried to resolve (incomplete,
 // failed) or that someone configured (permanent, noarp) prove nothing. A host the table no longer
 // lists stays with state 'gone' and its last-seen time until it is forgotten.
-import { parseIpv4 } from '../../agent/ipv4.ts';
+import { parseIpv4 } from '../../core/index.ts';
 
 export type KernelNeighbourState = 'reachable' | 'stale' | 'delay' | 'probe' | 'incomplete' | 'failed' | 'noarp' | 'permanent' | 'none';
 

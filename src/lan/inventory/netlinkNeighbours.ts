@@ -3,7 +3,7 @@
 // changes. So no `ip neigh` process runs per refresh, and changes arrive as they happen. Sockets
 // belong to the calling process, hence to the network namespace it runs in (the box's).
 import { type RtNetlinkSocket, type rt } from 'netlink';
-import { RtNetlinkRequests, watchRtNetlink } from '../../agent/rtnetlink.ts';
+import { RtNetlinkRequests, watchRtNetlink } from '../../core/index.ts';
 import type { KernelNeighbour, KernelNeighbourState } from './neighbours.ts';
 
 const AF_INET = 2;

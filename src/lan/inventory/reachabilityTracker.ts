@@ -2,8 +2,7 @@
 // each one's reachability (reachability.ts). Transitions go to the log; while any terminal is
 // unreachable the health warning 'terminal.unreachable' names them. Rounds never overlap: a slow
 // round delays the next one instead of stacking probes.
-import type { Health } from '../../agent/health.ts';
-import type { Logger } from '../../agent/log.ts';
+import type { Health, Logger } from '../../core/index.ts';
 import { initialReachability, stepReachability, type Reachability } from './reachability.ts';
 import type { ReachabilityLog } from './reachabilityLog.ts';
 import { PROBE_TIMEOUT_MS, SICCT_PORT, type TcpProbe } from './tcpProbe.ts';

@@ -3,7 +3,7 @@
 // box's gateway address. The address plan computes it from the VPN profile; here it is plain data,
 // checked before use so a broken plan refuses registrations instead of accepting wrong addresses.
 import { DeviceError } from './errors.ts';
-import { lastAddress, parseIpv4, parsePrefix, prefixContains, prefixesOverlap, type Ipv4Prefix } from '../../agent/ipv4.ts';
+import { lastAddress, parseIpv4, parsePrefix, prefixContains, prefixesOverlap, type Ipv4Prefix } from '../../core/index.ts';
 
 export interface TiHalves {
   /** e.g. '10.77.12.0/27' */

@@ -18,7 +18,7 @@
 //   domains (~telematik ...) and default-route false (systemd's guide for split DNS over VPNs).
 import type { Device } from './device.ts';
 import { invalidField } from './errors.ts';
-import { formatIpv4, parseIpv4, parsePrefix, prefixContains, prefixSize } from '../../agent/ipv4.ts';
+import { formatIpv4, parseIpv4, parsePrefix, prefixContains, prefixSize } from '../../core/index.ts';
 import { checkHalves, type TiHalves } from './segment.ts';
 
 export interface PvsSetupInput {

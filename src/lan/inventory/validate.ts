@@ -5,7 +5,7 @@
 // fixed order and the first problem is thrown as a DeviceError; nothing is ever partly accepted.
 import type { Device, DeviceFields, DeviceKind } from './device.ts';
 import { DeviceError, invalidField } from './errors.ts';
-import { formatIpv4, lastAddress, parseIpv4, prefixContains } from '../../agent/ipv4.ts';
+import { formatIpv4, lastAddress, parseIpv4, prefixContains } from '../../core/index.ts';
 import { normalizeMac } from './mac.ts';
 import type { CheckedHalves, Half } from './segment.ts';
 

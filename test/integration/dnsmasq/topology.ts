@@ -13,7 +13,7 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { processRunner, startProcess, type ProcessHandle } from '../../../src/agent/runner.ts';
+import { processRunner, startProcess, type ProcessHandle } from '../../../src/core/runner.ts';
 import { startCapture, type Capture } from '../../lab/capture.ts';
 import { Netns } from '../../lab/netns.ts';
 

@@ -7,10 +7,11 @@ import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Agent, type AgentOptions } from '../../../src/agent/agent.ts';
-import { ControlApiError, ControlClient } from '../../../src/agent/control/client.ts';
-import { TiboxError } from '../../../src/agent/errors.ts';
-import { createLogger } from '../../../src/agent/log.ts';
-import { formatCommand, type ProcessHandle, type Runner } from '../../../src/agent/runner.ts';
+import { ControlApiError, ControlClient } from '../../../src/control/client.ts';
+import type { AgentStatus } from '../../../src/agent/status.ts';
+import { TiboxError } from '../../../src/core/errors.ts';
+import { createLogger } from '../../../src/core/log.ts';
+import { formatCommand, type ProcessHandle, type Runner } from '../../../src/core/runner.ts';
 import { FakeLanKernel } from '../lan/fakeLanKernel.ts';
 import { DATABASE_FILE, SCHEMA_MAJOR, defaultConfig, type Config } from '../../../src/agent/store/index.ts';
 import { groupFile, tempDir } from '../control/helpers.ts';
@@ -106,7 +107,7 @@ function makeAgent(overrides: Partial<AgentOptions> = {}) {
 async function startAgent(overrides: Partial<AgentOptions> = {}) {
   const made = makeAgent(overrides);
   await made.agent.start(AbortSignal.timeout(5_000));
-  return { ...made, client: new ControlClient(overrides.socketPath ?? socketPath, { timeoutMs: 5_000 }) };
+  return { ...made, client: new ControlClient<AgentStatus>(overrides.socketPath ?? socketPath, { timeoutMs: 5_000 }) };
 }
 
 /** The subsystems as `name state (detail)` lines, for short comparisons; config and control only unless `all`. */

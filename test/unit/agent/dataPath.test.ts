@@ -3,7 +3,7 @@
 // own addresses, and that no pass waits for the WAN-in-LAN watch's ARP probe.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DataPath, type Ports } from '../../../src/agent/dataPath.ts';
-import { createLogger } from '../../../src/agent/log.ts';
+import { createLogger } from '../../../src/core/log.ts';
 import type { FirewallDesired } from '../../../src/firewall/index.ts';
 import type { ProfileDataPath } from '../../../src/ipsec/profileService.ts';
 import { splitSegment } from '../../../src/lan/index.ts';

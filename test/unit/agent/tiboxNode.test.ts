@@ -1,7 +1,7 @@
 // bin/tibox-node, the Node the box runs: with --lean (the agent's runtime) V8 never optimises.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { processRunner } from '../../../src/agent/runner.ts';
+import { processRunner } from '../../../src/core/runner.ts';
 
 const tiboxNode = join(import.meta.dirname, '..', '..', '..', 'bin', 'tibox-node');
 

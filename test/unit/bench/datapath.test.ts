@@ -4,7 +4,7 @@ import { judge } from '../../../bench/datapathTargets.ts';
 import { receivedMbits } from '../../../bench/iperf.ts';
 import { cpuPercent, cpuTicks, residentBytes } from '../../../bench/procStats.ts';
 import { spread, spreadRatio } from '../../../bench/stats.ts';
-import { parsePrefix } from '../../../src/agent/ipv4.ts';
+import { parsePrefix } from '../../../src/core/ipv4.ts';
 import { renderRuleset, validateFirewallDesired, type RegisteredHost } from '../../../src/firewall/index.ts';
 
 const pvs: RegisteredHost = { name: 'PVS reception', kind: 'pvs', address: '10.77.12.10', mac: '02:aa:00:00:00:10', cetpPorts: [8010] };

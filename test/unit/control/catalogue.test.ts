@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CATALOGUE, formatMessage, TiboxError } from '../../../src/agent/errors.ts';
-import { ControlActions } from '../../../src/agent/control/actions.ts';
-import { parseGroupId } from '../../../src/agent/control/group.ts';
+import { ERROR_CATALOGUE, formatMessage, TiboxError } from '../../../src/core/errors.ts';
+import { ControlActions } from '../../../src/core/controlActions.ts';
+import { parseGroupId } from '../../../src/control/group.ts';
 
 describe('error catalogue', () => {
   it('declares stable TIBOX_ codes with an HTTP error status', () => {

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { main } from '../../../src/agent/cli/main.ts';
-import { ControlActions } from '../../../src/agent/control/actions.ts';
-import { ControlServer } from '../../../src/agent/control/server.ts';
-import { DEFAULT_CONTROL_SOCKET } from '../../../src/agent/control/socketPath.ts';
+import { ControlActions } from '../../../src/core/controlActions.ts';
+import { ControlServer } from '../../../src/control/server.ts';
+import { DEFAULT_CONTROL_SOCKET } from '../../../src/control/socketPath.ts';
 import { groupFile, memoryLogger, SAMPLE_NOW, SAMPLE_STATUS, tempDir } from './helpers.ts';
 
 let dir: string;

@@ -3,8 +3,8 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../../src/agent/cli/main.ts';
-import { ControlActions } from '../../../src/agent/control/actions.ts';
-import { ControlServer } from '../../../src/agent/control/server.ts';
+import { ControlActions } from '../../../src/core/controlActions.ts';
+import { ControlServer } from '../../../src/control/server.ts';
 import type { Db } from '../../../src/agent/store/index.ts';
 import { DeviceInventory, registerDeviceActions } from '../../../src/lan/inventory/index.ts';
 import { HALVES, memoryDb } from '../lan/inventory/fixtures.ts';

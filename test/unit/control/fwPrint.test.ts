@@ -3,9 +3,9 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../../src/agent/cli/main.ts';
-import { ControlActions } from '../../../src/agent/control/actions.ts';
-import { ControlServer } from '../../../src/agent/control/server.ts';
-import type { Runner } from '../../../src/agent/runner.ts';
+import { ControlActions } from '../../../src/core/controlActions.ts';
+import { ControlServer } from '../../../src/control/server.ts';
+import type { Runner } from '../../../src/core/runner.ts';
 import { Firewall, NftLoader, renderRuleset } from '../../../src/firewall/index.ts';
 import { ONE_PVS_ONE_TERMINAL } from '../firewall/firewallDesired.ts';
 import { groupFile, memoryLogger, SAMPLE_NOW, SAMPLE_STATUS, tempDir } from './helpers.ts';

@@ -4,7 +4,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, type Logger } from '../../../src/agent/log.ts';
+import { createLogger, type Logger } from '../../../src/core/log.ts';
 import type { AgentStatus } from '../../../src/agent/status.ts';
 
 export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {

@@ -4,11 +4,12 @@ import { createServer } from 'node:net';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ControlActions } from '../../../src/agent/control/actions.ts';
-import { ControlApiError, ControlClient } from '../../../src/agent/control/client.ts';
-import { MAX_BODY_BYTES } from '../../../src/agent/control/protocol.ts';
-import { ControlServer, type ControlServerDeps } from '../../../src/agent/control/server.ts';
-import { TiboxError } from '../../../src/agent/errors.ts';
+import { ControlActions } from '../../../src/core/controlActions.ts';
+import { ControlApiError, ControlClient } from '../../../src/control/client.ts';
+import type { AgentStatus } from '../../../src/agent/status.ts';
+import { MAX_BODY_BYTES } from '../../../src/control/protocol.ts';
+import { ControlServer, type ControlServerDeps } from '../../../src/control/server.ts';
+import { TiboxError } from '../../../src/core/errors.ts';
 import { groupFile, memoryLogger, SAMPLE_STATUS, tempDir, TIBOX_TEST_GID } from './helpers.ts';
 
 let dir: string;
@@ -37,7 +38,7 @@ async function startServer(overrides: Partial<ControlServerDeps> = {}) {
   });
   servers.push(server);
   await server.start(AbortSignal.timeout(5_000));
-  const client = new ControlClient(overrides.socketPath ?? join(dir, 'control.sock'), { timeoutMs: 2_000 });
+  const client = new ControlClient<AgentStatus>(overrides.socketPath ?? join(dir, 'control.sock'), { timeoutMs: 2_000 });
   return { server, actions, client, logger };
 }
 
@@ -215,7 +216,7 @@ describe('ControlServer and ControlClient', () => {
 describe('ControlClient failures', () => {
   it('says the agent is not running when there is no socket', async () => {
     const socketPath = join(dir, 'absent.sock');
-    const error = await new ControlClient(socketPath).status().catch((e: unknown) => e);
+    const error = await new ControlClient<AgentStatus>(socketPath).status().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TiboxError);
     expect(error).toMatchObject({
       code: 'TIBOX_AGENT_NOT_RUNNING',
@@ -229,14 +230,14 @@ describe('ControlClient failures', () => {
     await mkdir(join(dir, 'moved'));
     await rename(join(dir, 'old.sock'), join(dir, 'moved', 'control.sock'));
     await new Promise((resolve) => stale.close(resolve));
-    await expect(new ControlClient(join(dir, 'moved', 'control.sock')).status()).rejects.toMatchObject({ code: 'TIBOX_AGENT_NOT_RUNNING' });
+    await expect(new ControlClient<AgentStatus>(join(dir, 'moved', 'control.sock')).status()).rejects.toMatchObject({ code: 'TIBOX_AGENT_NOT_RUNNING' });
   });
 
   it('gives up after its timeout', async () => {
     const { actions } = await startServer();
     let release = () => {};
     actions.register('test.hang', () => new Promise<void>((resolve) => (release = resolve)));
-    const client = new ControlClient(join(dir, 'control.sock'), { timeoutMs: 100 });
+    const client = new ControlClient<AgentStatus>(join(dir, 'control.sock'), { timeoutMs: 100 });
     await expect(client.action('test.hang')).rejects.toMatchObject({ code: 'TIBOX_CONTROL_TIMEOUT' });
     release();
   });

@@ -1,7 +1,7 @@
 // A fake nft for the firewall's tests: records each call as `nft <args>`; a `-f` load replaces
 // the "kernel" table with its input. It refuses (as `nft -c` would, before anything is loaded)
 // every ruleset while `refuse` is true, or those `refuse` picks out.
-import { CommandError, type RunOptions, type RunResult, type Runner } from '../../../src/agent/runner.ts';
+import { CommandError, type RunOptions, type RunResult, type Runner } from '../../../src/core/runner.ts';
 
 export class FakeNft implements Runner {
   readonly calls: string[] = [];

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ControlActions } from '../../../src/agent/control/actions.ts';
+import { ControlActions } from '../../../src/core/controlActions.ts';
 import { Firewall, NftLoader, renderRuleset, RULESET_STATE_FILE } from '../../../src/firewall/index.ts';
 import { memoryLogger } from '../control/helpers.ts';
 import { FakeNft } from './fakeNft.ts';

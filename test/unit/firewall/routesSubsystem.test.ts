@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/agent/log.ts';
+import { createLogger } from '../../../src/core/log.ts';
 import { loadBootRoutes, TiRoutes, type TiRoutesDesired } from '../../../src/firewall/index.ts';
 import { FakeRouteKernel } from './fakeRouteKernel.ts';
 

@@ -2,7 +2,7 @@
 // naming its field, and properties over generated host lists.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TiboxError } from '../../../src/agent/errors.ts';
+import { TiboxError } from '../../../src/core/errors.ts';
 import { renderRuleset, validateFirewallDesired, type FirewallDesired, type RegisteredHost } from '../../../src/firewall/index.ts';
 import { ONE_PVS_ONE_TERMINAL as OK, PVS, TERMINAL, WITHOUT_TERMINAL_BRIDGE } from './firewallDesired.ts';
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startProcess } from '../../../src/agent/runner.ts';
+import { startProcess } from '../../../src/core/runner.ts';
 import { WRITERS, type Found, type KilledWriter, type StateName, type WriterName } from './writers.ts';
 
 const WRITER_PROCESS = fileURLToPath(new URL('writerProcess.ts', import.meta.url));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/agent/log.ts';
+import { createLogger } from '../../../src/core/log.ts';
 import { LanLinks, LINKS_STATE_FILE } from '../../../src/lan/lanLinks.ts';
 import { NOTHING_OWNED, type LanLinksDesired } from '../../../src/lan/linksModel.ts';
 import { planLinks } from '../../../src/lan/linksPlan.ts';

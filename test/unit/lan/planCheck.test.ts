@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatIpv4, formatPrefix, lastAddress, networkOf } from '../../../src/agent/ipv4.ts';
+import { formatIpv4, formatPrefix, lastAddress, networkOf } from '../../../src/core/ipv4.ts';
 import { LanError } from '../../../src/lan/errors.ts';
 import { checkAddressPlan, describeFindings, refusals, type PlanCheckInput } from '../../../src/lan/planCheck.ts';
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/agent/log.ts';
-import type { ProcessHandle, StartOptions } from '../../../src/agent/runner.ts';
+import { createLogger } from '../../../src/core/log.ts';
+import type { ProcessHandle, StartOptions } from '../../../src/core/runner.ts';
 import { DHCP_HOOK_FILE, dhcpClientArgs, PracticeDhcp, renderDhcpHook } from '../../../src/lan/practiceDhcp.ts';
 
 const dirs: string[] = [];

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { Health } from '../../../src/agent/health.ts';
-import { createLogger } from '../../../src/agent/log.ts';
+import { Health } from '../../../src/core/health.ts';
+import { createLogger } from '../../../src/core/log.ts';
 import { parseArpingReplies } from '../../../src/lan/arpProbe.ts';
 import { detectWanInLan, type WanInLanInput } from '../../../src/lan/wanInLan.ts';
 import { WanInLanWatch } from '../../../src/lan/wanInLanWatch.ts';

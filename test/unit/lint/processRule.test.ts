@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 const REPO = join(fileURLToPath(import.meta.url), '..', '..', '..', '..');
 /** The one file eslint.config.js exempts. */
-const RUNNER = 'src/agent/runner.ts';
+const RUNNER = 'src/core/runner.ts';
 const PROCESS_RULES = new Set(['no-restricted-imports', 'no-restricted-syntax']);
 
 const WAYS_TO_START_A_PROCESS: ReadonlyArray<readonly [string, string]> = [

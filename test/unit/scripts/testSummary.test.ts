@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatSummary, summarize } from '../../../scripts/test-summary.ts';
-import { processRunner } from '../../../src/agent/runner.ts';
+import { processRunner } from '../../../src/core/runner.ts';
 
 const repo = join(import.meta.dirname, '..', '..', '..');
 

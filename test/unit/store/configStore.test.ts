@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigStore, ConfigValidationError, SECRET_MARK } from '../../../src/agent/store/configStore.ts';
 import { openDatabase, type Db } from '../../../src/agent/store/database.ts';
-import { processRunner } from '../../../src/agent/runner.ts';
+import { processRunner } from '../../../src/core/runner.ts';
 import { defineSchema } from '../../../src/agent/store/schema.ts';
 
 const text = { de: 'Text', en: 'Text' };

@@ -2,8 +2,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { parseTracking } from '../../../../src/agent/clock/chronyTracking.ts';
 import { ClockWatch } from '../../../../src/agent/clock/clockWatch.ts';
-import { Health, type HealthCode } from '../../../../src/agent/health.ts';
-import type { Runner } from '../../../../src/agent/runner.ts';
+import { Health, type HealthCode } from '../../../../src/core/health.ts';
+import type { Runner } from '../../../../src/core/runner.ts';
 import { blameClock } from '../../../../src/ipsec/tunnel/failure.ts';
 import { memoryLog } from '../../ipsec/tunnel/fakeOs.ts';
 

@@ -5,7 +5,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { processRunner } from '../../../../src/agent/runner.ts';
+import { processRunner } from '../../../../src/core/runner.ts';
 import { labSettings, signProfile, type SignatureAlgorithmName } from '../../../lab/profile.ts';
 
 export const P12_PASSWORD = 'correct horse battery';

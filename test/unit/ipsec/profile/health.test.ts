@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HEALTH_CATALOGUE } from '../../../../src/agent/health.ts';
+import { HEALTH_CATALOGUE } from '../../../../src/core/health.ts';
 import { certificateHealth } from '../../../../src/ipsec/profile/health.ts';
 
 const notAfter = '2026-06-30T12:00:00.000Z';

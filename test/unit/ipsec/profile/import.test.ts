@@ -5,7 +5,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sign as cryptoSign, X509Certificate } from 'node:crypto';
-import { ControlActions } from '../../../../src/agent/control/actions.ts';
+import { ControlActions } from '../../../../src/core/controlActions.ts';
 import { importProfile, ProfileStore, registerProfileActions, type ProfileErrorCode } from '../../../../src/ipsec/profile/index.ts';
 import { signProfile } from '../../../lab/profile.ts';
 import { BOX_DAYS, editEnvelope, makeFixtures, P12_PASSWORD, payload, profileFile, type Fixtures } from './fixtures.ts';

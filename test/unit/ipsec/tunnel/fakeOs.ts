@@ -2,8 +2,8 @@
 // as text), `ping` processes (the test feeds their reply lines and ends them), an in-memory
 // history and a logger whose lines the test can read.
 import { Writable } from 'node:stream';
-import { createLogger, type Logger } from '../../../../src/agent/log.ts';
-import type { ProcessHandle, StartOptions } from '../../../../src/agent/runner.ts';
+import { createLogger, type Logger } from '../../../../src/core/log.ts';
+import type { ProcessHandle, StartOptions } from '../../../../src/core/runner.ts';
 import type { RoutePath, TunnelRoutes } from '../../../../src/ipsec/tunnel/ports.ts';
 import type { ResumeState } from '../../../../src/ipsec/tunnel/resumeState.ts';
 import type { TunnelEvent, TunnelHistory } from '../../../../src/ipsec/tunnel/status.ts';

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Health } from '../../../../src/agent/health.ts';
-import { createLogger } from '../../../../src/agent/log.ts';
+import { Health } from '../../../../src/core/health.ts';
+import { createLogger } from '../../../../src/core/log.ts';
 import {
   Dnsmasq, dnsmasqFiles, renderDnsmasq, type DhcpRequest, type DnsmasqDesired, type DnsmasqTimings, type TerminalDhcp,
 } from '../../../../src/lan/dnsmasq/index.ts';

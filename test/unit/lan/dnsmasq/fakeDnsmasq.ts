@@ -6,7 +6,7 @@
 // lines of text, and throws when a second dnsmasq is started while one still runs, or when it is
 // started without our own config or without a reader for its stderr.
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { ProcessHandle, StartOptions } from '../../../../src/agent/runner.ts';
+import type { ProcessHandle, StartOptions } from '../../../../src/core/runner.ts';
 
 type Exit = Awaited<ProcessHandle['exited']>;
 

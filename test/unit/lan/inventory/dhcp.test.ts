@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseIpv4 } from '../../../../src/agent/ipv4.ts';
+import { parseIpv4 } from '../../../../src/core/ipv4.ts';
 import { cleanSighting, parseDnsmasqLeases, type DhcpSighting } from '../../../../src/lan/inventory/dhcp.ts';
 
 const NOW = new Date('2025-05-02T08:00:00.000Z');

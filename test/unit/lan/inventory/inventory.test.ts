@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '../../../../src/agent/log.ts';
+import { createLogger } from '../../../../src/core/log.ts';
 import type { Db } from '../../../../src/agent/store/index.ts';
 import { DeviceInventory, type Device, type NeighbourSource, type TiHalves } from '../../../../src/lan/inventory/index.ts';
 import type { KernelNeighbour } from '../../../../src/lan/inventory/neighbours.ts';

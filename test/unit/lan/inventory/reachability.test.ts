@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '../../../../src/agent/log.ts';
+import { createLogger } from '../../../../src/core/log.ts';
 import { initialReachability, stepReachability, type ProbeResult, type Reachability, type Transition } from '../../../../src/lan/inventory/reachability.ts';
 import { ReachabilityTracker, type ProbedTerminal } from '../../../../src/lan/inventory/reachabilityTracker.ts';
 import { manualClock } from './fixtures.ts';

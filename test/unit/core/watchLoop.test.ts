@@ -1,7 +1,7 @@
 // The shared watch loop: a burst of events gives one repair, the timer catches a lost event,
 // passes never overlap, and nothing runs after stop().
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { WatchLoop } from '../../../src/agent/watchLoop.ts';
+import { WatchLoop } from '../../../src/core/watchLoop.ts';
 
 afterEach(() => vi.useRealTimers());
 

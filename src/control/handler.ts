@@ -2,14 +2,12 @@
 // its limit, dispatches to the status provider or the action registry, and turns every failure
 // into the catalogue's status and code. Nothing thrown here escapes to the HTTP server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../log.ts';
-import type { AgentStatus } from '../status.ts';
-import { TiboxError } from '../errors.ts';
-import type { ControlActions } from './actions.ts';
+import { TiboxError, type Logger, type ControlActions } from '../core/index.ts';
 import { ACTIONS_PREFIX, MAX_BODY_BYTES, STATUS_PATH, type ControlResponse } from './protocol.ts';
 
 export interface HandlerDeps {
-  status: () => AgentStatus | Promise<AgentStatus>;
+  /** What GET /v1/status answers: the agent's status, which this layer passes on as it is. */
+  status: () => unknown;
   actions: ControlActions;
   log: Logger;
 }

@@ -1,8 +1,7 @@
 // The calling side of the control API (protocol.ts), used by the `tibox` CLI and the web UI.
 // Each call opens its own connection, so a CLI process exits as soon as its work is done.
 import { request } from 'node:http';
-import { TiboxError } from '../errors.ts';
-import type { AgentStatus } from '../status.ts';
+import { TiboxError } from '../core/index.ts';
 import { ACTIONS_PREFIX, STATUS_PATH, type ErrorBody } from './protocol.ts';
 
 /** The agent answered with an error; code and message are the agent's, from its catalogue. */
@@ -25,7 +24,11 @@ export interface ControlClientOptions {
   timeoutMs?: number;
 }
 
-export class ControlClient {
+/**
+ * A client of the control socket. `Status` is the shape of what GET /v1/status answers: the agent
+ * composes it from its subsystems (src/agent/status.ts), which this layer does not know.
+ */
+export class ControlClient<Status = unknown> {
   private readonly socketPath: string;
   private readonly timeoutMs: number;
 
@@ -34,8 +37,8 @@ export class ControlClient {
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
-  async status(): Promise<AgentStatus> {
-    return (await this.call('GET', STATUS_PATH)) as AgentStatus;
+  async status(): Promise<Status> {
+    return (await this.call('GET', STATUS_PATH)) as Status;
   }
 
   /** Runs a named action; args are sent as JSON. Throws ControlApiError when the action fails. */

@@ -1,7 +1,7 @@
 // The registry of named actions the control API offers. Subsystems register what a caller may
 // ask of the agent ('tunnel.up', 'profile.import', ...); a caller names an action and passes JSON
 // arguments, never a command. Each name is registered once.
-import { TiboxError } from '../errors.ts';
+import { TiboxError } from './errors.ts';
 
 export interface ActionContext {
   /** Who asked, for the audit log. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StateTracker } from '../../../src/agent/subsystem.ts';
+import { StateTracker } from '../../../src/core/lifecycle.ts';
 
 /** A clock that reads one second later each time it is asked. */
 function clock() {

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, SECRET_KEYS, subsystemLogger } from '../../../src/agent/log.ts';
+import { createLogger, SECRET_KEYS, subsystemLogger } from '../../../src/core/log.ts';
 
 const SECRET = 'S3cret-do-not-log';
 

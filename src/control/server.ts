@@ -4,10 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import { basename, dirname, join } from 'node:path';
 import { rename, rm } from 'node:fs/promises';
-import type { Logger } from '../log.ts';
-import type { AgentStatus } from '../status.ts';
-import { StateTracker, type Lifecycle, type SubsystemStatus } from '../subsystem.ts';
-import type { ControlActions } from './actions.ts';
+import { StateTracker, type Logger, type Lifecycle, type SubsystemStatus, type ControlActions } from '../core/index.ts';
 import { createRequestHandler } from './handler.ts';
 import { lookupGroupId } from './group.ts';
 import { clearStaleSocket, ensureSocketDir, secureSocket } from './socketFile.ts';
@@ -19,7 +16,7 @@ export interface ControlServerDeps {
   /** Filesystem path of the socket; DEFAULT_CONTROL_SOCKET (socketPath.ts) on the box. */
   socketPath: string;
   /** What GET /v1/status answers. */
-  status: () => AgentStatus | Promise<AgentStatus>;
+  status: () => unknown;
   actions: ControlActions;
   log: Logger;
   /** The group(5) file in which to look up CONTROL_GROUP; '/etc/group' when absent. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Health, HEALTH_CATALOGUE, type HealthCode, type HealthWarning } from '../../../src/agent/health.ts';
+import { Health, HEALTH_CATALOGUE, type HealthCode, type HealthWarning } from '../../../src/core/health.ts';
 
 function clock() {
   let minute = 0;

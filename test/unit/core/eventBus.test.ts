@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventBus } from '../../../src/agent/eventBus.ts';
+import { EventBus } from '../../../src/core/eventBus.ts';
 
 // Events of the test's own, so the bus is checked apart from the agent's event map.
 interface TestEvents {

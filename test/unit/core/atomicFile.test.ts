@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../src/agent/atomicFile.ts';
+import { writeFileAtomic } from '../../../src/core/atomicFile.ts';
 
 describe('writeFileAtomic', () => {
   let dir: string;

@@ -1,8 +1,8 @@
 // SystemdNotifier against a fake Runner: the fake records each command as one line of text and
 // fails where a test tells it to; watchdog pings are driven by fake timers, never by waiting.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CommandError, formatCommand, type RunOptions, type Runner } from '../../../src/agent/runner.ts';
-import { SystemdNotifier } from '../../../src/agent/systemd.ts';
+import { CommandError, formatCommand, type RunOptions, type Runner } from '../../../src/core/runner.ts';
+import { SystemdNotifier } from '../../../src/core/systemd.ts';
 import { memoryLogger } from '../control/helpers.ts';
 
 class FakeRunner implements Runner {

@@ -3,7 +3,7 @@
 // where that group does not exist).
 import { connect } from 'node:net';
 import { chmod, chown, lstat, mkdir, unlink } from 'node:fs/promises';
-import { TiboxError } from '../errors.ts';
+import { TiboxError } from '../core/index.ts';
 
 /** How long a probe waits for a connection before it counts the socket as in use. */
 const PROBE_TIMEOUT_MS = 1_000;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   formatInterfaceAddress, formatIpv4, formatPrefix, lastAddress, networkOf, parseInterfaceAddress, parseIpv4, parsePrefix, prefixContains,
   prefixCovers, prefixesOverlap,
-} from '../../../src/agent/ipv4.ts';
+} from '../../../src/core/ipv4.ts';
 
 const prefix = fc.record({ address: fc.integer({ min: 0, max: 2 ** 32 - 1 }), length: fc.integer({ min: 0, max: 32 }) }).map((p) => networkOf(p.address, p.length));
 

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CommandError, formatCommand, processRunner, startProcess } from '../../../src/agent/runner.ts';
+import { CommandError, formatCommand, processRunner, startProcess } from '../../../src/core/runner.ts';
 import { tempDir } from '../control/helpers.ts';
 
 async function commandError(promise: Promise<unknown>): Promise<CommandError> {

@@ -1,0 +1,22 @@
+// What every part of tibox uses, and nothing of any one part: starting processes (the one runner),
+// errors and their catalogue, logging, the event bus, the lifecycle every subsystem follows, atomic
+// files, the watch loop, IPv4 arithmetic, systemd notification, rtnetlink sockets, the health
+// registry subsystems report into, and the registry of named control actions they register with.
+//
+// The rule that keeps the arrows pointing down (eslint.config.js enforces it):
+// - core imports no subsystem and nothing of src/agent or src/control;
+// - every subsystem (src/ipsec, src/firewall, src/lan, src/webui, src/updater) and src/control may
+//   import core, and no other subsystem;
+// - only src/agent, the composition root, imports several subsystems.
+export * from './atomicFile.ts';
+export * from './controlActions.ts';
+export * from './errors.ts';
+export * from './eventBus.ts';
+export * from './health.ts';
+export * from './ipv4.ts';
+export * from './lifecycle.ts';
+export * from './log.ts';
+export * from './rtnetlink.ts';
+export * from './runner.ts';
+export * from './systemd.ts';
+export * from './watchLoop.ts';
