@@ -21,11 +21,10 @@ import {
 } from '../lan/index.ts';
 import { DeviceInventory, NetlinkNeighbourSource, registerDeviceActions, tcpProbe, type NeighbourSource } from '../lan/inventory/index.ts';
 import { DataPath } from './dataPath.ts';
-import { CharonLink } from '../ipsec/charonLink.ts';
-import { ProfileService } from '../ipsec/profileService.ts';
 import {
-  LIBIPSEC_DEVICE, readWanRoute, registerTunnelActions, ResumeFile, SqliteTunnelHistory, tcpKnock, TunnelController, tunnelPath, type WanRoute,
-} from '../ipsec/tunnel/index.ts';
+  CharonLink, LIBIPSEC_DEVICE, ProfileService, readWanRoute, registerTunnelActions, ResumeFile, SqliteTunnelHistory, tcpKnock, TunnelController, tunnelPath,
+  type WanRoute,
+} from '../ipsec/index.ts';
 
 /** The script charon runs when the tunnel resumed at boot is up: bin/ of this installation (src/ and build/ alike). */
 const RESUME_UPDOWN = fileURLToPath(new URL('../../bin/tibox-resume-updown', import.meta.url));

@@ -10,7 +10,7 @@ import type { FirewallDesired, TunnelBackend } from '../firewall/index.ts';
 import { dnsmasqDesired, TERMINAL_BRIDGE, type DnsmasqDesired, type LanDesired, type PracticeDhcpDesired, type WanInLanDesired } from '../lan/index.ts';
 import type { SegmentHalves } from '../lan/index.ts';
 import type { Device } from '../lan/inventory/index.ts';
-import type { ProfileDataPath } from '../ipsec/profileService.ts';
+import type { ProfileDataPath } from '../ipsec/index.ts';
 
 /** MTU of kernel-libipsec's TUN device; TCP's MSS is clamped to fit it. */
 const TUNNEL_MTU = 1400;

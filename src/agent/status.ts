@@ -1,7 +1,7 @@
 // What `tibox status`, the control API, the web UI and remote management report about the agent.
 // Later subsystems add their own sections (tunnel, firewall, LAN, updates) to this type.
 import type { HealthWarning, SubsystemStatus } from '../core/index.ts';
-import type { TunnelStatus } from '../ipsec/tunnel/index.ts';
+import type { TunnelStatus } from '../ipsec/index.ts';
 
 export interface AgentStatus {
   version: string;

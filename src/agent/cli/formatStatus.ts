@@ -2,7 +2,7 @@
 // health warnings, in English or German. Pure: the same status and `now` give the same text.
 import type { Severity } from '../../core/index.ts';
 import type { AgentStatus } from '../status.ts';
-import type { TunnelStatus } from '../../ipsec/tunnel/index.ts';
+import type { TunnelStatus } from '../../ipsec/index.ts';
 import type { Lang } from './command.ts';
 
 interface Labels {

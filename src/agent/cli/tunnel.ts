@@ -1,6 +1,6 @@
 // `tibox tunnel up|down|restart|status`: support brings the tunnel up or down by hand
 // (gemSpec_Kon TIP1-A_4778) or builds it anew; each prints the tunnel's state afterwards.
-import type { TunnelStatus } from '../../ipsec/tunnel/index.ts';
+import type { TunnelStatus } from '../../ipsec/index.ts';
 import { EXIT_OK, type Command } from './command.ts';
 import { formatTunnel } from './formatStatus.ts';
 

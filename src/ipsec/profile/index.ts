@@ -1,6 +1,6 @@
 // The VPN profile (ARCHITECTURE.md §5, docs/profile.md): import of the datacenter-signed file,
 // its transactional store, certificate health and gateway order by SRV. Owns `<dataDir>/profile/`.
-// Imported by the composition root and by the tunnel controller in src/ipsec.
+// Imported by the profile service in src/ipsec; the rest of tibox sees the profile through it.
 export { importProfile, type ImportOptions } from './importProfile.ts';
 export { ProfileError, type ProfileErrorCode } from './errors.ts';
 export { ProfileStore } from './store.ts';

@@ -1,7 +1,7 @@
 // The tunnel subsystem owns the IKEv2 tunnel in charon: it loads the box's credentials and one
 // connection per gateway over VICI, keeps a tunnel up that really passes traffic, replaces it
 // make-before-break when it stops, and tells the routes module which way the TI prefixes go.
-// Only the composition root in src/agent/ imports it.
+// The profile service in src/ipsec imports it; the composition root reaches it through ../index.ts.
 export { TunnelController } from './controller.ts';
 export { DEFAULT_TIMINGS, type TunnelDeps, type TunnelRoutes, type RoutePath, type TunnelTimings, type TunnelVici } from './ports.ts';
 export { SqliteTunnelHistory, type TunnelStatus, type TunnelState, type TunnelEvent, type TunnelHistory } from './status.ts';

@@ -1,0 +1,13 @@
+// The ipsec subsystem owns the IKEv2 tunnel to the TI: charon, reached over VICI (./vici/, kept
+// connected by CharonLink across charon restarts), the datacenter-signed VPN profile (./profile/,
+// fed to the tunnel by ProfileService) and the tunnel controller (./tunnel/) that keeps a tunnel
+// up that passes traffic and tells the routes module which way the TI prefixes go. It also renders
+// charon's strongswan.conf for the image.
+// Only the composition root in src/agent/ imports it.
+export { renderCharonConf, type CharonConfOptions } from './charonConf.ts';
+export { CharonLink } from './charonLink.ts';
+export { ProfileService, type ProfileDataPath } from './profileService.ts';
+export {
+  LIBIPSEC_DEVICE, readWanRoute, registerTunnelActions, ResumeFile, SqliteTunnelHistory, tcpKnock, TunnelController, tunnelPath,
+  type TunnelStatus, type WanRoute,
+} from './tunnel/index.ts';
