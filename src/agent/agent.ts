@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ClockWatch } from './clock/clockWatch.ts';
 import { ConfigService } from './config.ts';
+import { TunnelHistoryStore, type Db } from './store/index.ts';
 import { ControlServer } from '../control/server.ts';
 import { Firewall, NetlinkRouteKernel, NftLoader, renderRouteBatch, TiRoutes, type RouteKernel } from '../firewall/index.ts';
 import {
@@ -22,7 +23,7 @@ import {
 import { DeviceInventory, NetlinkNeighbourSource, registerDeviceActions, tcpProbe, type NeighbourSource } from '../lan/inventory/index.ts';
 import { DataPath } from './dataPath.ts';
 import {
-  CharonLink, LIBIPSEC_DEVICE, ProfileService, readWanRoute, registerTunnelActions, ResumeFile, SqliteTunnelHistory, tcpKnock, TunnelController, tunnelPath,
+  CharonLink, LIBIPSEC_DEVICE, ProfileService, readWanRoute, registerTunnelActions, ResumeFile, StoredTunnelHistory, tcpKnock, TunnelController, tunnelPath,
   type WanRoute,
 } from '../ipsec/index.ts';
 
@@ -86,6 +87,11 @@ export class Agent {
     const actions = new ControlActions();
     const config = new ConfigService({ dataDir: options.dataDir, health: this.health, bus: this.bus, log: subsystemLogger(log, 'config'), now: this.now });
     config.registerActions(actions);
+    // What the subsystems keep in the database, while it is open: it opens at start and closes at stop.
+    const whileOpen = <T>(store: (db: Db) => T) => (): T | undefined => {
+      const db = config.database();
+      return db && store(db);
+    };
 
     const clock = new ClockWatch({
       runner: options.runner,
@@ -105,7 +111,7 @@ export class Agent {
       tunnelPath: async (profile) => tunnelPath(await charon.backend(), this.wan, profile.localTiAddress),
       startProcess,
       knock: tcpKnock,
-      history: new SqliteTunnelHistory(() => config.database()),
+      history: new StoredTunnelHistory(whileOpen((db) => new TunnelHistoryStore(db))),
       resume: new ResumeFile({ stateDir: join(options.dataDir, 'state'), updown: RESUME_UPDOWN, routeBatch: renderRouteBatch }),
       log: subsystemLogger(log, 'tunnel'),
       now: this.now,

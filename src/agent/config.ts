@@ -72,7 +72,7 @@ export class ConfigService implements Lifecycle {
     return this.state.get();
   }
 
-  /** The database while it is open, for the other state the agent keeps (tunnel history). */
+  /** The database while it is open, for the stores of what the subsystems keep (tunnel history). */
   database(): Db | undefined {
     return this.db;
   }

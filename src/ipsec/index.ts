@@ -8,6 +8,6 @@ export { renderCharonConf, type CharonConfOptions } from './charonConf.ts';
 export { CharonLink } from './charonLink.ts';
 export { ProfileService, type ProfileDataPath } from './profileService.ts';
 export {
-  LIBIPSEC_DEVICE, readWanRoute, registerTunnelActions, ResumeFile, SqliteTunnelHistory, tcpKnock, TunnelController, tunnelPath,
-  type TunnelStatus, type WanRoute,
+  LIBIPSEC_DEVICE, readWanRoute, registerTunnelActions, ResumeFile, StoredTunnelHistory, tcpKnock, TunnelController, tunnelPath,
+  type TunnelEvent, type TunnelHistoryRepository, type TunnelStatus, type WanRoute,
 } from './tunnel/index.ts';

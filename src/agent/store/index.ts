@@ -1,8 +1,9 @@
 // The store owns the agent's database on the data partition shared by both A/B slots: its
 // schema and migrations, the config schema (validation, defaults, description for the web UI),
-// config revisions and the config audit log. It knows nothing of the other subsystems.
-// Only the composition root in src/agent/ imports it; subsystems get config values and a
-// commit function handed to them, never the store or the database.
+// config revisions and the config audit log, and the SQL behind the repositories the subsystems
+// declare, each in its own words, for what they keep there (the tunnel's history).
+// Only the composition root in src/agent/ imports it; subsystems get config values, a commit
+// function and their repositories handed to them, never the store or the database.
 export { openDatabase, openMemoryDatabase, DATABASE_FILE, type Db, type OpenedDatabase } from './database.ts';
 export { DatabaseVersionError, SCHEMA_MAJOR, type MigrationResult } from './migrations.ts';
 export {
@@ -26,3 +27,4 @@ export {
   type LoadedConfig,
 } from './configStore.ts';
 export type { DeepPartial } from './schema.ts';
+export { TunnelHistoryStore } from './tunnelHistoryStore.ts';

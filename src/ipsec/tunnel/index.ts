@@ -4,7 +4,9 @@
 // The profile service in src/ipsec imports it; the composition root reaches it through ../index.ts.
 export { TunnelController } from './controller.ts';
 export { DEFAULT_TIMINGS, type TunnelDeps, type TunnelRoutes, type RoutePath, type TunnelTimings, type TunnelVici } from './ports.ts';
-export { SqliteTunnelHistory, type TunnelStatus, type TunnelState, type TunnelEvent, type TunnelHistory } from './status.ts';
+export type { TunnelStatus, TunnelState, TunnelEvent, TunnelHistory } from './status.ts';
+export { StoredTunnelHistory } from './history.ts';
+export type { TunnelHistoryRepository } from './historyRepository.ts';
 export type { TunnelProfile } from './tunnelProfile.ts';
 export { planCharon, connectionName, CHILD_NAME } from './charonPlan.ts';
 export { backoffDelayMs, MAX_BACKOFF_MS } from './backoff.ts';
