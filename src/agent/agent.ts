@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ClockWatch } from './clock/clockWatch.ts';
 import { ConfigService } from './config.ts';
-import { TunnelHistoryStore, type Db } from './store/index.ts';
+import { ReachabilityStore, TunnelHistoryStore, type Db } from './store/index.ts';
 import { ControlServer } from '../control/server.ts';
 import { Firewall, NetlinkRouteKernel, NftLoader, renderRouteBatch, TiRoutes, type RouteKernel } from '../firewall/index.ts';
 import {
@@ -151,6 +151,7 @@ export class Agent {
     let profileDns: { prefixes: readonly string[]; domains: readonly string[] } | undefined;
     const inventory = new DeviceInventory({
       db: () => config.database(),
+      reachability: whileOpen((db) => new ReachabilityStore(db)),
       halves: () => lan.halves() ?? undefined,
       ti: () => profileDns,
       interfaces: () => [ports().lan, ...(ports().terminals.length > 0 ? [TERMINAL_BRIDGE] : [])],

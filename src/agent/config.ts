@@ -72,7 +72,7 @@ export class ConfigService implements Lifecycle {
     return this.state.get();
   }
 
-  /** The database while it is open, for the stores of what the subsystems keep (tunnel history). */
+  /** The database while it is open, for the stores of what the subsystems keep (tunnel history, devices). */
   database(): Db | undefined {
     return this.db;
   }

@@ -15,3 +15,4 @@ export type { NeighbourEntry } from './neighbours.ts';
 export type { TerminalCandidate } from './discovery.ts';
 export type { RawSighting } from './dhcp.ts';
 export type { Reachability, Transition } from './reachability.ts';
+export type { ReachabilityRepository } from './reachabilityRepository.ts';

@@ -14,7 +14,7 @@ import { LeaseFileWatcher } from './leaseFile.ts';
 import type { NeighbourSource } from './netlinkNeighbours.ts';
 import { DEFAULT_MERGE, mergeNeighbours, type NeighbourEntry } from './neighbours.ts';
 import type { Reachability, Transition } from './reachability.ts';
-import { ReachabilityLog } from './reachabilityLog.ts';
+import type { ReachabilityRepository } from './reachabilityRepository.ts';
 import { ReachabilityTracker } from './reachabilityTracker.ts';
 import { DeviceRegistry, type DeviceAuditEntry } from './registry.ts';
 import { checkHalves, isHost, type TiHalves } from './segment.ts';
@@ -55,6 +55,8 @@ export interface TiRouting {
 
 export interface DeviceInventoryDeps {
   db: () => Db | undefined;
+  /** The terminals' reachability history; undefined while the database is closed (asked on each use). */
+  reachability: () => ReachabilityRepository | undefined;
   /** The TI segment's halves from the address plan; undefined before there is a profile. */
   halves: () => TiHalves | undefined;
   ti: () => TiRouting | undefined;
@@ -95,7 +97,7 @@ export class DeviceInventory implements Lifecycle {
   private readonly now: () => Date;
   private readonly state: StateTracker;
   private readonly registry: DeviceRegistry;
-  private readonly history: ReachabilityLog;
+  private readonly history: ReachabilityRepository;
   private readonly tracker: ReachabilityTracker;
   private readonly leases: LeaseFileWatcher | undefined;
   private neighbourList: NeighbourEntry[] = [];
@@ -115,7 +117,11 @@ export class DeviceInventory implements Lifecycle {
     this.now = deps.now ?? (() => new Date());
     this.state = new StateTracker(this.name, this.now);
     this.registry = new DeviceRegistry({ db: deps.db, now: this.now });
-    this.history = new ReachabilityLog(deps.db);
+    // While the database is closed the history pauses: nothing is recorded, nothing recalled.
+    this.history = {
+      record: (deviceId, transition) => deps.reachability()?.record(deviceId, transition),
+      recent: (deviceId, limit) => deps.reachability()?.recent(deviceId, limit) ?? [],
+    };
     this.tracker = new ReachabilityTracker({
       terminals: () => this.registeredOrNone().filter((d) => d.kind === 'terminal'),
       probe: deps.probe,

@@ -4,7 +4,7 @@
 // round delays the next one instead of stacking probes.
 import type { Health, Logger } from '../../core/index.ts';
 import { initialReachability, stepReachability, type Reachability } from './reachability.ts';
-import type { ReachabilityLog } from './reachabilityLog.ts';
+import type { ReachabilityRepository } from './reachabilityRepository.ts';
 import { PROBE_TIMEOUT_MS, SICCT_PORT, type TcpProbe } from './tcpProbe.ts';
 
 export const PROBE_INTERVAL_MS = 30_000;
@@ -18,7 +18,7 @@ export interface ProbedTerminal {
 export interface ReachabilityTrackerDeps {
   terminals: () => readonly ProbedTerminal[];
   probe: TcpProbe;
-  history: Pick<ReachabilityLog, 'record' | 'recent'>;
+  history: ReachabilityRepository;
   health: Pick<Health, 'raise' | 'clear'>;
   log: Logger;
   now: () => Date;

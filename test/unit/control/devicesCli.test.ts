@@ -7,7 +7,7 @@ import { ControlActions } from '../../../src/core/controlActions.ts';
 import { ControlServer } from '../../../src/control/server.ts';
 import type { Db } from '../../../src/agent/store/index.ts';
 import { DeviceInventory, registerDeviceActions } from '../../../src/lan/inventory/index.ts';
-import { HALVES, memoryDb } from '../lan/inventory/fixtures.ts';
+import { HALVES, inventoryStores, memoryDb } from '../lan/inventory/fixtures.ts';
 import { groupFile, memoryLogger, tempDir } from './helpers.ts';
 
 const NOW = new Date('2025-05-02T10:00:00.000Z');
@@ -25,6 +25,7 @@ beforeEach(async () => {
   const log = memoryLogger().log;
   inventory = new DeviceInventory({
     db: () => db,
+    ...inventoryStores(db),
     halves: () => HALVES,
     ti: () => ({ prefixes: ['100.102.0.0/15'], domains: ['telematik'] }),
     interfaces: () => ['lan0', 'br-term'],

@@ -7,7 +7,7 @@ import type { Db } from '../../../../src/agent/store/index.ts';
 import { DeviceInventory, type Device, type NeighbourSource, type TiHalves } from '../../../../src/lan/inventory/index.ts';
 import type { KernelNeighbour } from '../../../../src/lan/inventory/neighbours.ts';
 import type { ProbeResult } from '../../../../src/lan/inventory/reachability.ts';
-import { HALVES, manualClock, memoryDb } from './fixtures.ts';
+import { HALVES, inventoryStores, manualClock, memoryDb } from './fixtures.ts';
 
 /** A neighbour table the test edits; watch() hands out the change callback. */
 class FakeNeighbours implements NeighbourSource {
@@ -47,6 +47,7 @@ describe('DeviceInventory', () => {
   const build = (leaseFile?: string) =>
     new DeviceInventory({
       db: () => db,
+      ...inventoryStores(db),
       halves: () => halves,
       ti: () => ({ prefixes: ['100.102.0.0/15'], domains: ['telematik'] }),
       interfaces: () => ['lan0', 'br-term'],

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../../../src/agent/store/index.ts';
+import { ReachabilityStore, type Db } from '../../../../src/agent/store/index.ts';
 import type { DeviceFields } from '../../../../src/lan/inventory/device.ts';
-import { ReachabilityLog } from '../../../../src/lan/inventory/reachabilityLog.ts';
 import { DeviceRegistry } from '../../../../src/lan/inventory/registry.ts';
 import { HALVES, manualClock, memoryDb } from './fixtures.ts';
 
@@ -78,7 +77,7 @@ describe('DeviceRegistry', () => {
 
   it('removes a terminal with its reachability history, and keeps ids unique after removal', () => {
     const t = registry.register(terminal, HALVES, 'admin');
-    new ReachabilityLog(() => db).record(t.id, { at: '2025-05-02T08:00:00.000Z', state: 'reachable' });
+    new ReachabilityStore(db).record(t.id, { at: '2025-05-02T08:00:00.000Z', state: 'reachable' });
     registry.remove(t.id, 'admin');
     expect([rows('devices'), rows('terminal_reachability')]).toEqual([0, 0]);
     expect(registry.register(terminal, HALVES, 'admin').id).toBe(t.id + 1);
