@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ClockWatch } from './clock/clockWatch.ts';
 import { ConfigService } from './config.ts';
-import { ReachabilityStore, TunnelHistoryStore, type Db } from './store/index.ts';
+import { DeviceStore, ReachabilityStore, TunnelHistoryStore, type Db } from './store/index.ts';
 import { ControlServer } from '../control/server.ts';
 import { Firewall, NetlinkRouteKernel, NftLoader, renderRouteBatch, TiRoutes, type RouteKernel } from '../firewall/index.ts';
 import {
@@ -150,7 +150,7 @@ export class Agent {
     const ports = () => config.current().config.interfaces;
     let profileDns: { prefixes: readonly string[]; domains: readonly string[] } | undefined;
     const inventory = new DeviceInventory({
-      db: () => config.database(),
+      devices: whileOpen((db) => new DeviceStore(db)),
       reachability: whileOpen((db) => new ReachabilityStore(db)),
       halves: () => lan.halves() ?? undefined,
       ti: () => profileDns,

@@ -7,7 +7,7 @@ import { ControlActions } from '../../src/core/controlActions.ts';
 import { ControlServer } from '../../src/control/server.ts';
 import { Health } from '../../src/core/health.ts';
 import { createLogger } from '../../src/core/log.ts';
-import { openDatabase, ReachabilityStore } from '../../src/agent/store/index.ts';
+import { DeviceStore, openDatabase, ReachabilityStore } from '../../src/agent/store/index.ts';
 import { DeviceInventory, NetlinkNeighbourSource, registerDeviceActions, tcpProbe } from '../../src/lan/inventory/index.ts';
 
 const [socketPath, dataDir, leaseFile] = process.argv.slice(2);
@@ -18,7 +18,7 @@ const log = createLogger({ destination: process.stderr });
 const { db } = openDatabase(dataDir);
 const health = new Health(() => undefined);
 const inventory = new DeviceInventory({
-  db: () => db,
+  devices: () => new DeviceStore(db),
   reachability: () => new ReachabilityStore(db),
   halves: () => ({ lanHalf: '10.77.12.0/27', terminalHalf: '10.77.12.32/27', lanGateway: '10.77.12.1', terminalGateway: '10.77.12.33' }),
   ti: () => ({ prefixes: ['100.102.0.0/15'], domains: ['telematik-test'] }),

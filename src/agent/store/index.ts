@@ -1,8 +1,8 @@
 // The store owns the agent's database on the data partition shared by both A/B slots: its
 // schema and migrations, the config schema (validation, defaults, description for the web UI),
 // config revisions and the config audit log, and the SQL behind the repositories the subsystems
-// declare, each in its own words, for what they keep there (the tunnel's history, the terminals'
-// reachability).
+// declare, each in its own words, for what they keep there (the tunnel's history, the registered
+// devices and their audit log, the terminals' reachability).
 // Only the composition root in src/agent/ imports it; subsystems get config values, a commit
 // function and their repositories handed to them, never the store or the database.
 export { openDatabase, openMemoryDatabase, DATABASE_FILE, type Db, type OpenedDatabase } from './database.ts';
@@ -28,5 +28,6 @@ export {
   type LoadedConfig,
 } from './configStore.ts';
 export type { DeepPartial } from './schema.ts';
+export { DeviceStore } from './deviceStore.ts';
 export { ReachabilityStore } from './reachabilityStore.ts';
 export { TunnelHistoryStore } from './tunnelHistoryStore.ts';

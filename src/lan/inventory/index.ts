@@ -1,5 +1,6 @@
 // The device inventory owns the registered PVS hosts and card terminals (with their audit log and
-// the terminals' reachability history in the agent's database), the hosts seen on the LAN and
+// the terminals' reachability history, kept through the repositories it declares and the
+// composition root hands over, on the agent's database), the hosts seen on the LAN and
 // terminal ports, the terminals found there but not registered, and the setup text for each
 // device. It reads the TI segment's halves and the profile's TI routing as plain data and hands the
 // registered devices to whoever builds on them (dnsmasq's static leases, the firewall's flows).
@@ -9,7 +10,7 @@ export { registerDeviceActions } from './actions.ts';
 export { NetlinkNeighbourSource, type NeighbourSource } from './netlinkNeighbours.ts';
 export { tcpProbe, SICCT_PORT, type TcpProbe } from './tcpProbe.ts';
 export type { Device, DeviceFields, DeviceKind } from './device.ts';
-export type { DeviceAuditEntry } from './registry.ts';
+export type { DeviceAction, DeviceAuditEntry, DeviceChange, DeviceRepository } from './deviceRepository.ts';
 export type { TiHalves } from './segment.ts';
 export type { NeighbourEntry } from './neighbours.ts';
 export type { TerminalCandidate } from './discovery.ts';

@@ -5,8 +5,8 @@
 // watching and probing. Registrations are the desired state others build on (dnsmasq's static
 // leases, the firewall's flows); onChange hands them the new list after each change.
 import { StateTracker, parseIpv4, type Health, type Logger, type Lifecycle, type SubsystemStatus } from '../../core/index.ts';
-import type { Db } from '../../agent/store/index.ts';
 import type { Device, DeviceFields, DeviceRef } from './device.ts';
+import type { DeviceAuditEntry, DeviceRepository } from './deviceRepository.ts';
 import { cleanSighting, type DhcpSighting, type RawSighting } from './dhcp.ts';
 import { DEFAULT_DISCOVERY, dueProbes, probeKey, rememberSighting, terminalCandidates, type KnownSighting, type ProbeRecord, type TerminalCandidate } from './discovery.ts';
 import { DeviceError } from './errors.ts';
@@ -16,7 +16,7 @@ import { DEFAULT_MERGE, mergeNeighbours, type NeighbourEntry } from './neighbour
 import type { Reachability, Transition } from './reachability.ts';
 import type { ReachabilityRepository } from './reachabilityRepository.ts';
 import { ReachabilityTracker } from './reachabilityTracker.ts';
-import { DeviceRegistry, type DeviceAuditEntry } from './registry.ts';
+import { DeviceRegistry } from './registry.ts';
 import { checkHalves, isHost, type TiHalves } from './segment.ts';
 import { pvsSetup, terminalSetup, type PvsSetup } from './setupCommands.ts';
 import { halvesFor } from './validate.ts';
@@ -54,7 +54,8 @@ export interface TiRouting {
 }
 
 export interface DeviceInventoryDeps {
-  db: () => Db | undefined;
+  /** The registered devices and their audit log; undefined while the database is closed (asked on each use). */
+  devices: () => DeviceRepository | undefined;
   /** The terminals' reachability history; undefined while the database is closed (asked on each use). */
   reachability: () => ReachabilityRepository | undefined;
   /** The TI segment's halves from the address plan; undefined before there is a profile. */
@@ -116,7 +117,7 @@ export class DeviceInventory implements Lifecycle {
     this.timings = { ...DEFAULT_INVENTORY_TIMINGS, ...deps.timings };
     this.now = deps.now ?? (() => new Date());
     this.state = new StateTracker(this.name, this.now);
-    this.registry = new DeviceRegistry({ db: deps.db, now: this.now });
+    this.registry = new DeviceRegistry({ devices: deps.devices, now: this.now });
     // While the database is closed the history pauses: nothing is recorded, nothing recalled.
     this.history = {
       record: (deviceId, transition) => deps.reachability()?.record(deviceId, transition),
@@ -293,7 +294,7 @@ export class DeviceInventory implements Lifecycle {
 
   /** The registered devices, or none while the database is closed (the probes then pause). */
   private registeredOrNone(): Device[] {
-    return this.deps.db() ? this.registry.list() : [];
+    return this.deps.devices() ? this.registry.list() : [];
   }
 
   private every(ms: number, task: () => Promise<void>): void {

@@ -24,7 +24,6 @@ beforeEach(async () => {
   db = memoryDb();
   const log = memoryLogger().log;
   inventory = new DeviceInventory({
-    db: () => db,
     ...inventoryStores(db),
     halves: () => HALVES,
     ti: () => ({ prefixes: ['100.102.0.0/15'], domains: ['telematik'] }),

@@ -1,6 +1,6 @@
 // Shared test data for the inventory: the lab's TI segment (a /26 split into two /27 halves), and
 // a memory database with the agent's schema and the inventory's repositories on it.
-import { openMemoryDatabase, ReachabilityStore, type Db } from '../../../../src/agent/store/index.ts';
+import { DeviceStore, openMemoryDatabase, ReachabilityStore, type Db } from '../../../../src/agent/store/index.ts';
 import type { TiHalves } from '../../../../src/lan/inventory/index.ts';
 
 export const HALVES: TiHalves = {
@@ -16,7 +16,7 @@ export function memoryDb(): Db {
 
 /** The inventory's repositories on `db`, as the composition root hands them over. */
 export function inventoryStores(db: Db) {
-  return { reachability: () => new ReachabilityStore(db) };
+  return { devices: () => new DeviceStore(db), reachability: () => new ReachabilityStore(db) };
 }
 
 /** A clock that starts at 2025-05-02 08:00 UTC and moves only when told. */

@@ -46,7 +46,6 @@ describe('DeviceInventory', () => {
 
   const build = (leaseFile?: string) =>
     new DeviceInventory({
-      db: () => db,
       ...inventoryStores(db),
       halves: () => halves,
       ti: () => ({ prefixes: ['100.102.0.0/15'], domains: ['telematik'] }),

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ReachabilityStore, type Db } from '../../../../src/agent/store/index.ts';
+import { DeviceStore, ReachabilityStore, type Db } from '../../../../src/agent/store/index.ts';
 import type { DeviceFields } from '../../../../src/lan/inventory/device.ts';
 import { DeviceRegistry } from '../../../../src/lan/inventory/registry.ts';
 import { HALVES, manualClock, memoryDb } from './fixtures.ts';
@@ -13,7 +13,7 @@ describe('DeviceRegistry', () => {
   const clock = manualClock();
   beforeEach(() => {
     db = memoryDb();
-    registry = new DeviceRegistry({ db: () => db, now: clock.now });
+    registry = new DeviceRegistry({ devices: () => new DeviceStore(db), now: clock.now });
   });
   afterEach(() => db.close());
 
@@ -84,7 +84,7 @@ describe('DeviceRegistry', () => {
   });
 
   it('says so when the database is closed, and wants an actor', () => {
-    const closed = new DeviceRegistry({ db: () => undefined, now: clock.now });
+    const closed = new DeviceRegistry({ devices: () => undefined, now: clock.now });
     expect(() => closed.list()).toThrow(expect.objectContaining({ code: 'TIBOX_DEVICE_STORE_UNAVAILABLE', status: 503 }));
     expect(() => registry.register(pvs, HALVES, ' ')).toThrow('a device change needs an actor');
   });
