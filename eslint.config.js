@@ -19,20 +19,53 @@ const PROCESS_SYNTAX = [
   "MemberExpression[object.property.name='process'][property.name=/^(binding|_linkedBinding)$/]",
 ].join(', ');
 
+const PROCESS_IMPORTS = [
+  { name: 'child_process', message: processMessage },
+  { name: 'node:child_process', message: processMessage },
+];
+
+// The arrows point down (src/core/index.ts): core imports nothing of tibox's own; control only
+// core; each subsystem only core (the web UI and the updater also the control client); only the
+// composition root, src/agent, imports several subsystems. Tests, the lab and benchmarks may
+// import anything.
+const LAYERS = {
+  core: [],
+  control: ['core'],
+  ipsec: ['core'],
+  firewall: ['core'],
+  lan: ['core'],
+  webui: ['core', 'control'],
+  updater: ['core', 'control'],
+};
+const TOP_FOLDERS = ['agent', ...Object.keys(LAYERS)];
+
+/** no-restricted-imports for a file of `layer` (none: outside src): no child_process, no folder above or beside it. */
+function restrictedImports(layer) {
+  const allowed = layer === undefined ? TOP_FOLDERS : [layer, ...LAYERS[layer]];
+  return {
+    paths: PROCESS_IMPORTS,
+    patterns: TOP_FOLDERS.filter((folder) => !allowed.includes(folder)).map((folder) => ({
+      // A relative path that climbs out of src/<layer> into src/<folder>.
+      regex: `^(\\.\\./)+${folder}(/|$)`,
+      message: `src/${layer} may import only ${['its own files', ...LAYERS[layer].map((f) => `src/${f}`)].join(' and ')} (src/core/index.ts).`,
+    })),
+  };
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.lab/**', 'build/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [
-          { name: 'child_process', message: processMessage },
-          { name: 'node:child_process', message: processMessage },
-        ],
-      }],
+      'no-restricted-imports': ['error', restrictedImports(undefined)],
       'no-restricted-syntax': ['error', { selector: PROCESS_SYNTAX, message: processMessage }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
-  { files: [PROCESS_RUNNER], rules: { 'no-restricted-imports': 'off', 'no-restricted-syntax': 'off' } },
+  ...Object.keys(LAYERS).map((layer) => ({ files: [`src/${layer}/**/*.ts`], rules: { 'no-restricted-imports': ['error', restrictedImports(layer)] } })),
+  // The runner may start processes; the layering still holds for it.
+  {
+    files: [PROCESS_RUNNER],
+    rules: { 'no-restricted-imports': ['error', { patterns: restrictedImports('core').patterns }], 'no-restricted-syntax': 'off' },
+  },
 );
