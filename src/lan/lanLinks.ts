@@ -4,9 +4,8 @@
 // before each write, so an agent restarted after a crash still knows which addresses and
 // bridges are its own and never touches the others, and the boot unit puts them back after a
 // reboot (bootLinks.ts). stop() leaves everything in place.
-import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic, WatchLoop, StateTracker, type Logger, type Subsystem, type SubsystemStatus } from '../core/index.ts';
+import { StateFile, WatchLoop, StateTracker, type Logger, type Subsystem, type SubsystemStatus } from '../core/index.ts';
 import type { LanKernel } from './lanKernel.ts';
 import { linkOpText, NOTHING_OWNED, type LanLinksDesired, type OwnedLinks } from './linksModel.ts';
 import { planLinks, unionOwned } from './linksPlan.ts';
@@ -32,7 +31,7 @@ export class LanLinks implements Subsystem<LanLinksDesired> {
   /** undefined: nothing applied by this process yet, so the kernel is left as it is. */
   private desired: LanLinksDesired | null | undefined;
   private owned: OwnedLinks | undefined;
-  private savedText: string | undefined;
+  private readonly stateFile: StateFile;
   private readonly loop: WatchLoop;
   private missing: readonly string[] = [];
   private error: string | undefined;
@@ -40,6 +39,7 @@ export class LanLinks implements Subsystem<LanLinksDesired> {
   constructor(deps: LanLinksDeps) {
     this.deps = deps;
     this.tracker = new StateTracker(this.name, deps.now);
+    this.stateFile = new StateFile(join(deps.stateDir, LINKS_STATE_FILE));
     this.loop = new WatchLoop(() => this.reconcile('repair'), { settleMs: deps.settleMs ?? 100, intervalMs: deps.reconcileIntervalMs ?? 10_000 });
   }
 
@@ -94,29 +94,16 @@ export class LanLinks implements Subsystem<LanLinksDesired> {
 
   private async loadOwned(): Promise<OwnedLinks> {
     if (this.owned) return this.owned;
-    const path = join(this.deps.stateDir, LINKS_STATE_FILE);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      this.owned = NOTHING_OWNED;
-      return this.owned;
-    }
-    const owned = parseOwned(text);
-    if (!owned) this.deps.log.warn({ path }, 'record of owned LAN links unreadable; starting without one');
+    const text = await this.stateFile.read();
+    const owned = text === undefined ? NOTHING_OWNED : parseOwned(text);
+    if (!owned) this.deps.log.warn({ path: this.stateFile.path }, 'record of owned LAN links unreadable; starting without one');
     this.owned = owned ?? NOTHING_OWNED;
-    this.savedText = owned ? text : undefined;
     return this.owned;
   }
 
   private async saveOwned(owned: OwnedLinks): Promise<void> {
     this.owned = owned;
-    const text = renderOwned(owned);
-    if (text === this.savedText) return;
-    await mkdir(this.deps.stateDir, { recursive: true, mode: 0o700 });
-    await writeFileAtomic(join(this.deps.stateDir, LINKS_STATE_FILE), text);
-    this.savedText = text;
+    await this.stateFile.write(renderOwned(owned));
   }
 
   private refreshState(): void {

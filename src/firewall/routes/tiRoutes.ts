@@ -2,10 +2,7 @@
 // tells it which way the TI prefixes go; it keeps the kernel there, repairing within a second
 // whatever else changes the routes (rtnetlink events) and re-checking on a timer in case an
 // event was lost. stop() leaves the routes in place: fail closed survives the agent.
-import { mkdir } from 'node:fs/promises';
-import {
-  writeFileAtomic, WatchLoop, StateTracker, type Logger, type Subsystem, type SubsystemStatus,
-} from '../../core/index.ts';
+import { StateFile, WatchLoop, StateTracker, type Logger, type Subsystem, type SubsystemStatus } from '../../core/index.ts';
 import { renderRoutesState, routesStatePath } from './bootRoutes.ts';
 import type { RouteKernel } from './kernel.ts';
 import type { TiRoutesDesired } from './model.ts';
@@ -30,7 +27,7 @@ export class TiRoutes implements Subsystem<TiRoutesDesired> {
   private readonly tracker: StateTracker;
   /** undefined: nothing applied by this process yet, so the routes from boot are left alone. */
   private desired: TiRoutesDesired | null | undefined;
-  private savedState: string | undefined;
+  private readonly stateFile: StateFile;
   private readonly loop: WatchLoop;
   private fallback: string | undefined;
   private error: string | undefined;
@@ -38,6 +35,7 @@ export class TiRoutes implements Subsystem<TiRoutesDesired> {
   constructor(deps: TiRoutesDeps) {
     this.deps = deps;
     this.tracker = new StateTracker(this.name, deps.now);
+    this.stateFile = new StateFile(routesStatePath(deps.stateDir));
     this.loop = new WatchLoop(() => this.reconcile('repair'), { settleMs: deps.settleMs ?? 100, intervalMs: deps.reconcileIntervalMs ?? 10_000 });
   }
 
@@ -47,7 +45,7 @@ export class TiRoutes implements Subsystem<TiRoutesDesired> {
     return this.loop.serially(async () => {
       this.desired = snapshot;
       await this.reconcile('apply');
-      await this.save(snapshot?.prefixes ?? []);
+      await this.stateFile.write(renderRoutesState(snapshot?.prefixes ?? []));
     });
   }
 
@@ -82,14 +80,6 @@ export class TiRoutes implements Subsystem<TiRoutesDesired> {
     } finally {
       this.refreshState();
     }
-  }
-
-  private async save(prefixes: readonly string[]): Promise<void> {
-    const text = renderRoutesState(prefixes);
-    if (text === this.savedState) return;
-    await mkdir(this.deps.stateDir, { recursive: true, mode: 0o700 });
-    await writeFileAtomic(routesStatePath(this.deps.stateDir), text);
-    this.savedState = text;
   }
 
   private refreshState(): void {
