@@ -8,86 +8,78 @@ export interface ErrorDefinition {
   message: string;
 }
 
-export const ERROR_CATALOGUE = {
-  TIBOX_BAD_REQUEST: { status: 400, message: 'bad request: {reason}' },
-  TIBOX_MALFORMED_JSON: { status: 400, message: 'the request body is not valid JSON: {reason}' },
-  TIBOX_NOT_FOUND: { status: 404, message: 'no such route: {method} {path}' },
-  TIBOX_UNKNOWN_ACTION: { status: 404, message: 'unknown action "{action}"' },
-  TIBOX_METHOD_NOT_ALLOWED: { status: 405, message: '{method} is not allowed on {path} (allowed: {allowed})' },
-  TIBOX_CONFIG_READ_ONLY: { status: 503, message: 'the configuration cannot be changed: {reason}' },
-  TIBOX_CONFIG_INVALID: { status: 422, message: 'the configuration change was refused: {reason}' },
-  TIBOX_BODY_TOO_LARGE: { status: 413, message: 'the request body exceeds the limit of {limit} bytes' },
-  TIBOX_ACTION_FAILED: { status: 500, message: 'action "{action}" failed: {reason}' },
-  TIBOX_INTERNAL: { status: 500, message: 'internal error: {reason}' },
+type Row = readonly [status: number, message: string];
+
+/** The rows as callers read them, `{ status, message }` per code, each template's literal type kept. */
+type Catalogue<T extends Record<string, Row>> = { readonly [C in keyof T]: { readonly status: T[C][0]; readonly message: T[C][1] } };
+
+function byCode<const T extends Record<string, Row>>(rows: T): Catalogue<T> {
+  return Object.fromEntries(Object.entries(rows).map(([code, [status, message]]) => [code, { status, message }])) as Catalogue<T>;
+}
+
+// One row a code: [HTTP status, message template].
+export const ERROR_CATALOGUE = byCode({
+  TIBOX_BAD_REQUEST: [400, 'bad request: {reason}'],
+  TIBOX_MALFORMED_JSON: [400, 'the request body is not valid JSON: {reason}'],
+  TIBOX_NOT_FOUND: [404, 'no such route: {method} {path}'],
+  TIBOX_UNKNOWN_ACTION: [404, 'unknown action "{action}"'],
+  TIBOX_METHOD_NOT_ALLOWED: [405, '{method} is not allowed on {path} (allowed: {allowed})'],
+  TIBOX_CONFIG_READ_ONLY: [503, 'the configuration cannot be changed: {reason}'],
+  TIBOX_CONFIG_INVALID: [422, 'the configuration change was refused: {reason}'],
+  TIBOX_BODY_TOO_LARGE: [413, 'the request body exceeds the limit of {limit} bytes'],
+  TIBOX_ACTION_FAILED: [500, 'action "{action}" failed: {reason}'],
+  TIBOX_INTERNAL: [500, 'internal error: {reason}'],
   // Raised on the calling side of the control socket; the status says what a proxy would answer.
-  TIBOX_AGENT_NOT_RUNNING: { status: 503, message: 'the tibox agent is not running (no control socket at {path})' },
-  TIBOX_CONTROL_ACCESS_DENIED: {
-    status: 403,
-    message: 'permission denied on the control socket {path} (run as root or as a member of group tibox)',
-  },
-  TIBOX_CONTROL_TIMEOUT: { status: 504, message: 'the tibox agent did not answer within {timeoutMs} ms' },
-  TIBOX_CONTROL_BAD_RESPONSE: { status: 502, message: 'the tibox agent sent an unreadable answer: {reason}' },
-  TIBOX_CONTROL_SOCKET_IN_USE: {
-    status: 409,
-    message: 'another tibox agent is already answering on the control socket {path}',
-  },
-  TIBOX_CONTROL_SOCKET_NOT_SOCKET: {
-    status: 500,
-    message: '{path} exists and is not a socket; refusing to replace it',
-  },
+  TIBOX_AGENT_NOT_RUNNING: [503, 'the tibox agent is not running (no control socket at {path})'],
+  TIBOX_CONTROL_ACCESS_DENIED: [403, 'permission denied on the control socket {path} (run as root or as a member of group tibox)'],
+  TIBOX_CONTROL_TIMEOUT: [504, 'the tibox agent did not answer within {timeoutMs} ms'],
+  TIBOX_CONTROL_BAD_RESPONSE: [502, 'the tibox agent sent an unreadable answer: {reason}'],
+  TIBOX_CONTROL_SOCKET_IN_USE: [409, 'another tibox agent is already answering on the control socket {path}'],
+  TIBOX_CONTROL_SOCKET_NOT_SOCKET: [500, '{path} exists and is not a socket; refusing to replace it'],
   // Raised by the CLI itself, before anything reaches the agent.
-  TIBOX_CLI_FILE_UNREADABLE: { status: 400, message: 'cannot read {path}: {reason}' },
+  TIBOX_CLI_FILE_UNREADABLE: [400, 'cannot read {path}: {reason}'],
   // VPN profile import (docs/profile.md). Each refusal has its own code so the web UI can say
   // what to do: ask for the password again, ask the datacenter for a new file, check the clock.
-  TIBOX_PROFILE_TOO_LARGE: { status: 413, message: 'the profile has {size} bytes, more than the limit of {limit} bytes' },
-  TIBOX_PROFILE_MALFORMED: { status: 422, message: 'the profile file is malformed: {reason}' },
-  TIBOX_PROFILE_UNSIGNED: { status: 422, message: 'the profile carries no signature' },
-  TIBOX_PROFILE_BAD_SIGNATURE: {
-    status: 422,
-    message: 'the profile signature does not verify with the pinned datacenter key: it was signed with another key or changed after signing',
-  },
-  TIBOX_PROFILE_UNSUPPORTED_VERSION: {
-    status: 422,
-    message: 'profile format version {version} is not supported (this firmware reads version {supported})',
-  },
-  TIBOX_PROFILE_PASSWORD_REQUIRED: { status: 422, message: "the profile's PKCS#12 identity needs a password" },
-  TIBOX_PROFILE_WRONG_PASSWORD: { status: 422, message: "the password does not open the profile's PKCS#12 identity" },
-  TIBOX_PROFILE_BUNDLE_UNREADABLE: { status: 422, message: "the profile's PKCS#12 identity cannot be read: {reason}" },
-  TIBOX_PROFILE_BUNDLE_INCOMPLETE: { status: 422, message: "the profile's PKCS#12 identity holds {problem}" },
-  TIBOX_PROFILE_KEY_MISMATCH: { status: 422, message: 'the private key does not belong to the box certificate' },
-  TIBOX_PROFILE_CERT_EXPIRED: { status: 422, message: 'the {which} certificate ({subject}) expired on {notAfter}' },
-  TIBOX_PROFILE_CERT_NOT_YET_VALID: { status: 422, message: 'the {which} certificate ({subject}) is valid only from {notBefore}' },
-  TIBOX_PROFILE_NOT_A_CA: {
-    status: 422,
-    message: 'caCertificates[{index}] ({subject}) is not a CA certificate (basicConstraints CA:TRUE is required)',
-  },
-  TIBOX_PROFILE_UNTRUSTED_CERT: { status: 422, message: 'the box certificate ({subject}) was not issued by a CA in caCertificates' },
-  TIBOX_PROFILE_INVALID_FIELD: { status: 422, message: 'profile field {field}: {reason}' },
+  TIBOX_PROFILE_TOO_LARGE: [413, 'the profile has {size} bytes, more than the limit of {limit} bytes'],
+  TIBOX_PROFILE_MALFORMED: [422, 'the profile file is malformed: {reason}'],
+  TIBOX_PROFILE_UNSIGNED: [422, 'the profile carries no signature'],
+  TIBOX_PROFILE_BAD_SIGNATURE: [422, 'the profile signature does not verify with the pinned datacenter key: it was signed with another key or changed after signing'],
+  TIBOX_PROFILE_UNSUPPORTED_VERSION: [422, 'profile format version {version} is not supported (this firmware reads version {supported})'],
+  TIBOX_PROFILE_PASSWORD_REQUIRED: [422, "the profile's PKCS#12 identity needs a password"],
+  TIBOX_PROFILE_WRONG_PASSWORD: [422, "the password does not open the profile's PKCS#12 identity"],
+  TIBOX_PROFILE_BUNDLE_UNREADABLE: [422, "the profile's PKCS#12 identity cannot be read: {reason}"],
+  TIBOX_PROFILE_BUNDLE_INCOMPLETE: [422, "the profile's PKCS#12 identity holds {problem}"],
+  TIBOX_PROFILE_KEY_MISMATCH: [422, 'the private key does not belong to the box certificate'],
+  TIBOX_PROFILE_CERT_EXPIRED: [422, 'the {which} certificate ({subject}) expired on {notAfter}'],
+  TIBOX_PROFILE_CERT_NOT_YET_VALID: [422, 'the {which} certificate ({subject}) is valid only from {notBefore}'],
+  TIBOX_PROFILE_NOT_A_CA: [422, 'caCertificates[{index}] ({subject}) is not a CA certificate (basicConstraints CA:TRUE is required)'],
+  TIBOX_PROFILE_UNTRUSTED_CERT: [422, 'the box certificate ({subject}) was not issued by a CA in caCertificates'],
+  TIBOX_PROFILE_INVALID_FIELD: [422, 'profile field {field}: {reason}'],
   // Firewall (src/firewall/): a desired state refused before anything of it is rendered or loaded;
   // the details list every problem found.
-  TIBOX_FIREWALL_INVALID: { status: 422, message: 'the firewall desired state was refused: {field} {reason}' },
+  TIBOX_FIREWALL_INVALID: [422, 'the firewall desired state was refused: {field} {reason}'],
   // LAN: dnsmasq for the terminal bridge and split DNS (src/lan/dnsmasq/).
-  TIBOX_DNSMASQ_INVALID_FIELD: { status: 422, message: 'dnsmasq setting {field}: {reason}' },
-  TIBOX_DNSMASQ_NOT_STARTED: { status: 503, message: 'dnsmasq did not start: {reason}' },
+  TIBOX_DNSMASQ_INVALID_FIELD: [422, 'dnsmasq setting {field}: {reason}'],
+  TIBOX_DNSMASQ_NOT_STARTED: [503, 'dnsmasq did not start: {reason}'],
   // Device inventory (src/lan/inventory/): registering PVS hosts and card terminals. Each
   // refusal names the field and what to enter instead; nothing is stored.
-  TIBOX_DEVICE_INVALID_FIELD: { status: 422, message: 'device field {field}: {reason}' },
-  TIBOX_DEVICE_INVALID_MAC: { status: 422, message: 'the MAC address {value} cannot be used: {reason}' },
-  TIBOX_DEVICE_INVALID_ADDRESS: { status: 422, message: 'the address {value} is not an IPv4 address such as 10.77.12.10' },
-  TIBOX_DEVICE_OUTSIDE_HALF: { status: 422, message: 'a {kind} needs an address in {expected}; {address} is outside' },
-  TIBOX_DEVICE_RESERVED_ADDRESS: { status: 422, message: '{address} is the {role} of {half}; choose another address in {half}' },
-  TIBOX_DEVICE_DUPLICATE: { status: 409, message: 'the {field} {value} is already registered for "{other}"' },
-  TIBOX_DEVICE_INVALID_CETP_PORT: { status: 422, message: 'CETP port {value}: {reason}' },
-  TIBOX_DEVICE_TERMINAL_CETP: { status: 422, message: 'a card terminal has no CETP ports; only PVS hosts receive CETP events' },
-  TIBOX_DEVICE_NOT_FOUND: { status: 404, message: 'no registered device "{device}"' },
-  TIBOX_DEVICE_NO_SEGMENT: { status: 409, message: 'devices can be registered once a VPN profile has given the box its TI segment' },
-  TIBOX_DEVICE_INVALID_SEGMENT: { status: 500, message: 'the TI segment halves cannot be used: {reason}' },
-  TIBOX_DEVICE_STORE_UNAVAILABLE: { status: 503, message: 'the device registry is not available: {reason}' },
+  TIBOX_DEVICE_INVALID_FIELD: [422, 'device field {field}: {reason}'],
+  TIBOX_DEVICE_INVALID_MAC: [422, 'the MAC address {value} cannot be used: {reason}'],
+  TIBOX_DEVICE_INVALID_ADDRESS: [422, 'the address {value} is not an IPv4 address such as 10.77.12.10'],
+  TIBOX_DEVICE_OUTSIDE_HALF: [422, 'a {kind} needs an address in {expected}; {address} is outside'],
+  TIBOX_DEVICE_RESERVED_ADDRESS: [422, '{address} is the {role} of {half}; choose another address in {half}'],
+  TIBOX_DEVICE_DUPLICATE: [409, 'the {field} {value} is already registered for "{other}"'],
+  TIBOX_DEVICE_INVALID_CETP_PORT: [422, 'CETP port {value}: {reason}'],
+  TIBOX_DEVICE_TERMINAL_CETP: [422, 'a card terminal has no CETP ports; only PVS hosts receive CETP events'],
+  TIBOX_DEVICE_NOT_FOUND: [404, 'no registered device "{device}"'],
+  TIBOX_DEVICE_NO_SEGMENT: [409, 'devices can be registered once a VPN profile has given the box its TI segment'],
+  TIBOX_DEVICE_INVALID_SEGMENT: [500, 'the TI segment halves cannot be used: {reason}'],
+  TIBOX_DEVICE_STORE_UNAVAILABLE: [503, 'the device registry is not available: {reason}'],
   // LAN ports and the address plan (src/lan/): settings that cannot be planned, and address
   // collisions that refuse a change before anything is applied (the message says what to change).
-  TIBOX_LAN_INVALID: { status: 422, message: 'LAN setting {field}: {reason}' },
-  TIBOX_LAN_ADDRESS_COLLISION: { status: 409, message: 'the address plan was refused: {reason}' },
-} as const satisfies Record<string, ErrorDefinition>;
+  TIBOX_LAN_INVALID: [422, 'LAN setting {field}: {reason}'],
+  TIBOX_LAN_ADDRESS_COLLISION: [409, 'the address plan was refused: {reason}'],
+});
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 

@@ -5,9 +5,8 @@
 // plans as if it owned nothing, so it never deletes), and it is not what keeps the box closed
 // (the firewall and the routes are): a missing port, a record it cannot read or a write the
 // kernel refuses is logged, and the boot goes on. The agent converges on its own plan moments later.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../core/index.ts';
+import { readStateFile, type Logger } from '../core/index.ts';
 import type { LanKernel } from './lanKernel.ts';
 import { LINKS_STATE_FILE, parseOwned } from './lanLinks.ts';
 import { linkOpText, NOTHING_OWNED, type LinkSetDesired, type OwnedLinks } from './linksModel.ts';
@@ -65,11 +64,8 @@ export async function restoreBootLinks(stateDir: string, kernel: Pick<LanKernel,
 
 /** The record, or undefined (and why, in the log) when there is none fit to use. */
 async function readRecord(path: string, log: Logger): Promise<OwnedLinks | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  const text = await readStateFile(path);
+  if (text === undefined) {
     log.info({ path }, 'no record of owned LAN links: nothing to restore');
     return undefined;
   }

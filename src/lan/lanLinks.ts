@@ -4,72 +4,48 @@
 // before each write, so an agent restarted after a crash still knows which addresses and
 // bridges are its own and never touches the others, and the boot unit puts them back after a
 // reboot (bootLinks.ts). stop() leaves everything in place.
-import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic, WatchLoop, StateTracker, type Logger, type Subsystem, type SubsystemStatus } from '../core/index.ts';
+import { StateFile, WatchingSubsystem, type Logger, type PassCause, type WatchingDeps } from '../core/index.ts';
 import type { LanKernel } from './lanKernel.ts';
 import { linkOpText, NOTHING_OWNED, type LanLinksDesired, type OwnedLinks } from './linksModel.ts';
 import { planLinks, unionOwned } from './linksPlan.ts';
 
 export const LINKS_STATE_FILE = 'lan-links.json';
 
-export interface LanLinksDeps {
+export interface LanLinksDeps extends WatchingDeps {
   readonly kernel: Pick<LanKernel, 'read' | 'write' | 'watch'>;
   /** Where the record of owned addresses and bridges is kept. */
   readonly stateDir: string;
   readonly log: Logger;
-  /** Safety-net reconcile period. Default 10 s. */
-  readonly reconcileIntervalMs?: number;
-  /** A burst of kernel events within this time gives one reconcile. Default 100 ms. */
-  readonly settleMs?: number;
-  readonly now?: () => Date;
 }
 
-export class LanLinks implements Subsystem<LanLinksDesired> {
-  readonly name = 'lan-links';
+export class LanLinks extends WatchingSubsystem<LanLinksDesired> {
   private readonly deps: LanLinksDeps;
-  private readonly tracker: StateTracker;
+  private readonly stateFile: StateFile;
   /** undefined: nothing applied by this process yet, so the kernel is left as it is. */
   private desired: LanLinksDesired | null | undefined;
   private owned: OwnedLinks | undefined;
-  private savedText: string | undefined;
-  private readonly loop: WatchLoop;
   private missing: readonly string[] = [];
-  private error: string | undefined;
 
   constructor(deps: LanLinksDeps) {
+    super('lan-links', deps, { settleMs: 100, intervalMs: 10_000 });
     this.deps = deps;
-    this.tracker = new StateTracker(this.name, deps.now);
-    this.loop = new WatchLoop(() => this.reconcile('repair'), { settleMs: deps.settleMs ?? 100, intervalMs: deps.reconcileIntervalMs ?? 10_000 });
+    this.stateFile = new StateFile(join(deps.stateDir, LINKS_STATE_FILE));
   }
 
   /** Converges on `desired`; null removes what tibox owns (uninstall, factory reset only). */
   apply(desired: LanLinksDesired | null): Promise<void> {
     const snapshot = desired === null ? null : structuredClone(desired);
-    return this.loop.serially(async () => {
+    return this.serially(async (runPass) => {
       this.desired = snapshot;
-      await this.reconcile('apply');
+      await runPass();
     });
   }
 
-  async start(signal: AbortSignal): Promise<void> {
-    signal.throwIfAborted();
-    this.loop.start((onChange) => this.deps.kernel.watch(onChange));
-    this.refreshState();
-  }
-
-  async stop(): Promise<void> {
-    await this.loop.stop();
-    this.refreshState();
-  }
-
-  status(): SubsystemStatus {
-    return this.tracker.get();
-  }
-
-  private async reconcile(cause: 'apply' | 'repair'): Promise<void> {
+  /** Degraded while ports of the desired state are missing, naming them. */
+  protected async pass(cause: PassCause): Promise<string | undefined> {
     const desired = this.desired;
-    if (desired === undefined) return;
+    if (desired === undefined) return undefined;
     const { kernel, log } = this.deps;
     try {
       const owned = await this.loadOwned();
@@ -82,48 +58,25 @@ export class LanLinks implements Subsystem<LanLinksDesired> {
       await this.saveOwned(plan.owned);
       if (plan.missing.join() !== this.missing.join() && plan.missing.length > 0) log.warn({ missing: plan.missing }, 'LAN ports missing');
       this.missing = plan.missing;
-      this.error = undefined;
+      return plan.missing.length > 0 ? `ports missing: ${plan.missing.join(', ')}` : undefined;
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
       log.error({ err: error, cause }, 'could not converge the LAN links');
       throw error;
-    } finally {
-      this.refreshState();
     }
   }
 
   private async loadOwned(): Promise<OwnedLinks> {
     if (this.owned) return this.owned;
-    const path = join(this.deps.stateDir, LINKS_STATE_FILE);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      this.owned = NOTHING_OWNED;
-      return this.owned;
-    }
-    const owned = parseOwned(text);
-    if (!owned) this.deps.log.warn({ path }, 'record of owned LAN links unreadable; starting without one');
+    const text = await this.stateFile.read();
+    const owned = text === undefined ? NOTHING_OWNED : parseOwned(text);
+    if (!owned) this.deps.log.warn({ path: this.stateFile.path }, 'record of owned LAN links unreadable; starting without one');
     this.owned = owned ?? NOTHING_OWNED;
-    this.savedText = owned ? text : undefined;
     return this.owned;
   }
 
   private async saveOwned(owned: OwnedLinks): Promise<void> {
     this.owned = owned;
-    const text = renderOwned(owned);
-    if (text === this.savedText) return;
-    await mkdir(this.deps.stateDir, { recursive: true, mode: 0o700 });
-    await writeFileAtomic(join(this.deps.stateDir, LINKS_STATE_FILE), text);
-    this.savedText = text;
-  }
-
-  private refreshState(): void {
-    if (!this.loop.running) this.tracker.set('stopped');
-    else if (this.error !== undefined) this.tracker.set('failed', this.error);
-    else if (this.missing.length > 0) this.tracker.set('degraded', `ports missing: ${this.missing.join(', ')}`);
-    else this.tracker.set('running');
+    await this.stateFile.write(renderOwned(owned));
   }
 }
 

@@ -2,7 +2,7 @@
 // warning in step: checks after link, address and route changes, and on a timer (neighbour
 // tables and the ARP probe change without a notification it listens to). Only reads the kernel;
 // the probe sends one ARP request out of the WAN port per check.
-import { StateTracker, WatchLoop, type Health, type Logger, type Subsystem, type SubsystemStatus } from '../core/index.ts';
+import { WatchingSubsystem, type Health, type Logger, type WatchingDeps } from '../core/index.ts';
 import type { ArpProbe } from './arpProbe.ts';
 import type { LanKernel } from './lanKernel.ts';
 import { describeEvidence, detectWanInLan, type WanInLanInput } from './wanInLan.ts';
@@ -13,63 +13,46 @@ export interface WanInLanDesired {
   readonly wan: string;
 }
 
-export interface WanInLanDeps {
+export interface WanInLanDeps extends WatchingDeps {
   readonly kernel: Pick<LanKernel, 'read' | 'routes' | 'neighbours' | 'watch'>;
   /** Without it, only the passive evidence counts. */
   readonly probe?: ArpProbe;
   readonly health: Pick<Health, 'raise' | 'clear'>;
   readonly log: Logger;
-  /** Default 30 s. */
-  readonly intervalMs?: number;
-  /** Default 500 ms: a cable plugged in brings a burst of events. */
-  readonly settleMs?: number;
-  readonly now?: () => Date;
 }
 
-export class WanInLanWatch implements Subsystem<WanInLanDesired> {
-  readonly name = 'wan-in-lan';
+export class WanInLanWatch extends WatchingSubsystem<WanInLanDesired> {
   private readonly deps: WanInLanDeps;
-  private readonly tracker: StateTracker;
   private desired: WanInLanDesired | null = null;
-  private readonly loop: WatchLoop;
   private detail = '';
   private probeError: string | undefined;
 
   constructor(deps: WanInLanDeps) {
+    // A cable plugged in brings a burst of events: settle longer than the adapters do.
+    super('wan-in-lan', deps, { settleMs: 500, intervalMs: 30_000 });
     this.deps = deps;
-    this.tracker = new StateTracker(this.name, deps.now);
-    this.loop = new WatchLoop(() => this.checkLogged(), { settleMs: deps.settleMs ?? 500, intervalMs: deps.intervalMs ?? 30_000 });
   }
 
   /** Which ports to compare; null stops comparing and clears the warning. */
   apply(desired: WanInLanDesired | null): Promise<void> {
     this.desired = desired === null ? null : { ...desired };
-    return this.loop.serially(() => this.checkLogged());
+    return this.serially((runPass) => runPass());
   }
 
-  async start(signal: AbortSignal): Promise<void> {
-    signal.throwIfAborted();
-    this.loop.start((onChange) => this.deps.kernel.watch(onChange));
-    this.tracker.set('running');
-    void this.loop.serially(() => this.checkLogged());
+  override async start(signal: AbortSignal): Promise<void> {
+    await super.start(signal);
+    // A first check now, not at the first event or tick.
+    void this.serially((runPass) => runPass());
   }
 
-  async stop(): Promise<void> {
-    await this.loop.stop();
-    this.tracker.set('stopped');
-  }
-
-  status(): SubsystemStatus {
-    return this.tracker.get();
-  }
-
-  /** A failed check is logged and shown in status(); the next one tries again. */
-  private async checkLogged(): Promise<void> {
+  /** A failed check is logged and shown as degraded, not failed: the next one tries again. */
+  protected async pass(): Promise<string | undefined> {
     try {
       await this.check();
+      return undefined;
     } catch (error) {
       this.deps.log.error({ err: error }, 'WAN-in-LAN check failed');
-      if (this.loop.running) this.tracker.set('degraded', `check failed: ${error instanceof Error ? error.message : String(error)}`);
+      return `check failed: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
 
@@ -82,7 +65,6 @@ export class WanInLanWatch implements Subsystem<WanInLanDesired> {
     this.detail = detail;
     if (evidence.length > 0) health.raise('lan.wanInLan', detail);
     else health.clear('lan.wanInLan');
-    if (this.loop.running) this.tracker.set('running');
   }
 
   private async facts(desired: WanInLanDesired): Promise<WanInLanInput> {

@@ -81,30 +81,33 @@ export const devicesChangeCommand: Command = {
   },
 };
 
-export const devicesRemoveCommand: Command = {
-  words: ['devices', 'remove'],
-  synopsis: 'DEVICE [--json]',
-  summary: 'Remove a registered device (DEVICE is its name or id)',
-  options: json,
-  maxPositionals: 1,
-  async run(context) {
-    const device = context.positionals[0];
-    if (device === undefined) return usage(context, 'devices remove needs the DEVICE (name or id)');
-    const removed = (await context.client().action('devices.remove', { device })) as DeviceView;
-    return print(context, removed, formatDevice('Removed', removed));
-  },
-};
+/** `tibox devices VERB DEVICE [--json]`: asks the agent's `action` about one device and prints its answer. */
+function oneDeviceCommand<Answer>(verb: string, summary: string, action: string, format: (device: string, answer: Answer) => string): Command {
+  return {
+    words: ['devices', verb],
+    synopsis: 'DEVICE [--json]',
+    summary,
+    options: json,
+    maxPositionals: 1,
+    async run(context) {
+      const device = context.positionals[0];
+      if (device === undefined) return usage(context, `devices ${verb} needs the DEVICE (name or id)`);
+      const answer = (await context.client().action(action, { device })) as Answer;
+      return print(context, answer, format(device, answer));
+    },
+  };
+}
 
-export const devicesHistoryCommand: Command = {
-  words: ['devices', 'history'],
-  synopsis: 'DEVICE [--json]',
-  summary: 'Show when a card terminal became unreachable and reachable again',
-  options: json,
-  maxPositionals: 1,
-  async run(context) {
-    const device = context.positionals[0];
-    if (device === undefined) return usage(context, 'devices history needs the DEVICE (name or id)');
-    const history = (await context.client().action('devices.reachability', { device })) as Transition[];
-    return print(context, history, formatHistory(device, history));
-  },
-};
+export const devicesRemoveCommand = oneDeviceCommand<DeviceView>(
+  'remove',
+  'Remove a registered device (DEVICE is its name or id)',
+  'devices.remove',
+  (_device, removed) => formatDevice('Removed', removed),
+);
+
+export const devicesHistoryCommand = oneDeviceCommand<Transition[]>(
+  'history',
+  'Show when a card terminal became unreachable and reachable again',
+  'devices.reachability',
+  formatHistory,
+);

@@ -2,9 +2,8 @@
 // else) to `<stateDir>/ti-routes.json`, and the boot unit installs unreachable routes and the
 // rules for them before any interface comes up. The tunnel is never up at boot, so the saved
 // path is irrelevant and not kept.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../../core/index.ts';
+import { readStateFile, type Logger } from '../../core/index.ts';
 import { parsePrefix } from './ipv4.ts';
 import type { RouteKernel } from './kernel.ts';
 import type { TiRoutesDesired } from './model.ts';
@@ -46,11 +45,8 @@ export interface BootRoutesResult {
  */
 export async function loadBootRoutes(stateDir: string, kernel: RouteKernel, log: Logger): Promise<BootRoutesResult> {
   const path = routesStatePath(stateDir);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  const text = await readStateFile(path);
+  if (text === undefined) {
     log.info({ path }, 'no saved TI prefixes: no TI routes to install at boot');
     return { prefixes: undefined, writes: 0 };
   }

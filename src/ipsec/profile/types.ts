@@ -46,18 +46,8 @@ export interface VpnProfile extends ProfileSettings {
 }
 
 /** What the control API and the CLI show of a profile: never key material. */
-export interface ProfileSummary {
-  readonly boxId: string;
-  readonly gateways: GatewaySource;
-  readonly gatewayIds: readonly string[];
-  readonly tiSegment: string;
-  readonly certificate: {
-    readonly subject: string;
-    readonly subjectAltNames: string;
-    readonly notBefore: string;
-    readonly notAfter: string;
-    readonly fingerprint256: string;
-  };
+export interface ProfileSummary extends Pick<ProfileSettings, 'boxId' | 'gateways' | 'gatewayIds' | 'tiSegment'> {
+  readonly certificate: Pick<BoxIdentity, 'subject' | 'subjectAltNames' | 'notBefore' | 'notAfter' | 'fingerprint256'>;
 }
 
 export function summarize(profile: VpnProfile): ProfileSummary {

@@ -32,7 +32,7 @@ function setup(kernel = new FakeRouteKernel()) {
   dirs.push(join(stateDir, '..'));
   const lines: string[] = [];
   const log = createLogger({ destination: new Writable({ write: (chunk: Buffer, _e, cb) => (lines.push(String(chunk)), cb()) }) });
-  const routes = new TiRoutes({ kernel, stateDir, log, settleMs: 5, reconcileIntervalMs: 60_000 });
+  const routes = new TiRoutes({ kernel, stateDir, log, settleMs: 5, intervalMs: 60_000 });
   return { kernel, routes, stateDir, lines };
 }
 

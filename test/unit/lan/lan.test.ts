@@ -30,7 +30,7 @@ function setup() {
   const log = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
   const warnings: HealthWarning[][] = [];
   const health = new Health((list) => warnings.push(list));
-  const links = new LanLinks({ kernel, stateDir: join(dir, 'state'), log, settleMs: 5, reconcileIntervalMs: 60_000 });
+  const links = new LanLinks({ kernel, stateDir: join(dir, 'state'), log, settleMs: 5, intervalMs: 60_000 });
   const lan = new Lan({ links, kernel, health, log, settleMs: 5, tunnelDevices: ['ipsec0'] });
   return { kernel, health, lan, warnings };
 }

@@ -42,7 +42,7 @@ function setup(kernel = new FakeLanKernel(), stateDir = join(mkdtempSync(join(tm
   dirs.push(join(stateDir, '..'));
   const lines: string[] = [];
   const log = createLogger({ destination: new Writable({ write: (chunk: Buffer, _e, cb) => (lines.push(String(chunk)), cb()) }) });
-  const links = new LanLinks({ kernel, stateDir, log, settleMs: 5, reconcileIntervalMs: 60_000 });
+  const links = new LanLinks({ kernel, stateDir, log, settleMs: 5, intervalMs: 60_000 });
   return { kernel, links, stateDir, lines };
 }
 

@@ -1,0 +1,41 @@
+// The files in the agent's state directory that record what a subsystem applied (the TI prefixes,
+// the LAN links tibox owns), read back by the boot units and by the agent after a restart. A
+// missing file is normal: nothing was applied yet. A write goes through writeFileAtomic into a
+// directory only root may list, and is skipped when the file already holds the text, so a repair
+// pass that changes nothing writes nothing.
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { writeFileAtomic } from './atomicFile.ts';
+
+/** The file's text, or undefined when there is no such file. */
+export async function readStateFile(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** One state file, as the one process that writes it sees it. */
+export class StateFile {
+  readonly path: string;
+  /** What the file holds as far as this process knows: read or written by it. */
+  private known: string | undefined;
+
+  constructor(path: string) {
+    this.path = path;
+  }
+
+  async read(): Promise<string | undefined> {
+    this.known = await readStateFile(this.path);
+    return this.known;
+  }
+
+  async write(text: string): Promise<void> {
+    if (text === this.known) return;
+    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+    await writeFileAtomic(this.path, text);
+    this.known = text;
+  }
+}
