@@ -8,10 +8,9 @@
 import { readFileSync } from 'node:fs';
 import type { Resolver } from 'node:dns/promises';
 import {
-  StateTracker, type ControlActions, type Health, type Logger, type Lifecycle, type SubsystemStatus,
+  StateTracker, formatIpv4, parsePrefix, type ControlActions, type Health, type Logger, type Lifecycle, type SubsystemStatus,
 } from '../core/index.ts';
 import { certificateHealth, ProfileStore, registerProfileActions, resolveGateways, type VpnProfile } from './profile/index.ts';
-import { formatIpv4, parseCidr } from './profile/addresses.ts';
 import { managementOverInternet, type ManagementResolver } from './profile/managementEndpoint.ts';
 import type { TunnelProfile } from './tunnel/index.ts';
 
@@ -278,9 +277,9 @@ function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T |
 
 /** The box's own TI address: the first host of its segment (the LAN half's gateway). */
 export function localTiAddress(tiSegment: string): string {
-  const cidr = parseCidr(tiSegment);
-  if (!cidr) throw new Error(`invalid TI segment ${tiSegment}`);
-  return formatIpv4(cidr.network + 1);
+  const segment = parsePrefix(tiSegment);
+  if (!segment) throw new Error(`invalid TI segment ${tiSegment}`);
+  return formatIpv4(segment.network + 1);
 }
 
 export function tunnelProfileOf(profile: VpnProfile, gateways: readonly string[]): TunnelProfile {
