@@ -6,7 +6,7 @@
 // The split does not depend on whether terminal ports exist, so addresses printed for PVS hosts
 // stay valid when terminal ports are added later.
 import {
-  formatInterfaceAddress, formatIpv4, formatPrefix, lastAddress, networkOf, parseInterfaceAddress, parsePrefix, prefixSize, type Ipv4Prefix,
+  formatInterfaceAddress, formatIpv4, formatPrefix, lastAddress, networkOf, parseInterfaceAddress, parsePrefix, splitPrefix,
 } from '../core/index.ts';
 import { invalidSetting } from './errors.ts';
 import type { LanLinksDesired } from './linksModel.ts';
@@ -59,15 +59,16 @@ export function splitSegment(tiSegment: string, field = 'tiSegment'): SegmentHal
   if (segment.length < TI_SEGMENT_LENGTHS.min || segment.length > TI_SEGMENT_LENGTHS.max) {
     throw invalidSetting(field, `must be a /${TI_SEGMENT_LENGTHS.min} to /${TI_SEGMENT_LENGTHS.max}, not /${segment.length}`);
   }
-  const halfLength = segment.length + 1;
-  const lan: Ipv4Prefix = { network: segment.network, length: halfLength };
-  const terminal: Ipv4Prefix = { network: segment.network + prefixSize(halfLength), length: halfLength };
+  const halves = splitPrefix(segment);
+  // Only a /32 has none, and the lengths above exclude it.
+  if (!halves) throw new Error(`${tiSegment} has no halves`);
+  const [lan, terminal] = halves;
   return {
     lanHalf: formatPrefix(lan),
     lanGateway: formatIpv4(lan.network + 1),
     terminalHalf: formatPrefix(terminal),
     terminalGateway: formatIpv4(terminal.network + 1),
-    halfLength,
+    halfLength: lan.length,
   };
 }
 
