@@ -6,16 +6,13 @@
 // The split does not depend on whether terminal ports exist, so addresses printed for PVS hosts
 // stay valid when terminal ports are added later.
 import {
-  formatInterfaceAddress, formatIpv4, formatPrefix, lastAddress, networkOf, parseInterfaceAddress, parsePrefix, splitPrefix,
+  TI_SEGMENT_LENGTHS, formatInterfaceAddress, formatIpv4, formatPrefix, lastAddress, networkOf, parseInterfaceAddress, parsePrefix, splitPrefix,
 } from '../core/index.ts';
 import { invalidSetting } from './errors.ts';
 import type { LanLinksDesired } from './linksModel.ts';
 
 /** The bridge of the terminal ports, unless the caller names another. */
 export const TERMINAL_BRIDGE = 'br-term';
-
-/** What a VPN profile may assign (docs/profile.md): halves of /25 to /29 leave room for hosts. */
-export const TI_SEGMENT_LENGTHS = { min: 24, max: 28 } as const;
 
 /** The halves of the TI segment and the box's gateway address in each (field names as the inventory reads them). */
 export interface SegmentHalves {

@@ -2,7 +2,7 @@
 // name that reaches the ruleset's text passes here first. Pure; it lists every problem found,
 // each with the field's path (`hosts[2].mac`) and a reason in plain words.
 import { isIPv6 } from 'node:net';
-import { TiboxError, isHostAddress, parseIpv4, parsePrefix, prefixContains, prefixCovers, prefixesOverlap, type Ipv4Prefix } from '../../core/index.ts';
+import { TI_PREFIX_MIN_LENGTH, TiboxError, isHostAddress, parseIpv4, parsePrefix, prefixContains, prefixCovers, prefixesOverlap, type Ipv4Prefix } from '../../core/index.ts';
 import type { FirewallDesired, FirewallInterfaces, RegisteredHost } from './desired.ts';
 import { LIBIPSEC_DEVICE } from './sides.ts';
 
@@ -18,8 +18,6 @@ const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
 const HOST_NAME_LENGTH = 63;
 /** The box's segment: wide enough for two usable halves, never wider than a /16. */
 const SEGMENT_LENGTH = { min: 16, max: 29 } as const;
-/** A TI prefix wider than a /8 would pull foreign networks into the tunnel. */
-const TI_PREFIX_MIN_LENGTH = 8;
 /** IPv4's minimum MTU up to Ethernet's: the tunnel sits inside an Internet path. */
 const MTU = { min: 576, max: 1500 } as const;
 

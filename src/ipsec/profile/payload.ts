@@ -1,7 +1,9 @@
 // The signed payload of format version 1 (docs/profile.md "Payload"), checked field by field
 // before any cryptography runs. Identity and CA certificates are only checked for shape here;
 // identity.ts parses and cross-checks them.
-import { parseInterfaceAddress, parseIpv4, parsePrefix, prefixContains, prefixCovers, prefixesOverlap, type Ipv4Prefix } from '../../core/index.ts';
+import {
+  TI_PREFIX_MIN_LENGTH, TI_SEGMENT_LENGTHS, parseInterfaceAddress, parseIpv4, parsePrefix, prefixContains, prefixCovers, prefixesOverlap, type Ipv4Prefix,
+} from '../../core/index.ts';
 import { ipv4OfLiteral, isHostname, isIpLiteral } from './addresses.ts';
 import { invalidField } from './errors.ts';
 import { decodeBase64, readList, readMatching, readObject, readString, whichOf } from './fields.ts';
@@ -25,9 +27,6 @@ const KEY_PEM = /^-----BEGIN (EC )?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----
 const PROPOSAL = /^[a-z0-9]+(-[a-z0-9]+){1,7}$/;
 // Algorithms no TI profile may ask for (BSI TR-02102-3); refused rather than negotiated.
 const WEAK = new Set(['null', 'md5', 'sha1', 'des', '3des', 'modp768', 'modp1024', 'modp1536']);
-const TI_SEGMENT_LENGTHS = { min: 24, max: 28 };
-// A TI prefix wider than a /8 would pull foreign networks (or the whole Internet) into the tunnel.
-const TI_PREFIX_MIN_LENGTH = 8;
 
 export function validatePayload(value: unknown): Payload {
   const p = readObject(
