@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import type { Resolver } from 'node:dns/promises';
 import {
-  StateTracker, formatIpv4, parsePrefix, type ControlActions, type Health, type Logger, type Lifecycle, type SubsystemStatus,
+  SerialQueue, StateTracker, formatIpv4, parsePrefix, type ControlActions, type Health, type Logger, type Lifecycle, type SubsystemStatus,
 } from '../core/index.ts';
 import { certificateHealth, ProfileStore, registerProfileActions, resolveGateways, type VpnProfile } from './profile/index.ts';
 import { managementOverInternet, type ManagementResolver } from './profile/managementEndpoint.ts';
@@ -74,7 +74,7 @@ export class ProfileService implements Lifecycle {
   /** The last gateway list resolved, and for which gateway source and TI ranges. */
   private resolved: { key: string; gateways: readonly string[] } | undefined;
   /** Tail of the applies, which run one at a time. */
-  private applying: Promise<void> = Promise.resolve();
+  private readonly applying = new SerialQueue();
   private readonly inflight = new Set<Promise<void>>();
   /** Aborted by stop(): no use() applies anything after it. */
   private lifetime = new AbortController();
@@ -194,9 +194,7 @@ export class ProfileService implements Lifecycle {
       },
       (error: unknown) => log.debug({ err: error }, 'management endpoint not resolved over the internet: the gateways remain the WAN evidence'),
     );
-    const turn = this.applying.then(() => this.apply(profile, desired, superseded, problem));
-    this.applying = turn.catch(() => undefined);
-    await turn;
+    await this.applying.run(() => this.apply(profile, desired, superseded, problem));
   }
 
   /**
