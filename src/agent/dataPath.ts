@@ -5,7 +5,7 @@
 // They are applied in that order, the LAN's addresses first (dnsmasq listens on them, the
 // firewall names them), one pass at a time, whenever an input changes. Without a profile the
 // firewall keeps the fail-closed baseline and dnsmasq is not started: there is no TI segment yet.
-import { parseIpv4, parsePrefix, prefixContains, parseInterfaceAddress, type Logger } from '../core/index.ts';
+import { SerialQueue, parseIpv4, parsePrefix, prefixContains, parseInterfaceAddress, type Logger } from '../core/index.ts';
 import type { FirewallDesired, TunnelBackend } from '../firewall/index.ts';
 import { dnsmasqDesired, TERMINAL_BRIDGE, type DnsmasqDesired, type LanDesired, type PracticeDhcpDesired, type WanInLanDesired } from '../lan/index.ts';
 import type { SegmentHalves } from '../lan/index.ts';
@@ -45,7 +45,7 @@ export class DataPath {
   private profile: ProfileDataPath | null = null;
   /** Until ProfileService has said what the profile is, other news must not close the firewall. */
   private told = false;
-  private queue: Promise<void> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   /** The practice-LAN addresses the firewall was last given, as a key; undefined while it has none. */
   private practice: string | undefined;
   /** The ports the WAN-in-LAN watch was last given; it checks again by itself (kernel events, timer). */
@@ -68,9 +68,7 @@ export class DataPath {
    * and routes from the local TI address). The rest follows with apply() once the tunnel has it.
    */
   prepare(profile: ProfileDataPath): Promise<void> {
-    const run = this.queue.then(() => this.deps.lan.apply(this.lanDesired(profile)));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(() => this.deps.lan.apply(this.lanDesired(profile)));
   }
 
   /** Another input changed (devices, ports, back end): the same profile, composed anew. */
@@ -119,9 +117,7 @@ export class DataPath {
   }
 
   private pass(): Promise<void> {
-    const run = this.queue.then(() => this.converge());
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(() => this.converge());
   }
 
   private async converge(): Promise<void> {

@@ -1,9 +1,9 @@
 // What every part of tibox uses, and nothing of any one part: starting processes (the one runner),
 // errors and their catalogue, logging, the event bus, the lifecycle every subsystem follows, atomic
-// files and the state files written with them, the watch loop and the base class of the subsystems
-// that watch the kernel with it, IPv4 arithmetic, systemd notification, rtnetlink sockets, the
-// health registry subsystems report into, and the registry of named control actions they register
-// with.
+// files and the state files written with them, the watch loop, the serial queue and the base class
+// of the subsystems that watch the kernel, IPv4 arithmetic and the TI's address limits, systemd
+// notification, rtnetlink sockets, the health registry subsystems report into, and the registry of
+// named control actions they register with.
 //
 // The rule that keeps the arrows pointing down (eslint.config.js enforces it):
 // - core imports no subsystem and nothing of src/agent or src/control;
@@ -20,7 +20,9 @@ export * from './lifecycle.ts';
 export * from './log.ts';
 export * from './rtnetlink.ts';
 export * from './runner.ts';
+export * from './serialQueue.ts';
 export * from './stateFile.ts';
 export * from './systemd.ts';
+export * from './tiAddressing.ts';
 export * from './watchLoop.ts';
 export * from './watchingSubsystem.ts';

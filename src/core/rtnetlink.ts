@@ -7,6 +7,18 @@ import { createRtNetlink, type RtNetlinkSocket, type rt } from 'netlink';
 
 type Group = Parameters<RtNetlinkSocket['addMembership']>[0];
 
+/** An IPv4 address as rtnetlink attributes carry it: four bytes in network order. */
+export function ipv4Attribute(address: number): Buffer {
+  const bytes = Buffer.alloc(4);
+  bytes.writeUInt32BE(address, 0);
+  return bytes;
+}
+
+/** The address in an IPv4 address attribute. */
+export function ipv4OfAttribute(bytes: Buffer): number {
+  return bytes.readUInt32BE(0);
+}
+
 export class RtNetlinkRequests {
   private socket: RtNetlinkSocket | undefined;
   private queue: Promise<unknown> = Promise.resolve();

@@ -2,6 +2,7 @@
 // settled for a moment into one pass, and a safety-net timer for an event that was lost both
 // schedule a repair; applies and repairs run one at a time, each reading the kernel after the previous one
 // wrote. A repair that fails is the subsystem's to log and show; the next event or tick retries.
+import { SerialQueue } from './serialQueue.ts';
 
 export interface WatchLoopOptions {
   /** A burst of events within this time gives one repair. */
@@ -13,7 +14,7 @@ export interface WatchLoopOptions {
 export class WatchLoop {
   private readonly repair: () => Promise<void>;
   private readonly options: WatchLoopOptions;
-  private queue: Promise<void> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private watching = false;
   private unwatch: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -44,14 +45,12 @@ export class WatchLoop {
     clearInterval(this.timer);
     clearTimeout(this.settle);
     this.settle = undefined;
-    await this.queue;
+    await this.queue.settled();
   }
 
   /** Runs `task` once everything queued before it is done. */
   serially(task: () => Promise<void>): Promise<void> {
-    const result = this.queue.then(task);
-    this.queue = result.catch(() => undefined);
-    return result;
+    return this.queue.run(task);
   }
 
   private schedule(): void {

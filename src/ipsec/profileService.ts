@@ -8,10 +8,9 @@
 import { readFileSync } from 'node:fs';
 import type { Resolver } from 'node:dns/promises';
 import {
-  StateTracker, type ControlActions, type Health, type Logger, type Lifecycle, type SubsystemStatus,
+  SerialQueue, StateTracker, formatIpv4, parsePrefix, type ControlActions, type Health, type Logger, type Lifecycle, type SubsystemStatus,
 } from '../core/index.ts';
 import { certificateHealth, ProfileStore, registerProfileActions, resolveGateways, type VpnProfile } from './profile/index.ts';
-import { formatIpv4, parseCidr } from './profile/addresses.ts';
 import { managementOverInternet, type ManagementResolver } from './profile/managementEndpoint.ts';
 import type { TunnelProfile } from './tunnel/index.ts';
 
@@ -75,7 +74,7 @@ export class ProfileService implements Lifecycle {
   /** The last gateway list resolved, and for which gateway source and TI ranges. */
   private resolved: { key: string; gateways: readonly string[] } | undefined;
   /** Tail of the applies, which run one at a time. */
-  private applying: Promise<void> = Promise.resolve();
+  private readonly applying = new SerialQueue();
   private readonly inflight = new Set<Promise<void>>();
   /** Aborted by stop(): no use() applies anything after it. */
   private lifetime = new AbortController();
@@ -195,9 +194,7 @@ export class ProfileService implements Lifecycle {
       },
       (error: unknown) => log.debug({ err: error }, 'management endpoint not resolved over the internet: the gateways remain the WAN evidence'),
     );
-    const turn = this.applying.then(() => this.apply(profile, desired, superseded, problem));
-    this.applying = turn.catch(() => undefined);
-    await turn;
+    await this.applying.run(() => this.apply(profile, desired, superseded, problem));
   }
 
   /**
@@ -278,9 +275,9 @@ function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T |
 
 /** The box's own TI address: the first host of its segment (the LAN half's gateway). */
 export function localTiAddress(tiSegment: string): string {
-  const cidr = parseCidr(tiSegment);
-  if (!cidr) throw new Error(`invalid TI segment ${tiSegment}`);
-  return formatIpv4(cidr.network + 1);
+  const segment = parsePrefix(tiSegment);
+  if (!segment) throw new Error(`invalid TI segment ${tiSegment}`);
+  return formatIpv4(segment.network + 1);
 }
 
 export function tunnelProfileOf(profile: VpnProfile, gateways: readonly string[]): TunnelProfile {

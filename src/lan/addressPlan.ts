@@ -6,16 +6,13 @@
 // The split does not depend on whether terminal ports exist, so addresses printed for PVS hosts
 // stay valid when terminal ports are added later.
 import {
-  formatInterfaceAddress, formatIpv4, formatPrefix, lastAddress, networkOf, parseInterfaceAddress, parsePrefix, prefixSize, type Ipv4Prefix,
+  TI_SEGMENT_LENGTHS, formatInterfaceAddress, formatIpv4, formatPrefix, lastAddress, networkOf, parseInterfaceAddress, parsePrefix, splitPrefix,
 } from '../core/index.ts';
 import { invalidSetting } from './errors.ts';
 import type { LanLinksDesired } from './linksModel.ts';
 
 /** The bridge of the terminal ports, unless the caller names another. */
 export const TERMINAL_BRIDGE = 'br-term';
-
-/** What a VPN profile may assign (docs/profile.md): halves of /25 to /29 leave room for hosts. */
-export const TI_SEGMENT_LENGTHS = { min: 24, max: 28 } as const;
 
 /** The halves of the TI segment and the box's gateway address in each (field names as the inventory reads them). */
 export interface SegmentHalves {
@@ -59,15 +56,16 @@ export function splitSegment(tiSegment: string, field = 'tiSegment'): SegmentHal
   if (segment.length < TI_SEGMENT_LENGTHS.min || segment.length > TI_SEGMENT_LENGTHS.max) {
     throw invalidSetting(field, `must be a /${TI_SEGMENT_LENGTHS.min} to /${TI_SEGMENT_LENGTHS.max}, not /${segment.length}`);
   }
-  const halfLength = segment.length + 1;
-  const lan: Ipv4Prefix = { network: segment.network, length: halfLength };
-  const terminal: Ipv4Prefix = { network: segment.network + prefixSize(halfLength), length: halfLength };
+  const halves = splitPrefix(segment);
+  // Only a /32 has none, and the lengths above exclude it.
+  if (!halves) throw new Error(`${tiSegment} has no halves`);
+  const [lan, terminal] = halves;
   return {
     lanHalf: formatPrefix(lan),
     lanGateway: formatIpv4(lan.network + 1),
     terminalHalf: formatPrefix(terminal),
     terminalGateway: formatIpv4(terminal.network + 1),
-    halfLength,
+    halfLength: lan.length,
   };
 }
 

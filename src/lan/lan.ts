@@ -10,7 +10,7 @@
 // a running box) is a health warning, and it does not block other changes. The first apply after
 // the agent starts re-applies what was accepted when it was stored, so it is never refused: its
 // collisions become warnings too.
-import type { Health, Logger, Subsystem, SubsystemStatus } from '../core/index.ts';
+import { SerialQueue, type Health, type Logger, type Subsystem, type SubsystemStatus } from '../core/index.ts';
 import { planLanAddresses, type LanAddressPlan, type SegmentHalves } from './addressPlan.ts';
 import { LanError } from './errors.ts';
 import type { LanKernel } from './lanKernel.ts';
@@ -54,7 +54,7 @@ export class Lan implements Subsystem<LanDesired> {
   /** Refusal messages already live and reported: they do not block a change. */
   private tolerated = new Set<string>();
   private reported = '';
-  private queue: Promise<void> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private running = false;
   private unwatch: (() => void) | undefined;
   private settle: NodeJS.Timeout | undefined;
@@ -70,7 +70,7 @@ export class Lan implements Subsystem<LanDesired> {
    */
   apply(desired: LanDesired | null): Promise<void> {
     const snapshot = desired === null ? null : structuredClone(desired);
-    return this.serially(async () => {
+    return this.queue.run(async () => {
       if (snapshot === null) {
         await this.deps.links.apply(null);
         this.applied = undefined;
@@ -121,7 +121,7 @@ export class Lan implements Subsystem<LanDesired> {
     this.unwatch = undefined;
     clearTimeout(this.settle);
     this.settle = undefined;
-    await this.queue;
+    await this.queue.settled();
     await this.deps.links.stop();
   }
 
@@ -133,7 +133,7 @@ export class Lan implements Subsystem<LanDesired> {
     if (!this.running || this.settle) return;
     this.settle = setTimeout(() => {
       this.settle = undefined;
-      this.serially(() => this.recheck()).catch((error: unknown) => this.deps.log.warn({ err: error }, 'address plan re-check failed'));
+      this.queue.run(() => this.recheck()).catch((error: unknown) => this.deps.log.warn({ err: error }, 'address plan re-check failed'));
     }, this.deps.settleMs ?? 200);
     this.settle.unref();
   }
@@ -141,12 +141,6 @@ export class Lan implements Subsystem<LanDesired> {
   private async recheck(): Promise<void> {
     if (!this.applied) return;
     this.report(await this.findings(this.applied.desired, this.applied.plan));
-  }
-
-  private serially(task: () => Promise<void>): Promise<void> {
-    const result = this.queue.then(task);
-    this.queue = result.catch(() => undefined);
-    return result;
   }
 
   private async findings(desired: LanDesired, plan: LanAddressPlan): Promise<PlanFinding[]> {

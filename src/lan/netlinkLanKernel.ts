@@ -2,7 +2,7 @@
 // in IFLA_LINKINFO), IPv4 addresses, the main table's routes, neighbours and the change
 // notifications, so no `ip` process is needed (sockets and their sequencing: src/core/rtnetlink.ts).
 import {
-  RtNetlinkRequests, watchRtNetlink, formatIpv4, lastAddress, networkOf, parseInterfaceAddress, type Ipv4InterfaceAddress,
+  RtNetlinkRequests, watchRtNetlink, formatIpv4, ipv4Attribute, ipv4OfAttribute, lastAddress, networkOf, parseInterfaceAddress, type Ipv4InterfaceAddress,
 } from '../core/index.ts';
 import { AttrStream, FlagsNew, ifla, type RtNetlinkSocket } from 'netlink';
 import type { LanKernel, Neighbour } from './lanKernel.ts';
@@ -32,7 +32,7 @@ export class NetlinkLanKernel implements LanKernel {
           const dev = names.get(a.data.index ?? 0);
           if (!local || dev === undefined) return [];
           const valid = a.attrs.cacheInfo?.ifaValid ?? INFINITE;
-          return [{ dev, address: `${formatIpv4(local.readUInt32BE(0))}/${a.data.prefixlen ?? 32}`, dynamic: valid !== INFINITE }];
+          return [{ dev, address: `${formatIpv4(ipv4OfAttribute(local))}/${a.data.prefixlen ?? 32}`, dynamic: valid !== INFINITE }];
         }),
       };
     });
@@ -51,12 +51,12 @@ export class NetlinkLanKernel implements LanKernel {
         .filter((r) => (r.attrs.table ?? r.data.table) === RT_TABLE_MAIN)
         .map((r) => {
           const { data, attrs } = r;
-          const dst = attrs.dst ? attrs.dst.readUInt32BE(0) : 0;
+          const dst = attrs.dst ? ipv4OfAttribute(attrs.dst) : 0;
           return {
             dst: `${formatIpv4(dst)}/${data.dstLen ?? 0}`,
             type: lower(data.type) ?? 'unicast',
             ...(attrs.oif !== undefined ? { dev: names.get(attrs.oif) ?? `if${attrs.oif}` } : {}),
-            ...(attrs.gateway ? { via: formatIpv4(attrs.gateway.readUInt32BE(0)) } : {}),
+            ...(attrs.gateway ? { via: formatIpv4(ipv4OfAttribute(attrs.gateway)) } : {}),
             ...(data.protocol !== undefined ? { proto: lower(data.protocol) } : {}),
           };
         });
@@ -71,7 +71,7 @@ export class NetlinkLanKernel implements LanKernel {
         const state = n.data.state ?? {};
         const dev = names.get(n.data.ifindex ?? 0);
         if (!n.attrs.dst || !n.attrs.lladdr || state.failed || state.incomplete || dev === undefined) return [];
-        return [{ dev, ip: formatIpv4(n.attrs.dst.readUInt32BE(0)), mac: formatMac(n.attrs.lladdr) }];
+        return [{ dev, ip: formatIpv4(ipv4OfAttribute(n.attrs.dst)), mac: formatMac(n.attrs.lladdr) }];
       });
     });
   }
@@ -127,13 +127,13 @@ async function writeOp(nl: RtNetlinkSocket, op: LinkOp): Promise<void> {
     case 'deleteAddress': {
       const parsed = interfaceAddress(op.address);
       const data = { family: AF_INET, prefixlen: parsed.length, index: await linkIndex(nl, op.dev) };
-      const local = u32(parsed.address);
+      const local = ipv4Attribute(parsed.address);
       if (op.op === 'deleteAddress') {
         await nl.delAddress(data, { local, address: local }, options);
         return;
       }
       // As `ip addr add ... brd +`: the subnet's broadcast address, none on /31 and /32.
-      const broadcast = parsed.length < 31 ? { broadcast: u32(lastAddress(networkOf(parsed.address, parsed.length))) } : {};
+      const broadcast = parsed.length < 31 ? { broadcast: ipv4Attribute(lastAddress(networkOf(parsed.address, parsed.length))) } : {};
       await nl.newAddress({ ...data, scope: 0 }, { local, address: local, ...broadcast }, create);
       return;
     }
@@ -151,12 +151,6 @@ function interfaceAddress(text: string): Ipv4InterfaceAddress {
   const parsed = parseInterfaceAddress(text);
   if (!parsed) throw new Error(`not an interface address: ${JSON.stringify(text)}`);
   return parsed;
-}
-
-function u32(value: number): Buffer {
-  const buffer = Buffer.alloc(4);
-  buffer.writeUInt32BE(value, 0);
-  return buffer;
 }
 
 function formatMac(bytes: Buffer): string {

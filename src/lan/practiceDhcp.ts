@@ -8,7 +8,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  writeFileAtomic, StateTracker, type Logger, type ProcessHandle, type StartOptions, type Subsystem, type SubsystemStatus,
+  SerialQueue, writeFileAtomic, StateTracker, type Logger, type ProcessHandle, type StartOptions, type Subsystem, type SubsystemStatus,
 } from '../core/index.ts';
 
 export const DHCP_HOOK_FILE = 'practice-dhcp-hook';
@@ -66,7 +66,7 @@ export class PracticeDhcp implements Subsystem<PracticeDhcpDesired> {
   private client: { handle: ProcessHandle; port: string } | undefined;
   private restart: NodeJS.Timeout | undefined;
   private failures = 0;
-  private queue: Promise<void> = Promise.resolve();
+  private readonly queue = new SerialQueue();
 
   constructor(deps: PracticeDhcpDeps) {
     this.deps = deps;
@@ -76,28 +76,22 @@ export class PracticeDhcp implements Subsystem<PracticeDhcpDesired> {
   /** The port to ask on; a new port restarts the client there, null ends it (the lease runs out). */
   apply(desired: PracticeDhcpDesired | null): Promise<void> {
     this.desired = desired === null ? null : { ...desired };
-    return this.serially(() => this.converge());
+    return this.queue.run(() => this.converge());
   }
 
   async start(signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
     this.running = true;
-    await this.serially(() => this.converge());
+    await this.queue.run(() => this.converge());
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    await this.serially(() => this.converge());
+    await this.queue.run(() => this.converge());
   }
 
   status(): SubsystemStatus {
     return this.tracker.get();
-  }
-
-  private serially(task: () => Promise<void>): Promise<void> {
-    const result = this.queue.then(task);
-    this.queue = result.catch(() => undefined);
-    return result;
   }
 
   private async converge(): Promise<void> {
@@ -138,7 +132,7 @@ export class PracticeDhcp implements Subsystem<PracticeDhcpDesired> {
       this.client = undefined;
       if (Date.now() - startedAt >= STABLE_RUN_MS) this.failures = 0;
       log.warn({ port, code, signal }, 'DHCP client for the practice LAN exited');
-      void this.serially(async () => this.scheduleRestart(`exited with ${code ?? signal}`));
+      void this.queue.run(async () => this.scheduleRestart(`exited with ${code ?? signal}`));
     });
   }
 
@@ -150,7 +144,7 @@ export class PracticeDhcp implements Subsystem<PracticeDhcpDesired> {
     this.tracker.set('degraded', `DHCP client ${why}; restarting in ${Math.round(delay / 1000)} s`);
     this.restart = setTimeout(() => {
       this.restart = undefined;
-      void this.serially(() => this.converge());
+      void this.queue.run(() => this.converge());
     }, delay);
     this.restart.unref();
   }

@@ -1,7 +1,7 @@
 // The vocabulary of config fields: a small set of kinds, each plain JSON data so one definition
 // both validates a value (checkValue) and describes itself to the web UI. Messages are English
 // plain words for the person who typed the value; the UI shows them next to the field.
-import { isIPv4 } from 'node:net';
+import { formatPrefix, networkOf, parseInterfaceAddress, parseIpv4 } from '../../core/index.ts';
 
 /** Text shown to people: German first (the default UI language), English beside it. */
 export interface Text {
@@ -81,7 +81,6 @@ export interface FieldError {
 }
 
 const INTERFACE_NAME = /^[A-Za-z0-9_.-]{1,15}$/;
-const PREFIX = /^(.+)\/(3[0-2]|[12]?\d)$/;
 
 /** Plain words for what a value is, for "must be X, got Y" messages. */
 export function describeValue(value: unknown): string {
@@ -146,7 +145,7 @@ function scalarProblem(kind: ScalarKind, value: unknown): string | undefined {
         ? undefined
         : `must be an interface name: 1 to 15 letters, digits, '.', '_' or '-'`;
     case 'ipv4':
-      return isIPv4(value) ? undefined : 'must be an IPv4 address such as 192.168.1.10';
+      return parseIpv4(value) !== undefined ? undefined : 'must be an IPv4 address such as 192.168.1.10';
     case 'ipv4Prefix':
       return prefixProblem(value);
   }
@@ -163,14 +162,8 @@ function stringProblem(kind: StringKind, value: string): string | undefined {
 }
 
 function prefixProblem(value: string): string | undefined {
-  const match = PREFIX.exec(value);
-  const address = match?.[1];
-  if (match === null || address === undefined || !isIPv4(address)) return 'must be an IPv4 network such as 192.168.10.0/24';
-  const bits = Number(match[2]);
-  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  const number = address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
-  const network = (number & mask) >>> 0;
-  if (network === number) return undefined;
-  const dotted = [24, 16, 8, 0].map((shift) => (network >>> shift) & 0xff).join('.');
-  return `has host bits set; the network is ${dotted}/${bits}`;
+  const parsed = parseInterfaceAddress(value);
+  if (!parsed) return 'must be an IPv4 network such as 192.168.10.0/24';
+  const network = networkOf(parsed.address, parsed.length);
+  return network.network === parsed.address ? undefined : `has host bits set; the network is ${formatPrefix(network)}`;
 }

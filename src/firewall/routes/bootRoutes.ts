@@ -4,10 +4,10 @@
 // path is irrelevant and not kept.
 import { join } from 'node:path';
 import { readStateFile, type Logger } from '../../core/index.ts';
-import { parsePrefix } from './ipv4.ts';
 import type { RouteKernel } from './kernel.ts';
 import type { TiRoutesDesired } from './model.ts';
 import { reconcileRoutes } from './reconcile.ts';
+import { readTiPrefix } from './tiPrefix.ts';
 
 export const ROUTES_STATE_FILE = 'ti-routes.json';
 
@@ -24,7 +24,7 @@ export function parseRoutesState(text: string): string[] {
   const value: unknown = JSON.parse(text);
   const prefixes = typeof value === 'object' && value !== null ? (value as { prefixes?: unknown }).prefixes : undefined;
   if (!Array.isArray(prefixes) || !prefixes.every((p) => typeof p === 'string')) throw new Error('expected {"prefixes": [string, ...]}');
-  prefixes.forEach(parsePrefix);
+  prefixes.forEach(readTiPrefix);
   return prefixes;
 }
 

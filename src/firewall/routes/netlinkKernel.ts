@@ -1,12 +1,12 @@
 // The RouteKernel on rtnetlink, through the `netlink` package, which covers routes, rules
 // (RTM_NEWRULE/DELRULE/GETRULE), links, addresses and the multicast groups, so no `ip` process
 // is needed (sockets and their sequencing: src/core/rtnetlink.ts).
-import { RtNetlinkRequests, watchRtNetlink } from '../../core/index.ts';
+import { RtNetlinkRequests, formatIpv4, formatPrefix, ipv4Attribute, ipv4OfAttribute, watchRtNetlink } from '../../core/index.ts';
 import { FlagsNew, type RtNetlinkSocket, type rt } from 'netlink';
-import { formatPrefix, formatIpv4, parseIpv4, parsePrefix } from './ipv4.ts';
 import { TI_GUARD_PRIORITY, TI_ROUTE_TABLE, TI_RULE_PRIORITY, type RouteEntry, type RuleEntry } from './model.ts';
 import type { RouteKernel, RouteKernelState } from './kernel.ts';
 import type { RouteOp } from './plan.ts';
+import { readIpv4, readTiPrefix } from './tiPrefix.ts';
 
 const AF_INET = 2;
 /** The u8 table field of route messages holds this when the real id (> 255) is in RTA_TABLE. */
@@ -46,7 +46,7 @@ async function readState(nl: RtNetlinkSocket): Promise<RouteKernelState> {
     // IFA_LOCAL is the box's own address; IFA_ADDRESS is the peer's on point-to-point links.
     addresses: addresses.flatMap((a) => {
       const local = a.attrs.local ?? a.attrs.address;
-      return local ? [formatIpv4(local)] : [];
+      return local ? [formatIpv4(ipv4OfAttribute(local))] : [];
     }),
     // The kernel ignores the table in a dump request unless strict checking is on: filter here.
     routes: routes.filter((r) => (r.attrs.table ?? r.data.table) === TI_ROUTE_TABLE).map((r) => toRouteEntry(r, names)),
@@ -72,16 +72,21 @@ function lower(value: string | number | undefined): string | undefined {
   return value === undefined ? undefined : String(value).toLowerCase();
 }
 
+/** A prefix as `ip` prints it, from an address attribute and a length; no attribute is 0.0.0.0. */
+function prefixText(attribute: Buffer | undefined, length: number): string {
+  return formatPrefix({ network: attribute ? ipv4OfAttribute(attribute) : 0, length });
+}
+
 function toRouteEntry(m: rt.RouteMessage, names: Map<number, string>): RouteEntry {
   const { data, attrs } = m;
   const oif = attrs.oif;
   return {
     table: attrs.table ?? data.table ?? 0,
-    dst: formatPrefix(attrs.dst ?? [0, 0, 0, 0], data.dstLen ?? 0),
+    dst: prefixText(attrs.dst, data.dstLen ?? 0),
     type: lower(data.type) ?? 'unicast',
-    ...(attrs.gateway ? { via: formatIpv4(attrs.gateway) } : {}),
+    ...(attrs.gateway ? { via: formatIpv4(ipv4OfAttribute(attrs.gateway)) } : {}),
     ...(oif !== undefined ? { dev: names.get(oif) ?? `if${oif}` } : {}),
-    ...(attrs.prefsrc ? { src: formatIpv4(attrs.prefsrc) } : {}),
+    ...(attrs.prefsrc ? { src: formatIpv4(ipv4OfAttribute(attrs.prefsrc)) } : {}),
     ...(data.protocol !== undefined ? { proto: lower(data.protocol) } : {}),
     ...(attrs.priority ? { metric: attrs.priority } : {}),
     ...(data.tos ? { tos: data.tos } : {}),
@@ -89,7 +94,7 @@ function toRouteEntry(m: rt.RouteMessage, names: Map<number, string>): RouteEntr
 }
 
 async function routeMessage(nl: RtNetlinkSocket, r: RouteEntry, forDelete: boolean): Promise<[rt.Route, rt.RouteAttrs]> {
-  const dst = parsePrefix(r.dst);
+  const dst = readTiPrefix(r.dst);
   const data: rt.Route = {
     family: AF_INET,
     dstLen: dst.length,
@@ -100,11 +105,11 @@ async function routeMessage(nl: RtNetlinkSocket, r: RouteEntry, forDelete: boole
     scope: forDelete ? 'NOWHERE' : r.type === 'unicast' && !r.via ? 'LINK' : 'UNIVERSE',
     ...(!forDelete && r.proto ? { protocol: r.proto.toUpperCase() as keyof typeof rt.RouteProtocol } : {}),
   };
-  const attrs: rt.RouteAttrs = { dst: Buffer.from(dst.address), table: r.table, ...(r.metric ? { priority: r.metric } : {}) };
+  const attrs: rt.RouteAttrs = { dst: ipv4Attribute(dst.network), table: r.table, ...(r.metric ? { priority: r.metric } : {}) };
   if (forDelete) return [data, attrs];
   if (r.dev !== undefined) attrs.oif = await linkIndex(nl, r.dev);
-  if (r.via !== undefined) attrs.gateway = Buffer.from(parseIpv4(r.via));
-  if (r.src !== undefined) attrs.prefsrc = Buffer.from(parseIpv4(r.src));
+  if (r.via !== undefined) attrs.gateway = ipv4Attribute(readIpv4(r.via));
+  if (r.src !== undefined) attrs.prefsrc = ipv4Attribute(readIpv4(r.src));
   return [data, attrs];
 }
 
@@ -132,8 +137,8 @@ function toRuleEntry(m: rt.RuleMessage): RuleEntry {
   return {
     priority: attrs.priority ?? 0,
     ...(data.flags?.invert ? { not: true } : {}),
-    ...(data.srcLen ? { from: formatPrefix(attrs.src ?? [], data.srcLen) } : {}),
-    ...(data.dstLen ? { to: formatPrefix(attrs.dst ?? [], data.dstLen) } : {}),
+    ...(data.srcLen ? { from: prefixText(attrs.src, data.srcLen) } : {}),
+    ...(data.dstLen ? { to: prefixText(attrs.dst, data.dstLen) } : {}),
     ...(attrs.fwmark ? { fwmark: attrs.fwmark } : {}),
     ...(attrs.iifname ? { iif: attrs.iifname } : {}),
     ...(attrs.oifname ? { oif: attrs.oifname } : {}),
@@ -146,18 +151,20 @@ function toRuleEntry(m: rt.RuleMessage): RuleEntry {
 function ruleMessage(r: RuleEntry): [rt.Rule, rt.RuleAttrs] {
   const [verb = '', arg] = r.action.split(' ');
   const table = verb === 'lookup' ? Number(arg) : 0;
+  const to = r.to ? readTiPrefix(r.to) : undefined;
+  const from = r.from ? readTiPrefix(r.from) : undefined;
   const data: rt.Rule = {
     family: AF_INET,
-    dstLen: r.to ? parsePrefix(r.to).length : 0,
-    srcLen: r.from ? parsePrefix(r.from).length : 0,
+    dstLen: to?.length ?? 0,
+    srcLen: from?.length ?? 0,
     table: table < 256 ? table : 0,
     action: verb === 'lookup' ? 'toTbl' : (verb as keyof typeof rt.RuleAction),
     ...(r.not ? { flags: { invert: true } } : {}),
   };
   const attrs: rt.RuleAttrs = {
     priority: r.priority,
-    ...(r.to ? { dst: Buffer.from(parsePrefix(r.to).address) } : {}),
-    ...(r.from ? { src: Buffer.from(parsePrefix(r.from).address) } : {}),
+    ...(to ? { dst: ipv4Attribute(to.network) } : {}),
+    ...(from ? { src: ipv4Attribute(from.network) } : {}),
     ...(table ? { table } : {}),
     ...(verb === 'goto' ? { goto: Number(arg) } : {}),
     ...(r.iif ? { iifname: r.iif } : {}),

@@ -1,7 +1,6 @@
 // The pure half of the routes module: from the desired state and a few kernel facts to the
 // rules and routes tibox wants (planRoutes), and from what the kernel holds to the fewest
 // writes that get there (diffRoutes). Nothing here touches the OS.
-import { parseIpv4, parsePrefix } from './ipv4.ts';
 import {
   TI_GUARD_PRIORITY,
   TI_ROUTE_PROTOCOL,
@@ -15,6 +14,7 @@ import {
   type TiPath,
   type TiRoutesDesired,
 } from './model.ts';
+import { readIpv4, readTiPrefix } from './tiPrefix.ts';
 
 /** What the planner needs to know about the box: its link names and local IPv4 addresses. */
 export interface KernelFacts {
@@ -46,7 +46,7 @@ export function opText(op: RouteOp): string {
 export function planRoutes(desired: TiRoutesDesired | null, facts: KernelFacts): RoutePlan {
   if (desired === null) return { rules: [], routes: [] };
   const prefixes = [...new Set(desired.prefixes)].sort(comparePrefixes);
-  prefixes.forEach(parsePrefix);
+  prefixes.forEach(readTiPrefix);
   checkPath(desired.path);
   const fallback = missing(desired.path, facts);
   const path: TiPath = fallback ? { kind: 'unreachable' } : desired.path;
@@ -73,8 +73,8 @@ function routeFor(dst: string, path: TiPath): RouteEntry {
 function checkPath(path: TiPath): void {
   if (path.kind === 'unreachable') return;
   if (!/^[^\s/]{1,15}$/.test(path.dev)) throw new Error(`not a device name: ${JSON.stringify(path.dev)}`);
-  parseIpv4(path.src);
-  if (path.kind === 'xfrm') parseIpv4(path.via);
+  readIpv4(path.src);
+  if (path.kind === 'xfrm') readIpv4(path.via);
 }
 
 /** The reason the path cannot be installed now, judged from facts the kernel would check too. */

@@ -1,14 +1,14 @@
 // The named sets of the tibox table. Registered devices, their ports and the TI prefixes live in
 // sets, so the rules stay the same whatever their number and a lookup costs the same for one
 // device or a thousand. Elements are sorted, so the same desired state renders the same text.
+import { parseIpv4 } from '../../core/index.ts';
 import type { FirewallDesired } from './desired.ts';
-import { addressValue } from './ipv4.ts';
 import { nameComment, renderSet, type SetSpec } from './nft.ts';
 
 /** Sorted by address, each parsed once: a thousand hosts sorted by parsing in the comparison cost more than the rest of the render. */
 function sortedByAddress<T>(items: readonly T[], address: (item: T) => string): T[] {
   return items
-    .map((item) => ({ item, key: addressValue(address(item)) ?? 0 }))
+    .map((item) => ({ item, key: parseIpv4(address(item)) ?? 0 }))
     .sort((a, b) => a.key - b.key)
     .map(({ item }) => item);
 }
@@ -16,8 +16,8 @@ const itself = (text: string) => text;
 
 export function renderSets(desired: FirewallDesired): string {
   const hosts = sortedByAddress(desired.hosts, (host) => host.address);
-  const v4Gateways = sortedByAddress(desired.gateways.filter((gateway) => addressValue(gateway) !== undefined), itself);
-  const v6Gateways = desired.gateways.filter((gateway) => addressValue(gateway) === undefined).map((gateway) => gateway.toLowerCase()).sort();
+  const v4Gateways = sortedByAddress(desired.gateways.filter((gateway) => parseIpv4(gateway) !== undefined), itself);
+  const v6Gateways = desired.gateways.filter((gateway) => parseIpv4(gateway) === undefined).map((gateway) => gateway.toLowerCase()).sort();
   const sets: SetSpec[] = [
     {
       name: 'ti_prefixes',

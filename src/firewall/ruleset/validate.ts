@@ -2,10 +2,9 @@
 // name that reaches the ruleset's text passes here first. Pure; it lists every problem found,
 // each with the field's path (`hosts[2].mac`) and a reason in plain words.
 import { isIPv6 } from 'node:net';
-import { TiboxError } from '../../core/index.ts';
+import { TI_PREFIX_MIN_LENGTH, TiboxError, isHostAddress, parseIpv4, parsePrefix, prefixContains, prefixCovers, prefixesOverlap, type Ipv4Prefix } from '../../core/index.ts';
 import type { FirewallDesired, FirewallInterfaces, RegisteredHost } from './desired.ts';
 import { LIBIPSEC_DEVICE } from './sides.ts';
-import { addressValue, contains, covers, networkOf, networkSize, overlaps, type Network } from './ipv4.ts';
 
 export interface FirewallProblem {
   readonly field: string;
@@ -19,8 +18,6 @@ const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
 const HOST_NAME_LENGTH = 63;
 /** The box's segment: wide enough for two usable halves, never wider than a /16. */
 const SEGMENT_LENGTH = { min: 16, max: 29 } as const;
-/** A TI prefix wider than a /8 would pull foreign networks into the tunnel. */
-const TI_PREFIX_MIN_LENGTH = 8;
 /** IPv4's minimum MTU up to Ethernet's: the tunnel sits inside an Internet path. */
 const MTU = { min: 576, max: 1500 } as const;
 
@@ -28,6 +25,16 @@ type Report = (field: string, reason: string) => void;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A prefix as the routes module takes one: /0 is refused there (it would route everything into the tunnel), so here too. */
+function prefixOf(value: unknown): Ipv4Prefix | undefined {
+  const prefix = typeof value === 'string' ? parsePrefix(value) : undefined;
+  return prefix && prefix.length > 0 ? prefix : undefined;
+}
+
+function addressOf(value: unknown): number | undefined {
+  return typeof value === 'string' ? parseIpv4(value) : undefined;
 }
 
 /** Every problem of `desired`; an empty list means it may be rendered. */
@@ -85,13 +92,13 @@ function checkInterfaces(interfaces: FirewallInterfaces, report: Report): void {
 }
 
 interface Segment {
-  readonly whole: Network;
-  readonly lan: Network;
-  readonly terminal: Network;
+  readonly whole: Ipv4Prefix;
+  readonly lan: Ipv4Prefix;
+  readonly terminal: Ipv4Prefix;
 }
 
 function checkSegment(desired: FirewallDesired, report: Report): Segment | undefined {
-  const whole = typeof desired.tiSegment === 'string' ? networkOf(desired.tiSegment) : undefined;
+  const whole = prefixOf(desired.tiSegment);
   if (!whole || whole.length < SEGMENT_LENGTH.min || whole.length > SEGMENT_LENGTH.max) {
     report('tiSegment', `must be an IPv4 prefix from /${SEGMENT_LENGTH.min} to /${SEGMENT_LENGTH.max} without host bits, like 10.77.12.0/26`);
     return undefined;
@@ -101,39 +108,39 @@ function checkSegment(desired: FirewallDesired, report: Report): Segment | undef
     report('halves', 'must be an object');
     return undefined;
   }
-  const half = (key: 'lanHalf' | 'terminalHalf', gatewayKey: 'lanGateway' | 'terminalGateway'): Network | undefined => {
+  const half = (key: 'lanHalf' | 'terminalHalf', gatewayKey: 'lanGateway' | 'terminalGateway'): Ipv4Prefix | undefined => {
     const text = halves[key];
-    const network = typeof text === 'string' ? networkOf(text) : undefined;
-    if (!network || network.length !== whole.length + 1 || !covers(whole, network)) {
+    const network = prefixOf(text);
+    if (!network || network.length !== whole.length + 1 || !prefixCovers(whole, network)) {
       report(`halves.${key}`, `must be one half of tiSegment ${desired.tiSegment}`);
       return undefined;
     }
-    const gateway = typeof halves[gatewayKey] === 'string' ? addressValue(halves[gatewayKey]) : undefined;
-    if (gateway === undefined || !isHostOf(network, gateway)) report(`halves.${gatewayKey}`, `must be a host address of halves.${key} ${text}`);
+    const gateway = addressOf(halves[gatewayKey]);
+    if (gateway === undefined || !isHostAddress(network, gateway)) report(`halves.${gatewayKey}`, `must be a host address of halves.${key} ${text}`);
     return network;
   };
   const lan = half('lanHalf', 'lanGateway');
   const terminal = half('terminalHalf', 'terminalGateway');
   if (!lan || !terminal) return undefined;
-  if (lan.first === terminal.first) {
+  if (lan.network === terminal.network) {
     report('halves.terminalHalf', 'must be the other half than halves.lanHalf');
     return undefined;
   }
   return { whole, lan, terminal };
 }
 
-function checkTiPrefixes(prefixes: readonly string[], segment: Segment | undefined, report: Report): Network[] {
+function checkTiPrefixes(prefixes: readonly string[], segment: Segment | undefined, report: Report): Ipv4Prefix[] {
   if (!Array.isArray(prefixes) || prefixes.length === 0) {
     report('tiPrefixes', 'must list at least one prefix');
     return [];
   }
   return prefixes.flatMap((text, i) => {
-    const network = typeof text === 'string' ? networkOf(text) : undefined;
+    const network = prefixOf(text);
     if (!network || network.length < TI_PREFIX_MIN_LENGTH) {
       report(`tiPrefixes[${i}]`, `must be an IPv4 prefix from /${TI_PREFIX_MIN_LENGTH} to /32 without host bits`);
       return [];
     }
-    if (segment && overlaps(network, segment.whole)) {
+    if (segment && prefixesOverlap(network, segment.whole)) {
       report(`tiPrefixes[${i}]`, 'must not overlap tiSegment');
       return [];
     }
@@ -141,18 +148,13 @@ function checkTiPrefixes(prefixes: readonly string[], segment: Segment | undefin
   });
 }
 
-function checkManagementPrefix(text: string, tiPrefixes: readonly Network[], report: Report): void {
-  const network = typeof text === 'string' ? networkOf(text) : undefined;
+function checkManagementPrefix(text: string, tiPrefixes: readonly Ipv4Prefix[], report: Report): void {
+  const network = prefixOf(text);
   if (!network) report('managementPrefix', 'must be an IPv4 prefix without host bits');
-  else if (!tiPrefixes.some((prefix) => covers(prefix, network))) report('managementPrefix', 'must lie inside one of tiPrefixes: it is reached through the tunnel');
+  else if (!tiPrefixes.some((prefix) => prefixCovers(prefix, network))) report('managementPrefix', 'must lie inside one of tiPrefixes: it is reached through the tunnel');
 }
 
-/** A usable host address of `network`: neither its network nor its broadcast address. */
-function isHostOf(network: Network, address: number): boolean {
-  return contains(network, address) && address !== network.first && address !== network.first + networkSize(network) - 1;
-}
-
-function checkPracticeLan(addresses: readonly string[], segment: Segment | undefined, tiPrefixes: readonly Network[], report: Report): void {
+function checkPracticeLan(addresses: readonly string[], segment: Segment | undefined, tiPrefixes: readonly Ipv4Prefix[], report: Report): void {
   if (!Array.isArray(addresses) || addresses.length === 0) {
     report('practiceLanAddresses', 'must list at least one address (the fixed fallback address)');
     return;
@@ -160,16 +162,16 @@ function checkPracticeLan(addresses: readonly string[], segment: Segment | undef
   const seen = new Set<number>();
   addresses.forEach((text, i) => {
     const field = `practiceLanAddresses[${i}]`;
-    const address = typeof text === 'string' ? addressValue(text) : undefined;
+    const address = addressOf(text);
     if (address === undefined) report(field, 'must be an IPv4 address like 192.168.1.2');
-    else if (segment && contains(segment.whole, address)) report(field, 'must lie outside tiSegment');
-    else if (tiPrefixes.some((prefix) => contains(prefix, address))) report(field, 'must lie outside tiPrefixes');
+    else if (segment && prefixContains(segment.whole, address)) report(field, 'must lie outside tiSegment');
+    else if (tiPrefixes.some((prefix) => prefixContains(prefix, address))) report(field, 'must lie outside tiPrefixes');
     else if (seen.has(address)) report(field, 'is listed twice');
     else seen.add(address);
   });
 }
 
-function checkGateways(gateways: readonly string[], segment: Segment | undefined, tiPrefixes: readonly Network[], report: Report): void {
+function checkGateways(gateways: readonly string[], segment: Segment | undefined, tiPrefixes: readonly Ipv4Prefix[], report: Report): void {
   if (!Array.isArray(gateways)) {
     report('gateways', 'must be a list of addresses');
     return;
@@ -177,10 +179,10 @@ function checkGateways(gateways: readonly string[], segment: Segment | undefined
   const seen = new Set<string>();
   gateways.forEach((text, i) => {
     const field = `gateways[${i}]`;
-    const v4 = typeof text === 'string' ? addressValue(text) : undefined;
+    const v4 = addressOf(text);
     const v6 = typeof text === 'string' && !text.includes('%') && isIPv6(text);
     if (v4 === undefined && !v6) report(field, 'must be an IPv4 or IPv6 address (the names resolved)');
-    else if (v4 !== undefined && ((segment && contains(segment.whole, v4)) || tiPrefixes.some((prefix) => contains(prefix, v4)))) {
+    else if (v4 !== undefined && ((segment && prefixContains(segment.whole, v4)) || tiPrefixes.some((prefix) => prefixContains(prefix, v4)))) {
       report(field, 'must lie outside tiSegment and tiPrefixes: IKE to a gateway goes around the tunnel');
     } else if (seen.has(text.toLowerCase())) report(field, 'is listed twice');
     else seen.add(text.toLowerCase());
@@ -206,12 +208,12 @@ function checkHosts(desired: FirewallDesired, segment: Segment | undefined, repo
       report(`${field}.name`, `must be 1 to ${HOST_NAME_LENGTH} printable characters`);
     }
     if (host.kind !== 'pvs' && host.kind !== 'terminal') report(`${field}.kind`, 'must be "pvs" or "terminal"');
-    const address = typeof host.address === 'string' ? addressValue(host.address) : undefined;
+    const address = addressOf(host.address);
     if (address === undefined) {
       report(`${field}.address`, 'must be an IPv4 address like 10.77.12.10');
     } else if (segment) {
-      const inLan = isHostOf(segment.lan, address);
-      const inTerminal = isHostOf(segment.terminal, address);
+      const inLan = isHostAddress(segment.lan, address);
+      const inTerminal = isHostAddress(segment.terminal, address);
       if (boxOwn.includes(host.address)) report(`${field}.address`, "is the box's own address");
       else if (host.kind === 'pvs' && !inLan) report(`${field}.address`, `must be a host address of the LAN half ${desired.halves.lanHalf}`);
       else if (host.kind === 'terminal' && !inLan && !(terminalsBridged && inTerminal)) {

@@ -3,7 +3,8 @@
 // internet while the tunnel is down). Its URL's host as an address, an IP literal as it stands,
 // a name resolved (IPv4, the first answer outside the tunnel); none where every address is
 // routed into the tunnel, since an answer from there says nothing about the WAN.
-import { cidrContains, ipv4OfLiteral, parseCidr, type Cidr } from './addresses.ts';
+import { parsePrefix, prefixContains, type Ipv4Prefix } from '../../core/index.ts';
+import { ipv4OfLiteral } from './addresses.ts';
 
 const HTTPS_PORT = 443;
 
@@ -18,10 +19,10 @@ export async function managementOverInternet(
   routedIntoTunnel: readonly string[],
 ): Promise<{ address: string; port: number } | undefined> {
   const { hostname, port } = new URL(url);
-  const ranges = routedIntoTunnel.map(parseCidr).filter((cidr): cidr is Cidr => cidr !== undefined);
+  const ranges = routedIntoTunnel.map(parsePrefix).filter((prefix): prefix is Ipv4Prefix => prefix !== undefined);
   const outside = (address: string) => {
     const value = ipv4OfLiteral(address);
-    return value !== undefined && !ranges.some((range) => cidrContains(range, value));
+    return value !== undefined && !ranges.some((range) => prefixContains(range, value));
   };
   const candidates = ipv4OfLiteral(hostname) !== undefined ? [hostname] : await resolver.resolve4(hostname);
   const address = candidates.find(outside);

@@ -1,7 +1,10 @@
 // The signed payload of format version 1 (docs/profile.md "Payload"), checked field by field
 // before any cryptography runs. Identity and CA certificates are only checked for shape here;
 // identity.ts parses and cross-checks them.
-import { cidrContains, cidrCovers, cidrsOverlap, ipv4OfLiteral, isAligned, isHostname, isIpLiteral, parseCidr, parseIpv4, type Cidr } from './addresses.ts';
+import {
+  TI_PREFIX_MIN_LENGTH, TI_SEGMENT_LENGTHS, parseInterfaceAddress, parseIpv4, parsePrefix, prefixContains, prefixCovers, prefixesOverlap, type Ipv4Prefix,
+} from '../../core/index.ts';
+import { ipv4OfLiteral, isHostname, isIpLiteral } from './addresses.ts';
 import { invalidField } from './errors.ts';
 import { decodeBase64, readList, readMatching, readObject, readString, whichOf } from './fields.ts';
 import type { GatewaySource, ProfileSettings, Proposals } from './types.ts';
@@ -24,9 +27,6 @@ const KEY_PEM = /^-----BEGIN (EC )?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----
 const PROPOSAL = /^[a-z0-9]+(-[a-z0-9]+){1,7}$/;
 // Algorithms no TI profile may ask for (BSI TR-02102-3); refused rather than negotiated.
 const WEAK = new Set(['null', 'md5', 'sha1', 'des', '3des', 'modp768', 'modp1024', 'modp1536']);
-const TI_SEGMENT_LENGTHS = { min: 24, max: 28 };
-// A TI prefix wider than a /8 would pull foreign networks (or the whole Internet) into the tunnel.
-const TI_PREFIX_MIN_LENGTH = 8;
 
 export function validatePayload(value: unknown): Payload {
   const p = readObject(
@@ -36,20 +36,20 @@ export function validatePayload(value: unknown): Payload {
     ['proposals'],
   );
   if (p.version !== 1) throw invalidField('version', 'must be 1, the version named by the envelope');
-  const { text: tiSegmentText, cidr: tiSegment } = readCidr(p.tiSegment, 'tiSegment');
+  const { text: tiSegmentText, prefix: tiSegment } = readPrefix(p.tiSegment, 'tiSegment');
   if (tiSegment.length < TI_SEGMENT_LENGTHS.min || tiSegment.length > TI_SEGMENT_LENGTHS.max) {
     throw invalidField('tiSegment', `must be a /${TI_SEGMENT_LENGTHS.min} to /${TI_SEGMENT_LENGTHS.max}`);
   }
   const tiPrefixes = readList(p.tiPrefixes, 'tiPrefixes', 64, (v, field) => {
-    const prefix = readCidr(v, field);
-    if (prefix.cidr.length < TI_PREFIX_MIN_LENGTH) throw invalidField(field, `must be a /${TI_PREFIX_MIN_LENGTH} or longer, not /${prefix.cidr.length}`);
-    if (cidrsOverlap(prefix.cidr, tiSegment)) throw invalidField(field, 'overlaps tiSegment');
-    return prefix;
+    const read = readPrefix(v, field);
+    if (read.prefix.length < TI_PREFIX_MIN_LENGTH) throw invalidField(field, `must be a /${TI_PREFIX_MIN_LENGTH} or longer, not /${read.prefix.length}`);
+    if (prefixesOverlap(read.prefix, tiSegment)) throw invalidField(field, 'overlaps tiSegment');
+    return read;
   });
-  const insidePrefixes = (v: unknown, field: string) => readIpv4Inside(v, field, tiPrefixes.map((prefix) => prefix.cidr));
+  const insidePrefixes = (v: unknown, field: string) => readIpv4Inside(v, field, tiPrefixes.map((read) => read.prefix));
   // Addresses the tunnel carries: a gateway among them would have its own IKE/ESP packets routed
   // into the tunnel they build.
-  const routedIntoTunnel = [{ text: 'tiSegment', cidr: tiSegment }, ...tiPrefixes.map((prefix, i) => ({ text: `tiPrefixes[${i}] ${prefix.text}`, cidr: prefix.cidr }))];
+  const routedIntoTunnel = [{ text: 'tiSegment', prefix: tiSegment }, ...tiPrefixes.map((read, i) => ({ text: `tiPrefixes[${i}] ${read.text}`, prefix: read.prefix }))];
   const connector = readObject(p.connector, 'connector', ['addresses', 'probe']);
   const probe = readObject(connector.probe, 'connector.probe', ['address']);
   const tiDns = readObject(p.tiDns, 'tiDns', ['servers', 'domains']);
@@ -60,7 +60,7 @@ export function validatePayload(value: unknown): Payload {
     gatewayIds: readList(p.gatewayIds, 'gatewayIds', 16, readGatewayId),
     proposals: readProposals(p.proposals),
     tiSegment: tiSegmentText,
-    tiPrefixes: tiPrefixes.map((prefix) => prefix.text),
+    tiPrefixes: tiPrefixes.map((read) => read.text),
     connector: {
       addresses: readList(connector.addresses, 'connector.addresses', 8, insidePrefixes),
       probe: { address: insidePrefixes(probe.address, 'connector.probe.address') },
@@ -69,7 +69,7 @@ export function validatePayload(value: unknown): Payload {
       servers: readList(tiDns.servers, 'tiDns.servers', 4, insidePrefixes),
       domains: readList(tiDns.domains, 'tiDns.domains', 16, (v, field) => readMatching(v, field, isHostname, 'a DNS name').toLowerCase()),
     },
-    management: { url: readHttpsUrl(management.url, 'management.url'), prefix: readManagementPrefix(management.prefix, tiPrefixes.map((prefix) => prefix.cidr)) },
+    management: { url: readHttpsUrl(management.url, 'management.url'), prefix: readManagementPrefix(management.prefix, tiPrefixes.map((read) => read.prefix)) },
   };
   return {
     settings,
@@ -80,31 +80,31 @@ export function validatePayload(value: unknown): Payload {
   };
 }
 
-function readCidr(value: unknown, field: string): { text: string; cidr: Cidr } {
+function readPrefix(value: unknown, field: string): { text: string; prefix: Ipv4Prefix } {
   const text = readString(value, field, 18);
-  const cidr = parseCidr(text);
-  if (!cidr) throw invalidField(field, `must be an IPv4 prefix like 10.77.12.0/26, not ${JSON.stringify(text)}`);
-  if (!isAligned(cidr)) throw invalidField(field, `${text} has host bits set (not aligned to its length)`);
-  if (cidr.length === 0) throw invalidField(field, 'must be a network, not /0 (every address)');
-  return { text, cidr };
+  if (!parseInterfaceAddress(text)) throw invalidField(field, `must be an IPv4 prefix like 10.77.12.0/26, not ${JSON.stringify(text)}`);
+  const prefix = parsePrefix(text);
+  if (!prefix) throw invalidField(field, `${text} has host bits set (not aligned to its length)`);
+  if (prefix.length === 0) throw invalidField(field, 'must be a network, not /0 (every address)');
+  return { text, prefix };
 }
 
 /** The datacenter's management network, reached like the TI: through the tunnel, so inside tiPrefixes. */
-function readManagementPrefix(value: unknown, tiPrefixes: readonly Cidr[]): string {
-  const { text, cidr } = readCidr(value, 'management.prefix');
-  if (!tiPrefixes.some((prefix) => cidrCovers(prefix, cidr))) throw invalidField('management.prefix', `${text} is not inside one tiPrefixes entry`);
+function readManagementPrefix(value: unknown, tiPrefixes: readonly Ipv4Prefix[]): string {
+  const { text, prefix } = readPrefix(value, 'management.prefix');
+  if (!tiPrefixes.some((tiPrefix) => prefixCovers(tiPrefix, prefix))) throw invalidField('management.prefix', `${text} is not inside one tiPrefixes entry`);
   return text;
 }
 
-function readIpv4Inside(value: unknown, field: string, prefixes: readonly Cidr[]): string {
+function readIpv4Inside(value: unknown, field: string, prefixes: readonly Ipv4Prefix[]): string {
   const text = readString(value, field, 15);
   const address = parseIpv4(text);
   if (address === undefined) throw invalidField(field, `must be an IPv4 address, not ${JSON.stringify(text)}`);
-  if (!prefixes.some((prefix) => cidrContains(prefix, address))) throw invalidField(field, `${text} is not inside tiPrefixes`);
+  if (!prefixes.some((prefix) => prefixContains(prefix, address))) throw invalidField(field, `${text} is not inside tiPrefixes`);
   return text;
 }
 
-function readGateways(value: unknown, routedIntoTunnel: readonly { text: string; cidr: Cidr }[]): GatewaySource {
+function readGateways(value: unknown, routedIntoTunnel: readonly { text: string; prefix: Ipv4Prefix }[]): GatewaySource {
   const gateways = readObject(value, 'gateways', [], ['addresses', 'srv']);
   if (whichOf(gateways, 'gateways', 'addresses', 'srv') === 'srv') {
     const srv = readMatching(gateways.srv, 'gateways.srv', (t) => t.startsWith('_isakmp._udp.') && isHostname(t.slice(13)), 'an SRV name _isakmp._udp.<domain>');
@@ -113,7 +113,7 @@ function readGateways(value: unknown, routedIntoTunnel: readonly { text: string;
   const addresses = readList(gateways.addresses, 'gateways.addresses', 8, (v, field) => {
     const text = readMatching(v, field, (t) => isIpLiteral(t) || isHostname(t), 'an IP address or a DNS name');
     const address = ipv4OfLiteral(text);
-    const inside = address === undefined ? undefined : routedIntoTunnel.find((range) => cidrContains(range.cidr, address));
+    const inside = address === undefined ? undefined : routedIntoTunnel.find((range) => prefixContains(range.prefix, address));
     if (inside) throw invalidField(field, `${text} lies inside ${inside.text}: the tunnel's own outer address must not be routed into the tunnel`);
     return text;
   });

@@ -3,8 +3,8 @@
 // orderSrvRecords is pure (the random source is injected); resolveGateways is the thin
 // adapter over a node:dns Resolver that also drops what must never reach charon.
 import type { Resolver } from 'node:dns/promises';
-import type { Logger } from '../../core/index.ts';
-import { cidrContains, ipv4OfLiteral, isHostname, isIpLiteral, parseCidr, type Cidr } from './addresses.ts';
+import { parsePrefix, prefixContains, type Ipv4Prefix, type Logger } from '../../core/index.ts';
+import { ipv4OfLiteral, isHostname, isIpLiteral } from './addresses.ts';
 import type { GatewaySource } from './types.ts';
 
 export interface SrvRecord {
@@ -57,10 +57,10 @@ export interface ResolveOptions {
  * that import check).
  */
 export async function resolveGateways(source: GatewaySource, resolver: Pick<Resolver, 'resolveSrv'>, options: ResolveOptions): Promise<string[]> {
-  const ranges = options.routedIntoTunnel.map(parseCidr).filter((cidr): cidr is Cidr => cidr !== undefined);
+  const ranges = options.routedIntoTunnel.map(parsePrefix).filter((prefix): prefix is Ipv4Prefix => prefix !== undefined);
   const outsideTunnel = (host: string) => {
     const address = ipv4OfLiteral(host);
-    const inside = address !== undefined && ranges.some((range) => cidrContains(range, address));
+    const inside = address !== undefined && ranges.some((range) => prefixContains(range, address));
     if (inside) options.log.warn({ gateway: host }, 'gateway dropped: its address is routed into the tunnel');
     return !inside;
   };

@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, readlink, rename, rm, symlink, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { syncDirectory, writeFileAtomic } from '../../core/index.ts';
+import { SerialQueue, syncDirectory, writeFileAtomic } from '../../core/index.ts';
 import type { BoxIdentity, VpnProfile } from './types.ts';
 
 const CURRENT = 'current';
@@ -22,7 +22,7 @@ type StoredProfile = Omit<VpnProfile, 'identity'> & { identity: Omit<BoxIdentity
 export class ProfileStore {
   private readonly dir: string;
   /** Saves run one at a time: each removes what is not its own version. */
-  private saving: Promise<void> = Promise.resolve();
+  private readonly saving = new SerialQueue();
 
   constructor(dataDir: string) {
     this.dir = join(dataDir, 'profile');
@@ -50,9 +50,7 @@ export class ProfileStore {
 
   /** Resolves once the new profile is current and durable. */
   save(profile: VpnProfile): Promise<void> {
-    const run = this.saving.then(() => this.write(profile));
-    this.saving = run.catch(() => undefined);
-    return run;
+    return this.saving.run(() => this.write(profile));
   }
 
   private async write(profile: VpnProfile): Promise<void> {

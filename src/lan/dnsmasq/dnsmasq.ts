@@ -10,7 +10,7 @@
 import { chmod, mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import {
-  TiboxError, StateTracker, writeFileAtomic, type Health, type Logger, type ProcessHandle, type Subsystem, type SubsystemStatus,
+  SerialQueue, TiboxError, StateTracker, writeFileAtomic, type Health, type Logger, type ProcessHandle, type Subsystem, type SubsystemStatus,
 } from '../../core/index.ts';
 import type { DnsmasqDesired } from './desired.ts';
 import { DhcpLogParser, type DhcpRequest } from './dhcpLogParser.ts';
@@ -74,7 +74,7 @@ export class Dnsmasq implements Subsystem<DnsmasqDesired> {
   private restartTimer: NodeJS.Timeout | undefined;
   /** Deaths in a row that came soon after their start: the exponent of the restart pause. */
   private quickDeaths = 0;
-  private queue: Promise<void> = Promise.resolve();
+  private readonly queue = new SerialQueue();
 
   constructor(deps: DnsmasqDeps) {
     this.deps = deps;
@@ -85,7 +85,7 @@ export class Dnsmasq implements Subsystem<DnsmasqDesired> {
 
   async start(signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
-    await this.serial(async () => {
+    await this.queue.run(async () => {
       this.started = true;
       const leftover = await endLeftover(this.files, this.timings.stopGraceMs);
       if (leftover) this.deps.log.warn({ pid: leftover }, 'ended a dnsmasq that an earlier agent left running');
@@ -97,7 +97,7 @@ export class Dnsmasq implements Subsystem<DnsmasqDesired> {
   }
 
   async stop(): Promise<void> {
-    await this.serial(async () => {
+    await this.queue.run(async () => {
       this.started = false;
       this.cancelRestart();
       await this.end();
@@ -112,7 +112,7 @@ export class Dnsmasq implements Subsystem<DnsmasqDesired> {
   /** Bad input throws TIBOX_DNSMASQ_INVALID_FIELD before anything changes. */
   async apply(desired: DnsmasqDesired | null): Promise<void> {
     const next = desired ? renderDnsmasq(desired, this.files) : null;
-    await this.serial(() => (next ? this.converge(next) : this.teardown()));
+    await this.queue.run(() => (next ? this.converge(next) : this.teardown()));
   }
 
   private async converge(next: RenderedDnsmasq): Promise<void> {
@@ -217,7 +217,7 @@ export class Dnsmasq implements Subsystem<DnsmasqDesired> {
     this.deps.log.warn({ pauseMs }, detail);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
-      void this.serial(async () => {
+      void this.queue.run(async () => {
         if (this.started && this.written && !this.running) await this.launch();
         // A failed start ends in died() again, which logs the reason and pauses longer.
       }).catch((error: unknown) => this.deps.log.debug({ err: error }, 'dnsmasq restart failed'));
@@ -227,12 +227,6 @@ export class Dnsmasq implements Subsystem<DnsmasqDesired> {
   private cancelRestart(): void {
     clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
-  }
-
-  private serial(task: () => Promise<void>): Promise<void> {
-    const turn = this.queue.then(task);
-    this.queue = turn.catch(() => undefined);
-    return turn;
   }
 }
 

@@ -4,7 +4,7 @@
 // The same desired state always renders the same text: terminals are sorted by address.
 import type { DnsmasqDesired, TerminalDhcp } from './desired.ts';
 import type { DnsmasqFiles } from './files.ts';
-import { formatIpv4, parseIpv4, prefixSize } from '../../core/index.ts';
+import { formatIpv4, netmask, parseIpv4 } from '../../core/index.ts';
 import { validateDnsmasq } from './validate.ts';
 
 export interface RenderedDnsmasq {
@@ -53,7 +53,7 @@ function renderDhcp(dhcp: TerminalDhcp, files: DnsmasqFiles): string[] {
   return [
     '# DHCP on the terminal bridge only (the range is tagged with its name), and only for registered',
     '# terminals: static leases from the hosts file, no pool, unknown MACs ignored.',
-    `dhcp-range=tag:${dhcp.bridge},${network},static,${netmask(Number(length))},${dhcp.leaseSeconds}`,
+    `dhcp-range=tag:${dhcp.bridge},${network},static,${formatIpv4(netmask(Number(length)))},${dhcp.leaseSeconds}`,
     'dhcp-ignore=tag:!known',
     `dhcp-option=option:router,${dhcp.gateway}`,
     `dhcp-option=option:dns-server,${dhcp.gateway}`,
@@ -64,11 +64,6 @@ function renderDhcp(dhcp: TerminalDhcp, files: DnsmasqFiles): string[] {
     '# yet. DNS queries stay out of the log.',
     'log-dhcp',
   ];
-}
-
-/** The dotted netmask of a prefix length: 27 is 255.255.255.224. */
-function netmask(length: number): string {
-  return formatIpv4(2 ** 32 - prefixSize(length));
 }
 
 function renderDhcpHosts(dhcp: TerminalDhcp | null): string {

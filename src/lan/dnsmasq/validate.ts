@@ -3,7 +3,7 @@
 // domain, a line break the next option), so only canonical, unambiguous values pass. The first problem throws TIBOX_DNSMASQ_INVALID_FIELD naming the field as a path
 // into DnsmasqDesired, e.g. `dhcp.terminals[1].mac`.
 import {
-  TiboxError, formatIpv4, formatPrefix, lastAddress, parseIpv4, parsePrefix, prefixSize, type Ipv4Prefix,
+  TiboxError, formatIpv4, formatPrefix, isHostAddress, parseIpv4, parsePrefix, prefixSize, type Ipv4Prefix,
 } from '../../core/index.ts';
 import type { DnsmasqDesired, StaticLease, TerminalDhcp } from './desired.ts';
 
@@ -51,7 +51,7 @@ function validateDhcp(dhcp: TerminalDhcp, lanPort: string, listen: readonly numb
   const { shortest, longest } = LIMITS.terminalPrefix;
   if (prefix.length < shortest || prefix.length > longest) throw invalid('dhcp.prefix', `must be a /${shortest} to /${longest}, not /${prefix.length}`);
   const gateway = address(dhcp.gateway, 'dhcp.gateway');
-  if (!isHostOf(prefix, gateway)) throw invalid('dhcp.gateway', `${dhcp.gateway} is not a host address of ${dhcp.prefix}`);
+  if (!isHostAddress(prefix, gateway)) throw invalid('dhcp.gateway', `${dhcp.gateway} is not a host address of ${dhcp.prefix}`);
   if (!listen.includes(gateway)) throw invalid('dhcp.gateway', `${dhcp.gateway} must be one of listen: the terminals ask it for DNS`);
   const { min, max } = LIMITS.leaseSeconds;
   if (!Number.isInteger(dhcp.leaseSeconds) || dhcp.leaseSeconds < min || dhcp.leaseSeconds > max) {
@@ -73,13 +73,8 @@ function validateLease(terminal: StaticLease, field: string, prefix: Ipv4Prefix,
   if (terminal.mac === '00:00:00:00:00:00') throw invalid(`${field}.mac`, 'the all-zero address belongs to no device');
   const value = address(terminal.address, `${field}.address`);
   const half = formatPrefix(prefix);
-  if (!isHostOf(prefix, value)) throw invalid(`${field}.address`, `${terminal.address} is not a host address of the terminal half ${half}`);
+  if (!isHostAddress(prefix, value)) throw invalid(`${field}.address`, `${terminal.address} is not a host address of the terminal half ${half}`);
   if (value === gateway) throw invalid(`${field}.address`, `${terminal.address} is the box's own address on the terminal bridge`);
-}
-
-/** An address of the prefix that is neither its network nor its broadcast address. */
-function isHostOf(prefix: Ipv4Prefix, address: number): boolean {
-  return address > prefix.network && address < lastAddress(prefix);
 }
 
 function address(text: string, field: string): number {

@@ -4,7 +4,7 @@
 // over time, and the setup text for each device. It owns no kernel state: stop() only stops
 // watching and probing. Registrations are the desired state others build on (dnsmasq's static
 // leases, the firewall's flows); onChange hands them the new list after each change.
-import { StateTracker, parseIpv4, type Health, type Logger, type Lifecycle, type SubsystemStatus } from '../../core/index.ts';
+import { StateTracker, isHostAddress, parseIpv4, type Health, type Logger, type Lifecycle, type SubsystemStatus } from '../../core/index.ts';
 import type { Device, DeviceFields, DeviceRef } from './device.ts';
 import type { DeviceAuditEntry, DeviceRepository } from './deviceRepository.ts';
 import { cleanSighting, type DhcpSighting, type RawSighting } from './dhcp.ts';
@@ -17,7 +17,7 @@ import type { Reachability, Transition } from './reachability.ts';
 import type { ReachabilityRepository } from './reachabilityRepository.ts';
 import { ReachabilityTracker } from './reachabilityTracker.ts';
 import { DeviceRegistry } from './registry.ts';
-import { checkHalves, isHost, type TiHalves } from './segment.ts';
+import { checkHalves, type TiHalves } from './segment.ts';
 import { pvsSetup, terminalSetup, type PvsSetup } from './setupCommands.ts';
 import { halvesFor } from './validate.ts';
 import { PROBE_TIMEOUT_MS, SICCT_PORT, type TcpProbe } from './tcpProbe.ts';
@@ -283,7 +283,7 @@ export class DeviceInventory implements Lifecycle {
       // Halves that cannot be used hold no device; registering says why.
       return false;
     }
-    return halvesFor(device.kind, checked).some((half) => isHost(half.prefix, address));
+    return halvesFor(device.kind, checked).some((half) => isHostAddress(half.prefix, address));
   }
 
   private changed(device: Device, what: string, actor: string): void {

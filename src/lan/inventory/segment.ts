@@ -3,7 +3,7 @@
 // box's gateway address. The address plan computes it from the VPN profile; here it is plain data,
 // checked before use so a broken plan refuses registrations instead of accepting wrong addresses.
 import { DeviceError } from './errors.ts';
-import { lastAddress, parseIpv4, parsePrefix, prefixContains, prefixesOverlap, type Ipv4Prefix } from '../../core/index.ts';
+import { isHostAddress, parseIpv4, parsePrefix, prefixesOverlap, type Ipv4Prefix } from '../../core/index.ts';
 
 export interface TiHalves {
   /** e.g. '10.77.12.0/27' */
@@ -44,15 +44,10 @@ function half(name: Half['name'], text: string, gatewayText: string): Half {
   // A /31 or /32 has no room for the gateway and a device besides it.
   if (prefix.length > 30) throw invalid(`the ${name} ${text} is too small for a gateway and devices`);
   const gateway = parseIpv4(gatewayText);
-  if (gateway === undefined || !isHost(prefix, gateway)) {
+  if (gateway === undefined || !isHostAddress(prefix, gateway)) {
     throw invalid(`the gateway ${JSON.stringify(gatewayText)} is not a host address in the ${name} ${text}`);
   }
   return { name, text, prefix, gateway };
-}
-
-/** Inside the prefix and neither its network nor its broadcast address. */
-export function isHost(prefix: Ipv4Prefix, address: number): boolean {
-  return prefixContains(prefix, address) && address !== prefix.network && address !== lastAddress(prefix);
 }
 
 function invalid(reason: string): DeviceError {

@@ -18,7 +18,7 @@
 //   domains (~telematik ...) and default-route false (systemd's guide for split DNS over VPNs).
 import type { Device } from './device.ts';
 import { invalidField } from './errors.ts';
-import { formatIpv4, parseIpv4, parsePrefix, prefixContains, prefixSize } from '../../core/index.ts';
+import { formatIpv4, netmask, parseIpv4, parsePrefix, prefixContains } from '../../core/index.ts';
 import { checkHalves, type TiHalves } from './segment.ts';
 
 export interface PvsSetupInput {
@@ -66,7 +66,7 @@ export function pvsSetup(input: PvsSetupInput): PvsSetup {
   for (const domain of input.tiDomains) if (!DOMAIN.test(domain)) throw new Error(`not a TI domain: ${JSON.stringify(domain)}`);
   if (parseIpv4(input.dnsServer) === undefined) throw new Error(`not a DNS server address: ${JSON.stringify(input.dnsServer)}`);
   const gateway = formatIpv4(halves.lan.gateway);
-  const mask = netmask(halves.lan.prefix.length);
+  const mask = formatIpv4(netmask(halves.lan.prefix.length));
   const length = halves.lan.prefix.length;
   const title = `# tibox: TI access for the PVS host ${JSON.stringify(device.name)} (${device.address})`;
 
@@ -78,7 +78,7 @@ export function pvsSetup(input: PvsSetupInput): PvsSetup {
     `netsh interface ipv4 set interface "${windowsName}" dhcpstaticipcoexistence=enabled`,
     `netsh interface ipv4 add address "${windowsName}" ${device.address} ${mask}`,
     '# Permanent routes: the TI prefixes via the box.',
-    ...prefixes.map((p) => `route -p add ${formatIpv4(p.network)} mask ${netmask(p.length)} ${gateway}`),
+    ...prefixes.map((p) => `route -p add ${formatIpv4(p.network)} mask ${formatIpv4(netmask(p.length))} ${gateway}`),
     "# Only the TI names go to the box's DNS; all others stay with the practice's resolver.",
     ...input.tiDomains.map((d) => `Add-DnsClientNrptRule -Namespace ".${d}" -NameServers "${input.dnsServer}" -Comment "tibox"`),
   ];
@@ -132,16 +132,11 @@ export function terminalSetup(device: Device, halvesInput: TiHalves): string {
     title,
     '# On the practice LAN: enter in the terminal\'s network menu (static address):',
     `#   IP address  ${device.address}`,
-    `#   Netmask     ${netmask(halves.lan.prefix.length)}`,
+    `#   Netmask     ${formatIpv4(netmask(halves.lan.prefix.length))}`,
     `#   Gateway     ${formatIpv4(halves.lan.gateway)}`,
     connector,
     '',
   ].join('\n');
-}
-
-/** The dotted netmask Windows tools and terminal menus want: /27 is 255.255.255.224. */
-function netmask(length: number): string {
-  return formatIpv4(2 ** 32 - prefixSize(length));
 }
 
 function checkName(value: string, pattern: RegExp, field: string, expected: string): string {
