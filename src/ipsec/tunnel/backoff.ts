@@ -1,7 +1,9 @@
-// When to try again after failed attempts (gemSpec_Kon TIP1-A_4779): a first round over every
-// gateway at once, then waits that double up to 5 minutes, each spread by ±25 % jitter so a
-// fleet that lost its datacenter does not come back in lockstep. Only attempts that failed while
-// the WAN was up count; the controller resets the count on success.
+// When to try again after failed attempts (gemSpec_Kon TIP1-A_4779). Attempts go in rounds over
+// the gateways in turn: within a round a failure is followed at once by the next gateway (a fault
+// at one gateway costs no wait), and before each further round the box waits 1 s, 2 s, 4 s … up
+// to 5 minutes, each spread by ±25 % jitter so a fleet that lost its datacenter does not come
+// back in lockstep. The caller counts one failure per attempt (one initiate to one gateway), and
+// only those while the WAN was up; it resets the count once the tunnel carries traffic.
 
 export const MAX_BACKOFF_MS = 5 * 60_000;
 const FIRST_WAIT_MS = 1_000;

@@ -7,7 +7,8 @@
 //   fresh IKE_SA to the next gateway, then the old SA is deleted;
 // - while the WAN is down nothing is torn down: a light probe watches the gateways, and their
 //   first answer triggers the next pass at once;
-// - failed attempts while the WAN is up back off (attemptPacing.ts).
+// - a failed attempt while the WAN is up (refused, unanswered, or an SA that never carried an
+//   echo) counts once, and rounds over the gateways back off (attemptPacing.ts, backoff.ts).
 // TI routes follow the CHILD_SA: into the tunnel while one is installed, unreachable otherwise.
 // A tunnel that passes traffic is remembered (resumeSwanctl.ts), so that the service brings it
 // back at the next boot before the agent has loaded; switched off or replaced, it is forgotten.
@@ -47,8 +48,11 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
   private everConnected = false;
   /** The gateway of the last repair since the tunnel last carried traffic: repairs go round. */
   private lastRepair: number | undefined;
-  /** Whether the SA made by the last successful attempt has carried an echo yet. */
-  private echoSinceAttempt = true;
+  /**
+   * The SA made by the last successful attempt has neither carried an echo nor counted as a
+   * failed attempt yet: each attempt counts at most once, however many passes see it stalled.
+   */
+  private attemptUnjudged = false;
   private teardown = false;
   /** When start() ran (ms since the epoch). */
   private startedAt = 0;
@@ -258,7 +262,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
       if (flow === 'flowing') {
         this.pacing.succeeded();
         this.lastRepair = undefined;
-        this.echoSinceAttempt = true;
+        this.attemptUnjudged = false;
         this.probes.stopWan();
         this.setState('up', active.remoteHost);
         await this.terminate(this.sas.filter((sa) => sa.ikeId !== active.ikeId));
@@ -278,9 +282,11 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
         // Gateways that do not answer ping would keep a dead tunnel here for ever: after a
         // while try anyway, uncounted (attempt() paces these).
         if (this.now().getTime() - Date.parse(this.state.since) < WAN_DOWN_RETRY_MS) return this.schedule(WAN_DOWN_RETRY_MS);
-      } else if (!this.echoSinceAttempt) {
+      } else if (this.attemptUnjudged) {
         // The SA we made never carried traffic: that is a failed attempt too, or a gateway that
         // accepts IKE but passes nothing would be replaced several times a second for ever.
+        // Counted once: every later pass while the backoff runs sees the same stalled SA.
+        this.attemptUnjudged = false;
         this.pacing.countFailure(profile.gateways.length, 'tunnel not passing traffic', `${active.remoteHost}: no echo through the new tunnel`);
       }
       // Through the gateways in turn, from the one after the stalled SA's (its own gateway too:
@@ -312,6 +318,8 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     const foreign = sas.filter((sa) => sa.ikeState === 'ESTABLISHED' && !profile.gatewayIds.includes(sa.remoteId));
     if (foreign.length === 0) return sas;
     await this.terminate(foreign);
+    // The attempt that made such an SA has counted here: its stall must not count it again.
+    this.attemptUnjudged = false;
     for (const sa of foreign) {
       this.nextGateway = (sa.gatewayIndex + 1) % profile.gateways.length;
       this.pacing.countFailure(profile.gateways.length, 'gateway identity not accepted', `${sa.remoteHost} authenticated as ${sa.remoteId}`);
@@ -361,7 +369,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
       return true;
     }
     this.nextGateway = gatewayIndex;
-    this.echoSinceAttempt = false;
+    this.attemptUnjudged = true;
     this.probes.noteWanUp();
     this.deps.log.info({ gateway, because }, 'tunnel established');
     // Make-before-break: the new SA is up (and its gateway one the profile names), so the ones

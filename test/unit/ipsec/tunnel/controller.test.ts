@@ -43,11 +43,14 @@ async function world() {
   });
   const w = {
     charon, routes, procs, history, resume, management, controller, logLines: lines,
-    /** Lets time pass in steps, with the flow probe's and/or the WAN probe's echoes answered. */
-    async run(ms: number, answer: { flow?: boolean; wan?: boolean } = {}, stepMs = 50) {
+    /**
+     * Lets time pass in steps, with the flow probe's and/or the WAN probe's echoes answered; `flow`
+     * may be asked afresh at each step (echoes only through some SAs).
+     */
+    async run(ms: number, answer: { flow?: boolean | (() => boolean); wan?: boolean } = {}, stepMs = 50) {
       for (let t = 0; t < ms; t += stepMs) {
         if (answer.wan) for (const gw of PROFILE.gateways) procs.reply(gw);
-        if (answer.flow) procs.reply(PROBE);
+        if (typeof answer.flow === 'function' ? answer.flow() : answer.flow) procs.reply(PROBE);
         await vi.advanceTimersByTimeAsync(Math.min(stepMs, ms - t));
       }
     },
@@ -155,6 +158,34 @@ describe('TunnelController', () => {
     w.procs.reply(GW0);
     await w.run(1_000);
     expect(w.charon.calls('initiate', mark)).toEqual(['initiate tibox-gw1', 'initiate tibox-gw0', 'initiate tibox-gw1']);
+  });
+
+  it('b3) a minute in which both gateways accept IKE but carry nothing: one failure per attempt, rounds back off, then it heals by itself', async () => {
+    const w = await up();
+    const mark = w.charon.transcript.length;
+    const stalledAt = Date.now();
+    // The datacenter drops our ESP: the gateways answer ping and IKE, no SA carries an echo.
+    await w.run(60_000, { wan: true });
+    const starts = w.charon.times('initiate', mark).map((t) => t - stalledAt);
+    // The repair and the other gateway at once, then rounds of two after waits of 1, 2, 4, 8 and
+    // 16 s; the next wait, 32 s, ends past the minute (1 + 2 + 4 + 8 + 16 + 32 = 63 s): at most
+    // 2 + 5 × 2 = 12 (this test's jitter is none). Each SA takes 250 ms to show it carries nothing.
+    expect(starts.length).toBeLessThanOrEqual(12);
+    expect(starts).toEqual([200, 450, 1_700, 1_950, 4_200, 4_450, 8_700, 8_950, 17_200, 17_450, 33_700, 33_950]);
+    const waiting = w.controller.tunnelStatus();
+    expect(waiting).toMatchObject({ state: 'backoff', lastError: { reason: 'tunnel not passing traffic' } });
+    const next = Date.parse(waiting.nextAttemptAt ?? '');
+    expect(next - stalledAt).toBe(33_950 + 250 + 32_000);
+
+    // The fault ends, and the gateways have lost what was made during it: only a fresh SA carries.
+    const healed = w.charon.transcript.length;
+    const lastOfFault = Math.max(...w.charon.saList().map((line) => Number(line.split(' ')[0])));
+    const fresh = () => w.charon.saList().some((line) => Number(line.split(' ')[0]) > lastOfFault);
+    await w.run(next - Date.now() + 1_000, { wan: true, flow: fresh });
+    // The next attempt goes when the status said, to the gateway after the last one, and carries.
+    expect(w.charon.times('initiate', healed)).toEqual([next]);
+    expect(w.charon.calls('initiate', healed)).toEqual(['initiate tibox-gw1']);
+    expect(w.controller.tunnelStatus()).toMatchObject({ state: 'up', gateway: GW1 });
   });
 
   it('c0) a WAN answer from before the stall is no evidence: an outage right after coming up repairs nothing', async () => {
