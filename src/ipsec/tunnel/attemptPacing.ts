@@ -49,9 +49,14 @@ export class AttemptPacing {
     return this.nextAt > this.deps.now() ? new Date(this.nextAt).toISOString() : undefined;
   }
 
-  /** The tunnel carries traffic: the count starts afresh. */
+  /**
+   * The tunnel carries traffic: the count starts afresh, and the status shows neither a next
+   * attempt nor an error that no longer holds.
+   */
   succeeded(): void {
     this.failures = 0;
+    this.nextAt = 0;
+    this.last = undefined;
   }
 
   /** A new profile, or the operator's word: the count starts afresh and the next attempt goes now. */

@@ -52,4 +52,12 @@ describe('AttemptPacing', () => {
     expect([p.failureCount, p.waitMs()]).toEqual([0, 0]);
     expect(p.lastError?.reason).toBe('no proposal chosen');
   });
+
+  it('shows neither a wait nor an error once the tunnel carries traffic again', () => {
+    const { p } = pacing();
+    p.countFailure(1, 'tunnel not passing traffic', 'gw0: no echo through the new tunnel');
+    expect(p.nextAttemptAt()).toBe('2025-05-02T08:00:01.000Z');
+    p.succeeded();
+    expect([p.failureCount, p.waitMs(), p.nextAttemptAt(), p.lastError]).toEqual([0, 0, undefined, undefined]);
+  });
 });

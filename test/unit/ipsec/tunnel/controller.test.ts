@@ -185,7 +185,21 @@ describe('TunnelController', () => {
     // The next attempt goes when the status said, to the gateway after the last one, and carries.
     expect(w.charon.times('initiate', healed)).toEqual([next]);
     expect(w.charon.calls('initiate', healed)).toEqual(['initiate tibox-gw1']);
-    expect(w.controller.tunnelStatus()).toMatchObject({ state: 'up', gateway: GW1 });
+    const status = w.controller.tunnelStatus();
+    expect(status).toMatchObject({ state: 'up', gateway: GW1 });
+    expect([status.nextAttemptAt, status.lastError]).toEqual([undefined, undefined]);
+  });
+
+  it('b3) an SA that carries again while the backoff waits: up at once, and the status no longer shows the wait or the error', async () => {
+    const w = await up();
+    const mark = w.charon.transcript.length;
+    await w.run(3_000, { wan: true }); // two rounds of SAs that carry nothing, then a 2 s wait
+    expect(w.controller.tunnelStatus()).toMatchObject({ state: 'backoff', nextAttemptAt: expect.any(String), lastError: expect.anything() });
+    await w.run(100, { wan: true, flow: true });
+    const status = w.controller.tunnelStatus();
+    expect(status.state).toBe('up');
+    expect([status.nextAttemptAt, status.lastError]).toEqual([undefined, undefined]);
+    expect(w.charon.calls('initiate', mark)).toHaveLength(4);
   });
 
   it('c0) a WAN answer from before the stall is no evidence: an outage right after coming up repairs nothing', async () => {
