@@ -6,7 +6,7 @@
 // agent, restoreBootLinks puts the owned addresses and bridges back from that record. dnsmasq
 // (./dnsmasq/) and the device inventory (./inventory/) live beside it.
 // Only the composition roots in src/agent/ import it.
-export { planLanAddresses, splitSegment, TERMINAL_BRIDGE } from './addressPlan.ts';
+export { lanSettingProblems, planLanAddresses, splitSegment, TERMINAL_BRIDGE } from './addressPlan.ts';
 export type { LanAddressPlan, LanPlanInput, SegmentHalves } from './addressPlan.ts';
 export { checkAddressPlan, describeFindings, FINDING_SEVERITY, refusals } from './planCheck.ts';
 export type { FindingCode, FindingSeverity, MainRoute, PlanCheckInput, PlanFinding } from './planCheck.ts';
