@@ -7,7 +7,7 @@ import {
 } from '../core/index.ts';
 import type { AgentEvents } from './events.ts';
 import {
-  CONFIG_SCHEMA, ConfigStore, ConfigValidationError, DatabaseVersionError, describeSchema, openDatabase, openMemoryDatabase,
+  CONFIG_SCHEMA, ConfigStore, ConfigValidationError, DatabaseVersionError, describeSchema, openDatabase, openMemoryDatabase, plannerProblems,
   type AuditEntry, type Config, type DeepPartial, type Db,
 } from './store/index.ts';
 
@@ -49,7 +49,7 @@ export class ConfigService implements Lifecycle {
       this.readOnly = true;
       this.db = openMemoryDatabase().db;
     }
-    this.store = new ConfigStore({ db: this.db, schema: CONFIG_SCHEMA, ...(this.deps.now ? { now: this.deps.now } : {}) });
+    this.store = new ConfigStore({ db: this.db, schema: CONFIG_SCHEMA, check: plannerProblems, ...(this.deps.now ? { now: this.deps.now } : {}) });
     const loaded = this.store.load();
     this.effective = { config: loaded.config, revision: loaded.revision };
     if (loaded.fallback) {

@@ -7,7 +7,7 @@
 // again after a reboot; apply(null) removes the file, so the boot falls back to the baseline.
 import { mkdir, rm } from 'node:fs/promises';
 import {
-  writeFileAtomic, StateTracker, type ControlActions, type Logger, type Subsystem, type SubsystemStatus,
+  syncDirectory, writeFileAtomic, StateTracker, type ControlActions, type Logger, type Subsystem, type SubsystemStatus,
 } from '../core/index.ts';
 import { registerFirewallActions } from './actions.ts';
 import { rulesetStatePath } from './bootRuleset.ts';
@@ -20,6 +20,8 @@ export interface FirewallDeps {
   readonly stateDir: string;
   readonly log: Logger;
   readonly now?: () => Date;
+  /** Makes a removal from stateDir durable; core's syncDirectory unless a test watches the order. */
+  readonly syncDirectory?: (dir: string) => Promise<void>;
 }
 
 export class Firewall implements Subsystem<FirewallDesired> {
@@ -83,7 +85,7 @@ export class Firewall implements Subsystem<FirewallDesired> {
   private async save(ruleset: string | null): Promise<void> {
     const path = rulesetStatePath(this.deps.stateDir);
     if (ruleset === null) {
-      await rm(path, { force: true });
+      await this.removeSaved(path);
       return;
     }
     try {
@@ -92,8 +94,18 @@ export class Firewall implements Subsystem<FirewallDesired> {
     } catch (error) {
       // The file left would bring back an older ruleset at boot, perhaps one that still lets
       // through a device removed since: the baseline is the safer thing for the boot to find.
-      await rm(path, { force: true }).catch((removal: unknown) => this.deps.log.error({ err: removal, path }, 'outdated saved ruleset could not be removed'));
+      await this.removeSaved(path).catch((removal: unknown) => this.deps.log.error({ err: removal, path }, 'outdated saved ruleset could not be removed'));
       throw new Error(`ruleset loaded, but not saved for the boot: ${(error as Error).message}`, { cause: error });
     }
+  }
+
+  private async removeSaved(path: string): Promise<void> {
+    await rm(path, { force: true });
+    // Until the directory is synced a power cut can undo the removal, and the boot would load the
+    // older ruleset, perhaps one that still lets through a device removed since. No state
+    // directory holds no ruleset either.
+    await (this.deps.syncDirectory ?? syncDirectory)(this.deps.stateDir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
   }
 }

@@ -4,7 +4,7 @@
 // rendered ruleset and the routes the tunnel controller asks for.
 // Only the composition roots in src/agent/ import it.
 export {
-  renderRuleset, TIBOX_TABLE, validateFirewallDesired,
+  renderRuleset, TIBOX_TABLE, validateFirewallDesired, validateFirewallInterfaces,
   type FirewallDesired, type FirewallInterfaces, type FirewallProblem, type HostKind, type RegisteredHost, type SegmentHalves, type TunnelBackend,
 } from './ruleset/index.ts';
 export { Firewall } from './firewall.ts';

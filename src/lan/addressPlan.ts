@@ -6,7 +6,7 @@
 // The split does not depend on whether terminal ports exist, so addresses printed for PVS hosts
 // stay valid when terminal ports are added later.
 import {
-  TI_SEGMENT_LENGTHS, formatInterfaceAddress, formatIpv4, formatPrefix, lastAddress, networkOf, parseInterfaceAddress, parsePrefix, splitPrefix,
+  TI_SEGMENT_LENGTHS, formatIpv4, formatPrefix, lastAddress, networkOf, parseInterfaceAddress, parsePrefix, splitPrefix,
 } from '../core/index.ts';
 import { invalidSetting } from './errors.ts';
 import type { LanLinksDesired } from './linksModel.ts';
@@ -69,11 +69,34 @@ export function splitSegment(tiSegment: string, field = 'tiSegment'): SegmentHal
   };
 }
 
+/** A setting the plan cannot take, named as the config names it. */
+export interface LanSettingProblem {
+  readonly field: string;
+  readonly reason: string;
+}
+
+/** What the plan takes from the config, checked before anything is planned. */
+export type LanSettings = Pick<LanPlanInput, 'lanPort' | 'terminalPorts' | 'practiceFallback' | 'terminalBridge'>;
+
+/**
+ * Every problem the plan has with the settings, in the order it finds them: planLanAddresses
+ * refuses the first, and the config refuses them all when they are committed, so that a setting
+ * is not refused anew on every pass.
+ */
+export function lanSettingProblems(settings: LanSettings): LanSettingProblem[] {
+  const problems: LanSettingProblem[] = [];
+  const report: Report = (field, reason) => void problems.push({ field, reason });
+  checkPorts(settings.lanPort, settings.terminalPorts, settings.terminalBridge ?? TERMINAL_BRIDGE, report);
+  if (settings.practiceFallback !== null) checkFallback(settings.practiceFallback, report);
+  return problems;
+}
+
 /** Throws TIBOX_LAN_INVALID for a port name, a fallback or a segment that cannot be planned. */
 export function planLanAddresses(input: LanPlanInput): LanAddressPlan {
+  const [problem] = lanSettingProblems(input);
+  if (problem) throw invalidSetting(problem.field, problem.reason);
   const bridge = input.terminalBridge ?? TERMINAL_BRIDGE;
-  checkPorts(input.lanPort, input.terminalPorts, bridge);
-  const fallback = input.practiceFallback === null ? [] : [checkFallback(input.practiceFallback)];
+  const fallback = input.practiceFallback === null ? [] : [input.practiceFallback];
   const halves = input.tiSegment === null ? null : splitSegment(input.tiSegment);
   const lanGateway = halves ? [`${halves.lanGateway}/${halves.halfLength}`] : [];
   const terminalGateway = halves ? [`${halves.terminalGateway}/${halves.halfLength}`] : [];
@@ -81,34 +104,39 @@ export function planLanAddresses(input: LanPlanInput): LanAddressPlan {
   return { halves, links: { lan: { port: input.lanPort, addresses: [...lanGateway, ...fallback] }, terminals } };
 }
 
-function checkPorts(lanPort: string, terminalPorts: readonly string[], bridge: string): void {
-  checkName('interfaces.lan', lanPort);
-  checkName('terminalBridge', bridge);
-  if (bridge === lanPort) throw invalidSetting('terminalBridge', `${bridge} is the LAN port`);
+type Report = (field: string, reason: string) => void;
+
+function checkPorts(lanPort: string, terminalPorts: readonly string[], bridge: string, report: Report): void {
+  checkName('interfaces.lan', lanPort, report);
+  checkName('terminalBridge', bridge, report);
+  // The bridge's name is tibox's own: a port that takes it is the setting to change.
+  if (bridge === lanPort) report('interfaces.lan', `${lanPort} is the name of the terminal bridge`);
   terminalPorts.forEach((port, i) => {
     const field = `interfaces.terminals[${i}]`;
-    checkName(field, port);
-    if (port === lanPort) throw invalidSetting(field, `${port} is the LAN port; a port is either on the practice LAN or a terminal port`);
-    if (port === bridge) throw invalidSetting(field, `${port} is the name of the terminal bridge itself`);
-    if (terminalPorts.indexOf(port) < i) throw invalidSetting(field, `${port} is listed twice`);
+    if (!checkName(field, port, report)) return;
+    if (port === lanPort) report(field, `${port} is the LAN port; a port is either on the practice LAN or a terminal port`);
+    else if (port === bridge) report(field, `${port} is the name of the terminal bridge itself`);
+    else if (terminalPorts.indexOf(port) < i) report(field, `${port} is listed twice`);
   });
 }
 
-function checkName(field: string, name: string): void {
-  if (!INTERFACE_NAME.test(name) || name === '.' || name === '..') {
-    throw invalidSetting(field, `must be an interface name of 1 to 15 letters, digits, '.', '_' or '-', not ${JSON.stringify(name)}`);
-  }
+function checkName(field: string, name: string, report: Report): boolean {
+  if (INTERFACE_NAME.test(name) && name !== '.' && name !== '..') return true;
+  report(field, `must be an interface name of 1 to 15 letters, digits, '.', '_' or '-', not ${JSON.stringify(name)}`);
+  return false;
 }
 
-/** A host address of a network that PCs can share: /8 to /30, neither network nor broadcast address. */
-function checkFallback(text: string): string {
-  const field = 'practiceFallback';
+/**
+ * A host address of a network that PCs can share: /8 to /30, neither network nor broadcast
+ * address. Only canonical text parses (no leading zeros), so the text is the address as planned.
+ */
+function checkFallback(text: string, report: Report): void {
+  const field = 'interfaces.lanFallback';
   const parsed = parseInterfaceAddress(text);
-  if (!parsed) throw invalidSetting(field, `must be an address with its prefix length like 192.168.100.1/24, not ${JSON.stringify(text)}`);
-  if (parsed.length < 8 || parsed.length > 30) throw invalidSetting(field, `the prefix length must be /8 to /30, not /${parsed.length}`);
+  if (!parsed) return report(field, `must be an address with its prefix length like 192.168.100.1/24, not ${JSON.stringify(text)}`);
+  if (parsed.length < 8 || parsed.length > 30) return report(field, `the prefix length must be /8 to /30, not /${parsed.length}`);
   const network = networkOf(parsed.address, parsed.length);
   if (parsed.address === network.network || parsed.address === lastAddress(network)) {
-    throw invalidSetting(field, `${text} is the network or broadcast address of ${formatPrefix(network)}; choose a host address`);
+    report(field, `${text} is the network or broadcast address of ${formatPrefix(network)}; choose a host address`);
   }
-  return formatInterfaceAddress(parsed);
 }

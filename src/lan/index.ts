@@ -6,7 +6,7 @@
 // agent, restoreBootLinks puts the owned addresses and bridges back from that record. dnsmasq
 // (./dnsmasq/) and the device inventory (./inventory/) live beside it.
 // Only the composition roots in src/agent/ import it.
-export { planLanAddresses, splitSegment, TERMINAL_BRIDGE } from './addressPlan.ts';
+export { lanSettingProblems, planLanAddresses, splitSegment, TERMINAL_BRIDGE } from './addressPlan.ts';
 export type { LanAddressPlan, LanPlanInput, SegmentHalves } from './addressPlan.ts';
 export { checkAddressPlan, describeFindings, FINDING_SEVERITY, refusals } from './planCheck.ts';
 export type { FindingCode, FindingSeverity, MainRoute, PlanCheckInput, PlanFinding } from './planCheck.ts';
@@ -28,7 +28,7 @@ export type { WanInLanDeps, WanInLanDesired } from './wanInLanWatch.ts';
 export { PracticeDhcp, renderDhcpHook } from './practiceDhcp.ts';
 export type { PracticeDhcpDeps, PracticeDhcpDesired } from './practiceDhcp.ts';
 // dnsmasq (./dnsmasq/): split DNS on the box's TI addresses and static leases on the terminal bridge.
-export { DEFAULT_DNSMASQ_TIMINGS, DEFAULT_LEASE_SECONDS, Dnsmasq, dnsmasqDesired, dnsmasqFiles, renderDnsmasq } from './dnsmasq/index.ts';
+export { DEFAULT_DNSMASQ_TIMINGS, DEFAULT_LEASE_SECONDS, Dnsmasq, dnsmasqDesired, dnsmasqFiles, dnsmasqInterfaceProblem, renderDnsmasq } from './dnsmasq/index.ts';
 export type {
   DhcpRequest, DnsmasqDeps, DnsmasqDesired, DnsmasqFiles, DnsmasqInputs, DnsmasqTimings, RenderedDnsmasq, StaticLease, TerminalDhcp, TiDns,
 } from './dnsmasq/index.ts';

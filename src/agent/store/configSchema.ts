@@ -1,8 +1,9 @@
 // The tibox configuration: one schema that validates a config, gives every field its default and
 // describes the fields (labels and help in German and English) to the web UI. Later issues add
 // groups here; a new field needs a default that validates (a test checks) so configs stored by an
-// older firmware stay valid.
+// older firmware stay valid. A valid config is also one the planners take (plannerChecks.ts).
 import type { FieldError } from './fields.ts';
+import { plannerProblems } from './plannerChecks.ts';
 import { defaults, defineSchema, describe, validate, type ConfigOf, type FieldDescription, type Validation } from './schema.ts';
 
 export const CONFIG_SCHEMA = defineSchema({
@@ -112,7 +113,7 @@ export function defaultConfig(): Config {
 }
 
 export function validateConfig(input: unknown): Validation<Config> {
-  return validate(CONFIG_SCHEMA, input);
+  return validate(CONFIG_SCHEMA, input, plannerProblems);
 }
 
 export function describeSchema(): FieldDescription[] {

@@ -4,10 +4,13 @@
 // runs with; a newer revision that does not (edited by hand, or written by a firmware with
 // another schema) is reported in `fallback` instead of stopping the agent, so the composition root
 // can raise 'config.invalid' and keep running on the last good one.
-// The schema is a dependency, so the store serves any schema (tests use one with a secret field).
+// The schema is a dependency, so the store serves any schema (tests use one with a secret field),
+// and so are the rules beyond its fields' kinds, which hold for a stored revision as for a commit.
 import type { Db } from './database.ts';
 import type { FieldError } from './fields.ts';
-import { changedFields, defaults, mergeChange, validate, type ConfigOf, type DeepPartial, type Group, type Validation } from './schema.ts';
+import {
+  changedFields, defaults, mergeChange, validate, type ConfigCheck, type ConfigOf, type DeepPartial, type Group, type Validation,
+} from './schema.ts';
 
 /** What the audit log shows instead of a secret field's values (gemSpec_Kon TIP1-A_5005). */
 export const SECRET_MARK = '[changed]';
@@ -15,6 +18,7 @@ export const SECRET_MARK = '[changed]';
 export interface ConfigStoreDeps<S extends Group> {
   db: Db;
   schema: S;
+  check?: ConfigCheck<S>;
   now?: () => Date;
 }
 
@@ -71,11 +75,13 @@ interface AuditRow {
 export class ConfigStore<S extends Group> {
   private readonly db: Db;
   private readonly schema: S;
+  private readonly check: ConfigCheck<S> | undefined;
   private readonly now: () => Date;
 
   constructor(deps: ConfigStoreDeps<S>) {
     this.db = deps.db;
     this.schema = deps.schema;
+    this.check = deps.check;
     this.now = deps.now ?? (() => new Date());
   }
 
@@ -108,7 +114,7 @@ export class ConfigStore<S extends Group> {
     if (actor.trim() === '') throw new TypeError('a config commit needs an actor');
     return this.db.transaction((): CommitResult => {
       const current = this.load();
-      const result = validate(this.schema, mergeChange(current.config, change));
+      const result = validate(this.schema, mergeChange(current.config, change), this.check);
       if (!result.ok) throw new ConfigValidationError(result.errors);
       const at = this.now().toISOString();
       const fields = changedFields(this.schema, current.config, result.config);
@@ -147,6 +153,6 @@ export class ConfigStore<S extends Group> {
     } catch (error) {
       return { ok: false, errors: [{ path: '(config)', message: `is not valid JSON: ${(error as Error).message}` }] };
     }
-    return validate(this.schema, data);
+    return validate(this.schema, data, this.check);
   }
 }

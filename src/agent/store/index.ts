@@ -27,6 +27,7 @@ export {
   type ConfigStoreDeps,
   type LoadedConfig,
 } from './configStore.ts';
+export { plannerProblems } from './plannerChecks.ts';
 export type { DeepPartial } from './schema.ts';
 export { DeviceStore } from './deviceStore.ts';
 export { ReachabilityStore } from './reachabilityStore.ts';

@@ -59,14 +59,21 @@ function buildDefaults(group: Group): Record<string, unknown> {
   return Object.fromEntries(Object.entries(group).map(([key, node]) => [key, isField(node) ? structuredClone(node.default) : buildDefaults(node)]));
 }
 
+/** Rules beyond one field's kind: fields against each other, the subsystems' own rules. */
+export type ConfigCheck<S extends Group> = (config: ConfigOf<S>) => FieldError[];
+
 /**
  * Checks a whole config. A missing field takes its default (a config stored by an older firmware
- * lacks the fields added since); an unknown key or a value of the wrong kind is an error.
+ * lacks the fields added since); an unknown key or a value of the wrong kind is an error. `check`
+ * runs once every field is valid, so it reads a config of the schema's type.
  */
-export function validate<S extends Group>(schema: S, input: unknown): Validation<ConfigOf<S>> {
+export function validate<S extends Group>(schema: S, input: unknown, check?: ConfigCheck<S>): Validation<ConfigOf<S>> {
   const errors: FieldError[] = [];
   const config = validateGroup(schema, input, '', errors);
-  return errors.length === 0 ? { ok: true, config: deepFreeze(config) as ConfigOf<S> } : { ok: false, errors };
+  if (errors.length > 0) return { ok: false, errors };
+  const valid = deepFreeze(config) as ConfigOf<S>;
+  const problems = check?.(valid) ?? [];
+  return problems.length === 0 ? { ok: true, config: valid } : { ok: false, errors: problems };
 }
 
 function validateGroup(group: Group, input: unknown, prefix: string, errors: FieldError[]): Record<string, unknown> {

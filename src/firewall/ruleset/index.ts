@@ -20,7 +20,7 @@ import { renderSpoofingChains } from './spoofing.ts';
 import { assertValidFirewallDesired } from './validate.ts';
 
 export type { FirewallDesired, FirewallInterfaces, HostKind, RegisteredHost, SegmentHalves, TunnelBackend } from './desired.ts';
-export { validateFirewallDesired, type FirewallProblem } from './validate.ts';
+export { validateFirewallDesired, validateFirewallInterfaces, type FirewallProblem } from './validate.ts';
 
 export const TIBOX_TABLE = { family: 'inet', name: 'tibox' } as const;
 

@@ -66,6 +66,13 @@ export function assertValidFirewallDesired(desired: FirewallDesired): void {
   if (first) throw new TiboxError('TIBOX_FIREWALL_INVALID', { field: first.field, reason: first.reason }, { problems });
 }
 
+/** The problems of the interface names alone: for the config, which refuses them when they are committed. */
+export function validateFirewallInterfaces(interfaces: FirewallInterfaces): FirewallProblem[] {
+  const problems: FirewallProblem[] = [];
+  checkInterfaces(interfaces, (field, reason) => void problems.push({ field, reason }));
+  return problems;
+}
+
 function checkInterfaces(interfaces: FirewallInterfaces, report: Report): void {
   if (!isObject(interfaces)) {
     report('interfaces', 'must be an object');
@@ -73,7 +80,8 @@ function checkInterfaces(interfaces: FirewallInterfaces, report: Report): void {
   }
   if (interfaces.tunnel !== 'libipsec' && interfaces.tunnel !== 'xfrm') report('interfaces.tunnel', 'must be "libipsec" or "xfrm"');
   const seen = new Map<string, string>();
-  for (const key of ['lan', 'wan', 'terminalBridge'] as const) {
+  // The bridge first: its name is tibox's own, so a port that takes it is the one to rename.
+  for (const key of ['terminalBridge', 'lan', 'wan'] as const) {
     const name = interfaces[key];
     const field = `interfaces.${key}`;
     if (key === 'terminalBridge' && name === undefined) continue;
@@ -84,7 +92,7 @@ function checkInterfaces(interfaces: FirewallInterfaces, report: Report): void {
     } else if (name === LIBIPSEC_DEVICE && interfaces.tunnel === 'libipsec') {
       report(field, `must not be ${LIBIPSEC_DEVICE}: kernel-libipsec's tunnel device has that name, and a packet from it counts as decrypted`);
     } else if (seen.has(name)) {
-      report(field, `must differ from interfaces.${seen.get(name)}`);
+      report(field, `must differ from interfaces.${seen.get(name)} (${name})`);
     } else {
       seen.set(name, key);
     }

@@ -9,3 +9,4 @@ export { Dnsmasq, DEFAULT_DNSMASQ_TIMINGS, type DnsmasqDeps, type DnsmasqTimings
 export { dnsmasqFiles, type DnsmasqFiles } from './files.ts';
 export { DEFAULT_LEASE_SECONDS, dnsmasqDesired, type DnsmasqInputs } from './fromSegment.ts';
 export { renderDnsmasq, type RenderedDnsmasq } from './render.ts';
+export { dnsmasqInterfaceProblem } from './validate.ts';

@@ -95,8 +95,15 @@ function notOwn(values: readonly number[], listen: readonly number[], field: str
   if (index >= 0) throw invalid(`${field}[${index}]`, `${formatIpv4(values[index] as number)} is one of the box's own listen addresses`);
 }
 
+/** Why dnsmasq cannot take `name` as an interface, or undefined: for the config's LAN port, checked when it is committed. */
+export function dnsmasqInterfaceProblem(name: string): string | undefined {
+  if (INTERFACE.test(name)) return undefined;
+  return `must be an interface name of up to 15 letters, digits, '_', '.' or '-', starting with a letter or digit; not ${quote(name)}`;
+}
+
 function interfaceName(name: string, field: string): void {
-  if (!INTERFACE.test(name)) throw invalid(field, `must be an interface name (up to 15 letters, digits, '_', '.', '-'), not ${quote(name)}`);
+  const problem = dnsmasqInterfaceProblem(name);
+  if (problem !== undefined) throw invalid(field, problem);
 }
 
 function list<T, R>(items: readonly T[], field: string, min: number, max: number, read: (item: T, field: string) => R): R[] {

@@ -201,9 +201,25 @@ describe('Agent', () => {
     expect(await client.action('config.audit')).toHaveLength(1);
   });
 
+  it('refuses a fallback address the LAN plan would refuse, naming the field, and keeps the old revision', async () => {
+    const { client } = await startAgent();
+    await client.action('config.commit', { change: { box: { name: 'Praxis Nord' } } });
+    const error = await client.action('config.commit', { change: { interfaces: { lanFallback: '999.1.1.1/99' } } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ControlApiError);
+    expect([(error as ControlApiError).status, (error as ControlApiError).code, (error as ControlApiError).message]).toEqual([
+      422,
+      'TIBOX_CONFIG_INVALID',
+      'the configuration change was refused: interfaces.lanFallback must be an address with its prefix length like 192.168.100.1/24, not "999.1.1.1/99"',
+    ]);
+    const got = await configGet(client);
+    expect([got.revision, got.config.interfaces.lanFallback]).toEqual([1, defaultConfig().interfaces.lanFallback]);
+    expect(await client.action('config.audit')).toHaveLength(1);
+  });
+
   it.each([
     { name: 'text that is not JSON', stored: '{"box": {"name": ' },
     { name: 'JSON the schema refuses', stored: JSON.stringify({ ...defaultConfig(), box: { name: '' } }) },
+    { name: 'a fallback address the LAN plan refuses', stored: JSON.stringify({ ...defaultConfig(), interfaces: { ...defaultConfig().interfaces, lanFallback: '10.0.0.0/8' } }) },
   ])('falls back to the last good revision when the newest holds $name, and says so', async ({ stored }) => {
     const first = await startAgent();
     await first.client.action('config.commit', { change: { box: { name: 'Praxis Nord' } } });

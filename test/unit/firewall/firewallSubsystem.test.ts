@@ -1,8 +1,9 @@
 // The Firewall subsystem against a fake nft: each load is `nft -c` then `nft -f` of the same
 // text, a repeat apply runs nothing, a refused desired state runs nothing and changes nothing
 // (neither the kernel nor what `firewall.print` answers), and a failed load leaves it failed.
-// Every full ruleset the kernel took is saved for the boot (0600), and only such a one.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// Every full ruleset the kernel took is saved for the boot (0600), and only such a one; its
+// removal reaches the disk before apply(null) resolves.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -22,12 +23,16 @@ function setup() {
   dirs.push(dir);
   const stateDir = join(dir, 'state');
   const nft = new FakeNft();
-  const firewall = new Firewall({ nft: new NftLoader(nft), stateDir, log: memoryLogger().log });
+  // Each directory sync with what the directory held at that moment: a sync seen after a removal
+  // no longer lists the file.
+  const syncs: { dir: string; entries: string[] }[] = [];
+  const syncDirectory = async (path: string) => void syncs.push({ dir: path, entries: readdirSync(path).sort() });
+  const firewall = new Firewall({ nft: new NftLoader(nft), stateDir, log: memoryLogger().log, syncDirectory });
   const actions = new ControlActions();
   firewall.registerActions(actions);
   const print = async () => ((await actions.run('firewall.print', {}, { actor: 'test' })) as { ruleset: string }).ruleset;
   const saved = join(stateDir, RULESET_STATE_FILE);
-  return { nft, firewall, print, stateDir, saved };
+  return { nft, firewall, print, stateDir, saved, syncs };
 }
 
 describe('Firewall', () => {
@@ -98,6 +103,25 @@ describe('the ruleset saved for the boot', () => {
     expect(existsSync(saved)).toBe(false);
     await firewall.apply(null);
     expect(existsSync(saved)).toBe(false);
+  });
+
+  it('is removed for good: the state directory is synced after the removal', async () => {
+    const { firewall, stateDir, syncs } = setup();
+    await firewall.apply(ONE_PVS_ONE_TERMINAL);
+    expect(syncs).toEqual([]);
+    await firewall.apply(null);
+    expect(syncs).toEqual([{ dir: stateDir, entries: [] }]);
+    // Already the baseline, already removed: nothing to do.
+    await firewall.apply(null);
+    expect(syncs).toHaveLength(1);
+  });
+
+  it('is the baseline on a box without a state directory, which apply(null) does not create', async () => {
+    const { firewall, stateDir, syncs } = setup();
+    await firewall.apply(null);
+    expect(existsSync(stateDir)).toBe(false);
+    expect(syncs).toEqual([]);
+    expect(firewall.status().state).toBe('running');
   });
 
   it('is saved on a repeat apply when saving failed, without loading again', async () => {

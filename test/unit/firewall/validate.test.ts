@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TiboxError } from '../../../src/core/errors.ts';
-import { renderRuleset, validateFirewallDesired, type FirewallDesired, type RegisteredHost } from '../../../src/firewall/index.ts';
+import { renderRuleset, validateFirewallDesired, validateFirewallInterfaces, type FirewallDesired, type RegisteredHost } from '../../../src/firewall/index.ts';
 import { ONE_PVS_ONE_TERMINAL as OK, PVS, TERMINAL, WITHOUT_TERMINAL_BRIDGE } from './firewallDesired.ts';
 
 const withHost = (host: Partial<RegisteredHost>): FirewallDesired => ({ ...OK, hosts: [{ ...PVS, ...host }] });
@@ -77,6 +77,21 @@ describe('validateFirewallDesired', () => {
   it('lists every problem, not only the first', () => {
     const problems = validateFirewallDesired({ ...OK, tunnelMtu: 0, ntp: anyway(1) as never, hosts: [{ ...PVS, mac: 'x', cetpPorts: [0] }] });
     expect(problems.map((p) => p.field)).toEqual(['tunnelMtu', 'hosts[0].mac', 'hosts[0].cetpPorts[0]', 'ntp']);
+  });
+});
+
+describe('validateFirewallInterfaces', () => {
+  it('checks the interface names alone, as the config does when it is committed', () => {
+    expect(validateFirewallInterfaces(OK.interfaces)).toEqual([]);
+    expect(validateFirewallInterfaces({ ...OK.interfaces, lan: 'lo', wan: 'ipsec0' })).toEqual([
+      { field: 'interfaces.lan', reason: 'must not be the loopback interface' },
+      { field: 'interfaces.wan', reason: "must not be ipsec0: kernel-libipsec's tunnel device has that name, and a packet from it counts as decrypted" },
+    ]);
+  });
+
+  it("names the port that takes the terminal bridge's name, not the bridge", () => {
+    expect(validateFirewallInterfaces({ ...OK.interfaces, wan: 'br-term' })).toEqual([{ field: 'interfaces.wan', reason: 'must differ from interfaces.terminalBridge (br-term)' }]);
+    expect(validateFirewallInterfaces({ ...OK.interfaces, lan: 'br-term' })).toEqual([{ field: 'interfaces.lan', reason: 'must differ from interfaces.terminalBridge (br-term)' }]);
   });
 });
 

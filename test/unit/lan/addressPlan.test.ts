@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planLanAddresses, splitSegment } from '../../../src/lan/addressPlan.ts';
+import { lanSettingProblems, planLanAddresses, splitSegment } from '../../../src/lan/addressPlan.ts';
 import { LanError } from '../../../src/lan/errors.ts';
 
 const base = { tiSegment: '10.77.12.0/26', lanPort: 'lan0', terminalPorts: ['term0'], practiceFallback: '192.168.100.1/24' };
@@ -57,15 +57,27 @@ describe('planLanAddresses', () => {
     [{ terminalPorts: ['term0', 'lan0'] }, 'interfaces.terminals[1]', 'lan0 is the LAN port; a port is either on the practice LAN or a terminal port'],
     [{ terminalPorts: ['term0', 'term0'] }, 'interfaces.terminals[1]', 'term0 is listed twice'],
     [{ terminalPorts: ['br-term'] }, 'interfaces.terminals[0]', 'br-term is the name of the terminal bridge itself'],
-    [{ terminalBridge: 'lan0' }, 'terminalBridge', 'lan0 is the LAN port'],
-    [{ practiceFallback: '192.168.100.1' }, 'practiceFallback', 'must be an address with its prefix length like 192.168.100.1/24, not "192.168.100.1"'],
-    [{ practiceFallback: '192.168.100.0/24' }, 'practiceFallback', '192.168.100.0/24 is the network or broadcast address of 192.168.100.0/24; choose a host address'],
-    [{ practiceFallback: '192.168.100.255/24' }, 'practiceFallback', '192.168.100.255/24 is the network or broadcast address of 192.168.100.0/24; choose a host address'],
-    [{ practiceFallback: '192.168.100.1/32' }, 'practiceFallback', 'the prefix length must be /8 to /30, not /32'],
+    [{ terminalBridge: 'lan0' }, 'interfaces.lan', 'lan0 is the name of the terminal bridge'],
+    [{ practiceFallback: '192.168.100.1' }, 'interfaces.lanFallback', 'must be an address with its prefix length like 192.168.100.1/24, not "192.168.100.1"'],
+    [{ practiceFallback: '192.168.100.0/24' }, 'interfaces.lanFallback', '192.168.100.0/24 is the network or broadcast address of 192.168.100.0/24; choose a host address'],
+    [{ practiceFallback: '192.168.100.255/24' }, 'interfaces.lanFallback', '192.168.100.255/24 is the network or broadcast address of 192.168.100.0/24; choose a host address'],
+    [{ practiceFallback: '192.168.100.1/32' }, 'interfaces.lanFallback', 'the prefix length must be /8 to /30, not /32'],
     [{ tiSegment: '10.77.12.0/30' }, 'tiSegment', 'must be a /24 to /28, not /30'],
   ])('refuses %j', (change, field, reason) => {
     const error = catchError(() => planLanAddresses({ ...base, ...change }));
     expect([error.code, error.message, error.details]).toEqual(['TIBOX_LAN_INVALID', `LAN setting ${field}: ${reason}`, { field }]);
+  });
+
+  it('lists every problem of the settings for the config, the first being the one the plan refuses', () => {
+    expect(lanSettingProblems(base)).toEqual([]);
+    const settings = { lanPort: 'br-term', terminalPorts: ['term0', 'x y', 'term0'], practiceFallback: '10.0.0.0/8' };
+    expect(lanSettingProblems(settings)).toEqual([
+      { field: 'interfaces.lan', reason: 'br-term is the name of the terminal bridge' },
+      { field: 'interfaces.terminals[1]', reason: `must be an interface name of 1 to 15 letters, digits, '.', '_' or '-', not "x y"` },
+      { field: 'interfaces.terminals[2]', reason: 'term0 is listed twice' },
+      { field: 'interfaces.lanFallback', reason: '10.0.0.0/8 is the network or broadcast address of 10.0.0.0/8; choose a host address' },
+    ]);
+    expect(catchError(() => planLanAddresses({ ...settings, tiSegment: null })).details).toEqual({ field: 'interfaces.lan' });
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONFIG_SCHEMA, defaultConfig, describeSchema, validateConfig } from '../../../src/agent/store/configSchema.ts';
+import { planLanAddresses } from '../../../src/lan/index.ts';
 
 describe('the tibox config schema', () => {
   it('has defaults that validate, as a deeply frozen config', () => {
@@ -85,5 +86,62 @@ describe('describeSchema', () => {
       constraints: { of: { type: 'interface' }, minItems: 0, maxItems: 8, unique: true },
     });
     expect(JSON.parse(JSON.stringify(fields))).toEqual(fields);
+  });
+});
+
+describe('the planners\' rules, applied when a config is validated', () => {
+  const fallback = (lanFallback: unknown) => validateConfig({ interfaces: { lanFallback } });
+  const plan = (practiceFallback: string) => () => planLanAddresses({ tiSegment: null, lanPort: 'lan0', terminalPorts: [], practiceFallback });
+  const refusedAs = (path: string, message: string) => ({ ok: false, errors: [{ path, message }] });
+
+  // interfaces.lanFallback as the LAN address plan takes it: a host address of a /8 to /30 network.
+  it.each(['169.254.77.1/16', '192.168.100.1/24', '10.0.0.1/8', '192.168.1.253/30', '172.16.255.254/12', '1.2.3.4/8'])('accepts the fallback %s', (value) => {
+    expect(fallback(value)).toMatchObject({ ok: true, config: { interfaces: { lanFallback: value } } });
+    expect(plan(value)).not.toThrow();
+  });
+
+  it.each([
+    ['999.1.1.1/99', 'must be an address with its prefix length like 192.168.100.1/24, not "999.1.1.1/99"'],
+    ['999.1.1.1/24', 'must be an address with its prefix length like 192.168.100.1/24, not "999.1.1.1/24"'],
+    ['192.168.100.1/33', 'must be an address with its prefix length like 192.168.100.1/24, not "192.168.100.1/33"'],
+    ['010.1.1.1/8', 'must be an address with its prefix length like 192.168.100.1/24, not "010.1.1.1/8"'],
+    ['10.1.1.1/08', 'must be an address with its prefix length like 192.168.100.1/24, not "10.1.1.1/08"'],
+    ['192.168.100.0/24', '192.168.100.0/24 is the network or broadcast address of 192.168.100.0/24; choose a host address'],
+    ['192.168.100.255/24', '192.168.100.255/24 is the network or broadcast address of 192.168.100.0/24; choose a host address'],
+    ['1.2.3.4/0', 'the prefix length must be /8 to /30, not /0'],
+    ['1.2.3.4/7', 'the prefix length must be /8 to /30, not /7'],
+    ['192.168.100.1/31', 'the prefix length must be /8 to /30, not /31'],
+    ['192.168.100.1/32', 'the prefix length must be /8 to /30, not /32'],
+  ])('refuses the fallback %s with the LAN plan\'s words', (value, message) => {
+    expect(fallback(value)).toEqual(refusedAs('interfaces.lanFallback', message));
+    expect(plan(value)).toThrow(`LAN setting interfaces.lanFallback: ${message}`);
+  });
+
+  it.each([
+    ['', 'must be at least 9 characters long'],
+    ['box.local/24', 'must be an address with its prefix length, such as 169.254.77.1/16'],
+    ['192.168.100.1', 'must be an address with its prefix length, such as 169.254.77.1/16'],
+  ])('refuses the fallback %j by its shape before the LAN plan sees it', (value, message) => {
+    expect(fallback(value)).toEqual(refusedAs('interfaces.lanFallback', message));
+    expect(plan(value)).toThrow(/^LAN setting interfaces.lanFallback: /);
+  });
+
+  // The ports as the LAN address plan, the firewall and dnsmasq take them.
+  it.each<[string, object, string, string]>([
+    ['a terminal port that is the LAN port', { lan: 'eth1', terminals: ['term0', 'eth1'] }, 'interfaces.terminals[1]', 'eth1 is the LAN port; a port is either on the practice LAN or a terminal port'],
+    ['a terminal port named like the terminal bridge', { terminals: ['br-term'] }, 'interfaces.terminals[0]', 'br-term is the name of the terminal bridge itself'],
+    ['a LAN port named like the terminal bridge', { lan: 'br-term', terminals: [] }, 'interfaces.lan', 'br-term is the name of the terminal bridge'],
+    ['a WAN port named like the terminal bridge', { wan: 'br-term' }, 'interfaces.wan', 'must differ from interfaces.terminalBridge (br-term)'],
+    ['the WAN port on the LAN port', { wan: 'lan0' }, 'interfaces.wan', 'must differ from interfaces.lan (lan0)'],
+    ['the loopback as the LAN port', { lan: 'lo' }, 'interfaces.lan', 'must not be the loopback interface'],
+    ['the loopback as the WAN port', { wan: 'lo' }, 'interfaces.wan', 'must not be the loopback interface'],
+    ["libipsec's device as the WAN port", { wan: 'ipsec0' }, 'interfaces.wan', "must not be ipsec0: kernel-libipsec's tunnel device has that name, and a packet from it counts as decrypted"],
+    ['a LAN port dnsmasq cannot name', { lan: '-lan0' }, 'interfaces.lan', "must be an interface name of up to 15 letters, digits, '_', '.' or '-', starting with a letter or digit; not \"-lan0\""],
+  ])('refuses %s', (_name, interfaces, path, message) => {
+    expect(validateConfig({ interfaces })).toEqual(refusedAs(path, message));
+  });
+
+  it('accepts a WAN port named like the terminal bridge while there are no terminal ports: there is no bridge then', () => {
+    expect(validateConfig({ interfaces: { wan: 'br-term', terminals: [] } })).toMatchObject({ ok: true });
   });
 });

@@ -91,6 +91,29 @@ describe('ConfigStore', () => {
     expect(store().load()).toMatchObject({ revision: 1, config: { site: { name: 'Praxis' } } });
   });
 
+  describe('with a check beyond the fields\' kinds', () => {
+    // Port 500 is IKE's own: a rule no single field kind states.
+    const check = (config: { vpn: { port: number } }) => (config.vpn.port === 500 ? [{ path: 'vpn.port', message: "is IKE's own port" }] : []);
+    const checked = () => new ConfigStore({ db, schema: SCHEMA, check, now });
+
+    it('refuses what the check refuses and writes nothing', () => {
+      checked().commit({ site: { name: 'Praxis' } }, 'admin');
+      expect(() => checked().commit({ vpn: { port: 500 } }, 'admin')).toThrow("invalid configuration: vpn.port is IKE's own port");
+      expect([count('config_revisions'), count('config_audit')]).toEqual([1, 1]);
+      expect(checked().load()).toMatchObject({ revision: 1, config: { vpn: { port: 4500 } } });
+    });
+
+    it('runs the check only on a config whose fields are each valid', () => {
+      expect(() => checked().commit({ site: { name: '' }, vpn: { port: 500 } }, 'admin')).toThrow(/^invalid configuration: site.name must not be empty$/);
+    });
+
+    it('falls back from a stored revision the check refuses', () => {
+      store().commit({ vpn: { port: 4501 } }, 'admin');
+      store().commit({ vpn: { port: 500 } }, 'admin');
+      expect(checked().load()).toMatchObject({ revision: 1, config: { vpn: { port: 4501 } }, fallback: { revision: 2, errors: [{ path: 'vpn.port', message: "is IKE's own port" }] } });
+    });
+  });
+
   it('never writes a secret into the audit log, only that it changed', () => {
     const { changes } = store().commit({ vpn: { psk: 'geheim-123' } }, 'admin');
     store().commit({ vpn: { psk: 'noch-geheimer' } }, 'admin');

@@ -1,8 +1,8 @@
 // The saved tunnel as the service launcher loads it at boot: the swanctl directory rendered from
-// the resume state, and the file keeper that writes it whole, for root alone.
+// the resume state, and the file keeper that writes it whole, for root alone, each step on disk before the next.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { planCharon } from '../../../../src/ipsec/tunnel/charonPlan.ts';
 import { ResumeFile } from '../../../../src/ipsec/tunnel/resumeFile.ts';
@@ -18,6 +18,10 @@ const STATE: ResumeState = {
   routes: { prefixes: PROFILE.tiPrefixes, path: { kind: 'libipsec', dev: 'ipsec0', src: LOCAL_TI } },
 };
 const OPTIONS = { dir: '/var/lib/tibox/state/tunnel-resume', updown: '/opt/tibox/bin/tibox-resume-updown', routeBatch: 'route replace 100.64.0.0/10 dev ipsec0\n' };
+/** What a resume directory holds: the rendered files and the directories swanctl reads, empty. */
+const RESUME_ENTRIES = [
+  'bliss', 'ecdsa', 'gateway-ids', 'pkcs12', 'pkcs8', 'private', 'pubkey', 'routes.batch', 'rsa', 'swanctl.conf', 'x509', 'x509aa', 'x509ac', 'x509ca', 'x509crl', 'x509ocsp',
+];
 
 describe('renderResumeDir', () => {
   it('writes the one connection as swanctl.conf under its boot name, started at load, with the updown script told where it is', () => {
@@ -121,8 +125,40 @@ describe('ResumeFile', () => {
     expect(readFileSync(join(dir, 'tunnel-resume', 'swanctl.conf'), 'utf8')).toContain('tibox-gw1-boot {');
     expect(readdirSync(dir)).toEqual(['tunnel-resume']);
     // The directories swanctl reads are there, empty.
-    expect(readdirSync(join(dir, 'tunnel-resume')).sort()).toEqual(
-      ['bliss', 'ecdsa', 'gateway-ids', 'pkcs12', 'pkcs8', 'private', 'pubkey', 'routes.batch', 'rsa', 'swanctl.conf', 'x509', 'x509aa', 'x509ac', 'x509ca', 'x509crl', 'x509ocsp'],
-    );
+    expect(readdirSync(join(dir, 'tunnel-resume')).sort()).toEqual(RESUME_ENTRIES);
+  });
+
+  /** A keeper whose directory syncs record the directory (relative to the state directory) and what it held then. */
+  const watched = (stateDir: string) => {
+    const syncs: string[] = [];
+    const syncDirectory = async (path: string) => void syncs.push(`${relative(stateDir, path) || '.'} holds ${readdirSync(path).sort().join(' ') || 'nothing'}`);
+    return { syncs, keeper: new ResumeFile({ stateDir, updown: '/bin/updown', routeBatch: () => '', syncDirectory }) };
+  };
+
+  it('syncs the new directory whole before the swap, and the state directory after each rename', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tibox-resume-'));
+    const { syncs, keeper: resume } = watched(dir);
+    await resume.save(STATE);
+    await resume.save(STATE);
+    const fresh = `tunnel-resume.new holds ${RESUME_ENTRIES.join(' ')}`;
+    expect(syncs).toEqual([
+      fresh,
+      '. holds tunnel-resume.new',
+      '. holds tunnel-resume',
+      fresh,
+      '. holds tunnel-resume.new tunnel-resume.old',
+      '. holds tunnel-resume tunnel-resume.old',
+    ]);
+  });
+
+  it('syncs the state directory once a clear has removed everything, and passes where there is none', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tibox-resume-'));
+    const { syncs, keeper: resume } = watched(dir);
+    await resume.save(STATE);
+    syncs.length = 0;
+    await resume.clear();
+    expect(syncs).toEqual(['. holds nothing']);
+    await watched(join(dir, 'never-made')).keeper.clear();
+    expect(existsSync(join(dir, 'never-made'))).toBe(false);
   });
 });

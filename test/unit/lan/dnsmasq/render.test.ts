@@ -61,6 +61,7 @@ describe('bad input', () => {
     { name: 'a listen address twice', desired: withChanges({ listen: ['10.77.12.1', '10.77.12.1'] }), field: 'listen[1]', reason: /repeats listen\[0\]/ },
     { name: 'a LAN port name with a comma', desired: withChanges({ lanPort: 'lan0,x' }), field: 'lanPort', reason: /interface name/ },
     { name: 'a LAN port name too long for Linux', desired: withChanges({ lanPort: 'a-very-long-name' }), field: 'lanPort', reason: /up to 15/ },
+    { name: 'a LAN port name that starts with a dash', desired: withChanges({ lanPort: '-lan0' }), field: 'lanPort', reason: /starting with a letter or digit/ },
     { name: 'no TI DNS server', desired: withChanges({ tiDns: { ...SEGMENT.tiDns, servers: [] } }), field: 'tiDns.servers', reason: /must not be empty/ },
     { name: 'a TI DNS server on the box itself', desired: withChanges({ tiDns: { ...SEGMENT.tiDns, servers: ['10.77.12.33'] } }), field: 'tiDns.servers[0]', reason: /box's own listen/ },
     { name: 'a TI domain with a wildcard', desired: withChanges({ tiDns: { ...SEGMENT.tiDns, domains: ['*.splitdns.ti-dienste.de'] } }), field: 'tiDns.domains[0]', reason: /DNS name/ },
