@@ -16,7 +16,7 @@ import { ClockWatch } from './clock/clockWatch.ts';
 import { ConfigService } from './config.ts';
 import { DeviceStore, ReachabilityStore, TunnelHistoryStore, type Db } from './store/index.ts';
 import { ControlServer } from '../control/server.ts';
-import { Firewall, NetlinkRouteKernel, NftLoader, renderRouteBatch, TiRoutes, type RouteKernel } from '../firewall/index.ts';
+import { Firewall, NetlinkRouteKernel, NftLoader, NftMonitor, renderRouteBatch, TiRoutes, type RouteKernel } from '../firewall/index.ts';
 import {
   busyboxArpProbe, Dnsmasq, dnsmasqFiles, Lan, LanLinks, NetlinkLanKernel, PracticeDhcp, TERMINAL_BRIDGE, WanInLanWatch, type LanKernel,
 } from '../lan/index.ts';
@@ -100,7 +100,11 @@ export class Agent {
       ...(options.chronySocket ? { chronycOptions: ['-h', options.chronySocket] } : {}),
       now: this.now,
     });
-    const firewall = new Firewall({ nft: new NftLoader(options.runner), stateDir: join(options.dataDir, 'state'), log: subsystemLogger(log, 'firewall'), now: this.now });
+    const firewallLog = subsystemLogger(log, 'firewall');
+    const firewall = new Firewall({
+      nft: new NftLoader(options.runner), monitor: new NftMonitor({ startProcess, log: firewallLog }),
+      stateDir: join(options.dataDir, 'state'), log: firewallLog, now: this.now,
+    });
     firewall.registerActions(actions);
     this.kernel = options.routeKernel ?? new NetlinkRouteKernel();
     const routes = new TiRoutes({ kernel: this.kernel, stateDir: join(options.dataDir, 'state'), log: subsystemLogger(log, 'routes') });

@@ -5,14 +5,22 @@
 // the fail-closed baseline again, the state of a box without a profile.
 // Every full ruleset the kernel took is saved for the boot unit (bootRuleset.ts), which loads it
 // again after a reboot; apply(null) removes the file, so the boot falls back to the baseline.
+// While started it also compares the kernel's table with what it loaded, whenever a ruleset
+// changes (nft monitor) and on a slow timer, and loads its ruleset again when someone flushed
+// the ruleset or changed the table: a missing table would let everything through.
 import { mkdir, rm } from 'node:fs/promises';
 import {
-  syncDirectory, writeFileAtomic, StateTracker, type ControlActions, type Logger, type Subsystem, type SubsystemStatus,
+  syncDirectory, writeFileAtomic, StateTracker, WatchLoop, type ControlActions, type Logger, type Subsystem, type SubsystemStatus,
 } from '../core/index.ts';
 import { registerFirewallActions } from './actions.ts';
 import { rulesetStatePath } from './bootRuleset.ts';
 import type { NftLoader } from './nftLoader.ts';
-import { renderRuleset, type FirewallDesired } from './ruleset/index.ts';
+import { renderRuleset, TIBOX_TABLE, type FirewallDesired } from './ruleset/index.ts';
+
+/** A burst of ruleset events (a load of ours is dozens) gives one comparison. */
+const SETTLE_MS = 100;
+/** The safety net, should the monitor miss a change: one `nft -s list table` a minute. */
+const CHECK_INTERVAL_MS = 60_000;
 
 export interface FirewallDeps {
   readonly nft: NftLoader;
@@ -22,6 +30,11 @@ export interface FirewallDeps {
   readonly now?: () => Date;
   /** Makes a removal from stateDir durable; core's syncDirectory unless a test watches the order. */
   readonly syncDirectory?: (dir: string) => Promise<void>;
+  /** Says when some ruleset in the kernel changed (NftMonitor); subscribe returns the unsubscribe. */
+  readonly monitor: { watch(onChange: () => void): () => void };
+  /** Tests give short timings. */
+  readonly settleMs?: number;
+  readonly checkIntervalMs?: number;
 }
 
 export class Firewall implements Subsystem<FirewallDesired> {
@@ -33,18 +46,27 @@ export class Firewall implements Subsystem<FirewallDesired> {
   private loaded: string | undefined;
   /** The ruleset whose state file is in place (saved, or removed for the baseline). */
   private saved: string | undefined;
+  /** The table as the kernel listed it right after our last load (`nft -s`): what drift is measured against. */
+  private listed: string | undefined;
+  private readonly loop: WatchLoop;
 
   constructor(deps: FirewallDeps) {
     this.deps = deps;
     this.state = new StateTracker(this.name, deps.now);
+    this.loop = new WatchLoop(() => this.restoreDrift(), {
+      settleMs: deps.settleMs ?? SETTLE_MS,
+      intervalMs: deps.checkIntervalMs ?? CHECK_INTERVAL_MS,
+    });
   }
 
   async start(signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
+    this.loop.start((onChange) => this.deps.monitor.watch(onChange));
     this.state.set('running');
   }
 
   async stop(): Promise<void> {
+    await this.loop.stop();
     this.state.set('stopped');
   }
 
@@ -62,13 +84,17 @@ export class Firewall implements Subsystem<FirewallDesired> {
   }
 
   async apply(desired: FirewallDesired | null): Promise<void> {
+    // Rendered at once, so a refused desired state is refused before anything queued runs.
     const ruleset = renderRuleset(desired);
     this.wanted = ruleset;
+    await this.loop.serially(() => this.converge(ruleset, desired));
+  }
+
+  private async converge(ruleset: string, desired: FirewallDesired | null): Promise<void> {
     if (ruleset === this.loaded && ruleset === this.saved) return;
     try {
       if (ruleset !== this.loaded) {
-        await this.deps.nft.load(ruleset);
-        this.loaded = ruleset;
+        await this.load(ruleset);
         this.deps.log.info({ hosts: desired?.hosts.length, backend: desired?.interfaces.tunnel }, desired ? 'ruleset loaded' : 'fail-closed baseline loaded');
       }
       await this.save(desired ? ruleset : null);
@@ -76,6 +102,35 @@ export class Firewall implements Subsystem<FirewallDesired> {
     } catch (error) {
       // A refused load: the kernel keeps the table it had, as nft -f is one transaction.
       this.state.set('failed', (error as Error).message);
+      throw error;
+    }
+    this.state.set('running');
+  }
+
+  /** A refused load leaves the kernel with the table it had (nft -f is one transaction), and us with what we knew of it. */
+  private async load(ruleset: string): Promise<void> {
+    await this.deps.nft.load(ruleset);
+    this.loaded = ruleset;
+    this.listed = await this.deps.nft.listRules(TIBOX_TABLE.family, TIBOX_TABLE.name);
+  }
+
+  /**
+   * Compares the kernel's table with the one we loaded last and loads it again if someone
+   * removed or changed it. Before our first load the table is the boot's, which we leave be.
+   */
+  private async restoreDrift(): Promise<void> {
+    const ruleset = this.loaded;
+    if (ruleset === undefined) return;
+    const now = await this.deps.nft.listRules(TIBOX_TABLE.family, TIBOX_TABLE.name);
+    if (now === this.listed) return;
+    const what = now === undefined ? 'the tibox table is missing from the kernel' : 'the tibox table was changed from outside';
+    this.deps.log.warn({ missing: now === undefined }, `${what}: loading it again`);
+    this.state.set('degraded', what);
+    try {
+      await this.load(ruleset);
+    } catch (error) {
+      this.state.set('failed', `${what}, and loading it again failed: ${(error as Error).message}`);
+      this.deps.log.error({ err: error }, 'the tibox table could not be loaded again');
       throw error;
     }
     this.state.set('running');

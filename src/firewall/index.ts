@@ -11,4 +11,5 @@ export { Firewall } from './firewall.ts';
 export type { FirewallDeps } from './firewall.ts';
 export { loadBootRuleset, RULESET_STATE_FILE } from './bootRuleset.ts';
 export { NftLoader } from './nftLoader.ts';
+export { NftMonitor } from './nftMonitor.ts';
 export * from './routes/index.ts';

@@ -26,6 +26,15 @@ export class NftLoader {
     return result.code === 0 ? result.stdout : undefined;
   }
 
+  /**
+   * The table as the kernel holds it, without counter values (`nft -s`): the same text for as long
+   * as nobody changes the table, whatever traffic passes; undefined when there is no such table.
+   */
+  async listRules(family: string, name: string): Promise<string | undefined> {
+    const result = await this.runner.run('nft', ['-s', 'list', 'table', family, name], { ...this.where(), okCodes: [1] });
+    return result.code === 0 ? result.stdout : undefined;
+  }
+
   private where(): { netns?: string } {
     return this.netns ? { netns: this.netns } : {};
   }

@@ -220,6 +220,29 @@ describe('data path: the flow matrix with the real agent and tunnel', () => {
     }, 5_000, 200);
   });
 
+  it('keeps that host out 1 s after someone flushed the ruleset, put a table in front of ours or a rule into it', async () => {
+    const { other, box } = lab.names;
+    const ours = async () => (await lab.exec(box, 'nft', ['-s', 'list', 'table', 'inet', 'tibox'])).stdout;
+    const loaded = await ours();
+    const faults: [string, string[], string?][] = [
+      // What Debian's own /etc/nftables.conf begins with.
+      ['flush ruleset', ['flush', 'ruleset']],
+      ['a table in front of ours that accepts everything', ['-f', '-'], 'table inet foreign {\n  chain forward { type filter hook forward priority -100; policy accept; }\n}\n'],
+      ['a rule put into our table', ['insert', 'rule', 'inet', 'tibox', 'forward', 'accept']],
+    ];
+    try {
+      for (const [what, args, input] of faults) {
+        await lab.exec(box, 'nft', args, 10_000, input);
+        await new Promise((r) => setTimeout(r, 1_000));
+        expect(await probe(other, [connector(443)], UNREGISTERED), what).toEqual({ [connector(443)]: 'timeout' });
+        expect(await ours(), what).toBe(loaded);
+        expect((await status()).subsystems.find((s) => s.name === 'firewall')?.state, what).toBe('running');
+      }
+    } finally {
+      await lab.exec(box, 'nft', ['delete', 'table', 'inet', 'foreign']).catch(() => undefined);
+    }
+  });
+
   it('lists a terminal that asked the box for an address and got none, found by its DHCP request', async () => {
     const { term } = lab.names;
     // A second terminal on the same port: a macvlan with a MAC nobody registered.

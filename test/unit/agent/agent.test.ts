@@ -71,8 +71,11 @@ afterEach(async () => {
 /** The commands the agent runs at start: reading the WAN's default route (for kernel XFRM), asking chrony about the clock. */
 const READ_WAN_ROUTE = 'ip -j -4 route show default';
 const CHRONY = 'chronyc -h /run/test-chrony.sock -c tracking';
-/** Without a profile the firewall loads the fail-closed baseline again: checked, then loaded. */
-const BASELINE_LOAD = ['nft -c -f -', 'nft -f -'];
+/**
+ * Without a profile the firewall loads the fail-closed baseline again: checked, then loaded, then
+ * listed as the kernel holds it, to tell a later change from outside.
+ */
+const BASELINE_LOAD = ['nft -c -f -', 'nft -f -', 'nft -s list table inet tibox'];
 const CLOCK_SYNCED = '7F000001,127.0.0.1,2,1795469023.772385679,-0.000000924,-0.000000004,0.000000021,-0.008,-0.001,0.072,0.000004640,0.000000645,0.1,Normal\n';
 
 function makeAgent(overrides: Partial<AgentOptions> = {}) {
@@ -150,8 +153,9 @@ describe('Agent', () => {
       'control running',
     ]);
     expect(agent.status().tunnel).toMatchObject({ state: 'no-profile', traffic: { bytesIn: 0, bytesOut: 0 } });
-    // The installer reaches a box without a profile on the practice LAN: its DHCP client runs, dnsmasq does not.
-    expect(children.started).toEqual([expect.stringMatching(/^busybox udhcpc -f -i lan0 /)]);
+    // The installer reaches a box without a profile on the practice LAN: its DHCP client runs,
+    // dnsmasq does not. And the firewall watches the kernel's rulesets.
+    expect(children.started).toEqual(['nft monitor', expect.stringMatching(/^busybox udhcpc -f -i lan0 /)]);
   });
 
   it('starts config and control, raises no health warning and runs no command but the WAN route read, the clock check and the baseline load', async () => {

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ControlActions } from '../../../src/core/controlActions.ts';
 import { Firewall, NftLoader, renderRuleset, RULESET_STATE_FILE } from '../../../src/firewall/index.ts';
 import { memoryLogger } from '../control/helpers.ts';
-import { FakeNft } from './fakeNft.ts';
+import { FakeNft, NO_MONITOR } from './fakeNft.ts';
 import { ONE_PVS_ONE_TERMINAL, PVS } from './firewallDesired.ts';
 
 const dirs: string[] = [];
@@ -27,7 +27,7 @@ function setup() {
   // no longer lists the file.
   const syncs: { dir: string; entries: string[] }[] = [];
   const syncDirectory = async (path: string) => void syncs.push({ dir: path, entries: readdirSync(path).sort() });
-  const firewall = new Firewall({ nft: new NftLoader(nft), stateDir, log: memoryLogger().log, syncDirectory });
+  const firewall = new Firewall({ monitor: NO_MONITOR, nft: new NftLoader(nft), stateDir, log: memoryLogger().log, syncDirectory });
   const actions = new ControlActions();
   firewall.registerActions(actions);
   const print = async () => ((await actions.run('firewall.print', {}, { actor: 'test' })) as { ruleset: string }).ruleset;
@@ -36,13 +36,13 @@ function setup() {
 }
 
 describe('Firewall', () => {
-  it('checks, then loads the rendered ruleset; a repeat apply runs nothing', async () => {
+  it('checks, then loads the rendered ruleset and lists what the kernel took; a repeat apply runs nothing', async () => {
     const { nft, firewall } = setup();
     await firewall.apply(ONE_PVS_ONE_TERMINAL);
-    expect(nft.calls).toEqual(['nft -c -f -', 'nft -f -']);
+    expect(nft.calls).toEqual(['nft -c -f -', 'nft -f -', 'nft -s list table inet tibox']);
     expect(nft.table).toBe(renderRuleset(ONE_PVS_ONE_TERMINAL));
     await firewall.apply(structuredClone(ONE_PVS_ONE_TERMINAL));
-    expect(nft.calls).toHaveLength(2);
+    expect(nft.calls).toHaveLength(3);
   });
 
   it('refuses a bad desired state before running anything and keeps what it had', async () => {
@@ -51,7 +51,7 @@ describe('Firewall', () => {
     await expect(firewall.apply({ ...ONE_PVS_ONE_TERMINAL, hosts: [{ ...PVS, mac: 'not-a-mac' }] })).rejects.toMatchObject({
       code: 'TIBOX_FIREWALL_INVALID',
     });
-    expect(nft.calls).toHaveLength(2);
+    expect(nft.calls).toHaveLength(3);
     expect(await print()).toBe(renderRuleset(ONE_PVS_ONE_TERMINAL));
     expect(firewall.status().state).toBe('running');
   });
@@ -98,7 +98,7 @@ describe('the ruleset saved for the boot', () => {
   it('is never the baseline: apply(null) removes the file, also one an earlier agent left', async () => {
     const { firewall, stateDir, saved } = setup();
     await firewall.apply(ONE_PVS_ONE_TERMINAL);
-    const restarted = new Firewall({ nft: new NftLoader(new FakeNft()), stateDir, log: memoryLogger().log });
+    const restarted = new Firewall({ monitor: NO_MONITOR, nft: new NftLoader(new FakeNft()), stateDir, log: memoryLogger().log });
     await restarted.apply(null);
     expect(existsSync(saved)).toBe(false);
     await firewall.apply(null);
@@ -137,6 +137,103 @@ describe('the ruleset saved for the boot', () => {
     expect(nft.calls).toHaveLength(calls);
     expect(readFileSync(saved, 'utf8')).toBe(renderRuleset(ONE_PVS_ONE_TERMINAL));
     expect(firewall.status().state).toBe('running');
+  });
+});
+
+/** A monitor the test fires by hand, as nft monitor would on any ruleset change. */
+class HandMonitor {
+  private listeners = new Set<() => void>();
+  watch(onChange: () => void): () => void {
+    this.listeners.add(onChange);
+    return () => this.listeners.delete(onChange);
+  }
+  fire(): void {
+    for (const listener of this.listeners) listener();
+  }
+  get watching(): number {
+    return this.listeners.size;
+  }
+}
+
+describe('Firewall, when the kernel table is changed behind its back', () => {
+  const started: Firewall[] = [];
+  afterEach(async () => {
+    for (const firewall of started.splice(0)) await firewall.stop();
+  });
+
+  function watched() {
+    const { nft, stateDir } = setup();
+    const monitor = new HandMonitor();
+    const logger = memoryLogger();
+    const firewall = new Firewall({ monitor, nft: new NftLoader(nft), stateDir, log: logger.log, settleMs: 5, checkIntervalMs: 60_000 });
+    started.push(firewall);
+    return { nft, monitor, firewall, logger };
+  }
+  /** The monitor's event, then the settled pass. */
+  const after = async (monitor: HandMonitor) => {
+    monitor.fire();
+    await new Promise((r) => setTimeout(r, 30));
+  };
+
+  it('loads its ruleset again after `nft flush ruleset`, and says so', async () => {
+    const { nft, monitor, firewall, logger } = watched();
+    await firewall.start(AbortSignal.timeout(1_000));
+    await firewall.apply(ONE_PVS_ONE_TERMINAL);
+    nft.table = undefined;
+    await after(monitor);
+    expect(nft.table).toBe(renderRuleset(ONE_PVS_ONE_TERMINAL));
+    expect(firewall.status().state).toBe('running');
+    expect(logger.lines().map((l) => l.msg)).toContain('the tibox table is missing from the kernel: loading it again');
+  });
+
+  it('loads its ruleset again when a rule was added to its table from outside', async () => {
+    const { nft, monitor, firewall, logger } = watched();
+    await firewall.start(AbortSignal.timeout(1_000));
+    await firewall.apply(ONE_PVS_ONE_TERMINAL);
+    nft.table = `${nft.table}# a rule someone inserted\n`;
+    await after(monitor);
+    expect(nft.table).toBe(renderRuleset(ONE_PVS_ONE_TERMINAL));
+    expect(logger.lines().map((l) => l.msg)).toContain('the tibox table was changed from outside: loading it again');
+  });
+
+  it('loads nothing when the change was its own or another table\'s', async () => {
+    const { nft, monitor, firewall } = watched();
+    await firewall.start(AbortSignal.timeout(1_000));
+    await firewall.apply(ONE_PVS_ONE_TERMINAL);
+    const loads = nft.calls.filter((c) => c === 'nft -f -').length;
+    await after(monitor);
+    await after(monitor);
+    expect(nft.calls.filter((c) => c === 'nft -f -')).toHaveLength(loads);
+    expect(nft.calls.at(-1)).toBe('nft -s list table inet tibox');
+  });
+
+  it('does not say running while the table is missing and cannot be loaded again', async () => {
+    const { nft, monitor, firewall } = watched();
+    await firewall.start(AbortSignal.timeout(1_000));
+    await firewall.apply(ONE_PVS_ONE_TERMINAL);
+    nft.table = undefined;
+    nft.refuse = true;
+    await after(monitor);
+    expect(firewall.status()).toMatchObject({
+      state: 'failed',
+      detail: expect.stringMatching(/^the tibox table is missing from the kernel, and loading it again failed: /),
+    });
+    // As soon as nft takes it again, the next change or check restores it.
+    nft.refuse = false;
+    await after(monitor);
+    expect(nft.table).toBe(renderRuleset(ONE_PVS_ONE_TERMINAL));
+    expect(firewall.status().state).toBe('running');
+  });
+
+  it('leaves the table the boot loaded alone until its own first load, and stops watching when stopped', async () => {
+    const { nft, monitor, firewall } = watched();
+    await firewall.start(AbortSignal.timeout(1_000));
+    nft.table = 'the boot\'s table';
+    await after(monitor);
+    expect(nft.calls).toEqual([]);
+    expect(monitor.watching).toBe(1);
+    await firewall.stop();
+    expect(monitor.watching).toBe(0);
   });
 });
 
