@@ -14,6 +14,24 @@ export interface Capture {
 /** tcpdump's own lines: "tcpdump: verbose output suppressed ...", "listening on ...", "N packets captured", "... received by filter", "... dropped by kernel". */
 const OWN_LINE = /^tcpdump: |listening on|packets? (captured|received|dropped)/;
 
+/** How long the output must stay the same before a capture counts as caught up, and the most to wait for it. */
+const QUIET_MS = 250;
+const QUIET_LIMIT_MS = 3_000;
+
+async function quiet(read: () => string, quietMs: number, limitMs: number): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  let length = read().length;
+  let since = Date.now();
+  while (Date.now() - since < quietMs && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 25));
+    const now = read().length;
+    if (now !== length) {
+      length = now;
+      since = Date.now();
+    }
+  }
+}
+
 export async function startCapture(file: string, ns: string, dev: string, filter: string): Promise<Capture> {
   const fd = openSync(file, 'w');
   // --immediate-mode: each packet is printed as it comes, not when the kernel's buffer block is
@@ -33,6 +51,9 @@ export async function startCapture(file: string, ns: string, dev: string, filter
   return {
     packets,
     stop: async () => {
+      // SIGINT ends tcpdump's loop at once, and what it has not read from the kernel yet is lost:
+      // on a busy machine it can lag behind by a few packets. Let it catch up first.
+      await quiet(read, QUIET_MS, QUIET_LIMIT_MS);
       tcpdump.kill('SIGINT');
       await tcpdump.exited;
       return packets();
