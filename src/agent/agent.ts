@@ -5,7 +5,7 @@
 // tunnel. dnsmasq and the practice-LAN DHCP client are the agent's own children and end with it;
 // a restart costs DNS and DHCP a fraction of a second (terminals keep their static leases).
 import {
-  EventBus, Health, subsystemLogger, SystemdNotifier, ControlActions, startProcess as realStartProcess, type Logger, type Runner, type Lifecycle,
+  BestEffortStore, EventBus, Health, subsystemLogger, SystemdNotifier, ControlActions, startProcess as realStartProcess, type Logger, type Runner, type Lifecycle,
 } from '../core/index.ts';
 import type { AgentEvents } from './events.ts';
 import type { AgentStatus } from './status.ts';
@@ -92,6 +92,8 @@ export class Agent {
       const db = config.database();
       return db && store(db);
     };
+    // The histories written there: a database that takes no writes must not stop the tunnel or the probes.
+    const histories = new BestEffortStore({ health: this.health, log: subsystemLogger(log, 'store') });
 
     const clock = new ClockWatch({
       runner: options.runner,
@@ -111,7 +113,7 @@ export class Agent {
       tunnelPath: async (profile) => tunnelPath(await charon.backend(), this.wan, profile.localTiAddress),
       startProcess,
       knock: tcpKnock,
-      history: new StoredTunnelHistory(whileOpen((db) => new TunnelHistoryStore(db))),
+      history: new StoredTunnelHistory(whileOpen((db) => new TunnelHistoryStore(db)), histories),
       resume: new ResumeFile({ stateDir: join(options.dataDir, 'state'), updown: RESUME_UPDOWN, routeBatch: renderRouteBatch }),
       log: subsystemLogger(log, 'tunnel'),
       now: this.now,
