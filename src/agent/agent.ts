@@ -93,7 +93,7 @@ export class Agent {
       return db && store(db);
     };
     // The histories written there: a database that takes no writes must not stop the tunnel or the probes.
-    const histories = new BestEffortStore({ health: this.health, log: subsystemLogger(log, 'store') });
+    const bestEffort = new BestEffortStore({ health: this.health, log: subsystemLogger(log, 'store') });
 
     const clock = new ClockWatch({
       runner: options.runner,
@@ -113,7 +113,7 @@ export class Agent {
       tunnelPath: async (profile) => tunnelPath(await charon.backend(), this.wan, profile.localTiAddress),
       startProcess,
       knock: tcpKnock,
-      history: new StoredTunnelHistory(whileOpen((db) => new TunnelHistoryStore(db)), histories),
+      history: new StoredTunnelHistory(whileOpen((db) => new TunnelHistoryStore(db)), bestEffort),
       resume: new ResumeFile({ stateDir: join(options.dataDir, 'state'), updown: RESUME_UPDOWN, routeBatch: renderRouteBatch }),
       log: subsystemLogger(log, 'tunnel'),
       now: this.now,
@@ -154,6 +154,7 @@ export class Agent {
     const inventory = new DeviceInventory({
       devices: whileOpen((db) => new DeviceStore(db)),
       reachability: whileOpen((db) => new ReachabilityStore(db)),
+      bestEffort,
       halves: () => lan.halves() ?? undefined,
       ti: () => profileDns,
       interfaces: () => [ports().lan, ...(ports().terminals.length > 0 ? [TERMINAL_BRIDGE] : [])],

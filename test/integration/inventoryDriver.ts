@@ -3,6 +3,7 @@
 // process, so the process has to live in the namespace, as the agent lives in the box namespace.
 // The test talks to it over a control socket, through the inventory's own actions, plus
 // 'test.health' for the warnings raised. Prints "ready" once the socket answers; stops on SIGTERM.
+import { BestEffortStore } from '../../src/core/bestEffortStore.ts';
 import { ControlActions } from '../../src/core/controlActions.ts';
 import { ControlServer } from '../../src/control/server.ts';
 import { Health } from '../../src/core/health.ts';
@@ -20,6 +21,7 @@ const health = new Health(() => undefined);
 const inventory = new DeviceInventory({
   devices: () => new DeviceStore(db),
   reachability: () => new ReachabilityStore(db),
+  bestEffort: new BestEffortStore({ health, log }),
   halves: () => ({ lanHalf: '10.77.12.0/27', terminalHalf: '10.77.12.32/27', lanGateway: '10.77.12.1', terminalGateway: '10.77.12.33' }),
   ti: () => ({ prefixes: ['100.102.0.0/15'], domains: ['telematik-test'] }),
   interfaces: () => ['lan0', 'br-term'],

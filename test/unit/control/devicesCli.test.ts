@@ -3,7 +3,9 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../../src/agent/cli/main.ts';
+import { BestEffortStore } from '../../../src/core/bestEffortStore.ts';
 import { ControlActions } from '../../../src/core/controlActions.ts';
+import { Health } from '../../../src/core/health.ts';
 import { ControlServer } from '../../../src/control/server.ts';
 import type { Db } from '../../../src/agent/store/index.ts';
 import { DeviceInventory, registerDeviceActions } from '../../../src/lan/inventory/index.ts';
@@ -25,6 +27,7 @@ beforeEach(async () => {
   const log = memoryLogger().log;
   inventory = new DeviceInventory({
     ...inventoryStores(db),
+    bestEffort: new BestEffortStore({ health: new Health(() => undefined), log }),
     halves: () => HALVES,
     ti: () => ({ prefixes: ['100.102.0.0/15'], domains: ['telematik'] }),
     interfaces: () => ['lan0', 'br-term'],
