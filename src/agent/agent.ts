@@ -125,7 +125,9 @@ export class Agent {
     });
     registerTunnelActions(actions, {
       tunnel: this.tunnel,
-      persistEnabled: (enabled, actor) => void config.commit({ tunnel: { enabled } }, actor),
+      persistEnabled: (enabled, actor) => {
+        config.commit({ tunnel: { enabled } }, actor);
+      },
     });
     const lanKernel = options.lanKernel ?? new NetlinkLanKernel();
     this.lanKernel = lanKernel;

@@ -28,6 +28,7 @@ export {
   type LoadedConfig,
 } from './configStore.ts';
 export type { DeepPartial } from './schema.ts';
+export { asWriteFailure } from './writeFailure.ts';
 export { DeviceStore } from './deviceStore.ts';
 export { ReachabilityStore } from './reachabilityStore.ts';
 export { TunnelHistoryStore } from './tunnelHistoryStore.ts';

@@ -106,6 +106,15 @@ describe('tibox devices', () => {
     expect(stderr.startsWith(message)).toBe(true);
   });
 
+  it('says that a registration was not saved when the database takes no writes', async () => {
+    db.exec('PRAGMA query_only = ON');
+    expect(await run('devices', 'register', 'pvs', 'Empfang-PC', '--address', '10.77.12.10', '--mac', '00:1a:2b:3c:4d:5e')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'tibox: the change could not be saved: the database is not writable (attempt to write a readonly database, SQLITE_READONLY)\n',
+    });
+  });
+
   it('says which device it does not know', async () => {
     expect(await run('devices', 'setup', 'Labor')).toEqual({ code: 1, stdout: '', stderr: 'tibox: no registered device "Labor"\n' });
   });
