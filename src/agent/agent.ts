@@ -152,6 +152,10 @@ export class Agent {
       now: this.now,
     });
     const ports = () => config.current().config.interfaces;
+    const dataPathLog = subsystemLogger(log, 'data-path');
+    // An input of the data path changed; nobody waits for the outcome, so a refusal is logged here.
+    const refreshDataPath = () =>
+      void dataPath.refresh().catch((error: unknown) => dataPathLog.error({ err: error }, 'data path could not be applied'));
     let profileDns: { prefixes: readonly string[]; domains: readonly string[] } | undefined;
     const inventory = new DeviceInventory({
       devices: whileOpen((db) => new DeviceStore(db)),
@@ -166,7 +170,7 @@ export class Agent {
       log: subsystemLogger(log, 'inventory'),
       now: this.now,
       leaseFile: dnsmasqFiles(dnsmasqDir).leases,
-      onChange: () => void dataPath.refresh(),
+      onChange: () => refreshDataPath(),
     });
     registerDeviceActions(actions, inventory);
     const dataPath = new DataPath({
@@ -179,11 +183,11 @@ export class Agent {
       backend: () => charon.backend(),
       devices: () => inventory.devices(),
       lanAddresses: async (port) => (await lanKernel.read()).addresses.filter((a) => a.dev === port).map((a) => a.address),
-      log: subsystemLogger(log, 'data-path'),
+      log: dataPathLog,
     });
     this.dataPath = dataPath;
-    this.bus.on(dataPath, 'config.changed', () => void dataPath.refresh());
-    charon.session.on('connected', () => void dataPath.refresh());
+    this.bus.on(dataPath, 'config.changed', () => refreshDataPath());
+    charon.session.on('connected', () => refreshDataPath());
     const profile = new ProfileService({
       dataDir: options.dataDir,
       trustAnchorPath: options.profileTrustAnchor,
@@ -230,7 +234,11 @@ export class Agent {
       this.started.push(subsystem);
     }
     // Link, address and route changes (the WAN's cable, its default route) are news for the tunnel.
-    this.stopWatching.push(this.kernel.watch(() => void this.refreshWan().then(() => this.tunnel.kick())));
+    const wanChanged = () =>
+      void this.refreshWan()
+        .then(() => this.tunnel.kick())
+        .catch((error: unknown) => this.options.log.error({ err: error }, 'WAN change not handled'));
+    this.stopWatching.push(this.kernel.watch(wanChanged));
     // A new practice-LAN lease is news for the firewall: the box serves its LAN side there.
     this.stopWatching.push(this.dataPath.followLanAddresses((onChange) => this.lanKernel.watch(onChange)));
     this.options.log.info({ version: this.options.version, subsystems: this.started.map((s) => s.name) }, 'agent running');

@@ -43,9 +43,14 @@ await server.start(AbortSignal.timeout(5_000));
 // The inventory's sockets and timers may not keep a process alive on their own; this driver has to.
 const alive = setInterval(() => undefined, 60_000);
 process.on('SIGTERM', () => {
-  void Promise.all([server.stop(), inventory.stop()]).then(() => {
-    db.close();
-    clearInterval(alive);
-  });
+  void Promise.all([server.stop(), inventory.stop()])
+    .then(() => {
+      db.close();
+      clearInterval(alive);
+    })
+    .catch((error: unknown) => {
+      log.error({ err: error }, 'driver did not stop');
+      process.exit(1);
+    });
 });
 process.stdout.write('ready\n');
