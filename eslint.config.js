@@ -68,4 +68,16 @@ export default tseslint.config(
     files: [PROCESS_RUNNER],
     rules: { 'no-restricted-imports': ['error', { patterns: restrictedImports('core').patterns }], 'no-restricted-syntax': 'off' },
   },
+  // Rules that need the types (every .ts file is in tsconfig.json's project). A promise nobody
+  // waits for must end in a rejection handler: on Node 24 an unhandled rejection ends the agent,
+  // and `void` marks the intent without handling anything. Nor may a promise go where a plain
+  // value or a callback whose result is ignored is expected.
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: false }],
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
 );

@@ -62,15 +62,14 @@ async function charonProblems(name: string, render: (dir: string) => string): Pr
   writeFileSync(join(dir, 'strongswan.conf'), conf);
   await processRunner.run('ip', ['netns', 'add', netns]);
   const charon = startProcess('charon-systemd', [], { netns, env: { STRONGSWAN_CONF: join(dir, 'strongswan.conf') } });
-  let exited = false;
-  void charon.exited.then(() => (exited = true));
   try {
     const deadline = Date.now() + CHARON_START_MS;
     let text = '';
+    let exited = false;
     while (Date.now() < deadline) {
       text = readLog(log);
       if (/loaded plugins:/.test(text) || exited) break;
-      await sleep(50);
+      exited = (await Promise.race([charon.exited, sleep(50)])) !== undefined;
     }
     const problems = pluginProblems(requestedPlugins(conf), text);
     if (problems.length === 0) problems.push(...await swanctlProblems(join(dir, 'charon.vici'), deadline));

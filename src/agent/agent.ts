@@ -5,7 +5,7 @@
 // tunnel. dnsmasq and the practice-LAN DHCP client are the agent's own children and end with it;
 // a restart costs DNS and DHCP a fraction of a second (terminals keep their static leases).
 import {
-  EventBus, Health, subsystemLogger, SystemdNotifier, ControlActions, startProcess as realStartProcess, type Logger, type Runner, type Lifecycle,
+  BestEffortStore, EventBus, Health, subsystemLogger, SystemdNotifier, ControlActions, startProcess as realStartProcess, type Logger, type Runner, type Lifecycle,
 } from '../core/index.ts';
 import type { AgentEvents } from './events.ts';
 import type { AgentStatus } from './status.ts';
@@ -92,6 +92,8 @@ export class Agent {
       const db = config.database();
       return db && store(db);
     };
+    // The histories written there: a database that takes no writes must not stop the tunnel or the probes.
+    const bestEffort = new BestEffortStore({ health: this.health, log: subsystemLogger(log, 'store') });
 
     const clock = new ClockWatch({
       runner: options.runner,
@@ -115,7 +117,7 @@ export class Agent {
       tunnelPath: async (profile) => tunnelPath(await charon.backend(), this.wan, profile.localTiAddress),
       startProcess,
       knock: tcpKnock,
-      history: new StoredTunnelHistory(whileOpen((db) => new TunnelHistoryStore(db))),
+      history: new StoredTunnelHistory(whileOpen((db) => new TunnelHistoryStore(db)), bestEffort),
       resume: new ResumeFile({ stateDir: join(options.dataDir, 'state'), updown: RESUME_UPDOWN, routeBatch: renderRouteBatch }),
       log: subsystemLogger(log, 'tunnel'),
       now: this.now,
@@ -127,7 +129,9 @@ export class Agent {
     });
     registerTunnelActions(actions, {
       tunnel: this.tunnel,
-      persistEnabled: (enabled, actor) => void config.commit({ tunnel: { enabled } }, actor),
+      persistEnabled: (enabled, actor) => {
+        config.commit({ tunnel: { enabled } }, actor);
+      },
     });
     const lanKernel = options.lanKernel ?? new NetlinkLanKernel();
     this.lanKernel = lanKernel;
@@ -152,10 +156,15 @@ export class Agent {
       now: this.now,
     });
     const ports = () => config.current().config.interfaces;
+    const dataPathLog = subsystemLogger(log, 'data-path');
+    // An input of the data path changed; nobody waits for the outcome, so a refusal is logged here.
+    const refreshDataPath = () =>
+      void dataPath.refresh().catch((error: unknown) => dataPathLog.error({ err: error }, 'data path could not be applied'));
     let profileDns: { prefixes: readonly string[]; domains: readonly string[] } | undefined;
     const inventory = new DeviceInventory({
       devices: whileOpen((db) => new DeviceStore(db)),
       reachability: whileOpen((db) => new ReachabilityStore(db)),
+      bestEffort,
       halves: () => lan.halves() ?? undefined,
       ti: () => profileDns,
       interfaces: () => [ports().lan, ...(ports().terminals.length > 0 ? [TERMINAL_BRIDGE] : [])],
@@ -165,7 +174,7 @@ export class Agent {
       log: subsystemLogger(log, 'inventory'),
       now: this.now,
       leaseFile: dnsmasqFiles(dnsmasqDir).leases,
-      onChange: () => void dataPath.refresh(),
+      onChange: () => refreshDataPath(),
     });
     registerDeviceActions(actions, inventory);
     const dataPath = new DataPath({
@@ -178,11 +187,11 @@ export class Agent {
       backend: () => charon.backend(),
       devices: () => inventory.devices(),
       lanAddresses: async (port) => (await lanKernel.read()).addresses.filter((a) => a.dev === port).map((a) => a.address),
-      log: subsystemLogger(log, 'data-path'),
+      log: dataPathLog,
     });
     this.dataPath = dataPath;
-    this.bus.on(dataPath, 'config.changed', () => void dataPath.refresh());
-    charon.session.on('connected', () => void dataPath.refresh());
+    this.bus.on(dataPath, 'config.changed', () => refreshDataPath());
+    charon.session.on('connected', () => refreshDataPath());
     const profile = new ProfileService({
       dataDir: options.dataDir,
       trustAnchorPath: options.profileTrustAnchor,
@@ -229,7 +238,11 @@ export class Agent {
       this.started.push(subsystem);
     }
     // Link, address and route changes (the WAN's cable, its default route) are news for the tunnel.
-    this.stopWatching.push(this.kernel.watch(() => void this.refreshWan().then(() => this.tunnel.kick())));
+    const wanChanged = () =>
+      void this.refreshWan()
+        .then(() => this.tunnel.kick())
+        .catch((error: unknown) => this.options.log.error({ err: error }, 'WAN change not handled'));
+    this.stopWatching.push(this.kernel.watch(wanChanged));
     // A new practice-LAN lease is news for the firewall: the box serves its LAN side there.
     this.stopWatching.push(this.dataPath.followLanAddresses((onChange) => this.lanKernel.watch(onChange)));
     this.options.log.info({ version: this.options.version, subsystems: this.started.map((s) => s.name) }, 'agent running');

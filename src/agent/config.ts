@@ -7,7 +7,8 @@ import {
 } from '../core/index.ts';
 import type { AgentEvents } from './events.ts';
 import {
-  CONFIG_SCHEMA, ConfigStore, ConfigValidationError, DatabaseVersionError, describeSchema, openDatabase, openMemoryDatabase, plannerProblems,
+  asWriteFailure, CONFIG_SCHEMA, ConfigStore, ConfigValidationError, DatabaseVersionError, describeSchema, openDatabase, openMemoryDatabase,
+  plannerProblems,
   type AuditEntry, type Config, type DeepPartial, type Db,
 } from './store/index.ts';
 
@@ -82,7 +83,11 @@ export class ConfigService implements Lifecycle {
     return this.effective;
   }
 
-  /** Validates and stores a change as one audited transaction; bad input changes nothing. */
+  /**
+   * Validates and stores a change as one audited transaction; bad input changes nothing, nor does a
+   * database that does not take it (TIBOX_STORE_WRITE_FAILED: unlike the histories, a change is
+   * never kept in memory only).
+   */
   commit(change: DeepPartial<Config>, actor: string): { revision: number; changes: AuditEntry[] } {
     const store = this.requireStore();
     // On defaults in memory a change would seem saved and be lost at the next start.
@@ -94,7 +99,7 @@ export class ConfigService implements Lifecycle {
       if (error instanceof ConfigValidationError) {
         throw new TiboxError('TIBOX_CONFIG_INVALID', { reason: error.errors.map((e) => `${e.path} ${e.message}`).join('; ') }, error.errors);
       }
-      throw error;
+      throw asWriteFailure(error);
     }
     if (result.changes.length === 0 && result.revision === this.current().revision) return result;
     this.effective = { config: store.load().config, revision: result.revision };

@@ -71,10 +71,10 @@ export class DataPath {
     return this.queue.run(() => this.deps.lan.apply(this.lanDesired(profile)));
   }
 
-  /** Another input changed (devices, ports, back end): the same profile, composed anew. */
+  /** Another input changed (devices, ports, back end): the same profile, composed anew. Rejects with what was refused. */
   refresh(): Promise<void> {
     if (!this.told) return Promise.resolve();
-    return this.pass().catch((error: unknown) => this.deps.log.error({ err: error }, 'data path could not be applied'));
+    return this.pass();
   }
 
   /**
@@ -89,7 +89,7 @@ export class DataPath {
       if (settle) return;
       settle = setTimeout(() => {
         settle = undefined;
-        void this.practiceChanged().catch((error: unknown) => this.deps.log.warn({ err: error }, 'LAN port addresses could not be read'));
+        void this.practiceChanged().catch((error: unknown) => this.deps.log.error({ err: error }, 'data path could not follow the LAN port addresses'));
       }, settleMs);
     });
     return () => {

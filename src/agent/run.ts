@@ -33,8 +33,13 @@ export async function runAgent(commandLine: AgentCommandLine): Promise<void> {
     await agent.stop();
     process.exit(0);
   }
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  const onSignal = (signal: string) =>
+    void shutdown(signal).catch((error: unknown) => {
+      log.fatal({ err: error }, 'agent failed to stop');
+      process.exit(1);
+    });
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
 
   try {
     await agent.start(abort.signal);

@@ -26,6 +26,8 @@ export const ERROR_CATALOGUE = byCode({
   TIBOX_METHOD_NOT_ALLOWED: [405, '{method} is not allowed on {path} (allowed: {allowed})'],
   TIBOX_CONFIG_READ_ONLY: [503, 'the configuration cannot be changed: {reason}'],
   TIBOX_CONFIG_INVALID: [422, 'the configuration change was refused: {reason}'],
+  // A change to the config or the registered devices that the database did not take.
+  TIBOX_STORE_WRITE_FAILED: [503, 'the change could not be saved: the database is not writable ({reason})'],
   TIBOX_BODY_TOO_LARGE: [413, 'the request body exceeds the limit of {limit} bytes'],
   TIBOX_ACTION_FAILED: [500, 'action "{action}" failed: {reason}'],
   TIBOX_INTERNAL: [500, 'internal error: {reason}'],

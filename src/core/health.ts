@@ -28,6 +28,15 @@ export const HEALTH_CATALOGUE = {
       en: 'The database was written by a newer firmware that this version cannot read.',
     },
   },
+  // Best-effort writes (bestEffortStore.ts): the histories go on in memory, user changes are refused.
+  'database.notWritable': {
+    severity: 'warning',
+    impactsTi: false,
+    text: {
+      de: 'Die Datenbank der Box kann nicht beschrieben werden (schreibgeschützt, voll oder defekt). Der Tunnel arbeitet weiter; Tunnel- und Terminalverlauf werden bis dahin nur im Speicher gehalten, und Änderungen an Einstellungen und Geräten können nicht gespeichert werden.',
+      en: "The box's database cannot be written (read-only, full or failing). The tunnel keeps working; until then the tunnel and terminal history are kept in memory only, and changes to settings and devices cannot be saved.",
+    },
+  },
   // The clock (src/agent/clock/): certificates need it, and TIP1-A_4788 makes an hour off critical.
   'clock.unsynchronised': {
     severity: 'warning',

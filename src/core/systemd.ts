@@ -37,7 +37,7 @@ export class SystemdNotifier {
     await this.notify(['--ready', `--status=${status}`]);
     const interval = this.watchdogIntervalMs();
     if (interval !== undefined && !this.watchdog) {
-      this.watchdog = setInterval(() => void this.notify(['WATCHDOG=1']), interval);
+      this.watchdog = setInterval(() => void this.notify(['WATCHDOG=1']).catch((error: unknown) => this.deps.log.warn({ err: error }, 'systemd watchdog not told')), interval);
       this.watchdog.unref();
     }
   }

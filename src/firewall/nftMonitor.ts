@@ -36,13 +36,14 @@ export class NftMonitor {
         },
       });
       monitor = started;
-      void started.exited.then(({ code, signal }) => {
+      const gone = (exit: unknown) => {
         if (!watching) return;
-        this.options.log.warn({ code, signal }, 'nft monitor exited; starting it again');
+        this.options.log.warn({ exit }, 'nft monitor exited; starting it again');
         // Whatever changed while nobody watched is looked at now.
         onChange();
         restart = setTimeout(launch, RESTART_MS);
-      });
+      };
+      started.exited.then(gone, gone);
     };
     launch();
     return () => {

@@ -97,7 +97,7 @@ export class ProfileService implements Lifecycle {
       await this.deps.dataPath.apply(null).catch((error: unknown) => this.deps.log.error({ err: error }, 'LAN side could not be applied'));
     }
     this.timer = setInterval(() => {
-      if (this.current) void this.request(this.current);
+      if (this.current) this.requestInBackground(this.current);
     }, RECHECK_MS);
     this.timer.unref();
   }
@@ -127,9 +127,14 @@ export class ProfileService implements Lifecycle {
       now: () => this.now(),
       onImported: (profile) => {
         this.deps.log.info({ boxId: profile.boxId }, 'VPN profile imported');
-        void this.request(profile);
+        this.requestInBackground(profile);
       },
     });
+  }
+
+  /** request() from a timer or an event: nobody waits for it, so nothing it throws may go unhandled. */
+  private requestInBackground(profile: VpnProfile): void {
+    void this.request(profile).catch((error: unknown) => this.deps.log.error({ err: error }, 'VPN profile request failed'));
   }
 
   /** use(), tracked for stop(); it never rejects, since a rejection nobody awaits would end the agent. */
@@ -250,7 +255,7 @@ export class ProfileService implements Lifecycle {
     this.failures++;
     this.deps.log.info({ retryInMs: delay }, 'gateway resolution will be retried');
     this.retryTimer = setTimeout(() => {
-      if (this.current) void this.request(this.current);
+      if (this.current) this.requestInBackground(this.current);
     }, delay);
     this.retryTimer.unref();
   }

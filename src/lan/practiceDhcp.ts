@@ -127,13 +127,15 @@ export class PracticeDhcp implements Subsystem<PracticeDhcpDesired> {
     const client = { handle, port };
     this.client = client;
     this.tracker.set('running', `DHCP client on ${port}`);
-    void handle.exited.then(({ code, signal }) => {
-      if (this.client !== client) return;
-      this.client = undefined;
-      if (Date.now() - startedAt >= STABLE_RUN_MS) this.failures = 0;
-      log.warn({ port, code, signal }, 'DHCP client for the practice LAN exited');
-      void this.queue.run(async () => this.scheduleRestart(`exited with ${code ?? signal}`));
-    });
+    void handle.exited
+      .then(({ code, signal }) => {
+        if (this.client !== client) return;
+        this.client = undefined;
+        if (Date.now() - startedAt >= STABLE_RUN_MS) this.failures = 0;
+        log.warn({ port, code, signal }, 'DHCP client for the practice LAN exited');
+        return this.queue.run(async () => this.scheduleRestart(`exited with ${code ?? signal}`));
+      })
+      .catch((error: unknown) => log.error({ err: error }, 'DHCP client restart not scheduled'));
   }
 
   private scheduleRestart(why: string): void {
@@ -144,7 +146,7 @@ export class PracticeDhcp implements Subsystem<PracticeDhcpDesired> {
     this.tracker.set('degraded', `DHCP client ${why}; restarting in ${Math.round(delay / 1000)} s`);
     this.restart = setTimeout(() => {
       this.restart = undefined;
-      void this.queue.run(() => this.converge());
+      void this.queue.run(() => this.converge()).catch((error: unknown) => this.deps.log.error({ err: error }, 'DHCP client for the practice LAN not restarted'));
     }, delay);
     this.restart.unref();
   }

@@ -42,7 +42,7 @@ export class WanInLanWatch extends WatchingSubsystem<WanInLanDesired> {
   override async start(signal: AbortSignal): Promise<void> {
     await super.start(signal);
     // A first check now, not at the first event or tick.
-    void this.serially((runPass) => runPass());
+    void this.serially((runPass) => runPass()).catch((error: unknown) => this.deps.log.error({ err: error }, 'first WAN-in-LAN check failed'));
   }
 
   /** A failed check is logged and shown as degraded, not failed: the next one tries again. */

@@ -3,6 +3,7 @@
 // process, so the process has to live in the namespace, as the agent lives in the box namespace.
 // The test talks to it over a control socket, through the inventory's own actions, plus
 // 'test.health' for the warnings raised. Prints "ready" once the socket answers; stops on SIGTERM.
+import { BestEffortStore } from '../../src/core/bestEffortStore.ts';
 import { ControlActions } from '../../src/core/controlActions.ts';
 import { ControlServer } from '../../src/control/server.ts';
 import { Health } from '../../src/core/health.ts';
@@ -20,6 +21,7 @@ const health = new Health(() => undefined);
 const inventory = new DeviceInventory({
   devices: () => new DeviceStore(db),
   reachability: () => new ReachabilityStore(db),
+  bestEffort: new BestEffortStore({ health, log }),
   halves: () => ({ lanHalf: '10.77.12.0/27', terminalHalf: '10.77.12.32/27', lanGateway: '10.77.12.1', terminalGateway: '10.77.12.33' }),
   ti: () => ({ prefixes: ['100.102.0.0/15'], domains: ['telematik-test'] }),
   interfaces: () => ['lan0', 'br-term'],
@@ -41,9 +43,14 @@ await server.start(AbortSignal.timeout(5_000));
 // The inventory's sockets and timers may not keep a process alive on their own; this driver has to.
 const alive = setInterval(() => undefined, 60_000);
 process.on('SIGTERM', () => {
-  void Promise.all([server.stop(), inventory.stop()]).then(() => {
-    db.close();
-    clearInterval(alive);
-  });
+  void Promise.all([server.stop(), inventory.stop()])
+    .then(() => {
+      db.close();
+      clearInterval(alive);
+    })
+    .catch((error: unknown) => {
+      log.error({ err: error }, 'driver did not stop');
+      process.exit(1);
+    });
 });
 process.stdout.write('ready\n');

@@ -23,10 +23,15 @@ const netlink = new NetlinkLanKernel();
 function serveUntilTerm(stop: () => Promise<void>): void {
   const alive = setInterval(() => undefined, 60_000);
   process.on('SIGTERM', () => {
-    void stop().then(() => {
-      clearInterval(alive);
-      process.stdout.write('stopped\n');
-    });
+    void stop()
+      .then(() => {
+        clearInterval(alive);
+        process.stdout.write('stopped\n');
+      })
+      .catch((error: unknown) => {
+        log.error({ err: error }, 'driver did not stop');
+        process.exit(1);
+      });
   });
   process.stdout.write('ready\n');
 }

@@ -21,7 +21,8 @@ const kernel: RouteKernel = {
   },
 };
 // Log lines go to stderr, so stdout carries only the driver's own answers.
-const routes = new TiRoutes({ kernel, stateDir, log: createLogger({ destination: process.stderr }), settleMs: 50 });
+const log = createLogger({ destination: process.stderr });
+const routes = new TiRoutes({ kernel, stateDir, log, settleMs: 50 });
 await routes.apply(JSON.parse(json) as TiRoutesDesired | null);
 
 if (mode === 'apply') {
@@ -31,10 +32,16 @@ if (mode === 'apply') {
   // The module's sockets and timers never keep a process alive; this driver has to.
   const alive = setInterval(() => undefined, 60_000);
   process.on('SIGTERM', () => {
-    void routes.stop().then(() => {
-      clearInterval(alive);
-      process.stdout.write('stopped\n');
-    });
+    void routes
+      .stop()
+      .then(() => {
+        clearInterval(alive);
+        process.stdout.write('stopped\n');
+      })
+      .catch((error: unknown) => {
+        log.error({ err: error }, 'driver did not stop');
+        process.exit(1);
+      });
   });
   process.stdout.write('ready\n');
 }

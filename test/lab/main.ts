@@ -17,8 +17,13 @@ async function demo(): Promise<void> {
     console.log('done: nothing left behind');
     process.exit(0);
   };
-  process.on('SIGINT', () => void finish());
-  process.on('SIGTERM', () => void finish());
+  const onSignal = () =>
+    void finish().catch((error: unknown) => {
+      console.error('the lab could not be removed:', error);
+      process.exit(1);
+    });
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   const started = Date.now();
   const lab = await Lab.create({ boxCharon: 'agent', log: (line) => console.log(line) });

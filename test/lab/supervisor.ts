@@ -48,13 +48,15 @@ export class Supervised {
     const handle = startProcess(this.command, this.args, { netns: this.options.netns, env: this.options.env, outputFd: fd });
     closeSync(fd);
     this.handle = handle;
-    void handle.exited.then(() => {
+    // However its end is learnt, the daemon is gone: it starts again unless stopped or replaced.
+    const gone = () => {
       if (this.stopping || this.handle !== handle) return;
       this.restartCount += 1;
       setTimeout(() => {
         if (!this.stopping) void this.launch().catch(() => undefined);
       }, this.options.restartDelayMs ?? 100);
-    });
+    };
+    handle.exited.then(gone, gone);
     await this.options.afterStart?.();
   }
 

@@ -40,7 +40,7 @@ export class ClockWatch implements Lifecycle {
     signal.throwIfAborted();
     this.running = true;
     // Not awaited: the tunnel must not wait for chronyc at start.
-    void this.checkAndSchedule();
+    this.checkAndSchedule();
   }
 
   async stop(): Promise<void> {
@@ -58,12 +58,16 @@ export class ClockWatch implements Lifecycle {
     return this.last?.synchronised;
   }
 
-  private async checkAndSchedule(): Promise<void> {
-    await this.check();
-    if (!this.running) return;
-    const every = this.last?.synchronised ? (this.deps.checkEveryMs ?? CHECK_EVERY_MS) : (this.deps.checkUnsyncedEveryMs ?? CHECK_UNSYNCED_EVERY_MS);
-    this.timer = setTimeout(() => void this.checkAndSchedule(), every);
-    this.timer.unref();
+  /** Checks now and schedules the next check; one that fails is logged, and the next comes all the same. */
+  private checkAndSchedule(): void {
+    void this.check()
+      .catch((error: unknown) => this.deps.log.error({ err: error }, 'clock check failed'))
+      .finally(() => {
+        if (!this.running) return;
+        const every = this.last?.synchronised ? (this.deps.checkEveryMs ?? CHECK_EVERY_MS) : (this.deps.checkUnsyncedEveryMs ?? CHECK_UNSYNCED_EVERY_MS);
+        this.timer = setTimeout(() => this.checkAndSchedule(), every);
+        this.timer.unref();
+      });
   }
 
   /** Asks chrony once and raises or clears the clock warnings. */

@@ -2,6 +2,7 @@
 // inventory declares in src/lan/inventory/deviceRepository.ts).
 import type { Device, DeviceAction, DeviceAuditEntry, DeviceChange, DeviceRepository } from '../../lan/inventory/index.ts';
 import type { Db } from './database.ts';
+import { asWriteFailure } from './writeFailure.ts';
 
 interface DeviceRow {
   id: number;
@@ -47,7 +48,7 @@ export class DeviceStore implements DeviceRepository {
   write(actor: string, decide: (devices: Device[]) => DeviceChange): Device {
     // IMMEDIATE: the write lock is taken before the devices are read, so no other connection
     // can change them between the decision and the write.
-    return this.db.transaction((): Device => {
+    const transaction = this.db.transaction((): Device => {
       const change = decide(this.list());
       if (change.action === 'none') return change.device;
       const written = this.apply(change);
@@ -55,7 +56,12 @@ export class DeviceStore implements DeviceRepository {
         change.at, actor, change.action, written.device.id, json(written.old), json(written.new),
       );
       return written.device;
-    }).immediate();
+    });
+    try {
+      return transaction.immediate();
+    } catch (error) {
+      throw asWriteFailure(error);
+    }
   }
 
   audit(limit: number): DeviceAuditEntry[] {

@@ -29,6 +29,7 @@ export {
 } from './configStore.ts';
 export { plannerProblems } from './plannerChecks.ts';
 export type { DeepPartial } from './schema.ts';
+export { asWriteFailure } from './writeFailure.ts';
 export { DeviceStore } from './deviceStore.ts';
 export { ReachabilityStore } from './reachabilityStore.ts';
 export { TunnelHistoryStore } from './tunnelHistoryStore.ts';

@@ -414,8 +414,8 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     if (state === this.state.state && gateway === this.state.gateway) return;
     const at = this.now().toISOString();
     this.state = { state, since: at, ...(gateway ? { gateway } : {}) };
-    this.deps.history.record({ at, state, ...(gateway ? { gateway } : {}), ...(reason ? { reason } : {}) });
     this.deps.log.info({ state, gateway, reason }, 'tunnel state');
+    this.deps.history.record({ at, state, ...(gateway ? { gateway } : {}), ...(reason ? { reason } : {}) });
   }
 
   private now(): Date {

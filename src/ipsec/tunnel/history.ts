@@ -1,5 +1,8 @@
-// The tunnel's history as the controller keeps it: in the repository while the database is open,
-// and the newest events in memory for a status asked while it is closed (agent stopping).
+// The tunnel's history as the controller keeps it: in the repository while the database is open
+// and takes writes, and the newest events in memory for a status asked while it does not (read-only,
+// full or failing storage, or closed as the agent stops). Recording never throws: a history that
+// cannot be written must not stop the tunnel.
+import { MemoryBackedHistory, type BestEffortStore } from '../../core/index.ts';
 import type { TunnelHistoryRepository } from './historyRepository.ts';
 import type { TunnelEvent, TunnelHistory } from './status.ts';
 
@@ -7,20 +10,21 @@ const MEMORY_KEPT = 50;
 
 export class StoredTunnelHistory implements TunnelHistory {
   private readonly repository: () => TunnelHistoryRepository | undefined;
-  private readonly memory: TunnelEvent[] = [];
+  private readonly events: MemoryBackedHistory<TunnelEvent>;
 
   /** `repository` is asked on each use, undefined while the database is closed: it opens after construction and closes at stop. */
-  constructor(repository: () => TunnelHistoryRepository | undefined) {
+  constructor(repository: () => TunnelHistoryRepository | undefined, store: BestEffortStore) {
     this.repository = repository;
+    this.events = new MemoryBackedHistory({ store, name: 'tunnel history', kept: MEMORY_KEPT });
   }
 
   record(event: TunnelEvent): void {
-    this.memory.unshift(event);
-    this.memory.length = Math.min(this.memory.length, MEMORY_KEPT);
-    this.repository()?.append(event);
+    const repository = this.repository();
+    this.events.record(event, repository && ((e) => repository.append(e)));
   }
 
   recent(limit: number): TunnelEvent[] {
-    return this.repository()?.recent(limit) ?? this.memory.slice(0, limit);
+    const repository = this.repository();
+    return this.events.recent(limit, repository && ((n) => repository.recent(n)));
   }
 }

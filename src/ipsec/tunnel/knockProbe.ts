@@ -24,6 +24,7 @@ export interface KnockProbeOptions {
   address: string;
   port: number;
   intervalMs: number;
+  /** Runs from a timer: must not throw. */
   onAnswer: () => void;
 }
 
@@ -42,7 +43,7 @@ export class KnockProbe {
   run(delayMs = 0): void {
     if (this.running) return;
     this.running = true;
-    this.timer = setTimeout(() => void this.attempt(), delayMs);
+    this.timer = setTimeout(() => this.attempt(), delayMs);
   }
 
   stop(): void {
@@ -50,12 +51,20 @@ export class KnockProbe {
     clearTimeout(this.timer);
   }
 
-  private async attempt(): Promise<void> {
-    const { address, port, intervalMs, onAnswer } = this.options;
+  private attempt(): void {
+    const { address, port, intervalMs } = this.options;
     const started = Date.now();
-    const answered = await this.knock(address, port, intervalMs).catch(() => false);
+    // A knock that fails outright is no answer either.
+    this.knock(address, port, intervalMs).then(
+      (answered) => this.knocked(answered, started),
+      () => this.knocked(false, started),
+    );
+  }
+
+  private knocked(answered: boolean, started: number): void {
     if (!this.running) return;
+    const { intervalMs, onAnswer } = this.options;
+    this.timer = setTimeout(() => this.attempt(), Math.max(0, intervalMs - (Date.now() - started)));
     if (answered) onAnswer();
-    this.timer = setTimeout(() => void this.attempt(), Math.max(0, intervalMs - (Date.now() - started)));
   }
 }

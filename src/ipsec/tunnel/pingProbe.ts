@@ -66,9 +66,11 @@ export class PingProbe {
       return;
     }
     this.handle = handle;
-    void handle.exited.then(() => {
+    // However its end is learnt, ping is gone: it starts again unless stopped or replaced.
+    const gone = () => {
       if (!this.running || this.handle !== handle) return;
       this.restart = setTimeout(() => this.running && this.launch(), RESTART_DELAY_MS);
-    });
+    };
+    handle.exited.then(gone, gone);
   }
 }

@@ -54,6 +54,7 @@ export function statusOf(facts: {
 }
 
 export interface TunnelHistory {
+  /** Never throws: the controller records inside its pass, which a history that cannot be written must not stop. */
   record(event: TunnelEvent): void;
   recent(limit: number): TunnelEvent[];
 }

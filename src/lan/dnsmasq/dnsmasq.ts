@@ -161,7 +161,7 @@ export class Dnsmasq implements Subsystem<DnsmasqDesired> {
     }
     const running: Running = { handle, startedAt: Date.now(), ready: false };
     this.running = running;
-    void handle.exited.then((exit) => this.exited(running, exit));
+    void handle.exited.then((exit) => this.exited(running, exit)).catch((error: unknown) => this.deps.log.error({ err: error }, 'dnsmasq exit not handled'));
     try {
       await waitReady(handle, this.files, this.timings.readyTimeoutMs);
     } catch (error) {
@@ -203,7 +203,9 @@ export class Dnsmasq implements Subsystem<DnsmasqDesired> {
   private exited(running: Running, exit: Exit): void {
     if (this.running !== running) return;
     this.running = undefined;
-    void logTail(this.files).then((tail) => this.died(running, `${describeExit(exit)}${tail}`));
+    void logTail(this.files)
+      .then((tail) => this.died(running, `${describeExit(exit)}${tail}`))
+      .catch((error: unknown) => this.deps.log.error({ err: error }, 'dnsmasq exit not handled'));
   }
 
   private died(running: Running | undefined, reason: string): void {

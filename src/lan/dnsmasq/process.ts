@@ -40,7 +40,7 @@ export function launchDnsmasq(start: StartProcess, command: string, files: Dnsma
     log.close();
     throw error;
   }
-  void handle.exited.then(() => log.close());
+  void handle.exited.then(() => log.close()).catch((error: unknown) => output.onLogError(error as Error));
   return handle;
 }
 
@@ -50,14 +50,12 @@ export function launchDnsmasq(start: StartProcess, command: string, files: Dnsma
  * the end of its output if it exits first or is not ready within `timeoutMs`.
  */
 export async function waitReady(handle: ProcessHandle, files: DnsmasqFiles, timeoutMs: number, pollMs = 20): Promise<void> {
-  let exit: Exit | undefined;
-  void handle.exited.then((e) => (exit = e));
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (exit) throw new Error(`${describeExit(exit)}${await logTail(files)}`);
     if ((await readFile(files.pid, 'utf8').catch(() => '')).trim() === String(handle.pid)) return;
     if (Date.now() > deadline) throw new Error(`no pid file after ${timeoutMs} ms${await logTail(files)}`);
-    await new Promise((r) => setTimeout(r, pollMs));
+    const exit = await Promise.race([handle.exited, new Promise<undefined>((r) => setTimeout(r, pollMs))]);
+    if (exit) throw new Error(`${describeExit(exit)}${await logTail(files)}`);
   }
 }
 

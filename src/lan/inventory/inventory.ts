@@ -4,7 +4,9 @@
 // over time, and the setup text for each device. It owns no kernel state: stop() only stops
 // watching and probing. Registrations are the desired state others build on (dnsmasq's static
 // leases, the firewall's flows); onChange hands them the new list after each change.
-import { StateTracker, isHostAddress, parseIpv4, type Health, type Logger, type Lifecycle, type SubsystemStatus } from '../../core/index.ts';
+import {
+  StateTracker, isHostAddress, parseIpv4, type BestEffortStore, type Health, type Logger, type Lifecycle, type SubsystemStatus,
+} from '../../core/index.ts';
 import type { Device, DeviceFields, DeviceRef } from './device.ts';
 import type { DeviceAuditEntry, DeviceRepository } from './deviceRepository.ts';
 import { cleanSighting, type DhcpSighting, type RawSighting } from './dhcp.ts';
@@ -14,6 +16,7 @@ import { LeaseFileWatcher } from './leaseFile.ts';
 import type { NeighbourSource } from './netlinkNeighbours.ts';
 import { DEFAULT_MERGE, mergeNeighbours, type NeighbourEntry } from './neighbours.ts';
 import type { Reachability, Transition } from './reachability.ts';
+import { StoredReachabilityHistory } from './reachabilityHistory.ts';
 import type { ReachabilityRepository } from './reachabilityRepository.ts';
 import { ReachabilityTracker } from './reachabilityTracker.ts';
 import { DeviceRegistry } from './registry.ts';
@@ -58,6 +61,8 @@ export interface DeviceInventoryDeps {
   devices: () => DeviceRepository | undefined;
   /** The terminals' reachability history; undefined while the database is closed (asked on each use). */
   reachability: () => ReachabilityRepository | undefined;
+  /** Runs the history's database work so that a failure stops no probe (health 'database.notWritable'). */
+  bestEffort: BestEffortStore;
   /** The TI segment's halves from the address plan; undefined before there is a profile. */
   halves: () => TiHalves | undefined;
   ti: () => TiRouting | undefined;
@@ -118,11 +123,7 @@ export class DeviceInventory implements Lifecycle {
     this.now = deps.now ?? (() => new Date());
     this.state = new StateTracker(this.name, this.now);
     this.registry = new DeviceRegistry({ devices: deps.devices, now: this.now });
-    // While the database is closed the history pauses: nothing is recorded, nothing recalled.
-    this.history = {
-      record: (deviceId, transition) => deps.reachability()?.record(deviceId, transition),
-      recent: (deviceId, limit) => deps.reachability()?.recent(deviceId, limit) ?? [],
-    };
+    this.history = new StoredReachabilityHistory(deps.reachability, deps.bestEffort);
     this.tracker = new ReachabilityTracker({
       terminals: () => this.registeredOrNone().filter((d) => d.kind === 'terminal'),
       probe: deps.probe,
@@ -150,8 +151,8 @@ export class DeviceInventory implements Lifecycle {
     this.running = true;
     this.unwatch = this.deps.neighbours.watch(() => this.neighboursChanged());
     await this.refreshNeighbours();
-    this.every(this.timings.neighbourRefreshMs, () => this.refreshNeighbours());
-    this.every(this.timings.discoveryIntervalMs, () => this.discover());
+    this.every(this.timings.neighbourRefreshMs, 'neighbour refresh', () => this.refreshNeighbours());
+    this.every(this.timings.discoveryIntervalMs, 'terminal discovery', () => this.discover());
     this.tracker.start();
     this.leases?.start();
     if (this.state.get().state === 'starting') this.state.set('running');
@@ -289,7 +290,7 @@ export class DeviceInventory implements Lifecycle {
   private changed(device: Device, what: string, actor: string): void {
     this.deps.log.info({ device: device.name, id: device.id, kind: device.kind, actor }, `device ${what}`);
     this.deps.onChange?.(this.registry.list());
-    if (device.kind === 'terminal' && this.running) void this.tracker.kick();
+    if (device.kind === 'terminal' && this.running) void this.tracker.kick().catch((error: unknown) => this.failed('reachability round', error));
   }
 
   /** The registered devices, or none while the database is closed (the probes then pause). */
@@ -297,8 +298,13 @@ export class DeviceInventory implements Lifecycle {
     return this.deps.devices() ? this.registry.list() : [];
   }
 
-  private every(ms: number, task: () => Promise<void>): void {
-    this.timers.add(setInterval(() => void task(), ms));
+  private every(ms: number, what: string, task: () => Promise<void>): void {
+    this.timers.add(setInterval(() => void task().catch((error: unknown) => this.failed(what, error)), ms));
+  }
+
+  /** A task nobody waits for failed (e.g. the registered devices could not be read): the next one runs all the same. */
+  private failed(what: string, error: unknown): void {
+    this.deps.log.error({ err: error }, `${what} failed`);
   }
 
   private neighboursChanged(): void {
@@ -307,7 +313,9 @@ export class DeviceInventory implements Lifecycle {
       this.debounce = undefined;
       // A host that just appeared is probed now, not at the next round: a terminal plugged in
       // shows up within seconds. Hosts already probed are not due again, so this costs nothing more.
-      void this.refreshNeighbours().then(() => this.discover());
+      void this.refreshNeighbours()
+        .then(() => this.discover())
+        .catch((error: unknown) => this.failed('terminal discovery', error));
     }, this.timings.neighbourDebounceMs);
   }
 

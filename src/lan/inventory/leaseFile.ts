@@ -27,10 +27,15 @@ export class LeaseFileWatcher {
   }
 
   start(): void {
+    const { path, log } = this.deps;
     const tick = () => {
-      void this.check().finally(() => {
-        if (this.timer) this.timer = setTimeout(tick, this.deps.intervalMs ?? LEASE_POLL_MS);
-      });
+      void this.check()
+        .catch((error: unknown) => {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log.warn({ err: error, path }, 'dnsmasq lease file unreadable');
+        })
+        .finally(() => {
+          if (this.timer) this.timer = setTimeout(tick, this.deps.intervalMs ?? LEASE_POLL_MS);
+        });
     };
     this.timer = setTimeout(tick, 0);
   }
@@ -42,18 +47,14 @@ export class LeaseFileWatcher {
 
   private async check(): Promise<void> {
     const { path, log } = this.deps;
-    try {
-      const info = await stat(path);
-      const mark = `${info.size}:${info.mtimeMs}`;
-      if (mark === this.seen) return;
-      this.seen = mark;
-      if (info.size > MAX_BYTES) {
-        log.warn({ path, size: info.size }, 'dnsmasq lease file too large; not read');
-        return;
-      }
-      this.deps.onLeases(parseDnsmasqLeases(await readFile(path, 'utf8'), this.deps.now()));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log.warn({ err: error, path }, 'dnsmasq lease file unreadable');
+    const info = await stat(path);
+    const mark = `${info.size}:${info.mtimeMs}`;
+    if (mark === this.seen) return;
+    this.seen = mark;
+    if (info.size > MAX_BYTES) {
+      log.warn({ path, size: info.size }, 'dnsmasq lease file too large; not read');
+      return;
     }
+    this.deps.onLeases(parseDnsmasqLeases(await readFile(path, 'utf8'), this.deps.now()));
   }
 }

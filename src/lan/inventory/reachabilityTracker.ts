@@ -64,7 +64,10 @@ export class ReachabilityTracker {
     if (this.stopped) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      void this.round().finally(() => this.schedule(this.deps.intervalMs ?? PROBE_INTERVAL_MS));
+      // A round that fails (the registered terminals unreadable) is logged; the next one comes all the same.
+      void this.round()
+        .catch((error: unknown) => this.deps.log.error({ err: error }, 'reachability round failed'))
+        .finally(() => this.schedule(this.deps.intervalMs ?? PROBE_INTERVAL_MS));
     }, delayMs);
   }
 

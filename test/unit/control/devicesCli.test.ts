@@ -3,7 +3,9 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../../src/agent/cli/main.ts';
+import { BestEffortStore } from '../../../src/core/bestEffortStore.ts';
 import { ControlActions } from '../../../src/core/controlActions.ts';
+import { Health } from '../../../src/core/health.ts';
 import { ControlServer } from '../../../src/control/server.ts';
 import type { Db } from '../../../src/agent/store/index.ts';
 import { DeviceInventory, registerDeviceActions } from '../../../src/lan/inventory/index.ts';
@@ -25,6 +27,7 @@ beforeEach(async () => {
   const log = memoryLogger().log;
   inventory = new DeviceInventory({
     ...inventoryStores(db),
+    bestEffort: new BestEffortStore({ health: new Health(() => undefined), log }),
     halves: () => HALVES,
     ti: () => ({ prefixes: ['100.102.0.0/15'], domains: ['telematik'] }),
     interfaces: () => ['lan0', 'br-term'],
@@ -101,6 +104,15 @@ describe('tibox devices', () => {
     const { code, stderr } = await run(...argv);
     expect(code).toBe(2);
     expect(stderr.startsWith(message)).toBe(true);
+  });
+
+  it('says that a registration was not saved when the database takes no writes', async () => {
+    db.exec('PRAGMA query_only = ON');
+    expect(await run('devices', 'register', 'pvs', 'Empfang-PC', '--address', '10.77.12.10', '--mac', '00:1a:2b:3c:4d:5e')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'tibox: the change could not be saved: the database is not writable (attempt to write a readonly database, SQLITE_READONLY)\n',
+    });
   });
 
   it('says which device it does not know', async () => {

@@ -67,16 +67,14 @@ describe('SerialQueue', () => {
   it('settles once everything queued so far has finished, failed tasks too', async () => {
     const queue = new SerialQueue();
     const task = gate();
-    let done = false;
-    void queue.run(() => task.opened).then(() => (done = true));
-    void queue.run(() => Promise.reject(new Error('failed'))).catch(() => undefined);
+    const first = queue.run(() => task.opened);
+    const failed = expect(queue.run(() => Promise.reject(new Error('failed')))).rejects.toThrow('failed');
     const settled = queue.settled();
-    let isSettled = false;
-    void settled.then(() => (isSettled = true));
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(isSettled).toBe(false);
+    const pending = new Promise((resolve) => setImmediate(() => resolve('pending')));
+    expect(await Promise.race([settled.then(() => 'settled'), pending])).toBe('pending');
     task.open();
     await settled;
-    expect(done).toBe(true);
+    await expect(first).resolves.toBeUndefined();
+    await failed;
   });
 });

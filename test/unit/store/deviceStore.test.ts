@@ -78,6 +78,20 @@ describe('DeviceStore', () => {
     expect([rows('devices'), rows('device_audit'), rows('terminal_reachability')]).toEqual([1, 1, 0]);
   });
 
+  it('says in the catalogue\'s words that a change was not saved when the database takes no writes, and keeps nothing', () => {
+    register(pvs);
+    db.exec('PRAGMA query_only = ON');
+    expect(() => register(labor, T1)).toThrow(
+      expect.objectContaining({
+        code: 'TIBOX_STORE_WRITE_FAILED',
+        status: 503,
+        message: 'the change could not be saved: the database is not writable (attempt to write a readonly database, SQLITE_READONLY)',
+      }),
+    );
+    db.exec('PRAGMA query_only = OFF');
+    expect([rows('devices'), rows('device_audit')]).toEqual([1, 1]);
+  });
+
   it('keeps neither device nor audit entry when the write fails', () => {
     register(pvs);
     expect(() => register({ ...labor, mac: pvs.mac }, T1)).toThrow(/UNIQUE/);

@@ -105,4 +105,36 @@ describe('ClockWatch over time', () => {
       vi.useRealTimers();
     }
   });
+
+  it('logs a check that throws, and checks again all the same', async () => {
+    vi.useFakeTimers();
+    try {
+      let asked = 0;
+      let broken = true;
+      const { log, lines } = memoryLog();
+      const runner: Runner = {
+        run: async () => {
+          asked += 1;
+          return { stdout: UNSYNCED, stderr: '', code: 0 };
+        },
+      };
+      const health = {
+        raise: () => {
+          if (broken) throw new Error('health registry broken');
+        },
+        clear: () => undefined,
+      };
+      const clock = new ClockWatch({ runner, health, log });
+      await clock.start(new AbortController().signal);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(lines.filter((l) => l.level === 50).map((l) => l.msg)).toEqual(['clock check failed']);
+      broken = false;
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(asked).toBe(2);
+      expect(clock.status().state).toBe('degraded');
+      await clock.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

@@ -2,6 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { BestEffortStore } from '../../../../src/core/bestEffortStore.ts';
+import { Health } from '../../../../src/core/health.ts';
 import { createLogger } from '../../../../src/core/log.ts';
 import type { Db } from '../../../../src/agent/store/index.ts';
 import { DeviceInventory, type Device, type NeighbourSource, type TiHalves } from '../../../../src/lan/inventory/index.ts';
@@ -47,6 +49,7 @@ describe('DeviceInventory', () => {
   const build = (leaseFile?: string) =>
     new DeviceInventory({
       ...inventoryStores(db),
+      bestEffort: new BestEffortStore({ health: new Health(() => undefined), log: createLogger({ level: 'silent' }) }),
       halves: () => halves,
       ti: () => ({ prefixes: ['100.102.0.0/15'], domains: ['telematik'] }),
       interfaces: () => ['lan0', 'br-term'],
