@@ -1,6 +1,8 @@
 // The box's strongswan.conf, rendered from the kernel back end (the image writes it at build
 // time; the lab for its box namespace). What the agent relies on:
-// - install_routes = no and routing_table = 0: TI routes have one owner, the routes module;
+// - install_routes = no and routing_table = 0: TI routes have one owner, the routes module (with
+//   kernel-libipsec the plugin still adds a main-table route per outbound policy into ipsec0,
+//   which tibox's rules come before: docs/tunnel.md);
 // - IKE retransmissions that start quickly (a lost packet costs half a second, not four; an
 //   attempt in flight when the line comes back goes through within a second) but give up only
 //   after about a minute: an attempt to a dead gateway is ended by the controller's initiate
