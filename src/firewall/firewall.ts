@@ -10,17 +10,18 @@
 // the ruleset or changed the table: a missing table would let everything through.
 import { mkdir, rm } from 'node:fs/promises';
 import {
-  syncDirectory, writeFileAtomic, StateTracker, WatchLoop, type ControlActions, type Logger, type Subsystem, type SubsystemStatus,
+  syncDirectory, writeFileAtomic, StateTracker, WatchLoop, type ControlActions, type WatchLoopOptions, type Logger, type Subsystem, type SubsystemStatus,
 } from '../core/index.ts';
 import { registerFirewallActions } from './actions.ts';
 import { rulesetStatePath } from './bootRuleset.ts';
 import type { NftLoader } from './nftLoader.ts';
 import { renderRuleset, TIBOX_TABLE, type FirewallDesired } from './ruleset/index.ts';
 
-/** A burst of ruleset events (a load of ours is dozens) gives one comparison. */
-const SETTLE_MS = 100;
-/** The safety net, should the monitor miss a change: one `nft -s list table` a minute. */
-const CHECK_INTERVAL_MS = 60_000;
+/**
+ * A burst of ruleset events (a load of ours is dozens) gives one comparison, 100 ms later; the
+ * safety net, should the monitor miss a change, is one `nft -s list table` a minute.
+ */
+const DRIFT_WATCH: WatchLoopOptions = { settleMs: 100, intervalMs: 60_000 };
 
 export interface FirewallDeps {
   readonly nft: NftLoader;
@@ -54,8 +55,8 @@ export class Firewall implements Subsystem<FirewallDesired> {
     this.deps = deps;
     this.state = new StateTracker(this.name, deps.now);
     this.loop = new WatchLoop(() => this.restoreDrift(), {
-      settleMs: deps.settleMs ?? SETTLE_MS,
-      intervalMs: deps.checkIntervalMs ?? CHECK_INTERVAL_MS,
+      settleMs: deps.settleMs ?? DRIFT_WATCH.settleMs,
+      intervalMs: deps.checkIntervalMs ?? DRIFT_WATCH.intervalMs,
     });
   }
 

@@ -5,10 +5,8 @@ export type GatewaySource =
   | { readonly kind: 'addresses'; readonly addresses: readonly string[] }
   | { readonly kind: 'srv'; readonly srv: string };
 
-export interface Proposals {
-  readonly ike: readonly string[];
-  readonly esp: readonly string[];
-}
+/** The cipher suites offered for IKE and for ESP, each list most preferred first. */
+export type Proposals = Readonly<Record<'ike' | 'esp', readonly string[]>>;
 
 /** Everything of the payload except identity and CAs, validated field by field. */
 export interface ProfileSettings {
