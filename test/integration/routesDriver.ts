@@ -19,6 +19,10 @@ const kernel: RouteKernel = {
     await netlink.write(op);
     writes.push(opText(op));
   },
+  setLinkUp: async (name) => {
+    await netlink.setLinkUp(name);
+    writes.push(`set link ${name} up`);
+  },
 };
 // Log lines go to stderr, so stdout carries only the driver's own answers.
 const log = createLogger({ destination: process.stderr });

@@ -158,6 +158,24 @@ describe('tunnel: up, and back after every fault', () => {
     await waitFor(reachesConnector, 10_000);
   });
 
+  it('sets the tunnel device up again when someone sets it down, and rebuilds the tunnel at most once', async () => {
+    const { lab } = ctx;
+    await waitFor(tunnelUp, 5_000);
+    const charonLog = () => readFileSync(lab.boxCharon?.log as string, 'utf8');
+    const agentLog = () => readFileSync(join(lab.dir, 'agent.log'), 'utf8');
+    const at = { charon: charonLog().length, agent: agentLog().length };
+    await lab.exec(lab.names.box, 'ip', ['link', 'set', 'ipsec0', 'down']);
+    await waitFor(reachesConnector, 5_000);
+    const link = await lab.exec(lab.names.box, 'ip', ['-j', 'link', 'show', 'ipsec0']);
+    expect((JSON.parse(link.stdout) as { flags: string[] }[])[0]?.flags).toContain('UP');
+    // Long enough for a rebuild loop to show (one round at once, the next after 1 s).
+    await sleep(3_000);
+    await waitFor(tunnelUp, 3_000);
+    await reachesConnector();
+    expect(agentLog().slice(at.agent).match(/ipsec0 was set down from outside; set up again/g)).toHaveLength(1);
+    expect(charonLog().slice(at.charon).match(/initiating IKE_SA/g)?.length ?? 0).toBeLessThanOrEqual(1);
+  });
+
   it('after a boot, brings the last working tunnel back with charon\'s own client before the agent has loaded; an agent restart then changes nothing', async () => {
     const { lab } = ctx;
     await waitFor(tunnelUp, 5_000);

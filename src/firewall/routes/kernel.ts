@@ -15,6 +15,8 @@ export interface RouteKernel {
   read(): Promise<RouteKernelState>;
   /** One write; `add` fails if the object exists, `replace` and `delete` if it does not. */
   write(op: RouteOp): Promise<void>;
+  /** Sets an existing link administratively up, as `ip link set <name> up`; fails if there is none. */
+  setLinkUp(name: string): Promise<void>;
   /**
    * Calls onChange after any link, IPv4 address, IPv4 route or IPv4 rule change in the kernel,
    * and after a lost notification (so the caller re-reads). Returns the unsubscribe.

@@ -28,6 +28,13 @@ export class NetlinkRouteKernel implements RouteKernel {
     return this.requests.run((nl) => writeOp(nl, op));
   }
 
+  setLinkUp(name: string): Promise<void> {
+    // IFF_UP in the change mask: no other flag of the link is touched.
+    return this.requests.run(async (nl) => {
+      await nl.setLink({ index: await linkIndex(nl, name), flags: { up: true }, change: { up: true } }, undefined, { timeout: REQUEST_TIMEOUT_MS });
+    });
+  }
+
   watch(onChange: () => void): () => void {
     return watchRtNetlink(GROUPS, onChange);
   }
@@ -43,6 +50,7 @@ async function readState(nl: RtNetlinkSocket): Promise<RouteKernelState> {
   const names = new Map(links.map((l) => [l.data.index ?? 0, l.attrs.ifname ?? '']));
   return {
     links: [...names.values()],
+    linksDown: links.filter((l) => l.data.flags?.up !== true).map((l) => l.attrs.ifname ?? ''),
     // IFA_LOCAL is the box's own address; IFA_ADDRESS is the peer's on point-to-point links.
     addresses: addresses.flatMap((a) => {
       const local = a.attrs.local ?? a.attrs.address;

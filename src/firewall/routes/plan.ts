@@ -16,15 +16,19 @@ import {
 } from './model.ts';
 import { readIpv4, readTiPrefix } from './tiPrefix.ts';
 
-/** What the planner needs to know about the box: its link names and local IPv4 addresses. */
+/** What the planner needs to know about the box: its links, which of them are down, its local IPv4 addresses. */
 export interface KernelFacts {
   readonly links: readonly string[];
+  /** Those of `links` that are administratively down (IFF_UP clear). */
+  readonly linksDown: readonly string[];
   readonly addresses: readonly string[];
 }
 
 export interface RoutePlan {
   readonly rules: readonly RuleEntry[];
   readonly routes: readonly RouteEntry[];
+  /** The tunnel device to set up before the routes into it are written (the kernel refuses them while it is down). */
+  readonly linkUp?: string;
   /** Why the TI prefixes are unreachable although the desired path leads somewhere. */
   readonly fallback?: string;
 }
@@ -41,6 +45,7 @@ export function opText(op: RouteOp): string {
  * Per TI prefix: a lookup rule, a guard rule and one route in the TI table. A path that cannot be
  * installed right now (TUN device gone while charon restarts, WAN link or TI-segment address not
  * there yet) gives unreachable routes and says why, so no TI prefix is ever without a route.
+ * A TUN device that is there but down is to be set up first (`linkUp`).
  * Throws on malformed input (a bad prefix, address or device name): that is a caller's bug.
  */
 export function planRoutes(desired: TiRoutesDesired | null, facts: KernelFacts): RoutePlan {
@@ -55,7 +60,15 @@ export function planRoutes(desired: TiRoutesDesired | null, facts: KernelFacts):
     { priority: TI_GUARD_PRIORITY, to, action: 'unreachable', proto: TI_ROUTE_PROTOCOL },
   ]);
   const routes = prefixes.map((dst) => routeFor(dst, path));
-  return fallback ? { rules, routes, fallback } : { rules, routes };
+  if (fallback) return { rules, routes, fallback };
+  // kernel-libipsec's TUN device set down from outside (`ip link set ipsec0 down`): the kernel
+  // drops the routes into it and refuses new ones (ENETDOWN) while charon keeps the SA, and
+  // charon sets the device up only once, when it creates it. Its link state is looked after
+  // here, in the one place that leads traffic into it and already reconciles on every link
+  // event, and only while the TI prefixes are to go through it. The XFRM path's WAN device
+  // belongs to the WAN side and is left alone.
+  if (path.kind === 'libipsec' && facts.linksDown.includes(path.dev)) return { rules, routes, linkUp: path.dev };
+  return { rules, routes };
 }
 
 function routeFor(dst: string, path: TiPath): RouteEntry {

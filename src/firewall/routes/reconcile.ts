@@ -7,6 +7,8 @@ import { diffRoutes, planRoutes, type RouteOp } from './plan.ts';
 export interface ReconcileResult {
   /** The writes performed, in order; empty when the kernel already matched. */
   readonly writes: readonly RouteOp[];
+  /** The tunnel device this pass set up again, found down (planRoutes says why). */
+  readonly linkSetUp?: string;
   /** Why the TI prefixes are unreachable although the desired path leads into the tunnel. */
   readonly fallback?: string;
 }
@@ -20,24 +22,30 @@ export interface ReconcileResult {
  */
 export async function reconcileRoutes(kernel: RouteKernel, desired: TiRoutesDesired | null): Promise<ReconcileResult> {
   const writes: RouteOp[] = [];
+  let linkSetUp: string | undefined;
   const pass = async (want: TiRoutesDesired | null): Promise<string | undefined> => {
     const state = await kernel.read();
     const plan = planRoutes(want, state);
+    if (plan.linkUp !== undefined) {
+      await kernel.setLinkUp(plan.linkUp);
+      linkSetUp = plan.linkUp;
+    }
     for (const op of diffRoutes(state, plan)) {
       await kernel.write(op);
       writes.push(op);
     }
     return plan.fallback;
   };
-  if (desired === null || desired.path.kind === 'unreachable') return { writes, ...definedFallback(await pass(desired)) };
+  const result = (fallback: string | undefined): ReconcileResult => ({
+    writes,
+    ...(linkSetUp === undefined ? {} : { linkSetUp }),
+    ...(fallback === undefined ? {} : { fallback }),
+  });
+  if (desired === null || desired.path.kind === 'unreachable') return result(await pass(desired));
   try {
-    return { writes, ...definedFallback(await pass(desired)) };
+    return result(await pass(desired));
   } catch (error) {
     await pass({ prefixes: desired.prefixes, path: { kind: 'unreachable' } });
-    return { writes, fallback: `the kernel refused the tunnel routes: ${error instanceof Error ? error.message : String(error)}` };
+    return result(`the kernel refused the tunnel routes: ${error instanceof Error ? error.message : String(error)}`);
   }
-}
-
-function definedFallback(fallback: string | undefined): { fallback?: string } {
-  return fallback === undefined ? {} : { fallback };
 }

@@ -11,6 +11,6 @@ import { planRoutes } from './plan.ts';
 export function renderRouteBatch(desired: TiRoutesDesired): string {
   // No kernel facts here: a missing device or address makes `ip` refuse the batch instead.
   const path = desired.path;
-  const facts = path.kind === 'unreachable' ? { links: [], addresses: [] } : { links: [path.dev], addresses: [path.src] };
+  const facts = path.kind === 'unreachable' ? { links: [], linksDown: [], addresses: [] } : { links: [path.dev], linksDown: [], addresses: [path.src] };
   return planRoutes(desired, facts).routes.map((route) => `route replace ${routeText(route)}\n`).join('');
 }

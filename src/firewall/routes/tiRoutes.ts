@@ -1,7 +1,9 @@
 // The TiRoutes subsystem: the one owner of TI routes (ARCHITECTURE.md §3). The tunnel controller
 // tells it which way the TI prefixes go; it keeps the kernel there, repairing within a second
 // whatever else changes the routes (rtnetlink events) and re-checking on a timer in case an
-// event was lost. stop() leaves the routes in place: fail closed survives the agent.
+// event was lost. That includes the link state of kernel-libipsec's TUN device while the routes
+// lead into it (plan.ts says why here). stop() leaves the routes in place: fail closed survives
+// the agent.
 import { StateFile, WatchingSubsystem, type Logger, type PassCause, type WatchingDeps } from '../../core/index.ts';
 import { renderRoutesState, routesStatePath } from './bootRoutes.ts';
 import type { RouteKernel } from './kernel.ts';
@@ -44,7 +46,9 @@ export class TiRoutes extends WatchingSubsystem<TiRoutesDesired> {
     const desired = this.desired;
     if (desired === undefined) return undefined;
     try {
-      const { writes, fallback } = await reconcileRoutes(this.deps.kernel, desired);
+      const { writes, linkSetUp, fallback } = await reconcileRoutes(this.deps.kernel, desired);
+      // Once per occurrence: the device stays up until someone sets it down again.
+      if (linkSetUp !== undefined) this.deps.log.warn({ cause, link: linkSetUp }, `${linkSetUp} was set down from outside; set up again`);
       if (writes.length > 0) this.deps.log.info({ cause, writes: writes.map(opText) }, 'TI routes written');
       if (fallback !== this.fallback && fallback !== undefined) this.deps.log.warn({ reason: fallback }, 'TI prefixes unreachable instead of tunnelled');
       this.fallback = fallback;

@@ -1,7 +1,7 @@
 // A fake kernel for the routes module, tailscale style: it prints its state as sorted text,
 // counts writes, and throws on a write the real kernel would refuse (duplicate add, replace or
-// delete of something absent, a device or source address that is not there) and on any write
-// outside what tibox owns.
+// delete of something absent, a device or source address that is not there, a device that is
+// down) and on any write outside what tibox owns.
 import { TI_GUARD_PRIORITY, TI_ROUTE_TABLE, TI_RULE_PRIORITY, routeKey, routeText, ruleText } from '../../../src/firewall/routes/model.ts';
 import type { RouteEntry, RuleEntry } from '../../../src/firewall/routes/model.ts';
 import type { RouteKernel, RouteKernelState } from '../../../src/firewall/routes/kernel.ts';
@@ -9,6 +9,8 @@ import { opText, type RouteOp } from '../../../src/firewall/routes/plan.ts';
 
 export class FakeRouteKernel implements RouteKernel {
   readonly links = new Set(['lo', 'wan', 'lan']);
+  /** Links that are administratively down. */
+  readonly linksDown = new Set<string>();
   readonly addresses = new Set(['127.0.0.1', '192.0.2.10', '10.77.12.1']);
   /** Gateways the fake kernel refuses as next hops ("Nexthop has invalid gateway"). */
   readonly badGateways = new Set<string>();
@@ -24,7 +26,9 @@ export class FakeRouteKernel implements RouteKernel {
   }
 
   async read(): Promise<RouteKernelState> {
-    return structuredClone({ links: [...this.links], addresses: [...this.addresses], rules: this.rules, routes: [...this.routes.values()] });
+    return structuredClone({
+      links: [...this.links], linksDown: [...this.linksDown], addresses: [...this.addresses], rules: this.rules, routes: [...this.routes.values()],
+    });
   }
 
   async write(op: RouteOp): Promise<void> {
@@ -43,6 +47,7 @@ export class FakeRouteKernel implements RouteKernel {
         if (op.op === 'add' && this.routes.has(key)) fail('exists');
         if (op.op === 'replace' && !this.routes.has(key)) fail('absent');
         if (r.dev !== undefined && !this.links.has(r.dev)) fail('no such device');
+        if (r.dev !== undefined && this.linksDown.has(r.dev)) fail('ENETDOWN');
         if (r.src !== undefined && !this.addresses.has(r.src)) fail('invalid prefsrc');
         if (r.via !== undefined && this.badGateways.has(r.via)) fail('invalid gateway');
         this.routes.set(key, r);
@@ -57,6 +62,13 @@ export class FakeRouteKernel implements RouteKernel {
       else this.rules.splice(index, 1);
     }
     this.writes.push(opText(op));
+    this.notify();
+  }
+
+  async setLinkUp(name: string): Promise<void> {
+    if (!this.links.has(name)) throw new Error(`fake kernel refuses "set link ${name} up": no such device`);
+    this.linksDown.delete(name);
+    this.writes.push(`set link ${name} up`);
     this.notify();
   }
 
@@ -85,6 +97,15 @@ export class FakeRouteKernel implements RouteKernel {
   /** A link vanishes (charon's TUN device when it exits) and takes its routes with it. */
   removeLink(name: string): void {
     this.links.delete(name);
+    this.linksDown.delete(name);
+    for (const [key, r] of this.routes) if (r.dev === name) this.routes.delete(key);
+    this.notify();
+  }
+
+  /** Someone sets a link down (`ip link set NAME down`): the kernel drops the routes through it. */
+  setLinkDown(name: string): void {
+    if (!this.links.has(name)) throw new Error(`no link ${name}`);
+    this.linksDown.add(name);
     for (const [key, r] of this.routes) if (r.dev === name) this.routes.delete(key);
     this.notify();
   }

@@ -12,7 +12,7 @@ import {
 } from '../../../src/firewall/index.ts';
 import { routeText, ruleText } from '../../../src/firewall/routes/model.ts';
 
-const facts: KernelFacts = { links: ['lo', 'wan', 'ipsec0'], addresses: ['192.0.2.10', '10.77.12.1'] };
+const facts: KernelFacts = { links: ['lo', 'wan', 'ipsec0'], linksDown: [], addresses: ['192.0.2.10', '10.77.12.1'] };
 const prefixes = ['100.102.0.0/15', '10.10.0.0/16'];
 
 function text(plan: RoutePlan): string {
@@ -35,6 +35,22 @@ unreachable 100.102.0.0/15 table 8742 proto static`);
     const plan = planRoutes({ prefixes: ['100.102.0.0/15'], path: { kind: 'libipsec', dev: 'ipsec0', src: '10.77.12.1' } }, facts);
     expect(plan.routes.map(routeText)).toEqual(['100.102.0.0/15 dev ipsec0 table 8742 proto static src 10.77.12.1']);
     expect(plan.fallback).toBeUndefined();
+    expect(plan.linkUp).toBeUndefined();
+  });
+
+  it('libipsec with the TUN device down: the same routes, the device to be set up first', () => {
+    const down = { ...facts, linksDown: ['ipsec0'] };
+    const plan = planRoutes({ prefixes: ['100.102.0.0/15'], path: { kind: 'libipsec', dev: 'ipsec0', src: '10.77.12.1' } }, down);
+    expect(plan.linkUp).toBe('ipsec0');
+    expect(plan.routes.map(routeText)).toEqual(['100.102.0.0/15 dev ipsec0 table 8742 proto static src 10.77.12.1']);
+  });
+
+  it('sets up no device where the TI prefixes do not go into the tunnel device: unreachable, or XFRM via a WAN that is down', () => {
+    const down = { ...facts, linksDown: ['ipsec0', 'wan'] };
+    expect(planRoutes({ prefixes, path: { kind: 'unreachable' } }, down).linkUp).toBeUndefined();
+    expect(planRoutes({ prefixes, path: { kind: 'xfrm', via: '192.0.2.1', dev: 'wan', src: '10.77.12.1' } }, down).linkUp).toBeUndefined();
+    // Without the TI-segment address the routes fall back to unreachable: nothing goes into the device yet.
+    expect(planRoutes({ prefixes, path: { kind: 'libipsec', dev: 'ipsec0', src: '10.77.12.9' } }, down)).not.toHaveProperty('linkUp');
   });
 
   it('xfrm: routes via the WAN gateway, for the kernel policies to encrypt', () => {
@@ -52,7 +68,7 @@ unreachable 100.102.0.0/15 table 8742 proto static`);
     [{ kind: 'libipsec', dev: 'ipsec0', src: '10.77.12.9' } as const, ['ipsec0'], 'TI-segment address 10.77.12.9 is not on the box'],
     [{ kind: 'xfrm', via: '192.0.2.1', dev: 'wan', src: '10.77.12.1' } as const, ['ipsec0'], 'WAN device wan does not exist'],
   ])('falls back to unreachable when the path cannot be installed (%j)', (path, links, reason) => {
-    const plan = planRoutes({ prefixes, path }, { links, addresses: facts.addresses });
+    const plan = planRoutes({ prefixes, path }, { links, linksDown: [], addresses: facts.addresses });
     expect(plan.routes.map((r) => r.type)).toEqual(['unreachable', 'unreachable']);
     expect(plan.fallback).toBe(reason);
   });

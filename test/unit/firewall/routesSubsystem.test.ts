@@ -101,6 +101,48 @@ describe('TiRoutes', () => {
     await routes.stop();
   });
 
+  it('sets the TUN device up again within one pass when someone sets it down, warning once', async () => {
+    const { kernel, routes, lines } = setup();
+    kernel.addLink('ipsec0');
+    await routes.start(AbortSignal.timeout(1_000));
+    await routes.apply(tunnel);
+    const written = kernel.writes.length;
+    kernel.setLinkDown('ipsec0');
+    expect(kernel.text()).toBe(rules(TI).sort().join('\n'));
+    // The link event's pass: the device up first, then the route the kernel dropped with it.
+    await until(() => kernel.text() === tunnelText);
+    expect(kernel.text()).toBe(tunnelText);
+    expect(kernel.writes.slice(written)).toEqual(['set link ipsec0 up', `add route ${TI} dev ipsec0 table 8742 proto static src 10.77.12.1`]);
+    expect([...kernel.linksDown]).toEqual([]);
+    expect(routes.status().state).toBe('running');
+    // More events and the timer's passes find nothing to do, and say nothing more.
+    kernel.addLink('lan2');
+    await routes.apply(tunnel);
+    expect(kernel.writes.length).toBe(written + 2);
+    const warnings = lines.map((line) => JSON.parse(line) as { level: number; msg: string; link?: string }).filter((l) => l.level === 40);
+    expect(warnings).toEqual([expect.objectContaining({ msg: 'ipsec0 was set down from outside; set up again', link: 'ipsec0' })]);
+    // A second occurrence is a second warning.
+    kernel.setLinkDown('ipsec0');
+    await until(() => kernel.text() === tunnelText);
+    expect(lines.filter((line) => line.includes('was set down from outside'))).toHaveLength(2);
+    await routes.stop();
+  });
+
+  it('leaves a down TUN device alone while the TI prefixes do not go into it', async () => {
+    const { kernel, routes } = setup();
+    kernel.addLink('ipsec0');
+    kernel.setLinkDown('ipsec0');
+    await routes.start(AbortSignal.timeout(1_000));
+    await routes.apply(closed);
+    expect([...kernel.linksDown]).toEqual(['ipsec0']);
+    expect(kernel.writes).not.toContain('set link ipsec0 up');
+    // The tunnel comes up: its routes bring the device up with them.
+    await routes.apply(tunnel);
+    expect(kernel.text()).toBe(tunnelText);
+    expect([...kernel.linksDown]).toEqual([]);
+    await routes.stop();
+  });
+
   it('falls back to unreachable when the kernel refuses the tunnel route', async () => {
     const { kernel, routes } = setup();
     kernel.badGateways.add('192.0.2.1');

@@ -202,6 +202,24 @@ describe('TunnelController', () => {
     expect(w.charon.calls('initiate', mark)).toHaveLength(4);
   });
 
+  it('b4) 20 s in which every echo through the tunnel fails (its device is down: ENETDOWN) and the WAN answers: no more attempts than the backoff allows', async () => {
+    const w = await up();
+    const mark = w.charon.transcript.length;
+    const downAt = Date.now();
+    for (let t = 0; t < 20_000; t += 50) {
+      // ping says "sendmsg: Network is down" and gives up; the probe starts it again.
+      w.procs.exit(PROBE, 1);
+      await w.run(50, { wan: true });
+    }
+    const starts = w.charon.times('initiate', mark).map((at) => at - downAt);
+    // As for any SA that carries nothing: the repair and the other gateway at once, then rounds
+    // of two after waits of 1, 2, 4 and 8 s; the next round (after 16 s) is past the 20 s.
+    expect(starts).toEqual([200, 450, 1_700, 1_950, 4_200, 4_450, 8_700, 8_950, 17_200, 17_450]);
+    expect(w.controller.tunnelStatus()).toMatchObject({ state: 'backoff', lastError: { reason: 'tunnel not passing traffic' } });
+    // Each replaced SA went: only the newest is left.
+    expect(w.charon.saList()).toHaveLength(1);
+  });
+
   it('c0) a WAN answer from before the stall is no evidence: an outage right after coming up repairs nothing', async () => {
     const w = await world();
     await w.controller.apply({ profile: PROFILE });
