@@ -7,7 +7,7 @@ import {
 } from '../core/index.ts';
 import type { AgentEvents } from './events.ts';
 import {
-  asWriteFailure, CONFIG_SCHEMA, ConfigStore, ConfigValidationError, DatabaseVersionError, describeSchema, openDatabase, openMemoryDatabase,
+  asWriteFailure, CONFIG_SCHEMA, ConfigStore, ConfigValidationError, DatabaseVersionError, describeSchema, openDatabase, openDatabaseReadOnly, openMemoryDatabase,
   plannerProblems,
   type AuditEntry, type Config, type DeepPartial, type Db,
 } from './store/index.ts';
@@ -27,7 +27,8 @@ export class ConfigService implements Lifecycle {
   private db: Db | undefined;
   private store: ConfigStore<typeof CONFIG_SCHEMA> | undefined;
   private effective: { config: Config; revision: number } | undefined;
-  private readOnly = false;
+  /** Why a commit is refused at once: the database in use cannot keep a change. */
+  private readOnlyReason: string | undefined;
 
   constructor(deps: ConfigServiceDeps) {
     this.deps = deps;
@@ -44,11 +45,17 @@ export class ConfigService implements Lifecycle {
       this.db = opened.db;
       if (opened.migration.applied.length > 0) log.info({ migrations: opened.migration.applied }, 'database migrated');
     } catch (error) {
-      if (!(error instanceof DatabaseVersionError)) throw error;
-      health.raise('database.unknownVersion', error.message);
-      problem = 'database of an unknown version; running on defaults in memory';
-      this.readOnly = true;
-      this.db = openMemoryDatabase().db;
+      if (error instanceof DatabaseVersionError) {
+        health.raise('database.unknownVersion', error.message);
+        problem = 'database of an unknown version; running on defaults in memory';
+        this.readOnlyReason = 'the database is of an unknown version';
+        this.db = openMemoryDatabase().db;
+      } else {
+        // A data partition that takes no writes (read-only, full, failing) must not keep the
+        // agent, and with it the firewall and the tunnel, from starting: the stored config is
+        // read as it is, or the defaults are used.
+        ({ db: this.db, problem } = this.openWithoutWrites((error as Error).message));
+      }
     }
     this.store = new ConfigStore({ db: this.db, schema: CONFIG_SCHEMA, check: plannerProblems, ...(this.deps.now ? { now: this.deps.now } : {}) });
     const loaded = this.store.load();
@@ -83,6 +90,20 @@ export class ConfigService implements Lifecycle {
     return this.effective;
   }
 
+  private openWithoutWrites(reason: string): { db: Db; problem: string } {
+    const { health, log } = this.deps;
+    health.raise('database.notWritable', reason);
+    this.readOnlyReason = `the database cannot be written (${reason})`;
+    try {
+      const db = openDatabaseReadOnly(this.deps.dataDir).db;
+      log.error({ reason }, 'database cannot be opened for writing; running on it read-only');
+      return { db, problem: `database not writable (${reason}); running on the stored configuration, read-only` };
+    } catch (readError) {
+      log.error({ reason, readError: (readError as Error).message }, 'database cannot be opened; running on defaults in memory');
+      return { db: openMemoryDatabase().db, problem: `database cannot be opened (${reason}); running on defaults in memory` };
+    }
+  }
+
   /**
    * Validates and stores a change as one audited transaction; bad input changes nothing, nor does a
    * database that does not take it (TIBOX_STORE_WRITE_FAILED: unlike the histories, a change is
@@ -91,7 +112,7 @@ export class ConfigService implements Lifecycle {
   commit(change: DeepPartial<Config>, actor: string): { revision: number; changes: AuditEntry[] } {
     const store = this.requireStore();
     // On defaults in memory a change would seem saved and be lost at the next start.
-    if (this.readOnly) throw new TiboxError('TIBOX_CONFIG_READ_ONLY', { reason: 'the database is of an unknown version' });
+    if (this.readOnlyReason) throw new TiboxError('TIBOX_CONFIG_READ_ONLY', { reason: this.readOnlyReason });
     let result;
     try {
       result = store.commit(change, actor);

@@ -6,6 +6,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from './atomicFile.ts';
+import type { Logger } from './log.ts';
 
 /** The file's text, or undefined when there is no such file. */
 export async function readStateFile(path: string): Promise<string | undefined> {
@@ -22,6 +23,8 @@ export class StateFile {
   readonly path: string;
   /** What the file holds as far as this process knows: read or written by it. */
   private known: string | undefined;
+  /** Why the last save failed, while saving fails. */
+  private failing: string | undefined;
 
   constructor(path: string) {
     this.path = path;
@@ -37,5 +40,22 @@ export class StateFile {
     await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
     await writeFileAtomic(this.path, text);
     this.known = text;
+  }
+
+  /**
+   * write(), where the kernel already holds what counts and the file only helps the next boot or
+   * start: a data partition that takes no writes (read-only, full, failing) must not fail the
+   * apply that changed the kernel. The failure is logged once until a save succeeds again.
+   */
+  async save(text: string, log: Logger): Promise<void> {
+    try {
+      await this.write(text);
+      if (this.failing !== undefined) log.info({ path: this.path }, 'state file saved again');
+      this.failing = undefined;
+    } catch (error) {
+      const reason = (error as Error).message;
+      if (this.failing === undefined) log.error({ path: this.path, reason }, 'state file not saved: the next boot finds an older one');
+      this.failing = reason;
+    }
   }
 }

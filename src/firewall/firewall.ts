@@ -93,17 +93,26 @@ export class Firewall implements Subsystem<FirewallDesired> {
 
   private async converge(ruleset: string, desired: FirewallDesired | null): Promise<void> {
     if (ruleset === this.loaded && ruleset === this.saved) return;
-    try {
-      if (ruleset !== this.loaded) {
+    if (ruleset !== this.loaded) {
+      try {
         await this.load(ruleset);
-        this.deps.log.info({ hosts: desired?.hosts.length, backend: desired?.interfaces.tunnel }, desired ? 'ruleset loaded' : 'fail-closed baseline loaded');
+      } catch (error) {
+        // A refused load: the kernel keeps the table it had, as nft -f is one transaction.
+        this.state.set('failed', (error as Error).message);
+        throw error;
       }
+      this.deps.log.info({ hosts: desired?.hosts.length, backend: desired?.interfaces.tunnel }, desired ? 'ruleset loaded' : 'fail-closed baseline loaded');
+    }
+    try {
       await this.save(desired ? ruleset : null);
       this.saved = ruleset;
     } catch (error) {
-      // A refused load: the kernel keeps the table it had, as nft -f is one transaction.
-      this.state.set('failed', (error as Error).message);
-      throw error;
+      // The kernel holds the right table; only the next boot would find an older one. A data
+      // partition that takes no writes must not fail the apply (and with it the data path):
+      // degraded, and the next apply tries the save again.
+      this.deps.log.error({ err: error }, 'ruleset loaded, but not saved for the boot');
+      this.state.set('degraded', (error as Error).message);
+      return;
     }
     this.state.set('running');
   }

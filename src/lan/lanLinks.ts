@@ -76,7 +76,7 @@ export class LanLinks extends WatchingSubsystem<LanLinksDesired> {
 
   private async saveOwned(owned: OwnedLinks): Promise<void> {
     this.owned = owned;
-    await this.stateFile.write(renderOwned(owned));
+    await this.stateFile.save(renderOwned(owned), this.deps.log);
   }
 }
 

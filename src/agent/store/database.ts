@@ -4,7 +4,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { migrate, type MigrationResult } from './migrations.ts';
+import { checkSchema, migrate, type MigrationResult } from './migrations.ts';
 
 export type Db = Database.Database;
 
@@ -33,6 +33,23 @@ export function openDatabase(dataDir: string): OpenedDatabase {
   db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = FULL');
   return prepare(db);
+}
+
+/**
+ * The existing `<dataDir>/tibox.db`, read-only, for a data partition that takes no writes (mounted
+ * read-only, failing): the agent keeps the stored configuration and devices instead of defaults.
+ * Nothing is migrated; throws when the file is missing, unreadable or not of this agent's schema.
+ */
+export function openDatabaseReadOnly(dataDir: string): OpenedDatabase {
+  const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+  keepStatements(db);
+  try {
+    checkSchema(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return { db, migration: { applied: [], unknown: [] } };
 }
 
 /**

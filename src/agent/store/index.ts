@@ -5,7 +5,7 @@
 // devices and their audit log, the terminals' reachability).
 // Only the composition root in src/agent/ imports it; subsystems get config values, a commit
 // function and their repositories handed to them, never the store or the database.
-export { openDatabase, openMemoryDatabase, DATABASE_FILE, type Db, type OpenedDatabase } from './database.ts';
+export { openDatabase, openDatabaseReadOnly, openMemoryDatabase, DATABASE_FILE, type Db, type OpenedDatabase } from './database.ts';
 export { DatabaseVersionError, SCHEMA_MAJOR, type MigrationResult } from './migrations.ts';
 export {
   CONFIG_SCHEMA,

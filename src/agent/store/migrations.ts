@@ -151,3 +151,17 @@ export function migrate(
     return { applied, unknown: [...recorded].filter((id) => !known.has(id)).sort() };
   }).immediate();
 }
+
+/**
+ * Whether a database opened read-only can be used as it is: this agent's major, and every
+ * migration this agent knows applied. Writes nothing; throws DatabaseVersionError for another
+ * major and an Error naming what is missing otherwise.
+ */
+export function checkSchema(db: Database, migrations: readonly Migration[] = MIGRATIONS, major: number = SCHEMA_MAJOR): void {
+  const row = db.prepare(`SELECT value FROM schema_meta WHERE key = 'schema_major'`).get() as { value: string } | undefined;
+  if (row === undefined) throw new Error('the database has no schema yet');
+  if (Number(row.value) !== major) throw new DatabaseVersionError(Number(row.value), major);
+  const recorded = new Set((db.prepare('SELECT id FROM schema_migrations').all() as { id: string }[]).map((r) => r.id));
+  const missing = migrations.map((m) => m.id).filter((id) => !recorded.has(id));
+  if (missing.length > 0) throw new Error(`the database lacks migrations ${missing.join(', ')}`);
+}

@@ -37,7 +37,7 @@ export class TiRoutes extends WatchingSubsystem<TiRoutesDesired> {
     return this.serially(async (runPass) => {
       this.desired = snapshot;
       await runPass();
-      await this.stateFile.write(renderRoutesState(snapshot?.prefixes ?? []));
+      await this.stateFile.save(renderRoutesState(snapshot?.prefixes ?? []), this.deps.log);
     });
   }
 

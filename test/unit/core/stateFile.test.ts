@@ -1,10 +1,12 @@
 // State files: a missing one reads as undefined, a write creates the root-only directory, and a
-// write of the text the file is known to hold (written or read by this process) leaves it alone.
+// write of the text the file is known to hold (written or read by this process) leaves it alone;
+// a save where nothing can be written does not fail its caller.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readStateFile, StateFile } from '../../../src/core/stateFile.ts';
+import { memoryLogger } from '../control/helpers.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -65,5 +67,20 @@ describe('StateFile', () => {
     expect(await file.read()).toBeUndefined();
     await file.write('first\n');
     expect(readFileSync(file.path, 'utf8')).toBe('first\n');
+  });
+
+  it('saves without failing its caller where nothing can be written, says so once, and saves again when it can', async () => {
+    const dir = tempDir();
+    // A file where the state directory belongs: as a data partition that takes no writes.
+    writeFileSync(join(dir, 'state'), '');
+    const file = new StateFile(join(dir, 'state', 'ti-routes.json'));
+    const logger = memoryLogger();
+    await file.save('one\n', logger.log);
+    await file.save('two\n', logger.log);
+    expect(logger.lines().map((l) => l.msg)).toEqual(['state file not saved: the next boot finds an older one']);
+    rmSync(join(dir, 'state'));
+    await file.save('three\n', logger.log);
+    expect(readFileSync(file.path, 'utf8')).toBe('three\n');
+    expect(logger.lines().map((l) => l.msg).at(-1)).toBe('state file saved again');
   });
 });
