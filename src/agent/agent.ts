@@ -119,6 +119,7 @@ export class Agent {
       knock: tcpKnock,
       history: new StoredTunnelHistory(whileOpen((db) => new TunnelHistoryStore(db)), bestEffort),
       resume: new ResumeFile({ stateDir: join(options.dataDir, 'state'), updown: RESUME_UPDOWN, routeBatch: renderRouteBatch }),
+      health: this.health,
       log: subsystemLogger(log, 'tunnel'),
       now: this.now,
       enabledAtStart: () => config.current().config.tunnel.enabled,
