@@ -71,6 +71,15 @@ export const HEALTH_CATALOGUE = {
       en: "The box cannot reach the internet (no answer beyond the practice's internet router), so it cannot reach the TI either. Please check the internet router and the box's WAN cable; if the whole practice has no internet, call the internet provider. The tunnel comes back by itself once the internet is back.",
     },
   },
+  // The firewall (src/firewall/tamperWarning.ts): its table removed or changed by someone else.
+  'firewall.tableChanged': {
+    severity: 'warning',
+    impactsTi: false,
+    text: {
+      de: 'Jemand hat die Firewall-Regeln der Box von außen entfernt oder verändert; die Box lädt ihre eigenen daraufhin sofort wieder (die Details sagen, ob das gelang). Das geschieht nicht von allein: Bitte den IT-Dienstleister der Praxis fragen, wer an der Box gearbeitet hat, und wenn es niemand war, den Support des Rechenzentrums informieren. Der Hinweis bleibt einen Tag lang nach dem letzten Vorfall stehen.',
+      en: "Someone removed or changed the box's firewall rules from outside; the box loads its own again at once (the details say whether that worked). This does not happen by itself: please ask the practice's IT service provider who worked on the box and, if nobody did, tell the datacenter's support. The warning stays for a day after the last occurrence.",
+    },
+  },
   // The clock (src/agent/clock/): certificates need it, and TIP1-A_4788 makes an hour off critical.
   'clock.unsynchronised': {
     severity: 'warning',
