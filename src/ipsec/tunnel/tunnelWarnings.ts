@@ -16,11 +16,11 @@ import type { TunnelState } from './status.ts';
  */
 export const TI_DOWN_GRACE_MS = 10_000;
 
-export type TunnelHealthCode = Extract<HealthCode, 'tunnel.noProfile' | 'tunnel.disabled' | 'tunnel.down' | 'wan.down'>;
+type TunnelHealthCode = Extract<HealthCode, 'tunnel.noProfile' | 'tunnel.disabled' | 'tunnel.down' | 'wan.down'>;
 
 const CODES: readonly TunnelHealthCode[] = ['tunnel.noProfile', 'tunnel.disabled', 'tunnel.down', 'wan.down'];
 
-export interface TunnelVerdict {
+interface TunnelVerdict {
   code: TunnelHealthCode;
   detail?: string;
 }
@@ -34,7 +34,7 @@ export interface TunnelWords {
 }
 
 /** The warning a state is evidence of; none while the tunnel is up. */
-export function verdictOf(state: TunnelState, words: TunnelWords): TunnelVerdict | undefined {
+function verdictOf(state: TunnelState, words: TunnelWords): TunnelVerdict | undefined {
   switch (state) {
     case 'up':
       return undefined;
