@@ -105,7 +105,7 @@ export class Agent {
     const firewallLog = subsystemLogger(log, 'firewall');
     const firewall = new Firewall({
       nft: new NftLoader(options.runner), monitor: new NftMonitor({ startProcess, log: firewallLog }),
-      stateDir: join(options.dataDir, 'state'), log: firewallLog, now: this.now,
+      stateDir: join(options.dataDir, 'state'), log: firewallLog, health: this.health, now: this.now,
     });
     firewall.registerActions(actions);
     this.kernel = options.routeKernel ?? new NetlinkRouteKernel();
@@ -119,6 +119,7 @@ export class Agent {
       knock: tcpKnock,
       history: new StoredTunnelHistory(whileOpen((db) => new TunnelHistoryStore(db)), bestEffort),
       resume: new ResumeFile({ stateDir: join(options.dataDir, 'state'), updown: RESUME_UPDOWN, routeBatch: renderRouteBatch }),
+      health: this.health,
       log: subsystemLogger(log, 'tunnel'),
       now: this.now,
       enabledAtStart: () => config.current().config.tunnel.enabled,

@@ -37,6 +37,49 @@ export const HEALTH_CATALOGUE = {
       en: "The box's database cannot be written (read-only, full or failing). The tunnel keeps working; until then the tunnel and terminal history are kept in memory only, and changes to settings and devices cannot be saved.",
     },
   },
+  // The tunnel controller (src/ipsec/tunnel/tunnelWarnings.ts): which of the four holds follows its
+  // state; all but `tunnel.disabled` wait out a short grace, so a failover never shows.
+  'tunnel.noProfile': {
+    severity: 'critical',
+    impactsTi: true,
+    text: {
+      de: 'Auf der Box ist kein VPN-Profil in Gebrauch, daher gibt es keinen Tunnel zum Rechenzentrum: Praxisverwaltung und Kartenterminals erreichen die TI nicht. Bitte das VPN-Profil des Rechenzentrums einspielen lassen (IT-Dienstleister der Praxis); ist es schon eingespielt, den Support des Rechenzentrums anrufen.',
+      en: "No VPN profile is in use on the box, so there is no tunnel to the datacenter: practice software and card terminals cannot reach the TI. Please have the datacenter's VPN profile imported (the practice's IT service provider); if it has been imported already, call the datacenter's support.",
+    },
+  },
+  'tunnel.disabled': {
+    severity: 'warning',
+    impactsTi: true,
+    text: {
+      de: 'Der VPN-Tunnel wurde von Hand abgeschaltet (etwa vom Support für eine Wartung) und bleibt aus, bis ihn jemand wieder einschaltet; bis dahin ist die TI nicht erreichbar. Ist das nicht gewollt, bitte den IT-Dienstleister der Praxis oder den Support des Rechenzentrums bitten, ihn wieder einzuschalten.',
+      en: "The VPN tunnel was switched off by hand (by support for maintenance, for example) and stays off until someone switches it on again; until then the TI cannot be reached. If that is not intended, please ask the practice's IT service provider or the datacenter's support to switch it on again.",
+    },
+  },
+  'tunnel.down': {
+    severity: 'critical',
+    impactsTi: true,
+    text: {
+      de: 'Der VPN-Tunnel zum Rechenzentrum steht nicht; die TI ist nicht erreichbar. Die Box versucht selbst, ihn wieder aufzubauen. Dauert es an, bitte den Support des Rechenzentrums anrufen und den Grund aus den Details nennen.',
+      en: "The VPN tunnel to the datacenter is down; the TI cannot be reached. The box keeps trying to bring it back by itself. If it lasts, please call the datacenter's support and tell them the reason in the details.",
+    },
+  },
+  'wan.down': {
+    severity: 'critical',
+    impactsTi: true,
+    text: {
+      de: 'Die Box erreicht das Internet nicht (keine Antwort hinter dem Internet-Router der Praxis), daher auch die TI nicht. Bitte Internet-Router und WAN-Kabel der Box prüfen; hat die ganze Praxis kein Internet, den Internetanbieter anrufen. Der Tunnel kommt von selbst zurück, sobald das Internet wieder da ist.',
+      en: "The box cannot reach the internet (no answer beyond the practice's internet router), so it cannot reach the TI either. Please check the internet router and the box's WAN cable; if the whole practice has no internet, call the internet provider. The tunnel comes back by itself once the internet is back.",
+    },
+  },
+  // The firewall (src/firewall/tamperWarning.ts): its table removed or changed by someone else.
+  'firewall.tableChanged': {
+    severity: 'warning',
+    impactsTi: false,
+    text: {
+      de: 'Jemand hat die Firewall-Regeln der Box von außen entfernt oder verändert; die Box lädt ihre eigenen daraufhin sofort wieder (die Details sagen, ob das gelang). Das geschieht nicht von allein: Bitte den IT-Dienstleister der Praxis fragen, wer an der Box gearbeitet hat, und wenn es niemand war, den Support des Rechenzentrums informieren. Der Hinweis bleibt einen Tag lang nach dem letzten Vorfall stehen.',
+      en: "Someone removed or changed the box's firewall rules from outside; the box loads its own again at once (the details say whether that worked). This does not happen by itself: please ask the practice's IT service provider who worked on the box and, if nobody did, tell the datacenter's support. The warning stays for a day after the last occurrence.",
+    },
+  },
   // The clock (src/agent/clock/): certificates need it, and TIP1-A_4788 makes an hour off critical.
   'clock.unsynchronised': {
     severity: 'warning',

@@ -7,15 +7,18 @@
 // again after a reboot; apply(null) removes the file, so the boot falls back to the baseline.
 // While started it also compares the kernel's table with what it loaded, whenever a ruleset
 // changes (nft monitor) and on a slow timer, and loads its ruleset again when someone flushed
-// the ruleset or changed the table: a missing table would let everything through.
+// the ruleset or changed the table: a missing table would let everything through. Either raises
+// the health warning `firewall.tableChanged` (tamperWarning.ts).
 import { mkdir, rm } from 'node:fs/promises';
 import {
-  syncDirectory, writeFileAtomic, StateTracker, WatchLoop, type ControlActions, type WatchLoopOptions, type Logger, type Subsystem, type SubsystemStatus,
+  syncDirectory, writeFileAtomic, StateTracker, WatchLoop, type ControlActions, type Health, type Logger, type Subsystem, type SubsystemStatus,
+  type WatchLoopOptions,
 } from '../core/index.ts';
 import { registerFirewallActions } from './actions.ts';
 import { rulesetStatePath } from './bootRuleset.ts';
 import type { NftLoader } from './nftLoader.ts';
 import { renderRuleset, TIBOX_TABLE, type FirewallDesired } from './ruleset/index.ts';
+import { TamperWarning } from './tamperWarning.ts';
 
 /**
  * A burst of ruleset events (a load of ours is dozens) gives one comparison, 100 ms later; the
@@ -28,6 +31,8 @@ export interface FirewallDeps {
   /** Where the last full ruleset the kernel took is saved for the boot unit. */
   readonly stateDir: string;
   readonly log: Logger;
+  /** Where a table removed or changed from outside is reported. */
+  readonly health: Pick<Health, 'raise' | 'clear'>;
   readonly now?: () => Date;
   /** Makes a removal from stateDir durable; core's syncDirectory unless a test watches the order. */
   readonly syncDirectory?: (dir: string) => Promise<void>;
@@ -50,10 +55,12 @@ export class Firewall implements Subsystem<FirewallDesired> {
   /** The table as the kernel listed it right after our last load (`nft -s`): what drift is measured against. */
   private listed: string | undefined;
   private readonly loop: WatchLoop;
+  private readonly tamper: TamperWarning;
 
   constructor(deps: FirewallDeps) {
     this.deps = deps;
     this.state = new StateTracker(this.name, deps.now);
+    this.tamper = new TamperWarning(deps.health, () => deps.now?.() ?? new Date());
     this.loop = new WatchLoop(() => this.restoreDrift(), {
       settleMs: deps.settleMs ?? DRIFT_WATCH.settleMs,
       intervalMs: deps.checkIntervalMs ?? DRIFT_WATCH.intervalMs,
@@ -122,6 +129,8 @@ export class Firewall implements Subsystem<FirewallDesired> {
     await this.deps.nft.load(ruleset);
     this.loaded = ruleset;
     this.listed = await this.deps.nft.listRules(TIBOX_TABLE.family, TIBOX_TABLE.name);
+    // Whichever load puts our table back, the repair's or a later apply's.
+    this.tamper.restored();
   }
 
   /**
@@ -132,14 +141,19 @@ export class Firewall implements Subsystem<FirewallDesired> {
     const ruleset = this.loaded;
     if (ruleset === undefined) return;
     const now = await this.deps.nft.listRules(TIBOX_TABLE.family, TIBOX_TABLE.name);
-    if (now === this.listed) return;
+    if (now === this.listed) {
+      this.tamper.expire();
+      return;
+    }
     const what = now === undefined ? 'the tibox table is missing from the kernel' : 'the tibox table was changed from outside';
     this.deps.log.warn({ missing: now === undefined }, `${what}: loading it again`);
     this.state.set('degraded', what);
+    this.tamper.found(what);
     try {
       await this.load(ruleset);
     } catch (error) {
       this.state.set('failed', `${what}, and loading it again failed: ${(error as Error).message}`);
+      this.tamper.notRestored((error as Error).message);
       this.deps.log.error({ err: error }, 'the tibox table could not be loaded again');
       throw error;
     }

@@ -44,12 +44,13 @@ describe('agent in the lab', () => {
   });
 
   it('answers `tibox status --json` from the host', async () => {
-    // chronyd needs a moment to follow the lab's NTP server; until then the clock warns.
+    // chronyd needs a moment to follow the lab's NTP server; until then the clock warns. Without a
+    // profile the TI is out of reach, which the health list says once the tunnel's grace is over.
     const s = await waitFor(async () => {
       const now = await status();
-      expect(now.health).toEqual([]);
+      expect(now.health.map((w) => w.code)).toEqual(['tunnel.noProfile']);
       return now;
-    }, 10_000);
+    }, 20_000);
     expect(s.version).toMatch(/^\d+\.\d+\.\d+/);
     // Without a profile the box waits, fail closed, for the installer to import one.
     expect(s.subsystems.map((x) => [x.name, x.state])).toEqual([
@@ -68,7 +69,6 @@ describe('agent in the lab', () => {
       ['control', 'running'],
     ]);
     expect(s.tunnel.state).toBe('no-profile');
-    expect(s.health).toEqual([]);
   });
 
   it('takes a practice-LAN address from the practice router by DHCP before any profile, so the installer can reach it', async () => {

@@ -17,7 +17,7 @@ import { Firewall, NftLoader, renderRuleset, RULESET_STATE_FILE, type TiRoutesDe
 import type { LanLinksDesired } from '../../src/lan/index.ts';
 import { Netns } from '../lab/netns.ts';
 import { ONE_PVS_ONE_TERMINAL } from '../unit/firewall/firewallDesired.ts';
-import { NO_MONITOR } from '../unit/firewall/fakeNft.ts';
+import { NO_HEALTH, NO_MONITOR } from '../unit/firewall/fakeNft.ts';
 
 const here = join(fileURLToPath(import.meta.url), '..');
 const repo = join(here, '..', '..');
@@ -89,7 +89,7 @@ describe('boot after a reboot', () => {
     stateDir = join(dir, 'state');
     await freshBox(before);
     await driver('lanDriver', before, stateDir, links);
-    await new Firewall({ monitor: NO_MONITOR, nft: new NftLoader(processRunner, before), stateDir, log: createLogger({ level: 'silent' }) }).apply(ONE_PVS_ONE_TERMINAL);
+    await new Firewall({ monitor: NO_MONITOR, health: NO_HEALTH, nft: new NftLoader(processRunner, before), stateDir, log: createLogger({ level: 'silent' }) }).apply(ONE_PVS_ONE_TERMINAL);
     await driver('routesDriver', before, stateDir, closed);
     beforeTable = await table(before);
     beforeLan = await lanSide(before);

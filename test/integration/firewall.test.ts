@@ -16,7 +16,7 @@ import { Firewall, NftLoader, renderRuleset, type FirewallDesired } from '../../
 import { Netns } from '../lab/netns.ts';
 import { ONE_PVS_ONE_TERMINAL, PVS, WITHOUT_TERMINAL_BRIDGE, withPvsHosts } from '../unit/firewall/firewallDesired.ts';
 import { waitFor } from './waitFor.ts';
-import { NO_MONITOR } from '../unit/firewall/fakeNft.ts';
+import { NO_HEALTH, NO_MONITOR } from '../unit/firewall/fakeNft.ts';
 
 const peer = join(fileURLToPath(import.meta.url), '..', 'firewallPeer.ts');
 const id = `tfw${randomBytes(2).toString('hex')}`;
@@ -57,7 +57,7 @@ describe('loading the tibox table', () => {
     await processRunner.run('nft', ['-f', '-'], { netns: ns.load, input: other });
     otherBefore = await nft(ns.load, 'list', 'table', 'inet', 'other');
     loader = new NftLoader(processRunner, ns.load);
-    firewall = new Firewall({ monitor: NO_MONITOR, nft: loader, stateDir: join(stateDir, 'load'), log });
+    firewall = new Firewall({ monitor: NO_MONITOR, health: NO_HEALTH, nft: loader, stateDir: join(stateDir, 'load'), log });
   });
   afterAll(async () => {
     await netns.remove(ns.load);
@@ -202,7 +202,7 @@ describe('traffic through the box', () => {
     await listen('lan', ['tcp:0.0.0.0:80', 'tcp:0.0.0.0:7001', 'tcp:0.0.0.0:7002']);
     await listen('wan', ['tcp:0.0.0.0:80', 'tcp:[::]:81', 'tcp:0.0.0.0:443']);
     await listen('ti', ['tcp:0.0.0.0:443']);
-    await new Firewall({ monitor: NO_MONITOR, nft: new NftLoader(processRunner, ns.box), stateDir: join(stateDir, 'box'), log }).apply(desired);
+    await new Firewall({ monitor: NO_MONITOR, health: NO_HEALTH, nft: new NftLoader(processRunner, ns.box), stateDir: join(stateDir, 'box'), log }).apply(desired);
   });
   afterAll(async () => {
     for (const listener of listeners) listener.kill('SIGKILL');

@@ -23,6 +23,7 @@ import { ResumeKeeper } from './resumeKeeper.ts';
 import { carrier, readSas, terminateSas, type TunnelSa } from './sas.ts';
 import type { TunnelProfile } from './tunnelProfile.ts';
 import { statusOf, type TunnelState, type TunnelStatus } from './status.ts';
+import { TunnelWarnings } from './tunnelWarnings.ts';
 
 /** A stalled tunnel with no WAN answer is tried anyway after this long (gateways may not answer ping). */
 const WAN_DOWN_RETRY_MS = 30_000;
@@ -59,6 +60,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
   private nextGateway = 0;
   private readonly pacing: AttemptPacing;
   private readonly resume: ResumeKeeper;
+  private readonly warnings: TunnelWarnings;
   private state: { state: TunnelState; since: string; gateway?: string };
   private passing: Promise<void> | undefined;
   private again = false;
@@ -76,6 +78,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     this.timings = { ...DEFAULT_TIMINGS, ...deps.timings };
     this.lifecycle = new StateTracker(this.name, deps.now);
     this.resume = new ResumeKeeper(deps.resume, deps.log);
+    this.warnings = new TunnelWarnings(deps.health);
     this.pacing = new AttemptPacing({ now: () => this.now().getTime(), uncountedEveryMs: this.timings.reconcileEveryMs, ...(deps.random ? { random: deps.random } : {}) });
     this.probes = new TunnelProbes(
       deps.startProcess,
@@ -120,6 +123,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     await this.passing?.catch(() => undefined);
     clearTimeout(this.timer);
     this.probes.stopAll();
+    this.warnings.stop();
     // The SAs and the routes stay: restarting the agent must not drop the tunnel.
     this.lifecycle.set('stopped');
   }
@@ -411,6 +415,8 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
   }
 
   private setState(state: TunnelState, gateway?: string, reason?: string): void {
+    // Before the check for a change: the same state may come with a new error.
+    this.warnings.update(state, { reason, lastError: this.pacing.lastError?.reason });
     if (state === this.state.state && gateway === this.state.gateway) return;
     const at = this.now().toISOString();
     this.state = { state, since: at, ...(gateway ? { gateway } : {}) };

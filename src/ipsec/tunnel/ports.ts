@@ -1,7 +1,7 @@
 // What the tunnel controller takes from outside: charon's session, the routes module, how TI
 // prefixes reach the tunnel, a process starter for the probes, the history, and its timings.
 // Plain interfaces, so tests hand the controller fakes.
-import type { Logger } from '../../core/index.ts';
+import type { Health, Logger } from '../../core/index.ts';
 import type { ViciSession } from '../vici/index.ts';
 import type { Knock } from './knockProbe.ts';
 import type { StartProcess } from './pingProbe.ts';
@@ -56,6 +56,8 @@ export interface TunnelDeps {
   /** TCP knocks at the management endpoint (knockProbe.ts); without it only the gateways are WAN evidence. */
   knock?: Knock;
   history: TunnelHistory;
+  /** Where the tunnel's warnings go (tunnelWarnings.ts): no profile, switched off, down, WAN down. */
+  health: Pick<Health, 'raise' | 'clear'>;
   log: Logger;
   timings?: Partial<TunnelTimings>;
   /** Keeps the tunnel that passes traffic for the next start (resumeState.ts); none in tests that do not care. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, formatStatus } from '../../../src/agent/cli/formatStatus.ts';
+import { HEALTH_CATALOGUE, type HealthCode, type HealthWarning } from '../../../src/core/health.ts';
 import { SAMPLE_NOW, SAMPLE_STATUS } from './helpers.ts';
 
 describe('formatDuration', () => {
@@ -83,5 +84,45 @@ describe('formatStatus', () => {
     expect(formatStatus(quiet, 'en', SAMPLE_NOW)).toBe(
       'tibox 1.4.2, up 42 s\n\nNo subsystems reported.\n\nTunnel: no-profile, 0 s ago\n  traffic: 0 B / 0 B (in / out), 0 / 0 packets\n\nHealth:\n  No warnings.\n',
     );
+  });
+
+  it('shows the TI out of reach and a firewall changed from outside, with their reasons, in either language', () => {
+    const warning = (code: HealthCode, since: string, detail: string): HealthWarning => ({ code, ...HEALTH_CATALOGUE[code], since, detail });
+    const down = {
+      ...SAMPLE_STATUS,
+      subsystems: [],
+      tunnel: {
+        state: 'backoff' as const,
+        since: '2025-05-02T10:05:00.000Z',
+        traffic: { bytesIn: 0, bytesOut: 0, packetsIn: 0, packetsOut: 0 },
+        lastError: { reason: 'authentication failed' as const, at: '2025-05-02T10:05:00.000Z' },
+        history: [],
+      },
+      health: [
+        warning('tunnel.down', '2025-05-02T10:05:10.000Z', 'authentication failed'),
+        warning('firewall.tableChanged', '2025-05-02T09:00:00.000Z', 'the tibox table was changed from outside; loaded again at 2025-05-02T09:00:00.000Z'),
+      ],
+    };
+    const { 'tunnel.down': tunnelDown, 'firewall.tableChanged': tableChanged } = HEALTH_CATALOGUE;
+    expect(formatStatus(down, 'en', SAMPLE_NOW).split('\n').slice(-8)).toEqual([
+      'Health:',
+      `  CRITICAL  ${tunnelDown.text.en} (affects TI connectivity)`,
+      '            [tunnel.down] 20 s ago',
+      '            authentication failed',
+      `  WARNING   ${tableChanged.text.en}`,
+      '            [firewall.tableChanged] 1 h 5 min ago',
+      '            the tibox table was changed from outside; loaded again at 2025-05-02T09:00:00.000Z',
+      '',
+    ]);
+    expect(formatStatus(down, 'de', SAMPLE_NOW).split('\n').slice(-8)).toEqual([
+      'Warnungen:',
+      `  KRITISCH  ${tunnelDown.text.de} (beeinträchtigt die TI-Anbindung)`,
+      '            [tunnel.down] vor 20 s',
+      '            authentication failed',
+      `  WARNUNG   ${tableChanged.text.de}`,
+      '            [firewall.tableChanged] vor 1 h 5 min',
+      '            the tibox table was changed from outside; loaded again at 2025-05-02T09:00:00.000Z',
+      '',
+    ]);
   });
 });

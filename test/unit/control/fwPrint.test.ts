@@ -9,7 +9,7 @@ import type { Runner } from '../../../src/core/runner.ts';
 import { Firewall, NftLoader, renderRuleset } from '../../../src/firewall/index.ts';
 import { ONE_PVS_ONE_TERMINAL } from '../firewall/firewallDesired.ts';
 import { groupFile, memoryLogger, SAMPLE_NOW, SAMPLE_STATUS, tempDir } from './helpers.ts';
-import { NO_MONITOR } from '../firewall/fakeNft.ts';
+import { NO_HEALTH, NO_MONITOR } from '../firewall/fakeNft.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -42,7 +42,7 @@ function firewallAgent(): { firewall: Firewall; actions: ControlActions } {
       return { stdout: '', stderr: '', code: 0 };
     },
   };
-  const firewall = new Firewall({ monitor: NO_MONITOR, nft: new NftLoader(nft), stateDir: join(dir, 'state'), log: memoryLogger().log });
+  const firewall = new Firewall({ monitor: NO_MONITOR, health: NO_HEALTH, nft: new NftLoader(nft), stateDir: join(dir, 'state'), log: memoryLogger().log });
   const actions = new ControlActions();
   firewall.registerActions(actions);
   return { firewall, actions };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Health, HEALTH_CATALOGUE, type HealthCode, type HealthWarning } from '../../../src/core/health.ts';
 
@@ -21,8 +22,6 @@ describe('Health', () => {
     ]);
   });
 
-  // The tie-break by code within one severity cannot be seen yet: the catalogue holds one
-  // warning per severity. A test belongs here when a second warning of a severity arrives.
   it('lists critical warnings before warnings, whatever the order they were raised in', () => {
     const { h } = health();
     h.raise('config.invalid');
@@ -31,6 +30,14 @@ describe('Health', () => {
       ['critical', 'database.unknownVersion'],
       ['warning', 'config.invalid'],
     ]);
+  });
+
+  it('orders warnings of one severity by code', () => {
+    const { h } = health();
+    h.raise('wan.down');
+    h.raise('tunnel.down');
+    h.raise('dnsmasq.down');
+    expect(h.list().map((w) => w.code)).toEqual(['dnsmasq.down', 'tunnel.down', 'wan.down']);
   });
 
   it('keeps since on a re-raise with a new detail, and reports that as a change', () => {
@@ -79,5 +86,14 @@ describe('HEALTH_CATALOGUE', () => {
     expect(entry.text.de.trim()).not.toBe('');
     expect(entry.text.en.trim()).not.toBe('');
     expect(entry.text.de).not.toBe(entry.text.en);
+  });
+});
+
+describe('docs/health.md', () => {
+  it('lists every warning of the catalogue, with its severity and whether it cuts the TI, and no other', () => {
+    const doc = readFileSync(new URL('../../../docs/health.md', import.meta.url), 'utf8');
+    const rows = [...doc.matchAll(/^\| `([^`]+)` \| ([a-z]+) \| (yes|no) \|/gm)].map(([, code, severity, cutsTi]) => `${code} ${severity} ${cutsTi}`);
+    const catalogue = Object.entries(HEALTH_CATALOGUE).map(([code, entry]) => `${code} ${entry.severity} ${entry.impactsTi ? 'yes' : 'no'}`);
+    expect(rows.sort()).toEqual(catalogue.sort());
   });
 });

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Firewall, loadBootRuleset, NftLoader, renderRuleset, RULESET_STATE_FILE } from '../../../src/firewall/index.ts';
 import { replacesTiboxTable } from '../../../src/firewall/ruleset/index.ts';
 import { memoryLogger } from '../control/helpers.ts';
-import { FakeNft, NO_MONITOR } from './fakeNft.ts';
+import { FakeNft, NO_HEALTH, NO_MONITOR } from './fakeNft.ts';
 import { ONE_PVS_ONE_TERMINAL } from './firewallDesired.ts';
 
 const dirs: string[] = [];
@@ -34,7 +34,7 @@ function setup() {
 describe('loadBootRuleset', () => {
   it('loads exactly the ruleset the agent last applied, checked first', async () => {
     const { stateDir, nft, boot } = setup();
-    await new Firewall({ monitor: NO_MONITOR, nft: new NftLoader(new FakeNft()), stateDir, log: memoryLogger().log }).apply(ONE_PVS_ONE_TERMINAL);
+    await new Firewall({ monitor: NO_MONITOR, health: NO_HEALTH, nft: new NftLoader(new FakeNft()), stateDir, log: memoryLogger().log }).apply(ONE_PVS_ONE_TERMINAL);
     expect(await boot()).toBe('saved');
     expect(nft.calls).toEqual(['nft -c -f -', 'nft -f -']);
     expect(nft.table).toBe(renderRuleset(ONE_PVS_ONE_TERMINAL));

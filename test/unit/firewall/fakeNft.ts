@@ -25,3 +25,6 @@ export class FakeNft implements Runner {
 
 /** For a firewall that is never started, or whose tests call for a check themselves: no events. */
 export const NO_MONITOR = { watch: () => () => undefined };
+
+/** For a firewall whose tests do not look at the health list. */
+export const NO_HEALTH = { raise: () => undefined, clear: () => undefined };

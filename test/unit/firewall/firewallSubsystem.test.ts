@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ControlActions } from '../../../src/core/controlActions.ts';
+import { Health } from '../../../src/core/health.ts';
 import { Firewall, NftLoader, renderRuleset, RULESET_STATE_FILE } from '../../../src/firewall/index.ts';
 import { memoryLogger } from '../control/helpers.ts';
-import { FakeNft, NO_MONITOR } from './fakeNft.ts';
+import { FakeNft, NO_HEALTH, NO_MONITOR } from './fakeNft.ts';
 import { ONE_PVS_ONE_TERMINAL, PVS } from './firewallDesired.ts';
 
 const dirs: string[] = [];
@@ -27,7 +28,7 @@ function setup() {
   // no longer lists the file.
   const syncs: { dir: string; entries: string[] }[] = [];
   const syncDirectory = async (path: string) => void syncs.push({ dir: path, entries: readdirSync(path).sort() });
-  const firewall = new Firewall({ monitor: NO_MONITOR, nft: new NftLoader(nft), stateDir, log: memoryLogger().log, syncDirectory });
+  const firewall = new Firewall({ monitor: NO_MONITOR, health: NO_HEALTH, nft: new NftLoader(nft), stateDir, log: memoryLogger().log, syncDirectory });
   const actions = new ControlActions();
   firewall.registerActions(actions);
   const print = async () => ((await actions.run('firewall.print', {}, { actor: 'test' })) as { ruleset: string }).ruleset;
@@ -98,7 +99,7 @@ describe('the ruleset saved for the boot', () => {
   it('is never the baseline: apply(null) removes the file, also one an earlier agent left', async () => {
     const { firewall, stateDir, saved } = setup();
     await firewall.apply(ONE_PVS_ONE_TERMINAL);
-    const restarted = new Firewall({ monitor: NO_MONITOR, nft: new NftLoader(new FakeNft()), stateDir, log: memoryLogger().log });
+    const restarted = new Firewall({ monitor: NO_MONITOR, health: NO_HEALTH, nft: new NftLoader(new FakeNft()), stateDir, log: memoryLogger().log });
     await restarted.apply(null);
     expect(existsSync(saved)).toBe(false);
     await firewall.apply(null);
@@ -166,9 +167,16 @@ describe('Firewall, when the kernel table is changed behind its back', () => {
     const { nft, stateDir } = setup();
     const monitor = new HandMonitor();
     const logger = memoryLogger();
-    const firewall = new Firewall({ monitor, nft: new NftLoader(nft), stateDir, log: logger.log, settleMs: 5, checkIntervalMs: 60_000 });
+    const clock = { now: new Date('2025-05-02T08:00:00.000Z') };
+    const now = () => clock.now;
+    const health = new Health(() => undefined, now);
+    const firewall = new Firewall({ monitor, nft: new NftLoader(nft), stateDir, log: logger.log, health, now, settleMs: 5, checkIntervalMs: 60_000 });
     started.push(firewall);
-    return { nft, monitor, firewall, logger };
+    /** The health list as `code (since): detail` lines. */
+    const warnings = () => health.list().map((w) => `${w.code} (${w.since}): ${w.detail ?? ''}`);
+    /** Lets the clock go on; timers stay real. */
+    const later = (ms: number) => (clock.now = new Date(clock.now.getTime() + ms));
+    return { nft, monitor, firewall, logger, warnings, later };
   }
   /** The monitor's event, then the settled pass. */
   const after = async (monitor: HandMonitor) => {
@@ -176,15 +184,19 @@ describe('Firewall, when the kernel table is changed behind its back', () => {
     await new Promise((r) => setTimeout(r, 30));
   };
 
-  it('loads its ruleset again after `nft flush ruleset`, and says so', async () => {
-    const { nft, monitor, firewall, logger } = watched();
+  it('loads its ruleset again after `nft flush ruleset`, and says so in the log and the health list', async () => {
+    const { nft, monitor, firewall, logger, warnings, later } = watched();
     await firewall.start(AbortSignal.timeout(1_000));
     await firewall.apply(ONE_PVS_ONE_TERMINAL);
+    later(60_000);
     nft.table = undefined;
     await after(monitor);
     expect(nft.table).toBe(renderRuleset(ONE_PVS_ONE_TERMINAL));
     expect(firewall.status().state).toBe('running');
     expect(logger.lines().map((l) => l.msg)).toContain('the tibox table is missing from the kernel: loading it again');
+    expect(warnings()).toEqual([
+      'firewall.tableChanged (2025-05-02T08:01:00.000Z): the tibox table is missing from the kernel; loaded again at 2025-05-02T08:01:00.000Z',
+    ]);
   });
 
   it('loads its ruleset again when a rule was added to its table from outside', async () => {
@@ -197,8 +209,31 @@ describe('Firewall, when the kernel table is changed behind its back', () => {
     expect(logger.lines().map((l) => l.msg)).toContain('the tibox table was changed from outside: loading it again');
   });
 
+  it('keeps the warning for a day after the table is back, the day starting again with each new change', async () => {
+    const { nft, monitor, firewall, warnings, later } = watched();
+    await firewall.start(AbortSignal.timeout(1_000));
+    await firewall.apply(ONE_PVS_ONE_TERMINAL);
+    nft.table = `${nft.table}# a rule someone inserted\n`;
+    await after(monitor);
+    const first = 'firewall.tableChanged (2025-05-02T08:00:00.000Z): the tibox table was changed from outside';
+    expect(warnings()).toEqual([`${first}; loaded again at 2025-05-02T08:00:00.000Z`]);
+    // Twelve hours on someone flushes the ruleset: the warning says so, and stands since the first.
+    later(12 * 3_600_000);
+    nft.table = undefined;
+    await after(monitor);
+    const second = 'firewall.tableChanged (2025-05-02T08:00:00.000Z): the tibox table is missing from the kernel; loaded again at 2025-05-02T20:00:00.000Z';
+    expect(warnings()).toEqual([second]);
+    // The checks that find the table as loaded keep it until a day after the second restore.
+    later(24 * 3_600_000 - 1);
+    await after(monitor);
+    expect(warnings()).toEqual([second]);
+    later(1);
+    await after(monitor);
+    expect(warnings()).toEqual([]);
+  });
+
   it('loads nothing when the change was its own or another table\'s', async () => {
-    const { nft, monitor, firewall } = watched();
+    const { nft, monitor, firewall, warnings } = watched();
     await firewall.start(AbortSignal.timeout(1_000));
     await firewall.apply(ONE_PVS_ONE_TERMINAL);
     const loads = nft.calls.filter((c) => c === 'nft -f -').length;
@@ -206,10 +241,11 @@ describe('Firewall, when the kernel table is changed behind its back', () => {
     await after(monitor);
     expect(nft.calls.filter((c) => c === 'nft -f -')).toHaveLength(loads);
     expect(nft.calls.at(-1)).toBe('nft -s list table inet tibox');
+    expect(warnings()).toEqual([]);
   });
 
   it('does not say running while the table is missing and cannot be loaded again', async () => {
-    const { nft, monitor, firewall } = watched();
+    const { nft, monitor, firewall, warnings, later } = watched();
     await firewall.start(AbortSignal.timeout(1_000));
     await firewall.apply(ONE_PVS_ONE_TERMINAL);
     nft.table = undefined;
@@ -219,19 +255,27 @@ describe('Firewall, when the kernel table is changed behind its back', () => {
       state: 'failed',
       detail: expect.stringMatching(/^the tibox table is missing from the kernel, and loading it again failed: /),
     });
+    expect(warnings()).toEqual([
+      expect.stringMatching(/^firewall\.tableChanged \(2025-05-02T08:00:00\.000Z\): the tibox table is missing from the kernel, and loading it again failed: /),
+    ]);
     // As soon as nft takes it again, the next change or check restores it.
+    later(5 * 60_000);
     nft.refuse = false;
     await after(monitor);
     expect(nft.table).toBe(renderRuleset(ONE_PVS_ONE_TERMINAL));
     expect(firewall.status().state).toBe('running');
+    expect(warnings()).toEqual([
+      'firewall.tableChanged (2025-05-02T08:00:00.000Z): the tibox table is missing from the kernel; loaded again at 2025-05-02T08:05:00.000Z',
+    ]);
   });
 
   it('leaves the table the boot loaded alone until its own first load, and stops watching when stopped', async () => {
-    const { nft, monitor, firewall } = watched();
+    const { nft, monitor, firewall, warnings } = watched();
     await firewall.start(AbortSignal.timeout(1_000));
     nft.table = 'the boot\'s table';
     await after(monitor);
     expect(nft.calls).toEqual([]);
+    expect(warnings()).toEqual([]);
     expect(monitor.watching).toBe(1);
     await firewall.stop();
     expect(monitor.watching).toBe(0);

@@ -10,7 +10,7 @@ import { Firewall } from '../../../src/firewall/firewall.ts';
 import { NftLoader } from '../../../src/firewall/nftLoader.ts';
 import { renderRuleset } from '../../../src/firewall/ruleset/index.ts';
 import { memoryLogger } from '../control/helpers.ts';
-import { FakeNft, NO_MONITOR } from '../firewall/fakeNft.ts';
+import { FakeNft, NO_HEALTH, NO_MONITOR } from '../firewall/fakeNft.ts';
 import { ONE_PVS_ONE_TERMINAL, withPvsHosts } from '../firewall/firewallDesired.ts';
 import { broken, reading, type KilledWriter, type StateName } from './writers.ts';
 
@@ -19,7 +19,7 @@ const RULESETS: Record<StateName, string> = { A: renderRuleset(DESIRED.A), B: re
 
 export const rulesetWriter: KilledWriter = {
   async open(dir) {
-    const firewall = new Firewall({ monitor: NO_MONITOR, nft: new NftLoader(new FakeNft()), stateDir: dir, log: memoryLogger().log });
+    const firewall = new Firewall({ monitor: NO_MONITOR, health: NO_HEALTH, nft: new NftLoader(new FakeNft()), stateDir: dir, log: memoryLogger().log });
     return { write: (state) => firewall.apply(DESIRED[state]), close: async () => undefined };
   },
 

@@ -2,6 +2,7 @@
 // scenario drives the probes' replies by hand and compares what charon was told, which way the
 // routes point and which pings run, as text.
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Health, type HealthWarning } from '../../../../src/core/health.ts';
 import { TunnelController } from '../../../../src/ipsec/tunnel/controller.ts';
 import { viciMessage } from '../../../../src/ipsec/vici/index.ts';
 import { AUTH_FAILED, FakeCharon, TIMEOUT } from './fakeCharon.ts';
@@ -15,6 +16,7 @@ const WAN_PINGS = [`ping ${GW1} every 0.400`, `ping ${GW0} every 0.400`];
 const LOAD = ['clear-creds', 'load-key any', 'load-cert X509 NONE', 'load-cert X509 CA', 'load-cert X509 CA', 'get-conns', 'load-conn tibox-gw0', 'load-conn tibox-gw1'];
 
 type World = Awaited<ReturnType<typeof world>>;
+const warningText = (w: HealthWarning) => (w.detail === undefined ? w.code : `${w.code}: ${w.detail}`);
 let current: World | undefined;
 
 async function world() {
@@ -26,6 +28,9 @@ async function world() {
   const resume = new MemoryResume();
   /** Whether the management endpoint answers a knock, and which knocks were made. */
   const management = { answers: false, knocks: [] as string[] };
+  /** Each change of the health list, as warnings() shows it. */
+  const healthChanges: string[][] = [];
+  const health = new Health((warnings) => healthChanges.push(warnings.map(warningText)));
   const { log, lines } = memoryLog();
   const controller = new TunnelController({
     vici: charon,
@@ -33,6 +38,7 @@ async function world() {
     tunnelPath: (p) => ({ kind: 'libipsec', dev: 'ipsec0', src: p.localTiAddress }),
     startProcess: procs.start,
     history,
+    health,
     resume,
     knock: async (address, port) => {
       management.knocks.push(`${address}:${port}`);
@@ -43,6 +49,9 @@ async function world() {
   });
   const w = {
     charon, routes, procs, history, resume, management, controller, logLines: lines,
+    /** The health warnings raised, as `code: detail`. */
+    warnings: () => health.list().map(warningText),
+    healthChanges,
     /**
      * Lets time pass in steps, with the flow probe's and/or the WAN probe's echoes answered; `flow`
      * may be asked afresh at each step (echoes only through some SAs).
@@ -552,7 +561,7 @@ describe('TunnelController after review', () => {
     const procs = new FakeProcesses();
     const { log } = memoryLog();
     const controller = new TunnelController({
-      vici: charon, routes, tunnelPath: () => ({ kind: 'unreachable' }), startProcess: procs.start, history: new MemoryHistory(), log,
+      vici: charon, routes, tunnelPath: () => ({ kind: 'unreachable' }), startProcess: procs.start, history: new MemoryHistory(), health: new Health(() => undefined), log,
     });
     await controller.start(new AbortController().signal);
     await controller.apply({ profile: PROFILE });
@@ -564,15 +573,16 @@ describe('TunnelController after review', () => {
 });
 
 describe('TunnelController and the stored setting', () => {
-  it('starts disabled when the operator left the tunnel down: no attempt, routes unreachable', async () => {
+  it('starts disabled when the operator left the tunnel down: no attempt, routes unreachable, and says so at once', async () => {
     vi.useFakeTimers({ now: NOW });
+    const health = new Health(() => undefined);
     const charon = new FakeCharon();
     const routes = new FakeRoutes();
     const procs = new FakeProcesses();
     const { log } = memoryLog();
     const controller = new TunnelController({
       vici: charon, routes, tunnelPath: (p) => ({ kind: 'libipsec', dev: 'ipsec0', src: p.localTiAddress }),
-      startProcess: procs.start, history: new MemoryHistory(), log, enabledAtStart: () => false,
+      startProcess: procs.start, history: new MemoryHistory(), health, log, enabledAtStart: () => false,
     });
     await controller.start(new AbortController().signal);
     await controller.apply({ profile: PROFILE });
@@ -580,6 +590,7 @@ describe('TunnelController and the stored setting', () => {
     expect(charon.calls('initiate', 0)).toEqual([]);
     expect(routes.current).toBe('unreachable');
     expect(controller.tunnelStatus().state).toBe('disabled');
+    expect(health.list().map((w) => w.code)).toEqual(['tunnel.disabled']);
     await controller.stop();
   });
 });
@@ -674,5 +685,79 @@ describe('TunnelController takes the management endpoint as WAN evidence', () =>
     expect(w.management.knocks.length).toBeGreaterThan(0);
     expect(w.charon.calls('initiate', mark)).toEqual([]);
     expect(w.state()).toBe('wan-down');
+  });
+});
+
+describe('TunnelController and the health list', () => {
+  it('says nothing of a failover, make-before-break to the other gateway', async () => {
+    const w = await up();
+    await w.run(300); // a stall ...
+    w.procs.reply(GW0); // ... while the WAN is up
+    await w.settle();
+    await w.run(100, { flow: true });
+    expect(w.controller.tunnelStatus()).toMatchObject({ state: 'up', gateway: GW1 });
+    await w.run(30_000, { flow: true });
+    expect(w.healthChanges).toEqual([]);
+  });
+
+  it('names the refusal once attempts have failed for the grace, and clears it when the tunnel carries', async () => {
+    const w = await world();
+    w.charon.outcomes.set(GW0, AUTH_FAILED).set(GW1, AUTH_FAILED);
+    await w.controller.apply({ profile: PROFILE });
+    await w.run(9_900, { wan: true });
+    expect(w.warnings()).toEqual([]);
+    await w.run(200, { wan: true });
+    expect(w.warnings()).toEqual(['tunnel.down: authentication failed']);
+    w.charon.outcomes.clear();
+    await w.run(20_000, { wan: true, flow: true });
+    expect(w.state()).toBe('up');
+    expect(w.warnings()).toEqual([]);
+    expect(w.healthChanges).toEqual([['tunnel.down: authentication failed'], []]);
+  });
+
+  it('shows a WAN outage as WAN down throughout, through the attempts it makes anyway, and nothing once the tunnel is back', async () => {
+    const w = await up();
+    w.charon.outcomes.set(GW0, TIMEOUT).set(GW1, TIMEOUT);
+    await w.run(95_000);
+    expect(w.charon.calls('initiate').length).toBeGreaterThan(1);
+    expect(w.healthChanges).toEqual([['wan.down']]);
+    w.charon.outcomes.clear();
+    w.procs.reply(GW0);
+    await w.settle();
+    await w.run(100, { flow: true, wan: true });
+    expect(w.state()).toBe('up');
+    expect(w.healthChanges).toEqual([['wan.down'], []]);
+  });
+
+  it('says charon is not running once it has been gone for the grace', async () => {
+    const w = await up();
+    w.charon.disconnect();
+    await w.run(9_000);
+    expect(w.warnings()).toEqual([]);
+    await w.run(1_000);
+    expect(w.warnings()).toEqual(['tunnel.down: charon not running']);
+  });
+
+  it('says there is no profile once none came for the grace, and stops saying so as soon as one comes', async () => {
+    const w = await world();
+    await w.run(10_000);
+    expect(w.warnings()).toEqual(['tunnel.noProfile']);
+    await w.controller.apply({ profile: PROFILE });
+    expect(w.warnings()).toEqual([]);
+    await w.run(100, { flow: true });
+    expect(w.state()).toBe('up');
+    expect(w.healthChanges).toEqual([['tunnel.noProfile'], []]);
+  });
+
+  it('says the tunnel is switched off at once, and not after it is switched on again', async () => {
+    const w = await up();
+    await w.controller.setEnabled(false);
+    expect(w.warnings()).toEqual(['tunnel.disabled']);
+    await w.controller.setEnabled(true);
+    expect(w.warnings()).toEqual([]);
+    await w.run(100, { flow: true });
+    expect(w.state()).toBe('up');
+    await w.run(20_000, { flow: true });
+    expect(w.healthChanges).toEqual([['tunnel.disabled'], []]);
   });
 });

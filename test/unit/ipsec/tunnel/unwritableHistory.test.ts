@@ -34,6 +34,7 @@ describe('the tunnel while its history cannot be written', () => {
       tunnelPath: (p) => ({ kind: 'libipsec', dev: 'ipsec0', src: p.localTiAddress }),
       startProcess: procs.start,
       history: new StoredTunnelHistory(() => new TunnelHistoryStore(db), new BestEffortStore({ health, log })),
+      health,
       log,
       random: () => 0.5,
     });
