@@ -92,7 +92,7 @@ export class ConfigService implements Lifecycle {
 
   private openWithoutWrites(reason: string): { db: Db; problem: string } {
     const { health, log } = this.deps;
-    health.raise('database.notWritable', reason);
+    health.raise('database.unavailable', reason);
     this.readOnlyReason = `the database cannot be written (${reason})`;
     try {
       const db = openDatabaseReadOnly(this.deps.dataDir).db;

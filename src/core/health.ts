@@ -28,6 +28,16 @@ export const HEALTH_CATALOGUE = {
       en: 'The database was written by a newer firmware that this version cannot read.',
     },
   },
+  // The data partition took no writes when the agent started (src/agent/config.ts): the agent
+  // runs on the stored database read-only, or on defaults in memory, and refuses every change.
+  'database.unavailable': {
+    severity: 'warning',
+    impactsTi: false,
+    text: {
+      de: 'Die Datenpartition der Box nimmt keine Schreibzugriffe an. Die Box arbeitet mit der gespeicherten Konfiguration oder, falls diese nicht lesbar ist, mit den Voreinstellungen; Änderungen werden abgelehnt. Bitte den Support benachrichtigen.',
+      en: "The box's data partition takes no writes. The box runs on its stored configuration or, where that cannot be read, on defaults; changes are refused. Please tell support.",
+    },
+  },
   // Best-effort writes (bestEffortStore.ts): the histories go on in memory, user changes are refused.
   'database.notWritable': {
     severity: 'warning',

@@ -77,6 +77,8 @@ export class Lab {
   private caCert = '';
   private publicAddressIndex = 0;
   private devicesRegistered = false;
+  /** The agent's data directory when it is a tmpfs of its own (ownDataPartition). */
+  private dataPartition: string | undefined;
 
   private constructor(runner: Runner, options: LabOptions) {
     this.runner = runner;
@@ -268,6 +270,34 @@ export class Lab {
   }
 
   /**
+   * Puts the agent's data directory on a small tmpfs of its own, as the box's data partition is a
+   * filesystem of its own, so that a test can make it read-only or full while the agent runs.
+   * Call before startAgent(); destroy() unmounts it.
+   */
+  async ownDataPartition(sizeMb: number): Promise<string> {
+    const dir = this.agentDataDir();
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    await this.runner.run('mount', ['-t', 'tmpfs', '-o', `size=${sizeMb}m,mode=0700`, 'tibox-lab-data', dir]);
+    this.dataPartition = dir;
+    return dir;
+  }
+
+  /** Stops the agent for good (until the next startAgent()), as `systemctl stop` would. */
+  async stopAgent(): Promise<void> {
+    const agent = this.agent;
+    if (!agent) throw new Error('no agent running');
+    await agent.stop();
+    this.services.splice(this.services.indexOf(agent), 1);
+    this.agent = undefined;
+  }
+
+  /** Remounts the data partition read-only or writable again; read-only needs no file open for writing. */
+  async remountDataPartition(mode: 'ro' | 'rw'): Promise<void> {
+    if (!this.dataPartition) throw new Error('the agent has no data partition of its own');
+    await this.runner.run('mount', ['-o', `remount,${mode}`, this.dataPartition]);
+  }
+
+  /**
    * Everything the box's own software wrote in the lab: the agent's and the boot unit's logs,
    * charon's log, the agent's data directory (database, profile, state) and its run directory.
    */
@@ -371,11 +401,8 @@ export class Lab {
    * files on its data partition. The boot's log goes to boot.log in the lab directory.
    */
   async stopAgentAsAfterBoot(): Promise<void> {
-    const agent = this.agent;
-    if (!agent || !this.boxCharon) throw new Error('no agent running');
-    await agent.stop();
-    this.services.splice(this.services.indexOf(agent), 1);
-    this.agent = undefined;
+    if (!this.boxCharon) throw new Error('lab not built');
+    await this.stopAgent();
     await this.wipeAsReboot();
     const charon = this.boxCharon.process;
     const before = charon.pid;
@@ -512,6 +539,8 @@ export class Lab {
     const charons = [...[...this.gateways.values()].map((g) => g.process), this.boxCharon?.process];
     await Promise.all([...this.services.map((s) => s.stop()), ...charons.map((c) => c?.stop('SIGKILL'))]);
     for (const ns of Object.values(this.names).slice(1)) await this.netns.remove(ns);
+    if (this.dataPartition) await this.runner.run('umount', [this.dataPartition]);
+    this.dataPartition = undefined;
     rmSync(this.dir, { recursive: true, force: true });
     rmSync(this.runDirPath(), { recursive: true, force: true });
   }

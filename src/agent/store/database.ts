@@ -1,7 +1,7 @@
 // Opens the agent's SQLite database and brings it to this agent's schema (migrations.ts).
 // The file holds the whole config, secrets included, so it is created owner-only (0600);
 // SQLite gives its -wal and -shm files the same mode.
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { checkSchema, migrate, type MigrationResult } from './migrations.ts';
@@ -38,10 +38,16 @@ export function openDatabase(dataDir: string): OpenedDatabase {
 /**
  * The existing `<dataDir>/tibox.db`, read-only, for a data partition that takes no writes (mounted
  * read-only, failing): the agent keeps the stored configuration and devices instead of defaults.
- * Nothing is migrated; throws when the file is missing, unreadable or not of this agent's schema.
+ * SQLite cannot open a WAL database read-only where it cannot create the `-shm` file, so the file
+ * is read into memory, marked as a rollback-journal database (header bytes 18 and 19), and opened
+ * read-only there: every write fails as it would on the partition. What a crash left in the `-wal`
+ * file only is not seen. Throws when the file is missing, unreadable or not of this agent's schema.
  */
 export function openDatabaseReadOnly(dataDir: string): OpenedDatabase {
-  const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+  const bytes = readFileSync(join(dataDir, DATABASE_FILE));
+  bytes[18] = 1;
+  bytes[19] = 1;
+  const db = new Database(bytes, { readonly: true });
   keepStatements(db);
   try {
     checkSchema(db);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BUSY_TIMEOUT_MS, DATABASE_FILE, openDatabase, openMemoryDatabase, type Db } from '../../../src/agent/store/database.ts';
+import { BUSY_TIMEOUT_MS, DATABASE_FILE, openDatabase, openDatabaseReadOnly, openMemoryDatabase, type Db } from '../../../src/agent/store/database.ts';
 import { DatabaseVersionError, MIGRATIONS, SCHEMA_MAJOR } from '../../../src/agent/store/migrations.ts';
 
 const tables = (db: Db) =>
@@ -112,3 +112,33 @@ describe('statements', () => {
     }
   });
 });
+
+describe('openDatabaseReadOnly', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tibox-db-ro-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads what the database holds and refuses every write, as on a partition that takes none', () => {
+    const { db } = openDatabase(dir);
+    db.exec(`INSERT INTO schema_meta (key, value) VALUES ('test', 'kept')`);
+    db.close();
+    const readOnly = openDatabaseReadOnly(dir).db;
+    expect(readOnly.prepare(`SELECT value FROM schema_meta WHERE key = 'test'`).get()).toEqual({ value: 'kept' });
+    expect(() => readOnly.exec(`INSERT INTO schema_meta (key, value) VALUES ('more', 'x')`)).toThrow(expect.objectContaining({ code: 'SQLITE_READONLY' }));
+    readOnly.close();
+  });
+
+  it('refuses a database of another major, and a missing one', () => {
+    const { db } = openDatabase(dir);
+    db.exec(`UPDATE schema_meta SET value = '${SCHEMA_MAJOR + 1}' WHERE key = 'schema_major'`);
+    db.close();
+    expect(() => openDatabaseReadOnly(dir)).toThrow(DatabaseVersionError);
+    rmSync(join(dir, DATABASE_FILE));
+    expect(() => openDatabaseReadOnly(dir)).toThrow(/ENOENT/);
+  });
+});
+
