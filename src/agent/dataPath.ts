@@ -111,7 +111,7 @@ export class DataPath {
       ports,
       practiceFallback: ports.lanFallback,
       ti: profile
-        ? { tiSegment: profile.tiSegment, tiPrefixes: profile.tiPrefixes, managementPrefix: profile.managementPrefix, gateways: addressesOnly(profile.gateways) }
+        ? { tiSegment: profile.tiSegment, tiPrefixes: profile.tiPrefixes, managementPrefix: profile.managementPrefix, gateways: profile.gatewayAddresses }
         : null,
     };
   }
@@ -124,7 +124,6 @@ export class DataPath {
     const { deps } = this;
     const profile = this.profile;
     const ports = deps.ports();
-    const gateways = profile ? addressesOnly(profile.gateways) : [];
     await deps.lan.apply(this.lanDesired(profile));
     await deps.practiceDhcp.apply({ port: ports.lan });
     if (`${ports.lan} ${ports.wan}` !== this.wanInLanPorts) {
@@ -165,7 +164,7 @@ export class DataPath {
       practiceLanAddresses,
       tiPrefixes: profile.tiPrefixes,
       managementPrefix: profile.managementPrefix,
-      gateways,
+      gateways: profile.gatewayAddresses,
       tunnelMtu: TUNNEL_MTU,
       hosts: devices.map(({ name, kind, address, mac, cetpPorts }) => ({ name, kind, address, mac, cetpPorts })),
       ntp: false,
@@ -186,9 +185,4 @@ function practiceAddresses(addresses: readonly string[], tiSegment: string): str
     if (address === undefined || (segment && prefixContains(segment, address))) return [];
     return [text.split('/')[0] as string];
   });
-}
-
-/** Gateways given as addresses; names (from SRV records) are charon's to resolve. */
-function addressesOnly(gateways: readonly string[]): string[] {
-  return gateways.filter((g) => parseIpv4(g) !== undefined);
 }

@@ -1,7 +1,8 @@
 // Feeds the tunnel from the VPN profile: at start the stored one, later each newly imported one
 // (the control action validates everything before it stores anything). It resolves the gateway
-// list (addresses as written, or the SRV name by priority and weight), keeps the certificate's
-// expiry in the health list, and hands the tunnel plain data (TunnelProfile).
+// list (addresses as written, or the SRV name by priority and weight) and the addresses of its
+// names for the firewall, keeps the certificate's expiry in the health list, and hands the tunnel
+// plain data (TunnelProfile).
 // Only the newest use() applies anything: an older one still waiting on DNS drops its result, and
 // applies run one at a time. A failed resolution is retried with backoff and, meanwhile, the last
 // list resolved for the same gateway source keeps the tunnel going.
@@ -10,7 +11,9 @@ import type { Resolver } from 'node:dns/promises';
 import {
   SerialQueue, StateTracker, formatIpv4, parsePrefix, type ControlActions, type Health, type Logger, type Lifecycle, type SubsystemStatus,
 } from '../core/index.ts';
-import { certificateHealth, ProfileStore, registerProfileActions, resolveGateways, type VpnProfile } from './profile/index.ts';
+import {
+  certificateHealth, ProfileStore, registerProfileActions, resolveGatewayAddresses, resolveGateways, type AddressResolver, type NameAddresses, type VpnProfile,
+} from './profile/index.ts';
 import { managementOverInternet, type ManagementResolver } from './profile/managementEndpoint.ts';
 import type { TunnelProfile } from './tunnel/index.ts';
 
@@ -20,11 +23,14 @@ export interface ProfileDataPath {
   readonly tiPrefixes: readonly string[];
   readonly managementPrefix: string;
   readonly tiDns: { readonly servers: readonly string[]; readonly domains: readonly string[] };
-  /** The gateways as the tunnel uses them (addresses, or names from SRV records). */
-  readonly gateways: readonly string[];
+  /**
+   * The addresses the firewall accepts IKE from: the gateway list's IP literals and the addresses
+   * its names (SRV targets too) resolve to, sorted.
+   */
+  readonly gatewayAddresses: readonly string[];
 }
 
-/** How often the certificate's expiry is checked and SRV gateways are resolved again. */
+/** How often the certificate's expiry is checked and the gateways (SRV name and names) are resolved again. */
 const RECHECK_MS = 60 * 60_000;
 /** Retries of a failed gateway resolution: 5 s doubling to 5 min, each spread by ±25 %. */
 const RETRY_FIRST_MS = 5_000;
@@ -52,7 +58,7 @@ export interface ProfileServiceDeps {
     prepare(desired: ProfileDataPath): Promise<void>;
     apply(desired: ProfileDataPath | null): Promise<void>;
   };
-  resolver: Pick<Resolver, 'resolveSrv'> & ManagementResolver;
+  resolver: Pick<Resolver, 'resolveSrv'> & ManagementResolver & AddressResolver;
   log: Logger;
   now?: () => Date;
   /** [0, 1) like Math.random: retry jitter and the SRV weighted draw (injected for tests). */
@@ -67,12 +73,14 @@ export class ProfileService implements Lifecycle {
   private current: VpnProfile | undefined;
   private timer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
-  /** Failed resolutions in a row of the current profile: the retry backoff's exponent. */
+  /** Failed resolutions (of the gateway list or of a name) in a row of the current profile: the retry backoff's exponent. */
   private failures = 0;
   /** Counts use() calls: a use() whose number is no longer this one is superseded. */
   private generation = 0;
   /** The last gateway list resolved, and for which gateway source and TI ranges. */
   private resolved: { key: string; gateways: readonly string[] } | undefined;
+  /** What each gateway name resolved to last: the firewall keeps it while a name does not resolve. */
+  private names: NameAddresses = new Map();
   /** Tail of the applies, which run one at a time. */
   private readonly applying = new SerialQueue();
   private readonly inflight = new Set<Promise<void>>();
@@ -178,19 +186,26 @@ export class ProfileService implements Lifecycle {
       log.warn({ err: error }, 'gateways could not be resolved');
       problem = `gateways could not be resolved: ${(error as Error).message}`;
     }
-    if (problem === undefined) {
-      this.failures = 0;
-      this.resolved = { key, gateways };
-    } else {
-      this.scheduleRetry();
-      if (this.resolved?.key !== key) {
-        this.state.set('degraded', problem);
-        return;
-      }
+    if (problem === undefined) this.resolved = { key, gateways };
+    else if (this.resolved?.key === key) {
       gateways = this.resolved.gateways;
       log.warn({ gateways }, 'using the gateways resolved last');
       problem = `${problem}; using the gateways resolved last`;
+    } else {
+      this.scheduleRetry();
+      this.state.set('degraded', problem);
+      return;
     }
+    const addressing = resolveGatewayAddresses(gateways, this.deps.resolver, { routedIntoTunnel, previous: this.names, log });
+    const addresses = await unlessAborted(addressing, signal);
+    if (addresses === undefined || superseded()) return;
+    this.names = addresses.names;
+    if (addresses.failed.length > 0) {
+      const unresolved = `gateway names not resolved: ${addresses.failed.join(', ')}`;
+      problem = problem === undefined ? unresolved : `${problem}; ${unresolved}`;
+    }
+    if (problem === undefined) this.failures = 0;
+    else this.scheduleRetry();
     const desired = tunnelProfileOf(profile, gateways);
     // Beside the tunnel, never before it: a DNS lookup while the WAN is down can take seconds.
     void managementOverInternet(profile.management.url, this.deps.resolver, routedIntoTunnel).then(
@@ -199,7 +214,7 @@ export class ProfileService implements Lifecycle {
       },
       (error: unknown) => log.debug({ err: error }, 'management endpoint not resolved over the internet: the gateways remain the WAN evidence'),
     );
-    await this.applying.run(() => this.apply(profile, desired, superseded, problem));
+    await this.applying.run(() => this.apply(profile, desired, addresses.addresses, superseded, problem));
   }
 
   /**
@@ -211,7 +226,13 @@ export class ProfileService implements Lifecycle {
    * that ruleset's rule dropping TI packets that would leave unencrypted still covers them.
    * A superseded or stopped use() applies nothing more.
    */
-  private async apply(profile: VpnProfile, desired: TunnelProfile, superseded: () => boolean, problem: string | undefined): Promise<void> {
+  private async apply(
+    profile: VpnProfile,
+    desired: TunnelProfile,
+    gatewayAddresses: readonly string[],
+    superseded: () => boolean,
+    problem: string | undefined,
+  ): Promise<void> {
     const { log } = this.deps;
     if (superseded()) return;
     const dataPath: ProfileDataPath = {
@@ -219,7 +240,7 @@ export class ProfileService implements Lifecycle {
       tiPrefixes: profile.tiPrefixes,
       managementPrefix: profile.management.prefix,
       tiDns: profile.tiDns,
-      gateways: desired.gateways,
+      gatewayAddresses,
     };
     try {
       await this.deps.dataPath.prepare(dataPath);

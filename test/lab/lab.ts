@@ -24,6 +24,8 @@ import { issueLabProfile, labSettings, signProfile, type LabProfiles } from './p
 
 const LAB_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO = join(LAB_DIR, '..', '..');
+/** `ip netns exec` puts each file of /etc/netns/<namespace>/ over its namesake in /etc for what it starts there. */
+const NETNS_ETC = '/etc/netns';
 
 /** Loaded in a gateway: ESP in UDP (its first four payload bytes are a non-zero SPI) is dropped, IKE passes. */
 const DROP_ESP = `table inet lab_drop_esp {
@@ -43,6 +45,11 @@ export interface LabOptions {
   boxCharon: 'agent' | 'plain';
   /** With 'plain': load the box's swanctl.conf only when asked (boxCharon.loadSwanctl()), as for a cold start. */
   plainLoadByHand?: boolean;
+  /**
+   * A resolver on the internet (PLAN.internetDns) that the box asks, with the gateways' names and
+   * the datacenter's SRV record for them; without it the box reaches no resolver.
+   */
+  internetDns?: boolean;
   log?: (line: string) => void;
 }
 
@@ -131,6 +138,8 @@ export class Lab {
       `--address=/${PLAN.ti.connectorName}/${PLAN.ti.connector}`, `--address=/kim.telematik-test/${PLAN.ti.service}`,
     ]);
 
+    if (this.options.internetDns) await this.startInternetDns();
+
     this.log('practice router and hosts');
     await this.supervise('practice-dhcp', this.names.router, 'dnsmasq', [
       '--keep-in-foreground', '--conf-file=/dev/null', '--port=0', '--interface=br-lan', '--bind-interfaces',
@@ -160,6 +169,26 @@ export class Lab {
     });
     if (!plain) await this.startClocks();
     writeFileSync(join(this.dir, 'lab.json'), JSON.stringify(this.describe(), null, 2));
+  }
+
+  /**
+   * The internet's resolver, and the box's resolv.conf naming it: written before the box's charon
+   * and agent start, so both ask it (charon resolves the SRV targets it gets as gateways).
+   */
+  private async startInternetDns(): Promise<void> {
+    const { address, srv } = PLAN.internetDns;
+    await this.netns.address(this.names.inet, 'lo', `${address}/32`);
+    const records = (['gw1', 'gw2'] as const).flatMap((name, i) => [
+      `--host-record=${PLAN[name].id},${PLAN[name].public}`,
+      `--srv-host=${srv},${PLAN[name].id},500,${10 * (i + 1)},1`,
+    ]);
+    await this.supervise('internet-dns', this.names.inet, 'dnsmasq', [
+      '--keep-in-foreground', '--conf-file=/dev/null', '--no-resolv', '--no-hosts', '--bind-interfaces',
+      `--listen-address=${address}`, `--pid-file=${join(this.dir, 'internet-dns.pid')}`, '--local=/tibox.test/', ...records,
+    ]);
+    const etc = join(NETNS_ETC, this.names.box);
+    mkdirSync(etc, { recursive: true });
+    writeFileSync(join(etc, 'resolv.conf'), `nameserver ${address}\n`);
   }
 
   /**
@@ -541,6 +570,7 @@ export class Lab {
     for (const ns of Object.values(this.names).slice(1)) await this.netns.remove(ns);
     if (this.dataPartition) await this.runner.run('umount', [this.dataPartition]);
     this.dataPartition = undefined;
+    rmSync(join(NETNS_ETC, this.names.box), { recursive: true, force: true });
     rmSync(this.dir, { recursive: true, force: true });
     rmSync(this.runDirPath(), { recursive: true, force: true });
   }
@@ -551,6 +581,9 @@ export async function cleanStale(runner: Runner = processRunner): Promise<string
   const netns = new Netns(runner);
   const stale = (await netns.list()).filter((ns) => LAB_PREFIX_PATTERN.test(ns));
   for (const ns of stale) await netns.remove(ns);
+  for (const entry of existsSync(NETNS_ETC) ? readdirSync(NETNS_ETC) : []) {
+    if (LAB_PREFIX_PATTERN.test(entry)) rmSync(join(NETNS_ETC, entry), { recursive: true, force: true });
+  }
   for (const entry of readdirSync(tmpdir())) {
     if (/^tibox-lab-tlab[0-9a-f]{4}(-run)?$/.test(entry)) rmSync(join(tmpdir(), entry), { recursive: true, force: true });
   }

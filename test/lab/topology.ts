@@ -43,6 +43,11 @@ export const PLAN = {
   gw1: { inet: '198.51.100.1', public: '198.51.100.10', len: 24, core: '10.200.0.11', tiSource: '100.102.255.1', id: 'gw1.dc.tibox.test' },
   gw2: { inet: '192.0.2.1', public: '192.0.2.10', len: 24, core: '10.200.0.12', tiSource: '100.102.255.2', id: 'gw2.dc.tibox.test' },
   core: { prefix: '10.200.0.0/24', address: '10.200.0.1' },
+  /**
+   * A resolver on the internet, where the practice router's DNS would send the box (built only on
+   * request): the gateways' names and the datacenter's SRV record for them, gw1 first.
+   */
+  internetDns: { address: '203.0.113.53', srv: '_isakmp._udp.dc.tibox.test' },
   /** The box's TI segment, split into the LAN half and the terminal half. */
   tiSegment: { prefix: '10.77.12.0/26', lanHalf: '10.77.12.0/27', lanGateway: '10.77.12.1', pvs: '10.77.12.10', terminalHalf: '10.77.12.32/27', terminalGateway: '10.77.12.33', terminal: '10.77.12.40', len: 27 },
   ti: {

@@ -13,7 +13,7 @@ const PROFILE: ProfileDataPath = {
   tiPrefixes: ['100.64.0.0/10'],
   managementPrefix: '100.102.200.0/24',
   tiDns: { servers: ['100.102.0.53'], domains: ['telematik-test'] },
-  gateways: ['198.51.100.10'],
+  gatewayAddresses: ['198.51.100.10'],
 };
 const PORTS: Ports = { lan: 'lan0', lanFallback: '169.254.77.1/16', wan: 'wan0', terminals: ['term0'] };
 

@@ -34,6 +34,9 @@ const srvFile = () => profileFile(f, (p) => (p.gateways = { srv: SRV_NAME }));
 const addressFile = (...addresses: string[]) => profileFile(f, (p) => (p.gateways = { addresses }));
 const srv = (name: string): SrvRecord => ({ name, port: 500, priority: 10, weight: 1 });
 
+/** An error as node:dns rejects with. */
+const resolverError = (code: string, message: string) => Object.assign(new Error(message), { code });
+
 /** A promise the test settles by hand. */
 function deferred<T = void>() {
   let resolve!: (value: T) => void;
@@ -71,6 +74,10 @@ interface Harness {
   endpoints: Array<{ address: string; port: number } | undefined>;
   /** The management host's A records, as the resolver answers them. */
   managementAddresses: string[];
+  /** A records by name (the gateways'), as the resolver answers them; a name not here is NXDOMAIN. */
+  aRecords: Map<string, string[] | Error>;
+  /** The gateway addresses each data path apply was given. */
+  gatewayAddresses: string[];
   lines: () => Array<Record<string, unknown>>;
   import: (file: Buffer) => Promise<unknown>;
   start: () => Promise<void>;
@@ -103,6 +110,12 @@ function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
   const dataPathApply: Harness['dataPathApply'] = {};
   const endpoints: Harness['endpoints'] = [];
   const managementAddresses = ['203.0.113.80'];
+  const aRecords = new Map<string, string[] | Error>([
+    ['gw1.dc.tibox.test', ['198.51.100.10']],
+    ['gw2.dc.tibox.test', ['192.0.2.10']],
+    ['gw3.dc.tibox.test', ['192.0.2.30']],
+  ]);
+  const gatewayAddresses: string[] = [];
   const { log, lines } = memoryLogger();
   const service = new ProfileService({
     dataDir,
@@ -124,6 +137,7 @@ function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
       },
       apply: (desired) => {
         calls.push(`dataPath ${desired ? desired.tiPrefixes.join(',') : 'none'}`);
+        if (desired) gatewayAddresses.push(desired.gatewayAddresses.join(','));
         const next = dataPathApply.next;
         dataPathApply.next = undefined;
         return next ? next() : Promise.resolve();
@@ -137,9 +151,13 @@ function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
         return query.promise;
       },
       resolve4: async (name: string) => {
-        expect(name).toBe('mgmt.dc.tibox.test');
-        return managementAddresses;
+        if (name === 'mgmt.dc.tibox.test') return managementAddresses;
+        const records = aRecords.get(name);
+        if (records instanceof Error) throw records;
+        if (!records) throw resolverError('ENOTFOUND', `queryA ENOTFOUND ${name}`);
+        return records;
       },
+      resolve6: (name: string) => Promise.reject(resolverError('ENODATA', `queryAaaa ENODATA ${name}`)),
     },
     log,
     now: () => now,
@@ -157,6 +175,8 @@ function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
     dataPathApply,
     endpoints,
     managementAddresses,
+    aRecords,
+    gatewayAddresses,
     lines,
     import: (file) => actions.run('profile.import', { profile: file.toString('base64') }, { actor: 'test' }),
     start: () => service.start(new AbortController().signal),
@@ -304,6 +324,55 @@ describe('ProfileService with a newer profile', () => {
     await until(() => h.calls.length === 3);
     // The older drops its data path step: the newer one applies both.
     expect(h.calls).toEqual(['tunnel 192.0.2.10', 'tunnel 192.0.2.99', `dataPath ${PREFIXES}`]);
+  });
+});
+
+describe('ProfileService gives the data path the gateways\' addresses', () => {
+  it('those of the SRV targets, and the new ones once the hourly re-check resolves another', async () => {
+    await store(srvFile());
+    const h = makeHarness();
+    const started = h.start();
+    await until(() => h.queries.length === 1);
+    h.queries[0]?.resolve([srv('gw1.dc.tibox.test'), { ...srv('gw2.dc.tibox.test'), priority: 20 }]);
+    await started;
+    // charon gets the names and resolves them itself; the firewall needs their addresses.
+    expect(h.calls).toEqual(['tunnel gw1.dc.tibox.test,gw2.dc.tibox.test', `dataPath ${PREFIXES}`]);
+    expect(h.gatewayAddresses).toEqual(['192.0.2.10,198.51.100.10']);
+    h.aRecords.set('gw2.dc.tibox.test', ['192.0.2.20']);
+    await vi.advanceTimersByTimeAsync(60 * 60_000);
+    h.queries[1]?.resolve([srv('gw1.dc.tibox.test'), { ...srv('gw2.dc.tibox.test'), priority: 20 }]);
+    await until(() => h.gatewayAddresses.length === 2);
+    expect(h.gatewayAddresses[1]).toBe('192.0.2.20,198.51.100.10');
+  });
+
+  it('an address list\'s literals as they are, its names resolved', async () => {
+    await store(addressFile('gw1.dc.tibox.test', '192.0.2.99', '2001:db8::10'));
+    const h = makeHarness();
+    await h.start();
+    expect(h.calls).toEqual(['tunnel gw1.dc.tibox.test,192.0.2.99,2001:db8::10', `dataPath ${PREFIXES}`]);
+    expect(h.gatewayAddresses).toEqual(['192.0.2.99,198.51.100.10,2001:db8::10']);
+    expect(h.service.status()).toMatchObject({ state: 'running' });
+  });
+
+  it('without a name that does not resolve, asking again soon, then keeping what it resolved to while the resolver fails', async () => {
+    await store(addressFile('gw1.dc.tibox.test', 'gw4.dc.tibox.test'));
+    const h = makeHarness();
+    await h.start();
+    expect(h.calls).toEqual(['tunnel gw1.dc.tibox.test,gw4.dc.tibox.test', `dataPath ${PREFIXES}`]);
+    expect(h.gatewayAddresses).toEqual(['198.51.100.10']);
+    expect(h.service.status()).toMatchObject({ state: 'degraded', detail: 'gateway names not resolved: gw4.dc.tibox.test' });
+    h.aRecords.set('gw4.dc.tibox.test', ['192.0.2.40']);
+    await vi.advanceTimersByTimeAsync(5_000);
+    await until(() => h.gatewayAddresses.length === 2);
+    expect(h.gatewayAddresses[1]).toBe('192.0.2.40,198.51.100.10');
+    expect(h.service.status()).toMatchObject({ state: 'running' });
+    h.aRecords.set('gw4.dc.tibox.test', resolverError('ETIMEOUT', 'queryA ETIMEOUT gw4.dc.tibox.test'));
+    await vi.advanceTimersByTimeAsync(60 * 60_000);
+    // The hourly re-check and the retries within that hour all keep gw4's address.
+    await until(() => h.gatewayAddresses.length > 2);
+    expect(new Set(h.gatewayAddresses.slice(2))).toEqual(new Set(['192.0.2.40,198.51.100.10']));
+    expect(h.service.status()).toMatchObject({ state: 'degraded', detail: 'gateway names not resolved: gw4.dc.tibox.test' });
+    expect(h.lines()).toContainEqual(expect.objectContaining({ msg: 'gateway resolution will be retried', retryInMs: 5_000 }));
   });
 });
 
