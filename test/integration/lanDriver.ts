@@ -8,6 +8,7 @@
 import { createLogger } from '../../src/core/log.ts';
 import { Health } from '../../src/core/health.ts';
 import { processRunner, startProcess } from '../../src/core/runner.ts';
+import { serveUntilTerm } from './serveUntilTerm.ts';
 import {
   busyboxArpProbe, LanLinks, linkOpText, NetlinkLanKernel, PracticeDhcp, WanInLanWatch, type LanKernel, type LanLinksDesired,
 } from '../../src/lan/index.ts';
@@ -18,23 +19,6 @@ if (!mode || !first || !second) throw new Error('usage: apply|watch <stateDir> <
 // Log lines go to stderr, so stdout carries only the driver's own answers.
 const log = createLogger({ destination: process.stderr });
 const netlink = new NetlinkLanKernel();
-
-/** Keeps the process alive (the modules' sockets and timers never do) until SIGTERM, then stops. */
-function serveUntilTerm(stop: () => Promise<void>): void {
-  const alive = setInterval(() => undefined, 60_000);
-  process.on('SIGTERM', () => {
-    void stop()
-      .then(() => {
-        clearInterval(alive);
-        process.stdout.write('stopped\n');
-      })
-      .catch((error: unknown) => {
-        log.error({ err: error }, 'driver did not stop');
-        process.exit(1);
-      });
-  });
-  process.stdout.write('ready\n');
-}
 
 if (mode === 'apply' || mode === 'watch') {
   const writes: string[] = [];
@@ -55,7 +39,7 @@ if (mode === 'apply' || mode === 'watch') {
     process.stdout.write(`${JSON.stringify({ writes, status: links.status() })}\n`);
   } else {
     await links.start(AbortSignal.timeout(5_000));
-    serveUntilTerm(() => links.stop());
+    serveUntilTerm(() => links.stop(), log);
   }
 } else if (mode === 'wan-in-lan') {
   const health = new Health(() => undefined);
@@ -66,7 +50,7 @@ if (mode === 'apply' || mode === 'watch') {
   const dhcp = new PracticeDhcp({ startProcess, hookDir: first, log });
   await dhcp.apply({ port: second });
   await dhcp.start(AbortSignal.timeout(5_000));
-  serveUntilTerm(() => dhcp.stop());
+  serveUntilTerm(() => dhcp.stop(), log);
 } else {
   throw new Error(`unknown mode ${mode}`);
 }

@@ -4,6 +4,7 @@
 //   apply <stateDir> <desired JSON or null>  one apply; prints {"writes":[...],"status":{...}}
 //   watch <stateDir> <desired JSON>          apply, start, print "ready"; stop() and exit on SIGTERM
 import { createLogger } from '../../src/core/log.ts';
+import { serveUntilTerm } from './serveUntilTerm.ts';
 import { NetlinkRouteKernel, opText, TiRoutes, type RouteKernel, type TiRoutesDesired } from '../../src/firewall/index.ts';
 
 const [mode, stateDir, json] = process.argv.slice(2);
@@ -33,19 +34,5 @@ if (mode === 'apply') {
   process.stdout.write(`${JSON.stringify({ writes, status: routes.status() })}\n`);
 } else {
   await routes.start(AbortSignal.timeout(5_000));
-  // The module's sockets and timers never keep a process alive; this driver has to.
-  const alive = setInterval(() => undefined, 60_000);
-  process.on('SIGTERM', () => {
-    void routes
-      .stop()
-      .then(() => {
-        clearInterval(alive);
-        process.stdout.write('stopped\n');
-      })
-      .catch((error: unknown) => {
-        log.error({ err: error }, 'driver did not stop');
-        process.exit(1);
-      });
-  });
-  process.stdout.write('ready\n');
+  serveUntilTerm(() => routes.stop(), log);
 }
