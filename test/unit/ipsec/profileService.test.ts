@@ -184,6 +184,17 @@ function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
   return harness;
 }
 
+/** A service started on a stored SRV profile whose record names gw1, and gw2 at a lower priority. */
+async function startedOnTwoSrvTargets(): Promise<Harness> {
+  await store(srvFile());
+  const h = makeHarness();
+  const started = h.start();
+  await until(() => h.queries.length === 1);
+  h.queries[0]?.resolve([srv('gw1.dc.tibox.test'), { ...srv('gw2.dc.tibox.test'), priority: 20 }]);
+  await started;
+  return h;
+}
+
 const PREFIXES = '100.64.0.0/10,100.102.0.0/15';
 
 describe('ProfileService applies a profile', () => {
@@ -329,12 +340,7 @@ describe('ProfileService with a newer profile', () => {
 
 describe('ProfileService gives the data path the gateways\' addresses', () => {
   it('those of the SRV targets, and the new ones once the hourly re-check resolves another', async () => {
-    await store(srvFile());
-    const h = makeHarness();
-    const started = h.start();
-    await until(() => h.queries.length === 1);
-    h.queries[0]?.resolve([srv('gw1.dc.tibox.test'), { ...srv('gw2.dc.tibox.test'), priority: 20 }]);
-    await started;
+    const h = await startedOnTwoSrvTargets();
     // charon gets the names and resolves them itself; the firewall needs their addresses.
     expect(h.calls).toEqual(['tunnel gw1.dc.tibox.test,gw2.dc.tibox.test', `dataPath ${PREFIXES}`]);
     expect(h.gatewayAddresses).toEqual(['192.0.2.10,198.51.100.10']);
@@ -430,12 +436,7 @@ describe('ProfileService when gateway resolution fails', () => {
   });
 
   it('keeps the last resolved gateways when a later resolution fails, and says so', async () => {
-    await store(srvFile());
-    const h = makeHarness();
-    const started = h.start();
-    await until(() => h.queries.length === 1);
-    h.queries[0]?.resolve([srv('gw1.dc.tibox.test'), { ...srv('gw2.dc.tibox.test'), priority: 20 }]);
-    await started;
+    const h = await startedOnTwoSrvTargets();
     expect(h.calls).toEqual(['tunnel gw1.dc.tibox.test,gw2.dc.tibox.test', `dataPath ${PREFIXES}`]);
     // The hourly re-check fails: the tunnel keeps the list it has, the state says why.
     await vi.advanceTimersByTimeAsync(60 * 60_000);
