@@ -301,6 +301,27 @@ describe('TunnelController', () => {
     expect(w.charon.saList()).toHaveLength(1);
   });
 
+  it('d3) after a long outage the old SA\'s echo may come back before the WAN answers: it is replaced make-before-break all the same', async () => {
+    const w = await up();
+    w.charon.outcomes.set(GW0, TIMEOUT).set(GW1, TIMEOUT);
+    await w.run(120_000);
+    expect(w.state()).toBe('wan-down');
+    w.charon.outcomes.clear();
+    const mark = w.charon.transcript.length;
+    const routesMark = w.routes.applied.length;
+    // The gateway's DPD, begun 10 s into the outage, sent its last retransmission into it and will
+    // delete this SA 55 s from now, though it still carries for the moment.
+    w.procs.reply(PROBE);
+    await w.settle();
+    expect(w.charon.transcript.slice(mark)).toEqual([expect.stringMatching(/^initiate /), 'terminate 1']);
+    await w.run(100, { flow: true, wan: true });
+    expect(w.state()).toBe('up');
+    expect(w.charon.saList()).toEqual([expect.not.stringMatching(/^1 /)]);
+    // The old SA carried until the new one was up: the routes led into the tunnel throughout.
+    expect(new Set(w.routes.applied.slice(routesMark))).toEqual(new Set([TUNNEL]));
+    expect(w.history.events.at(-2)).toMatchObject({ state: 'connecting', reason: 'outage longer than a gateway\'s DPD survives' });
+  });
+
   it('d3) an outage under a minute and a half whose echo comes back first keeps the SA: nothing is rebuilt', async () => {
     const w = await up();
     w.charon.outcomes.set(GW0, TIMEOUT).set(GW1, TIMEOUT);
