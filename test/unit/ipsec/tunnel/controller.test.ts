@@ -322,6 +322,18 @@ describe('TunnelController', () => {
     expect(w.history.events.at(-2)).toMatchObject({ state: 'connecting', reason: 'outage longer than a gateway\'s DPD survives' });
   });
 
+  it('d3) a replacement after a long outage that the gateway refuses is tried once: the old SA carries on meanwhile', async () => {
+    const w = await up();
+    w.charon.outcomes.set(GW0, TIMEOUT).set(GW1, TIMEOUT);
+    await w.run(120_000);
+    w.charon.outcomes.set(GW0, AUTH_FAILED).set(GW1, AUTH_FAILED);
+    const mark = w.charon.transcript.length;
+    await w.run(5_000, { flow: true, wan: true });
+    expect(w.charon.calls('initiate', mark)).toHaveLength(1);
+    expect(w.charon.calls('terminate', mark)).toEqual([]);
+    expect(w.controller.tunnelStatus()).toMatchObject({ state: 'up', gateway: GW0 });
+  });
+
   it('d3) an outage under a minute and a half whose echo comes back first keeps the SA: nothing is rebuilt', async () => {
     const w = await up();
     w.charon.outcomes.set(GW0, TIMEOUT).set(GW1, TIMEOUT);
