@@ -7,6 +7,8 @@
 //   fresh IKE_SA to the next gateway, then the old SA is deleted;
 // - while the WAN is down nothing is torn down: a light probe watches the gateways, and their
 //   first answer triggers the next pass at once;
+// - an SA that lived through an outage longer than a gateway's DPD survives is replaced
+//   make-before-break at the first answer of any kind, its own echoes included (probes.ts);
 // - a failed attempt while the WAN is up (refused, unanswered, or an SA that never carried an
 //   echo) counts once, and rounds over the gateways back off (attemptPacing.ts, backoff.ts).
 // TI routes follow the CHILD_SA: into the tunnel while one is installed, unreachable otherwise.
@@ -27,6 +29,8 @@ import { TunnelWarnings } from './tunnelWarnings.ts';
 
 /** A stalled tunnel with no WAN answer is tried anyway after this long (gateways may not answer ping). */
 const WAN_DOWN_RETRY_MS = 30_000;
+/** The reason the history gives for replacing an SA that still carries after a long outage. */
+const LONG_OUTAGE = "outage longer than a gateway's DPD survives";
 
 export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
   readonly name = 'tunnel';
@@ -268,6 +272,9 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
         this.lastRepair = undefined;
         this.attemptUnjudged = false;
         this.probes.stopWan();
+        // The gateway may delete this SA any moment (probes.ts, LONG_OUTAGE_MS): a fresh one at
+        // once, while this one still carries.
+        if (this.probes.takeLongOutage()) return this.repair(profile, active, LONG_OUTAGE);
         this.setState('up', active.remoteHost);
         await this.terminate(this.sas.filter((sa) => sa.ikeId !== active.ikeId));
         if (path) await this.resume.remember(profile, active.gatewayIndex, path);
@@ -293,11 +300,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
         this.attemptUnjudged = false;
         this.pacing.countFailure(profile.gateways.length, 'tunnel not passing traffic', `${active.remoteHost}: no echo through the new tunnel`);
       }
-      // Through the gateways in turn, from the one after the stalled SA's (its own gateway too:
-      // after an address change a fresh SA there is all it takes).
-      const target = ((this.lastRepair ?? active.gatewayIndex) + 1) % profile.gateways.length;
-      if (await this.attempt(profile, target, 'tunnel not passing traffic')) this.lastRepair = target;
-      return;
+      return this.repair(profile, active, 'tunnel not passing traffic');
     }
     this.probes.stopFlow();
     this.probes.runWan(profile);
@@ -330,6 +333,15 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
       this.deps.log.warn({ gateway: sa.remoteHost, identity: sa.remoteId }, 'gateway identity not in the profile; SA deleted');
     }
     return sas.filter((sa) => !foreign.includes(sa));
+  }
+
+  /**
+   * Make-before-break through the gateways in turn, from the one after the SA's (its own gateway
+   * too: after an address change a fresh SA there is all it takes).
+   */
+  private async repair(profile: TunnelProfile, active: TunnelSa, because: string): Promise<void> {
+    const target = ((this.lastRepair ?? active.gatewayIndex) + 1) % profile.gateways.length;
+    if (await this.attempt(profile, target, because)) this.lastRepair = target;
   }
 
   /** Loads the box's credentials and one connection per gateway into a (possibly fresh) charon. */
@@ -381,7 +393,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     const sas = readSas(await this.deps.vici.listSas({ noblock: true }));
     const fresh = sas.filter((sa) => sa.connection === connection && !before.has(sa.ikeId) && profile.gatewayIds.includes(sa.remoteId));
     if (fresh.length > 0) await this.terminate(sas.filter((sa) => before.has(sa.ikeId)));
-    this.probes.flow.reset();
+    this.probes.resetFlow();
     this.again = true;
     return true;
   }

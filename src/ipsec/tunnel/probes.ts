@@ -19,10 +19,15 @@ export interface ProbeTimings {
 /** How long a freshly started WAN probe gets to answer before the WAN counts as down. */
 const WAN_VERDICT_MS = 500;
 /**
- * An outage longer than this is taken to have cost the SA: longer than charon's own give-up on
- * an unanswered request (charonConf.ts), so a gateway that probed the box in it has dropped the
- * SA as surely as the box would have. Replacing one that survived costs a make-before-break, not
- * a packet; waiting for it to show life would cost every practice the wait.
+ * An outage longer than this may have cost the SA at the gateway, even if it still carries when
+ * the line is back. A gateway (strongSwan) begins DPD once nothing came from the box for its
+ * dpd_delay (10 s in the lab), retransmits after waits of 4, 7, 13, 23 and 42 s (strongSwan's
+ * defaults) and deletes the SA 76 s after the last, 165 s after it began, whatever comes
+ * meanwhile: only a retransmission that reaches the box after the outage saves it. The last goes
+ * 89.5 s plus dpd_delay after our last echo, so an outage under 90 s leaves one to answer whatever
+ * the gateway's dpd_delay (charon's own give-up, 79 s, charonConf.ts, lies below too). Replacing
+ * an SA that survived costs a make-before-break, not a packet; keeping one that did not, a second
+ * gap.
  */
 const LONG_OUTAGE_MS = 90_000;
 
@@ -45,6 +50,8 @@ export class TunnelProbes {
   private managementEndpoint: { address: string; port: number } | undefined;
   private lastWanAnswer = 0;
   private wanProbeSince = 0;
+  /** The SA under watch carried nothing through a long outage; until the watch starts afresh. */
+  private longOutage = false;
 
   constructor(start: StartProcess, timings: ProbeTimings, now: () => number, events: ProbeEvents, knock?: Knock) {
     this.start = start;
@@ -61,16 +68,36 @@ export class TunnelProbes {
       target: profile.probeAddress,
       source: profile.localTiAddress,
       intervalMs: this.timings.flowIntervalMs,
-      onReply: () => this.flow.reply(),
+      onReply: () => {
+        this.lineAnswered();
+        this.flow.reply();
+      },
     });
-    this.flow.reset();
+    this.resetFlow();
     this.flowProbe.run();
+  }
+
+  /** A fresh SA carries the tunnel: undecided until its first echo, and no outage behind it. */
+  resetFlow(): void {
+    this.flow.reset();
+    this.longOutage = false;
   }
 
   stopFlow(): void {
     this.flowProbe?.stop();
     this.flowProbe = undefined;
     this.flow.stop();
+    this.longOutage = false;
+  }
+
+  /**
+   * Whether the SA under watch lived through an outage longer than a gateway's DPD survives, told
+   * once: its echoes may be back, the gateway may delete it all the same.
+   */
+  takeLongOutage(): boolean {
+    const long = this.longOutage;
+    this.longOutage = false;
+    return long;
   }
 
   /** A few small packets per second in all, spread over the gateways and the management endpoint. */
@@ -104,6 +131,7 @@ export class TunnelProbes {
 
   /** Other evidence that something beyond the practice router answers (a gateway's IKE reply). */
   noteWanUp(): void {
+    this.lineAnswered();
     this.lastWanAnswer = this.now();
   }
 
@@ -121,11 +149,22 @@ export class TunnelProbes {
     return Math.max(0, this.wanProbeSince + WAN_VERDICT_MS - this.now());
   }
 
+  /**
+   * Something beyond the practice router answered: an echo through the tunnel, the WAN probe, an
+   * IKE reply. The first answer of any kind ends an outage (a stall without WAN answers), and its
+   * length counts from our last echo, as the gateway's DPD counts from the last packet it had.
+   */
+  private lineAnswered(): void {
+    const outageEnds = this.flow.current === 'stalled' && !this.wanUp();
+    if (outageEnds && this.now() - this.flow.lastReplyAt > LONG_OUTAGE_MS) this.longOutage = true;
+  }
+
   private wanAnswered(): void {
     const now = this.now();
     const wasDown = !this.wanUp();
     // The first answer since a stall began is the news a stalled tunnel waits for.
     const firstSinceStall = this.flow.current === 'stalled' && this.lastWanAnswer <= this.flow.lastReplyAt;
+    this.lineAnswered();
     this.lastWanAnswer = now;
     if (!wasDown) {
       if (firstSinceStall) this.events.news();
@@ -134,8 +173,7 @@ export class TunnelProbes {
     // The WAN is back after a real outage: SAs that survived it carry traffic again at once,
     // so the flow probe gets a few echoes' time before anything is replaced; after a long one
     // the stalled SA is replaced at once.
-    const outageMs = now - this.flow.lastReplyAt;
-    if (now - this.wanProbeSince > this.timings.wanFreshMs && this.flow.current !== 'unknown' && outageMs <= LONG_OUTAGE_MS) {
+    if (now - this.wanProbeSince > this.timings.wanFreshMs && this.flow.current !== 'unknown' && !this.longOutage) {
       this.flow.reset(this.timings.flowIntervalMs * 3);
     }
     this.events.wanBack();

@@ -301,6 +301,73 @@ describe('TunnelController', () => {
     expect(w.charon.saList()).toHaveLength(1);
   });
 
+  it('d3) after a long outage the old SA\'s echo may come back before the WAN answers: it is replaced make-before-break all the same', async () => {
+    const w = await up();
+    w.charon.outcomes.set(GW0, TIMEOUT).set(GW1, TIMEOUT);
+    await w.run(120_000);
+    expect(w.state()).toBe('wan-down');
+    w.charon.outcomes.clear();
+    const mark = w.charon.transcript.length;
+    const routesMark = w.routes.applied.length;
+    // The gateway's DPD, begun 10 s into the outage, sent its last retransmission into it and will
+    // delete this SA 55 s from now, though it still carries for the moment.
+    w.procs.reply(PROBE);
+    await w.settle();
+    expect(w.charon.transcript.slice(mark)).toEqual([expect.stringMatching(/^initiate /), 'terminate 1']);
+    await w.run(100, { flow: true, wan: true });
+    expect(w.state()).toBe('up');
+    expect(w.charon.saList()).toEqual([expect.not.stringMatching(/^1 /)]);
+    // The old SA carried until the new one was up: the routes led into the tunnel throughout.
+    expect(new Set(w.routes.applied.slice(routesMark))).toEqual(new Set([TUNNEL]));
+    expect(w.history.events.at(-2)).toMatchObject({ state: 'connecting', reason: 'outage longer than a gateway\'s DPD survives' });
+  });
+
+  it('d3) a replacement after a long outage that the gateway refuses is tried once: the old SA carries on meanwhile', async () => {
+    const w = await up();
+    w.charon.outcomes.set(GW0, TIMEOUT).set(GW1, TIMEOUT);
+    await w.run(120_000);
+    w.charon.outcomes.set(GW0, AUTH_FAILED).set(GW1, AUTH_FAILED);
+    const mark = w.charon.transcript.length;
+    await w.run(5_000, { flow: true, wan: true });
+    expect(w.charon.calls('initiate', mark)).toHaveLength(1);
+    expect(w.charon.calls('terminate', mark)).toEqual([]);
+    expect(w.controller.tunnelStatus()).toMatchObject({ state: 'up', gateway: GW0 });
+  });
+
+  it('d3) an outage under a minute and a half whose echo comes back first keeps the SA: nothing is rebuilt', async () => {
+    const w = await up();
+    w.charon.outcomes.set(GW0, TIMEOUT).set(GW1, TIMEOUT);
+    await w.run(85_000);
+    expect(w.state()).toBe('wan-down');
+    w.charon.outcomes.clear();
+    const mark = w.charon.transcript.length;
+    w.procs.reply(PROBE);
+    await w.settle();
+    await w.run(100, { flow: true, wan: true });
+    expect(w.controller.tunnelStatus()).toMatchObject({ state: 'up', gateway: GW0 });
+    expect(w.charon.transcript.slice(mark)).toEqual([]);
+    expect(w.charon.saList()).toEqual(['1 tibox-gw0']);
+  });
+
+  it('d3) after an outage the gateway\'s DPD did not survive no echo comes: the first answer of any kind (here a knock) replaces the SA at once', async () => {
+    const w = await up();
+    w.controller.setManagementEndpoint({ address: '203.0.113.80', port: 443 });
+    w.charon.outcomes.set(GW0, TIMEOUT).set(GW1, TIMEOUT);
+    // Past 10 s (dpd_delay) + 165 s (DPD's retransmissions): the gateway has deleted the SA.
+    await w.run(200_000);
+    expect(w.state()).toBe('wan-down');
+    w.charon.outcomes.clear();
+    const mark = w.charon.transcript.length;
+    const knocks = w.management.knocks.length;
+    w.management.answers = true;
+    for (let t = 0; t < 2_000 && w.charon.calls('initiate', mark).length === 0; t += 10) await w.run(10, {}, 10);
+    // No wait for an echo that cannot come: the knock that answered first brought the repair.
+    expect(w.management.knocks.length).toBe(knocks + 1);
+    expect(w.charon.transcript.slice(mark)).toEqual([expect.stringMatching(/^initiate /), 'terminate 1']);
+    await w.run(100, { flow: true });
+    expect(w.state()).toBe('up');
+  });
+
   it('e) refused attempts while the WAN is up: one round at once, then growing waits', async () => {
     const w = await world();
     w.charon.outcomes.set(GW0, AUTH_FAILED).set(GW1, AUTH_FAILED);
