@@ -9,6 +9,9 @@
 //   timeout anyway, while a request the box sends into an outage (a rekey, a MOBIKE address
 //   update) must not cost a working SA as long as the outage is short (the controller, not
 //   charon, judges liveness: no DPD on the box);
+// - every initiate builds a fresh IKE_SA (reuse_ikesa = no), also to a gateway that holds one of
+//   ours already (`tunnel restart` with one gateway, a repair after an address change): reused,
+//   charon would put the new CHILD_SA into the old IKE_SA and refuse it as a duplicate;
 // - kernel-libipsec before kernel-netlink where the kernel has no ESP (the lab); kernel XFRM otherwise;
 // - for swanctl, which loads the tunnel saved for boot, only the plugins it needs.
 
@@ -52,6 +55,7 @@ charon {
   retransmit_tries = 12
   retransmit_limit = 15
   make_before_break = yes
+  reuse_ikesa = no
   plugins {
     vici { socket = unix://${o.viciSocket} }
   }

@@ -9,12 +9,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Lab, type LabOptions } from '../lab/lab.ts';
 import { PLAN } from '../lab/topology.ts';
-import { processRunner } from '../../src/core/runner.ts';
+import { processRunner, startProcess } from '../../src/core/runner.ts';
 import type { AgentStatus } from '../../src/agent/status.ts';
 import { leakFreeEachTest } from './leakFree.ts';
 import { waitFor } from './waitFor.ts';
 
 const tibox = join(fileURLToPath(import.meta.url), '..', '..', '..', 'bin', 'tibox');
+const tcpHold = join(fileURLToPath(import.meta.url), '..', 'tcpHold.ts');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function labWithAgent(options: Omit<LabOptions, 'boxCharon'> = {}): Promise<{ lab: Lab; socketPath: string }> {
@@ -35,6 +36,41 @@ function helpers(get: () => { lab: Lab; socketPath: string }) {
   };
   const tunnelUp = async () => expect((await status()).tunnel.state).toBe('up');
   return { status, reachesConnector, tunnelUp };
+}
+
+/** The tunnel's state changes from `since` (ms since the epoch) on, oldest first: the status keeps only the newest 20. */
+function eventsSince(status: AgentStatus, since: number): AgentStatus['tunnel']['history'] {
+  return status.tunnel.history.filter((e) => Date.parse(e.at) >= since).reverse();
+}
+
+/** The SPIs of the box's CHILD_SAs, in and out, as swanctl lists them. */
+async function boxSpis(lab: Lab): Promise<string[]> {
+  const { stdout } = await lab.exec(lab.names.box, 'swanctl', ['--list-sas', '--uri', `unix://${lab.boxCharon?.vici}`]);
+  return [...stdout.matchAll(/^\s+(?:in|out)\s+([0-9a-f]{8})\b/gm)].map((m) => m[1] as string).sort();
+}
+
+/**
+ * Runs `change` while the PVS host holds a TCP connection to the datacenter (a line every 50 ms,
+ * echoed) and pings the connector every 50 ms; returns what came through.
+ */
+async function acrossChange(lab: Lab, change: () => Promise<void>): Promise<{ tcp: { sent: number; echoed: number; longestWaitMs: number; error?: string }; ping: string }> {
+  const port = '7777';
+  let ready = false;
+  const server = startProcess(process.execPath, [tcpHold, 'serve', PLAN.ti.connector, port], { netns: lab.names.core, onStdoutLine: (line) => (ready ||= line === 'ready') });
+  try {
+    await waitFor(() => expect(ready).toBe(true), 5_000, 20);
+    const holding = lab.exec(lab.names.pvs, process.execPath, [tcpHold, 'hold', '--source', PLAN.tiSegment.pvs, '--ms', '6000', PLAN.ti.connector, port], 20_000);
+    const pinging = lab.exec(lab.names.pvs, 'ping', ['-q', '-i', '0.05', '-c', '120', '-W', '1', '-I', PLAN.tiSegment.pvs, PLAN.ti.connector], 20_000);
+    // Awaited below; a change that throws first must not leave them unhandled.
+    holding.catch(() => undefined);
+    pinging.catch(() => undefined);
+    await sleep(1_500);
+    await change();
+    const [tcp, ping] = await Promise.all([holding, pinging.catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }))]);
+    return { tcp: JSON.parse(tcp.stdout) as { sent: number; echoed: number; longestWaitMs: number; error?: string }, ping: ping.stdout };
+  } finally {
+    server.kill();
+  }
 }
 
 describe('tunnel: up, and back after every fault', () => {
@@ -73,7 +109,7 @@ describe('tunnel: up, and back after every fault', () => {
 
   it('keeps the tunnel through a short upstream outage, even with an IKE request of the box unanswered in it: nothing is torn down', async () => {
     const { lab } = ctx;
-    const before = (await status()).tunnel.history.length;
+    const before = Date.now();
     const charonLog = () => readFileSync(lab.boxCharon?.log as string, 'utf8');
     const logBefore = charonLog().length;
     await lab.cutWan('upstream', true);
@@ -84,7 +120,7 @@ describe('tunnel: up, and back after every fault', () => {
     await lab.cutWan('upstream', false);
     await waitFor(reachesConnector, 5_000);
     await waitFor(tunnelUp, 3_000);
-    const events = (await status()).tunnel.history.slice(0, (await status()).tunnel.history.length - before);
+    const events = eventsSince(await status(), before);
     expect(events.map((e) => e.state)).not.toContain('connecting');
     // And the rekey went through once the line was back, on the same IKE_SA.
     await waitFor(() => expect(charonLog().slice(logBefore)).toMatch(/outbound CHILD_SA ti\{\d+\} established/), 15_000);
@@ -94,7 +130,7 @@ describe('tunnel: up, and back after every fault', () => {
   it('rekeys without losing a packet: CHILD_SA and IKE_SA from the box, CHILD_SA from the gateway', async () => {
     await waitFor(tunnelUp, 5_000);
     const { lab } = ctx;
-    const before = (await status()).tunnel.history.length;
+    const before = Date.now();
     const holder = (await status()).tunnel.gateway === PLAN.gw1.public ? 'gw1' : 'gw2';
     const rekey = (ns: string, vici: string, what: string[]) => lab.exec(ns, 'swanctl', ['--rekey', ...what, '--uri', `unix://${vici}`]);
     const gatewayVici = lab.gateways.get(holder)?.vici as string;
@@ -117,7 +153,7 @@ describe('tunnel: up, and back after every fault', () => {
     expect(log.match(/outbound CHILD_SA ti\{\d+\} established/g)).toHaveLength(2);
     expect(log).toMatch(/IKE_SA tibox-gw\d\[\d+\] rekeyed/);
     // Nothing was rebuilt: the tunnel stayed up on the same gateway.
-    const events = (await status()).tunnel.history.slice(0, (await status()).tunnel.history.length - before);
+    const events = eventsSince(await status(), before);
     expect(events).toEqual([]);
     expect((await status()).tunnel).toMatchObject({ state: 'up', gateway: PLAN[holder].public });
   });
@@ -271,6 +307,69 @@ describe('tunnel: up, and back after every fault', () => {
       for (const gw of ['gw1', 'gw2'] as const) await lab.exec(lab.names[gw], 'nft', ['delete', 'table', 'inet', 'lab_no_ping']);
     }
   });
+
+  it('`tunnel restart` builds a new tunnel on the other gateway, make-before-break: new SPIs, and a PVS connection held open survives', async () => {
+    const { lab } = ctx;
+    await waitFor(tunnelUp, 10_000);
+    await waitFor(reachesConnector, 5_000);
+    const holder = (await status()).tunnel.gateway === PLAN.gw1.public ? 'gw1' : 'gw2';
+    const other = holder === 'gw1' ? 'gw2' : 'gw1';
+    const spisBefore = await boxSpis(lab);
+    const charonLog = () => readFileSync(lab.boxCharon?.log as string, 'utf8');
+    const logBefore = charonLog().length;
+    const since = Date.now();
+    let answer: AgentStatus['tunnel'] | undefined;
+    const { tcp, ping } = await acrossChange(lab, async () => {
+      answer = JSON.parse((await processRunner.run(tibox, ['--socket', ctx.socketPath, 'tunnel', 'restart', '--json'])).stdout) as AgentStatus['tunnel'];
+    });
+    // The answer names the new gateway and no error; no WAN outage anywhere.
+    expect(answer).toMatchObject({ gateway: PLAN[other].public });
+    expect(answer?.lastError).toBeUndefined();
+    await waitFor(async () => expect((await status()).tunnel).toMatchObject({ state: 'up', gateway: PLAN[other].public }), 5_000);
+    const events = eventsSince(await status(), since);
+    expect(events.map((e) => `${e.state} ${e.gateway ?? ''} ${e.reason ?? ''}`.trim())).toEqual([`connecting ${PLAN[other].public} tunnel restart`, `up ${PLAN[other].public}`]);
+    const spisAfter = await boxSpis(lab);
+    expect(spisAfter).toHaveLength(2);
+    expect(spisAfter.filter((spi) => spisBefore.includes(spi))).toEqual([]);
+    expect(charonLog().slice(logBefore)).not.toMatch(/due to existing duplicate/);
+    expect(tcp).toMatchObject({ echoed: tcp.sent });
+    expect(tcp.error).toBeUndefined();
+    expect(ping).toContain('120 packets transmitted, 120 received');
+  });
+
+  it('copes with a datacenter that withdraws the core route of the box\'s SA (route injection not per SA): the box moves to the other gateway', async () => {
+    await waitFor(tunnelUp, 5_000);
+    const holder = (await status()).tunnel.gateway === PLAN.gw1.public ? 'gw1' : 'gw2';
+    await ctx.lab.withdrawCoreRoute(holder);
+    await waitFor(reachesConnector, 8_000);
+    await waitFor(async () => expect((await status()).tunnel).toMatchObject({ state: 'up', gateway: PLAN[holder === 'gw1' ? 'gw2' : 'gw1'].public }), 3_000);
+  });
+
+  it('with a single gateway, `tunnel restart` rebuilds on it: the gateway replaces the old SA, keeps the core route of the new one, and the history says how long traffic paused', async () => {
+    const { lab } = ctx;
+    const file = await lab.issueProfileVariant('one-gateway', { gateways: { addresses: [PLAN.gw1.public] } });
+    await lab.importProfile({ file });
+    await waitFor(async () => expect((await status()).tunnel).toMatchObject({ state: 'up', gateway: PLAN.gw1.public }), 10_000);
+    await waitFor(reachesConnector, 5_000);
+    const spisBefore = await boxSpis(lab);
+    const since = Date.now();
+    const { tcp, ping } = await acrossChange(lab, async () => {
+      await processRunner.run(tibox, ['--socket', ctx.socketPath, 'tunnel', 'restart']);
+    });
+    await waitFor(tunnelUp, 5_000);
+    const events = eventsSince(await status(), since);
+    // Rebuilt once, and nothing to repair afterwards: the old SA's deletion left the route alone.
+    expect(events.map((e) => `${e.state} ${e.gateway ?? ''}`)).toEqual([`connecting ${PLAN.gw1.public}`, `up ${PLAN.gw1.public}`]);
+    expect(events[1]?.reason).toMatch(/^rebuilt on the only gateway, which replaced the old SA: no echo for \d+ ms$/);
+    const spisAfter = await boxSpis(lab);
+    expect(spisAfter).toHaveLength(2);
+    expect(spisAfter.filter((spi) => spisBefore.includes(spi))).toEqual([]);
+    const core = await lab.netns.ip(lab.names.core, 'route', 'show', PLAN.tiSegment.prefix);
+    expect(core.stdout).toContain(`via ${PLAN.gw1.core}`);
+    expect(tcp).toMatchObject({ echoed: tcp.sent });
+    expect(tcp.error).toBeUndefined();
+    console.log(`single-gateway restart: ${events[1]?.reason}; ping: ${/\d+ packets transmitted, \d+ received/.exec(ping)?.[0]}; longest TCP echo wait ${tcp.longestWaitMs} ms`);
+  });
 });
 
 describe('tunnel: refused by the datacenter, a clear status and no crash loop', () => {
@@ -373,7 +472,7 @@ describe('tunnel: gateways from an SRV record', () => {
     const holder = (await status()).tunnel.gateway === PLAN.gw1.public ? 'gw1' : 'gw2';
     const gateway = PLAN[holder].public;
     const charonLog = () => readFileSync(lab.boxCharon?.log as string, 'utf8');
-    const before = (await status()).tunnel.history.length;
+    const before = Date.now();
     // An idle longer than conntrack's UDP timeout cannot be waited out here: under libipsec ESP
     // travels in the IKE flow, and the flow probe's echoes keep that flow alive. So the box's own
     // packets to the gateway leave no state any more and what it held of the flow is deleted:
@@ -388,7 +487,7 @@ describe('tunnel: gateways from an SRV record', () => {
       await waitFor(() => expect(charonLog().slice(logBefore)).toMatch(/IKE_SA tibox-gw\d\[\d+\] rekeyed/), 5_000);
       await reachesConnector();
       // Nothing was repaired: the tunnel stayed up on the same gateway throughout.
-      const events = (await status()).tunnel.history.slice(0, (await status()).tunnel.history.length - before);
+      const events = eventsSince(await status(), before);
       expect(events).toEqual([]);
     } finally {
       await lab.exec(lab.names.box, 'nft', ['delete', 'table', 'inet', 'lab_untracked']);

@@ -252,8 +252,10 @@ export class Lab {
   private async startGateway(name: GatewayName, cert: IssuedCert): Promise<void> {
     this.gatewayCerts.set(name, cert);
     const gw = PLAN[name];
-    const updown = [join(LAB_DIR, 'gateway-updown.sh'), this.names.core, gw.core, String(GATEWAY_METRIC[name])].join(' ');
     const dir = join(this.dir, name);
+    const updown = [join(LAB_DIR, 'gateway-updown.sh'), this.names.core, gw.core, String(GATEWAY_METRIC[name]), this.coreRouteCount(name)].join(' ');
+    // A fresh charon holds no SA: nothing counts for its route any more.
+    rmSync(this.coreRouteCount(name), { force: true });
     const charon = await startCharon(this.runner, {
       netns: this.names[name],
       dir,
@@ -500,8 +502,21 @@ export class Lab {
    */
   async killGateway(name: GatewayName): Promise<void> {
     await this.gateways.get(name)?.process.stop('SIGKILL');
-    const gw = PLAN[name];
-    await this.netns.ip(this.names.core, 'route', 'del', PLAN.tiSegment.prefix, 'via', gw.core, 'metric', String(GATEWAY_METRIC[name])).catch(() => undefined);
+    rmSync(this.coreRouteCount(name), { force: true });
+    await this.withdrawCoreRoute(name);
+  }
+
+  /**
+   * The gateway's route for the box's segment leaves the core while its SA stays, as in a
+   * datacenter whose route injection is not per SA and withdraws it with a stale SA of the box.
+   */
+  async withdrawCoreRoute(name: GatewayName): Promise<void> {
+    await this.netns.ip(this.names.core, 'route', 'del', PLAN.tiSegment.prefix, 'via', PLAN[name].core, 'metric', String(GATEWAY_METRIC[name])).catch(() => undefined);
+  }
+
+  /** How many of the box's CHILD_SAs on a gateway keep its core route (gateway-updown.sh). */
+  private coreRouteCount(name: GatewayName): string {
+    return join(this.dir, name, 'core-route.count');
   }
 
   /** Brings a killed gateway back with an empty state, as after a reboot. */

@@ -47,8 +47,16 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
   private teardownPrefixes: readonly string[] | undefined;
   /** JSON of the applied profile: an equal profile built anew is no change. */
   private profileKey: string | undefined;
-  /** The next pass builds a fresh tunnel first, then deletes the old one (new profile, restart). */
-  private replace = false;
+  /**
+   * The next pass builds a fresh tunnel first, then deletes the old one: to the preferred gateway
+   * for a new profile, to the next one for `tunnel restart` (rebuild()).
+   */
+  private replace: 'profile' | 'restart' | undefined;
+  /**
+   * The last echo before a restart rebuilt the tunnel on the gateway that held it, which replaces
+   * the old SA itself: the up event that follows says how long no echo came (ms since the epoch).
+   */
+  private gapFrom: number | undefined;
   /** Whether the VICI session has been connected since start (see reconcile). */
   private everConnected = false;
   /** The gateway of the last repair since the tunnel last carried traffic: repairs go round. */
@@ -145,9 +153,9 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     } else if (key === this.profileKey) return;
     // A different profile replaces what the old one built (make-before-break); the first one
     // after a start adopts the SAs the agent before left, so a restart drops nothing.
-    if (desired && this.profileKey !== undefined) this.replace = true;
+    if (desired && this.profileKey !== undefined) this.replace = 'profile';
     // The tunnel of a profile that is going away must not come back at the next start.
-    if (desired === null || this.replace) await this.resume.forget();
+    if (desired === null || this.replace === 'profile') await this.resume.forget();
     this.profile = desired?.profile;
     this.profileKey = key;
     this.loadedFor = undefined;
@@ -165,7 +173,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
 
   /** Builds the tunnel anew, make-before-break, inside the pass like every other change. */
   async restart(): Promise<void> {
-    this.replace = true;
+    this.replace = 'restart';
     this.pacing.reset();
     await this.pass();
   }
@@ -239,7 +247,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     this.everConnected = true;
     if (this.loadedFor !== profile) {
       // A changed profile: its prefixes are unreachable until a tunnel of the new profile is up.
-      if (this.replace) await routes.apply(unreachable);
+      if (this.replace === 'profile') await routes.apply(unreachable);
       await this.load(profile);
     }
     this.sas = await this.ourSas(profile);
@@ -257,13 +265,12 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     const path = active ? await this.deps.tunnelPath(profile) : undefined;
     await routes.apply(path ? { prefixes: profile.tiPrefixes, path } : unreachable);
     if (active && this.replace) {
-      // A new profile or `tunnel restart`: a fresh tunnel first, then the old one goes.
-      this.replace = false;
-      this.probes.stopAll();
-      await this.attempt(profile, 0, 'tunnel rebuilt');
+      const restart = this.replace === 'restart';
+      this.replace = undefined;
+      await this.rebuild(profile, active, restart);
       return;
     }
-    this.replace = false;
+    this.replace = undefined;
     if (active) {
       this.probes.runFlow(profile);
       const flow = this.probes.flow.current;
@@ -275,7 +282,9 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
         // The gateway may delete this SA any moment (probes.ts, LONG_OUTAGE_MS): a fresh one at
         // once, while this one still carries.
         if (this.probes.takeLongOutage()) return this.repair(profile, active, LONG_OUTAGE);
-        this.setState('up', active.remoteHost);
+        const gap = this.gapFrom === undefined ? undefined : `rebuilt on the only gateway, which replaced the old SA: no echo for ${this.probes.flow.lastReplyAt - this.gapFrom} ms`;
+        this.gapFrom = undefined;
+        this.setState('up', active.remoteHost, gap);
         await this.terminate(this.sas.filter((sa) => sa.ikeId !== active.ikeId));
         if (path) await this.resume.remember(profile, active.gatewayIndex, path);
         return;
@@ -341,7 +350,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
    */
   private async repair(profile: TunnelProfile, active: TunnelSa, because: string): Promise<void> {
     const target = ((this.lastRepair ?? active.gatewayIndex) + 1) % profile.gateways.length;
-    if (await this.attempt(profile, target, because)) this.lastRepair = target;
+    if ((await this.attempt(profile, target, because)) !== 'backing off') this.lastRepair = target;
   }
 
   /** Loads the box's credentials and one connection per gateway into a (possibly fresh) charon. */
@@ -351,17 +360,35 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     this.deps.log.info({ gateways: profile.gateways, boxId: profile.boxId }, 'tunnel configuration loaded into charon');
   }
 
-  /** Initiates a fresh IKE_SA and CHILD_SA to one gateway, unless backing off; says whether it tried. */
-  private async attempt(profile: TunnelProfile, gatewayIndex: number, because?: string): Promise<boolean> {
+  /**
+   * A new profile or `tunnel restart`: a fresh IKE_SA and CHILD_SA while the old one still
+   * carries, then the old one goes (attempt()). A restart goes to the next gateway; with only one
+   * it goes to that one again, and the gateway replaces the old SA itself (one IKE_SA per box),
+   * so traffic may pause: the up event says how long. A rebuild that fails leaves the old tunnel.
+   */
+  private async rebuild(profile: TunnelProfile, active: TunnelSa, restart: boolean): Promise<void> {
+    // A new profile may probe another target: its probes start afresh.
+    if (!restart) this.probes.stopAll();
+    const target = restart ? (active.gatewayIndex + 1) % profile.gateways.length : 0;
+    const outcome = await this.attempt(profile, target, restart ? 'tunnel restart' : 'new profile', active);
+    if (outcome === 'established' && restart && target === active.gatewayIndex) this.gapFrom = this.probes.flow.lastReplyAt;
+  }
+
+  /**
+   * Initiates a fresh IKE_SA and CHILD_SA to one gateway, unless backing off. `keeps` is the SA
+   * that carries while a rebuild tries: it stays if the attempt fails.
+   */
+  private async attempt(profile: TunnelProfile, gatewayIndex: number, because?: string, keeps?: TunnelSa): Promise<'backing off' | 'failed' | 'established'> {
     const wait = this.pacing.waitMs();
     if (wait > 0) {
       this.schedule(wait);
       this.setState('backoff', undefined, this.pacing.lastError?.reason);
-      return false;
+      return 'backing off';
     }
     const gateway = profile.gateways[gatewayIndex] as string;
     const connection = connectionName(gatewayIndex);
     const startedAt = this.now().getTime();
+    const previous = this.state;
     this.setState('connecting', gateway, because);
     const before = new Set(this.sas.map((sa) => sa.ikeId));
     try {
@@ -374,15 +401,21 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
       const answered = reason !== 'gateway unreachable' && reason !== 'attempt failed';
       // A gateway that answered IKE is beyond the practice router: the WAN is up.
       if (answered) this.probes.noteWanUp();
-      const counted = answered || this.probes.wanUp();
+      // A rebuild's old tunnel carried until now: the WAN is up.
+      const counted = answered || keeps !== undefined || this.probes.wanUp();
       const detail = `${gateway}: ${(error as Error).message}`;
       // Uncounted attempts are paced; the WAN probe's first answer ends that wait (wanBack).
       if (counted) this.pacing.countFailure(profile.gateways.length, reason, detail);
       else this.pacing.uncounted(reason, detail, startedAt);
-      this.deps.log.warn({ gateway, reason, failures: this.pacing.failureCount }, 'tunnel attempt failed');
+      this.deps.log.warn({ gateway, reason, failures: this.pacing.failureCount }, keeps ? 'tunnel rebuild failed; the tunnel in place stays' : 'tunnel attempt failed');
+      if (keeps) {
+        // The old tunnel carries on as it did; the answer to the restart says why none was built.
+        this.setState(previous.state, keeps.remoteHost, reason);
+        return 'failed';
+      }
       this.setState(counted ? 'backoff' : 'wan-down', undefined, reason);
       this.schedule(this.pacing.waitMs());
-      return true;
+      return 'failed';
     }
     this.nextGateway = gatewayIndex;
     this.attemptUnjudged = true;
@@ -395,7 +428,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     if (fresh.length > 0) await this.terminate(sas.filter((sa) => before.has(sa.ikeId)));
     this.probes.resetFlow();
     this.again = true;
-    return true;
+    return 'established';
   }
 
   /**

@@ -27,6 +27,10 @@ describe('strongswan.conf of the box', () => {
     }
   });
 
+  it('builds a fresh IKE_SA for every initiate, also to a gateway that holds one of ours', () => {
+    for (const backend of ['libipsec', 'xfrm'] as const) expect(renderCharonConf({ backend, viciSocket: '/v' })).toMatch(/^ {2}reuse_ikesa = no$/m);
+  });
+
   it('loads kernel-libipsec before kernel-netlink only for the libipsec back end', () => {
     const load = (backend: 'libipsec' | 'xfrm') => /load = (.*)/.exec(renderCharonConf({ backend, viciSocket: '/v' }))?.[1]?.split(' ') ?? [];
     const libipsec = load('libipsec');

@@ -496,15 +496,56 @@ describe('TunnelController', () => {
     expect(w.routes.current).toBe(TUNNEL);
   });
 
-  it('h) restart() builds the tunnel anew, make-before-break', async () => {
+  it('h) restart() builds the tunnel anew on the next gateway, make-before-break, and says so without an error', async () => {
     const w = await up();
     const mark = w.charon.transcript.length;
+    const events = w.history.events.length;
     await w.controller.restart();
     // Make-before-break: the new tunnel first, then the old one goes.
+    expect(w.charon.transcript.slice(mark)).toEqual(['initiate tibox-gw1', 'terminate 1']);
+    expect(w.controller.tunnelStatus()).toMatchObject({ state: 'connecting', gateway: GW1 });
+    await w.run(100, { flow: true });
+    expect(w.charon.saList()).toEqual(['2 tibox-gw1']);
+    expect(w.controller.tunnelStatus()).toMatchObject({ state: 'up', gateway: GW1 });
+    expect(w.controller.tunnelStatus().lastError).toBeUndefined();
+    expect(w.history.events.slice(events).map((e) => `${e.state} ${e.gateway} ${e.reason ?? '-'}`)).toEqual([`connecting ${GW1} tunnel restart`, `up ${GW1} -`]);
+    // Restarted again: back to the first gateway.
+    await w.controller.restart();
+    expect(w.charon.calls('initiate', mark)).toEqual(['initiate tibox-gw1', 'initiate tibox-gw0']);
+  });
+
+  it('h) restart() with one gateway rebuilds on it, and the up event says how long no echo came', async () => {
+    const w = await world();
+    await w.controller.apply({ profile: { ...PROFILE, gateways: [GW0] } });
+    await w.run(100, { flow: true });
+    expect(w.state()).toBe('up');
+    const mark = w.charon.transcript.length;
+    await w.controller.restart();
     expect(w.charon.transcript.slice(mark)).toEqual(['initiate tibox-gw0', 'terminate 1']);
+    // The gateway replaced the old SA: the first echo through the new one comes 200 ms later.
+    await w.run(200);
     await w.run(100, { flow: true });
     expect(w.charon.saList()).toEqual(['2 tibox-gw0']);
-    expect(w.state()).toBe('up');
+    expect(w.controller.tunnelStatus()).toMatchObject({ state: 'up', gateway: GW0 });
+    expect(w.history.events.at(-1)?.reason).toMatch(/^rebuilt on the only gateway, which replaced the old SA: no echo for 2\d\d ms$/);
+  });
+
+  it('h) a restart whose new tunnel does not come leaves the old one carrying and is no WAN outage', async () => {
+    const w = await up();
+    w.charon.outcomes.set(GW1, TIMEOUT);
+    const mark = w.charon.transcript.length;
+    const events = w.history.events.length;
+    const restarting = w.controller.restart();
+    await w.run(3_100, { flow: true });
+    await restarting;
+    // The half-open SA to the other gateway goes; the old one stays.
+    expect(w.charon.transcript.slice(mark)).toEqual(['initiate tibox-gw1', 'terminate 2']);
+    expect(w.charon.saList()).toEqual(['1 tibox-gw0']);
+    const lines = w.history.events.slice(events).map((e) => `${e.state} ${e.gateway} ${e.reason ?? '-'}`);
+    expect(lines).toEqual([`connecting ${GW1} tunnel restart`, `up ${GW0} gateway unreachable`]);
+    await w.run(100, { flow: true });
+    expect(w.controller.tunnelStatus()).toMatchObject({ state: 'up', gateway: GW0 });
+    expect(w.controller.tunnelStatus().lastError).toBeUndefined();
   });
 
   it('i) apply(null) (uninstall, factory reset) tears down SAs, connections, credentials and routes, then charon hears nothing more', async () => {

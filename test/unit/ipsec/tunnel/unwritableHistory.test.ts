@@ -87,10 +87,10 @@ describe('the tunnel while its history cannot be written', () => {
     await controller.restart();
     await run(100, true);
     expect(warnings()).toEqual([]);
-    // restart() builds anew on the first gateway.
-    expect(stored()).toEqual([`connecting ${GW0}`, `up ${GW0}`]);
+    // restart() builds anew on the next gateway.
+    expect(stored()).toEqual([`connecting ${GW1}`, `up ${GW1}`]);
     // What could not be written is still shown, in its place.
-    expect(shown()).toEqual([...run1, `connecting ${GW0}`, `up ${GW0}`]);
+    expect(shown()).toEqual([...run1, `connecting ${GW1}`, `up ${GW1}`]);
     expect(logLines.filter((l) => l.level >= 50)).toEqual([]);
   });
 
