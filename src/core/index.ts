@@ -12,6 +12,7 @@
 //   import core, and no other subsystem;
 // - only src/agent, the composition root, imports several subsystems.
 export * from './atomicFile.ts';
+export * from './component.ts';
 export * from './bestEffortStore.ts';
 export * from './controlActions.ts';
 export * from './errors.ts';
