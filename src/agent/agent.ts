@@ -2,8 +2,9 @@
 // dependencies (no singletons, no service locator). Only src/agent/run.ts and tests import it.
 // Subsystems start in order and stop in reverse; stop() leaves kernel state (firewall table,
 // fail-closed routes, LAN addresses) and charon alone, so a restart of the agent never drops the
-// tunnel. dnsmasq and the practice-LAN DHCP client are the agent's own children and end with it;
-// a restart costs DNS and DHCP a fraction of a second (terminals keep their static leases).
+// tunnel. dnsmasq and the practice-LAN DHCP client are components with services of their own, as
+// charon is: the agent writes their files and signals them, and a restart of the agent leaves them
+// serving.
 import {
   BestEffortStore, EventBus, Health, subsystemLogger, SystemdNotifier, ControlActions, startProcess as realStartProcess, type Logger, type Runner, type Lifecycle,
 } from '../core/index.ts';
@@ -55,7 +56,7 @@ export interface AgentOptions {
   lanKernel?: LanKernel;
   /** The kernel's neighbours as the device inventory sees them; rtnetlink when absent (tests pass a fake). */
   neighbours?: NeighbourSource;
-  /** Starts the long-running children (dnsmasq, the DHCP client, probes); runner.ts's when absent (tests pass a fake). */
+  /** Starts the long-running children (nft monitor, probes); runner.ts's when absent (tests pass a fake). */
   startProcess?: typeof realStartProcess;
 }
 
@@ -144,12 +145,11 @@ export class Agent {
       tunnelDevices: [LIBIPSEC_DEVICE],
     });
     // The lease hook is executed by udhcpc: root-only, and not under /run, which may be noexec.
-    const practiceDhcp = new PracticeDhcp({ startProcess, hookDir: join(options.dataDir, 'hooks'), log: subsystemLogger(log, 'practice-dhcp'), now: this.now });
+    const practiceDhcp = new PracticeDhcp({ hookDir: join(options.dataDir, 'hooks'), log: subsystemLogger(log, 'practice-dhcp'), now: this.now });
     const wanInLan = new WanInLanWatch({ kernel: lanKernel, probe: busyboxArpProbe(options.runner), health: this.health, log: subsystemLogger(log, 'wan-in-lan') });
     const dnsmasqDir = join(options.runDir ?? '/run/tibox', 'dnsmasq');
     const dnsmasq = new Dnsmasq({
       runDir: dnsmasqDir,
-      startProcess,
       health: this.health,
       log: subsystemLogger(log, 'dnsmasq'),
       // dnsmasq ignores the requests of terminals not registered; the inventory lists them.

@@ -134,6 +134,8 @@ export class DataPath {
     }
     const halves = deps.lan.halves();
     if (!profile || !halves) {
+      // No TI segment: dnsmasq, which runs whatever the agent wants, serves nothing.
+      await deps.dnsmasq.apply(null);
       await deps.firewall.apply(null);
       this.practice = undefined;
       return;

@@ -149,7 +149,7 @@ export const HEALTH_CATALOGUE = {
       en: "The box's WAN port appears to be plugged into the practice network. Please connect the WAN cable to the internet router's port meant for the box, not to a switch or port of the practice network.",
     },
   },
-  // LAN: dnsmasq for the terminal bridge and split DNS (src/lan/dnsmasq/).
+  // LAN: dnsmasq for the terminal bridge and split DNS (src/lan/dnsmasq/), run by its own service.
   'dnsmasq.down': {
     severity: 'critical',
     impactsTi: true,

@@ -25,10 +25,12 @@ export type { ArpProbe } from './arpProbe.ts';
 export { detectWanInLan } from './wanInLan.ts';
 export { WanInLanWatch } from './wanInLanWatch.ts';
 export type { WanInLanDeps, WanInLanDesired } from './wanInLanWatch.ts';
-export { PracticeDhcp, renderDhcpHook } from './practiceDhcp.ts';
+export { PRACTICE_DHCP_FILES, PracticeDhcp, practiceDhcpCommand, practiceDhcpComponent, renderDhcpHook } from './practiceDhcp.ts';
 export type { PracticeDhcpDeps, PracticeDhcpDesired } from './practiceDhcp.ts';
 // dnsmasq (./dnsmasq/): split DNS on the box's TI addresses and static leases on the terminal bridge.
-export { DEFAULT_DNSMASQ_TIMINGS, DEFAULT_LEASE_SECONDS, Dnsmasq, dnsmasqDesired, dnsmasqFiles, dnsmasqInterfaceProblem, renderDnsmasq } from './dnsmasq/index.ts';
+export {
+  DEFAULT_DNSMASQ_TIMINGS, DEFAULT_LEASE_SECONDS, Dnsmasq, dnsmasqCommand, dnsmasqComponent, dnsmasqDesired, dnsmasqFiles, dnsmasqInterfaceProblem, renderDnsmasq,
+} from './dnsmasq/index.ts';
 export type {
   DhcpRequest, DnsmasqDeps, DnsmasqDesired, DnsmasqFiles, DnsmasqInputs, DnsmasqTimings, RenderedDnsmasq, StaticLease, TerminalDhcp, TiDns,
 } from './dnsmasq/index.ts';

@@ -1,17 +1,33 @@
-// The box's practice-LAN address by DHCP from the practice router: the agent supervises busybox
-// udhcpc on the LAN port (restarted with backoff when it exits). Its lease hook, written by the
-// agent, puts the leased address on the port with the lease's lifetime, so the kernel drops it
-// by itself when the lease runs out, also when the agent is gone. The hook never adds a route or
-// a resolver (the box's default route and DNS are the WAN's) and never flushes the port (it also
-// carries tibox's own addresses, which LanLinks keeps; LanLinks in turn never touches an address
-// with a lifetime). stop() ends the client and keeps the address until its lease runs out.
-import { mkdir } from 'node:fs/promises';
+// The box's practice-LAN address by DHCP from the practice router. The DHCP client (busybox
+// udhcpc) runs as its own service (bin/tibox-practice-dhcp, ARCHITECTURE.md §3), never as the
+// agent's child, so killing the agent leaves exactly one client on the port. The agent writes the
+// port to ask on and the lease hook into the hook directory, and ends a client that asks on
+// another port: its service starts it again on the new one. A watch on a timer does the same
+// against what runs (and writes back a file someone removed), and the status says whether a
+// client runs. The lease hook puts the leased address on the port with the lease's lifetime, so
+// the kernel drops it by itself when the lease runs out, also when the agent is gone. The hook
+// never adds a route or a resolver (the box's default route and DNS are the WAN's) and never
+// flushes the port (it also carries tibox's own addresses, which LanLinks keeps; LanLinks in turn
+// never touches an address with a lifetime). stop() leaves the client running.
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
-  SerialQueue, writeFileAtomic, StateTracker, type Logger, type ProcessHandle, type StartOptions, type Subsystem, type SubsystemStatus,
+  ComponentProcess, SerialQueue, StateTracker, writeFileAtomic, type Component, type Logger, type RunningComponent, type Subsystem, type SubsystemStatus,
 } from '../core/index.ts';
 
-export const DHCP_HOOK_FILE = 'practice-dhcp-hook';
+/** The files in the hook directory, as bin/tibox-practice-dhcp reads them. */
+export const PRACTICE_DHCP_FILES = { hook: 'practice-dhcp-hook', port: 'practice-dhcp-port', pid: 'practice-dhcp.pid' } as const;
+
+/** The command line of the client's service: the box's systemd unit, the lab's supervisor. */
+export function practiceDhcpCommand(hookDir: string): [string, ...string[]] {
+  return [fileURLToPath(new URL('../../bin/tibox-practice-dhcp', import.meta.url)), hookDir];
+}
+
+/** The running client of this hook directory: its pid file, and our hook on its command line. */
+export function practiceDhcpComponent(hookDir: string): ComponentProcess {
+  return new ComponentProcess({ pidFile: join(hookDir, PRACTICE_DHCP_FILES.pid), marker: join(hookDir, PRACTICE_DHCP_FILES.hook) });
+}
 
 export interface PracticeDhcpDesired {
   /** The LAN port (config interfaces.lan). */
@@ -19,12 +35,13 @@ export interface PracticeDhcpDesired {
 }
 
 export interface PracticeDhcpDeps {
-  readonly startProcess: (command: string, args: readonly string[], options?: StartOptions) => ProcessHandle;
-  /** Where the agent writes the lease hook: root-only, on a filesystem that allows executing it. */
+  /** Where the agent writes the port and the lease hook: root-only, on a filesystem that allows executing it. */
   readonly hookDir: string;
   readonly log: Logger;
-  /** Backoff between restarts, doubling from `first` to `max`. Default 1 s to 60 s. */
-  readonly restartDelayMs?: { readonly first: number; readonly max: number };
+  /** The running client; the process of this hook directory unless a test gives its own. */
+  readonly component?: Component;
+  /** How often the watch looks at the client. Default 5 s. */
+  readonly watchMs?: number;
   readonly now?: () => Date;
 }
 
@@ -47,33 +64,24 @@ exit 0
 `;
 }
 
-/** udhcpc in the foreground on `port`; the hook reports to stdout, which the agent logs. */
-export function dhcpClientArgs(port: string, hookPath: string): string[] {
-  return ['udhcpc', '-f', '-i', port, '-s', hookPath, '-t', '3', '-T', '3', '-A', '20'];
-}
-
-/** A client that ran this long before it exited starts again without waiting. */
-const STABLE_RUN_MS = 60_000;
-/** udhcpc ends at once on SIGTERM; one that does not is killed after this. */
-const STOP_TIMEOUT_MS = 5_000;
-
 export class PracticeDhcp implements Subsystem<PracticeDhcpDesired> {
   readonly name = 'practice-dhcp';
   private readonly deps: PracticeDhcpDeps;
+  private readonly component: Component;
   private readonly tracker: StateTracker;
-  private desired: PracticeDhcpDesired | null = null;
-  private running = false;
-  private client: { handle: ProcessHandle; port: string } | undefined;
-  private restart: NodeJS.Timeout | undefined;
-  private failures = 0;
   private readonly queue = new SerialQueue();
+  /** Undefined until the first apply: a new agent leaves the client alone until it knows the port. */
+  private desired: PracticeDhcpDesired | null | undefined;
+  private watch: NodeJS.Timeout | undefined;
+  private lastPid: number | undefined;
 
   constructor(deps: PracticeDhcpDeps) {
     this.deps = deps;
+    this.component = deps.component ?? practiceDhcpComponent(deps.hookDir);
     this.tracker = new StateTracker(this.name, deps.now);
   }
 
-  /** The port to ask on; a new port restarts the client there, null ends it (the lease runs out). */
+  /** The port to ask on; a client on another port is ended (its service starts it on this one); null ends it. */
   apply(desired: PracticeDhcpDesired | null): Promise<void> {
     this.desired = desired === null ? null : { ...desired };
     return this.queue.run(() => this.converge());
@@ -81,13 +89,17 @@ export class PracticeDhcp implements Subsystem<PracticeDhcpDesired> {
 
   async start(signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
-    this.running = true;
+    this.watch = setInterval(() => {
+      void this.queue.run(() => this.converge()).catch((error: unknown) => this.deps.log.error({ err: error }, 'DHCP client for the practice LAN not checked'));
+    }, this.deps.watchMs ?? 5_000);
+    this.watch.unref();
     await this.queue.run(() => this.converge());
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    await this.queue.run(() => this.converge());
+    clearInterval(this.watch);
+    this.watch = undefined;
+    await this.queue.run(async () => this.tracker.set('stopped'));
   }
 
   status(): SubsystemStatus {
@@ -95,67 +107,50 @@ export class PracticeDhcp implements Subsystem<PracticeDhcpDesired> {
   }
 
   private async converge(): Promise<void> {
-    const want = this.running ? this.desired : null;
-    if (this.client && this.client.port !== want?.port) await this.end(this.client);
-    clearTimeout(this.restart);
-    this.restart = undefined;
-    if (!want) {
-      this.tracker.set('stopped');
+    const want = this.desired;
+    const { hookDir, log } = this.deps;
+    const portFile = join(hookDir, PRACTICE_DHCP_FILES.port);
+    if (want === undefined) {
+      const client = await this.component.find();
+      this.tracker.set(client ? 'running' : 'starting', client ? `DHCP client on ${portOf(client) ?? 'an unknown port'}` : 'no DHCP client running yet');
       return;
     }
-    if (this.client) return;
-    const hookPath = join(this.deps.hookDir, DHCP_HOOK_FILE);
-    try {
-      // Written before every start: a hook someone removed or changed comes back as it must be.
-      await mkdir(this.deps.hookDir, { recursive: true, mode: 0o700 });
-      await writeFileAtomic(hookPath, renderDhcpHook(), { mode: 0o700 });
-      this.launch(want.port, hookPath);
-    } catch (error) {
-      this.deps.log.error({ err: error }, 'DHCP client for the practice LAN could not be started');
-      this.scheduleRestart(`could not be started: ${error instanceof Error ? error.message : String(error)}`);
+    if (want === null) {
+      // Without its port file the service waits instead of starting the client again.
+      await rm(portFile, { force: true });
+      const ended = await this.component.signal('SIGTERM');
+      if (ended) log.info({ pid: ended.pid }, 'DHCP client for the practice LAN ended: no DHCP on the practice LAN');
+      this.tracker.set('stopped', 'no DHCP on the practice LAN');
+      return;
     }
+    await mkdir(hookDir, { recursive: true, mode: 0o700 });
+    // Compared with the files as they are: a hook someone removed or changed comes back as it must be.
+    await writeIfChanged(join(hookDir, PRACTICE_DHCP_FILES.hook), renderDhcpHook(), 0o700);
+    await writeIfChanged(portFile, `${want.port}\n`, 0o600);
+    const client = await this.component.find();
+    if (client && portOf(client) !== want.port) {
+      await this.component.signal('SIGTERM');
+      log.info({ pid: client.pid, from: portOf(client), to: want.port }, 'DHCP client for the practice LAN ended: its service starts it on the new port');
+      this.tracker.set('starting', `DHCP client moving to ${want.port}`);
+      return;
+    }
+    if (!client) {
+      this.tracker.set('degraded', `no DHCP client running on ${want.port}; its service starts it`);
+      return;
+    }
+    if (this.lastPid !== undefined && client.pid !== this.lastPid) log.info({ before: this.lastPid, pid: client.pid }, 'DHCP client for the practice LAN runs as a new process');
+    this.lastPid = client.pid;
+    this.tracker.set('running', `DHCP client on ${want.port}`);
   }
+}
 
-  private launch(port: string, hookPath: string): void {
-    const { log } = this.deps;
-    const startedAt = Date.now();
-    const handle = this.deps.startProcess('busybox', dhcpClientArgs(port, hookPath), {
-      onStdoutLine: (line) => {
-        if (line.startsWith('lease ')) log.info({ port, event: line.slice(6) }, 'practice-LAN lease');
-      },
-    });
-    const client = { handle, port };
-    this.client = client;
-    this.tracker.set('running', `DHCP client on ${port}`);
-    void handle.exited
-      .then(({ code, signal }) => {
-        if (this.client !== client) return;
-        this.client = undefined;
-        if (Date.now() - startedAt >= STABLE_RUN_MS) this.failures = 0;
-        log.warn({ port, code, signal }, 'DHCP client for the practice LAN exited');
-        return this.queue.run(async () => this.scheduleRestart(`exited with ${code ?? signal}`));
-      })
-      .catch((error: unknown) => log.error({ err: error }, 'DHCP client restart not scheduled'));
-  }
+/** The port a running udhcpc asks on: the argument after -i. */
+function portOf(client: RunningComponent): string | undefined {
+  const at = client.args.indexOf('-i');
+  return at < 0 ? undefined : client.args[at + 1];
+}
 
-  private scheduleRestart(why: string): void {
-    if (!this.running || !this.desired || this.restart) return;
-    const { first, max } = this.deps.restartDelayMs ?? { first: 1_000, max: 60_000 };
-    const delay = Math.min(max, first * 2 ** this.failures);
-    this.failures++;
-    this.tracker.set('degraded', `DHCP client ${why}; restarting in ${Math.round(delay / 1000)} s`);
-    this.restart = setTimeout(() => {
-      this.restart = undefined;
-      void this.queue.run(() => this.converge()).catch((error: unknown) => this.deps.log.error({ err: error }, 'DHCP client for the practice LAN not restarted'));
-    }, delay);
-    this.restart.unref();
-  }
-
-  private async end(client: { handle: ProcessHandle; port: string }): Promise<void> {
-    this.client = undefined;
-    client.handle.kill('SIGTERM');
-    const killer = setTimeout(() => client.handle.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    await client.handle.exited;
-    clearTimeout(killer);
-  }
+async function writeIfChanged(path: string, text: string, mode: number): Promise<void> {
+  if ((await readFile(path, 'utf8').catch(() => undefined)) === text) return;
+  await writeFileAtomic(path, text, { mode });
 }

@@ -2,7 +2,7 @@
 // before it starts, the CLI on the host reaches it through its socket, it survives being killed
 // (its supervisor restarts it) without touching charon, and SIGTERM stops it cleanly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Lab } from '../lab/lab.ts';
@@ -14,6 +14,22 @@ import { ControlClient } from '../../src/control/client.ts';
 import { waitFor } from './waitFor.ts';
 
 const tibox = join(fileURLToPath(import.meta.url), '..', '..', '..', 'bin', 'tibox');
+
+const RUNNING_WITHOUT_PROFILE = [
+  ['config', 'running'],
+  ['clock', 'running'],
+  ['firewall', 'running'],
+  ['ti-routes', 'running'],
+  ['lan', 'running'],
+  ['practice-dhcp', 'running'],
+  ['wan-in-lan', 'running'],
+  ['dnsmasq', 'running'],
+  ['charon', 'running'],
+  ['tunnel', 'degraded'],
+  ['inventory', 'running'],
+  ['profile', 'degraded'],
+  ['control', 'running'],
+];
 
 const ipv4Number = (address: string) => address.split('.').reduce((n, byte) => n * 256 + Number(byte), 0);
 
@@ -46,28 +62,16 @@ describe('agent in the lab', () => {
   it('answers `tibox status --json` from the host', async () => {
     // chronyd needs a moment to follow the lab's NTP server; until then the clock warns. Without a
     // profile the TI is out of reach, which the health list says once the tunnel's grace is over.
+    // Without a profile the box waits, fail closed, for the installer to import one; dnsmasq and the
+    // DHCP client, which their services start once the agent has written their files, run.
     const s = await waitFor(async () => {
       const now = await status();
       expect(now.health.map((w) => w.code)).toEqual(['tunnel.noProfile']);
+      expect(now.subsystems.map((x) => [x.name, x.state])).toEqual(RUNNING_WITHOUT_PROFILE);
       return now;
     }, 20_000);
     expect(s.version).toMatch(/^\d+\.\d+\.\d+/);
-    // Without a profile the box waits, fail closed, for the installer to import one.
-    expect(s.subsystems.map((x) => [x.name, x.state])).toEqual([
-      ['config', 'running'],
-      ['clock', 'running'],
-      ['firewall', 'running'],
-      ['ti-routes', 'running'],
-      ['lan', 'running'],
-      ['practice-dhcp', 'running'],
-      ['wan-in-lan', 'running'],
-      ['dnsmasq', 'running'],
-      ['charon', 'running'],
-      ['tunnel', 'degraded'],
-      ['inventory', 'running'],
-      ['profile', 'degraded'],
-      ['control', 'running'],
-    ]);
+    expect(s.subsystems.find((x) => x.name === 'dnsmasq')?.detail).toBe('nothing to serve');
     expect(s.tunnel.state).toBe('no-profile');
   });
 
@@ -84,6 +88,34 @@ describe('agent in the lab', () => {
     const { stdout } = await processRunner.run(tibox, ['--socket', socketPath, 'status']);
     expect(stdout).toMatch(/^tibox \d+\.\d+\.\d+, up /);
     expect(stdout).toMatch(/control\s+running/);
+  });
+
+  /** The box's processes whose command line matches, by pid. */
+  const boxProcesses = async (pattern: RegExp) => {
+    const { stdout } = await processRunner.run('ip', ['netns', 'pids', lab.names.box]);
+    const cmdline = (pid: string) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      } catch {
+        return '';
+      }
+    };
+    return stdout.split('\n').filter((pid) => pid && pattern.test(cmdline(pid))).map(Number);
+  };
+
+  it('leaves exactly one dnsmasq and one practice-LAN DHCP client, the same ones, however often it is killed', async () => {
+    const components = lab.boxComponents();
+    const [dnsmasq, client] = [components.dnsmasq.pid, components.dhcpClient.pid];
+    for (let kill = 1; kill <= 3; kill++) {
+      const before = agent.pid;
+      lab.killAgent();
+      await waitFor(async () => {
+        expect(agent.pid).not.toBe(before);
+        expect((await status()).subsystems.filter((x) => ['control', 'dnsmasq', 'practice-dhcp'].includes(x.name)).map((x) => x.state)).toEqual(['running', 'running', 'running']);
+      }, 15_000, 200);
+    }
+    expect(await boxProcesses(/^dnsmasq /)).toEqual([dnsmasq]);
+    expect(await boxProcesses(/^busybox udhcpc /)).toEqual([client]);
   });
 
   it('comes back after a crash, with the box charon untouched and the config kept', async () => {

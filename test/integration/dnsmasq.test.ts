@@ -1,17 +1,19 @@
-// The dnsmasq subsystem with the real dnsmasq, in namespaces this test creates (topology in
-// dnsmasq/topology.ts): static leases for registered terminals only, DHCP never on the practice
-// LAN, TI names through the "tunnel" from the box's TI address, nothing else unless configured,
-// SIGHUP for terminals and resolvers, a restart for the main config, recovery from a crash, and
+// The dnsmasq subsystem with the real dnsmasq, run as its own service by the lab's supervisor as
+// systemd runs it on the box, in namespaces this test creates (topology in dnsmasq/topology.ts):
+// static leases for registered terminals only, DHCP never on the practice LAN, TI names through
+// the "tunnel" from the box's TI address, nothing else unless configured, SIGHUP for terminals and
+// resolvers, a restart for the main config, a new agent that takes over without a restart, and
 // each DHCP request (an ignored one too) handed to onDhcpRequest with what its client sent.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Health } from '../../src/core/health.ts';
 import { createLogger } from '../../src/core/log.ts';
-import { processRunner, startProcess } from '../../src/core/runner.ts';
-import { Dnsmasq, dnsmasqFiles, renderDnsmasq, type DhcpRequest, type DnsmasqDesired, type TerminalDhcp } from '../../src/lan/dnsmasq/index.ts';
+import { processRunner } from '../../src/core/runner.ts';
+import { Dnsmasq, dnsmasqCommand, dnsmasqFiles, renderDnsmasq, type DhcpRequest, type DnsmasqDesired, type TerminalDhcp } from '../../src/lan/dnsmasq/index.ts';
+import { Supervised } from '../lab/supervisor.ts';
 import { ADDR, DnsmasqTopology, NAMES } from './dnsmasq/topology.ts';
 import { waitFor } from './waitFor.ts';
 
@@ -36,11 +38,19 @@ describe('dnsmasq in namespaces', () => {
   let runDir: string;
   let topology: DnsmasqTopology;
   let dnsmasq: Dnsmasq;
+  let service: Supervised;
   const health = new Health(() => undefined);
   const requests: DhcpRequest[] = [];
   const files = () => dnsmasqFiles(runDir);
   const pid = () => Number(readFileSync(files().pid, 'utf8').trim());
   const fromPvs = (name: string) => topology.lookup(topology.ns.pvs, name, ADDR.lanGateway);
+  const build = () => new Dnsmasq({
+    runDir,
+    health,
+    log: createLogger({ destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }) }),
+    onDhcpRequest: (request) => requests.push(request),
+    timings: { watchMs: 200, logPollMs: 100 },
+  });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tibox-dnsmasq-'));
@@ -49,20 +59,19 @@ describe('dnsmasq in namespaces', () => {
     runDir = join(dir, 'run');
     topology = new DnsmasqTopology(dir);
     await topology.build();
-    dnsmasq = new Dnsmasq({
-      runDir,
-      startProcess,
-      health,
-      log: createLogger({ destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }) }),
-      onDhcpRequest: (request) => requests.push(request),
-      netns: topology.ns.box,
-    });
+    // Its service starts it before the agent has written a config: it exits and comes back.
+    const [command, ...args] = dnsmasqCommand(files());
+    service = new Supervised('dnsmasq', command, args, { netns: topology.ns.box, logFile: join(dir, 'dnsmasq-service.log'), restartDelayMs: 200 });
+    await service.start();
+    dnsmasq = build();
     await dnsmasq.start(AbortSignal.timeout(10_000));
     await dnsmasq.apply(DESIRED);
+    await waitFor(() => expect(dnsmasq.status().state).toBe('running'), 10_000);
   });
 
   afterAll(async () => {
     await dnsmasq?.stop();
+    await service?.stop();
     await topology?.destroy();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -180,7 +189,7 @@ describe('dnsmasq in namespaces', () => {
     expect(await topology.dhcp(topology.ns.term, TERMINAL.mac)).toBe(lease(TERMINAL.address, 7_200));
   });
 
-  it('starts dnsmasq again after it was killed', async () => {
+  it('is started again by its service after it was killed, and the subsystem sees it serve again', async () => {
     const before = pid();
     process.kill(before, 'SIGKILL');
     await waitFor(() => expect([pid() !== before, dnsmasq.status().state]).toEqual([true, 'running']), 10_000);
@@ -188,22 +197,27 @@ describe('dnsmasq in namespaces', () => {
     expect((await fromPvs('kim.telematik')).addresses).toEqual([NAMES.ti['kim.telematik']]);
   });
 
-  it('ends a dnsmasq that an earlier agent left running before it starts its own', async () => {
+  it('outlives the agent: a new agent takes over the dnsmasq that serves its config, without a restart', async () => {
+    const before = pid();
     await dnsmasq.stop();
-    const leftover = startProcess('dnsmasq', ['--keep-in-foreground', `--conf-file=${files().config}`, '--log-facility=-'], { netns: topology.ns.box });
-    await waitFor(() => expect(pid()).toBe(leftover.pid), 5_000);
+    expect(pid()).toBe(before);
+    dnsmasq = build();
     await dnsmasq.start(AbortSignal.timeout(10_000));
-    // dnsmasq leaves with code 0 on SIGTERM; had it kept running, our own could not have bound its sockets.
-    expect(await leftover.exited).toEqual({ code: 0, signal: null });
-    expect(pid()).not.toBe(leftover.pid);
+    await dnsmasq.apply({ ...DESIRED, dhcp: { ...dhcp, leaseSeconds: 7_200 } });
+    expect(pid()).toBe(before);
+    expect(dnsmasq.status().state).toBe('running');
+    // Still the one dnsmasq of this config.
+    const { stdout } = await processRunner.run('pgrep', ['-f', '-x', `dnsmasq --keep-in-foreground --conf-file=${files().config}`]);
+    expect(stdout.trim().split('\n')).toEqual([String(before)]);
     expect((await fromPvs('kim.telematik')).addresses).toEqual([NAMES.ti['kim.telematik']]);
   });
 
-  it('ends dnsmasq and removes its files on apply(null)', async () => {
+  it('serves nothing on apply(null), and keeps running', async () => {
     const last = pid();
     await dnsmasq.apply(null);
-    expect(existsSync(runDir)).toBe(false);
-    expect(() => process.kill(last, 0)).toThrow();
-    expect((await fromPvs('kim.telematik')).output).toMatch(/no servers could be reached/);
+    expect(pid()).not.toBe(last);
+    expect(dnsmasq.status()).toMatchObject({ state: 'running', detail: 'nothing to serve' });
+    expect((await fromPvs('kim.telematik')).addresses).toEqual([]);
+    expect(readFileSync(files().config, 'utf8')).toContain('\nport=0\n');
   });
 });

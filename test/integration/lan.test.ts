@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processRunner, startProcess, type ProcessHandle } from '../../src/core/runner.ts';
 import type { HealthWarning } from '../../src/core/health.ts';
-import type { LanLinksDesired } from '../../src/lan/index.ts';
+import { createLogger } from '../../src/core/log.ts';
+import { PracticeDhcp, practiceDhcpCommand, type LanLinksDesired } from '../../src/lan/index.ts';
+import { Supervised } from '../lab/supervisor.ts';
 import { Netns } from '../lab/netns.ts';
 import { waitFor } from './waitFor.ts';
 
@@ -139,7 +141,7 @@ describe('LAN links and WAN-in-LAN in namespaces', () => {
     });
   });
 
-  it('gets the practice-LAN address by DHCP without a route, and the links adapter leaves it alone', async () => {
+  it('gets the practice-LAN address by DHCP without a route from a client run as its own service, which outlives the agent', async () => {
     const leases = join(dir, 'practice.leases');
     const dnsmasq = startProcess('dnsmasq', [
       '--keep-in-foreground', '--conf-file=/dev/null', '--port=0', '--interface=br-lan', '--bind-interfaces', '--no-ping',
@@ -147,18 +149,32 @@ describe('LAN links and WAN-in-LAN in namespaces', () => {
       `--dhcp-leasefile=${leases}`, `--pid-file=${join(dir, 'practice-dhcp.pid')}`,
     ], { netns: practice });
     running.push(dnsmasq);
-    const client = await serve('dhcp', ['dhcp', join(dir, 'run'), 'lan0']);
+    // The client's service waits for the port and hook the agent writes.
+    const hookDir = join(dir, 'hooks');
+    const [command, ...args] = practiceDhcpCommand(hookDir);
+    const service = new Supervised('practice-dhcp', command, args, { netns: box, logFile: join(dir, 'practice-dhcp.log'), restartDelayMs: 200 });
+    await service.start();
+    const agent = new PracticeDhcp({ hookDir, log: createLogger({ destination: process.stderr, level: 'warn' }) });
+    await agent.start(AbortSignal.timeout(5_000));
+    await agent.apply({ port: 'lan0' });
     const leased = await waitFor(async () => {
       const lease = (await addresses('lan0')).find((a) => /^192\.168\.1\.1\d\d\/24 dynamic$/.test(a));
       expect(lease).toBeDefined();
       return lease;
     }, 15_000);
+    await waitFor(async () => {
+      await agent.apply({ port: 'lan0' });
+      expect(agent.status()).toMatchObject({ state: 'running', detail: 'DHCP client on lan0' });
+    }, 5_000);
     expect(await ip(['-4', 'route', 'show', 'default'])).toBe('default via 192.168.178.1 dev wan0 \n');
     expect((await apply(desired)).writes).toEqual([]);
-    client.handle.kill('SIGTERM');
-    await waitFor(() => expect(client.output()).toContain('stopped'), 5_000);
-    // The client is gone; its address stays until the lease runs out.
+    // The agent goes; the client stays, as does its address.
+    await agent.stop();
+    expect(agent.status().state).toBe('stopped');
+    expect(service.pid).toBeDefined();
+    expect((await processRunner.run('pgrep', ['-f', `udhcpc -f -i lan0 -s ${hookDir}/`])).stdout.trim().split('\n')).toEqual([String(service.pid)]);
     expect(await addresses('lan0')).toContain(leased);
+    await service.stop();
     dnsmasq.kill('SIGTERM');
   });
 

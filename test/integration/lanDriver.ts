@@ -4,17 +4,16 @@
 //   apply <stateDir> <LanLinksDesired JSON or null>  one apply; prints {"writes":[...],"status":{...}}
 //   watch <stateDir> <LanLinksDesired JSON>          apply, start, print "ready"; stop() and exit on SIGTERM
 //   wan-in-lan <lan> <wan>                           one check with the ARP probe; prints the health list
-//   dhcp <hookDir> <port>                            the practice-LAN DHCP client; "ready", stop() on SIGTERM
 import { createLogger } from '../../src/core/log.ts';
 import { Health } from '../../src/core/health.ts';
-import { processRunner, startProcess } from '../../src/core/runner.ts';
+import { processRunner } from '../../src/core/runner.ts';
 import { serveUntilTerm } from './serveUntilTerm.ts';
 import {
-  busyboxArpProbe, LanLinks, linkOpText, NetlinkLanKernel, PracticeDhcp, WanInLanWatch, type LanKernel, type LanLinksDesired,
+  busyboxArpProbe, LanLinks, linkOpText, NetlinkLanKernel, WanInLanWatch, type LanKernel, type LanLinksDesired,
 } from '../../src/lan/index.ts';
 
 const [mode, first, second] = process.argv.slice(2);
-if (!mode || !first || !second) throw new Error('usage: apply|watch <stateDir> <desired JSON> | wan-in-lan <lan> <wan> | dhcp <hookDir> <port>');
+if (!mode || !first || !second) throw new Error('usage: apply|watch <stateDir> <desired JSON> | wan-in-lan <lan> <wan>');
 
 // Log lines go to stderr, so stdout carries only the driver's own answers.
 const log = createLogger({ destination: process.stderr });
@@ -46,11 +45,6 @@ if (mode === 'apply' || mode === 'watch') {
   const watch = new WanInLanWatch({ kernel: netlink, probe: busyboxArpProbe(processRunner), health, log });
   await watch.apply({ lan: first, wan: second });
   process.stdout.write(`${JSON.stringify(health.list())}\n`);
-} else if (mode === 'dhcp') {
-  const dhcp = new PracticeDhcp({ startProcess, hookDir: first, log });
-  await dhcp.apply({ port: second });
-  await dhcp.start(AbortSignal.timeout(5_000));
-  serveUntilTerm(() => dhcp.stop(), log);
 } else {
   throw new Error(`unknown mode ${mode}`);
 }

@@ -17,6 +17,7 @@ import { renderCharonConf } from '../../src/ipsec/charonConf.ts';
 import { TI_GUARD_PRIORITY, TI_ROUTE_TABLE, TI_RULE_PRIORITY, TIBOX_TABLE } from '../../src/firewall/index.ts';
 import { LINKS_STATE_FILE, parseOwned } from '../../src/lan/lanLinks.ts';
 import { NOTHING_OWNED } from '../../src/lan/linksModel.ts';
+import { dnsmasqCommand, dnsmasqFiles, practiceDhcpCommand } from '../../src/lan/index.ts';
 import { Supervised } from './supervisor.ts';
 import { labNames, PLAN, GATEWAY_METRIC, LAB_PREFIX_PATTERN, type LabNames, type GatewayName } from './topology.ts';
 import { buildLinks } from './links.ts';
@@ -26,6 +27,8 @@ const LAB_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO = join(LAB_DIR, '..', '..');
 /** `ip netns exec` puts each file of /etc/netns/<namespace>/ over its namesake in /etc for what it starts there. */
 const NETNS_ETC = '/etc/netns';
+/** As the box's units for dnsmasq and the practice-LAN DHCP client: RestartSec=1. */
+const COMPONENT_RESTART_MS = 1_000;
 
 /** Loaded in a gateway: ESP in UDP (its first four payload bytes are a non-zero SPI) is dropped, IKE passes. */
 const DROP_ESP = `table inet lab_drop_esp {
@@ -74,6 +77,8 @@ export class Lab {
   private readonly services: Supervised[] = [];
   readonly gateways = new Map<GatewayName, CharonInstance>();
   boxCharon: CharonInstance | undefined;
+  private boxDnsmasq: Supervised | undefined;
+  private boxDhcpClient: Supervised | undefined;
   private boxCert: IssuedCert | undefined;
   /** The box's signed VPN profiles (agent mode), and the trust anchor the agent pins. */
   profiles: LabProfiles | undefined;
@@ -167,8 +172,29 @@ export class Lab {
         ? { conf: renderStrongswanConf(boxDir, { installRoutes: true }), swanctl: { conf: this.plainBoxConf(), key: this.boxCert, loadAtStart: !this.options.plainLoadByHand } }
         : { conf: renderCharonConf({ backend: 'libipsec', viciSocket: join(boxDir, 'charon.vici'), logFile: join(boxDir, 'charon.log') }) }),
     });
-    if (!plain) await this.startClocks();
+    if (!plain) {
+      await this.startBoxComponents();
+      await this.startClocks();
+    }
     writeFileSync(join(this.dir, 'lab.json'), JSON.stringify(this.describe(), null, 2));
+  }
+
+  /**
+   * The box's dnsmasq and its practice-LAN DHCP client, each its own service as on the box (its
+   * systemd unit: Restart=always, RestartSec=1), never the agent's children: they read what the
+   * agent writes and wait, or exit and come back, until it has written it.
+   */
+  private async startBoxComponents(): Promise<void> {
+    const [dnsmasq, ...dnsmasqArgs] = dnsmasqCommand(dnsmasqFiles(join(this.runDir(), 'dnsmasq')));
+    this.boxDnsmasq = await this.supervise('box-dnsmasq', this.names.box, dnsmasq, dnsmasqArgs, undefined, COMPONENT_RESTART_MS);
+    const [client, ...clientArgs] = practiceDhcpCommand(join(this.agentDataDir(), 'hooks'));
+    this.boxDhcpClient = await this.supervise('box-dhcp-client', this.names.box, client, clientArgs, undefined, COMPONENT_RESTART_MS);
+  }
+
+  /** The box's own components besides charon, to count or to kill as a fault would. */
+  boxComponents(): { dnsmasq: Supervised; dhcpClient: Supervised } {
+    if (!this.boxDnsmasq || !this.boxDhcpClient) throw new Error('the box components run only in a lab built with boxCharon: agent');
+    return { dnsmasq: this.boxDnsmasq, dhcpClient: this.boxDhcpClient };
   }
 
   /**
@@ -435,6 +461,8 @@ export class Lab {
     if (!this.boxCharon) throw new Error('lab not built');
     await this.stopAgent();
     await this.wipeAsReboot();
+    // Nothing of the box outlives a reboot; their supervisors start them afresh, as systemd would.
+    for (const component of Object.values(this.boxComponents())) component.kill('SIGKILL');
     const charon = this.boxCharon.process;
     const before = charon.pid;
     charon.kill('SIGKILL');
@@ -489,8 +517,10 @@ export class Lab {
     await this.netns.sysctl(this.names.box, 'net.ipv4.ip_forward', '1');
   }
 
-  private async supervise(name: string, netns: string, command: string, args: string[], env?: Record<string, string>): Promise<Supervised> {
-    const service = new Supervised(name, command, args, { netns, logFile: join(this.dir, `${name}.log`), ...(env ? { env } : {}) });
+  private async supervise(name: string, netns: string, command: string, args: string[], env?: Record<string, string>, restartDelayMs?: number): Promise<Supervised> {
+    const service = new Supervised(name, command, args, {
+      netns, logFile: join(this.dir, `${name}.log`), ...(env ? { env } : {}), ...(restartDelayMs === undefined ? {} : { restartDelayMs }),
+    });
     await service.start();
     this.services.push(service);
     return service;

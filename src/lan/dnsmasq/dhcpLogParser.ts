@@ -1,7 +1,7 @@
 // Reads dnsmasq's DHCP log lines (with log-dhcp) into the requests it answered or ignored: the
 // client's MAC, the host name and vendor class it sent, and the address dnsmasq gave it. dnsmasq
 // logs each packet as a run of lines that carry the packet's transaction id (xid) after the
-// `dnsmasq-dhcp[pid]: ` tag:
+// `dnsmasq-dhcp[pid]: ` tag (in its own log file after a syslog-style time, `Dec  7 03:52:55 `):
 //   2971280700 available DHCP subnet: 10.77.12.32/255.255.255.224    a packet begins
 //   2971280700 vendor class: ORGA6141                                 option 60, if sent
 //   2971280700 client provides name: KT-99                            option 12 (or 81), if sent
@@ -31,7 +31,7 @@ const MAX_OPEN = 64;
 /** A DHCP option holds at most 255 bytes. */
 const MAX_TEXT = 255;
 
-const DHCP_LINE = /^dnsmasq-dhcp\[\d+\]: (\d{1,10}) (.*)$/;
+const DHCP_LINE = /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d )?dnsmasq-dhcp\[\d+\]: (\d{1,10}) (.*)$/;
 const SENT: readonly [string, keyof Sent][] = [['vendor class: ', 'vendorClass'], ['client provides name: ', 'hostname']];
 /** `TYPE(interface) [address ]MAC[ why]`, as dnsmasq writes a packet it received or sent. */
 const PACKET = /^([A-Z]+)\([^()\s]*\) (?:(\d{1,3}(?:\.\d{1,3}){3}) )?([0-9a-f]{2}(?::[0-9a-f]{2})*)(?: (.*))?$/;

@@ -12,8 +12,9 @@ export interface DnsmasqFiles {
   readonly servers: string;
   readonly pid: string;
   readonly leases: string;
-  /** dnsmasq's own output (log lines and start-up errors), begun afresh at each start. */
+  /** dnsmasq's own log file (log-facility): the agent reads it and rotates it to `rotatedLog`. */
   readonly log: string;
+  readonly rotatedLog: string;
 }
 
 export function dnsmasqFiles(runDir: string): DnsmasqFiles {
@@ -24,5 +25,6 @@ export function dnsmasqFiles(runDir: string): DnsmasqFiles {
     pid: join(runDir, 'dnsmasq.pid'),
     leases: join(runDir, 'dnsmasq.leases'),
     log: join(runDir, 'dnsmasq.log'),
+    rotatedLog: join(runDir, 'dnsmasq.log.1'),
   };
 }

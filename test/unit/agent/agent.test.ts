@@ -1,7 +1,7 @@
 // The composition root end to end, without privileges: a real SQLite database in a temporary
 // data directory, a real control socket spoken to by the real ControlClient, a fake Runner that
 // refuses every command it was not told to expect, and a group file naming group tibox.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
@@ -13,6 +13,7 @@ import { TiboxError } from '../../../src/core/errors.ts';
 import { createLogger } from '../../../src/core/log.ts';
 import { formatCommand, type ProcessHandle, type Runner } from '../../../src/core/runner.ts';
 import { FakeLanKernel } from '../lan/fakeLanKernel.ts';
+import { PRACTICE_DHCP_FILES } from '../../../src/lan/index.ts';
 import { DATABASE_FILE, SCHEMA_MAJOR, defaultConfig, type Config } from '../../../src/agent/store/index.ts';
 import { groupFile, tempDir } from '../control/helpers.ts';
 import { FakeRouteKernel } from '../firewall/fakeRouteKernel.ts';
@@ -34,7 +35,7 @@ class FakeRunner implements Runner {
   }
 }
 
-/** Long-running children (the practice-LAN DHCP client, dnsmasq): recorded, and running until killed. */
+/** Long-running children (the nft monitor, probes): recorded, and running until killed. */
 class FakeChildren {
   readonly started: string[] = [];
 
@@ -137,15 +138,17 @@ function withDatabase(edit: (db: Database.Database) => void): void {
 describe('Agent', () => {
   it('starts every subsystem in order; without charon and without a profile the tunnel waits and the LAN port asks the practice for an address', async () => {
     const { agent, children } = await startAgent();
+    // Neither dnsmasq's nor the DHCP client's service runs here: the agent says so, and writes
+    // what they would start on.
     expect(states(agent.status(), true)).toEqual([
       'config running',
       'clock running',
       'firewall running',
       'ti-routes running',
       'lan running',
-      'practice-dhcp running (DHCP client on lan0)',
+      'practice-dhcp degraded (no DHCP client running on lan0; its service starts it)',
       'wan-in-lan running',
-      'dnsmasq running (nothing to serve)',
+      'dnsmasq starting (dnsmasq is not running (for 0 s); its service starts it again)',
       'charon degraded (connecting to charon)',
       'tunnel degraded (no-profile)',
       'inventory running',
@@ -153,9 +156,11 @@ describe('Agent', () => {
       'control running',
     ]);
     expect(agent.status().tunnel).toMatchObject({ state: 'no-profile', traffic: { bytesIn: 0, bytesOut: 0 } });
-    // The installer reaches a box without a profile on the practice LAN: its DHCP client runs,
-    // dnsmasq does not. And the firewall watches the kernel's rulesets.
-    expect(children.started).toEqual(['nft monitor', expect.stringMatching(/^busybox udhcpc -f -i lan0 /)]);
+    // The installer reaches a box without a profile on the practice LAN: its DHCP client asks on
+    // the LAN port; dnsmasq serves nothing. The agent starts neither, only the nft monitor.
+    expect(readFileSync(join(dataDir, 'hooks', PRACTICE_DHCP_FILES.port), 'utf8')).toBe('lan0\n');
+    expect(readFileSync(join(dir, 'run', 'dnsmasq', 'dnsmasq.conf'), 'utf8')).toContain('\nport=0\n');
+    expect(children.started).toEqual(['nft monitor']);
   });
 
   it('starts config and control, raises no health warning and runs no command but the WAN route read, the clock check and the baseline load', async () => {

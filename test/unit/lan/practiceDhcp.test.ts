@@ -1,11 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/core/log.ts';
-import type { ProcessHandle, StartOptions } from '../../../src/core/runner.ts';
-import { DHCP_HOOK_FILE, dhcpClientArgs, PracticeDhcp, renderDhcpHook } from '../../../src/lan/practiceDhcp.ts';
+import { PRACTICE_DHCP_FILES, PracticeDhcp, renderDhcpHook } from '../../../src/lan/practiceDhcp.ts';
+import { waitFor } from '../../integration/waitFor.ts';
+import { FakeComponent } from '../core/fakeComponent.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -30,103 +31,75 @@ esac
 exit 0
 `);
   });
-
-  it('runs udhcpc in the foreground on the port with the hook', () => {
-    expect(dhcpClientArgs('lan0', '/run/tibox/practice-dhcp-hook')).toEqual(['udhcpc', '-f', '-i', 'lan0', '-s', '/run/tibox/practice-dhcp-hook', '-t', '3', '-T', '3', '-A', '20']);
-  });
 });
 
-/** A fake process table: each start is recorded; a test ends a process as if it exited. */
-class FakeProcesses {
-  readonly started: { args: readonly string[]; options: StartOptions | undefined; killed: string[]; exit: (code: number | null) => void }[] = [];
+const clientArgs = (hookDir: string, port: string) => [
+  'busybox', 'udhcpc', '-f', '-i', port, '-s', join(hookDir, PRACTICE_DHCP_FILES.hook), '-p', join(hookDir, PRACTICE_DHCP_FILES.pid), '-t', '3', '-T', '3', '-A', '20',
+];
 
-  start = (command: string, args: readonly string[], options?: StartOptions): ProcessHandle => {
-    let exit: (code: number | null) => void = () => undefined;
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-      exit = (code) => resolve({ code, signal: null });
-    });
-    const entry = { args: [command, ...args], options, killed: [] as string[], exit };
-    this.started.push(entry);
-    return { pid: 1000 + this.started.length, exited, kill: (signal = 'SIGTERM') => (entry.killed.push(signal), exit(null)) };
-  };
-}
-
-function setup() {
-  const hookDir = join(mkdtempSync(join(tmpdir(), 'tibox-dhcp-')), 'run');
+function setup(options: { running?: boolean } = {}) {
+  const hookDir = join(mkdtempSync(join(tmpdir(), 'tibox-dhcp-')), 'hooks');
   dirs.push(join(hookDir, '..'));
-  const processes = new FakeProcesses();
-  const lines: string[] = [];
-  const log = createLogger({ destination: new Writable({ write: (c: Buffer, _e, cb) => (lines.push(String(c)), cb()) }) });
-  const dhcp = new PracticeDhcp({ startProcess: processes.start, hookDir, log, restartDelayMs: { first: 10, max: 40 } });
-  return { processes, dhcp, hookDir, lines };
+  const service = new FakeComponent(clientArgs(hookDir, 'lan0'), options);
+  const dhcp = new PracticeDhcp({ hookDir, component: service, log: createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) }), watchMs: 10 });
+  return { service, dhcp, hookDir };
 }
-
-const until = async (check: () => boolean, ms = 1_000) => {
-  const deadline = Date.now() + ms;
-  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-};
 
 describe('PracticeDhcp', () => {
-  it('writes the hook root-only and starts one client on the port once started', async () => {
-    const { processes, dhcp, hookDir } = setup();
+  it('writes the hook and the port root-only for the client\'s service, and reports the client that runs', async () => {
+    const { service, dhcp, hookDir } = setup();
     await dhcp.apply({ port: 'lan0' });
-    expect(processes.started).toEqual([]);
-    await dhcp.start(AbortSignal.timeout(1_000));
-    await dhcp.apply({ port: 'lan0' });
-    const hook = join(hookDir, DHCP_HOOK_FILE);
-    expect(processes.started.map((p) => p.args)).toEqual([['busybox', ...dhcpClientArgs('lan0', hook)]]);
-    expect(readFileSync(hook, 'utf8')).toBe(renderDhcpHook());
-    expect(statSync(hook).mode & 0o777).toBe(0o700);
+    const hook = join(hookDir, PRACTICE_DHCP_FILES.hook);
+    const port = join(hookDir, PRACTICE_DHCP_FILES.port);
+    expect([readFileSync(hook, 'utf8'), readFileSync(port, 'utf8')]).toEqual([renderDhcpHook(), 'lan0\n']);
+    expect([statSync(hookDir).mode & 0o777, statSync(hook).mode & 0o777, statSync(port).mode & 0o777]).toEqual([0o700, 0o700, 0o600]);
+    expect(service.events).toEqual([]);
     expect(dhcp.status()).toMatchObject({ state: 'running', detail: 'DHCP client on lan0' });
   });
 
-  it('logs the lease events the hook prints', async () => {
-    const { processes, dhcp, lines } = setup();
-    await dhcp.start(AbortSignal.timeout(1_000));
-    await dhcp.apply({ port: 'lan0' });
-    processes.started[0]?.options?.onStdoutLine?.('lease bound 192.168.1.57/24 3600');
-    processes.started[0]?.options?.onStdoutLine?.('udhcpc: sending discover');
-    expect(lines.filter((l) => l.includes('practice-LAN lease')).map((l) => (JSON.parse(l) as { event: string }).event)).toEqual(['bound 192.168.1.57/24 3600']);
-  });
-
-  it('restarts a client that exits, waiting longer each time', async () => {
-    const { processes, dhcp } = setup();
-    await dhcp.start(AbortSignal.timeout(1_000));
-    await dhcp.apply({ port: 'lan0' });
-    const t0 = Date.now();
-    processes.started[0]?.exit(1);
-    await until(() => processes.started.length === 2);
-    expect(dhcp.status().state).toBe('running');
-    processes.started[1]?.exit(1);
-    await until(() => dhcp.status().state === 'degraded');
-    expect(dhcp.status().detail).toMatch(/^DHCP client exited with 1; restarting in \d+ s$/);
-    await until(() => processes.started.length === 3);
-    expect(processes.started).toHaveLength(3);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(30);
-  });
-
-  it('moves the client to a new port and ends it on stop, keeping nothing running', async () => {
-    const { processes, dhcp } = setup();
-    await dhcp.start(AbortSignal.timeout(1_000));
-    await dhcp.apply({ port: 'lan0' });
+  it('has the client that asks on another port ended: its service starts it on the new one', async () => {
+    const { service, dhcp, hookDir } = setup();
+    service.restarts = false;
     await dhcp.apply({ port: 'lan1' });
-    expect(processes.started.map((p) => [p.args[4], p.killed])).toEqual([
-      ['lan0', ['SIGTERM']],
-      ['lan1', []],
-    ]);
+    expect(service.events).toEqual(['SIGTERM 1000']);
+    expect(readFileSync(join(hookDir, PRACTICE_DHCP_FILES.port), 'utf8')).toBe('lan1\n');
+    expect(dhcp.status()).toMatchObject({ state: 'starting', detail: 'DHCP client moving to lan1' });
+    service.revive(clientArgs(hookDir, 'lan1'));
+    await dhcp.apply({ port: 'lan1' });
+    expect(service.events).toEqual(['SIGTERM 1000', 'start 1001']);
+    expect(dhcp.status()).toMatchObject({ state: 'running', detail: 'DHCP client on lan1' });
+  });
+
+  it('says when no client runs, and writes back a hook someone removed, on its watch', async () => {
+    const { service, dhcp, hookDir } = setup({ running: false });
+    await dhcp.start(AbortSignal.timeout(1_000));
+    await dhcp.apply({ port: 'lan0' });
+    expect(dhcp.status()).toMatchObject({ state: 'degraded', detail: 'no DHCP client running on lan0; its service starts it' });
+    rmSync(join(hookDir, PRACTICE_DHCP_FILES.hook));
+    service.revive();
+    await waitFor(() => expect(dhcp.status().state).toBe('running'), 1_000, 5);
+    await waitFor(() => expect(readFileSync(join(hookDir, PRACTICE_DHCP_FILES.hook), 'utf8')).toBe(renderDhcpHook()), 1_000, 5);
     await dhcp.stop();
-    expect(processes.started[1]?.killed).toEqual(['SIGTERM']);
-    await new Promise((r) => setTimeout(r, 30));
-    expect(processes.started).toHaveLength(2);
+  });
+
+  it('leaves the client alone until told the port, and running on stop(): it is not the agent\'s, and its address stays', async () => {
+    const { service, dhcp } = setup();
+    await dhcp.start(AbortSignal.timeout(1_000));
+    expect(dhcp.status()).toMatchObject({ state: 'running', detail: 'DHCP client on lan0' });
+    await dhcp.apply({ port: 'lan0' });
+    await dhcp.stop();
+    expect(service.events).toEqual([]);
+    expect(service.running?.pid).toBe(1000);
     expect(dhcp.status().state).toBe('stopped');
   });
 
-  it('ends the client on apply(null)', async () => {
-    const { processes, dhcp } = setup();
-    await dhcp.start(AbortSignal.timeout(1_000));
+  it('ends the client and removes the port on apply(null): its service then waits for a port', async () => {
+    const { service, dhcp, hookDir } = setup();
+    service.restarts = false;
     await dhcp.apply({ port: 'lan0' });
     await dhcp.apply(null);
-    expect(processes.started[0]?.killed).toEqual(['SIGTERM']);
-    expect(dhcp.status().state).toBe('stopped');
+    expect(service.events).toEqual(['SIGTERM 1000']);
+    expect(existsSync(join(hookDir, PRACTICE_DHCP_FILES.port))).toBe(false);
+    expect(dhcp.status()).toMatchObject({ state: 'stopped', detail: 'no DHCP on the practice LAN' });
   });
 });

@@ -108,3 +108,13 @@ describe('bad input', () => {
     expect(() => render(small)).toThrow('dnsmasq setting dhcp.terminals: must have at most 1 entries');
   });
 });
+
+describe('renderDnsmasq with nothing to serve', () => {
+  it('renders a config on which dnsmasq runs and answers nothing: no DNS port, no DHCP, its own pid and log files', () => {
+    const rendered = renderDnsmasq(null, files);
+    const settings = rendered.config.split('\n').filter((line) => line && !line.startsWith('#'));
+    expect(settings).toEqual(['no-resolv', 'no-hosts', 'pid-file=/run/tibox/dnsmasq/dnsmasq.pid', 'log-facility=/run/tibox/dnsmasq/dnsmasq.log', 'port=0']);
+    expect(rendered.dhcpHosts.split('\n').filter((line) => line && !line.startsWith('#'))).toEqual([]);
+    expect(rendered.servers.split('\n').filter((line) => line && !line.startsWith('#'))).toEqual([]);
+  });
+});
