@@ -15,10 +15,10 @@
 // A tunnel that passes traffic is remembered (resumeSwanctl.ts), so that the service brings it
 // back at the next boot before the agent has loaded; switched off or replaced, it is forgotten.
 import { StateTracker, type Subsystem, type SubsystemStatus } from '../../core/index.ts';
-import { AttemptPacing } from './attemptPacing.ts';
+import { FRESH_PACING, countFailure, goNow, nextAttemptAt, reset, succeeded, uncounted, waitMs, type Failure, type Pacing } from './attemptPacing.ts';
 import { CHILD_NAME, connectionName, planCharon } from './charonPlan.ts';
 import { loadCharon, unloadCharon } from './charonLoader.ts';
-import { reasonOfFailedAttempt } from './failure.ts';
+import { reasonOfFailedAttempt, type FailureReason } from './failure.ts';
 import { DEFAULT_TIMINGS, type TunnelDeps, type TunnelTimings } from './ports.ts';
 import { TunnelProbes } from './probes.ts';
 import { ResumeKeeper } from './resumeKeeper.ts';
@@ -70,7 +70,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
   /** When start() ran (ms since the epoch). */
   private startedAt = 0;
   private nextGateway = 0;
-  private readonly pacing: AttemptPacing;
+  private pacing: Pacing = FRESH_PACING;
   private readonly resume: ResumeKeeper;
   private readonly warnings: TunnelWarnings;
   private state: { state: TunnelState; since: string; gateway?: string };
@@ -91,7 +91,6 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     this.lifecycle = new StateTracker(this.name, deps.now);
     this.resume = new ResumeKeeper(deps.resume, deps.log);
     this.warnings = new TunnelWarnings(deps.health);
-    this.pacing = new AttemptPacing({ now: () => this.now().getTime(), uncountedEveryMs: this.timings.reconcileEveryMs, ...(deps.random ? { random: deps.random } : {}) });
     this.probes = new TunnelProbes(
       deps.startProcess,
       this.timings,
@@ -100,7 +99,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
         news: () => this.kick(),
         wanBack: () => {
           // The WAN is back: backoff is over, the next attempt may go at once.
-          this.pacing.goNow();
+          this.pacing = goNow(this.pacing);
           this.kick();
         },
       },
@@ -159,7 +158,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     this.profile = desired?.profile;
     this.profileKey = key;
     this.loadedFor = undefined;
-    this.pacing.reset();
+    this.pacing = reset(this.pacing);
     this.nextGateway = 0;
     if (this.running) await this.pass();
   }
@@ -167,14 +166,14 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
   /** Operator actions (gemSpec_Kon TIP1-A_4778): bring the tunnel up, down, or build it anew. */
   async setEnabled(enabled: boolean): Promise<void> {
     this.enabled = enabled;
-    this.pacing.reset();
+    this.pacing = reset(this.pacing);
     if (this.running) await this.pass();
   }
 
   /** Builds the tunnel anew, make-before-break, inside the pass like every other change. */
   async restart(): Promise<void> {
     this.replace = 'restart';
-    this.pacing.reset();
+    this.pacing = reset(this.pacing);
     await this.pass();
   }
 
@@ -198,7 +197,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
       ...this.state,
       carrier: carrier(this.sas),
       lastError: this.pacing.lastError,
-      nextAttemptAt: this.pacing.nextAttemptAt(),
+      nextAttemptAt: nextAttemptAt(this.pacing, this.now().getTime()),
       history: this.deps.history.recent(20),
     });
   }
@@ -275,7 +274,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
       this.probes.runFlow(profile);
       const flow = this.probes.flow.current;
       if (flow === 'flowing') {
-        this.pacing.succeeded();
+        this.pacing = succeeded();
         this.lastRepair = undefined;
         this.attemptUnjudged = false;
         this.probes.stopWan();
@@ -307,7 +306,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
         // accepts IKE but passes nothing would be replaced several times a second for ever.
         // Counted once: every later pass while the backoff runs sees the same stalled SA.
         this.attemptUnjudged = false;
-        this.pacing.countFailure(profile.gateways.length, 'tunnel not passing traffic', `${active.remoteHost}: no echo through the new tunnel`);
+        this.countFailure(profile, 'tunnel not passing traffic', `${active.remoteHost}: no echo through the new tunnel`);
       }
       return this.repair(profile, active, 'tunnel not passing traffic');
     }
@@ -338,7 +337,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     this.attemptUnjudged = false;
     for (const sa of foreign) {
       this.nextGateway = (sa.gatewayIndex + 1) % profile.gateways.length;
-      this.pacing.countFailure(profile.gateways.length, 'gateway identity not accepted', `${sa.remoteHost} authenticated as ${sa.remoteId}`);
+      this.countFailure(profile, 'gateway identity not accepted', `${sa.remoteHost} authenticated as ${sa.remoteId}`);
       this.deps.log.warn({ gateway: sa.remoteHost, identity: sa.remoteId }, 'gateway identity not in the profile; SA deleted');
     }
     return sas.filter((sa) => !foreign.includes(sa));
@@ -379,7 +378,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
    * that carries while a rebuild tries: it stays if the attempt fails.
    */
   private async attempt(profile: TunnelProfile, gatewayIndex: number, because?: string, keeps?: TunnelSa): Promise<'backing off' | 'failed' | 'established'> {
-    const wait = this.pacing.waitMs();
+    const wait = waitMs(this.pacing, this.now().getTime());
     if (wait > 0) {
       this.schedule(wait);
       this.setState('backoff', undefined, this.pacing.lastError?.reason);
@@ -405,16 +404,16 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
       const counted = answered || keeps !== undefined || this.probes.wanUp();
       const detail = `${gateway}: ${(error as Error).message}`;
       // Uncounted attempts are paced; the WAN probe's first answer ends that wait (wanBack).
-      if (counted) this.pacing.countFailure(profile.gateways.length, reason, detail);
-      else this.pacing.uncounted(reason, detail, startedAt);
-      this.deps.log.warn({ gateway, reason, failures: this.pacing.failureCount }, keeps ? 'tunnel rebuild failed; the tunnel in place stays' : 'tunnel attempt failed');
+      if (counted) this.countFailure(profile, reason, detail);
+      else this.pacing = uncounted(this.pacing, this.timings.reconcileEveryMs, startedAt, this.failure(reason, detail));
+      this.deps.log.warn({ gateway, reason, failures: this.pacing.failures }, keeps ? 'tunnel rebuild failed; the tunnel in place stays' : 'tunnel attempt failed');
       if (keeps) {
         // The old tunnel carries on as it did; the answer to the restart says why none was built.
         this.setState(previous.state, keeps.remoteHost, reason);
         return 'failed';
       }
       this.setState(counted ? 'backoff' : 'wan-down', undefined, reason);
-      this.schedule(this.pacing.waitMs());
+      this.schedule(waitMs(this.pacing, this.now().getTime()));
       return 'failed';
     }
     this.nextGateway = gatewayIndex;
@@ -448,6 +447,14 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     this.loadedFor = undefined;
     this.teardown = false;
     this.deps.log.info('tunnel torn down');
+  }
+
+  private countFailure(profile: TunnelProfile, reason: FailureReason, detail: string): void {
+    this.pacing = countFailure(this.pacing, profile.gateways.length, this.failure(reason, detail));
+  }
+
+  private failure(reason: FailureReason, detail: string): Failure {
+    return { reason, detail, now: this.now().getTime(), jitter: (this.deps.random ?? Math.random)() };
   }
 
   private terminate(sas: readonly TunnelSa[]): Promise<void> {
