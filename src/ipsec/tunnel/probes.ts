@@ -16,8 +16,6 @@ export interface ProbeTimings {
   wanFreshMs: number;
 }
 
-/** How long a freshly started WAN probe gets to answer before the WAN counts as down. */
-const WAN_VERDICT_MS = 500;
 /**
  * An outage longer than this may have cost the SA at the gateway, even if it still carries when
  * the line is back. A gateway (strongSwan) begins DPD once nothing came from the box for its
@@ -51,7 +49,7 @@ export class TunnelProbes {
   private lastWanAnswer = 0;
   private wanProbeSince = 0;
   /** The SA under watch carried nothing through a long outage; until the watch starts afresh. */
-  private longOutage = false;
+  private outageTooLong = false;
 
   constructor(start: StartProcess, timings: ProbeTimings, now: () => number, events: ProbeEvents, knock?: Knock) {
     this.start = start;
@@ -80,24 +78,31 @@ export class TunnelProbes {
   /** A fresh SA carries the tunnel: undecided until its first echo, and no outage behind it. */
   resetFlow(): void {
     this.flow.reset();
-    this.longOutage = false;
+    this.outageTooLong = false;
   }
 
   stopFlow(): void {
     this.flowProbe?.stop();
     this.flowProbe = undefined;
     this.flow.stop();
-    this.longOutage = false;
+    this.outageTooLong = false;
+  }
+
+  /** Whether the flow probe runs: one started now is undecided, with no outage behind it. */
+  get watchingFlow(): boolean {
+    return this.flowProbe?.active ?? false;
   }
 
   /**
-   * Whether the SA under watch lived through an outage longer than a gateway's DPD survives, told
-   * once: its echoes may be back, the gateway may delete it all the same.
+   * Whether the SA under watch lived through an outage longer than a gateway's DPD survives: its
+   * echoes may be back, the gateway may delete it all the same. Until endLongOutage() or a fresh watch.
    */
-  takeLongOutage(): boolean {
-    const long = this.longOutage;
-    this.longOutage = false;
-    return long;
+  get longOutage(): boolean {
+    return this.outageTooLong;
+  }
+
+  endLongOutage(): void {
+    this.outageTooLong = false;
   }
 
   /** A few small packets per second in all, spread over the gateways and the management endpoint. */
@@ -144,9 +149,9 @@ export class TunnelProbes {
     return this.lastWanAnswer > this.flow.lastReplyAt && this.wanUp();
   }
 
-  /** Milliseconds until a freshly started WAN probe has had its chance to answer; 0 when it has. */
-  wanVerdictDueInMs(): number {
-    return Math.max(0, this.wanProbeSince + WAN_VERDICT_MS - this.now());
+  /** When the WAN probe started, while it runs (ms since the epoch). */
+  get wanProbingSince(): number | undefined {
+    return this.wanProbes.length > 0 ? this.wanProbeSince : undefined;
   }
 
   /**
@@ -156,7 +161,7 @@ export class TunnelProbes {
    */
   private lineAnswered(): void {
     const outageEnds = this.flow.current === 'stalled' && !this.wanUp();
-    if (outageEnds && this.now() - this.flow.lastReplyAt > LONG_OUTAGE_MS) this.longOutage = true;
+    if (outageEnds && this.now() - this.flow.lastReplyAt > LONG_OUTAGE_MS) this.outageTooLong = true;
   }
 
   private wanAnswered(): void {
@@ -173,7 +178,7 @@ export class TunnelProbes {
     // The WAN is back after a real outage: SAs that survived it carry traffic again at once,
     // so the flow probe gets a few echoes' time before anything is replaced; after a long one
     // the stalled SA is replaced at once.
-    if (now - this.wanProbeSince > this.timings.wanFreshMs && this.flow.current !== 'unknown' && !this.longOutage) {
+    if (now - this.wanProbeSince > this.timings.wanFreshMs && this.flow.current !== 'unknown' && !this.outageTooLong) {
       this.flow.reset(this.timings.flowIntervalMs * 3);
     }
     this.events.wanBack();

@@ -1,6 +1,7 @@
 // The tunnel controller against a fake charon, fake routes and fake pings, in fake time: each
 // scenario drives the probes' replies by hand and compares what charon was told, which way the
-// routes point and which pings run, as text.
+// routes point and which pings run, as text. The decisions themselves are tabled in
+// plan.test.ts; these scenarios check that the controller carries them out, in time.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Health, type HealthWarning } from '../../../../src/core/health.ts';
 import { TunnelController } from '../../../../src/ipsec/tunnel/controller.ts';
