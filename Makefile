@@ -3,7 +3,7 @@ SHELL := /bin/bash
 # Everything runs on the Node 24 that package.json pins, not on the machine's own Node.
 export PATH := $(CURDIR)/node_modules/node/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: help setup build demo test test-unit test-integration typecheck lint lab-clean bench bench-tunnel bench-datapath
+.PHONY: help setup build demo test test-unit test-integration typecheck lint lab-clean bench bench-tunnel bench-datapath bench-faults
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -35,10 +35,13 @@ test-unit: ## run the unit tests only (no root needed)
 test-integration: ## run the integration tests only (root, network namespaces, real components)
 	vitest run --project integration
 
-bench: bench-tunnel bench-datapath ## run every benchmark (not part of make test; results in bench/results/)
+bench: bench-tunnel bench-datapath bench-faults ## run every benchmark (not part of make test; results in bench/results/)
 
 bench-tunnel: build ## tunnel recovery after faults, tibox against plain strongSwan (about an hour; QUICK=1 for a quick look)
 	node bench/tunnel.ts
+
+bench-faults: build ## the fault catalogue: each fault heals by itself, long outages included, nothing in clear (about 25 min; QUICK=1 for a quick look)
+	node bench/faults.ts
 
 bench-datapath: build ## data path with 10/100/1000 hosts: apply time, throughput against no table, agent memory and idle CPU (about 12 min; QUICK=1 for a quick look)
 	node bench/datapath.ts

@@ -8,14 +8,14 @@ const REPLY = /^\[(\d+\.\d+)\] \d+ bytes from /;
 
 export class ReachWatch {
   private readonly handle: ProcessHandle;
-  private readonly replies: number[] = [];
+  private readonly replyTimes: number[] = [];
 
   constructor(netns: string, target: string, source?: string) {
     this.handle = startProcess('ping', ['-D', '-n', '-i', '0.01', '-W', '1', ...(source ? ['-I', source] : []), target], {
       netns,
       onStdoutLine: (line) => {
         const match = REPLY.exec(line);
-        if (match) this.replies.push(Number(match[1]) * 1000);
+        if (match) this.replyTimes.push(Number(match[1]) * 1000);
       },
     });
   }
@@ -24,7 +24,7 @@ export class ReachWatch {
   async steady(capMs: number): Promise<void> {
     const deadline = Date.now() + capMs;
     while (Date.now() < deadline) {
-      const recent = this.replies.filter((at) => at > Date.now() - 300);
+      const recent = this.replyTimes.filter((at) => at > Date.now() - 300);
       if (recent.length >= 10) return;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -34,11 +34,16 @@ export class ReachWatch {
   /** When traffic flowed again after `from` (ms since the epoch), or undefined at the cap. */
   async recovery(from: number, capMs: number): Promise<number | undefined> {
     for (;;) {
-      const result = recoveryAt(this.replies, from, Date.now());
+      const result = recoveryAt(this.replyTimes, from, Date.now());
       if (result !== 'pending') return result;
       if (Date.now() > from + capMs) return undefined;
       await new Promise((r) => setTimeout(r, 20));
     }
+  }
+
+  /** The reply times so far (ms since the epoch), oldest first. */
+  replies(): readonly number[] {
+    return this.replyTimes;
   }
 
   stop(): void {

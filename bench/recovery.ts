@@ -19,3 +19,9 @@ export function recoveryAt(replies: readonly number[], from: number, now: number
   const unbroken = window.length > 0 && (window[0] as number) <= from && window.every((at, i) => i === 0 || at - (window[i - 1] as number) <= GAP_MS);
   return unbroken && (window.at(-1) as number) >= from + UNAFFECTED_MS - GAP_MS ? from : 'pending';
 }
+
+/** The silences longer than `minMs` between `from` and `to` (ms), each as its length: a gap in traffic that had flowed again. */
+export function silences(replies: readonly number[], from: number, to: number, minMs: number): number[] {
+  const within = [from, ...replies.filter((at) => at > from && at < to), to];
+  return within.slice(1).map((at, i) => at - (within[i] as number)).filter((gap) => gap > minMs);
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { median, ratio, summarize } from '../../../bench/stats.ts';
-import { recoveryAt } from '../../../bench/recovery.ts';
+import { recoveryAt, silences } from '../../../bench/recovery.ts';
 
 describe('benchmark statistics', () => {
   it('takes the middle value, or the mean of the two middle ones', () => {
@@ -46,5 +46,21 @@ describe('recovery time from ping replies', () => {
   it('stays pending while neither a gap has ended nor a second has passed unbroken', () => {
     expect(recoveryAt(every10ms(0, 1_000), 1_000, 1_500)).toBe('pending');
     expect(recoveryAt(every10ms(0, 1_200), 1_000, 2_500)).toBe('pending');
+  });
+});
+
+describe('silences after recovery', () => {
+  const every10ms = (from: number, to: number) => Array.from({ length: Math.floor((to - from) / 10) + 1 }, (_, i) => from + i * 10);
+
+  it('finds each silence longer than the bound between two moments, the edges included', () => {
+    const replies = [...every10ms(0, 1_000), ...every10ms(2_500, 4_000), ...every10ms(4_600, 6_000)];
+    expect(silences(replies, 0, 6_000, 1_000)).toEqual([1_500]);
+    expect(silences(replies, 0, 6_000, 500)).toEqual([1_500, 600]);
+    // Nothing since the last reply counts up to the end of the window.
+    expect(silences(replies, 0, 8_000, 1_000)).toEqual([1_500, 2_000]);
+  });
+
+  it('finds none while traffic flows steadily', () => {
+    expect(silences(every10ms(0, 5_000), 100, 4_900, 50)).toEqual([]);
   });
 });
