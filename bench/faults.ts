@@ -178,7 +178,11 @@ function catalogue(box: Box): Fault[] {
         }
         const dnsmasq = await box.processes(/^dnsmasq /);
         const clients = await box.processes(/^busybox udhcpc /);
-        return { from, bound_s: 0, checks: { 'exactly one dnsmasq': dnsmasq.length === 1, 'exactly one practice-LAN DHCP client': clients.length === 1 } };
+        return {
+          from, bound_s: 0,
+          checks: { 'exactly one dnsmasq': dnsmasq.length === 1, 'exactly one practice-LAN DHCP client': clients.length === 1 },
+          notes: `dnsmasq ${dnsmasq.join(' ') || 'none'}, DHCP client ${clients.join(' ') || 'none'}`,
+        };
       },
     },
     {

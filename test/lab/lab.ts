@@ -336,6 +336,10 @@ export class Lab {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     await this.runner.run('mount', ['-t', 'tmpfs', '-o', `size=${sizeMb}m,mode=0700`, 'tibox-lab-data', dir]);
     this.dataPartition = dir;
+    // Each process `ip netns exec` starts has a mount namespace of its own, which does not see a
+    // mount made after it: the DHCP client's service, which reads the agent's hook directory on the
+    // partition, starts again, as at a boot with the partition mounted.
+    await this.boxComponents().dhcpClient.restart();
     return dir;
   }
 

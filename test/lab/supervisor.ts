@@ -60,6 +60,16 @@ export class Supervised {
     await this.options.afterStart?.();
   }
 
+  /** Ends the running process and starts it again at once; resolves once the new one runs. */
+  async restart(): Promise<void> {
+    const handle = this.handle;
+    if (!handle || this.stopping) return;
+    this.handle = undefined;
+    handle.kill('SIGTERM');
+    await handle.exited;
+    await this.launch();
+  }
+
   /** Sends a signal to the running process, as a fault would; the supervisor restarts it. */
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {
     this.handle?.kill(signal);
