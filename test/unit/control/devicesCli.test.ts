@@ -86,6 +86,19 @@ describe('tibox devices', () => {
     expect(inventory.audit(10).map((a) => [a.action, a.actor])).toEqual([['remove', 'local-cli'], ['change', 'local-cli'], ['register', 'local-cli'], ['register', 'local-cli']]);
   });
 
+  it('lines up the list after names with wide and combining characters', async () => {
+    await run('devices', 'register', 'pvs', '受付-PC', '--address', '10.77.12.10', '--mac', '00:1a:2b:3c:4d:5e');
+    await run('devices', 'register', 'terminal', 'Mu\u0308ller KT', '--address', '10.77.12.40', '--mac', '02:00:5e:10:00:40');
+    expect((await run('devices', 'list')).stdout).toBe(
+      [
+        'ID  KIND      NAME       ADDRESS      MAC                CETP  REACHABILITY',
+        '1   pvs       受付-PC    10.77.12.10  00:1a:2b:3c:4d:5e  -     -',
+        '2   terminal  Mu\u0308ller KT  10.77.12.40  02:00:5e:10:00:40  -     -',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it.each([
     [['--address', '10.77.12.10', '--mac', '01:00:5e:00:00:01'], 'tibox: the MAC address "01:00:5e:00:00:01" cannot be used: it is a group (multicast or broadcast) address\n'],
     [['--address', '10.77.12.40', '--mac', '00:1a:2b:3c:4d:5e'], 'tibox: a PVS host needs an address in the LAN half 10.77.12.0/27; 10.77.12.40 is outside\n'],
