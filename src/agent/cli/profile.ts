@@ -1,10 +1,18 @@
 // `tibox profile import FILE [--password-file F]` and `tibox profile show`. The CLI only reads
-// the file and sends its bytes (base64) to the agent, which does all checking; the password
-// comes from a file or, when the agent says the profile needs one, from a prompt on the terminal.
-import { readFile } from 'node:fs/promises';
+// the file and sends its bytes (base64) to the agent, which does all checking but the size; the
+// password comes from a file or, when the agent says the profile needs one, from a prompt on the
+// terminal.
 import { ControlApiError } from '../../control/client.ts';
-import { TiboxError } from '../../core/index.ts';
+import { DEFAULT_MAX_BYTES, ProfileError } from '../../ipsec/profile/index.ts';
 import { EXIT_OK, EXIT_USAGE, type Command, type CommandContext } from './command.ts';
+import { readFileArg, type SizeLimit } from './readFileArg.ts';
+
+// The agent's own limit and refusal, checked here before the file is read and sent: a file over
+// about 768 KiB would otherwise meet the control API's body limit, whose message names no profile.
+const PROFILE_LIMIT: SizeLimit = {
+  bytes: DEFAULT_MAX_BYTES,
+  refuse: (size) => new ProfileError('TIBOX_PROFILE_TOO_LARGE', { size, limit: DEFAULT_MAX_BYTES }),
+};
 
 interface Summary {
   boxId: string;
@@ -27,10 +35,10 @@ export const profileImportCommand: Command = {
       io.stderr("tibox: profile import needs the profile FILE\nRun 'tibox help' for usage.\n");
       return EXIT_USAGE;
     }
-    const profile = (await readOrExplain(file)).toString('base64');
+    const profile = (await readFileArg(file, PROFILE_LIMIT)).toString('base64');
     const passwordFile = values['password-file'];
     // A password file holds one line; its line break is not part of the password.
-    const password = typeof passwordFile === 'string' ? (await readOrExplain(passwordFile)).toString('utf8').replace(/\r?\n$/, '') : undefined;
+    const password = typeof passwordFile === 'string' ? (await readFileArg(passwordFile)).toString('utf8').replace(/\r?\n$/, '') : undefined;
     let summary: unknown;
     try {
       summary = await context.client().action('profile.import', { profile, password });
@@ -58,14 +66,6 @@ export const profileShowCommand: Command = {
     return EXIT_OK;
   },
 };
-
-async function readOrExplain(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    throw new TiboxError('TIBOX_CLI_FILE_UNREADABLE', { path, reason: (error as NodeJS.ErrnoException).code ?? String(error) });
-  }
-}
 
 function printSummary({ io, values }: CommandContext, summary: Summary | null, heading: string): void {
   if (values.json || summary === null) {

@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { main } from '../../../src/agent/cli/main.ts';
 import { ControlActions } from '../../../src/core/controlActions.ts';
 import { ControlServer } from '../../../src/control/server.ts';
 import { DEFAULT_CONTROL_SOCKET } from '../../../src/control/socketPath.ts';
+import { DEFAULT_MAX_BYTES } from '../../../src/ipsec/profile/index.ts';
 import { groupFile, memoryLogger, SAMPLE_NOW, SAMPLE_STATUS, tempDir } from './helpers.ts';
 
 let dir: string;
@@ -108,5 +110,46 @@ describe('tibox CLI', () => {
     expect(stdout).toMatch(/\n  status \[--json\] {2,}Show version, uptime, subsystems and health warnings\n/);
     expect(stdout).toMatch(/\n  profile import FILE \[--password-file F\] \[--json\] {2,}Import the VPN profile from the datacenter\n/);
     expect(stdout).toContain(DEFAULT_CONTROL_SOCKET);
+  });
+});
+
+describe('tibox profile import, before anything reaches the agent', () => {
+  // No agent listens on this socket: each refusal below comes from the CLI itself.
+  const absent = () => ['--socket', join(dir, 'absent.sock')];
+
+  it.each([
+    ['a missing file', () => join(dir, 'missing.json'), 'not found'],
+    ['a file under a missing directory', () => join(dir, 'nowhere', 'profile.json'), 'not found'],
+    ['a directory', () => dir, 'is a directory'],
+    ['a path through a file', () => '/dev/null/profile.json', 'a part of the path is not a directory'],
+  ])('names %s in words', async (_what, path, reason) => {
+    expect(await run(['profile', 'import', path(), ...absent()])).toEqual({ code: 1, stdout: '', stderr: `tibox: cannot read ${path()}: ${reason}\n` });
+  });
+
+  it('names a password file that is a directory in words', async () => {
+    const profile = join(dir, 'profile.json');
+    await writeFile(profile, '{}');
+    expect(await run(['profile', 'import', profile, '--password-file', dir, ...absent()])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `tibox: cannot read ${dir}: is a directory\n`,
+    });
+  });
+
+  it("refuses a profile over the agent's size limit with the profile's own message, without sending it", async () => {
+    const big = join(dir, 'big.json');
+    await writeFile(big, Buffer.alloc(DEFAULT_MAX_BYTES + 1, 0x20));
+    expect(await run(['profile', 'import', big, ...absent()])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `tibox: the profile has ${DEFAULT_MAX_BYTES + 1} bytes, more than the limit of ${DEFAULT_MAX_BYTES} bytes\n`,
+    });
+  });
+
+  it('sends a profile of exactly the limit to the agent', async () => {
+    const edge = join(dir, 'edge.json');
+    await writeFile(edge, Buffer.alloc(DEFAULT_MAX_BYTES, 0x20));
+    const { stderr } = await run(['profile', 'import', edge, ...absent()]);
+    expect(stderr).toBe(`tibox: the tibox agent is not running (no control socket at ${join(dir, 'absent.sock')})\n`);
   });
 });

@@ -89,6 +89,6 @@ describe('tibox profile', () => {
   });
 
   it('says which file it cannot read', async () => {
-    expect(await tibox(['profile', 'import', join(dir, 'missing.json')])).toMatchObject({ code: 1, stderr: `tibox: cannot read ${join(dir, 'missing.json')}: ENOENT\n` });
+    expect(await tibox(['profile', 'import', join(dir, 'missing.json')])).toMatchObject({ code: 1, stderr: `tibox: cannot read ${join(dir, 'missing.json')}: not found\n` });
   });
 });
