@@ -5,9 +5,9 @@ import { DEFAULT_CONTROL_SOCKET } from '../../control/socketPath.ts';
 import { TiboxError } from '../../core/index.ts';
 import type { AgentStatus } from '../status.ts';
 import { parseLine, UsageError } from './args.ts';
-import { EXIT_ERROR, EXIT_OK, EXIT_USAGE, type CliIo, type Lang } from './command.ts';
+import { EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, type CliIo, type Lang } from './command.ts';
 import { COMMANDS, helpText } from './commands.ts';
-import { promptSecret } from './secretPrompt.ts';
+import { promptSecret, PromptInterrupted } from './secretPrompt.ts';
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   let line;
@@ -37,6 +37,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       client: () => new ControlClient<AgentStatus>(socketPath),
     });
   } catch (error) {
+    // Ctrl-C at a prompt was the user's own choice: nothing to report.
+    if (error instanceof PromptInterrupted) return EXIT_INTERRUPTED;
     // Expected failures are one line for people; anything else also shows its stack.
     const known = error instanceof TiboxError || error instanceof ControlApiError;
     io.stderr(`tibox: ${known ? error.message : String((error as Error).stack ?? error)}\n`);

@@ -3,6 +3,7 @@
 // password comes from a file or, when the agent says the profile needs one, from a prompt on the
 // terminal.
 import { ControlApiError } from '../../control/client.ts';
+import { TiboxError } from '../../core/index.ts';
 import { DEFAULT_MAX_BYTES, ProfileError } from '../../ipsec/profile/index.ts';
 import { EXIT_OK, EXIT_USAGE, type Command, type CommandContext } from './command.ts';
 import { readFileArg, type SizeLimit } from './readFileArg.ts';
@@ -44,7 +45,8 @@ export const profileImportCommand: Command = {
       summary = await context.client().action('profile.import', { profile, password });
     } catch (error) {
       const asked = error instanceof ControlApiError && error.code === 'TIBOX_PROFILE_PASSWORD_REQUIRED' && password === undefined;
-      if (!asked || !io.promptSecret) throw error;
+      if (!asked) throw error;
+      if (!io.promptSecret) throw new TiboxError('TIBOX_CLI_PASSWORD_FILE_NEEDED', {});
       const typed = await io.promptSecret('Password of the PKCS#12 identity: ');
       summary = await context.client().action('profile.import', { profile, password: typed });
     }

@@ -1,8 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CliIo } from '../../../src/agent/cli/command.ts';
 import { main } from '../../../src/agent/cli/main.ts';
+import { PromptInterrupted } from '../../../src/agent/cli/secretPrompt.ts';
 import { ControlActions } from '../../../src/core/controlActions.ts';
+import { TiboxError } from '../../../src/core/errors.ts';
 import { ControlServer } from '../../../src/control/server.ts';
 import { DEFAULT_CONTROL_SOCKET } from '../../../src/control/socketPath.ts';
 import { DEFAULT_MAX_BYTES } from '../../../src/ipsec/profile/index.ts';
@@ -22,12 +25,12 @@ afterEach(async () => {
   await cleanup();
 });
 
-async function startAgent(): Promise<string> {
+async function startAgent(actions = new ControlActions()): Promise<string> {
   const socketPath = join(dir, 'control.sock');
   server = new ControlServer({
     socketPath,
     status: () => SAMPLE_STATUS,
-    actions: new ControlActions(),
+    actions,
     log: memoryLogger().log,
     groupFile: await groupFile(dir, true),
   });
@@ -35,7 +38,7 @@ async function startAgent(): Promise<string> {
   return socketPath;
 }
 
-async function run(argv: string[], env: Record<string, string> = {}) {
+async function run(argv: string[], env: Record<string, string> = {}, promptSecret?: CliIo['promptSecret']) {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {
@@ -43,6 +46,7 @@ async function run(argv: string[], env: Record<string, string> = {}) {
     stderr: (t) => void (stderr += t),
     env,
     now: () => SAMPLE_NOW,
+    ...(promptSecret ? { promptSecret } : {}),
   });
   return { code, stdout, stderr };
 }
@@ -151,5 +155,41 @@ describe('tibox profile import, before anything reaches the agent', () => {
     await writeFile(edge, Buffer.alloc(DEFAULT_MAX_BYTES, 0x20));
     const { stderr } = await run(['profile', 'import', edge, ...absent()]);
     expect(stderr).toBe(`tibox: the tibox agent is not running (no control socket at ${join(dir, 'absent.sock')})\n`);
+  });
+});
+
+describe('tibox profile import of a profile whose PKCS#12 needs a password', () => {
+  /** An agent whose profile.import wants a password and records the ones it was given. */
+  async function agentAsking(): Promise<{ socket: string; passwords: unknown[] }> {
+    const passwords: unknown[] = [];
+    const actions = new ControlActions();
+    actions.register('profile.import', (args) => {
+      const { password } = args as { password?: string };
+      passwords.push(password);
+      throw new TiboxError('TIBOX_PROFILE_PASSWORD_REQUIRED', {});
+    });
+    return { socket: await startAgent(actions), passwords };
+  }
+
+  async function profileFile(): Promise<string> {
+    const path = join(dir, 'profile.json');
+    await writeFile(path, '{}');
+    return path;
+  }
+
+  it('names --password-file when there is no terminal to ask on', async () => {
+    const { socket } = await agentAsking();
+    expect(await run(['profile', 'import', await profileFile(), '--socket', socket])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: "tibox: the profile's PKCS#12 identity needs a password; with no terminal to ask on, give it with --password-file FILE\n",
+    });
+  });
+
+  it('exits quietly with 130 on Ctrl-C at the password prompt, sending nothing more', async () => {
+    const { socket, passwords } = await agentAsking();
+    const interrupted = () => Promise.reject(new PromptInterrupted());
+    expect(await run(['profile', 'import', await profileFile(), '--socket', socket], {}, interrupted)).toEqual({ code: 130, stdout: '', stderr: '' });
+    expect(passwords).toEqual([undefined]);
   });
 });
