@@ -1,20 +1,14 @@
 // Splits a command line into the command (matched by its words, longest first), its options and
-// its positionals. Global options may stand anywhere on the line.
+// its positionals. Global options may stand anywhere on the line. A wrong line becomes a
+// UsageError in our words: node:util's strict parser would explain itself in terms of its API.
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import type { Command } from './command.ts';
+import { DEFAULT_CONTROL_SOCKET } from '../../control/socketPath.ts';
+import { UsageError, type Command, type OptionSpec, type OptionSpecs } from './command.ts';
 
 export const GLOBAL_OPTIONS = {
-  socket: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const satisfies ParseArgsOptionsConfig;
-
-/** A wrong command line; main() prints it with a pointer to the help and exits with 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+  socket: { type: 'string', value: 'PATH', description: `The agent's control socket (else $TIBOX_SOCKET, else ${DEFAULT_CONTROL_SOCKET})` },
+  help: { type: 'boolean', short: 'h', description: 'Show this help' },
+} as const satisfies OptionSpecs;
 
 export interface ParsedLine {
   /** Undefined for an empty line or a line with only global options. */
@@ -26,30 +20,41 @@ export interface ParsedLine {
 }
 
 export function parseLine(argv: readonly string[], commands: readonly Command[]): ParsedLine {
-  // A lenient first pass finds the command's words; the strict second pass then knows its options.
-  const loose = parseArgs({ args: [...argv], options: GLOBAL_OPTIONS, strict: false, allowPositionals: true });
+  // A lenient first pass finds the command's words; the second pass then knows its options.
+  const loose = parseArgs({ args: [...argv], options: forParseArgs(GLOBAL_OPTIONS), strict: false, allowPositionals: true });
   const command = findCommand(loose.positionals, commands);
-  if (!command && loose.positionals.length > 0) throw new UsageError(`unknown command "${loose.positionals.join(' ')}"`);
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: { ...GLOBAL_OPTIONS, ...command?.options },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const specs: OptionSpecs = { ...GLOBAL_OPTIONS, ...command?.options };
+  const parsed = parseArgs({ args: [...argv], options: forParseArgs(specs), strict: false, allowPositionals: true, tokens: true });
   const { socket, help, ...values } = parsed.values;
-  const positionals = parsed.positionals.slice(command?.words.length ?? 0);
-  if (command && !help && positionals.length > command.maxPositionals) {
-    throw new UsageError(`too many arguments for "${command.words.join(' ')}": ${positionals.join(' ')}`);
+  const topic = command?.words ?? [];
+  // Asking for help is never wrong, whatever else is on the line.
+  if (help === true) return { command, socket: undefined, help: true, values: {}, positionals: [] };
+  for (const token of parsed.tokens) {
+    if (token.kind === 'option') checkOption(token.name, token.rawName, token.value, token.inlineValue, specs, topic);
   }
-  return { command, socket, help: help ?? false, values, positionals };
+  const positionals = parsed.positionals.slice(command?.words.length ?? 0);
+  if (command && positionals.length > command.maxPositionals) {
+    throw new UsageError(`too many arguments for '${command.words.join(' ')}': ${positionals.join(' ')}`, command.words);
+  }
+  return { command, socket: socket as string | undefined, help: false, values: values as ParsedLine['values'], positionals };
 }
 
-function findCommand(words: readonly string[], commands: readonly Command[]): Command | undefined {
-  const matches = commands.filter((c) => c.words.every((w, i) => words[i] === w));
-  return matches.sort((a, b) => b.words.length - a.words.length)[0];
+/** The command named by the first words; also what `tibox help WORDS` looks up. */
+export function findCommand(words: readonly string[], commands: readonly Command[]): Command | undefined {
+  const command = commands.filter((c) => c.words.every((w, i) => words[i] === w)).sort((a, b) => b.words.length - a.words.length)[0];
+  if (command || words.length === 0) return command;
+  throw new UsageError(`unknown command '${words.join(' ')}'`, []);
+}
+
+function checkOption(name: string, rawName: string, value: string | undefined, inline: boolean | undefined, specs: OptionSpecs, topic: readonly string[]): void {
+  const spec: OptionSpec | undefined = Object.hasOwn(specs, name) ? specs[name] : undefined;
+  if (!spec) throw new UsageError(`unknown option '${rawName}'${topic.length > 0 ? ` for '${topic.join(' ')}'` : ''}`, topic);
+  if (spec.type === 'boolean' && value !== undefined) throw new UsageError(`option '${rawName}' takes no value`, topic);
+  // As node's strict mode: a following word that looks like an option is not taken as the value.
+  const missing = value === undefined || (!inline && value.length > 1 && value.startsWith('-'));
+  if (spec.type === 'string' && missing) throw new UsageError(`option '${rawName}' needs a value (${spec.value})`, topic);
+}
+
+function forParseArgs(specs: OptionSpecs): ParseArgsOptionsConfig {
+  return Object.fromEntries(Object.entries(specs).map(([name, { type, short }]) => [name, short === undefined ? { type } : { type, short }]));
 }

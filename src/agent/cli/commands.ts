@@ -1,6 +1,9 @@
 // The table of `tibox` commands. A new command is one entry here (and its own file when it has
-// logic): its words, synopsis, options and run function; the help is generated from this table.
+// logic): its words, synopsis, options, example and run function; the help is generated from
+// this table.
+import { findCommand } from './args.ts';
 import { EXIT_OK, type Command } from './command.ts';
+import { commandHelp, overviewHelp } from './help.ts';
 import { statusCommand } from './status.ts';
 import { profileImportCommand, profileShowCommand } from './profile.ts';
 import { tunnelCommands } from './tunnel.ts';
@@ -8,16 +11,16 @@ import { devicesChangeCommand, devicesHistoryCommand, devicesListCommand, device
 import { devicesNeighboursCommand, devicesTerminalsCommand } from './devicesSeen.ts';
 import { devicesSetupCommand } from './devicesSetup.ts';
 import { fwPrintCommand } from './firewall.ts';
-import { DEFAULT_CONTROL_SOCKET } from '../../control/socketPath.ts';
 
 const helpCommand: Command = {
   words: ['help'],
-  synopsis: '',
-  summary: 'Show this help',
+  synopsis: '[COMMAND]',
+  summary: "Show this help, or a command's",
   options: {},
-  maxPositionals: 0,
-  async run({ io }) {
-    io.stdout(helpText());
+  maxPositionals: 2,
+  example: ['help', 'devices', 'register'],
+  async run({ io, positionals }) {
+    io.stdout(helpText(findCommand(positionals, COMMANDS)));
     return EXIT_OK;
   },
 };
@@ -33,21 +36,7 @@ const firewallCommands: readonly Command[] = [fwPrintCommand];
 
 export const COMMANDS: readonly Command[] = [statusCommand, profileImportCommand, profileShowCommand, ...tunnelCommands, ...deviceCommands, ...firewallCommands, helpCommand];
 
-export function helpText(): string {
-  const entries = COMMANDS.map((c) => [[...c.words, c.synopsis].filter(Boolean).join(' '), c.summary] as const);
-  const width = Math.max(...entries.map(([usage]) => usage.length));
-  return [
-    'Usage: tibox [--socket PATH] <command> [options]',
-    '',
-    'Commands:',
-    ...entries.map(([usage, summary]) => `  ${usage.padEnd(width)}  ${summary}`),
-    '',
-    'Options:',
-    `  --socket PATH  The agent's control socket (else $TIBOX_SOCKET, else ${DEFAULT_CONTROL_SOCKET})`,
-    '  -h, --help     Show this help',
-    '',
-    'Environment:',
-    '  TIBOX_LANG=de  German text for health warnings and labels (default English)',
-    '',
-  ].join('\n');
+/** A command's own help, or (no command named) the overview. */
+export function helpText(command: Command | undefined): string {
+  return command ? commandHelp(command) : overviewHelp(COMMANDS);
 }

@@ -5,7 +5,7 @@
 import { ControlApiError } from '../../control/client.ts';
 import { TiboxError } from '../../core/index.ts';
 import { DEFAULT_MAX_BYTES, ProfileError } from '../../ipsec/profile/index.ts';
-import { EXIT_OK, EXIT_USAGE, type Command, type CommandContext } from './command.ts';
+import { EXIT_OK, UsageError, type Command, type CommandContext } from './command.ts';
 import { readFileArg, type SizeLimit } from './readFileArg.ts';
 
 // The agent's own limit and refusal, checked here before the file is read and sent: a file over
@@ -27,15 +27,16 @@ export const profileImportCommand: Command = {
   words: ['profile', 'import'],
   synopsis: 'FILE [--password-file F] [--json]',
   summary: 'Import the VPN profile from the datacenter',
-  options: { 'password-file': { type: 'string' }, json: { type: 'boolean' } },
+  options: {
+    'password-file': { type: 'string', value: 'F', description: 'Read the PKCS#12 password from the file F (its first line) instead of asking for it' },
+    json: { type: 'boolean', description: "Print the imported profile's summary as JSON, for scripts" },
+  },
   maxPositionals: 1,
+  example: ['profile', 'import', '/media/usb/box-0001.json', '--password-file', '/root/box-0001.password'],
   async run(context) {
     const { positionals, values, io } = context;
     const file = positionals[0];
-    if (file === undefined) {
-      io.stderr("tibox: profile import needs the profile FILE\nRun 'tibox help' for usage.\n");
-      return EXIT_USAGE;
-    }
+    if (file === undefined) throw new UsageError('profile import needs the profile FILE');
     const profile = (await readFileArg(file, PROFILE_LIMIT)).toString('base64');
     const passwordFile = values['password-file'];
     // A password file holds one line; its line break is not part of the password.
@@ -59,8 +60,9 @@ export const profileShowCommand: Command = {
   words: ['profile', 'show'],
   synopsis: '[--json]',
   summary: 'Show the current VPN profile (no key material)',
-  options: { json: { type: 'boolean' } },
+  options: { json: { type: 'boolean', description: 'Print the summary as JSON (null without a profile), for scripts' } },
   maxPositionals: 0,
+  example: ['profile', 'show'],
   async run(context) {
     const summary = (await context.client().action('profile.show')) as Summary | null;
     if (summary === null && !context.values.json) context.io.stdout('No VPN profile imported.\n');

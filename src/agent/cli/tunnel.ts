@@ -9,8 +9,9 @@ function tunnelCommand(word: 'up' | 'down' | 'restart' | 'status', summary: stri
     words: ['tunnel', word],
     synopsis: '[--json]',
     summary,
-    options: { json: { type: 'boolean' } },
+    options: { json: { type: 'boolean', description: "Print the tunnel's state as JSON, for scripts" } },
     maxPositionals: 0,
+    example: ['tunnel', word],
     async run({ io, lang, values, client }) {
       const tunnel = (await client().action(`tunnel.${word}`, {})) as TunnelStatus;
       io.stdout(values.json ? JSON.stringify(tunnel, null, 2) + '\n' : formatTunnel(tunnel, lang, io.now()).join('\n') + '\n');

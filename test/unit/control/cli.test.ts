@@ -89,15 +89,24 @@ describe('tibox CLI', () => {
   });
 
   it.each([
-    [['frobnicate'], 'tibox: unknown command "frobnicate"\n'],
-    [['status', '--yaml'], "tibox: Unknown option '--yaml'"],
-    [['status', 'extra'], 'tibox: too many arguments for "status": extra\n'],
-    [['status', '--socket'], "tibox: Option '--socket <value>' argument missing\n"],
-  ])('exits 2 on the usage error %j', async (argv, message) => {
-    const { code, stdout, stderr } = await run(argv);
-    expect([code, stdout]).toEqual([2, '']);
-    expect(stderr.startsWith(message)).toBe(true);
-    expect(stderr.endsWith("Run 'tibox help' for usage.\n")).toBe(true);
+    [['frobnicate'], "unknown command 'frobnicate'; see 'tibox --help'"],
+    [['devices', 'frob'], "unknown command 'devices frob'; see 'tibox --help'"],
+    [['--yaml'], "unknown option '--yaml'; see 'tibox --help'"],
+    [['status', '--yaml'], "unknown option '--yaml' for 'status'; see 'tibox status --help'"],
+    [['status', '-y'], "unknown option '-y' for 'status'; see 'tibox status --help'"],
+    [['profile', 'import', 'p.json', '--foo'], "unknown option '--foo' for 'profile import'; see 'tibox profile import --help'"],
+    [['status', 'extra'], "too many arguments for 'status': extra; see 'tibox status --help'"],
+    [['status', '--socket'], "option '--socket' needs a value (PATH); see 'tibox status --help'"],
+    [['status', '--socket', '--json'], "option '--socket' needs a value (PATH); see 'tibox status --help'"],
+    [['status', '--json=yes'], "option '--json' takes no value; see 'tibox status --help'"],
+    [['profile', 'import'], "profile import needs the profile FILE; see 'tibox profile import --help'"],
+  ])('exits 2 on the usage error %j, in our words', async (argv, message) => {
+    expect(await run(argv)).toEqual({ code: 2, stdout: '', stderr: `tibox: ${message}\n` });
+  });
+
+  it('takes an option value that starts with a dash when it is written with =', async () => {
+    const { stderr } = await run(['status', '--socket=-odd.sock']);
+    expect(stderr).toBe('tibox: the tibox agent is not running (no control socket at -odd.sock)\n');
   });
 
   it('exits 2 with the help on stderr when no command is given', async () => {
@@ -106,13 +115,13 @@ describe('tibox CLI', () => {
     expect(stderr).toMatch(/^Usage: tibox /);
   });
 
-  it.each([[['help']], [['--help']], [['-h']], [['status', '--help']]])('prints the help for %j', async (argv) => {
+  it.each([[['help']], [['--help']], [['-h']], [['--socket', '/x', '--help']]])('prints the overview for %j', async (argv) => {
     const { code, stdout, stderr } = await run(argv);
     expect([code, stderr]).toEqual([0, '']);
-    expect(stdout).toMatch(/^Usage: tibox \[--socket PATH\] <command> \[options\]\n/);
-    // Usages are padded to the longest one, so the gap before a summary grows with the table.
-    expect(stdout).toMatch(/\n  status \[--json\] {2,}Show version, uptime, subsystems and health warnings\n/);
-    expect(stdout).toMatch(/\n  profile import FILE \[--password-file F\] \[--json\] {2,}Import the VPN profile from the datacenter\n/);
+    expect(stdout).toMatch(/^Usage: tibox \[--socket PATH\] COMMAND \[ARGUMENTS\] \[OPTIONS\]\n/);
+    // Names are padded to the longest one, so the gap before a summary grows with the table.
+    expect(stdout).toMatch(/\n  status {2,}Show version, uptime, subsystems and health warnings\n/);
+    expect(stdout).toMatch(/\n  devices list {2,}List the registered PVS hosts and card terminals\n/);
     expect(stdout).toContain(DEFAULT_CONTROL_SOCKET);
   });
 });
