@@ -70,3 +70,10 @@ export interface Command {
   example: readonly string[];
   run: (context: CommandContext) => Promise<number>;
 }
+
+/** Commands that share their first word; the word alone runs `default`, as `ip link` runs `ip link show`. */
+export interface CommandGroup {
+  word: string;
+  summary: string;
+  default: Command;
+}

@@ -1,12 +1,12 @@
 // The table of `tibox` commands. A new command is one entry here (and its own file when it has
 // logic): its words, synopsis, options, example and run function; the help is generated from
-// this table.
-import { findCommand } from './args.ts';
-import { EXIT_OK, type Command } from './command.ts';
-import { commandHelp, overviewHelp } from './help.ts';
+// this table. Commands that share a first word form a group, whose word alone runs its default.
+import { findCommand, type CommandTable } from './args.ts';
+import { EXIT_OK, type Command, type CommandGroup } from './command.ts';
+import { commandHelp, groupHelp, overviewHelp } from './help.ts';
 import { statusCommand } from './status.ts';
 import { profileImportCommand, profileShowCommand } from './profile.ts';
-import { tunnelCommands } from './tunnel.ts';
+import { tunnelCommands, tunnelStatusCommand } from './tunnel.ts';
 import { devicesChangeCommand, devicesHistoryCommand, devicesListCommand, devicesRegisterCommand, devicesRemoveCommand } from './devices.ts';
 import { devicesNeighboursCommand, devicesTerminalsCommand } from './devicesSeen.ts';
 import { devicesSetupCommand } from './devicesSetup.ts';
@@ -20,7 +20,7 @@ const helpCommand: Command = {
   maxPositionals: 2,
   example: ['help', 'devices', 'register'],
   async run({ io, positionals }) {
-    io.stdout(helpText(findCommand(positionals, COMMANDS)));
+    io.stdout(helpText(findCommand(positionals, TABLE)));
     return EXIT_OK;
   },
 };
@@ -36,7 +36,18 @@ const firewallCommands: readonly Command[] = [fwPrintCommand];
 
 export const COMMANDS: readonly Command[] = [statusCommand, profileImportCommand, profileShowCommand, ...tunnelCommands, ...deviceCommands, ...firewallCommands, helpCommand];
 
-/** A command's own help, or (no command named) the overview. */
-export function helpText(command: Command | undefined): string {
-  return command ? commandHelp(command) : overviewHelp(COMMANDS);
+// Each default only shows: a word alone never changes anything.
+const GROUPS: readonly CommandGroup[] = [
+  { word: 'profile', summary: 'The VPN profile from the datacenter', default: profileShowCommand },
+  { word: 'tunnel', summary: 'The IPsec tunnel into the TI', default: tunnelStatusCommand },
+  { word: 'devices', summary: 'The registered PVS hosts and card terminals, and what the box sees on its ports', default: devicesListCommand },
+  { word: 'fw', summary: 'The firewall', default: fwPrintCommand },
+];
+
+export const TABLE: CommandTable = { commands: COMMANDS, groups: GROUPS };
+
+/** The help for what the words named: a group, a command, or (nothing named) the overview. */
+export function helpText({ command, group }: ReturnType<typeof findCommand>): string {
+  if (group) return groupHelp(group, TABLE);
+  return command ? commandHelp(command, TABLE) : overviewHelp(TABLE);
 }

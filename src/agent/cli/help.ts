@@ -1,8 +1,8 @@
-// The help texts, made from the command table: an overview (`tibox --help`) and a command's own
-// (`tibox profile import --help`: usage, options, an example). Every line fits in 100 terminal
-// columns; longer descriptions wrap under themselves.
-import { GLOBAL_OPTIONS } from './args.ts';
-import type { Command, OptionSpec, OptionSpecs } from './command.ts';
+// The help texts, made from the command table: an overview (`tibox --help`), a group's
+// (`tibox devices --help`) and a command's own (`tibox profile import --help`: usage, options,
+// an example). Every line fits in 100 terminal columns; longer descriptions wrap under themselves.
+import { GLOBAL_OPTIONS, type CommandTable } from './args.ts';
+import type { Command, CommandGroup, OptionSpec, OptionSpecs } from './command.ts';
 import { columns, padColumns } from './textWidth.ts';
 
 export const HELP_WIDTH = 100;
@@ -12,12 +12,13 @@ const ENVIRONMENT: readonly (readonly [string, string])[] = [
   ['TIBOX_LANG=de', 'German text for health warnings and labels (default English)'],
 ];
 
-export function overviewHelp(commands: readonly Command[]): string {
+export function overviewHelp(table: CommandTable): string {
+  const [first] = table.groups;
   return text([
     'Usage: tibox [--socket PATH] COMMAND [ARGUMENTS] [OPTIONS]',
     '',
     'Commands:',
-    ...definitions(commands.map((c) => [c.words.join(' '), c.summary])),
+    ...definitions(table.commands.map((c) => [nameInList(c, table), c.summary])),
     '',
     'Options:',
     ...optionLines(GLOBAL_OPTIONS),
@@ -25,15 +26,33 @@ export function overviewHelp(commands: readonly Command[]): string {
     'Environment:',
     ...definitions(ENVIRONMENT),
     '',
+    ...(first ? wrap('', `A word in brackets may be left out: 'tibox ${first.word}' runs 'tibox ${first.default.words.join(' ')}'.`) : []),
     "Run 'tibox COMMAND --help' for a command's options and an example.",
   ]);
 }
 
-export function commandHelp(command: Command): string {
+export function groupHelp(group: CommandGroup, table: CommandTable): string {
+  const members = table.commands.filter((c) => c.words[0] === group.word);
+  return text([
+    `Usage: tibox ${group.word} [COMMAND] [ARGUMENTS] [OPTIONS]`,
+    '',
+    ...wrap('', `${group.summary}.`),
+    ...wrap('', `'tibox ${group.word}' alone runs 'tibox ${group.default.words.join(' ')}'.`),
+    '',
+    'Commands:',
+    ...definitions(members.map((c) => [c.words.slice(1).join(' '), c.summary])),
+    '',
+    ...wrap('', `Run 'tibox ${group.word} COMMAND --help' for a command's options and an example.`),
+  ]);
+}
+
+export function commandHelp(command: Command, table: CommandTable): string {
+  const group = table.groups.find((g) => g.default === command);
   return text([
     ...wrap(`Usage: tibox ${command.words.join(' ')} `, command.synopsis),
     '',
     ...wrap('', `${command.summary}.`),
+    ...(group ? [`'tibox ${group.word}' alone runs this command.`] : []),
     '',
     'Options:',
     ...optionLines({ ...command.options, ...GLOBAL_OPTIONS }),
@@ -41,6 +60,12 @@ export function commandHelp(command: Command): string {
     'Example:',
     ...commandLines(['tibox', ...command.example]),
   ]);
+}
+
+/** The command as the overview lists it; a group's default with its own word in brackets. */
+function nameInList(command: Command, { groups }: CommandTable): string {
+  const isDefault = groups.some((g) => g.default === command);
+  return isDefault ? `${command.words[0]} [${command.words.slice(1).join(' ')}]` : command.words.join(' ');
 }
 
 function optionLines(specs: OptionSpecs): string[] {

@@ -6,24 +6,24 @@ import { TiboxError } from '../../core/index.ts';
 import type { AgentStatus } from '../status.ts';
 import { parseLine } from './args.ts';
 import { EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError, type CliIo, type Lang } from './command.ts';
-import { COMMANDS, helpText } from './commands.ts';
+import { helpText, TABLE } from './commands.ts';
 import { promptSecret, PromptInterrupted } from './secretPrompt.ts';
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   let line;
   try {
-    line = parseLine(argv, COMMANDS);
+    line = parseLine(argv, TABLE);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     return usageFailed(io, error, []);
   }
   if (line.help) {
-    io.stdout(helpText(line.command));
+    io.stdout(helpText(line));
     return EXIT_OK;
   }
   const command = line.command;
   if (!command) {
-    io.stderr(helpText(undefined));
+    io.stderr(helpText(line));
     return EXIT_USAGE;
   }
   const socketPath = line.socket ?? io.env.TIBOX_SOCKET ?? DEFAULT_CONTROL_SOCKET;

@@ -20,8 +20,10 @@ function tunnelCommand(word: 'up' | 'down' | 'restart' | 'status', summary: stri
   };
 }
 
+export const tunnelStatusCommand = tunnelCommand('status', 'Show the tunnel: state, gateway, traffic, last error, history');
+
 export const tunnelCommands: readonly Command[] = [
-  tunnelCommand('status', 'Show the tunnel: state, gateway, traffic, last error, history'),
+  tunnelStatusCommand,
   tunnelCommand('up', 'Bring the tunnel up (after `tunnel down`)'),
   tunnelCommand('down', 'Take the tunnel down and keep it down; TI traffic is blocked meanwhile'),
   tunnelCommand('restart', 'Build the tunnel anew'),

@@ -90,11 +90,12 @@ describe('tibox CLI', () => {
 
   it.each([
     [['frobnicate'], "unknown command 'frobnicate'; see 'tibox --help'"],
-    [['devices', 'frob'], "unknown command 'devices frob'; see 'tibox --help'"],
+    [['devices', 'frob'], "unknown command 'devices frob'; see 'tibox devices --help'"],
     [['--yaml'], "unknown option '--yaml'; see 'tibox --help'"],
     [['status', '--yaml'], "unknown option '--yaml' for 'status'; see 'tibox status --help'"],
     [['status', '-y'], "unknown option '-y' for 'status'; see 'tibox status --help'"],
     [['profile', 'import', 'p.json', '--foo'], "unknown option '--foo' for 'profile import'; see 'tibox profile import --help'"],
+    [['devices', '--foo'], "unknown option '--foo' for 'devices'; see 'tibox devices --help'"],
     [['status', 'extra'], "too many arguments for 'status': extra; see 'tibox status --help'"],
     [['status', '--socket'], "option '--socket' needs a value (PATH); see 'tibox status --help'"],
     [['status', '--socket', '--json'], "option '--socket' needs a value (PATH); see 'tibox status --help'"],
@@ -121,7 +122,7 @@ describe('tibox CLI', () => {
     expect(stdout).toMatch(/^Usage: tibox \[--socket PATH\] COMMAND \[ARGUMENTS\] \[OPTIONS\]\n/);
     // Names are padded to the longest one, so the gap before a summary grows with the table.
     expect(stdout).toMatch(/\n  status {2,}Show version, uptime, subsystems and health warnings\n/);
-    expect(stdout).toMatch(/\n  devices list {2,}List the registered PVS hosts and card terminals\n/);
+    expect(stdout).toMatch(/\n  devices \[list\] {2,}List the registered PVS hosts and card terminals\n/);
     expect(stdout).toContain(DEFAULT_CONTROL_SOCKET);
   });
 });

@@ -123,6 +123,14 @@ describe('tibox devices', () => {
     expect(inventory.devices()).toEqual([]);
   });
 
+  it("lists the devices for 'tibox devices' alone, with the list's options", async () => {
+    await run('devices', 'register', 'pvs', 'Empfang-PC', '--address', '10.77.12.10', '--mac', '00:1a:2b:3c:4d:5e');
+    const alone = await run('devices');
+    expect(alone).toEqual(await run('devices', 'list'));
+    expect(alone.stdout).toContain('Empfang-PC  10.77.12.10');
+    expect(JSON.parse((await run('devices', '--json')).stdout)).toMatchObject([{ name: 'Empfang-PC' }]);
+  });
+
   it('says that a registration was not saved when the database takes no writes', async () => {
     db.exec('PRAGMA query_only = ON');
     expect(await run('devices', 'register', 'pvs', 'Empfang-PC', '--address', '10.77.12.10', '--mac', '00:1a:2b:3c:4d:5e')).toEqual({

@@ -1,7 +1,8 @@
-// The help made from the command table: the overview and each command's, all within 100 columns, each command's with its options and an example that parses as given.
+// The help made from the command table: the overview, each group's and each command's, all
+// within 100 columns, each command's with its options and an example that parses as given.
 import { describe, expect, it } from 'vitest';
 import { parseLine } from '../../../src/agent/cli/args.ts';
-import { COMMANDS } from '../../../src/agent/cli/commands.ts';
+import { COMMANDS, TABLE } from '../../../src/agent/cli/commands.ts';
 import { HELP_WIDTH } from '../../../src/agent/cli/help.ts';
 import { main } from '../../../src/agent/cli/main.ts';
 import { columns } from '../../../src/agent/cli/textWidth.ts';
@@ -13,7 +14,7 @@ async function run(argv: string[]) {
   return { code, stdout, stderr };
 }
 
-const TOPICS = [[], ...COMMANDS.map((c) => [...c.words])];
+const TOPICS = [[], ...TABLE.groups.map((g) => [g.word]), ...COMMANDS.map((c) => [...c.words])];
 
 describe('tibox help', () => {
   it.each(TOPICS)('keeps every line of the help for %j within the width', async (...words) => {
@@ -31,12 +32,15 @@ describe('tibox help', () => {
   });
 
   it.each(COMMANDS.map((c) => [c.words.join(' '), c] as const))("gives '%s' an example that parses as that command", (_name, command) => {
-    expect(parseLine(command.example, COMMANDS).command).toBe(command);
+    const line = parseLine(command.example, TABLE);
+    expect(line.command).toBe(command);
+    expect(line.group).toBeUndefined();
   });
 
   it('prints the same help for `tibox help COMMAND` as for `tibox COMMAND --help`', async () => {
     expect(await run(['help', 'devices', 'register'])).toEqual(await run(['devices', 'register', '--help']));
-    expect(await run(['help', 'devices', 'frob'])).toEqual({ code: 2, stdout: '', stderr: "tibox: unknown command 'devices frob'; see 'tibox --help'\n" });
+    expect(await run(['help', 'devices'])).toEqual(await run(['devices', '--help']));
+    expect(await run(['help', 'devices', 'frob'])).toEqual({ code: 2, stdout: '', stderr: "tibox: unknown command 'devices frob'; see 'tibox devices --help'\n" });
   });
 
   it('shows the help when asked, even beside an option the command does not know', async () => {
@@ -67,10 +71,35 @@ describe('tibox help', () => {
     );
   });
 
+  it("lists a group's commands and names the one its word alone runs", async () => {
+    const { stdout } = await run(['tunnel', '--help']);
+    expect(stdout).toBe(
+      [
+        'Usage: tibox tunnel [COMMAND] [ARGUMENTS] [OPTIONS]',
+        '',
+        'The IPsec tunnel into the TI.',
+        "'tibox tunnel' alone runs 'tibox tunnel status'.",
+        '',
+        'Commands:',
+        '  status   Show the tunnel: state, gateway, traffic, last error, history',
+        '  up       Bring the tunnel up (after `tunnel down`)',
+        '  down     Take the tunnel down and keep it down; TI traffic is blocked meanwhile',
+        '  restart  Build the tunnel anew',
+        '',
+        "Run 'tibox tunnel COMMAND --help' for a command's options and an example.",
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('continues an example too long for one line with a backslash', async () => {
     const { stdout } = await run(['devices', 'register', '--help']);
     expect(stdout.split('\nExample:\n')[1]).toBe(
       "  tibox devices register pvs 'PVS reception' --address 10.77.12.10 --mac 00:1a:2b:3c:4d:5e \\\n    --cetp-ports 4000\n",
     );
+  });
+
+  it.each(TABLE.groups.map((g) => [g.word, g] as const))("runs the group's default for '%s' alone", (_word, group) => {
+    expect(parseLine([group.word], TABLE)).toMatchObject({ command: group.default, group, help: false, positionals: [] });
   });
 });
