@@ -40,6 +40,7 @@ export const ERROR_CATALOGUE = byCode({
   TIBOX_CONTROL_SOCKET_NOT_SOCKET: [500, '{path} exists and is not a socket; refusing to replace it'],
   // Raised by the CLI itself, before anything reaches the agent.
   TIBOX_CLI_FILE_UNREADABLE: [400, 'cannot read {path}: {reason}'],
+  TIBOX_CLI_PASSWORD_FILE_NEEDED: [422, "the profile's PKCS#12 identity needs a password; with no terminal to ask on, give it with --password-file FILE"],
   // VPN profile import (docs/profile.md). Each refusal has its own code so the web UI can say
   // what to do: ask for the password again, ask the datacenter for a new file, check the clock.
   TIBOX_PROFILE_TOO_LARGE: [413, 'the profile has {size} bytes, more than the limit of {limit} bytes'],

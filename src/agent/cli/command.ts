@@ -1,6 +1,6 @@
 // What a CLI command is and what it gets to work with. Commands live in the table in
-// commands.ts; one with logic of its own has its own file.
-import type { ParseArgsOptionsConfig } from 'node:util';
+// commands.ts; one with logic of its own has its own file. The help (help.ts) is made from these
+// declarations, so each option carries its description and each command an example.
 import type { ControlClient } from '../../control/client.ts';
 import type { AgentStatus } from '../status.ts';
 
@@ -9,6 +9,8 @@ export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 /** The command line was wrong. */
 export const EXIT_USAGE = 2;
+/** Ctrl-C at a prompt: 128 + SIGINT, what a shell reports for a command Ctrl-C ended. */
+export const EXIT_INTERRUPTED = 130;
 
 export type Lang = 'de' | 'en';
 
@@ -33,14 +35,45 @@ export interface CommandContext {
   client: () => ControlClient<AgentStatus>;
 }
 
+/** One option of a command; the help lists each with its description (a capital, no full stop). */
+export type OptionSpec =
+  | { type: 'boolean'; short?: string; description: string }
+  /** `value` is what the help calls the value, e.g. 'FILE' in `--password-file FILE`. */
+  | { type: 'string'; short?: string; value: string; description: string };
+
+export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
+
+export const JSON_OPTION = { json: { type: 'boolean', description: 'Print the answer as JSON, for scripts' } } as const satisfies OptionSpecs;
+
+/** A wrong command line, found by the parser or by a command; main() exits 2 with a pointer to the help. */
+export class UsageError extends Error {
+  /** The words of the help to point to; a command's own when a command throws it. */
+  readonly topic: readonly string[] | undefined;
+
+  constructor(message: string, topic?: readonly string[]) {
+    super(message);
+    this.name = 'UsageError';
+    this.topic = topic;
+  }
+}
+
 export interface Command {
-  /** The words that name it: ['status'], later ['tunnel', 'up']. */
+  /** The words that name it: ['status'], ['tunnel', 'up']. */
   words: readonly string[];
-  /** Arguments as shown in the help, e.g. '[--json]' or '<file>'. */
+  /** Arguments as the usage line shows them, e.g. '[--json]' or 'FILE [--password-file F]'. */
   synopsis: string;
   summary: string;
-  options: ParseArgsOptionsConfig;
+  options: OptionSpecs;
   /** Most positionals the command takes after its name. */
   maxPositionals: number;
+  /** A command line that works as given (without `tibox`), shown at the end of the help. */
+  example: readonly string[];
   run: (context: CommandContext) => Promise<number>;
+}
+
+/** Commands that share their first word; the word alone runs `default`, as `ip link` runs `ip link show`. */
+export interface CommandGroup {
+  word: string;
+  summary: string;
+  default: Command;
 }

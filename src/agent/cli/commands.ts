@@ -1,23 +1,26 @@
 // The table of `tibox` commands. A new command is one entry here (and its own file when it has
-// logic): its words, synopsis, options and run function; the help is generated from this table.
-import { EXIT_OK, type Command } from './command.ts';
+// logic): its words, synopsis, options, example and run function; the help is generated from
+// this table. Commands that share a first word form a group, whose word alone runs its default.
+import { findCommand, type CommandTable } from './args.ts';
+import { EXIT_OK, type Command, type CommandGroup } from './command.ts';
+import { commandHelp, groupHelp, overviewHelp } from './help.ts';
 import { statusCommand } from './status.ts';
 import { profileImportCommand, profileShowCommand } from './profile.ts';
-import { tunnelCommands } from './tunnel.ts';
+import { tunnelCommands, tunnelStatusCommand } from './tunnel.ts';
 import { devicesChangeCommand, devicesHistoryCommand, devicesListCommand, devicesRegisterCommand, devicesRemoveCommand } from './devices.ts';
 import { devicesNeighboursCommand, devicesTerminalsCommand } from './devicesSeen.ts';
 import { devicesSetupCommand } from './devicesSetup.ts';
 import { fwPrintCommand } from './firewall.ts';
-import { DEFAULT_CONTROL_SOCKET } from '../../control/socketPath.ts';
 
 const helpCommand: Command = {
   words: ['help'],
-  synopsis: '',
-  summary: 'Show this help',
+  synopsis: '[COMMAND]',
+  summary: "Show this help, or a command's",
   options: {},
-  maxPositionals: 0,
-  async run({ io }) {
-    io.stdout(helpText());
+  maxPositionals: 2,
+  example: ['help', 'devices', 'register'],
+  async run({ io, positionals }) {
+    io.stdout(helpText(findCommand(positionals, TABLE)));
     return EXIT_OK;
   },
 };
@@ -33,21 +36,18 @@ const firewallCommands: readonly Command[] = [fwPrintCommand];
 
 export const COMMANDS: readonly Command[] = [statusCommand, profileImportCommand, profileShowCommand, ...tunnelCommands, ...deviceCommands, ...firewallCommands, helpCommand];
 
-export function helpText(): string {
-  const entries = COMMANDS.map((c) => [[...c.words, c.synopsis].filter(Boolean).join(' '), c.summary] as const);
-  const width = Math.max(...entries.map(([usage]) => usage.length));
-  return [
-    'Usage: tibox [--socket PATH] <command> [options]',
-    '',
-    'Commands:',
-    ...entries.map(([usage, summary]) => `  ${usage.padEnd(width)}  ${summary}`),
-    '',
-    'Options:',
-    `  --socket PATH  The agent's control socket (else $TIBOX_SOCKET, else ${DEFAULT_CONTROL_SOCKET})`,
-    '  -h, --help     Show this help',
-    '',
-    'Environment:',
-    '  TIBOX_LANG=de  German text for health warnings and labels (default English)',
-    '',
-  ].join('\n');
+// Each default only shows: a word alone never changes anything.
+const GROUPS: readonly CommandGroup[] = [
+  { word: 'profile', summary: 'The VPN profile from the datacenter', default: profileShowCommand },
+  { word: 'tunnel', summary: 'The IPsec tunnel into the TI', default: tunnelStatusCommand },
+  { word: 'devices', summary: 'The registered PVS hosts and card terminals, and what the box sees on its ports', default: devicesListCommand },
+  { word: 'fw', summary: 'The firewall', default: fwPrintCommand },
+];
+
+export const TABLE: CommandTable = { commands: COMMANDS, groups: GROUPS };
+
+/** The help for what the words named: a group, a command, or (nothing named) the overview. */
+export function helpText({ command, group }: ReturnType<typeof findCommand>): string {
+  if (group) return groupHelp(group, TABLE);
+  return command ? commandHelp(command, TABLE) : overviewHelp(TABLE);
 }

@@ -2,26 +2,24 @@
 // PVS host the Windows and the Linux commands (or one of them), for a terminal the values for its
 // network menu. The adapter names only fill in the text; the agent checks them.
 import type { SetupText } from '../../lan/inventory/index.ts';
-import { EXIT_OK, EXIT_USAGE, type Command } from './command.ts';
+import { EXIT_OK, UsageError, type Command } from './command.ts';
 
 export const devicesSetupCommand: Command = {
   words: ['devices', 'setup'],
   synopsis: 'DEVICE [--windows|--linux] [--windows-interface N] [--linux-interface N]',
   summary: "Print a PVS host's TI setup commands (a terminal's network values)",
   options: {
-    windows: { type: 'boolean' },
-    linux: { type: 'boolean' },
-    'windows-interface': { type: 'string' },
-    'linux-interface': { type: 'string' },
-    json: { type: 'boolean' },
+    windows: { type: 'boolean', description: 'Only the Windows commands (netsh, PowerShell)' },
+    linux: { type: 'boolean', description: 'Only the Linux commands (NetworkManager, systemd-resolved)' },
+    'windows-interface': { type: 'string', value: 'N', description: "The Windows adapter's name to put in the commands (default Ethernet)" },
+    'linux-interface': { type: 'string', value: 'N', description: "The Linux network card's name to put in the commands (default eth0)" },
+    json: { type: 'boolean', description: 'Print the setup texts as JSON, for scripts' },
   },
   maxPositionals: 1,
+  example: ['devices', 'setup', 'PVS reception', '--windows', '--windows-interface', 'Ethernet 2'],
   async run({ io, values, positionals, client }) {
     const device = positionals[0];
-    if (device === undefined) {
-      io.stderr("tibox: devices setup needs the DEVICE (name or id)\nRun 'tibox help' for usage.\n");
-      return EXIT_USAGE;
-    }
+    if (device === undefined) throw new UsageError('devices setup needs the DEVICE (name or id)');
     const args = {
       device,
       ...(typeof values['windows-interface'] === 'string' ? { windowsInterface: values['windows-interface'] } : {}),

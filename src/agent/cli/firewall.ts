@@ -10,6 +10,7 @@ export const fwPrintCommand: Command = {
   summary: 'Show the firewall ruleset the agent would load now, without loading it',
   options: {},
   maxPositionals: 0,
+  example: ['fw', 'print'],
   async run({ io, client }) {
     const answer = await client().action('firewall.print', {});
     const ruleset = (answer as { ruleset?: unknown } | null)?.ruleset;

@@ -3,11 +3,10 @@
 // history. Pure: the same data and `now` give the same text.
 import type { DeviceView, NeighbourEntry, TerminalCandidate, Transition } from '../../lan/inventory/index.ts';
 import { formatDuration } from './formatStatus.ts';
+import { alignColumns } from './table.ts';
 
-/** Columns padded to their widest cell, two blanks apart, no trailing blanks. */
-export function formatTable(head: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  return [head, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n') + '\n';
+function formatTable(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  return alignColumns([head, ...rows]).join('\n') + '\n';
 }
 
 function ago(iso: string, now: Date): string {

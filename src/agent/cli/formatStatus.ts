@@ -4,6 +4,7 @@ import type { Severity } from '../../core/index.ts';
 import type { AgentStatus } from '../status.ts';
 import type { TunnelStatus } from '../../ipsec/index.ts';
 import type { Lang } from './command.ts';
+import { alignColumns } from './table.ts';
 
 interface Labels {
   up: string;
@@ -100,7 +101,7 @@ export function formatStatus(status: AgentStatus, lang: Lang, now: Date): string
       l.ago(formatDuration((now.getTime() - Date.parse(s.since)) / 1000)),
       s.detail ?? '',
     ]);
-    lines.push(...table([[l.subsystem, l.state, l.since, l.detail], ...rows]));
+    lines.push(...alignColumns([[l.subsystem, l.state, l.since, l.detail], ...rows]));
   }
 
   lines.push('', ...formatTunnel(status.tunnel, lang, now));
@@ -144,16 +145,4 @@ export function formatTunnel(t: TunnelStatus, lang: Lang, now: Date): string[] {
     for (const e of t.history.slice(0, 5)) lines.push(`    ${e.at}  ${[e.state, e.gateway, e.reason].filter(Boolean).join('  ')}`);
   }
   return lines;
-}
-
-/** Columns padded to their widest cell, two spaces apart; no trailing blanks. */
-function table(rows: string[][]): string[] {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) =>
-    row
-      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd(),
-  );
 }

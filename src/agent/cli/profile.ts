@@ -1,10 +1,19 @@
 // `tibox profile import FILE [--password-file F]` and `tibox profile show`. The CLI only reads
-// the file and sends its bytes (base64) to the agent, which does all checking; the password
-// comes from a file or, when the agent says the profile needs one, from a prompt on the terminal.
-import { readFile } from 'node:fs/promises';
+// the file and sends its bytes (base64) to the agent, which does all checking but the size; the
+// password comes from a file or, when the agent says the profile needs one, from a prompt on the
+// terminal.
 import { ControlApiError } from '../../control/client.ts';
 import { TiboxError } from '../../core/index.ts';
-import { EXIT_OK, EXIT_USAGE, type Command, type CommandContext } from './command.ts';
+import { DEFAULT_MAX_BYTES, ProfileError } from '../../ipsec/profile/index.ts';
+import { EXIT_OK, UsageError, type Command, type CommandContext } from './command.ts';
+import { readFileArg, type SizeLimit } from './readFileArg.ts';
+
+// The agent's own limit and refusal, checked here before the file is read and sent: a file over
+// about 768 KiB would otherwise meet the control API's body limit, whose message names no profile.
+const PROFILE_LIMIT: SizeLimit = {
+  bytes: DEFAULT_MAX_BYTES,
+  refuse: (size) => new ProfileError('TIBOX_PROFILE_TOO_LARGE', { size, limit: DEFAULT_MAX_BYTES }),
+};
 
 interface Summary {
   boxId: string;
@@ -18,25 +27,27 @@ export const profileImportCommand: Command = {
   words: ['profile', 'import'],
   synopsis: 'FILE [--password-file F] [--json]',
   summary: 'Import the VPN profile from the datacenter',
-  options: { 'password-file': { type: 'string' }, json: { type: 'boolean' } },
+  options: {
+    'password-file': { type: 'string', value: 'F', description: 'Read the PKCS#12 password from the file F (its first line) instead of asking for it' },
+    json: { type: 'boolean', description: "Print the imported profile's summary as JSON, for scripts" },
+  },
   maxPositionals: 1,
+  example: ['profile', 'import', '/media/usb/box-0001.json', '--password-file', '/root/box-0001.password'],
   async run(context) {
     const { positionals, values, io } = context;
     const file = positionals[0];
-    if (file === undefined) {
-      io.stderr("tibox: profile import needs the profile FILE\nRun 'tibox help' for usage.\n");
-      return EXIT_USAGE;
-    }
-    const profile = (await readOrExplain(file)).toString('base64');
+    if (file === undefined) throw new UsageError('profile import needs the profile FILE');
+    const profile = (await readFileArg(file, PROFILE_LIMIT)).toString('base64');
     const passwordFile = values['password-file'];
     // A password file holds one line; its line break is not part of the password.
-    const password = typeof passwordFile === 'string' ? (await readOrExplain(passwordFile)).toString('utf8').replace(/\r?\n$/, '') : undefined;
+    const password = typeof passwordFile === 'string' ? (await readFileArg(passwordFile)).toString('utf8').replace(/\r?\n$/, '') : undefined;
     let summary: unknown;
     try {
       summary = await context.client().action('profile.import', { profile, password });
     } catch (error) {
       const asked = error instanceof ControlApiError && error.code === 'TIBOX_PROFILE_PASSWORD_REQUIRED' && password === undefined;
-      if (!asked || !io.promptSecret) throw error;
+      if (!asked) throw error;
+      if (!io.promptSecret) throw new TiboxError('TIBOX_CLI_PASSWORD_FILE_NEEDED', {});
       const typed = await io.promptSecret('Password of the PKCS#12 identity: ');
       summary = await context.client().action('profile.import', { profile, password: typed });
     }
@@ -49,8 +60,9 @@ export const profileShowCommand: Command = {
   words: ['profile', 'show'],
   synopsis: '[--json]',
   summary: 'Show the current VPN profile (no key material)',
-  options: { json: { type: 'boolean' } },
+  options: { json: { type: 'boolean', description: 'Print the summary as JSON (null without a profile), for scripts' } },
   maxPositionals: 0,
+  example: ['profile', 'show'],
   async run(context) {
     const summary = (await context.client().action('profile.show')) as Summary | null;
     if (summary === null && !context.values.json) context.io.stdout('No VPN profile imported.\n');
@@ -58,14 +70,6 @@ export const profileShowCommand: Command = {
     return EXIT_OK;
   },
 };
-
-async function readOrExplain(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    throw new TiboxError('TIBOX_CLI_FILE_UNREADABLE', { path, reason: (error as NodeJS.ErrnoException).code ?? String(error) });
-  }
-}
 
 function printSummary({ io, values }: CommandContext, summary: Summary | null, heading: string): void {
   if (values.json || summary === null) {

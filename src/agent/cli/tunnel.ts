@@ -9,8 +9,9 @@ function tunnelCommand(word: 'up' | 'down' | 'restart' | 'status', summary: stri
     words: ['tunnel', word],
     synopsis: '[--json]',
     summary,
-    options: { json: { type: 'boolean' } },
+    options: { json: { type: 'boolean', description: "Print the tunnel's state as JSON, for scripts" } },
     maxPositionals: 0,
+    example: ['tunnel', word],
     async run({ io, lang, values, client }) {
       const tunnel = (await client().action(`tunnel.${word}`, {})) as TunnelStatus;
       io.stdout(values.json ? JSON.stringify(tunnel, null, 2) + '\n' : formatTunnel(tunnel, lang, io.now()).join('\n') + '\n');
@@ -19,8 +20,10 @@ function tunnelCommand(word: 'up' | 'down' | 'restart' | 'status', summary: stri
   };
 }
 
+export const tunnelStatusCommand = tunnelCommand('status', 'Show the tunnel: state, gateway, traffic, last error, history');
+
 export const tunnelCommands: readonly Command[] = [
-  tunnelCommand('status', 'Show the tunnel: state, gateway, traffic, last error, history'),
+  tunnelStatusCommand,
   tunnelCommand('up', 'Bring the tunnel up (after `tunnel down`)'),
   tunnelCommand('down', 'Take the tunnel down and keep it down; TI traffic is blocked meanwhile'),
   tunnelCommand('restart', 'Build the tunnel anew'),

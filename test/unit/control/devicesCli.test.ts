@@ -86,6 +86,19 @@ describe('tibox devices', () => {
     expect(inventory.audit(10).map((a) => [a.action, a.actor])).toEqual([['remove', 'local-cli'], ['change', 'local-cli'], ['register', 'local-cli'], ['register', 'local-cli']]);
   });
 
+  it('lines up the list after names with wide and combining characters', async () => {
+    await run('devices', 'register', 'pvs', '受付-PC', '--address', '10.77.12.10', '--mac', '00:1a:2b:3c:4d:5e');
+    await run('devices', 'register', 'terminal', 'Mu\u0308ller KT', '--address', '10.77.12.40', '--mac', '02:00:5e:10:00:40');
+    expect((await run('devices', 'list')).stdout).toBe(
+      [
+        'ID  KIND      NAME       ADDRESS      MAC                CETP  REACHABILITY',
+        '1   pvs       受付-PC    10.77.12.10  00:1a:2b:3c:4d:5e  -     -',
+        '2   terminal  Mu\u0308ller KT  10.77.12.40  02:00:5e:10:00:40  -     -',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it.each([
     [['--address', '10.77.12.10', '--mac', '01:00:5e:00:00:01'], 'tibox: the MAC address "01:00:5e:00:00:01" cannot be used: it is a group (multicast or broadcast) address\n'],
     [['--address', '10.77.12.40', '--mac', '00:1a:2b:3c:4d:5e'], 'tibox: a PVS host needs an address in the LAN half 10.77.12.0/27; 10.77.12.40 is outside\n'],
@@ -97,13 +110,25 @@ describe('tibox devices', () => {
   });
 
   it.each([
-    [['devices', 'register', 'pvs'], 'tibox: devices register needs the kind (pvs or terminal) and a NAME\n'],
-    [['devices', 'register', 'pvs', 'PC', '--address', '10.77.12.10', '--mac', '00:1a:2b:3c:4d:5e', '--cetp-ports', '4000;4001'], 'tibox: --cetp-ports takes port numbers separated by commas, e.g. 4000,4001\n'],
-    [['devices', 'remove'], 'tibox: devices remove needs the DEVICE (name or id)\n'],
+    [['devices', 'register', 'pvs'], "devices register needs the kind (pvs or terminal) and a NAME; see 'tibox devices register --help'"],
+    [
+      ['devices', 'register', 'pvs', 'PC', '--address', '10.77.12.10', '--mac', '00:1a:2b:3c:4d:5e', '--cetp-ports', '4000;4001'],
+      "--cetp-ports takes port numbers separated by commas, e.g. 4000,4001; see 'tibox devices register --help'",
+    ],
+    [['devices', 'remove'], "devices remove needs the DEVICE (name or id); see 'tibox devices remove --help'"],
+    [['devices', 'setup'], "devices setup needs the DEVICE (name or id); see 'tibox devices setup --help'"],
+    [['devices', 'register', 'pvs', 'PC', '--adress', '10.77.12.10'], "unknown option '--adress' for 'devices register'; see 'tibox devices register --help'"],
   ])('exits 2 on the usage error %j', async (argv, message) => {
-    const { code, stderr } = await run(...argv);
-    expect(code).toBe(2);
-    expect(stderr.startsWith(message)).toBe(true);
+    expect(await run(...argv)).toEqual({ code: 2, stdout: '', stderr: `tibox: ${message}\n` });
+    expect(inventory.devices()).toEqual([]);
+  });
+
+  it("lists the devices for 'tibox devices' alone, with the list's options", async () => {
+    await run('devices', 'register', 'pvs', 'Empfang-PC', '--address', '10.77.12.10', '--mac', '00:1a:2b:3c:4d:5e');
+    const alone = await run('devices');
+    expect(alone).toEqual(await run('devices', 'list'));
+    expect(alone.stdout).toContain('Empfang-PC  10.77.12.10');
+    expect(JSON.parse((await run('devices', '--json')).stdout)).toMatchObject([{ name: 'Empfang-PC' }]);
   });
 
   it('says that a registration was not saved when the database takes no writes', async () => {

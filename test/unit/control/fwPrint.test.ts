@@ -88,10 +88,12 @@ describe('tibox fw print', () => {
     expect(stderr).toBe('tibox: the tibox agent sent an unreadable answer: firewall.print answered without a ruleset\n');
   });
 
-  it('takes no arguments and is in the help', async () => {
+  it("takes no arguments, is in the help and is what 'tibox fw' alone runs", async () => {
     const usage = await run(['fw', 'print', 'now']);
-    expect([usage.code, usage.stderr.split('\n')[0]]).toEqual([2, 'tibox: too many arguments for "fw print": now']);
+    expect([usage.code, usage.stderr]).toEqual([2, "tibox: too many arguments for 'fw print': now; see 'tibox fw print --help'\n"]);
     const help = await run(['help']);
-    expect(help.stdout).toMatch(/\n {2}fw print {2,}Show the firewall ruleset the agent would load now, without loading it\n/);
+    expect(help.stdout).toMatch(/\n {2}fw \[print\] {2,}Show the firewall ruleset the agent would load now, without loading it\n/);
+    const socket = await startAgent(firewallAgent().actions);
+    expect(await run(['fw', '--socket', socket])).toEqual({ code: 0, stdout: renderRuleset(null), stderr: '' });
   });
 });

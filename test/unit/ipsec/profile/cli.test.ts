@@ -53,7 +53,7 @@ describe('tibox profile', () => {
 
   it('refuses the PKCS#12 profile without a password and without a terminal, writing nothing', async () => {
     const result = await tibox(['profile', 'import', lab.pkcs12]);
-    expect(result).toMatchObject({ code: 1, stderr: "tibox: the profile's PKCS#12 identity needs a password\n" });
+    expect(result).toMatchObject({ code: 1, stderr: "tibox: the profile's PKCS#12 identity needs a password; with no terminal to ask on, give it with --password-file FILE\n" });
     expect(await readdir(join(dir, 'data')).catch(() => [])).toEqual([]);
   });
 
@@ -89,6 +89,6 @@ describe('tibox profile', () => {
   });
 
   it('says which file it cannot read', async () => {
-    expect(await tibox(['profile', 'import', join(dir, 'missing.json')])).toMatchObject({ code: 1, stderr: `tibox: cannot read ${join(dir, 'missing.json')}: ENOENT\n` });
+    expect(await tibox(['profile', 'import', join(dir, 'missing.json')])).toMatchObject({ code: 1, stderr: `tibox: cannot read ${join(dir, 'missing.json')}: not found\n` });
   });
 });
