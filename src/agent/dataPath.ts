@@ -30,7 +30,7 @@ export interface DataPathDeps {
 
 export class DataPath {
   private readonly deps: DataPathDeps;
-  private profile: ProfileDataPath | null = null;
+  private profilePart: ProfileDataPath | null = null;
   /** Until ProfileService has said what the profile is, other news must not close the firewall. */
   private told = false;
   private readonly queue = new SerialQueue();
@@ -45,9 +45,14 @@ export class DataPath {
 
   /** The profile's part; null before a profile. Throws what the LAN or the firewall refused. */
   apply(profile: ProfileDataPath | null): Promise<void> {
-    this.profile = profile;
+    this.profilePart = profile;
     this.told = true;
     return this.pass();
+  }
+
+  /** The profile's part it was last given; null before a profile (the inventory's setup help names its TI prefixes and domains). */
+  profile(): ProfileDataPath | null {
+    return this.profilePart;
   }
 
   /**
@@ -87,7 +92,7 @@ export class DataPath {
   }
 
   private async practiceChanged(): Promise<void> {
-    const profile = this.profile;
+    const profile = this.profilePart;
     if (!profile || this.practice === undefined) return;
     const now = practiceAddresses(await this.deps.lanAddresses(this.deps.ports().lan), profile.tiSegment);
     if (addressKey(now) !== this.practice) await this.refresh();
@@ -99,7 +104,7 @@ export class DataPath {
 
   private async converge(): Promise<void> {
     const { deps } = this;
-    const profile = this.profile;
+    const profile = this.profilePart;
     const ports = deps.ports();
     await deps.lan.apply(planLan(profile, ports));
     const desired = planDataPath({ profile, ports, devices: deps.devices(), backend: await deps.backend(), lanAddresses: await deps.lanAddresses(ports.lan) });
