@@ -35,6 +35,8 @@ export function agentContext(options: AgentOptions): AgentContext {
     health,
     bus,
     log: subsystemLogger(log, 'config'),
+    // The subsystems' loggers are children of this one and follow its level at once.
+    setLogLevel: (level) => (log.level = level),
     now,
   });
   const actions = new ControlActions();
