@@ -4,6 +4,7 @@ import type { HealthWarning, SubsystemStatus } from '../core/index.ts';
 export interface AgentEvents {
   /** The effective configuration changed (committed, or fallen back to the last good one). */
   'config.changed': { revision: number; actor: string };
+  /** Every active warning, after each raise, change of detail or clear: the web UI's live view and the updater's reports listen. */
   'health.changed': { warnings: HealthWarning[] };
   'subsystem.state': SubsystemStatus;
 }

@@ -60,6 +60,6 @@ export function agentContext(options: AgentOptions): AgentContext {
 }
 
 /** A health registry whose every change is one `health.changed` event with the whole list: the web UI's live view and the updater's reports listen there. */
-export function healthOnBus(bus: EventBus<AgentEvents>, now: () => Date): Health {
+function healthOnBus(bus: EventBus<AgentEvents>, now: () => Date): Health {
   return new Health((warnings) => bus.emit('health.changed', { warnings }), now);
 }
