@@ -83,6 +83,8 @@ export class Agent {
   async stop(): Promise<void> {
     await this.systemd.stopping();
     for (const unwatch of this.stopWatching.splice(0)) unwatch();
+    // A pass a commit or an event started must not write into the parts stopped below.
+    await this.dataPath.close();
     for (const subsystem of this.started.reverse()) {
       try {
         await subsystem.stop();

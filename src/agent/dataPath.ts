@@ -33,6 +33,8 @@ export class DataPath {
   private profilePart: ProfileDataPath | null = null;
   /** Until ProfileService has said what the profile is, other news must not close the firewall. */
   private told = false;
+  /** The agent is stopping the parts the passes apply to: no pass starts any more. */
+  private closed = false;
   private readonly queue = new SerialQueue();
   /** The practice-LAN addresses the firewall was last given, as a key; undefined while it has none. */
   private practice: string | undefined;
@@ -61,6 +63,7 @@ export class DataPath {
    * and routes from the local TI address). The rest follows with apply() once the tunnel has it.
    */
   prepare(profile: ProfileDataPath): Promise<void> {
+    if (this.closed) return Promise.resolve();
     return this.queue.run(() => this.deps.lan.apply(planLan(profile, this.deps.ports())));
   }
 
@@ -98,7 +101,17 @@ export class DataPath {
     if (addressKey(now) !== this.practice) await this.refresh();
   }
 
+  /**
+   * Starts no pass any more and resolves once those queued have finished: the agent calls it
+   * before it stops the parts they apply to, so no pass writes into a part that has stopped.
+   */
+  close(): Promise<void> {
+    this.closed = true;
+    return this.queue.settled();
+  }
+
   private pass(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     return this.queue.run(() => this.converge());
   }
 

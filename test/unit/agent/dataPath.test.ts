@@ -133,4 +133,29 @@ describe('DataPath', () => {
     expect(lan).toMatchObject([{ ports: PORTS, practiceFallback: PORTS.lanFallback, ti: { tiSegment: PROFILE.tiSegment, gateways: ['198.51.100.10'] } }]);
     expect(firewall).toEqual([]);
   });
+
+  it('closes after the pass under way and starts none after it, so the agent stops no part in the middle of a pass', async () => {
+    let release: () => void = () => undefined;
+    const applied: string[] = [];
+    dataPath = new DataPath({
+      ...deps(),
+      firewall: {
+        apply: async (desired: FirewallDesired | null) => {
+          applied.push(desired ? 'profile' : 'baseline');
+          await new Promise<void>((resolve) => (release = resolve));
+        },
+      },
+    });
+    const passing = dataPath.apply(PROFILE);
+    await vi.advanceTimersByTimeAsync(0);
+    let closed = false;
+    const closing = dataPath.close().then(() => void (closed = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect([applied, closed]).toEqual([['profile'], false]);
+    release();
+    await Promise.all([passing, closing]);
+    await dataPath.refresh();
+    await dataPath.apply(null);
+    expect([applied, closed]).toEqual([['profile'], true]);
+  });
 });
