@@ -1,76 +1,35 @@
 // The composition root: the one place that builds every subsystem and hands each its
-// dependencies (no singletons, no service locator). Only src/agent/run.ts and tests import it.
+// dependencies (no singletons, no service locator), through one builder per subsystem's wiring
+// (./wiring/). Only src/agent/run.ts and tests import it.
 // Subsystems start in order and stop in reverse; stop() leaves kernel state (firewall table,
 // fail-closed routes, LAN addresses) and charon alone, so a restart of the agent never drops the
 // tunnel. dnsmasq and the practice-LAN DHCP client are components with services of their own, as
 // charon is: the agent writes their files and signals them, and a restart of the agent leaves them
 // serving.
-import {
-  BestEffortStore, EventBus, Health, subsystemLogger, SystemdNotifier, ControlActions, startProcess as realStartProcess, type Logger, type Runner, type Lifecycle,
-} from '../core/index.ts';
-import type { AgentEvents } from './events.ts';
+import { SystemdNotifier, type Health, type Lifecycle } from '../core/index.ts';
+import type { RouteKernel } from '../firewall/index.ts';
+import { readWanRoute, type TunnelController, type WanRoute } from '../ipsec/index.ts';
+import type { LanKernel } from '../lan/index.ts';
+import type { AgentOptions } from './agentOptions.ts';
+import type { DataPath } from './dataPath.ts';
 import type { AgentStatus } from './status.ts';
-import { Resolver } from 'node:dns/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ClockWatch } from './clock/clockWatch.ts';
-import { ConfigService } from './config.ts';
-import { DeviceStore, ReachabilityStore, TunnelHistoryStore, type Db } from './store/index.ts';
-import { ControlServer } from '../control/server.ts';
-import { Firewall, NetlinkRouteKernel, NftLoader, NftMonitor, renderRouteBatch, TiRoutes, type RouteKernel } from '../firewall/index.ts';
-import {
-  busyboxArpProbe, Dnsmasq, dnsmasqFiles, Lan, LanLinks, NetlinkLanKernel, PracticeDhcp, TERMINAL_BRIDGE, WanInLanWatch, type LanKernel,
-} from '../lan/index.ts';
-import { DeviceInventory, NetlinkNeighbourSource, registerDeviceActions, tcpProbe, type NeighbourSource } from '../lan/inventory/index.ts';
-import { DataPath } from './dataPath.ts';
-import {
-  CharonLink, LIBIPSEC_DEVICE, ProfileService, readWanRoute, registerTunnelActions, ResumeFile, StoredTunnelHistory, tcpKnock, TunnelController, tunnelPath,
-  type WanRoute,
-} from '../ipsec/index.ts';
-
-/** The script charon runs when the tunnel resumed at boot is up: bin/ of this installation (src/ and build/ alike). */
-const RESUME_UPDOWN = fileURLToPath(new URL('../../bin/tibox-resume-updown', import.meta.url));
-
-export interface AgentOptions {
-  version: string;
-  /** The data partition's directory for the database and state files. */
-  dataDir: string;
-  socketPath: string;
-  /** charon's VICI socket. */
-  charonVici: string;
-  /** The pinned profile-signing key (PEM). */
-  profileTrustAnchor: string;
-  /** chronyd's command socket; chronyc's default when absent. */
-  chronySocket?: string;
-  log: Logger;
-  runner: Runner;
-  env: NodeJS.ProcessEnv;
-  now?: () => Date;
-  /** group(5) file for the control socket's group; the system's when absent. */
-  groupFile?: string;
-  /** The kernel's routing as the routes module sees it; rtnetlink when absent (tests pass a fake). */
-  routeKernel?: RouteKernel;
-  /** Runtime files (dnsmasq's); /run/tibox when absent. Must be traversable by dnsmasq's user. */
-  runDir?: string;
-  /** The kernel's links and addresses as the LAN subsystem sees them; rtnetlink when absent (tests pass a fake). */
-  lanKernel?: LanKernel;
-  /** The kernel's neighbours as the device inventory sees them; rtnetlink when absent (tests pass a fake). */
-  neighbours?: NeighbourSource;
-  /** Starts the long-running children (nft monitor, probes); runner.ts's when absent (tests pass a fake). */
-  startProcess?: typeof realStartProcess;
-}
+import { agentContext } from './wiring/context.ts';
+import { wireControl } from './wiring/control.ts';
+import { wireFirewall } from './wiring/firewall.ts';
+import { wireLan } from './wiring/lan.ts';
+import { wireProfile } from './wiring/profile.ts';
+import { wireTunnel } from './wiring/tunnel.ts';
 
 export class Agent {
   private readonly options: AgentOptions;
   private readonly now: () => Date;
-  private readonly bus: EventBus<AgentEvents>;
   private readonly health: Health;
   private readonly systemd: SystemdNotifier;
   private readonly subsystems: Lifecycle[];
   private readonly started: Lifecycle[] = [];
   private readonly tunnel: TunnelController;
   private readonly stopWatching: (() => void)[] = [];
-  private readonly kernel: RouteKernel;
+  private readonly routeKernel: RouteKernel;
   private readonly lanKernel: LanKernel;
   private readonly dataPath: DataPath;
   private wan: WanRoute | undefined;
@@ -78,149 +37,20 @@ export class Agent {
 
   constructor(options: AgentOptions) {
     this.options = options;
-    const { log } = options;
-    const startProcess = options.startProcess ?? realStartProcess;
-    this.now = options.now ?? (() => new Date());
-    this.bus = new EventBus<AgentEvents>((event, error) => log.error({ err: error, event: String(event) }, 'event listener failed'));
-    this.health = new Health((warnings) => this.bus.emit('health.changed', { warnings }), this.now);
-    this.systemd = new SystemdNotifier({ runner: options.runner, env: options.env, log: subsystemLogger(log, 'systemd') });
-
-    const actions = new ControlActions();
-    const config = new ConfigService({ dataDir: options.dataDir, health: this.health, bus: this.bus, log: subsystemLogger(log, 'config'), now: this.now });
-    config.registerActions(actions);
-    // What the subsystems keep in the database, while it is open: it opens at start and closes at stop.
-    const whileOpen = <T>(store: (db: Db) => T) => (): T | undefined => {
-      const db = config.database();
-      return db && store(db);
-    };
-    // The histories written there: a database that takes no writes must not stop the tunnel or the probes.
-    const bestEffort = new BestEffortStore({ health: this.health, log: subsystemLogger(log, 'store') });
-
-    const clock = new ClockWatch({
-      runner: options.runner,
-      health: this.health,
-      log: subsystemLogger(log, 'clock'),
-      ...(options.chronySocket ? { chronycOptions: ['-h', options.chronySocket] } : {}),
-      now: this.now,
-    });
-    const firewallLog = subsystemLogger(log, 'firewall');
-    const firewall = new Firewall({
-      nft: new NftLoader(options.runner), monitor: new NftMonitor({ startProcess, log: firewallLog }),
-      stateDir: join(options.dataDir, 'state'), log: firewallLog, health: this.health, now: this.now,
-    });
-    firewall.registerActions(actions);
-    this.kernel = options.routeKernel ?? new NetlinkRouteKernel();
-    const routes = new TiRoutes({ kernel: this.kernel, stateDir: join(options.dataDir, 'state'), log: subsystemLogger(log, 'routes') });
-    const charon = new CharonLink({ socketPath: options.charonVici, log: subsystemLogger(log, 'vici'), now: this.now });
-    this.tunnel = new TunnelController({
-      vici: charon.session,
-      routes,
-      tunnelPath: async (profile) => tunnelPath(await charon.backend(), this.wan, profile.localTiAddress),
-      startProcess,
-      knock: tcpKnock,
-      history: new StoredTunnelHistory(whileOpen((db) => new TunnelHistoryStore(db)), bestEffort),
-      resume: new ResumeFile({ stateDir: join(options.dataDir, 'state'), updown: RESUME_UPDOWN, routeBatch: renderRouteBatch }),
-      health: this.health,
-      log: subsystemLogger(log, 'tunnel'),
-      now: this.now,
-      enabledAtStart: () => config.current().config.tunnel.enabled,
-      clockSynchronised: async () => {
-        await clock.check();
-        return clock.synchronised();
-      },
-    });
-    registerTunnelActions(actions, {
-      tunnel: this.tunnel,
-      persistEnabled: (enabled, actor) => {
-        config.commit({ tunnel: { enabled } }, actor);
-      },
-    });
-    const lanKernel = options.lanKernel ?? new NetlinkLanKernel();
+    const ctx = agentContext(options);
+    this.now = ctx.now;
+    this.health = ctx.health;
+    this.systemd = new SystemdNotifier({ runner: options.runner, env: options.env, log: ctx.logFor('systemd') });
+    const { firewall, routes, routeKernel } = wireFirewall(ctx);
+    const { clock, charon, tunnel } = wireTunnel(ctx, { routes, wan: () => this.wan });
+    const { lan, practiceDhcp, wanInLan, dnsmasq, inventory, dataPath, lanKernel } = wireLan(ctx, { firewall, charon });
+    const profile = wireProfile(ctx, { tunnel, dataPath });
+    const control = wireControl(ctx, () => this.status());
+    this.tunnel = tunnel;
+    this.routeKernel = routeKernel;
     this.lanKernel = lanKernel;
-    const lan = new Lan({
-      links: new LanLinks({ kernel: lanKernel, stateDir: join(options.dataDir, 'state'), log: subsystemLogger(log, 'lan') }),
-      kernel: lanKernel,
-      health: this.health,
-      log: subsystemLogger(log, 'lan'),
-      tunnelDevices: [LIBIPSEC_DEVICE],
-    });
-    // The lease hook is executed by udhcpc: root-only, and not under /run, which may be noexec.
-    const practiceDhcp = new PracticeDhcp({ hookDir: join(options.dataDir, 'hooks'), log: subsystemLogger(log, 'practice-dhcp'), now: this.now });
-    const wanInLan = new WanInLanWatch({ kernel: lanKernel, probe: busyboxArpProbe(options.runner), health: this.health, log: subsystemLogger(log, 'wan-in-lan') });
-    const dnsmasqDir = join(options.runDir ?? '/run/tibox', 'dnsmasq');
-    const dnsmasq = new Dnsmasq({
-      runDir: dnsmasqDir,
-      health: this.health,
-      log: subsystemLogger(log, 'dnsmasq'),
-      // dnsmasq ignores the requests of terminals not registered; the inventory lists them.
-      onDhcpRequest: (request) => inventory.dhcpSeen(request),
-      now: this.now,
-    });
-    const ports = () => config.current().config.interfaces;
-    const dataPathLog = subsystemLogger(log, 'data-path');
-    // An input of the data path changed; nobody waits for the outcome, so a refusal is logged here.
-    const refreshDataPath = () =>
-      void dataPath.refresh().catch((error: unknown) => dataPathLog.error({ err: error }, 'data path could not be applied'));
-    let profileDns: { prefixes: readonly string[]; domains: readonly string[] } | undefined;
-    const inventory = new DeviceInventory({
-      devices: whileOpen((db) => new DeviceStore(db)),
-      reachability: whileOpen((db) => new ReachabilityStore(db)),
-      bestEffort,
-      halves: () => lan.halves() ?? undefined,
-      ti: () => profileDns,
-      interfaces: () => [ports().lan, ...(ports().terminals.length > 0 ? [TERMINAL_BRIDGE] : [])],
-      neighbours: options.neighbours ?? new NetlinkNeighbourSource(),
-      probe: tcpProbe,
-      health: this.health,
-      log: subsystemLogger(log, 'inventory'),
-      now: this.now,
-      leaseFile: dnsmasqFiles(dnsmasqDir).leases,
-      onChange: () => refreshDataPath(),
-    });
-    registerDeviceActions(actions, inventory);
-    const dataPath = new DataPath({
-      lan,
-      practiceDhcp,
-      wanInLan,
-      dnsmasq,
-      firewall,
-      ports,
-      backend: () => charon.backend(),
-      devices: () => inventory.devices(),
-      lanAddresses: async (port) => (await lanKernel.read()).addresses.filter((a) => a.dev === port).map((a) => a.address),
-      log: dataPathLog,
-    });
     this.dataPath = dataPath;
-    this.bus.on(dataPath, 'config.changed', () => refreshDataPath());
-    charon.session.on('connected', () => refreshDataPath());
-    const profile = new ProfileService({
-      dataDir: options.dataDir,
-      trustAnchorPath: options.profileTrustAnchor,
-      health: this.health,
-      tunnel: this.tunnel,
-      dataPath: {
-        prepare: (desired) => dataPath.prepare(desired),
-        apply: async (desired) => {
-          profileDns = desired ? { prefixes: desired.tiPrefixes, domains: desired.tiDns.domains } : undefined;
-          await dataPath.apply(desired);
-        },
-      },
-      resolver: new Resolver(),
-      log: subsystemLogger(log, 'profile'),
-      now: this.now,
-    });
-    profile.registerActions(actions);
-    const control = new ControlServer(
-      {
-        socketPath: options.socketPath,
-        status: () => this.status(),
-        actions,
-        log: subsystemLogger(log, 'control'),
-        ...(options.groupFile ? { groupFile: options.groupFile } : {}),
-      },
-      this.now,
-    );
-    this.subsystems = [config, clock, firewall, routes, lan, practiceDhcp, wanInLan, dnsmasq, charon, this.tunnel, inventory, profile, control];
+    this.subsystems = [ctx.config, clock, firewall, routes, lan, practiceDhcp, wanInLan, dnsmasq, charon, tunnel, inventory, profile, control];
   }
 
   /** Starts every subsystem in order; if one fails, those already started are stopped again. */
@@ -243,7 +73,7 @@ export class Agent {
       void this.refreshWan()
         .then(() => this.tunnel.kick())
         .catch((error: unknown) => this.options.log.error({ err: error }, 'WAN change not handled'));
-    this.stopWatching.push(this.kernel.watch(wanChanged));
+    this.stopWatching.push(this.routeKernel.watch(wanChanged));
     // A new practice-LAN lease is news for the firewall: the box serves its LAN side there.
     this.stopWatching.push(this.dataPath.followLanAddresses((onChange) => this.lanKernel.watch(onChange)));
     this.options.log.info({ version: this.options.version, subsystems: this.started.map((s) => s.name) }, 'agent running');
@@ -253,6 +83,8 @@ export class Agent {
   async stop(): Promise<void> {
     await this.systemd.stopping();
     for (const unwatch of this.stopWatching.splice(0)) unwatch();
+    // A pass a commit or an event started must not write into the parts stopped below.
+    await this.dataPath.close();
     for (const subsystem of this.started.reverse()) {
       try {
         await subsystem.stop();

@@ -1,6 +1,6 @@
 // The agent's configuration service: opens the database, loads the effective config, raises the
 // health warnings the store reports, commits changes as audited transactions and offers them
-// as control actions. A database the agent cannot use never stops it: it runs on defaults in
+// as control actions. The agent's log level follows the effective config, from its load on. A database the agent cannot use never stops it: it runs on defaults in
 // memory and says so, so the box stays reachable for support and remote management.
 import {
   TiboxError, StateTracker, type EventBus, type Health, type Logger, type ControlActions, type Lifecycle, type SubsystemStatus,
@@ -17,6 +17,8 @@ export interface ConfigServiceDeps {
   health: Health;
   bus: EventBus<AgentEvents>;
   log: Logger;
+  /** Sets the agent's log level: to the loaded config's at start, then at every commit that changes it. */
+  setLogLevel: (level: Config['log']['level']) => void;
   now?: () => Date;
 }
 
@@ -60,6 +62,7 @@ export class ConfigService implements Lifecycle {
     this.store = new ConfigStore({ db: this.db, schema: CONFIG_SCHEMA, check: plannerProblems, ...(this.deps.now ? { now: this.deps.now } : {}) });
     const loaded = this.store.load();
     this.effective = { config: loaded.config, revision: loaded.revision };
+    this.deps.setLogLevel(loaded.config.log.level);
     if (loaded.fallback) {
       const detail = `revision ${loaded.fallback.revision} refused (${loaded.fallback.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}); using revision ${loaded.revision}`;
       health.raise('config.invalid', detail);
@@ -127,6 +130,8 @@ export class ConfigService implements Lifecycle {
     this.deps.health.clear('config.invalid');
     if (this.state.get().state === 'degraded') this.state.set('running');
     this.deps.log.info({ revision: result.revision, actor, changes: result.changes }, 'configuration changed');
+    // After the line above: the change that quiets the log is still in it.
+    this.deps.setLogLevel(this.effective.config.log.level);
     this.deps.bus.emit('config.changed', { revision: result.revision, actor });
     return result;
   }

@@ -1,32 +1,20 @@
-// The data path's desired states, composed in one place: from the ports of the config, the VPN
-// profile's part (ProfileService hands it over once the tunnel has taken the profile), the
-// registered devices and the tunnel's kernel back end to the LAN plan, the practice-LAN DHCP
-// client, the WAN-in-LAN watch, dnsmasq and the firewall.
-// They are applied in that order, the LAN's addresses first (dnsmasq listens on them, the
-// firewall names them), one pass at a time, whenever an input changes. Without a profile the
-// firewall keeps the fail-closed baseline and dnsmasq is not started: there is no TI segment yet.
-import { SerialQueue, parseIpv4, parsePrefix, prefixContains, parseInterfaceAddress, type Logger } from '../core/index.ts';
+// The data path: gathers the inputs of its plan (dataPathPlan.ts) and applies the parts in
+// order, one pass at a time, whenever an input changes: the LAN's addresses first (dnsmasq
+// listens on them, the firewall names them), then the practice-LAN DHCP client, the WAN-in-LAN
+// watch, dnsmasq and the firewall. The VPN profile's part comes from ProfileService once the
+// tunnel has taken the profile.
+import { SerialQueue, type Logger } from '../core/index.ts';
 import type { FirewallDesired, TunnelBackend } from '../firewall/index.ts';
-import { dnsmasqDesired, TERMINAL_BRIDGE, type DnsmasqDesired, type LanDesired, type PracticeDhcpDesired, type WanInLanDesired } from '../lan/index.ts';
-import type { SegmentHalves } from '../lan/index.ts';
+import type { DnsmasqDesired, LanDesired, PracticeDhcpDesired, WanInLanDesired } from '../lan/index.ts';
 import type { Device } from '../lan/inventory/index.ts';
 import type { ProfileDataPath } from '../ipsec/index.ts';
+import { planDataPath, planLan, practiceAddresses, type DataPathDesired, type Ports } from './dataPathPlan.ts';
 
-/** MTU of kernel-libipsec's TUN device; TCP's MSS is clamped to fit it. */
-const TUNNEL_MTU = 1400;
 /** Kernel notifications come in bursts: the LAN port's addresses are read once the burst has passed. */
 const ADDRESS_SETTLE_MS = 200;
 
-export interface Ports {
-  readonly lan: string;
-  /** The fixed practice-LAN address beside the DHCP lease, `a.b.c.d/len`. */
-  readonly lanFallback: string;
-  readonly wan: string;
-  readonly terminals: readonly string[];
-}
-
 export interface DataPathDeps {
-  lan: { apply(desired: LanDesired | null): Promise<void>; halves(): SegmentHalves | null };
+  lan: { apply(desired: LanDesired | null): Promise<void> };
   practiceDhcp: { apply(desired: PracticeDhcpDesired | null): Promise<void> };
   wanInLan: { apply(desired: WanInLanDesired | null): Promise<void> };
   dnsmasq: { apply(desired: DnsmasqDesired | null): Promise<void> };
@@ -42,9 +30,11 @@ export interface DataPathDeps {
 
 export class DataPath {
   private readonly deps: DataPathDeps;
-  private profile: ProfileDataPath | null = null;
+  private profilePart: ProfileDataPath | null = null;
   /** Until ProfileService has said what the profile is, other news must not close the firewall. */
   private told = false;
+  /** The agent is stopping the parts the passes apply to: no pass starts any more. */
+  private closed = false;
   private readonly queue = new SerialQueue();
   /** The practice-LAN addresses the firewall was last given, as a key; undefined while it has none. */
   private practice: string | undefined;
@@ -57,9 +47,14 @@ export class DataPath {
 
   /** The profile's part; null before a profile. Throws what the LAN or the firewall refused. */
   apply(profile: ProfileDataPath | null): Promise<void> {
-    this.profile = profile;
+    this.profilePart = profile;
     this.told = true;
     return this.pass();
+  }
+
+  /** The profile's part it was last given; null before a profile (the inventory's setup help names its TI prefixes and domains). */
+  profile(): ProfileDataPath | null {
+    return this.profilePart;
   }
 
   /**
@@ -68,7 +63,8 @@ export class DataPath {
    * and routes from the local TI address). The rest follows with apply() once the tunnel has it.
    */
   prepare(profile: ProfileDataPath): Promise<void> {
-    return this.queue.run(() => this.deps.lan.apply(this.lanDesired(profile)));
+    if (this.closed) return Promise.resolve();
+    return this.queue.run(() => this.deps.lan.apply(planLan(profile, this.deps.ports())));
   }
 
   /** Another input changed (devices, ports, back end): the same profile, composed anew. Rejects with what was refused. */
@@ -99,92 +95,51 @@ export class DataPath {
   }
 
   private async practiceChanged(): Promise<void> {
-    const profile = this.profile;
+    const profile = this.profilePart;
     if (!profile || this.practice === undefined) return;
     const now = practiceAddresses(await this.deps.lanAddresses(this.deps.ports().lan), profile.tiSegment);
     if (addressKey(now) !== this.practice) await this.refresh();
   }
 
-  private lanDesired(profile: ProfileDataPath | null): LanDesired {
-    const ports = this.deps.ports();
-    return {
-      ports,
-      practiceFallback: ports.lanFallback,
-      ti: profile
-        ? { tiSegment: profile.tiSegment, tiPrefixes: profile.tiPrefixes, managementPrefix: profile.managementPrefix, gateways: profile.gatewayAddresses }
-        : null,
-    };
+  /**
+   * Starts no pass any more and resolves once those queued have finished: the agent calls it
+   * before it stops the parts they apply to, so no pass writes into a part that has stopped.
+   */
+  close(): Promise<void> {
+    this.closed = true;
+    return this.queue.settled();
   }
 
   private pass(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     return this.queue.run(() => this.converge());
   }
 
   private async converge(): Promise<void> {
     const { deps } = this;
-    const profile = this.profile;
+    const profile = this.profilePart;
     const ports = deps.ports();
-    await deps.lan.apply(this.lanDesired(profile));
-    await deps.practiceDhcp.apply({ port: ports.lan });
-    if (`${ports.lan} ${ports.wan}` !== this.wanInLanPorts) {
+    await deps.lan.apply(planLan(profile, ports));
+    const desired = planDataPath({ profile, ports, devices: deps.devices(), backend: await deps.backend(), lanAddresses: await deps.lanAddresses(ports.lan) });
+    await this.applyAfterLan(desired);
+  }
+
+  private async applyAfterLan(desired: DataPathDesired): Promise<void> {
+    const { deps } = this;
+    await deps.practiceDhcp.apply(desired.practiceDhcp);
+    const wanInLanPorts = `${desired.wanInLan.lan} ${desired.wanInLan.wan}`;
+    if (wanInLanPorts !== this.wanInLanPorts) {
       // Not awaited: each check waits a second for an ARP answer, and the firewall need not wait
       // for a warning. The watch runs its checks one at a time.
-      void deps.wanInLan.apply({ lan: ports.lan, wan: ports.wan }).catch((error: unknown) => deps.log.warn({ err: error }, 'WAN-in-LAN watch not told the ports'));
-      this.wanInLanPorts = `${ports.lan} ${ports.wan}`;
+      void deps.wanInLan.apply(desired.wanInLan).catch((error: unknown) => deps.log.warn({ err: error }, 'WAN-in-LAN watch not told the ports'));
+      this.wanInLanPorts = wanInLanPorts;
     }
-    const halves = deps.lan.halves();
-    if (!profile || !halves) {
-      // No TI segment: dnsmasq, which runs whatever the agent wants, serves nothing.
-      await deps.dnsmasq.apply(null);
-      await deps.firewall.apply(null);
-      this.practice = undefined;
-      return;
-    }
-    const terminalBridge = ports.terminals.length > 0 ? TERMINAL_BRIDGE : null;
-    // A device a new profile left outside its segment waits to be moved (the inventory shows it);
-    // it must not make the firewall refuse everyone else's ruleset.
-    const segment = parsePrefix(profile.tiSegment);
-    const devices = deps.devices().filter((d) => {
-      const address = parseIpv4(d.address);
-      return segment !== undefined && address !== undefined && prefixContains(segment, address);
-    });
-    await deps.dnsmasq.apply(
-      dnsmasqDesired({
-        halves,
-        lanPort: ports.lan,
-        terminalBridge,
-        tiDns: profile.tiDns,
-        terminals: devices.filter((d) => d.kind === 'terminal').map(({ name, mac, address }) => ({ name, mac, address })),
-      }),
-    );
-    const practiceLanAddresses = practiceAddresses(await deps.lanAddresses(ports.lan), profile.tiSegment);
-    await deps.firewall.apply({
-      // A back end not known yet fails closed either way: each guess drops what the other would pass.
-      interfaces: { lan: ports.lan, wan: ports.wan, ...(terminalBridge ? { terminalBridge } : {}), tunnel: (await deps.backend()) ?? 'libipsec' },
-      tiSegment: profile.tiSegment,
-      halves,
-      practiceLanAddresses,
-      tiPrefixes: profile.tiPrefixes,
-      managementPrefix: profile.managementPrefix,
-      gateways: profile.gatewayAddresses,
-      tunnelMtu: TUNNEL_MTU,
-      hosts: devices.map(({ name, kind, address, mac, cetpPorts }) => ({ name, kind, address, mac, cetpPorts })),
-      ntp: false,
-    });
-    this.practice = addressKey(practiceLanAddresses);
+    await deps.dnsmasq.apply(desired.dnsmasq);
+    await deps.firewall.apply(desired.firewall);
+    this.practice = desired.firewall ? addressKey(desired.firewall.practiceLanAddresses) : undefined;
   }
 }
 
 function addressKey(addresses: readonly string[]): string {
   return [...addresses].sort().join(' ');
-}
-
-/** The LAN port's practice-LAN addresses: all but those in the TI segment. */
-function practiceAddresses(addresses: readonly string[], tiSegment: string): string[] {
-  const segment = parsePrefix(tiSegment);
-  return addresses.flatMap((text) => {
-    const address = parseInterfaceAddress(text)?.address;
-    if (address === undefined || (segment && prefixContains(segment, address))) return [];
-    return [text.split('/')[0] as string];
-  });
 }

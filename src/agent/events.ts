@@ -1,9 +1,9 @@
 // Every event of the agent's bus, declared once. Subsystems add their events here as they grow.
-import type { HealthWarning, SubsystemStatus } from '../core/index.ts';
+import type { HealthWarning } from '../core/index.ts';
 
 export interface AgentEvents {
-  /** The effective configuration changed (committed, or fallen back to the last good one). */
+  /** A commit changed the effective configuration. */
   'config.changed': { revision: number; actor: string };
+  /** Every active warning, after each raise, change of detail or clear: the web UI's live view and the updater's reports listen. */
   'health.changed': { warnings: HealthWarning[] };
-  'subsystem.state': SubsystemStatus;
 }

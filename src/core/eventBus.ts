@@ -38,10 +38,4 @@ export class EventBus<Events extends object> {
       }
     }
   }
-
-  listenerCount(event: keyof Events): number {
-    let n = 0;
-    for (const set of this.listeners.get(event)?.values() ?? []) n += set.size;
-    return n;
-  }
 }

@@ -15,6 +15,7 @@ export const SECRET_KEYS = ['password', 'passphrase', 'privateKey', 'privateKeyP
 const redactPaths = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
 
 export interface LogOptions {
+  /** TIBOX_LOG_LEVEL's or info when absent; the agent sets its config's level once the config is loaded. */
   level?: string;
   /** Where lines go; stdout when absent. Tests pass a stream to read the lines back. */
   destination?: DestinationStream;

@@ -17,7 +17,7 @@ import {
 import { managementOverInternet, type ManagementResolver } from './profile/managementEndpoint.ts';
 import type { TunnelProfile } from './tunnel/index.ts';
 
-/** The profile's part of the data path's desired state (src/agent/dataPath.ts completes it). */
+/** The profile's part of the data path's desired state (src/agent/dataPathPlan.ts completes it). */
 export interface ProfileDataPath {
   readonly tiSegment: string;
   readonly tiPrefixes: readonly string[];

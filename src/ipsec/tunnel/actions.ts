@@ -1,6 +1,7 @@
 // The tunnel's named actions for support (gemSpec_Kon TIP1-A_4778: an operator can bring the
 // tunnel up or down by hand): `tibox tunnel up|down|restart|status`. Up and down are settings,
-// committed with who asked (audit), so a tunnel taken down stays down across agent restarts.
+// committed with who asked (audit), so a tunnel taken down stays down across agent restarts; the
+// composition root switches the tunnel on any commit of the setting, these actions' own included.
 import type { ControlActions } from '../../core/index.ts';
 import type { TunnelController } from './controller.ts';
 

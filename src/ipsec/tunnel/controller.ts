@@ -127,6 +127,11 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     if (this.running) await this.pass();
   }
 
+  /** Whether the tunnel is to be up: the operator's setting as last given (at start, or by setEnabled). */
+  isEnabled(): boolean {
+    return this.enabled;
+  }
+
   /** Operator actions (gemSpec_Kon TIP1-A_4778): bring the tunnel up, down, or build it anew. */
   async setEnabled(enabled: boolean): Promise<void> {
     this.enabled = enabled;

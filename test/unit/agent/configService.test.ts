@@ -21,7 +21,7 @@ describe('ConfigService on a database that takes no writes', () => {
     const log = createLogger({ level: 'silent' });
     const bus = new EventBus<AgentEvents>(() => undefined);
     bus.on(changes, 'config.changed', ({ revision }) => void changes.push(revision));
-    config = new ConfigService({ dataDir: temp.dir, health: new Health(() => undefined), bus, log });
+    config = new ConfigService({ dataDir: temp.dir, health: new Health(() => undefined), bus, log, setLogLevel: () => undefined });
     await config.start(AbortSignal.timeout(1_000));
   });
   afterEach(async () => {

@@ -2,11 +2,11 @@
 // practice-LAN addresses (a DHCP lease that arrives or moves) into the firewall's set of the box's
 // own addresses, and that no pass waits for the WAN-in-LAN watch's ARP probe.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DataPath, type Ports } from '../../../src/agent/dataPath.ts';
+import { DataPath } from '../../../src/agent/dataPath.ts';
+import type { Ports } from '../../../src/agent/dataPathPlan.ts';
 import { createLogger } from '../../../src/core/log.ts';
 import type { FirewallDesired } from '../../../src/firewall/index.ts';
 import type { ProfileDataPath } from '../../../src/ipsec/profileService.ts';
-import { splitSegment } from '../../../src/lan/index.ts';
 
 const PROFILE: ProfileDataPath = {
   tiSegment: '10.77.12.0/26',
@@ -35,7 +35,7 @@ describe('DataPath', () => {
   const deps = () => {
     const nothing = async () => undefined;
     return {
-      lan: { apply: nothing, halves: () => splitSegment(PROFILE.tiSegment) },
+      lan: { apply: nothing },
       practiceDhcp: { apply: nothing },
       wanInLan: { apply: nothing },
       dnsmasq: { apply: nothing },
@@ -128,9 +128,34 @@ describe('DataPath', () => {
 
   it('prepares the LAN side alone, before the tunnel, with the profile', async () => {
     const lan: unknown[] = [];
-    dataPath = new DataPath({ ...deps(), lan: { apply: async (desired: unknown) => void lan.push(desired), halves: () => splitSegment(PROFILE.tiSegment) } });
+    dataPath = new DataPath({ ...deps(), lan: { apply: async (desired: unknown) => void lan.push(desired) } });
     await dataPath.prepare(PROFILE);
     expect(lan).toMatchObject([{ ports: PORTS, practiceFallback: PORTS.lanFallback, ti: { tiSegment: PROFILE.tiSegment, gateways: ['198.51.100.10'] } }]);
     expect(firewall).toEqual([]);
+  });
+
+  it('closes after the pass under way and starts none after it, so the agent stops no part in the middle of a pass', async () => {
+    let release: () => void = () => undefined;
+    const applied: string[] = [];
+    dataPath = new DataPath({
+      ...deps(),
+      firewall: {
+        apply: async (desired: FirewallDesired | null) => {
+          applied.push(desired ? 'profile' : 'baseline');
+          await new Promise<void>((resolve) => (release = resolve));
+        },
+      },
+    });
+    const passing = dataPath.apply(PROFILE);
+    await vi.advanceTimersByTimeAsync(0);
+    let closed = false;
+    const closing = dataPath.close().then(() => void (closed = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect([applied, closed]).toEqual([['profile'], false]);
+    release();
+    await Promise.all([passing, closing]);
+    await dataPath.refresh();
+    await dataPath.apply(null);
+    expect([applied, closed]).toEqual([['profile'], true]);
   });
 });

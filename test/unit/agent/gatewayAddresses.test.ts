@@ -7,12 +7,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DataPath, type Ports } from '../../../src/agent/dataPath.ts';
+import { DataPath } from '../../../src/agent/dataPath.ts';
+import type { Ports } from '../../../src/agent/dataPathPlan.ts';
 import { Health } from '../../../src/core/health.ts';
 import { Firewall, NftLoader } from '../../../src/firewall/index.ts';
 import { importProfile, ProfileStore, type SrvRecord } from '../../../src/ipsec/profile/index.ts';
 import { ProfileService } from '../../../src/ipsec/profileService.ts';
-import { splitSegment } from '../../../src/lan/index.ts';
 import { memoryLogger } from '../control/helpers.ts';
 import { FakeNft, NO_HEALTH, NO_MONITOR } from '../firewall/fakeNft.ts';
 import { makeFixtures, profileFile, type Fixtures } from '../ipsec/profile/fixtures.ts';
@@ -68,7 +68,7 @@ async function compose(aRecords: Map<string, string[]>) {
   const nothing = async () => undefined;
   let passes = 0;
   const dataPath = new DataPath({
-    lan: { apply: nothing, halves: () => splitSegment('10.77.12.0/26') },
+    lan: { apply: nothing },
     practiceDhcp: { apply: nothing },
     wanInLan: { apply: nothing },
     dnsmasq: { apply: nothing },

@@ -53,7 +53,6 @@ describe('EventBus', () => {
     b.emit('tunnel.down', { peer: 'p', reason: 'r' });
     b.emit('tick', 0);
     expect(seen).toEqual(['tunnel up', 'tunnel tick']);
-    expect([b.listenerCount('tunnel.up'), b.listenerCount('tunnel.down'), b.listenerCount('tick')]).toEqual([1, 0, 1]);
     // An owner without listeners is no error.
     expect(() => b.off({})).not.toThrow();
   });
@@ -73,17 +72,17 @@ describe('EventBus', () => {
     expect(errors).toEqual([['tunnel.up', boom]]);
   });
 
-  it('counts listeners across owners, a listener registered twice by one owner once', () => {
+  it('calls a listener registered twice by one owner once, and the same listener of another owner again', () => {
     const { bus: b } = bus();
+    const seen: string[] = [];
     const owner = {};
-    const listener = () => undefined;
-    expect(b.listenerCount('tick')).toBe(0);
+    const listener = (n: number) => void seen.push(`listener ${n}`);
     b.on(owner, 'tick', listener);
     b.on(owner, 'tick', listener);
-    b.on(owner, 'tick', () => undefined);
+    b.on(owner, 'tick', (n) => void seen.push(`other ${n}`));
     b.on({}, 'tick', listener);
-    expect(b.listenerCount('tick')).toBe(3);
-    expect(b.listenerCount('tunnel.up')).toBe(0);
+    b.emit('tick', 1);
+    expect(seen).toEqual(['listener 1', 'other 1', 'listener 1']);
   });
 
   it('lets a listener remove its own owner during an emit without skipping the others', () => {

@@ -1,0 +1,36 @@
+// What the agent is built from: run.ts fills it from the command line; tests hand fakes for the
+// kernel and the processes.
+import type { Logger, Runner, startProcess } from '../core/index.ts';
+import type { RouteKernel } from '../firewall/index.ts';
+import type { LanKernel } from '../lan/index.ts';
+import type { NeighbourSource } from '../lan/inventory/index.ts';
+
+export interface AgentOptions {
+  version: string;
+  /** The data partition's directory for the database and state files. */
+  dataDir: string;
+  socketPath: string;
+  /** charon's VICI socket. */
+  charonVici: string;
+  /** The pinned profile-signing key (PEM). */
+  profileTrustAnchor: string;
+  /** chronyd's command socket; chronyc's default when absent. */
+  chronySocket?: string;
+  /** The root logger: its level follows the config's `log.level`. */
+  log: Logger;
+  runner: Runner;
+  env: NodeJS.ProcessEnv;
+  now?: () => Date;
+  /** group(5) file for the control socket's group; the system's when absent. */
+  groupFile?: string;
+  /** The kernel's routing as the routes module sees it; rtnetlink when absent (tests pass a fake). */
+  routeKernel?: RouteKernel;
+  /** Runtime files (dnsmasq's); /run/tibox when absent. Must be traversable by dnsmasq's user. */
+  runDir?: string;
+  /** The kernel's links and addresses as the LAN subsystem sees them; rtnetlink when absent (tests pass a fake). */
+  lanKernel?: LanKernel;
+  /** The kernel's neighbours as the device inventory sees them; rtnetlink when absent (tests pass a fake). */
+  neighbours?: NeighbourSource;
+  /** Starts the long-running children (nft monitor, probes); runner.ts's when absent (tests pass a fake). */
+  startProcess?: typeof startProcess;
+}
