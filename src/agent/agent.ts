@@ -21,7 +21,7 @@ import { Firewall, NetlinkRouteKernel, NftLoader, NftMonitor, renderRouteBatch, 
 import {
   busyboxArpProbe, Dnsmasq, dnsmasqFiles, Lan, LanLinks, NetlinkLanKernel, PracticeDhcp, TERMINAL_BRIDGE, WanInLanWatch, type LanKernel,
 } from '../lan/index.ts';
-import { DeviceInventory, NetlinkNeighbourSource, registerDeviceActions, tcpProbe, type NeighbourSource } from '../lan/inventory/index.ts';
+import { boxPortsOf, DeviceInventory, NetlinkNeighbourSource, registerDeviceActions, tcpProbe, type NeighbourSource } from '../lan/inventory/index.ts';
 import { DataPath } from './dataPath.ts';
 import {
   CharonLink, LIBIPSEC_DEVICE, ProfileService, readWanRoute, registerTunnelActions, ResumeFile, StoredTunnelHistory, tcpKnock, TunnelController, tunnelPath,
@@ -168,6 +168,10 @@ export class Agent {
       bestEffort,
       halves: () => lan.halves() ?? undefined,
       ti: () => profileDns,
+      boxPorts: async () => {
+        const { lan: lanPort, wan, terminals } = ports();
+        return boxPortsOf((await lanKernel.read()).links, { lan: lanPort, wan, terminals, terminalBridge: terminals.length > 0 ? TERMINAL_BRIDGE : undefined });
+      },
       interfaces: () => [ports().lan, ...(ports().terminals.length > 0 ? [TERMINAL_BRIDGE] : [])],
       neighbours: options.neighbours ?? new NetlinkNeighbourSource(),
       probe: tcpProbe,

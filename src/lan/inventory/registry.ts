@@ -2,11 +2,18 @@
 // repository that validates against the devices stored at that moment, writes the device and an
 // audit entry with who asked and the new value (gemSpec_Kon TIP1-A_5005), or writes nothing.
 // The repository is asked for on each use: the database opens after construction and closes at stop.
+import type { BoxPort } from './boxPorts.ts';
 import type { Device, DeviceFields, DeviceRef } from './device.ts';
 import type { DeviceAuditEntry, DeviceChange, DeviceRepository } from './deviceRepository.ts';
 import { DeviceError } from './errors.ts';
 import { checkHalves, type TiHalves } from './segment.ts';
-import { validateDevice } from './validate.ts';
+import { validateDevice, type RegistrationContext } from './validate.ts';
+
+/** What a registration is checked against: the TI segment's halves (undefined before a profile) and the box's own ports. */
+export interface Surroundings {
+  readonly halves: TiHalves | undefined;
+  readonly boxPorts: readonly BoxPort[];
+}
 
 export interface DeviceRegistryDeps {
   /** Undefined while the database is closed. */
@@ -30,14 +37,14 @@ export class DeviceRegistry {
     return findDevice(this.list(), ref);
   }
 
-  register(fields: DeviceFields, halves: TiHalves | undefined, actor: string): Device {
-    const checked = requireHalves(halves);
+  register(fields: DeviceFields, surroundings: Surroundings, actor: string): Device {
+    const checked = contextOf(surroundings);
     return this.write(actor, (devices, at) => ({ action: 'register', at, fields: validateDevice(fields, checked, devices) }));
   }
 
   /** Applies the given fields; a change that alters nothing writes nothing. */
-  change(ref: DeviceRef, change: Partial<DeviceFields>, halves: TiHalves | undefined, actor: string): Device {
-    const checked = requireHalves(halves);
+  change(ref: DeviceRef, change: Partial<DeviceFields>, surroundings: Surroundings, actor: string): Device {
+    const checked = contextOf(surroundings);
     return this.write(actor, (devices, at) => {
       const old = findDevice(devices, ref);
       const valid = validateDevice({ ...fieldsOf(old), ...change }, checked, devices.filter((d) => d.id !== old.id));
@@ -75,9 +82,9 @@ function findDevice(devices: readonly Device[], ref: DeviceRef): Device {
   return device;
 }
 
-function requireHalves(halves: TiHalves | undefined) {
+function contextOf({ halves, boxPorts }: Surroundings): RegistrationContext {
   if (!halves) throw new DeviceError('TIBOX_DEVICE_NO_SEGMENT', {});
-  return checkHalves(halves);
+  return { halves: checkHalves(halves), boxPorts };
 }
 
 function fieldsOf(device: Device): DeviceFields {
