@@ -168,7 +168,7 @@ export class DataPath {
       managementPrefix: profile.managementPrefix,
       gateways: profile.gatewayAddresses,
       tunnelMtu: TUNNEL_MTU,
-      hosts: devices.map(({ name, kind, address, mac, cetpPorts }) => ({ name, kind, address, mac, cetpPorts })),
+      hosts: devices.map(({ id, name, kind, address, mac, cetpPorts }) => ({ id, name, kind, address, mac, cetpPorts })),
       ntp: false,
     });
     this.practice = addressKey(practiceLanAddresses);

@@ -5,7 +5,7 @@
 // Only the composition roots in src/agent/ import it.
 export {
   renderRuleset, TIBOX_TABLE, validateFirewallDesired, validateFirewallInterfaces,
-  type FirewallDesired, type FirewallInterfaces, type FirewallProblem, type HostKind, type RegisteredHost, type SegmentHalves, type TunnelBackend,
+  type CarriedCounters, type CounterValue, type FirewallDesired, type FirewallInterfaces, type FirewallProblem, type HostKind, type RegisteredHost, type SegmentHalves, type TunnelBackend,
 } from './ruleset/index.ts';
 export { Firewall } from './firewall.ts';
 export type { FirewallDeps } from './firewall.ts';
