@@ -128,6 +128,7 @@ describe('traffic through the box', () => {
   const BOX_UDP = [53, 67, 123, 500, 4500, 4742];
   const heard = { box: [] as string[], lan: [] as string[], wan: [] as string[], ti: [] as string[] };
   const listeners: ProcessHandle[] = [];
+  let boxFirewall: Firewall;
 
   const listen = async (where: keyof typeof heard, specs: string[]) => {
     let ready = false;
@@ -197,7 +198,8 @@ describe('traffic through the box', () => {
     await listen('lan', ['tcp:0.0.0.0:80', 'tcp:0.0.0.0:7001', 'tcp:0.0.0.0:7002']);
     await listen('wan', ['tcp:0.0.0.0:80', 'tcp:[::]:81', 'tcp:0.0.0.0:443']);
     await listen('ti', ['tcp:0.0.0.0:443']);
-    await new Firewall({ monitor: NO_MONITOR, health: NO_HEALTH, nft: new NftLoader(processRunner, ns.box), stateDir: join(stateDir, 'box'), log }).apply(desired);
+    boxFirewall = new Firewall({ monitor: NO_MONITOR, health: NO_HEALTH, nft: new NftLoader(processRunner, ns.box), stateDir: join(stateDir, 'box'), log });
+    await boxFirewall.apply(desired);
   });
   afterAll(async () => {
     for (const listener of listeners) listener.kill('SIGKILL');
@@ -299,6 +301,26 @@ describe('traffic through the box', () => {
       await netns.ip(ns.box, 'route', 'replace', '100.64.0.0/10', 'via', '169.254.77.2', 'dev', 'ipsec0');
       await netns.ip(ns.wan, 'addr', 'del', '100.64.10.10/32', 'dev', 'lo');
     }
+  });
+
+  it('keeps every counter and its start time over a device change, which reloads the whole table', async () => {
+    expect(await probe('lan', ['tcp:100.64.10.10:443'], '10.77.12.10')).toEqual({ 'tcp:100.64.10.10:443': 'open' });
+    const listed = async () => (await json(ns.box, 'list', 'counters', 'table', 'inet', 'tibox')).nftables.flatMap((item) => (item.counter ? [item.counter] : []));
+    const before = await listed();
+    const handle = async () => (await json(ns.box, 'list', 'tables')).nftables.find((item) => item.table?.name === 'tibox')?.table?.handle;
+    const table = await handle();
+    await boxFirewall.apply({ ...desired, hosts: [{ ...PVS, name: 'Empfang renamed', cetpPorts: [7001, 7002] }] });
+    expect(await handle()).not.toBe(table);
+    const after = await listed();
+    expect(after.map((c) => c.name)).toEqual(before.map((c) => c.name));
+    for (const counter of before) {
+      const now = after.find((c) => c.name === counter.name);
+      expect(Number(now?.packets), String(counter.name)).toBeGreaterThanOrEqual(Number(counter.packets));
+      expect(now?.comment, String(counter.name)).toBe(counter.comment);
+    }
+    expect(before.find((c) => c.name === 'device_1_accepted')?.comment).toMatch(/, since \d{4}-\d\d-\d\dT/);
+    expect(Number(after.find((c) => c.name === 'device_1_accepted')?.packets)).toBeGreaterThan(0);
+    await boxFirewall.apply(desired);
   });
 
   it('drops the registered TI address from another MAC', async () => {

@@ -35,5 +35,5 @@ export function sinceOf(comment: string | undefined): string | undefined {
 
 /** ` packets N bytes M` for a carried value, nothing for a counter that starts at zero. */
 export function initialValue(value: CounterValue | undefined): string {
-  return value === undefined ? '' : ` packets ${value.packets} bytes ${value.bytes}`;
+  return value === undefined || (value.packets === 0 && value.bytes === 0) ? '' : ` packets ${value.packets} bytes ${value.bytes}`;
 }

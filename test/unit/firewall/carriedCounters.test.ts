@@ -4,7 +4,6 @@
 // that was renamed or moved to another address or MAC.
 import { describe, expect, it } from 'vitest';
 import { renderRuleset, type CarriedCounters } from '../../../src/firewall/index.ts';
-import { sinceOf } from '../../../src/firewall/ruleset/counters.ts';
 import { blocks } from './rulesetBlocks.ts';
 import { ONE_PVS_ONE_TERMINAL, PVS } from './firewallDesired.ts';
 
@@ -49,11 +48,5 @@ describe('counters carried over a reload', () => {
   it('changes nothing but the counters: the rules are those `fw print` shows', () => {
     const withoutCounters = (ruleset: string) => [...blocks(ruleset)].filter(([key]) => !key.startsWith('counter '));
     expect(withoutCounters(renderRuleset(ONE_PVS_ONE_TERMINAL, carried))).toEqual(withoutCounters(renderRuleset(ONE_PVS_ONE_TERMINAL)));
-  });
-
-  it('reads the time back from the comment the kernel lists', () => {
-    expect(sinceOf(`tibox: routed to and from a registered device, since ${EARLIER}`)).toBe(EARLIER);
-    expect(sinceOf('tibox: routed to and from a registered device')).toBeUndefined();
-    expect(sinceOf(undefined)).toBeUndefined();
   });
 });
