@@ -11,13 +11,16 @@ import {
 import type { AgentEvents } from './events.ts';
 import type { AgentStatus } from './status.ts';
 import { Resolver } from 'node:dns/promises';
+import { uptime } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ClockWatch } from './clock/clockWatch.ts';
 import { ConfigService } from './config.ts';
 import { DeviceStore, ReachabilityStore, TunnelHistoryStore, type Db } from './store/index.ts';
 import { ControlServer } from '../control/server.ts';
-import { Firewall, NetlinkRouteKernel, NftLoader, NftMonitor, renderRouteBatch, TiRoutes, type RouteKernel } from '../firewall/index.ts';
+import {
+  Firewall, NetlinkRouteKernel, NftLoader, NftMonitor, readKernelLog, registerWhyAction, renderRouteBatch, TIBOX_TABLE, TiRoutes, type RouteKernel,
+} from '../firewall/index.ts';
 import {
   busyboxArpProbe, Dnsmasq, dnsmasqFiles, Lan, LanLinks, NetlinkLanKernel, PracticeDhcp, TERMINAL_BRIDGE, WanInLanWatch, type LanKernel,
 } from '../lan/index.ts';
@@ -104,8 +107,9 @@ export class Agent {
       now: this.now,
     });
     const firewallLog = subsystemLogger(log, 'firewall');
+    const nft = new NftLoader(options.runner);
     const firewall = new Firewall({
-      nft: new NftLoader(options.runner), monitor: new NftMonitor({ startProcess, log: firewallLog }),
+      nft, monitor: new NftMonitor({ startProcess, log: firewallLog }),
       stateDir: join(options.dataDir, 'state'), log: firewallLog, health: this.health, now: this.now,
     });
     firewall.registerActions(actions);
@@ -182,6 +186,16 @@ export class Agent {
       onChange: () => refreshDataPath(),
     });
     registerDeviceActions(actions, inventory);
+    registerWhyAction(actions, {
+      findDevice: (ref) => {
+        const { id, name, kind, address, mac, cetpPorts } = inventory.locate(ref);
+        return { id, name, kind, address, mac, cetpPorts };
+      },
+      counters: () => nft.counters(TIBOX_TABLE.family, TIBOX_TABLE.name),
+      kernelLog: () => readKernelLog(),
+      // The kernel log counts from the boot (time in suspend left out, which a box never does).
+      bootedAt: () => new Date(this.now().getTime() - uptime() * 1000),
+    });
     const dataPath = new DataPath({
       lan,
       practiceDhcp,

@@ -25,6 +25,8 @@ import { assertValidFirewallDesired } from './validate.ts';
 export type { FirewallDesired, FirewallInterfaces, HostKind, RegisteredHost, SegmentHalves, TunnelBackend } from './desired.ts';
 export { validateFirewallDesired, validateFirewallInterfaces, type FirewallProblem } from './validate.ts';
 export { sinceOf, type CarriedCounters, type CounterValue } from './counters.ts';
+export { deviceCounterName } from './deviceCounters.ts';
+export { DROP_REASONS, type DropReason } from './drops.ts';
 
 export const TIBOX_TABLE = { family: 'inet', name: 'tibox' } as const;
 

@@ -188,6 +188,11 @@ export class DeviceInventory implements Lifecycle {
     return this.registry.list().map((d) => this.view(d));
   }
 
+  /** The device a person names by its id, name, TI address or MAC. */
+  locate(text: string): Device {
+    return this.registry.locate(text);
+  }
+
   show(ref: DeviceRef): DeviceView {
     return this.view(this.registry.find(ref));
   }

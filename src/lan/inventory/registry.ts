@@ -6,6 +6,7 @@ import type { BoxPort } from './boxPorts.ts';
 import type { Device, DeviceFields, DeviceRef } from './device.ts';
 import type { DeviceAuditEntry, DeviceChange, DeviceRepository } from './deviceRepository.ts';
 import { DeviceError } from './errors.ts';
+import { normalizeMac } from './mac.ts';
 import { checkHalves, type TiHalves } from './segment.ts';
 import { validateDevice, type RegistrationContext } from './validate.ts';
 
@@ -35,6 +36,20 @@ export class DeviceRegistry {
 
   find(ref: DeviceRef): Device {
     return findDevice(this.list(), ref);
+  }
+
+  /** By id or name as find() does, else by TI address, else by MAC in any spelling. */
+  locate(text: string): Device {
+    const devices = this.list();
+    const trimmed = text.trim();
+    const mac = normalizeMac(trimmed);
+    const other = devices.find((d) => d.address === trimmed || ('mac' in mac && d.mac === mac.mac));
+    try {
+      return findDevice(devices, /^\d+$/.test(trimmed) ? Number(trimmed) : trimmed);
+    } catch (error) {
+      if (other) return other;
+      throw error;
+    }
   }
 
   register(fields: DeviceFields, surroundings: Surroundings, actor: string): Device {

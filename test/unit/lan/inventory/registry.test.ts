@@ -21,6 +21,17 @@ describe('DeviceRegistry', () => {
 
   const rows = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
+  it('locates a device by id, name, TI address or MAC in any spelling, a name first', () => {
+    const t = registry.register(terminal, AT, 'admin');
+    const p = registry.register(pvs, AT, 'admin');
+    // A name that looks like another device's address is that device's name.
+    const odd = registry.register({ ...pvs, name: '10.77.12.40', address: '10.77.12.11', mac: '00:1a:2b:3c:4d:5f' }, AT, 'admin');
+    expect([' 1 ', 'EMPFANG-KT', '02-00-5E-10-00-40'].map((text) => registry.locate(text).id)).toEqual([t.id, t.id, t.id]);
+    expect(registry.locate('10.77.12.10').id).toBe(p.id);
+    expect(registry.locate('10.77.12.40').id).toBe(odd.id);
+    expect(() => registry.locate('10.77.12.99')).toThrow(expect.objectContaining({ code: 'TIBOX_DEVICE_NOT_FOUND' }));
+  });
+
   it('registers, lists PVS hosts before terminals, and finds by id or name in any case', () => {
     const t = registry.register(terminal, AT, 'admin');
     const p = registry.register(pvs, AT, 'admin');
