@@ -117,7 +117,7 @@ async function applyTimes(results: Results): Promise<void> {
 // --- the lab: memory, idle CPU, throughput ------------------------------------------------
 
 function asHost(device: Device): RegisteredHost {
-  return { name: device.name, kind: device.kind, address: device.address, mac: device.mac, cetpPorts: device.cetpPorts };
+  return { id: device.id, name: device.name, kind: device.kind, address: device.address, mac: device.mac, cetpPorts: device.cetpPorts };
 }
 
 class BenchLab {

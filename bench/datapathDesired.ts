@@ -67,13 +67,16 @@ export function benchHosts(count: number, segment: Ipv4Prefix, pinned: readonly 
   const lan = addresses(lanHalf, taken, full);
   const terminal = addresses(terminalHalf, taken, full);
   const hosts = [...pinned];
+  // Ids after the pinned hosts', as the inventory numbers them.
+  let nextId = Math.max(0, ...pinned.map((host) => host.id)) + 1;
   for (let i = 0; hosts.length < count; i++) {
     const number = String(i + 1).padStart(4, '0');
     // Locally administered unicast MACs, numbered.
     const mac = `02:be:00:${[16, 8, 0].map((shift) => ((i >> shift) & 0xff).toString(16).padStart(2, '0')).join(':')}`;
+    const id = nextId++;
     hosts.push(i % 2 === 0
-      ? { name: `PVS ${number}`, kind: 'pvs', address: formatIpv4(lan()), mac, cetpPorts: [FIRST_CETP_PORT + (i === 0 ? variant : 0)] }
-      : { name: `Terminal ${number}`, kind: 'terminal', address: formatIpv4(terminal()), mac, cetpPorts: [] });
+      ? { id, name: `PVS ${number}`, kind: 'pvs', address: formatIpv4(lan()), mac, cetpPorts: [FIRST_CETP_PORT + (i === 0 ? variant : 0)] }
+      : { id, name: `Terminal ${number}`, kind: 'terminal', address: formatIpv4(terminal()), mac, cetpPorts: [] });
   }
   return hosts;
 }

@@ -41,9 +41,9 @@ export class Agent {
     this.now = ctx.now;
     this.health = ctx.health;
     this.systemd = new SystemdNotifier({ runner: options.runner, env: options.env, log: ctx.logFor('systemd') });
-    const { firewall, routes, routeKernel } = wireFirewall(ctx);
+    const { firewall, nft, routes, routeKernel } = wireFirewall(ctx);
     const { clock, charon, tunnel } = wireTunnel(ctx, { routes, wan: () => this.wan });
-    const { lan, practiceDhcp, wanInLan, dnsmasq, inventory, dataPath, lanKernel } = wireLan(ctx, { firewall, charon });
+    const { lan, practiceDhcp, wanInLan, dnsmasq, inventory, dataPath, lanKernel } = wireLan(ctx, { firewall, nft, charon });
     const profile = wireProfile(ctx, { tunnel, dataPath });
     const control = wireControl(ctx, () => this.status());
     this.tunnel = tunnel;

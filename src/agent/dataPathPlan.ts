@@ -82,7 +82,7 @@ export function planDataPath(inputs: DataPathInputs): DataPathDesired {
     managementPrefix: profile.managementPrefix,
     gateways: profile.gatewayAddresses,
     tunnelMtu: TUNNEL_MTU,
-    hosts: devices.map(({ name, kind, address, mac, cetpPorts }) => ({ name, kind, address, mac, cetpPorts })),
+    hosts: devices.map(({ id, name, kind, address, mac, cetpPorts }) => ({ id, name, kind, address, mac, cetpPorts })),
     ntp: false,
   };
   return { practiceDhcp, wanInLan, dnsmasq, firewall };

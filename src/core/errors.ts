@@ -71,6 +71,7 @@ export const ERROR_CATALOGUE = byCode({
   TIBOX_DEVICE_INVALID_ADDRESS: [422, 'the address {value} is not an IPv4 address such as 10.77.12.10'],
   TIBOX_DEVICE_OUTSIDE_HALF: [422, 'a {kind} needs an address in {expected}; {address} is outside'],
   TIBOX_DEVICE_RESERVED_ADDRESS: [422, '{address} is the {role} of {half}; choose another address in {half}'],
+  TIBOX_DEVICE_BOX_MAC: [422, "the MAC address {mac} is the box's own, on its {port}; enter the MAC of the device's own network card"],
   TIBOX_DEVICE_DUPLICATE: [409, 'the {field} {value} is already registered for "{other}"'],
   TIBOX_DEVICE_INVALID_CETP_PORT: [422, 'CETP port {value}: {reason}'],
   TIBOX_DEVICE_TERMINAL_CETP: [422, 'a card terminal has no CETP ports; only PVS hosts receive CETP events'],

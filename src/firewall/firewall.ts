@@ -1,10 +1,13 @@
 // The firewall subsystem: keeps the tibox table in the kernel equal to the rendered ruleset.
 // apply() validates and renders first (a refused desired state changes nothing, not even what
 // `tibox fw print` shows), then loads only when the text changed (nft -c first, then nft -f,
-// atomic); stop() leaves the table in place (fail closed survives the agent); apply(null) loads
+// atomic). Right before each load it reads the kernel's counters and the loaded text declares
+// them with those values, so a device change does not wipe them (the packets counted between the
+// read and the load, milliseconds, are lost). stop() leaves the table in place (fail closed survives the agent); apply(null) loads
 // the fail-closed baseline again, the state of a box without a profile.
 // Every full ruleset the kernel took is saved for the boot unit (bootRuleset.ts), which loads it
-// again after a reboot; apply(null) removes the file, so the boot falls back to the baseline.
+// again after a reboot, its counters from zero; apply(null) removes the file, so the boot falls
+// back to the baseline.
 // While started it also compares the kernel's table with what it loaded, whenever a ruleset
 // changes (nft monitor) and on a slow timer, and loads its ruleset again when someone flushed
 // the ruleset or changed the table: a missing table would let everything through. Either raises
@@ -17,7 +20,7 @@ import {
 import { registerFirewallActions } from './actions.ts';
 import { rulesetStatePath } from './bootRuleset.ts';
 import type { NftLoader } from './nftLoader.ts';
-import { renderRuleset, TIBOX_TABLE, type FirewallDesired } from './ruleset/index.ts';
+import { renderRuleset, TIBOX_TABLE, type CarriedCounters, type FirewallDesired } from './ruleset/index.ts';
 import { TamperWarning } from './tamperWarning.ts';
 
 /**
@@ -49,7 +52,9 @@ export class Firewall implements Subsystem<FirewallDesired> {
   private readonly state: StateTracker;
   /** What apply() was last asked to load (rendered), whether or not the kernel took it. */
   private wanted: string | undefined;
+  /** The ruleset last loaded, as rendered without counter values, and what it was rendered from. */
   private loaded: string | undefined;
+  private loadedFrom: FirewallDesired | null = null;
   /** The ruleset whose state file is in place (saved, or removed for the baseline). */
   private saved: string | undefined;
   /** The table as the kernel listed it right after our last load (`nft -s`): what drift is measured against. */
@@ -102,7 +107,7 @@ export class Firewall implements Subsystem<FirewallDesired> {
     if (ruleset === this.loaded && ruleset === this.saved) return;
     if (ruleset !== this.loaded) {
       try {
-        await this.load(ruleset);
+        await this.load(ruleset, desired);
       } catch (error) {
         // A refused load: the kernel keeps the table it had, as nft -f is one transaction.
         this.state.set('failed', (error as Error).message);
@@ -124,10 +129,15 @@ export class Firewall implements Subsystem<FirewallDesired> {
     this.state.set('running');
   }
 
-  /** A refused load leaves the kernel with the table it had (nft -f is one transaction), and us with what we knew of it. */
-  private async load(ruleset: string): Promise<void> {
-    await this.deps.nft.load(ruleset);
+  /**
+   * Loads `ruleset` with the counters carried over (the baseline has none). A refused load leaves
+   * the kernel with the table it had (nft -f is one transaction), and us with what we knew of it.
+   */
+  private async load(ruleset: string, desired: FirewallDesired | null): Promise<void> {
+    const text = desired ? renderRuleset(desired, await this.carried()) : ruleset;
+    await this.deps.nft.load(text);
     this.loaded = ruleset;
+    this.loadedFrom = desired;
     this.listed = await this.deps.nft.listRules(TIBOX_TABLE.family, TIBOX_TABLE.name);
     // Whichever load puts our table back, the repair's or a later apply's.
     this.tamper.restored();
@@ -150,7 +160,7 @@ export class Firewall implements Subsystem<FirewallDesired> {
     this.state.set('degraded', what);
     this.tamper.found(what);
     try {
-      await this.load(ruleset);
+      await this.load(ruleset, this.loadedFrom);
     } catch (error) {
       this.state.set('failed', `${what}, and loading it again failed: ${(error as Error).message}`);
       this.tamper.notRestored((error as Error).message);
@@ -158,6 +168,11 @@ export class Firewall implements Subsystem<FirewallDesired> {
       throw error;
     }
     this.state.set('running');
+  }
+
+  /** The kernel's counters as they are now, for the next load to declare. */
+  private async carried(): Promise<CarriedCounters> {
+    return { values: await this.deps.nft.counters(TIBOX_TABLE.family, TIBOX_TABLE.name), now: (this.deps.now?.() ?? new Date()).toISOString() };
   }
 
   /** Saves the ruleset for the boot unit; null (the baseline) removes the file. */

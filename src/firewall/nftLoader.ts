@@ -2,6 +2,8 @@
 // with `nft -f` in one transaction, so the kernel holds either the old or the new table, never
 // half of one. Only the tibox table is named in what we load; other tables stay untouched.
 import type { Runner } from '../core/index.ts';
+import { parseCounterList } from './counterList.ts';
+import type { CounterValue } from './ruleset/index.ts';
 
 export class NftLoader {
   private readonly runner: Runner;
@@ -33,6 +35,12 @@ export class NftLoader {
   async listRules(family: string, name: string): Promise<string | undefined> {
     const result = await this.runner.run('nft', ['-s', 'list', 'table', family, name], { ...this.where(), okCodes: [1] });
     return result.code === 0 ? result.stdout : undefined;
+  }
+
+  /** The table's named counters with their values; none when there is no such table. */
+  async counters(family: string, name: string): Promise<Map<string, CounterValue>> {
+    const result = await this.runner.run('nft', ['-j', 'list', 'counters', 'table', family, name], { ...this.where(), okCodes: [1] });
+    return result.code === 0 ? parseCounterList(result.stdout) : new Map();
   }
 
   private where(): { netns?: string } {

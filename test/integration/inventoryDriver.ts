@@ -9,7 +9,8 @@ import { ControlServer } from '../../src/control/server.ts';
 import { Health } from '../../src/core/health.ts';
 import { createLogger } from '../../src/core/log.ts';
 import { DeviceStore, openDatabase, ReachabilityStore } from '../../src/agent/store/index.ts';
-import { DeviceInventory, NetlinkNeighbourSource, registerDeviceActions, tcpProbe } from '../../src/lan/inventory/index.ts';
+import { NetlinkLanKernel } from '../../src/lan/index.ts';
+import { boxPortsOf, DeviceInventory, NetlinkNeighbourSource, registerDeviceActions, tcpProbe } from '../../src/lan/inventory/index.ts';
 
 const [socketPath, dataDir, leaseFile] = process.argv.slice(2);
 if (!socketPath || !dataDir || !leaseFile) throw new Error('usage: inventoryDriver.ts SOCKET DATADIR LEASEFILE');
@@ -24,6 +25,7 @@ const inventory = new DeviceInventory({
   bestEffort: new BestEffortStore({ health, log }),
   halves: () => ({ lanHalf: '10.77.12.0/27', terminalHalf: '10.77.12.32/27', lanGateway: '10.77.12.1', terminalGateway: '10.77.12.33' }),
   ti: () => ({ prefixes: ['100.102.0.0/15'], domains: ['telematik-test'] }),
+  boxPorts: async () => boxPortsOf((await new NetlinkLanKernel().read()).links, { lan: 'lan0', wan: 'wan0', terminals: [], terminalBridge: 'br-term' }),
   interfaces: () => ['lan0', 'br-term'],
   neighbours: new NetlinkNeighbourSource(),
   probe: tcpProbe,

@@ -11,6 +11,7 @@ import { devicesChangeCommand, devicesHistoryCommand, devicesListCommand, device
 import { devicesNeighboursCommand, devicesTerminalsCommand } from './devicesSeen.ts';
 import { devicesSetupCommand } from './devicesSetup.ts';
 import { fwPrintCommand } from './firewall.ts';
+import { fwWhyCommand } from './firewallWhy.ts';
 
 const helpCommand: Command = {
   words: ['help'],
@@ -31,8 +32,8 @@ const deviceCommands: readonly Command[] = [
   devicesHistoryCommand, devicesNeighboursCommand, devicesTerminalsCommand,
 ];
 
-// Firewall (src/firewall/): the ruleset the agent would load, shown without loading it.
-const firewallCommands: readonly Command[] = [fwPrintCommand];
+// Firewall (src/firewall/): the ruleset the agent would load, shown without loading it, and why a device was blocked.
+const firewallCommands: readonly Command[] = [fwPrintCommand, fwWhyCommand];
 
 export const COMMANDS: readonly Command[] = [statusCommand, profileImportCommand, profileShowCommand, ...tunnelCommands, ...deviceCommands, ...firewallCommands, helpCommand];
 

@@ -5,6 +5,8 @@ import type { AgentContext } from './context.ts';
 
 export interface FirewallWiring {
   firewall: Firewall;
+  /** nft itself: the kernel's counters of our table, for `fw why`. */
+  nft: NftLoader;
   routes: TiRoutes;
   /** The kernel's routing: its changes (the WAN's link, its default route) are news for the tunnel. */
   routeKernel: RouteKernel;
@@ -13,8 +15,9 @@ export interface FirewallWiring {
 export function wireFirewall(ctx: AgentContext): FirewallWiring {
   const { options } = ctx;
   const log = ctx.logFor('firewall');
+  const nft = new NftLoader(options.runner);
   const firewall = new Firewall({
-    nft: new NftLoader(options.runner),
+    nft,
     monitor: new NftMonitor({ startProcess: ctx.startProcess, log }),
     stateDir: ctx.stateDir,
     log,
@@ -24,5 +27,5 @@ export function wireFirewall(ctx: AgentContext): FirewallWiring {
   firewall.registerActions(ctx.actions);
   const routeKernel = options.routeKernel ?? new NetlinkRouteKernel();
   const routes = new TiRoutes({ kernel: routeKernel, stateDir: ctx.stateDir, log: ctx.logFor('routes') });
-  return { firewall, routes, routeKernel };
+  return { firewall, nft, routes, routeKernel };
 }

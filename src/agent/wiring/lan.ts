@@ -1,13 +1,14 @@
 // The LAN side: the LAN ports and the address plan, the practice-LAN DHCP client, the WAN-in-LAN
 // watch, dnsmasq, the device inventory, and the data path that composes their desired states
 // with the firewall's and applies them whenever an input changes.
+import { uptime } from 'node:os';
 import { join } from 'node:path';
-import type { Firewall } from '../../firewall/index.ts';
+import { readKernelLog, registerWhyAction, TIBOX_TABLE, type Firewall, type NftLoader } from '../../firewall/index.ts';
 import type { CharonLink } from '../../ipsec/index.ts';
 import {
   busyboxArpProbe, Dnsmasq, dnsmasqFiles, Lan, LanLinks, NetlinkLanKernel, PracticeDhcp, TERMINAL_BRIDGE, WanInLanWatch, type LanKernel,
 } from '../../lan/index.ts';
-import { DeviceInventory, NetlinkNeighbourSource, registerDeviceActions, tcpProbe, type TiRouting } from '../../lan/inventory/index.ts';
+import { boxPortsOf, DeviceInventory, NetlinkNeighbourSource, registerDeviceActions, tcpProbe, type TiRouting } from '../../lan/inventory/index.ts';
 import { LIBIPSEC_DEVICE } from '../../ipsec/index.ts';
 import { DataPath } from '../dataPath.ts';
 import { DeviceStore, ReachabilityStore } from '../store/index.ts';
@@ -24,7 +25,7 @@ export interface LanWiring {
   lanKernel: LanKernel;
 }
 
-export function wireLan(ctx: AgentContext, deps: { firewall: Firewall; charon: CharonLink }): LanWiring {
+export function wireLan(ctx: AgentContext, deps: { firewall: Firewall; nft: NftLoader; charon: CharonLink }): LanWiring {
   const { options, config } = ctx;
   const lanKernel = options.lanKernel ?? new NetlinkLanKernel();
   const lan = new Lan({
@@ -60,6 +61,10 @@ export function wireLan(ctx: AgentContext, deps: { firewall: Firewall; charon: C
       const profile = dataPath.profile();
       return profile ? { prefixes: profile.tiPrefixes, domains: profile.tiDns.domains } : undefined;
     },
+    boxPorts: async () => {
+      const { lan: lanPort, wan, terminals } = ports();
+      return boxPortsOf((await lanKernel.read()).links, { lan: lanPort, wan, terminals, terminalBridge: terminals.length > 0 ? TERMINAL_BRIDGE : undefined });
+    },
     interfaces: () => [ports().lan, ...(ports().terminals.length > 0 ? [TERMINAL_BRIDGE] : [])],
     neighbours: options.neighbours ?? new NetlinkNeighbourSource(),
     probe: tcpProbe,
@@ -70,6 +75,16 @@ export function wireLan(ctx: AgentContext, deps: { firewall: Firewall; charon: C
     onChange: () => refreshDataPath(),
   });
   registerDeviceActions(ctx.actions, inventory);
+  registerWhyAction(ctx.actions, {
+    findDevice: (ref) => {
+      const { id, name, kind, address, mac, cetpPorts } = inventory.locate(ref);
+      return { id, name, kind, address, mac, cetpPorts };
+    },
+    counters: () => deps.nft.counters(TIBOX_TABLE.family, TIBOX_TABLE.name),
+    kernelLog: () => readKernelLog(),
+    // The kernel log counts from the boot (time in suspend left out, which a box never does).
+    bootedAt: () => new Date(ctx.now().getTime() - uptime() * 1000),
+  });
   const dataPath = new DataPath({
     lan,
     practiceDhcp,

@@ -34,6 +34,8 @@ export type HostKind = 'pvs' | 'terminal';
 
 /** A practice device registered by its TI address and MAC (the device inventory's entries). */
 export interface RegisteredHost {
+  /** The inventory's id: never reused, and the same when the device is renamed or moves; its counters are keyed by it. */
+  readonly id: number;
   /** Free text; the ruleset shows it, made safe, as its set element's comment. */
   readonly name: string;
   readonly kind: HostKind;

@@ -2,6 +2,10 @@
 // counts, logs and drops: the kernel log line carries the prefix `tibox drop <reason>: ` with the
 // interfaces, MACs, addresses and ports, at most LOG_RATE lines a minute per reason, so a flood of
 // one kind neither fills the log nor hides the others. Rules send a packet away with `goto`.
+// Before that, every drop but a broadcast is counted for the registered device it concerns
+// (deviceCounters.ts).
+import { initialValue, type CarriedCounters } from './counters.ts';
+import { COUNT_DEVICE_DROP } from './deviceCounters.ts';
 import { comment, renderChain, rule } from './nft.ts';
 
 export const DROP_REASONS = {
@@ -29,14 +33,16 @@ export function dropAs(reason: DropReason): string {
   return `goto drop_${reason}`;
 }
 
-export function renderCounters(reasons: readonly DropReason[]): string {
-  return reasons.map((reason) => `  counter ${reason} { ${comment(`dropped: ${DROP_REASONS[reason]}`)} }\n`).join('');
+/** A counter per reason, with the value it carries over a reload. */
+export function renderCounters(reasons: readonly DropReason[], carried: CarriedCounters | undefined): string {
+  return reasons.map((reason) => `  counter ${reason} { ${comment(`dropped: ${DROP_REASONS[reason]}`)}${initialValue(carried?.values.get(reason))} }\n`).join('');
 }
 
 export function renderDropChains(reasons: readonly DropReason[]): string {
   return reasons
     .map((reason) =>
       renderChain(`drop_${reason}`, undefined, [
+        ...(reason === 'broadcast' ? [] : [COUNT_DEVICE_DROP]),
         rule(`counter name "${reason}" limit rate over ${LOG_RATE}/minute burst 5 packets drop`, `counted; past ${LOG_RATE} a minute dropped without a log line`),
         rule(`log prefix "tibox drop ${reason}: " drop`, `logged, so the UI can say why: ${DROP_REASONS[reason]}`),
       ]),

@@ -64,6 +64,8 @@ export function renderChain(name: string, hook: string | undefined, rules: reado
 }
 
 export interface SetSpec {
+  /** A map's elements point somewhere (`key : value`); a set's are keys alone. */
+  readonly kind?: 'set' | 'map';
   readonly name: string;
   /** The declaration line, e.g. `type ipv4_addr; flags interval; auto-merge;`. */
   readonly declaration: string;
@@ -73,7 +75,7 @@ export interface SetSpec {
 }
 
 export function renderSet(set: SetSpec): string {
-  const lines = [`  set ${set.name} {`, `    ${set.declaration}`, `    ${comment(set.why)}`];
+  const lines = [`  ${set.kind ?? 'set'} ${set.name} {`, `    ${set.declaration}`, `    ${comment(set.why)}`];
   if (set.elements.length > 0) lines.push('    elements = {', ...set.elements.map((element) => `      ${element},`), '    }');
   lines.push('  }');
   return lines.join('\n') + '\n';

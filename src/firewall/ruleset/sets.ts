@@ -3,6 +3,7 @@
 // device or a thousand. Elements are sorted, so the same desired state renders the same text.
 import { parseIpv4 } from '../../core/index.ts';
 import type { FirewallDesired } from './desired.ts';
+import { deviceCounterMaps } from './deviceCounters.ts';
 import { nameComment, renderSet, type SetSpec } from './nft.ts';
 
 /** Sorted by address, each parsed once: a thousand hosts sorted by parsing in the comparison cost more than the rest of the render. */
@@ -40,8 +41,8 @@ export function renderSets(desired: FirewallDesired): string {
     },
     {
       name: 'hosts',
-      declaration: 'type ipv4_addr . ether_addr; counter;',
-      why: 'registered devices, each TI address bound to its MAC; the element counters count what each sends',
+      declaration: 'type ipv4_addr . ether_addr;',
+      why: 'registered devices, each TI address bound to its MAC',
       elements: hosts.map((host) => `${host.address} . ${host.mac.toLowerCase()} ${nameComment(`${host.kind}: ${host.name}`)}`),
     },
     {
@@ -62,6 +63,7 @@ export function renderSets(desired: FirewallDesired): string {
       why: 'registered PVS hosts and the TCP ports they take CETP events on',
       elements: hosts.flatMap((host) => [...host.cetpPorts].sort((a, b) => a - b).map((port) => `${host.address} . ${port}`)),
     },
+    ...deviceCounterMaps(hosts),
   ];
   return sets.map(renderSet).join('');
 }

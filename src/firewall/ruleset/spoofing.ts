@@ -20,7 +20,7 @@ export function spoofingJumps(sides: Sides, options: { wan: boolean }): Rule[] {
 /** The registered-device check that ends the LAN port's and the terminal ports' chains. */
 function registered(): Rule[] {
   return [
-    rule('ip saddr . ether saddr @hosts return', 'a registered device from its own MAC; its element counter counts the packet'),
+    rule('ip saddr . ether saddr @hosts return', 'a registered device from its own MAC'),
     rule(`ip saddr @host_addresses ${dropAs('wrong_mac')}`, 'a registered TI address from another MAC'),
     rule(dropAs('unregistered'), 'a TI address nobody registered'),
   ];

@@ -204,6 +204,7 @@ function checkHosts(desired: FirewallDesired, segment: Segment | undefined, repo
   }
   const byAddress = new Map<number, number>();
   const byMac = new Map<string, number>();
+  const byId = new Map<number, number>();
   const boxOwn = segment ? [desired.halves.lanGateway, desired.halves.terminalGateway] : [];
   const terminalsBridged = isObject(desired.interfaces) && desired.interfaces.terminalBridge !== undefined;
   desired.hosts.forEach((host: RegisteredHost, i) => {
@@ -216,6 +217,9 @@ function checkHosts(desired: FirewallDesired, segment: Segment | undefined, repo
       report(`${field}.name`, `must be 1 to ${HOST_NAME_LENGTH} printable characters`);
     }
     if (host.kind !== 'pvs' && host.kind !== 'terminal') report(`${field}.kind`, 'must be "pvs" or "terminal"');
+    if (!Number.isSafeInteger(host.id) || host.id < 1) report(`${field}.id`, 'must be a whole number from 1');
+    else if (byId.has(host.id)) report(`${field}.id`, `is also hosts[${byId.get(host.id)}]'s`);
+    else byId.set(host.id, i);
     const address = addressOf(host.address);
     if (address === undefined) {
       report(`${field}.address`, 'must be an IPv4 address like 10.77.12.10');

@@ -12,6 +12,7 @@ export { tcpProbe, SICCT_PORT, type TcpProbe } from './tcpProbe.ts';
 export type { Device, DeviceFields, DeviceKind } from './device.ts';
 export type { DeviceAction, DeviceAuditEntry, DeviceChange, DeviceRepository } from './deviceRepository.ts';
 export type { TiHalves } from './segment.ts';
+export { boxPortsOf, type BoxPort, type BoxPortNames } from './boxPorts.ts';
 export type { NeighbourEntry } from './neighbours.ts';
 export type { TerminalCandidate } from './discovery.ts';
 export type { RawSighting } from './dhcp.ts';

@@ -7,6 +7,7 @@
 import {
   StateTracker, isHostAddress, parseIpv4, type BestEffortStore, type Health, type Logger, type Lifecycle, type SubsystemStatus,
 } from '../../core/index.ts';
+import type { BoxPort } from './boxPorts.ts';
 import type { Device, DeviceFields, DeviceRef } from './device.ts';
 import type { DeviceAuditEntry, DeviceRepository } from './deviceRepository.ts';
 import { cleanSighting, type DhcpSighting, type RawSighting } from './dhcp.ts';
@@ -19,7 +20,7 @@ import type { Reachability, Transition } from './reachability.ts';
 import { StoredReachabilityHistory } from './reachabilityHistory.ts';
 import type { ReachabilityRepository } from './reachabilityRepository.ts';
 import { ReachabilityTracker } from './reachabilityTracker.ts';
-import { DeviceRegistry } from './registry.ts';
+import { DeviceRegistry, type Surroundings } from './registry.ts';
 import { checkHalves, type TiHalves } from './segment.ts';
 import { pvsSetup, terminalSetup, type PvsSetup } from './setupCommands.ts';
 import { halvesFor } from './validate.ts';
@@ -66,6 +67,8 @@ export interface DeviceInventoryDeps {
   /** The TI segment's halves from the address plan; undefined before there is a profile. */
   halves: () => TiHalves | undefined;
   ti: () => TiRouting | undefined;
+  /** The box's own ports with their MACs, read at each registration or change: no device may have one of them. */
+  boxPorts: () => Promise<readonly BoxPort[]>;
   /** The interfaces whose neighbours count: the LAN port and the terminal bridge. */
   interfaces: () => readonly string[];
   neighbours: NeighbourSource;
@@ -185,18 +188,23 @@ export class DeviceInventory implements Lifecycle {
     return this.registry.list().map((d) => this.view(d));
   }
 
+  /** The device a person names by its id, name, TI address or MAC. */
+  locate(text: string): Device {
+    return this.registry.locate(text);
+  }
+
   show(ref: DeviceRef): DeviceView {
     return this.view(this.registry.find(ref));
   }
 
-  register(fields: DeviceFields, actor: string): DeviceView {
-    const device = this.registry.register(fields, this.deps.halves(), actor);
+  async register(fields: DeviceFields, actor: string): Promise<DeviceView> {
+    const device = this.registry.register(fields, await this.surroundings(), actor);
     this.changed(device, 'registered', actor);
     return this.view(device);
   }
 
-  change(ref: DeviceRef, change: Partial<DeviceFields>, actor: string): DeviceView {
-    const device = this.registry.change(ref, change, this.deps.halves(), actor);
+  async change(ref: DeviceRef, change: Partial<DeviceFields>, actor: string): Promise<DeviceView> {
+    const device = this.registry.change(ref, change, await this.surroundings(), actor);
     this.changed(device, 'changed', actor);
     return this.view(device);
   }
@@ -258,6 +266,11 @@ export class DeviceInventory implements Lifecycle {
 
   private remember(sighting: DhcpSighting): void {
     this.sightings = rememberSighting(this.sightings, sighting, DEFAULT_DISCOVERY.maxSightings);
+  }
+
+  /** What a registration or change is checked against, read now: a port's MAC can change. */
+  private async surroundings(): Promise<Surroundings> {
+    return { halves: this.deps.halves(), boxPorts: await this.deps.boxPorts() };
   }
 
   private view(device: Device): DeviceView {

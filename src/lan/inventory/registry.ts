@@ -2,11 +2,19 @@
 // repository that validates against the devices stored at that moment, writes the device and an
 // audit entry with who asked and the new value (gemSpec_Kon TIP1-A_5005), or writes nothing.
 // The repository is asked for on each use: the database opens after construction and closes at stop.
+import type { BoxPort } from './boxPorts.ts';
 import type { Device, DeviceFields, DeviceRef } from './device.ts';
 import type { DeviceAuditEntry, DeviceChange, DeviceRepository } from './deviceRepository.ts';
 import { DeviceError } from './errors.ts';
+import { normalizeMac } from './mac.ts';
 import { checkHalves, type TiHalves } from './segment.ts';
-import { validateDevice } from './validate.ts';
+import { validateDevice, type RegistrationContext } from './validate.ts';
+
+/** What a registration is checked against: the TI segment's halves (undefined before a profile) and the box's own ports. */
+export interface Surroundings {
+  readonly halves: TiHalves | undefined;
+  readonly boxPorts: readonly BoxPort[];
+}
 
 export interface DeviceRegistryDeps {
   /** Undefined while the database is closed. */
@@ -30,14 +38,28 @@ export class DeviceRegistry {
     return findDevice(this.list(), ref);
   }
 
-  register(fields: DeviceFields, halves: TiHalves | undefined, actor: string): Device {
-    const checked = requireHalves(halves);
+  /** By id or name as find() does, else by TI address, else by MAC in any spelling. */
+  locate(text: string): Device {
+    const devices = this.list();
+    const trimmed = text.trim();
+    const mac = normalizeMac(trimmed);
+    const other = devices.find((d) => d.address === trimmed || ('mac' in mac && d.mac === mac.mac));
+    try {
+      return findDevice(devices, /^\d+$/.test(trimmed) ? Number(trimmed) : trimmed);
+    } catch (error) {
+      if (other) return other;
+      throw error;
+    }
+  }
+
+  register(fields: DeviceFields, surroundings: Surroundings, actor: string): Device {
+    const checked = contextOf(surroundings);
     return this.write(actor, (devices, at) => ({ action: 'register', at, fields: validateDevice(fields, checked, devices) }));
   }
 
   /** Applies the given fields; a change that alters nothing writes nothing. */
-  change(ref: DeviceRef, change: Partial<DeviceFields>, halves: TiHalves | undefined, actor: string): Device {
-    const checked = requireHalves(halves);
+  change(ref: DeviceRef, change: Partial<DeviceFields>, surroundings: Surroundings, actor: string): Device {
+    const checked = contextOf(surroundings);
     return this.write(actor, (devices, at) => {
       const old = findDevice(devices, ref);
       const valid = validateDevice({ ...fieldsOf(old), ...change }, checked, devices.filter((d) => d.id !== old.id));
@@ -75,9 +97,9 @@ function findDevice(devices: readonly Device[], ref: DeviceRef): Device {
   return device;
 }
 
-function requireHalves(halves: TiHalves | undefined) {
+function contextOf({ halves, boxPorts }: Surroundings): RegistrationContext {
   if (!halves) throw new DeviceError('TIBOX_DEVICE_NO_SEGMENT', {});
-  return checkHalves(halves);
+  return { halves: checkHalves(halves), boxPorts };
 }
 
 function fieldsOf(device: Device): DeviceFields {

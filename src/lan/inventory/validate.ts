@@ -1,8 +1,9 @@
 // Whether a device may be registered as given: a printable name, a unicast MAC, an address in the
 // half its kind belongs to (PVS hosts in the LAN half; terminals in the terminal half, or in the
 // LAN half when they stay on the practice LAN), valid CETP ports for PVS hosts and none for
-// terminals, and no name, MAC or address another device already has. Pure: the checks run in a
+// terminals, no MAC of the box's own ports, and no name, MAC or address another device already has. Pure: the checks run in a
 // fixed order and the first problem is thrown as a DeviceError; nothing is ever partly accepted.
+import type { BoxPort } from './boxPorts.ts';
 import type { Device, DeviceFields, DeviceKind } from './device.ts';
 import { DeviceError, invalidField } from './errors.ts';
 import { formatIpv4, lastAddress, parseIpv4, prefixContains } from '../../core/index.ts';
@@ -14,10 +15,19 @@ export const MAX_CETP_PORTS = 16;
 
 const KIND_WORDS: Record<DeviceKind, string> = { pvs: 'PVS host', terminal: 'card terminal' };
 
+/** Where a device is registered: the TI segment's halves and the box's own ports. */
+export interface RegistrationContext {
+  readonly halves: CheckedHalves;
+  readonly boxPorts: readonly BoxPort[];
+}
+
 /** The fields in canonical form (MAC lower case, ports sorted), or a DeviceError. */
-export function validateDevice(fields: DeviceFields, halves: CheckedHalves, others: readonly Device[]): DeviceFields {
+export function validateDevice(fields: DeviceFields, context: RegistrationContext, others: readonly Device[]): DeviceFields {
+  const { halves } = context;
   const name = checkName(fields.name);
   const mac = checkMac(fields.mac);
+  const own = context.boxPorts.find((port) => port.mac === mac);
+  if (own) throw new DeviceError('TIBOX_DEVICE_BOX_MAC', { mac, port: own.port }, { field: 'mac', port: own.port });
   const address = checkAddress(fields.kind, fields.address, halves);
   const cetpPorts = checkPorts(fields.kind, fields.cetpPorts);
   const key = name.toLowerCase();

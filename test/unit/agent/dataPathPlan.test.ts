@@ -128,7 +128,7 @@ describe('planDataPath', () => {
       managementPrefix: '100.102.200.0/24',
       gateways: ['198.51.100.10'],
       tunnelMtu: 1400,
-      hosts: [{ name: 'Empfang', kind: 'pvs', address: '10.77.12.10', mac: '02:00:5e:10:00:10', cetpPorts: [7001] }],
+      hosts: [{ id: 1, name: 'Empfang', kind: 'pvs', address: '10.77.12.10', mac: '02:00:5e:10:00:10', cetpPorts: [7001] }],
       ntp: false,
     });
   });

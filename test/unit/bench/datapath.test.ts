@@ -7,8 +7,8 @@ import { spread, spreadRatio } from '../../../bench/stats.ts';
 import { parsePrefix } from '../../../src/core/ipv4.ts';
 import { renderRuleset, validateFirewallDesired, type RegisteredHost } from '../../../src/firewall/index.ts';
 
-const pvs: RegisteredHost = { name: 'PVS reception', kind: 'pvs', address: '10.77.12.10', mac: '02:aa:00:00:00:10', cetpPorts: [8010] };
-const terminal: RegisteredHost = { name: 'Terminal reception', kind: 'terminal', address: '10.77.12.40', mac: '02:aa:00:00:00:40', cetpPorts: [] };
+const pvs: RegisteredHost = { id: 1, name: 'PVS reception', kind: 'pvs', address: '10.77.12.10', mac: '02:aa:00:00:00:10', cetpPorts: [8010] };
+const terminal: RegisteredHost = { id: 2, name: 'Terminal reception', kind: 'terminal', address: '10.77.12.40', mac: '02:aa:00:00:00:40', cetpPorts: [] };
 const site: BenchSite = {
   interfaces: { lan: 'lan0', wan: 'wan0', terminalBridge: 'br-term', tunnel: 'libipsec' },
   segmentAddress: '10.77.12.1',

@@ -30,6 +30,7 @@ beforeEach(async () => {
     bestEffort: new BestEffortStore({ health: new Health(() => undefined), log }),
     halves: () => HALVES,
     ti: () => ({ prefixes: ['100.102.0.0/15'], domains: ['telematik'] }),
+    boxPorts: async () => [{ port: 'LAN port lan0', mac: '52:54:00:12:34:56' }],
     interfaces: () => ['lan0', 'br-term'],
     neighbours: {
       read: async () => [{ ip: '192.168.1.20', mac: '00:1a:2b:3c:4d:5e', interface: 'lan0', state: 'reachable', confirmedAgoMs: 90_000 }],
@@ -103,6 +104,7 @@ describe('tibox devices', () => {
     [['--address', '10.77.12.10', '--mac', '01:00:5e:00:00:01'], 'tibox: the MAC address "01:00:5e:00:00:01" cannot be used: it is a group (multicast or broadcast) address\n'],
     [['--address', '10.77.12.40', '--mac', '00:1a:2b:3c:4d:5e'], 'tibox: a PVS host needs an address in the LAN half 10.77.12.0/27; 10.77.12.40 is outside\n'],
     [['--address', '10.77.12.11', '--mac', '02:00:5e:10:00:40'], 'tibox: the MAC address 02:00:5e:10:00:40 is already registered for "Empfang KT"\n'],
+    [['--address', '10.77.12.11', '--mac', '52:54:00:12:34:56'], "tibox: the MAC address 52:54:00:12:34:56 is the box's own, on its LAN port lan0; enter the MAC of the device's own network card\n"],
   ])('refuses bad input with one clear line and exit 1: %j', async (args, message) => {
     await run('devices', 'register', 'terminal', 'Empfang KT', '--address', '10.77.12.40', '--mac', '02:00:5e:10:00:40');
     expect(await run('devices', 'register', 'pvs', 'PC', ...args)).toEqual({ code: 1, stdout: '', stderr: message });

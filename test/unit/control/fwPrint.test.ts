@@ -5,11 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../../src/agent/cli/main.ts';
 import { ControlActions } from '../../../src/core/controlActions.ts';
 import { ControlServer } from '../../../src/control/server.ts';
-import type { Runner } from '../../../src/core/runner.ts';
 import { Firewall, NftLoader, renderRuleset } from '../../../src/firewall/index.ts';
 import { ONE_PVS_ONE_TERMINAL } from '../firewall/firewallDesired.ts';
 import { groupFile, memoryLogger, SAMPLE_NOW, SAMPLE_STATUS, tempDir } from './helpers.ts';
-import { NO_HEALTH, NO_MONITOR } from '../firewall/fakeNft.ts';
+import { FakeNft, NO_HEALTH, NO_MONITOR } from '../firewall/fakeNft.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -36,12 +35,8 @@ async function startAgent(actions: ControlActions): Promise<string> {
 }
 
 function firewallAgent(): { firewall: Firewall; actions: ControlActions } {
-  const nft: Runner = {
-    async run(command, args) {
-      nftCalls.push([command, ...args].join(' '));
-      return { stdout: '', stderr: '', code: 0 };
-    },
-  };
+  const nft = new FakeNft();
+  nftCalls = nft.calls;
   const firewall = new Firewall({ monitor: NO_MONITOR, health: NO_HEALTH, nft: new NftLoader(nft), stateDir: join(dir, 'state'), log: memoryLogger().log });
   const actions = new ControlActions();
   firewall.registerActions(actions);

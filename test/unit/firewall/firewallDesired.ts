@@ -2,8 +2,8 @@
 // TI segment 10.77.12.0/26 split into the LAN half on lan0 and the terminal half on br-term.
 import type { FirewallDesired, FirewallInterfaces, RegisteredHost } from '../../../src/firewall/index.ts';
 
-export const PVS: RegisteredHost = { name: 'Empfang', kind: 'pvs', address: '10.77.12.10', mac: '02:00:5e:10:00:10', cetpPorts: [7001] };
-export const TERMINAL: RegisteredHost = { name: 'Terminal Empfang', kind: 'terminal', address: '10.77.12.40', mac: '02:00:5e:10:00:40', cetpPorts: [] };
+export const PVS: RegisteredHost = { id: 1, name: 'Empfang', kind: 'pvs', address: '10.77.12.10', mac: '02:00:5e:10:00:10', cetpPorts: [7001] };
+export const TERMINAL: RegisteredHost = { id: 2, name: 'Terminal Empfang', kind: 'terminal', address: '10.77.12.40', mac: '02:00:5e:10:00:40', cetpPorts: [] };
 
 /** A box whose terminals all sit on the practice LAN. */
 export const WITHOUT_TERMINAL_BRIDGE: FirewallInterfaces = { lan: 'lan0', wan: 'wan0', tunnel: 'libipsec' };
@@ -30,6 +30,7 @@ export function withPvsHosts(count: number): FirewallDesired {
     const n = i + 2;
     const hex = (i + 1).toString(16).padStart(4, '0');
     return {
+      id: i + 1,
       name: `PVS ${i + 1}`,
       kind: 'pvs',
       address: `10.77.${Math.floor(n / 256)}.${n % 256}`,
@@ -54,9 +55,9 @@ export const VARIANTS: readonly { name: string; golden: string; desired: Firewal
       ...ONE_PVS_ONE_TERMINAL,
       hosts: [
         { ...PVS, cetpPorts: [7002, 7001] },
-        { name: 'Behandlung 1', kind: 'pvs', address: '10.77.12.11', mac: '02:00:5e:10:00:11', cetpPorts: [7001] },
-        { name: 'Labor', kind: 'pvs', address: '10.77.12.12', mac: '02:00:5e:10:00:12', cetpPorts: [] },
-        { name: 'Terminal Labor', kind: 'terminal', address: '10.77.12.20', mac: '02:00:5e:10:00:20', cetpPorts: [] },
+        { id: 3, name: 'Behandlung 1', kind: 'pvs', address: '10.77.12.11', mac: '02:00:5e:10:00:11', cetpPorts: [7001] },
+        { id: 4, name: 'Labor', kind: 'pvs', address: '10.77.12.12', mac: '02:00:5e:10:00:12', cetpPorts: [] },
+        { id: 5, name: 'Terminal Labor', kind: 'terminal', address: '10.77.12.20', mac: '02:00:5e:10:00:20', cetpPorts: [] },
         TERMINAL,
       ],
     },

@@ -9,10 +9,14 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ControlActions } from '../../../src/core/controlActions.ts';
 import { Health } from '../../../src/core/health.ts';
-import { Firewall, NftLoader, renderRuleset, RULESET_STATE_FILE } from '../../../src/firewall/index.ts';
+import { Firewall, NftLoader, renderRuleset, RULESET_STATE_FILE, type FirewallDesired } from '../../../src/firewall/index.ts';
 import { memoryLogger } from '../control/helpers.ts';
 import { FakeNft, NO_HEALTH, NO_MONITOR } from './fakeNft.ts';
-import { ONE_PVS_ONE_TERMINAL, PVS } from './firewallDesired.ts';
+import { ONE_PVS_ONE_TERMINAL, PVS, TERMINAL } from './firewallDesired.ts';
+
+const NOW = new Date('2025-05-02T08:00:00.000Z');
+/** The text a first load puts into an empty kernel at `now`: no counter to carry, the devices' counting from then. */
+const firstLoad = (desired: FirewallDesired, now = NOW) => renderRuleset(desired, { values: new Map(), now: now.toISOString() });
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -28,7 +32,7 @@ function setup() {
   // no longer lists the file.
   const syncs: { dir: string; entries: string[] }[] = [];
   const syncDirectory = async (path: string) => void syncs.push({ dir: path, entries: readdirSync(path).sort() });
-  const firewall = new Firewall({ monitor: NO_MONITOR, health: NO_HEALTH, nft: new NftLoader(nft), stateDir, log: memoryLogger().log, syncDirectory });
+  const firewall = new Firewall({ monitor: NO_MONITOR, health: NO_HEALTH, nft: new NftLoader(nft), stateDir, log: memoryLogger().log, syncDirectory, now: () => NOW });
   const actions = new ControlActions();
   firewall.registerActions(actions);
   const print = async () => ((await actions.run('firewall.print', {}, { actor: 'test' })) as { ruleset: string }).ruleset;
@@ -37,13 +41,39 @@ function setup() {
 }
 
 describe('Firewall', () => {
-  it('checks, then loads the rendered ruleset and lists what the kernel took; a repeat apply runs nothing', async () => {
+  it('reads the counters, checks, then loads the rendered ruleset and lists what the kernel took; a repeat apply runs nothing', async () => {
     const { nft, firewall } = setup();
     await firewall.apply(ONE_PVS_ONE_TERMINAL);
-    expect(nft.calls).toEqual(['nft -c -f -', 'nft -f -', 'nft -s list table inet tibox']);
-    expect(nft.table).toBe(renderRuleset(ONE_PVS_ONE_TERMINAL));
+    expect(nft.calls).toEqual(['nft -j list counters table inet tibox', 'nft -c -f -', 'nft -f -', 'nft -s list table inet tibox']);
+    expect(nft.table).toBe(firstLoad(ONE_PVS_ONE_TERMINAL));
     await firewall.apply(structuredClone(ONE_PVS_ONE_TERMINAL));
-    expect(nft.calls).toHaveLength(3);
+    expect(nft.calls).toHaveLength(4);
+  });
+
+  it('carries every counter over a device change: a changed device keeps its own, a removed one takes them along', async () => {
+    const { nft, firewall, saved } = setup();
+    await firewall.apply(ONE_PVS_ONE_TERMINAL);
+    nft.count('device_1_accepted', 1200, 96_000);
+    nft.count('device_1_dropped', 3, 180);
+    nft.count('device_2_dropped', 2, 120);
+    nft.count('wrong_mac', 3, 180);
+    // The PVS host is renamed and moves to another address and MAC; the terminal is removed.
+    const moved = { ...ONE_PVS_ONE_TERMINAL, hosts: [{ ...PVS, name: 'Empfang 2', address: '10.77.12.11', mac: '02:00:5e:10:00:11' }] };
+    await firewall.apply(moved);
+    const counters = nft.table?.split('\n').filter((line) => /^ {2}counter (device_|wrong_mac)/.test(line));
+    expect(counters).toEqual([
+      '  counter wrong_mac { comment "tibox: dropped: a registered TI address sent from another MAC" packets 3 bytes 180 }',
+      `  counter device_1_accepted { comment "tibox: routed to and from a registered device, since ${NOW.toISOString()}" packets 1200 bytes 96000 }`,
+      `  counter device_1_dropped { comment "tibox: dropped from or to a registered device, since ${NOW.toISOString()}" packets 3 bytes 180 }`,
+    ]);
+    // The boot counts from zero: its file is the ruleset `fw print` shows, without values or times.
+    expect(readFileSync(saved, 'utf8')).toBe(renderRuleset(moved));
+    // The terminal registered again is a new device with counters of its own.
+    await firewall.apply({ ...ONE_PVS_ONE_TERMINAL, hosts: [{ ...TERMINAL, id: 3 }] });
+    expect(nft.table?.split('\n').filter((line) => line.startsWith('  counter device_'))).toEqual([
+      `  counter device_3_accepted { comment "tibox: routed to and from a registered device, since ${NOW.toISOString()}" }`,
+      `  counter device_3_dropped { comment "tibox: dropped from or to a registered device, since ${NOW.toISOString()}" }`,
+    ]);
   });
 
   it('refuses a bad desired state before running anything and keeps what it had', async () => {
@@ -52,7 +82,7 @@ describe('Firewall', () => {
     await expect(firewall.apply({ ...ONE_PVS_ONE_TERMINAL, hosts: [{ ...PVS, mac: 'not-a-mac' }] })).rejects.toMatchObject({
       code: 'TIBOX_FIREWALL_INVALID',
     });
-    expect(nft.calls).toHaveLength(3);
+    expect(nft.calls).toHaveLength(4);
     expect(await print()).toBe(renderRuleset(ONE_PVS_ONE_TERMINAL));
     expect(firewall.status().state).toBe('running');
   });
@@ -65,7 +95,7 @@ describe('Firewall', () => {
     nft.refuse = false;
     await firewall.apply(ONE_PVS_ONE_TERMINAL);
     expect(firewall.status().state).toBe('running');
-    expect(nft.table).toBe(renderRuleset(ONE_PVS_ONE_TERMINAL));
+    expect(nft.table).toBe(firstLoad(ONE_PVS_ONE_TERMINAL));
   });
 
   it('apply(null) loads the fail-closed baseline', async () => {
@@ -132,7 +162,7 @@ describe('the ruleset saved for the boot', () => {
     // The kernel took it: the apply succeeds, and the firewall says what the boot would miss.
     await firewall.apply(ONE_PVS_ONE_TERMINAL);
     expect(firewall.status()).toMatchObject({ state: 'degraded', detail: expect.stringMatching(/^ruleset loaded, but not saved for the boot: /) });
-    expect(nft.table).toBe(renderRuleset(ONE_PVS_ONE_TERMINAL));
+    expect(nft.table).toBe(firstLoad(ONE_PVS_ONE_TERMINAL));
     rmSync(stateDir);
     const calls = nft.calls.length;
     await firewall.apply(ONE_PVS_ONE_TERMINAL);
@@ -191,7 +221,8 @@ describe('Firewall, when the kernel table is changed behind its back', () => {
     later(60_000);
     nft.table = undefined;
     await after(monitor);
-    expect(nft.table).toBe(renderRuleset(ONE_PVS_ONE_TERMINAL));
+    // Its counters went with the table: they count anew from the repair.
+    expect(nft.table).toBe(firstLoad(ONE_PVS_ONE_TERMINAL, new Date('2025-05-02T08:01:00.000Z')));
     expect(firewall.status().state).toBe('running');
     expect(logger.lines().map((l) => l.msg)).toContain('the tibox table is missing from the kernel: loading it again');
     expect(warnings()).toEqual([
@@ -203,9 +234,11 @@ describe('Firewall, when the kernel table is changed behind its back', () => {
     const { nft, monitor, firewall, logger } = watched();
     await firewall.start(AbortSignal.timeout(1_000));
     await firewall.apply(ONE_PVS_ONE_TERMINAL);
+    const loaded = nft.table;
+    nft.count('device_1_accepted', 10, 800);
     nft.table = `${nft.table}# a rule someone inserted\n`;
     await after(monitor);
-    expect(nft.table).toBe(renderRuleset(ONE_PVS_ONE_TERMINAL));
+    expect(nft.table).toBe(loaded?.replace(/(counter device_1_accepted \{ comment "[^"]*")/, '$1 packets 10 bytes 800'));
     expect(logger.lines().map((l) => l.msg)).toContain('the tibox table was changed from outside: loading it again');
   });
 
@@ -262,7 +295,7 @@ describe('Firewall, when the kernel table is changed behind its back', () => {
     later(5 * 60_000);
     nft.refuse = false;
     await after(monitor);
-    expect(nft.table).toBe(renderRuleset(ONE_PVS_ONE_TERMINAL));
+    expect(nft.table).toBe(firstLoad(ONE_PVS_ONE_TERMINAL, new Date('2025-05-02T08:05:00.000Z')));
     expect(firewall.status().state).toBe('running');
     expect(warnings()).toEqual([
       'firewall.tableChanged (2025-05-02T08:00:00.000Z): the tibox table is missing from the kernel; loaded again at 2025-05-02T08:05:00.000Z',

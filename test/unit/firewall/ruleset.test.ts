@@ -61,7 +61,7 @@ describe('tibox ruleset', () => {
     const ruleset = renderRuleset(ONE_PVS_ONE_TERMINAL);
     for (const [key, text] of blocks(ruleset)) {
       if (key.startsWith('counter ')) expect(text, key).toMatch(/\{ comment "tibox: [^"]+" \}$/m);
-      if (key.startsWith('set ')) expect(text, key).toMatch(/^ {4}comment "tibox: [^"]+"$/m);
+      if (key.startsWith('set ') || key.startsWith('map ')) expect(text, key).toMatch(/^ {4}comment "tibox: [^"]+"$/m);
       if (key.startsWith('chain ')) for (const line of rules(ruleset, key.slice(6))) expect(line).toMatch(/ comment "tibox: [^"]+"$/);
     }
   });
@@ -122,15 +122,20 @@ describe('encrypted or not at all', () => {
 });
 
 describe('host names', () => {
-  it('reach the ruleset only as a safe set element comment', () => {
+  it('reach the ruleset only as safe element comments', () => {
     fc.assert(
       fc.property(fc.string({ minLength: 1, maxLength: 63, unit: 'grapheme' }), (name) => {
         fc.pre(!/\p{C}/u.test(name));
         const ruleset = renderRuleset({ ...ONE_PVS_ONE_TERMINAL, hosts: [{ ...PVS, name }] });
-        const isElement = (line: string) => line.includes('10.77.12.10 . 02:00:5e:10:00:10');
-        const shown = /^ {6}10\.77\.12\.10 \. 02:00:5e:10:00:10 comment "([^"\\]*)",$/.exec(ruleset.split('\n').find(isElement) ?? '');
-        expect(shown).not.toBeNull();
-        expect(Buffer.byteLength(shown?.[1] ?? '')).toBeLessThanOrEqual(128);
+        // The host's element in the set `hosts` and in the three maps to its counters.
+        const isElement = (line: string) => /^ {6}(10\.77\.12\.10|02:00:5e:10:00:10) .*comment "/.test(line);
+        const elements = ruleset.split('\n').filter(isElement);
+        expect(elements).toHaveLength(4);
+        for (const line of elements) {
+          const shown = /^ {6}(?:10\.77\.12\.10 \. 02:00:5e:10:00:10|10\.77\.12\.10|02:00:5e:10:00:10) comment "([^"\\]*)"(?: : "device_1_(?:accepted|dropped)")?,$/.exec(line);
+          expect(shown, line).not.toBeNull();
+          expect(Buffer.byteLength(shown?.[1] ?? '')).toBeLessThanOrEqual(128);
+        }
         // Every other line is as for any other name.
         const others = (text: string) => text.split('\n').filter((line) => !isElement(line));
         expect(others(ruleset)).toEqual(others(renderRuleset({ ...ONE_PVS_ONE_TERMINAL, hosts: [{ ...PVS, name: 'x' }] })));

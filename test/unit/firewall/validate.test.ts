@@ -59,8 +59,11 @@ describe('validateFirewallDesired', () => {
     ['a port as text', withHost({ cetpPorts: [anyway('7001') as never] }), 'hosts[0].cetpPorts[0]', /1 to 65535/],
     ['a port twice', withHost({ cetpPorts: [7001, 7001] }), 'hosts[0].cetpPorts[1]', /twice/],
     ['CETP ports on a terminal', { ...OK, hosts: [{ ...TERMINAL, cetpPorts: [7001] }] }, 'hosts[0].cetpPorts', /empty for a card terminal/],
-    ['two hosts on one address', { ...OK, hosts: [PVS, { ...PVS, mac: '02:00:5e:10:00:99' }] }, 'hosts[1].address', /hosts\[0\]/],
-    ['two hosts with one MAC', { ...OK, hosts: [PVS, { ...PVS, address: '10.77.12.11', mac: '02:00:5E:10:00:10' }] }, 'hosts[1].mac', /hosts\[0\]/],
+    ['two hosts on one address', { ...OK, hosts: [PVS, { ...PVS, id: 9, mac: '02:00:5e:10:00:99' }] }, 'hosts[1].address', /hosts\[0\]/],
+    ['two hosts with one MAC', { ...OK, hosts: [PVS, { ...PVS, id: 9, address: '10.77.12.11', mac: '02:00:5E:10:00:10' }] }, 'hosts[1].mac', /hosts\[0\]/],
+    ['two hosts with one id', { ...OK, hosts: [PVS, { ...PVS, address: '10.77.12.11', mac: '02:00:5e:10:00:11' }] }, 'hosts[1].id', /hosts\[0\]/],
+    ['an id of 0', withHost({ id: 0 }), 'hosts[0].id', /whole number from 1/],
+    ['an id as text', withHost({ id: anyway('1') as never }), 'hosts[0].id', /whole number from 1/],
   ])('refuses %s', (_, desired, field, reason) => {
     const problems = validateFirewallDesired(desired);
     expect(problems).toContainEqual({ field, reason: expect.stringMatching(reason) });
@@ -125,6 +128,7 @@ const hostLists = fc
   )
   .map(([offsets, names, ports]) =>
     offsets.map((offset, i): RegisteredHost => ({
+      id: i + 1,
       name: names[i] ?? 'x',
       kind: 'pvs',
       address: `10.77.12.${offset}`,

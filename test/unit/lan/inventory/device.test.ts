@@ -61,7 +61,7 @@ describe('any input from a caller', () => {
     const halves = checkHalves(HALVES);
     fc.assert(
       fc.property(args, (input) => {
-        refusedCleanly(() => validateDevice(readRegistration(input), halves, []));
+        refusedCleanly(() => validateDevice(readRegistration(input), { halves, boxPorts: [] }, []));
         refusedCleanly(() => readChange(input));
       }),
     );

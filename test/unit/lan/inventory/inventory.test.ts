@@ -32,6 +32,7 @@ class FakeNeighbours implements NeighbourSource {
 
 const KT_MAC = '02:00:5e:10:00:40';
 const PC_MAC = '00:1a:2b:3c:4d:5e';
+const BOX_MAC = '52:54:00:12:34:56';
 const kt: KernelNeighbour = { ip: '10.77.12.40', mac: KT_MAC, interface: 'br-term', state: 'reachable', confirmedAgoMs: 0 };
 const pc: KernelNeighbour = { ip: '192.168.1.20', mac: PC_MAC, interface: 'lan0', state: 'stale', updatedAgoMs: 0 };
 
@@ -52,6 +53,7 @@ describe('DeviceInventory', () => {
       bestEffort: new BestEffortStore({ health: new Health(() => undefined), log: createLogger({ level: 'silent' }) }),
       halves: () => halves,
       ti: () => ({ prefixes: ['100.102.0.0/15'], domains: ['telematik'] }),
+      boxPorts: async () => [{ port: 'LAN port lan0', mac: BOX_MAC }],
       interfaces: () => ['lan0', 'br-term'],
       neighbours,
       probe: async (address): Promise<ProbeResult> => (open.has(address) ? { ok: true } : { ok: false, detail: 'ECONNREFUSED' }),
@@ -120,7 +122,7 @@ describe('DeviceInventory', () => {
   it('registers a terminal: tells onChange, takes it off the candidates, probes it and warns while it is unreachable', async () => {
     await inventory.start(AbortSignal.timeout(1_000));
     await vi.advanceTimersByTimeAsync(60_000);
-    const device = inventory.register({ kind: 'terminal', name: 'Empfang-KT', address: kt.ip, mac: KT_MAC, cetpPorts: [] }, 'admin');
+    const device = await inventory.register({ kind: 'terminal', name: 'Empfang-KT', address: kt.ip, mac: KT_MAC, cetpPorts: [] }, 'admin');
     expect(changes.map((list) => list.map((d) => d.name))).toEqual([['Empfang-KT']]);
     expect(inventory.candidates()).toEqual([]);
     await vi.advanceTimersByTimeAsync(0);
@@ -134,20 +136,20 @@ describe('DeviceInventory', () => {
     expect(changes.at(-1)).toEqual([]);
   });
 
-  it('flags a device left outside a new TI segment, and refuses registrations without one', () => {
-    inventory.register({ kind: 'pvs', name: 'Empfang-PC', address: '10.77.12.10', mac: PC_MAC, cetpPorts: [4000] }, 'admin');
+  it('flags a device left outside a new TI segment, and refuses registrations without one', async () => {
+    await inventory.register({ kind: 'pvs', name: 'Empfang-PC', address: '10.77.12.10', mac: PC_MAC, cetpPorts: [4000] }, 'admin');
     halves = { lanHalf: '10.88.0.0/27', terminalHalf: '10.88.0.32/27', lanGateway: '10.88.0.1', terminalGateway: '10.88.0.33' };
     expect(inventory.list().map((d) => [d.name, d.inSegment])).toEqual([['Empfang-PC', false]]);
     halves = undefined;
-    expect(() => inventory.register({ kind: 'terminal', name: 'KT', address: kt.ip, mac: KT_MAC, cetpPorts: [] }, 'admin')).toThrow(
+    await expect(inventory.register({ kind: 'terminal', name: 'KT', address: kt.ip, mac: KT_MAC, cetpPorts: [] }, 'admin')).rejects.toThrow(
       expect.objectContaining({ code: 'TIBOX_DEVICE_NO_SEGMENT', status: 409 }),
     );
     expect(() => inventory.setup('Empfang-PC', {})).toThrow(expect.objectContaining({ code: 'TIBOX_DEVICE_NO_SEGMENT' }));
   });
 
-  it('gives the setup text for each kind of device', () => {
-    inventory.register({ kind: 'pvs', name: 'Empfang-PC', address: '10.77.12.10', mac: PC_MAC, cetpPorts: [] }, 'admin');
-    inventory.register({ kind: 'terminal', name: 'Empfang-KT', address: kt.ip, mac: KT_MAC, cetpPorts: [] }, 'admin');
+  it('gives the setup text for each kind of device', async () => {
+    await inventory.register({ kind: 'pvs', name: 'Empfang-PC', address: '10.77.12.10', mac: PC_MAC, cetpPorts: [] }, 'admin');
+    await inventory.register({ kind: 'terminal', name: 'Empfang-KT', address: kt.ip, mac: KT_MAC, cetpPorts: [] }, 'admin');
     const pvs = inventory.setup('Empfang-PC', { linuxInterface: 'enp3s0' });
     expect(pvs.kind === 'pvs' && pvs.windows).toContain('netsh interface ipv4 add address "Ethernet" 10.77.12.10 255.255.255.224');
     expect(pvs.kind === 'pvs' && pvs.linux).toContain('ip link add link enp3s0 name ti0 type ipvlan mode l2');

@@ -46,6 +46,7 @@ describe('the inventory while its database fails', () => {
       bestEffort: new BestEffortStore({ health, log }),
       halves: () => HALVES,
       ti: () => undefined,
+      boxPorts: async () => [],
       interfaces: () => ['lan0', 'br-term'],
       neighbours: { read: async () => [], watch: () => () => undefined },
       probe: async (): Promise<ProbeResult> => (answering ? { ok: true } : { ok: false, detail: 'timeout' }),
@@ -53,7 +54,7 @@ describe('the inventory while its database fails', () => {
       log,
       now: clock.now,
     });
-    inventory.register(KT, 'admin');
+    await inventory.register(KT, 'admin');
     await inventory.start(AbortSignal.timeout(1_000));
     await vi.advanceTimersByTimeAsync(0);
     expect(inventory.show(KT.name).reachability?.state).toBe('reachable');

@@ -5,6 +5,7 @@ import { validateDevice } from '../../../../src/lan/inventory/validate.ts';
 import { HALVES } from './fixtures.ts';
 
 const halves = checkHalves(HALVES);
+const context = { halves, boxPorts: [{ port: 'LAN port lan0', mac: '52:54:00:12:34:56' }, { port: 'terminal bridge br-term', mac: '52:54:00:12:34:57' }] };
 const pvs: DeviceFields = { kind: 'pvs', name: 'Empfang-PC', address: '10.77.12.10', mac: '00:1A:2B:3C:4D:5E', cetpPorts: [4001, 4000] };
 const terminal: DeviceFields = { kind: 'terminal', name: 'Empfang-KT', address: '10.77.12.40', mac: '02-00-5E-10-00-40', cetpPorts: [] };
 const stored: Device = {
@@ -14,7 +15,7 @@ const stored: Device = {
 
 const refusal = (fields: Partial<DeviceFields>, others: Device[] = [stored]) => {
   try {
-    validateDevice({ ...pvs, ...fields }, halves, others);
+    validateDevice({ ...pvs, ...fields }, context, others);
   } catch (error) {
     return { code: (error as { code: string }).code, message: (error as Error).message };
   }
@@ -23,12 +24,12 @@ const refusal = (fields: Partial<DeviceFields>, others: Device[] = [stored]) => 
 
 describe('validateDevice', () => {
   it('accepts a PVS host in the LAN half and returns canonical fields', () => {
-    expect(validateDevice(pvs, halves, [stored])).toEqual({ ...pvs, mac: '00:1a:2b:3c:4d:5e', cetpPorts: [4000, 4001] });
+    expect(validateDevice(pvs, context, [stored])).toEqual({ ...pvs, mac: '00:1a:2b:3c:4d:5e', cetpPorts: [4000, 4001] });
   });
 
   it('accepts a terminal in the terminal half, and one left on the practice LAN in the LAN half', () => {
-    expect(validateDevice(terminal, halves, [stored])).toMatchObject({ address: '10.77.12.40', mac: '02:00:5e:10:00:40' });
-    expect(validateDevice({ ...terminal, address: '10.77.12.20' }, halves, [stored]).address).toBe('10.77.12.20');
+    expect(validateDevice(terminal, context, [stored])).toMatchObject({ address: '10.77.12.40', mac: '02:00:5e:10:00:40' });
+    expect(validateDevice({ ...terminal, address: '10.77.12.20' }, context, [stored]).address).toBe('10.77.12.20');
   });
 
   it.each([
@@ -55,6 +56,8 @@ describe('validateDevice', () => {
     [{ name: 'x'.repeat(64) }, 'TIBOX_DEVICE_INVALID_FIELD', 'at most 63 characters'],
     [{ name: 'Empfang\u0007' }, 'TIBOX_DEVICE_INVALID_FIELD', 'printable characters only'],
     [{ name: '12' }, 'TIBOX_DEVICE_INVALID_FIELD', 'must not be all digits'],
+    [{ mac: '52-54-00-12-34-56' }, 'TIBOX_DEVICE_BOX_MAC', "the MAC address 52:54:00:12:34:56 is the box's own, on its LAN port lan0; enter the MAC of the device's own network card"],
+    [{ kind: 'terminal' as const, address: '10.77.12.40', cetpPorts: [], mac: '52:54:00:12:34:57' }, 'TIBOX_DEVICE_BOX_MAC', 'on its terminal bridge br-term'],
     [{ mac: '02:00:5E:10:00:41' }, 'TIBOX_DEVICE_DUPLICATE', 'the MAC address 02:00:5e:10:00:41 is already registered for "Labor-KT"'],
     [{ address: '10.77.12.41', kind: 'terminal' as const, cetpPorts: [] }, 'TIBOX_DEVICE_DUPLICATE', 'the address 10.77.12.41 is already registered for "Labor-KT"'],
     [{ name: 'labor-kt' }, 'TIBOX_DEVICE_DUPLICATE', 'the name labor-kt is already registered for "Labor-KT"'],
@@ -65,7 +68,7 @@ describe('validateDevice', () => {
   });
 
   it('lets a device keep its own values when it is left out of the others', () => {
-    expect(validateDevice({ ...terminal, name: 'Labor-KT', mac: stored.mac, address: stored.address }, halves, []).name).toBe('Labor-KT');
+    expect(validateDevice({ ...terminal, name: 'Labor-KT', mac: stored.mac, address: stored.address }, context, []).name).toBe('Labor-KT');
   });
 });
 
