@@ -1,6 +1,8 @@
 // `make demo` as people use it: two demos side by side, each with its own agent, each printing
-// command lines that reach that agent and no other; `make lab-clean` meanwhile removes a lab
-// whose owner is gone and leaves both running demos alone.
+// command lines that reach that agent and no other; the README's demo commands are the lines a
+// demo prints, and run as written they import the profile, register the PVS host with its CETP
+// port and let the connector reach it there; `make lab-clean` meanwhile removes a lab whose owner
+// is gone and leaves both running demos alone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -10,11 +12,23 @@ import { labDir, labRunDir, NETNS_ETC, type LabDescription } from '../lab/lab.ts
 import { Netns } from '../lab/netns.ts';
 import { recordOwner } from '../lab/owner.ts';
 import { cleanStale } from '../lab/staleLabs.ts';
+import { PLAN } from '../lab/topology.ts';
 import { processRunner, startProcess, type ProcessHandle } from '../../src/core/runner.ts';
 import type { AgentStatus } from '../../src/agent/status.ts';
+import type { Device } from '../../src/lan/inventory/index.ts';
 import { waitFor } from './waitFor.ts';
 
 const REPO = join(fileURLToPath(import.meta.url), '..', '..', '..');
+/** Listens on and probes TCP ports inside a namespace (see its header). */
+const PEER = join(REPO, 'test', 'integration', 'firewallPeer.ts');
+
+/** The lines of the README's demo block: the fenced block after its marker. */
+function readmeDemoLines(): string[] {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const block = /<!-- demo commands:[^\n]*-->\n```sh\n([\s\S]*?)\n```/.exec(readme)?.[1];
+  if (!block) throw new Error('README.md has no demo commands block');
+  return block.split('\n');
+}
 
 /** A command line as the demo prints it: words, "a quoted one", then an optional `# comment`. */
 function parseCommandLine(line: string): string[] {
@@ -54,12 +68,15 @@ describe('two demos side by side', () => {
   let a: Demo;
   let b: Demo;
   const fakeIds: string[] = [];
+  const listeners: ProcessHandle[] = [];
 
   const printed = (demo: Demo, ...words: string[]) => {
     const line = demo.commands.find((argv) => words.every((word, i) => argv[3 + i] === word));
     if (!line) throw new Error(`the demo prints no 'tibox ${words.join(' ')}' line`);
     return line;
   };
+  /** A tibox command on the demo's socket, beyond the lines it prints. */
+  const cli = (demo: Demo, ...args: string[]) => runLine(['bin/tibox', '--socket', demo.lab.box.control, ...args]);
   const status = async (demo: Demo) => JSON.parse((await runLine([...printed(demo, 'status'), '--json'])).stdout) as AgentStatus;
 
   beforeAll(async () => {
@@ -67,6 +84,7 @@ describe('two demos side by side', () => {
     b = await startDemo();
   }, 300_000);
   afterAll(async () => {
+    for (const listener of listeners) listener.kill();
     for (const demo of [a, b]) demo?.process.kill('SIGTERM');
     await Promise.all([a, b].map((demo) => demo?.process.exited));
     for (const id of fakeIds) {
@@ -91,6 +109,42 @@ describe('two demos side by side', () => {
     await runLine(printed(a, 'profile', 'import'));
     await waitFor(async () => expect((await status(a)).subsystems.find((s) => s.name === 'profile')?.state).toBe('running'), 10_000);
     expect((await status(b)).tunnel.state).toBe('no-profile');
+  });
+
+  it("prints the README's demo commands for its lab, and run as written they let the connector reach the PVS host's CETP port", async () => {
+    const { pvs } = b.lab.namespaces;
+    const pvsMac = (JSON.parse((await netns.ip(pvs, '-j', 'link', 'show', 'eth0')).stdout) as { address: string }[])[0]?.address;
+    const values: Record<string, string | undefined> = {
+      '<socket>': b.lab.box.control, '<profile>': b.lab.profile?.pem, '<ca>': b.lab.pki.ca, '<lab>': b.lab.id, '<pvs-mac>': pvsMac,
+    };
+    const fill = (word: string) => word.replace(/<[a-z-]+>/g, (placeholder) => {
+      const value = values[placeholder];
+      if (value === undefined) throw new Error(`the README's demo commands use ${placeholder}, which no demo fills`);
+      return value;
+    });
+    const readme = readmeDemoLines().map(parseCommandLine).map((argv) => argv.map(fill));
+    expect(readme).toEqual(b.commands);
+
+    // The PVS host takes CETP events on its port, once the box lets the connector through.
+    let ready = false;
+    listeners.push(startProcess(process.execPath, [PEER, 'listen', `tcp:0.0.0.0:${PLAN.pvsCetpPort}`], { netns: pvs, onStdoutLine: (line) => (ready ||= line === 'ready') }));
+    await waitFor(() => expect(ready).toBe(true), 5_000, 20);
+    // As a reader would, each line is tried again until it works: the box takes a profile, and
+    // the tunnel comes up, a moment after the import answers.
+    const outputs = new Map<string, string>();
+    for (const argv of readme) outputs.set(argv.join(' '), (await waitFor(() => runLine(argv), 20_000, 500)).stdout);
+    const output = (...words: string[]) => outputs.get(printed(b, ...words).join(' ')) ?? '';
+
+    expect((await status(b)).subsystems.find((s) => s.name === 'profile')?.state).toBe('running');
+    const devices = JSON.parse((await cli(b, 'devices', 'list', '--json')).stdout) as Device[];
+    expect(devices).toMatchObject([{ kind: 'pvs', name: 'PVS reception', address: PLAN.tiSegment.pvs, mac: pvsMac, cetpPorts: [PLAN.pvsCetpPort] }]);
+    expect(output('devices', 'setup', 'PVS reception')).toContain(`TI access for the PVS host "PVS reception" (${PLAN.tiSegment.pvs})`);
+    expect(output('fw', 'print')).toContain(`${PLAN.tiSegment.pvs} . ${PLAN.pvsCetpPort}`);
+    expect(outputs.get(readme.find((argv) => argv[0] === 'ip')?.join(' ') ?? '')).toContain('<ConnectorServices');
+    const probe = await processRunner.run(process.execPath, [PEER, 'probe', '--timeout', '2000', '--source', PLAN.ti.connector, `tcp:${PLAN.tiSegment.pvs}:${PLAN.pvsCetpPort}`], { netns: b.lab.namespaces.core });
+    expect(JSON.parse(probe.stdout)).toEqual({ [`tcp:${PLAN.tiSegment.pvs}:${PLAN.pvsCetpPort}`]: 'open' });
+    // The other demo's agent got none of it.
+    expect(JSON.parse((await cli(a, 'devices', 'list', '--json')).stdout)).toEqual([]);
   });
 
   it('lab-clean removes a lab whose owner died and a lab without its directory, and keeps both demos', async () => {
