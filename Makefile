@@ -12,7 +12,7 @@ setup: ## install missing Debian packages and npm dependencies (Node 24 from the
 	@scripts/setup.sh
 
 build: setup ## compile the agent and the CLI to build/, the JavaScript the box runs (bin/tibox, bin/tibox-node)
-	rm -rf build && tsc -p tsconfig.build.json
+	@scripts/build.sh
 
 demo: build ## bring up the lab with a simulated datacenter and run the agent in it (Ctrl-C ends it)
 	node test/lab/main.ts demo
