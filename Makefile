@@ -12,12 +12,12 @@ setup: ## install missing Debian packages and npm dependencies (Node 24 from the
 	@scripts/setup.sh
 
 build: setup ## compile the agent and the CLI to build/, the JavaScript the box runs (bin/tibox, bin/tibox-node)
-	rm -rf build && tsc -p tsconfig.build.json
+	@scripts/build.sh
 
 demo: build ## bring up the lab with a simulated datacenter and run the agent in it (Ctrl-C ends it)
 	node test/lab/main.ts demo
 
-lab-clean: setup ## remove namespaces and processes left by an earlier lab run
+lab-clean: setup ## remove the labs whose owner process is gone (running labs stay)
 	node test/lab/main.ts clean
 
 typecheck: ## type-check all sources and tests

@@ -53,7 +53,7 @@ function restrictedImports(layer) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.lab/**', 'build/**'] },
+  { ignores: ['node_modules/**', '.lab/**', 'build/**', '.build-*/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -1,9 +1,10 @@
 // The lab of ARCHITECTURE.md §6: the practice LAN (PVS host, an unregistered host, the practice
 // router with DHCP and DSL-like NAT), a card-terminal stand-in, the box, the internet, two
 // datacenter gateways with real strongSwan responders and the datacenter core with the connector
-// and TI DNS stand-ins. Namespace names share one random prefix; destroy() removes everything,
-// and cleanStale() removes what an interrupted run left behind.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+// and TI DNS stand-ins. Namespace names share one random prefix, the lab's id; its directory
+// records the process that owns it (owner.ts). destroy() removes everything, and cleanStale()
+// (staleLabs.ts) what a run whose owner died left behind.
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -19,14 +20,28 @@ import { LINKS_STATE_FILE, parseOwned } from '../../src/lan/lanLinks.ts';
 import { NOTHING_OWNED } from '../../src/lan/linksModel.ts';
 import { dnsmasqCommand, dnsmasqFiles, practiceDhcpCommand } from '../../src/lan/index.ts';
 import { Supervised } from './supervisor.ts';
-import { labNames, PLAN, GATEWAY_METRIC, LAB_PREFIX_PATTERN, type LabNames, type GatewayName } from './topology.ts';
+import { labNames, PLAN, GATEWAY_METRIC, type LabNames, type GatewayName } from './topology.ts';
+import { recordOwner } from './owner.ts';
 import { buildLinks } from './links.ts';
 import { issueLabProfile, labSettings, signProfile, type LabProfiles } from './profile.ts';
 
 const LAB_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO = join(LAB_DIR, '..', '..');
 /** `ip netns exec` puts each file of /etc/netns/<namespace>/ over its namesake in /etc for what it starts there. */
-const NETNS_ETC = '/etc/netns';
+export const NETNS_ETC = '/etc/netns';
+
+/** A lab's own directory, by its id. */
+export function labDir(id: string): string {
+  return join(tmpdir(), `tibox-lab-${id}`);
+}
+
+/**
+ * The agent's runtime files, as /run/tibox on the box: beside the lab's own directory, whose
+ * 0700 would keep dnsmasq out of its files once it has dropped root.
+ */
+export function labRunDir(id: string): string {
+  return `${labDir(id)}-run`;
+}
 /** As the box's units for dnsmasq and the practice-LAN DHCP client: RestartSec=1. */
 const COMPONENT_RESTART_MS = 1_000;
 
@@ -61,7 +76,8 @@ export interface LabDescription {
   dir: string;
   namespaces: LabNames;
   addresses: typeof PLAN;
-  box: { vici: string; charonLog: string; mode: LabOptions['boxCharon'] };
+  /** `control` is where startAgent() puts the agent's control socket unless told otherwise. */
+  box: { vici: string; charonLog: string; mode: LabOptions['boxCharon']; control: string };
   urls: { connectorSds: string };
   pki: { ca: string; box: IssuedCert };
   /** The box's signed VPN profiles (agent mode): PEM identity, or PKCS#12 with a password file. */
@@ -92,17 +108,21 @@ export class Lab {
   /** The agent's data directory when it is a tmpfs of its own (ownDataPartition). */
   private dataPartition: string | undefined;
 
-  private constructor(runner: Runner, options: LabOptions) {
+  private constructor(runner: Runner, options: LabOptions, id: string) {
     this.runner = runner;
     this.options = options;
-    this.names = labNames(`tlab${randomBytes(2).toString('hex')}`);
-    this.dir = join(tmpdir(), `tibox-lab-${this.names.id}`);
+    this.names = labNames(id);
+    this.dir = labDir(id);
     this.netns = new Netns(runner);
   }
 
-  /** Builds the whole lab; on any failure removes what was built and rethrows. */
+  /**
+   * Builds the whole lab; on any failure removes what was built and rethrows. Its directory is
+   * made first, with this process recorded as its owner, before anything else of it exists: an id
+   * whose directory exists belongs to another lab, and cleanStale() keeps a lab while its owner runs.
+   */
   static async create(options: LabOptions, runner: Runner = processRunner): Promise<Lab> {
-    const lab = new Lab(runner, options);
+    const lab = new Lab(runner, options, claimLabId());
     try {
       await lab.build();
     } catch (error) {
@@ -117,7 +137,6 @@ export class Lab {
   }
 
   private async build(): Promise<void> {
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     this.log('namespaces and links');
     await buildLinks(this.netns, this.names, { agentOwnsLan: this.options.boxCharon === 'agent' });
     this.log('certificates');
@@ -237,10 +256,6 @@ export class Lab {
     ])]);
   }
 
-  /**
-   * The agent's runtime files, as /run/tibox on the box: outside the lab's own directory, whose
-   * 0700 would keep dnsmasq out of its files once it has dropped root.
-   */
   private runDir(): string {
     const dir = this.runDirPath();
     mkdirSync(dir, { recursive: true, mode: 0o755 });
@@ -248,7 +263,11 @@ export class Lab {
   }
 
   private runDirPath(): string {
-    return `${this.dir}-run`;
+    return labRunDir(this.names.id);
+  }
+
+  private controlSocket(): string {
+    return join(this.dir, 'control.sock');
   }
 
   private chronySocket(): string {
@@ -303,7 +322,7 @@ export class Lab {
    * until its control socket is there. The socket is a filesystem path, so `tibox` on the host
    * reaches it.
    */
-  async startAgent(socketPath = join(this.dir, 'control.sock')): Promise<{ agent: Supervised; socketPath: string; dataDir: string }> {
+  async startAgent(socketPath = this.controlSocket()): Promise<{ agent: Supervised; socketPath: string; dataDir: string }> {
     if (!this.boxCharon || !this.profiles) throw new Error('the agent runs only in a lab built with boxCharon: agent');
     const dataDir = this.agentDataDir();
     // As the box's service unit starts it: the tunnel resume, then the agent (bin/tibox-agent, from build/).
@@ -599,7 +618,7 @@ export class Lab {
       dir: this.dir,
       namespaces: this.names,
       addresses: PLAN,
-      box: { vici: this.boxCharon.vici, charonLog: this.boxCharon.log, mode: this.options.boxCharon },
+      box: { vici: this.boxCharon.vici, charonLog: this.boxCharon.log, mode: this.options.boxCharon, control: this.controlSocket() },
       urls: { connectorSds: `https://${PLAN.ti.connector}/connector.sds` },
       pki: { ca: this.caCert, box: this.boxCert },
       ...(this.profiles ? { profile: { pem: this.profiles.pem, pkcs12: this.profiles.pkcs12, passwordFile: this.profiles.passwordFile } } : {}),
@@ -625,16 +644,17 @@ export class Lab {
   }
 }
 
-/** Removes namespaces, processes and directories that an interrupted lab run left behind. */
-export async function cleanStale(runner: Runner = processRunner): Promise<string[]> {
-  const netns = new Netns(runner);
-  const stale = (await netns.list()).filter((ns) => LAB_PREFIX_PATTERN.test(ns));
-  for (const ns of stale) await netns.remove(ns);
-  for (const entry of existsSync(NETNS_ETC) ? readdirSync(NETNS_ETC) : []) {
-    if (LAB_PREFIX_PATTERN.test(entry)) rmSync(join(NETNS_ETC, entry), { recursive: true, force: true });
+/** A fresh id whose directory this process has made and recorded itself as the owner of. */
+function claimLabId(): string {
+  for (;;) {
+    const id = `tlab${randomBytes(2).toString('hex')}`;
+    try {
+      mkdirSync(labDir(id), { mode: 0o700 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw error;
+    }
+    recordOwner(labDir(id));
+    return id;
   }
-  for (const entry of readdirSync(tmpdir())) {
-    if (/^tibox-lab-tlab[0-9a-f]{4}(-run)?$/.test(entry)) rmSync(join(tmpdir(), entry), { recursive: true, force: true });
-  }
-  return stale;
 }

@@ -1,10 +1,18 @@
 // The lab's command line. `demo` builds the lab with a simulated datacenter, loads the
 // fail-closed state, starts the agent in the box namespace and stays until Ctrl-C or SIGTERM,
-// then removes everything it made. `clean` removes what an interrupted run left behind.
+// then removes everything it made. Each demo's agent answers on a socket in its own lab's
+// directory, so demos side by side never share one, and it prints each step as a whole command
+// line naming that socket (the README shows the same lines, a test runs them). `clean` removes
+// the labs whose owner is gone.
 import { join } from 'node:path';
-import { Lab, cleanStale } from './lab.ts';
+import { Lab } from './lab.ts';
+import { cleanStale } from './staleLabs.ts';
 import { PLAN } from './topology.ts';
-import { DEFAULT_CONTROL_SOCKET } from '../../src/control/socketPath.ts';
+
+/** One line for a shell: an argument with a space in it goes in double quotes. */
+function shellLine(argv: readonly string[]): string {
+  return argv.map((arg) => (arg.includes(' ') ? `"${arg}"` : arg)).join(' ');
+}
 
 async function demo(): Promise<void> {
   // Ctrl-C may arrive while the lab is still being built: then it is removed once built.
@@ -29,18 +37,27 @@ async function demo(): Promise<void> {
   const lab = await Lab.create({ boxCharon: 'agent', log: (line) => console.log(line) });
   run.lab = lab;
   if (run.interrupted) return finish();
-  const { socketPath } = await lab.startAgent(DEFAULT_CONTROL_SOCKET);
+  const { socketPath } = await lab.startAgent();
   const d = lab.describe();
-  const tibox = socketPath === DEFAULT_CONTROL_SOCKET ? 'bin/tibox' : `bin/tibox --socket ${socketPath}`;
-  const pvsMac = (JSON.parse((await lab.exec(d.namespaces.pvs, 'ip', ['-j', 'link', 'show', 'eth0'])).stdout) as { address: string }[])[0]?.address;
+  const pvsMac = (JSON.parse((await lab.exec(d.namespaces.pvs, 'ip', ['-j', 'link', 'show', 'eth0'])).stdout) as { address: string }[])[0]?.address ?? '';
+  const tibox = (...args: string[]) => ['bin/tibox', '--socket', socketPath, ...args];
+  const steps: [string[], string][] = [
+    [tibox('status'), 'the agent: version, uptime, subsystems, health warnings (--json too)'],
+    [tibox('profile', 'import', d.profile?.pem ?? ''), "the lab's signed VPN profile, as the installer imports it"],
+    [tibox('devices', 'register', 'pvs', 'PVS reception', '--address', PLAN.tiSegment.pvs, '--mac', pvsMac, '--cetp-ports', String(PLAN.pvsCetpPort)),
+      'the PVS host, by its TI address, MAC and the port it takes CETP events on'],
+    [tibox('tunnel', 'status'), 'state, gateway, traffic, last error, history'],
+    [['ip', 'netns', 'exec', d.namespaces.pvs, 'curl', '--cacert', d.pki.ca, d.urls.connectorSds], 'the PVS host reaches the connector'],
+    [tibox('devices', 'setup', 'PVS reception'), 'the commands that set a PVS host up (Windows, Linux)'],
+    [tibox('fw', 'print'), "the firewall's ruleset, without loading it"],
+  ];
   console.log(`
-tibox lab ${d.id} is up (${((Date.now() - started) / 1000).toFixed(1)} s). The agent runs in namespace ${d.namespaces.box}.
+tibox lab ${d.id} is up (${((Date.now() - started) / 1000).toFixed(1)} s). The agent runs in namespace ${d.namespaces.box}
+and answers on this lab's own control socket, which each command names. In a shell of your own,
+export TIBOX_SOCKET=${socketPath} lets you leave out --socket.
 
-  import the profile:  ${tibox} profile import ${d.profile?.pem ?? ''}
-  register the PVS:    ${tibox} devices register pvs "PVS reception" --address ${PLAN.tiSegment.pvs} --mac ${pvsMac} --cetp-ports ${PLAN.pvsCetpPort}
-  its setup commands:  ${tibox} devices setup "PVS reception"
-  the ruleset:         ${tibox} fw print
-  agent status:        ${tibox} status          (or: status --json; tunnel status)
+${steps.map(([argv, what]) => `  ${shellLine(argv)}   # ${what}`).join('\n')}
+
   agent log:           ${join(d.dir, 'agent.log')}
   lab description:     ${join(d.dir, 'lab.json')}
   a shell on the PVS:  ip netns exec ${d.namespaces.pvs} bash
@@ -51,8 +68,9 @@ Ctrl-C (or SIGTERM) stops the demo and removes everything it made.`);
 }
 
 async function clean(): Promise<void> {
-  const removed = await cleanStale();
+  const { removed, kept } = await cleanStale();
   console.log(removed.length ? `removed: ${removed.join(' ')}` : 'nothing to clean');
+  for (const { id, why } of kept) console.log(`kept ${id}: ${why}`);
 }
 
 const command = process.argv[2];

@@ -2,8 +2,6 @@
 // they carry (ARCHITECTURE.md §6). Nothing here touches the OS; lab.ts builds from it.
 // All addresses live only inside the lab's own namespaces.
 
-export const LAB_PREFIX_PATTERN = /^tlab[0-9a-f]{4}-/;
-
 export interface LabNames {
   id: string;
   box: string;
