@@ -17,6 +17,7 @@ import { processRunner, startProcess, type ProcessHandle } from '../../src/core/
 import type { AgentStatus } from '../../src/agent/status.ts';
 import { defaultConfig } from '../../src/agent/store/index.ts';
 import type { TerminalCandidate } from '../../src/lan/inventory/index.ts';
+import type { WhyReport } from '../../src/firewall/index.ts';
 import { withoutCounterSince } from './tableText.ts';
 import { waitFor } from './waitFor.ts';
 
@@ -274,11 +275,24 @@ describe('data path: the flow matrix with the real agent and tunnel', () => {
     await lab.exec(other, 'sysctl', ['-q', '-w', 'net.ipv4.conf.eth0.arp_ignore=8']);
     await ip(other, 'neigh', 'replace', tiSegment.lanGateway, 'lladdr', await macOf(box, 'lan0'), 'dev', 'eth0', 'nud', 'permanent');
     await ip(other, 'addr', 'add', `${tiSegment.pvs}/32`, 'dev', 'eth0');
+    // The kernel writes the drop log of a namespace other than the first only when told to; the box
+    // is the first on a real box.
+    const logAllNetns = (await processRunner.run('sysctl', ['-n', 'net.netfilter.nf_log_all_netns'])).stdout.trim();
+    await processRunner.run('sysctl', ['-q', '-w', 'net.netfilter.nf_log_all_netns=1']);
     try {
+      const before = JSON.parse(await cli('fw', 'why', 'PVS reception', '--json')) as WhyReport;
       await dropsAs('wrong_mac', async () => expect(await probe(other, [connector(443)], tiSegment.pvs)).toEqual({ [connector(443)]: 'timeout' }), {
         not: ['unregistered'],
       });
+      // `tibox fw why` tells it from the PVS host's own counter and the drop log.
+      const otherMac = await macOf(other, 'eth0');
+      await waitFor(async () => {
+        const why = JSON.parse(await cli('fw', 'why', 'PVS reception', '--json')) as WhyReport;
+        expect(why.counters?.dropped.packets).toBeGreaterThan(before.counters?.dropped.packets ?? 0);
+        expect(why.drops[0]).toMatchObject({ reason: 'wrong_mac', in: 'lan0', src: tiSegment.pvs, srcMac: otherMac, dst: PLAN.ti.connector, dport: 443 });
+      }, 5_000, 200);
     } finally {
+      await processRunner.run('sysctl', ['-q', '-w', `net.netfilter.nf_log_all_netns=${logAllNetns}`]);
       await ip(other, 'addr', 'del', `${tiSegment.pvs}/32`, 'dev', 'eth0');
       await ip(other, 'neigh', 'del', tiSegment.lanGateway, 'dev', 'eth0');
       await lab.exec(other, 'sysctl', ['-q', '-w', 'net.ipv4.conf.eth0.arp_ignore=0']);
