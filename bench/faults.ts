@@ -51,7 +51,7 @@ interface Fault {
   after?(lab: Lab): Promise<{ checks: Record<string, boolean>; notes?: string }>;
 }
 
-/** The box as the faults look at it: its CLI, charon's log, its processes, its firewall table. */
+/** The box as the faults look at it: its CLI, charon's log, its firewall table. */
 class Box {
   private readonly lab: Lab;
   private readonly socket: string;
@@ -82,26 +82,10 @@ class Box {
     return this.charonLog().length;
   }
 
-  async processes(pattern: RegExp): Promise<number[]> {
-    const { stdout } = await this.lab.exec(this.lab.names.box, 'ip', ['netns', 'pids', this.lab.names.box]);
-    const cmdline = (pid: string) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      } catch {
-        return '';
-      }
-    };
-    return stdout.split('\n').filter((pid) => pid && pattern.test(cmdline(pid))).map(Number);
-  }
-
   async tableThere(): Promise<boolean> {
     return (await this.lab.exec(this.lab.names.box, 'nft', ['list', 'tables'])).stdout.includes('table inet tibox');
   }
 
-  async spis(): Promise<string[]> {
-    const { stdout } = await this.lab.exec(this.lab.names.box, 'swanctl', ['--list-sas', '--uri', `unix://${this.lab.boxCharon?.vici}`]);
-    return [...stdout.matchAll(/^\s+(?:in|out)\s+([0-9a-f]{8})\b/gm)].map((m) => m[1] as string).sort();
-  }
 }
 
 function catalogue(box: Box): Fault[] {
@@ -158,11 +142,11 @@ function catalogue(box: Box): Fault[] {
     {
       name: 'tunnel-restart',
       what: '`tibox tunnel restart`',
-      async inject() {
-        const before = await box.spis();
+      async inject(lab) {
+        const before = await lab.boxSpis();
         const from = Date.now();
         await box.cli(['tunnel', 'restart']);
-        const after = await box.spis();
+        const after = await lab.boxSpis();
         return { from, bound_s: 1, checks: { 'new SPIs': after.length === 2 && after.every((spi) => !before.includes(spi)) } };
       },
     },
@@ -176,8 +160,8 @@ function catalogue(box: Box): Fault[] {
           lab.killAgent();
           await sleep(3_000);
         }
-        const dnsmasq = await box.processes(/^dnsmasq /);
-        const clients = await box.processes(/^busybox udhcpc /);
+        const dnsmasq = await lab.boxProcesses(/^dnsmasq /);
+        const clients = await lab.boxProcesses(/^busybox udhcpc /);
         return {
           from, bound_s: 0,
           checks: { 'exactly one dnsmasq': dnsmasq.length === 1, 'exactly one practice-LAN DHCP client': clients.length === 1 },

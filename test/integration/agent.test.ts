@@ -2,7 +2,7 @@
 // before it starts, the CLI on the host reaches it through its socket, it survives being killed
 // (its supervisor restarts it) without touching charon, and SIGTERM stops it cleanly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Lab } from '../lab/lab.ts';
@@ -90,19 +90,6 @@ describe('agent in the lab', () => {
     expect(stdout).toMatch(/control\s+running/);
   });
 
-  /** The box's processes whose command line matches, by pid. */
-  const boxProcesses = async (pattern: RegExp) => {
-    const { stdout } = await processRunner.run('ip', ['netns', 'pids', lab.names.box]);
-    const cmdline = (pid: string) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      } catch {
-        return '';
-      }
-    };
-    return stdout.split('\n').filter((pid) => pid && pattern.test(cmdline(pid))).map(Number);
-  };
-
   it('leaves exactly one dnsmasq and one practice-LAN DHCP client, the same ones, however often it is killed', async () => {
     const components = lab.boxComponents();
     const [dnsmasq, client] = [components.dnsmasq.pid, components.dhcpClient.pid];
@@ -114,8 +101,8 @@ describe('agent in the lab', () => {
         expect((await status()).subsystems.filter((x) => ['control', 'dnsmasq', 'practice-dhcp'].includes(x.name)).map((x) => x.state)).toEqual(['running', 'running', 'running']);
       }, 15_000, 200);
     }
-    expect(await boxProcesses(/^dnsmasq /)).toEqual([dnsmasq]);
-    expect(await boxProcesses(/^busybox udhcpc /)).toEqual([client]);
+    expect(await lab.boxProcesses(/^dnsmasq /)).toEqual([dnsmasq]);
+    expect(await lab.boxProcesses(/^busybox udhcpc /)).toEqual([client]);
   });
 
   it('comes back after a crash, with the box charon untouched and the config kept', async () => {

@@ -43,12 +43,6 @@ function eventsSince(status: AgentStatus, since: number): AgentStatus['tunnel'][
   return status.tunnel.history.filter((e) => Date.parse(e.at) >= since).reverse();
 }
 
-/** The SPIs of the box's CHILD_SAs, in and out, as swanctl lists them. */
-async function boxSpis(lab: Lab): Promise<string[]> {
-  const { stdout } = await lab.exec(lab.names.box, 'swanctl', ['--list-sas', '--uri', `unix://${lab.boxCharon?.vici}`]);
-  return [...stdout.matchAll(/^\s+(?:in|out)\s+([0-9a-f]{8})\b/gm)].map((m) => m[1] as string).sort();
-}
-
 /**
  * Runs `change` while the PVS host holds a TCP connection to the datacenter (a line every 50 ms,
  * echoed) and pings the connector every 50 ms; returns what came through.
@@ -314,7 +308,7 @@ describe('tunnel: up, and back after every fault', () => {
     await waitFor(reachesConnector, 5_000);
     const holder = (await status()).tunnel.gateway === PLAN.gw1.public ? 'gw1' : 'gw2';
     const other = holder === 'gw1' ? 'gw2' : 'gw1';
-    const spisBefore = await boxSpis(lab);
+    const spisBefore = await lab.boxSpis();
     const charonLog = () => readFileSync(lab.boxCharon?.log as string, 'utf8');
     const logBefore = charonLog().length;
     const since = Date.now();
@@ -328,7 +322,7 @@ describe('tunnel: up, and back after every fault', () => {
     await waitFor(async () => expect((await status()).tunnel).toMatchObject({ state: 'up', gateway: PLAN[other].public }), 5_000);
     const events = eventsSince(await status(), since);
     expect(events.map((e) => `${e.state} ${e.gateway ?? ''} ${e.reason ?? ''}`.trim())).toEqual([`connecting ${PLAN[other].public} tunnel restart`, `up ${PLAN[other].public}`]);
-    const spisAfter = await boxSpis(lab);
+    const spisAfter = await lab.boxSpis();
     expect(spisAfter).toHaveLength(2);
     expect(spisAfter.filter((spi) => spisBefore.includes(spi))).toEqual([]);
     expect(charonLog().slice(logBefore)).not.toMatch(/due to existing duplicate/);
@@ -351,7 +345,7 @@ describe('tunnel: up, and back after every fault', () => {
     await lab.importProfile({ file });
     await waitFor(async () => expect((await status()).tunnel).toMatchObject({ state: 'up', gateway: PLAN.gw1.public }), 10_000);
     await waitFor(reachesConnector, 5_000);
-    const spisBefore = await boxSpis(lab);
+    const spisBefore = await lab.boxSpis();
     const since = Date.now();
     const { tcp, ping } = await acrossChange(lab, async () => {
       await processRunner.run(tibox, ['--socket', ctx.socketPath, 'tunnel', 'restart']);
@@ -361,7 +355,7 @@ describe('tunnel: up, and back after every fault', () => {
     // Rebuilt once, and nothing to repair afterwards: the old SA's deletion left the route alone.
     expect(events.map((e) => `${e.state} ${e.gateway ?? ''}`)).toEqual([`connecting ${PLAN.gw1.public}`, `up ${PLAN.gw1.public}`]);
     expect(events[1]?.reason).toMatch(/^rebuilt on the only gateway, which replaced the old SA: no echo for \d+ ms$/);
-    const spisAfter = await boxSpis(lab);
+    const spisAfter = await lab.boxSpis();
     expect(spisAfter).toHaveLength(2);
     expect(spisAfter.filter((spi) => spisBefore.includes(spi))).toEqual([]);
     const core = await lab.netns.ip(lab.names.core, 'route', 'show', PLAN.tiSegment.prefix);

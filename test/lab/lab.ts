@@ -216,6 +216,26 @@ export class Lab {
     return { dnsmasq: this.boxDnsmasq, dhcpClient: this.boxDhcpClient };
   }
 
+  /** The pids of the box namespace's processes whose command line (arguments joined by blanks) matches. */
+  async boxProcesses(pattern: RegExp): Promise<number[]> {
+    const { stdout } = await this.runner.run('ip', ['netns', 'pids', this.names.box]);
+    const cmdline = (pid: string) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      } catch {
+        return '';
+      }
+    };
+    return stdout.split('\n').filter((pid) => pid && pattern.test(cmdline(pid))).map(Number);
+  }
+
+  /** The SPIs of the box's CHILD_SAs, in and out, as swanctl lists them, sorted. */
+  async boxSpis(): Promise<string[]> {
+    if (!this.boxCharon) throw new Error('lab not built');
+    const { stdout } = await this.exec(this.names.box, 'swanctl', ['--list-sas', '--uri', `unix://${this.boxCharon.vici}`]);
+    return [...stdout.matchAll(/^\s+(?:in|out)\s+([0-9a-f]{8})\b/gm)].map((m) => m[1] as string).sort();
+  }
+
   /**
    * The internet's resolver, and the box's resolv.conf naming it: written before the box's charon
    * and agent start, so both ask it (charon resolves the SRV targets it gets as gateways).
