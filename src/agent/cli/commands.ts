@@ -13,6 +13,7 @@ import { devicesSetupCommand } from './devicesSetup.ts';
 import { fwPrintCommand } from './firewall.ts';
 import { fwWhyCommand } from './firewallWhy.ts';
 import { configCommands, configShowCommand } from './config.ts';
+import { provisionCommand } from './provision.ts';
 
 const helpCommand: Command = {
   words: ['help'],
@@ -36,7 +37,7 @@ const deviceCommands: readonly Command[] = [
 // Firewall (src/firewall/): the ruleset the agent would load, shown without loading it, and why a device was blocked.
 const firewallCommands: readonly Command[] = [fwPrintCommand, fwWhyCommand];
 
-export const COMMANDS: readonly Command[] = [statusCommand, profileImportCommand, profileShowCommand, ...tunnelCommands, ...deviceCommands, ...firewallCommands, ...configCommands, helpCommand];
+export const COMMANDS: readonly Command[] = [statusCommand, profileImportCommand, profileShowCommand, ...tunnelCommands, ...deviceCommands, ...firewallCommands, ...configCommands, provisionCommand, helpCommand];
 
 // Each default only shows: a word alone never changes anything.
 const GROUPS: readonly CommandGroup[] = [
