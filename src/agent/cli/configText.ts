@@ -50,7 +50,8 @@ export function valueText(value: unknown): string {
     const plain = value.every((item) => typeof item !== 'string' || (!item.includes(',') && item.trim() === item && item !== '')) && !items[0]?.startsWith('[');
     return plain ? items.join(',') : JSON.stringify(value);
   }
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  // JSON.stringify gives undefined for a value that is not there.
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
 }
 
 /** Quoted for a POSIX shell where the text holds anything but safe characters (an empty text too). */

@@ -75,6 +75,10 @@ describe('config show lines', () => {
     }
   });
 
+  it('prints a setting the config lacks as empty rather than failing', () => {
+    expect(formatSettings({}, selectFields(FIELDS, 'box'))).toBe("box.name=''\n");
+  });
+
   it('refuses an unknown group or key, naming the groups', () => {
     expect(() => selectFields(FIELDS, 'practise')).toThrow("no setting or group 'practise'; the groups are box, practice, ui, interfaces, tunnel, log");
   });
