@@ -1,5 +1,6 @@
 // The human-readable `tibox status`: version and uptime, the serial number, a table of
-// subsystems and the active health warnings, in English or German. Pure: the same status and `now` give the same text.
+// subsystems and the active health warnings, in English or German. Pure: the same status and
+// `now` give the same text.
 import type { Severity } from '../../core/index.ts';
 import type { AgentStatus } from '../status.ts';
 import type { TunnelStatus } from '../../ipsec/index.ts';
