@@ -12,12 +12,14 @@ import { readWanRoute, type TunnelController, type WanRoute } from '../ipsec/ind
 import type { LanKernel } from '../lan/index.ts';
 import type { AgentOptions } from './agentOptions.ts';
 import type { DataPath } from './dataPath.ts';
+import type { ProvisioningService } from './provisioning/provisioningService.ts';
 import type { AgentStatus } from './status.ts';
 import { agentContext } from './wiring/context.ts';
 import { wireControl } from './wiring/control.ts';
 import { wireFirewall } from './wiring/firewall.ts';
 import { wireLan } from './wiring/lan.ts';
 import { wireProfile } from './wiring/profile.ts';
+import { wireProvisioning } from './wiring/provisioning.ts';
 import { wireTunnel } from './wiring/tunnel.ts';
 
 export class Agent {
@@ -32,6 +34,7 @@ export class Agent {
   private readonly routeKernel: RouteKernel;
   private readonly lanKernel: LanKernel;
   private readonly dataPath: DataPath;
+  private readonly provisioning: ProvisioningService;
   private wan: WanRoute | undefined;
   private startedAt: Date | undefined;
 
@@ -41,6 +44,7 @@ export class Agent {
     this.now = ctx.now;
     this.health = ctx.health;
     this.systemd = new SystemdNotifier({ runner: options.runner, env: options.env, log: ctx.logFor('systemd') });
+    const provisioning = wireProvisioning(ctx);
     const { firewall, nft, routes, routeKernel } = wireFirewall(ctx);
     const { clock, charon, tunnel } = wireTunnel(ctx, { routes, wan: () => this.wan });
     const { lan, practiceDhcp, wanInLan, dnsmasq, inventory, dataPath, lanKernel } = wireLan(ctx, { firewall, nft, charon });
@@ -50,7 +54,8 @@ export class Agent {
     this.routeKernel = routeKernel;
     this.lanKernel = lanKernel;
     this.dataPath = dataPath;
-    this.subsystems = [ctx.config, clock, firewall, routes, lan, practiceDhcp, wanInLan, dnsmasq, charon, tunnel, inventory, profile, control];
+    this.provisioning = provisioning;
+    this.subsystems = [ctx.config, provisioning, clock, firewall, routes, lan, practiceDhcp, wanInLan, dnsmasq, charon, tunnel, inventory, profile, control];
   }
 
   /** Starts every subsystem in order; if one fails, those already started are stopped again. */
@@ -102,6 +107,7 @@ export class Agent {
       startedAt: startedAt.toISOString(),
       uptimeS: Math.floor((this.now().getTime() - startedAt.getTime()) / 1000),
       subsystems: this.subsystems.map((s) => s.status()),
+      provisioning: this.provisioning.summary(),
       health: this.health.list(),
       tunnel: this.tunnel.tunnelStatus(),
     };

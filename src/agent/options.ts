@@ -3,6 +3,9 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONTROL_SOCKET } from '../control/socketPath.ts';
 
+/** The data partition's directory: the database, the state files, the provisioning file. */
+export const DEFAULT_DATA_DIR = '/var/lib/tibox';
+
 export interface AgentCommandLine {
   dataDir: string;
   socket: string;
@@ -18,7 +21,7 @@ export function readCommandLine(args: readonly string[], env: NodeJS.ProcessEnv)
   const { values } = parseArgs({
     args: [...args],
     options: {
-      'data-dir': { type: 'string', default: '/var/lib/tibox' },
+      'data-dir': { type: 'string', default: DEFAULT_DATA_DIR },
       socket: { type: 'string', default: env.TIBOX_SOCKET ?? DEFAULT_CONTROL_SOCKET },
       'charon-vici': { type: 'string', default: '/var/run/charon.vici' },
       'profile-trust-anchor': { type: 'string', default: '/usr/share/tibox/profile-signing.pem' },

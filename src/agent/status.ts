@@ -2,6 +2,7 @@
 // Later subsystems add their own sections (tunnel, firewall, LAN, updates) to this type.
 import type { HealthWarning, SubsystemStatus } from '../core/index.ts';
 import type { TunnelStatus } from '../ipsec/index.ts';
+import type { ProvisioningSummary } from './provisioning/provisioningService.ts';
 
 export interface AgentStatus {
   version: string;
@@ -9,6 +10,8 @@ export interface AgentStatus {
   startedAt: string;
   uptimeS: number;
   subsystems: SubsystemStatus[];
+  /** The factory's data: the serial number, or why there is none. */
+  provisioning: ProvisioningSummary;
   health: HealthWarning[];
   tunnel: TunnelStatus;
 }

@@ -41,6 +41,11 @@ export const ERROR_CATALOGUE = byCode({
   // Raised by the CLI itself, before anything reaches the agent.
   TIBOX_CLI_FILE_UNREADABLE: [400, 'cannot read {path}: {reason}'],
   TIBOX_CLI_PASSWORD_FILE_NEEDED: [422, "the profile's PKCS#12 identity needs a password; with no terminal to ask on, give it with --password-file FILE"],
+  // Provisioning (docs/provisioning.md): the factory step `tibox provision`, and what needs its data.
+  TIBOX_PROVISION_INVALID: [422, '{field} {reason}'],
+  TIBOX_PROVISION_EXISTS: [409, 'the box is already provisioned ({existing}); give --force to replace it, which needs a new label'],
+  TIBOX_PROVISION_WRITE_FAILED: [500, 'the provisioning data could not be written to {path}: {reason}'],
+  TIBOX_NOT_PROVISIONED: [409, 'the box has no usable provisioning data, so it has no initial password to check: {reason}'],
   // VPN profile import (docs/profile.md). Each refusal has its own code so the web UI can say
   // what to do: ask for the password again, ask the datacenter for a new file, check the clock.
   TIBOX_PROFILE_TOO_LARGE: [413, 'the profile has {size} bytes, more than the limit of {limit} bytes'],

@@ -47,6 +47,23 @@ export const HEALTH_CATALOGUE = {
       en: "The box's database cannot be written (read-only, full or failing). The tunnel keeps working; until then the tunnel and terminal history are kept in memory only, and changes to settings and devices cannot be saved.",
     },
   },
+  // Provisioning (src/agent/provisioning/): what the factory writes once; TI access does not need it.
+  'provisioning.missing': {
+    severity: 'warning',
+    impactsTi: false,
+    text: {
+      de: 'Der Box fehlen ihre Werksdaten (Seriennummer und Erstpasswort der Weboberfläche): Sie wurde im Werk nicht fertig eingerichtet. Der TI-Zugang arbeitet normal, aber mit dem Erstpasswort kann sich niemand an der Weboberfläche anmelden. Bitte den Support des Rechenzentrums informieren.',
+      en: "The box lacks its factory data (serial number and initial web UI password): it was not finished at the factory. TI access works normally, but nobody can log in to the web interface with the initial password. Please tell the datacenter's support.",
+    },
+  },
+  'provisioning.unreadable': {
+    severity: 'warning',
+    impactsTi: false,
+    text: {
+      de: 'Die Werksdaten der Box (Seriennummer und Erstpasswort der Weboberfläche) sind beschädigt oder in einem Format, das diese Firmware nicht kennt. Der TI-Zugang arbeitet normal, aber mit dem Erstpasswort kann sich niemand an der Weboberfläche anmelden. Bitte den Support des Rechenzentrums informieren und den Fehler aus den Details nennen.',
+      en: "The box's factory data (serial number and initial web UI password) is damaged or in a format this firmware does not know. TI access works normally, but nobody can log in to the web interface with the initial password. Please tell the datacenter's support the error in the details.",
+    },
+  },
   // The tunnel controller (src/ipsec/tunnel/tunnelWarnings.ts): which of the four holds follows its
   // state; all but `tunnel.disabled` wait out a short grace, so a failover never shows.
   'tunnel.noProfile': {

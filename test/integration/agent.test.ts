@@ -17,6 +17,7 @@ const tibox = join(fileURLToPath(import.meta.url), '..', '..', '..', 'bin', 'tib
 
 const RUNNING_WITHOUT_PROFILE = [
   ['config', 'running'],
+  ['provisioning', 'running'],
   ['clock', 'running'],
   ['firewall', 'running'],
   ['ti-routes', 'running'],
@@ -73,6 +74,8 @@ describe('agent in the lab', () => {
     expect(s.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(s.subsystems.find((x) => x.name === 'dnsmasq')?.detail).toBe('nothing to serve');
     expect(s.tunnel.state).toBe('no-profile');
+    // The lab's factory step ran before the agent's first start.
+    expect(s.provisioning).toEqual({ state: 'provisioned', serial: PLAN.provisioning.serial, provisionedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
   });
 
   it('takes a practice-LAN address from the practice router by DHCP before any profile, so the installer can reach it', async () => {
@@ -87,7 +90,32 @@ describe('agent in the lab', () => {
   it('prints a human status', async () => {
     const { stdout } = await processRunner.run(tibox, ['--socket', socketPath, 'status']);
     expect(stdout).toMatch(/^tibox \d+\.\d+\.\d+, up /);
+    expect(stdout.split('\n')[1]).toMatch(new RegExp(`^Serial number: ${PLAN.provisioning.serial} \\(provisioned \\d{4}-\\d\\d-\\d\\dT[^)]+\\)$`));
     expect(stdout).toMatch(/control\s+running/);
+  });
+
+  it('takes the practice data through `tibox config set`, in one revision, and shows it back', async () => {
+    const cli = (...args: string[]) => processRunner.run(tibox, ['--socket', socketPath, 'config', ...args], { okCodes: [0, 1, 2] });
+    const set = await cli('set', 'practice.name=Praxis Dr. Muster', 'practice.street=Hauptstraße 12a', 'practice.postalCode=01067',
+      'practice.city=Dresden', 'practice.bsnr=021234500', 'practice.installerName=Jörg Schmidt', 'practice.installerCompany=Praxis-IT Sachsen GmbH');
+    expect([set.code, set.stderr]).toEqual([0, '']);
+    const revision = Number(/^Committed revision (\d+):\n/.exec(set.stdout)?.[1]);
+    expect(set.stdout.split('\n')).toHaveLength(7 + 2);
+    expect((await cli('show', 'practice')).stdout).toBe([
+      "practice.name='Praxis Dr. Muster'", "practice.street='Hauptstraße 12a'", 'practice.postalCode=01067', 'practice.city=Dresden',
+      'practice.bsnr=021234500', "practice.installerName='Jörg Schmidt'", "practice.installerCompany='Praxis-IT Sachsen GmbH'", '',
+    ].join('\n'));
+    const audit = await cli('audit', '--json', '--limit', '7');
+    expect((JSON.parse(audit.stdout) as { revision: number; path: string }[]).map((e) => [e.revision, e.path]).sort()).toEqual(
+      ['bsnr', 'city', 'installerCompany', 'installerName', 'name', 'postalCode', 'street'].map((f) => [revision, `practice.${f}`]),
+    );
+
+    // A bad BSNR beside a good change: refused with the reason, nothing changed.
+    const refused = await cli('set', 'practice.city=Leipzig', 'practice.bsnr=02123450');
+    expect([refused.code, refused.stdout]).toEqual([1, '']);
+    expect(refused.stderr).toBe('tibox: the configuration change was refused: practice.bsnr must be the 9 digits of the operating-site number (BSNR), such as 021234500, or empty\n');
+    const after = JSON.parse((await cli('show', 'practice', '--json')).stdout) as { revision: number; settings: Record<string, string> };
+    expect([after.revision, after.settings['practice.city'], after.settings['practice.bsnr']]).toEqual([revision, 'Dresden', '021234500']);
   });
 
   it('leaves exactly one dnsmasq and one practice-LAN DHCP client, the same ones, however often it is killed', async () => {

@@ -1,6 +1,6 @@
 // Secrets never logged (SECURITY.md: keys, PKCS#12 and passwords never logged, 0600): after a
 // PKCS#12 import with the tunnel up, and a failed one with a wrong password, neither the password
-// nor the box's private key is in the agent's log, the boot log, charon's log, any state file, or
+// nor the box's private key nor its initial web UI password is in the agent's log, the boot log, charon's log, any state file, or
 // any control reply. The private key lives only in the files meant for it (the profile store's
 // key.pem and the saved tunnel's private/box.pem, both 0600).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Lab } from '../lab/lab.ts';
+import { PLAN } from '../lab/topology.ts';
 import { ControlClient } from '../../src/control/client.ts';
 import type { AgentStatus } from '../../src/agent/status.ts';
 import { processRunner } from '../../src/core/runner.ts';
@@ -78,7 +79,12 @@ describe('secrets: never logged, never in a reply, only in their own 0600 files'
     const wrong = await processRunner.run(tibox, ['--socket', socketPath, 'profile', 'import', profile.pkcs12, '--password-file', wrongFile], { okCodes: [1, 2] });
     expect(wrong.code).not.toBe(0);
     replies.push({ call: 'tibox profile import (wrong password)', text: wrong.stdout + wrong.stderr });
-    const wrongNeedles = [...all, { what: 'the wrong password', bytes: Buffer.from(`${password}-wrong`) }];
+    const wrongNeedles = [
+      ...all,
+      { what: 'the wrong password', bytes: Buffer.from(`${password}-wrong`) },
+      // The lab's factory step gave the box this one; the box keeps only its hash.
+      { what: 'the initial web UI password', bytes: Buffer.from(PLAN.provisioning.initialPassword) },
+    ];
 
     replies.push({ call: 'tibox profile import', text: await lab.importProfile({ variant: 'pkcs12' }) });
     const client = new ControlClient<AgentStatus>(socketPath);

@@ -24,6 +24,7 @@ import { labNames, PLAN, GATEWAY_METRIC, type LabNames, type GatewayName } from 
 import { recordOwner } from './owner.ts';
 import { buildLinks } from './links.ts';
 import { issueLabProfile, labSettings, signProfile, type LabProfiles } from './profile.ts';
+import { PROVISIONING_FILE } from '../../src/agent/provisioning/provisioningFile.ts';
 
 const LAB_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO = join(LAB_DIR, '..', '..');
@@ -68,6 +69,8 @@ export interface LabOptions {
    * the datacenter's SRV record for them; without it the box reaches no resolver.
    */
   internetDns?: boolean;
+  /** Start the agent on a box the factory never provisioned; else startAgent() provisions it first. */
+  unprovisioned?: boolean;
   log?: (line: string) => void;
 }
 
@@ -345,6 +348,8 @@ export class Lab {
   async startAgent(socketPath = this.controlSocket()): Promise<{ agent: Supervised; socketPath: string; dataDir: string }> {
     if (!this.boxCharon || !this.profiles) throw new Error('the agent runs only in a lab built with boxCharon: agent');
     const dataDir = this.agentDataDir();
+    // A box leaves the factory provisioned, once; a restarted agent finds it so.
+    if (!this.options.unprovisioned && !existsSync(join(dataDir, PROVISIONING_FILE))) await this.provision();
     // As the box's service unit starts it: the tunnel resume, then the agent (bin/tibox-agent, from build/).
     const agent = await this.supervise('agent', this.names.box, join(REPO, 'bin', 'tibox-agent'), [
       '--data-dir', dataDir, '--socket', socketPath,
@@ -363,6 +368,24 @@ export class Lab {
       await new Promise((r) => setTimeout(r, 50));
     }
     return { agent, socketPath, dataDir };
+  }
+
+  /**
+   * The factory step, as the factory runs it on the box (`tibox provision`, from build/): the lab's
+   * serial number and its known initial password, given in a file. Returns what it printed.
+   */
+  async provision(extra: readonly string[] = []): Promise<string> {
+    const passwordFile = join(this.dir, 'initial-password');
+    writeFileSync(passwordFile, `${PLAN.provisioning.initialPassword}\n`, { mode: 0o600 });
+    const { stdout } = await this.runner.run(join(REPO, 'bin', 'tibox'), [
+      'provision', '--data-dir', this.agentDataDir(), '--serial', PLAN.provisioning.serial, '--password-file', passwordFile, ...extra,
+    ], { timeoutMs: 20_000 });
+    return stdout;
+  }
+
+  /** The provisioning file the factory step writes and the agent reads. */
+  provisioningFile(): string {
+    return join(this.agentDataDir(), PROVISIONING_FILE);
   }
 
   /**

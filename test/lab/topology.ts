@@ -57,6 +57,8 @@ export const PLAN = {
     connectorName: 'konnektor.dc.telematik-test',
   },
   boxId: 'box-0001.boxes.tibox.test',
+  /** What the lab's factory step (`tibox provision`) gives the box: its serial number and a known initial password. */
+  provisioning: { serial: 'TBX-00000001', initialPassword: 'lab initial password' },
   /** The port the PVS host takes the connector's CETP events on (registered with the box). */
   pvsCetpPort: 8010,
   terminal: { mac: '02:00:5e:10:00:40', model: 'ORGA 6141 online (lab stand-in)', firmware: '3.9.0' },

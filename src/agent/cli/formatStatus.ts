@@ -1,5 +1,6 @@
-// The human-readable `tibox status`: version and uptime, a table of subsystems and the active
-// health warnings, in English or German. Pure: the same status and `now` give the same text.
+// The human-readable `tibox status`: version and uptime, the serial number, a table of
+// subsystems and the active health warnings, in English or German. Pure: the same status and
+// `now` give the same text.
 import type { Severity } from '../../core/index.ts';
 import type { AgentStatus } from '../status.ts';
 import type { TunnelStatus } from '../../ipsec/index.ts';
@@ -25,6 +26,10 @@ interface Labels {
   history: string;
   impactsTi: string;
   severity: Record<Severity, string>;
+  serial: string;
+  provisioned: (at: string) => string;
+  notProvisioned: string;
+  unreadable: string;
 }
 
 const LABELS: Record<Lang, Labels> = {
@@ -47,6 +52,10 @@ const LABELS: Record<Lang, Labels> = {
     history: 'history',
     impactsTi: 'affects TI connectivity',
     severity: { critical: 'CRITICAL', warning: 'WARNING', info: 'INFO' },
+    serial: 'Serial number',
+    provisioned: (at: string) => `provisioned ${at}`,
+    notProvisioned: 'none, the box is not provisioned',
+    unreadable: 'unknown, the provisioning data cannot be read',
   },
   de: {
     up: 'läuft seit',
@@ -67,6 +76,10 @@ const LABELS: Record<Lang, Labels> = {
     history: 'Verlauf',
     impactsTi: 'beeinträchtigt die TI-Anbindung',
     severity: { critical: 'KRITISCH', warning: 'WARNUNG', info: 'HINWEIS' },
+    serial: 'Seriennummer',
+    provisioned: (at: string) => `eingerichtet ${at}`,
+    notProvisioned: 'keine, die Box ist nicht im Werk eingerichtet',
+    unreadable: 'unbekannt, die Werksdaten sind nicht lesbar',
   },
 };
 
@@ -90,7 +103,7 @@ export function formatDuration(totalSeconds: number): string {
 
 export function formatStatus(status: AgentStatus, lang: Lang, now: Date): string {
   const l = LABELS[lang];
-  const lines = [`tibox ${status.version}, ${l.up} ${formatDuration(status.uptimeS)}`, ''];
+  const lines = [`tibox ${status.version}, ${l.up} ${formatDuration(status.uptimeS)}`, `${l.serial}: ${provisioningText(status.provisioning, l)}`, ''];
 
   if (status.subsystems.length === 0) {
     lines.push(l.noSubsystems);
@@ -117,6 +130,11 @@ export function formatStatus(status: AgentStatus, lang: Lang, now: Date): string
     if (w.detail !== undefined) lines.push(`${indent}${w.detail}`);
   }
   return lines.join('\n') + '\n';
+}
+
+function provisioningText(p: AgentStatus['provisioning'], l: Labels): string {
+  if (p.state === 'provisioned') return `${p.serial} (${l.provisioned(p.provisionedAt)})`;
+  return p.state === 'missing' ? l.notProvisioned : l.unreadable;
 }
 
 /** Bytes in the largest fitting unit, 1000-based: '512 B', '1.2 kB', '3.4 MB'. */

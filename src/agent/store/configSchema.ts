@@ -23,6 +23,72 @@ export const CONFIG_SCHEMA = defineSchema({
       },
     },
   },
+  // For the installation protocol: who runs the box where, and who set it up. All optional (empty
+  // by default), so a box is usable before anyone has typed them in.
+  practice: {
+    name: {
+      type: 'string',
+      ...optionalText(100),
+      label: { de: 'Name der Praxis', en: 'Practice name' },
+      help: {
+        de: 'Name der Praxis, wie er im Installationsprotokoll stehen soll, z. B. „Praxis Dr. Muster“.',
+        en: 'The practice\'s name as the installation protocol shows it, e.g. "Praxis Dr. Muster".',
+      },
+    },
+    street: {
+      type: 'string',
+      ...optionalText(100),
+      label: { de: 'Straße und Hausnummer', en: 'Street and number' },
+      help: { de: 'Anschrift der Praxis: Straße und Hausnummer.', en: "The practice's address: street and house number." },
+    },
+    postalCode: {
+      type: 'string',
+      minLength: 0,
+      maxLength: 5,
+      pattern: '(?:[0-9]{5})?',
+      patternMessage: 'must be a German postal code of 5 digits, such as 10115, or empty',
+      default: '',
+      label: { de: 'Postleitzahl', en: 'Postal code' },
+      help: { de: 'Fünfstellige Postleitzahl der Praxis.', en: "The practice's five-digit German postal code." },
+    },
+    city: {
+      type: 'string',
+      ...optionalText(60),
+      label: { de: 'Ort', en: 'City' },
+      help: { de: 'Ort der Praxis.', en: "The practice's town or city." },
+    },
+    bsnr: {
+      type: 'string',
+      minLength: 0,
+      maxLength: 9,
+      pattern: '(?:[0-9]{9})?',
+      patternMessage: 'must be the 9 digits of the operating-site number (BSNR), such as 021234500, or empty',
+      default: '',
+      label: { de: 'Betriebsstättennummer (BSNR)', en: 'Operating-site number (BSNR)' },
+      help: {
+        de: 'Neunstellige Betriebsstättennummer der Kassenärztlichen Vereinigung; leer lassen, wenn die Praxis keine hat (z. B. Zahnarzt- oder Privatpraxis).',
+        en: "The nine-digit operating-site number (Betriebsstättennummer) from the Association of Statutory Health Insurance Physicians; leave empty where the practice has none (a dental or private practice, for example).",
+      },
+    },
+    installerName: {
+      type: 'string',
+      ...optionalText(100),
+      label: { de: 'Name des Installateurs', en: "Installer's name" },
+      help: {
+        de: 'Wer die Box in der Praxis eingerichtet hat; steht im Installationsprotokoll.',
+        en: 'Who set the box up in the practice; the installation protocol shows it.',
+      },
+    },
+    installerCompany: {
+      type: 'string',
+      ...optionalText(100),
+      label: { de: 'Firma des Installateurs', en: "Installer's company" },
+      help: {
+        de: 'Firma des Installateurs, meist der IT-Dienstleister der Praxis.',
+        en: "The installer's company, usually the practice's IT service provider.",
+      },
+    },
+  },
   ui: {
     language: {
       type: 'enum',
@@ -121,3 +187,18 @@ export function describeSchema(): FieldDescription[] {
 }
 
 export type { FieldError, FieldDescription, Validation };
+
+/**
+ * The constraints of a free text that may stay empty: printable characters only (the text appears
+ * in logs, the UI and the printed protocol), no blank at either end (a blank nobody sees would
+ * make two equal-looking names differ).
+ */
+function optionalText(maxLength: number) {
+  return {
+    minLength: 0,
+    maxLength,
+    pattern: '(?:[^\\s\\p{C}](?:\\P{C}*[^\\s\\p{C}])?)?',
+    patternMessage: 'must contain printable characters only, with no blank at either end',
+    default: '',
+  } as const;
+}

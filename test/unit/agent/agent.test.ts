@@ -1,7 +1,7 @@
 // The composition root end to end, without privileges: a real SQLite database in a temporary
 // data directory, a real control socket spoken to by the real ControlClient, a fake Runner that
 // refuses every command it was not told to expect, and a group file naming group tibox.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
@@ -18,6 +18,8 @@ import { PRACTICE_DHCP_FILES } from '../../../src/lan/index.ts';
 import { DATABASE_FILE, SCHEMA_MAJOR, defaultConfig, type Config } from '../../../src/agent/store/index.ts';
 import { groupFile, tempDir } from '../control/helpers.ts';
 import { FakeRouteKernel } from '../firewall/fakeRouteKernel.ts';
+import { provisionBox } from '../../../src/agent/provisioning/provision.ts';
+import { CHEAP_SCRYPT } from './provisioning/fixtures.ts';
 
 const NOW = new Date('2025-05-02T08:00:00.000Z');
 
@@ -63,6 +65,8 @@ beforeEach(async () => {
   mkdirSync(dataDir, { mode: 0o700 });
   socketPath = join(dir, 'run', 'control.sock');
   groups = await groupFile(dir, true);
+  // As the factory leaves a box: provisioned.
+  await provisionBox({ dataDir, serial: 'TBX-00000001', password: 'factory password', force: false, now: NOW, scrypt: CHEAP_SCRYPT });
 });
 
 afterEach(async () => {
@@ -143,6 +147,7 @@ describe('Agent', () => {
     // what they would start on.
     expect(states(agent.status(), true)).toEqual([
       'config running',
+      'provisioning running',
       'clock running',
       'firewall running',
       'ti-routes running',
@@ -168,8 +173,28 @@ describe('Agent', () => {
     const { agent, runner } = await startAgent();
     const status = agent.status();
     expect(states(status)).toEqual(['config running', 'control running']);
-    expect(status).toMatchObject({ version: '0.1.0-test', startedAt: NOW.toISOString(), uptimeS: 0, health: [] });
+    expect(status).toMatchObject({
+      version: '0.1.0-test', startedAt: NOW.toISOString(), uptimeS: 0, health: [],
+      provisioning: { state: 'provisioned', serial: 'TBX-00000001', provisionedAt: NOW.toISOString() },
+    });
     expect(runner.calls).toEqual([READ_WAN_ROUTE, CHRONY, ...BASELINE_LOAD]);
+  });
+
+  it.each([
+    { name: 'without provisioning data', content: undefined, code: 'provisioning.missing', detail: undefined },
+    { name: 'with provisioning data of a foreign format', content: '{"format": 7}', code: 'provisioning.unreadable', detail: 'its format 7 is not known (this firmware reads format 1)' },
+  ])('starts $name, warns without a TI impact and serves all the same', async ({ content, code, detail }) => {
+    rmSync(join(dataDir, 'provisioning.json'));
+    if (content !== undefined) writeFileSync(join(dataDir, 'provisioning.json'), content);
+    const { agent, client } = await startAgent();
+    const status = await client.status();
+    expect(states(status)).toEqual(['config running', 'control running']);
+    expect(status.subsystems.find((x) => x.name === 'provisioning')?.state).toBe('degraded');
+    expect(status.health.map((w) => [w.code, w.severity, w.impactsTi])).toEqual([[code, 'warning', false]]);
+    if (detail !== undefined) expect(status.health[0]?.detail).toContain(detail);
+    expect(status.provisioning.state).toBe(content === undefined ? 'missing' : 'unreadable');
+    expect(agent.status().tunnel.state).toBe('no-profile');
+    expect(await configGet(client)).toEqual({ config: defaultConfig(), revision: 0 });
   });
 
   it('answers status on the control socket', async () => {

@@ -23,6 +23,7 @@ describe('formatStatus', () => {
     expect(formatStatus(SAMPLE_STATUS, 'en', SAMPLE_NOW)).toBe(
       [
         'tibox 1.4.2, up 2 h 5 min',
+        'Serial number: TBX-00012345 (provisioned 2025-04-30T14:00:00.000Z)',
         '',
         'SUBSYSTEM  STATE    SINCE           DETAIL',
         'control    running  2 h 5 min ago',
@@ -50,6 +51,7 @@ describe('formatStatus', () => {
     expect(formatStatus(SAMPLE_STATUS, 'de', SAMPLE_NOW)).toBe(
       [
         'tibox 1.4.2, läuft seit 2 h 5 min',
+        'Seriennummer: TBX-00012345 (eingerichtet 2025-04-30T14:00:00.000Z)',
         '',
         'SUBSYSTEM  ZUSTAND  SEIT            DETAIL',
         'control    running  vor 2 h 5 min',
@@ -77,13 +79,22 @@ describe('formatStatus', () => {
     const quiet = {
       ...SAMPLE_STATUS,
       uptimeS: 42,
+      provisioning: { state: 'missing' as const },
       subsystems: [],
       health: [],
       tunnel: { state: 'no-profile' as const, since: SAMPLE_NOW.toISOString(), traffic: { bytesIn: 0, bytesOut: 0, packetsIn: 0, packetsOut: 0 }, history: [] },
     };
     expect(formatStatus(quiet, 'en', SAMPLE_NOW)).toBe(
-      'tibox 1.4.2, up 42 s\n\nNo subsystems reported.\n\nTunnel: no-profile, 0 s ago\n  traffic: 0 B / 0 B (in / out), 0 / 0 packets\n\nHealth:\n  No warnings.\n',
+      'tibox 1.4.2, up 42 s\nSerial number: none, the box is not provisioned\n\nNo subsystems reported.\n\nTunnel: no-profile, 0 s ago\n  traffic: 0 B / 0 B (in / out), 0 / 0 packets\n\nHealth:\n  No warnings.\n',
     );
+  });
+
+  it('says in either language when the provisioning data is missing or unreadable', () => {
+    const unreadable = { ...SAMPLE_STATUS, provisioning: { state: 'unreadable' as const, reason: 'it is not JSON' } };
+    expect(formatStatus(unreadable, 'en', SAMPLE_NOW).split('\n')[1]).toBe('Serial number: unknown, the provisioning data cannot be read');
+    expect(formatStatus(unreadable, 'de', SAMPLE_NOW).split('\n')[1]).toBe('Seriennummer: unbekannt, die Werksdaten sind nicht lesbar');
+    const missing = { ...SAMPLE_STATUS, provisioning: { state: 'missing' as const } };
+    expect(formatStatus(missing, 'de', SAMPLE_NOW).split('\n')[1]).toBe('Seriennummer: keine, die Box ist nicht im Werk eingerichtet');
   });
 
   it('shows the TI out of reach and a firewall changed from outside, with their reasons, in either language', () => {

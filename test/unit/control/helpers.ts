@@ -48,6 +48,7 @@ export const SAMPLE_STATUS: AgentStatus = {
   version: '1.4.2',
   startedAt: '2025-05-02T08:00:00.000Z',
   uptimeS: 7_530,
+  provisioning: { state: 'provisioned', serial: 'TBX-00012345', provisionedAt: '2025-04-30T14:00:00.000Z' },
   subsystems: [
     { name: 'control', state: 'running', since: '2025-05-02T08:00:01.000Z' },
     { name: 'firewall', state: 'failed', since: '2025-05-02T10:02:00.000Z', detail: 'nft -f - exited with 1' },

@@ -11,6 +11,10 @@ import { broken, reading, type KilledWriter, type StateName } from './writers.ts
 const STATES: Record<StateName, Config> = {
   A: {
     box: { name: 'Praxis Dr. Muster, Empfang' },
+    practice: {
+      name: 'Praxis Dr. Muster', street: 'Hauptstraße 1', postalCode: '10115', city: 'Berlin', bsnr: '721234500',
+      installerName: 'A. Technik', installerCompany: 'Praxis-IT Berlin',
+    },
     ui: { language: 'de' },
     interfaces: { lan: 'lan0', wan: 'wan0', lanFallback: '169.254.77.1/16', terminals: ['term0'] },
     tunnel: { enabled: true },
@@ -18,6 +22,7 @@ const STATES: Record<StateName, Config> = {
   },
   B: {
     box: { name: 'Praxis Nord, Labor' },
+    practice: { name: 'Praxis Nord', street: 'Nordweg 2', postalCode: '20095', city: 'Hamburg', bsnr: '', installerName: 'B. Service', installerCompany: 'Nord-IT' },
     ui: { language: 'en' },
     interfaces: { lan: 'eth1', wan: 'eth0', lanFallback: '169.254.88.1/16', terminals: ['term1', 'term2'] },
     tunnel: { enabled: false },

@@ -119,7 +119,7 @@ async function killRepeatedly(name: WriterName): Promise<KillRun> {
   return run;
 }
 
-describe.each(['config', 'profile', 'ruleset', 'tunnel'] as const)('the %s writer', (name) => {
+describe.each(['config', 'profile', 'ruleset', 'tunnel', 'provisioning'] as const)('the %s writer', (name) => {
   it('killed with SIGKILL at random moments, leaves the old state or the new one whole', async () => {
     const run = await killRepeatedly(name);
     expect(run.violations).toEqual([]);

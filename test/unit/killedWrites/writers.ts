@@ -31,6 +31,7 @@ export const WRITERS = {
   profile: async () => (await import('./profileWriter.ts')).profileWriter,
   ruleset: async () => (await import('./rulesetWriter.ts')).rulesetWriter,
   tunnel: async () => (await import('./tunnelWriter.ts')).tunnelWriter,
+  provisioning: async () => (await import('./provisioningWriter.ts')).provisioningWriter,
   rulesetInPlace: async () => (await import('./rulesetWriter.ts')).rulesetInPlaceWriter,
 } satisfies Record<string, () => Promise<KilledWriter>>;
 

@@ -7,6 +7,7 @@ describe('the tibox config schema', () => {
     const config = defaultConfig();
     expect(config).toEqual({
       box: { name: 'tibox' },
+      practice: { name: '', street: '', postalCode: '', city: '', bsnr: '', installerName: '', installerCompany: '' },
       ui: { language: 'de' },
       interfaces: { lan: 'lan0', wan: 'wan0', lanFallback: '169.254.77.1/16', terminals: ['term0'] },
       tunnel: { enabled: true },
@@ -60,13 +61,45 @@ describe('the tibox config schema', () => {
   });
 });
 
+describe('the practice data', () => {
+  const practice = (fields: Record<string, unknown>) => validateConfig({ practice: fields });
+
+  it('takes a whole address, a BSNR and the installer', () => {
+    const given = {
+      name: 'Praxis Dr. Müller-Lüdenscheidt', street: 'Hauptstraße 12a', postalCode: '01067', city: 'Dresden', bsnr: '031234500',
+      installerName: 'Jörg Schmidt', installerCompany: 'Praxis-IT Sachsen GmbH',
+    };
+    const result = practice(given);
+    expect(result.ok && result.config.practice).toEqual(given);
+  });
+
+  it('leaves each field empty by default, the BSNR too', () => {
+    expect(practice({ bsnr: '' }).ok).toBe(true);
+  });
+
+  it.each<[string, Record<string, unknown>, string, string]>([
+    ['a BSNR of 8 digits', { bsnr: '12345678' }, 'practice.bsnr', 'must be the 9 digits of the operating-site number (BSNR), such as 021234500, or empty'],
+    ['a BSNR with a blank', { bsnr: '0212 34500' }, 'practice.bsnr', 'must be at most 9 characters long'],
+    ['a BSNR as a number', { bsnr: 21234500 }, 'practice.bsnr', 'must be text, got a number'],
+    ['a postal code of 4 digits', { postalCode: '1067' }, 'practice.postalCode', 'must be a German postal code of 5 digits, such as 10115, or empty'],
+    ['a name with a line break', { name: 'Praxis\nMuster' }, 'practice.name', 'must contain printable characters only, with no blank at either end'],
+    ['a city with a blank at the end', { city: 'Dresden ' }, 'practice.city', 'must contain printable characters only, with no blank at either end'],
+    ['an installer name of 101 characters', { installerName: 'x'.repeat(101) }, 'practice.installerName', 'must be at most 100 characters long'],
+    ['an unknown field', { phone: '0351 123' }, 'practice.phone', 'is not a known setting'],
+  ])('refuses %s, in words', (_name, fields, path, message) => {
+    expect(practice(fields)).toEqual({ ok: false, errors: [{ path, message }] });
+  });
+});
+
 describe('describeSchema', () => {
   const fields = describeSchema();
 
-  it('lists every field once, with German and English label and help', () => {
-    expect(fields.map((f) => f.path)).toEqual(['box.name', 'ui.language', 'interfaces.lan', 'interfaces.wan', 'interfaces.lanFallback', 'interfaces.terminals', 'tunnel.enabled', 'log.level']);
+  it('lists every field once, with German and English label and help ("Ort" is the shortest)', () => {
+    expect(fields.map((f) => f.path)).toEqual([
+      'box.name', 'practice.name', 'practice.street', 'practice.postalCode', 'practice.city', 'practice.bsnr', 'practice.installerName',
+      'practice.installerCompany', 'ui.language', 'interfaces.lan', 'interfaces.wan', 'interfaces.lanFallback', 'interfaces.terminals', 'tunnel.enabled', 'log.level']);
     for (const f of fields) {
-      for (const text of [f.label.de, f.label.en, f.help.de, f.help.en]) expect(text.length, f.path).toBeGreaterThan(3);
+      for (const text of [f.label.de, f.label.en, f.help.de, f.help.en]) expect(text.length, f.path).toBeGreaterThan(2);
     }
   });
 
