@@ -112,12 +112,14 @@ describe('secrets: never logged, never in a reply, only in their own 0600 files'
       replies.push({ call: name, text });
     }
     await waitFor(async () => expect((await client.status()).tunnel.state).toBe('up'), 15_000);
+    const { logs, dirs } = lab.boxWrittenPaths();
+    // The saved tunnel is written a moment after the tunnel is up: scan once it is there.
+    await waitFor(() => expect(dirs.flatMap(filesUnder).some((file) => /\/tunnel-resume\/private\/box\.pem$/.test(file))).toBe(true), 10_000);
 
     const found: string[] = [];
     for (const { call, text } of replies) {
       for (const what of secretsIn(Buffer.from(text), wrongNeedles)) found.push(`${call} reply: ${what}`);
     }
-    const { logs, dirs } = lab.boxWrittenPaths();
     const keyFiles: string[] = [];
     for (const file of [...logs, ...dirs.flatMap(filesUnder)]) {
       const where = file.startsWith(lab.dir) ? relative(lab.dir, file) : file;
