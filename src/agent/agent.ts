@@ -11,6 +11,7 @@ import type { RouteKernel } from '../firewall/index.ts';
 import { readWanRoute, type TunnelController, type WanRoute } from '../ipsec/index.ts';
 import type { LanKernel } from '../lan/index.ts';
 import type { AgentOptions } from './agentOptions.ts';
+import type { ConfigService } from './config.ts';
 import type { DataPath } from './dataPath.ts';
 import type { AgentStatus } from './status.ts';
 import { agentContext } from './wiring/context.ts';
@@ -32,6 +33,7 @@ export class Agent {
   private readonly routeKernel: RouteKernel;
   private readonly lanKernel: LanKernel;
   private readonly dataPath: DataPath;
+  private readonly config: ConfigService;
   private wan: WanRoute | undefined;
   private startedAt: Date | undefined;
 
@@ -50,6 +52,7 @@ export class Agent {
     this.routeKernel = routeKernel;
     this.lanKernel = lanKernel;
     this.dataPath = dataPath;
+    this.config = ctx.config;
     this.subsystems = [ctx.config, clock, firewall, routes, lan, practiceDhcp, wanInLan, dnsmasq, charon, tunnel, inventory, profile, control];
   }
 
@@ -104,6 +107,7 @@ export class Agent {
       subsystems: this.subsystems.map((s) => s.status()),
       health: this.health.list(),
       tunnel: this.tunnel.tunnelStatus(),
+      pendingChange: this.config.pending(),
     };
   }
 

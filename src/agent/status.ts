@@ -2,6 +2,7 @@
 // Later subsystems add their own sections (tunnel, firewall, LAN, updates) to this type.
 import type { HealthWarning, SubsystemStatus } from '../core/index.ts';
 import type { TunnelStatus } from '../ipsec/index.ts';
+import type { PendingSummary } from './pending/pendingChange.ts';
 
 export interface AgentStatus {
   version: string;
@@ -11,4 +12,6 @@ export interface AgentStatus {
   subsystems: SubsystemStatus[];
   health: HealthWarning[];
   tunnel: TunnelStatus;
+  /** The network change awaiting confirmation; null when none. */
+  pendingChange: PendingSummary | null;
 }
