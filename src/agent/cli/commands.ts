@@ -12,6 +12,7 @@ import { devicesNeighboursCommand, devicesTerminalsCommand } from './devicesSeen
 import { devicesSetupCommand } from './devicesSetup.ts';
 import { fwPrintCommand } from './firewall.ts';
 import { fwWhyCommand } from './firewallWhy.ts';
+import { configPendingCommand, configPendingCommands } from './configPending.ts';
 
 const helpCommand: Command = {
   words: ['help'],
@@ -35,7 +36,12 @@ const deviceCommands: readonly Command[] = [
 // Firewall (src/firewall/): the ruleset the agent would load, shown without loading it, and why a device was blocked.
 const firewallCommands: readonly Command[] = [fwPrintCommand, fwWhyCommand];
 
-export const COMMANDS: readonly Command[] = [statusCommand, profileImportCommand, profileShowCommand, ...tunnelCommands, ...deviceCommands, ...firewallCommands, helpCommand];
+// Configuration (src/agent/store/, src/agent/pending/): network changes awaiting confirmation.
+const configCommands: readonly Command[] = [...configPendingCommands];
+
+export const COMMANDS: readonly Command[] = [
+  statusCommand, profileImportCommand, profileShowCommand, ...tunnelCommands, ...deviceCommands, ...firewallCommands, ...configCommands, helpCommand,
+];
 
 // Each default only shows: a word alone never changes anything.
 const GROUPS: readonly CommandGroup[] = [
@@ -43,6 +49,7 @@ const GROUPS: readonly CommandGroup[] = [
   { word: 'tunnel', summary: 'The IPsec tunnel into the TI', default: tunnelStatusCommand },
   { word: 'devices', summary: 'The registered PVS hosts and card terminals, and what the box sees on its ports', default: devicesListCommand },
   { word: 'fw', summary: 'The firewall', default: fwPrintCommand },
+  { word: 'config', summary: 'The configuration, and network changes awaiting confirmation', default: configPendingCommand },
 ];
 
 export const TABLE: CommandTable = { commands: COMMANDS, groups: GROUPS };

@@ -1,6 +1,7 @@
 // The human-readable `tibox status`: version and uptime, a table of subsystems and the active
 // health warnings, in English or German. Pure: the same status and `now` give the same text.
 import type { Severity } from '../../core/index.ts';
+import type { PendingSummary } from '../pending/pendingChange.ts';
 import type { AgentStatus } from '../status.ts';
 import type { TunnelStatus } from '../../ipsec/index.ts';
 import type { Lang } from './command.ts';
@@ -25,6 +26,8 @@ interface Labels {
   history: string;
   impactsTi: string;
   severity: Record<Severity, string>;
+  pending: (revision: number, paths: string, actor: string) => string;
+  rolledBackIn: (duration: string) => string;
 }
 
 const LABELS: Record<Lang, Labels> = {
@@ -47,6 +50,8 @@ const LABELS: Record<Lang, Labels> = {
     history: 'history',
     impactsTi: 'affects TI connectivity',
     severity: { critical: 'CRITICAL', warning: 'WARNING', info: 'INFO' },
+    pending: (revision, paths, actor) => `Pending network change: revision ${revision} (${paths}) by ${actor}`,
+    rolledBackIn: (d) => `  rolled back in ${d} unless confirmed: tibox config confirm`,
   },
   de: {
     up: 'läuft seit',
@@ -67,6 +72,8 @@ const LABELS: Record<Lang, Labels> = {
     history: 'Verlauf',
     impactsTi: 'beeinträchtigt die TI-Anbindung',
     severity: { critical: 'KRITISCH', warning: 'WARNUNG', info: 'HINWEIS' },
+    pending: (revision, paths, actor) => `Ausstehende Netzwerkänderung: Revision ${revision} (${paths}) von ${actor}`,
+    rolledBackIn: (d) => `  wird in ${d} zurückgenommen, wenn sie nicht bestätigt wird: tibox config confirm`,
   },
 };
 
@@ -105,6 +112,7 @@ export function formatStatus(status: AgentStatus, lang: Lang, now: Date): string
   }
 
   lines.push('', ...formatTunnel(status.tunnel, lang, now));
+  if (status.pendingChange) lines.push('', ...formatPendingChange(status.pendingChange, lang, now));
 
   lines.push('', `${l.health}:`);
   if (status.health.length === 0) lines.push(`  ${l.healthy}`);
@@ -117,6 +125,15 @@ export function formatStatus(status: AgentStatus, lang: Lang, now: Date): string
     if (w.detail !== undefined) lines.push(`${indent}${w.detail}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** A network change awaiting confirmation: which, by whom, and the time left by the caller's clock. */
+export function formatPendingChange(pending: PendingSummary, lang: Lang, now: Date): string[] {
+  const l = LABELS[lang];
+  return [
+    l.pending(pending.revision, pending.paths.join(', '), pending.actor),
+    l.rolledBackIn(formatDuration((Date.parse(pending.deadline) - now.getTime()) / 1000)),
+  ];
 }
 
 /** Bytes in the largest fitting unit, 1000-based: '512 B', '1.2 kB', '3.4 MB'. */
