@@ -191,6 +191,19 @@ describe('pending network changes in the config service', () => {
     expect([fallback(), config.pending()]).toEqual([OLD, null]);
   });
 
+  it('tries a rollback the database did not take again, and says meanwhile that the change outlived its deadline', async () => {
+    await actions.run('config.commit', { change: { interfaces: { lanFallback: NEW } }, timeoutS: 30 }, AS_CLI);
+    config.database()?.exec('PRAGMA query_only = ON');
+    vi.advanceTimersByTime(30_000);
+    expect([fallback(), config.pending()?.revision]).toEqual([NEW, 1]);
+    expect(health.list().map((w) => [w.code, w.detail])).toEqual([
+      ['config.pending', expect.stringMatching(/^revision 1 \(interfaces\.lanFallback\) passed its deadline 2026-12-07T08:00:30\.000Z and could not be rolled back: the change could not be saved/)],
+    ]);
+    config.database()?.exec('PRAGMA query_only = OFF');
+    vi.advanceTimersByTime(30_000);
+    expect([fallback(), config.pending(), health.list()]).toEqual([OLD, null, []]);
+  });
+
   it('keeps the state files of the confirmed config aside while a change is pending, and drops them at its end', async () => {
     mkdirSync(join(dir, 'state'), { recursive: true });
     writeFileSync(stateFile('ruleset.nft'), 'confirmed ruleset\n');
