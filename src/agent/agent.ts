@@ -11,6 +11,7 @@ import type { RouteKernel } from '../firewall/index.ts';
 import { readWanRoute, type TunnelController, type WanRoute } from '../ipsec/index.ts';
 import type { LanKernel } from '../lan/index.ts';
 import type { AgentOptions } from './agentOptions.ts';
+import type { ConfigService } from './config.ts';
 import type { DataPath } from './dataPath.ts';
 import type { ProvisioningService } from './provisioning/provisioningService.ts';
 import type { AgentStatus } from './status.ts';
@@ -35,6 +36,7 @@ export class Agent {
   private readonly lanKernel: LanKernel;
   private readonly dataPath: DataPath;
   private readonly provisioning: ProvisioningService;
+  private readonly config: ConfigService;
   private wan: WanRoute | undefined;
   private startedAt: Date | undefined;
 
@@ -55,6 +57,7 @@ export class Agent {
     this.lanKernel = lanKernel;
     this.dataPath = dataPath;
     this.provisioning = provisioning;
+    this.config = ctx.config;
     this.subsystems = [ctx.config, provisioning, clock, firewall, routes, lan, practiceDhcp, wanInLan, dnsmasq, charon, tunnel, inventory, profile, control];
   }
 
@@ -110,6 +113,7 @@ export class Agent {
       provisioning: this.provisioning.summary(),
       health: this.health.list(),
       tunnel: this.tunnel.tunnelStatus(),
+      pendingChange: this.config.pending(),
     };
   }
 

@@ -1,20 +1,31 @@
 // The boot unit's entry point (`tibox-boot`), run before any network interface comes up and
 // before the agent starts: it puts the last applied state back into the kernel, closed from the
-// first packet whatever happens to the agent later, in three steps:
+// first packet whatever happens to the agent later, in four steps:
+// 0. a network change whose confirmation deadline passed is rolled back first, its state files
+//    with it (src/agent/pending/bootRollback.ts), so that the steps below load the confirmed
+//    config's; never fatal: failing, the boot loads what the files hold;
 // 1. the firewall: the ruleset the agent last loaded, or the fail-closed baseline when there is
 //    none or it does not load (fatal only if even the baseline does not load);
 // 2. the LAN side tibox owns: its addresses, the terminal bridge and its ports, so the agent's
 //    tunnel resume finds the TI address it routes from (never fatal: it opens nothing);
 // 3. unreachable routes for the TI prefixes the agent last applied, until the tunnel is back.
+// The state directory is `<data dir>/state`, as the agent keeps it: the database is beside it.
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger, processRunner } from '../core/index.ts';
 import { loadBootRoutes, loadBootRuleset, NetlinkRouteKernel, NftLoader } from '../firewall/index.ts';
 import { NetlinkLanKernel, restoreBootLinks } from '../lan/index.ts';
+import { rollBackExpiredChange } from './pending/bootRollback.ts';
 
 const { values } = parseArgs({ options: { 'state-dir': { type: 'string', default: '/var/lib/tibox/state' } } });
 const stateDir = values['state-dir'];
 
 const log = createLogger();
+try {
+  await rollBackExpiredChange(dirname(stateDir), stateDir, log);
+} catch (error) {
+  log.error({ err: error }, 'expired network change not rolled back: the boot loads the state files as they are');
+}
 try {
   await loadBootRuleset(stateDir, new NftLoader(processRunner), log);
   await restoreBootLinks(stateDir, new NetlinkLanKernel(), log);

@@ -3,6 +3,7 @@
 import type { HealthWarning, SubsystemStatus } from '../core/index.ts';
 import type { TunnelStatus } from '../ipsec/index.ts';
 import type { ProvisioningSummary } from './provisioning/provisioningService.ts';
+import type { PendingSummary } from './pending/pendingChange.ts';
 
 export interface AgentStatus {
   version: string;
@@ -14,4 +15,6 @@ export interface AgentStatus {
   provisioning: ProvisioningSummary;
   health: HealthWarning[];
   tunnel: TunnelStatus;
+  /** The network change awaiting confirmation; null when none. */
+  pendingChange: PendingSummary | null;
 }

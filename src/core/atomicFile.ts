@@ -2,6 +2,7 @@
 // power cut see either the old file whole or the new file whole, never a torn one.
 // Steps: temp file beside the target (same filesystem, so rename is atomic), write, fsync, rename
 // over the target, fsync the directory so the rename itself survives a power cut.
+import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
@@ -47,5 +48,43 @@ export async function syncDirectory(dir: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * writeFileAtomic for the few writes that must finish within one synchronous step, so that no
+ * other request of the event loop runs between them and what follows (a config commit).
+ */
+export function writeFileAtomicSync(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): void {
+  const mode = options.mode ?? DEFAULT_FILE_MODE;
+  const dir = dirname(path);
+  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openSync(temp, 'wx', mode);
+  try {
+    try {
+      fchmodSync(fd, mode);
+      writeFileSync(fd, data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // Report the write or rename failure; a temp file that cannot be removed either is not news.
+    }
+    throw error;
+  }
+  syncDirectorySync(dir);
+}
+
+export function syncDirectorySync(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }

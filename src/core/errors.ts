@@ -26,6 +26,11 @@ export const ERROR_CATALOGUE = byCode({
   TIBOX_METHOD_NOT_ALLOWED: [405, '{method} is not allowed on {path} (allowed: {allowed})'],
   TIBOX_CONFIG_READ_ONLY: [503, 'the configuration cannot be changed: {reason}'],
   TIBOX_CONFIG_INVALID: [422, 'the configuration change was refused: {reason}'],
+  // Network changes with rollback (src/agent/pending/): one awaits confirmation at a time.
+  TIBOX_CONFIG_CHANGE_PENDING: [409, 'the change was refused: the network change of revision {revision} ({paths}) awaits confirmation until {deadline}; confirm it or roll it back first'],
+  TIBOX_CONFIG_NOTHING_PENDING: [409, 'nothing to {action}: no network change awaits confirmation (one not confirmed in time has been rolled back)'],
+  TIBOX_CONFIG_NOT_PENDING_REVISION: [409, 'revision {revision} does not await confirmation; revision {pending} does'],
+  TIBOX_CONFIG_STATE_NOT_KEPT: [503, 'the network change was not made: the state files of the confirmed config could not be kept for its rollback ({reason})'],
   // A change to the config or the registered devices that the database did not take.
   TIBOX_STORE_WRITE_FAILED: [503, 'the change could not be saved: the database is not writable ({reason})'],
   TIBOX_BODY_TOO_LARGE: [413, 'the request body exceeds the limit of {limit} bytes'],

@@ -20,6 +20,15 @@ export const HEALTH_CATALOGUE = {
       en: 'The stored configuration is invalid; the box keeps running on the last valid one.',
     },
   },
+  // A network change awaits confirmation (src/agent/pending/); the detail says which and until when.
+  'config.pending': {
+    severity: 'warning',
+    impactsTi: false,
+    text: {
+      de: 'Eine Änderung der Netzwerkeinstellungen wartet auf Bestätigung. Wird sie nicht rechtzeitig bestätigt, stellt die Box die vorigen Einstellungen von selbst wieder her.',
+      en: 'A change to the network settings awaits confirmation. Unless it is confirmed in time, the box restores the previous settings by itself.',
+    },
+  },
   'database.unknownVersion': {
     severity: 'critical',
     impactsTi: true,

@@ -98,6 +98,7 @@ describe('secrets: never logged, never in a reply, only in their own 0600 files'
     const device = { device: 'PVS reception' };
     const calls: [string, unknown][] = [
       ['config.get', {}], ['config.describe', {}], ['config.audit', {}], ['config.commit', {}],
+      ['config.pending', {}], ['config.confirm', {}], ['config.rollback', {}],
       ['devices.list', {}], ['devices.show', device], ['devices.audit', {}], ['devices.setupCommands', device],
       ['devices.neighbours', {}], ['devices.terminals', {}], ['devices.reachability', device],
       ['devices.register', {}], ['devices.change', { device: 'nobody' }], ['devices.remove', { device: 'nobody' }],

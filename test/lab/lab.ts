@@ -521,12 +521,14 @@ export class Lab {
    * with no SA; then the boot unit's entry point runs as on the box (compiled, on
    * bin/tibox-node) and puts back what it can. The lab's own links and the practice-LAN address
    * the lab gave the box stay, as cables and the practice's network would; so do the agent's
-   * files on its data partition. The boot's log goes to boot.log in the lab directory.
+   * files on its data partition. The boot's log goes to boot.log in the lab directory. `offMs`
+   * keeps the box off that long before the boot, as a box that stays switched off a while.
    */
-  async stopAgentAsAfterBoot(): Promise<void> {
+  async stopAgentAsAfterBoot(options: { offMs?: number } = {}): Promise<void> {
     if (!this.boxCharon) throw new Error('lab not built');
     await this.stopAgent();
     await this.wipeAsReboot();
+    if (options.offMs) await new Promise((r) => setTimeout(r, options.offMs));
     // Nothing of the box outlives a reboot; their supervisors start them afresh, as systemd would.
     for (const component of Object.values(this.boxComponents())) component.kill('SIGKILL');
     const charon = this.boxCharon.process;
@@ -551,7 +553,8 @@ export class Lab {
     const box = this.names.box;
     await this.netns.sysctl(box, 'net.ipv4.ip_forward', '0');
     await this.exec(box, 'nft', ['delete', 'table', TIBOX_TABLE.family, TIBOX_TABLE.name]);
-    await this.exec(box, 'ip', ['-4', 'route', 'flush', 'table', String(TI_ROUTE_TABLE)]);
+    // A box that never had a profile has no TI routing table yet (ip says so with 2).
+    await this.runner.run('ip', ['-4', 'route', 'flush', 'table', String(TI_ROUTE_TABLE)], { netns: box, okCodes: [2] });
     for (const priority of [TI_RULE_PRIORITY, TI_GUARD_PRIORITY]) {
       // One rule per call, until none is left at this priority.
       while ((await this.runner.run('ip', ['-4', 'rule', 'del', 'priority', String(priority)], { netns: box, okCodes: [2] })).code === 0);

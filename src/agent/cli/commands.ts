@@ -14,6 +14,7 @@ import { fwPrintCommand } from './firewall.ts';
 import { fwWhyCommand } from './firewallWhy.ts';
 import { configCommands, configShowCommand } from './config.ts';
 import { provisionCommand } from './provision.ts';
+import { configPendingCommands } from './configPending.ts';
 
 const helpCommand: Command = {
   words: ['help'],
@@ -37,7 +38,11 @@ const deviceCommands: readonly Command[] = [
 // Firewall (src/firewall/): the ruleset the agent would load, shown without loading it, and why a device was blocked.
 const firewallCommands: readonly Command[] = [fwPrintCommand, fwWhyCommand];
 
-export const COMMANDS: readonly Command[] = [statusCommand, profileImportCommand, profileShowCommand, ...tunnelCommands, ...deviceCommands, ...firewallCommands, ...configCommands, provisionCommand, helpCommand];
+// Configuration (src/agent/store/, src/agent/pending/): settings, their audit log, network changes awaiting confirmation.
+export const COMMANDS: readonly Command[] = [
+  statusCommand, profileImportCommand, profileShowCommand, ...tunnelCommands, ...deviceCommands, ...firewallCommands,
+  ...configCommands, ...configPendingCommands, provisionCommand, helpCommand,
+];
 
 // Each default only shows: a word alone never changes anything.
 const GROUPS: readonly CommandGroup[] = [
@@ -45,7 +50,7 @@ const GROUPS: readonly CommandGroup[] = [
   { word: 'tunnel', summary: 'The IPsec tunnel into the TI', default: tunnelStatusCommand },
   { word: 'devices', summary: 'The registered PVS hosts and card terminals, and what the box sees on its ports', default: devicesListCommand },
   { word: 'fw', summary: 'The firewall', default: fwPrintCommand },
-  { word: 'config', summary: "The box's settings and their audit log", default: configShowCommand },
+  { word: 'config', summary: "The box's settings, their audit log and network changes awaiting confirmation", default: configShowCommand },
 ];
 
 export const TABLE: CommandTable = { commands: COMMANDS, groups: GROUPS };

@@ -2,6 +2,7 @@
 // subsystems and the active health warnings, in English or German. Pure: the same status and
 // `now` give the same text.
 import type { Severity } from '../../core/index.ts';
+import type { PendingSummary } from '../pending/pendingChange.ts';
 import type { AgentStatus } from '../status.ts';
 import type { TunnelStatus } from '../../ipsec/index.ts';
 import type { Lang } from './command.ts';
@@ -30,6 +31,8 @@ interface Labels {
   provisioned: (at: string) => string;
   notProvisioned: string;
   unreadable: string;
+  pending: (revision: number, paths: string, actor: string) => string;
+  rolledBackIn: (duration: string) => string;
 }
 
 const LABELS: Record<Lang, Labels> = {
@@ -56,6 +59,8 @@ const LABELS: Record<Lang, Labels> = {
     provisioned: (at: string) => `provisioned ${at}`,
     notProvisioned: 'none, the box is not provisioned',
     unreadable: 'unknown, the provisioning data cannot be read',
+    pending: (revision, paths, actor) => `Pending network change: revision ${revision} (${paths}) by ${actor}`,
+    rolledBackIn: (d) => `  rolled back in ${d} unless confirmed: tibox config confirm`,
   },
   de: {
     up: 'läuft seit',
@@ -80,6 +85,8 @@ const LABELS: Record<Lang, Labels> = {
     provisioned: (at: string) => `eingerichtet ${at}`,
     notProvisioned: 'keine, die Box ist nicht im Werk eingerichtet',
     unreadable: 'unbekannt, die Werksdaten sind nicht lesbar',
+    pending: (revision, paths, actor) => `Ausstehende Netzwerkänderung: Revision ${revision} (${paths}) von ${actor}`,
+    rolledBackIn: (d) => `  wird in ${d} zurückgenommen, wenn sie nicht bestätigt wird: tibox config confirm`,
   },
 };
 
@@ -118,6 +125,7 @@ export function formatStatus(status: AgentStatus, lang: Lang, now: Date): string
   }
 
   lines.push('', ...formatTunnel(status.tunnel, lang, now));
+  if (status.pendingChange) lines.push('', ...formatPendingChange(status.pendingChange, lang, now));
 
   lines.push('', `${l.health}:`);
   if (status.health.length === 0) lines.push(`  ${l.healthy}`);
@@ -135,6 +143,15 @@ export function formatStatus(status: AgentStatus, lang: Lang, now: Date): string
 function provisioningText(p: AgentStatus['provisioning'], l: Labels): string {
   if (p.state === 'provisioned') return `${p.serial} (${l.provisioned(p.provisionedAt)})`;
   return p.state === 'missing' ? l.notProvisioned : l.unreadable;
+}
+
+/** A network change awaiting confirmation: which, by whom, and the time left by the caller's clock. */
+export function formatPendingChange(pending: PendingSummary, lang: Lang, now: Date): string[] {
+  const l = LABELS[lang];
+  return [
+    l.pending(pending.revision, pending.paths.join(', '), pending.actor),
+    l.rolledBackIn(formatDuration((Date.parse(pending.deadline) - now.getTime()) / 1000)),
+  ];
 }
 
 /** Bytes in the largest fitting unit, 1000-based: '512 B', '1.2 kB', '3.4 MB'. */

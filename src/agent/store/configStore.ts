@@ -9,7 +9,7 @@
 import type { Db } from './database.ts';
 import type { FieldError } from './fields.ts';
 import {
-  changedFields, defaults, mergeChange, validate, type ConfigCheck, type ConfigOf, type DeepPartial, type Group, type Validation,
+  changedFields, defaults, mergeChange, validate, type ConfigCheck, type ConfigOf, type DeepPartial, type FieldChange, type Group, type Validation,
 } from './schema.ts';
 
 /** What the audit log shows instead of a secret field's values (gemSpec_Kon TIP1-A_5005). */
@@ -30,6 +30,9 @@ export interface LoadedConfig<C> {
   fallback?: { revision: number; errors: FieldError[] };
 }
 
+/** Which step of a network change with rollback an audit entry records (src/agent/pending/). */
+export type AuditStep = 'pending' | 'confirm' | 'rollback';
+
 export interface AuditEntry {
   revision: number;
   /** ISO time of the commit. */
@@ -39,6 +42,8 @@ export interface AuditEntry {
   /** JSON values; SECRET_MARK for secret fields. */
   old: unknown;
   new: unknown;
+  /** Absent for an ordinary commit. */
+  step?: AuditStep;
 }
 
 export interface CommitResult {
@@ -70,6 +75,7 @@ interface AuditRow {
   path: string;
   old_value: string;
   new_value: string;
+  step: AuditStep | null;
 }
 
 export class ConfigStore<S extends Group> {
@@ -110,40 +116,51 @@ export class ConfigStore<S extends Group> {
    * A change that alters no field writes nothing, unless the effective config is a fallback:
    * then committing stores it as the newest revision, which ends the fallback.
    */
-  commit(change: DeepPartial<ConfigOf<S>>, actor: string): CommitResult {
+  commit(change: DeepPartial<ConfigOf<S>>, actor: string, step?: AuditStep): CommitResult {
     if (actor.trim() === '') throw new TypeError('a config commit needs an actor');
     return this.db.transaction((): CommitResult => {
       const current = this.load();
-      const result = validate(this.schema, mergeChange(current.config, change), this.check);
-      if (!result.ok) throw new ConfigValidationError(result.errors);
+      const { config, fields } = this.preview(change, current.config);
       const at = this.now().toISOString();
-      const fields = changedFields(this.schema, current.config, result.config);
       if (fields.length === 0 && current.fallback === undefined) return { revision: current.revision, changes: [] };
 
       const { newest } = this.db.prepare('SELECT coalesce(max(revision), 0) AS newest FROM config_revisions').get() as { newest: number };
       const revision = newest + 1;
       this.db
         .prepare('INSERT INTO config_revisions (revision, committed_at, actor, config) VALUES (?, ?, ?, ?)')
-        .run(revision, at, actor, JSON.stringify(result.config));
+        .run(revision, at, actor, JSON.stringify(config));
       const insert = this.db.prepare(
-        'INSERT INTO config_audit (revision, at, actor, path, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO config_audit (revision, at, actor, path, old_value, new_value, step) VALUES (?, ?, ?, ?, ?, ?, ?)',
       );
       const changes = fields.map((f): AuditEntry => {
         const secret = f.field.secret === true;
-        const entry = { revision, at, actor, path: f.path, old: secret ? SECRET_MARK : f.old, new: secret ? SECRET_MARK : f.new };
-        insert.run(revision, at, actor, entry.path, JSON.stringify(entry.old), JSON.stringify(entry.new));
+        const entry = { revision, at, actor, path: f.path, old: secret ? SECRET_MARK : f.old, new: secret ? SECRET_MARK : f.new, ...(step ? { step } : {}) };
+        insert.run(revision, at, actor, entry.path, JSON.stringify(entry.old), JSON.stringify(entry.new), step ?? null);
         return entry;
       });
       return { revision, changes };
     }).immediate();
   }
 
+  /**
+   * What committing `change` would do to the effective config (or to `base`), without writing:
+   * the resulting config and the fields it alters, with their real values (secrets too, for the
+   * caller that must restore them). Throws ConfigValidationError as commit() does.
+   */
+  preview(change: DeepPartial<ConfigOf<S>>, base: ConfigOf<S> = this.load().config): { config: ConfigOf<S>; fields: FieldChange[] } {
+    const result = validate(this.schema, mergeChange(base, change), this.check);
+    if (!result.ok) throw new ConfigValidationError(result.errors);
+    return { config: result.config, fields: changedFields(this.schema, base, result.config) };
+  }
+
   /** Audit entries, newest first. */
   audit(options: { limit?: number } = {}): AuditEntry[] {
     const rows = this.db
-      .prepare('SELECT revision, at, actor, path, old_value, new_value FROM config_audit ORDER BY id DESC LIMIT ?')
+      .prepare('SELECT revision, at, actor, path, old_value, new_value, step FROM config_audit ORDER BY id DESC LIMIT ?')
       .all(options.limit ?? 100) as AuditRow[];
-    return rows.map((r) => ({ revision: r.revision, at: r.at, actor: r.actor, path: r.path, old: JSON.parse(r.old_value), new: JSON.parse(r.new_value) }));
+    return rows.map((r) => ({
+      revision: r.revision, at: r.at, actor: r.actor, path: r.path, old: JSON.parse(r.old_value), new: JSON.parse(r.new_value), ...(r.step ? { step: r.step } : {}),
+    }));
   }
 
   private parse(row: RevisionRow): Validation<ConfigOf<S>> {

@@ -86,6 +86,24 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX terminal_reachability_device ON terminal_reachability (device_id, id);
     `,
   },
+  {
+    // Network changes with rollback (src/agent/pending/): the one change awaiting confirmation, and
+    // which step of one an audit entry records. An older agent ignores both: its audit entries
+    // have no step, and a change pending when it starts stays as an ordinary one.
+    id: '0004-pending-change',
+    sql: `
+      ALTER TABLE config_audit ADD COLUMN step TEXT;  -- NULL, or 'pending', 'confirm', 'rollback'
+      CREATE TABLE config_pending (
+        id INTEGER PRIMARY KEY CHECK (id = 1),  -- one pending change at a time
+        revision INTEGER NOT NULL REFERENCES config_revisions (revision),
+        actor TEXT NOT NULL,
+        started_at TEXT NOT NULL,       -- ISO times
+        deadline TEXT NOT NULL,
+        paths TEXT NOT NULL,            -- JSON list of the fields it changed
+        previous TEXT NOT NULL          -- JSON: the change its rollback commits
+      );
+    `,
+  },
 ];
 
 export class DatabaseVersionError extends Error {

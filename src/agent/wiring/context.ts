@@ -30,8 +30,10 @@ export function agentContext(options: AgentOptions): AgentContext {
   const now = options.now ?? (() => new Date());
   const bus = new EventBus<AgentEvents>((event, error) => log.error({ err: error, event: String(event) }, 'event listener failed'));
   const health = healthOnBus(bus, now);
+  const stateDir = join(options.dataDir, 'state');
   const config = new ConfigService({
     dataDir: options.dataDir,
+    stateDir,
     health,
     bus,
     log: subsystemLogger(log, 'config'),
@@ -50,7 +52,7 @@ export function agentContext(options: AgentOptions): AgentContext {
     actions,
     config,
     bestEffort: new BestEffortStore({ health, log: subsystemLogger(log, 'store') }),
-    stateDir: join(options.dataDir, 'state'),
+    stateDir,
     whileOpen: (store) => () => {
       const db = config.database();
       return db && store(db);

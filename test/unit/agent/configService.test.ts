@@ -1,6 +1,7 @@
 // The config service on a real database file that stops taking writes while the agent runs: a
 // change is refused with the catalogue's error, so the caller knows it was not saved, and the
 // config in force stays the stored one.
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigService } from '../../../src/agent/config.ts';
 import type { AgentEvents } from '../../../src/agent/events.ts';
@@ -21,7 +22,7 @@ describe('ConfigService on a database that takes no writes', () => {
     const log = createLogger({ level: 'silent' });
     const bus = new EventBus<AgentEvents>(() => undefined);
     bus.on(changes, 'config.changed', ({ revision }) => void changes.push(revision));
-    config = new ConfigService({ dataDir: temp.dir, health: new Health(() => undefined), bus, log, setLogLevel: () => undefined });
+    config = new ConfigService({ dataDir: temp.dir, stateDir: join(temp.dir, 'state'), health: new Health(() => undefined), bus, log, setLogLevel: () => undefined });
     await config.start(AbortSignal.timeout(1_000));
   });
   afterEach(async () => {

@@ -1,6 +1,7 @@
 // The config's tunnel.enabled drives the tunnel at once: a real config service on a database in a
 // temporary directory, the agent's event bus and control actions, and a real tunnel controller
 // against the fake charon, routes and pings of the controller's tests, in fake time.
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigService } from '../../../src/agent/config.ts';
 import type { AgentEvents } from '../../../src/agent/events.ts';
@@ -34,7 +35,7 @@ beforeEach(async () => {
   logLines = lines;
   const bus = new EventBus<AgentEvents>((event, error) => log.error({ err: error, event }, 'event listener failed'));
   const health = new Health(() => undefined);
-  config = new ConfigService({ dataDir: temp.dir, health, bus, log, setLogLevel: () => undefined });
+  config = new ConfigService({ dataDir: temp.dir, stateDir: join(temp.dir, 'state'), health, bus, log, setLogLevel: () => undefined });
   charon = new FakeCharon();
   routes = new FakeRoutes();
   procs = new FakeProcesses();

@@ -113,6 +113,7 @@ describe('tibox config, end to end in-process', () => {
     const log = memoryLogger().log;
     service = new ConfigService({
       dataDir: dir,
+      stateDir: join(dir, 'state'),
       health: new Health(() => undefined),
       bus: new EventBus<AgentEvents>(() => undefined),
       log,

@@ -45,6 +45,7 @@ export const SAMPLE_STATUS: AgentStatus = {
       { at: '2025-05-02T08:00:01.000Z', state: 'backoff', reason: 'gateway unreachable' },
     ],
   },
+  pendingChange: null,
   version: '1.4.2',
   startedAt: '2025-05-02T08:00:00.000Z',
   uptimeS: 7_530,

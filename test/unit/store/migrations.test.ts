@@ -67,6 +67,23 @@ describe('MIGRATIONS', () => {
     expect(sql).not.toMatch(/\b(DROP|RENAME|DELETE|UPDATE)\b/i);
   });
 
+  it('leave a database an agent before 0004-pending-change still writes and reads its audit log in', () => {
+    const db = new Database(':memory:');
+    try {
+      migrate(db, MIGRATIONS, 1, clock);
+      const older = MIGRATIONS.slice(0, MIGRATIONS.findIndex((m) => m.id === '0004-pending-change'));
+      expect(migrate(db, older, 1, clock)).toEqual({ applied: [], unknown: ['0004-pending-change'] });
+      // The older agent's own statements, as it ran them.
+      db.prepare('INSERT INTO config_revisions (revision, committed_at, actor, config) VALUES (?, ?, ?, ?)').run(1, '2025-03-01T08:00:00.000Z', 'local-cli', '{}');
+      db.prepare('INSERT INTO config_audit (revision, at, actor, path, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)').run(1, '2025-03-01T08:00:00.000Z', 'local-cli', 'box.name', '"a"', '"b"');
+      expect(db.prepare('SELECT revision, at, actor, path, old_value, new_value FROM config_audit ORDER BY id DESC LIMIT ?').all(5)).toEqual([
+        { revision: 1, at: '2025-03-01T08:00:00.000Z', actor: 'local-cli', path: 'box.name', old_value: '"a"', new_value: '"b"' },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
   it('have unique ids of the form NNNN-name, in ascending order', () => {
     const ids = MIGRATIONS.map((m) => m.id);
     for (const id of ids) expect(id).toMatch(/^\d{4}-[a-z0-9-]+$/);
