@@ -4,7 +4,7 @@
 // every value and commits all of them or none.
 import type { AuditEntry, FieldDescription } from '../store/index.ts';
 import { EXIT_OK, JSON_OPTION, UsageError, type Command, type CommandContext } from './command.ts';
-import { formatAudit, formatCommit, formatSettings, parseAssignments, selectFields, valueAt, type ConfigData } from './configText.ts';
+import { formatAudit, formatCommit, formatSettings, parseAssignments, selectFields, valueAt, type CommitAnswer, type ConfigData } from './configText.ts';
 
 async function describeFields({ client }: CommandContext): Promise<FieldDescription[]> {
   return (await client().action('config.describe')) as FieldDescription[];
@@ -40,7 +40,7 @@ export const configSetCommand: Command = {
   example: ['config', 'set', 'practice.name=Praxis Dr. Muster', 'practice.bsnr=021234500'],
   async run(context) {
     const change = parseAssignments(context.positionals, await describeFields(context));
-    const answer = await context.client().action('config.commit', { change });
+    const answer = (await context.client().action('config.commit', { change })) as CommitAnswer;
     context.io.stdout(context.values.json ? JSON.stringify(answer, null, 2) + '\n' : formatCommit(answer));
     return EXIT_OK;
   },

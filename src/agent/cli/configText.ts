@@ -2,6 +2,7 @@
 // back as they are printed (shell quoting included, as `uci show` does), the typed value of a
 // KEY=VALUE argument by its field's kind, and the answers of a commit and of the audit log. Pure:
 // the fields come from the agent's own schema description, so the CLI knows no field by name.
+import type { PendingSummary } from '../pending/pendingChange.ts';
 import type { AuditEntry, FieldDescription } from '../store/index.ts';
 import { UsageError } from './command.ts';
 import { alignColumns } from './table.ts';
@@ -131,19 +132,23 @@ function scalar(path: string, type: string, text: string): unknown {
   return text;
 }
 
-/** The commit's answer: its revision and each change; any further field of the answer (a deadline) as `name: value`. */
-export function formatCommit(answer: unknown): string {
-  const { revision, changes, ...rest } = (typeof answer === 'object' && answer !== null ? answer : {}) as {
-    revision?: unknown;
-    changes?: AuditEntry[];
-    [key: string]: unknown;
-  };
-  const list = Array.isArray(changes) ? changes : [];
+/** What `config.commit` answers. */
+export interface CommitAnswer {
+  revision: number;
+  changes: AuditEntry[];
+  pending?: PendingSummary;
+}
+
+/** The commit's answer: its revision and each change, and for a network change how to keep it. */
+export function formatCommit(answer: CommitAnswer): string {
+  const { revision, changes, pending } = answer;
   const lines =
-    list.length === 0
-      ? [`Nothing changed (revision ${String(revision)}).`]
-      : [`Committed revision ${String(revision)}:`, ...list.map((c) => `  ${c.path}: ${shellQuote(valueText(c.old))} -> ${shellQuote(valueText(c.new))}`)];
-  for (const [name, value] of Object.entries(rest)) lines.push(`${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+    changes.length === 0
+      ? [`Nothing changed (revision ${revision}).`]
+      : [`Committed revision ${revision}:`, ...changes.map((c) => `  ${c.path}: ${shellQuote(valueText(c.old))} -> ${shellQuote(valueText(c.new))}`)];
+  if (pending) {
+    lines.push(`Pending until ${pending.deadline}: rolled back by itself unless confirmed in time with: tibox config confirm ${pending.revision}`);
+  }
   return lines.join('\n') + '\n';
 }
 

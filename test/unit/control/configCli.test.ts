@@ -85,11 +85,19 @@ describe('config show lines', () => {
 });
 
 describe('config answers', () => {
-  it('prints the revision and each change, and any further field of the answer', () => {
+  it('prints the revision and each change, and for a network change how to keep it', () => {
     const changes = [{ revision: 4, at: NOW.toISOString(), actor: 'local-cli', path: 'practice.bsnr', old: '', new: '021234500' }];
     expect(formatCommit({ revision: 4, changes })).toBe("Committed revision 4:\n  practice.bsnr: '' -> 021234500\n");
-    expect(formatCommit({ revision: 4, changes: [], deadline: '2026-03-02T09:31:30.000Z' })).toBe(
-      'Nothing changed (revision 4).\ndeadline: 2026-03-02T09:31:30.000Z\n',
+    expect(formatCommit({ revision: 4, changes: [] })).toBe('Nothing changed (revision 4).\n');
+    const fallback = [{ revision: 5, at: NOW.toISOString(), actor: 'local-cli', path: 'interfaces.lanFallback', old: '169.254.77.1/16', new: '169.254.78.1/16' }];
+    const pending = { revision: 5, actor: 'local-cli', startedAt: NOW.toISOString(), deadline: '2026-03-02T09:31:30.000Z', paths: ['interfaces.lanFallback'], remainingS: 90 };
+    expect(formatCommit({ revision: 5, changes: fallback, pending })).toBe(
+      [
+        'Committed revision 5:',
+        '  interfaces.lanFallback: 169.254.77.1/16 -> 169.254.78.1/16',
+        'Pending until 2026-03-02T09:31:30.000Z: rolled back by itself unless confirmed in time with: tibox config confirm 5',
+        '',
+      ].join('\n'),
     );
   });
 
