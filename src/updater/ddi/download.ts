@@ -36,6 +36,13 @@ export function partFile(file: string): string {
 export async function downloadArtifact(connection: DdiConnection, artifact: Artifact, file: string, options: DownloadOptions = {}): Promise<void> {
   const part = partFile(file);
   const what = `download of ${artifact.filename}`;
+  // Kept from an earlier run (the agent restarted after the download): taken when it still checks out.
+  if (existsSync(file)) {
+    const hash = createHash('sha256');
+    await hashFile(file, hash);
+    if (statSync(file).size === artifact.size && hash.digest('hex') === artifact.sha256) return;
+    rmSync(file);
+  }
   let have = existsSync(part) ? statSync(part).size : 0;
   // More than announced cannot be the artifact: start over.
   if (have > artifact.size) {

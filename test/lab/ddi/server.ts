@@ -24,10 +24,14 @@ export interface TlsIdentity {
 export interface LabFaults {
   /** The next download ends after this many bytes of its body (once). */
   cutDownloadAt?: number;
+  /** The next download sends this many bytes of its body and then nothing more, as a stalled line (once). */
+  stallDownloadAt?: number;
+  /** The next download has one byte flipped in the middle (once). */
+  corruptDownload?: boolean;
   /** The next `count` controller requests are answered with `status` (429 or 5xx), with Retry-After when given. */
   status?: { code: number; count: number; retryAfter?: string };
-  /** The next `count` controller base answers are not JSON, or too large to be accepted. */
-  badJson?: { kind: 'malformed' | 'oversized'; count: number };
+  /** The next `count` answers of the controller base (or the deployment base) are not JSON, or too large to be accepted. */
+  badJson?: { kind: 'malformed' | 'oversized'; count: number; resource?: 'base' | 'deployment' };
 }
 
 export interface RequestRecord {
@@ -197,7 +201,11 @@ export class LabDdiServer {
       target.configDataRequested = false;
       return this.send(req, res, 200);
     }
-    if (key === 'GET deploymentBase/*') return this.sendResource(req, res, this.deploymentBody(ownAction()));
+    if (key === 'GET deploymentBase/*') {
+      const found = ownAction();
+      if (this.sendBadJson(req, res, 'deployment')) return;
+      return this.sendResource(req, res, this.deploymentBody(found));
+    }
     if (key === 'POST deploymentBase/*/feedback') {
       const found = ownAction();
       const feedback = parseFeedback(await this.readBody(req));
@@ -224,11 +232,7 @@ export class LabDdiServer {
   private pollBase(req: IncomingMessage, res: ServerResponse, controllerId: string): void {
     const target = this.state.target(controllerId);
     target.polls++;
-    const bad = this.faults.badJson;
-    if (bad && bad.count > 0) {
-      bad.count--;
-      return this.send(req, res, 200, bad.kind === 'malformed' ? '{"config":{"polling":' : `{"padding":"${'x'.repeat(1024 * 1024)}"}`);
-    }
+    if (this.sendBadJson(req, res, 'base')) return;
     const base = this.controllerBase(controllerId);
     const action = this.state.activeAction(controllerId);
     const links: Record<string, { href: string }> = {};
@@ -236,6 +240,15 @@ export class LabDdiServer {
     if (action?.state === 'canceling') links['cancelAction'] = { href: `${base}/cancelAction/${action.id}` };
     if (target.configDataRequested) links['configData'] = { href: `${base}/configData` };
     this.sendResource(req, res, { config: { polling: { sleep: target.pollingSleep } }, _links: links });
+  }
+
+  /** Spoils this answer when a badJson fault for `resource` is pending. */
+  private sendBadJson(req: IncomingMessage, res: ServerResponse, resource: 'base' | 'deployment'): boolean {
+    const bad = this.faults.badJson;
+    if (!bad || bad.count <= 0 || (bad.resource ?? 'base') !== resource) return false;
+    bad.count--;
+    this.send(req, res, 200, bad.kind === 'malformed' ? '{"config":{"polling":' : `{"padding":"${'x'.repeat(1024 * 1024)}"}`);
+    return true;
   }
 
   private deploymentBody(action: LabAction): unknown {
@@ -290,7 +303,12 @@ export class LabDdiServer {
       end = match[2] === '' ? size - 1 : Math.min(size - 1, Number(match[2]));
       status = 206;
     }
-    const body = artifact.bytes.subarray(start, end + 1);
+    let body = artifact.bytes.subarray(start, end + 1);
+    if (this.faults.corruptDownload && body.length > 0) {
+      delete this.faults.corruptDownload;
+      body = Buffer.from(body);
+      body[body.length >> 1] = (body[body.length >> 1] ?? 0) ^ 0xff;
+    }
     const headers: Record<string, string> = {
       'content-type': 'application/octet-stream',
       'content-length': String(body.length),
@@ -305,6 +323,13 @@ export class LabDdiServer {
       delete this.faults.cutDownloadAt;
       // The first bytes leave, then the connection dies as a broken line would end it.
       res.write(body.subarray(0, cut), () => res.destroy());
+      return;
+    }
+    const stall = this.faults.stallDownloadAt;
+    if (stall !== undefined && stall < body.length) {
+      delete this.faults.stallDownloadAt;
+      // The first bytes leave, then nothing: the line hangs until the box gives up or goes away.
+      res.write(body.subarray(0, stall));
       return;
     }
     res.end(body);
