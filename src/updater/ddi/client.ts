@@ -107,6 +107,11 @@ export class DdiClient {
     this.loop = { abort, done: this.runLoop(abort.signal) };
   }
 
+  /** Resolves once the action in hand has nothing more under way (downloaded, failed or canceled). */
+  async idle(): Promise<void> {
+    await this.running?.task;
+  }
+
   async stop(): Promise<void> {
     const loop = this.loop;
     this.loop = undefined;
@@ -201,10 +206,11 @@ export class DdiClient {
       running.abort.abort(new Error('canceled by the server'));
       await running.task;
       running.status.phase = 'canceled';
-      rmSync(join(this.options.downloadDir, cancel.stopId), { recursive: true, force: true });
     }
+    // Also what an earlier run of the agent downloaded for it.
+    rmSync(join(this.options.downloadDir, cancel.stopId), { recursive: true, force: true });
     this.options.log.info({ action: cancel.stopId }, 'DDI action canceled by the server');
-    await this.post('cancel feedback', 'POST', target, encodeFeedback(feedback('closed', 'success', [running ? 'canceled before the install; downloads removed' : 'nothing of this action was running'], undefined, this.now())), signal);
+    await this.post('cancel feedback', 'POST', target, encodeFeedback(feedback('closed', 'success', ['canceled before the install; its downloads removed'], undefined, this.now())), signal);
   }
 
   private async startDeployment(url: string, linkId: string | undefined, signal: AbortSignal): Promise<void> {

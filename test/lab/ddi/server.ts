@@ -41,6 +41,8 @@ export interface RequestRecord {
   range: string | undefined;
   ifNoneMatch: string | undefined;
   controllerId: string | undefined;
+  /** Where the request came from: through the tunnel, the box's TI-segment address. */
+  remoteAddress: string | undefined;
 }
 
 export interface LabDdiServerOptions {
@@ -130,6 +132,7 @@ export class LabDdiServer {
       range: req.headers.range,
       ifNoneMatch: req.headers['if-none-match'],
       controllerId,
+      remoteAddress: req.socket.remoteAddress,
     });
   }
 
