@@ -25,6 +25,7 @@ import { recordOwner } from './owner.ts';
 import { buildLinks } from './links.ts';
 import { issueLabProfile, labSettings, signProfile, type LabProfiles } from './profile.ts';
 import { PROVISIONING_FILE } from '../../src/agent/provisioning/provisioningFile.ts';
+import { LabDdiAdmin } from './ddi/admin.ts';
 
 const LAB_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO = join(LAB_DIR, '..', '..');
@@ -69,6 +70,8 @@ export interface LabOptions {
    * the datacenter's SRV record for them; without it the box reaches no resolver.
    */
   internetDns?: boolean;
+  /** The DDI server in the datacenter core (PLAN.management), with its admin API for tests (ddiAdmin()). */
+  ddi?: boolean;
   /** Start the agent on a box the factory never provisioned; else startAgent() provisions it first. */
   unprovisioned?: boolean;
   log?: (line: string) => void;
@@ -81,7 +84,7 @@ export interface LabDescription {
   addresses: typeof PLAN;
   /** `control` is where startAgent() puts the agent's control socket unless told otherwise. */
   box: { vici: string; charonLog: string; mode: LabOptions['boxCharon']; control: string };
-  urls: { connectorSds: string };
+  urls: { connectorSds: string; management: string };
   pki: { ca: string; box: IssuedCert };
   /** The box's signed VPN profiles (agent mode): PEM identity, or PKCS#12 with a password file. */
   profile?: { pem: string; pkcs12: string; passwordFile: string };
@@ -166,6 +169,7 @@ export class Lab {
     ]);
 
     if (this.options.internetDns) await this.startInternetDns();
+    if (this.options.ddi) await this.startDdi(pki);
 
     this.log('practice router and hosts');
     await this.supervise('practice-dhcp', this.names.router, 'dnsmasq', [
@@ -665,10 +669,40 @@ export class Lab {
       namespaces: this.names,
       addresses: PLAN,
       box: { vici: this.boxCharon.vici, charonLog: this.boxCharon.log, mode: this.options.boxCharon, control: this.controlSocket() },
-      urls: { connectorSds: `https://${PLAN.ti.connector}/connector.sds` },
+      urls: { connectorSds: `https://${PLAN.ti.connector}/connector.sds`, management: `https://${PLAN.management.name}` },
       pki: { ca: this.caCert, box: this.boxCert },
       ...(this.profiles ? { profile: { pem: this.profiles.pem, pkcs12: this.profiles.pkcs12, passwordFile: this.profiles.passwordFile } } : {}),
     };
+  }
+
+  private ddiAdminSocket(): string {
+    return join(this.dir, 'ddi-admin.sock');
+  }
+
+  /**
+   * The DDI server in the core on the management address, with a certificate of the lab CA for
+   * the management name and, to switch to on request, one of a foreign CA.
+   */
+  private async startDdi(pki: LabPki): Promise<void> {
+    const { name, address } = PLAN.management;
+    await this.netns.address(this.names.core, 'lo', `${address}/32`);
+    const server = await pki.issue('mgmt', [`DNS:${name}`, `IP:${address}`], 'server');
+    const foreign = await (await createLabPki(this.runner, join(this.dir, 'pki-ddi-foreign'))).issue('mgmt', [`DNS:${name}`, `IP:${address}`], 'server');
+    await this.supervise('ddi', this.names.core, process.execPath, [
+      join(LAB_DIR, 'standins', 'ddi.ts'), '--address', address, '--origin', `https://${name}`, '--ca', pki.ca.cert,
+      '--cert', server.cert, '--key', server.key, '--foreign-cert', foreign.cert, '--foreign-key', foreign.key, '--admin', this.ddiAdminSocket(),
+    ]);
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(this.ddiAdminSocket())) {
+      if (Date.now() > deadline) throw new Error('the DDI server did not start (see ddi.log)');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** The DDI server's admin API (a lab built with `ddi`). */
+  ddiAdmin(): LabDdiAdmin {
+    if (!this.options.ddi) throw new Error('the DDI server runs only in a lab built with ddi: true');
+    return new LabDdiAdmin(this.ddiAdminSocket());
   }
 
   /** Runs a command inside one of the lab's namespaces. */
