@@ -2,10 +2,10 @@
 // dependencies (no singletons, no service locator), through one builder per subsystem's wiring
 // (./wiring/). Only src/agent/run.ts and tests import it.
 // Subsystems start in order and stop in reverse; stop() leaves kernel state (firewall table,
-// fail-closed routes, LAN addresses) and charon alone, so a restart of the agent never drops the
-// tunnel. The WAN comes up before the tunnel's first pass. dnsmasq and the DHCP clients are components with services of their own, as
-// charon is: the agent writes their files and signals them, and a restart of the agent leaves them
-// serving.
+// fail-closed routes, LAN and WAN addresses) and charon alone, so a restart of the agent never
+// drops the tunnel. The WAN is set up before the tunnel's first pass. dnsmasq and the DHCP clients
+// of the LAN and the WAN port are components with services of their own, as charon is: the agent
+// writes their files and signals them, and a restart of the agent leaves them serving.
 import { Resolver } from 'node:dns/promises';
 import { SystemdNotifier, type Health, type Lifecycle } from '../core/index.ts';
 import type { RouteKernel } from '../firewall/index.ts';
