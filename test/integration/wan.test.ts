@@ -110,6 +110,18 @@ describe('the WAN port', () => {
     expect((await control.action('config.get')) as { config: { wan: object } }).toMatchObject({ config: { wan: DHCP } });
   });
 
+  it('warns of a WAN port without link once it has lasted, and clears the warning when the cable is back', async () => {
+    const codes = async () => (JSON.parse((await cli(['status', '--json'])).stdout) as AgentStatus).health.map((w) => w.code);
+    await lab.cutWan('carrier', true);
+    try {
+      await waitFor(async () => expect(await codes()).toContain('wan.noLink'), 20_000, 500);
+    } finally {
+      await lab.cutWan('carrier', false);
+    }
+    await waitFor(async () => expect(await codes()).not.toContain('wan.noLink'), 10_000, 200);
+    await tunnelBack();
+  });
+
   it.each([
     ['a static address outside its prefix', ['wan.mode=static', 'wan.address=192.168.178.255/24', `wan.gateway=${boxWan.router}`],
       'wan.address 192.168.178.255/24 is not a host address of its prefix 192.168.178.0/24 (it is the network or broadcast address, or the prefix is a /31 or /32)'],
