@@ -4,6 +4,7 @@ import type { Logger, Runner, startProcess } from '../core/index.ts';
 import type { RouteKernel } from '../firewall/index.ts';
 import type { LanKernel } from '../lan/index.ts';
 import type { NeighbourSource } from '../lan/inventory/index.ts';
+import type { WanKernel } from '../wan/index.ts';
 
 export interface AgentOptions {
   version: string;
@@ -29,6 +30,8 @@ export interface AgentOptions {
   runDir?: string;
   /** The kernel's links and addresses as the LAN subsystem sees them; rtnetlink when absent (tests pass a fake). */
   lanKernel?: LanKernel;
+  /** The WAN port as the WAN subsystem sees it; rtnetlink when absent (tests pass a fake). */
+  wanKernel?: WanKernel;
   /** The kernel's neighbours as the device inventory sees them; rtnetlink when absent (tests pass a fake). */
   neighbours?: NeighbourSource;
   /** Starts the long-running children (nft monitor, probes); runner.ts's when absent (tests pass a fake). */
