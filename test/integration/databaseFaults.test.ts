@@ -12,6 +12,7 @@ import { processRunner } from '../../src/core/index.ts';
 import type { AgentStatus } from '../../src/agent/status.ts';
 import { leakFreeEachTest } from './leakFree.ts';
 import { waitFor } from './waitFor.ts';
+import { killCharonAndSeeIt } from './killCharon.ts';
 
 const tibox = join(fileURLToPath(import.meta.url), '..', '..', '..', 'bin', 'tibox');
 
@@ -29,13 +30,7 @@ describe('database faults: the tunnel goes on while the data partition is read-o
   };
   /** charon dies: the tunnel goes down and comes back, and each state change wants a history row. */
   const tunnelFault = async () => {
-    const before = (await status()).tunnel.since;
-    lab.boxCharon?.process.kill('SIGKILL');
-    // The repair can be over before a status call sees the tunnel down: a new `since` shows it happened.
-    await waitFor(async () => {
-      const { tunnel } = await status();
-      expect(tunnel.state !== 'up' || tunnel.since !== before).toBe(true);
-    }, 3_000, 20);
+    await killCharonAndSeeIt(lab, status);
     await waitFor(reachesConnector, 10_000);
     await waitFor(async () => expect((await status()).tunnel.state).toBe('up'), 5_000);
   };
