@@ -8,7 +8,9 @@
 // - an idle tunnel gets a heartbeat probe, so that a silent failure (a gateway that died, a new
 //   public address) is found before the practice's next request needs the tunnel;
 // - the counters are read often while traffic flows and rarely while the tunnel idles.
-import type { Flow } from './flowWatch.ts';
+
+/** Whether traffic flows through the tunnel: undecided after a fresh start until a probe or the traffic says. */
+export type Flow = 'unknown' | 'flowing' | 'stalled';
 
 /** What judged the tunnel: its own traffic, a probe (a stall suspected, a fresh SA, the WAN back), or the idle heartbeat. */
 export type Evidence = 'traffic' | 'probe' | 'heartbeat';
@@ -73,7 +75,7 @@ export interface LivenessState {
   readonly counters?: Counters;
   /** The last inbound evidence (ms since the epoch), 0 before any. */
   readonly lastInAt: number;
-  /** The last counter growth that was not our probe's. */
+  /** The last counter growth that was not our probe's, or the last answer: the counters are read often for a while after. */
   readonly lastTrafficAt: number;
   /** The first outbound growth since the last inbound evidence. */
   readonly unansweredSince?: number;
@@ -86,15 +88,13 @@ export type LivenessSeen =
   | { readonly kind: 'reading'; readonly now: number; readonly counters: Counters | undefined }
   | { readonly kind: 'echo'; readonly now: number }
   /** Undecided again (a fresh SA, the WAN back): a probe decides within `deadlineMs`. */
-  | { readonly kind: 'fresh'; readonly now: number; readonly deadlineMs: number }
-  /** A timer: deadlines and due heartbeats. */
-  | { readonly kind: 'tick'; readonly now: number };
+  | { readonly kind: 'fresh'; readonly now: number; readonly deadlineMs: number };
 
 export interface LivenessStep {
   readonly state: LivenessState;
   /** Whether the probe is to run now. */
   readonly probing: boolean;
-  /** When to read the counters next (and look at the deadlines). */
+  /** When to read the counters next: each reading also looks at the deadlines and a due heartbeat. */
   readonly wakeInMs: number;
 }
 
@@ -123,16 +123,20 @@ function read(state: LivenessState, counters: Counters | undefined, now: number)
   const read = { ...state, counters };
   if (grewIn > 0) {
     // While a probe runs its echo may be among them: either way the tunnel carries.
-    return carries({ ...read, lastTrafficAt: state.probe ? state.lastTrafficAt : now }, now, state.probe ? probeEvidence(state.probe) : 'traffic');
+    return carries(read, now, state.probe ? probeEvidence(state.probe) : 'traffic');
   }
   // Our probe's own requests are no news.
   if (grewOut > 0 && !state.probe) return { ...read, lastTrafficAt: now, unansweredSince: state.unansweredSince ?? now };
   return read;
 }
 
-/** Inbound evidence: the tunnel carries; a probe has done its job (its packets are in the next reading). */
+/**
+ * Inbound evidence: the tunnel carries; a probe has done its job (its packets are in the next
+ * reading). The counters are read often for a while after, as after any traffic: a tunnel just
+ * found working is about to be used (a fresh SA, the WAN back).
+ */
 function carries(state: LivenessState, now: number, kind: Evidence): LivenessState {
-  return { ...state, verdict: 'flowing', evidence: { kind, at: now }, lastInAt: now, unansweredSince: undefined, probe: undefined, rebaseline: state.probe !== undefined || state.rebaseline };
+  return { ...state, verdict: 'flowing', evidence: { kind, at: now }, lastInAt: now, lastTrafficAt: now, unansweredSince: undefined, probe: undefined, rebaseline: state.probe !== undefined || state.rebaseline };
 }
 
 const probeEvidence = (probe: Probe): Evidence => (probe.cause === 'heartbeat' ? 'heartbeat' : 'probe');

@@ -3,7 +3,7 @@
 // takes in order. Plain readonly data: no handles, no clock, no I/O.
 import type { Pacing } from './attemptPacing.ts';
 import type { FailureReason } from './failure.ts';
-import type { Flow } from './flowWatch.ts';
+import type { Evidence, Flow } from './liveness.ts';
 import type { RoutePath } from './ports.ts';
 import type { TunnelSa } from './sas.ts';
 import type { TunnelEvent, TunnelState } from './status.ts';
@@ -80,6 +80,8 @@ export interface FlowSeen {
   readonly lastEchoAt: number;
   /** The SA under watch carried nothing through an outage longer than a gateway's DPD survives. */
   readonly longOutage: boolean;
+  /** What judged the verdict: the tunnel's own traffic, a probe, or the idle heartbeat. */
+  readonly evidence?: Evidence;
 }
 
 /** The WAN probe: since when it runs (none: it does not), and whether it answered since the last echo. */
