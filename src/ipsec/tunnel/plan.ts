@@ -195,7 +195,12 @@ function judge(step: Step, profile: TunnelProfile, active: TunnelSa, seen: Extra
     if (seen.path) step.do({ kind: 'remember', gatewayIndex: active.gatewayIndex, path: seen.path });
     return;
   }
-  if (flow === 'unknown') return step.show('connecting', active.remoteHost);
+  if (flow === 'unknown') {
+    // The WAN is back and a probe asks whether the SA lived through the outage: it is not
+    // connecting anything yet, and says so in a moment.
+    if (watching && step.state.shown.state === 'wan-down') return;
+    return step.show('connecting', active.remoteHost);
+  }
   // Stalled: repair only where the WAN is up, otherwise wait for it without tearing down. Only
   // an answer that came after the last echo through the tunnel counts: older evidence says
   // nothing about an outage that began since.

@@ -128,6 +128,7 @@ describe('planTunnel judging the SA that carries: steady state, first connect, r
     { name: 'echoes come back: up, remembered', state: state(), seen: tunnel(FLOWING), want: ['run-flow', 'stop-wan', 'remember gw0'] },
     { name: 'the first echo through a new SA: up, the SAs it replaced go', state: state({ sas: [sa(2, 1, { establishedS: 0 }), SA1], shown: { state: 'connecting', since: '2025-05-02T07:59:59.000Z', gateway: GW1 } }), seen: tunnel(FLOWING), want: ['run-flow', 'stop-wan', 'record up gw1', 'terminate 1', 'remember gw1'] },
     { name: 'no echo yet through a fresh SA: connecting there', state: state({ shown: { state: 'connecting', since: '2025-05-02T07:59:59.000Z' } }), seen: tunnel({ ...FLOWING, verdict: 'unknown' }), want: ['run-flow', 'record connecting gw0'] },
+    { name: 'the WAN back, a probe asks whether the SA lived through the outage: still WAN down until it says', state: state({ shown: { state: 'wan-down', since: '2025-05-02T07:59:50.000Z', gateway: GW0 } }), seen: tunnel({ ...FLOWING, verdict: 'unknown' }), want: ['run-flow'] },
     { name: 'a flow probe that starts now is undecided, whatever it said before', state: state(), seen: tunnel({ ...FLOWING, watching: false }), want: ['run-flow', 'record connecting gw0'] },
     { name: 'no SA: connect to the next gateway', state: state({ sas: [], nextGateway: 3 }), seen: tunnel(FLOWING, WAN_UP, { path: undefined }), want: ['stop-flow', 'run-wan', 'record connecting gw1', 'initiate gw1'] },
     {
