@@ -4,6 +4,13 @@
 //   hold --source ADDR --ms N HOST PORT  sends a line every 50 ms for N ms, then prints one JSON
 //                                        object: lines sent and echoed, the longest wait for an
 //                                        echo (ms) and the socket error if the connection broke
+//   keep --source ADDR --ca FILE --ms N HOST PORT
+//                                        a TLS connection as the connector holds one to a card
+//                                        terminal (SICCT): idle but for TCP keep-alives (after
+//                                        10 s; the namespace's sysctls say how often and how many),
+//                                        then after N ms one line that must come back within 20 s;
+//                                        prints one JSON object: whether it survived, the socket
+//                                        error if it broke, and how long the answer took (ms)
 // With `--cert FILE --key FILE` (serve) and `--ca FILE` (hold) the connection is TLS, as between
 // a PVS host and its connector.
 import { readFileSync } from 'node:fs';
@@ -71,6 +78,32 @@ function hold(host: string, port: number, source: string, ms: number, ca?: strin
   });
 }
 
+function keep(host: string, port: number, source: string, ms: number, ca: string): Promise<{ survived: boolean; error?: string; answerMs?: number }> {
+  return new Promise((resolve) => {
+    const plain = new Socket();
+    const socket = tlsConnect({ socket: plain, host, ca: readFileSync(ca) });
+    let done = false;
+    const finish = (result: { survived: boolean; error?: string; answerMs?: number }) => {
+      if (done) return;
+      done = true;
+      socket.destroy();
+      resolve(result);
+    };
+    socket.once('error', (error: NodeJS.ErrnoException) => finish({ survived: false, error: error.code ?? error.message }));
+    socket.once('close', () => finish({ survived: false, error: 'closed by the far end' }));
+    socket.once('secureConnect', () => {
+      setTimeout(() => {
+        const askedAt = Date.now();
+        socket.once('data', () => finish({ survived: true, answerMs: Date.now() - askedAt }));
+        socket.write('status\n');
+        setTimeout(() => finish({ survived: false, error: 'no answer within 20 s' }), 20_000);
+      }, ms);
+    });
+    plain.setKeepAlive(true, 10_000);
+    plain.connect({ host, port, localAddress: source });
+  });
+}
+
 const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: { source: { type: 'string' }, ms: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' }, ca: { type: 'string' } },
@@ -78,5 +111,6 @@ const { positionals, values } = parseArgs({
 const [mode, host, port] = positionals;
 const tls = values.cert && values.key ? { cert: values.cert, key: values.key } : undefined;
 if (mode === 'serve') serve(host ?? '', Number(port), tls);
+else if (mode === 'keep') process.stdout.write(`${JSON.stringify(await keep(host ?? '', Number(port), values.source ?? '', Number(values.ms), values.ca ?? ''))}\n`);
 else if (mode === 'hold') process.stdout.write(`${JSON.stringify(await hold(host ?? '', Number(port), values.source ?? '', Number(values.ms), values.ca))}\n`);
 else throw new Error(`unknown mode ${String(mode)}`);

@@ -27,10 +27,15 @@ export interface LivenessTimings {
   readonly idleAfterMs: number;
   /** Traffic went in and nothing came back for this long: a stall is suspected, a probe confirms. */
   readonly suspectAfterMs: number;
-  /** No inbound evidence for this long, with a probe unanswered: stalled. */
+  /**
+   * Nothing came out of the tunnel for this long since the reading that last saw something (on
+   * average half a reading after it came), with a probe unanswered: stalled.
+   */
   readonly stallAfterMs: number;
   /** A probe runs at least this long (echoes at activeReadMs) before it may say stalled. */
   readonly confirmMs: number;
+  /** A probe on its own (a fresh SA, the heartbeat) gets this long for its first echo. */
+  readonly probeAnswerMs: number;
   /** No inbound evidence for this long while idle: a heartbeat probe. */
   readonly heartbeatAfterMs: number;
 }
@@ -47,9 +52,10 @@ export const LIVENESS_TIMINGS: LivenessTimings = {
   activeReadMs: 50,
   idleReadMs: 250,
   idleAfterMs: 1_000,
-  suspectAfterMs: 100,
-  stallAfterMs: 250,
+  suspectAfterMs: 50,
+  stallAfterMs: 200,
   confirmMs: 150,
+  probeAnswerMs: 250,
   heartbeatAfterMs: 30_000,
 };
 
@@ -154,7 +160,7 @@ function decide(state: LivenessState, now: number, timings: LivenessTimings): Li
     return { ...state, probe: { cause: 'stall', since: now, deadline: Math.max(state.lastInAt + timings.stallAfterMs, now + timings.confirmMs) } };
   }
   if (state.verdict === 'flowing' && now - state.lastInAt >= timings.heartbeatAfterMs) {
-    return { ...state, probe: { cause: 'heartbeat', since: now, deadline: now + timings.stallAfterMs } };
+    return { ...state, probe: { cause: 'heartbeat', since: now, deadline: now + timings.probeAnswerMs } };
   }
   return state;
 }

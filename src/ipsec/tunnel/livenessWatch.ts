@@ -55,7 +55,7 @@ export class LivenessWatch {
   }
 
   /** Undecided again (a fresh SA, the WAN back): a probe decides within `deadlineMs`. */
-  reset(deadlineMs = this.deps.timings.stallAfterMs): void {
+  reset(deadlineMs = this.deps.timings.probeAnswerMs): void {
     if (this.target) this.step({ kind: 'fresh', now: this.deps.now(), deadlineMs });
   }
 

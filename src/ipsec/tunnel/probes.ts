@@ -63,7 +63,7 @@ export class TunnelProbes {
       start,
       readCounters,
       now,
-      timings: { ...LIVENESS_TIMINGS, activeReadMs: timings.flowIntervalMs, stallAfterMs: timings.stallAfterMs },
+      timings: { ...LIVENESS_TIMINGS, activeReadMs: timings.flowIntervalMs, probeAnswerMs: timings.stallAfterMs },
       onInbound: () => this.lineAnswered(),
       onChange: () => events.news(),
     });

@@ -137,7 +137,7 @@ describe('TunnelController', () => {
     const w = await up();
     const mark = w.charon.transcript.length;
     const routesMark = w.routes.applied.length;
-    await w.run(350); // no echoes: the tunnel stalls
+    await w.run(300); // no echoes: the tunnel stalls
     expect(w.charon.calls('initiate', mark)).toEqual([]);
     expect(w.procs.reply(GW0)).toBe(1); // the WAN probe reaches a gateway
     await w.settle();
@@ -153,7 +153,7 @@ describe('TunnelController', () => {
   it('b2) replacements that never carry traffic count as failed attempts and back off', async () => {
     const w = await up();
     const mark = w.charon.transcript.length;
-    await w.run(350); // the datacenter passes nothing any more, though IKE and ping work
+    await w.run(300); // the datacenter passes nothing any more, though IKE and ping work
     w.procs.reply(GW0);
     await w.settle();
     expect(w.charon.calls('initiate', mark)).toEqual(['initiate tibox-gw1']);
@@ -184,13 +184,13 @@ describe('TunnelController', () => {
     // The repair and the other gateway at once, then rounds of two after waits of 1, 2, 4, 8 and
     // 16 s; the next wait, 32 s, ends past the minute (1 + 2 + 4 + 8 + 16 + 32 = 63 s): at most
     // 2 + 5 × 2 = 12 (this test's jitter is none). Each SA takes 250 ms to show it carries nothing
-    // (the first from the last reading of its counters that showed traffic coming back).
+    // (the first 200 ms from the last reading of its counters that showed traffic coming back).
     expect(starts.length).toBeLessThanOrEqual(12);
-    expect(starts).toEqual([250, 500, 1_750, 2_000, 4_250, 4_500, 8_750, 9_000, 17_250, 17_500, 33_750, 34_000]);
+    expect(starts).toEqual([200, 450, 1_700, 1_950, 4_200, 4_450, 8_700, 8_950, 17_200, 17_450, 33_700, 33_950]);
     const waiting = w.controller.tunnelStatus();
     expect(waiting).toMatchObject({ state: 'backoff', lastError: { reason: 'tunnel not passing traffic' } });
     const next = Date.parse(waiting.nextAttemptAt ?? '');
-    expect(next - stalledAt).toBe(34_000 + 250 + 32_000);
+    expect(next - stalledAt).toBe(33_950 + 250 + 32_000);
 
     // The fault ends, and the gateways have lost what was made during it: only a fresh SA carries.
     const healed = w.charon.transcript.length;
@@ -229,7 +229,7 @@ describe('TunnelController', () => {
     const starts = w.charon.times('initiate', mark).map((at) => at - downAt);
     // As for any SA that carries nothing: the repair and the other gateway at once, then rounds
     // of two after waits of 1, 2, 4 and 8 s; the next round (after 16 s) is past the 20 s.
-    expect(starts).toEqual([250, 500, 1_750, 2_000, 4_250, 4_500, 8_750, 9_000, 17_250, 17_500]);
+    expect(starts).toEqual([200, 450, 1_700, 1_950, 4_200, 4_450, 8_700, 8_950, 17_200, 17_450]);
     expect(w.controller.tunnelStatus()).toMatchObject({ state: 'backoff', lastError: { reason: 'tunnel not passing traffic' } });
     // Each replaced SA went: only the newest is left.
     expect(w.charon.saList()).toHaveLength(1);
@@ -717,7 +717,7 @@ describe('TunnelController remembers the working tunnel for the next start', () 
     expect(w.resume.saved).toMatchObject({ gatewayIds: PROFILE.gatewayIds, routes: { prefixes: PROFILE.tiPrefixes } });
     expect(w.resume.saved?.plan.key.data).toBe(PROFILE.privateKeyPem);
 
-    await w.run(350); // stall
+    await w.run(300); // stall
     w.procs.reply(GW0);
     await w.settle();
     await w.run(100, { flow: true });
@@ -783,7 +783,7 @@ describe('TunnelController takes the management endpoint as WAN evidence', () =>
     w.controller.setManagementEndpoint({ address: '203.0.113.80', port: 443 });
     w.management.answers = true;
     const mark = w.charon.transcript.length;
-    await w.run(700); // nothing back through the tunnel, no ping answers from the gateways
+    await w.run(600); // nothing back through the tunnel, no ping answers from the gateways
     expect(w.management.knocks[0]).toBe('203.0.113.80:443');
     // Within the stall's first moments, make-before-break to the next gateway, as with a gateway's echo.
     expect(w.charon.calls('initiate', mark)[0]).toBe('initiate tibox-gw1');
@@ -805,7 +805,7 @@ describe('TunnelController takes the management endpoint as WAN evidence', () =>
 describe('TunnelController and the health list', () => {
   it('says nothing of a failover, make-before-break to the other gateway', async () => {
     const w = await up();
-    await w.run(350); // a stall ...
+    await w.run(300); // a stall ...
     w.procs.reply(GW0); // ... while the WAN is up
     await w.settle();
     await w.run(100, { flow: true });

@@ -35,10 +35,10 @@ describe('judgeLiveness', () => {
     ['without traffic, the heartbeat due in 100 ms: read then', carried(29_900), reading(100, 100), 'flowing, by traffic, no probe, read in 100'],
     // Stall suspected: packets go into the tunnel and nothing comes back.
     ['packets go in after idling, nothing back: a stall suspected, a probe confirms at once', carried(60_000), reading(100, 103), 'flowing, by traffic, probe stall until +150, read in 50'],
-    ['packets go in 40 ms after the last came back: not yet suspected, read again soon', carried(40), reading(100, 103), 'flowing, by traffic, no probe, read in 50'],
+    ['packets go in 40 ms after the last came back: not yet suspected, read again when it would be', carried(40), reading(100, 103), 'flowing, by traffic, no probe, read in 10'],
     [
-      'still nothing back 100 ms after the last inbound packet: suspected, stalled 250 ms after it',
-      carried(100, { unansweredSince: T0 - 50 }), reading(100, 110), 'flowing, by traffic, probe stall until +150, read in 50',
+      'still nothing back 50 ms after the last inbound packet: suspected, stalled 200 ms after it (the probe runs 150 ms)',
+      carried(50, { unansweredSince: T0 - 10 }), reading(100, 110), 'flowing, by traffic, probe stall until +150, read in 50',
     ],
     ['the probe unanswered past its deadline: stalled, judged by the traffic that went unanswered', carried(400, { probe: { cause: 'stall', since: T0 - 150, deadline: T0 } }), tick, 'stalled, by traffic, probe stall until +0, read in 50'],
     ['the probe\'s echo comes back: flowing, judged by the probe, the probe stops', carried(200, { probe: { cause: 'stall', since: T0 - 50, deadline: T0 + 100 } }), echo, 'flowing, by probe, no probe, read in 50'],
@@ -61,7 +61,7 @@ describe('judgeLiveness', () => {
     expect(line(state, seen)).toBe(want);
   });
 
-  it('with traffic flowing until a fault, the stall is decided 250 ms after the last inbound packet was read', () => {
+  it('with traffic flowing until a fault, the stall is decided 200 ms after the last inbound packet was read', () => {
     let state = carried(0, { lastTrafficAt: T0 });
     let now = T0;
     let out = 100;
@@ -74,7 +74,7 @@ describe('judgeLiveness', () => {
       verdicts.push(`${now - T0} ${state.verdict}${state.probe ? ` probing` : ''}`);
       now += step.wakeInMs;
     }
-    expect(verdicts).toEqual(['0 flowing', '50 flowing', '100 flowing probing', '150 flowing probing', '200 flowing probing', '250 stalled probing', '300 stalled probing', '350 stalled probing']);
+    expect(verdicts).toEqual(['0 flowing', '50 flowing probing', '100 flowing probing', '150 flowing probing', '200 stalled probing', '250 stalled probing', '300 stalled probing', '350 stalled probing']);
   });
 
   it('an idle tunnel costs one heartbeat probe per 30 s; its counters are read four times a second, twenty for a second after an answer', () => {

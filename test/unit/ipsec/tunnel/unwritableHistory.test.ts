@@ -70,7 +70,7 @@ describe('the tunnel while its history cannot be written', () => {
     await run(100, true);
     expect(controller.tunnelStatus()).toMatchObject({ state: 'up', gateway: GW0 });
     // A stall with the WAN up: make-before-break to the other gateway, as with a healthy database.
-    await run(350, false);
+    await run(300, false);
     procs.reply(GW0);
     await vi.advanceTimersByTimeAsync(0);
     await run(100, true);
