@@ -21,32 +21,42 @@ export interface StreamResult {
 
 export class TlsStream {
   private readonly server: ProcessHandle;
+  private readonly client: ProcessHandle;
   private readonly holding: Promise<StreamResult>;
 
-  private constructor(server: ProcessHandle, holding: Promise<StreamResult>) {
+  private constructor(server: ProcessHandle, client: ProcessHandle, holding: Promise<StreamResult>) {
     this.server = server;
+    this.client = client;
     this.holding = holding;
   }
 
-  /** Connects and streams for `holdMs`; resolves once the connection is open. */
+  /** Connects and streams for `holdMs`; resolves once the stream runs. */
   static async open(lab: Lab, holdMs: number): Promise<TlsStream> {
     const { connector, ca } = lab.describe().pki;
-    let ready!: () => void;
-    const listening = new Promise<void>((resolve) => (ready = resolve));
+    const listening = lineSeen();
     const server = startProcess(process.execPath, [TCP_HOLD, 'serve', PLAN.ti.connector, PORT, '--cert', connector.cert, '--key', connector.key], {
       netns: lab.names.core,
-      onStdoutLine: (line) => line === 'ready' && ready(),
+      onStdoutLine: (line) => line === 'ready' && listening.seen(),
     });
-    await Promise.race([listening, new Promise((_, reject) => setTimeout(() => reject(new Error('the TLS stream server did not listen')), 5_000))]);
-    const holding = lab
-      .exec(lab.names.pvs, process.execPath, [TCP_HOLD, 'hold', '--source', PLAN.tiSegment.pvs, '--ms', String(holdMs), '--ca', ca, PLAN.ti.connector, PORT], holdMs + 30_000)
-      .then(({ stdout }) => JSON.parse(stdout) as StreamResult);
-    // Awaited in result(); a run that throws first must not leave it unhandled.
-    holding.catch(() => undefined);
-    return new TlsStream(server, holding);
+    const streaming = lineSeen();
+    let output = '';
+    const client = startProcess(process.execPath, [TCP_HOLD, 'hold', '--source', PLAN.tiSegment.pvs, '--ms', String(holdMs), '--ca', ca, PLAN.ti.connector, PORT], {
+      netns: lab.names.pvs,
+      onStdoutLine: (line) => (output += line),
+      onStderrLine: (line) => line === 'streaming' && streaming.seen(),
+    });
+    const stream = new TlsStream(server, client, client.exited.then(() => JSON.parse(output) as StreamResult));
+    try {
+      await listening.within(5_000, 'the TLS stream server did not listen');
+      await streaming.within(10_000, 'the TLS stream did not connect');
+    } catch (error) {
+      stream.stop();
+      throw error;
+    }
+    return stream;
   }
 
-  /** The stream's outcome once its time is over. */
+  /** The stream's outcome once its time is over (a client that printed nothing broke). */
   async result(): Promise<StreamResult> {
     try {
       return await this.holding.catch((error: unknown) => ({ sent: 0, echoed: 0, longestWaitMs: 0, error: String(error) }));
@@ -56,8 +66,23 @@ export class TlsStream {
   }
 
   stop(): void {
+    this.client.kill();
     this.server.kill();
   }
+}
+
+/** A line a process is to print: `seen` marks it, `within` waits for it or fails in words. */
+function lineSeen(): { seen(): void; within(ms: number, failure: string): Promise<void> } {
+  let seen!: () => void;
+  const promise = new Promise<void>((resolve) => (seen = resolve));
+  return {
+    seen,
+    within: (ms, failure) => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(failure)), ms)));
+      return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+    },
+  };
 }
 
 export interface SicctResult {

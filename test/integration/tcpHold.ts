@@ -3,7 +3,8 @@
 //                                        listens, and ends when that connection closes
 //   hold --source ADDR --ms N HOST PORT  sends a line every 50 ms for N ms, then prints one JSON
 //                                        object: lines sent and echoed, the longest wait for an
-//                                        echo (ms) and the socket error if the connection broke
+//                                        echo (ms) and the socket error if the connection broke;
+//                                        says `streaming` on stderr once connected
 //   keep --source ADDR --ca FILE --ms N HOST PORT
 //                                        a TLS connection as the connector holds one to a card
 //                                        terminal (SICCT): idle but for TCP keep-alives (after
@@ -59,6 +60,7 @@ function hold(host: string, port: number, source: string, ms: number, ca?: strin
     });
     socket.once('error', (error: NodeJS.ErrnoException) => finish(error.code ?? error.message));
     const start = () => {
+      process.stderr.write('streaming\n');
       const timer = setInterval(() => {
         sentAt.push(Date.now());
         socket.write(`line ${sentAt.length}\n`);

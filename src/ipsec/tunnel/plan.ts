@@ -173,7 +173,7 @@ function withTunnel(step: Step, profile: TunnelProfile, seen: Extract<TunnelSeen
 
 /** An SA carries: up while its echoes come back; stalled, repaired where the WAN is up. */
 function judge(step: Step, profile: TunnelProfile, active: TunnelSa, seen: Extract<TunnelSeen, { kind: 'tunnel' }>): void {
-  // A flow probe that starts now is undecided, with no outage behind it.
+  // A liveness watch that starts now is undecided, with no outage behind it.
   const { watching } = seen.flow;
   const flow = watching ? seen.flow.verdict : 'unknown';
   const evidence = watching ? seen.flow.evidence : undefined;

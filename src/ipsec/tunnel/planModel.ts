@@ -72,11 +72,11 @@ interface SeenWithProfile extends Seen {
   readonly profile: TunnelProfile;
 }
 
-/** The flow probe: whether it runs, its verdict, its last echo, and a long outage behind the SA. */
+/** The liveness watch: whether it runs, its verdict, its last inbound evidence, and a long outage behind the SA. */
 export interface FlowSeen {
   readonly watching: boolean;
   readonly verdict: Flow;
-  /** ms since the epoch, 0 before any. */
+  /** The last packet out of the tunnel or echo of the probe: ms since the epoch, 0 before any. */
   readonly lastEchoAt: number;
   /** The SA under watch carried nothing through an outage longer than a gateway's DPD survives. */
   readonly longOutage: boolean;

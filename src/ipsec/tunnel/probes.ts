@@ -174,7 +174,7 @@ export class TunnelProbes {
       return;
     }
     // The WAN is back after a real outage: SAs that survived it carry traffic again at once,
-    // so the flow probe gets a few echoes' time before anything is replaced; after a long one
+    // so the probe gets a few echoes' time before anything is replaced; after a long one
     // the stalled SA is replaced at once.
     if (now - this.wanProbeSince > this.timings.wanFreshMs && this.flow.current !== 'unknown' && !this.outageTooLong) {
       this.flow.reset(this.timings.flowIntervalMs * 3);
