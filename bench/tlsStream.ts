@@ -38,6 +38,12 @@ export class TlsStream {
       netns: lab.names.core,
       onStdoutLine: (line) => line === 'ready' && listening.seen(),
     });
+    try {
+      await listening.within(5_000, 'the TLS stream server did not listen');
+    } catch (error) {
+      server.kill();
+      throw error;
+    }
     const streaming = lineSeen();
     let output = '';
     const client = startProcess(process.execPath, [TCP_HOLD, 'hold', '--source', PLAN.tiSegment.pvs, '--ms', String(holdMs), '--ca', ca, PLAN.ti.connector, PORT], {
@@ -47,7 +53,6 @@ export class TlsStream {
     });
     const stream = new TlsStream(server, client, client.exited.then(() => JSON.parse(output) as StreamResult));
     try {
-      await listening.within(5_000, 'the TLS stream server did not listen');
       await streaming.within(10_000, 'the TLS stream did not connect');
     } catch (error) {
       stream.stop();
