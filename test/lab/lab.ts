@@ -87,7 +87,8 @@ export interface LabDescription {
   /** `control` is where startAgent() puts the agent's control socket unless told otherwise. */
   box: { vici: string; charonLog: string; mode: LabOptions['boxCharon']; control: string };
   urls: { connectorSds: string; management: string };
-  pki: { ca: string; box: IssuedCert };
+  /** `connector` and `terminal`: the stand-ins' server certificates, for other TLS servers in their places. */
+  pki: { ca: string; box: IssuedCert; connector: IssuedCert; terminal: IssuedCert };
   /** The box's signed VPN profiles (agent mode): PEM identity, or PKCS#12 with a password file. */
   profile?: { pem: string; pkcs12: string; passwordFile: string };
 }
@@ -105,6 +106,7 @@ export class Lab {
   private boxDhcpClient: Supervised | undefined;
   private boxWanDhcpClient: Supervised | undefined;
   private boxCert: IssuedCert | undefined;
+  private standinCerts: { connector: IssuedCert; terminal: IssuedCert } | undefined;
   /** The box's signed VPN profiles (agent mode), and the trust anchor the agent pins. */
   profiles: LabProfiles | undefined;
   private agent: Supervised | undefined;
@@ -157,6 +159,7 @@ export class Lab {
     this.boxCert = await pki.issue('box', [`DNS:${PLAN.boxId}`], 'client');
     const connector = await pki.issue('connector', [`DNS:${PLAN.ti.connectorName}`, `IP:${PLAN.ti.connector}`], 'server');
     const terminal = await pki.issue('terminal', [`IP:${PLAN.tiSegment.terminal}`], 'server');
+    this.standinCerts = { connector, terminal };
     if (this.options.boxCharon === 'agent') this.profiles = await issueLabProfile(this.runner, pki, { dir: join(this.dir, 'pki') });
 
     this.log('datacenter');
@@ -676,7 +679,7 @@ export class Lab {
   }
 
   describe(): LabDescription {
-    if (!this.boxCharon || !this.boxCert) throw new Error('lab not built');
+    if (!this.boxCharon || !this.boxCert || !this.standinCerts) throw new Error('lab not built');
     return {
       id: this.names.id,
       dir: this.dir,
@@ -684,7 +687,7 @@ export class Lab {
       addresses: PLAN,
       box: { vici: this.boxCharon.vici, charonLog: this.boxCharon.log, mode: this.options.boxCharon, control: this.controlSocket() },
       urls: { connectorSds: `https://${PLAN.ti.connector}/connector.sds`, management: `https://${PLAN.management.name}` },
-      pki: { ca: this.caCert, box: this.boxCert },
+      pki: { ca: this.caCert, box: this.boxCert, ...this.standinCerts },
       ...(this.profiles ? { profile: { pem: this.profiles.pem, pkcs12: this.profiles.pkcs12, passwordFile: this.profiles.passwordFile } } : {}),
     };
   }

@@ -24,6 +24,9 @@ interface Labels {
   traffic: string;
   lastError: string;
   nextAttempt: string;
+  /** What judged the tunnel: its own traffic, a probe, the idle heartbeat. */
+  judgedBy: string;
+  evidence: Record<NonNullable<TunnelStatus['evidence']>['kind'], string>;
   history: string;
   impactsTi: string;
   severity: Record<Severity, string>;
@@ -52,6 +55,8 @@ const LABELS: Record<Lang, Labels> = {
     traffic: 'traffic',
     lastError: 'last error',
     nextAttempt: 'next attempt',
+    judgedBy: 'judged by',
+    evidence: { traffic: 'traffic', probe: 'probe', heartbeat: 'heartbeat' },
     history: 'history',
     impactsTi: 'affects TI connectivity',
     severity: { critical: 'CRITICAL', warning: 'WARNING', info: 'INFO' },
@@ -78,6 +83,8 @@ const LABELS: Record<Lang, Labels> = {
     traffic: 'Verkehr',
     lastError: 'letzter Fehler',
     nextAttempt: 'nächster Versuch',
+    judgedBy: 'beurteilt nach',
+    evidence: { traffic: 'Verkehr', probe: 'Probe', heartbeat: 'Herzschlag' },
     history: 'Verlauf',
     impactsTi: 'beeinträchtigt die TI-Anbindung',
     severity: { critical: 'KRITISCH', warning: 'WARNUNG', info: 'HINWEIS' },
@@ -166,18 +173,21 @@ export function formatBytes(bytes: number): string {
   return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
-/** The tunnel's lines: state and gateway, traffic, last error, next attempt, recent history. */
+/** The tunnel's lines: state and gateway, traffic, what judged it, last error, next attempt, recent history. */
 export function formatTunnel(t: TunnelStatus, lang: Lang, now: Date): string[] {
   const l = LABELS[lang];
   const since = (iso: string) => l.ago(formatDuration((now.getTime() - Date.parse(iso)) / 1000));
   const lines = [`${l.tunnel}: ${t.state}${t.gateway ? ` ${l.via} ${t.gateway}` : ''}, ${since(t.since)}`];
   const { bytesIn, bytesOut, packetsIn, packetsOut } = t.traffic;
   lines.push(`  ${l.traffic}: ${formatBytes(bytesIn)} / ${formatBytes(bytesOut)} (in / out), ${packetsIn} / ${packetsOut} packets`);
+  if (t.evidence) lines.push(`  ${l.judgedBy}: ${l.evidence[t.evidence.kind]}, ${since(t.evidence.at)}`);
   if (t.lastError) lines.push(`  ${l.lastError}: ${t.lastError.reason}, ${since(t.lastError.at)}${t.lastError.detail ? ` (${t.lastError.detail})` : ''}`);
   if (t.nextAttemptAt) lines.push(`  ${l.nextAttempt}: ${l.in(formatDuration((Date.parse(t.nextAttemptAt) - now.getTime()) / 1000))}`);
   if (t.history.length > 0) {
     lines.push(`  ${l.history}:`);
-    for (const e of t.history.slice(0, 5)) lines.push(`    ${e.at}  ${[e.state, e.gateway, e.reason].filter(Boolean).join('  ')}`);
+    for (const e of t.history.slice(0, 5)) {
+      lines.push(`    ${e.at}  ${[e.state, e.gateway, e.reason, e.evidence && `(${l.judgedBy} ${l.evidence[e.evidence]})`].filter(Boolean).join('  ')}`);
+    }
   }
   return lines;
 }

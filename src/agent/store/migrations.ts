@@ -104,6 +104,14 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Which evidence judged the tunnel at a change of state (src/ipsec/tunnel/liveness.ts). An
+    // older agent leaves it NULL.
+    id: '0005-tunnel-evidence',
+    sql: `
+      ALTER TABLE tunnel_history ADD COLUMN evidence TEXT;  -- NULL, or 'traffic', 'probe', 'heartbeat'
+    `,
+  },
 ];
 
 export class DatabaseVersionError extends Error {

@@ -11,6 +11,7 @@ interface Row {
   state: TunnelEvent['state'];
   gateway: string | null;
   reason: string | null;
+  evidence: TunnelEvent['evidence'] | null;
 }
 
 export class TunnelHistoryStore implements TunnelHistoryRepository {
@@ -21,14 +22,16 @@ export class TunnelHistoryStore implements TunnelHistoryRepository {
   }
 
   append(event: TunnelEvent): void {
-    this.db.prepare('INSERT INTO tunnel_history (at, state, gateway, reason) VALUES (?, ?, ?, ?)').run(
-      event.at, event.state, event.gateway ?? null, event.reason ?? null,
+    this.db.prepare('INSERT INTO tunnel_history (at, state, gateway, reason, evidence) VALUES (?, ?, ?, ?, ?)').run(
+      event.at, event.state, event.gateway ?? null, event.reason ?? null, event.evidence ?? null,
     );
     this.db.prepare('DELETE FROM tunnel_history WHERE id <= (SELECT max(id) FROM tunnel_history) - ?').run(TUNNEL_HISTORY_KEPT);
   }
 
   recent(limit: number): TunnelEvent[] {
-    const rows = this.db.prepare('SELECT at, state, gateway, reason FROM tunnel_history ORDER BY id DESC LIMIT ?').all(limit) as Row[];
-    return rows.map((r) => ({ at: r.at, state: r.state, ...(r.gateway ? { gateway: r.gateway } : {}), ...(r.reason ? { reason: r.reason } : {}) }));
+    const rows = this.db.prepare('SELECT at, state, gateway, reason, evidence FROM tunnel_history ORDER BY id DESC LIMIT ?').all(limit) as Row[];
+    return rows.map((r) => ({
+      at: r.at, state: r.state, ...(r.gateway ? { gateway: r.gateway } : {}), ...(r.reason ? { reason: r.reason } : {}), ...(r.evidence ? { evidence: r.evidence } : {}),
+    }));
   }
 }

@@ -11,6 +11,7 @@ import { goNow, nextAttemptAt, reset } from './attemptPacing.ts';
 import { CHILD_NAME, connectionName, planCharon } from './charonPlan.ts';
 import { loadCharon, unloadCharon } from './charonLoader.ts';
 import { reasonOfFailedAttempt } from './failure.ts';
+import type { Counters } from './liveness.ts';
 import { firstPlanState, planTunnel } from './plan.ts';
 import type { Attempt, TunnelAction, TunnelNext, TunnelPlanState, TunnelSeen } from './planModel.ts';
 import { DEFAULT_TIMINGS, type RoutePath, type TunnelDeps, type TunnelTimings } from './ports.ts';
@@ -70,6 +71,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
           this.kick();
         },
       },
+      () => this.readCounters(),
       deps.knock,
     );
     this.plan = firstPlanState(this.now());
@@ -166,6 +168,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
       carrier: carrier(this.plan.sas),
       lastError: this.plan.pacing.lastError,
       nextAttemptAt: nextAttemptAt(this.plan.pacing, this.now()),
+      evidence: this.probes.watchingFlow ? this.probes.flow.evidence : undefined,
       history: this.deps.history.recent(20),
     });
   }
@@ -225,7 +228,7 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
       ...this.basics(),
       ...(path ? { path } : {}),
       startedAt: this.startedAt,
-      flow: { watching: this.probes.watchingFlow, verdict: flow.current, lastEchoAt: flow.lastReplyAt, longOutage: this.probes.longOutage },
+      flow: { watching: this.probes.watchingFlow, verdict: flow.current, lastEchoAt: flow.lastReplyAt, longOutage: this.probes.longOutage, ...(flow.evidence ? { evidence: flow.evidence.kind } : {}) },
       wan: { probingSince: this.probes.wanProbingSince, upSinceLastEcho: this.probes.wanUpSinceLastEcho() },
     };
   }
@@ -343,6 +346,18 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     this.teardown = undefined;
     this.loadedFor = undefined;
     this.deps.log.info('tunnel torn down');
+  }
+
+  /**
+   * The packet counters of the CHILD_SA that carries the tunnel, read with one list-sas of its
+   * connection on the session the controller holds; undefined while none carries.
+   */
+  private async readCounters(): Promise<Counters | undefined> {
+    const active = carrier(this.plan.sas);
+    if (!active || !this.deps.vici.isConnected) return undefined;
+    const listed = readSas(await this.deps.vici.listSas({ ike: active.connection, noblock: true }));
+    const child = listed.find((sa) => sa.ikeId === active.ikeId)?.child;
+    return child?.installed ? { key: String(active.ikeId), packetsIn: child.packetsIn, packetsOut: child.packetsOut } : undefined;
   }
 
   private async listSas(): Promise<TunnelSa[]> {

@@ -1,6 +1,6 @@
 // A continuous ICMP echo probe through one long-running `ping` (Node has no raw sockets): it
 // reports each reply as it arrives and starts ping again whenever it exits (e.g. while the
-// target is unreachable ping gives up at once). Used for the flow probe through the tunnel and
+// target is unreachable ping gives up at once). Used for the probe through the tunnel (while livenessWatch.ts asks for one) and
 // for the light WAN probe towards the gateways.
 import type { ProcessHandle, StartOptions } from '../../core/index.ts';
 

@@ -1,7 +1,9 @@
 // The tunnel's decisions, apart from doing them: from the planner's state and what the controller
 // sees at one step of a pass (planModel.ts) to the next state, the actions to take in order and
 // what to look at next. Pure: the clock, the jitter and every fact come in the observation.
-// - the tunnel counts as up only while the flow probe's echoes come back through it;
+// - the tunnel counts as up only while something comes back through it: the practice's own
+//   traffic, or a probe's echo where traffic went unanswered, on a fresh SA, or as the idle
+//   heartbeat (liveness.ts); the history says which judged;
 // - a tunnel that stops passing traffic while the WAN is up is replaced make-before-break by a
 //   fresh IKE_SA to the next gateway, then the old SA is deleted;
 // - while the WAN is down nothing is torn down; after 30 s without a WAN answer it is tried anyway;
@@ -13,6 +15,7 @@
 import { connectionName } from './charonPlan.ts';
 import { FRESH_PACING, countFailure, succeeded, uncounted, waitMs } from './attemptPacing.ts';
 import type { FailureReason } from './failure.ts';
+import type { Evidence } from './liveness.ts';
 import type { Attempt, TunnelAction, TunnelNext, TunnelPlan, TunnelPlanState, TunnelSeen } from './planModel.ts';
 import type { TunnelTimings } from './ports.ts';
 import { carrier, type TunnelSa } from './sas.ts';
@@ -78,13 +81,13 @@ class Step {
   }
 
   /** The health list hears every decision on the state; the history and the log only a change. */
-  show(state: TunnelState, gateway?: string, reason?: string): void {
+  show(state: TunnelState, gateway?: string, reason?: string, evidence?: Evidence): void {
     // Before the check for a change: the same state may come with a new error.
     this.do({ kind: 'health', state, words: { reason, lastError: this.state.pacing.lastError?.reason } });
     if (state === this.state.shown.state && gateway === this.state.shown.gateway) return;
     const at = new Date(this.now).toISOString();
     this.set({ shown: { state, since: at, ...(gateway ? { gateway } : {}) } });
-    this.do({ kind: 'record', event: { at, state, ...(gateway ? { gateway } : {}), ...(reason ? { reason } : {}) } });
+    this.do({ kind: 'record', event: { at, state, ...(gateway ? { gateway } : {}), ...(reason ? { reason } : {}), ...(evidence ? { evidence } : {}) } });
   }
 
   plan(): TunnelPlan {
@@ -170,9 +173,10 @@ function withTunnel(step: Step, profile: TunnelProfile, seen: Extract<TunnelSeen
 
 /** An SA carries: up while its echoes come back; stalled, repaired where the WAN is up. */
 function judge(step: Step, profile: TunnelProfile, active: TunnelSa, seen: Extract<TunnelSeen, { kind: 'tunnel' }>): void {
-  // A flow probe that starts now is undecided, with no outage behind it.
+  // A liveness watch that starts now is undecided, with no outage behind it.
   const { watching } = seen.flow;
   const flow = watching ? seen.flow.verdict : 'unknown';
+  const evidence = watching ? seen.flow.evidence : undefined;
   step.do({ kind: 'run-flow' });
   if (flow === 'flowing') {
     step.set({ pacing: succeeded(), lastRepair: undefined, attemptUnjudged: false });
@@ -186,12 +190,17 @@ function judge(step: Step, profile: TunnelProfile, active: TunnelSa, seen: Extra
     const { gapFrom } = step.state;
     const gap = gapFrom === undefined ? undefined : `rebuilt on the only gateway, which replaced the old SA: no echo for ${seen.flow.lastEchoAt - gapFrom} ms`;
     step.set({ gapFrom: undefined });
-    step.show('up', active.remoteHost, gap);
+    step.show('up', active.remoteHost, gap, evidence);
     step.terminate(step.state.sas.filter((sa) => sa.ikeId !== active.ikeId));
     if (seen.path) step.do({ kind: 'remember', gatewayIndex: active.gatewayIndex, path: seen.path });
     return;
   }
-  if (flow === 'unknown') return step.show('connecting', active.remoteHost);
+  if (flow === 'unknown') {
+    // The WAN is back and a probe asks whether the SA lived through the outage: it is not
+    // connecting anything yet, and says so in a moment.
+    if (watching && step.state.shown.state === 'wan-down') return;
+    return step.show('connecting', active.remoteHost);
+  }
   // Stalled: repair only where the WAN is up, otherwise wait for it without tearing down. Only
   // an answer that came after the last echo through the tunnel counts: older evidence says
   // nothing about an outage that began since.
@@ -200,7 +209,7 @@ function judge(step: Step, profile: TunnelProfile, active: TunnelSa, seen: Extra
     // The WAN probe may have just started: give it a moment to answer before saying so.
     const settled = Math.max(0, (seen.wan.probingSince ?? step.now) + WAN_VERDICT_MS - step.now);
     if (settled > 0) return step.do({ kind: 'schedule', inMs: settled });
-    if (step.state.shown.state !== 'wan-down') return step.show('wan-down', active.remoteHost, 'no answer beyond the practice router');
+    if (step.state.shown.state !== 'wan-down') return step.show('wan-down', active.remoteHost, 'no answer beyond the practice router', evidence);
     // Gateways that do not answer ping would keep a dead tunnel here for ever: after a while
     // try anyway, uncounted (attempts are paced).
     if (step.now - Date.parse(step.state.shown.since) < WAN_DOWN_RETRY_MS) return step.do({ kind: 'schedule', inMs: WAN_DOWN_RETRY_MS });
@@ -211,16 +220,16 @@ function judge(step: Step, profile: TunnelProfile, active: TunnelSa, seen: Extra
     step.set({ attemptUnjudged: false });
     step.countFailure(profile, NOT_PASSING, `${active.remoteHost}: no echo through the new tunnel`);
   }
-  repair(step, profile, active, NOT_PASSING);
+  repair(step, profile, active, NOT_PASSING, evidence);
 }
 
 /**
  * Make-before-break through the gateways in turn, from the one after the SA's (its own gateway
  * too: after an address change a fresh SA there is all it takes).
  */
-function repair(step: Step, profile: TunnelProfile, active: TunnelSa, because: string): void {
+function repair(step: Step, profile: TunnelProfile, active: TunnelSa, because: string, evidence?: Evidence): void {
   const target = ((step.state.lastRepair ?? active.gatewayIndex) + 1) % profile.gateways.length;
-  if (attempt(step, profile, target, { because })) step.set({ lastRepair: target });
+  if (attempt(step, profile, target, { because, ...(evidence ? { evidence } : {}) })) step.set({ lastRepair: target });
 }
 
 /**
@@ -237,7 +246,7 @@ function rebuild(step: Step, profile: TunnelProfile, active: TunnelSa, restart: 
 }
 
 /** An initiate to one gateway, unless backing off (then false). */
-function attempt(step: Step, profile: TunnelProfile, gatewayIndex: number, how: Pick<Attempt, 'because' | 'keeps'> & { measuresGap?: boolean }): boolean {
+function attempt(step: Step, profile: TunnelProfile, gatewayIndex: number, how: Pick<Attempt, 'because' | 'keeps'> & { measuresGap?: boolean; evidence?: Evidence }): boolean {
   const wait = waitMs(step.state.pacing, step.now);
   if (wait > 0) {
     step.do({ kind: 'schedule', inMs: wait });
@@ -245,7 +254,7 @@ function attempt(step: Step, profile: TunnelProfile, gatewayIndex: number, how: 
     return false;
   }
   const previous = step.state.shown.state;
-  step.show('connecting', profile.gateways[gatewayIndex], how.because);
+  step.show('connecting', profile.gateways[gatewayIndex], how.because, how.evidence);
   step.next = {
     look: 'initiate',
     attempt: {

@@ -3,7 +3,7 @@
 // takes in order. Plain readonly data: no handles, no clock, no I/O.
 import type { Pacing } from './attemptPacing.ts';
 import type { FailureReason } from './failure.ts';
-import type { Flow } from './flowWatch.ts';
+import type { Evidence, Flow } from './liveness.ts';
 import type { RoutePath } from './ports.ts';
 import type { TunnelSa } from './sas.ts';
 import type { TunnelEvent, TunnelState } from './status.ts';
@@ -72,14 +72,16 @@ interface SeenWithProfile extends Seen {
   readonly profile: TunnelProfile;
 }
 
-/** The flow probe: whether it runs, its verdict, its last echo, and a long outage behind the SA. */
+/** The liveness watch: whether it runs, its verdict, its last inbound evidence, and a long outage behind the SA. */
 export interface FlowSeen {
   readonly watching: boolean;
   readonly verdict: Flow;
-  /** ms since the epoch, 0 before any. */
+  /** The last packet out of the tunnel or echo of the probe: ms since the epoch, 0 before any. */
   readonly lastEchoAt: number;
   /** The SA under watch carried nothing through an outage longer than a gateway's DPD survives. */
   readonly longOutage: boolean;
+  /** What judged the verdict: the tunnel's own traffic, a probe, or the idle heartbeat. */
+  readonly evidence?: Evidence;
 }
 
 /** The WAN probe: since when it runs (none: it does not), and whether it answered since the last echo. */

@@ -25,9 +25,9 @@ export interface TunnelRoutes {
 }
 
 export interface TunnelTimings {
-  /** Interval of the flow probe's echoes through the tunnel. */
+  /** Interval of the probe's echoes through the tunnel, and of the counter readings while traffic flows. */
   flowIntervalMs: number;
-  /** No echo for this long: the tunnel is stalled. */
+  /** A probe through the tunnel (a fresh SA, the WAN back, the heartbeat) unanswered this long: stalled. */
   stallAfterMs: number;
   /** Total packets per second of the light WAN probe, spread over the gateways. */
   wanProbesPerSecond: number;

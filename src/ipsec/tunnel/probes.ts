@@ -1,11 +1,13 @@
-// The tunnel's two probes and what they tell: the flow probe (echoes through the tunnel, from
-// the box's TI address to the profile's probe target) judges whether traffic flows; the light
+// The tunnel's two probes and what they tell: the liveness watch (the CHILD_SA's own traffic, and
+// echoes through the tunnel from the box's TI address to the profile's probe target only when
+// they decide something, livenessWatch.ts) judges whether traffic flows; the light
 // WAN probe (echoes to the gateways' public addresses, and TCP knocks at the management
 // endpoint where it is reached over the internet, only while the tunnel is not known to flow)
 // judges whether anything beyond the practice router answers. The controller asks; the probes
 // tell it when there is news.
-import { FlowWatch } from './flowWatch.ts';
 import { KnockProbe, type Knock } from './knockProbe.ts';
+import { LIVENESS_TIMINGS, type Counters } from './liveness.ts';
+import { LivenessWatch } from './livenessWatch.ts';
 import { PingProbe, type StartProcess } from './pingProbe.ts';
 import type { TunnelProfile } from './tunnelProfile.ts';
 
@@ -37,12 +39,11 @@ export interface ProbeEvents {
 }
 
 export class TunnelProbes {
-  readonly flow: FlowWatch;
+  readonly flow: LivenessWatch;
   private readonly start: StartProcess;
   private readonly timings: ProbeTimings;
   private readonly now: () => number;
   private readonly events: ProbeEvents;
-  private flowProbe: PingProbe | undefined;
   private wanProbes: (PingProbe | KnockProbe)[] = [];
   private readonly knock: Knock | undefined;
   private managementEndpoint: { address: string; port: number } | undefined;
@@ -51,28 +52,27 @@ export class TunnelProbes {
   /** The SA under watch carried nothing through a long outage; until the watch starts afresh. */
   private outageTooLong = false;
 
-  constructor(start: StartProcess, timings: ProbeTimings, now: () => number, events: ProbeEvents, knock?: Knock) {
+  /** `readCounters`: the packet counters of the CHILD_SA that carries the tunnel, read over VICI. */
+  constructor(start: StartProcess, timings: ProbeTimings, now: () => number, events: ProbeEvents, readCounters: () => Promise<Counters | undefined>, knock?: Knock) {
     this.start = start;
     this.knock = knock;
     this.timings = timings;
     this.now = now;
     this.events = events;
-    this.flow = new FlowWatch(timings.stallAfterMs, () => events.news());
+    this.flow = new LivenessWatch({
+      start,
+      readCounters,
+      now,
+      timings: { ...LIVENESS_TIMINGS, activeReadMs: timings.flowIntervalMs, probeAnswerMs: timings.stallAfterMs },
+      onInbound: () => this.lineAnswered(),
+      onChange: () => events.news(),
+    });
   }
 
   runFlow(profile: TunnelProfile): void {
-    if (this.flowProbe?.active) return;
-    this.flowProbe = new PingProbe(this.start, {
-      target: profile.probeAddress,
-      source: profile.localTiAddress,
-      intervalMs: this.timings.flowIntervalMs,
-      onReply: () => {
-        this.lineAnswered();
-        this.flow.reply();
-      },
-    });
-    this.resetFlow();
-    this.flowProbe.run();
+    if (this.flow.active) return;
+    this.outageTooLong = false;
+    this.flow.run({ address: profile.probeAddress, source: profile.localTiAddress });
   }
 
   /** A fresh SA carries the tunnel: undecided until its first echo, and no outage behind it. */
@@ -82,15 +82,13 @@ export class TunnelProbes {
   }
 
   stopFlow(): void {
-    this.flowProbe?.stop();
-    this.flowProbe = undefined;
     this.flow.stop();
     this.outageTooLong = false;
   }
 
-  /** Whether the flow probe runs: one started now is undecided, with no outage behind it. */
+  /** Whether the liveness watch runs: one started now is undecided, with no outage behind it. */
   get watchingFlow(): boolean {
-    return this.flowProbe?.active ?? false;
+    return this.flow.active;
   }
 
   /**
@@ -176,7 +174,7 @@ export class TunnelProbes {
       return;
     }
     // The WAN is back after a real outage: SAs that survived it carry traffic again at once,
-    // so the flow probe gets a few echoes' time before anything is replaced; after a long one
+    // so the probe gets a few echoes' time before anything is replaced; after a long one
     // the stalled SA is replaced at once.
     if (now - this.wanProbeSince > this.timings.wanFreshMs && this.flow.current !== 'unknown' && !this.outageTooLong) {
       this.flow.reset(this.timings.flowIntervalMs * 3);

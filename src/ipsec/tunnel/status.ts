@@ -1,6 +1,7 @@
 // What the tunnel reports (tibox status, control API, web UI, remote management), its up/down
 // history included (history.ts keeps that).
 import type { FailureReason } from './failure.ts';
+import type { Evidence } from './liveness.ts';
 import type { TunnelSa } from './sas.ts';
 
 export type TunnelState =
@@ -17,6 +18,8 @@ export interface TunnelEvent {
   state: TunnelState;
   gateway?: string;
   reason?: string;
+  /** What judged the tunnel up or stalled: its own traffic, a probe, or the idle heartbeat. */
+  evidence?: Evidence;
 }
 
 export interface TunnelStatus {
@@ -25,6 +28,8 @@ export interface TunnelStatus {
   /** The gateway carrying the tunnel. */
   gateway?: string;
   traffic: { bytesIn: number; bytesOut: number; packetsIn: number; packetsOut: number };
+  /** While a tunnel carries: what judged it last, and when (ISO time). */
+  evidence?: { kind: Evidence; at: string };
   lastError?: { reason: FailureReason; at: string; detail?: string };
   /** While backing off: when the next attempt is due. */
   nextAttemptAt?: string;
@@ -39,6 +44,7 @@ export function statusOf(facts: {
   carrier: TunnelSa | undefined;
   lastError: TunnelStatus['lastError'];
   nextAttemptAt: string | undefined;
+  evidence: { kind: Evidence; at: number } | undefined;
   history: TunnelEvent[];
 }): TunnelStatus {
   const child = facts.carrier?.child;
@@ -47,6 +53,7 @@ export function statusOf(facts: {
     since: facts.since,
     ...(facts.carrier ? { gateway: facts.carrier.remoteHost } : {}),
     traffic: { bytesIn: child?.bytesIn ?? 0, bytesOut: child?.bytesOut ?? 0, packetsIn: child?.packetsIn ?? 0, packetsOut: child?.packetsOut ?? 0 },
+    ...(facts.carrier && facts.evidence ? { evidence: { kind: facts.evidence.kind, at: new Date(facts.evidence.at).toISOString() } } : {}),
     ...(facts.lastError ? { lastError: facts.lastError } : {}),
     ...(facts.nextAttemptAt ? { nextAttemptAt: facts.nextAttemptAt } : {}),
     history: facts.history,

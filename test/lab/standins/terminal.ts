@@ -1,6 +1,7 @@
 // Card terminal stand-in on a terminal port: accepts the connector's TLS connections on TCP 4742
-// (SICCT) and announces itself by UDP broadcast on port 4742 every few seconds. The announcement
-// is this lab's own key=value text (address, MAC, model, firmware), not the SICCT wire format.
+// (SICCT), echoing what comes, and announces itself by UDP broadcast on port 4742 every few
+// seconds. The announcement is this lab's own key=value text (address, MAC, model, firmware), not
+// the SICCT wire format.
 import { createServer } from 'node:tls';
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
@@ -15,8 +16,11 @@ const { values } = parseArgs({
 });
 if (!values.address || !values.cert || !values.key) throw new Error('usage: terminal.ts --address IP --cert FILE --key FILE');
 
+// Each command is answered with what came, so a connector (or a test in its place) sees the
+// terminal still there.
 const sicct = createServer({ cert: readFileSync(values.cert), key: readFileSync(values.key) }, (socket) => {
   socket.setKeepAlive(true, 10_000);
+  socket.pipe(socket);
   socket.on('error', () => socket.destroy());
 });
 sicct.listen(4742, values.address);

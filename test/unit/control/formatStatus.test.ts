@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatStatus } from '../../../src/agent/cli/formatStatus.ts';
+import { formatDuration, formatStatus, formatTunnel } from '../../../src/agent/cli/formatStatus.ts';
 import { HEALTH_CATALOGUE, type HealthCode, type HealthWarning } from '../../../src/core/health.ts';
 import { SAMPLE_NOW, SAMPLE_STATUS } from './helpers.ts';
 
@@ -15,6 +15,27 @@ describe('formatDuration', () => {
     [-5, '0 s'],
   ])('%d s reads "%s"', (seconds, text) => {
     expect(formatDuration(seconds)).toBe(text);
+  });
+});
+
+describe('formatTunnel', () => {
+  it('says what judged the tunnel last and at each change of state, in both languages', () => {
+    const tunnel = {
+      ...SAMPLE_STATUS.tunnel,
+      lastError: undefined,
+      evidence: { kind: 'heartbeat' as const, at: '2025-05-02T10:05:10.000Z' },
+      history: [
+        { at: '2025-05-02T10:00:00.300Z', state: 'up' as const, gateway: '198.51.100.10', evidence: 'probe' as const },
+        { at: '2025-05-02T10:00:00.000Z', state: 'connecting' as const, gateway: '198.51.100.10', reason: 'tunnel not passing traffic', evidence: 'traffic' as const },
+      ],
+    };
+    expect(formatTunnel(tunnel, 'en', SAMPLE_NOW).slice(2)).toEqual([
+      '  judged by: heartbeat, 20 s ago',
+      '  history:',
+      '    2025-05-02T10:00:00.300Z  up  198.51.100.10  (judged by probe)',
+      '    2025-05-02T10:00:00.000Z  connecting  198.51.100.10  tunnel not passing traffic  (judged by traffic)',
+    ]);
+    expect(formatTunnel(tunnel, 'de', SAMPLE_NOW)[2]).toBe('  beurteilt nach: Herzschlag, vor 20 s');
   });
 });
 

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DatabaseVersionError, migrate, MIGRATIONS, type Migration } from '../../../src/agent/store/migrations.ts';
+import { TunnelHistoryStore } from '../../../src/agent/store/tunnelHistoryStore.ts';
 
 const clock = () => new Date('2025-03-01T08:00:00.000Z');
 
@@ -71,14 +72,29 @@ describe('MIGRATIONS', () => {
     const db = new Database(':memory:');
     try {
       migrate(db, MIGRATIONS, 1, clock);
-      const older = MIGRATIONS.slice(0, MIGRATIONS.findIndex((m) => m.id === '0004-pending-change'));
-      expect(migrate(db, older, 1, clock)).toEqual({ applied: [], unknown: ['0004-pending-change'] });
+      const at = MIGRATIONS.findIndex((m) => m.id === '0004-pending-change');
+      expect(migrate(db, MIGRATIONS.slice(0, at), 1, clock)).toEqual({ applied: [], unknown: MIGRATIONS.slice(at).map((m) => m.id) });
       // The older agent's own statements, as it ran them.
       db.prepare('INSERT INTO config_revisions (revision, committed_at, actor, config) VALUES (?, ?, ?, ?)').run(1, '2025-03-01T08:00:00.000Z', 'local-cli', '{}');
       db.prepare('INSERT INTO config_audit (revision, at, actor, path, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)').run(1, '2025-03-01T08:00:00.000Z', 'local-cli', 'box.name', '"a"', '"b"');
       expect(db.prepare('SELECT revision, at, actor, path, old_value, new_value FROM config_audit ORDER BY id DESC LIMIT ?').all(5)).toEqual([
         { revision: 1, at: '2025-03-01T08:00:00.000Z', actor: 'local-cli', path: 'box.name', old_value: '"a"', new_value: '"b"' },
       ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('leave a database an agent before 0005-tunnel-evidence still writes and reads its tunnel history in', () => {
+    const db = new Database(':memory:');
+    try {
+      migrate(db, MIGRATIONS, 1, clock);
+      // The older agent's own statements, as it ran them; the newer one reads its rows without evidence.
+      db.prepare('INSERT INTO tunnel_history (at, state, gateway, reason) VALUES (?, ?, ?, ?)').run('2025-03-01T08:00:00.000Z', 'up', '192.0.2.10', null);
+      expect(db.prepare('SELECT at, state, gateway, reason FROM tunnel_history ORDER BY id DESC LIMIT ?').all(5)).toEqual([
+        { at: '2025-03-01T08:00:00.000Z', state: 'up', gateway: '192.0.2.10', reason: null },
+      ]);
+      expect(new TunnelHistoryStore(db).recent(5)).toEqual([{ at: '2025-03-01T08:00:00.000Z', state: 'up', gateway: '192.0.2.10' }]);
     } finally {
       db.close();
     }

@@ -14,9 +14,9 @@ describe('TunnelHistoryStore', () => {
   it('gives the events back newest first, optional fields only where they were given', () => {
     store.append({ at: '2025-05-02T08:00:00.000Z', state: 'connecting' });
     store.append({ at: '2025-05-02T08:00:01.000Z', state: 'up', gateway: '192.0.2.10' });
-    store.append({ at: '2025-05-02T08:05:00.000Z', state: 'backoff', gateway: '192.0.2.10', reason: 'dpd' });
+    store.append({ at: '2025-05-02T08:05:00.000Z', state: 'backoff', gateway: '192.0.2.10', reason: 'dpd', evidence: 'heartbeat' });
     expect(store.recent(2)).toEqual([
-      { at: '2025-05-02T08:05:00.000Z', state: 'backoff', gateway: '192.0.2.10', reason: 'dpd' },
+      { at: '2025-05-02T08:05:00.000Z', state: 'backoff', gateway: '192.0.2.10', reason: 'dpd', evidence: 'heartbeat' },
       { at: '2025-05-02T08:00:01.000Z', state: 'up', gateway: '192.0.2.10' },
     ]);
     expect(store.recent(10).map((e) => e.state)).toEqual(['backoff', 'up', 'connecting']);

@@ -30,6 +30,9 @@ interface FakeSa {
   state: 'ESTABLISHED' | 'CONNECTING';
   establishedAt: number;
   childId?: number;
+  /** The CHILD_SA's packet counters. */
+  packetsIn: number;
+  packetsOut: number;
 }
 
 type AnyListener = (payload: never) => void;
@@ -91,7 +94,7 @@ export class FakeCharon extends EventEmitter<ViciSessionEvents> implements Tunne
   /** An SA appearing outside any command of ours (another tool, an old agent, the resume at boot). */
   addSa(connection: string, remoteHost: string, state: 'ESTABLISHED' | 'CONNECTING' = 'ESTABLISHED'): number {
     const ikeId = this.nextIkeId++;
-    this.sas.set(ikeId, { ikeId, connection, remoteHost, state: 'CONNECTING', establishedAt: 0 });
+    this.sas.set(ikeId, { ikeId, connection, remoteHost, state: 'CONNECTING', establishedAt: 0, packetsIn: 12, packetsOut: 34 });
     if (state === 'ESTABLISHED') this.establish(ikeId);
     return ikeId;
   }
@@ -177,6 +180,15 @@ export class FakeCharon extends EventEmitter<ViciSessionEvents> implements Tunne
     return [...this.sas.values()].map((sa) => ({ name: sa.connection, section: this.section(sa) }));
   }
 
+  /** The practice's traffic for a moment: a packet into every installed CHILD_SA, and one back out of each where `inbound`. */
+  carry(inbound: boolean): void {
+    for (const sa of this.sas.values()) {
+      if (!sa.childId) continue;
+      sa.packetsOut += 1;
+      if (inbound) sa.packetsIn += 1;
+    }
+  }
+
   async initiate(target: { child: string; ike?: string; timeoutMs: number }): Promise<{ log: string[] }> {
     this.command(`initiate ${target.ike ?? ''}`.trim());
     if (this.calls('initiate').length > this.initiateLimit) {
@@ -189,7 +201,7 @@ export class FakeCharon extends EventEmitter<ViciSessionEvents> implements Tunne
     const gateway = (getList(config, 'remote_addrs') ?? [])[0] ?? '';
     const outcome = this.outcomes.get(gateway) ?? SUCCEED;
     const ikeId = this.nextIkeId++;
-    const sa: FakeSa = { ikeId, connection: target.ike ?? '', remoteHost: gateway, state: 'CONNECTING', establishedAt: 0 };
+    const sa: FakeSa = { ikeId, connection: target.ike ?? '', remoteHost: gateway, state: 'CONNECTING', establishedAt: 0, packetsIn: 12, packetsOut: 34 };
     switch (outcome.kind) {
       case 'succeed':
         this.sas.set(ikeId, { ...sa, state: 'ESTABLISHED', establishedAt: Date.now(), childId: this.nextChildId++ });
@@ -227,7 +239,7 @@ export class FakeCharon extends EventEmitter<ViciSessionEvents> implements Tunne
       'remote-id': this.identities.get(sa.remoteHost) ?? GATEWAY_ID,
       established,
       'child-sas': sa.childId
-        ? { [`ti-${sa.childId}`]: { name: 'ti', uniqueid: sa.childId, state: 'INSTALLED', 'bytes-in': 1200, 'bytes-out': 3400, 'packets-in': 12, 'packets-out': 34 } }
+        ? { [`ti-${sa.childId}`]: { name: 'ti', uniqueid: sa.childId, state: 'INSTALLED', 'bytes-in': 1200, 'bytes-out': 3400, 'packets-in': sa.packetsIn, 'packets-out': sa.packetsOut } }
         : {},
     });
   }

@@ -56,7 +56,7 @@ function actionText(a: TunnelAction): string {
     case 'schedule':
       return `schedule ${a.inMs}`;
     case 'record':
-      return ['record', a.event.state, ...(a.event.gateway ? [gw(a.event.gateway)] : [])].join(' ') + (a.event.reason ? `: ${a.event.reason}` : '');
+      return ['record', a.event.state, ...(a.event.gateway ? [gw(a.event.gateway)] : [])].join(' ') + (a.event.reason ? `: ${a.event.reason}` : '') + (a.event.evidence ? ` [by ${a.event.evidence}]` : '');
     case 'health':
       return `health ${a.state}${a.words.reason ? ` (${a.words.reason})` : ''}${a.words.lastError ? ` [${a.words.lastError}]` : ''}`;
     case 'log':
@@ -128,6 +128,7 @@ describe('planTunnel judging the SA that carries: steady state, first connect, r
     { name: 'echoes come back: up, remembered', state: state(), seen: tunnel(FLOWING), want: ['run-flow', 'stop-wan', 'remember gw0'] },
     { name: 'the first echo through a new SA: up, the SAs it replaced go', state: state({ sas: [sa(2, 1, { establishedS: 0 }), SA1], shown: { state: 'connecting', since: '2025-05-02T07:59:59.000Z', gateway: GW1 } }), seen: tunnel(FLOWING), want: ['run-flow', 'stop-wan', 'record up gw1', 'terminate 1', 'remember gw1'] },
     { name: 'no echo yet through a fresh SA: connecting there', state: state({ shown: { state: 'connecting', since: '2025-05-02T07:59:59.000Z' } }), seen: tunnel({ ...FLOWING, verdict: 'unknown' }), want: ['run-flow', 'record connecting gw0'] },
+    { name: 'the WAN back, a probe asks whether the SA lived through the outage: still WAN down until it says', state: state({ shown: { state: 'wan-down', since: '2025-05-02T07:59:50.000Z', gateway: GW0 } }), seen: tunnel({ ...FLOWING, verdict: 'unknown' }), want: ['run-flow'] },
     { name: 'a flow probe that starts now is undecided, whatever it said before', state: state(), seen: tunnel({ ...FLOWING, watching: false }), want: ['run-flow', 'record connecting gw0'] },
     { name: 'no SA: connect to the next gateway', state: state({ sas: [], nextGateway: 3 }), seen: tunnel(FLOWING, WAN_UP, { path: undefined }), want: ['stop-flow', 'run-wan', 'record connecting gw1', 'initiate gw1'] },
     {
@@ -155,6 +156,17 @@ describe('planTunnel with a stalled SA: gateway failover and the WAN', () => {
     { name: 'no WAN answer since the last echo: WAN down, nothing torn down', state: state(), seen: tunnel(STALLED, WAN_SILENT), want: ['run-flow', 'run-wan', 'record wan-down gw0: no answer beyond the practice router'] },
     { name: 'WAN down for under 30 s: wait', state: state({ shown: { state: 'wan-down', since: '2025-05-02T07:59:31.000Z', gateway: GW0 } }), seen: tunnel(STALLED, WAN_SILENT), want: ['run-flow', 'run-wan', 'schedule 30000'] },
     { name: 'WAN down for 30 s: tried anyway, uncounted', state: state({ shown: { state: 'wan-down', since: '2025-05-02T07:59:30.000Z', gateway: GW0 } }), seen: tunnel(STALLED, WAN_SILENT), want: ['run-flow', 'run-wan', 'record connecting gw1: tunnel not passing traffic', 'initiate gw1: tunnel not passing traffic'], next: { pacing: FRESH_PACING } },
+  ])('$name', (row) => void check(row));
+});
+
+describe('planTunnel: the history says which evidence judged the tunnel', () => {
+  const connecting = state({ shown: { state: 'connecting', since: '2025-05-02T07:59:59.000Z', gateway: GW0 } });
+  it.each<Row>([
+    { name: 'up by the practice\'s own traffic', state: connecting, seen: tunnel({ ...FLOWING, evidence: 'traffic' }), want: ['run-flow', 'stop-wan', 'record up gw0 [by traffic]', 'remember gw0'] },
+    { name: 'up by the probe of a fresh SA', state: connecting, seen: tunnel({ ...FLOWING, evidence: 'probe' }), want: ['run-flow', 'stop-wan', 'record up gw0 [by probe]', 'remember gw0'] },
+    { name: 'traffic unanswered, confirmed by a probe, WAN up: repaired', state: state(), seen: tunnel({ ...STALLED, evidence: 'traffic' }, WAN_UP), want: ['run-flow', 'run-wan', 'record connecting gw1: tunnel not passing traffic [by traffic]', 'initiate gw1: tunnel not passing traffic'] },
+    { name: 'the idle heartbeat unanswered, WAN up: repaired before the practice needs the tunnel', state: state(), seen: tunnel({ ...STALLED, evidence: 'heartbeat' }, WAN_UP), want: ['run-flow', 'run-wan', 'record connecting gw1: tunnel not passing traffic [by heartbeat]', 'initiate gw1: tunnel not passing traffic'] },
+    { name: 'the idle heartbeat unanswered, WAN silent: WAN down', state: state(), seen: tunnel({ ...STALLED, evidence: 'heartbeat' }, WAN_SILENT), want: ['run-flow', 'run-wan', 'record wan-down gw0: no answer beyond the practice router [by heartbeat]'] },
   ])('$name', (row) => void check(row));
 });
 

@@ -18,6 +18,7 @@ describe('the tunnel while its history cannot be written', () => {
   let db: Db;
   let health: Health;
   let procs: FakeProcesses;
+  let charon: FakeCharon;
   let logLines: ReturnType<typeof memoryLog>['lines'];
   let controller: TunnelController;
 
@@ -26,10 +27,11 @@ describe('the tunnel while its history cannot be written', () => {
     db = openMemoryDatabase().db;
     health = new Health(() => undefined);
     procs = new FakeProcesses();
+    charon = new FakeCharon();
     const { log, lines } = memoryLog();
     logLines = lines;
     controller = new TunnelController({
-      vici: new FakeCharon(),
+      vici: charon,
       routes: new FakeRoutes(),
       tunnelPath: (p) => ({ kind: 'libipsec', dev: 'ipsec0', src: p.localTiAddress }),
       startProcess: procs.start,
@@ -49,9 +51,10 @@ describe('the tunnel while its history cannot be written', () => {
     db.close();
   });
 
-  /** Lets time pass in 50 ms steps, the flow probe's echoes answered or not. */
+  /** Lets time pass in 50 ms steps with the practice sending into the tunnel, its answers and the probe's echoes back or not. */
   const run = async (ms: number, flow: boolean) => {
     for (let t = 0; t < ms; t += 50) {
+      charon.carry(flow);
       if (flow) procs.reply(PROBE);
       await vi.advanceTimersByTimeAsync(50);
     }
