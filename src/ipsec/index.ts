@@ -11,3 +11,4 @@ export {
   LIBIPSEC_DEVICE, readWanRoute, registerTunnelActions, ResumeFile, StoredTunnelHistory, tcpKnock, TunnelController, tunnelPath,
   type TunnelEvent, type TunnelHistoryRepository, type TunnelStatus, type WanRoute,
 } from './tunnel/index.ts';
+export { decideMtu, mssFor, wanMtuProblem, type MtuDecision } from './pathMtu/index.ts';

@@ -17,7 +17,7 @@ const STATES: Record<StateName, Config> = {
     },
     ui: { language: 'de' },
     interfaces: { lan: 'lan0', wan: 'wan0', lanFallback: '169.254.77.1/16', terminals: ['term0'] },
-    tunnel: { enabled: true },
+    tunnel: { enabled: true, wanMtu: 0 },
     log: { level: 'info' },
   },
   B: {
@@ -25,7 +25,7 @@ const STATES: Record<StateName, Config> = {
     practice: { name: 'Praxis Nord', street: 'Nordweg 2', postalCode: '20095', city: 'Hamburg', bsnr: '', installerName: 'B. Service', installerCompany: 'Nord-IT' },
     ui: { language: 'en' },
     interfaces: { lan: 'eth1', wan: 'eth0', lanFallback: '169.254.88.1/16', terminals: ['term1', 'term2'] },
-    tunnel: { enabled: false },
+    tunnel: { enabled: false, wanMtu: 1452 },
     log: { level: 'debug' },
   },
 };
