@@ -7,3 +7,7 @@ export { espOverhead, tunnelMtuFor, type AddressFamily, type EspOverhead, type E
 export { mssFor } from './mssClamp.ts';
 export { decideMtu, SMALL_PATH_MTU, type MtuDecision, type MtuFacts, type PathMtuSource } from './mtuPlan.ts';
 export { wanMtuProblem, WAN_MTU_MAX, WAN_MTU_MIN, WAN_MTU_PROBE } from './wanMtuSetting.ts';
+export { PathMtuWatch, type PathMtuDeps, type PathMtuStatus } from './pathMtuWatch.ts';
+export { pingDfProbe, parsePingOutcome, type DfProbe } from './dfProbe.ts';
+export { ipRoutePmtuCache, parseCachedMtu, type PmtuCache } from './pmtuCache.ts';
+export { NetlinkLinkMtus, type LinkMtus } from './linkMtu.ts';
