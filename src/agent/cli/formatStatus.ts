@@ -62,7 +62,7 @@ const LABELS: Record<Lang, Labels> = {
     unreadable: 'unknown, the provisioning data cannot be read',
     pending: (revision, paths, actor) => `Pending network change: revision ${revision} (${paths}) by ${actor}`,
     rolledBackIn: (d) => `  rolled back in ${d} unless confirmed: tibox config confirm`,
-    mtu: (m) => `  MTU: WAN path ${m.pathMtu} (${m.source}: ${m.because}), tunnel ${m.tunnelMtu}, TCP MSS clamp ${m.mss}`,
+    mtu: (m) => `  MTU: WAN path ${m.pathMtu} (${m.because}), tunnel ${m.tunnelMtu}, TCP MSS clamp ${m.mss}`,
   },
   de: {
     up: 'läuft seit',
@@ -89,7 +89,7 @@ const LABELS: Record<Lang, Labels> = {
     unreadable: 'unbekannt, die Werksdaten sind nicht lesbar',
     pending: (revision, paths, actor) => `Ausstehende Netzwerkänderung: Revision ${revision} (${paths}) von ${actor}`,
     rolledBackIn: (d) => `  wird in ${d} zurückgenommen, wenn sie nicht bestätigt wird: tibox config confirm`,
-    mtu: (m) => `  MTU: WAN-Pfad ${m.pathMtu} (${m.source}: ${m.because}), Tunnel ${m.tunnelMtu}, TCP-MSS begrenzt auf ${m.mss}`,
+    mtu: (m) => `  MTU: WAN-Pfad ${m.pathMtu} (${m.because}), Tunnel ${m.tunnelMtu}, TCP-MSS begrenzt auf ${m.mss}`,
   },
 };
 

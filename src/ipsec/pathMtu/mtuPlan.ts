@@ -23,6 +23,8 @@ export interface MtuFacts {
   readonly probe?: SearchResult & { readonly gateway: string };
   /** The tunnel in use: its transform and the address family of its gateway; none before one is up. */
   readonly tunnel?: { readonly transform: EspTransform; readonly family: AddressFamily };
+  /** The largest packet the tunnel's device takes, where it has a limit of its own (kernel-libipsec). */
+  readonly deviceLimit?: number;
 }
 
 export interface MtuDecision {
@@ -30,6 +32,7 @@ export interface MtuDecision {
   readonly source: PathMtuSource;
   /** Why the path MTU is what it is, in words, for the status. */
   readonly because: string;
+  /** What ESP takes of the path: the path MTU less the largest inner packet that fits it. */
   readonly overhead: number;
   readonly tunnelMtu: number;
   readonly mss: number;
@@ -40,9 +43,10 @@ export interface MtuDecision {
 export function decideMtu(facts: MtuFacts): MtuDecision {
   const { pathMtu, source, because } = pathOf(facts);
   const overhead = espOverhead(facts.tunnel?.transform, facts.tunnel?.family ?? 4);
-  const tunnelMtu = Math.max(MIN_TUNNEL_MTU, tunnelMtuFor(pathMtu, overhead));
+  const fits = Math.max(MIN_TUNNEL_MTU, tunnelMtuFor(pathMtu, overhead));
+  const tunnelMtu = Math.min(fits, facts.deviceLimit ?? fits);
   const mss = mssFor(tunnelMtu);
-  const decision = { pathMtu, source, because, overhead: pathMtu - tunnelMtu, tunnelMtu, mss };
+  const decision = { pathMtu, source, because, overhead: pathMtu - fits, tunnelMtu, mss };
   if (pathMtu >= SMALL_PATH_MTU || source === 'assumed') return decision;
   return { ...decision, small: `path MTU ${pathMtu} (${because}): tunnel MTU ${tunnelMtu}, TCP MSS ${mss}` };
 }

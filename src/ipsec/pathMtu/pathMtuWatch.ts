@@ -20,6 +20,11 @@ import { WAN_MTU_PROBE } from './wanMtuSetting.ts';
 
 /** Ethernet's, where the WAN port cannot be read. */
 const DEFAULT_LINK_MTU = 1500;
+/**
+ * kernel-libipsec reads packets from its device into buffers of the 1400 bytes it created it
+ * with, whatever the device's MTU says later: a larger packet would be cut short.
+ */
+const LIBIPSEC_READS = 1400;
 
 export interface PathMtuDeps {
   /** Link, address and route changes (the WAN port's link, charon's new device): `watch` subscribes and returns the unsubscribe. */
@@ -138,6 +143,7 @@ export class PathMtuWatch implements Lifecycle {
     const listed = vici.isConnected ? tunnelInUse(await vici.listSas({ noblock: true })) : undefined;
     // Between tunnels the last one's transform stands: the clamp must not jump while one is rebuilt.
     if (listed) this.tunnel = listed;
+    const libipsec = (await this.deps.backend()) === 'libipsec';
     const wan = await links.read(this.deps.wanPort());
     const linkMtu = wan?.mtu ?? DEFAULT_LINK_MTU;
     if (configured === WAN_MTU_PROBE && listed) await this.probeIfChanged(listed, linkMtu, wan?.up ?? false);
@@ -146,9 +152,10 @@ export class PathMtuWatch implements Lifecycle {
       linkMtu,
       ...(this.probed ? { probe: { ...this.probed.result, gateway: this.probed.gateway } } : {}),
       ...(this.tunnel ? { tunnel: { transform: this.tunnel.transform, family: familyOf(this.tunnel.gateway) } } : {}),
+      ...(libipsec ? { deviceLimit: LIBIPSEC_READS } : {}),
     };
     this.settle(decideMtu(facts));
-    return this.setDevice();
+    return libipsec ? this.setDevice() : undefined;
   }
 
   private async probeIfChanged(tunnel: TunnelInUse, linkMtu: number, up: boolean): Promise<void> {
@@ -188,7 +195,6 @@ export class PathMtuWatch implements Lifecycle {
 
   /** libipsec's device to the tunnel's MTU; why not, if it could not be set. */
   private async setDevice(): Promise<string | undefined> {
-    if ((await this.deps.backend()) !== 'libipsec') return undefined;
     const device = await this.deps.links.read(LIBIPSEC_DEVICE);
     // No device: charon is not running; its next start creates it and the link event brings a pass.
     if (!device || device.mtu === this.decision.tunnelMtu) return undefined;

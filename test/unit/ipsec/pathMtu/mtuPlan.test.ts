@@ -16,6 +16,11 @@ describe('decideMtu', () => {
     expect(decideMtu(facts({ configured: 1492, probe: found(1500) }))).toMatchObject({ pathMtu: 1492, source: 'configured', tunnelMtu: 1429, mss: 1389 });
   });
 
+  it('stays within a device limit of its own (kernel-libipsec reads 1400 bytes a packet), below it follows the path', () => {
+    expect(decideMtu(facts({ probe: found(1500), deviceLimit: 1400 }))).toMatchObject({ pathMtu: 1500, overhead: 63, tunnelMtu: 1400, mss: 1360 });
+    expect(decideMtu(facts({ probe: found(1452), deviceLimit: 1400 }))).toMatchObject({ tunnelMtu: 1389, mss: 1349 });
+  });
+
   it('never goes above the WAN port\'s own MTU', () => {
     expect(decideMtu(facts({ configured: 1500, linkMtu: 1492 }))).toMatchObject({ pathMtu: 1492, because: 'configured 1500, WAN port 1492' });
     expect(decideMtu(facts({ linkMtu: 1400, probe: found(1500) }))).toMatchObject({ pathMtu: 1400 });

@@ -124,7 +124,8 @@ describe('PathMtuWatch', () => {
     w.listing = tunnelTo('198.51.100.10', 1);
     await watch.passNow();
     expect(w.probes).toEqual([]);
-    expect(watch.current()).toMatchObject({ pathMtu: 1492, source: 'configured', tunnelMtu: 1429 });
+    // 1429 would fit the line; kernel-libipsec's device takes 1400 at most.
+    expect(watch.current()).toMatchObject({ pathMtu: 1492, source: 'configured', overhead: 63, tunnelMtu: 1400, mss: 1360 });
     w.configured = 0;
     await watch.passNow();
     expect(watch.current()).toMatchObject({ pathMtu: 1452, source: 'probed' });
