@@ -4,7 +4,7 @@
 // device and the MSS clamp; TCP moves data both ways for its whole (short) run, the connector
 // answers, an HTTPS download completes, and a DF ping of the largest size that fits is answered
 // while one byte more gets "fragmentation needed" from the box. Then the configured line MTU,
-// and a failover to a gateway behind a smaller path.
+// the datacenter's ICMP errors through the tunnel, and a failover to a gateway behind a smaller path.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,8 +110,25 @@ describe('path MTU: the tunnel at the MTUs of practice lines', () => {
     await waitFor(async () => expect(await ipsec0Mtu()).toBe(1389), 5_000);
     expect(await clampInRuleset()).toContain('maxseg size set 1349');
     await expect(cli('config', 'set', 'tunnel.wanMtu=1000')).rejects.toThrow(/tunnel.wanMtu must be 0 to learn the internet line's path MTU by probing, or the line's MTU from 1280 to 1500/);
+    // Back to probing, the line has grown to 1500 meanwhile: the box learns it anew.
     await cli('config', 'set', 'tunnel.wanMtu=0');
-    await waitFor(async () => expect((await status()).mtu).toMatchObject({ source: 'probed' }), 15_000);
+    await waitFor(async () => expect((await status()).mtu).toMatchObject({ pathMtu: 1500, source: 'probed', tunnelMtu: 1400 }), 15_000);
+  });
+
+  it('passes the datacenter\'s "fragmentation needed" for a TI flow back to the PVS host', async () => {
+    const { tunnel, mtu } = await status();
+    const holder = tunnel.gateway === PLAN.gw1.public ? 'gw1' : 'gw2';
+    // The gateway's link into the core is smaller than the tunnel: the gateway answers a DF
+    // packet that fits the tunnel with ICMP, from its TI address, through the tunnel.
+    const inner = mtu.tunnelMtu - 100;
+    await lab.netns.ip(lab.names[holder], 'link', 'set', 'dc0', 'mtu', String(inner));
+    try {
+      await lab.netns.ip(lab.names.pvs, 'route', 'flush', 'cache');
+      await waitFor(async () => expect(await dfPing(inner + 1)).toContain(`From ${PLAN[holder].tiSource} icmp_seq=1 Frag needed and DF set (mtu = ${inner})`), 5_000, 200);
+      expect(await dfPing(inner)).toMatch(/bytes from 100\.64\.10\.10/);
+    } finally {
+      await lab.netns.ip(lab.names[holder], 'link', 'set', 'dc0', 'mtu', '1500');
+    }
   });
 
   it('follows a failover to a gateway behind a smaller path with the clamp', async () => {

@@ -2,8 +2,9 @@
 // device's MTU (charon creates it at 1400 on every start: set again each time) and, through the
 // composition root's onChange, the firewall's MSS clamp. DF probes go out only when something
 // changed: a tunnel set up (to a gateway, after a failover, after a rekey), the box's address
-// on the tunnel or the WAN port's link, or the kernel learnt a smaller path MTU from an ICMP
-// "fragmentation needed" on the way (its PMTU cache, read without sending anything). Passes run
+// on the tunnel or the WAN port's link, `tunnel.wanMtu` back to 0, or the kernel learnt a smaller
+// path MTU from an ICMP "fragmentation needed" on the way (its PMTU cache, read without sending
+// anything). Passes run
 // after kernel and charon events and on a slow timer that only reads local state.
 import { StateTracker, WatchLoop, type Health, type Lifecycle, type Logger, type SubsystemStatus } from '../../core/index.ts';
 import type { KernelBackend } from '../charonConf.ts';
@@ -146,7 +147,8 @@ export class PathMtuWatch implements Lifecycle {
     const libipsec = (await this.deps.backend()) === 'libipsec';
     const wan = await links.read(this.deps.wanPort());
     const linkMtu = wan?.mtu ?? DEFAULT_LINK_MTU;
-    if (configured === WAN_MTU_PROBE && listed) await this.probeIfChanged(listed, linkMtu, wan?.up ?? false);
+    if (configured !== WAN_MTU_PROBE) this.probed = undefined;
+    else if (listed) await this.probeIfChanged(listed, linkMtu, wan?.up ?? false);
     const facts: MtuFacts = {
       configured,
       linkMtu,
@@ -163,10 +165,11 @@ export class PathMtuWatch implements Lifecycle {
     let because: string | undefined;
     if (this.probed?.key !== key) because = this.probed?.gateway === tunnel.gateway ? 'tunnel or WAN port changed' : 'tunnel to a new gateway';
     else {
-      const cached = await this.deps.pmtuCache(tunnel.gateway);
+      const cached = await this.deps.pmtuCache.read(tunnel.gateway);
       if (cached !== undefined && cached < this.decision.pathMtu) because = `fragmentation needed on the way: the kernel learnt MTU ${cached}`;
     }
     if (because === undefined) return;
+    await this.deps.pmtuCache.flush();
     const result = await this.search(tunnel.gateway, linkMtu);
     this.probed = { key, gateway: tunnel.gateway, result, at: (this.deps.now?.() ?? new Date()).toISOString() };
     this.deps.log.info({ gateway: tunnel.gateway, because, result }, 'path MTU probed');

@@ -25,6 +25,7 @@ function world() {
     links: new Map<string, number>([['wan0', 1500], ['ipsec0', 1400]]),
     configured: 0,
     probes: [] as string[],
+    flushes: 0,
     health: new Map<string, string | undefined>(),
     changes: [] as MtuDecision[],
   };
@@ -40,7 +41,7 @@ function world() {
       const mtu = w.paths.get(gateway) as number;
       return size <= mtu ? { kind: 'answered' } : { kind: 'too-big', mtu };
     },
-    pmtuCache: async (gateway) => w.cache.get(gateway),
+    pmtuCache: { read: async (gateway) => w.cache.get(gateway), flush: async () => void (w.flushes += 1) },
     wanPort: () => 'wan0',
     configured: () => w.configured,
     backend: async () => 'libipsec',
@@ -76,6 +77,8 @@ describe('PathMtuWatch', () => {
     w.listing = tunnelTo('198.51.100.10', 1);
     await watch.passNow();
     expect(w.probes).toEqual(['198.51.100.10 1500', '198.51.100.10 1452']);
+    // The kernel's cache is emptied first: it would answer for the path with what it learnt before.
+    expect(w.flushes).toBe(1);
     expect(watch.current()).toMatchObject({ pathMtu: 1452, source: 'probed', tunnelMtu: 1389, mss: 1349 });
     expect(w.links.get('ipsec0')).toBe(1389);
     expect(w.changes.at(-1)).toMatchObject({ tunnelMtu: 1389 });
@@ -129,6 +132,13 @@ describe('PathMtuWatch', () => {
     w.configured = 0;
     await watch.passNow();
     expect(watch.current()).toMatchObject({ pathMtu: 1452, source: 'probed' });
+    expect(w.probes).toHaveLength(2);
+    // Set and back to 0 again: the path may have changed meanwhile, it is probed again.
+    w.configured = 1400;
+    await watch.passNow();
+    w.configured = 0;
+    await watch.passNow();
+    expect(w.probes).toHaveLength(4);
   });
 
   it('keeps the last tunnel\'s figures while no tunnel is up', async () => {
