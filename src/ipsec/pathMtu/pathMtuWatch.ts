@@ -171,8 +171,12 @@ export class PathMtuWatch implements Lifecycle {
     if (because === undefined) return;
     await this.deps.pmtuCache.flush();
     const result = await this.search(tunnel.gateway, linkMtu);
-    this.probed = { key, gateway: tunnel.gateway, result, at: (this.deps.now?.() ?? new Date()).toISOString() };
     this.deps.log.info({ gateway: tunnel.gateway, because, result }, 'path MTU probed');
+    // Nothing answered, nothing named an MTU: the WAN or the gateway is down for the moment, which
+    // says nothing about the line. What was learnt towards this gateway before stands.
+    const previous = this.probed?.gateway === tunnel.gateway ? this.probed : undefined;
+    const learnt = result.kind === 'found' || result.reported !== undefined;
+    this.probed = { key, gateway: tunnel.gateway, result: learnt || !previous ? result : previous.result, at: (this.deps.now?.() ?? new Date()).toISOString() };
   }
 
   /** The DF probes of one search, one after another. */

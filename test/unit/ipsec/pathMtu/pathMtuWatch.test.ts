@@ -26,6 +26,7 @@ function world() {
     configured: 0,
     probes: [] as string[],
     flushes: 0,
+    answering: true,
     health: new Map<string, string | undefined>(),
     changes: [] as MtuDecision[],
   };
@@ -38,6 +39,7 @@ function world() {
     },
     probe: async (gateway, size): Promise<ProbeOutcome> => {
       w.probes.push(`${gateway} ${size}`);
+      if (!w.answering) return { kind: 'silent' };
       const mtu = w.paths.get(gateway) as number;
       return size <= mtu ? { kind: 'answered' } : { kind: 'too-big', mtu };
     },
@@ -139,6 +141,17 @@ describe('PathMtuWatch', () => {
     w.configured = 0;
     await watch.passNow();
     expect(w.probes).toHaveLength(4);
+  });
+
+  it('keeps what it learnt towards a gateway when a search finds nothing answering (the WAN down for the moment)', async () => {
+    const { w, watch } = await started();
+    w.listing = tunnelTo('198.51.100.10', 1);
+    await watch.passNow();
+    w.answering = false;
+    w.listing = tunnelTo('198.51.100.10', 2);
+    await watch.passNow();
+    expect(w.probes.length).toBeGreaterThan(3);
+    expect(watch.current()).toMatchObject({ pathMtu: 1452, source: 'probed', tunnelMtu: 1389 });
   });
 
   it('keeps the last tunnel\'s figures while no tunnel is up', async () => {
