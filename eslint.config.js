@@ -34,6 +34,7 @@ const LAYERS = {
   ipsec: ['core'],
   firewall: ['core'],
   lan: ['core'],
+  wan: ['core'],
   webui: ['core', 'control'],
   updater: ['core', 'control'],
 };

@@ -2,10 +2,11 @@
 // dependencies (no singletons, no service locator), through one builder per subsystem's wiring
 // (./wiring/). Only src/agent/run.ts and tests import it.
 // Subsystems start in order and stop in reverse; stop() leaves kernel state (firewall table,
-// fail-closed routes, LAN addresses) and charon alone, so a restart of the agent never drops the
-// tunnel. dnsmasq and the practice-LAN DHCP client are components with services of their own, as
-// charon is: the agent writes their files and signals them, and a restart of the agent leaves them
-// serving.
+// fail-closed routes, LAN and WAN addresses) and charon alone, so a restart of the agent never
+// drops the tunnel. The WAN is set up before the tunnel's first pass. dnsmasq and the DHCP clients
+// of the LAN and the WAN port are components with services of their own, as charon is: the agent
+// writes their files and signals them, and a restart of the agent leaves them serving.
+import { Resolver } from 'node:dns/promises';
 import { SystemdNotifier, type Health, type Lifecycle } from '../core/index.ts';
 import type { RouteKernel } from '../firewall/index.ts';
 import { readWanRoute, type PathMtuWatch, type TunnelController, type WanRoute } from '../ipsec/index.ts';
@@ -23,6 +24,7 @@ import { wirePathMtu } from './wiring/pathMtu.ts';
 import { wireProfile } from './wiring/profile.ts';
 import { wireProvisioning } from './wiring/provisioning.ts';
 import { wireTunnel } from './wiring/tunnel.ts';
+import { wireWan } from './wiring/wan.ts';
 
 export class Agent {
   private readonly options: AgentOptions;
@@ -58,7 +60,10 @@ export class Agent {
       onChange: () => void this.dataPath.refresh().catch((error: unknown) => options.log.error({ err: error }, 'MSS clamp not applied')),
     });
     const { lan, practiceDhcp, wanInLan, dnsmasq, inventory, dataPath, lanKernel } = wireLan(ctx, { firewall, nft, charon, tunnelMtu: () => pathMtu.current().tunnelMtu });
-    const profile = wireProfile(ctx, { tunnel, dataPath });
+    // The agent's own lookups (the gateways' names) ask the WAN's name servers.
+    const resolver = new Resolver();
+    const wan = wireWan(ctx, { lan, resolver });
+    const profile = wireProfile(ctx, { tunnel, dataPath, resolver });
     const control = wireControl(ctx, () => this.status());
     this.tunnel = tunnel;
     this.pathMtu = pathMtu;
@@ -67,7 +72,7 @@ export class Agent {
     this.dataPath = dataPath;
     this.provisioning = provisioning;
     this.config = ctx.config;
-    this.subsystems = [ctx.config, provisioning, clock, firewall, routes, lan, practiceDhcp, wanInLan, dnsmasq, charon, tunnel, pathMtu, inventory, profile, control];
+    this.subsystems = [ctx.config, provisioning, clock, firewall, routes, wan, lan, practiceDhcp, wanInLan, dnsmasq, charon, tunnel, pathMtu, inventory, profile, control];
   }
 
   /** Starts every subsystem in order; if one fails, those already started are stopped again. */

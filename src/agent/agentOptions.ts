@@ -5,6 +5,7 @@ import type { RouteKernel } from '../firewall/index.ts';
 import type { LinkMtus } from '../ipsec/index.ts';
 import type { LanKernel } from '../lan/index.ts';
 import type { NeighbourSource } from '../lan/inventory/index.ts';
+import type { WanKernel } from '../wan/index.ts';
 
 export interface AgentOptions {
   version: string;
@@ -32,6 +33,8 @@ export interface AgentOptions {
   lanKernel?: LanKernel;
   /** The links' MTUs as the path MTU watch sees them (the WAN port, libipsec's device); rtnetlink when absent (tests pass a fake). */
   linkMtus?: LinkMtus;
+  /** The WAN port as the WAN subsystem sees it; rtnetlink when absent (tests pass a fake). */
+  wanKernel?: WanKernel;
   /** The kernel's neighbours as the device inventory sees them; rtnetlink when absent (tests pass a fake). */
   neighbours?: NeighbourSource;
   /** Starts the long-running children (nft monitor, probes); runner.ts's when absent (tests pass a fake). */

@@ -17,8 +17,11 @@ import {
 import {
   asWriteFailure, CONFIG_SCHEMA, ConfigStore, ConfigValidationError, DatabaseVersionError, describeSchema, openDatabase, openDatabaseReadOnly, openMemoryDatabase,
   PendingStore, plannerProblems,
-  type CommitResult, type Config, type DeepPartial, type Db, type PendingChange,
+  type CommitResult, type Config, type DeepPartial, type Db, type FieldError, type PendingChange,
 } from './store/index.ts';
+
+/** A check of the config a commit would make, given the fields it changes; returns its problems. */
+export type CommitCheck = (config: Config, changed: readonly string[]) => FieldError[];
 
 /** How soon a rollback at the deadline that failed (the database busy or failing) is tried again. */
 const ROLLBACK_RETRY_MS = 30_000;
@@ -47,6 +50,8 @@ export class ConfigService implements Lifecycle {
   private effective: { config: Config; revision: number } | undefined;
   /** Why a commit is refused at once: the database in use cannot keep a change. */
   private readOnlyReason: string | undefined;
+  /** Checks of a change against what the box sees now (addCommitCheck). */
+  private readonly commitChecks: CommitCheck[] = [];
 
   constructor(deps: ConfigServiceDeps) {
     this.deps = deps;
@@ -107,6 +112,15 @@ export class ConfigService implements Lifecycle {
     return this.state.get();
   }
 
+  /**
+   * Adds a check every commit runs on the config it would make, beside the schema's: rules that
+   * depend on what the box sees now (its addresses, the profile), so they judge a change and never
+   * a config already stored. Called while the agent is built, before start.
+   */
+  addCommitCheck(check: CommitCheck): void {
+    this.commitChecks.push(check);
+  }
+
   /** The database while it is open, for the stores of what the subsystems keep (tunnel history, devices). */
   database(): Db | undefined {
     return this.db;
@@ -145,8 +159,10 @@ export class ConfigService implements Lifecycle {
     let result: CommitResult;
     let pending: PendingChange | undefined;
     try {
-      const { fields } = store.preview(change);
+      const { config, fields } = store.preview(change);
       const paths = fields.map((f) => f.path);
+      const problems = this.commitChecks.flatMap((check) => check(config, paths));
+      if (problems.length > 0) throw new ConfigValidationError(problems);
       const admission = admitChange(pendingStore.get(), paths);
       if (admission.kind === 'refused') {
         const { revision, paths: pendingPaths, deadline } = admission.pending;

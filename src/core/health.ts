@@ -107,6 +107,39 @@ export const HEALTH_CATALOGUE = {
       en: "The box cannot reach the internet (no answer beyond the practice's internet router), so it cannot reach the TI either. Please check the internet router and the box's WAN cable; if the whole practice has no internet, call the internet provider. The tunnel comes back by itself once the internet is back.",
     },
   },
+  // The WAN port (src/wan/warnings.ts): each raised once it has held 10 s, cleared at once.
+  'wan.noLink': {
+    severity: 'critical',
+    impactsTi: true,
+    text: {
+      de: 'Der WAN-Anschluss der Box hat keine Verbindung zum Internet-Router. Bitte prüfen, ob das WAN-Kabel in der Box und im Router steckt und der Router eingeschaltet ist.',
+      en: "The box's WAN port has no link to the internet router. Please check that the WAN cable is plugged into the box and the router, and that the router is switched on.",
+    },
+  },
+  'wan.noLease': {
+    severity: 'critical',
+    impactsTi: true,
+    text: {
+      de: 'Der Internet-Router gibt der Box per DHCP keine Adresse. Bitte prüfen, ob der DHCP-Server des Routers eingeschaltet ist, oder der Box eine feste WAN-Adresse geben.',
+      en: "The internet router gives the box no address by DHCP. Please check that the router's DHCP server is on, or give the box a static WAN address.",
+    },
+  },
+  'wan.noDefaultRoute': {
+    severity: 'critical',
+    impactsTi: true,
+    text: {
+      de: 'Die Box hat keinen Weg ins Internet (keine Standardroute über den Router). Bitte die Gateway-Einstellung des WAN-Anschlusses oder den DHCP-Server des Routers prüfen.',
+      en: "The box has no way to the internet (no default route via the router). Please check the WAN port's gateway setting or the router's DHCP server.",
+    },
+  },
+  'wan.noDns': {
+    severity: 'warning',
+    impactsTi: true,
+    text: {
+      de: 'Die Box kennt keinen DNS-Server im Internet. Gateways mit Namen und die Zeit können nicht aufgelöst werden. Bitte DNS-Server für den WAN-Anschluss eintragen oder den DHCP-Server des Routers prüfen.',
+      en: "The box knows no DNS server on the internet, so gateway names and time servers cannot be resolved. Please set DNS servers for the WAN port or check the router's DHCP server.",
+    },
+  },
   // The path MTU of the internet line (src/ipsec/pathMtu/): the tunnel's MTU and TCP's MSS follow
   // it, so TI works; the detail names the figures.
   'wan.smallPathMtu': {

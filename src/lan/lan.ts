@@ -15,7 +15,7 @@ import { planLanAddresses, type LanAddressPlan, type SegmentHalves } from './add
 import { LanError } from './errors.ts';
 import type { LanKernel } from './lanKernel.ts';
 import type { LanLinksDesired } from './linksModel.ts';
-import { checkAddressPlan, describeFindings, refusals, type PlanFinding } from './planCheck.ts';
+import { checkAddressPlan, describeFindings, refusals, type PlanCheckInput, type PlanFinding } from './planCheck.ts';
 
 /** What the VPN profile gives the LAN plan. */
 export interface LanTi {
@@ -58,6 +58,7 @@ export class Lan implements Subsystem<LanDesired> {
   private running = false;
   private unwatch: (() => void) | undefined;
   private settle: NodeJS.Timeout | undefined;
+  private lastInput: PlanCheckInput | undefined;
 
   constructor(deps: LanDeps) {
     this.deps = deps;
@@ -153,7 +154,7 @@ export class Lan implements Subsystem<LanDesired> {
     // The practice-LAN addresses: the lease and anything else on the port, the fallback even before it is on.
     const lan = new Set(on(desired.ports.lan).filter((a) => a !== tiAddress));
     if (desired.practiceFallback) lan.add(desired.practiceFallback);
-    return checkAddressPlan({
+    const input: PlanCheckInput = {
       tiSegment: ti.tiSegment,
       tiPrefixes: ti.tiPrefixes,
       managementPrefix: ti.managementPrefix,
@@ -161,7 +162,18 @@ export class Lan implements Subsystem<LanDesired> {
       wan: { port: desired.ports.wan, addresses: on(desired.ports.wan) },
       routes: (await kernel.routes()).filter((r) => r.dev === undefined || !this.deps.tunnelDevices?.includes(r.dev)),
       gateways: ti.gateways,
-    });
+    };
+    this.lastInput = input;
+    return checkAddressPlan(input);
+  }
+
+  /**
+   * What the address plan was last checked with (the profile's TI ranges, the practice-LAN and WAN
+   * addresses, the routes); undefined before a profile. A WAN change is checked against it before
+   * it is committed.
+   */
+  lastPlanInput(): PlanCheckInput | undefined {
+    return this.applied?.desired.ti ? this.lastInput : undefined;
   }
 
   private report(findings: readonly PlanFinding[]): void {

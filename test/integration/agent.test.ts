@@ -21,12 +21,14 @@ const RUNNING_WITHOUT_PROFILE = [
   ['clock', 'running'],
   ['firewall', 'running'],
   ['ti-routes', 'running'],
+  ['wan', 'running'],
   ['lan', 'running'],
   ['practice-dhcp', 'running'],
   ['wan-in-lan', 'running'],
   ['dnsmasq', 'running'],
   ['charon', 'running'],
   ['tunnel', 'degraded'],
+  ['path-mtu', 'running'],
   ['inventory', 'running'],
   ['profile', 'degraded'],
   ['control', 'running'],
@@ -73,6 +75,10 @@ describe('agent in the lab', () => {
     }, 20_000);
     expect(s.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(s.subsystems.find((x) => x.name === 'dnsmasq')?.detail).toBe('nothing to serve');
+    // The WAN by DHCP from the practice router, as on a box fresh from the factory.
+    expect(s.subsystems.find((x) => x.name === 'wan')?.detail).toMatch(
+      new RegExp(`^wan0 dhcp ${PLAN.boxWan.box}/24 via ${PLAN.boxWan.router}, lease until \\S+, DNS ${PLAN.boxWan.router}$`),
+    );
     expect(s.tunnel.state).toBe('no-profile');
     // The lab's factory step ran before the agent's first start.
     expect(s.provisioning).toEqual({ state: 'provisioned', serial: PLAN.provisioning.serial, provisionedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
@@ -118,19 +124,19 @@ describe('agent in the lab', () => {
     expect([after.revision, after.settings['practice.city'], after.settings['practice.bsnr']]).toEqual([revision, 'Dresden', '021234500']);
   });
 
-  it('leaves exactly one dnsmasq and one practice-LAN DHCP client, the same ones, however often it is killed', async () => {
+  it('leaves exactly one dnsmasq and one DHCP client on each of the LAN and the WAN port, the same ones, however often it is killed', async () => {
     const components = lab.boxComponents();
-    const [dnsmasq, client] = [components.dnsmasq.pid, components.dhcpClient.pid];
+    const [dnsmasq, client, wanClient] = [components.dnsmasq.pid, components.dhcpClient.pid, components.wanDhcpClient.pid];
     for (let kill = 1; kill <= 3; kill++) {
       const before = agent.pid;
       lab.killAgent();
       await waitFor(async () => {
         expect(agent.pid).not.toBe(before);
-        expect((await status()).subsystems.filter((x) => ['control', 'dnsmasq', 'practice-dhcp'].includes(x.name)).map((x) => x.state)).toEqual(['running', 'running', 'running']);
+        expect((await status()).subsystems.filter((x) => ['control', 'dnsmasq', 'practice-dhcp', 'wan'].includes(x.name)).map((x) => x.state)).toEqual(['running', 'running', 'running', 'running']);
       }, 15_000, 200);
     }
     expect(await lab.boxProcesses(/^dnsmasq /)).toEqual([dnsmasq]);
-    expect(await lab.boxProcesses(/^busybox udhcpc /)).toEqual([client]);
+    expect((await lab.boxProcesses(/^busybox udhcpc /)).sort()).toEqual([client, wanClient].sort());
   });
 
   it('comes back after a crash, with the box charon untouched and the config kept', async () => {

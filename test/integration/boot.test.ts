@@ -2,7 +2,8 @@
 // LAN links and the TI routes are applied as the agent applies them (their state files in one
 // state dir), then "reboots": a fresh namespace with the same ports and nothing else, where the
 // compiled boot entry runs as on the box. It must load exactly the saved ruleset, put the owned
-// addresses and the bridge with its port back, and make the TI prefixes unreachable; with a saved
+// addresses and the bridge with its port back, put the WAN back as the agent recorded it (its
+// address, default route and resolvers), and make the TI prefixes unreachable; with a saved
 // ruleset that does not load (cut short, or naming a device this kernel lacks) it loads the
 // fail-closed baseline and still restores the rest.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { createLogger } from '../../src/core/log.ts';
 import { processRunner } from '../../src/core/runner.ts';
 import { Firewall, NftLoader, renderRuleset, RULESET_STATE_FILE, type TiRoutesDesired } from '../../src/firewall/index.ts';
 import type { LanLinksDesired } from '../../src/lan/index.ts';
+import { renderOwned, WAN_STATE_FILE } from '../../src/wan/index.ts';
 import { Netns } from '../lab/netns.ts';
 import { ONE_PVS_ONE_TERMINAL } from '../unit/firewall/firewallDesired.ts';
 import { NO_HEALTH, NO_MONITOR } from '../unit/firewall/fakeNft.ts';
@@ -30,6 +32,10 @@ const links: LanLinksDesired = {
   terminals: { bridge: 'br-term', ports: ['term0'], addresses: ['10.77.12.33/27'] },
 };
 const closed: TiRoutesDesired = { prefixes: TI, path: { kind: 'unreachable' } };
+/** The WAN as the agent records it (static: no lease to run out). */
+const wanRecord = renderOwned({ dev: 'wan0', address: '192.168.178.2/24', proto: 'static', gateway: '192.168.178.1', resolvers: ['192.168.178.1'] });
+/** Where the WAN was before the reboot: the record's, restored by the boot. */
+const WAN_AFTER = 'wan0 up 192.168.178.2/24';
 
 const ip = async (ns: string, args: string[]) => (await processRunner.run('ip', args, { netns: ns })).stdout;
 /** The tibox table as the kernel lists it, without counter values. */
@@ -57,7 +63,9 @@ async function freshBox(ns: string): Promise<void> {
 
 /** Runs the compiled boot entry in `ns` as the box's boot unit does; returns its log messages. */
 async function boot(ns: string, stateDir: string): Promise<string[]> {
-  const { stdout } = await processRunner.run(join(repo, 'bin', 'tibox-node'), [join(repo, 'build', 'agent', 'boot.js'), '--state-dir', stateDir], { netns: ns, timeoutMs: 20_000 });
+  const { stdout } = await processRunner.run(join(repo, 'bin', 'tibox-node'), [join(repo, 'build', 'agent', 'boot.js'), '--state-dir', stateDir, '--run-dir', join(stateDir, 'run')], {
+    netns: ns, timeoutMs: 20_000,
+  });
   return stdout.trim().split('\n').map((line) => (JSON.parse(line) as { msg: string }).msg);
 }
 
@@ -68,6 +76,8 @@ describe('boot after a reboot', () => {
   let stateDir: string;
   let beforeTable: string;
   let beforeLan: string[];
+  /** The ports after the boot: the LAN side as before, the WAN as recorded. */
+  const afterLan = () => beforeLan.map((line) => (line.startsWith('wan0 ') ? WAN_AFTER : line));
 
   const driver = async (name: 'lanDriver' | 'routesDriver', ns: string, state: string, desired: unknown) =>
     JSON.parse((await processRunner.run(process.execPath, [join(here, `${name}.ts`), 'apply', state, JSON.stringify(desired)], { netns: ns })).stdout) as { writes: string[] };
@@ -92,6 +102,7 @@ describe('boot after a reboot', () => {
     await driver('lanDriver', before, stateDir, links);
     await new Firewall({ monitor: NO_MONITOR, health: NO_HEALTH, nft: new NftLoader(processRunner, before), stateDir, log: createLogger({ level: 'silent' }) }).apply(ONE_PVS_ONE_TERMINAL);
     await driver('routesDriver', before, stateDir, closed);
+    writeFileSync(join(stateDir, WAN_STATE_FILE), wanRecord, { mode: 0o600 });
     beforeTable = await table(before);
     beforeLan = await lanSide(before);
     expect(beforeLan).toEqual([
@@ -107,13 +118,16 @@ describe('boot after a reboot', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('loads exactly the saved ruleset, puts the LAN side back and closes the TI prefixes; the agent then has nothing to write', async () => {
+  it('loads exactly the saved ruleset, puts the LAN side and the WAN back and closes the TI prefixes; the agent then has nothing to write', async () => {
     const ns = await rebooted('after');
     const state = stateCopy('after');
-    expect(await boot(ns, state)).toEqual(['saved ruleset loaded', 'owned LAN links restored', 'TI prefixes unreachable until the tunnel is up']);
+    expect(await boot(ns, state)).toEqual(['saved ruleset loaded', 'owned LAN links restored', 'WAN restored', 'TI prefixes unreachable until the tunnel is up']);
     // The saved ruleset starts the device counters anew: only their since differs.
     expect(await table(ns)).toBe(withoutCounterSince(beforeTable));
-    expect(await lanSide(ns)).toEqual(beforeLan);
+    expect(await lanSide(ns)).toEqual(afterLan());
+    // Its peer stays down here: the route waits for the link.
+    expect((await ip(ns, ['-4', 'route', 'show', 'default'])).trim()).toBe('default via 192.168.178.1 dev wan0 proto static linkdown');
+    expect(readFileSync(join(state, 'run', 'resolv.conf'), 'utf8')).toContain('nameserver 192.168.178.1\n');
     expect(await tiTable(ns)).toEqual(['unreachable 100.102.0.0/15 proto static', 'unreachable 100.64.0.0/10 proto static']);
     expect((await driver('lanDriver', ns, state, links)).writes).toEqual([]);
     expect((await driver('routesDriver', ns, state, closed)).writes).toEqual([]);
@@ -131,12 +145,13 @@ describe('boot after a reboot', () => {
       'saved ruleset does not load: fail-closed baseline instead',
       'fail-closed baseline loaded',
       'owned LAN links restored',
+      'WAN restored',
       'TI prefixes unreachable until the tunnel is up',
     ]);
     const booted = await table(ns);
     await processRunner.run('nft', ['-f', '-'], { netns: ns, input: renderRuleset(null) });
     expect(booted).toBe(await table(ns));
-    expect(await lanSide(ns)).toEqual(beforeLan);
+    expect(await lanSide(ns)).toEqual(afterLan());
     expect(await tiTable(ns)).toEqual(['unreachable 100.102.0.0/15 proto static', 'unreachable 100.64.0.0/10 proto static']);
   });
 });

@@ -29,8 +29,13 @@ describe('database faults: the tunnel goes on while the data partition is read-o
   };
   /** charon dies: the tunnel goes down and comes back, and each state change wants a history row. */
   const tunnelFault = async () => {
+    const before = (await status()).tunnel.since;
     lab.boxCharon?.process.kill('SIGKILL');
-    await waitFor(async () => expect((await status()).tunnel.state).not.toBe('up'), 3_000, 20);
+    // The repair can be over before a status call sees the tunnel down: a new `since` shows it happened.
+    await waitFor(async () => {
+      const { tunnel } = await status();
+      expect(tunnel.state !== 'up' || tunnel.since !== before).toBe(true);
+    }, 3_000, 20);
     await waitFor(reachesConnector, 10_000);
     await waitFor(async () => expect((await status()).tunnel.state).toBe('up'), 5_000);
   };

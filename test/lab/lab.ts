@@ -25,6 +25,9 @@ import { recordOwner } from './owner.ts';
 import { buildLinks } from './links.ts';
 import { issueLabProfile, labSettings, signProfile, type LabProfiles } from './profile.ts';
 import { PROVISIONING_FILE } from '../../src/agent/provisioning/provisioningFile.ts';
+import { LabDdiAdmin } from './ddi/admin.ts';
+import { WAN_HOOK_DIR } from '../../src/agent/wiring/wan.ts';
+import { wanDhcpCommand } from '../../src/wan/index.ts';
 
 const LAB_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO = join(LAB_DIR, '..', '..');
@@ -69,6 +72,8 @@ export interface LabOptions {
    * the datacenter's SRV record for them; without it the box reaches no resolver.
    */
   internetDns?: boolean;
+  /** The DDI server in the datacenter core (PLAN.management), with its admin API for tests (ddiAdmin()). */
+  ddi?: boolean;
   /** Start the agent on a box the factory never provisioned; else startAgent() provisions it first. */
   unprovisioned?: boolean;
   log?: (line: string) => void;
@@ -81,7 +86,7 @@ export interface LabDescription {
   addresses: typeof PLAN;
   /** `control` is where startAgent() puts the agent's control socket unless told otherwise. */
   box: { vici: string; charonLog: string; mode: LabOptions['boxCharon']; control: string };
-  urls: { connectorSds: string };
+  urls: { connectorSds: string; management: string };
   pki: { ca: string; box: IssuedCert };
   /** The box's signed VPN profiles (agent mode): PEM identity, or PKCS#12 with a password file. */
   profile?: { pem: string; pkcs12: string; passwordFile: string };
@@ -98,6 +103,7 @@ export class Lab {
   boxCharon: CharonInstance | undefined;
   private boxDnsmasq: Supervised | undefined;
   private boxDhcpClient: Supervised | undefined;
+  private boxWanDhcpClient: Supervised | undefined;
   private boxCert: IssuedCert | undefined;
   /** The box's signed VPN profiles (agent mode), and the trust anchor the agent pins. */
   profiles: LabProfiles | undefined;
@@ -166,13 +172,20 @@ export class Lab {
     ]);
 
     if (this.options.internetDns) await this.startInternetDns();
+    if (this.options.ddi) await this.startDdi(pki);
 
     this.log('practice router and hosts');
+    // The router's DHCP serves the practice LAN and, as real routers do, the box's WAN port: the
+    // box always gets the same address there, its name server the internet's resolver if the lab
+    // has one (else the router, where nothing answers).
+    const wanDns = this.options.internetDns ? PLAN.internetDns.address : PLAN.boxWan.router;
     await this.supervise('practice-dhcp', this.names.router, 'dnsmasq', [
-      '--keep-in-foreground', '--conf-file=/dev/null', '--port=0', '--interface=br-lan', '--bind-interfaces',
-      `--dhcp-range=${PLAN.practiceLan.dhcpRange[0]},${PLAN.practiceLan.dhcpRange[1]},255.255.255.0,1h`,
-      `--dhcp-option=option:router,${PLAN.practiceLan.router}`, `--dhcp-leasefile=${join(this.dir, 'practice.leases')}`,
-      `--pid-file=${join(this.dir, 'practice-dhcp.pid')}`, '--log-dhcp',
+      '--keep-in-foreground', '--conf-file=/dev/null', '--port=0', '--interface=br-lan', '--interface=boxwan', '--bind-interfaces', '--no-ping',
+      `--dhcp-range=set:lan,${PLAN.practiceLan.dhcpRange[0]},${PLAN.practiceLan.dhcpRange[1]},255.255.255.0,1h`,
+      `--dhcp-option=tag:lan,option:router,${PLAN.practiceLan.router}`,
+      `--dhcp-range=set:wan,${PLAN.boxWan.box},${PLAN.boxWan.box},255.255.255.0,1h`,
+      `--dhcp-option=tag:wan,option:router,${PLAN.boxWan.router}`, `--dhcp-option=tag:wan,option:dns-server,${wanDns}`,
+      `--dhcp-leasefile=${join(this.dir, 'practice.leases')}`, `--pid-file=${join(this.dir, 'practice-dhcp.pid')}`, '--log-dhcp',
     ]);
     await this.runner.run('busybox', ['udhcpc', '-i', 'eth0', '-n', '-q', '-t', '5', '-T', '1', '-s', join(LAB_DIR, 'udhcpc-script.sh')], {
       netns: this.names.other, timeoutMs: 20_000,
@@ -202,21 +215,23 @@ export class Lab {
   }
 
   /**
-   * The box's dnsmasq and its practice-LAN DHCP client, each its own service as on the box (its
-   * systemd unit: Restart=always, RestartSec=1), never the agent's children: they read what the
-   * agent writes and wait, or exit and come back, until it has written it.
+   * The box's dnsmasq, its practice-LAN DHCP client and its WAN DHCP client, each its own service
+   * as on the box (its systemd unit: Restart=always, RestartSec=1), never the agent's children:
+   * they read what the agent writes and wait, or exit and come back, until it has written it.
    */
   private async startBoxComponents(): Promise<void> {
     const [dnsmasq, ...dnsmasqArgs] = dnsmasqCommand(dnsmasqFiles(join(this.runDir(), 'dnsmasq')));
     this.boxDnsmasq = await this.supervise('box-dnsmasq', this.names.box, dnsmasq, dnsmasqArgs, undefined, COMPONENT_RESTART_MS);
     const [client, ...clientArgs] = practiceDhcpCommand(join(this.agentDataDir(), 'hooks'));
     this.boxDhcpClient = await this.supervise('box-dhcp-client', this.names.box, client, clientArgs, undefined, COMPONENT_RESTART_MS);
+    const [wanClient, ...wanClientArgs] = wanDhcpCommand(join(this.agentDataDir(), WAN_HOOK_DIR));
+    this.boxWanDhcpClient = await this.supervise('box-wan-dhcp', this.names.box, wanClient, wanClientArgs, undefined, COMPONENT_RESTART_MS);
   }
 
   /** The box's own components besides charon, to count or to kill as a fault would. */
-  boxComponents(): { dnsmasq: Supervised; dhcpClient: Supervised } {
-    if (!this.boxDnsmasq || !this.boxDhcpClient) throw new Error('the box components run only in a lab built with boxCharon: agent');
-    return { dnsmasq: this.boxDnsmasq, dhcpClient: this.boxDhcpClient };
+  boxComponents(): { dnsmasq: Supervised; dhcpClient: Supervised; wanDhcpClient: Supervised } {
+    if (!this.boxDnsmasq || !this.boxDhcpClient || !this.boxWanDhcpClient) throw new Error('the box components run only in a lab built with boxCharon: agent');
+    return { dnsmasq: this.boxDnsmasq, dhcpClient: this.boxDhcpClient, wanDhcpClient: this.boxWanDhcpClient };
   }
 
   /** The pids of the box namespace's processes whose command line (arguments joined by blanks) matches. */
@@ -400,8 +415,9 @@ export class Lab {
     this.dataPartition = dir;
     // Each process `ip netns exec` starts has a mount namespace of its own, which does not see a
     // mount made after it: the DHCP client's service, which reads the agent's hook directory on the
-    // partition, starts again, as at a boot with the partition mounted.
+    // partition, starts again, as at a boot with the partition mounted; so does the WAN's.
     await this.boxComponents().dhcpClient.restart();
+    await this.boxComponents().wanDhcpClient.restart();
     return dir;
   }
 
@@ -516,9 +532,9 @@ export class Lab {
   /**
    * Brings the box namespace to where a reboot leaves it when the agent is about to start: the
    * agent stops; what a reboot wipes goes (the tibox table, the TI routing table and its rules,
-   * the addresses and bridges the agent records as its own in lan-links.json, its DHCP lease,
-   * connection tracking, its runtime files); charon is killed and its supervisor starts it afresh,
-   * with no SA; then the boot unit's entry point runs as on the box (compiled, on
+   * the addresses and bridges the agent records as its own in lan-links.json, its DHCP leases on
+   * the LAN and the WAN port with the WAN's default route, connection tracking, its runtime
+   * files); charon is killed and its supervisor starts it afresh, with no SA; then the boot unit's entry point runs as on the box (compiled, on
    * bin/tibox-node) and puts back what it can. The lab's own links and the practice-LAN address
    * the lab gave the box stay, as cables and the practice's network would; so do the agent's
    * files on its data partition. The boot's log goes to boot.log in the lab directory. `offMs`
@@ -568,6 +584,8 @@ export class Lab {
       if (!owned.bridges.includes(dev)) await this.exec(box, 'ip', ['addr', 'del', address, 'dev', dev]);
     }
     await this.exec(box, 'ip', ['-4', 'addr', 'flush', 'dev', 'lan0', 'dynamic']);
+    // The WAN's address and with it its default route: the boot puts back what the agent recorded.
+    await this.exec(box, 'ip', ['-4', 'addr', 'flush', 'dev', 'wan0']);
     await this.exec(box, 'conntrack', ['-F']);
     rmSync(this.runDirPath(), { recursive: true, force: true });
   }
@@ -579,7 +597,7 @@ export class Lab {
   private async boot(): Promise<void> {
     const { stdout } = await this.runner.run(
       join(REPO, 'bin', 'tibox-node'),
-      [join(REPO, 'build', 'agent', 'boot.js'), '--state-dir', join(this.agentDataDir(), 'state')],
+      [join(REPO, 'build', 'agent', 'boot.js'), '--state-dir', join(this.agentDataDir(), 'state'), '--run-dir', this.runDir()],
       { netns: this.names.box, timeoutMs: 20_000 },
     );
     appendFileSync(join(this.dir, 'boot.log'), stdout);
@@ -680,10 +698,40 @@ export class Lab {
       namespaces: this.names,
       addresses: PLAN,
       box: { vici: this.boxCharon.vici, charonLog: this.boxCharon.log, mode: this.options.boxCharon, control: this.controlSocket() },
-      urls: { connectorSds: `https://${PLAN.ti.connector}/connector.sds` },
+      urls: { connectorSds: `https://${PLAN.ti.connector}/connector.sds`, management: `https://${PLAN.management.name}` },
       pki: { ca: this.caCert, box: this.boxCert },
       ...(this.profiles ? { profile: { pem: this.profiles.pem, pkcs12: this.profiles.pkcs12, passwordFile: this.profiles.passwordFile } } : {}),
     };
+  }
+
+  private ddiAdminSocket(): string {
+    return join(this.dir, 'ddi-admin.sock');
+  }
+
+  /**
+   * The DDI server in the core on the management address, with a certificate of the lab CA for
+   * the management name and, to switch to on request, one of a foreign CA.
+   */
+  private async startDdi(pki: LabPki): Promise<void> {
+    const { name, address } = PLAN.management;
+    await this.netns.address(this.names.core, 'lo', `${address}/32`);
+    const server = await pki.issue('mgmt', [`DNS:${name}`, `IP:${address}`], 'server');
+    const foreign = await (await createLabPki(this.runner, join(this.dir, 'pki-ddi-foreign'))).issue('mgmt', [`DNS:${name}`, `IP:${address}`], 'server');
+    await this.supervise('ddi', this.names.core, process.execPath, [
+      join(LAB_DIR, 'standins', 'ddi.ts'), '--address', address, '--origin', `https://${name}`, '--ca', pki.ca.cert,
+      '--cert', server.cert, '--key', server.key, '--foreign-cert', foreign.cert, '--foreign-key', foreign.key, '--admin', this.ddiAdminSocket(),
+    ]);
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(this.ddiAdminSocket())) {
+      if (Date.now() > deadline) throw new Error('the DDI server did not start (see ddi.log)');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** The DDI server's admin API (a lab built with `ddi`). */
+  ddiAdmin(): LabDdiAdmin {
+    if (!this.options.ddi) throw new Error('the DDI server runs only in a lab built with ddi: true');
+    return new LabDdiAdmin(this.ddiAdminSocket());
   }
 
   /** Runs a command inside one of the lab's namespaces. */

@@ -2,8 +2,9 @@
 // practice router's NAT. Interface names inside a namespace are short and fixed (the box sees
 // lan0, wan0 and term0 as on the appliance); the namespace names carry the lab's prefix.
 // With the agent on the box, the box's TI side (the LAN half's gateway on lan0, the terminal
-// bridge and its gateway) is the agent's to put in place once a profile is imported; the lab
-// builds it only for plain strongSwan, which has no agent.
+// bridge and its gateway) is the agent's to put in place once a profile is imported, and its WAN
+// address and default route are the agent's from its start; the lab builds them only for plain
+// strongSwan, which has no agent.
 import type { Netns } from './netns.ts';
 import { PLAN, type LabNames } from './topology.ts';
 
@@ -16,7 +17,7 @@ const routerNat = (uplink: string) => `table ip lab_nat {
 `;
 
 export interface LinkOptions {
-  /** The agent owns the box's TI side of the LAN: the lab leaves it out. */
+  /** The agent owns the box's TI side of the LAN and its WAN address: the lab leaves them out. */
   readonly agentOwnsLan: boolean;
 }
 
@@ -67,10 +68,13 @@ export async function buildLinks(n: Netns, names: LabNames, options: LinkOptions
 
   // The box: LAN port on the practice LAN with the address the lab reaches it at from the start
   // (the agent adds its configured fallback and its DHCP lease only once a profile is imported),
-  // WAN port behind the practice router, a terminal port.
+  // WAN port behind the practice router (its address and default route are the agent's, by DHCP
+  // from the router, unless plain strongSwan runs without one), a terminal port.
   await n.address(box, 'lan0', `${PLAN.practiceLan.box}/24`);
-  await n.address(box, 'wan0', `${PLAN.boxWan.box}/24`);
-  await n.route(box, 'default', 'via', PLAN.boxWan.router);
+  if (!options.agentOwnsLan) {
+    await n.address(box, 'wan0', `${PLAN.boxWan.box}/24`);
+    await n.route(box, 'default', 'via', PLAN.boxWan.router);
+  }
   await n.veth(box, 'term0', term, 'eth0');
   if (!options.agentOwnsLan) {
     // The LAN half's gateway on the LAN port, the terminal ports as their own bridge.

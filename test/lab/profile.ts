@@ -51,7 +51,7 @@ export function labSettings(caPem: string): Record<string, unknown> {
     tiPrefixes: [...PLAN.ti.prefixes],
     connector: { addresses: [PLAN.ti.connector], probe: { address: PLAN.ti.connector } },
     tiDns: { servers: [PLAN.ti.dns], domains: [...PLAN.ti.domains] },
-    management: { url: 'https://mgmt.dc.tibox.test', prefix: '100.102.200.0/24' },
+    management: { url: `https://${PLAN.management.name}`, prefix: PLAN.management.prefix },
   };
 }
 

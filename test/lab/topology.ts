@@ -56,6 +56,8 @@ export const PLAN = {
     domains: ['telematik', 'telematik-test'],
     connectorName: 'konnektor.dc.telematik-test',
   },
+  /** Remote management: the DDI server in the core, on an address of the management prefix (inside the TI prefixes, so reached through the tunnel). */
+  management: { name: 'mgmt.dc.tibox.test', address: '100.102.200.10', prefix: '100.102.200.0/24' },
   boxId: 'box-0001.boxes.tibox.test',
   /** What the lab's factory step (`tibox provision`) gives the box: its serial number and a known initial password. */
   provisioning: { serial: 'TBX-00000001', initialPassword: 'lab initial password' },

@@ -1,6 +1,7 @@
 // The state files of the confirmed config, kept aside while a network change is pending. The boot
 // unit puts the kernel back from the state files the agent writes (the firewall's ruleset, the LAN
-// links tibox owns) before the agent starts; for a pending change they already hold its config.
+// links tibox owns, the WAN's address and route) before the agent starts; for a pending change
+// they already hold its config.
 // So when the change is made, the files as they stand (those of the confirmed config) are copied
 // to `<stateDir>/confirmed/`, and a boot that finds the change expired copies them back before
 // anything loads them: the kernel never gets the expired change's links or rules, not even for
@@ -12,9 +13,10 @@ import { join } from 'node:path';
 import { readStateFile, syncDirectory, writeFileAtomic, writeFileAtomicSync, type Logger } from '../../core/index.ts';
 import { RULESET_STATE_FILE } from '../../firewall/index.ts';
 import { LINKS_STATE_FILE } from '../../lan/index.ts';
+import { WAN_STATE_FILE } from '../../wan/index.ts';
 
 /** The state files a network key shapes. The TI routes' follow the profile alone. */
-export const CONFIRMED_STATE_FILES: readonly string[] = [RULESET_STATE_FILE, LINKS_STATE_FILE];
+export const CONFIRMED_STATE_FILES: readonly string[] = [RULESET_STATE_FILE, LINKS_STATE_FILE, WAN_STATE_FILE];
 
 const DIR = 'confirmed';
 /** Written last: the files that existed, so a copy cut short is never taken for the confirmed state. */

@@ -146,6 +146,59 @@ export const CONFIG_SCHEMA = defineSchema({
       },
     },
   },
+  // The WAN port (docs/wan.md): by DHCP from the practice router, or static. A change is a
+  // network change with rollback (src/agent/pending/networkKeys.ts).
+  wan: {
+    mode: {
+      type: 'enum',
+      values: ['dhcp', 'static'],
+      default: 'dhcp',
+      label: { de: 'WAN-Adresse', en: 'WAN address' },
+      help: {
+        de: '„dhcp“: Die Box bezieht Adresse, Gateway und DNS-Server vom Internet-Router (üblich). „static“: feste Werte, unten einzutragen.',
+        en: '"dhcp": the box takes its address, gateway and DNS servers from the internet router (the usual case). "static": fixed values, set below.',
+      },
+    },
+    address: {
+      type: 'string',
+      minLength: 0,
+      maxLength: 18,
+      pattern: '(?:(?:[0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2})?',
+      patternMessage: 'must be an address with its prefix length, such as 192.168.178.2/24, or empty',
+      default: '',
+      label: { de: 'Feste WAN-Adresse', en: 'Static WAN address' },
+      help: {
+        de: 'Nur bei „static“: Adresse der Box im Netz des Internet-Routers mit Präfixlänge, z. B. 192.168.178.2/24.',
+        en: "Static mode only: the box's address in the internet router's network, with its prefix length, e.g. 192.168.178.2/24.",
+      },
+    },
+    gateway: {
+      type: 'string',
+      minLength: 0,
+      maxLength: 15,
+      pattern: '(?:(?:[0-9]{1,3}\\.){3}[0-9]{1,3})?',
+      patternMessage: 'must be an IPv4 address such as 192.168.178.1, or empty',
+      default: '',
+      label: { de: 'Gateway (Internet-Router)', en: 'Gateway (internet router)' },
+      help: {
+        de: 'Nur bei „static“: Adresse des Internet-Routers im selben Netz, z. B. 192.168.178.1.',
+        en: "Static mode only: the internet router's address in the same network, e.g. 192.168.178.1.",
+      },
+    },
+    resolvers: {
+      type: 'list',
+      of: { type: 'ipv4' },
+      minItems: 0,
+      maxItems: 3,
+      unique: true,
+      default: [],
+      label: { de: 'DNS-Server', en: 'DNS servers' },
+      help: {
+        de: 'DNS-Server, über die die Box Gateway-Namen und Zeitserver auflöst. Bei „static“ nötig; bei „dhcp“ ersetzen sie, wenn eingetragen, die des Routers.',
+        en: "DNS servers the box resolves gateway names and time servers with. Needed in static mode; in DHCP mode, when set, they replace the router's.",
+      },
+    },
+  },
   tunnel: {
     enabled: {
       type: 'boolean',

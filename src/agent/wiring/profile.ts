@@ -1,18 +1,18 @@
 // The VPN profile: imported, checked and held by ProfileService, which hands it to the tunnel
-// first and to the data path after.
-import { Resolver } from 'node:dns/promises';
+// first and to the data path after. Its resolver follows the WAN's name servers.
+import type { Resolver } from 'node:dns/promises';
 import { ProfileService, type TunnelController } from '../../ipsec/index.ts';
 import type { DataPath } from '../dataPath.ts';
 import type { AgentContext } from './context.ts';
 
-export function wireProfile(ctx: AgentContext, deps: { tunnel: TunnelController; dataPath: DataPath }): ProfileService {
+export function wireProfile(ctx: AgentContext, deps: { tunnel: TunnelController; dataPath: DataPath; resolver: Resolver }): ProfileService {
   const profile = new ProfileService({
     dataDir: ctx.options.dataDir,
     trustAnchorPath: ctx.options.profileTrustAnchor,
     health: ctx.health,
     tunnel: deps.tunnel,
     dataPath: deps.dataPath,
-    resolver: new Resolver(),
+    resolver: deps.resolver,
     log: ctx.logFor('profile'),
     now: ctx.now,
   });

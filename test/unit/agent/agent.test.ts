@@ -15,9 +15,11 @@ import { createLogger } from '../../../src/core/log.ts';
 import { formatCommand, type ProcessHandle, type Runner } from '../../../src/core/runner.ts';
 import { FakeLanKernel } from '../lan/fakeLanKernel.ts';
 import { PRACTICE_DHCP_FILES } from '../../../src/lan/index.ts';
+import { WAN_DHCP_FILES } from '../../../src/wan/index.ts';
 import { DATABASE_FILE, SCHEMA_MAJOR, defaultConfig, type Config } from '../../../src/agent/store/index.ts';
 import { groupFile, tempDir } from '../control/helpers.ts';
 import { FakeRouteKernel } from '../firewall/fakeRouteKernel.ts';
+import { FakeWanKernel } from '../wan/fakeWanKernel.ts';
 import { provisionBox } from '../../../src/agent/provisioning/provision.ts';
 import { CHEAP_SCRYPT } from './provisioning/fixtures.ts';
 
@@ -99,6 +101,7 @@ function makeAgent(overrides: Partial<AgentOptions> = {}) {
     routeKernel: new FakeRouteKernel(),
     lanKernel: new FakeLanKernel(),
     linkMtus: { read: async () => undefined, set: async () => undefined },
+    wanKernel: new FakeWanKernel(),
     neighbours: { read: async () => [], watch: () => () => undefined },
     runDir: join(dir, 'run'),
     log: nullLog(),
@@ -152,6 +155,7 @@ describe('Agent', () => {
       'clock running',
       'firewall running',
       'ti-routes running',
+      'wan degraded (no DHCP lease on wan0: the router does not answer; no DHCP client running; its service starts it)',
       'lan running',
       'practice-dhcp degraded (no DHCP client running on lan0; its service starts it)',
       'wan-in-lan running',
@@ -167,6 +171,8 @@ describe('Agent', () => {
     // The installer reaches a box without a profile on the practice LAN: its DHCP client asks on
     // the LAN port; dnsmasq serves nothing. The agent starts neither, only the nft monitor.
     expect(readFileSync(join(dataDir, 'hooks', PRACTICE_DHCP_FILES.port), 'utf8')).toBe('lan0\n');
+    // The WAN's DHCP client (the default) asks on the WAN port.
+    expect(readFileSync(join(dataDir, 'wan-dhcp', WAN_DHCP_FILES.port), 'utf8')).toBe('wan0\n');
     expect(readFileSync(join(dir, 'run', 'dnsmasq', 'dnsmasq.conf'), 'utf8')).toContain('\nport=0\n');
     expect(children.started).toEqual(['nft monitor']);
   });

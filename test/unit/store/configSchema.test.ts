@@ -10,6 +10,7 @@ describe('the tibox config schema', () => {
       practice: { name: '', street: '', postalCode: '', city: '', bsnr: '', installerName: '', installerCompany: '' },
       ui: { language: 'de' },
       interfaces: { lan: 'lan0', wan: 'wan0', lanFallback: '169.254.77.1/16', terminals: ['term0'] },
+      wan: { mode: 'dhcp', address: '', gateway: '', resolvers: [] },
       tunnel: { enabled: true, wanMtu: 0 },
       log: { level: 'info' },
     });
@@ -97,7 +98,8 @@ describe('describeSchema', () => {
   it('lists every field once, with German and English label and help ("Ort" is the shortest)', () => {
     expect(fields.map((f) => f.path)).toEqual([
       'box.name', 'practice.name', 'practice.street', 'practice.postalCode', 'practice.city', 'practice.bsnr', 'practice.installerName',
-      'practice.installerCompany', 'ui.language', 'interfaces.lan', 'interfaces.wan', 'interfaces.lanFallback', 'interfaces.terminals', 'tunnel.enabled', 'tunnel.wanMtu', 'log.level']);
+      'practice.installerCompany', 'ui.language', 'interfaces.lan', 'interfaces.wan', 'interfaces.lanFallback', 'interfaces.terminals',
+      'wan.mode', 'wan.address', 'wan.gateway', 'wan.resolvers', 'tunnel.enabled', 'tunnel.wanMtu', 'log.level']);
     for (const f of fields) {
       for (const text of [f.label.de, f.label.en, f.help.de, f.help.en]) expect(text.length, f.path).toBeGreaterThan(2);
     }

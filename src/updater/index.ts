@@ -1,0 +1,4 @@
+// The updater: remote management over hawkBit's Direct Device Integration API (ARCHITECTURE.md
+// §3) and, later, RAUC installs with health commit and rollback. It may import src/core and the
+// control client; only the composition root (src/agent) imports it.
+export * from './ddi/index.ts';
