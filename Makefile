@@ -43,5 +43,5 @@ bench-tunnel: build ## tunnel recovery after faults, tibox against plain strongS
 bench-faults: build ## the fault catalogue: each fault heals by itself, long outages included, nothing in clear (about 25 min; QUICK=1 for a quick look)
 	node bench/faults.ts
 
-bench-datapath: build ## data path with 10/100/1000 hosts: apply time, throughput against no table, agent memory and idle CPU (about 12 min; QUICK=1 for a quick look)
+bench-datapath: build ## data path with 10/100/1000 hosts: apply time, throughput against no table, agent memory and idle CPU; throughput at each line MTU (about 15 min; QUICK=1 for a quick look)
 	node bench/datapath.ts

@@ -7,8 +7,10 @@
 //   table at all (the agent paused, the routes still into the tunnel);
 // - the agent's resident memory and idle CPU with the most devices a profile's segment holds,
 //   registered through the control API, next to a bare Node process of the same binary.
+// - throughput at the MTUs of practice lines, both directions, next to the same link without
+//   IPsec (bench/datapathMtu.ts).
 // Results in bench/results/datapath.json. `QUICK=1` takes fewer and shorter runs, for
-// development; arguments `apply` or `lab` run only that part.
+// development; arguments `apply`, `lab` or `mtu` run only that part.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -24,7 +26,8 @@ import { Lab } from '../test/lab/lab.ts';
 import { PLAN } from '../test/lab/topology.ts';
 import type { ApplyResults, ApplySample, ApplySpec } from './datapathApply.ts';
 import { benchDesired, benchHosts, mostHosts, segmentFor } from './datapathDesired.ts';
-import { judge, type Measurement } from './datapathTargets.ts';
+import { MTU_NOTE, MTUS, mtuKey, mtuThroughput } from './datapathMtu.ts';
+import { judge, judgeAgainstFullMtu, type Measurement } from './datapathTargets.ts';
 import { receivedMbits } from './iperf.ts';
 import { labSite } from './labSite.ts';
 import { cpuPercent, readCpuTicks, readResidentBytes } from './procStats.ts';
@@ -36,6 +39,8 @@ const APPLY = { runs: QUICK ? 3 : 20, warmup: QUICK ? 1 : 3 };
 /** Each cycle: for each host count a run with its table and one without any. */
 const THROUGHPUT_CYCLES = QUICK ? 1 : 12;
 const IPERF_SECONDS = QUICK ? 2 : 5;
+/** Runs per MTU and direction, each paired with one without IPsec. */
+const MTU_RUNS = QUICK ? 1 : 3;
 const IDLE = { windows: QUICK ? 1 : 3, seconds: 10, settleMs: QUICK ? 3_000 : 10_000 };
 /** The widest segment a VPN profile may give (src/ipsec/profile/payload.ts): the most devices the agent can hold. */
 const WIDEST_PROFILE_SEGMENT = '10.77.12.0/24';
@@ -284,6 +289,7 @@ function notes(results: Results): string[] {
   return [
     ...(results.apply_10 ? [NOTES.apply] : []),
     ...(results.throughput_10 ? [NOTES.throughput] : []),
+    ...(results[mtuKey(1500, 'up')] ? [MTU_NOTE] : []),
     ...(devices === undefined ? [] : [NOTES.idle(devices)]),
     NOTES.machine,
   ];
@@ -291,12 +297,13 @@ function notes(results: Results): string[] {
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
-  const parts = (['apply', 'lab'] as const).filter((p) => only.length === 0 || only.includes(p));
+  const parts = (['apply', 'lab', 'mtu'] as const).filter((p) => only.length === 0 || only.includes(p));
   const loadBefore = loadavg();
   const results: Results = {};
   if (parts.includes('apply')) await applyTimes(results);
   if (parts.includes('lab')) await labPart(results);
-  const targets = judge(results);
+  if (parts.includes('mtu')) await mtuThroughput(results, { runs: MTU_RUNS, seconds: IPERF_SECONDS });
+  const targets = [...judge(results), ...judgeAgainstFullMtu(results, MTUS, mtuKey)];
   // A quick look never replaces the full results.
   const out = join(HERE, 'results', QUICK ? 'datapath.quick.json' : 'datapath.json');
   mkdirSync(dirname(out), { recursive: true });

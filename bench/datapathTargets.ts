@@ -44,3 +44,25 @@ export function judge(results: Readonly<Record<string, Measurement>>, targets: r
     return [{ measurement: target.measurement, want, value, met }];
   });
 }
+
+/**
+ * Throughput at each MTU of a practice line against the same direction's at 1500 (`key` names the
+ * measurement of an MTU and direction): each at least `atLeast` of it. Lines not measured get no verdict.
+ */
+export function judgeAgainstFullMtu(
+  results: Readonly<Record<string, Measurement>>,
+  mtus: readonly number[],
+  key: (mtu: number, direction: 'up' | 'down') => string,
+  atLeast = 0.8,
+): Verdict[] {
+  return (['up', 'down'] as const).flatMap((direction) => {
+    const full = results[key(1500, direction)]?.tibox.median;
+    if (full === undefined) return [];
+    return mtus.flatMap((mtu) => {
+      const measured = results[key(mtu, direction)];
+      if (!measured || mtu === 1500) return [];
+      const value = full === 0 ? null : Math.round((measured.tibox.median / full) * 1000) / 1000;
+      return [{ measurement: key(mtu, direction), want: `median >= ${atLeast} of ${key(1500, direction)}`, value, met: value !== null && value >= atLeast }];
+    });
+  });
+}

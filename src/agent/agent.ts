@@ -9,7 +9,7 @@
 import { Resolver } from 'node:dns/promises';
 import { SystemdNotifier, type Health, type Lifecycle } from '../core/index.ts';
 import type { RouteKernel } from '../firewall/index.ts';
-import { readWanRoute, type TunnelController, type WanRoute } from '../ipsec/index.ts';
+import { readWanRoute, type PathMtuWatch, type TunnelController, type WanRoute } from '../ipsec/index.ts';
 import type { LanKernel } from '../lan/index.ts';
 import type { AgentOptions } from './agentOptions.ts';
 import type { ConfigService } from './config.ts';
@@ -20,6 +20,7 @@ import { agentContext } from './wiring/context.ts';
 import { wireControl } from './wiring/control.ts';
 import { wireFirewall } from './wiring/firewall.ts';
 import { wireLan } from './wiring/lan.ts';
+import { wirePathMtu } from './wiring/pathMtu.ts';
 import { wireProfile } from './wiring/profile.ts';
 import { wireProvisioning } from './wiring/provisioning.ts';
 import { wireTunnel } from './wiring/tunnel.ts';
@@ -33,6 +34,7 @@ export class Agent {
   private readonly subsystems: Lifecycle[];
   private readonly started: Lifecycle[] = [];
   private readonly tunnel: TunnelController;
+  private readonly pathMtu: PathMtuWatch;
   private readonly stopWatching: (() => void)[] = [];
   private readonly routeKernel: RouteKernel;
   private readonly lanKernel: LanKernel;
@@ -51,19 +53,26 @@ export class Agent {
     const provisioning = wireProvisioning(ctx);
     const { firewall, nft, routes, routeKernel } = wireFirewall(ctx);
     const { clock, charon, tunnel } = wireTunnel(ctx, { routes, wan: () => this.wan });
-    const { lan, practiceDhcp, wanInLan, dnsmasq, inventory, dataPath, lanKernel } = wireLan(ctx, { firewall, nft, charon });
+    // A new tunnel MTU is news for the data path: the firewall clamps TCP's MSS to it.
+    const pathMtu = wirePathMtu(ctx, {
+      charon,
+      kernel: routeKernel,
+      onChange: () => void this.dataPath.refresh().catch((error: unknown) => options.log.error({ err: error }, 'MSS clamp not applied')),
+    });
+    const { lan, practiceDhcp, wanInLan, dnsmasq, inventory, dataPath, lanKernel } = wireLan(ctx, { firewall, nft, charon, tunnelMtu: () => pathMtu.current().tunnelMtu });
     // The agent's own lookups (the gateways' names) ask the WAN's name servers.
     const resolver = new Resolver();
     const wan = wireWan(ctx, { lan, resolver });
     const profile = wireProfile(ctx, { tunnel, dataPath, resolver });
     const control = wireControl(ctx, () => this.status());
     this.tunnel = tunnel;
+    this.pathMtu = pathMtu;
     this.routeKernel = routeKernel;
     this.lanKernel = lanKernel;
     this.dataPath = dataPath;
     this.provisioning = provisioning;
     this.config = ctx.config;
-    this.subsystems = [ctx.config, provisioning, clock, firewall, routes, wan, lan, practiceDhcp, wanInLan, dnsmasq, charon, tunnel, inventory, profile, control];
+    this.subsystems = [ctx.config, provisioning, clock, firewall, routes, wan, lan, practiceDhcp, wanInLan, dnsmasq, charon, tunnel, pathMtu, inventory, profile, control];
   }
 
   /** Starts every subsystem in order; if one fails, those already started are stopped again. */
@@ -118,6 +127,7 @@ export class Agent {
       provisioning: this.provisioning.summary(),
       health: this.health.list(),
       tunnel: this.tunnel.tunnelStatus(),
+      mtu: this.pathMtu.mtuStatus(),
       pendingChange: this.config.pending(),
     };
   }

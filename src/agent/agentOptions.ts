@@ -2,6 +2,7 @@
 // kernel and the processes.
 import type { Logger, Runner, startProcess } from '../core/index.ts';
 import type { RouteKernel } from '../firewall/index.ts';
+import type { LinkMtus } from '../ipsec/index.ts';
 import type { LanKernel } from '../lan/index.ts';
 import type { NeighbourSource } from '../lan/inventory/index.ts';
 import type { WanKernel } from '../wan/index.ts';
@@ -30,6 +31,8 @@ export interface AgentOptions {
   runDir?: string;
   /** The kernel's links and addresses as the LAN subsystem sees them; rtnetlink when absent (tests pass a fake). */
   lanKernel?: LanKernel;
+  /** The links' MTUs as the path MTU watch sees them (the WAN port, libipsec's device); rtnetlink when absent (tests pass a fake). */
+  linkMtus?: LinkMtus;
   /** The WAN port as the WAN subsystem sees it; rtnetlink when absent (tests pass a fake). */
   wanKernel?: WanKernel;
   /** The kernel's neighbours as the device inventory sees them; rtnetlink when absent (tests pass a fake). */

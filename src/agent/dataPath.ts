@@ -25,6 +25,8 @@ export interface DataPathDeps {
   devices: () => readonly Device[];
   /** Every IPv4 address (`a.b.c.d/len`) on the LAN port. */
   lanAddresses: (port: string) => Promise<readonly string[]>;
+  /** The tunnel's MTU in effect: the firewall clamps TCP's MSS to it. */
+  tunnelMtu: () => number;
   log: Logger;
 }
 
@@ -67,7 +69,7 @@ export class DataPath {
     return this.queue.run(() => this.deps.lan.apply(planLan(profile, this.deps.ports())));
   }
 
-  /** Another input changed (devices, ports, back end): the same profile, composed anew. Rejects with what was refused. */
+  /** Another input changed (devices, ports, back end, the tunnel's MTU): the same profile, composed anew. Rejects with what was refused. */
   refresh(): Promise<void> {
     if (!this.told) return Promise.resolve();
     return this.pass();
@@ -120,7 +122,7 @@ export class DataPath {
     const profile = this.profilePart;
     const ports = deps.ports();
     await deps.lan.apply(planLan(profile, ports));
-    const desired = planDataPath({ profile, ports, devices: deps.devices(), backend: await deps.backend(), lanAddresses: await deps.lanAddresses(ports.lan) });
+    const desired = planDataPath({ profile, ports, devices: deps.devices(), backend: await deps.backend(), lanAddresses: await deps.lanAddresses(ports.lan), tunnelMtu: deps.tunnelMtu() });
     await this.applyAfterLan(desired);
   }
 

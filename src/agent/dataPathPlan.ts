@@ -1,5 +1,5 @@
 // The data path's desired states, planned purely: from the ports of the config, the VPN
-// profile's part, the registered devices, the tunnel's kernel back end and the LAN port's
+// profile's part, the registered devices, the tunnel's kernel back end and MTU and the LAN port's
 // addresses to what the LAN, the practice-LAN DHCP client, the WAN-in-LAN watch, dnsmasq and the
 // firewall are to hold. DataPath (dataPath.ts) gathers the inputs and hands the parts over.
 // The LAN's part is planned from the profile and the ports alone and is applied first: the rest
@@ -10,9 +10,6 @@ import type { FirewallDesired, TunnelBackend } from '../firewall/index.ts';
 import { dnsmasqDesired, splitSegment, TERMINAL_BRIDGE, type DnsmasqDesired, type LanDesired, type PracticeDhcpDesired, type WanInLanDesired } from '../lan/index.ts';
 import type { Device } from '../lan/inventory/index.ts';
 import type { ProfileDataPath } from '../ipsec/index.ts';
-
-/** MTU of kernel-libipsec's TUN device; TCP's MSS is clamped to fit it. */
-const TUNNEL_MTU = 1400;
 
 export interface Ports {
   readonly lan: string;
@@ -31,6 +28,8 @@ export interface DataPathInputs {
   readonly backend: TunnelBackend | undefined;
   /** Every IPv4 address (`a.b.c.d/len`) on the LAN port once the LAN has its part. */
   readonly lanAddresses: readonly string[];
+  /** The tunnel's MTU from the internet line's path MTU (src/ipsec/pathMtu/): TCP's MSS is clamped to fit it. */
+  readonly tunnelMtu: number;
 }
 
 /** What follows the LAN's part. Without a profile there is no TI segment: dnsmasq serves nothing, the firewall keeps the fail-closed baseline (null). */
@@ -81,7 +80,7 @@ export function planDataPath(inputs: DataPathInputs): DataPathDesired {
     tiPrefixes: profile.tiPrefixes,
     managementPrefix: profile.managementPrefix,
     gateways: profile.gatewayAddresses,
-    tunnelMtu: TUNNEL_MTU,
+    tunnelMtu: inputs.tunnelMtu,
     hosts: devices.map(({ id, name, kind, address, mac, cetpPorts }) => ({ id, name, kind, address, mac, cetpPorts })),
     ntp: false,
   };

@@ -1,7 +1,7 @@
 // What `tibox status`, the control API, the web UI and remote management report about the agent.
 // Later subsystems add their own sections (tunnel, firewall, LAN, updates) to this type.
 import type { HealthWarning, SubsystemStatus } from '../core/index.ts';
-import type { TunnelStatus } from '../ipsec/index.ts';
+import type { PathMtuStatus, TunnelStatus } from '../ipsec/index.ts';
 import type { ProvisioningSummary } from './provisioning/provisioningService.ts';
 import type { PendingSummary } from './pending/pendingChange.ts';
 
@@ -15,6 +15,8 @@ export interface AgentStatus {
   provisioning: ProvisioningSummary;
   health: HealthWarning[];
   tunnel: TunnelStatus;
+  /** The internet line's path MTU, the tunnel's MTU and TCP's MSS clamp. */
+  mtu: PathMtuStatus;
   /** The network change awaiting confirmation; null when none. */
   pendingChange: PendingSummary | null;
 }

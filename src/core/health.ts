@@ -140,6 +140,16 @@ export const HEALTH_CATALOGUE = {
       en: "The box knows no DNS server on the internet, so gateway names and time servers cannot be resolved. Please set DNS servers for the WAN port or check the router's DHCP server.",
     },
   },
+  // The path MTU of the internet line (src/ipsec/pathMtu/): the tunnel's MTU and TCP's MSS follow
+  // it, so TI works; the detail names the figures.
+  'wan.smallPathMtu': {
+    severity: 'warning',
+    impactsTi: false,
+    text: {
+      de: 'Die Internetleitung der Praxis überträgt nur kleine Pakete (Pfad-MTU unter 1400 Byte, etwa bei einer Mobilfunk-Ersatzleitung oder einem falsch eingestellten Router). Die Box passt den Tunnel daran an und die TI bleibt erreichbar, große Übertragungen werden aber langsamer. Bitte den Internet-Router bzw. den Internetanbieter prüfen lassen.',
+      en: "The practice's internet line carries only small packets (path MTU under 1400 bytes, as on a mobile fallback line or with a misconfigured router). The box fits the tunnel to it and the TI stays reachable, but large transfers get slower. Please have the internet router or the provider checked.",
+    },
+  },
   // The firewall (src/firewall/tamperWarning.ts): its table removed or changed by someone else.
   'firewall.tableChanged': {
     severity: 'warning',

@@ -28,6 +28,7 @@ const RUNNING_WITHOUT_PROFILE = [
   ['dnsmasq', 'running'],
   ['charon', 'running'],
   ['tunnel', 'degraded'],
+  ['path-mtu', 'running'],
   ['inventory', 'running'],
   ['profile', 'degraded'],
   ['control', 'running'],

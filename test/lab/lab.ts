@@ -662,6 +662,21 @@ export class Lab {
   }
 
   /**
+   * The MTU of the practice router's line to the internet, at both ends (PPPoE DSL 1492, DS-Lite
+   * 1460, ...): the box's own WAN port stays at 1500, as behind a real router.
+   */
+  async setUplinkMtu(mtu: number): Promise<void> {
+    await this.netns.ip(this.names.router, 'link', 'set', 'up0', 'mtu', String(mtu));
+    await this.netns.ip(this.names.inet, 'link', 'set', 'rtr0', 'mtu', String(mtu));
+  }
+
+  /** The MTU of a gateway's own link to the internet, at both ends: a gateway behind a smaller path. */
+  async setGatewayLinkMtu(name: GatewayName, mtu: number): Promise<void> {
+    await this.netns.ip(this.names.inet, 'link', 'set', name, 'mtu', String(mtu));
+    await this.netns.ip(this.names[name], 'link', 'set', 'pub0', 'mtu', String(mtu));
+  }
+
+  /**
    * A DSL reconnect: the practice router gets a new public address and loses its NAT state.
    * Returns the new address.
    */

@@ -4,7 +4,7 @@
 import type { Severity } from '../../core/index.ts';
 import type { PendingSummary } from '../pending/pendingChange.ts';
 import type { AgentStatus } from '../status.ts';
-import type { TunnelStatus } from '../../ipsec/index.ts';
+import type { PathMtuStatus, TunnelStatus } from '../../ipsec/index.ts';
 import type { Lang } from './command.ts';
 import { alignColumns } from './table.ts';
 
@@ -36,6 +36,7 @@ interface Labels {
   unreadable: string;
   pending: (revision: number, paths: string, actor: string) => string;
   rolledBackIn: (duration: string) => string;
+  mtu: (m: PathMtuStatus) => string;
 }
 
 const LABELS: Record<Lang, Labels> = {
@@ -66,6 +67,7 @@ const LABELS: Record<Lang, Labels> = {
     unreadable: 'unknown, the provisioning data cannot be read',
     pending: (revision, paths, actor) => `Pending network change: revision ${revision} (${paths}) by ${actor}`,
     rolledBackIn: (d) => `  rolled back in ${d} unless confirmed: tibox config confirm`,
+    mtu: (m) => `  MTU: WAN path ${m.pathMtu} (${m.because}), tunnel ${m.tunnelMtu}, TCP MSS clamp ${m.mss}`,
   },
   de: {
     up: 'läuft seit',
@@ -94,6 +96,7 @@ const LABELS: Record<Lang, Labels> = {
     unreadable: 'unbekannt, die Werksdaten sind nicht lesbar',
     pending: (revision, paths, actor) => `Ausstehende Netzwerkänderung: Revision ${revision} (${paths}) von ${actor}`,
     rolledBackIn: (d) => `  wird in ${d} zurückgenommen, wenn sie nicht bestätigt wird: tibox config confirm`,
+    mtu: (m) => `  MTU: WAN-Pfad ${m.pathMtu} (${m.because}), Tunnel ${m.tunnelMtu}, TCP-MSS begrenzt auf ${m.mss}`,
   },
 };
 
@@ -131,7 +134,7 @@ export function formatStatus(status: AgentStatus, lang: Lang, now: Date): string
     lines.push(...alignColumns([[l.subsystem, l.state, l.since, l.detail], ...rows]));
   }
 
-  lines.push('', ...formatTunnel(status.tunnel, lang, now));
+  lines.push('', ...formatTunnel(status.tunnel, lang, now), l.mtu(status.mtu));
   if (status.pendingChange) lines.push('', ...formatPendingChange(status.pendingChange, lang, now));
 
   lines.push('', `${l.health}:`);

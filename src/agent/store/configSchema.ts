@@ -209,6 +209,17 @@ export const CONFIG_SCHEMA = defineSchema({
         en: 'Off for support only: while the tunnel is off, the TI cannot be reached from the practice or the terminals.',
       },
     },
+    wanMtu: {
+      type: 'integer',
+      min: 0,
+      max: 1500,
+      default: 0,
+      label: { de: 'MTU der Internetleitung', en: 'Internet line MTU' },
+      help: {
+        de: '0: Die Box ermittelt die Pfad-MTU zum Rechenzentrum selbst (empfohlen). Nur wenn das nicht gelingt (die Details im Status sagen es), die MTU der Leitung eintragen, 1280 bis 1500: 1492 bei PPPoE-DSL, 1460 bei DS-Lite, 1452 bei DS-Lite über PPPoE.',
+        en: "0: the box learns the path MTU towards the datacenter by itself (recommended). Only where that fails (the status says so), enter the line's MTU, 1280 to 1500: 1492 for PPPoE DSL, 1460 for DS-Lite, 1452 for DS-Lite over PPPoE.",
+      },
+    },
   },
   log: {
     level: {

@@ -1,9 +1,11 @@
-// The config's interface fields as the subsystems that plan from them judge them: the LAN address
-// plan (the ports, the terminal bridge's name, the fallback address), the firewall (ports it
-// cannot filter on), dnsmasq (the LAN port's name) and the WAN (a static address, its gateway). A value one of them refuses would be
-// refused on every pass, long after it was typed; the config refuses it when it is committed,
-// by each planner's own function, so every rule is written once.
+// The config's fields as the subsystems that plan from them judge them: the LAN address plan (the
+// ports, the terminal bridge's name, the fallback address), the firewall (ports it cannot filter
+// on), dnsmasq (the LAN port's name), the WAN (a static address, its gateway) and the tunnel's path
+// MTU (tunnel.wanMtu). A value one of them refuses would be refused on every pass, long after it
+// was typed; the config refuses it when it is committed, by each planner's own function, so every
+// rule is written once.
 import { validateFirewallInterfaces } from '../../firewall/index.ts';
+import { wanMtuProblem } from '../../ipsec/index.ts';
 import { dnsmasqInterfaceProblem, lanSettingProblems, TERMINAL_BRIDGE } from '../../lan/index.ts';
 import { wanSettingProblems } from '../../wan/index.ts';
 import type { Config } from './configSchema.ts';
@@ -19,6 +21,8 @@ export function plannerProblems(config: Config): FieldError[] {
     ...validateFirewallInterfaces({ lan, wan, ...(terminals.length > 0 ? { terminalBridge: TERMINAL_BRIDGE } : {}), tunnel: 'libipsec' }),
   ];
   problems.push(...wanSettingProblems(config.wan));
+  const wanMtu = wanMtuProblem(config.tunnel.wanMtu);
+  if (wanMtu !== undefined) problems.push({ field: 'tunnel.wanMtu', reason: wanMtu });
   const dnsmasq = dnsmasqInterfaceProblem(lan);
   if (dnsmasq !== undefined) problems.push({ field: 'interfaces.lan', reason: dnsmasq });
   // The planners overlap (a LAN port named like the terminal bridge is refused by two): the first word stands.

@@ -25,7 +25,7 @@ export interface LanWiring {
   lanKernel: LanKernel;
 }
 
-export function wireLan(ctx: AgentContext, deps: { firewall: Firewall; nft: NftLoader; charon: CharonLink }): LanWiring {
+export function wireLan(ctx: AgentContext, deps: { firewall: Firewall; nft: NftLoader; charon: CharonLink; tunnelMtu: () => number }): LanWiring {
   const { options, config } = ctx;
   const lanKernel = options.lanKernel ?? new NetlinkLanKernel();
   const lan = new Lan({
@@ -95,6 +95,7 @@ export function wireLan(ctx: AgentContext, deps: { firewall: Firewall; nft: NftL
     backend: () => deps.charon.backend(),
     devices: () => inventory.devices(),
     lanAddresses: async (port) => (await lanKernel.read()).addresses.filter((a) => a.dev === port).map((a) => a.address),
+    tunnelMtu: deps.tunnelMtu,
     log: dataPathLog,
   });
   ctx.bus.on(dataPath, 'config.changed', () => refreshDataPath());

@@ -44,6 +44,7 @@ describe('DataPath', () => {
       backend: async () => 'libipsec' as const,
       devices: () => [],
       lanAddresses: vi.fn(async () => [...addresses]),
+      tunnelMtu: () => 1389,
       log: createLogger({ level: 'silent' }),
     };
   };

@@ -2,7 +2,8 @@
 // addresses) → the desired state of every part, each part shown as one line of text.
 import { describe, expect, it } from 'vitest';
 import { planDataPath, planLan, type DataPathInputs, type Ports } from '../../../src/agent/dataPathPlan.ts';
-import type { ProfileDataPath } from '../../../src/ipsec/index.ts';
+import { renderRuleset } from '../../../src/firewall/index.ts';
+import { mssFor, type ProfileDataPath } from '../../../src/ipsec/index.ts';
 import type { Device } from '../../../src/lan/inventory/index.ts';
 
 const PROFILE: ProfileDataPath = {
@@ -25,7 +26,7 @@ const TERMINAL = device('terminal', 'Terminal', '10.77.12.40', '02:00:5e:10:00:4
 const ELSEWHERE = device('terminal', 'Altgerät', '10.99.0.40', '02:00:5e:10:00:99');
 
 function inputs(change: Partial<DataPathInputs>): DataPathInputs {
-  return { profile: PROFILE, ports: PORTS, devices: [PVS, TERMINAL], backend: 'libipsec', lanAddresses: ADDRESSES, ...change };
+  return { profile: PROFILE, ports: PORTS, devices: [PVS, TERMINAL], backend: 'libipsec', lanAddresses: ADDRESSES, tunnelMtu: 1389, ...change };
 }
 
 /** Each part as one line, what a test needs to tell the cases apart. */
@@ -127,9 +128,16 @@ describe('planDataPath', () => {
       tiPrefixes: ['100.64.0.0/10'],
       managementPrefix: '100.102.200.0/24',
       gateways: ['198.51.100.10'],
-      tunnelMtu: 1400,
+      tunnelMtu: 1389,
       hosts: [{ id: 1, name: 'Empfang', kind: 'pvs', address: '10.77.12.10', mac: '02:00:5e:10:00:10', cetpPorts: [7001] }],
       ntp: false,
     });
+  });
+
+  it('clamps TCP\'s MSS to the path MTU watch\'s figure for the tunnel MTU, in SYN and SYN-ACK, routed and the box\'s own', () => {
+    const ruleset = renderRuleset(planDataPath(inputs({ tunnelMtu: 1389, devices: [PVS] })).firewall);
+    const clamps = ruleset.split('\n').filter((line) => line.includes('maxseg size set'));
+    expect(clamps).toHaveLength(2);
+    for (const line of clamps) expect(line).toContain(`tcp flags syn / syn,rst tcp option maxseg size > ${mssFor(1389)} tcp option maxseg size set ${mssFor(1389)}`);
   });
 });

@@ -82,6 +82,7 @@ async function compose(aRecords: Map<string, string[]>) {
     backend: async () => 'libipsec' as const,
     devices: () => [],
     lanAddresses: async () => ['192.168.1.2/24'],
+    tunnelMtu: () => 1389,
     log,
   });
   const records: SrvRecord[] = [

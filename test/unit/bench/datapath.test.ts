@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { benchDesired, benchHosts, halvesOf, mostHosts, segmentFor, type BenchSite } from '../../../bench/datapathDesired.ts';
-import { judge } from '../../../bench/datapathTargets.ts';
+import { judge, judgeAgainstFullMtu, type Measurement } from '../../../bench/datapathTargets.ts';
 import { receivedMbits } from '../../../bench/iperf.ts';
 import { cpuPercent, cpuTicks, residentBytes } from '../../../bench/procStats.ts';
 import { spread, spreadRatio } from '../../../bench/stats.ts';
@@ -121,5 +121,22 @@ describe('the targets', () => {
 
   it('does not count a missing ratio as met', () => {
     expect(judge({ throughput_1000: measured(330, null, 'Mbit/s') })[0]?.met).toBe(false);
+  });
+});
+
+describe('the MTU targets', () => {
+  const key = (mtu: number, direction: 'up' | 'down') => `mtu_${mtu}_${direction}`;
+  const at = (median: number): Measurement => ({ unit: 'Mbit/s', tibox: spread([median]), baseline: spread([median * 2]), ratio: 0.5 });
+
+  it('judges each direction at each MTU against its own figure at 1500', () => {
+    const results = { [key(1500, 'up')]: at(200), [key(1452, 'up')]: at(170), [key(1500, 'down')]: at(100), [key(1452, 'down')]: at(70) };
+    expect(judgeAgainstFullMtu(results, [1500, 1452], key)).toEqual([
+      { measurement: 'mtu_1452_up', want: 'median >= 0.8 of mtu_1500_up', value: 0.85, met: true },
+      { measurement: 'mtu_1452_down', want: 'median >= 0.8 of mtu_1500_down', value: 0.7, met: false },
+    ]);
+  });
+
+  it('gives no verdict without the figure at 1500', () => {
+    expect(judgeAgainstFullMtu({ [key(1452, 'up')]: at(170) }, [1500, 1452], key)).toEqual([]);
   });
 });

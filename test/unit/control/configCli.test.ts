@@ -39,7 +39,7 @@ describe('config set arguments', () => {
     ['no key', ['=x'], "'=x' is not KEY=VALUE, e.g. practice.bsnr=021234500"],
     ['a misspelt key', ['practice.bnsr=1'], "no setting 'practice.bnsr'; the group practice has practice.name, practice.street, practice.postalCode, practice.city, practice.bsnr, practice.installerName, practice.installerCompany"],
     ['an unknown group', ['vpn.gateway=x'], "no setting 'vpn.gateway'; the groups are box, practice, ui, interfaces, wan, tunnel, log ('tibox config show' lists every setting)"],
-    ['a group as a key', ['tunnel=off'], 'tunnel is a group; set its settings one by one: tunnel.enabled'],
+    ['a group as a key', ['tunnel=off'], 'tunnel is a group; set its settings one by one: tunnel.enabled, tunnel.wanMtu'],
     ['a key twice', ['box.name=a', 'box.name=b'], 'box.name is given twice'],
     ['a boolean in other words', ['tunnel.enabled=yes'], "tunnel.enabled must be true or false, got 'yes'"],
     ['a broken JSON list', ['interfaces.terminals=["term0"'], `interfaces.terminals: '["term0"' is not a JSON list; give the entries separated by commas, or a JSON list such as ["a","b"]`],

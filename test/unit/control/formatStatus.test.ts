@@ -56,6 +56,7 @@ describe('formatStatus', () => {
         '  history:',
         '    2025-05-02T08:00:02.000Z  up  192.0.2.10',
         '    2025-05-02T08:00:01.000Z  backoff  gateway unreachable',
+        '  MTU: WAN path 1452 (probed towards 192.0.2.10), tunnel 1389, TCP MSS clamp 1349',
         '',
         'Health:',
         '  CRITICAL  The database was written by a newer firmware that this version cannot read. (affects TI connectivity)',
@@ -84,6 +85,7 @@ describe('formatStatus', () => {
         '  Verlauf:',
         '    2025-05-02T08:00:02.000Z  up  192.0.2.10',
         '    2025-05-02T08:00:01.000Z  backoff  gateway unreachable',
+        '  MTU: WAN-Pfad 1452 (probed towards 192.0.2.10), Tunnel 1389, TCP-MSS begrenzt auf 1349',
         '',
         'Warnungen:',
         '  KRITISCH  Die Datenbank stammt von einer neueren Firmware, die diese Version nicht lesen kann. (beeinträchtigt die TI-Anbindung)',
@@ -104,9 +106,10 @@ describe('formatStatus', () => {
       subsystems: [],
       health: [],
       tunnel: { state: 'no-profile' as const, since: SAMPLE_NOW.toISOString(), traffic: { bytesIn: 0, bytesOut: 0, packetsIn: 0, packetsOut: 0 }, history: [] },
+      mtu: { pathMtu: 1280, source: 'assumed' as const, because: 'not probed yet', overhead: 99, tunnelMtu: 1181, mss: 1141 },
     };
     expect(formatStatus(quiet, 'en', SAMPLE_NOW)).toBe(
-      'tibox 1.4.2, up 42 s\nSerial number: none, the box is not provisioned\n\nNo subsystems reported.\n\nTunnel: no-profile, 0 s ago\n  traffic: 0 B / 0 B (in / out), 0 / 0 packets\n\nHealth:\n  No warnings.\n',
+      'tibox 1.4.2, up 42 s\nSerial number: none, the box is not provisioned\n\nNo subsystems reported.\n\nTunnel: no-profile, 0 s ago\n  traffic: 0 B / 0 B (in / out), 0 / 0 packets\n  MTU: WAN path 1280 (not probed yet), tunnel 1181, TCP MSS clamp 1141\n\nHealth:\n  No warnings.\n',
     );
   });
 

@@ -45,6 +45,10 @@ export const SAMPLE_STATUS: AgentStatus = {
       { at: '2025-05-02T08:00:01.000Z', state: 'backoff', reason: 'gateway unreachable' },
     ],
   },
+  mtu: {
+    pathMtu: 1452, source: 'probed', because: 'probed towards 192.0.2.10', overhead: 63, tunnelMtu: 1389, mss: 1349,
+    gateway: '192.0.2.10', transform: 'AES_GCM_16-256, ESP in UDP', probedAt: '2025-05-02T08:00:02.000Z', probes: 2,
+  },
   pendingChange: null,
   version: '1.4.2',
   startedAt: '2025-05-02T08:00:00.000Z',

@@ -18,7 +18,7 @@ const STATES: Record<StateName, Config> = {
     ui: { language: 'de' },
     interfaces: { lan: 'lan0', wan: 'wan0', lanFallback: '169.254.77.1/16', terminals: ['term0'] },
     wan: { mode: 'dhcp', address: '', gateway: '', resolvers: [] },
-    tunnel: { enabled: true },
+    tunnel: { enabled: true, wanMtu: 0 },
     log: { level: 'info' },
   },
   B: {
@@ -27,7 +27,7 @@ const STATES: Record<StateName, Config> = {
     ui: { language: 'en' },
     interfaces: { lan: 'eth1', wan: 'eth0', lanFallback: '169.254.88.1/16', terminals: ['term1', 'term2'] },
     wan: { mode: 'static', address: '192.168.178.2/24', gateway: '192.168.178.1', resolvers: ['192.168.178.1'] },
-    tunnel: { enabled: false },
+    tunnel: { enabled: false, wanMtu: 1452 },
     log: { level: 'debug' },
   },
 };

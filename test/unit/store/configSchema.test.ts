@@ -11,7 +11,7 @@ describe('the tibox config schema', () => {
       ui: { language: 'de' },
       interfaces: { lan: 'lan0', wan: 'wan0', lanFallback: '169.254.77.1/16', terminals: ['term0'] },
       wan: { mode: 'dhcp', address: '', gateway: '', resolvers: [] },
-      tunnel: { enabled: true },
+      tunnel: { enabled: true, wanMtu: 0 },
       log: { level: 'info' },
     });
     expect(validateConfig(config)).toEqual({ ok: true, config });
@@ -99,7 +99,7 @@ describe('describeSchema', () => {
     expect(fields.map((f) => f.path)).toEqual([
       'box.name', 'practice.name', 'practice.street', 'practice.postalCode', 'practice.city', 'practice.bsnr', 'practice.installerName',
       'practice.installerCompany', 'ui.language', 'interfaces.lan', 'interfaces.wan', 'interfaces.lanFallback', 'interfaces.terminals',
-      'wan.mode', 'wan.address', 'wan.gateway', 'wan.resolvers', 'tunnel.enabled', 'log.level']);
+      'wan.mode', 'wan.address', 'wan.gateway', 'wan.resolvers', 'tunnel.enabled', 'tunnel.wanMtu', 'log.level']);
     for (const f of fields) {
       for (const text of [f.label.de, f.label.en, f.help.de, f.help.en]) expect(text.length, f.path).toBeGreaterThan(2);
     }
@@ -174,6 +174,21 @@ describe('the planners\' rules, applied when a config is validated', () => {
     ['a LAN port dnsmasq cannot name', { lan: '-lan0' }, 'interfaces.lan', "must be an interface name of up to 15 letters, digits, '_', '.' or '-', starting with a letter or digit; not \"-lan0\""],
   ])('refuses %s', (_name, interfaces, path, message) => {
     expect(validateConfig({ interfaces })).toEqual(refusedAs(path, message));
+  });
+
+  // tunnel.wanMtu as the path MTU planner takes it: 0 probes, a line's MTU overrides.
+  it.each([0, 1280, 1400, 1452, 1492, 1500])('accepts the internet line MTU %d', (wanMtu) => {
+    expect(validateConfig({ tunnel: { wanMtu } })).toMatchObject({ ok: true, config: { tunnel: { wanMtu } } });
+  });
+
+  it.each([1, 576, 1279])('refuses the internet line MTU %d, saying what it takes', (wanMtu) => {
+    expect(validateConfig({ tunnel: { wanMtu } })).toEqual(
+      refusedAs('tunnel.wanMtu', "must be 0 to learn the internet line's path MTU by probing, or the line's MTU from 1280 to 1500 (1492 for PPPoE DSL, 1460 for DS-Lite, 1452 for DS-Lite over PPPoE)"),
+    );
+  });
+
+  it('refuses an internet line MTU above the WAN port\'s by the field\'s own range', () => {
+    expect(validateConfig({ tunnel: { wanMtu: 9000 } })).toMatchObject({ ok: false, errors: [{ path: 'tunnel.wanMtu' }] });
   });
 
   it('accepts a WAN port named like the terminal bridge while there are no terminal ports: there is no bridge then', () => {

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { parsePingOutcome } from '../../../../src/ipsec/pathMtu/dfProbe.ts';
+import { parseCachedMtu } from '../../../../src/ipsec/pathMtu/pmtuCache.ts';
+
+describe('parsePingOutcome', () => {
+  it.each<[string, string, ReturnType<typeof parsePingOutcome>]>([
+    ['a reply', 'PING 198.51.100.10 (198.51.100.10) 1424(1452) bytes of data.\n1432 bytes from 198.51.100.10: icmp_seq=1 ttl=63 time=0.055 ms\n', { kind: 'answered' }],
+    ['a router\'s "fragmentation needed"', 'From 192.168.178.1 icmp_seq=1 Frag needed and DF set (mtu = 1452)\n', { kind: 'too-big', mtu: 1452 }],
+    ['the kernel\'s cached path MTU', 'ping: local error: message too long, mtu=1452\n', { kind: 'too-big', mtu: 1452 }],
+    ['an IPv6 "packet too big"', 'From 2001:db8::1 icmp_seq=1 Packet too big: mtu=1280\n', { kind: 'too-big', mtu: 1280 }],
+    ['no route', 'From 192.168.178.1 icmp_seq=1 Destination Net Unreachable\n', { kind: 'unreachable' }],
+    ['no answer', '1 packets transmitted, 0 received, 100% packet loss, time 0ms\n', { kind: 'silent' }],
+  ])('reads %s', (_name, output, outcome) => {
+    expect(parsePingOutcome(output)).toEqual(outcome);
+  });
+});
+
+describe('parseCachedMtu', () => {
+  it('reads the MTU the kernel learnt for an address, and none where it has not', () => {
+    const cached = '[{"dst":"198.51.100.10","gateway":"192.168.178.1","dev":"wan0","prefsrc":"192.168.178.2","flags":[],"uid":0,"cache":[],"expires":597,"metrics":[{"mtu":1452}]}]';
+    expect(parseCachedMtu(cached)).toBe(1452);
+    expect(parseCachedMtu('[{"dst":"198.51.100.10","gateway":"192.168.178.1","dev":"wan0","flags":[],"uid":0,"cache":[]}]')).toBeUndefined();
+  });
+});
