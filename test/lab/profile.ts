@@ -35,7 +35,9 @@ export function signProfile(payload: unknown, signingKeyPem: string, algorithm: 
   const bytes = Buffer.from(JSON.stringify(payload), 'utf8');
   const digest = algorithm === 'ed25519' ? null : algorithm.replace('ecdsa-', '');
   const signature = sign(digest, bytes, signingKeyPem);
-  const envelope = { format: 'tibox-vpn-profile', version: 1, payload: bytes.toString('base64'), signature: signature.toString('base64'), signatureAlgorithm: algorithm };
+  // The envelope names the version the payload says it is (a test may make them differ after signing).
+  const version = (payload as { version?: unknown }).version ?? 1;
+  const envelope = { format: 'tibox-vpn-profile', version, payload: bytes.toString('base64'), signature: signature.toString('base64'), signatureAlgorithm: algorithm };
   return Buffer.from(JSON.stringify(envelope, null, 2) + '\n', 'utf8');
 }
 
