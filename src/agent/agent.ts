@@ -22,6 +22,7 @@ import { wireLan } from './wiring/lan.ts';
 import { wireProfile } from './wiring/profile.ts';
 import { wireProvisioning } from './wiring/provisioning.ts';
 import { wireTunnel } from './wiring/tunnel.ts';
+import { wireUpdater } from './wiring/updater.ts';
 
 export class Agent {
   private readonly options: AgentOptions;
@@ -50,7 +51,8 @@ export class Agent {
     const { firewall, nft, routes, routeKernel } = wireFirewall(ctx);
     const { clock, charon, tunnel } = wireTunnel(ctx, { routes, wan: () => this.wan });
     const { lan, practiceDhcp, wanInLan, dnsmasq, inventory, dataPath, lanKernel } = wireLan(ctx, { firewall, nft, charon });
-    const profile = wireProfile(ctx, { tunnel, dataPath });
+    const { updater, remoteManagement } = wireUpdater(ctx, () => this.status());
+    const profile = wireProfile(ctx, { tunnel, dataPath, remoteManagement });
     const control = wireControl(ctx, () => this.status());
     this.tunnel = tunnel;
     this.routeKernel = routeKernel;
@@ -58,7 +60,7 @@ export class Agent {
     this.dataPath = dataPath;
     this.provisioning = provisioning;
     this.config = ctx.config;
-    this.subsystems = [ctx.config, provisioning, clock, firewall, routes, lan, practiceDhcp, wanInLan, dnsmasq, charon, tunnel, inventory, profile, control];
+    this.subsystems = [ctx.config, provisioning, clock, firewall, routes, lan, practiceDhcp, wanInLan, dnsmasq, charon, tunnel, inventory, updater, profile, control];
   }
 
   /** Starts every subsystem in order; if one fails, those already started are stopped again. */

@@ -1,17 +1,18 @@
 // The VPN profile: imported, checked and held by ProfileService, which hands it to the tunnel
-// first and to the data path after.
+// first and to the data path after, and its management identity to remote management.
 import { Resolver } from 'node:dns/promises';
-import { ProfileService, type TunnelController } from '../../ipsec/index.ts';
+import { ProfileService, type ProfileServiceDeps, type TunnelController } from '../../ipsec/index.ts';
 import type { DataPath } from '../dataPath.ts';
 import type { AgentContext } from './context.ts';
 
-export function wireProfile(ctx: AgentContext, deps: { tunnel: TunnelController; dataPath: DataPath }): ProfileService {
+export function wireProfile(ctx: AgentContext, deps: { tunnel: TunnelController; dataPath: DataPath; remoteManagement: ProfileServiceDeps['remoteManagement'] }): ProfileService {
   const profile = new ProfileService({
     dataDir: ctx.options.dataDir,
     trustAnchorPath: ctx.options.profileTrustAnchor,
     health: ctx.health,
     tunnel: deps.tunnel,
     dataPath: deps.dataPath,
+    remoteManagement: deps.remoteManagement,
     resolver: new Resolver(),
     log: ctx.logFor('profile'),
     now: ctx.now,

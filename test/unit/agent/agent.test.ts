@@ -158,6 +158,7 @@ describe('Agent', () => {
       'charon degraded (connecting to charon)',
       'tunnel degraded (no-profile)',
       'inventory running',
+      'updater running (the VPN profile carries no management identity (profile format version 2 brings one))',
       'profile degraded (no VPN profile imported)',
       'control running',
     ]);
