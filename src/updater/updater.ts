@@ -101,6 +101,11 @@ export class Updater implements Subsystem<RemoteManagement> {
     this.state.set('running', `polling ${wanted.url} as ${wanted.controllerId}`);
   }
 
+  /** The way to the management server may have opened (the tunnel is up): retry a poll that never got there. */
+  kick(): void {
+    this.running?.client.kick();
+  }
+
   status(): SubsystemStatus {
     return this.state.get();
   }

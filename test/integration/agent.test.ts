@@ -28,6 +28,7 @@ const RUNNING_WITHOUT_PROFILE = [
   ['charon', 'running'],
   ['tunnel', 'degraded'],
   ['inventory', 'running'],
+  ['updater', 'running'],
   ['profile', 'degraded'],
   ['control', 'running'],
 ];

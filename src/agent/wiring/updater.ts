@@ -36,6 +36,10 @@ export function wireUpdater(ctx: AgentContext, status: () => AgentStatus): { upd
     now: ctx.now,
   });
   updater.registerActions(ctx.actions);
+  // A poll that failed while the tunnel was down is retried once it is up, not at the end of its backoff.
+  ctx.bus.on(updater, 'tunnel.event', (event) => {
+    if (event.state === 'up') updater.kick();
+  });
   return {
     updater,
     remoteManagement: {
