@@ -24,6 +24,7 @@ import { wirePathMtu } from './wiring/pathMtu.ts';
 import { wireProfile } from './wiring/profile.ts';
 import { wireProvisioning } from './wiring/provisioning.ts';
 import { wireTunnel } from './wiring/tunnel.ts';
+import { wireUpdater } from './wiring/updater.ts';
 import { wireWan } from './wiring/wan.ts';
 
 export class Agent {
@@ -63,7 +64,8 @@ export class Agent {
     // The agent's own lookups (the gateways' names) ask the WAN's name servers.
     const resolver = new Resolver();
     const wan = wireWan(ctx, { lan, resolver });
-    const profile = wireProfile(ctx, { tunnel, dataPath, resolver });
+    const { updater, remoteManagement } = wireUpdater(ctx, () => this.status());
+    const profile = wireProfile(ctx, { tunnel, dataPath, resolver, remoteManagement });
     const control = wireControl(ctx, () => this.status());
     this.tunnel = tunnel;
     this.pathMtu = pathMtu;
@@ -72,7 +74,7 @@ export class Agent {
     this.dataPath = dataPath;
     this.provisioning = provisioning;
     this.config = ctx.config;
-    this.subsystems = [ctx.config, provisioning, clock, firewall, routes, wan, lan, practiceDhcp, wanInLan, dnsmasq, charon, tunnel, pathMtu, inventory, profile, control];
+    this.subsystems = [ctx.config, provisioning, clock, firewall, routes, wan, lan, practiceDhcp, wanInLan, dnsmasq, charon, tunnel, pathMtu, inventory, updater, profile, control];
   }
 
   /** Starts every subsystem in order; if one fails, those already started are stopped again. */

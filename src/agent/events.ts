@@ -1,9 +1,12 @@
 // Every event of the agent's bus, declared once. Subsystems add their events here as they grow.
 import type { HealthWarning } from '../core/index.ts';
+import type { TunnelEvent } from '../ipsec/index.ts';
 
 export interface AgentEvents {
   /** A commit changed the effective configuration. */
   'config.changed': { revision: number; actor: string };
   /** Every active warning, after each raise, change of detail or clear: the web UI's live view and the updater's reports listen. */
   'health.changed': { warnings: HealthWarning[] };
+  /** Each entry of the tunnel's history as it is recorded (state changes, failures): remote management retries on 'up'. */
+  'tunnel.event': TunnelEvent;
 }

@@ -57,7 +57,7 @@ export const ERROR_CATALOGUE = byCode({
   TIBOX_PROFILE_MALFORMED: [422, 'the profile file is malformed: {reason}'],
   TIBOX_PROFILE_UNSIGNED: [422, 'the profile carries no signature'],
   TIBOX_PROFILE_BAD_SIGNATURE: [422, 'the profile signature does not verify with the pinned datacenter key: it was signed with another key or changed after signing'],
-  TIBOX_PROFILE_UNSUPPORTED_VERSION: [422, 'profile format version {version} is not supported (this firmware reads version {supported})'],
+  TIBOX_PROFILE_UNSUPPORTED_VERSION: [422, 'profile format version {version} is not supported (this firmware reads {supported})'],
   TIBOX_PROFILE_PASSWORD_REQUIRED: [422, "the profile's PKCS#12 identity needs a password"],
   TIBOX_PROFILE_WRONG_PASSWORD: [422, "the password does not open the profile's PKCS#12 identity"],
   TIBOX_PROFILE_BUNDLE_UNREADABLE: [422, "the profile's PKCS#12 identity cannot be read: {reason}"],

@@ -12,7 +12,7 @@ import {
   SerialQueue, StateTracker, formatIpv4, parsePrefix, type ControlActions, type Health, type Logger, type Lifecycle, type SubsystemStatus,
 } from '../core/index.ts';
 import {
-  certificateHealth, ProfileStore, registerProfileActions, resolveGatewayAddresses, resolveGateways, type AddressResolver, type NameAddresses, type VpnProfile,
+  certificateHealth, ProfileStore, registerProfileActions, resolveGatewayAddresses, resolveGateways, type AddressResolver, type ManagementIdentity, type NameAddresses, type VpnProfile,
 } from './profile/index.ts';
 import { managementOverInternet, type ManagementResolver } from './profile/managementEndpoint.ts';
 import type { TunnelProfile } from './tunnel/index.ts';
@@ -58,6 +58,8 @@ export interface ProfileServiceDeps {
     prepare(desired: ProfileDataPath): Promise<void>;
     apply(desired: ProfileDataPath | null): Promise<void>;
   };
+  /** Remote management: the profile's endpoint and management identity (format version 2), or null without one. */
+  remoteManagement?: { apply(desired: { url: string; identity: ManagementIdentity; boxCertificateNotAfter: string } | null): Promise<void> };
   resolver: Pick<Resolver, 'resolveSrv'> & ManagementResolver & AddressResolver;
   log: Logger;
   now?: () => Date;
@@ -170,6 +172,13 @@ export class ProfileService implements Lifecycle {
     for (const code of ['profile.certificateExpiring', 'profile.certificateExpired'] as const) {
       if (code === certificate) health.raise(code, `certificate valid until ${profile.identity.notAfter}`);
       else health.clear(code);
+    }
+    // Remote management needs neither DNS nor the tunnel to be told: it retries until it gets through.
+    const management = profile.managementIdentity;
+    const remote = this.deps.remoteManagement;
+    if (remote) {
+      const desired = management ? { url: profile.management.url, identity: management, boxCertificateNotAfter: profile.identity.notAfter } : null;
+      remote.apply(desired).catch((error: unknown) => log.error({ err: error }, 'remote management could not be set up'));
     }
     const routedIntoTunnel = [profile.tiSegment, ...profile.tiPrefixes];
     const key = JSON.stringify([profile.gateways, routedIntoTunnel]);

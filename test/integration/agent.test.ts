@@ -30,6 +30,7 @@ const RUNNING_WITHOUT_PROFILE = [
   ['tunnel', 'degraded'],
   ['path-mtu', 'running'],
   ['inventory', 'running'],
+  ['updater', 'running'],
   ['profile', 'degraded'],
   ['control', 'running'],
 ];

@@ -2,7 +2,8 @@
 // PKCS#12 import with the tunnel up, and a failed one with a wrong password, neither the password
 // nor the box's private key nor its initial web UI password is in the agent's log, the boot log, charon's log, any state file, or
 // any control reply. The private key lives only in the files meant for it (the profile store's
-// key.pem and the saved tunnel's private/box.pem, both 0600).
+// key.pem and the saved tunnel's private/box.pem, both 0600), and a version 2 profile's
+// management key only in the store's management-key.pem (0600).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrivateKey } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -104,6 +105,7 @@ describe('secrets: never logged, never in a reply, only in their own 0600 files'
       ['devices.register', {}], ['devices.change', { device: 'nobody' }], ['devices.remove', { device: 'nobody' }],
       ['firewall.print', {}], ['firewall.why', device], ['profile.show', {}], ['profile.import', { profile: readFileSync(profile.pkcs12).toString('base64'), password: `${password}-wrong` }],
       ['tunnel.status', {}], ['tunnel.restart', {}], ['tunnel.down', {}], ['tunnel.up', {}],
+      ['update.status', {}],
     ];
     const registered = filesUnder(src).flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/actions\.register\('([\w.]+)'/g)].map((m) => m[1]));
     expect(calls.map(([name]) => name).sort()).toEqual([...new Set(registered)].sort());
@@ -137,5 +139,30 @@ describe('secrets: never logged, never in a reply, only in their own 0600 files'
     // The key was found where it belongs: the search can find it.
     expect(keyFiles.some((f) => f.endsWith('key.pem'))).toBe(true);
     expect(keyFiles.some((f) => f.endsWith('box.pem'))).toBe(true);
+  });
+
+  it("keeps a version 2 profile's management key in its own 0600 file alone", async () => {
+    await lab.importProfile({ variant: 'v2' });
+    const client = new ControlClient<AgentStatus>(socketPath);
+    await waitFor(async () => expect(await client.action('update.status', {})).toMatchObject({ configured: true }), 15_000);
+    const managementKey = readFileSync(join(lab.dir, 'pki', 'box-management.key'), 'utf8');
+    const all = needles({ password: 'no password here', keyPem: managementKey })
+      .filter((n) => n.what.startsWith('the private key'))
+      .map((n) => ({ ...n, what: n.what.replace('the private key', 'the management key') }));
+    const texts = [JSON.stringify(await client.status()), JSON.stringify(await client.action('update.status', {})), JSON.stringify(await client.action('profile.show', {}))];
+    const found = texts.flatMap((text) => secretsIn(Buffer.from(text), all).map((what) => `reply: ${what}`));
+    const { logs, dirs } = lab.boxWrittenPaths();
+    const keyFiles: string[] = [];
+    for (const file of [...logs, ...dirs.flatMap(filesUnder)]) {
+      const secrets = secretsIn(readFileSync(file), all);
+      if (secrets.length > 0 && /\/profile\/(current|v-[^/]+)\/management-key\.pem$/.test(file)) {
+        keyFiles.push(file);
+        expect(statSync(file).mode & 0o777, `${file} mode`).toBe(0o600);
+      } else {
+        for (const what of secrets) found.push(`${relative(lab.dir, file)}: ${what}`);
+      }
+    }
+    expect(found).toEqual([]);
+    expect(keyFiles.length).toBeGreaterThan(0);
   });
 });

@@ -459,7 +459,7 @@ export class Lab {
    * Imports a signed profile through the CLI, as the installer would (`tibox profile import`):
    * the box's own (PEM or PKCS#12 identity) or a `file` from issueProfileVariant().
    */
-  async importProfile(options: { variant?: 'pem' | 'pkcs12'; file?: string } = {}): Promise<string> {
+  async importProfile(options: { variant?: 'pem' | 'pkcs12' | 'v2'; file?: string } = {}): Promise<string> {
     if (!this.profiles || !this.socketPath) throw new Error('no agent to import into');
     const variant = options.variant ?? 'pem';
     const file = options.file ?? this.profiles[variant];
@@ -724,6 +724,10 @@ export class Lab {
       join(LAB_DIR, 'standins', 'ddi.ts'), '--address', address, '--origin', `https://${name}`, '--ca', pki.ca.cert,
       '--cert', server.cert, '--key', server.key, '--foreign-cert', foreign.cert, '--foreign-key', foreign.key, '--admin', this.ddiAdminSocket(),
     ]);
+    // The box finds the management server by its name, as its resolver would answer it.
+    const etc = join(NETNS_ETC, this.names.box);
+    mkdirSync(etc, { recursive: true });
+    writeFileSync(join(etc, 'hosts'), `127.0.0.1 localhost\n::1 localhost\n${address} ${name}\n`);
     const deadline = Date.now() + 20_000;
     while (!existsSync(this.ddiAdminSocket())) {
       if (Date.now() > deadline) throw new Error('the DDI server did not start (see ddi.log)');

@@ -26,6 +26,11 @@ export interface LabProfiles {
   passwordFile: string;
   /** The profile-signing public key (PEM): the lab agent's pinned trust anchor. */
   trustAnchor: string;
+  /**
+   * Format version 2, PEM identity, with remote management's own identity: a client certificate
+   * of the lab CA whose CN is the box id (the controller id), and the lab CA for the DDI server.
+   */
+  v2: string;
 }
 
 export type SignatureAlgorithmName = 'ecdsa-sha256' | 'ecdsa-sha384' | 'ecdsa-sha512' | 'ed25519';
@@ -35,7 +40,9 @@ export function signProfile(payload: unknown, signingKeyPem: string, algorithm: 
   const bytes = Buffer.from(JSON.stringify(payload), 'utf8');
   const digest = algorithm === 'ed25519' ? null : algorithm.replace('ecdsa-', '');
   const signature = sign(digest, bytes, signingKeyPem);
-  const envelope = { format: 'tibox-vpn-profile', version: 1, payload: bytes.toString('base64'), signature: signature.toString('base64'), signatureAlgorithm: algorithm };
+  // The envelope names the version the payload says it is (a test may make them differ after signing).
+  const version = (payload as { version?: unknown }).version ?? 1;
+  const envelope = { format: 'tibox-vpn-profile', version, payload: bytes.toString('base64'), signature: signature.toString('base64'), signatureAlgorithm: algorithm };
   return Buffer.from(JSON.stringify(envelope, null, 2) + '\n', 'utf8');
 }
 
@@ -76,5 +83,15 @@ export async function issueLabProfile(runner: Runner, pki: LabPki, options: LabP
   await writeFile(files.pem, signProfile({ ...settings, identity: { certificate: certPem, privateKey: keyPem } }, key), { mode: 0o600 });
   await writeFile(files.pkcs12, signProfile({ ...settings, identity: { pkcs12: p12Der.toString('base64') } }, key), { mode: 0o600 });
   await writeFile(files.passwordFile, password + '\n', { mode: 0o600 });
-  return { ...files, password, trustAnchor };
+  const management = await pki.issue('box-management', [`DNS:${PLAN.boxId}`], 'client');
+  const [managementCert, managementKey] = await Promise.all([readFile(management.cert, 'utf8'), readFile(management.key, 'utf8')]);
+  const v2 = join(dir, 'profile-v2.json');
+  const v2Payload = {
+    ...settings,
+    version: 2,
+    identity: { certificate: certPem, privateKey: keyPem },
+    management: { ...(settings.management as object), identity: { certificate: managementCert, privateKey: managementKey }, caCertificates: [caPem] },
+  };
+  await writeFile(v2, signProfile(v2Payload, key), { mode: 0o600 });
+  return { ...files, v2, password, trustAnchor };
 }

@@ -15,6 +15,7 @@ import { fwWhyCommand } from './firewallWhy.ts';
 import { configCommands, configShowCommand } from './config.ts';
 import { provisionCommand } from './provision.ts';
 import { configPendingCommands } from './configPending.ts';
+import { updateStatusCommand } from './update.ts';
 
 const helpCommand: Command = {
   words: ['help'],
@@ -41,7 +42,7 @@ const firewallCommands: readonly Command[] = [fwPrintCommand, fwWhyCommand];
 // Configuration (src/agent/store/, src/agent/pending/): settings, their audit log, network changes awaiting confirmation.
 export const COMMANDS: readonly Command[] = [
   statusCommand, profileImportCommand, profileShowCommand, ...tunnelCommands, ...deviceCommands, ...firewallCommands,
-  ...configCommands, ...configPendingCommands, provisionCommand, helpCommand,
+  ...configCommands, ...configPendingCommands, updateStatusCommand, provisionCommand, helpCommand,
 ];
 
 // Each default only shows: a word alone never changes anything.
@@ -51,6 +52,7 @@ const GROUPS: readonly CommandGroup[] = [
   { word: 'devices', summary: 'The registered PVS hosts and card terminals, and what the box sees on its ports', default: devicesListCommand },
   { word: 'fw', summary: 'The firewall', default: fwPrintCommand },
   { word: 'config', summary: "The box's settings, their audit log and network changes awaiting confirmation", default: configShowCommand },
+  { word: 'update', summary: 'Remote management and updates', default: updateStatusCommand },
 ];
 
 export const TABLE: CommandTable = { commands: COMMANDS, groups: GROUPS };

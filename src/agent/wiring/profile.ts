@@ -1,11 +1,15 @@
 // The VPN profile: imported, checked and held by ProfileService, which hands it to the tunnel
-// first and to the data path after. Its resolver follows the WAN's name servers.
+// first and to the data path after, and its management identity to remote management. Its
+// resolver follows the WAN's name servers.
 import type { Resolver } from 'node:dns/promises';
-import { ProfileService, type TunnelController } from '../../ipsec/index.ts';
+import { ProfileService, type ProfileServiceDeps, type TunnelController } from '../../ipsec/index.ts';
 import type { DataPath } from '../dataPath.ts';
 import type { AgentContext } from './context.ts';
 
-export function wireProfile(ctx: AgentContext, deps: { tunnel: TunnelController; dataPath: DataPath; resolver: Resolver }): ProfileService {
+export function wireProfile(
+  ctx: AgentContext,
+  deps: { tunnel: TunnelController; dataPath: DataPath; resolver: Resolver; remoteManagement: ProfileServiceDeps['remoteManagement'] },
+): ProfileService {
   const profile = new ProfileService({
     dataDir: ctx.options.dataDir,
     trustAnchorPath: ctx.options.profileTrustAnchor,
@@ -13,6 +17,7 @@ export function wireProfile(ctx: AgentContext, deps: { tunnel: TunnelController;
     tunnel: deps.tunnel,
     dataPath: deps.dataPath,
     resolver: deps.resolver,
+    remoteManagement: deps.remoteManagement,
     log: ctx.logFor('profile'),
     now: ctx.now,
   });

@@ -35,7 +35,7 @@ export function wireTunnel(ctx: AgentContext, deps: { routes: TiRoutes; wan: () 
     tunnelPath: async (profile) => tunnelPath(await charon.backend(), deps.wan(), profile.localTiAddress),
     startProcess: ctx.startProcess,
     knock: tcpKnock,
-    history: new StoredTunnelHistory(ctx.whileOpen((db) => new TunnelHistoryStore(db)), ctx.bestEffort),
+    history: announced(new StoredTunnelHistory(ctx.whileOpen((db) => new TunnelHistoryStore(db)), ctx.bestEffort), ctx.bus),
     resume: new ResumeFile({ stateDir: ctx.stateDir, updown: RESUME_UPDOWN, routeBatch: renderRouteBatch }),
     health: ctx.health,
     log,
@@ -71,4 +71,15 @@ export function followTunnelEnabled(
     if (enabled === tunnel.isEnabled()) return;
     tunnel.setEnabled(enabled).catch((error: unknown) => log.error({ err: error, enabled }, 'tunnel not switched as committed'));
   });
+}
+
+/** The tunnel's history, each entry also announced on the bus as it is recorded. */
+function announced(history: StoredTunnelHistory, bus: AgentContext['bus']): Pick<StoredTunnelHistory, 'record' | 'recent'> {
+  return {
+    record(event) {
+      history.record(event);
+      bus.emit('tunnel.event', event);
+    },
+    recent: (limit) => history.recent(limit),
+  };
 }

@@ -7,7 +7,10 @@ import { ProfileError } from './errors.ts';
 import { decodeBase64 } from './fields.ts';
 
 export const PROFILE_FORMAT = 'tibox-vpn-profile';
-export const PROFILE_VERSION = 1;
+/** The format versions this firmware reads (docs/profile.md "Versioning"); the last is the newest. */
+export const PROFILE_VERSIONS = [1, 2] as const;
+export type ProfileVersion = (typeof PROFILE_VERSIONS)[number];
+export const PROFILE_VERSION: ProfileVersion = 2;
 export const DEFAULT_MAX_BYTES = 256 * 1024;
 
 /** Digest per algorithm name; Ed25519 signs the message itself (null digest for node:crypto). */
@@ -40,8 +43,8 @@ export function trustAnchorKey(pem: string | Buffer): KeyObject {
   return key;
 }
 
-/** The verified payload bytes of a profile file, or a ProfileError saying why there are none. */
-export function openEnvelope(bytes: Buffer, trustAnchor: KeyObject, maxBytes: number): Buffer {
+/** The verified payload bytes of a profile file and its format version, or a ProfileError saying why there are none. */
+export function openEnvelope(bytes: Buffer, trustAnchor: KeyObject, maxBytes: number): { payload: Buffer; version: ProfileVersion } {
   if (bytes.length > maxBytes) throw new ProfileError('TIBOX_PROFILE_TOO_LARGE', { size: bytes.length, limit: maxBytes });
   let envelope: unknown;
   try {
@@ -53,9 +56,10 @@ export function openEnvelope(bytes: Buffer, trustAnchor: KeyObject, maxBytes: nu
   const e = envelope as Record<string, unknown>;
   if (e.format !== PROFILE_FORMAT) throw malformed(`"format" must be "${PROFILE_FORMAT}"`);
   if (typeof e.version !== 'number') throw malformed('"version" must be a number');
-  if (e.version !== PROFILE_VERSION) {
-    throw new ProfileError('TIBOX_PROFILE_UNSUPPORTED_VERSION', { version: String(e.version), supported: PROFILE_VERSION });
+  if (!(PROFILE_VERSIONS as readonly number[]).includes(e.version)) {
+    throw new ProfileError('TIBOX_PROFILE_UNSUPPORTED_VERSION', { version: String(e.version), supported: `versions ${PROFILE_VERSIONS.join(' and ')}` });
   }
+  const version = e.version as ProfileVersion;
   const unknown = Object.keys(e).find((key) => !ENVELOPE_KEYS.has(key));
   if (unknown !== undefined) throw malformed(`the envelope has an unknown field "${unknown}"`);
   if (typeof e.payload !== 'string' || e.payload === '') throw malformed('"payload" must be a non-empty base64 string');
@@ -74,7 +78,7 @@ export function openEnvelope(bytes: Buffer, trustAnchor: KeyObject, maxBytes: nu
   if (trustAnchor.asymmetricKeyType !== keyType || !verifies(digest, payload, trustAnchor, signature)) {
     throw new ProfileError('TIBOX_PROFILE_BAD_SIGNATURE', {});
   }
-  return payload;
+  return { payload, version };
 }
 
 function verifies(digest: string | null, payload: Buffer, key: KeyObject, signature: Buffer): boolean {

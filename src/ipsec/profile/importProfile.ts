@@ -3,7 +3,7 @@
 // check has passed (ARCHITECTURE.md §5).
 import type { KeyObject } from 'node:crypto';
 import { DEFAULT_MAX_BYTES, openEnvelope, parsePayload, trustAnchorKey } from './envelope.ts';
-import { checkIdentity } from './identity.ts';
+import { checkIdentity, checkManagementIdentity } from './identity.ts';
 import { validatePayload } from './payload.ts';
 import type { VpnProfile } from './types.ts';
 
@@ -20,7 +20,9 @@ export interface ImportOptions {
 
 export function importProfile(bytes: Buffer, options: ImportOptions): VpnProfile {
   const anchor = typeof options.trustAnchor === 'string' || Buffer.isBuffer(options.trustAnchor) ? trustAnchorKey(options.trustAnchor) : options.trustAnchor;
-  const payload = validatePayload(parsePayload(openEnvelope(bytes, anchor, options.maxBytes ?? DEFAULT_MAX_BYTES)));
+  const envelope = openEnvelope(bytes, anchor, options.maxBytes ?? DEFAULT_MAX_BYTES);
+  const payload = validatePayload(parsePayload(envelope.payload), envelope.version);
   const { identity, caCertificates } = checkIdentity(payload.identity, payload.caCertificates, options.password, options.now);
-  return { ...payload.settings, identity, caCertificates };
+  const management = payload.management && checkManagementIdentity(payload.management.identity, payload.management.caCertificates, options.now);
+  return { ...payload.settings, identity, caCertificates, ...(management && { managementIdentity: management }) };
 }

@@ -11,4 +11,4 @@ export { orderSrvRecords, resolveGateways, IKE_PORT, type SrvRecord, type Resolv
 export { resolveGatewayAddresses, type AddressResolver, type NameAddresses } from './gatewayAddresses.ts';
 export { DEFAULT_MAX_BYTES, PROFILE_FORMAT, PROFILE_VERSION, SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from './envelope.ts';
 export { DEFAULT_PROPOSALS } from './payload.ts';
-export { summarize, type VpnProfile, type ProfileSettings, type BoxIdentity, type GatewaySource, type Proposals, type ProfileSummary } from './types.ts';
+export { summarize, type VpnProfile, type ProfileSettings, type BoxIdentity, type GatewaySource, type ManagementIdentity, type Proposals, type ProfileSummary } from './types.ts';

@@ -1,5 +1,6 @@
-// The signed payload of format version 1 (docs/profile.md "Payload"), checked field by field
-// before any cryptography runs. Identity and CA certificates are only checked for shape here;
+// The signed payload of format versions 1 and 2 (docs/profile.md "Payload"), checked field by
+// field before any cryptography runs. Version 2 adds remote management's own identity and CAs
+// under `management`. Identities and CA certificates are only checked for shape here;
 // identity.ts parses and cross-checks them.
 import {
   TI_PREFIX_MIN_LENGTH, TI_SEGMENT_LENGTHS, parseInterfaceAddress, parseIpv4, parsePrefix, prefixContains, prefixCovers, prefixesOverlap, type Ipv4Prefix,
@@ -17,6 +18,8 @@ export interface Payload {
   settings: ProfileSettings;
   identity: RawIdentity;
   caCertificates: string[];
+  /** Version 2: the client identity (PEM) and CAs of remote management. */
+  management: { identity: { certificate: string; privateKey: string }; caCertificates: string[] } | undefined;
 }
 
 const PEM_MAX = 16_384;
@@ -28,14 +31,14 @@ const PROPOSAL = /^[a-z0-9]+(-[a-z0-9]+){1,7}$/;
 // Algorithms no TI profile may ask for (BSI TR-02102-3); refused rather than negotiated.
 const WEAK = new Set(['null', 'md5', 'sha1', 'des', '3des', 'modp768', 'modp1024', 'modp1536']);
 
-export function validatePayload(value: unknown): Payload {
+export function validatePayload(value: unknown, version: 1 | 2 = 1): Payload {
   const p = readObject(
     value,
     '',
     ['version', 'boxId', 'identity', 'caCertificates', 'gateways', 'gatewayIds', 'tiSegment', 'tiPrefixes', 'connector', 'tiDns', 'management'],
     ['proposals'],
   );
-  if (p.version !== 1) throw invalidField('version', 'must be 1, the version named by the envelope');
+  if (p.version !== version) throw invalidField('version', `must be ${version}, the version named by the envelope`);
   const { text: tiSegmentText, prefix: tiSegment } = readPrefix(p.tiSegment, 'tiSegment');
   if (tiSegment.length < TI_SEGMENT_LENGTHS.min || tiSegment.length > TI_SEGMENT_LENGTHS.max) {
     throw invalidField('tiSegment', `must be a /${TI_SEGMENT_LENGTHS.min} to /${TI_SEGMENT_LENGTHS.max}`);
@@ -53,7 +56,7 @@ export function validatePayload(value: unknown): Payload {
   const connector = readObject(p.connector, 'connector', ['addresses', 'probe']);
   const probe = readObject(connector.probe, 'connector.probe', ['address']);
   const tiDns = readObject(p.tiDns, 'tiDns', ['servers', 'domains']);
-  const management = readObject(p.management, 'management', ['url', 'prefix']);
+  const management = readObject(p.management, 'management', version === 1 ? ['url', 'prefix'] : ['url', 'prefix', 'identity', 'caCertificates']);
   const settings: ProfileSettings = {
     boxId: readMatching(p.boxId, 'boxId', isHostname, 'a DNS name'),
     gateways: readGateways(p.gateways, routedIntoTunnel),
@@ -71,12 +74,15 @@ export function validatePayload(value: unknown): Payload {
     },
     management: { url: readHttpsUrl(management.url, 'management.url'), prefix: readManagementPrefix(management.prefix, tiPrefixes.map((read) => read.prefix)) },
   };
+  const readCertificates = (v: unknown, field: string) => readList(v, field, 8, (item, at) => readMatching(item, at, (t) => CERTIFICATE_PEM.test(t), 'one PEM certificate', PEM_MAX));
   return {
     settings,
     identity: readIdentity(p.identity),
-    caCertificates: readList(p.caCertificates, 'caCertificates', 8, (v, field) =>
-      readMatching(v, field, (t) => CERTIFICATE_PEM.test(t), 'one PEM certificate', PEM_MAX),
-    ),
+    caCertificates: readCertificates(p.caCertificates, 'caCertificates'),
+    management:
+      version === 1
+        ? undefined
+        : { identity: readPemIdentity(management.identity, 'management.identity'), caCertificates: readCertificates(management.caCertificates, 'management.caCertificates') },
   };
 }
 
@@ -165,10 +171,13 @@ function readIdentity(value: unknown): RawIdentity {
     if (!der) throw invalidField('identity.pkcs12', 'must be base64');
     return { kind: 'pkcs12', der };
   }
-  readObject(identity, 'identity', ['certificate', 'privateKey']);
+  return { kind: 'pem', ...readPemIdentity(identity, 'identity') };
+}
+
+function readPemIdentity(value: unknown, field: string): { certificate: string; privateKey: string } {
+  const identity = readObject(value, field, ['certificate', 'privateKey']);
   return {
-    kind: 'pem',
-    certificate: readMatching(identity.certificate, 'identity.certificate', (t) => CERTIFICATE_PEM.test(t), 'one PEM certificate', PEM_MAX),
-    privateKey: readMatching(identity.privateKey, 'identity.privateKey', (t) => KEY_PEM.test(t), 'one unencrypted PEM private key (PKCS#8 or SEC1)', PEM_MAX),
+    certificate: readMatching(identity.certificate, `${field}.certificate`, (t) => CERTIFICATE_PEM.test(t), 'one PEM certificate', PEM_MAX),
+    privateKey: readMatching(identity.privateKey, `${field}.privateKey`, (t) => KEY_PEM.test(t), 'one unencrypted PEM private key (PKCS#8 or SEC1)', PEM_MAX),
   };
 }

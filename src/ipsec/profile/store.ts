@@ -3,8 +3,9 @@
 //   profile/              0700
 //     current -> v-<id>   symlink, switched by an atomic rename
 //     v-<id>/             0700, one complete profile, never changed after the switch
-//       profile.json      everything but the private key
+//       profile.json      everything but the private keys
 //       key.pem           the private key (PKCS#8), 0600
+//       management-key.pem  remote management's private key (format version 2), 0600
 // A save writes a new v-<id> (each file atomic and fsynced), switches `current`, then removes
 // every other v-<id>, including one a crash left before its switch. No password is ever stored.
 import { randomBytes } from 'node:crypto';
@@ -17,7 +18,12 @@ const CURRENT = 'current';
 const VERSION_DIR = /^v-[0-9a-z-]+$/;
 const STORE_FORMAT = 1;
 
-type StoredProfile = Omit<VpnProfile, 'identity'> & { identity: Omit<BoxIdentity, 'privateKey'> };
+type PublicIdentity = Omit<BoxIdentity, 'privateKey'>;
+type StoredProfile = Omit<VpnProfile, 'identity' | 'managementIdentity'> & {
+  identity: PublicIdentity;
+  managementIdentity?: { identity: PublicIdentity; caCertificates: readonly string[] };
+};
+const MANAGEMENT_KEY = 'management-key.pem';
 
 export class ProfileStore {
   private readonly dir: string;
@@ -59,8 +65,14 @@ export class ProfileStore {
     const version = join(this.dir, name);
     await mkdir(version, { mode: 0o700 });
     const { privateKey, ...identity } = profile.identity;
-    const stored: StoredProfile = { ...profile, identity };
+    const { managementIdentity, ...rest } = profile;
+    const stored: StoredProfile = { ...rest, identity };
     await writeFileAtomic(join(version, 'key.pem'), privateKey, { mode: 0o600 });
+    if (managementIdentity) {
+      const { privateKey: managementKey, ...publicPart } = managementIdentity.identity;
+      stored.managementIdentity = { identity: publicPart, caCertificates: managementIdentity.caCertificates };
+      await writeFileAtomic(join(version, MANAGEMENT_KEY), managementKey, { mode: 0o600 });
+    }
     await writeFileAtomic(join(version, 'profile.json'), JSON.stringify({ format: STORE_FORMAT, profile: stored }, null, 2) + '\n', { mode: 0o600 });
     const link = join(this.dir, `.${CURRENT}.${randomBytes(6).toString('hex')}.tmp`);
     await symlink(name, link);
@@ -79,7 +91,11 @@ export class ProfileStore {
     const privateKey = await readFile(join(version, 'key.pem'), 'utf8');
     const parsed = JSON.parse(text) as { format: unknown; profile: StoredProfile };
     if (parsed.format !== STORE_FORMAT) throw new Error(`stored profile format ${String(parsed.format)} is unknown to this firmware`);
-    return { ...parsed.profile, identity: { ...parsed.profile.identity, privateKey } };
+    const { managementIdentity, ...stored } = parsed.profile;
+    const profile: VpnProfile = { ...stored, identity: { ...stored.identity, privateKey } };
+    if (!managementIdentity) return profile;
+    const managementKey = await readFile(join(version, MANAGEMENT_KEY), 'utf8');
+    return { ...profile, managementIdentity: { identity: { ...managementIdentity.identity, privateKey: managementKey }, caCertificates: managementIdentity.caCertificates } };
   }
 
   private async removeAllBut(keep: string): Promise<void> {

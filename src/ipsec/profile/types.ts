@@ -37,10 +37,22 @@ export interface BoxIdentity {
   readonly fingerprint256: string;
 }
 
+/**
+ * Remote management's own identity (format version 2): a client certificate with the client-auth
+ * usage for mutual TLS with the management server, and the CAs that sign that server's
+ * certificate, which is checked against these alone.
+ */
+export interface ManagementIdentity {
+  readonly identity: BoxIdentity;
+  readonly caCertificates: readonly string[];
+}
+
 export interface VpnProfile extends ProfileSettings {
   readonly identity: BoxIdentity;
   /** PEM certificates of the CAs the box trusts for the gateways (and that issued its own). */
   readonly caCertificates: readonly string[];
+  /** Absent in a version 1 profile: such a box works without remote management. */
+  readonly managementIdentity?: ManagementIdentity;
 }
 
 /** What the control API and the CLI show of a profile: never key material. */

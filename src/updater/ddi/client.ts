@@ -87,6 +87,10 @@ export class DdiClient {
   private lastBase: ReturnType<typeof parseControllerBase> | undefined;
   private state: Omit<DdiStatus, 'action'>;
   private loop: { abort: AbortController; done: Promise<void> } | undefined;
+  /** Ends the wait for the next poll early (kick()). */
+  private wakeUp: AbortController | undefined;
+  /** The last poll failed before it reached the server (no connection, no answer). */
+  private unreached = false;
 
   constructor(options: DdiClientOptions) {
     this.options = options;
@@ -127,14 +131,25 @@ export class DdiClient {
     return status && status.phase !== 'canceled' && status.phase !== 'failed' ? (status as DdiActionStatus & { phase: ActionPhase }) : undefined;
   }
 
+  /**
+   * The way to the server may have opened (the tunnel came up): after a poll that never reached
+   * the server, poll now instead of at the end of the backoff. A poll that got through waits as
+   * the server said; one that never arrived cost the server nothing.
+   */
+  kick(): void {
+    if (this.unreached) this.wakeUp?.abort();
+  }
+
   private async runLoop(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       const waitMs = await this.pollOnce(signal);
       this.state.nextPollAt = this.now() + waitMs;
+      const wakeUp = new AbortController();
+      this.wakeUp = wakeUp;
       try {
-        await this.wait(waitMs, signal);
+        await this.wait(waitMs, AbortSignal.any([signal, wakeUp.signal]));
       } catch {
-        return;
+        if (signal.aborted) return;
       }
     }
   }
@@ -159,10 +174,12 @@ export class DdiClient {
       }
       this.state.lastPoll = { at, ok: true, error: undefined };
       this.state.failures = 0;
+      this.unreached = false;
       return nextPollDelayMs(base.pollingSleepMs, this.random);
     } catch (error) {
       this.state.failures++;
       this.state.lastPoll = { at, ok: false, error: errorText(error) };
+      this.unreached = error instanceof DdiError && (error.code === 'DDI_CONNECTION' || error.code === 'DDI_TIMEOUT');
       this.options.log.warn({ err: error, failures: this.state.failures }, 'DDI poll failed');
       const retryAfter = error instanceof DdiHttpError ? error.retryAfterMs : undefined;
       return pollRetryDelayMs(this.state.failures, this.state.pollingSleepMs, retryAfter, this.random);

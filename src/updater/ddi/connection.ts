@@ -52,7 +52,7 @@ export class DdiConnection {
 
   constructor(options: DdiConnectionOptions) {
     const { cert, key, ca } = options.tls;
-    // One kept-alive socket: polls, feedback and downloads of one box go one after another.
+    // Kept-alive sockets, two at most: a download and the polls and feedback beside it.
     this.agent = new Agent({ cert, key, ca, keepAlive: true, maxSockets: 2, minVersion: 'TLSv1.2' });
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const address = options.address;

@@ -164,6 +164,7 @@ describe('Agent', () => {
       'tunnel degraded (no-profile)',
       'path-mtu running',
       'inventory running',
+      'updater running (the VPN profile carries no management identity (profile format version 2 brings one))',
       'profile degraded (no VPN profile imported)',
       'control running',
     ]);

@@ -103,7 +103,7 @@ const CASES: Case[] = [
   ['a tampered payload', 'TIBOX_PROFILE_BAD_SIGNATURE', () => editEnvelope(profileFile(f), (e) => (e.payload = Buffer.from(JSON.stringify(payload(f, (p) => (p.tiSegment = '10.77.13.0/26')))).toString('base64')))],
   ['a flipped signature bit', 'TIBOX_PROFILE_BAD_SIGNATURE', () => editEnvelope(profileFile(f), (e) => (e.signature = flipBit(e.signature as string)))],
   ['an Ed25519 algorithm name with the EC anchor', 'TIBOX_PROFILE_BAD_SIGNATURE', () => profileFile(f, undefined, 'ed25519', f.signing.ed25519)],
-  ['an unsupported format version', 'TIBOX_PROFILE_UNSUPPORTED_VERSION', () => editEnvelope(profileFile(f), (e) => (e.version = 2))],
+  ['an unsupported format version', 'TIBOX_PROFILE_UNSUPPORTED_VERSION', () => editEnvelope(profileFile(f), (e) => (e.version = 3))],
   ['a PKCS#12 without its password', 'TIBOX_PROFILE_PASSWORD_REQUIRED', p12('default')],
   ['a wrong PKCS#12 password', 'TIBOX_PROFILE_WRONG_PASSWORD', p12('default'), { password: 'wrong' }],
   ['a PKCS#12 in an unsupported cipher (Camellia)', 'TIBOX_PROFILE_BUNDLE_UNREADABLE', p12('camellia'), { password: P12_PASSWORD }],

@@ -147,3 +147,26 @@ describe('DDI client', () => {
     expect(client.status()).toMatchObject({ failures: 0, lastPoll: { ok: true } });
   });
 });
+
+describe('DDI client poll loop', () => {
+  // Waits for ever unless aborted: only kick() or stop() end a wait here.
+  const untilAborted = (_ms: number, signal: AbortSignal) => new Promise<void>((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
+
+  it('polls again at a kick after a poll that never reached the server, and not after one the server refused', async () => {
+    const unreachable = new DdiClient({ connection, base: ddi.base.replace(/:\d+\//, ':1/'), downloadDir: join(ddi.dir, 'd1'), attributes: () => new Map(), log, wait: untilAborted });
+    unreachable.start();
+    await vi.waitFor(() => expect(unreachable.status().failures).toBe(1));
+    unreachable.kick();
+    await vi.waitFor(() => expect(unreachable.status().failures).toBe(2));
+    await unreachable.stop();
+
+    await ddi.admin.setFaults({ status: { code: 503, count: 5 } });
+    const refused = new DdiClient({ connection, base: ddi.base, downloadDir: join(ddi.dir, 'd2'), attributes: () => new Map(), log, wait: untilAborted });
+    refused.start();
+    await vi.waitFor(() => expect(refused.status().failures).toBe(1));
+    refused.kick();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(refused.status().failures).toBe(1);
+    await refused.stop();
+  });
+});

@@ -129,6 +129,22 @@ describe('DDI downloads', () => {
     expect(downloads.map((r) => [r.status, r.range])).toEqual([[200, undefined], [206, 'bytes=100000-']]);
   });
 
+  it('gives up on a stalled download after the per-call timeout, keeps what came, and resumes from there', async () => {
+    const target = join(ddi.dir, 'stalled.raucb');
+    const quick = new DdiConnection({ tls: ddi.tls, address: '127.0.0.1', timeoutMs: 300 });
+    try {
+      await ddi.admin.setFaults({ stallDownloadAt: 20_000 });
+      const stalled = await failure(downloadArtifact(quick, artifact, target));
+      expect(stalled.code).toBe('DDI_TRUNCATED');
+      expect((stalled.cause as DdiError).message).toBe('ddi download of bundle.raucb: no answer within 300 ms');
+      expect(statSync(partFile(target)).size).toBe(20_000);
+      await downloadArtifact(quick, artifact, target);
+      expect(readFileSync(target).equals(payload)).toBe(true);
+    } finally {
+      quick.close();
+    }
+  });
+
   it('discards a download whose sha256 is not the announced one', async () => {
     const target = join(ddi.dir, 'altered.raucb');
     const error = await failure(downloadArtifact(connection, { ...artifact, sha256: 'f'.repeat(64) }, target));

@@ -1,0 +1,77 @@
+// `tibox update status`: remote management as the box sees it: the management endpoint and the
+// controller id, the last poll and its outcome, the next poll, and the action in hand. The text
+// is pure (the same status and `now` give the same lines), in English or German.
+import type { UpdateStatus } from '../../updater/index.ts';
+import { EXIT_OK, type Command, type Lang } from './command.ts';
+import { formatBytes, formatDuration } from './formatStatus.ts';
+
+const LABELS = {
+  en: {
+    title: 'Remote management',
+    off: 'off',
+    endpoint: 'endpoint',
+    controller: 'controller id',
+    lastPoll: 'last poll',
+    never: 'none yet',
+    ok: 'ok',
+    failed: (n: number) => `failed (${n} in a row)`,
+    nextPoll: 'next poll',
+    interval: 'server interval',
+    action: 'action',
+    none: 'none',
+    artifacts: (n: number) => `${n} ${n === 1 ? 'artifact' : 'artifacts'}`,
+    ago: (d: string) => `${d} ago`,
+    in: (d: string) => `in ${d}`,
+  },
+  de: {
+    title: 'Fernwartung',
+    off: 'aus',
+    endpoint: 'Endpunkt',
+    controller: 'Controller-ID',
+    lastPoll: 'letzte Abfrage',
+    never: 'noch keine',
+    ok: 'ok',
+    failed: (n: number) => `fehlgeschlagen (${n} in Folge)`,
+    nextPoll: 'nächste Abfrage',
+    interval: 'Intervall des Servers',
+    action: 'Auftrag',
+    none: 'keiner',
+    artifacts: (n: number) => `${n} ${n === 1 ? 'Artefakt' : 'Artefakte'}`,
+    ago: (d: string) => `vor ${d}`,
+    in: (d: string) => `in ${d}`,
+  },
+} as const;
+
+export function formatUpdateStatus(status: UpdateStatus, lang: Lang, now: Date): string[] {
+  const l = LABELS[lang];
+  if (!status.configured) return [`${l.title}: ${l.off} (${status.reason})`];
+  const ago = (ms: number) => l.ago(formatDuration((now.getTime() - ms) / 1000));
+  const lines = [`${l.title}: ${status.base}`, `  ${l.controller}: ${status.controllerId}`];
+  const last = status.lastPoll;
+  lines.push(`  ${l.lastPoll}: ${last ? `${ago(last.at)}, ${last.ok ? l.ok : `${l.failed(status.failures)}: ${last.error ?? ''}`}` : l.never}`);
+  if (status.nextPollAt !== undefined) lines.push(`  ${l.nextPoll}: ${l.in(formatDuration((status.nextPollAt - now.getTime()) / 1000))}`);
+  if (status.pollingSleepMs !== undefined) lines.push(`  ${l.interval}: ${formatDuration(status.pollingSleepMs / 1000)}`);
+  const action = status.action;
+  lines.push(
+    `  ${l.action}: ${
+      action
+        ? `${action.id} ${action.phase}, ${formatBytes(action.bytes.have)} / ${formatBytes(action.bytes.size)} (${l.artifacts(action.artifacts)})${action.error ? `: ${action.error}` : ''}`
+        : l.none
+    }`,
+  );
+  return lines;
+}
+
+export const updateStatusCommand: Command = {
+  words: ['update', 'status'],
+  synopsis: '[--json]',
+  summary: 'Show remote management: endpoint, last and next poll, the action in hand',
+  options: { json: { type: 'boolean', description: 'Print it as JSON, for scripts' } },
+  maxPositionals: 0,
+  example: ['update', 'status'],
+  async run({ io, lang, values, client }) {
+    const status = (await client().action('update.status', {})) as UpdateStatus;
+    io.stdout(values.json ? JSON.stringify(status, null, 2) + '\n' : formatUpdateStatus(status, lang, io.now()).join('\n') + '\n');
+    return EXIT_OK;
+  },
+};
