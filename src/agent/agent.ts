@@ -51,14 +51,14 @@ export class Agent {
     const { clock, charon, tunnel } = wireTunnel(ctx, { routes, wan: () => this.wan });
     const { lan, practiceDhcp, wanInLan, dnsmasq, inventory, dataPath, lanKernel } = wireLan(ctx, { firewall, nft, charon });
     const profile = wireProfile(ctx, { tunnel, dataPath });
-    const control = wireControl(ctx, () => this.status());
+    const { control, webuiControl } = wireControl(ctx, () => this.status());
     this.tunnel = tunnel;
     this.routeKernel = routeKernel;
     this.lanKernel = lanKernel;
     this.dataPath = dataPath;
     this.provisioning = provisioning;
     this.config = ctx.config;
-    this.subsystems = [ctx.config, provisioning, clock, firewall, routes, lan, practiceDhcp, wanInLan, dnsmasq, charon, tunnel, inventory, profile, control];
+    this.subsystems = [ctx.config, provisioning, clock, firewall, routes, lan, practiceDhcp, wanInLan, dnsmasq, charon, tunnel, inventory, profile, control, webuiControl];
   }
 
   /** Starts every subsystem in order; if one fails, those already started are stopped again. */

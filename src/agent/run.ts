@@ -14,6 +14,8 @@ export async function runAgent(commandLine: AgentCommandLine): Promise<void> {
     version: readVersion(),
     dataDir: commandLine.dataDir,
     socketPath: commandLine.socket,
+    webuiSocketPath: commandLine.webuiSocket,
+    webuiUser: commandLine.webuiUser,
     charonVici: commandLine.charonVici,
     profileTrustAnchor: commandLine.profileTrustAnchor,
     runDir: commandLine.runDir,

@@ -104,6 +104,20 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Changes that are neither config nor devices (a VPN profile imported, the tunnel restarted),
+    // each with who made it: the CLI's administrators or a web UI user. An older agent ignores it.
+    id: '0005-action-audit',
+    sql: `
+      CREATE TABLE action_audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,               -- ISO time
+        actor TEXT NOT NULL,            -- 'local-cli' or 'webui:<user>'
+        action TEXT NOT NULL,           -- the control action, e.g. 'profile.import'
+        detail TEXT NOT NULL            -- JSON: what it changed, never key material or passwords
+      );
+    `,
+  },
 ];
 
 export class DatabaseVersionError extends Error {

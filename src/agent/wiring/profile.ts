@@ -13,6 +13,7 @@ export function wireProfile(ctx: AgentContext, deps: { tunnel: TunnelController;
     tunnel: deps.tunnel,
     dataPath: deps.dataPath,
     resolver: new Resolver(),
+    audit: ctx.audit,
     log: ctx.logFor('profile'),
     now: ctx.now,
   });

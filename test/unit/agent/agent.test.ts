@@ -160,6 +160,7 @@ describe('Agent', () => {
       'inventory running',
       'profile degraded (no VPN profile imported)',
       'control running',
+      'control-webui running',
     ]);
     expect(agent.status().tunnel).toMatchObject({ state: 'no-profile', traffic: { bytesIn: 0, bytesOut: 0 } });
     // The installer reaches a box without a profile on the practice LAN: its DHCP client asks on

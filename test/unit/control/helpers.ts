@@ -33,6 +33,17 @@ export async function groupFile(dir: string, withTibox: boolean): Promise<string
   return path;
 }
 
+/** The uid the fake passwd file gives the web UI's user: as root another uid, else this process's own. */
+export const WEBUI_TEST_UID = process.getuid?.() === 0 ? 4243 : (process.getuid?.() ?? 0);
+
+/** A passwd file with or without the web UI's user `tibox-web` (uid WEBUI_TEST_UID). */
+export async function passwdFile(dir: string, withWebui: boolean): Promise<string> {
+  const path = join(dir, withWebui ? 'passwd' : 'passwd-without-webui');
+  const lines = ['root:x:0:0:root:/root:/bin/sh', ...(withWebui ? [`tibox-web:x:${WEBUI_TEST_UID}:${WEBUI_TEST_UID}::/nonexistent:/usr/sbin/nologin`] : []), 'nobody:x:65534:65534::/:/usr/sbin/nologin'];
+  await writeFile(path, lines.join('\n') + '\n');
+  return path;
+}
+
 export const SAMPLE_STATUS: AgentStatus = {
   tunnel: {
     state: 'up',

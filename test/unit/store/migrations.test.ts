@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DatabaseVersionError, migrate, MIGRATIONS, type Migration } from '../../../src/agent/store/migrations.ts';
+import { ActionAuditStore } from '../../../src/agent/store/actionAuditStore.ts';
 
 const clock = () => new Date('2025-03-01T08:00:00.000Z');
 
@@ -72,13 +73,26 @@ describe('MIGRATIONS', () => {
     try {
       migrate(db, MIGRATIONS, 1, clock);
       const older = MIGRATIONS.slice(0, MIGRATIONS.findIndex((m) => m.id === '0004-pending-change'));
-      expect(migrate(db, older, 1, clock)).toEqual({ applied: [], unknown: ['0004-pending-change'] });
+      expect(migrate(db, older, 1, clock)).toEqual({ applied: [], unknown: ['0004-pending-change', '0005-action-audit'] });
       // The older agent's own statements, as it ran them.
       db.prepare('INSERT INTO config_revisions (revision, committed_at, actor, config) VALUES (?, ?, ?, ?)').run(1, '2025-03-01T08:00:00.000Z', 'local-cli', '{}');
       db.prepare('INSERT INTO config_audit (revision, at, actor, path, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)').run(1, '2025-03-01T08:00:00.000Z', 'local-cli', 'box.name', '"a"', '"b"');
       expect(db.prepare('SELECT revision, at, actor, path, old_value, new_value FROM config_audit ORDER BY id DESC LIMIT ?').all(5)).toEqual([
         { revision: 1, at: '2025-03-01T08:00:00.000Z', actor: 'local-cli', path: 'box.name', old_value: '"a"', new_value: '"b"' },
       ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('leave a database an agent before 0005-action-audit still opens and commits in', () => {
+    const db = new Database(':memory:');
+    try {
+      migrate(db, MIGRATIONS, 1, clock);
+      const older = MIGRATIONS.slice(0, MIGRATIONS.findIndex((m) => m.id === '0005-action-audit'));
+      expect(migrate(db, older, 1, clock)).toEqual({ applied: [], unknown: ['0005-action-audit'] });
+      new ActionAuditStore(db).record({ at: '2025-03-01T08:00:00.000Z', actor: 'webui:admin', action: 'profile.import', detail: { boxId: 'box-1' } });
+      expect(new ActionAuditStore(db).recent(5)).toEqual([{ at: '2025-03-01T08:00:00.000Z', actor: 'webui:admin', action: 'profile.import', detail: { boxId: 'box-1' } }]);
     } finally {
       db.close();
     }
