@@ -15,6 +15,7 @@ import type { ConfigService } from './config.ts';
 import type { DataPath } from './dataPath.ts';
 import type { ProvisioningService } from './provisioning/provisioningService.ts';
 import type { AgentStatus } from './status.ts';
+import { DEFAULT_WEBUI_CERTIFICATE, WebuiCertificate } from './webuiCertificate.ts';
 import { agentContext } from './wiring/context.ts';
 import { wireControl } from './wiring/control.ts';
 import { wireFirewall } from './wiring/firewall.ts';
@@ -37,8 +38,12 @@ export class Agent {
   private readonly dataPath: DataPath;
   private readonly provisioning: ProvisioningService;
   private readonly config: ConfigService;
+  private readonly lanSideAddresses: () => Promise<string[]>;
+  private readonly webuiCertificate: WebuiCertificate;
   private wan: WanRoute | undefined;
   private startedAt: Date | undefined;
+  /** The LAN side's addresses as last read: status() answers at once, without a kernel read. */
+  private lanAddresses: string[] = [];
 
   constructor(options: AgentOptions) {
     this.options = options;
@@ -49,12 +54,14 @@ export class Agent {
     const provisioning = wireProvisioning(ctx);
     const { firewall, nft, routes, routeKernel } = wireFirewall(ctx);
     const { clock, charon, tunnel } = wireTunnel(ctx, { routes, wan: () => this.wan });
-    const { lan, practiceDhcp, wanInLan, dnsmasq, inventory, dataPath, lanKernel } = wireLan(ctx, { firewall, nft, charon });
+    const { lan, practiceDhcp, wanInLan, dnsmasq, inventory, dataPath, lanKernel, lanSideAddresses } = wireLan(ctx, { firewall, nft, charon });
     const profile = wireProfile(ctx, { tunnel, dataPath });
     const { control, webuiControl } = wireControl(ctx, () => this.status());
     this.tunnel = tunnel;
     this.routeKernel = routeKernel;
     this.lanKernel = lanKernel;
+    this.lanSideAddresses = lanSideAddresses;
+    this.webuiCertificate = new WebuiCertificate(options.webuiCertificate ?? DEFAULT_WEBUI_CERTIFICATE);
     this.dataPath = dataPath;
     this.provisioning = provisioning;
     this.config = ctx.config;
@@ -84,6 +91,13 @@ export class Agent {
     this.stopWatching.push(this.routeKernel.watch(wanChanged));
     // A new practice-LAN lease is news for the firewall: the box serves its LAN side there.
     this.stopWatching.push(this.dataPath.followLanAddresses((onChange) => this.lanKernel.watch(onChange)));
+    // And for the status: where the web UI answers.
+    await this.refreshLanAddresses();
+    this.stopWatching.push(
+      this.lanKernel.watch(() => {
+        this.refreshLanAddresses().catch((error: unknown) => this.options.log.error({ err: error }, 'LAN-side addresses not refreshed'));
+      }),
+    );
     this.options.log.info({ version: this.options.version, subsystems: this.started.map((s) => s.name) }, 'agent running');
     await this.systemd.ready(`tibox ${this.options.version} running`);
   }
@@ -114,7 +128,18 @@ export class Agent {
       health: this.health.list(),
       tunnel: this.tunnel.tunnelStatus(),
       pendingChange: this.config.pending(),
+      lanAddresses: this.lanAddresses,
+      webui: { certificateSha256: this.webuiCertificate.fingerprint256() },
     };
+  }
+
+  /** Never rejects: a failed read keeps the addresses read before, and says so in the log. */
+  private async refreshLanAddresses(): Promise<void> {
+    try {
+      this.lanAddresses = await this.lanSideAddresses();
+    } catch (error) {
+      this.options.log.warn({ err: error }, 'LAN-side addresses could not be read for the status');
+    }
   }
 
   private async refreshWan(): Promise<void> {

@@ -27,6 +27,8 @@ export interface AgentOptions {
   now?: () => Date;
   /** group(5) file for the control socket's group; the system's when absent. */
   groupFile?: string;
+  /** The web UI's device certificate, for its fingerprint in the status; DEFAULT_WEBUI_CERTIFICATE when absent. */
+  webuiCertificate?: string;
   /** passwd(5) file for the web UI's user; the system's when absent. */
   passwdFile?: string;
   /** The kernel's routing as the routes module sees it; rtnetlink when absent (tests pass a fake). */

@@ -2,6 +2,7 @@
 // and --run-dir too, with the same defaults, for the tunnel resume at boot.
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONTROL_SOCKET, DEFAULT_WEBUI_USER, webuiSocketBeside } from '../control/socketPath.ts';
+import { DEFAULT_WEBUI_CERTIFICATE } from './webuiCertificate.ts';
 
 /** The data partition's directory: the database, the state files, the provisioning file. */
 export const DEFAULT_DATA_DIR = '/var/lib/tibox';
@@ -13,6 +14,8 @@ export interface AgentCommandLine {
   webuiSocket: string;
   /** The user the web UI runs as. */
   webuiUser: string;
+  /** The web UI's device certificate. */
+  webuiCertificate: string;
   charonVici: string;
   profileTrustAnchor: string;
   /** chronyd's command socket; chronyc's default when absent. */
@@ -29,6 +32,7 @@ export function readCommandLine(args: readonly string[], env: NodeJS.ProcessEnv)
       socket: { type: 'string', default: env.TIBOX_SOCKET ?? DEFAULT_CONTROL_SOCKET },
       'webui-socket': { type: 'string' },
       'webui-user': { type: 'string', default: DEFAULT_WEBUI_USER },
+      'webui-certificate': { type: 'string', default: DEFAULT_WEBUI_CERTIFICATE },
       'charon-vici': { type: 'string', default: '/var/run/charon.vici' },
       'profile-trust-anchor': { type: 'string', default: '/usr/share/tibox/profile-signing.pem' },
       'chrony-socket': { type: 'string' },
@@ -40,6 +44,7 @@ export function readCommandLine(args: readonly string[], env: NodeJS.ProcessEnv)
     socket: values.socket,
     webuiSocket: values['webui-socket'] ?? webuiSocketBeside(values.socket),
     webuiUser: values['webui-user'],
+    webuiCertificate: values['webui-certificate'],
     charonVici: values['charon-vici'],
     profileTrustAnchor: values['profile-trust-anchor'],
     runDir: values['run-dir'],

@@ -16,6 +16,7 @@ export async function runAgent(commandLine: AgentCommandLine): Promise<void> {
     socketPath: commandLine.socket,
     webuiSocketPath: commandLine.webuiSocket,
     webuiUser: commandLine.webuiUser,
+    webuiCertificate: commandLine.webuiCertificate,
     charonVici: commandLine.charonVici,
     profileTrustAnchor: commandLine.profileTrustAnchor,
     runDir: commandLine.runDir,

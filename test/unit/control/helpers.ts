@@ -44,6 +44,9 @@ export async function passwdFile(dir: string, withWebui: boolean): Promise<strin
   return path;
 }
 
+/** A device certificate's SHA-256 fingerprint as node:crypto writes it. */
+export const SAMPLE_FINGERPRINT = Array.from({ length: 32 }, (_, i) => (i * 7 + 16).toString(16).toUpperCase().padStart(2, '0')).join(':');
+
 export const SAMPLE_STATUS: AgentStatus = {
   tunnel: {
     state: 'up',
@@ -57,6 +60,8 @@ export const SAMPLE_STATUS: AgentStatus = {
     ],
   },
   pendingChange: null,
+  lanAddresses: ['192.168.1.2', '10.77.12.1'],
+  webui: { certificateSha256: SAMPLE_FINGERPRINT },
   version: '1.4.2',
   startedAt: '2025-05-02T08:00:00.000Z',
   uptimeS: 7_530,

@@ -1,0 +1,41 @@
+// The public status page: without login, the chain practice LAN → box → internet → datacenter →
+// TI, each link's state, reason and since when, and which link the fault is at. It shows only
+// what chainOf() returns.
+import type { VNode } from 'preact';
+import { formatTime, messagesFor, type Language } from '../i18n/index.ts';
+import { verdictOf, type ChainLink } from '../status/chain.ts';
+import { html } from './html.ts';
+import { Layout } from './layout.ts';
+
+export interface StatusPageProps {
+  language: Language;
+  fingerprint: string;
+  chain: readonly ChainLink[];
+  /** ISO time the status was read. */
+  at: string;
+}
+
+export function StatusPage({ language, fingerprint, chain, at }: StatusPageProps): VNode {
+  const m = messagesFor(language).status;
+  const verdict = verdictOf(chain);
+  return Layout({
+    language,
+    title: m.title,
+    fingerprint,
+    path: '/',
+    children: html`<h1>${m.title}</h1>
+      <p class="question">${m.question}</p>
+      <p class=${`verdict ${verdict === 'allOk' ? 'ok' : verdict === 'unknown' ? 'unknown' : 'down'}`} role="status">${m.verdict[verdict]}</p>
+      <ol class="chain">
+        ${chain.map(
+          (link) => html`<li class=${`link ${link.state}`} data-link=${link.name}>
+            <span class="name">${m.links[link.name]}</span>
+            <span class="state">${m.states[link.state]}</span>
+            <span class="reason">${m.reasons[link.reason]}</span>
+            ${link.since ? html`<span class="since">${m.since(formatTime(language, link.since))}</span>` : null}
+          </li>`,
+        )}
+      </ol>
+      <p class="checked">${m.checkedAt(formatTime(language, at))}</p>`,
+  });
+}
