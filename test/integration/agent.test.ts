@@ -12,7 +12,7 @@ import { processRunner } from '../../src/core/runner.ts';
 import type { AgentStatus } from '../../src/agent/status.ts';
 import { ControlClient } from '../../src/control/client.ts';
 import { parseUserId } from '../../src/control/group.ts';
-import { DEFAULT_WEBUI_USER, webuiSocketBeside } from '../../src/control/socketPath.ts';
+import { DEFAULT_WEBUI_USER } from '../../src/control/socketPath.ts';
 import { waitFor } from './waitFor.ts';
 
 const tibox = join(fileURLToPath(import.meta.url), '..', '..', '..', 'bin', 'tibox');
@@ -153,7 +153,7 @@ describe('agent in the lab', () => {
   });
 
   it("records the web UI user its own socket names, and profile imports, in the audit log; the CLI's socket stays local-cli", async () => {
-    const webuiSocket = webuiSocketBeside(socketPath);
+    const webuiSocket = lab.webuiSocket();
     const st = statSync(webuiSocket);
     expect([st.isSocket(), st.mode & 0o777, st.uid]).toEqual([true, 0o600, parseUserId(readFileSync('/etc/passwd', 'utf8'), DEFAULT_WEBUI_USER)]);
     const webui = new ControlClient<AgentStatus>(webuiSocket, { timeoutMs: 5_000 });
