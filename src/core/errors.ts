@@ -55,6 +55,9 @@ export const ERROR_CATALOGUE = byCode({
   TIBOX_PROVISION_EXISTS: [409, 'the box is already provisioned ({existing}); give --force to replace it, which needs a new label'],
   TIBOX_PROVISION_WRITE_FAILED: [500, 'the provisioning data could not be written to {path}: {reason}'],
   TIBOX_NOT_PROVISIONED: [409, 'the box has no usable provisioning data, so it has no initial password to check: {reason}'],
+  // The web UI's accounts (docs/webui.md): a password change needs the old password and a new one that passes.
+  TIBOX_WEBUI_WRONG_PASSWORD: [403, 'the current password is wrong'],
+  TIBOX_WEBUI_PASSWORD_REFUSED: [422, 'the new password was refused: it {reason}'],
   // VPN profile import (docs/profile.md). Each refusal has its own code so the web UI can say
   // what to do: ask for the password again, ask the datacenter for a new file, check the clock.
   TIBOX_PROFILE_TOO_LARGE: [413, 'the profile has {size} bytes, more than the limit of {limit} bytes'],

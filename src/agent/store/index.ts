@@ -36,3 +36,4 @@ export { ReachabilityStore } from './reachabilityStore.ts';
 export { TunnelHistoryStore } from './tunnelHistoryStore.ts';
 export { PendingStore, type PendingChange } from './pendingStore.ts';
 export { ActionAuditStore, type ActionAuditEntry } from './actionAuditStore.ts';
+export { WebuiAccountStore, type WebuiAccount } from './webuiAccountStore.ts';

@@ -118,6 +118,18 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // The web UI's accounts once their password was changed from the initial one (until then the
+    // provisioning file's hash is the password). An older agent ignores it.
+    id: '0006-webui-accounts',
+    sql: `
+      CREATE TABLE webui_accounts (
+        name TEXT PRIMARY KEY,
+        password TEXT NOT NULL,         -- JSON: the scrypt hash with its salt and parameters
+        changed_at TEXT NOT NULL        -- ISO time of the last change
+      );
+    `,
+  },
 ];
 
 export class DatabaseVersionError extends Error {
