@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ControlClient } from '../control/client.ts';
 import type { Logger } from '../core/log.ts';
 import { createApp } from './app.ts';
+import type { Accounts, LoginResult } from './auth/accounts.ts';
 import type { WebUiCommandLine } from './options.ts';
 import { WebUiServers } from './server.ts';
 import type { AgentView } from './status/agentView.ts';
@@ -36,13 +37,22 @@ export class WebUi {
     const now = this.deps.now ?? (() => new Date());
     const { certificate, created } = await loadOrCreateDeviceCertificate(join(commandLine.stateDir, 'tls'), () => this.lanAddresses(signal), now);
     log.info({ fingerprint256: certificate.fingerprint256, created }, created ? 'device certificate created' : 'device certificate loaded');
-    const app = createApp({ status: () => this.agent.status(), fingerprint: certificate.fingerprint256, log, now });
+    const app = createApp({ status: () => this.agent.status(), fingerprint: certificate.fingerprint256, accounts: this.accounts(), log, now });
     await this.servers.start(app, certificate, { host: commandLine.listen, httpsPort: commandLine.httpsPort, httpPort: commandLine.httpPort });
     log.info({ host: commandLine.listen, httpsPort: this.servers.httpsPort(), httpPort: this.servers.httpPort() }, 'web UI listening');
   }
 
   async stop(): Promise<void> {
     await this.servers.stop();
+  }
+
+  /** The account's checks, asked of the agent on behalf of the user they are for. */
+  private accounts(): Accounts {
+    return {
+      login: async (user, password) => (await this.agent.actingFor(user).action('webui.login', { user, password })) as LoginResult,
+      changePassword: async (user, oldPassword, newPassword) =>
+        (await this.agent.actingFor(user).action('webui.changePassword', { user, oldPassword, newPassword })) as { passwordChangedAt: string },
+    };
   }
 
   /** The box's LAN-side addresses, once the agent answers (it must, for the first certificate's names). */

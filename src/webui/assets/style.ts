@@ -27,5 +27,12 @@ h1 { font-size: 1.5rem; margin: 0 0 .5rem; }
 footer { max-width: 48rem; margin: 0 auto; padding: 1.25rem; color: var(--muted); font-size: .875rem; }
 .fingerprint { word-break: break-all; }
 button, select, input { font: inherit; padding: .375rem .625rem; }
+.product { color: inherit; text-decoration: none; }
+.account { display: flex; gap: 1rem; align-items: center; }
+.account form { margin: 0; }
+.stacked { display: grid; gap: .5rem; max-width: 24rem; }
+.stacked button { justify-self: start; margin-top: .5rem; }
+.notice { padding: .75rem 1rem; background: #fff7d6; border-radius: .5rem; }
+.success { font-weight: 600; color: var(--ok); }
 :focus-visible { outline: 3px solid #1a5fb4; outline-offset: 2px; }
 `;

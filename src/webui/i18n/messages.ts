@@ -40,5 +40,24 @@ export interface Messages {
     checkedAt: (when: string) => string;
   };
   certificate: { title: string; explain: string };
-  errors: { notFound: string; internal: string; badOrigin: string; back: string };
+  nav: { login: string; logout: string; changePassword: string; loggedInAs: (user: string) => string };
+  login: { title: string; user: string; password: string; submit: string; failed: string };
+  password: {
+    title: string;
+    forced: string;
+    old: string;
+    new: string;
+    repeat: string;
+    rules: string;
+    submit: string;
+    mismatch: string;
+    tooShort: string;
+    tooLong: string;
+    tooGuessable: string;
+    wrongOld: string;
+    refused: string;
+    changed: string;
+    strength: (score: number) => string;
+  };
+  errors: { notFound: string; internal: string; badOrigin: string; csrf: string; back: string };
 }

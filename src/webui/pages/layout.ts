@@ -11,11 +11,23 @@ export interface LayoutProps {
   fingerprint: string;
   /** Where the language switch returns to: a path of this web UI. */
   path: string;
+  /** The logged-in user and the session's CSRF token (for the logout form); absent before login. */
+  session?: { user: string; csrf: string };
   children: VNode | VNode[];
 }
 
-export function Layout({ language, title, fingerprint, path, children }: LayoutProps): VNode {
+export function Layout({ language, title, fingerprint, path, session, children }: LayoutProps): VNode {
   const m = messagesFor(language);
+  const account = session
+    ? html`<nav class="account">
+        <span>${m.nav.loggedInAs(session.user)}</span>
+        <a href="/password">${m.nav.changePassword}</a>
+        <form method="post" action="/logout">
+          <input type="hidden" name="_csrf" value=${session.csrf} />
+          <button type="submit">${m.nav.logout}</button>
+        </form>
+      </nav>`
+    : html`<nav class="account"><a href="/login">${m.nav.login}</a></nav>`;
   return html`<html lang=${language}>
     <head>
       <meta charset="utf-8" />
@@ -25,7 +37,8 @@ export function Layout({ language, title, fingerprint, path, children }: LayoutP
     </head>
     <body>
       <header>
-        <span class="product">${m.product}</span>
+        <a class="product" href="/">${m.product}</a>
+        ${account}
         <form method="post" action="/language" class="language">
           <input type="hidden" name="return" value=${path} />
           <label for="language">${m.switchLanguage}</label>

@@ -13,9 +13,10 @@ export interface StatusPageProps {
   chain: readonly ChainLink[];
   /** ISO time the status was read. */
   at: string;
+  session?: { user: string; csrf: string };
 }
 
-export function StatusPage({ language, fingerprint, chain, at }: StatusPageProps): VNode {
+export function StatusPage({ language, fingerprint, chain, at, session }: StatusPageProps): VNode {
   const m = messagesFor(language).status;
   const verdict = verdictOf(chain);
   return Layout({
@@ -23,6 +24,7 @@ export function StatusPage({ language, fingerprint, chain, at }: StatusPageProps
     title: m.title,
     fingerprint,
     path: '/',
+    ...(session ? { session } : {}),
     children: html`<h1>${m.title}</h1>
       <p class="question">${m.question}</p>
       <p class=${`verdict ${verdict === 'allOk' ? 'ok' : verdict === 'unknown' ? 'unknown' : 'down'}`} role="status">${m.verdict[verdict]}</p>

@@ -5,9 +5,28 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect, type ConnectionOptions } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ControlApiError } from '../../../src/control/client.ts';
 import { createApp, createDeviceCertificate, WebUiServers, type AgentView, type DeviceCertificate } from '../../../src/webui/index.ts';
+import type { Accounts } from '../../../src/webui/auth/accounts.ts';
 import { memoryLogger, SAMPLE_STATUS } from '../control/helpers.ts';
 
+const INITIAL = 'k7mq-3xtr-9pfa-uw4e';
+/** The agent's account checks, faked: the initial password until changed. */
+const account = { password: INITIAL, changed: false, logins: 0 };
+const accounts: Accounts = {
+  login: async (user, password) => {
+    account.logins++;
+    const ok = user === 'admin' && password === account.password;
+    return { ok, mustChange: ok && !account.changed, passwordChangedAt: null };
+  },
+  changePassword: async (_user, oldPassword, newPassword) => {
+    if (oldPassword !== account.password) throw new ControlApiError(403, { code: 'TIBOX_WEBUI_WRONG_PASSWORD', message: 'the current password is wrong' });
+    Object.assign(account, { password: newPassword, changed: true });
+    return { passwordChangedAt: new Date().toISOString() };
+  },
+};
+
+const logger = memoryLogger();
 let certificate: DeviceCertificate;
 let servers: WebUiServers;
 let status: AgentView | Error = SAMPLE_STATUS;
@@ -22,7 +41,8 @@ beforeAll(async () => {
       return status;
     },
     fingerprint: certificate.fingerprint256,
-    log: memoryLogger().log,
+    accounts,
+    log: logger.log,
     now: () => new Date('2025-05-02T10:05:30.000Z'),
   });
   servers = new WebUiServers();
@@ -31,6 +51,8 @@ beforeAll(async () => {
   httpPort = servers.httpPort() ?? 0;
 });
 afterAll(async () => {
+  // No request may have failed unseen.
+  expect(logger.lines().filter((l) => Number(l.level) >= 50)).toEqual([]);
   await servers.stop();
 });
 
@@ -130,6 +152,107 @@ describe('the web UI app', () => {
     const answer = await form('/language', { language: 'en', return: '/', pad: 'x'.repeat(4096) });
     expect(answer.status).toBe(413);
     expect(answer.headers['set-cookie']).toBeUndefined();
+  });
+});
+
+/** A browser's cookie jar: what the server set, sent back with each request. */
+class Browser {
+  cookies = new Map<string, string>();
+  private take(answer: Answer): Answer {
+    const set = answer.headers['set-cookie'];
+    for (const line of Array.isArray(set) ? set : set ? [set] : []) {
+      const [pair = ''] = line.split(';');
+      const [name = '', value = ''] = pair.split('=');
+      if (/Expires=Thu, 01 Jan 1970/.test(line) || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return answer;
+  }
+  private header(): Record<string, string> {
+    return this.cookies.size ? { Cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {};
+  }
+  async get(path: string): Promise<Answer> {
+    return this.take(await get(path, { headers: this.header() }));
+  }
+  async post(path: string, fields: Record<string, string>): Promise<Answer> {
+    return this.take(await form(path, fields, this.header()));
+  }
+  /** The CSRF token of the page's first form. */
+  static token(page: Answer): string {
+    return /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+  }
+  async login(password: string): Promise<Answer> {
+    const page = await this.get('/login');
+    return await this.post('/login', { _csrf: Browser.token(page), user: 'admin', password });
+  }
+}
+
+describe('login and the password', () => {
+  it('forces a change at the first login with the initial password, refuses a dictionary word, then lets the user in', async () => {
+    const browser = new Browser();
+    const loggedIn = await browser.login(INITIAL);
+    expect([loggedIn.status, loggedIn.headers.location]).toEqual([303, '/password']);
+    expect(String(loggedIn.headers['set-cookie'])).toMatch(/__Host-tibox-session=[^;]+; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Strict/);
+    expect((await browser.get('/')).headers.location).toBe('/password');
+    const page = await browser.get('/password');
+    expect(page.body).toContain('Bitte ersetzen Sie das Passwort vom Etikett der Box');
+    const weak = await browser.post('/password', { _csrf: Browser.token(page), oldPassword: INITIAL, newPassword: 'Sonnenblume1', repeatPassword: 'Sonnenblume1' });
+    expect(weak.status).toBe(422);
+    expect(weak.body).toContain('zu leicht zu erraten');
+    expect(account.changed).toBe(false);
+    const strong = 'Praxis-Nord sagt 2026 Hallo!';
+    const changed = await browser.post('/password', { _csrf: Browser.token(weak), oldPassword: INITIAL, newPassword: strong, repeatPassword: strong });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toContain('Das Passwort ist geändert.');
+    expect((await browser.get('/')).status).toBe(200);
+  });
+
+  it('refuses a state change without a CSRF token, with a foreign one, and a logged-out session replayed', async () => {
+    const browser = new Browser();
+    expect((await browser.login(account.password)).status).toBe(303);
+    const page = await browser.get('/');
+    const noToken = await browser.post('/logout', {});
+    expect(noToken.status).toBe(403);
+    expect(noToken.body).toContain('Das Formular ist abgelaufen');
+    const other = new Browser();
+    await other.login(account.password);
+    const foreign = await browser.post('/logout', { _csrf: Browser.token(await other.get('/')) });
+    expect(foreign.status).toBe(403);
+    const stolen = new Map(browser.cookies);
+    expect((await browser.post('/logout', { _csrf: Browser.token(page) })).status).toBe(303);
+    const replay = new Browser();
+    replay.cookies = stolen;
+    expect((await replay.get('/password')).headers.location).toBe('/login');
+    expect((await replay.post('/password', { _csrf: Browser.token(page), oldPassword: account.password, newPassword: 'x', repeatPassword: 'x' })).status).toBe(403);
+  });
+
+  it('ends the other sessions when the password changes, and needs the old password for it', async () => {
+    const [first, second] = [new Browser(), new Browser()];
+    await first.login(account.password);
+    await second.login(account.password);
+    const page = await first.get('/password');
+    const wrong = await first.post('/password', { _csrf: Browser.token(page), oldPassword: 'not it', newPassword: 'Zweiter Satz mit 2027 Wörtern', repeatPassword: 'Zweiter Satz mit 2027 Wörtern' });
+    expect(wrong.status).toBe(403);
+    expect(wrong.body).toContain('Das bisherige Passwort ist falsch.');
+    const ok = await first.post('/password', { _csrf: Browser.token(wrong), oldPassword: account.password, newPassword: 'Zweiter Satz mit 2027 Wörtern', repeatPassword: 'Zweiter Satz mit 2027 Wörtern' });
+    expect(ok.status).toBe(200);
+    expect((await second.get('/password')).headers.location).toBe('/login');
+    expect((await first.get('/password')).status).toBe(200);
+  });
+
+  it('slows failed logins down per account, and says only that user name or password is wrong', async () => {
+    const browser = new Browser();
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = Date.now();
+      const failed = await browser.login('wrong password');
+      times.push(Date.now() - started);
+      expect(failed.status).toBe(401);
+      expect(failed.body).toContain('Benutzername oder Passwort ist falsch.');
+    }
+    // The fourth failure waits a second, the fifth two.
+    expect(times[3]).toBeGreaterThanOrEqual(900);
+    expect(times[4]).toBeGreaterThanOrEqual(1_900);
   });
 });
 

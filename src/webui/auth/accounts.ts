@@ -1,0 +1,17 @@
+// The web UI's view of its account: the agent checks and keeps the password (webui.login,
+// webui.changePassword); this is what the pages ask of it.
+export interface LoginResult {
+  ok: boolean;
+  /** Still the box's initial password: the user must change it before anything else. */
+  mustChange: boolean;
+  passwordChangedAt: string | null;
+}
+
+export interface Accounts {
+  login(user: string, password: string): Promise<LoginResult>;
+  /** Rejects with the agent's error (a ControlApiError with its code) when refused. */
+  changePassword(user: string, oldPassword: string, newPassword: string): Promise<{ passwordChangedAt: string }>;
+}
+
+/** The web UI's one account. */
+export const ADMIN = 'admin';
