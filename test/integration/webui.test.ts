@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentStatus } from '../../src/agent/status.ts';
+import { ControlClient } from '../../src/control/client.ts';
 import { processRunner } from '../../src/core/runner.ts';
 import { Lab } from '../lab/lab.ts';
 import { PLAN } from '../lab/topology.ts';
@@ -73,6 +74,36 @@ describe('web UI in the lab', () => {
   it('refuses TLS 1.1 and a CBC suite', async () => {
     await expect(lab.exec(lab.names.pvs, 'curl', ['-sS', '-k', '-m', '3', '-o', '/dev/null', '--tls-max', '1.1', url])).rejects.toThrow();
     await expect(lab.exec(lab.names.pvs, 'curl', ['-sS', '-k', '-m', '3', '-o', '/dev/null', '--tls-max', '1.2', '--ciphers', 'ECDHE-RSA-AES128-SHA256', url])).rejects.toThrow();
+  });
+
+  it('logs in with the initial password only to change it, refuses a dictionary word and a post without CSRF token, and the agent audits the change as the web UI user', async () => {
+    const jar = join(lab.dir, 'webui-cookies.txt');
+    const browse = (path: string, form?: Record<string, string>) =>
+      fetchFrom(lab.names.pvs, `${url.replace(/\/$/, '')}${path}`, ['-b', jar, '-c', jar, ...Object.entries(form ?? {}).flatMap(([k, v]) => ['--data-urlencode', `${k}=${v}`])]);
+    const token = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
+    const login = await browse('/login');
+    expect(login.body).toContain(fingerprint256);
+    const wrong = await browse('/login', { _csrf: token(login.body), user: 'admin', password: 'not the password' });
+    expect(wrong.head).toMatch(/^http\/1\.1 401/);
+    const right = await browse('/login', { _csrf: token(wrong.body), user: 'admin', password: PLAN.provisioning.initialPassword });
+    expect(right.head).toMatch(/^http\/1\.1 303/);
+    expect(right.head).toContain('location: /password');
+    expect(right.head).toMatch(/set-cookie: __host-tibox-session=[^;]+; path=\/; expires=[^;]+; httponly; secure; samesite=strict/);
+    const page = await browse('/password');
+    expect(page.body).toContain('Bitte ersetzen Sie das Passwort vom Etikett der Box');
+    const noToken = await browse('/password', { oldPassword: PLAN.provisioning.initialPassword, newPassword: 'Praxis-Nord sagt 2026 Hallo!', repeatPassword: 'Praxis-Nord sagt 2026 Hallo!' });
+    expect(noToken.head).toMatch(/^http\/1\.1 403/);
+    const weak = await browse('/password', { _csrf: token(page.body), oldPassword: PLAN.provisioning.initialPassword, newPassword: 'Sonnenblume1', repeatPassword: 'Sonnenblume1' });
+    expect(weak.head).toMatch(/^http\/1\.1 422/);
+    const changed = await browse('/password', { _csrf: token(weak.body), oldPassword: PLAN.provisioning.initialPassword, newPassword: 'Praxis-Nord sagt 2026 Hallo!', repeatPassword: 'Praxis-Nord sagt 2026 Hallo!' });
+    expect(changed.head).toMatch(/^http\/1\.1 200/);
+    const audited = (await new ControlClient<AgentStatus>(socketPath).action('audit.list', { limit: 1 })) as { actor: string; action: string; detail: unknown }[];
+    expect(audited).toEqual([expect.objectContaining({ actor: 'webui:admin', action: 'webui.changePassword', detail: { user: 'admin' } })]);
+    // The initial password no longer logs in.
+    const again = await browse('/logout', { _csrf: token(changed.body) });
+    expect(again.head).toMatch(/^http\/1\.1 303/);
+    const form = await browse('/login');
+    expect((await browse('/login', { _csrf: token(form.body), user: 'admin', password: PLAN.provisioning.initialPassword })).head).toMatch(/^http\/1\.1 401/);
   });
 
   it('shows the datacenter reached once a profile is in, and still no address, name or profile detail', async () => {
