@@ -1,7 +1,8 @@
 // The calling side of the control API (protocol.ts), used by the `tibox` CLI and the web UI.
 // Each call opens its own connection, so a CLI process exits as soon as its work is done.
 import { request } from 'node:http';
-import { TiboxError } from '../core/index.ts';
+// errors.ts, not the core's index: the web UI loads this client and nothing else of the core it does not need.
+import { TiboxError } from '../core/errors.ts';
 import { ACTIONS_PREFIX, ACTOR_HEADER, STATUS_PATH, type ErrorBody } from './protocol.ts';
 
 /** The agent answered with an error; code and message are the agent's, from its catalogue. */

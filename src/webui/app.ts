@@ -123,7 +123,7 @@ export function createApp(deps: AppDeps): express.Express {
     const user = req.session.user ?? '';
     const [oldPassword, newPassword, repeat] = [field(req, 'oldPassword', 256), field(req, 'newPassword', 256), field(req, 'repeatPassword', 256)];
     if (newPassword !== repeat) return passwordPage(req, res, 422, { kind: 'refused', reason: 'mismatch' });
-    const strength = strengthOf(newPassword);
+    const strength = await strengthOf(newPassword);
     if (!strength.acceptable) return passwordPage(req, res, 422, { kind: 'refused', reason: strength.problem ?? 'tooGuessable', score: strength.score });
     try {
       await deps.accounts.changePassword(user, oldPassword, newPassword);
