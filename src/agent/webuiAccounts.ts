@@ -16,6 +16,9 @@ export interface LoginResult {
   mustChange: boolean;
   /** When the password was last changed (null: never); the web UI ends sessions older than this. */
   passwordChangedAt: string | null;
+  /** For a successful login: the failed attempts for this user since its previous login, and when that was. */
+  failedSince?: number;
+  previousLogin?: string | null;
 }
 
 export interface WebuiAccountsDeps {
@@ -32,6 +35,15 @@ export class WebuiAccounts {
 
   constructor(deps: WebuiAccountsDeps) {
     this.deps = deps;
+  }
+
+  /** A login attempt from `source`, recorded in the login log whichever way it goes. */
+  async attempt(user: string, password: string, source: string): Promise<LoginResult> {
+    const result = await this.login(user, password);
+    const store = this.deps.store();
+    if (!store) return result;
+    const seen = store.recordLogin({ at: this.deps.now().toISOString(), user: user.slice(0, 32), source: source.slice(0, 64), ok: result.ok });
+    return result.ok ? { ...result, failedSince: seen.failedSince, previousLogin: seen.previousLogin } : result;
   }
 
   async login(user: string, password: string): Promise<LoginResult> {
@@ -65,8 +77,8 @@ export class WebuiAccounts {
 
   registerActions(actions: ControlActions): void {
     actions.register('webui.login', (args) => {
-      const { user, password } = strings(args, ['user', 'password']);
-      return this.login(user, password);
+      const { user, password, source } = strings(args, ['user', 'password', 'source']);
+      return this.attempt(user, password, source);
     });
     actions.register('webui.changePassword', (args, { actor }) => {
       const { user, oldPassword, newPassword } = strings(args, ['user', 'oldPassword', 'newPassword']);

@@ -75,7 +75,9 @@ export function createApp(deps: AppDeps): express.Express {
       return undefined;
     });
     const session = sessionOf(req, res);
-    page(req, res, 200, StatusPage({ language: languageOf(req), fingerprint: deps.fingerprint, chain: chainOf(status), at: now().toISOString(), ...(session ? { session } : {}) }));
+    const news = req.session.loginNews;
+    delete req.session.loginNews;
+    page(req, res, 200, StatusPage({ language: languageOf(req), fingerprint: deps.fingerprint, chain: chainOf(status), at: now().toISOString(), ...(session ? { session } : {}), ...(news ? { news } : {}) }));
   });
 
   app.get('/login', (req, res) => {
@@ -91,7 +93,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.post('/login', ...loginSlowDown(), async (req, res) => {
     const user = field(req, 'user', 32);
     const password = field(req, 'password', 128);
-    const result = WEBUI_USER_NAME.test(user) && password !== '' ? await deps.accounts.login(user, password) : undefined;
+    const source = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    const result = WEBUI_USER_NAME.test(user) && password !== '' ? await deps.accounts.login(user, password, source) : undefined;
     if (!result?.ok) {
       deps.log.warn({ user: user.slice(0, 32), source: req.socket.remoteAddress }, 'web UI login failed');
       page(req, res, 401, LoginPage({ language: languageOf(req), fingerprint: deps.fingerprint, csrf: token(req, res), failed: true, user }));
@@ -100,6 +103,7 @@ export function createApp(deps: AppDeps): express.Express {
     await regenerate(req);
     req.session.user = user;
     req.session.mustChange = result.mustChange;
+    req.session.loginNews = { failedSince: result.failedSince ?? 0, previousLogin: result.previousLogin ?? null };
     deps.log.info({ user, source: req.socket.remoteAddress, mustChange: result.mustChange }, 'web UI login');
     res.redirect(303, result.mustChange ? '/password' : '/');
   });

@@ -49,7 +49,7 @@ export class WebUi {
   /** The account's checks, asked of the agent on behalf of the user they are for. */
   private accounts(): Accounts {
     return {
-      login: async (user, password) => (await this.agent.actingFor(user).action('webui.login', { user, password })) as LoginResult,
+      login: async (user, password, source) => (await this.agent.actingFor(user).action('webui.login', { user, password, source })) as LoginResult,
       changePassword: async (user, oldPassword, newPassword) =>
         (await this.agent.actingFor(user).action('webui.changePassword', { user, oldPassword, newPassword })) as { passwordChangedAt: string },
     };

@@ -103,7 +103,11 @@ describe('web UI in the lab', () => {
     const again = await browse('/logout', { _csrf: token(changed.body) });
     expect(again.head).toMatch(/^http\/1\.1 303/);
     const form = await browse('/login');
-    expect((await browse('/login', { _csrf: token(form.body), user: 'admin', password: PLAN.provisioning.initialPassword })).head).toMatch(/^http\/1\.1 401/);
+    const refused = await browse('/login', { _csrf: token(form.body), user: 'admin', password: PLAN.provisioning.initialPassword });
+    expect(refused.head).toMatch(/^http\/1\.1 401/);
+    // The new one does, and the page after it tells of the failure since the previous login.
+    expect((await browse('/login', { _csrf: token(refused.body), user: 'admin', password: 'Praxis-Nord sagt 2026 Hallo!' })).head).toContain('location: /');
+    expect((await browse('/')).body).toMatch(/Seit Ihrer letzten Anmeldung \([^)]+\) gab es 1 fehlgeschlagenen Anmeldeversuch\./);
   });
 
   it('shows the datacenter reached once a profile is in, and still no address, name or profile detail', async () => {

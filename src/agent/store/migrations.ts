@@ -130,6 +130,20 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Every web UI login attempt (BSI TR-03148 TR.D.28): when, for which user, from which address,
+    // and whether it succeeded; the user sees the failures since the last login.
+    id: '0007-webui-logins',
+    sql: `
+      CREATE TABLE webui_logins (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,               -- ISO time
+        user TEXT NOT NULL,             -- the name given, cut to 32 characters
+        source TEXT NOT NULL,           -- the client's address as the web UI saw it
+        ok INTEGER NOT NULL             -- 1 for a successful login, 0 for a failure
+      );
+    `,
+  },
 ];
 
 export class DatabaseVersionError extends Error {

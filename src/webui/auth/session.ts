@@ -15,6 +15,8 @@ declare module 'express-session' {
     user?: string;
     /** The password is still the initial one. */
     mustChange?: boolean;
+    /** What the login log said at this login, shown once on the next page. */
+    loginNews?: { failedSince: number; previousLogin: string | null };
     /** Marks a session made for the login form's CSRF token. */
     visitor?: boolean;
   }

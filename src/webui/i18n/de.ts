@@ -46,6 +46,8 @@ export const de: Messages = {
     password: 'Passwort',
     submit: 'Anmelden',
     failed: 'Benutzername oder Passwort ist falsch.',
+    since: (failed, previous) =>
+      `${previous ? `Seit Ihrer letzten Anmeldung (${previous})` : 'Vor dieser ersten Anmeldung'} ${failed === 1 ? 'gab es 1 fehlgeschlagenen Anmeldeversuch' : `gab es ${failed} fehlgeschlagene Anmeldeversuche`}.`,
   },
   password: {
     title: 'Passwort ändern',

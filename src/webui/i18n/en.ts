@@ -46,6 +46,7 @@ export const en: Messages = {
     password: 'Password',
     submit: 'Log in',
     failed: 'The user name or the password is wrong.',
+    since: (failed, previous) => `${previous ? `Since your last login (${previous})` : 'Before this first login'} there ${failed === 1 ? 'was 1 failed login attempt' : `were ${failed} failed login attempts`}.`,
   },
   password: {
     title: 'Change password',

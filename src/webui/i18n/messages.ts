@@ -41,7 +41,7 @@ export interface Messages {
   };
   certificate: { title: string; explain: string };
   nav: { login: string; logout: string; changePassword: string; loggedInAs: (user: string) => string };
-  login: { title: string; user: string; password: string; submit: string; failed: string };
+  login: { title: string; user: string; password: string; submit: string; failed: string; since: (failed: number, previous: string | null) => string };
   password: {
     title: string;
     forced: string;

@@ -14,10 +14,13 @@ export interface StatusPageProps {
   /** ISO time the status was read. */
   at: string;
   session?: { user: string; csrf: string };
+  /** Right after a login: the failed attempts since the previous one. */
+  news?: { failedSince: number; previousLogin: string | null };
 }
 
-export function StatusPage({ language, fingerprint, chain, at, session }: StatusPageProps): VNode {
-  const m = messagesFor(language).status;
+export function StatusPage({ language, fingerprint, chain, at, session, news }: StatusPageProps): VNode {
+  const all = messagesFor(language);
+  const m = all.status;
   const verdict = verdictOf(chain);
   return Layout({
     language,
@@ -25,7 +28,8 @@ export function StatusPage({ language, fingerprint, chain, at, session }: Status
     fingerprint,
     path: '/',
     ...(session ? { session } : {}),
-    children: html`<h1>${m.title}</h1>
+    children: html`${news ? html`<p class=${news.failedSince > 0 ? 'notice' : 'checked'} role="status">${all.login.since(news.failedSince, news.previousLogin ? formatTime(language, news.previousLogin) : null)}</p>` : null}
+      <h1>${m.title}</h1>
       <p class="question">${m.question}</p>
       <p class=${`verdict ${verdict === 'allOk' ? 'ok' : verdict === 'unknown' ? 'unknown' : 'down'}`} role="status">${m.verdict[verdict]}</p>
       <ol class="chain">

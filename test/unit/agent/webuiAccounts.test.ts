@@ -30,21 +30,39 @@ beforeEach(() => {
 });
 afterEach(() => db.close());
 
-const login = (user: string, password: string) => actions.run('webui.login', { user, password }, { actor: 'webui:anonymous' });
+const login = (user: string, password: string) => actions.run('webui.login', { user, password, source: '192.168.1.20' }, { actor: 'webui:anonymous' });
 const change = (oldPassword: string, newPassword: string) => actions.run('webui.changePassword', { user: 'admin', oldPassword, newPassword }, { actor: 'webui:admin' });
 
 describe('the web UI account', () => {
   it('logs in with the initial password only to change it, and with nothing else', async () => {
-    expect(await login('admin', INITIAL)).toEqual({ ok: true, mustChange: true, passwordChangedAt: null });
+    expect(await login('admin', INITIAL)).toEqual({ ok: true, mustChange: true, passwordChangedAt: null, failedSince: 0, previousLogin: null });
     expect(await login('admin', 'wrong')).toEqual({ ok: false, mustChange: false, passwordChangedAt: null });
     expect(await login('root', INITIAL)).toEqual({ ok: false, mustChange: false, passwordChangedAt: null });
     provisioned = false;
     expect(await login('admin', INITIAL)).toMatchObject({ ok: false });
   });
 
+  it('logs every attempt with its source and tells a successful login the failures since the previous one', async () => {
+    await login('admin', INITIAL);
+    await login('admin', 'wrong');
+    await login('admin', 'also wrong');
+    await login('mallory', 'x');
+    expect(await login('admin', INITIAL)).toMatchObject({ ok: true, failedSince: 2, previousLogin: NOW.toISOString() });
+    expect(await login('admin', INITIAL)).toMatchObject({ ok: true, failedSince: 0 });
+    const rows = db.prepare('SELECT user, source, ok FROM webui_logins ORDER BY id').all();
+    expect(rows).toEqual([
+      { user: 'admin', source: '192.168.1.20', ok: 1 },
+      { user: 'admin', source: '192.168.1.20', ok: 0 },
+      { user: 'admin', source: '192.168.1.20', ok: 0 },
+      { user: 'mallory', source: '192.168.1.20', ok: 0 },
+      { user: 'admin', source: '192.168.1.20', ok: 1 },
+      { user: 'admin', source: '192.168.1.20', ok: 1 },
+    ]);
+  });
+
   it('changes the password with the old one: the new one logs in without a forced change, the initial one no more', async () => {
     expect(await change(INITIAL, 'Praxis-Nord sagt 2026 Hallo!')).toEqual({ passwordChangedAt: NOW.toISOString() });
-    expect(await login('admin', 'Praxis-Nord sagt 2026 Hallo!')).toEqual({ ok: true, mustChange: false, passwordChangedAt: NOW.toISOString() });
+    expect(await login('admin', 'Praxis-Nord sagt 2026 Hallo!')).toEqual({ ok: true, mustChange: false, passwordChangedAt: NOW.toISOString(), failedSince: 0, previousLogin: null });
     expect(await login('admin', INITIAL)).toMatchObject({ ok: false });
     expect(audited).toEqual(['webui:admin webui.changePassword {"user":"admin"}']);
     const stored = db.prepare('SELECT password FROM webui_accounts').get() as { password: string };

@@ -42,7 +42,7 @@ describe('openDatabase', () => {
     expect(tables(db)).toEqual([
       'action_audit', 'config_audit', 'config_pending', 'config_revisions', 'device_audit', 'devices', 'schema_meta', 'schema_migrations',
       // SQLite's own bookkeeping for the AUTOINCREMENT of devices.id.
-      'sqlite_sequence', 'terminal_reachability', 'tunnel_history', 'webui_accounts',
+      'sqlite_sequence', 'terminal_reachability', 'tunnel_history', 'webui_accounts', 'webui_logins',
     ]);
   });
 

@@ -73,7 +73,7 @@ describe('MIGRATIONS', () => {
     try {
       migrate(db, MIGRATIONS, 1, clock);
       const older = MIGRATIONS.slice(0, MIGRATIONS.findIndex((m) => m.id === '0004-pending-change'));
-      expect(migrate(db, older, 1, clock)).toEqual({ applied: [], unknown: ['0004-pending-change', '0005-action-audit', '0006-webui-accounts'] });
+      expect(migrate(db, older, 1, clock)).toEqual({ applied: [], unknown: ['0004-pending-change', '0005-action-audit', '0006-webui-accounts', '0007-webui-logins'] });
       // The older agent's own statements, as it ran them.
       db.prepare('INSERT INTO config_revisions (revision, committed_at, actor, config) VALUES (?, ?, ?, ?)').run(1, '2025-03-01T08:00:00.000Z', 'local-cli', '{}');
       db.prepare('INSERT INTO config_audit (revision, at, actor, path, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)').run(1, '2025-03-01T08:00:00.000Z', 'local-cli', 'box.name', '"a"', '"b"');
@@ -90,7 +90,7 @@ describe('MIGRATIONS', () => {
     try {
       migrate(db, MIGRATIONS, 1, clock);
       const older = MIGRATIONS.slice(0, MIGRATIONS.findIndex((m) => m.id === '0005-action-audit'));
-      expect(migrate(db, older, 1, clock)).toEqual({ applied: [], unknown: ['0005-action-audit', '0006-webui-accounts'] });
+      expect(migrate(db, older, 1, clock)).toEqual({ applied: [], unknown: ['0005-action-audit', '0006-webui-accounts', '0007-webui-logins'] });
       new ActionAuditStore(db).record({ at: '2025-03-01T08:00:00.000Z', actor: 'webui:admin', action: 'profile.import', detail: { boxId: 'box-1' } });
       expect(new ActionAuditStore(db).recent(5)).toEqual([{ at: '2025-03-01T08:00:00.000Z', actor: 'webui:admin', action: 'profile.import', detail: { boxId: 'box-1' } }]);
     } finally {

@@ -12,12 +12,15 @@ import { memoryLogger, SAMPLE_STATUS } from '../control/helpers.ts';
 
 const INITIAL = 'k7mq-3xtr-9pfa-uw4e';
 /** The agent's account checks, faked: the initial password until changed. */
-const account = { password: INITIAL, changed: false, logins: 0 };
+const account = { password: INITIAL, changed: false, logins: 0, failed: 0 };
 const accounts: Accounts = {
-  login: async (user, password) => {
+  login: async (user, password, source) => {
     account.logins++;
+    expect(source).toBe('127.0.0.1');
     const ok = user === 'admin' && password === account.password;
-    return { ok, mustChange: ok && !account.changed, passwordChangedAt: null };
+    const failedSince = account.failed;
+    account.failed = ok ? 0 : account.failed + 1;
+    return { ok, mustChange: ok && !account.changed, passwordChangedAt: null, ...(ok ? { failedSince, previousLogin: '2025-05-02T08:00:00.000Z' } : {}) };
   },
   changePassword: async (_user, oldPassword, newPassword) => {
     if (oldPassword !== account.password) throw new ControlApiError(403, { code: 'TIBOX_WEBUI_WRONG_PASSWORD', message: 'the current password is wrong' });

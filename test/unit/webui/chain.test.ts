@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { AgentStatus } from '../../../src/agent/status.ts';
 import { chainOf, verdictOf, type AgentView } from '../../../src/webui/index.ts';
 import { SAMPLE_STATUS } from '../control/helpers.ts';
+import { renderPage } from '../../../src/webui/pages/html.ts';
+import { StatusPage } from '../../../src/webui/pages/statusPage.ts';
 
 const SINCE = '2025-05-02T08:00:00.000Z';
 const view = (state: AgentView['tunnel']['state'], health: AgentView['health'] = []): AgentView => ({ tunnel: { state, since: SINCE }, health, lanAddresses: [] });
@@ -41,5 +43,16 @@ describe('chainOf', () => {
     expect(chain.find((l) => l.name === 'internet')?.since).toBe(SINCE);
     for (const link of chain) expect(Object.keys(link).sort()).toEqual(expect.arrayContaining(['name', 'reason', 'state']));
     expect(JSON.stringify(chain)).not.toContain('192.168');
+  });
+});
+
+describe('the status page after a login', () => {
+  it('says how many logins failed since the previous one, in the page language', () => {
+    const chain = chainOf(SAMPLE_STATUS);
+    const at = '2025-05-02T10:00:00.000Z';
+    const de = renderPage(StatusPage({ language: 'de', fingerprint: 'AB', chain, at, news: { failedSince: 3, previousLogin: null } }));
+    expect(de).toContain('Vor dieser ersten Anmeldung gab es 3 fehlgeschlagene Anmeldeversuche.');
+    const en = renderPage(StatusPage({ language: 'en', fingerprint: 'AB', chain, at, news: { failedSince: 1, previousLogin: at } }));
+    expect(en).toMatch(/Since your last login \(.+\) there was 1 failed login attempt\./);
   });
 });
