@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine lacks for the demo and the tests, and nothing twice:
-# Debian packages, the tibox group, and the npm dependencies with Node 24 from the npm registry;
+# Debian packages, the tibox group, the web UI's user, and the npm dependencies with Node 24 from the npm registry;
 # then checks that the components work (scripts/check-components.ts), naming the package of any
 # that does not.
 # Native addons (better-sqlite3, netlink) are built by npm running under that Node 24, against
@@ -32,6 +32,8 @@ if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
 fi
 
 getent group tibox >/dev/null || groupadd --system tibox
+# The web UI's own user: it alone (besides root) opens the agent's web UI socket; not in group tibox.
+getent passwd tibox-web >/dev/null || useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin tibox-web
 
 stamp=node_modules/.tibox-setup
 lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)

@@ -16,6 +16,7 @@ import type { ConfigService } from './config.ts';
 import type { DataPath } from './dataPath.ts';
 import type { ProvisioningService } from './provisioning/provisioningService.ts';
 import type { AgentStatus } from './status.ts';
+import { DEFAULT_WEBUI_CERTIFICATE, WebuiCertificate } from './webuiCertificate.ts';
 import { agentContext } from './wiring/context.ts';
 import { wireControl } from './wiring/control.ts';
 import { wireFirewall } from './wiring/firewall.ts';
@@ -42,8 +43,12 @@ export class Agent {
   private readonly dataPath: DataPath;
   private readonly provisioning: ProvisioningService;
   private readonly config: ConfigService;
+  private readonly lanSideAddresses: () => Promise<string[]>;
+  private readonly webuiCertificate: WebuiCertificate;
   private wan: WanRoute | undefined;
   private startedAt: Date | undefined;
+  /** The LAN side's addresses as last read: status() answers at once, without a kernel read. */
+  private lanAddresses: string[] = [];
 
   constructor(options: AgentOptions) {
     this.options = options;
@@ -60,21 +65,23 @@ export class Agent {
       kernel: routeKernel,
       onChange: () => void this.dataPath.refresh().catch((error: unknown) => options.log.error({ err: error }, 'MSS clamp not applied')),
     });
-    const { lan, practiceDhcp, wanInLan, dnsmasq, inventory, dataPath, lanKernel } = wireLan(ctx, { firewall, nft, charon, tunnelMtu: () => pathMtu.current().tunnelMtu });
+    const { lan, practiceDhcp, wanInLan, dnsmasq, inventory, dataPath, lanKernel, lanSideAddresses } = wireLan(ctx, { firewall, nft, charon, tunnelMtu: () => pathMtu.current().tunnelMtu });
     // The agent's own lookups (the gateways' names) ask the WAN's name servers.
     const resolver = new Resolver();
     const wan = wireWan(ctx, { lan, resolver });
     const { updater, remoteManagement } = wireUpdater(ctx, () => this.status());
     const profile = wireProfile(ctx, { tunnel, dataPath, resolver, remoteManagement });
-    const control = wireControl(ctx, () => this.status());
+    const { control, webuiControl } = wireControl(ctx, () => this.status());
     this.tunnel = tunnel;
     this.pathMtu = pathMtu;
     this.routeKernel = routeKernel;
     this.lanKernel = lanKernel;
+    this.lanSideAddresses = lanSideAddresses;
+    this.webuiCertificate = new WebuiCertificate(options.webuiCertificate ?? DEFAULT_WEBUI_CERTIFICATE);
     this.dataPath = dataPath;
     this.provisioning = provisioning;
     this.config = ctx.config;
-    this.subsystems = [ctx.config, provisioning, clock, firewall, routes, wan, lan, practiceDhcp, wanInLan, dnsmasq, charon, tunnel, pathMtu, inventory, updater, profile, control];
+    this.subsystems = [ctx.config, provisioning, clock, firewall, routes, wan, lan, practiceDhcp, wanInLan, dnsmasq, charon, tunnel, pathMtu, inventory, updater, profile, control, webuiControl];
   }
 
   /** Starts every subsystem in order; if one fails, those already started are stopped again. */
@@ -100,6 +107,13 @@ export class Agent {
     this.stopWatching.push(this.routeKernel.watch(wanChanged));
     // A new practice-LAN lease is news for the firewall: the box serves its LAN side there.
     this.stopWatching.push(this.dataPath.followLanAddresses((onChange) => this.lanKernel.watch(onChange)));
+    // And for the status: where the web UI answers.
+    await this.refreshLanAddresses();
+    this.stopWatching.push(
+      this.lanKernel.watch(() => {
+        this.refreshLanAddresses().catch((error: unknown) => this.options.log.error({ err: error }, 'LAN-side addresses not refreshed'));
+      }),
+    );
     this.options.log.info({ version: this.options.version, subsystems: this.started.map((s) => s.name) }, 'agent running');
     await this.systemd.ready(`tibox ${this.options.version} running`);
   }
@@ -131,7 +145,18 @@ export class Agent {
       tunnel: this.tunnel.tunnelStatus(),
       mtu: this.pathMtu.mtuStatus(),
       pendingChange: this.config.pending(),
+      lanAddresses: this.lanAddresses,
+      webui: { certificateSha256: this.webuiCertificate.fingerprint256() },
     };
+  }
+
+  /** Never rejects: a failed read keeps the addresses read before, and says so in the log. */
+  private async refreshLanAddresses(): Promise<void> {
+    try {
+      this.lanAddresses = await this.lanSideAddresses();
+    } catch (error) {
+      this.options.log.warn({ err: error }, 'LAN-side addresses could not be read for the status');
+    }
   }
 
   private async refreshWan(): Promise<void> {

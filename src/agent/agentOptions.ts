@@ -12,6 +12,10 @@ export interface AgentOptions {
   /** The data partition's directory for the database and state files. */
   dataDir: string;
   socketPath: string;
+  /** The web UI's own control socket; beside socketPath when absent. */
+  webuiSocketPath?: string;
+  /** The user the web UI runs as, who alone (besides root) may open its socket; DEFAULT_WEBUI_USER when absent. */
+  webuiUser?: string;
   /** charon's VICI socket. */
   charonVici: string;
   /** The pinned profile-signing key (PEM). */
@@ -25,6 +29,10 @@ export interface AgentOptions {
   now?: () => Date;
   /** group(5) file for the control socket's group; the system's when absent. */
   groupFile?: string;
+  /** The web UI's device certificate, for its fingerprint in the status; DEFAULT_WEBUI_CERTIFICATE when absent. */
+  webuiCertificate?: string;
+  /** passwd(5) file for the web UI's user; the system's when absent. */
+  passwdFile?: string;
   /** The kernel's routing as the routes module sees it; rtnetlink when absent (tests pass a fake). */
   routeKernel?: RouteKernel;
   /** Runtime files (dnsmasq's); /run/tibox when absent. Must be traversable by dnsmasq's user. */

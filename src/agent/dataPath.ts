@@ -4,7 +4,7 @@
 // watch, dnsmasq and the firewall. The VPN profile's part comes from ProfileService once the
 // tunnel has taken the profile.
 import { SerialQueue, type Logger } from '../core/index.ts';
-import type { FirewallDesired, TunnelBackend } from '../firewall/index.ts';
+import { isBaseline, type FirewallState, type TunnelBackend } from '../firewall/index.ts';
 import type { DnsmasqDesired, LanDesired, PracticeDhcpDesired, WanInLanDesired } from '../lan/index.ts';
 import type { Device } from '../lan/inventory/index.ts';
 import type { ProfileDataPath } from '../ipsec/index.ts';
@@ -18,7 +18,7 @@ export interface DataPathDeps {
   practiceDhcp: { apply(desired: PracticeDhcpDesired | null): Promise<void> };
   wanInLan: { apply(desired: WanInLanDesired | null): Promise<void> };
   dnsmasq: { apply(desired: DnsmasqDesired | null): Promise<void> };
-  firewall: { apply(desired: FirewallDesired | null): Promise<void> };
+  firewall: { apply(desired: FirewallState): Promise<void> };
   ports: () => Ports;
   /** charon's kernel back end; undefined while charon has not said. */
   backend: () => Promise<TunnelBackend | undefined>;
@@ -138,7 +138,7 @@ export class DataPath {
     }
     await deps.dnsmasq.apply(desired.dnsmasq);
     await deps.firewall.apply(desired.firewall);
-    this.practice = desired.firewall ? addressKey(desired.firewall.practiceLanAddresses) : undefined;
+    this.practice = desired.firewall && !isBaseline(desired.firewall) ? addressKey(desired.firewall.practiceLanAddresses) : undefined;
   }
 }
 

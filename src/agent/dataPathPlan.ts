@@ -6,7 +6,7 @@
 // is planned from the LAN port's addresses as the kernel has them once the LAN has its part (the
 // fallback on the port, the TI address of an old profile gone).
 import { parseIpv4, parsePrefix, prefixContains, parseInterfaceAddress } from '../core/index.ts';
-import type { FirewallDesired, TunnelBackend } from '../firewall/index.ts';
+import type { FirewallDesired, FirewallState, TunnelBackend } from '../firewall/index.ts';
 import { dnsmasqDesired, splitSegment, TERMINAL_BRIDGE, type DnsmasqDesired, type LanDesired, type PracticeDhcpDesired, type WanInLanDesired } from '../lan/index.ts';
 import type { Device } from '../lan/inventory/index.ts';
 import type { ProfileDataPath } from '../ipsec/index.ts';
@@ -37,7 +37,8 @@ export interface DataPathDesired {
   readonly practiceDhcp: PracticeDhcpDesired;
   readonly wanInLan: WanInLanDesired;
   readonly dnsmasq: DnsmasqDesired | null;
-  readonly firewall: FirewallDesired | null;
+  /** Without a profile: the baseline with the web UI on the LAN port. */
+  readonly firewall: FirewallState;
 }
 
 export function planLan(profile: ProfileDataPath | null, ports: Ports): LanDesired {
@@ -54,7 +55,7 @@ export function planDataPath(inputs: DataPathInputs): DataPathDesired {
   const { profile, ports } = inputs;
   const practiceDhcp = { port: ports.lan };
   const wanInLan = { lan: ports.lan, wan: ports.wan };
-  if (!profile) return { practiceDhcp, wanInLan, dnsmasq: null, firewall: null };
+  if (!profile) return { practiceDhcp, wanInLan, dnsmasq: null, firewall: { baselineLan: ports.lan } };
   const halves = splitSegment(profile.tiSegment);
   const terminalBridge = ports.terminals.length > 0 ? TERMINAL_BRIDGE : null;
   // A device a new profile left outside its segment waits to be moved (the inventory shows it);

@@ -1,7 +1,8 @@
 // The agent's command line, read once by main.ts. bin/tibox-agent reads --data-dir, --charon-vici
 // and --run-dir too, with the same defaults, for the tunnel resume at boot.
 import { parseArgs } from 'node:util';
-import { DEFAULT_CONTROL_SOCKET } from '../control/socketPath.ts';
+import { DEFAULT_CONTROL_SOCKET, DEFAULT_WEBUI_USER, webuiSocketBeside } from '../control/socketPath.ts';
+import { DEFAULT_WEBUI_CERTIFICATE } from './webuiCertificate.ts';
 
 /** The data partition's directory: the database, the state files, the provisioning file. */
 export const DEFAULT_DATA_DIR = '/var/lib/tibox';
@@ -9,6 +10,12 @@ export const DEFAULT_DATA_DIR = '/var/lib/tibox';
 export interface AgentCommandLine {
   dataDir: string;
   socket: string;
+  /** The web UI's own control socket. */
+  webuiSocket: string;
+  /** The user the web UI runs as. */
+  webuiUser: string;
+  /** The web UI's device certificate. */
+  webuiCertificate: string;
   charonVici: string;
   profileTrustAnchor: string;
   /** chronyd's command socket; chronyc's default when absent. */
@@ -23,6 +30,9 @@ export function readCommandLine(args: readonly string[], env: NodeJS.ProcessEnv)
     options: {
       'data-dir': { type: 'string', default: DEFAULT_DATA_DIR },
       socket: { type: 'string', default: env.TIBOX_SOCKET ?? DEFAULT_CONTROL_SOCKET },
+      'webui-socket': { type: 'string' },
+      'webui-user': { type: 'string', default: DEFAULT_WEBUI_USER },
+      'webui-certificate': { type: 'string', default: DEFAULT_WEBUI_CERTIFICATE },
       'charon-vici': { type: 'string', default: '/var/run/charon.vici' },
       'profile-trust-anchor': { type: 'string', default: '/usr/share/tibox/profile-signing.pem' },
       'chrony-socket': { type: 'string' },
@@ -32,6 +42,9 @@ export function readCommandLine(args: readonly string[], env: NodeJS.ProcessEnv)
   return {
     dataDir: values['data-dir'],
     socket: values.socket,
+    webuiSocket: values['webui-socket'] ?? webuiSocketBeside(values.socket),
+    webuiUser: values['webui-user'],
+    webuiCertificate: values['webui-certificate'],
     charonVici: values['charon-vici'],
     profileTrustAnchor: values['profile-trust-anchor'],
     runDir: values['run-dir'],

@@ -19,4 +19,8 @@ export interface AgentStatus {
   mtu: PathMtuStatus;
   /** The network change awaiting confirmation; null when none. */
   pendingChange: PendingSummary | null;
+  /** The box's own addresses on the LAN side (LAN port and terminal bridge), without lengths: where the web UI answers. */
+  lanAddresses: string[];
+  /** The web UI's device certificate: its SHA-256 fingerprint, null before the web UI has made one. */
+  webui: { certificateSha256: string | null };
 }

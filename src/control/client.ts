@@ -1,8 +1,9 @@
 // The calling side of the control API (protocol.ts), used by the `tibox` CLI and the web UI.
 // Each call opens its own connection, so a CLI process exits as soon as its work is done.
 import { request } from 'node:http';
-import { TiboxError } from '../core/index.ts';
-import { ACTIONS_PREFIX, STATUS_PATH, type ErrorBody } from './protocol.ts';
+// errors.ts, not the core's index: the web UI loads this client and nothing else of the core it does not need.
+import { TiboxError } from '../core/errors.ts';
+import { ACTIONS_PREFIX, ACTOR_HEADER, STATUS_PATH, type ErrorBody } from './protocol.ts';
 
 /** The agent answered with an error; code and message are the agent's, from its catalogue. */
 export class ControlApiError extends Error {
@@ -22,6 +23,11 @@ export class ControlApiError extends Error {
 export interface ControlClientOptions {
   /** Milliseconds for a whole call, connect to last byte. Default 30 s. */
   timeoutMs?: number;
+  /**
+   * The web UI user every action is asked for; only the web UI's socket takes it (the
+   * administrators' socket refuses it). See actingFor().
+   */
+  actor?: string;
 }
 
 /**
@@ -31,10 +37,17 @@ export interface ControlClientOptions {
 export class ControlClient<Status = unknown> {
   private readonly socketPath: string;
   private readonly timeoutMs: number;
+  private readonly actor: string | undefined;
 
   constructor(socketPath: string, options: ControlClientOptions = {}) {
     this.socketPath = socketPath;
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.actor = options.actor;
+  }
+
+  /** A client on the same socket whose actions are asked for web UI user `user`. */
+  actingFor(user: string): ControlClient<Status> {
+    return new ControlClient<Status>(this.socketPath, { timeoutMs: this.timeoutMs, actor: user });
   }
 
   async status(): Promise<Status> {
@@ -55,6 +68,7 @@ export class ControlClient<Status = unknown> {
     const socketPath = this.socketPath;
     return new Promise((resolve, reject) => {
       const headers: Record<string, string | number> = { Accept: 'application/json' };
+      if (this.actor !== undefined && method === 'POST') headers[ACTOR_HEADER] = this.actor;
       if (body !== undefined) {
         headers['Content-Type'] = 'application/json';
         headers['Content-Length'] = Buffer.byteLength(body);

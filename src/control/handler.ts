@@ -3,18 +3,22 @@
 // into the catalogue's status and code. Nothing thrown here escapes to the HTTP server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TiboxError, type Logger, type ControlActions } from '../core/index.ts';
-import { ACTIONS_PREFIX, MAX_BODY_BYTES, STATUS_PATH, type ControlResponse } from './protocol.ts';
+import { ACTIONS_PREFIX, ACTOR_HEADER, CLI_ACTOR, MAX_BODY_BYTES, STATUS_PATH, WEBUI_USER_NAME, webuiActor, type ControlResponse } from './protocol.ts';
+
+/**
+ * Who is at the other end of a socket. Node offers no SO_PEERCRED, so the server cannot tell which
+ * local user connected: the socket's owner, group and mode decide who may connect at all, and so
+ * which of the two a request comes from. Only the web UI may speak for one of its users.
+ */
+export type SocketCaller = 'cli' | 'webui';
 
 export interface HandlerDeps {
   /** What GET /v1/status answers: the agent's status, which this layer passes on as it is. */
   status: () => unknown;
   actions: ControlActions;
   log: Logger;
+  caller: SocketCaller;
 }
-
-// Node offers no SO_PEERCRED, so the server cannot tell which local user connected; the socket's
-// mode and group decide who may connect at all, and every caller is audited as 'local-cli'.
-const ACTOR = 'local-cli';
 
 export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
@@ -44,18 +48,31 @@ async function route(deps: HandlerDeps, req: IncomingMessage): Promise<unknown> 
   if (path.startsWith(ACTIONS_PREFIX)) {
     allow(method, path, 'POST');
     const name = decodeName(path.slice(ACTIONS_PREFIX.length));
+    const actor = actorOf(deps.caller, req.headers[ACTOR_HEADER]);
     const args = parseJson(await readBody(req, MAX_BODY_BYTES));
-    deps.log.info({ action: name, actor: ACTOR }, 'control action');
+    deps.log.info({ action: name, actor }, 'control action');
     try {
-      return await deps.actions.run(name, args, { actor: ACTOR });
+      return await deps.actions.run(name, args, { actor });
     } catch (error) {
       if (error instanceof TiboxError) throw error;
       const reason = error instanceof Error ? error.message : String(error);
-      deps.log.error({ action: name, actor: ACTOR, err: error }, 'control action failed');
+      deps.log.error({ action: name, actor, err: error }, 'control action failed');
       throw new TiboxError('TIBOX_ACTION_FAILED', { action: name, reason });
     }
   }
   throw new TiboxError('TIBOX_NOT_FOUND', { method, path });
+}
+
+/** The actor an action is audited as: the web UI's user as it names it, or local-cli. */
+function actorOf(caller: SocketCaller, header: string | string[] | undefined): string {
+  if (caller === 'cli') {
+    if (header !== undefined) throw new TiboxError('TIBOX_CONTROL_ACTOR_REFUSED', { actor: CLI_ACTOR });
+    return CLI_ACTOR;
+  }
+  if (header === undefined || header === '') throw new TiboxError('TIBOX_CONTROL_ACTOR_MISSING', {});
+  const user = Array.isArray(header) ? header.join(',') : header;
+  if (!WEBUI_USER_NAME.test(user)) throw new TiboxError('TIBOX_CONTROL_ACTOR_INVALID', { actor: user.slice(0, 64) });
+  return webuiActor(user);
 }
 
 function allow(method: string, path: string, allowed: string): void {

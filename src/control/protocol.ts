@@ -3,11 +3,28 @@
 //   GET  /v1/status          -> { result: the agent's status (AgentStatus, src/agent/status.ts) }
 //   POST /v1/actions/<name>  body: the action's arguments as JSON (empty body: {})
 //                            -> { result: <whatever the action returns, null for nothing> }
+// On the web UI's socket every action request names the acting web UI user in the X-Tibox-Actor
+// header, and the agent audits the action as `webui:<user>`; the administrators' socket takes no
+// such header and audits every caller as `local-cli`.
 // Every failure answers with the error's HTTP status and { error: { code, message, details? } },
 // the code taken from the catalogue in src/core/errors.ts.
 
 export const STATUS_PATH = '/v1/status';
 export const ACTIONS_PREFIX = '/v1/actions/';
+
+/** The header in which the web UI names its acting user (HTTP header names are case-insensitive). */
+export const ACTOR_HEADER = 'x-tibox-actor';
+
+/** A web UI user name as the agent accepts it in ACTOR_HEADER. */
+export const WEBUI_USER_NAME = /^[a-z][a-z0-9._-]{0,31}$/;
+
+/** The actor recorded for requests on the administrators' socket. */
+export const CLI_ACTOR = 'local-cli';
+
+/** The actor recorded for an action the web UI asked for on behalf of `user`. */
+export function webuiActor(user: string): string {
+  return `webui:${user}`;
+}
 
 /** Largest request body the server reads; a larger one is answered with 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;

@@ -1,15 +1,17 @@
 // The agent's local control API: HTTP/1.1 over a unix socket at a filesystem path, so the
-// `tibox` CLI on the host and the web UI process (group `tibox`) can ask for status and named
-// actions. Routes and wire format are in protocol.ts, request handling in handler.ts.
+// `tibox` CLI on the host and the web UI process can ask for status and named actions. The agent
+// serves it twice: on the administrators' socket (root and group `tibox`, audited as local-cli)
+// and on the web UI's socket (root and the web UI's user only), where each action names the web
+// UI user it is done for. Routes and wire format are in protocol.ts, request handling in handler.ts.
 import { createServer, type Server } from 'node:http';
 import { basename, dirname, join } from 'node:path';
 import { rename, rm } from 'node:fs/promises';
 import { StateTracker, type Logger, type Lifecycle, type SubsystemStatus, type ControlActions } from '../core/index.ts';
 import { createRequestHandler } from './handler.ts';
-import { lookupGroupId } from './group.ts';
-import { clearStaleSocket, ensureSocketDir, secureSocket } from './socketFile.ts';
+import { lookupGroupId, lookupUserId } from './group.ts';
+import { clearStaleSocket, ensureSocketDir, secureSocket, type SocketOwner } from './socketFile.ts';
 
-/** The group whose members may use the control socket besides root (the web UI runs in it). */
+/** The group whose members may use the administrators' socket besides root. */
 export const CONTROL_GROUP = 'tibox';
 
 export interface ControlServerDeps {
@@ -21,16 +23,22 @@ export interface ControlServerDeps {
   log: Logger;
   /** The group(5) file in which to look up CONTROL_GROUP; '/etc/group' when absent. */
   groupFile?: string;
+  /**
+   * Makes this the web UI's socket: only root and this user (looked up in `passwdFile`,
+   * '/etc/passwd' when absent) may connect, and each action names the web UI user it is for.
+   */
+  webui?: { user: string; passwdFile?: string };
 }
 
 export class ControlServer implements Lifecycle {
-  readonly name = 'control';
+  readonly name: string;
   private readonly deps: ControlServerDeps;
   private readonly state: StateTracker;
   private server: Server | undefined;
 
   constructor(deps: ControlServerDeps, now?: () => Date) {
     this.deps = deps;
+    this.name = deps.webui ? 'control-webui' : 'control';
     this.state = new StateTracker(this.name, now);
   }
 
@@ -43,18 +51,17 @@ export class ControlServer implements Lifecycle {
     if (this.server) return;
     const { socketPath, log } = this.deps;
     const temporary = join(dirname(socketPath), `.${basename(socketPath)}.${process.pid}.tmp`);
-    const server = createServer(createRequestHandler(this.deps));
+    const server = createServer(createRequestHandler({ ...this.deps, caller: this.deps.webui ? 'webui' : 'cli' }));
     this.state.set('starting');
     try {
       signal.throwIfAborted();
       await ensureSocketDir(dirname(socketPath));
       await clearStaleSocket(socketPath);
-      const gid = await lookupGroupId(this.deps.groupFile ?? '/etc/group', CONTROL_GROUP);
-      if (gid === undefined) log.warn({ group: CONTROL_GROUP }, 'group not found; the control socket is root-only');
+      const owner = await this.owner();
       await rm(temporary, { force: true });
       signal.throwIfAborted();
       await listen(server, temporary);
-      await secureSocket(temporary, gid);
+      await secureSocket(temporary, owner);
       await rename(temporary, socketPath);
     } catch (error) {
       server.close();
@@ -88,6 +95,18 @@ export class ControlServer implements Lifecycle {
 
   status(): SubsystemStatus {
     return this.state.get();
+  }
+
+  private async owner(): Promise<SocketOwner> {
+    const { webui, log } = this.deps;
+    if (webui) {
+      const uid = await lookupUserId(webui.passwdFile ?? '/etc/passwd', webui.user);
+      if (uid === undefined) log.warn({ user: webui.user }, "user not found; the web UI's control socket is root-only");
+      return uid === undefined ? undefined : { uid };
+    }
+    const gid = await lookupGroupId(this.deps.groupFile ?? '/etc/group', CONTROL_GROUP);
+    if (gid === undefined) log.warn({ group: CONTROL_GROUP }, 'group not found; the control socket is root-only');
+    return gid === undefined ? undefined : { gid };
   }
 }
 

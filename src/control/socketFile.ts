@@ -1,6 +1,7 @@
-// The control socket's place in the filesystem: its directory, a socket file left behind by an
-// agent that died, and who may connect (root and group `tibox`, mode 0660; root only, 0600,
-// where that group does not exist).
+// The control sockets' place in the filesystem: their directory, a socket file left behind by an
+// agent that died, and who may connect: to the administrators' socket root and group `tibox`
+// (mode 0660), to the web UI's socket root and the web UI's user (owner, mode 0600); root only
+// (0600) where that group or user does not exist.
 import { connect } from 'node:net';
 import { chmod, chown, lstat, mkdir, unlink } from 'node:fs/promises';
 import { TiboxError } from '../core/index.ts';
@@ -53,11 +54,15 @@ function answers(path: string): Promise<boolean> {
   });
 }
 
+/** Who besides root may connect: the members of a group, or one user (the socket's owner). */
+export type SocketOwner = { gid: number } | { uid: number } | undefined;
+
 /**
- * Hands the socket to group `gid` with mode 0660, or keeps it root-only (0600) without a group.
- * The owner stays as is (uid -1): the agent runs as root, so root owns the socket already.
+ * Hands the socket to group `gid` with mode 0660, or to user `uid` with mode 0600, or keeps it
+ * root-only (0600). Unnamed ids stay as they are: the agent runs as root, so root owns it already.
  */
-export async function secureSocket(path: string, gid: number | undefined): Promise<void> {
-  if (gid !== undefined) await chown(path, -1, gid);
-  await chmod(path, gid === undefined ? 0o600 : 0o660);
+export async function secureSocket(path: string, owner: SocketOwner): Promise<void> {
+  if (owner && 'gid' in owner) await chown(path, -1, owner.gid);
+  if (owner && 'uid' in owner) await chown(path, owner.uid, -1);
+  await chmod(path, owner && 'gid' in owner ? 0o660 : 0o600);
 }

@@ -43,6 +43,10 @@ export const ERROR_CATALOGUE = byCode({
   TIBOX_CONTROL_BAD_RESPONSE: [502, 'the tibox agent sent an unreadable answer: {reason}'],
   TIBOX_CONTROL_SOCKET_IN_USE: [409, 'another tibox agent is already answering on the control socket {path}'],
   TIBOX_CONTROL_SOCKET_NOT_SOCKET: [500, '{path} exists and is not a socket; refusing to replace it'],
+  // Who asks (docs/control.md): the web UI's socket names the acting web UI user in each action request.
+  TIBOX_CONTROL_ACTOR_MISSING: [400, 'an action on the web UI socket must name the acting web UI user in the X-Tibox-Actor header'],
+  TIBOX_CONTROL_ACTOR_INVALID: [400, 'the acting user "{actor}" is not a valid web UI user name (1 to 32 of a-z, 0-9, ".", "_", "-", starting with a letter)'],
+  TIBOX_CONTROL_ACTOR_REFUSED: [400, "only the web UI's own socket takes an acting user; on this socket every caller is {actor}"],
   // Raised by the CLI itself, before anything reaches the agent.
   TIBOX_CLI_FILE_UNREADABLE: [400, 'cannot read {path}: {reason}'],
   TIBOX_CLI_PASSWORD_FILE_NEEDED: [422, "the profile's PKCS#12 identity needs a password; with no terminal to ask on, give it with --password-file FILE"],
@@ -51,6 +55,9 @@ export const ERROR_CATALOGUE = byCode({
   TIBOX_PROVISION_EXISTS: [409, 'the box is already provisioned ({existing}); give --force to replace it, which needs a new label'],
   TIBOX_PROVISION_WRITE_FAILED: [500, 'the provisioning data could not be written to {path}: {reason}'],
   TIBOX_NOT_PROVISIONED: [409, 'the box has no usable provisioning data, so it has no initial password to check: {reason}'],
+  // The web UI's accounts (docs/webui.md): a password change needs the old password and a new one that passes.
+  TIBOX_WEBUI_WRONG_PASSWORD: [403, 'the current password is wrong'],
+  TIBOX_WEBUI_PASSWORD_REFUSED: [422, 'the new password was refused: it {reason}'],
   // VPN profile import (docs/profile.md). Each refusal has its own code so the web UI can say
   // what to do: ask for the password again, ask the datacenter for a new file, check the clock.
   TIBOX_PROFILE_TOO_LARGE: [413, 'the profile has {size} bytes, more than the limit of {limit} bytes'],

@@ -4,7 +4,8 @@
 // atomic). Right before each load it reads the kernel's counters and the loaded text declares
 // them with those values, so a device change does not wipe them (the packets counted between the
 // read and the load, milliseconds, are lost). stop() leaves the table in place (fail closed survives the agent); apply(null) loads
-// the fail-closed baseline again, the state of a box without a profile.
+// the bare fail-closed baseline again; a box without a profile gets the baseline with the web UI
+// on its LAN port ({ baselineLan }), saved for the boot like a full ruleset.
 // Every full ruleset the kernel took is saved for the boot unit (bootRuleset.ts), which loads it
 // again after a reboot, its counters from zero; apply(null) removes the file, so the boot falls
 // back to the baseline.
@@ -20,7 +21,7 @@ import {
 import { registerFirewallActions } from './actions.ts';
 import { rulesetStatePath } from './bootRuleset.ts';
 import type { NftLoader } from './nftLoader.ts';
-import { renderRuleset, TIBOX_TABLE, type CarriedCounters, type FirewallDesired } from './ruleset/index.ts';
+import { isBaseline, renderRuleset, TIBOX_TABLE, type BaselineDesired, type CarriedCounters, type FirewallDesired, type FirewallState } from './ruleset/index.ts';
 import { TamperWarning } from './tamperWarning.ts';
 
 /**
@@ -46,7 +47,7 @@ export interface FirewallDeps {
   readonly checkIntervalMs?: number;
 }
 
-export class Firewall implements Subsystem<FirewallDesired> {
+export class Firewall implements Subsystem<FirewallDesired | BaselineDesired> {
   readonly name = 'firewall';
   private readonly deps: FirewallDeps;
   private readonly state: StateTracker;
@@ -54,7 +55,7 @@ export class Firewall implements Subsystem<FirewallDesired> {
   private wanted: string | undefined;
   /** The ruleset last loaded, as rendered without counter values, and what it was rendered from. */
   private loaded: string | undefined;
-  private loadedFrom: FirewallDesired | null = null;
+  private loadedFrom: FirewallState = null;
   /** The ruleset whose state file is in place (saved, or removed for the baseline). */
   private saved: string | undefined;
   /** The table as the kernel listed it right after our last load (`nft -s`): what drift is measured against. */
@@ -96,14 +97,14 @@ export class Firewall implements Subsystem<FirewallDesired> {
     return this.wanted ?? renderRuleset(null);
   }
 
-  async apply(desired: FirewallDesired | null): Promise<void> {
+  async apply(desired: FirewallState): Promise<void> {
     // Rendered at once, so a refused desired state is refused before anything queued runs.
     const ruleset = renderRuleset(desired);
     this.wanted = ruleset;
     await this.loop.serially(() => this.converge(ruleset, desired));
   }
 
-  private async converge(ruleset: string, desired: FirewallDesired | null): Promise<void> {
+  private async converge(ruleset: string, desired: FirewallState): Promise<void> {
     if (ruleset === this.loaded && ruleset === this.saved) return;
     if (ruleset !== this.loaded) {
       try {
@@ -113,7 +114,8 @@ export class Firewall implements Subsystem<FirewallDesired> {
         this.state.set('failed', (error as Error).message);
         throw error;
       }
-      this.deps.log.info({ hosts: desired?.hosts.length, backend: desired?.interfaces.tunnel }, desired ? 'ruleset loaded' : 'fail-closed baseline loaded');
+      if (desired && !isBaseline(desired)) this.deps.log.info({ hosts: desired.hosts.length, backend: desired.interfaces.tunnel }, 'ruleset loaded');
+      else this.deps.log.info({ webUiOn: desired?.baselineLan }, 'fail-closed baseline loaded');
     }
     try {
       await this.save(desired ? ruleset : null);
@@ -133,8 +135,8 @@ export class Firewall implements Subsystem<FirewallDesired> {
    * Loads `ruleset` with the counters carried over (the baseline has none). A refused load leaves
    * the kernel with the table it had (nft -f is one transaction), and us with what we knew of it.
    */
-  private async load(ruleset: string, desired: FirewallDesired | null): Promise<void> {
-    const text = desired ? renderRuleset(desired, await this.carried()) : ruleset;
+  private async load(ruleset: string, desired: FirewallState): Promise<void> {
+    const text = desired && !isBaseline(desired) ? renderRuleset(desired, await this.carried()) : ruleset;
     await this.deps.nft.load(text);
     this.loaded = ruleset;
     this.loadedFrom = desired;

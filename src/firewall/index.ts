@@ -5,8 +5,8 @@
 // blocked (`tibox fw why`), from its counters and the drop log in the kernel's ring buffer.
 // Only the composition roots in src/agent/ import it.
 export {
-  renderRuleset, TIBOX_TABLE, validateFirewallDesired, validateFirewallInterfaces,
-  DROP_REASONS, type CarriedCounters, type CounterValue, type FirewallDesired, type FirewallInterfaces, type FirewallProblem, type HostKind, type RegisteredHost, type SegmentHalves, type TunnelBackend,
+  renderRuleset, TIBOX_TABLE, validateFirewallDesired, validateFirewallInterfaces, isBaseline,
+  DROP_REASONS, type BaselineDesired, type CarriedCounters, type CounterValue, type FirewallDesired, type FirewallState, type FirewallInterfaces, type FirewallProblem, type HostKind, type RegisteredHost, type SegmentHalves, type TunnelBackend,
 } from './ruleset/index.ts';
 export { Firewall } from './firewall.ts';
 export type { FirewallDeps } from './firewall.ts';

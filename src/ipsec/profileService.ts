@@ -61,6 +61,8 @@ export interface ProfileServiceDeps {
   /** Remote management: the profile's endpoint and management identity (format version 2), or null without one. */
   remoteManagement?: { apply(desired: { url: string; identity: ManagementIdentity; boxCertificateNotAfter: string } | null): Promise<void> };
   resolver: Pick<Resolver, 'resolveSrv'> & ManagementResolver & AddressResolver;
+  /** Records a change with who made it in the audit log (the composition root's database). */
+  audit: (actor: string, action: string, detail: Record<string, unknown>) => void;
   log: Logger;
   now?: () => Date;
   /** [0, 1) like Math.random: retry jitter and the SRV weighted draw (injected for tests). */
@@ -135,8 +137,9 @@ export class ProfileService implements Lifecycle {
         return readFileSync(trustAnchorPath);
       },
       now: () => this.now(),
-      onImported: (profile) => {
-        this.deps.log.info({ boxId: profile.boxId }, 'VPN profile imported');
+      onImported: (profile, actor) => {
+        this.deps.log.info({ boxId: profile.boxId, actor }, 'VPN profile imported');
+        this.deps.audit(actor, 'profile.import', { boxId: profile.boxId, tiSegment: profile.tiSegment, certificate: profile.identity.fingerprint256 });
         this.requestInBackground(profile);
       },
     });

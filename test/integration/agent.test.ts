@@ -2,7 +2,7 @@
 // before it starts, the CLI on the host reaches it through its socket, it survives being killed
 // (its supervisor restarts it) without touching charon, and SIGTERM stops it cleanly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Lab } from '../lab/lab.ts';
@@ -11,6 +11,8 @@ import type { Supervised } from '../lab/supervisor.ts';
 import { processRunner } from '../../src/core/runner.ts';
 import type { AgentStatus } from '../../src/agent/status.ts';
 import { ControlClient } from '../../src/control/client.ts';
+import { parseUserId } from '../../src/control/group.ts';
+import { DEFAULT_WEBUI_USER } from '../../src/control/socketPath.ts';
 import { waitFor } from './waitFor.ts';
 
 const tibox = join(fileURLToPath(import.meta.url), '..', '..', '..', 'bin', 'tibox');
@@ -33,6 +35,7 @@ const RUNNING_WITHOUT_PROFILE = [
   ['updater', 'running'],
   ['profile', 'degraded'],
   ['control', 'running'],
+  ['control-webui', 'running'],
 ];
 
 const ipv4Number = (address: string) => address.split('.').reduce((n, byte) => n * 256 + Number(byte), 0);
@@ -154,6 +157,25 @@ describe('agent in the lab', () => {
     const current = (await control.action('config.get', {})) as { revision: number; config: { box: { name: string } } };
     expect(current.revision).toBe(committed.revision);
     expect(current.config.box.name).toBe('Praxis Dr. Muster');
+  });
+
+  it("records the web UI user its own socket names, and profile imports, in the audit log; the CLI's socket stays local-cli", async () => {
+    const webuiSocket = lab.webuiSocket();
+    const st = statSync(webuiSocket);
+    expect([st.isSocket(), st.mode & 0o777, st.uid]).toEqual([true, 0o600, parseUserId(readFileSync('/etc/passwd', 'utf8'), DEFAULT_WEBUI_USER)]);
+    const webui = new ControlClient<AgentStatus>(webuiSocket, { timeoutMs: 5_000 });
+    await expect(webui.action('config.commit', { change: { box: { name: 'Anonym' } } })).rejects.toMatchObject({ code: 'TIBOX_CONTROL_ACTOR_MISSING' });
+    const asAdmin = webui.actingFor('admin');
+    const committed = (await asAdmin.action('config.commit', { change: { box: { name: 'Praxis Nord' } } })) as { revision: number };
+    const cli = new ControlClient<AgentStatus>(socketPath, { timeoutMs: 5_000 });
+    const audit = (await cli.action('config.audit', { limit: 1 })) as { revision: number; actor: string; path: string }[];
+    expect(audit).toEqual([expect.objectContaining({ revision: committed.revision, actor: 'webui:admin', path: 'box.name' })]);
+    await expect(cli.actingFor('admin').action('config.get')).rejects.toMatchObject({ code: 'TIBOX_CONTROL_ACTOR_REFUSED' });
+
+    const profile = readFileSync(lab.describe().profile?.pem ?? '').toString('base64');
+    const imported = (await asAdmin.action('profile.import', { profile })) as { boxId: string };
+    const actions = (await cli.action('audit.list', { limit: 5 })) as { actor: string; action: string; detail: Record<string, unknown> }[];
+    expect(actions[0]).toMatchObject({ actor: 'webui:admin', action: 'profile.import', detail: { boxId: imported.boxId } });
   });
 
   it('stops cleanly on SIGTERM and removes its socket, leaving the fail-closed state in place', async () => {

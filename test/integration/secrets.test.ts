@@ -104,8 +104,9 @@ describe('secrets: never logged, never in a reply, only in their own 0600 files'
       ['devices.neighbours', {}], ['devices.terminals', {}], ['devices.reachability', device],
       ['devices.register', {}], ['devices.change', { device: 'nobody' }], ['devices.remove', { device: 'nobody' }],
       ['firewall.print', {}], ['firewall.why', device], ['profile.show', {}], ['profile.import', { profile: readFileSync(profile.pkcs12).toString('base64'), password: `${password}-wrong` }],
-      ['tunnel.status', {}], ['tunnel.restart', {}], ['tunnel.down', {}], ['tunnel.up', {}],
+      ['tunnel.status', {}], ['tunnel.restart', {}], ['tunnel.down', {}], ['tunnel.up', {}], ['audit.list', {}],
       ['update.status', {}],
+      ['webui.login', { user: 'admin', password: `${PLAN.provisioning.initialPassword}-wrong`, source: PLAN.practiceLan.pvs }], ['webui.changePassword', {}],
     ];
     const registered = filesUnder(src).flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/actions\.register\('([\w.]+)'/g)].map((m) => m[1]));
     expect(calls.map(([name]) => name).sort()).toEqual([...new Set(registered)].sort());

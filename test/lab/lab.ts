@@ -4,10 +4,10 @@
 // and TI DNS stand-ins. Namespace names share one random prefix, the lab's id; its directory
 // records the process that owns it (owner.ts). destroy() removes everything, and cleanStale()
 // (staleLabs.ts) what a run whose owner died left behind.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { processRunner, type Runner } from '../../src/core/runner.ts';
 import type { AgentStatus } from '../../src/agent/status.ts';
@@ -28,11 +28,18 @@ import { PROVISIONING_FILE } from '../../src/agent/provisioning/provisioningFile
 import { LabDdiAdmin } from './ddi/admin.ts';
 import { WAN_HOOK_DIR } from '../../src/agent/wiring/wan.ts';
 import { wanDhcpCommand } from '../../src/wan/index.ts';
+import { DEFAULT_WEBUI_USER as WEBUI_USER } from '../../src/control/socketPath.ts';
 
 const LAB_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO = join(LAB_DIR, '..', '..');
 /** `ip netns exec` puts each file of /etc/netns/<namespace>/ over its namesake in /etc for what it starts there. */
 export const NETNS_ETC = '/etc/netns';
+
+/** A user's uid and gid in passwd(5) text. */
+function parsePasswd(text: string, name: string): { uid: number; gid: number } | undefined {
+  const fields = text.split('\n').map((line) => line.split(':')).find((f) => f[0] === name);
+  return fields && /^\d+$/.test(fields[2] ?? '') && /^\d+$/.test(fields[3] ?? '') ? { uid: Number(fields[2]), gid: Number(fields[3]) } : undefined;
+}
 
 /** A lab's own directory, by its id. */
 export function labDir(id: string): string {
@@ -311,6 +318,43 @@ export class Lab {
     return join(this.dir, 'control.sock');
   }
 
+  /** The agent's socket for the web UI, as /run/tibox/webui.sock on the box. */
+  webuiSocket(): string {
+    return join(this.runDirPath(), 'webui.sock');
+  }
+
+  /** The web UI's own directory (its device certificate and key), as /var/lib/tibox-web on the box. */
+  webuiStateDir(): string {
+    return join(this.runDirPath(), 'webui');
+  }
+
+  /**
+   * Starts the web UI in the box namespace next to the agent, as its service unit does on the
+   * box: as user tibox-web, with only the capability to bind ports 80 and 443, supervised. Waits
+   * until it answers HTTPS on the box's practice-LAN address.
+   */
+  async startWebui(): Promise<{ webui: Supervised; url: string; fingerprint256: string }> {
+    const state = this.webuiStateDir();
+    mkdirSync(state, { recursive: true, mode: 0o700 });
+    const user = parsePasswd(readFileSync('/etc/passwd', 'utf8'), WEBUI_USER);
+    if (!user) throw new Error(`user ${WEBUI_USER} is missing: run 'make setup'`);
+    chownSync(state, user.uid, user.gid);
+    const webui = await this.supervise('webui', this.names.box, 'setpriv', [
+      `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--inh-caps=+net_bind_service', '--ambient-caps=+net_bind_service',
+      join(REPO, 'bin', 'tibox-webui'), '--agent-socket', this.webuiSocket(), '--state-dir', state,
+    ]);
+    const url = `https://${PLAN.practiceLan.box}/`;
+    const cert = join(state, 'tls', 'cert.pem');
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const ready = existsSync(cert) && (await this.exec(this.names.pvs, 'curl', ['-sS', '-o', '/dev/null', '-m', '2', '-k', url]).then(() => true, () => false));
+      if (ready) break;
+      if (Date.now() > deadline) throw new Error(`the web UI did not answer at ${url}; see ${join(this.dir, 'webui.log')}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return { webui, url, fingerprint256: new X509Certificate(readFileSync(cert)).fingerprint256 };
+  }
+
   private chronySocket(): string {
     return join(this.dir, 'clock', 'box-chrony.sock');
   }
@@ -373,6 +417,8 @@ export class Lab {
       '--data-dir', dataDir, '--socket', socketPath,
       '--charon-vici', this.boxCharon.vici, '--profile-trust-anchor', this.profiles.trustAnchor, '--chrony-socket', this.chronySocket(),
       '--run-dir', this.runDir(),
+      // Where the web UI's user reaches them: the lab's own directory is root's alone (0700).
+      '--webui-socket', this.webuiSocket(), '--webui-certificate', join(this.webuiStateDir(), 'tls', 'cert.pem'),
     ], {
       NODE_COMPILE_CACHE: join(this.dir, 'box', 'node-cache'),
       // The box's strongswan.conf (/etc/strongswan.conf on the box), for the launcher's swanctl.

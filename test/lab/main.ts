@@ -1,5 +1,6 @@
 // The lab's command line. `demo` builds the lab with a simulated datacenter, loads the
-// fail-closed state, starts the agent in the box namespace and stays until Ctrl-C or SIGTERM,
+// fail-closed state, starts the agent and the web UI in the box namespace (printing the web UI's
+// address, its certificate's fingerprint and the box's initial password) and stays until Ctrl-C or SIGTERM,
 // then removes everything it made. Each demo's agent answers on a socket in its own lab's
 // directory, so demos side by side never share one, and it prints each step as a whole command
 // line naming that socket (the README shows the same lines, a test runs them). `clean` removes
@@ -38,6 +39,7 @@ async function demo(): Promise<void> {
   run.lab = lab;
   if (run.interrupted) return finish();
   const { socketPath } = await lab.startAgent();
+  const webui = await lab.startWebui();
   const d = lab.describe();
   const pvsMac = (JSON.parse((await lab.exec(d.namespaces.pvs, 'ip', ['-j', 'link', 'show', 'eth0'])).stdout) as { address: string }[])[0]?.address ?? '';
   const tibox = (...args: string[]) => ['bin/tibox', '--socket', socketPath, ...args];
@@ -58,7 +60,11 @@ export TIBOX_SOCKET=${socketPath} lets you leave out --socket.
 
 ${steps.map(([argv, what]) => `  ${shellLine(argv)}   # ${what}`).join('\n')}
 
+  web UI:              ${webui.url} on the practice LAN, e.g. ip netns exec ${d.namespaces.pvs} curl -k ${webui.url}
+  initial password:    ${PLAN.provisioning.initialPassword}
+  its certificate:     SHA-256 ${webui.fingerprint256}
   agent log:           ${join(d.dir, 'agent.log')}
+  web UI log:          ${join(d.dir, 'webui.log')}
   lab description:     ${join(d.dir, 'lab.json')}
   a shell on the PVS:  ip netns exec ${d.namespaces.pvs} bash
   connector stand-in:  ${d.urls.connectorSds} (CA: ${d.pki.ca})

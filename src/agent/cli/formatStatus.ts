@@ -1,4 +1,5 @@
-// The human-readable `tibox status`: version and uptime, the serial number, a table of
+// The human-readable `tibox status`: version and uptime, the serial number, where the web UI
+// answers and its certificate's fingerprint, a table of
 // subsystems and the active health warnings, in English or German. Pure: the same status and
 // `now` give the same text.
 import type { Severity } from '../../core/index.ts';
@@ -31,6 +32,10 @@ interface Labels {
   impactsTi: string;
   severity: Record<Severity, string>;
   serial: string;
+  webui: string;
+  noLanAddress: string;
+  certificate: string;
+  noCertificate: string;
   provisioned: (at: string) => string;
   notProvisioned: string;
   unreadable: string;
@@ -62,6 +67,10 @@ const LABELS: Record<Lang, Labels> = {
     impactsTi: 'affects TI connectivity',
     severity: { critical: 'CRITICAL', warning: 'WARNING', info: 'INFO' },
     serial: 'Serial number',
+    webui: 'Web UI',
+    noLanAddress: 'no LAN address yet',
+    certificate: 'certificate SHA-256',
+    noCertificate: 'none yet (the web UI makes it at its first start)',
     provisioned: (at: string) => `provisioned ${at}`,
     notProvisioned: 'none, the box is not provisioned',
     unreadable: 'unknown, the provisioning data cannot be read',
@@ -91,6 +100,10 @@ const LABELS: Record<Lang, Labels> = {
     impactsTi: 'beeinträchtigt die TI-Anbindung',
     severity: { critical: 'KRITISCH', warning: 'WARNUNG', info: 'HINWEIS' },
     serial: 'Seriennummer',
+    webui: 'Weboberfläche',
+    noLanAddress: 'noch keine LAN-Adresse',
+    certificate: 'Zertifikat SHA-256',
+    noCertificate: 'noch keins (die Weboberfläche erzeugt es beim ersten Start)',
     provisioned: (at: string) => `eingerichtet ${at}`,
     notProvisioned: 'keine, die Box ist nicht im Werk eingerichtet',
     unreadable: 'unbekannt, die Werksdaten sind nicht lesbar',
@@ -120,7 +133,14 @@ export function formatDuration(totalSeconds: number): string {
 
 export function formatStatus(status: AgentStatus, lang: Lang, now: Date): string {
   const l = LABELS[lang];
-  const lines = [`tibox ${status.version}, ${l.up} ${formatDuration(status.uptimeS)}`, `${l.serial}: ${provisioningText(status.provisioning, l)}`, ''];
+  const urls = status.lanAddresses.map((address) => `https://${address}/`).join(', ');
+  const lines = [
+    `tibox ${status.version}, ${l.up} ${formatDuration(status.uptimeS)}`,
+    `${l.serial}: ${provisioningText(status.provisioning, l)}`,
+    `${l.webui}: ${urls === '' ? l.noLanAddress : urls}`,
+    `  ${l.certificate}: ${status.webui.certificateSha256 ?? l.noCertificate}`,
+    '',
+  ];
 
   if (status.subsystems.length === 0) {
     lines.push(l.noSubsystems);

@@ -1,6 +1,6 @@
 // The store owns the agent's database on the data partition shared by both A/B slots: its
 // schema and migrations, the config schema (validation, defaults, description for the web UI),
-// config revisions and the config audit log, the network change awaiting confirmation, and the SQL behind the repositories the subsystems
+// config revisions and the config audit log, the network change awaiting confirmation, the audit log of other changes (profile imports), and the SQL behind the repositories the subsystems
 // declare, each in its own words, for what they keep there (the tunnel's history, the registered
 // devices and their audit log, the terminals' reachability).
 // Only the composition root in src/agent/ imports it; subsystems get config values, a commit
@@ -35,3 +35,5 @@ export { DeviceStore } from './deviceStore.ts';
 export { ReachabilityStore } from './reachabilityStore.ts';
 export { TunnelHistoryStore } from './tunnelHistoryStore.ts';
 export { PendingStore, type PendingChange } from './pendingStore.ts';
+export { ActionAuditStore, type ActionAuditEntry } from './actionAuditStore.ts';
+export { WebuiAccountStore, type WebuiAccount } from './webuiAccountStore.ts';

@@ -112,6 +112,46 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE tunnel_history ADD COLUMN evidence TEXT;  -- NULL, or 'traffic', 'probe', 'heartbeat'
     `,
   },
+  {
+    // Changes that are neither config nor devices (a VPN profile imported, the tunnel restarted),
+    // each with who made it: the CLI's administrators or a web UI user. An older agent ignores it.
+    id: '0006-action-audit',
+    sql: `
+      CREATE TABLE action_audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,               -- ISO time
+        actor TEXT NOT NULL,            -- 'local-cli' or 'webui:<user>'
+        action TEXT NOT NULL,           -- the control action, e.g. 'profile.import'
+        detail TEXT NOT NULL            -- JSON: what it changed, never key material or passwords
+      );
+    `,
+  },
+  {
+    // The web UI's accounts once their password was changed from the initial one (until then the
+    // provisioning file's hash is the password). An older agent ignores it.
+    id: '0007-webui-accounts',
+    sql: `
+      CREATE TABLE webui_accounts (
+        name TEXT PRIMARY KEY,
+        password TEXT NOT NULL,         -- JSON: the scrypt hash with its salt and parameters
+        changed_at TEXT NOT NULL        -- ISO time of the last change
+      );
+    `,
+  },
+  {
+    // Every web UI login attempt (BSI TR-03148 TR.D.28): when, for which user, from which address,
+    // and whether it succeeded; the user sees the failures since the last login.
+    id: '0008-webui-logins',
+    sql: `
+      CREATE TABLE webui_logins (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,               -- ISO time
+        user TEXT NOT NULL,             -- the name given, cut to 32 characters
+        source TEXT NOT NULL,           -- the client's address as the web UI saw it
+        ok INTEGER NOT NULL             -- 1 for a successful login, 0 for a failure
+      );
+    `,
+  },
 ];
 
 export class DatabaseVersionError extends Error {

@@ -1,11 +1,11 @@
 // What every wiring builder gets: the options, the clock, the event bus and the health registry
 // on it, the control actions, the config service and the database's stores while it is open.
 import { join } from 'node:path';
-import { BestEffortStore, ControlActions, EventBus, Health, startProcess, subsystemLogger, type Logger } from '../../core/index.ts';
+import { BestEffortStore, ControlActions, TiboxError, EventBus, Health, startProcess, subsystemLogger, type Logger } from '../../core/index.ts';
 import type { AgentOptions } from '../agentOptions.ts';
 import { ConfigService } from '../config.ts';
 import type { AgentEvents } from '../events.ts';
-import type { Db } from '../store/index.ts';
+import { ActionAuditStore, type Db } from '../store/index.ts';
 
 export interface AgentContext {
   readonly options: AgentOptions;
@@ -23,6 +23,12 @@ export interface AgentContext {
   whileOpen<T>(store: (db: Db) => T): () => T | undefined;
   /** The root logger's child for a subsystem. */
   logFor(subsystem: string): Logger;
+  /**
+   * Records a change that is neither a config commit nor a device change (those audit themselves)
+   * with who made it. It never throws: the change is made already, and a database that takes no
+   * writes is a health warning and an error in the log, with the entry in it.
+   */
+  audit(actor: string, action: string, detail: Record<string, unknown>): void;
 }
 
 export function agentContext(options: AgentOptions): AgentContext {
@@ -43,6 +49,13 @@ export function agentContext(options: AgentOptions): AgentContext {
   });
   const actions = new ControlActions();
   config.registerActions(actions);
+  const bestEffort = new BestEffortStore({ health, log: subsystemLogger(log, 'store') });
+  const auditStore = (): ActionAuditStore | undefined => {
+    const db = config.database();
+    return db && new ActionAuditStore(db);
+  };
+  const auditLog = subsystemLogger(log, 'audit');
+  actions.register('audit.list', (args) => auditStore()?.recent(limitOf(args)) ?? []);
   return {
     options,
     now,
@@ -51,14 +64,30 @@ export function agentContext(options: AgentOptions): AgentContext {
     health,
     actions,
     config,
-    bestEffort: new BestEffortStore({ health, log: subsystemLogger(log, 'store') }),
+    bestEffort,
     stateDir,
     whileOpen: (store) => () => {
       const db = config.database();
       return db && store(db);
     },
     logFor: (subsystem) => subsystemLogger(log, subsystem),
+    audit: (actor, action, detail) => {
+      const entry = { at: now().toISOString(), actor, action, detail };
+      auditLog.info(entry, 'audited');
+      const store = auditStore();
+      const written = store !== undefined && bestEffort.write('action audit', () => store.record(entry));
+      if (!written) auditLog.error(entry, 'audit entry not written to the database');
+    },
   };
+}
+
+function limitOf(args: unknown): number {
+  const limit = typeof args === 'object' && args !== null ? (args as { limit?: unknown }).limit : undefined;
+  if (limit === undefined) return 50;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new TiboxError('TIBOX_BAD_REQUEST', { reason: 'limit must be a whole number from 1 to 1000' });
+  }
+  return limit;
 }
 
 /** A health registry whose every change is one `health.changed` event with the whole list: the web UI's live view and the updater's reports listen there. */

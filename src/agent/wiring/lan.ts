@@ -23,6 +23,8 @@ export interface LanWiring {
   dataPath: DataPath;
   /** The kernel's links and addresses: a new practice-LAN lease is news for the firewall. */
   lanKernel: LanKernel;
+  /** The box's own addresses on the LAN port and the terminal bridge, without lengths. */
+  lanSideAddresses: () => Promise<string[]>;
 }
 
 export function wireLan(ctx: AgentContext, deps: { firewall: Firewall; nft: NftLoader; charon: CharonLink; tunnelMtu: () => number }): LanWiring {
@@ -100,5 +102,9 @@ export function wireLan(ctx: AgentContext, deps: { firewall: Firewall; nft: NftL
   });
   ctx.bus.on(dataPath, 'config.changed', () => refreshDataPath());
   deps.charon.session.on('connected', () => refreshDataPath());
-  return { lan, practiceDhcp, wanInLan, dnsmasq, inventory, dataPath, lanKernel };
+  const lanSideAddresses = async () => {
+    const sides = new Set([ports().lan, TERMINAL_BRIDGE]);
+    return (await lanKernel.read()).addresses.filter((a) => sides.has(a.dev)).map((a) => a.address.split('/')[0] as string);
+  };
+  return { lan, practiceDhcp, wanInLan, dnsmasq, inventory, dataPath, lanKernel, lanSideAddresses };
 }

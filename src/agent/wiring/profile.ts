@@ -18,6 +18,7 @@ export function wireProfile(
     dataPath: deps.dataPath,
     resolver: deps.resolver,
     remoteManagement: deps.remoteManagement,
+    audit: ctx.audit,
     log: ctx.logFor('profile'),
     now: ctx.now,
   });

@@ -51,6 +51,7 @@ export function wireTunnel(ctx: AgentContext, deps: { routes: TiRoutes; wan: () 
     persistEnabled: (enabled, actor) => {
       config.commit({ tunnel: { enabled } }, actor);
     },
+    audit: ctx.audit,
   });
   followTunnelEnabled(ctx, tunnel, log);
   return { clock, charon, tunnel };

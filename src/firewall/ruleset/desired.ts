@@ -66,3 +66,19 @@ export interface FirewallDesired {
   /** The box answers NTP on the LAN side. */
   readonly ntp: boolean;
 }
+
+/**
+ * A box without a VPN profile: the fail-closed baseline, plus the web UI on the LAN port, so the
+ * installer reaches a new box to import its profile. The LAN port is the config's; the baseline
+ * the boot loads before the agent names no interface at all.
+ */
+export interface BaselineDesired {
+  readonly baselineLan: string;
+}
+
+/** What the firewall can be asked to load: a full ruleset, the baseline with the web UI on the LAN port, or the bare baseline (null). */
+export type FirewallState = FirewallDesired | BaselineDesired | null;
+
+export function isBaseline(state: FirewallState): state is BaselineDesired {
+  return state !== null && 'baselineLan' in state;
+}

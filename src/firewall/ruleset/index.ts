@@ -2,7 +2,7 @@
 // Without a desired state it is the fail-closed baseline. With one: stateful default deny on
 // input and forward; registered devices (each TI address bound to its MAC) reach the TI prefixes
 // through the tunnel; the connector reaches the terminals' SICCT port and the PVS hosts' CETP
-// ports; the web UI, DNS, DHCP and NTP answer on the LAN side only; nothing new from the WAN or
+// ports; the web UI, DNS, DHCP and NTP answer on the LAN side only (the web UI also before a profile); nothing new from the WAN or
 // the tunnel; no IPv6 forwarded; a TI packet leaves encrypted or not at all; MSS clamped to the
 // tunnel; every drop counted and logged by reason, and what each registered device sends, receives
 // and has dropped counted under its id. Every rule says in its comment why it exists.
@@ -10,7 +10,7 @@
 // other table is named.
 import { baseline } from './baseline.ts';
 import type { CarriedCounters } from './counters.ts';
-import type { FirewallDesired } from './desired.ts';
+import { isBaseline, type FirewallState } from './desired.ts';
 import { renderDeviceCountChains, renderDeviceCounters } from './deviceCounters.ts';
 import { DROP_REASONS, renderCounters, renderDropChains, type DropReason } from './drops.ts';
 import { renderForward } from './forward.ts';
@@ -22,7 +22,8 @@ import { sidesOf } from './sides.ts';
 import { renderSpoofingChains } from './spoofing.ts';
 import { assertValidFirewallDesired } from './validate.ts';
 
-export type { FirewallDesired, FirewallInterfaces, HostKind, RegisteredHost, SegmentHalves, TunnelBackend } from './desired.ts';
+export type { BaselineDesired, FirewallDesired, FirewallInterfaces, FirewallState, HostKind, RegisteredHost, SegmentHalves, TunnelBackend } from './desired.ts';
+export { isBaseline } from './desired.ts';
 export { validateFirewallDesired, validateFirewallInterfaces, type FirewallProblem } from './validate.ts';
 export { sinceOf, type CarriedCounters, type CounterValue } from './counters.ts';
 export { deviceCounterName } from './deviceCounters.ts';
@@ -37,8 +38,9 @@ const TABLE = `${TIBOX_TABLE.family} ${TIBOX_TABLE.name}`;
  * Without `carried` every counter starts at zero and no device counter says since when: the text
  * `tibox fw print` shows and the boot loads. With it, each counter that exists carries its value.
  */
-export function renderRuleset(desired: FirewallDesired | null, carried?: CarriedCounters): string {
+export function renderRuleset(desired: FirewallState, carried?: CarriedCounters): string {
   if (!desired) return baseline(TABLE);
+  if (isBaseline(desired)) return baseline(TABLE, desired.baselineLan);
   assertValidFirewallDesired(desired);
   const sides = sidesOf(desired);
   const reasons = (Object.keys(DROP_REASONS) as DropReason[]).filter((reason) => reason !== 'management' || desired.managementPrefix !== undefined);

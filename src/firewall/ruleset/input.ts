@@ -9,7 +9,7 @@ import { spoofingJumps } from './spoofing.ts';
 /** The services a LAN-side interface offers, addressed to the box's own address(es) there. */
 function services(desired: FirewallDesired, from: string, to: string): Rule[] {
   return [
-    rule(`${from} ${to} tcp dport 443 accept`, 'the web UI, served on the LAN side only'),
+    rule(`${from} ${to} tcp dport { 80, 443 } accept`, 'the web UI, served on the LAN side only (HTTP only redirects to HTTPS)'),
     rule(`${from} ${to} meta l4proto { tcp, udp } th dport 53 accept`, 'DNS for the LAN side; TI names are asked through the tunnel'),
     ...(desired.ntp ? [rule(`${from} ${to} udp dport 123 accept`, 'NTP for the LAN side (switched on)')] : []),
     rule(`${from} ${to} icmp type echo-request accept`, 'the LAN side may ping the box'),

@@ -14,16 +14,16 @@ export interface ProfileActionsDeps {
   now: () => Date;
   /** Upper bound of a profile file; default 256 KiB. */
   maxBytes?: number;
-  /** Told after a new profile is stored, e.g. to reconfigure the tunnel and re-check health. */
-  onImported?: (profile: VpnProfile) => void;
+  /** Told after a new profile is stored, with who imported it, e.g. to audit it and reconfigure the tunnel. */
+  onImported?: (profile: VpnProfile, actor: string) => void;
 }
 
 export function registerProfileActions(actions: ControlActions, deps: ProfileActionsDeps): void {
-  actions.register('profile.import', async (args): Promise<ProfileSummary> => {
+  actions.register('profile.import', async (args, { actor }): Promise<ProfileSummary> => {
     const { profile, password } = importArgs(args);
     const imported = importProfile(profile, { password, trustAnchor: deps.trustAnchor, now: deps.now(), maxBytes: deps.maxBytes });
     await deps.store.save(imported);
-    deps.onImported?.(imported);
+    deps.onImported?.(imported, actor);
     return summarize(imported);
   });
   actions.register('profile.show', async (): Promise<ProfileSummary | null> => {

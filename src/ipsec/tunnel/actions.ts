@@ -9,6 +9,8 @@ export interface TunnelActionsDeps {
   tunnel: TunnelController;
   /** Stores the operator's choice as configuration, audited with the actor. */
   persistEnabled: (enabled: boolean, actor: string) => void;
+  /** Records a restart with who asked for it in the audit log. */
+  audit: (actor: string, action: string, detail: Record<string, unknown>) => void;
 }
 
 export function registerTunnelActions(actions: ControlActions, deps: TunnelActionsDeps): void {
@@ -20,7 +22,8 @@ export function registerTunnelActions(actions: ControlActions, deps: TunnelActio
   };
   actions.register('tunnel.up', (_args, { actor }) => setEnabled(true, actor));
   actions.register('tunnel.down', (_args, { actor }) => setEnabled(false, actor));
-  actions.register('tunnel.restart', async () => {
+  actions.register('tunnel.restart', async (_args, { actor }) => {
+    deps.audit(actor, 'tunnel.restart', { state: tunnel.tunnelStatus().state });
     await tunnel.restart();
     return tunnel.tunnelStatus();
   });

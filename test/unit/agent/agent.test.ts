@@ -167,6 +167,7 @@ describe('Agent', () => {
       'updater running (the VPN profile carries no management identity (profile format version 2 brings one))',
       'profile degraded (no VPN profile imported)',
       'control running',
+      'control-webui running',
     ]);
     expect(agent.status().tunnel).toMatchObject({ state: 'no-profile', traffic: { bytesIn: 0, bytesOut: 0 } });
     // The installer reaches a box without a profile on the practice LAN: its DHCP client asks on

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DataPath } from '../../../src/agent/dataPath.ts';
 import type { Ports } from '../../../src/agent/dataPathPlan.ts';
 import { createLogger } from '../../../src/core/log.ts';
-import type { FirewallDesired } from '../../../src/firewall/index.ts';
+import { isBaseline, type FirewallState } from '../../../src/firewall/index.ts';
 import type { ProfileDataPath } from '../../../src/ipsec/profileService.ts';
 
 const PROFILE: ProfileDataPath = {
@@ -19,7 +19,7 @@ const PORTS: Ports = { lan: 'lan0', lanFallback: '169.254.77.1/16', wan: 'wan0',
 
 describe('DataPath', () => {
   let addresses: string[];
-  let firewall: (FirewallDesired | null)[];
+  let firewall: FirewallState[];
   let notify: () => void;
   let watchers: number;
   let dataPath: DataPath;
@@ -29,7 +29,8 @@ describe('DataPath', () => {
     watchers++;
     return () => void watchers--;
   };
-  const served = () => firewall.map((desired) => desired?.practiceLanAddresses.join(' ') ?? 'baseline');
+  const served = () =>
+    firewall.map((desired) => (desired === null ? 'bare baseline' : isBaseline(desired) ? `baseline, web UI on ${desired.baselineLan}` : desired.practiceLanAddresses.join(' ')));
 
   /** Every dependency faked; the firewall records what it is given. */
   const deps = () => {
@@ -39,7 +40,7 @@ describe('DataPath', () => {
       practiceDhcp: { apply: nothing },
       wanInLan: { apply: nothing },
       dnsmasq: { apply: nothing },
-      firewall: { apply: async (desired: FirewallDesired | null) => void firewall.push(desired) },
+      firewall: { apply: async (desired: FirewallState) => void firewall.push(desired) },
       ports: () => PORTS,
       backend: async () => 'libipsec' as const,
       devices: () => [],
@@ -97,13 +98,13 @@ describe('DataPath', () => {
     expect(told).toEqual(['lan0 wan0']);
   });
 
-  it('leaves the fail-closed baseline alone while there is no profile', async () => {
+  it('keeps the fail-closed baseline with the web UI on the LAN port while there is no profile', async () => {
     dataPath.followLanAddresses(watch);
     await dataPath.apply(null);
     addresses.push('192.168.1.104/24');
     notify();
     await vi.advanceTimersByTimeAsync(200);
-    expect(served()).toEqual(['baseline']);
+    expect(served()).toEqual(['baseline, web UI on lan0']);
   });
 
   it('reads nothing once unsubscribed, also when a burst was still settling', async () => {
@@ -124,7 +125,8 @@ describe('DataPath', () => {
     });
     dataPath = new DataPath({ ...deps(), devices: () => [device(1, '10.77.12.10'), device(2, '10.99.0.10')] });
     await dataPath.apply(PROFILE);
-    expect(firewall.at(-1)?.hosts.map((h) => h.address)).toEqual(['10.77.12.10']);
+    const last = firewall.at(-1);
+    expect(last && !isBaseline(last) ? last.hosts.map((h) => h.address) : last).toEqual(['10.77.12.10']);
   });
 
   it('prepares the LAN side alone, before the tunnel, with the profile', async () => {
@@ -141,8 +143,8 @@ describe('DataPath', () => {
     dataPath = new DataPath({
       ...deps(),
       firewall: {
-        apply: async (desired: FirewallDesired | null) => {
-          applied.push(desired ? 'profile' : 'baseline');
+        apply: async (desired: FirewallState) => {
+          applied.push(desired && !isBaseline(desired) ? 'profile' : 'baseline');
           await new Promise<void>((resolve) => (release = resolve));
         },
       },

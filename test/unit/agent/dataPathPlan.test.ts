@@ -5,6 +5,7 @@ import { planDataPath, planLan, type DataPathInputs, type Ports } from '../../..
 import { renderRuleset } from '../../../src/firewall/index.ts';
 import { mssFor, type ProfileDataPath } from '../../../src/ipsec/index.ts';
 import type { Device } from '../../../src/lan/inventory/index.ts';
+import { isBaseline } from '../../../src/firewall/index.ts';
 
 const PROFILE: ProfileDataPath = {
   tiSegment: '10.77.12.0/26',
@@ -41,23 +42,25 @@ function shown(given: DataPathInputs): string[] {
       ? `dnsmasq listen ${dnsmasq.listen.join(' ')} dns ${dnsmasq.tiDns.servers.join(' ')} from ${dnsmasq.tiDns.source}` +
         (dnsmasq.dhcp ? ` dhcp ${dnsmasq.dhcp.bridge} ${dnsmasq.dhcp.prefix} leases ${dnsmasq.dhcp.terminals.map((t) => `${t.name}=${t.address}`).join(' ')}` : ' no dhcp')
       : 'dnsmasq none',
-    firewall
-      ? `firewall ${Object.values(firewall.interfaces).join(' ')} practice ${firewall.practiceLanAddresses.join(' ')} hosts ${firewall.hosts.map((h) => `${h.kind}:${h.address}`).join(' ')}`
-      : 'firewall baseline',
+    firewall === null
+      ? 'firewall bare baseline'
+      : isBaseline(firewall)
+        ? `firewall baseline, web UI on ${firewall.baselineLan}`
+        : `firewall ${Object.values(firewall.interfaces).join(' ')} practice ${firewall.practiceLanAddresses.join(' ')} hosts ${firewall.hosts.map((h) => `${h.kind}:${h.address}`).join(' ')}`,
   ];
 }
 
 describe('planDataPath', () => {
   it.each<{ name: string; given: DataPathInputs; want: string[] }>([
     {
-      name: 'no profile: the LAN gets the fallback alone, dnsmasq serves nothing, the firewall keeps the baseline',
+      name: 'no profile: the LAN gets the fallback alone, dnsmasq serves nothing, the firewall keeps the baseline with the web UI on the LAN port',
       given: inputs({ profile: null }),
       want: [
         'lan lan0 fallback 169.254.77.1/16 terminals [term0] ti none',
         'practice-dhcp lan0',
         'wan-in-lan lan0 wan0',
         'dnsmasq none',
-        'firewall baseline',
+        'firewall baseline, web UI on lan0',
       ],
     },
     {

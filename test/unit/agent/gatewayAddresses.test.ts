@@ -95,6 +95,7 @@ async function compose(aRecords: Map<string, string[]>) {
     trustAnchorPath: anchor,
     health: new Health(() => undefined, () => now),
     tunnel: { apply: nothing, setManagementEndpoint: () => undefined },
+    audit: () => undefined,
     dataPath: { prepare: (desired) => dataPath.prepare(desired), apply: (desired) => dataPath.apply(desired) },
     resolver: {
       resolveSrv: async () => records,

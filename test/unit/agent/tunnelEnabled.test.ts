@@ -26,10 +26,12 @@ let routes: FakeRoutes;
 let procs: FakeProcesses;
 let actions: ControlActions;
 let logLines: ReturnType<typeof memoryLog>['lines'];
+let audited: string[];
 
 beforeEach(async () => {
   const temp = await tempDir();
   cleanup = temp.cleanup;
+  audited = [];
   vi.useFakeTimers({ now: new Date('2025-05-02T08:00:00.000Z') });
   const { log, lines } = memoryLog();
   logLines = lines;
@@ -51,7 +53,11 @@ beforeEach(async () => {
   });
   actions = new ControlActions();
   config.registerActions(actions);
-  registerTunnelActions(actions, { tunnel, persistEnabled: (enabled, actor) => void config.commit({ tunnel: { enabled } }, actor) });
+  registerTunnelActions(actions, {
+    tunnel,
+    persistEnabled: (enabled, actor) => void config.commit({ tunnel: { enabled } }, actor),
+    audit: (actor, action) => void audited.push(`${actor} ${action}`),
+  });
   followTunnelEnabled({ bus, config }, tunnel, log);
   await config.start(AbortSignal.timeout(1_000));
   await tunnel.start(AbortSignal.timeout(1_000));
@@ -113,6 +119,11 @@ describe('tunnel.enabled committed through the control API', () => {
     await actions.run('tunnel.up', undefined, AS_CLI);
     expect(charon.calls('initiate', mark)).toEqual(['initiate tibox-gw0']);
     expect(config.current().revision).toBe(2);
+  });
+
+  it('audits a restart with who asked for it', async () => {
+    await actions.run('tunnel.restart', undefined, { actor: 'webui:admin' });
+    expect(audited).toEqual(['webui:admin tunnel.restart']);
   });
 
   it('leaves the tunnel alone on a commit of another field or of the value in force', async () => {

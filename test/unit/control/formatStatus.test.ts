@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, formatStatus, formatTunnel } from '../../../src/agent/cli/formatStatus.ts';
 import { HEALTH_CATALOGUE, type HealthCode, type HealthWarning } from '../../../src/core/health.ts';
-import { SAMPLE_NOW, SAMPLE_STATUS } from './helpers.ts';
+import { SAMPLE_FINGERPRINT, SAMPLE_NOW, SAMPLE_STATUS } from './helpers.ts';
 
 describe('formatDuration', () => {
   it.each([
@@ -45,6 +45,8 @@ describe('formatStatus', () => {
       [
         'tibox 1.4.2, up 2 h 5 min',
         'Serial number: TBX-00012345 (provisioned 2025-04-30T14:00:00.000Z)',
+        'Web UI: https://192.168.1.2/, https://10.77.12.1/',
+        `  certificate SHA-256: ${SAMPLE_FINGERPRINT}`,
         '',
         'SUBSYSTEM  STATE    SINCE           DETAIL',
         'control    running  2 h 5 min ago',
@@ -74,6 +76,8 @@ describe('formatStatus', () => {
       [
         'tibox 1.4.2, läuft seit 2 h 5 min',
         'Seriennummer: TBX-00012345 (eingerichtet 2025-04-30T14:00:00.000Z)',
+        'Weboberfläche: https://192.168.1.2/, https://10.77.12.1/',
+        `  Zertifikat SHA-256: ${SAMPLE_FINGERPRINT}`,
         '',
         'SUBSYSTEM  ZUSTAND  SEIT            DETAIL',
         'control    running  vor 2 h 5 min',
@@ -105,11 +109,13 @@ describe('formatStatus', () => {
       provisioning: { state: 'missing' as const },
       subsystems: [],
       health: [],
+      lanAddresses: [],
+      webui: { certificateSha256: null },
       tunnel: { state: 'no-profile' as const, since: SAMPLE_NOW.toISOString(), traffic: { bytesIn: 0, bytesOut: 0, packetsIn: 0, packetsOut: 0 }, history: [] },
       mtu: { pathMtu: 1280, source: 'assumed' as const, because: 'not probed yet', overhead: 99, tunnelMtu: 1181, mss: 1141 },
     };
     expect(formatStatus(quiet, 'en', SAMPLE_NOW)).toBe(
-      'tibox 1.4.2, up 42 s\nSerial number: none, the box is not provisioned\n\nNo subsystems reported.\n\nTunnel: no-profile, 0 s ago\n  traffic: 0 B / 0 B (in / out), 0 / 0 packets\n  MTU: WAN path 1280 (not probed yet), tunnel 1181, TCP MSS clamp 1141\n\nHealth:\n  No warnings.\n',
+      'tibox 1.4.2, up 42 s\nSerial number: none, the box is not provisioned\nWeb UI: no LAN address yet\n  certificate SHA-256: none yet (the web UI makes it at its first start)\n\nNo subsystems reported.\n\nTunnel: no-profile, 0 s ago\n  traffic: 0 B / 0 B (in / out), 0 / 0 packets\n  MTU: WAN path 1280 (not probed yet), tunnel 1181, TCP MSS clamp 1141\n\nHealth:\n  No warnings.\n',
     );
   });
 

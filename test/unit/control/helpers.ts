@@ -33,6 +33,20 @@ export async function groupFile(dir: string, withTibox: boolean): Promise<string
   return path;
 }
 
+/** The uid the fake passwd file gives the web UI's user: as root another uid, else this process's own. */
+export const WEBUI_TEST_UID = process.getuid?.() === 0 ? 4243 : (process.getuid?.() ?? 0);
+
+/** A passwd file with or without the web UI's user `tibox-web` (uid WEBUI_TEST_UID). */
+export async function passwdFile(dir: string, withWebui: boolean): Promise<string> {
+  const path = join(dir, withWebui ? 'passwd' : 'passwd-without-webui');
+  const lines = ['root:x:0:0:root:/root:/bin/sh', ...(withWebui ? [`tibox-web:x:${WEBUI_TEST_UID}:${WEBUI_TEST_UID}::/nonexistent:/usr/sbin/nologin`] : []), 'nobody:x:65534:65534::/:/usr/sbin/nologin'];
+  await writeFile(path, lines.join('\n') + '\n');
+  return path;
+}
+
+/** A device certificate's SHA-256 fingerprint as node:crypto writes it. */
+export const SAMPLE_FINGERPRINT = Array.from({ length: 32 }, (_, i) => (i * 7 + 16).toString(16).toUpperCase().padStart(2, '0')).join(':');
+
 export const SAMPLE_STATUS: AgentStatus = {
   tunnel: {
     state: 'up',
@@ -50,6 +64,8 @@ export const SAMPLE_STATUS: AgentStatus = {
     gateway: '192.0.2.10', transform: 'AES_GCM_16-256, ESP in UDP', probedAt: '2025-05-02T08:00:02.000Z', probes: 2,
   },
   pendingChange: null,
+  lanAddresses: ['192.168.1.2', '10.77.12.1'],
+  webui: { certificateSha256: SAMPLE_FINGERPRINT },
   version: '1.4.2',
   startedAt: '2025-05-02T08:00:00.000Z',
   uptimeS: 7_530,

@@ -10,7 +10,7 @@ import type { AgentStatus } from '../../../src/agent/status.ts';
 import { MAX_BODY_BYTES } from '../../../src/control/protocol.ts';
 import { ControlServer, type ControlServerDeps } from '../../../src/control/server.ts';
 import { TiboxError } from '../../../src/core/errors.ts';
-import { groupFile, memoryLogger, SAMPLE_STATUS, tempDir, TIBOX_TEST_GID } from './helpers.ts';
+import { groupFile, memoryLogger, passwdFile, SAMPLE_STATUS, tempDir, TIBOX_TEST_GID, WEBUI_TEST_UID } from './helpers.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -42,10 +42,17 @@ async function startServer(overrides: Partial<ControlServerDeps> = {}) {
   return { server, actions, client, logger };
 }
 
+/** The web UI's socket, beside the administrators' one, with user tibox-web in the passwd file. */
+async function startWebuiServer() {
+  const webuiSocket = join(dir, 'webui.sock');
+  const started = await startServer({ socketPath: webuiSocket, webui: { user: 'tibox-web', passwdFile: await passwdFile(dir, true) } });
+  return { ...started, webuiSocket };
+}
+
 /** A raw request, for bodies the client never sends. */
-function raw(socketPath: string, method: string, path: string, body?: string, chunked = false) {
+function raw(socketPath: string, method: string, path: string, body?: string, chunked = false, extra: Record<string, string> = {}) {
   return new Promise<{ status: number; headers: Record<string, unknown>; json: unknown }>((resolve, reject) => {
-    const headers = chunked || body === undefined ? {} : { 'Content-Length': Buffer.byteLength(body) };
+    const headers = { ...(chunked || body === undefined ? {} : { 'Content-Length': Buffer.byteLength(body) }), ...extra };
     const req = request({ socketPath, method, path, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -65,6 +72,51 @@ async function apiError(promise: Promise<unknown>): Promise<ControlApiError> {
   expect(error).toBeInstanceOf(ControlApiError);
   return error as ControlApiError;
 }
+
+describe("the web UI's socket", () => {
+  it('is owned by the web UI\'s user with mode 0600, so no one else but root can open it', async () => {
+    const { server } = await startWebuiServer();
+    const st = statSync(join(dir, 'webui.sock'));
+    expect([st.isSocket(), st.mode & 0o777, st.uid]).toEqual([true, 0o600, WEBUI_TEST_UID]);
+    expect(server.name).toBe('control-webui');
+  });
+
+  it('is root-only (0600) and warns when the web UI\'s user does not exist', async () => {
+    const { logger } = await startServer({ socketPath: join(dir, 'webui.sock'), webui: { user: 'tibox-web', passwdFile: await passwdFile(dir, false) } });
+    const st = statSync(join(dir, 'webui.sock'));
+    expect([st.mode & 0o777, st.uid]).toEqual([0o600, process.getuid?.()]);
+    expect(logger.lines()).toContainEqual(expect.objectContaining({ level: 40, user: 'tibox-web' }));
+  });
+
+  it('runs an action as the web UI user the request names, and logs who', async () => {
+    const { actions, client, logger } = await startWebuiServer();
+    const seen: string[] = [];
+    actions.register('test.change', (_args, { actor }) => void seen.push(actor));
+    await client.actingFor('admin').action('test.change');
+    await client.actingFor('praxis.nord-2').action('test.change');
+    expect(seen).toEqual(['webui:admin', 'webui:praxis.nord-2']);
+    expect(logger.lines()).toContainEqual(expect.objectContaining({ action: 'test.change', actor: 'webui:admin' }));
+  });
+
+  it('answers the status without an acting user', async () => {
+    const { client } = await startWebuiServer();
+    expect(await client.status()).toEqual(SAMPLE_STATUS);
+  });
+
+  it('refuses an action without an acting user or with one that is no user name, and runs nothing', async () => {
+    const { actions, client, webuiSocket } = await startWebuiServer();
+    let ran = false;
+    actions.register('test.change', () => (ran = true));
+    const missing = await apiError(client.action('test.change'));
+    expect([missing.status, missing.code]).toEqual([400, 'TIBOX_CONTROL_ACTOR_MISSING']);
+    for (const actor of ['', 'Admin', 'local cli', 'a'.repeat(33), 'webui:admin', '<script>']) {
+      const res = await raw(webuiSocket, 'POST', '/v1/actions/test.change', '{}', false, { 'X-Tibox-Actor': actor });
+      expect(res.status, actor).toBe(400);
+      expect((res.json as { error: { code: string } }).error.code, actor).toMatch(/^TIBOX_CONTROL_ACTOR_(MISSING|INVALID)$/);
+    }
+    expect(ran).toBe(false);
+  });
+});
 
 describe('ControlServer and ControlClient', () => {
   it('round-trips the status and reports itself running', async () => {
@@ -147,6 +199,16 @@ describe('ControlServer and ControlClient', () => {
     expect(await client.action('test.echo', { a: [1, 'zwei'] })).toEqual({ echoed: { a: [1, 'zwei'] } });
     expect(await client.action('test.nothing')).toBeNull();
     expect(seen).toEqual(['local-cli']);
+  });
+
+  it('refuses an acting user on the administrators\' socket, and runs nothing', async () => {
+    const { actions, client } = await startServer();
+    let ran = false;
+    actions.register('test.change', () => (ran = true));
+    const error = await apiError(client.actingFor('admin').action('test.change'));
+    expect([error.status, error.code]).toEqual([400, 'TIBOX_CONTROL_ACTOR_REFUSED']);
+    expect(error.message).toContain('local-cli');
+    expect(ran).toBe(false);
   });
 
   it('answers an unknown action and an unknown route with 404 and their codes', async () => {

@@ -20,6 +20,11 @@ describe('tibox ruleset', () => {
     expect(renderRuleset(null)).toBe(golden('baseline.nft'));
   });
 
+  it('is the baseline with the web UI on the LAN port for a box without a profile, and refuses a bad port name', () => {
+    expect(renderRuleset({ baselineLan: 'lan0' })).toBe(golden('baseline-lan.nft'));
+    for (const bad of ['', 'lo', 'lan0" accept', 'x'.repeat(16)]) expect(() => renderRuleset({ baselineLan: bad }), bad).toThrow(/interface name/);
+  });
+
   it('with one PVS host and one terminal', () => {
     expect(renderRuleset(ONE_PVS_ONE_TERMINAL)).toBe(golden('pvs-and-terminal.nft'));
   });
@@ -83,7 +88,7 @@ describe('tibox ruleset', () => {
   });
 
   it('answers the web UI only on the LAN side, never on the WAN port or from the tunnel', () => {
-    const input = rules(renderRuleset(ONE_PVS_ONE_TERMINAL), 'input').filter((line) => line.includes('dport 443'));
+    const input = rules(renderRuleset(ONE_PVS_ONE_TERMINAL), 'input').filter((line) => line.includes('dport { 80, 443 }'));
     expect(input.map((line) => line.split(' ip daddr')[0])).toEqual(['iifname "lan0"', 'iifname "br-term"']);
     expect(rules(renderRuleset(ONE_PVS_ONE_TERMINAL), 'input').slice(-3)).toEqual([
       expect.stringMatching(/^iifname "ipsec0" goto drop_from_tunnel /),

@@ -79,6 +79,8 @@ interface Harness {
   /** The gateway addresses each data path apply was given. */
   gatewayAddresses: string[];
   lines: () => Array<Record<string, unknown>>;
+  /** What the service audited, in order. */
+  audited: Array<{ actor: string; action: string; detail: Record<string, unknown> }>;
   import: (file: Buffer) => Promise<unknown>;
   start: () => Promise<void>;
 }
@@ -116,6 +118,7 @@ function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
     ['gw3.dc.tibox.test', ['192.0.2.30']],
   ]);
   const gatewayAddresses: string[] = [];
+  const audited: Harness['audited'] = [];
   const { log, lines } = memoryLogger();
   const service = new ProfileService({
     dataDir,
@@ -159,6 +162,7 @@ function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
       },
       resolve6: (name: string) => Promise.reject(resolverError('ENODATA', `queryAaaa ENODATA ${name}`)),
     },
+    audit: (actor, action, detail) => audited.push({ actor, action, detail }),
     log,
     now: () => now,
     random: () => 0.5,
@@ -178,7 +182,8 @@ function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
     aRecords,
     gatewayAddresses,
     lines,
-    import: (file) => actions.run('profile.import', { profile: file.toString('base64') }, { actor: 'test' }),
+    audited,
+    import: (file) => actions.run('profile.import', { profile: file.toString('base64') }, { actor: 'webui:admin' }),
     start: () => service.start(new AbortController().signal),
   };
   return harness;
@@ -221,6 +226,18 @@ describe('ProfileService applies a profile', () => {
     expect(h.prepared).toHaveLength(1);
     expect(h.prepared[0]).toMatch(/ after 0 calls$/);
     expect(h.service.status()).toMatchObject({ state: 'running' });
+  });
+
+  it('audits an import with who made it and what it holds, and a refused one not at all', async () => {
+    const h = makeHarness();
+    await h.start();
+    await expect(h.import(Buffer.from('not a profile'))).rejects.toMatchObject({ code: 'TIBOX_PROFILE_MALFORMED' });
+    expect(h.audited).toEqual([]);
+    await h.import(addressFile('192.0.2.10'));
+    expect(h.audited).toEqual([
+      { actor: 'webui:admin', action: 'profile.import', detail: { boxId: expect.any(String), tiSegment: expect.any(String), certificate: expect.stringMatching(/^[0-9A-F:]{95}$/) } },
+    ]);
+    expect(JSON.stringify(h.audited)).not.toMatch(/PRIVATE KEY|password/i);
   });
 
   it('tells the tunnel where the management endpoint answers over the internet, beside the tunnel', async () => {

@@ -40,9 +40,9 @@ describe('openDatabase', () => {
     expect(db.prepare('PRAGMA busy_timeout').get()).toEqual({ timeout: BUSY_TIMEOUT_MS });
     expect(migration).toEqual({ applied: MIGRATIONS.map((m) => m.id), unknown: [] });
     expect(tables(db)).toEqual([
-      'config_audit', 'config_pending', 'config_revisions', 'device_audit', 'devices', 'schema_meta', 'schema_migrations',
+      'action_audit', 'config_audit', 'config_pending', 'config_revisions', 'device_audit', 'devices', 'schema_meta', 'schema_migrations',
       // SQLite's own bookkeeping for the AUTOINCREMENT of devices.id.
-      'sqlite_sequence', 'terminal_reachability', 'tunnel_history',
+      'sqlite_sequence', 'terminal_reachability', 'tunnel_history', 'webui_accounts', 'webui_logins',
     ]);
   });
 

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DatabaseVersionError, migrate, MIGRATIONS, type Migration } from '../../../src/agent/store/migrations.ts';
+import { ActionAuditStore } from '../../../src/agent/store/actionAuditStore.ts';
 import { TunnelHistoryStore } from '../../../src/agent/store/tunnelHistoryStore.ts';
 
 const clock = () => new Date('2025-03-01T08:00:00.000Z');
@@ -95,6 +96,19 @@ describe('MIGRATIONS', () => {
         { at: '2025-03-01T08:00:00.000Z', state: 'up', gateway: '192.0.2.10', reason: null },
       ]);
       expect(new TunnelHistoryStore(db).recent(5)).toEqual([{ at: '2025-03-01T08:00:00.000Z', state: 'up', gateway: '192.0.2.10' }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('leave a database an agent before 0006-action-audit still opens and commits in', () => {
+    const db = new Database(':memory:');
+    try {
+      migrate(db, MIGRATIONS, 1, clock);
+      const older = MIGRATIONS.slice(0, MIGRATIONS.findIndex((m) => m.id === '0006-action-audit'));
+      expect(migrate(db, older, 1, clock)).toEqual({ applied: [], unknown: ['0006-action-audit', '0007-webui-accounts', '0008-webui-logins'] });
+      new ActionAuditStore(db).record({ at: '2025-03-01T08:00:00.000Z', actor: 'webui:admin', action: 'profile.import', detail: { boxId: 'box-1' } });
+      expect(new ActionAuditStore(db).recent(5)).toEqual([{ at: '2025-03-01T08:00:00.000Z', actor: 'webui:admin', action: 'profile.import', detail: { boxId: 'box-1' } }]);
     } finally {
       db.close();
     }

@@ -1,0 +1,249 @@
+// The web UI's express app: strict security headers on every answer, sessions and CSRF checks,
+// the public status page, login and the password change (forced while the password is the
+// initial one), logout, the stylesheet, the language switch, and a page in the visitor's language
+// for anything else. It asks the agent for its status and for the account's checks, nothing else.
+import cookieParser from 'cookie-parser';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import type { VNode } from 'preact';
+import { ControlApiError } from '../control/client.ts';
+import { WEBUI_USER_NAME } from '../control/protocol.ts';
+import { STYLE_CSS } from './assets/style.ts';
+import type { Accounts } from './auth/accounts.ts';
+import { createCsrf } from './auth/csrf.ts';
+import { strengthOf } from './auth/passwordStrength.ts';
+import { createSessions, SESSION_COOKIE } from './auth/session.ts';
+import { loginSlowDown } from './auth/slowDown.ts';
+import { LoginPage } from './pages/loginPage.ts';
+import { PasswordPage, type PasswordOutcome } from './pages/passwordPage.ts';
+import { DEFAULT_LANGUAGE, messagesFor, parseLanguage, type Language } from './i18n/index.ts';
+import { ErrorPage } from './pages/errorPage.ts';
+import { renderPage } from './pages/html.ts';
+import { StatusPage } from './pages/statusPage.ts';
+import type { AgentView } from './status/agentView.ts';
+import { chainOf } from './status/chain.ts';
+import type { Logger } from '../core/log.ts';
+
+/** The cookie that keeps the visitor's language; `__Host-`: this host only, HTTPS only, path /. */
+export const LANGUAGE_COOKIE = '__Host-lang';
+
+export interface AppDeps {
+  /** The agent's status, or a rejection when it does not answer. */
+  status: () => Promise<AgentView>;
+  /** The device certificate's SHA-256 fingerprint, shown on every page. */
+  fingerprint: string;
+  accounts: Accounts;
+  log: Logger;
+  now?: () => Date;
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const now = deps.now ?? (() => new Date());
+  const app = express();
+  app.disable('x-powered-by');
+  // Whatever NODE_ENV says: express's last-resort handler never shows a stack trace.
+  app.set('env', 'production');
+  app.set('etag', false);
+  app.use(securityHeaders());
+  const sessions = createSessions();
+  const csrf = createCsrf();
+  app.use(cookieParser());
+  app.use(sessions.middleware);
+  app.use(express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 }));
+  // The language switch changes nothing on the box and has its own origin check: a visitor
+  // without a session may use it.
+  app.use((req, res, next) => (req.path === '/language' ? next() : csrf.doubleCsrfProtection(req, res, next)));
+  const token = (req: Request, res: Response) => csrf.generateCsrfToken(req, res, { overwrite: true });
+  const sessionOf = (req: Request, res: Response) => (req.session.user ? { user: req.session.user, csrf: token(req, res) } : undefined);
+  // While the password is the initial one, the password page is the only page.
+  app.use((req, res, next) => {
+    if (req.session.mustChange && req.method === 'GET' && !['/password', '/assets/style.css'].includes(req.path)) res.redirect(303, '/password');
+    else next();
+  });
+
+  const page = (req: Request, res: Response, status: number, root: VNode) => {
+    res.status(status).set('Cache-Control', 'no-store').type('html').send(renderPage(root));
+  };
+  const errorPage = (req: Request, res: Response, status: number, text: (m: ReturnType<typeof messagesFor>) => string) => {
+    const language = languageOf(req);
+    page(req, res, status, ErrorPage({ language, fingerprint: deps.fingerprint, text: text(messagesFor(language)) }));
+  };
+
+  app.get('/', async (req, res) => {
+    const status = await deps.status().catch((error: unknown) => {
+      deps.log.warn({ err: error }, 'agent status not read for the status page');
+      return undefined;
+    });
+    const session = sessionOf(req, res);
+    const news = req.session.loginNews;
+    delete req.session.loginNews;
+    page(req, res, 200, StatusPage({ language: languageOf(req), fingerprint: deps.fingerprint, chain: chainOf(status), at: now().toISOString(), ...(session ? { session } : {}), ...(news ? { news } : {}) }));
+  });
+
+  app.get('/login', (req, res) => {
+    if (req.session.user) {
+      res.redirect(303, '/');
+      return;
+    }
+    // A session for the form's CSRF token; login replaces it with a new one.
+    req.session.visitor = true;
+    page(req, res, 200, LoginPage({ language: languageOf(req), fingerprint: deps.fingerprint, csrf: token(req, res), failed: false, user: 'admin' }));
+  });
+
+  app.post('/login', ...loginSlowDown(), async (req, res) => {
+    const user = field(req, 'user', 32);
+    const password = field(req, 'password', 128);
+    const source = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    const result = WEBUI_USER_NAME.test(user) && password !== '' ? await deps.accounts.login(user, password, source) : undefined;
+    if (!result?.ok) {
+      deps.log.warn({ user: user.slice(0, 32), source: req.socket.remoteAddress }, 'web UI login failed');
+      page(req, res, 401, LoginPage({ language: languageOf(req), fingerprint: deps.fingerprint, csrf: token(req, res), failed: true, user }));
+      return;
+    }
+    await regenerate(req);
+    req.session.user = user;
+    req.session.mustChange = result.mustChange;
+    req.session.loginNews = { failedSince: result.failedSince ?? 0, previousLogin: result.previousLogin ?? null };
+    deps.log.info({ user, source: req.socket.remoteAddress, mustChange: result.mustChange }, 'web UI login');
+    res.redirect(303, result.mustChange ? '/password' : '/');
+  });
+
+  app.post('/logout', (req, res, next) => {
+    const user = req.session.user;
+    req.session.destroy((error: unknown) => {
+      if (error) return next(error);
+      if (user) deps.log.info({ user }, 'web UI logout');
+      res.clearCookie(SESSION_COOKIE, { path: '/', secure: true, httpOnly: true, sameSite: 'strict' });
+      res.redirect(303, '/');
+    });
+  });
+
+  const passwordPage = (req: Request, res: Response, status: number, outcome?: PasswordOutcome) => {
+    const user = req.session.user ?? '';
+    page(req, res, status, PasswordPage({ language: languageOf(req), fingerprint: deps.fingerprint, user, csrf: token(req, res), forced: req.session.mustChange === true, ...(outcome ? { outcome } : {}) }));
+  };
+  app.get('/password', requireLogin, (req, res) => passwordPage(req, res, 200));
+  app.post('/password', requireLogin, async (req, res) => {
+    const user = req.session.user ?? '';
+    const [oldPassword, newPassword, repeat] = [field(req, 'oldPassword', 256), field(req, 'newPassword', 256), field(req, 'repeatPassword', 256)];
+    if (newPassword !== repeat) return passwordPage(req, res, 422, { kind: 'refused', reason: 'mismatch' });
+    const strength = await strengthOf(newPassword);
+    if (!strength.acceptable) return passwordPage(req, res, 422, { kind: 'refused', reason: strength.problem ?? 'tooGuessable', score: strength.score });
+    try {
+      await deps.accounts.changePassword(user, oldPassword, newPassword);
+    } catch (error) {
+      if (!(error instanceof ControlApiError)) throw error;
+      const wrongOld = error.code === 'TIBOX_WEBUI_WRONG_PASSWORD';
+      return passwordPage(req, res, wrongOld ? 403 : 422, { kind: 'refused', reason: wrongOld ? 'wrongOld' : 'refused' });
+    }
+    // A new session id, and every other session of the user ends (TR.D.10).
+    await regenerate(req);
+    req.session.user = user;
+    req.session.mustChange = false;
+    await sessions.endOthers(user, req.session.id);
+    deps.log.info({ user }, 'web UI password changed');
+    passwordPage(req, res, 200, { kind: 'changed' });
+  });
+
+  app.get('/assets/style.css', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=3600').type('css').send(STYLE_CSS);
+  });
+
+  // A preference of this browser, not a change on the box; still only from this box's own pages.
+  app.post('/language', sameOrigin(errorPage), (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const language = parseLanguage(body.language) ?? DEFAULT_LANGUAGE;
+    res.cookie(LANGUAGE_COOKIE, language, { path: '/', secure: true, httpOnly: true, sameSite: 'strict', maxAge: 365 * 24 * 3600 * 1000 });
+    res.redirect(303, localPath(body.return));
+  });
+
+  app.use((req, res) => errorPage(req, res, 404, (m) => m.errors.notFound));
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (error === csrf.invalidCsrfTokenError) {
+      deps.log.warn({ path: req.path, source: req.socket.remoteAddress }, 'request without a valid CSRF token refused');
+      errorPage(req, res, 403, (m) => m.errors.csrf);
+      return;
+    }
+    const status = (error as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      errorPage(req, res, status, (m) => m.errors.notFound);
+      return;
+    }
+    deps.log.error({ err: error, path: req.path }, 'web UI request failed');
+    errorPage(req, res, 500, (m) => m.errors.internal);
+  });
+  return app;
+}
+
+/** Pages behind the login: a visitor without a session goes to the login page. */
+function requireLogin(req: Request, res: Response, next: NextFunction): void {
+  if (req.session.user) next();
+  else if (req.method === 'GET') res.redirect(303, '/login');
+  else res.status(403).type('text').send('not logged in');
+}
+
+/** A form field as a string of at most `max` characters ('' when absent or not a string). */
+function field(req: Request, name: string, max: number): string {
+  const value = (req.body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value.slice(0, max) : '';
+}
+
+function regenerate(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.regenerate((error: unknown) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve())));
+}
+
+/**
+ * CSP `default-src 'self'` with no inline script or style, no framing, no referrer, no sniffing,
+ * HSTS, and this origin alone for resources, windows and forms.
+ */
+function securityHeaders() {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    crossOriginEmbedderPolicy: true,
+    crossOriginOpenerPolicy: { policy: 'same-origin' },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: { maxAge: 365 * 24 * 3600, includeSubDomains: false },
+    xFrameOptions: { action: 'deny' },
+  });
+}
+
+/** The visitor's language: the cookie's, else German. */
+export function languageOf(req: Request): Language {
+  const match = /(?:^|;\s*)__Host-lang=([a-z]{2})(?:;|$)/.exec(req.headers.cookie ?? '');
+  return parseLanguage(match?.[1]) ?? DEFAULT_LANGUAGE;
+}
+
+/** A path of this web UI to return to; anything else (another host, `//host`, a scheme) gives '/'. */
+export function localPath(value: unknown): string {
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || value.length > 200) return '/';
+  return /^[\x21-\x7e]*$/.test(value) ? value : '/';
+}
+
+/**
+ * Refuses a form post that a browser says came from another site: the Origin header (sent with
+ * every POST by current browsers) must be this host, or Sec-Fetch-Site must say same-origin.
+ */
+function sameOrigin(refuse: (req: Request, res: Response, status: number, text: (m: ReturnType<typeof messagesFor>) => string) => void) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const origin = req.headers.origin;
+    const site = req.headers['sec-fetch-site'];
+    const ok = origin !== undefined ? origin === `https://${req.headers.host ?? ''}` : site === undefined || site === 'same-origin';
+    if (ok) next();
+    else refuse(req, res, 403, (m) => m.errors.badOrigin);
+  };
+}

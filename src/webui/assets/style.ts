@@ -1,0 +1,38 @@
+// The web UI's one stylesheet, served as /assets/style.css (a module, so the build carries it
+// without a copy step). System fonts only; nothing from elsewhere.
+export const STYLE_CSS = `
+:root { --ok: #1b7f3b; --down: #b3261e; --unknown: #6b6b6b; --line: #d0d4d9; --text: #1d2125; --muted: #5a6169; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; color: var(--text); background: #f6f7f9; }
+header { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; justify-content: space-between; padding: .75rem 1.25rem; background: #fff; border-bottom: 1px solid var(--line); }
+.product { font-weight: 600; }
+.language { display: flex; gap: .5rem; align-items: center; }
+main { max-width: 48rem; margin: 0 auto; padding: 1.25rem; }
+h1 { font-size: 1.5rem; margin: 0 0 .5rem; }
+.question { color: var(--muted); margin-top: 0; }
+.verdict { font-size: 1.25rem; font-weight: 600; padding: .75rem 1rem; border-radius: .5rem; background: #fff; border-left: .5rem solid var(--unknown); }
+.verdict.ok { border-left-color: var(--ok); }
+.verdict.down { border-left-color: var(--down); }
+.chain { list-style: none; padding: 0; display: grid; gap: .75rem; }
+.link { display: grid; grid-template-columns: 1fr auto; gap: .25rem 1rem; background: #fff; padding: .75rem 1rem; border-radius: .5rem; border-left: .5rem solid var(--unknown); }
+.link.ok { border-left-color: var(--ok); }
+.link.down { border-left-color: var(--down); }
+.link .name { font-weight: 600; }
+.link .state { text-align: right; font-weight: 600; }
+.link.ok .state { color: var(--ok); }
+.link.down .state { color: var(--down); }
+.link .reason, .link .since { grid-column: 1 / -1; color: var(--muted); }
+.checked { color: var(--muted); font-size: .875rem; }
+.error { font-weight: 600; color: var(--down); }
+footer { max-width: 48rem; margin: 0 auto; padding: 1.25rem; color: var(--muted); font-size: .875rem; }
+.fingerprint { word-break: break-all; }
+button, select, input { font: inherit; padding: .375rem .625rem; }
+.product { color: inherit; text-decoration: none; }
+.account { display: flex; gap: 1rem; align-items: center; }
+.account form { margin: 0; }
+.stacked { display: grid; gap: .5rem; max-width: 24rem; }
+.stacked button { justify-self: start; margin-top: .5rem; }
+.notice { padding: .75rem 1rem; background: #fff7d6; border-radius: .5rem; }
+.success { font-weight: 600; color: var(--ok); }
+:focus-visible { outline: 3px solid #1a5fb4; outline-offset: 2px; }
+`;

@@ -1,0 +1,47 @@
+// The public status page: without login, the chain practice LAN → box → internet → datacenter →
+// TI, each link's state, reason and since when, and which link the fault is at. It shows only
+// what chainOf() returns.
+import type { VNode } from 'preact';
+import { formatTime, messagesFor, type Language } from '../i18n/index.ts';
+import { verdictOf, type ChainLink } from '../status/chain.ts';
+import { html } from './html.ts';
+import { Layout } from './layout.ts';
+
+export interface StatusPageProps {
+  language: Language;
+  fingerprint: string;
+  chain: readonly ChainLink[];
+  /** ISO time the status was read. */
+  at: string;
+  session?: { user: string; csrf: string };
+  /** Right after a login: the failed attempts since the previous one. */
+  news?: { failedSince: number; previousLogin: string | null };
+}
+
+export function StatusPage({ language, fingerprint, chain, at, session, news }: StatusPageProps): VNode {
+  const all = messagesFor(language);
+  const m = all.status;
+  const verdict = verdictOf(chain);
+  return Layout({
+    language,
+    title: m.title,
+    fingerprint,
+    path: '/',
+    ...(session ? { session } : {}),
+    children: html`${news ? html`<p class=${news.failedSince > 0 ? 'notice' : 'checked'} role="status">${all.login.since(news.failedSince, news.previousLogin ? formatTime(language, news.previousLogin) : null)}</p>` : null}
+      <h1>${m.title}</h1>
+      <p class="question">${m.question}</p>
+      <p class=${`verdict ${verdict === 'allOk' ? 'ok' : verdict === 'unknown' ? 'unknown' : 'down'}`} role="status">${m.verdict[verdict]}</p>
+      <ol class="chain">
+        ${chain.map(
+          (link) => html`<li class=${`link ${link.state}`} data-link=${link.name}>
+            <span class="name">${m.links[link.name]}</span>
+            <span class="state">${m.states[link.state]}</span>
+            <span class="reason">${m.reasons[link.reason]}</span>
+            ${link.since ? html`<span class="since">${m.since(formatTime(language, link.since))}</span>` : null}
+          </li>`,
+        )}
+      </ol>
+      <p class="checked">${m.checkedAt(formatTime(language, at))}</p>`,
+  });
+}

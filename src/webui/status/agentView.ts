@@ -1,0 +1,13 @@
+// The part of the agent's status (GET /v1/status) the web UI reads, declared here because the web
+// UI imports only core and the control client; a unit test checks that the agent's AgentStatus
+// fits it.
+import type { HealthWarning } from '../../core/health.ts';
+
+export type TunnelStateView = 'no-profile' | 'disabled' | 'charon-down' | 'connecting' | 'up' | 'wan-down' | 'backoff';
+
+export interface AgentView {
+  tunnel: { state: TunnelStateView; since: string };
+  health: readonly Pick<HealthWarning, 'code' | 'since'>[];
+  /** The box's own addresses on the LAN side (practice LAN and TI segment), without lengths. */
+  lanAddresses: readonly string[];
+}

@@ -1,0 +1,303 @@
+// The web UI's app over real HTTPS with the device certificate: security headers on every answer,
+// the public status page revealing nothing but the chain, escaping, the language switch, and the
+// redirect from plain HTTP.
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { connect, type ConnectionOptions } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ControlApiError } from '../../../src/control/client.ts';
+import { createApp, createDeviceCertificate, WebUiServers, type AgentView, type DeviceCertificate } from '../../../src/webui/index.ts';
+import type { Accounts } from '../../../src/webui/auth/accounts.ts';
+import { memoryLogger, SAMPLE_STATUS } from '../control/helpers.ts';
+
+const INITIAL = 'k7mq-3xtr-9pfa-uw4e';
+/** The agent's account checks, faked: the initial password until changed. */
+const account = { password: INITIAL, changed: false, logins: 0, failed: 0 };
+const accounts: Accounts = {
+  login: async (user, password, source) => {
+    account.logins++;
+    expect(source).toBe('127.0.0.1');
+    const ok = user === 'admin' && password === account.password;
+    const failedSince = account.failed;
+    account.failed = ok ? 0 : account.failed + 1;
+    return { ok, mustChange: ok && !account.changed, passwordChangedAt: null, ...(ok ? { failedSince, previousLogin: '2025-05-02T08:00:00.000Z' } : {}) };
+  },
+  changePassword: async (_user, oldPassword, newPassword) => {
+    if (oldPassword !== account.password) throw new ControlApiError(403, { code: 'TIBOX_WEBUI_WRONG_PASSWORD', message: 'the current password is wrong' });
+    Object.assign(account, { password: newPassword, changed: true });
+    return { passwordChangedAt: new Date().toISOString() };
+  },
+};
+
+const logger = memoryLogger();
+let certificate: DeviceCertificate;
+let servers: WebUiServers;
+let status: AgentView | Error = SAMPLE_STATUS;
+let port: number;
+let httpPort: number;
+
+beforeAll(async () => {
+  certificate = createDeviceCertificate(['127.0.0.1'], new Date());
+  const app = createApp({
+    status: async () => {
+      if (status instanceof Error) throw status;
+      return status;
+    },
+    fingerprint: certificate.fingerprint256,
+    accounts,
+    log: logger.log,
+    now: () => new Date('2025-05-02T10:05:30.000Z'),
+  });
+  servers = new WebUiServers();
+  await servers.start(app, certificate, { host: '127.0.0.1', httpsPort: 0, httpPort: 0 });
+  port = servers.httpsPort() ?? 0;
+  httpPort = servers.httpPort() ?? 0;
+});
+afterAll(async () => {
+  // No request may have failed unseen.
+  expect(logger.lines().filter((l) => Number(l.level) >= 50)).toEqual([]);
+  await servers.stop();
+});
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+function get(path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers, ca: certificate.cert, servername: 'tibox.local' }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+function form(path: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Answer> {
+  const body = new URLSearchParams(fields).toString();
+  return get(path, { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(Buffer.byteLength(body)), ...headers } });
+}
+
+describe('the web UI app', () => {
+  it('sends strict security headers on every answer: CSP self only and no inline, no framing, no sniffing, no referrer, HSTS', async () => {
+    for (const path of ['/', '/assets/style.css', '/nowhere']) {
+      const { headers } = await get(path);
+      expect(headers['content-security-policy'], path).toBe(
+        "default-src 'self';script-src 'self';style-src 'self';img-src 'self';font-src 'self';connect-src 'self';object-src 'none';base-uri 'none';form-action 'self';frame-ancestors 'none'",
+      );
+      expect(headers['x-content-type-options'], path).toBe('nosniff');
+      expect(headers['x-frame-options'], path).toBe('DENY');
+      expect(headers['referrer-policy'], path).toBe('no-referrer');
+      expect(headers['strict-transport-security'], path).toBe('max-age=31536000');
+      expect(headers['cross-origin-opener-policy'], path).toBe('same-origin');
+      expect(headers['x-powered-by'], path).toBeUndefined();
+    }
+    expect((await get('/')).headers['cache-control']).toBe('no-store');
+  });
+
+  it('shows the chain in German by default, with the certificate fingerprint, and no address, gateway or serial number', async () => {
+    const { status: code, body, headers } = await get('/');
+    expect(code).toBe(200);
+    expect(headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(body).toMatch(/^<!doctype html><html lang="de">/);
+    expect(body).toContain('Liegt es an uns, am Internet, am Rechenzentrum oder an der TI?');
+    expect(body).toContain('data-link="datacenter"');
+    expect(body).toContain(certificate.fingerprint256);
+    for (const secret of ['192.0.2.10', '198.51.100.10', '192.168.1.2', '10.77.12.1', 'TBX-00012345', 'database', 'firewall']) expect(body).not.toContain(secret);
+    expect(body).not.toMatch(/<script|style=/);
+  });
+
+  it('puts the fault at the box when the agent does not answer', async () => {
+    status = new Error('the tibox agent is not running');
+    try {
+      const { status: code, body } = await get('/');
+      expect(code).toBe(200);
+      expect(body).toContain('Die Störung liegt an der Box in der Praxis.');
+      expect(body).not.toContain('not running');
+    } finally {
+      status = SAMPLE_STATUS;
+    }
+  });
+
+  it('switches to English by a form post from its own page, kept in a __Host- cookie', async () => {
+    const switched = await form('/language', { language: 'en', return: '/' }, { Origin: `https://127.0.0.1:${port}`, Host: `127.0.0.1:${port}` });
+    expect([switched.status, switched.headers.location]).toEqual([303, '/']);
+    const cookie = String(switched.headers['set-cookie']);
+    expect(cookie).toMatch(/^__Host-lang=en; Max-Age=31536000; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Strict$/);
+    const { body } = await get('/', { headers: { Cookie: '__Host-lang=en' } });
+    expect(body).toMatch(/^<!doctype html><html lang="en">/);
+    expect(body).toContain('Is it us, the internet, the datacenter or the TI?');
+  });
+
+  it('refuses the switch from another site, returns only to its own paths, and takes only its languages', async () => {
+    const foreign = await form('/language', { language: 'en' }, { Origin: 'https://evil.example' });
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers['set-cookie']).toBeUndefined();
+    expect(foreign.body).toContain('Die Anfrage kam nicht von einer Seite dieser Box');
+    for (const target of ['//evil.example/', 'https://evil.example/', '/\\evil.example']) {
+      expect((await form('/language', { language: 'en', return: target })).headers.location, target).toBe('/');
+    }
+    expect(String((await form('/language', { language: '<script>' })).headers['set-cookie'])).toMatch(/^__Host-lang=de;/);
+  });
+
+  it('answers an unknown page with 404 in the page language, and escapes what the request carried', async () => {
+    const { status: code, body } = await get('/%3Cscript%3Ealert(1)%3C/script%3E', { headers: { Cookie: '__Host-lang=en' } });
+    expect(code).toBe(404);
+    expect(body).toContain('There is no such page.');
+    expect(body).not.toContain('<script>');
+  });
+
+  it('refuses a form body larger than its limit without changing anything', async () => {
+    const answer = await form('/language', { language: 'en', return: '/', pad: 'x'.repeat(4096) });
+    expect(answer.status).toBe(413);
+    expect(answer.headers['set-cookie']).toBeUndefined();
+  });
+});
+
+/** A browser's cookie jar: what the server set, sent back with each request. */
+class Browser {
+  cookies = new Map<string, string>();
+  private take(answer: Answer): Answer {
+    const set = answer.headers['set-cookie'];
+    for (const line of Array.isArray(set) ? set : set ? [set] : []) {
+      const [pair = ''] = line.split(';');
+      const [name = '', value = ''] = pair.split('=');
+      if (/Expires=Thu, 01 Jan 1970/.test(line) || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return answer;
+  }
+  private header(): Record<string, string> {
+    return this.cookies.size ? { Cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {};
+  }
+  async get(path: string): Promise<Answer> {
+    return this.take(await get(path, { headers: this.header() }));
+  }
+  async post(path: string, fields: Record<string, string>): Promise<Answer> {
+    return this.take(await form(path, fields, this.header()));
+  }
+  /** The CSRF token of the page's first form. */
+  static token(page: Answer): string {
+    return /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+  }
+  async login(password: string): Promise<Answer> {
+    const page = await this.get('/login');
+    return await this.post('/login', { _csrf: Browser.token(page), user: 'admin', password });
+  }
+}
+
+describe('login and the password', () => {
+  it('forces a change at the first login with the initial password, refuses a dictionary word, then lets the user in', async () => {
+    const browser = new Browser();
+    const loggedIn = await browser.login(INITIAL);
+    expect([loggedIn.status, loggedIn.headers.location]).toEqual([303, '/password']);
+    expect(String(loggedIn.headers['set-cookie'])).toMatch(/__Host-tibox-session=[^;]+; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Strict/);
+    expect((await browser.get('/')).headers.location).toBe('/password');
+    const page = await browser.get('/password');
+    expect(page.body).toContain('Bitte ersetzen Sie das Passwort vom Etikett der Box');
+    const weak = await browser.post('/password', { _csrf: Browser.token(page), oldPassword: INITIAL, newPassword: 'Sonnenblume1', repeatPassword: 'Sonnenblume1' });
+    expect(weak.status).toBe(422);
+    expect(weak.body).toContain('zu leicht zu erraten');
+    expect(account.changed).toBe(false);
+    const strong = 'Praxis-Nord sagt 2026 Hallo!';
+    const changed = await browser.post('/password', { _csrf: Browser.token(weak), oldPassword: INITIAL, newPassword: strong, repeatPassword: strong });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toContain('Das Passwort ist geändert.');
+    expect((await browser.get('/')).status).toBe(200);
+  });
+
+  it('refuses a state change without a CSRF token, with a foreign one, and a logged-out session replayed', async () => {
+    const browser = new Browser();
+    expect((await browser.login(account.password)).status).toBe(303);
+    const page = await browser.get('/');
+    const noToken = await browser.post('/logout', {});
+    expect(noToken.status).toBe(403);
+    expect(noToken.body).toContain('Das Formular ist abgelaufen');
+    const other = new Browser();
+    await other.login(account.password);
+    const foreign = await browser.post('/logout', { _csrf: Browser.token(await other.get('/')) });
+    expect(foreign.status).toBe(403);
+    const stolen = new Map(browser.cookies);
+    expect((await browser.post('/logout', { _csrf: Browser.token(page) })).status).toBe(303);
+    const replay = new Browser();
+    replay.cookies = stolen;
+    expect((await replay.get('/password')).headers.location).toBe('/login');
+    expect((await replay.post('/password', { _csrf: Browser.token(page), oldPassword: account.password, newPassword: 'x', repeatPassword: 'x' })).status).toBe(403);
+  });
+
+  it('ends the other sessions when the password changes, and needs the old password for it', async () => {
+    const [first, second] = [new Browser(), new Browser()];
+    await first.login(account.password);
+    await second.login(account.password);
+    const page = await first.get('/password');
+    const wrong = await first.post('/password', { _csrf: Browser.token(page), oldPassword: 'not it', newPassword: 'Zweiter Satz mit 2027 Wörtern', repeatPassword: 'Zweiter Satz mit 2027 Wörtern' });
+    expect(wrong.status).toBe(403);
+    expect(wrong.body).toContain('Das bisherige Passwort ist falsch.');
+    const ok = await first.post('/password', { _csrf: Browser.token(wrong), oldPassword: account.password, newPassword: 'Zweiter Satz mit 2027 Wörtern', repeatPassword: 'Zweiter Satz mit 2027 Wörtern' });
+    expect(ok.status).toBe(200);
+    expect((await second.get('/password')).headers.location).toBe('/login');
+    expect((await first.get('/password')).status).toBe(200);
+  });
+
+  it('slows failed logins down per account, and says only that user name or password is wrong', async () => {
+    const browser = new Browser();
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = Date.now();
+      const failed = await browser.login('wrong password');
+      times.push(Date.now() - started);
+      expect(failed.status).toBe(401);
+      expect(failed.body).toContain('Benutzername oder Passwort ist falsch.');
+    }
+    // The fourth failure waits a second, the fifth two.
+    expect(times[3]).toBeGreaterThanOrEqual(900);
+    expect(times[4]).toBeGreaterThanOrEqual(1_900);
+  });
+});
+
+describe('the HTTPS listener', () => {
+  const handshake = (options: ConnectionOptions) =>
+    new Promise<string>((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port, ca: certificate.cert, servername: 'tibox.local', ...options }, () => {
+        const result = `${socket.getProtocol()} ${socket.getCipher().name}`;
+        socket.end();
+        resolve(result);
+      });
+      socket.on('error', reject);
+    });
+
+  it('speaks TLS 1.3 and 1.2 with AES-GCM and ECDHE only', async () => {
+    expect(await handshake({})).toBe('TLSv1.3 TLS_AES_256_GCM_SHA384');
+    expect(await handshake({ maxVersion: 'TLSv1.2' })).toBe('TLSv1.2 ECDHE-RSA-AES256-GCM-SHA384');
+  });
+
+  it('refuses TLS 1.1, CBC, plain RSA key exchange and ChaCha20', async () => {
+    await expect(handshake({ minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT:@SECLEVEL=0' })).rejects.toThrow();
+    for (const cipher of ['ECDHE-RSA-AES128-SHA256', 'AES128-GCM-SHA256', 'ECDHE-RSA-CHACHA20-POLY1305']) {
+      await expect(handshake({ maxVersion: 'TLSv1.2', ciphers: cipher }), cipher).rejects.toThrow();
+    }
+  });
+});
+
+describe('plain HTTP', () => {
+  const plain = (path: string, host: string) =>
+    new Promise<Answer>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port: httpPort, path, headers: { Host: host } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '' }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  it('redirects to the same path over HTTPS, to the box\'s name or the address asked, never to another host', async () => {
+    expect((await plain('/status?x=1', 'tibox.local')).headers.location).toBe(`https://tibox.local:${port}/status?x=1`);
+    expect((await plain('/', '127.0.0.1')).headers.location).toBe(`https://127.0.0.1:${port}/`);
+    const foreign = await plain('/', 'evil.example');
+    expect([foreign.status, foreign.headers.location]).toEqual([301, `https://127.0.0.1:${port}/`]);
+  });
+});
