@@ -155,7 +155,11 @@ describe('path MTU: the tunnel at the MTUs of practice lines', () => {
     await lab.setGatewayLinkMtu(other, 1428);
     await lab.killGateway(holder);
     try {
-      await waitFor(async () => expect((await status()).tunnel).toMatchObject({ state: 'up', gateway: PLAN[other].public }), 15_000, 200);
+      // The practice's own packets going unanswered are what starts the repair of an idle tunnel.
+      await waitFor(async () => {
+        await processRunner.run('ip', ['netns', 'exec', lab.names.pvs, 'ping', '-n', '-c', '1', '-W', '1', PLAN.ti.connector], { okCodes: [1, 2], timeoutMs: 3_000 });
+        expect((await status()).tunnel).toMatchObject({ state: 'up', gateway: PLAN[other].public });
+      }, 15_000, 200);
       await waitFor(async () => expect((await status()).mtu).toMatchObject({ pathMtu: 1428, source: 'probed', tunnelMtu: 1365, mss: 1325 }), 15_000, 200);
       expect(await clampInRuleset()).toContain('maxseg size set 1325');
       const intervals = await tcpIntervals(true);
