@@ -5,6 +5,7 @@
 // by each planner's own function, so every rule is written once.
 import { validateFirewallInterfaces } from '../../firewall/index.ts';
 import { dnsmasqInterfaceProblem, lanSettingProblems, TERMINAL_BRIDGE } from '../../lan/index.ts';
+import { updateTimesProblems } from '../../updater/index.ts';
 import { wanSettingProblems } from '../../wan/index.ts';
 import type { Config } from './configSchema.ts';
 import type { FieldError } from './fields.ts';
@@ -19,6 +20,7 @@ export function plannerProblems(config: Config): FieldError[] {
     ...validateFirewallInterfaces({ lan, wan, ...(terminals.length > 0 ? { terminalBridge: TERMINAL_BRIDGE } : {}), tunnel: 'libipsec' }),
   ];
   problems.push(...wanSettingProblems(config.wan));
+  problems.push(...updateTimesProblems(config.updates));
   const dnsmasq = dnsmasqInterfaceProblem(lan);
   if (dnsmasq !== undefined) problems.push({ field: 'interfaces.lan', reason: dnsmasq });
   // The planners overlap (a LAN port named like the terminal bridge is refused by two): the first word stands.
