@@ -23,15 +23,19 @@ let driver: RaucDriver;
 let signer: UpdateSigner;
 let foreign: UpdateSigner;
 
-async function bundle(name: string, options: { version: string; by?: UpdateSigner; compatible?: string }): Promise<string> {
+/** A bundle made by `make bundle`'s script: of the agent's build (built before the first test file), or of a stand-in payload. */
+async function bundle(name: string, options: { version: string; by?: UpdateSigner; compatible?: string; agentBuild?: boolean }): Promise<string> {
   const payload = join(dir, `payload-${name}`);
-  mkdirSync(payload, { recursive: true });
-  // A payload of some size, so a byte flipped in its middle lands in the image's data.
-  writeFileSync(join(payload, 'agent.js'), `// agent ${options.version}\n${'x'.repeat(64 * 1024)}\n`);
+  if (!options.agentBuild) {
+    mkdirSync(payload, { recursive: true });
+    // A payload of some size, so a byte flipped in its middle lands in the image's data.
+    writeFileSync(join(payload, 'agent.js'), `// agent ${options.version}\n${'x'.repeat(64 * 1024)}\n`);
+  }
   const out = join(dir, `${name}.raucb`);
   const by = options.by ?? signer;
   await processRunner.run(BUNDLE_SCRIPT, [
-    '--cert', by.cert, '--key', by.key, '--out', out, '--payload', payload, '--version', options.version, '--compatible', options.compatible ?? COMPATIBLE,
+    '--cert', by.cert, '--key', by.key, '--out', out, ...(options.agentBuild ? [] : ['--payload', payload]),
+    '--version', options.version, '--compatible', options.compatible ?? COMPATIBLE,
   ], { timeoutMs: 60_000 });
   return out;
 }
@@ -93,9 +97,9 @@ describe('RAUC in the lab, through the driver', () => {
     expect(await boxState()).toBe(before);
   }, 60_000);
 
-  it('installs a good bundle into the other slot and boots it at the next reboot, which then is marked good', async () => {
+  it('installs a good bundle of the agent\'s build into the other slot and boots it at the next reboot, which then is marked good', async () => {
     const imageA = sha256(rauc.slotImage('A'));
-    const { steps } = await driver.install(await bundle('good', { version: '2.0.0' }));
+    const { steps } = await driver.install(await bundle('good', { version: '2.0.0', agentBuild: true }));
     expect(steps.at(-1)).toEqual({ percent: 100, message: 'Installing done.' });
     expect(steps.some((s) => s.message === 'Copying image to rootfs.1')).toBe(true);
     expect(sha256(rauc.slotImage('A'))).toBe(imageA);
@@ -104,6 +108,8 @@ describe('RAUC in the lab, through the driver', () => {
     expect(otherSlot(installed)).toMatchObject({ bootname: 'B', version: '2.0.0' });
     const image = await processRunner.run('unsquashfs', ['-cat', rauc.slotImage('B'), 'VERSION']);
     expect(image.stdout).toBe('2.0.0\n');
+    const listing = await processRunner.run('unsquashfs', ['-l', '-d', '', rauc.slotImage('B')]);
+    expect(listing.stdout.split('\n')).toEqual(expect.arrayContaining(['/package.json', '/build/agent/main.js']));
 
     expect(await rauc.reboot()).toBe('B');
     await driver.markBooted('good');
