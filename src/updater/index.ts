@@ -2,5 +2,6 @@
 // §3) and, later, RAUC installs with health commit and rollback. It may import src/core and the
 // control client; only the composition root (src/agent) imports it.
 export * from './ddi/index.ts';
+export * from './health/index.ts';
 export * from './rauc/index.ts';
 export * from './schedule/index.ts';

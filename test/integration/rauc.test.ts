@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processRunner } from '../../src/core/runner.ts';
+import { HealthCommit } from '../../src/updater/health/index.ts';
 import { RaucDriver, RaucError, otherSlot } from '../../src/updater/rauc/index.ts';
 import { createUpdateSigner, LabRauc, type Bootname, type UpdateSigner } from '../lab/rauc.ts';
 
@@ -125,5 +126,44 @@ describe('RAUC in the lab, through the driver', () => {
     const status = await driver.status();
     expect(status).toMatchObject({ booted: 'A' });
     expect(status.slots.find((s) => s.bootname === 'B')).toMatchObject({ bootStatus: 'bad', version: '2.0.0' });
+  }, 60_000);
+});
+
+describe('the health commit after booting a new slot, against RAUC in the lab', () => {
+  const pendingFile = () => join(dir, 'data', 'pending-boot.json');
+  const commit = (checks: () => Record<string, true | string>) => new HealthCommit({
+    rauc: driver, pendingFile: pendingFile(), checks: () => Promise.resolve(checks()), reboot: async () => void (await rauc.reboot()), deadlineMs: 300, intervalMs: 50,
+  });
+
+  it('marks a new slot good when its checks pass, and keeps it good across a later boot', async () => {
+    expect(rauc.booted).toBe('A');
+    await driver.install(await bundle('v3', { version: '3.0.0', agentBuild: true }));
+    await commit(() => ({})).prepare({ slot: 'B', version: '3.0.0', previousSlot: 'A', previousVersion: '1.0.0', actionId: '31' });
+    expect(await rauc.reboot()).toBe('B');
+    let rounds = 0;
+    const outcome = await commit(() => (++rounds < 3 ? { agent: true, wan: true, tunnel: 'no answer from the probe target yet' } : { agent: true, wan: true, tunnel: true })).run(AbortSignal.timeout(10_000));
+    expect(outcome).toMatchObject({ kind: 'good', pending: { slot: 'B', version: '3.0.0', actionId: '31', boots: 1, committed: true } });
+    expect(rounds).toBe(3);
+    expect(rauc.bootloaderState()).toBe('primary B; A good; B good');
+    // A power cut before the report: the next boot finds the commit done and runs no check.
+    expect(await rauc.reboot()).toBe('B');
+    expect(await commit(() => { throw new Error('no check is due'); }).run(AbortSignal.timeout(10_000))).toMatchObject({ kind: 'good' });
+    await commit(() => ({})).acknowledge();
+    expect(await commit(() => ({})).run(AbortSignal.timeout(10_000))).toEqual({ kind: 'none' });
+  }, 60_000);
+
+  it('marks a new slot bad when the tunnel does not come up in time, boots back, and says so after the reboot', async () => {
+    await driver.install(await bundle('v4', { version: '4.0.0', agentBuild: true }));
+    await commit(() => ({})).prepare({ slot: 'A', version: '4.0.0', previousSlot: 'B', previousVersion: '3.0.0', actionId: '32' });
+    expect(await rauc.reboot()).toBe('A');
+    const outcome = await commit(() => ({ agent: true, wan: true, tunnel: 'no answer from the probe target' })).run(AbortSignal.timeout(10_000));
+    expect(outcome).toMatchObject({ kind: 'bad', reason: 'not healthy within 0.3 s (tunnel: no answer from the probe target)' });
+    expect(rauc.booted).toBe('B');
+    expect(await commit(() => ({})).run(AbortSignal.timeout(10_000))).toEqual({
+      kind: 'fellBack',
+      pending: { slot: 'A', version: '4.0.0', previousSlot: 'B', previousVersion: '3.0.0', actionId: '32', boots: 1, committed: false },
+      reason: 'version 4.0.0 in slot A did not come up healthy; slot B with version 3.0.0 runs again',
+    });
+    expect((await driver.status()).slots.find((s) => s.bootname === 'A')).toMatchObject({ bootStatus: 'bad', version: '4.0.0' });
   }, 60_000);
 });

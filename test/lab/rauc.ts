@@ -172,7 +172,9 @@ export class LabRauc {
     });
     await this.service.start();
     const { runner } = this.options;
-    await until(async () => (await runner.run('rauc', ['status'], { env: this.env, okCodes: [1] })).code === 0, 10_000, 'the RAUC service did not answer');
+    // Until the service holds its bus name, the CLI fails (even by an abort): ask again.
+    const answers = () => runner.run('rauc', ['status'], { env: this.env }).then(() => true, () => false);
+    await until(answers, 10_000, 'the RAUC service did not answer');
   }
 }
 
