@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processRunner } from '../../src/core/runner.ts';
 import { HealthCommit } from '../../src/updater/health/index.ts';
-import { RaucDriver, RaucError, otherSlot } from '../../src/updater/rauc/index.ts';
+import { RaucDriver, RaucError, otherSlot, versionProblem } from '../../src/updater/rauc/index.ts';
 import { createUpdateSigner, LabRauc, type Bootname, type UpdateSigner } from '../lab/rauc.ts';
 
 const BUNDLE_SCRIPT = fileURLToPath(new URL('../../scripts/bundle.sh', import.meta.url));
@@ -69,7 +69,7 @@ beforeAll(async () => {
   signer = await createUpdateSigner(processRunner, join(dir, 'pki'), 'tibox');
   foreign = await createUpdateSigner(processRunner, join(dir, 'pki'), 'foreign');
   rauc = await LabRauc.start({ runner: processRunner, dir: join(dir, 'rauc'), keyring: signer.ca, compatible: COMPATIBLE });
-  driver = new RaucDriver({ runner: processRunner, env: rauc.env, installTimeoutMs: 60_000 });
+  driver = new RaucDriver({ runner: processRunner, env: rauc.env, confFile: rauc.confFile, installTimeoutMs: 60_000 });
 }, 60_000);
 
 afterAll(async () => {
@@ -96,6 +96,14 @@ describe('RAUC in the lab, through the driver', () => {
     expect(refusal).toBeInstanceOf(RaucError);
     expect(refusal).toMatchObject({ code: 'RAUC_INSTALL_REFUSED', message: expect.stringMatching(reason) as unknown });
     expect(await boxState()).toBe(before);
+  }, 60_000);
+
+  it('reads a bundle\'s version once its signature holds, so an older one than the installed is refused unless forced', async () => {
+    const older = await bundle('older', { version: '1.9.0' });
+    expect(await driver.bundleInfo(older)).toEqual({ compatible: COMPATIBLE, version: '1.9.0' });
+    expect(versionProblem({ installed: '2.0.0', offered: '1.9.0', forced: false })).toBe('version 1.9.0 is older than the installed 2.0.0; only a forced deployment installs an older version');
+    const refusal = await driver.bundleInfo(flipped(older, 'payload')).then(() => undefined, (error: unknown) => error);
+    expect(refusal).toMatchObject({ code: 'RAUC_INSTALL_REFUSED', message: expect.stringMatching(/signature verification failed/) as unknown });
   }, 60_000);
 
   it('installs a good bundle of the agent\'s build into the other slot and boots it at the next reboot, which then is marked good', async () => {

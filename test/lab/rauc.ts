@@ -93,6 +93,11 @@ export class LabRauc {
     return this.bootedSlot;
   }
 
+  /** RAUC's system.conf, which `rauc info` needs for the keyring. */
+  get confFile(): string {
+    return join(this.dir, 'system.conf');
+  }
+
   slotImage(slot: Bootname): string {
     return join(this.dir, `slot-${slot}.img`);
   }

@@ -3,6 +3,7 @@
 // its own, and every call is one command whose exit status and LastError tell the outcome.
 // Installs come from a file the DDI client has downloaded and checked: RAUC here cannot stream.
 import { CommandError, type Runner } from '../../core/index.ts';
+import { parseBundleInfo, type BundleInfo } from './bundleVersion.ts';
 import { installFailure, installSteps, type InstallStep } from './installOutput.ts';
 import { parseRaucStatus, type RaucStatus } from './status.ts';
 
@@ -23,6 +24,8 @@ export interface RaucDriverDeps {
   /** The environment of every rauc call; in the lab the private bus (DBUS_SYSTEM_BUS_ADDRESS). */
   env?: Record<string, string>;
   netns?: string;
+  /** RAUC's system.conf where it is not /etc/rauc/system.conf (the lab's): `rauc info` reads the keyring from it. */
+  confFile?: string;
   /** How long one install may take; a large bundle on slow flash takes minutes. */
   installTimeoutMs?: number;
 }
@@ -57,6 +60,17 @@ export class RaucDriver {
     const result = await this.rauc(['install', file], this.deps.installTimeoutMs ?? DEFAULT_INSTALL_TIMEOUT_MS, [1]);
     if (result.code !== 0) throw new RaucError('RAUC_INSTALL_REFUSED', `the update was not installed: ${installFailure(result.stdout, result.stderr)}`);
     return { steps: installSteps(result.stdout) };
+  }
+
+  /**
+   * The compatible and version of a bundle file, once its signature is checked against the box's
+   * keyring; a bundle RAUC refuses throws RAUC_INSTALL_REFUSED with RAUC's reason.
+   */
+  async bundleInfo(file: string): Promise<BundleInfo> {
+    const conf = this.deps.confFile ? [`--conf=${this.deps.confFile}`] : [];
+    const result = await this.rauc(['info', ...conf, '--output-format=json', file], CALL_TIMEOUT_MS, [1]);
+    if (result.code !== 0) throw new RaucError('RAUC_INSTALL_REFUSED', `the update was refused: ${installFailure('', result.stderr)}`);
+    return parseBundleInfo(result.stdout);
   }
 
   /** Marks the running slot good (it came up healthy) or bad (the bootloader then starts the other). */
