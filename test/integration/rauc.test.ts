@@ -4,8 +4,8 @@
 // signature byte, one signed under a foreign CA and one for another compatible are each refused in
 // RAUC's words, with both slots and the bootloader unchanged. A slot marked bad is left at the
 // next reboot.
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,12 +25,14 @@ let signer: UpdateSigner;
 let foreign: UpdateSigner;
 
 /** A bundle made by `make bundle`'s script: of the agent's build (built before the first test file), or of a stand-in payload. */
-async function bundle(name: string, options: { version: string; by?: UpdateSigner; compatible?: string; agentBuild?: boolean }): Promise<string> {
+async function bundle(name: string, options: { version: string; by?: UpdateSigner; compatible?: string; agentBuild?: boolean; randomBytes?: number }): Promise<string> {
   const payload = join(dir, `payload-${name}`);
   if (!options.agentBuild) {
     mkdirSync(payload, { recursive: true });
     // A payload of some size, so a byte flipped in its middle lands in the image's data.
     writeFileSync(join(payload, 'agent.js'), `// agent ${options.version}\n${'x'.repeat(64 * 1024)}\n`);
+    // Random bytes do not compress: an image this large takes RAUC a while to write.
+    if (options.randomBytes) writeFileSync(join(payload, 'filler'), randomBytes(options.randomBytes));
   }
   const out = join(dir, `${name}.raucb`);
   const by = options.by ?? signer;
@@ -174,4 +176,30 @@ describe('the health commit after booting a new slot, against RAUC in the lab', 
     });
     expect((await driver.status()).slots.find((s) => s.bootname === 'A')).toMatchObject({ bootStatus: 'bad', version: '4.0.0' });
   }, 60_000);
+});
+
+describe('a power cut during an install, in the lab', () => {
+  it('boots the old system whole, and the next install goes through', async () => {
+    const booted = rauc.booted;
+    const target = booted === 'A' ? 'B' : 'A';
+    const oldImage = sha256(rauc.slotImage(booted));
+    const large = await bundle('large', { version: '5.0.0', randomBytes: 96 * 1024 * 1024 });
+    const install = driver.install(large).then(() => 'installed', (error: unknown) => error);
+    // RAUC marks the target bad before it writes and makes it primary only when done: cut while it writes.
+    const image = rauc.slotImage(target);
+    const before = statSync(image).mtimeMs;
+    const deadline = Date.now() + 30_000;
+    while (statSync(image).mtimeMs === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+    expect(statSync(image).mtimeMs).not.toBe(before);
+    expect(await rauc.reboot()).toBe(booted);
+    expect(rauc.bootloaderState()).toContain(`${target} bad`);
+    expect(await install).toMatchObject({ code: 'RAUC_UNAVAILABLE' });
+    expect(sha256(rauc.slotImage(booted))).toBe(oldImage);
+    expect(await driver.status()).toMatchObject({ booted });
+
+    await driver.install(large);
+    expect(await rauc.reboot()).toBe(target);
+    expect(otherSlot(await driver.status())).toMatchObject({ bootname: booted });
+    expect((await driver.status()).slots.find((s) => s.bootname === target)).toMatchObject({ version: '5.0.0' });
+  }, 120_000);
 });
