@@ -3,7 +3,7 @@ SHELL := /bin/bash
 # Everything runs on the Node 24 that package.json pins, not on the machine's own Node.
 export PATH := $(CURDIR)/node_modules/node/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: help setup build demo test test-unit test-integration typecheck lint lab-clean bench bench-tunnel bench-datapath bench-faults
+.PHONY: help setup build bundle demo test test-unit test-integration typecheck lint lab-clean bench bench-tunnel bench-datapath bench-faults
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -16,6 +16,9 @@ build: setup ## compile the agent and the CLI to build/, the JavaScript the box 
 
 demo: build ## bring up the lab with a simulated datacenter and run the agent in it (Ctrl-C ends it)
 	node test/lab/main.ts demo
+
+bundle: build ## build and sign a RAUC bundle of the agent's build (SIGNING_CERT=, SIGNING_KEY=; BUNDLE=, COMPATIBLE=)
+	scripts/bundle.sh --cert "$(SIGNING_CERT)" --key "$(SIGNING_KEY)" --out "$(or $(BUNDLE),tibox.raucb)" --compatible "$(or $(COMPATIBLE),tibox)"
 
 lab-clean: setup ## remove the labs whose owner process is gone (running labs stay)
 	node test/lab/main.ts clean

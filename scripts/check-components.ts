@@ -4,7 +4,8 @@
 //   - charon starts with the box's and the lab's strongswan.conf (in a namespace of its own,
 //     as it creates a TUN device and binds the IKE ports), loads every plugin they list, and
 //     swanctl reaches it over VICI;
-//   - nft (with a table checked against the kernel) and dnsmasq run.
+//   - nft (with a table checked against the kernel) and dnsmasq run;
+//   - rauc, mksquashfs (bundles) and dbus-daemon (RAUC's private bus in the lab) run.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +117,9 @@ async function main(): Promise<void> {
     // Checked against the kernel too: nft needs nf_tables there, not just its own binary.
     ...await commandProblem('nft', 'nftables', 'nft', ['-c', '-f', '-'], 'table inet tibox_setup_check { chain c { type filter hook input priority 0; }; }\n'),
     ...await commandProblem('dnsmasq', 'dnsmasq-base', 'dnsmasq', ['--test', '--conf-file=/dev/null']),
+    ...await commandProblem('rauc', 'rauc', 'rauc', ['--version']),
+    ...await commandProblem('mksquashfs', 'squashfs-tools', 'mksquashfs', ['-version']),
+    ...await commandProblem('dbus-daemon', 'dbus-daemon', 'dbus-daemon', ['--version']),
   ];
   if (problems.length > 0) {
     for (const problem of problems) console.error(`setup: ${problem}`);

@@ -13,6 +13,8 @@ packages=(
   charon-systemd strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins
   # openssl plugin: only recommended by libstrongswan, which --no-install-recommends skips
   libstrongswan-standard-plugins
+  # updates: RAUC and its service (run on a private D-Bus in the lab), squashfs for bundles
+  rauc rauc-service squashfs-tools dbus-daemon
   systemd python3 make g++
 )
 # npm only fetches the pinned Node 24; Debian's own Node is never used to run tibox.

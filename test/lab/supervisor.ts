@@ -5,7 +5,8 @@ import { openSync, closeSync } from 'node:fs';
 import { startProcess, type ProcessHandle } from '../../src/core/runner.ts';
 
 export interface SupervisedOptions {
-  netns: string;
+  /** The namespace to run in; none: the caller's own. */
+  netns?: string;
   env?: Record<string, string>;
   logFile: string;
   /** Runs after every (re)start, e.g. `swanctl --load-all` as strongswan.service's ExecStartPost. */

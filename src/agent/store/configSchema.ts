@@ -2,6 +2,7 @@
 // describes the fields (labels and help in German and English) to the web UI. Later issues add
 // groups here; a new field needs a default that validates (a test checks) so configs stored by an
 // older firmware stay valid. A valid config is also one the planners take (plannerChecks.ts).
+import { WEEKDAY_NAMES } from '../../updater/index.ts';
 import type { FieldError } from './fields.ts';
 import { plannerProblems } from './plannerChecks.ts';
 import { defaults, defineSchema, describe, validate, type ConfigOf, type FieldDescription, type Validation } from './schema.ts';
@@ -218,6 +219,63 @@ export const CONFIG_SCHEMA = defineSchema({
       help: {
         de: '0: Die Box ermittelt die Pfad-MTU zum Rechenzentrum selbst (empfohlen). Nur wenn das nicht gelingt (die Details im Status sagen es), die MTU der Leitung eintragen, 1280 bis 1500: 1492 bei PPPoE-DSL, 1460 bei DS-Lite, 1452 bei DS-Lite über PPPoE.',
         en: "0: the box learns the path MTU towards the datacenter by itself (recommended). Only where that fails (the status says so), enter the line's MTU, 1280 to 1500: 1492 for PPPoE DSL, 1460 for DS-Lite, 1452 for DS-Lite over PPPoE.",
+      },
+    },
+  },
+  // When updates are installed (docs/updates.md): outside the practice's opening hours, local
+  // time in Germany, unless a deployment is forced. The defaults are the main time of the service.
+  updates: {
+    openingDays: {
+      type: 'list',
+      of: { type: 'enum', values: WEEKDAY_NAMES },
+      minItems: 0,
+      maxItems: 7,
+      unique: true,
+      default: ['mon', 'tue', 'wed', 'thu', 'fri'],
+      label: { de: 'Öffnungstage', en: 'Opening days' },
+      help: {
+        de: 'Tage, an denen die Praxis öffnet (mon … sun); an ihnen installiert die Box Updates nur außerhalb der Öffnungszeit.',
+        en: 'Days the practice opens (mon … sun); on them the box installs updates only outside the opening hours.',
+      },
+    },
+    openingFrom: {
+      type: 'string',
+      minLength: 5,
+      maxLength: 5,
+      pattern: '(?:[01][0-9]|2[0-3]):[0-5][0-9]',
+      patternMessage: 'must be a time of day HH:MM such as 06:00',
+      default: '06:00',
+      label: { de: 'Öffnung ab', en: 'Opens at' },
+      help: { de: 'Beginn der Öffnungszeit, deutsche Ortszeit (HH:MM).', en: 'Start of the opening hours, German local time (HH:MM).' },
+    },
+    openingUntil: {
+      type: 'string',
+      minLength: 5,
+      maxLength: 5,
+      pattern: '(?:[01][0-9]|2[0-3]):[0-5][0-9]|24:00',
+      patternMessage: 'must be a time of day HH:MM such as 22:00, or 24:00 for midnight',
+      default: '22:00',
+      label: { de: 'Öffnung bis', en: 'Open until' },
+      help: { de: 'Ende der Öffnungszeit, deutsche Ortszeit (HH:MM, 24:00 für Mitternacht).', en: 'End of the opening hours, German local time (HH:MM, 24:00 for midnight).' },
+    },
+    closedOnHolidays: {
+      type: 'boolean',
+      default: true,
+      label: { de: 'An Feiertagen geschlossen', en: 'Closed on public holidays' },
+      help: {
+        de: 'An bundesweiten Feiertagen gilt die Praxis als geschlossen, Updates dürfen dann den ganzen Tag laufen.',
+        en: 'On national public holidays the practice counts as closed, so updates may run all day.',
+      },
+    },
+    installMinutes: {
+      type: 'integer',
+      min: 5,
+      max: 240,
+      default: 30,
+      label: { de: 'Dauer eines Updates (Minuten)', en: 'Time an update takes (minutes)' },
+      help: {
+        de: 'Ein Update beginnt nur, wenn bis zur nächsten Öffnung mindestens so viel Zeit bleibt (Installation und Neustart).',
+        en: 'An update starts only with at least this much time left before the next opening (install and reboot).',
       },
     },
   },

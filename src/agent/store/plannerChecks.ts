@@ -1,12 +1,13 @@
 // The config's fields as the subsystems that plan from them judge them: the LAN address plan (the
 // ports, the terminal bridge's name, the fallback address), the firewall (ports it cannot filter
 // on), dnsmasq (the LAN port's name), the WAN (a static address, its gateway) and the tunnel's path
-// MTU (tunnel.wanMtu). A value one of them refuses would be refused on every pass, long after it
+// MTU (tunnel.wanMtu), and the updater (the opening hours). A value one of them refuses would be refused on every pass, long after it
 // was typed; the config refuses it when it is committed, by each planner's own function, so every
 // rule is written once.
 import { validateFirewallInterfaces } from '../../firewall/index.ts';
 import { wanMtuProblem } from '../../ipsec/index.ts';
 import { dnsmasqInterfaceProblem, lanSettingProblems, TERMINAL_BRIDGE } from '../../lan/index.ts';
+import { updateTimesProblems } from '../../updater/index.ts';
 import { wanSettingProblems } from '../../wan/index.ts';
 import type { Config } from './configSchema.ts';
 import type { FieldError } from './fields.ts';
@@ -23,6 +24,7 @@ export function plannerProblems(config: Config): FieldError[] {
   problems.push(...wanSettingProblems(config.wan));
   const wanMtu = wanMtuProblem(config.tunnel.wanMtu);
   if (wanMtu !== undefined) problems.push({ field: 'tunnel.wanMtu', reason: wanMtu });
+  problems.push(...updateTimesProblems(config.updates));
   const dnsmasq = dnsmasqInterfaceProblem(lan);
   if (dnsmasq !== undefined) problems.push({ field: 'interfaces.lan', reason: dnsmasq });
   // The planners overlap (a LAN port named like the terminal bridge is refused by two): the first word stands.

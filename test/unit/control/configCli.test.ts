@@ -38,12 +38,12 @@ describe('config set arguments', () => {
     ['no =', ['practice.bsnr'], "'practice.bsnr' is not KEY=VALUE, e.g. practice.bsnr=021234500"],
     ['no key', ['=x'], "'=x' is not KEY=VALUE, e.g. practice.bsnr=021234500"],
     ['a misspelt key', ['practice.bnsr=1'], "no setting 'practice.bnsr'; the group practice has practice.name, practice.street, practice.postalCode, practice.city, practice.bsnr, practice.installerName, practice.installerCompany"],
-    ['an unknown group', ['vpn.gateway=x'], "no setting 'vpn.gateway'; the groups are box, practice, ui, interfaces, wan, tunnel, log ('tibox config show' lists every setting)"],
+    ['an unknown group', ['vpn.gateway=x'], "no setting 'vpn.gateway'; the groups are box, practice, ui, interfaces, wan, tunnel, updates, log ('tibox config show' lists every setting)"],
     ['a group as a key', ['tunnel=off'], 'tunnel is a group; set its settings one by one: tunnel.enabled, tunnel.wanMtu'],
     ['a key twice', ['box.name=a', 'box.name=b'], 'box.name is given twice'],
     ['a boolean in other words', ['tunnel.enabled=yes'], "tunnel.enabled must be true or false, got 'yes'"],
     ['a broken JSON list', ['interfaces.terminals=["term0"'], `interfaces.terminals: '["term0"' is not a JSON list; give the entries separated by commas, or a JSON list such as ["a","b"]`],
-    ['a __proto__ key', ['__proto__.x=1'], "no setting '__proto__.x'; the groups are box, practice, ui, interfaces, wan, tunnel, log ('tibox config show' lists every setting)"],
+    ['a __proto__ key', ['__proto__.x=1'], "no setting '__proto__.x'; the groups are box, practice, ui, interfaces, wan, tunnel, updates, log ('tibox config show' lists every setting)"],
   ])('refuses %s in words', (_name, args, message) => {
     expect(() => parseAssignments(args, FIELDS)).toThrow(new UsageError(message, ['config', 'set']));
   });
@@ -80,7 +80,7 @@ describe('config show lines', () => {
   });
 
   it('refuses an unknown group or key, naming the groups', () => {
-    expect(() => selectFields(FIELDS, 'practise')).toThrow("no setting or group 'practise'; the groups are box, practice, ui, interfaces, wan, tunnel, log");
+    expect(() => selectFields(FIELDS, 'practise')).toThrow("no setting or group 'practise'; the groups are box, practice, ui, interfaces, wan, tunnel, updates, log");
   });
 });
 

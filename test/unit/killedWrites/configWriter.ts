@@ -19,6 +19,7 @@ const STATES: Record<StateName, Config> = {
     interfaces: { lan: 'lan0', wan: 'wan0', lanFallback: '169.254.77.1/16', terminals: ['term0'] },
     wan: { mode: 'dhcp', address: '', gateway: '', resolvers: [] },
     tunnel: { enabled: true, wanMtu: 0 },
+    updates: { openingDays: ['mon', 'tue', 'wed', 'thu', 'fri'], openingFrom: '06:00', openingUntil: '22:00', closedOnHolidays: true, installMinutes: 30 },
     log: { level: 'info' },
   },
   B: {
@@ -28,6 +29,7 @@ const STATES: Record<StateName, Config> = {
     interfaces: { lan: 'eth1', wan: 'eth0', lanFallback: '169.254.88.1/16', terminals: ['term1', 'term2'] },
     wan: { mode: 'static', address: '192.168.178.2/24', gateway: '192.168.178.1', resolvers: ['192.168.178.1'] },
     tunnel: { enabled: false, wanMtu: 1452 },
+    updates: { openingDays: ['mon', 'tue', 'thu', 'sat'], openingFrom: '07:30', openingUntil: '24:00', closedOnHolidays: false, installMinutes: 45 },
     log: { level: 'debug' },
   },
 };

@@ -12,6 +12,7 @@ describe('the tibox config schema', () => {
       interfaces: { lan: 'lan0', wan: 'wan0', lanFallback: '169.254.77.1/16', terminals: ['term0'] },
       wan: { mode: 'dhcp', address: '', gateway: '', resolvers: [] },
       tunnel: { enabled: true, wanMtu: 0 },
+      updates: { openingDays: ['mon', 'tue', 'wed', 'thu', 'fri'], openingFrom: '06:00', openingUntil: '22:00', closedOnHolidays: true, installMinutes: 30 },
       log: { level: 'info' },
     });
     expect(validateConfig(config)).toEqual({ ok: true, config });
@@ -99,7 +100,8 @@ describe('describeSchema', () => {
     expect(fields.map((f) => f.path)).toEqual([
       'box.name', 'practice.name', 'practice.street', 'practice.postalCode', 'practice.city', 'practice.bsnr', 'practice.installerName',
       'practice.installerCompany', 'ui.language', 'interfaces.lan', 'interfaces.wan', 'interfaces.lanFallback', 'interfaces.terminals',
-      'wan.mode', 'wan.address', 'wan.gateway', 'wan.resolvers', 'tunnel.enabled', 'tunnel.wanMtu', 'log.level']);
+      'wan.mode', 'wan.address', 'wan.gateway', 'wan.resolvers', 'tunnel.enabled', 'tunnel.wanMtu',
+      'updates.openingDays', 'updates.openingFrom', 'updates.openingUntil', 'updates.closedOnHolidays', 'updates.installMinutes', 'log.level']);
     for (const f of fields) {
       for (const text of [f.label.de, f.label.en, f.help.de, f.help.en]) expect(text.length, f.path).toBeGreaterThan(2);
     }
@@ -193,5 +195,18 @@ describe('the planners\' rules, applied when a config is validated', () => {
 
   it('accepts a WAN port named like the terminal bridge while there are no terminal ports: there is no bridge then', () => {
     expect(validateConfig({ interfaces: { wan: 'br-term', terminals: [] } })).toMatchObject({ ok: true });
+  });
+});
+
+describe('the update times', () => {
+  it('takes opening hours of its own, and refuses hours that run backwards or leave no night, in words', () => {
+    expect(validateConfig({ updates: { openingDays: ['mon', 'wed'], openingFrom: '07:30', openingUntil: '24:00' } })).toMatchObject({ ok: true });
+    expect(validateConfig({ updates: { openingFrom: '18:00', openingUntil: '08:00' } })).toEqual({
+      ok: false, errors: [{ path: 'updates.openingUntil', message: 'must be after the opening time 18:00: the hours are a span within one day' }],
+    });
+    expect(validateConfig({ updates: { openingDays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], openingFrom: '00:00', openingUntil: '24:00' } })).toMatchObject({
+      ok: false, errors: [{ path: 'updates.openingUntil' }],
+    });
+    expect(validateConfig({ updates: { openingDays: ['mon', 'holiday'], openingFrom: '6 Uhr' } })).toMatchObject({ ok: false, errors: [{ path: 'updates.openingDays[1]' }, { path: 'updates.openingFrom', message: 'must be a time of day HH:MM such as 06:00' }] });
   });
 });
