@@ -3,7 +3,7 @@ SHELL := /bin/bash
 # Everything runs on the Node 24 that package.json pins, not on the machine's own Node.
 export PATH := $(CURDIR)/node_modules/node/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: help setup build bundle demo test test-unit test-integration typecheck lint lab-clean bench bench-tunnel bench-datapath bench-faults
+.PHONY: help setup build bundle executables demo test test-unit test-integration typecheck lint lab-clean bench bench-tunnel bench-datapath bench-faults
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -13,6 +13,9 @@ setup: ## install missing Debian packages and npm dependencies (Node 24 from the
 
 build: setup ## compile the agent and the CLI to build/, the JavaScript the box runs (bin/tibox, bin/tibox-node)
 	@scripts/build.sh
+
+executables: setup ## the agent and the CLI as one Node single executable with its addons, in image/out/tibox/ (docs/image.md)
+	node image/executables.ts
 
 demo: build ## bring up the lab with a simulated datacenter and run the agent in it (Ctrl-C ends it)
 	node test/lab/main.ts demo

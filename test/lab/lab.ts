@@ -83,6 +83,12 @@ export interface LabOptions {
   ddi?: boolean;
   /** Start the agent on a box the factory never provisioned; else startAgent() provisions it first. */
   unprovisioned?: boolean;
+  /**
+   * The single executable (image/out/tibox/bin/tibox) that runs the agent and the factory step in
+   * place of bin/tibox-agent and bin/tibox from build/; the tunnel resume of bin/tibox-agent is
+   * then not run.
+   */
+  executable?: string;
   log?: (line: string) => void;
 }
 
@@ -413,7 +419,9 @@ export class Lab {
     // A box leaves the factory provisioned, once; a restarted agent finds it so.
     if (!this.options.unprovisioned && !existsSync(join(dataDir, PROVISIONING_FILE))) await this.provision();
     // As the box's service unit starts it: the tunnel resume, then the agent (bin/tibox-agent, from build/).
-    const agent = await this.supervise('agent', this.names.box, join(REPO, 'bin', 'tibox-agent'), [
+    const [command, ...first] = this.options.executable ? [this.options.executable, 'agent'] : [join(REPO, 'bin', 'tibox-agent')];
+    const agent = await this.supervise('agent', this.names.box, command, [
+      ...first,
       '--data-dir', dataDir, '--socket', socketPath,
       '--charon-vici', this.boxCharon.vici, '--profile-trust-anchor', this.profiles.trustAnchor, '--chrony-socket', this.chronySocket(),
       '--run-dir', this.runDir(),
@@ -441,7 +449,7 @@ export class Lab {
   async provision(extra: readonly string[] = []): Promise<string> {
     const passwordFile = join(this.dir, 'initial-password');
     writeFileSync(passwordFile, `${PLAN.provisioning.initialPassword}\n`, { mode: 0o600 });
-    const { stdout } = await this.runner.run(join(REPO, 'bin', 'tibox'), [
+    const { stdout } = await this.runner.run(this.options.executable ?? join(REPO, 'bin', 'tibox'), [
       'provision', '--data-dir', this.agentDataDir(), '--serial', PLAN.provisioning.serial, '--password-file', passwordFile, ...extra,
     ], { timeoutMs: 20_000 });
     return stdout;
@@ -510,7 +518,7 @@ export class Lab {
     const variant = options.variant ?? 'pem';
     const file = options.file ?? this.profiles[variant];
     const password = variant === 'pkcs12' ? ['--password-file', this.profiles.passwordFile] : [];
-    const { stdout } = await this.runner.run(join(REPO, 'bin', 'tibox'), ['--socket', this.socketPath, 'profile', 'import', file, ...password], { timeoutMs: 20_000 });
+    const { stdout } = await this.runner.run(this.options.executable ?? join(REPO, 'bin', 'tibox'), ['--socket', this.socketPath, 'profile', 'import', file, ...password], { timeoutMs: 20_000 });
     if (!this.devicesRegistered) await this.registerPracticeDevices();
     return stdout;
   }
