@@ -18,13 +18,11 @@ const out = join(repo, 'image', 'out');
 const target = join(out, 'tibox');
 const work = join(out, `.tibox-${process.pid}`);
 
-// Loaded from node_modules beside the binary, not bundled: the addons' loaders (bindings,
-// node-gyp-build) find the .node file from their own path, and pkcs12.ts loads node-forge lazily
+// Loaded from node_modules beside the binary, not bundled: the addons' loaders (better-sqlite3's
+// own, node-gyp-build) find the .node file from their own path, and pkcs12.ts loads node-forge lazily
 // through createRequire. Only the files they load at run time are copied.
 const RUNTIME_FILES: Record<string, readonly string[]> = {
-  'better-sqlite3': ['package.json', 'lib', 'build/Release/better_sqlite3.node'],
-  bindings: ['package.json', 'bindings.js'],
-  'file-uri-to-path': ['package.json', 'index.js'],
+  'better-sqlite3': ['package.json', 'lib', `prebuilds/${process.platform}-${process.arch}.node`],
   netlink: ['package.json', 'dist', `prebuilds/${process.platform}-${process.arch}`],
   'node-gyp-build': ['package.json', 'index.js', 'node-gyp-build.js'],
   'node-forge': ['package.json', 'lib'],
