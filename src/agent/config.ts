@@ -5,7 +5,7 @@
 // and at start rolls back one whose deadline passed before any subsystem applies the config. The agent's log level follows the effective config, from its load on. A database the agent cannot use never stops it: it runs on defaults in
 // memory and says so, so the box stays reachable for support and remote management.
 import {
-  TiboxError, StateTracker, type EventBus, type Health, type Logger, type ControlActions, type Lifecycle, type SubsystemStatus,
+  TiboxError, StateTracker, limitArgument, type EventBus, type Health, type Logger, type ControlActions, type Lifecycle, type SubsystemStatus,
 } from '../core/index.ts';
 import type { AgentEvents } from './events.ts';
 import { commitRollback } from './pending/commitRollback.ts';
@@ -313,7 +313,7 @@ export class ConfigService implements Lifecycle {
   registerActions(actions: ControlActions): void {
     actions.register('config.get', () => this.current());
     actions.register('config.describe', () => describeSchema());
-    actions.register('config.audit', (args) => this.requireStore().audit({ limit: limitOf(args) }));
+    actions.register('config.audit', (args) => this.requireStore().audit({ limit: limitArgument(args, 50) }));
     actions.register('config.commit', (args, { actor }) => {
       if (typeof args !== 'object' || args === null || !('change' in args)) {
         throw new TiboxError('TIBOX_BAD_REQUEST', { reason: 'expected { "change": { ... }, "timeoutS"?: seconds }' });
@@ -351,13 +351,4 @@ function revisionOf(args: unknown): number | undefined {
     throw new TiboxError('TIBOX_BAD_REQUEST', { reason: 'revision must be a whole number from 1' });
   }
   return revision;
-}
-
-function limitOf(args: unknown): number {
-  const limit = typeof args === 'object' && args !== null ? (args as { limit?: unknown }).limit : undefined;
-  if (limit === undefined) return 50;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1000) {
-    throw new TiboxError('TIBOX_BAD_REQUEST', { reason: 'limit must be a whole number from 1 to 1000' });
-  }
-  return limit;
 }

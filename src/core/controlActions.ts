@@ -37,3 +37,13 @@ export class ControlActions {
     return await handler(args, context);
   }
 }
+
+/** The `limit` argument of the actions that list history: 1 to 1000 rows, `fallback` when absent. */
+export function limitArgument(args: unknown, fallback: number): number {
+  const limit = typeof args === 'object' && args !== null ? (args as { limit?: unknown }).limit : undefined;
+  if (limit === undefined) return fallback;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new TiboxError('TIBOX_BAD_REQUEST', { reason: 'limit must be a whole number from 1 to 1000' });
+  }
+  return limit;
+}

@@ -1,7 +1,7 @@
 // What every wiring builder gets: the options, the clock, the event bus and the health registry
 // on it, the control actions, the config service and the database's stores while it is open.
 import { join } from 'node:path';
-import { BestEffortStore, ControlActions, TiboxError, EventBus, Health, startProcess, subsystemLogger, type Logger } from '../../core/index.ts';
+import { BestEffortStore, ControlActions, limitArgument, EventBus, Health, startProcess, subsystemLogger, type Logger } from '../../core/index.ts';
 import type { AgentOptions } from '../agentOptions.ts';
 import { ConfigService } from '../config.ts';
 import type { AgentEvents } from '../events.ts';
@@ -55,7 +55,7 @@ export function agentContext(options: AgentOptions): AgentContext {
     return db && new ActionAuditStore(db);
   };
   const auditLog = subsystemLogger(log, 'audit');
-  actions.register('audit.list', (args) => auditStore()?.recent(limitOf(args)) ?? []);
+  actions.register('audit.list', (args) => auditStore()?.recent(limitArgument(args, 50)) ?? []);
   return {
     options,
     now,
@@ -79,15 +79,6 @@ export function agentContext(options: AgentOptions): AgentContext {
       if (!written) auditLog.error(entry, 'audit entry not written to the database');
     },
   };
-}
-
-function limitOf(args: unknown): number {
-  const limit = typeof args === 'object' && args !== null ? (args as { limit?: unknown }).limit : undefined;
-  if (limit === undefined) return 50;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1000) {
-    throw new TiboxError('TIBOX_BAD_REQUEST', { reason: 'limit must be a whole number from 1 to 1000' });
-  }
-  return limit;
 }
 
 /** A health registry whose every change is one `health.changed` event with the whole list: the web UI's live view and the updater's reports listen there. */

@@ -1,7 +1,7 @@
 // The inventory's named actions on the control API: the registry (list, register, change,
 // remove, audit), the setup text per device, and what the box has seen (neighbours, terminals not
 // registered yet, a terminal's reachability history). Changes are audited with the caller.
-import type { ControlActions } from '../../core/index.ts';
+import { limitArgument, type ControlActions } from '../../core/index.ts';
 import { readChange, readDeviceArgs, readRegistration } from './device.ts';
 import { invalidField } from './errors.ts';
 import type { DeviceInventory } from './inventory.ts';
@@ -15,7 +15,7 @@ export function registerDeviceActions(actions: ControlActions, inventory: Device
     return inventory.change(device, change, actor);
   });
   actions.register('devices.remove', (args, { actor }) => inventory.remove(readDeviceArgs(args).device, actor));
-  actions.register('devices.audit', (args) => inventory.audit(limitOf(args, 100)));
+  actions.register('devices.audit', (args) => inventory.audit(limitArgument(args, 100)));
   actions.register('devices.setupCommands', (args) => {
     const { device, options } = readDeviceArgs(args, ['windowsInterface', 'linuxInterface']);
     return inventory.setup(device, {
@@ -27,7 +27,7 @@ export function registerDeviceActions(actions: ControlActions, inventory: Device
   actions.register('devices.terminals', () => inventory.candidates());
   actions.register('devices.reachability', (args) => {
     const { device, options } = readDeviceArgs(args, ['limit']);
-    return inventory.reachabilityHistory(device, limitOf(options, 50));
+    return inventory.reachabilityHistory(device, limitArgument(options, 50));
   });
 }
 
@@ -35,13 +35,4 @@ function optionalText(value: unknown, field: string): Record<string, string> {
   if (value === undefined) return {};
   if (typeof value !== 'string') throw invalidField(field, 'must be text');
   return { [field]: value };
-}
-
-function limitOf(args: unknown, fallback: number): number {
-  const limit = typeof args === 'object' && args !== null ? (args as { limit?: unknown }).limit : undefined;
-  if (limit === undefined) return fallback;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1000) {
-    throw invalidField('limit', 'must be a whole number from 1 to 1000');
-  }
-  return limit;
 }
