@@ -3,23 +3,10 @@
 // from the provisioning file is the password, and every login with it must change it at once
 // (BSI TR-03148). A change needs the old password; the new one is kept as a scrypt hash, audited
 // without it.
+import { WEBUI_ADMIN, type WebuiLoginResult } from '../control/protocol.ts';
 import { TiboxError, type ControlActions } from '../core/index.ts';
 import { hashPassword, passwordProblem, verifyPassword } from './provisioning/password.ts';
 import type { WebuiAccountStore } from './store/index.ts';
-
-/** The web UI's one account. */
-export const WEBUI_ADMIN = 'admin';
-
-export interface LoginResult {
-  ok: boolean;
-  /** The password is still the initial one: the web UI lets the user do nothing but change it. */
-  mustChange: boolean;
-  /** When the password was last changed (null: never); the web UI ends sessions older than this. */
-  passwordChangedAt: string | null;
-  /** For a successful login: the failed attempts for this user since its previous login, and when that was. */
-  failedSince?: number;
-  previousLogin?: string | null;
-}
 
 export interface WebuiAccountsDeps {
   /** The accounts' store while the database is open. */
@@ -38,7 +25,7 @@ export class WebuiAccounts {
   }
 
   /** A login attempt from `source`, recorded in the login log whichever way it goes. */
-  async attempt(user: string, password: string, source: string): Promise<LoginResult> {
+  async attempt(user: string, password: string, source: string): Promise<WebuiLoginResult> {
     const result = await this.login(user, password);
     const store = this.deps.store();
     if (!store) return result;
@@ -46,7 +33,7 @@ export class WebuiAccounts {
     return result.ok ? { ...result, failedSince: seen.failedSince, previousLogin: seen.previousLogin } : result;
   }
 
-  async login(user: string, password: string): Promise<LoginResult> {
+  async login(user: string, password: string): Promise<WebuiLoginResult> {
     if (user !== WEBUI_ADMIN) return { ok: false, mustChange: false, passwordChangedAt: null };
     const account = this.deps.store()?.get(user);
     if (account) return { ok: await verifyPassword(account.password, password), mustChange: false, passwordChangedAt: account.changedAt };

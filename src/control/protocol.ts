@@ -18,6 +18,21 @@ export const ACTOR_HEADER = 'x-tibox-actor';
 /** A web UI user name as the agent accepts it in ACTOR_HEADER. */
 export const WEBUI_USER_NAME = /^[a-z][a-z0-9._-]{0,31}$/;
 
+/** The web UI's one account. */
+export const WEBUI_ADMIN = 'admin';
+
+/** The agent's answer to `webui.login`, what the web UI decides a session by. */
+export interface WebuiLoginResult {
+  ok: boolean;
+  /** Still the box's initial password: the web UI lets the user do nothing but change it. */
+  mustChange: boolean;
+  /** When the password was last changed (null: never); the web UI ends sessions older than this. */
+  passwordChangedAt: string | null;
+  /** For a successful login: the failed attempts for this user since its previous login, and when that was. */
+  failedSince?: number;
+  previousLogin?: string | null;
+}
+
 /** The actor recorded for requests on the administrators' socket. */
 export const CLI_ACTOR = 'local-cli';
 

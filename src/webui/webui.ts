@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { ControlClient } from '../control/client.ts';
 import type { Logger } from '../core/log.ts';
 import { createApp } from './app.ts';
-import type { Accounts, LoginResult } from './auth/accounts.ts';
+import type { Accounts } from './auth/accounts.ts';
+import type { WebuiLoginResult } from '../control/protocol.ts';
 import type { WebUiCommandLine } from './options.ts';
 import { WebUiServers } from './server.ts';
 import type { AgentView } from './status/agentView.ts';
@@ -49,7 +50,7 @@ export class WebUi {
   /** The account's checks, asked of the agent on behalf of the user they are for. */
   private accounts(): Accounts {
     return {
-      login: async (user, password, source) => (await this.agent.actingFor(user).action('webui.login', { user, password, source })) as LoginResult,
+      login: async (user, password, source) => (await this.agent.actingFor(user).action('webui.login', { user, password, source })) as WebuiLoginResult,
       changePassword: async (user, oldPassword, newPassword) =>
         (await this.agent.actingFor(user).action('webui.changePassword', { user, oldPassword, newPassword })) as { passwordChangedAt: string },
     };
