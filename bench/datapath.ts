@@ -32,6 +32,7 @@ import { receivedMbits } from './iperf.ts';
 import { labSite } from './labSite.ts';
 import { cpuPercent, readCpuTicks, readResidentBytes } from './procStats.ts';
 import { median, spread, spreadRatio } from './stats.ts';
+import { until } from './until.ts';
 
 const QUICK = process.env.QUICK === '1';
 const COUNTS: readonly number[] = [10, 100, 1000];
@@ -56,21 +57,6 @@ function entry(unit: string, tibox: readonly number[], baseline: readonly number
   const t = spread(tibox);
   const b = spread(baseline);
   return { unit, ...extra, tibox: t, baseline: b, ratio: spreadRatio(t, b) };
-}
-
-/** Polls until `ready` says yes, or throws with `what` (and the last failure) at the cap. */
-async function until(what: string, capMs: number, ready: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + capMs;
-  let failure = '';
-  for (;;) {
-    try {
-      if (await ready()) return;
-    } catch (error) {
-      failure = `: ${(error as Error).message}`;
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${capMs / 1000} s${failure}`);
-    await sleep(200);
-  }
 }
 
 // --- apply time ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import { PLAN } from '../test/lab/topology.ts';
 import type { Measurement } from './datapathTargets.ts';
 import { receivedMbits } from './iperf.ts';
 import { spread, spreadRatio } from './stats.ts';
+import { until } from './until.ts';
 
 export const MTUS: readonly number[] = [1500, 1492, 1460, 1452, 1428, 1400, 1280];
 /** AES-GCM-16 in UDP over IPv4 (docs/mtu.md); kernel-libipsec reads 1400 bytes a packet at most. */
@@ -19,8 +20,6 @@ const PORTS = { tunnel: 5211, plain: 5212 };
 
 export type Direction = 'up' | 'down';
 export const mtuKey = (mtu: number, direction: Direction) => `mtu_${mtu}_${direction}`;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function mtuThroughput(results: Record<string, Measurement & Record<string, unknown>>, options: { runs: number; seconds: number }): Promise<void> {
   const lab = await Lab.create({ boxCharon: 'agent' });
@@ -66,20 +65,6 @@ export async function mtuThroughput(results: Record<string, Measurement & Record
   } finally {
     for (const server of servers) server.kill('SIGKILL');
     await lab.destroy();
-  }
-}
-
-async function until(what: string, capMs: number, ready: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + capMs;
-  let failure = '';
-  for (;;) {
-    try {
-      if (await ready()) return;
-    } catch (error) {
-      failure = `: ${(error as Error).message}`;
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${capMs / 1000} s${failure}`);
-    await sleep(500);
   }
 }
 
