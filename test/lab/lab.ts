@@ -345,9 +345,13 @@ export class Lab {
     const user = parsePasswd(readFileSync('/etc/passwd', 'utf8'), WEBUI_USER);
     if (!user) throw new Error(`user ${WEBUI_USER} is missing: run 'make setup'`);
     chownSync(state, user.uid, user.gid);
-    const webui = await this.supervise('webui', this.names.box, 'setpriv', [
+    // The checkout seen through a folder of the lab, which the web UI's user can traverse.
+    const view = join(this.runDirPath(), 'webui-code');
+    mkdirSync(view, { recursive: true, mode: 0o755 });
+    const webui = await this.supervise('webui', this.names.box, 'unshare', [
+      '--mount', '--propagation', 'private', join(LAB_DIR, 'webui-as-user.sh'), REPO, view,
       `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--inh-caps=+net_bind_service', '--ambient-caps=+net_bind_service',
-      join(REPO, 'bin', 'tibox-webui'), '--agent-socket', this.webuiSocket(), '--state-dir', state,
+      join(view, 'bin', 'tibox-webui'), '--agent-socket', this.webuiSocket(), '--state-dir', state,
     ]);
     const url = `https://${PLAN.practiceLan.box}/`;
     const cert = join(state, 'tls', 'cert.pem');
