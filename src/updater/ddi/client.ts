@@ -91,6 +91,9 @@ export class DdiClient {
   private wakeUp: AbortController | undefined;
   /** The last poll failed before it reached the server (no connection, no answer). */
   private unreached = false;
+  /** A kick that came while a poll was under way: the way may have opened after it set off. */
+  private polling = false;
+  private kickedWhilePolling = false;
 
   constructor(options: DdiClientOptions) {
     this.options = options;
@@ -137,12 +140,17 @@ export class DdiClient {
    * the server said; one that never arrived cost the server nothing.
    */
   kick(): void {
-    if (this.unreached) this.wakeUp?.abort();
+    if (this.polling) this.kickedWhilePolling = true;
+    else if (this.unreached) this.wakeUp?.abort();
   }
 
   private async runLoop(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
-      const waitMs = await this.pollOnce(signal);
+      this.polling = true;
+      this.kickedWhilePolling = false;
+      const backoffMs = await this.pollOnce(signal);
+      this.polling = false;
+      const waitMs = this.kickedWhilePolling && this.unreached ? 0 : backoffMs;
       this.state.nextPollAt = this.now() + waitMs;
       const wakeUp = new AbortController();
       this.wakeUp = wakeUp;
