@@ -33,6 +33,12 @@ export interface DataPathDeps {
 export class DataPath {
   private readonly deps: DataPathDeps;
   private profilePart: ProfileDataPath | null = null;
+  /**
+   * The profile whose LAN side is on the box: prepare() puts a new one there before apply() gives
+   * the whole, and a pass in between (the tunnel's MTU changed as it came up) must not take the
+   * TI segment's addresses away again while the tunnel routes from them.
+   */
+  private lanProfile: ProfileDataPath | null = null;
   /** Until ProfileService has said what the profile is, other news must not close the firewall. */
   private told = false;
   /** The agent is stopping the parts the passes apply to: no pass starts any more. */
@@ -50,6 +56,7 @@ export class DataPath {
   /** The profile's part; null before a profile. Throws what the LAN or the firewall refused. */
   apply(profile: ProfileDataPath | null): Promise<void> {
     this.profilePart = profile;
+    this.lanProfile = profile;
     this.told = true;
     return this.pass();
   }
@@ -66,6 +73,7 @@ export class DataPath {
    */
   prepare(profile: ProfileDataPath): Promise<void> {
     if (this.closed) return Promise.resolve();
+    this.lanProfile = profile;
     return this.queue.run(() => this.deps.lan.apply(planLan(profile, this.deps.ports())));
   }
 
@@ -121,7 +129,7 @@ export class DataPath {
     const { deps } = this;
     const profile = this.profilePart;
     const ports = deps.ports();
-    await deps.lan.apply(planLan(profile, ports));
+    await deps.lan.apply(planLan(this.lanProfile, ports));
     const desired = planDataPath({ profile, ports, devices: deps.devices(), backend: await deps.backend(), lanAddresses: await deps.lanAddresses(ports.lan), tunnelMtu: deps.tunnelMtu() });
     await this.applyAfterLan(desired);
   }

@@ -137,6 +137,16 @@ describe('DataPath', () => {
     expect(firewall).toEqual([]);
   });
 
+  it('keeps the prepared LAN side through a pass before apply, so the TI segment never leaves the box while the tunnel comes up', async () => {
+    const lan: { ti: unknown }[] = [];
+    dataPath = new DataPath({ ...deps(), lan: { apply: async (desired: { ti: unknown } | null) => void lan.push(desired as { ti: unknown }) } });
+    await dataPath.apply(null);
+    await dataPath.prepare(PROFILE);
+    await dataPath.refresh();
+    expect(lan.map((desired) => desired.ti !== null)).toEqual([false, true, true]);
+    expect(served().at(-1)).not.toContain('10.77.12.1');
+  });
+
   it('closes after the pass under way and starts none after it, so the agent stops no part in the middle of a pass', async () => {
     let release: () => void = () => undefined;
     const applied: string[] = [];
