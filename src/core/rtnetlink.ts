@@ -7,6 +7,13 @@ import { createRtNetlink, type RtNetlinkSocket, type rt } from 'netlink';
 
 type Group = Parameters<RtNetlinkSocket['addMembership']>[0];
 
+export const AF_INET = 2;
+export const RT_TABLE_MAIN = 254;
+/** The lifetime the kernel reports for, and takes as, an address that never expires. */
+export const LIFETIME_INFINITE = 0xffffffff;
+/** How long one request may take before its socket is given up (RtNetlinkRequests starts a fresh one). */
+export const RTNETLINK_TIMEOUT_MS = 5_000;
+
 /** An IPv4 address as rtnetlink attributes carry it: four bytes in network order. */
 export function ipv4Attribute(address: number): Buffer {
   const bytes = Buffer.alloc(4);

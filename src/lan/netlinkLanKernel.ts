@@ -2,18 +2,13 @@
 // in IFLA_LINKINFO), IPv4 addresses, the main table's routes, neighbours and the change
 // notifications, so no `ip` process is needed (sockets and their sequencing: src/core/rtnetlink.ts).
 import {
-  RtNetlinkRequests, watchRtNetlink, formatIpv4, ipv4Attribute, ipv4OfAttribute, lastAddress, networkOf, parseInterfaceAddress, type Ipv4InterfaceAddress,
+  AF_INET, LIFETIME_INFINITE, RT_TABLE_MAIN, RTNETLINK_TIMEOUT_MS, RtNetlinkRequests, watchRtNetlink, formatIpv4, ipv4Attribute, ipv4OfAttribute, lastAddress, networkOf, parseInterfaceAddress, type Ipv4InterfaceAddress,
 } from '../core/index.ts';
 import { AttrStream, FlagsNew, ifla, type RtNetlinkSocket } from 'netlink';
 import type { LanKernel, Neighbour } from './lanKernel.ts';
 import type { KernelLink, LinkOp, LinksState } from './linksModel.ts';
 import type { MainRoute } from './planCheck.ts';
 
-const AF_INET = 2;
-const RT_TABLE_MAIN = 254;
-/** The lifetime the kernel reports for an address that never expires. */
-const INFINITE = 0xffffffff;
-const REQUEST_TIMEOUT_MS = 5_000;
 const GROUPS = ['LINK', 'IPV4_IFADDR', 'IPV4_ROUTE'] as const;
 
 export class NetlinkLanKernel implements LanKernel {
@@ -23,7 +18,7 @@ export class NetlinkLanKernel implements LanKernel {
     return this.requests.run(async (nl) => {
       const links = await readLinks(nl);
       const names = new Map(links.map((l) => [l.index, l.link.name]));
-      const addresses = await nl.getAddresses({ family: AF_INET }, undefined, { timeout: REQUEST_TIMEOUT_MS });
+      const addresses = await nl.getAddresses({ family: AF_INET }, undefined, { timeout: RTNETLINK_TIMEOUT_MS });
       return {
         links: links.map((l) => l.link),
         addresses: addresses.flatMap((a) => {
@@ -31,8 +26,8 @@ export class NetlinkLanKernel implements LanKernel {
           const local = a.attrs.local ?? a.attrs.address;
           const dev = names.get(a.data.index ?? 0);
           if (!local || dev === undefined) return [];
-          const valid = a.attrs.cacheInfo?.ifaValid ?? INFINITE;
-          return [{ dev, address: `${formatIpv4(ipv4OfAttribute(local))}/${a.data.prefixlen ?? 32}`, dynamic: valid !== INFINITE }];
+          const valid = a.attrs.cacheInfo?.ifaValid ?? LIFETIME_INFINITE;
+          return [{ dev, address: `${formatIpv4(ipv4OfAttribute(local))}/${a.data.prefixlen ?? 32}`, dynamic: valid !== LIFETIME_INFINITE }];
         }),
       };
     });
@@ -45,7 +40,7 @@ export class NetlinkLanKernel implements LanKernel {
   routes(): Promise<MainRoute[]> {
     return this.requests.run(async (nl) => {
       const names = new Map((await readLinks(nl)).map((l) => [l.index, l.link.name]));
-      const routes = await nl.getRoutes({ family: AF_INET }, undefined, { timeout: REQUEST_TIMEOUT_MS });
+      const routes = await nl.getRoutes({ family: AF_INET }, undefined, { timeout: RTNETLINK_TIMEOUT_MS });
       // The kernel ignores the table in a dump request unless strict checking is on: filter here.
       return routes
         .filter((r) => (r.attrs.table ?? r.data.table) === RT_TABLE_MAIN)
@@ -66,7 +61,7 @@ export class NetlinkLanKernel implements LanKernel {
   neighbours(): Promise<Neighbour[]> {
     return this.requests.run(async (nl) => {
       const names = new Map((await readLinks(nl)).map((l) => [l.index, l.link.name]));
-      const entries = await nl.getNeighbors({ family: AF_INET }, undefined, { timeout: REQUEST_TIMEOUT_MS });
+      const entries = await nl.getNeighbors({ family: AF_INET }, undefined, { timeout: RTNETLINK_TIMEOUT_MS });
       return entries.flatMap((n) => {
         const state = n.data.state ?? {};
         const dev = names.get(n.data.ifindex ?? 0);
@@ -83,7 +78,7 @@ export class NetlinkLanKernel implements LanKernel {
 }
 
 async function readLinks(nl: RtNetlinkSocket): Promise<{ index: number; link: KernelLink }[]> {
-  const links = await nl.getLinks(undefined, undefined, { timeout: REQUEST_TIMEOUT_MS });
+  const links = await nl.getLinks(undefined, undefined, { timeout: RTNETLINK_TIMEOUT_MS });
   const names = new Map(links.map((l) => [l.data.index ?? 0, l.attrs.ifname ?? '']));
   return links.map((l) => {
     const kind = l.attrs.linkinfo ? ifla.parseInfo(l.attrs.linkinfo).kind : undefined;
@@ -103,7 +98,7 @@ async function readLinks(nl: RtNetlinkSocket): Promise<{ index: number; link: Ke
 }
 
 async function writeOp(nl: RtNetlinkSocket, op: LinkOp): Promise<void> {
-  const options = { timeout: REQUEST_TIMEOUT_MS };
+  const options = { timeout: RTNETLINK_TIMEOUT_MS };
   const create = { ...options, flags: FlagsNew.CREATE | FlagsNew.EXCL };
   switch (op.op) {
     case 'createBridge': {
@@ -141,7 +136,7 @@ async function writeOp(nl: RtNetlinkSocket, op: LinkOp): Promise<void> {
 }
 
 async function linkIndex(nl: RtNetlinkSocket, name: string): Promise<number> {
-  const links = await nl.getLinks(undefined, undefined, { timeout: REQUEST_TIMEOUT_MS });
+  const links = await nl.getLinks(undefined, undefined, { timeout: RTNETLINK_TIMEOUT_MS });
   const index = links.find((l) => l.attrs.ifname === name)?.data.index;
   if (index === undefined) throw new Error(`device ${name} does not exist`);
   return index;

@@ -3,15 +3,10 @@
 // lifetimes, the main table's default routes, and the writes of the plan.
 import { FlagsNew, type RtNetlinkSocket } from 'netlink';
 import {
-  formatIpv4, ipv4Attribute, ipv4OfAttribute, lastAddress, networkOf, parseInterfaceAddress, parseIpv4, RtNetlinkRequests, watchRtNetlink,
+  AF_INET, LIFETIME_INFINITE, RT_TABLE_MAIN, RTNETLINK_TIMEOUT_MS, formatIpv4, ipv4Attribute, ipv4OfAttribute, lastAddress, networkOf, parseInterfaceAddress, parseIpv4, RtNetlinkRequests, watchRtNetlink,
 } from '../core/index.ts';
 import type { WanAddress, WanKernel, WanKernelState, WanOp, WanRouteEntry } from './kernel.ts';
 
-const AF_INET = 2;
-const RT_TABLE_MAIN = 254;
-/** The lifetime the kernel reports for, and takes as, an address that never expires. */
-const INFINITE = 0xffffffff;
-const REQUEST_TIMEOUT_MS = 5_000;
 const GROUPS = ['LINK', 'IPV4_IFADDR', 'IPV4_ROUTE'] as const;
 /** What the kernel answers to deleting an address or route that is not there (the package puts the code in the message). */
 const GONE = /\b(EADDRNOTAVAIL|ESRCH|ENODEV)\b/;
@@ -21,7 +16,7 @@ export class NetlinkWanKernel implements WanKernel {
 
   read(port: string): Promise<WanKernelState> {
     return this.requests.run(async (nl) => {
-      const options = { timeout: REQUEST_TIMEOUT_MS };
+      const options = { timeout: RTNETLINK_TIMEOUT_MS };
       const links = await nl.getLinks(undefined, undefined, options);
       const names = new Map(links.map((l) => [l.data.index ?? 0, l.attrs.ifname ?? '']));
       const link = links.find((l) => l.attrs.ifname === port);
@@ -29,8 +24,8 @@ export class NetlinkWanKernel implements WanKernel {
       const addresses: WanAddress[] = index === undefined ? [] : (await nl.getAddresses({ family: AF_INET }, undefined, options)).flatMap((a) => {
         const local = a.attrs.local ?? a.attrs.address;
         if (a.data.index !== index || !local) return [];
-        const valid = a.attrs.cacheInfo?.ifaValid ?? INFINITE;
-        return [{ address: `${formatIpv4(ipv4OfAttribute(local))}/${a.data.prefixlen ?? 32}`, ...(valid === INFINITE ? {} : { validS: valid }) }];
+        const valid = a.attrs.cacheInfo?.ifaValid ?? LIFETIME_INFINITE;
+        return [{ address: `${formatIpv4(ipv4OfAttribute(local))}/${a.data.prefixlen ?? 32}`, ...(valid === LIFETIME_INFINITE ? {} : { validS: valid }) }];
       });
       const routes = await nl.getRoutes({ family: AF_INET }, undefined, options);
       // The kernel ignores the table in a dump request unless strict checking is on: filter here.
@@ -60,7 +55,7 @@ export class NetlinkWanKernel implements WanKernel {
 }
 
 async function writeOp(nl: RtNetlinkSocket, op: WanOp): Promise<void> {
-  const options = { timeout: REQUEST_TIMEOUT_MS };
+  const options = { timeout: RTNETLINK_TIMEOUT_MS };
   const replace = { ...options, flags: FlagsNew.CREATE | FlagsNew.REPLACE };
   switch (op.op) {
     case 'setUp':
@@ -78,7 +73,7 @@ async function writeOp(nl: RtNetlinkSocket, op: WanOp): Promise<void> {
       }
       const data = { family: AF_INET, prefixlen: parsed.length, index: await linkIndex(nl, op.dev), scope: 0 };
       const broadcast = parsed.length < 31 ? { broadcast: ipv4Attribute(lastAddress(networkOf(parsed.address, parsed.length))) } : {};
-      const lifetime = op.validS ?? INFINITE;
+      const lifetime = op.validS ?? LIFETIME_INFINITE;
       await nl.newAddress(data, { local, address: local, ...broadcast, cacheInfo: { ifaPrefered: lifetime, ifaValid: lifetime, cstamp: 0, tstamp: 0 } }, replace);
       return;
     }
@@ -108,7 +103,7 @@ async function gone(request: Promise<unknown>): Promise<void> {
 }
 
 async function linkIndex(nl: RtNetlinkSocket, name: string): Promise<number> {
-  const links = await nl.getLinks(undefined, undefined, { timeout: REQUEST_TIMEOUT_MS });
+  const links = await nl.getLinks(undefined, undefined, { timeout: RTNETLINK_TIMEOUT_MS });
   const index = links.find((l) => l.attrs.ifname === name)?.data.index;
   if (index === undefined) throw new Error(`device ${name} does not exist`);
   return index;

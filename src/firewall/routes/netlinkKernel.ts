@@ -1,17 +1,15 @@
 // The RouteKernel on rtnetlink, through the `netlink` package, which covers routes, rules
 // (RTM_NEWRULE/DELRULE/GETRULE), links, addresses and the multicast groups, so no `ip` process
 // is needed (sockets and their sequencing: src/core/rtnetlink.ts).
-import { RtNetlinkRequests, formatIpv4, formatPrefix, ipv4Attribute, ipv4OfAttribute, watchRtNetlink } from '../../core/index.ts';
+import { AF_INET, RTNETLINK_TIMEOUT_MS, RtNetlinkRequests, formatIpv4, formatPrefix, ipv4Attribute, ipv4OfAttribute, watchRtNetlink } from '../../core/index.ts';
 import { FlagsNew, type RtNetlinkSocket, type rt } from 'netlink';
 import { TI_GUARD_PRIORITY, TI_ROUTE_TABLE, TI_RULE_PRIORITY, type RouteEntry, type RuleEntry } from './model.ts';
 import type { RouteKernel, RouteKernelState } from './kernel.ts';
 import type { RouteOp } from './plan.ts';
 import { readIpv4, readTiPrefix } from './tiPrefix.ts';
 
-const AF_INET = 2;
 /** The u8 table field of route messages holds this when the real id (> 255) is in RTA_TABLE. */
 const RT_TABLE_COMPAT = 252;
-const REQUEST_TIMEOUT_MS = 5_000;
 /** Numeric rule protocols as `ip rule` names them (rtnetlink RTPROT_*). */
 const PROTOCOLS: Record<number, string> = { 2: 'kernel', 3: 'boot', 4: 'static' };
 const UNSET_U32 = 0xffffffff;
@@ -31,7 +29,7 @@ export class NetlinkRouteKernel implements RouteKernel {
   setLinkUp(name: string): Promise<void> {
     // IFF_UP in the change mask: no other flag of the link is touched.
     return this.requests.run(async (nl) => {
-      await nl.setLink({ index: await linkIndex(nl, name), flags: { up: true }, change: { up: true } }, undefined, { timeout: REQUEST_TIMEOUT_MS });
+      await nl.setLink({ index: await linkIndex(nl, name), flags: { up: true }, change: { up: true } }, undefined, { timeout: RTNETLINK_TIMEOUT_MS });
     });
   }
 
@@ -42,7 +40,7 @@ export class NetlinkRouteKernel implements RouteKernel {
 }
 
 async function readState(nl: RtNetlinkSocket): Promise<RouteKernelState> {
-  const options = { timeout: REQUEST_TIMEOUT_MS };
+  const options = { timeout: RTNETLINK_TIMEOUT_MS };
   const links = await nl.getLinks(undefined, undefined, options);
   const addresses = await nl.getAddresses({ family: AF_INET }, undefined, options);
   const routes = await nl.getRoutes({ family: AF_INET }, undefined, options);
@@ -66,13 +64,13 @@ async function writeOp(nl: RtNetlinkSocket, op: RouteOp): Promise<void> {
   const create = op.op === 'add' ? FlagsNew.CREATE | FlagsNew.EXCL : FlagsNew.CREATE | FlagsNew.REPLACE;
   if ('route' in op) {
     const [data, attrs] = await routeMessage(nl, op.route, op.op === 'delete');
-    if (op.op === 'delete') await nl.delRoute(data, attrs, { timeout: REQUEST_TIMEOUT_MS });
-    else await nl.newRoute(data, attrs, { flags: create, timeout: REQUEST_TIMEOUT_MS });
+    if (op.op === 'delete') await nl.delRoute(data, attrs, { timeout: RTNETLINK_TIMEOUT_MS });
+    else await nl.newRoute(data, attrs, { flags: create, timeout: RTNETLINK_TIMEOUT_MS });
   } else {
     const [data, attrs] = ruleMessage(op.rule);
     // Rules have no replace: the diff only ever adds or deletes them.
-    if (op.op === 'delete') await nl.delRule(data, attrs, { timeout: REQUEST_TIMEOUT_MS });
-    else await nl.newRule(data, attrs, { flags: FlagsNew.CREATE | FlagsNew.EXCL, timeout: REQUEST_TIMEOUT_MS });
+    if (op.op === 'delete') await nl.delRule(data, attrs, { timeout: RTNETLINK_TIMEOUT_MS });
+    else await nl.newRule(data, attrs, { flags: FlagsNew.CREATE | FlagsNew.EXCL, timeout: RTNETLINK_TIMEOUT_MS });
   }
 }
 
@@ -122,7 +120,7 @@ async function routeMessage(nl: RtNetlinkSocket, r: RouteEntry, forDelete: boole
 }
 
 async function linkIndex(nl: RtNetlinkSocket, name: string): Promise<number> {
-  const links = await nl.getLinks(undefined, undefined, { timeout: REQUEST_TIMEOUT_MS });
+  const links = await nl.getLinks(undefined, undefined, { timeout: RTNETLINK_TIMEOUT_MS });
   const index = links.find((l) => l.attrs.ifname === name)?.data.index;
   if (index === undefined) throw new Error(`device ${name} does not exist`);
   return index;

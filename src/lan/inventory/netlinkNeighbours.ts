@@ -3,11 +3,9 @@
 // changes. So no `ip neigh` process runs per refresh, and changes arrive as they happen. Sockets
 // belong to the calling process, hence to the network namespace it runs in (the box's).
 import { type RtNetlinkSocket, type rt } from 'netlink';
-import { RtNetlinkRequests, watchRtNetlink } from '../../core/index.ts';
+import { AF_INET, RTNETLINK_TIMEOUT_MS, RtNetlinkRequests, watchRtNetlink } from '../../core/index.ts';
 import type { KernelNeighbour, KernelNeighbourState } from './neighbours.ts';
 
-const AF_INET = 2;
-const REQUEST_TIMEOUT_MS = 5_000;
 /** The kernel reports cache ages in clock_t units: USER_HZ, 100 per second on Linux. */
 const MS_PER_TICK = 10;
 const STATES: readonly (keyof rt.NeighborState & KernelNeighbourState)[] = [
@@ -33,7 +31,7 @@ export class NetlinkNeighbourSource implements NeighbourSource {
 }
 
 async function readTable(nl: RtNetlinkSocket): Promise<KernelNeighbour[]> {
-  const options = { timeout: REQUEST_TIMEOUT_MS };
+  const options = { timeout: RTNETLINK_TIMEOUT_MS };
   const links = await nl.getLinks(undefined, undefined, options);
   const neighbours = await nl.getNeighbors({ family: AF_INET }, undefined, options);
   const names = new Map(links.map((l) => [l.data.index ?? 0, l.attrs.ifname ?? '']));
