@@ -1,9 +1,9 @@
 // The config's fields as the subsystems that plan from them judge them: the LAN address plan (the
 // ports, the terminal bridge's name, the fallback address), the firewall (ports it cannot filter
-// on), dnsmasq (the LAN port's name), the WAN (a static address, its gateway) and the tunnel's path
-// MTU (tunnel.wanMtu), and the updater (the opening hours). A value one of them refuses would be refused on every pass, long after it
-// was typed; the config refuses it when it is committed, by each planner's own function, so every
-// rule is written once.
+// on), dnsmasq (the LAN port's name), the WAN (a static address, its gateway), the tunnel's path
+// MTU (tunnel.wanMtu) and the updater (the opening hours). A value one of them refuses would be
+// refused on every pass, long after it was typed; the config refuses it when it is committed, by
+// each planner's own function, so every rule is written once.
 import { validateFirewallInterfaces } from '../../firewall/index.ts';
 import { wanMtuProblem } from '../../ipsec/index.ts';
 import { dnsmasqInterfaceProblem, lanSettingProblems, TERMINAL_BRIDGE } from '../../lan/index.ts';
