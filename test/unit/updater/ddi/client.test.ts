@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { createServer, type Socket } from 'node:net';
 import { DdiClient, DdiConnection, MIN_POLL_MS, type DdiStatus } from '../../../../src/updater/ddi/index.ts';
 import { CONTROLLER_ID, startLoopbackDdi, type LoopbackDdi } from './labServer.ts';
 
@@ -168,5 +169,25 @@ describe('DDI client poll loop', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(refused.status().failures).toBe(1);
     await refused.stop();
+  });
+
+  it('polls again at once when a kick came while a poll was still trying, and that poll never got through', async () => {
+    // The server takes the connection and holds it, as a way that is opening holds a SYN, then drops it.
+    const held: Socket[] = [];
+    const server = createServer((socket) => (held.length === 0 ? held.push(socket) : socket.destroy()));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const stalled = new DdiClient({ connection, base: ddi.base.replace(/:\d+\//, `:${port}/`), downloadDir: join(ddi.dir, 'd3'), attributes: () => new Map(), log, wait: (ms, signal) => (ms === 0 ? Promise.resolve() : untilAborted(ms, signal)) });
+    try {
+      stalled.start();
+      await vi.waitFor(() => expect(held).toHaveLength(1));
+      stalled.kick();
+      expect(stalled.status().failures).toBe(0);
+      held[0]?.destroy();
+      await vi.waitFor(() => expect(stalled.status().failures).toBe(2));
+    } finally {
+      await stalled.stop();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
