@@ -111,6 +111,11 @@ function asHost(device: Device): RegisteredHost {
   return { id: device.id, name: device.name, kind: device.kind, address: device.address, mac: device.mac, cetpPorts: device.cetpPorts };
 }
 
+/** The inventory gives the ids; a registration names none. */
+function registrationOf({ name, kind, address, mac, cetpPorts }: RegisteredHost): Omit<RegisteredHost, 'id'> {
+  return { name, kind, address, mac, cetpPorts };
+}
+
 class BenchLab {
   readonly lab: Lab;
   private readonly nft: NftLoader;
@@ -248,7 +253,7 @@ async function labPart(results: Results): Promise<void> {
     await sleep(IDLE.settleMs);
     const before = { devices: pinned.length, rss_mb: round(readResidentBytes(bench.pid) / 1e6) };
     const hosts = benchHosts(mostHosts(segment, pinned), segment, pinned);
-    for (const host of hosts.slice(pinned.length)) await client.action('devices.register', host);
+    for (const host of hosts.slice(pinned.length)) await client.action('devices.register', registrationOf(host));
     console.log(`registered ${hosts.length} devices`);
     await bench.agentSettled(hosts.at(-1)?.mac as string);
     await idleFigures(bench, hosts.length, before, results);
