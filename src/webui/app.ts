@@ -1,14 +1,23 @@
 // The web UI's express app: strict security headers on every answer, sessions and CSRF checks,
 // the public status page, login and the password change (forced while the password is the
-// initial one), logout, the stylesheet, the language switch, and a page in the visitor's language
-// for anything else. It asks the agent for its status and for the account's checks, nothing else.
+// initial one), logout, the pages behind the login (overview, VPN profile, devices), the JSON API
+// (api/v1.ts), our stylesheet and script, the language switch, and a page in the visitor's
+// language for anything else. It asks the agent for named actions only.
 import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import type { VNode } from 'preact';
 import { ControlApiError } from '../control/client.ts';
 import { WEBUI_USER_NAME } from '../control/protocol.ts';
+import { APP_JS } from './assets/script.ts';
 import { STYLE_CSS } from './assets/style.ts';
+import { apiError, apiRouter } from './api/v1.ts';
+import type { LiveOverview } from './live/liveOverview.ts';
+import { OverviewPage } from './pages/overviewPage.ts';
+import type { OverviewStatus } from './status/agentView.ts';
+import type { DeviceView, NeighbourView } from './status/deviceView.ts';
+import type { Overview } from './status/overview.ts';
+import { readOverview } from './status/readOverview.ts';
 import type { Accounts } from './auth/accounts.ts';
 import { createCsrf } from './auth/csrf.ts';
 import { strengthOf } from './auth/passwordStrength.ts';
@@ -20,7 +29,6 @@ import { DEFAULT_LANGUAGE, messagesFor, parseLanguage, type Language } from './i
 import { ErrorPage } from './pages/errorPage.ts';
 import { renderPage } from './pages/html.ts';
 import { StatusPage } from './pages/statusPage.ts';
-import type { AgentView } from './status/agentView.ts';
 import { chainOf } from './status/chain.ts';
 import type { Logger } from '../core/log.ts';
 
@@ -29,7 +37,11 @@ export const LANGUAGE_COOKIE = '__Host-lang';
 
 export interface AppDeps {
   /** The agent's status, or a rejection when it does not answer. */
-  status: () => Promise<AgentView>;
+  status: () => Promise<OverviewStatus>;
+  /** A named action of the agent, asked for web UI user `user`; rejects as the control client does. */
+  ask: (user: string, action: string, args?: unknown) => Promise<unknown>;
+  /** The overview kept current for the live pages. */
+  live: Pick<LiveOverview, 'subscribe'>;
   /** The device certificate's SHA-256 fingerprint, shown on every page. */
   fingerprint: string;
   accounts: Accounts;
@@ -49,7 +61,8 @@ export function createApp(deps: AppDeps): express.Express {
   const csrf = createCsrf();
   app.use(cookieParser());
   app.use(sessions.middleware);
-  app.use(express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 }));
+  app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
+  app.use(express.json({ limit: '16kb', strict: true }));
   // The language switch changes nothing on the box and has its own origin check: a visitor
   // without a session may use it.
   app.use((req, res, next) => (req.path === '/language' ? next() : csrf.doubleCsrfProtection(req, res, next)));
@@ -57,7 +70,7 @@ export function createApp(deps: AppDeps): express.Express {
   const sessionOf = (req: Request, res: Response) => (req.session.user ? { user: req.session.user, csrf: token(req, res) } : undefined);
   // While the password is the initial one, the password page is the only page.
   app.use((req, res, next) => {
-    if (req.session.mustChange && req.method === 'GET' && !['/password', '/assets/style.css'].includes(req.path)) res.redirect(303, '/password');
+    if (req.session.mustChange && req.method === 'GET' && !['/password', '/assets/style.css', '/assets/app.js'].includes(req.path) && !req.path.startsWith('/api/')) res.redirect(303, '/password');
     else next();
   });
 
@@ -80,9 +93,29 @@ export function createApp(deps: AppDeps): express.Express {
     page(req, res, 200, StatusPage({ language: languageOf(req), fingerprint: deps.fingerprint, chain: chainOf(status), at: now().toISOString(), ...(session ? { session } : {}), ...(news ? { news } : {}) }));
   });
 
+  const overviewFor = (user: string): Promise<Overview> =>
+    readOverview(
+      {
+        status: deps.status,
+        devices: async () => (await deps.ask(user, 'devices.list')) as DeviceView[],
+        neighbours: async () => (await deps.ask(user, 'devices.neighbours')) as NeighbourView[],
+      },
+      deps.log,
+    );
+
+  app.get('/overview', requireLogin, async (req, res) => {
+    const session = sessionOf(req, res);
+    if (!session) return;
+    const news = req.session.loginNews;
+    delete req.session.loginNews;
+    page(req, res, 200, OverviewPage({ language: languageOf(req), fingerprint: deps.fingerprint, session, overview: await overviewFor(session.user), at: now().toISOString(), ...(news ? { news } : {}) }));
+  });
+
+  app.use('/api/v1', apiRouter({ overview: overviewFor, live: deps.live, store: sessions.store, language: languageOf, now }));
+
   app.get('/login', (req, res) => {
     if (req.session.user) {
-      res.redirect(303, '/');
+      res.redirect(303, '/overview');
       return;
     }
     // A session for the form's CSRF token; login replaces it with a new one.
@@ -105,7 +138,7 @@ export function createApp(deps: AppDeps): express.Express {
     req.session.mustChange = result.mustChange;
     req.session.loginNews = { failedSince: result.failedSince ?? 0, previousLogin: result.previousLogin ?? null };
     deps.log.info({ user, source: req.socket.remoteAddress, mustChange: result.mustChange }, 'web UI login');
-    res.redirect(303, result.mustChange ? '/password' : '/');
+    res.redirect(303, result.mustChange ? '/password' : '/overview');
   });
 
   app.post('/logout', (req, res, next) => {
@@ -148,6 +181,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/assets/style.css', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=3600').type('css').send(STYLE_CSS);
   });
+  app.get('/assets/app.js', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=3600').type('js').send(APP_JS);
+  });
 
   // A preference of this browser, not a change on the box; still only from this box's own pages.
   app.post('/language', sameOrigin(errorPage), (req, res) => {
@@ -157,20 +193,27 @@ export function createApp(deps: AppDeps): express.Express {
     res.redirect(303, localPath(body.return));
   });
 
-  app.use((req, res) => errorPage(req, res, 404, (m) => m.errors.notFound));
+  const isApi = (req: Request) => req.path.startsWith('/api/');
+  app.use((req, res) => (isApi(req) ? apiError(res, 404, 'notFound', messagesFor(languageOf(req)).api.notFound) : errorPage(req, res, 404, (m) => m.errors.notFound)));
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const api = messagesFor(languageOf(req)).api;
     if (error === csrf.invalidCsrfTokenError) {
       deps.log.warn({ path: req.path, source: req.socket.remoteAddress }, 'request without a valid CSRF token refused');
-      errorPage(req, res, 403, (m) => m.errors.csrf);
+      if (isApi(req)) apiError(res, 403, 'csrf', api.csrf);
+      else errorPage(req, res, 403, (m) => m.errors.csrf);
       return;
     }
     const status = (error as { status?: unknown }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      errorPage(req, res, status, (m) => m.errors.notFound);
+      // A body too large or not parseable (express's parsers): refused before anything is asked.
+      const text = (m: ReturnType<typeof messagesFor>) => (status === 413 ? m.errors.tooLarge : status === 400 ? m.errors.badRequest : m.errors.notFound);
+      if (isApi(req)) apiError(res, status, status === 413 ? 'tooLarge' : 'badRequest', text(messagesFor(languageOf(req))));
+      else errorPage(req, res, status, text);
       return;
     }
     deps.log.error({ err: error, path: req.path }, 'web UI request failed');
-    errorPage(req, res, 500, (m) => m.errors.internal);
+    if (isApi(req)) apiError(res, 500, 'internal', api.internal);
+    else errorPage(req, res, 500, (m) => m.errors.internal);
   });
   return app;
 }

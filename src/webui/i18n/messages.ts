@@ -24,6 +24,9 @@ export type LinkReason =
   | 'dependsOnInternet'
   | 'dependsOnDatacenter';
 
+/** The tunnel's states as the agent reports them. */
+export type TunnelStateName = 'no-profile' | 'disabled' | 'charon-down' | 'connecting' | 'up' | 'wan-down' | 'backoff';
+
 export interface Messages {
   /** The language's own name, for the switch. */
   languageName: string;
@@ -40,7 +43,30 @@ export interface Messages {
     checkedAt: (when: string) => string;
   };
   certificate: { title: string; explain: string };
-  nav: { login: string; logout: string; changePassword: string; loggedInAs: (user: string) => string };
+  nav: { login: string; logout: string; changePassword: string; loggedInAs: (user: string) => string; overview: string; profile: string; devices: string; main: string };
+  overview: {
+    title: string;
+    tunnel: string;
+    tunnelState: string;
+    gateway: string;
+    noGateway: string;
+    traffic: string;
+    trafficValue: (received: string, sent: string) => string;
+    lastError: string;
+    devices: string;
+    noDevices: string;
+    registerHint: string;
+    warnings: string;
+    noWarnings: string;
+    columns: { name: string; kind: string; address: string; reach: string };
+    live: string;
+  };
+  tunnelStates: Record<TunnelStateName, string>;
+  /** The tunnel's failure reasons as the agent names them (src/ipsec/tunnel/failure.ts); others are shown as they are. */
+  failures: Record<string, string>;
+  kinds: { pvs: string; terminal: string };
+  reach: { reachable: string; unreachable: string; unknown: string };
+  severities: { info: string; warning: string; critical: string };
   login: { title: string; user: string; password: string; submit: string; failed: string; since: (failed: number, previous: string | null) => string };
   password: {
     title: string;
@@ -59,5 +85,6 @@ export interface Messages {
     changed: string;
     strength: (score: number) => string;
   };
-  errors: { notFound: string; internal: string; badOrigin: string; csrf: string; back: string };
+  api: { notLoggedIn: string; passwordChangeRequired: string; csrf: string; notFound: string; internal: string; agentDown: string };
+  errors: { tooLarge: string; badRequest: string; notFound: string; internal: string; badOrigin: string; csrf: string; back: string };
 }

@@ -6,7 +6,7 @@ import { request as httpsRequest } from 'node:https';
 import { connect, type ConnectionOptions } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControlApiError } from '../../../src/control/client.ts';
-import { createApp, createDeviceCertificate, WebUiServers, type AgentView, type DeviceCertificate } from '../../../src/webui/index.ts';
+import { createApp, createDeviceCertificate, WebUiServers, type DeviceCertificate, type OverviewStatus } from '../../../src/webui/index.ts';
 import type { Accounts } from '../../../src/webui/auth/accounts.ts';
 import { memoryLogger, SAMPLE_STATUS } from '../control/helpers.ts';
 
@@ -32,7 +32,7 @@ const accounts: Accounts = {
 const logger = memoryLogger();
 let certificate: DeviceCertificate;
 let servers: WebUiServers;
-let status: AgentView | Error = SAMPLE_STATUS;
+let status: OverviewStatus | Error = SAMPLE_STATUS;
 let port: number;
 let httpPort: number;
 
@@ -43,6 +43,9 @@ beforeAll(async () => {
       if (status instanceof Error) throw status;
       return status;
     },
+    // The pages behind the login have their own tests (pages.test.ts): no device, no live updates.
+    ask: async (_user, action) => (action === 'devices.list' || action === 'devices.neighbours' ? [] : null),
+    live: { subscribe: () => () => undefined },
     fingerprint: certificate.fingerprint256,
     accounts,
     log: logger.log,
@@ -152,7 +155,7 @@ describe('the web UI app', () => {
   });
 
   it('refuses a form body larger than its limit without changing anything', async () => {
-    const answer = await form('/language', { language: 'en', return: '/', pad: 'x'.repeat(4096) });
+    const answer = await form('/language', { language: 'en', return: '/', pad: 'x'.repeat(17_000) });
     expect(answer.status).toBe(413);
     expect(answer.headers['set-cookie']).toBeUndefined();
   });
