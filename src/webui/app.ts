@@ -14,6 +14,8 @@ import { STYLE_CSS } from './assets/style.ts';
 import { apiError, apiRouter } from './api/v1.ts';
 import type { LiveOverview } from './live/liveOverview.ts';
 import { OverviewPage } from './pages/overviewPage.ts';
+import type { RouteKit } from './routes/kit.ts';
+import { profileRoutes, UPLOAD_PATHS } from './routes/profile.ts';
 import type { OverviewStatus } from './status/agentView.ts';
 import type { DeviceView, NeighbourView } from './status/deviceView.ts';
 import type { Overview } from './status/overview.ts';
@@ -65,7 +67,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.json({ limit: '16kb', strict: true }));
   // The language switch changes nothing on the box and has its own origin check: a visitor
   // without a session may use it.
-  app.use((req, res, next) => (req.path === '/language' ? next() : csrf.doubleCsrfProtection(req, res, next)));
+  // Uploads check the token themselves once they have read the body that carries it.
+  app.use((req, res, next) => (req.path === '/language' || (req.method === 'POST' && UPLOAD_PATHS.includes(req.path)) ? next() : csrf.doubleCsrfProtection(req, res, next)));
   const token = (req: Request, res: Response) => csrf.generateCsrfToken(req, res, { overwrite: true });
   const sessionOf = (req: Request, res: Response) => (req.session.user ? { user: req.session.user, csrf: token(req, res) } : undefined);
   // While the password is the initial one, the password page is the only page.
@@ -103,7 +106,7 @@ export function createApp(deps: AppDeps): express.Express {
       deps.log,
     );
 
-  app.get('/overview', requireLogin, async (req, res) => {
+  app.get('/overview', requireLogin(errorPage), async (req, res) => {
     const session = sessionOf(req, res);
     if (!session) return;
     const news = req.session.loginNews;
@@ -111,7 +114,22 @@ export function createApp(deps: AppDeps): express.Express {
     page(req, res, 200, OverviewPage({ language: languageOf(req), fingerprint: deps.fingerprint, session, overview: await overviewFor(session.user), at: now().toISOString(), ...(news ? { news } : {}) }));
   });
 
-  app.use('/api/v1', apiRouter({ overview: overviewFor, live: deps.live, store: sessions.store, language: languageOf, now }));
+  const kit: RouteKit = {
+    ask: deps.ask,
+    status: deps.status,
+    fingerprint: deps.fingerprint,
+    log: deps.log,
+    now,
+    language: languageOf,
+    session: (req, res) => ({ user: req.session.user ?? '', csrf: token(req, res) }),
+    render: (res, status, root) => page(res.req, res, status, root),
+    refuse: (req, res, status, text) => errorPage(req, res, status, () => text),
+    csrfValid: (req) => csrf.validateRequest(req),
+  };
+  const profile = profileRoutes(kit);
+  app.use('/api/v1', apiRouter({ overview: overviewFor, live: deps.live, store: sessions.store, language: languageOf, now, routes: [profile.api] }));
+  app.use(['/profile', '/tunnel'], requireLogin(errorPage));
+  app.use(profile.pages);
 
   app.get('/login', (req, res) => {
     if (req.session.user) {
@@ -155,8 +173,8 @@ export function createApp(deps: AppDeps): express.Express {
     const user = req.session.user ?? '';
     page(req, res, status, PasswordPage({ language: languageOf(req), fingerprint: deps.fingerprint, user, csrf: token(req, res), forced: req.session.mustChange === true, ...(outcome ? { outcome } : {}) }));
   };
-  app.get('/password', requireLogin, (req, res) => passwordPage(req, res, 200));
-  app.post('/password', requireLogin, async (req, res) => {
+  app.get('/password', requireLogin(errorPage), (req, res) => passwordPage(req, res, 200));
+  app.post('/password', requireLogin(errorPage), async (req, res) => {
     const user = req.session.user ?? '';
     const [oldPassword, newPassword, repeat] = [field(req, 'oldPassword', 256), field(req, 'newPassword', 256), field(req, 'repeatPassword', 256)];
     if (newPassword !== repeat) return passwordPage(req, res, 422, { kind: 'refused', reason: 'mismatch' });
@@ -218,11 +236,13 @@ export function createApp(deps: AppDeps): express.Express {
   return app;
 }
 
-/** Pages behind the login: a visitor without a session goes to the login page. */
-function requireLogin(req: Request, res: Response, next: NextFunction): void {
-  if (req.session.user) next();
-  else if (req.method === 'GET') res.redirect(303, '/login');
-  else res.status(403).type('text').send('not logged in');
+/** Pages behind the login: a visitor without a session goes to the login page; a post is refused in words. */
+function requireLogin(refuse: (req: Request, res: Response, status: number, text: (m: ReturnType<typeof messagesFor>) => string) => void) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (req.session.user) next();
+    else if (req.method === 'GET') res.redirect(303, '/login');
+    else refuse(req, res, 403, (m) => m.errors.notLoggedIn);
+  };
 }
 
 /** A form field as a string of at most `max` characters ('' when absent or not a string). */

@@ -17,6 +17,8 @@ export interface ApiDeps {
   store: Store;
   language: (req: Request) => Language;
   now: () => Date;
+  /** The routes of the pages' subjects (profile, tunnel, devices). */
+  routes: readonly Router[];
 }
 
 export function apiRouter(deps: ApiDeps): Router {
@@ -26,6 +28,7 @@ export function apiRouter(deps: ApiDeps): Router {
     res.json(await deps.overview(req.session.user ?? ''));
   });
   router.get('/events', serveEvents(deps));
+  for (const routes of deps.routes) router.use(routes);
   return router;
 }
 

@@ -3,7 +3,7 @@ import { de } from './de.ts';
 import { en } from './en.ts';
 import { LANGUAGES, type Language, type Messages } from './messages.ts';
 
-export { DEFAULT_LANGUAGE, LANGUAGES, type Language, type LinkName, type LinkReason, type Messages } from './messages.ts';
+export { DEFAULT_LANGUAGE, LANGUAGES, type Language, type LinkName, type InputProblem, type LinkReason, type Messages } from './messages.ts';
 
 const CATALOGUE: Record<Language, Messages> = { de, en };
 

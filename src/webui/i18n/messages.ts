@@ -24,6 +24,21 @@ export type LinkReason =
   | 'dependsOnInternet'
   | 'dependsOnDatacenter';
 
+/** What the web UI's own check of a form or an API request found wrong (api/schemas.ts). */
+export type InputProblem =
+  | 'nameEmpty'
+  | 'nameTooLong'
+  | 'nameControl'
+  | 'nameDigits'
+  | 'kind'
+  | 'address'
+  | 'mac'
+  | 'cetpPorts'
+  | 'password'
+  | 'action'
+  | 'device'
+  | 'malformed';
+
 /** The tunnel's states as the agent reports them. */
 export type TunnelStateName = 'no-profile' | 'disabled' | 'charon-down' | 'connecting' | 'up' | 'wan-down' | 'backoff';
 
@@ -85,6 +100,100 @@ export interface Messages {
     changed: string;
     strength: (score: number) => string;
   };
+  profile: {
+    title: string;
+    none: string;
+    details: string;
+    boxId: string;
+    gateways: string;
+    gatewayIds: string;
+    srv: (name: string) => string;
+    tiSegment: string;
+    certificate: string;
+    subject: string;
+    validUntil: string;
+    fingerprint: string;
+    expiresIn: (days: number) => string;
+    expired: (days: number) => string;
+    importTitle: string;
+    replaceTitle: string;
+    importExplain: (maxKiB: number) => string;
+    file: string;
+    password: string;
+    passwordHint: string;
+    submit: string;
+    imported: string;
+    noFile: string;
+    tooLarge: (maxKiB: number) => string;
+    badUpload: string;
+  };
+  tunnel: {
+    title: string;
+    state: string;
+    up: string;
+    down: string;
+    restart: string;
+    explain: string;
+    done: { up: string; down: string; restart: string };
+    history: string;
+    noHistory: string;
+    columns: { at: string; state: string; gateway: string; reason: string };
+  };
+  devices: {
+    title: string;
+    registered: string;
+    none: string;
+    discovered: string;
+    noneDiscovered: string;
+    seenHosts: string;
+    noneSeen: string;
+    register: string;
+    registerThis: string;
+    kind: string;
+    name: string;
+    address: string;
+    addressHint: string;
+    mac: string;
+    macHint: string;
+    cetpPorts: string;
+    cetpHint: string;
+    submit: string;
+    registeredOk: (name: string) => string;
+    renamedOk: (name: string) => string;
+    removedOk: (name: string) => string;
+    rename: string;
+    renameSubmit: string;
+    remove: string;
+    removeConfirm: string;
+    setup: string;
+    setupWindows: string;
+    setupLinux: string;
+    copy: string;
+    copied: string;
+    setupUnavailable: string;
+    reachability: string;
+    noReachability: string;
+    pvsReach: string;
+    why: string;
+    whyExplain: string;
+    accepted: string;
+    dropped: string;
+    countValue: (packets: number, bytes: string) => string;
+    countsSince: (when: string) => string;
+    noCounters: string;
+    drops: string;
+    noDrops: string;
+    dropColumns: { at: string; reason: string; from: string; to: string };
+    dropReasons: Record<string, string>;
+    columns: { name: string; kind: string; address: string; mac: string; seen: string; evidence: string; hostname: string };
+    outsideSegment: string;
+    back: string;
+  };
+  /** Why the web UI refused a form before asking the agent (api/schemas.ts names the problem). */
+  input: Record<InputProblem, string>;
+  /** The agent's named errors (src/core/errors.ts), by code; others are shown with agentRefused. */
+  agentErrors: Record<string, string>;
+  agentRefused: string;
   api: { notLoggedIn: string; passwordChangeRequired: string; csrf: string; notFound: string; internal: string; agentDown: string };
-  errors: { tooLarge: string; badRequest: string; notFound: string; internal: string; badOrigin: string; csrf: string; back: string };
+  errors: { notLoggedIn: string; tooLarge: string; badRequest: string; notFound: string; internal: string; badOrigin: string; csrf: string; back: string };
 }

@@ -24,12 +24,12 @@ export class Browser {
   }
 
   async get(path: string, headers: Record<string, string> = {}): Promise<Answer> {
-    return await this.send('GET', path, headers);
+    return await this.request('GET', path, headers);
   }
 
   async post(path: string, fields: Record<string, string>): Promise<Answer> {
     const body = new URLSearchParams(fields).toString();
-    return await this.send('POST', path, { 'Content-Type': 'application/x-www-form-urlencoded' }, body);
+    return await this.request('POST', path, { 'Content-Type': 'application/x-www-form-urlencoded' }, body);
   }
 
   async multipart(path: string, fields: Record<string, string>, file?: { field: string; name: string; content: Buffer }): Promise<Answer> {
@@ -39,11 +39,16 @@ export class Browser {
       parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`), file.content, Buffer.from('\r\n'));
     }
     parts.push(Buffer.from(`--${boundary}--\r\n`));
-    return await this.send('POST', path, { 'Content-Type': `multipart/form-data; boundary=${boundary}` }, Buffer.concat(parts));
+    return await this.request('POST', path, { 'Content-Type': `multipart/form-data; boundary=${boundary}` }, Buffer.concat(parts));
+  }
+
+  /** A post of a body as it is, for bodies no browser would send. */
+  async send(path: string, contentType: string, body: string): Promise<Answer> {
+    return await this.request('POST', path, { 'Content-Type': contentType }, body);
   }
 
   async json(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer & { json: unknown }> {
-    const answer = await this.send(method, path, { Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers }, body === undefined ? undefined : JSON.stringify(body));
+    const answer = await this.request(method, path, { Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers }, body === undefined ? undefined : JSON.stringify(body));
     return { ...answer, json: answer.body ? (JSON.parse(answer.body) as unknown) : undefined };
   }
 
@@ -82,7 +87,7 @@ export class Browser {
     return this.cookies.size ? { Cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {};
   }
 
-  private send(method: string, path: string, headers: Record<string, string>, body?: string | Buffer): Promise<Answer> {
+  private request(method: string, path: string, headers: Record<string, string>, body?: string | Buffer): Promise<Answer> {
     return new Promise((resolve, reject) => {
       const all = { ...headers, ...this.cookieHeader(), ...(body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(body)) }) };
       const req = httpsRequest({ host: '127.0.0.1', port: this.port, path, method, headers: all, ca: this.ca, servername: 'tibox.local' }, (res) => {

@@ -7,6 +7,11 @@ import { createApp, createDeviceCertificate, LiveOverview, WebUiServers, type De
 import type { Accounts } from '../../../src/webui/auth/accounts.ts';
 import type { DeviceView, NeighbourView } from '../../../src/webui/status/deviceView.ts';
 import { readOverview } from '../../../src/webui/status/readOverview.ts';
+import type { ProfileView } from '../../../src/webui/status/profileView.ts';
+import type { ProfileSummary } from '../../../src/ipsec/profile/types.ts';
+import type { DeviceView as InventoryDeviceView } from '../../../src/lan/inventory/inventory.ts';
+import type { NeighbourEntry } from '../../../src/lan/inventory/neighbours.ts';
+import { ControlApiError } from '../../../src/control/client.ts';
 import { memoryLogger, SAMPLE_STATUS } from '../control/helpers.ts';
 import { Browser } from './browser.ts';
 
@@ -42,12 +47,30 @@ let status: OverviewStatus = SAMPLE_STATUS;
 let emit: (change: AgentChange) => void = () => undefined;
 const asked: { user: string; action: string; args: unknown }[] = [];
 
+const PROFILE: ProfileView = {
+  boxId: 'box-0001.praxis.example',
+  gateways: { kind: 'addresses', addresses: ['192.0.2.10', '192.0.2.11'] },
+  gatewayIds: ['gw1.dc.example'],
+  tiSegment: '10.77.12.0/24',
+  certificate: { subject: 'CN=box-0001', subjectAltNames: 'DNS:box-0001', notBefore: '2025-01-01T00:00:00.000Z', notAfter: '2025-06-01T12:00:00.000Z', fingerprint256: 'AB:CD' },
+};
+/** The fake agent's state: what the pages may change. */
+const agent = { profile: null as ProfileView | null };
+
 async function ask(user: string, action: string, args?: unknown): Promise<unknown> {
   asked.push({ user, action, args });
   if (action === 'devices.list') return [PVS, TERMINAL];
   if (action === 'devices.neighbours') return NEIGHBOURS;
+  if (action === 'profile.show') return agent.profile;
+  if (action === 'profile.import') {
+    const { profile } = args as { profile: string };
+    if (Buffer.from(profile, 'base64').toString() !== 'a signed profile') throw new ControlApiError(422, { code: 'TIBOX_PROFILE_BAD_SIGNATURE', message: 'the profile signature does not verify' });
+    return (agent.profile = PROFILE);
+  }
+  if (['tunnel.up', 'tunnel.down', 'tunnel.restart', 'tunnel.status'].includes(action)) return status.tunnel;
   throw new Error(`the fake agent has no ${action}`);
 }
+const actionsAsked = (name: string) => asked.filter((a) => a.action === name);
 
 beforeAll(async () => {
   certificate = createDeviceCertificate(['127.0.0.1'], new Date());
@@ -165,5 +188,81 @@ describe('the overview', () => {
     expect(code).toBe(200);
     expect(headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(body).toContain("new EventSource(live.dataset.events)");
+  });
+});
+
+describe('the VPN profile page', () => {
+  it('reads what the agent answers as the web UI declares it', () => {
+    // Compile-time: the agent's types fit what the web UI reads.
+    const fits = (_p: ProfileSummary, _d: InventoryDeviceView, _n: NeighbourEntry): [ProfileView, DeviceView, NeighbourView] => [_p, _d, _n];
+    expect(fits).toBeTypeOf('function');
+  });
+
+  it('says there is no profile yet, and offers the import form and the tunnel actions, each with its token', async () => {
+    const b = await loggedIn();
+    const { status: code, body } = await b.get('/profile');
+    expect(code).toBe(200);
+    expect(body).toContain('Es ist noch kein VPN-Profil eingespielt.');
+    expect(body).toContain('enctype="multipart/form-data"');
+    for (const action of ['up', 'down', 'restart']) expect(body).toContain(`action="/tunnel/${action}"`);
+    expect(body).toContain('<td>Das Gateway antwortet nicht.</td>');
+  });
+
+  it('refuses an upload without a token, one too large, a malformed one and a profile the agent refuses, each in words, and the profile stays as it was', async () => {
+    const b = await loggedIn();
+    const page = await b.get('/profile');
+    const token = Browser.token(page);
+    const before = actionsAsked('profile.import').length;
+    const noToken = await b.multipart('/profile', {}, { field: 'profile', name: 'p.tibox', content: Buffer.from('a signed profile') });
+    expect([noToken.status, noToken.body.includes('Das Formular ist abgelaufen')]).toEqual([403, true]);
+    const large = await b.multipart('/profile', { _csrf: token }, { field: 'profile', name: 'p.tibox', content: Buffer.alloc(300 * 1024, 1) });
+    expect(large.status).toBe(413);
+    expect(large.body).toContain('Die Datei ist größer als 256 KiB und kann kein Profil sein. Es wurde nichts geändert.');
+    const broken = await b.send('/profile', 'multipart/form-data; boundary=xyz', `--xyz\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n--xyz\r\nContent-Disposition: form-data; name="profile"; filename="p"\r\n\r\nabc`);
+    expect(broken.status).toBe(400);
+    expect(broken.body).toContain('Das Hochladen ist fehlgeschlagen');
+    // Each page's forms carry a fresh token; the refusals are pages too.
+    const none = await b.multipart('/profile', { _csrf: Browser.token(broken) });
+    expect([none.status, none.body.includes('Bitte wählen Sie eine Profildatei aus.')]).toEqual([400, true]);
+    const forged = await b.multipart('/profile', { _csrf: Browser.token(none) }, { field: 'profile', name: 'p.tibox', content: Buffer.from('<script>alert(1)</script>') });
+    expect(forged.status).toBe(422);
+    expect(forged.body).toContain('Die Signatur des Profils passt nicht zum Schlüssel des Rechenzentrums');
+    expect(forged.body).not.toContain('<script>alert');
+    expect(actionsAsked('profile.import').length).toBe(before + 1);
+    expect(agent.profile).toBeNull();
+  });
+
+  it('imports a profile, says so once, and shows its details with the days until the certificate expires', async () => {
+    const b = await loggedIn();
+    const token = Browser.token(await b.get('/profile'));
+    const imported = await b.multipart('/profile', { _csrf: token, password: '' }, { field: 'profile', name: 'p.tibox', content: Buffer.from('a signed profile') });
+    expect([imported.status, imported.headers.location]).toEqual([303, '/profile']);
+    expect(actionsAsked('profile.import').at(-1)).toEqual({ user: 'admin', action: 'profile.import', args: { profile: Buffer.from('a signed profile').toString('base64') } });
+    const page = await b.get('/profile');
+    expect(page.body).toContain('Das Profil ist eingespielt.');
+    expect(page.body).toContain('box-0001.praxis.example');
+    expect(page.body).toMatch(/<dd data-field="expiry"[^>]*>[^<]+\(läuft in 30 Tagen ab\)<\/dd>/);
+    expect((await b.get('/profile')).body).not.toContain('Das Profil ist eingespielt.');
+    const api = await b.json('GET', '/api/v1/profile');
+    expect(api.json).toEqual({ profile: PROFILE });
+  });
+
+  it('switches the tunnel by a form and by the API with the header token, and refuses the API without it', async () => {
+    const b = await loggedIn();
+    const token = Browser.token(await b.get('/profile'));
+    const down = await b.post('/tunnel/down', { _csrf: token });
+    expect([down.status, down.headers.location]).toEqual([303, '/profile']);
+    expect((await b.get('/profile')).body).toContain('Der Tunnel ist ausgeschaltet.');
+    const count = actionsAsked('tunnel.restart').length;
+    const refused = await b.json('POST', '/api/v1/tunnel/restart', {});
+    expect([refused.status, refused.json]).toEqual([403, { error: { code: 'csrf', message: 'Das CSRF-Token fehlt oder gehört nicht zu dieser Anmeldung. Es wurde nichts geändert.' } }]);
+    expect(actionsAsked('tunnel.restart').length).toBe(count);
+    const fresh = Browser.token(await b.get('/profile'));
+    const restarted = await b.json('POST', '/api/v1/tunnel/restart', {}, { 'X-CSRF-Token': fresh });
+    expect(restarted.status).toBe(200);
+    expect(restarted.json).toMatchObject({ state: 'up' });
+    expect(actionsAsked('tunnel.restart').length).toBe(count + 1);
+    const unknown = await b.json('POST', '/api/v1/tunnel/explode', {}, { 'X-CSRF-Token': fresh });
+    expect([unknown.status, (unknown.json as { error: { code: string } }).error.code]).toEqual([404, 'action']);
   });
 });
