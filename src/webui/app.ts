@@ -15,6 +15,7 @@ import { apiError, apiRouter } from './api/v1.ts';
 import type { LiveOverview } from './live/liveOverview.ts';
 import { OverviewPage } from './pages/overviewPage.ts';
 import type { RouteKit } from './routes/kit.ts';
+import { deviceRoutes } from './routes/devices.ts';
 import { profileRoutes, UPLOAD_PATHS } from './routes/profile.ts';
 import type { OverviewStatus } from './status/agentView.ts';
 import type { DeviceView, NeighbourView } from './status/deviceView.ts';
@@ -127,9 +128,10 @@ export function createApp(deps: AppDeps): express.Express {
     csrfValid: (req) => csrf.validateRequest(req),
   };
   const profile = profileRoutes(kit);
-  app.use('/api/v1', apiRouter({ overview: overviewFor, live: deps.live, store: sessions.store, language: languageOf, now, routes: [profile.api] }));
-  app.use(['/profile', '/tunnel'], requireLogin(errorPage));
-  app.use(profile.pages);
+  const devices = deviceRoutes(kit);
+  app.use('/api/v1', apiRouter({ overview: overviewFor, live: deps.live, store: sessions.store, language: languageOf, now, routes: [profile.api, devices.api] }));
+  app.use(['/profile', '/tunnel', '/devices'], requireLogin(errorPage));
+  app.use(profile.pages, devices.pages);
 
   app.get('/login', (req, res) => {
     if (req.session.user) {

@@ -54,5 +54,6 @@ h2 { font-size: 1.125rem; margin: 0 0 .5rem; }
 pre.command { background: #1d2125; color: #f6f7f9; padding: .75rem; border-radius: .5rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
 .actions { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
 .actions form { margin: 0; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 :focus-visible { outline: 3px solid #1a5fb4; outline-offset: 2px; }
 `;

@@ -5,6 +5,7 @@ import type { Request, Response } from 'express';
 import type { VNode } from 'preact';
 import type { Logger } from '../../core/log.ts';
 import type { Language } from '../i18n/index.ts';
+import type { Outcome } from '../pages/profilePage.ts';
 import type { OverviewStatus } from '../status/agentView.ts';
 
 export interface RouteKit {
@@ -22,4 +23,11 @@ export interface RouteKit {
   refuse: (req: Request, res: Response, status: number, text: string) => void;
   /** Checks the request's CSRF token; false when it is missing or not this session's. */
   csrfValid: (req: Request) => boolean;
+}
+
+/** A success note left by the post that redirected here (303), shown once. */
+export function takeNote(req: Request): Outcome | undefined {
+  const note = req.session.note;
+  delete req.session.note;
+  return note ? { kind: 'success', text: note } : undefined;
 }

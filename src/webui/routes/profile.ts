@@ -10,14 +10,7 @@ import { agentRefusal } from '../pages/agentError.ts';
 import { ProfilePage, type Outcome } from '../pages/profilePage.ts';
 import type { ProfileView } from '../status/profileView.ts';
 import { MAX_PROFILE_BYTES, readProfileUpload } from '../upload.ts';
-import type { RouteKit } from './kit.ts';
-
-declare module 'express-session' {
-  interface SessionData {
-    /** A success to show once on the page a post redirected to. */
-    note?: string;
-  }
-}
+import { takeNote, type RouteKit } from './kit.ts';
 
 const MAX_KIB = MAX_PROFILE_BYTES / 1024;
 
@@ -36,9 +29,7 @@ export function profileRoutes(kit: RouteKit): { pages: Router; api: Router } {
       kit.ask(session.user, 'profile.show').then((p) => p as ProfileView | null, () => undefined),
       kit.status().catch(() => undefined),
     ]);
-    const note = req.session.note;
-    delete req.session.note;
-    const shown = outcome ?? (note ? { kind: 'success' as const, text: note } : undefined);
+    const shown = outcome ?? takeNote(req);
     kit.render(res, status, ProfilePage({ language: kit.language(req), fingerprint: kit.fingerprint, session, profile, tunnel: overview?.tunnel, maxKiB: MAX_KIB, now: kit.now(), ...(shown ? { outcome: shown } : {}) }));
   };
 

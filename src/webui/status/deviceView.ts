@@ -55,3 +55,13 @@ export interface CandidateView {
   firstSeen: string;
   lastSeen: string;
 }
+
+/** The setup text of a device (devices.setupCommands): a PVS host's commands, a terminal's note. */
+export type SetupView = { kind: 'pvs'; windows: string; linux: string } | { kind: 'terminal'; terminal: string };
+
+/** What the firewall did with a device's traffic (firewall.why). */
+export interface WhyView {
+  counters: { accepted: { packets: number; bytes: number }; dropped: { packets: number; bytes: number }; since: string; sinceBoot: boolean } | null;
+  /** Newest first. */
+  drops: readonly { at: string; reason: string; in: string; out: string; src: string; dst: string; proto: string; sport?: number; dport?: number }[];
+}

@@ -55,11 +55,44 @@ const PROFILE: ProfileView = {
   certificate: { subject: 'CN=box-0001', subjectAltNames: 'DNS:box-0001', notBefore: '2025-01-01T00:00:00.000Z', notAfter: '2025-06-01T12:00:00.000Z', fingerprint256: 'AB:CD' },
 };
 /** The fake agent's state: what the pages may change. */
-const agent = { profile: null as ProfileView | null };
+const agent = { profile: null as ProfileView | null, devices: [] as DeviceView[] };
+const SETUP = { kind: 'pvs', windows: 'New-NetIPAddress -InterfaceAlias "Ethernet" -IPAddress 10.77.12.10', linux: 'ip addr add 10.77.12.10/25 dev ti0' };
+const WHY = {
+  counters: { accepted: { packets: 10, bytes: 1200 }, dropped: { packets: 3, bytes: 180 }, since: '2025-05-02T08:00:00.000Z', sinceBoot: true },
+  drops: [{ at: '2025-05-02T10:00:00.000Z', reason: 'wrong_mac', in: 'lan0', out: 'ipsec0', src: '10.77.12.10', dst: '100.102.1.1', proto: 'TCP', sport: 50000, dport: 443 }],
+};
+const refuse = (status: number, code: string) => new ControlApiError(status, { code, message: code });
+const findDevice = (args: unknown) => {
+  const device = agent.devices.find((d) => d.id === (args as { device: number }).device);
+  if (!device) throw refuse(404, 'TIBOX_DEVICE_NOT_FOUND');
+  return device;
+};
 
 async function ask(user: string, action: string, args?: unknown): Promise<unknown> {
   asked.push({ user, action, args });
-  if (action === 'devices.list') return [PVS, TERMINAL];
+  if (action === 'devices.list') return agent.devices;
+  if (action === 'devices.show') return findDevice(args);
+  if (action === 'devices.terminals') return [{ mac: '02:00:00:00:00:30', address: '10.77.12.30', hostname: 'ORGA-6141', evidence: ['dhcp'], firstSeen: '2025-05-02T09:00:00.000Z', lastSeen: '2025-05-02T10:00:00.000Z' }];
+  if (action === 'devices.setupCommands') return SETUP;
+  if (action === 'devices.reachability') return [{ at: '2025-05-02T09:00:00.000Z', state: 'unreachable', detail: 'timeout' }];
+  if (action === 'firewall.why') return WHY;
+  if (action === 'devices.register') {
+    const fields = args as DeviceView;
+    if (agent.devices.some((d) => d.mac === fields.mac)) throw refuse(409, 'TIBOX_DEVICE_DUPLICATE');
+    const device = { ...fields, id: agent.devices.length + 10, createdAt: '', changedAt: '', inSegment: true };
+    agent.devices = [...agent.devices, device];
+    return device;
+  }
+  if (action === 'devices.change') {
+    const device = { ...findDevice(args), name: (args as { name: string }).name };
+    agent.devices = agent.devices.map((d) => (d.id === device.id ? device : d));
+    return device;
+  }
+  if (action === 'devices.remove') {
+    const device = findDevice(args);
+    agent.devices = agent.devices.filter((d) => d.id !== device.id);
+    return device;
+  }
   if (action === 'devices.neighbours') return NEIGHBOURS;
   if (action === 'profile.show') return agent.profile;
   if (action === 'profile.import') {
@@ -73,6 +106,7 @@ async function ask(user: string, action: string, args?: unknown): Promise<unknow
 const actionsAsked = (name: string) => asked.filter((a) => a.action === name);
 
 beforeAll(async () => {
+  agent.devices = [PVS, TERMINAL];
   certificate = createDeviceCertificate(['127.0.0.1'], new Date());
   live = new LiveOverview({
     watch: (onChange, signal) =>
@@ -264,5 +298,118 @@ describe('the VPN profile page', () => {
     expect(actionsAsked('tunnel.restart').length).toBe(count + 1);
     const unknown = await b.json('POST', '/api/v1/tunnel/explode', {}, { 'X-CSRF-Token': fresh });
     expect([unknown.status, (unknown.json as { error: { code: string } }).error.code]).toEqual([404, 'action']);
+  });
+});
+
+describe('the devices page', () => {
+  const register = { kind: 'pvs', name: 'PVS Sprechzimmer', address: '10.77.12.11', mac: '02:00:00:00:00:11', cetpPorts: '8010, 8011' };
+
+  it('lists the registered devices escaped, the form, and the terminals and hosts found, each with a link that fills the form in', async () => {
+    const b = await loggedIn();
+    const { status: code, body } = await b.get('/devices');
+    expect(code).toBe(200);
+    expect(body).toContain('<a href="/devices/2">Empfang &lt;script>alert(1)&lt;/script></a>');
+    expect(body).toContain('<a href="/devices?kind=terminal&amp;mac=02%3A00%3A00%3A00%3A00%3A30&amp;address=10.77.12.30#register">Registrieren</a>');
+    expect(body).toContain('ORGA-6141');
+    const filled = await b.get('/devices?kind=terminal&mac=02:00:00:00:00:30&address=10.77.12.30');
+    expect(filled.body).toContain('<input id="mac" name="mac" required value="02:00:00:00:00:30"');
+    expect(filled.body).toContain('<option value="terminal" selected>');
+  });
+
+  it('refuses a name with control characters, one of 10 kB, a bad MAC and bad ports in words without asking the agent, and shows what was typed', async () => {
+    const b = await loggedIn();
+    let page = await b.get('/devices');
+    const before = actionsAsked('devices.register').length;
+    for (const [fields, text] of [
+      [{ name: 'PVS\u0007Empfang' }, 'Der Name darf nur druckbare Zeichen enthalten'],
+      [{ name: 'x'.repeat(10_240) }, 'Der Name ist zu lang (höchstens 63 Zeichen).'],
+      [{ name: '12345' }, 'Der Name darf nicht nur aus Ziffern bestehen.'],
+      [{ mac: '02:00:00:00:00' }, 'Die MAC-Adresse hat nicht die Form'],
+      [{ address: '10.77.12.300' }, 'Die TI-Adresse ist keine IPv4-Adresse'],
+      [{ cetpPorts: '8010, 70000' }, 'Die CETP-Ports müssen Zahlen von 1 bis 65535 sein'],
+      [{ kind: 'router' }, 'Bitte wählen Sie PVS-Rechner oder Kartenterminal.'],
+    ] as const) {
+      const refused = await b.post('/devices', { _csrf: Browser.token(page), ...register, ...fields });
+      expect(refused.status, text).toBe(422);
+      expect(refused.body, text).toContain(text);
+      page = refused;
+    }
+    expect(page.body).toContain('<input id="name" name="name" required maxlength="63" value="PVS Sprechzimmer"');
+    expect(actionsAsked('devices.register').length).toBe(before);
+    expect(agent.devices.map((d) => d.name)).toEqual([PVS.name, TERMINAL.name]);
+  });
+
+  it("registers a device and shows the agent's refusal of a duplicate in words", async () => {
+    const b = await loggedIn();
+    const page = await b.get('/devices');
+    const done = await b.post('/devices', { _csrf: Browser.token(page), ...register, name: '<b>PVS</b> Sprechzimmer' });
+    expect(done.status).toBe(303);
+    const id = Number(/^\/devices\/(\d+)$/.exec(String(done.headers.location))?.[1]);
+    expect(actionsAsked('devices.register').at(-1)?.args).toEqual({ kind: 'pvs', name: '<b>PVS</b> Sprechzimmer', address: '10.77.12.11', mac: '02:00:00:00:00:11', cetpPorts: [8010, 8011] });
+    const shown = await b.get(`/devices/${id}`);
+    expect(shown.body).toContain('„&lt;b>PVS&lt;/b> Sprechzimmer“ ist registriert.');
+    const again = await b.post('/devices', { _csrf: Browser.token(shown), ...register, name: 'Noch einer' });
+    expect(again.status).toBe(409);
+    expect(again.body).toContain('ist schon für ein anderes Gerät registriert');
+    await b.post(`/devices/${id}/remove`, { _csrf: Browser.token(again) });
+  });
+
+  it("shows a PVS host's setup commands with copy buttons, and why its packets were dropped", async () => {
+    const b = await loggedIn();
+    const { body } = await b.get('/devices/1');
+    expect(body).toContain('<pre class="command" id="setup-windows" aria-labelledby="setup-windows-title">New-NetIPAddress -InterfaceAlias &quot;Ethernet&quot; -IPAddress 10.77.12.10</pre>');
+    expect(body).toContain('<button type="button" data-copy="setup-linux" data-copied="Kopiert" hidden>Kopieren</button>');
+    expect(body).toContain('<dd data-field="dropped">3 Pakete (180 B)</dd>');
+    expect(body).toContain('eine registrierte TI-Adresse von einer anderen MAC-Adresse');
+    const terminal = await b.get('/devices/2');
+    expect(terminal.body).toMatch(/<td class="reach unreachable">nicht erreichbar<\/td>\s*<td>timeout<\/td>/);
+    expect((await b.get('/devices/99')).status).toBe(404);
+    expect((await b.get('/devices/abc')).status).toBe(404);
+  });
+
+  it('renames a device, refusing a hostile name first, and removes it', async () => {
+    const b = await loggedIn();
+    let page = await b.get('/devices');
+    page = await b.post('/devices', { _csrf: Browser.token(page), ...register });
+    const id = Number(/(\d+)$/.exec(String(page.headers.location))?.[1]);
+    page = await b.get(`/devices/${id}`);
+    const refused = await b.post(`/devices/${id}/rename`, { _csrf: Browser.token(page), name: 'a\nb' });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toContain('Der Name darf nur druckbare Zeichen enthalten');
+    expect(agent.devices.find((d) => d.id === id)?.name).toBe('PVS Sprechzimmer');
+    const renamed = await b.post(`/devices/${id}/rename`, { _csrf: Browser.token(refused), name: '  Sprechzimmer 2  ' });
+    expect(renamed.status).toBe(303);
+    expect(agent.devices.find((d) => d.id === id)?.name).toBe('Sprechzimmer 2');
+    page = await b.get(`/devices/${id}`);
+    const removed = await b.post(`/devices/${id}/remove`, { _csrf: Browser.token(page) });
+    expect([removed.status, removed.headers.location]).toEqual([303, '/devices']);
+    expect((await b.get('/devices')).body).toContain('„Sprechzimmer 2“ ist entfernt.');
+    expect(agent.devices.some((d) => d.id === id)).toBe(false);
+  });
+
+  it('offers the same over the JSON API, refusing bad input with 400 and the problem in words', async () => {
+    const b = await loggedIn();
+    const token = Browser.token(await b.get('/devices'));
+    const headers = { 'X-CSRF-Token': token };
+    const listed = await b.json('GET', '/api/v1/devices');
+    expect((listed.json as { devices: unknown[] }).devices).toHaveLength(2);
+    const bad = await b.json('POST', '/api/v1/devices', { ...register, cetpPorts: [8010], name: 'x'.repeat(10_240) }, headers);
+    expect([bad.status, bad.json]).toEqual([400, { error: { code: 'nameTooLong', message: 'Der Name ist zu lang (höchstens 63 Zeichen).' } }]);
+    const extra = await b.json('POST', '/api/v1/devices', { ...register, cetpPorts: [8010], admin: true }, headers);
+    expect((extra.json as { error: { code: string } }).error.code).toBe('malformed');
+    const noToken = await b.json('POST', '/api/v1/devices', { ...register, cetpPorts: [8010] });
+    expect(noToken.status).toBe(403);
+    const made = await b.json('POST', '/api/v1/devices', { ...register, cetpPorts: [8010] }, headers);
+    expect(made.status).toBe(201);
+    const id = (made.json as { id: number }).id;
+    const one = await b.json('GET', `/api/v1/devices/${id}`);
+    expect(one.json).toMatchObject({ device: { id, name: 'PVS Sprechzimmer' }, setup: SETUP, why: WHY });
+    const renamed = await b.json('PATCH', `/api/v1/devices/${id}`, { name: 'Labor' }, headers);
+    expect(renamed.json).toMatchObject({ id, name: 'Labor' });
+    expect((await b.json('DELETE', `/api/v1/devices/${id}`, undefined, headers)).status).toBe(200);
+    const gone = await b.json('DELETE', `/api/v1/devices/${id}`, undefined, headers);
+    expect([gone.status, gone.json]).toEqual([404, { error: { code: 'TIBOX_DEVICE_NOT_FOUND', message: 'Dieses Gerät ist nicht registriert.' } }]);
+    const malformed = await b.send('/api/v1/devices', 'application/json', '{"kind":');
+    expect(malformed.status).toBe(400);
   });
 });
