@@ -58,6 +58,8 @@ export function readInput<S extends v.GenericSchema>(schema: S, input: unknown):
   const result = v.safeParse(schema, input, { abortEarly: true });
   if (result.success) return { ok: true, value: result.output };
   const issue = result.issues[0];
-  const field = issue.path?.map((p) => String(p.key)).join('.');
+  // The form field or top-level key it is in (a port's index in the list says no more).
+  const key = issue.path?.[0]?.key;
+  const field = key === undefined ? undefined : String(key);
   return { ok: false, problem: issue.message as InputProblem, ...(field ? { field } : {}) };
 }
