@@ -130,7 +130,11 @@ export function createApp(deps: AppDeps): express.Express {
   const profile = profileRoutes(kit);
   const devices = deviceRoutes(kit);
   app.use('/api/v1', apiRouter({ overview: overviewFor, live: deps.live, store: sessions.store, language: languageOf, now, routes: [profile.api, devices.api] }));
-  app.use(['/profile', '/tunnel', '/devices'], requireLogin(errorPage));
+  app.use(['/profile', '/tunnel', '/devices'], requireLogin(errorPage), (req, res, next) => {
+    // The label's password opens the password page only: no change is taken before it is replaced.
+    if (req.session.mustChange) errorPage(req, res, 403, (m) => m.api.passwordChangeRequired);
+    else next();
+  });
   app.use(profile.pages, devices.pages);
 
   app.get('/login', (req, res) => {

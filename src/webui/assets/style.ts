@@ -44,6 +44,7 @@ h2 { font-size: 1.125rem; margin: 0 0 .5rem; }
 .facts dd { margin: 0; overflow-wrap: anywhere; }
 .list { width: 100%; border-collapse: collapse; background: #fff; border-radius: .5rem; }
 .list th, .list td { text-align: left; padding: .5rem .75rem; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
+@media (max-width: 40rem) { .list { display: block; overflow-x: auto; } .facts { grid-template-columns: 1fr; } }
 .reach.reachable { color: var(--ok); }
 .reach.unreachable { color: var(--down); }
 .since, .detail { color: var(--muted); font-size: .875rem; }

@@ -201,6 +201,10 @@ describe('login and the password', () => {
     expect(String(loggedIn.headers['set-cookie'])).toMatch(/__Host-tibox-session=[^;]+; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Strict/);
     expect((await browser.get('/')).headers.location).toBe('/password');
     const page = await browser.get('/password');
+    // Nothing but the password change is taken with the label's password.
+    const early = await browser.post('/devices', { _csrf: Browser.token(page), kind: 'pvs', name: 'PVS', address: '10.77.12.10', mac: '02:00:00:00:00:10' });
+    expect(early.status).toBe(403);
+    expect(early.body).toContain('Bitte zuerst das Passwort vom Etikett ändern.');
     expect(page.body).toContain('Bitte ersetzen Sie das Passwort vom Etikett der Box');
     const weak = await browser.post('/password', { _csrf: Browser.token(page), oldPassword: INITIAL, newPassword: 'Sonnenblume1', repeatPassword: 'Sonnenblume1' });
     expect(weak.status).toBe(422);
