@@ -67,8 +67,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
   app.use(express.json({ limit: '16kb', strict: true }));
   // The language switch changes nothing on the box and has its own origin check: a visitor
-  // without a session may use it.
-  // Uploads check the token themselves once they have read the body that carries it.
+  // without a session may use it. Uploads check the token themselves once they have read the
+  // body that carries it.
   app.use((req, res, next) => (req.path === '/language' || (req.method === 'POST' && UPLOAD_PATHS.includes(req.path)) ? next() : csrf.doubleCsrfProtection(req, res, next)));
   const token = (req: Request, res: Response) => csrf.generateCsrfToken(req, res, { overwrite: true });
   const sessionOf = (req: Request, res: Response) => (req.session.user ? { user: req.session.user, csrf: token(req, res) } : undefined);
