@@ -26,6 +26,7 @@ export const de: Messages = {
       ipsecDown: 'Der VPN-Dienst der Box läuft nicht.',
       internetOk: 'Die Box erreicht das Internet.',
       wanDown: 'Die Box erreicht das Internet nicht (Kabel, Router oder Anschluss prüfen).',
+      gatewaysSilent: 'Kein Gateway des Rechenzentrums antwortet: Der Internetanschluss der Praxis oder der Weg dorthin ist gestört (Router und Anschluss prüfen).',
       datacenterOk: 'Der Tunnel zum Rechenzentrum trägt Verkehr.',
       tunnelNotUp: 'Der Tunnel zum Rechenzentrum steht nicht.',
       tiNotChecked: 'Die Dienste der TI prüft diese Box noch nicht eigens.',

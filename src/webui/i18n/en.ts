@@ -26,6 +26,7 @@ export const en: Messages = {
       ipsecDown: "The box's VPN service is not running.",
       internetOk: 'The box reaches the internet.',
       wanDown: 'The box does not reach the internet (check the cable, the router or the line).',
+      gatewaysSilent: "No gateway of the datacenter answers: the practice's internet line or the way to the datacenter is down (check the router and the line).",
       datacenterOk: 'The tunnel to the datacenter carries traffic.',
       tunnelNotUp: 'The tunnel to the datacenter is not up.',
       tiNotChecked: "This box does not yet check the TI's services on their own.",

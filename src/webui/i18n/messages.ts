@@ -18,6 +18,7 @@ export type LinkReason =
   | 'ipsecDown'
   | 'internetOk'
   | 'wanDown'
+  | 'gatewaysSilent'
   | 'datacenterOk'
   | 'tunnelNotUp'
   | 'tiNotChecked'

@@ -6,7 +6,7 @@ import type { HealthWarning } from '../../core/health.ts';
 export type TunnelStateView = 'no-profile' | 'disabled' | 'charon-down' | 'connecting' | 'up' | 'wan-down' | 'backoff';
 
 export interface AgentView {
-  tunnel: { state: TunnelStateView; since: string };
+  tunnel: { state: TunnelStateView; since: string; lastError?: { reason: string; at: string } };
   health: readonly Pick<HealthWarning, 'code' | 'since'>[];
   /** The box's own addresses on the LAN side (practice LAN and TI segment), without lengths. */
   lanAddresses: readonly string[];
