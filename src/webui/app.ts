@@ -20,7 +20,7 @@ import { profileRoutes, UPLOAD_PATHS } from './routes/profile.ts';
 import type { OverviewStatus } from './status/agentView.ts';
 import type { DeviceView, NeighbourView } from './status/deviceView.ts';
 import type { Overview } from './status/overview.ts';
-import { readOverview } from './status/readOverview.ts';
+import { readChanges, readOverview } from './status/readOverview.ts';
 import type { Accounts } from './auth/accounts.ts';
 import { createCsrf } from './auth/csrf.ts';
 import { strengthOf } from './auth/passwordStrength.ts';
@@ -34,6 +34,9 @@ import { renderPage } from './pages/html.ts';
 import { StatusPage } from './pages/statusPage.ts';
 import { chainOf } from './status/chain.ts';
 import type { Logger } from '../core/log.ts';
+
+/** How many of the last changes the overview lists. */
+const LAST_CHANGES = 8;
 
 /** The cookie that keeps the visitor's language; `__Host-`: this host only, HTTPS only, path /. */
 export const LANGUAGE_COOKIE = '__Host-lang';
@@ -112,7 +115,8 @@ export function createApp(deps: AppDeps): express.Express {
     if (!session) return;
     const news = req.session.loginNews;
     delete req.session.loginNews;
-    page(req, res, 200, OverviewPage({ language: languageOf(req), fingerprint: deps.fingerprint, session, overview: await overviewFor(session.user), at: now().toISOString(), ...(news ? { news } : {}) }));
+    const [overview, changes] = await Promise.all([overviewFor(session.user), readChanges((action, args) => deps.ask(session.user, action, args), LAST_CHANGES, deps.log)]);
+    page(req, res, 200, OverviewPage({ language: languageOf(req), fingerprint: deps.fingerprint, session, overview, changes, at: now().toISOString(), ...(news ? { news } : {}) }));
   });
 
   const kit: RouteKit = {

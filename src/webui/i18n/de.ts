@@ -66,6 +66,21 @@ export const de: Messages = {
     noWarnings: 'Keine Warnungen.',
     columns: { name: 'Name', kind: 'Art', address: 'TI-Adresse', reach: 'Erreichbar' },
     live: 'Diese Seite aktualisiert sich von selbst, sobald sich etwas ändert.',
+    changes: 'Letzte Änderungen',
+    noChanges: 'Noch keine Änderungen.',
+    changeColumns: { at: 'Zeit', who: 'Wer', what: 'Was' },
+  },
+  changes: {
+    webui: (user) => `${user} (Weboberfläche)`,
+    cli: 'Kommandozeile der Box',
+    actions: {
+      'profile.import': 'VPN-Profil eingespielt',
+      'webui.changePassword': 'Passwort der Weboberfläche geändert',
+      'tunnel.restart': 'Tunnel neu aufgebaut',
+    },
+    otherAction: (action) => `Aktion ${action}`,
+    device: { register: (name) => `Gerät „${name}“ registriert`, change: (name) => `Gerät „${name}“ geändert`, remove: (name) => `Gerät „${name}“ entfernt` },
+    config: (path) => `Einstellung ${path} geändert`,
   },
   tunnelStates: {
     'no-profile': 'kein VPN-Profil',

@@ -66,6 +66,21 @@ export const en: Messages = {
     noWarnings: 'No warnings.',
     columns: { name: 'Name', kind: 'Kind', address: 'TI address', reach: 'Reachable' },
     live: 'This page updates itself as soon as something changes.',
+    changes: 'Last changes',
+    noChanges: 'No changes yet.',
+    changeColumns: { at: 'Time', who: 'Who', what: 'What' },
+  },
+  changes: {
+    webui: (user) => `${user} (web UI)`,
+    cli: "The box's command line",
+    actions: {
+      'profile.import': 'VPN profile imported',
+      'webui.changePassword': "The web UI's password changed",
+      'tunnel.restart': 'Tunnel rebuilt',
+    },
+    otherAction: (action) => `Action ${action}`,
+    device: { register: (name) => `Device "${name}" registered`, change: (name) => `Device "${name}" changed`, remove: (name) => `Device "${name}" removed` },
+    config: (path) => `Setting ${path} changed`,
   },
   tunnelStates: {
     'no-profile': 'no VPN profile',

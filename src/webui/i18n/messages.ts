@@ -76,6 +76,18 @@ export interface Messages {
     noWarnings: string;
     columns: { name: string; kind: string; address: string; reach: string };
     live: string;
+    changes: string;
+    noChanges: string;
+    changeColumns: { at: string; who: string; what: string };
+  };
+  changes: {
+    /** Who: a web UI user, the administrators' command line, or the agent's own name for it. */
+    webui: (user: string) => string;
+    cli: string;
+    actions: Record<string, string>;
+    otherAction: (action: string) => string;
+    device: { register: (name: string) => string; change: (name: string) => string; remove: (name: string) => string };
+    config: (path: string) => string;
   };
   tunnelStates: Record<TunnelStateName, string>;
   /** The tunnel's failure reasons as the agent names them (src/ipsec/tunnel/failure.ts); others are shown as they are. */

@@ -5,6 +5,7 @@
 // JavaScript the page shows the state at its loading.
 import type { VNode } from 'preact';
 import { formatBytes, formatTime, messagesFor, type Language } from '../i18n/index.ts';
+import type { Change } from '../status/changes.ts';
 import type { Overview } from '../status/overview.ts';
 import { ChainList } from './chainList.ts';
 import { html } from './html.ts';
@@ -19,9 +20,11 @@ export interface OverviewPageProps {
   at: string;
   /** Right after a login: the failed attempts since the previous one. */
   news?: { failedSince: number; previousLogin: string | null };
+  /** The last changes, newest first; undefined when the agent did not answer. */
+  changes: readonly Change[] | undefined;
 }
 
-export function OverviewPage({ language, fingerprint, session, overview, at, news }: OverviewPageProps): VNode {
+export function OverviewPage({ language, fingerprint, session, overview, at, news, changes }: OverviewPageProps): VNode {
   const all = messagesFor(language);
   const m = all.overview;
   return Layout({
@@ -34,8 +37,36 @@ export function OverviewPage({ language, fingerprint, session, overview, at, new
     children: html`${news ? html`<p class=${news.failedSince > 0 ? 'notice' : 'checked'} role="status">${all.login.since(news.failedSince, news.previousLogin ? formatTime(language, news.previousLogin) : null)}</p>` : null}
       <h1>${m.title}</h1>
       <div id="live" data-events="/api/v1/events" aria-live="polite">${OverviewLive({ language, overview, at })}</div>
-      <p class="checked">${m.live}</p>`,
+      <p class="checked">${m.live}</p>
+      <section aria-labelledby="changes-title">
+        <h2 id="changes-title">${m.changes}</h2>
+        ${!changes
+          ? html`<p class="error">${all.status.reasons.agentDown}</p>`
+          : changes.length === 0
+            ? html`<p>${m.noChanges}</p>`
+            : html`<table class="list">
+                <thead>
+                  <tr><th scope="col">${m.changeColumns.at}</th><th scope="col">${m.changeColumns.who}</th><th scope="col">${m.changeColumns.what}</th></tr>
+                </thead>
+                <tbody>
+                  ${changes.map((c) => html`<tr><td>${formatTime(language, c.at)}</td><td>${whoOf(language, c.actor)}</td><td>${whatOf(language, c)}</td></tr>`)}
+                </tbody>
+              </table>`}
+      </section>`,
   });
+}
+
+function whoOf(language: Language, actor: string): string {
+  const m = messagesFor(language).changes;
+  if (actor === 'local-cli') return m.cli;
+  return actor.startsWith('webui:') ? m.webui(actor.slice('webui:'.length)) : actor;
+}
+
+function whatOf(language: Language, change: Change): string {
+  const m = messagesFor(language).changes;
+  if (change.kind === 'device') return m.device[change.action](change.name);
+  if (change.kind === 'config') return m.config(change.path);
+  return m.actions[change.action] ?? m.otherAction(change.action);
 }
 
 /** The part of the overview that changes; the same markup on the page and in each live update. */

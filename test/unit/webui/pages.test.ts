@@ -70,6 +70,9 @@ const findDevice = (args: unknown) => {
 
 async function ask(user: string, action: string, args?: unknown): Promise<unknown> {
   asked.push({ user, action, args });
+  if (action === 'audit.list') return [{ at: '2025-05-02T09:00:00.000Z', actor: 'webui:admin', action: 'profile.import', detail: {} }];
+  if (action === 'devices.audit') return [{ at: '2025-05-02T09:30:00.000Z', actor: 'local-cli', action: 'register', deviceId: 2, old: null, new: TERMINAL }];
+  if (action === 'config.audit') return [{ revision: 3, at: '2025-05-02T08:00:00.000Z', actor: 'local-cli', path: 'practice.name', old: '', new: 'Praxis' }];
   if (action === 'devices.list') return agent.devices;
   if (action === 'devices.show') return findDevice(args);
   if (action === 'devices.terminals') return [{ mac: '02:00:00:00:00:30', address: '10.77.12.30', hostname: 'ORGA-6141', evidence: ['dhcp'], firstSeen: '2025-05-02T09:00:00.000Z', lastSeen: '2025-05-02T10:00:00.000Z' }];
@@ -165,6 +168,8 @@ describe('the overview', () => {
     expect(body).toMatch(/<tr data-device="2">.*nicht erreichbar.*10\.77\.12\.20:4742: timeout/s);
     expect(body).toMatch(/<tr data-device="1">.*erreichbar <span class="since">seit/s);
     expect(body).toContain('Die Datenbank stammt von einer neueren Firmware');
+    // The last changes of all three audit logs, newest first, with who made them.
+    expect(body).toMatch(/Kommandozeile der Box<\/td><td>Gerät „Empfang &lt;script>alert\(1\)&lt;\/script>“ registriert<\/td>.*admin \(Weboberfläche\)<\/td><td>VPN-Profil eingespielt<\/td>.*Einstellung practice.name geändert/s);
     expect(body).toContain('<script src="/assets/app.js" defer></script>');
     expect(body.match(/<script/g)).toHaveLength(1);
     expect(body).not.toMatch(/style=|onclick=|javascript:/);
