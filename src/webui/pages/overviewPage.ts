@@ -94,26 +94,28 @@ export function OverviewLive({ language, overview, at }: { language: Language; o
     </section>
     <section aria-labelledby="devices-title">
       <h2 id="devices-title">${m.devices}</h2>
-      ${overview.devices.length === 0
-        ? html`<p>${m.noDevices} <a href="/devices">${m.registerHint}</a></p>`
-        : html`<table class="list">
-            <thead>
-              <tr><th scope="col">${m.columns.name}</th><th scope="col">${m.columns.kind}</th><th scope="col">${m.columns.address}</th><th scope="col">${m.columns.reach}</th></tr>
-            </thead>
-            <tbody>
-              ${overview.devices.map(
-                (d) => html`<tr data-device=${d.id}>
-                  <td><a href=${`/devices/${d.id}`}>${d.name}</a></td>
-                  <td>${all.kinds[d.kind]}</td>
-                  <td><code>${d.address}</code></td>
-                  <td class=${`reach ${d.reach}`}>
-                    ${all.reach[d.reach]}${d.since ? html` <span class="since">${all.status.since(formatTime(language, d.since))}</span>` : null}
-                    ${d.detail ? html`<br /><span class="detail">${d.detail}</span>` : null}
-                  </td>
-                </tr>`,
-              )}
-            </tbody>
-          </table>`}
+      ${!overview.devices
+        ? html`<p class="error">${all.status.reasons.agentDown}</p>`
+        : overview.devices.length === 0
+          ? html`<p>${m.noDevices} <a href="/devices">${m.registerHint}</a></p>`
+          : html`<table class="list">
+              <thead>
+                <tr><th scope="col">${m.columns.name}</th><th scope="col">${m.columns.kind}</th><th scope="col">${m.columns.address}</th><th scope="col">${m.columns.reach}</th></tr>
+              </thead>
+              <tbody>
+                ${overview.devices.map(
+                  (d) => html`<tr data-device=${d.id}>
+                    <td><a href=${`/devices/${d.id}`}>${d.name}</a></td>
+                    <td>${all.kinds[d.kind]}</td>
+                    <td><code>${d.address}</code></td>
+                    <td class=${`reach ${d.reach}`}>
+                      ${all.reach[d.reach]}${d.since ? html` <span class="since">${all.status.since(formatTime(language, d.since))}</span>` : null}
+                      ${d.detail ? html`<br /><span class="detail">${d.detail}</span>` : null}
+                    </td>
+                  </tr>`,
+                )}
+              </tbody>
+            </table>`}
     </section>
     <section aria-labelledby="warnings-title">
       <h2 id="warnings-title">${m.warnings}</h2>

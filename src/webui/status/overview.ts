@@ -39,7 +39,8 @@ export interface Overview {
     traffic: { bytesIn: number; bytesOut: number };
     lastError?: { reason: string; at: string };
   } | null;
-  devices: OverviewDevice[];
+  /** Null when the agent did not list them. */
+  devices: OverviewDevice[] | null;
   warnings: OverviewWarning[];
 }
 
@@ -59,7 +60,7 @@ export function overviewOf(status: OverviewStatus | undefined, devices: readonly
           ...(tunnel.lastError ? { lastError: { reason: tunnel.lastError.reason, at: tunnel.lastError.at } } : {}),
         }
       : null,
-    devices: (devices ?? []).map((device) => deviceOf(device, neighbours)),
+    devices: devices ? devices.map((device) => deviceOf(device, neighbours)) : null,
     warnings: (status?.health ?? []).map((w) => ({ code: w.code, severity: w.severity, text: w.text, ...(w.detail ? { detail: w.detail } : {}), since: w.since })),
   };
 }
