@@ -27,7 +27,7 @@ export function wireControl(ctx: AgentContext, status: () => AgentStatus): { con
 }
 
 /** The bus's events that change what the status or the device list shows, as the stream names them. */
-function changesOn(ctx: AgentContext): Subscribe {
+export function changesOn(ctx: AgentContext): Subscribe {
   return (listener) => {
     const owner = {};
     ctx.bus.on(owner, 'tunnel.event', () => listener('tunnel'));
