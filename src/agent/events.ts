@@ -9,4 +9,6 @@ export interface AgentEvents {
   'health.changed': { warnings: HealthWarning[] };
   /** Each entry of the tunnel's history as it is recorded (state changes, failures): remote management retries on 'up'. */
   'tunnel.event': TunnelEvent;
+  /** A device registered, changed or removed, or a terminal's reachability changed: the web UI's live view listens. */
+  'devices.changed': Record<string, never>;
 }

@@ -3,7 +3,7 @@
 import { request } from 'node:http';
 // errors.ts, not the core's index: the web UI loads this client and nothing else of the core it does not need.
 import { TiboxError } from '../core/errors.ts';
-import { ACTIONS_PREFIX, ACTOR_HEADER, STATUS_PATH, type ErrorBody } from './protocol.ts';
+import { ACTIONS_PREFIX, ACTOR_HEADER, EVENTS_PATH, STATUS_PATH, type AgentChange, type ErrorBody } from './protocol.ts';
 
 /** The agent answered with an error; code and message are the agent's, from its catalogue. */
 export class ControlApiError extends Error {
@@ -54,6 +54,48 @@ export class ControlClient<Status = unknown> {
     return (await this.call('GET', STATUS_PATH)) as Status;
   }
 
+  /**
+   * Follows the agent's event stream: calls `onChange` with each line's change ('hello' first),
+   * and resolves when the agent ends the stream or `signal` aborts it. The timeout covers the
+   * connection and the first line only: the stream then stays open as long as the agent runs.
+   */
+  watch(onChange: (change: AgentChange) => void, signal: AbortSignal): Promise<void> {
+    const socketPath = this.socketPath;
+    return new Promise((resolve, reject) => {
+      const req = request({ socketPath, path: EVENTS_PATH, method: 'GET', headers: { Accept: 'application/x-ndjson' }, agent: false, signal }, (res) => {
+        if (res.statusCode !== 200) {
+          clearTimeout(timer);
+          res.resume();
+          reject(new TiboxError('TIBOX_CONTROL_BAD_RESPONSE', { reason: `HTTP ${res.statusCode ?? 0} for the event stream` }));
+          return;
+        }
+        let pending = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          clearTimeout(timer);
+          pending += chunk;
+          let end: number;
+          while ((end = pending.indexOf('\n')) >= 0) {
+            const line = pending.slice(0, end);
+            pending = pending.slice(end + 1);
+            const change = parseChange(line);
+            if (change) onChange(change);
+          }
+        });
+        res.once('end', () => resolve());
+        res.once('close', () => resolve());
+        res.once('error', () => resolve());
+      });
+      const timer = setTimeout(() => req.destroy(new TiboxError('TIBOX_CONTROL_TIMEOUT', { timeoutMs: this.timeoutMs })), this.timeoutMs);
+      req.once('error', (error) => {
+        clearTimeout(timer);
+        if (signal.aborted) resolve();
+        else reject(error instanceof TiboxError ? error : connectionError(error, socketPath));
+      });
+      req.end();
+    });
+  }
+
   /** Runs a named action; args are sent as JSON. Throws ControlApiError when the action fails. */
   async action(name: string, args: unknown = {}): Promise<unknown> {
     return await this.call('POST', ACTIONS_PREFIX + encodeURIComponent(name), JSON.stringify(args));
@@ -98,6 +140,18 @@ export class ControlClient<Status = unknown> {
       req.once('error', fail);
       req.end(body);
     });
+  }
+}
+
+const CHANGES: readonly AgentChange[] = ['hello', 'tunnel', 'health', 'config', 'devices'];
+
+/** A line of the event stream; undefined for anything this client does not know. */
+function parseChange(line: string): AgentChange | undefined {
+  try {
+    const event = (JSON.parse(line) as { event?: unknown }).event;
+    return CHANGES.find((change) => change === event);
+  } catch {
+    return undefined;
   }
 }
 

@@ -3,7 +3,7 @@
 // into the catalogue's status and code. Nothing thrown here escapes to the HTTP server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TiboxError, type Logger, type ControlActions } from '../core/index.ts';
-import { ACTIONS_PREFIX, ACTOR_HEADER, CLI_ACTOR, MAX_BODY_BYTES, STATUS_PATH, WEBUI_USER_NAME, webuiActor, type ControlResponse } from './protocol.ts';
+import { ACTIONS_PREFIX, ACTOR_HEADER, CLI_ACTOR, EVENTS_PATH, MAX_BODY_BYTES, STATUS_PATH, WEBUI_USER_NAME, webuiActor, type AgentChange, type ControlResponse, type EventLine } from './protocol.ts';
 
 /**
  * Who is at the other end of a socket. Node offers no SO_PEERCRED, so the server cannot tell which
@@ -18,10 +18,19 @@ export interface HandlerDeps {
   actions: ControlActions;
   log: Logger;
   caller: SocketCaller;
+  /** Subscribes to the agent's changes for GET /v1/events; returns the function that unsubscribes. */
+  changes?: Subscribe;
 }
+
+/** Calls `listener` with each change of the agent's state until the returned function is called. */
+export type Subscribe = (listener: (change: AgentChange) => void) => () => void;
 
 export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
+    if (deps.changes && req.method === 'GET' && new URL(req.url ?? '/', 'http://control').pathname === EVENTS_PATH) {
+      streamChanges(deps.changes, req, res);
+      return;
+    }
     route(deps, req)
       .then((result) => send(res, 200, { result: result ?? null }))
       .catch((error: unknown) => {
@@ -61,6 +70,19 @@ async function route(deps: HandlerDeps, req: IncomingMessage): Promise<unknown> 
     }
   }
   throw new TiboxError('TIBOX_NOT_FOUND', { method, path });
+}
+
+/**
+ * The event stream: 'hello' at once, so the caller knows it is subscribed, then a line per change
+ * until the caller hangs up or the server closes the connection.
+ */
+function streamChanges(subscribe: Subscribe, req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(200, { 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Cache-Control': 'no-store' });
+  const write = (event: AgentChange) => res.write(`${JSON.stringify({ event } satisfies EventLine)}\n`);
+  write('hello');
+  const unsubscribe = subscribe(write);
+  res.once('close', unsubscribe);
+  req.resume();
 }
 
 /** The actor an action is audited as: the web UI's user as it names it, or local-cli. */

@@ -1,6 +1,9 @@
 // The wire contract of the control API, shared by server and client. HTTP/1.1 over the control
 // socket, JSON both ways:
 //   GET  /v1/status          -> { result: the agent's status (AgentStatus, src/agent/status.ts) }
+//   GET  /v1/events          -> a stream of lines, one JSON object each ({ "event": <name> }), that
+//                               stays open: 'hello' at once, then one line whenever the agent's state
+//                               changed ('tunnel', 'health', 'config', 'devices'); read the status again
 //   POST /v1/actions/<name>  body: the action's arguments as JSON (empty body: {})
 //                            -> { result: <whatever the action returns, null for nothing> }
 // On the web UI's socket every action request names the acting web UI user in the X-Tibox-Actor
@@ -11,6 +14,15 @@
 
 export const STATUS_PATH = '/v1/status';
 export const ACTIONS_PREFIX = '/v1/actions/';
+export const EVENTS_PATH = '/v1/events';
+
+/** What the event stream names: the first line, then what changed. */
+export type AgentChange = 'hello' | 'tunnel' | 'health' | 'config' | 'devices';
+
+/** One line of the event stream. */
+export interface EventLine {
+  event: AgentChange;
+}
 
 /** The header in which the web UI names its acting user (HTTP header names are case-insensitive). */
 export const ACTOR_HEADER = 'x-tibox-actor';

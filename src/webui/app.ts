@@ -1,14 +1,26 @@
 // The web UI's express app: strict security headers on every answer, sessions and CSRF checks,
 // the public status page, login and the password change (forced while the password is the
-// initial one), logout, the stylesheet, the language switch, and a page in the visitor's language
-// for anything else. It asks the agent for its status and for the account's checks, nothing else.
+// initial one), logout, the pages behind the login (overview, VPN profile, devices), the JSON API
+// (api/v1.ts), our stylesheet and script, the language switch, and a page in the visitor's
+// language for anything else. It asks the agent for named actions only.
 import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import type { VNode } from 'preact';
 import { ControlApiError } from '../control/client.ts';
 import { WEBUI_USER_NAME } from '../control/protocol.ts';
+import { APP_JS } from './assets/script.ts';
 import { STYLE_CSS } from './assets/style.ts';
+import { apiError, apiRouter } from './api/v1.ts';
+import type { LiveOverview } from './live/liveOverview.ts';
+import { OverviewPage } from './pages/overviewPage.ts';
+import type { RouteKit } from './routes/kit.ts';
+import { deviceRoutes } from './routes/devices.ts';
+import { profileRoutes, UPLOAD_PATHS } from './routes/profile.ts';
+import type { OverviewStatus } from './status/agentView.ts';
+import type { DeviceView, NeighbourView } from './status/deviceView.ts';
+import type { Overview } from './status/overview.ts';
+import { readChanges, readOverview } from './status/readOverview.ts';
 import type { Accounts } from './auth/accounts.ts';
 import { createCsrf } from './auth/csrf.ts';
 import { strengthOf } from './auth/passwordStrength.ts';
@@ -20,16 +32,22 @@ import { DEFAULT_LANGUAGE, messagesFor, parseLanguage, type Language } from './i
 import { ErrorPage } from './pages/errorPage.ts';
 import { renderPage } from './pages/html.ts';
 import { StatusPage } from './pages/statusPage.ts';
-import type { AgentView } from './status/agentView.ts';
 import { chainOf } from './status/chain.ts';
 import type { Logger } from '../core/log.ts';
+
+/** How many of the last changes the overview lists. */
+const LAST_CHANGES = 8;
 
 /** The cookie that keeps the visitor's language; `__Host-`: this host only, HTTPS only, path /. */
 export const LANGUAGE_COOKIE = '__Host-lang';
 
 export interface AppDeps {
   /** The agent's status, or a rejection when it does not answer. */
-  status: () => Promise<AgentView>;
+  status: () => Promise<OverviewStatus>;
+  /** A named action of the agent, asked for web UI user `user`; rejects as the control client does. */
+  ask: (user: string, action: string, args?: unknown) => Promise<unknown>;
+  /** The overview kept current for the live pages. */
+  live: Pick<LiveOverview, 'subscribe'>;
   /** The device certificate's SHA-256 fingerprint, shown on every page. */
   fingerprint: string;
   accounts: Accounts;
@@ -49,15 +67,17 @@ export function createApp(deps: AppDeps): express.Express {
   const csrf = createCsrf();
   app.use(cookieParser());
   app.use(sessions.middleware);
-  app.use(express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 }));
+  app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
+  app.use(express.json({ limit: '16kb', strict: true }));
   // The language switch changes nothing on the box and has its own origin check: a visitor
-  // without a session may use it.
-  app.use((req, res, next) => (req.path === '/language' ? next() : csrf.doubleCsrfProtection(req, res, next)));
+  // without a session may use it. Uploads check the token themselves once they have read the
+  // body that carries it.
+  app.use((req, res, next) => (req.path === '/language' || (req.method === 'POST' && UPLOAD_PATHS.includes(req.path)) ? next() : csrf.doubleCsrfProtection(req, res, next)));
   const token = (req: Request, res: Response) => csrf.generateCsrfToken(req, res, { overwrite: true });
   const sessionOf = (req: Request, res: Response) => (req.session.user ? { user: req.session.user, csrf: token(req, res) } : undefined);
   // While the password is the initial one, the password page is the only page.
   app.use((req, res, next) => {
-    if (req.session.mustChange && req.method === 'GET' && !['/password', '/assets/style.css'].includes(req.path)) res.redirect(303, '/password');
+    if (req.session.mustChange && req.method === 'GET' && !['/password', '/assets/style.css', '/assets/app.js'].includes(req.path) && !req.path.startsWith('/api/')) res.redirect(303, '/password');
     else next();
   });
 
@@ -80,9 +100,50 @@ export function createApp(deps: AppDeps): express.Express {
     page(req, res, 200, StatusPage({ language: languageOf(req), fingerprint: deps.fingerprint, chain: chainOf(status), at: now().toISOString(), ...(session ? { session } : {}), ...(news ? { news } : {}) }));
   });
 
+  const overviewFor = (user: string): Promise<Overview> =>
+    readOverview(
+      {
+        status: deps.status,
+        devices: async () => (await deps.ask(user, 'devices.list')) as DeviceView[],
+        neighbours: async () => (await deps.ask(user, 'devices.neighbours')) as NeighbourView[],
+      },
+      deps.log,
+    );
+
+  app.get('/overview', requireLogin(errorPage), async (req, res) => {
+    const session = sessionOf(req, res);
+    if (!session) return;
+    const news = req.session.loginNews;
+    delete req.session.loginNews;
+    const [overview, changes] = await Promise.all([overviewFor(session.user), readChanges((action, args) => deps.ask(session.user, action, args), LAST_CHANGES, deps.log)]);
+    page(req, res, 200, OverviewPage({ language: languageOf(req), fingerprint: deps.fingerprint, session, overview, changes, at: now().toISOString(), ...(news ? { news } : {}) }));
+  });
+
+  const kit: RouteKit = {
+    ask: deps.ask,
+    status: deps.status,
+    fingerprint: deps.fingerprint,
+    log: deps.log,
+    now,
+    language: languageOf,
+    session: (req, res) => ({ user: req.session.user ?? '', csrf: token(req, res) }),
+    render: (res, status, root) => page(res.req, res, status, root),
+    refuse: (req, res, status, text) => errorPage(req, res, status, () => text),
+    csrfValid: (req) => csrf.validateRequest(req),
+  };
+  const profile = profileRoutes(kit);
+  const devices = deviceRoutes(kit);
+  app.use('/api/v1', apiRouter({ overview: overviewFor, live: deps.live, store: sessions.store, language: languageOf, now, routes: [profile.api, devices.api] }));
+  app.use(['/profile', '/tunnel', '/devices'], requireLogin(errorPage), (req, res, next) => {
+    // The label's password opens the password page only: no change is taken before it is replaced.
+    if (req.session.mustChange) errorPage(req, res, 403, (m) => m.api.passwordChangeRequired);
+    else next();
+  });
+  app.use(profile.pages, devices.pages);
+
   app.get('/login', (req, res) => {
     if (req.session.user) {
-      res.redirect(303, '/');
+      res.redirect(303, '/overview');
       return;
     }
     // A session for the form's CSRF token; login replaces it with a new one.
@@ -105,7 +166,7 @@ export function createApp(deps: AppDeps): express.Express {
     req.session.mustChange = result.mustChange;
     req.session.loginNews = { failedSince: result.failedSince ?? 0, previousLogin: result.previousLogin ?? null };
     deps.log.info({ user, source: req.socket.remoteAddress, mustChange: result.mustChange }, 'web UI login');
-    res.redirect(303, result.mustChange ? '/password' : '/');
+    res.redirect(303, result.mustChange ? '/password' : '/overview');
   });
 
   app.post('/logout', (req, res, next) => {
@@ -122,8 +183,8 @@ export function createApp(deps: AppDeps): express.Express {
     const user = req.session.user ?? '';
     page(req, res, status, PasswordPage({ language: languageOf(req), fingerprint: deps.fingerprint, user, csrf: token(req, res), forced: req.session.mustChange === true, ...(outcome ? { outcome } : {}) }));
   };
-  app.get('/password', requireLogin, (req, res) => passwordPage(req, res, 200));
-  app.post('/password', requireLogin, async (req, res) => {
+  app.get('/password', requireLogin(errorPage), (req, res) => passwordPage(req, res, 200));
+  app.post('/password', requireLogin(errorPage), async (req, res) => {
     const user = req.session.user ?? '';
     const [oldPassword, newPassword, repeat] = [field(req, 'oldPassword', 256), field(req, 'newPassword', 256), field(req, 'repeatPassword', 256)];
     if (newPassword !== repeat) return passwordPage(req, res, 422, { kind: 'refused', reason: 'mismatch' });
@@ -148,6 +209,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/assets/style.css', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=3600').type('css').send(STYLE_CSS);
   });
+  app.get('/assets/app.js', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=3600').type('js').send(APP_JS);
+  });
 
   // A preference of this browser, not a change on the box; still only from this box's own pages.
   app.post('/language', sameOrigin(errorPage), (req, res) => {
@@ -157,29 +221,38 @@ export function createApp(deps: AppDeps): express.Express {
     res.redirect(303, localPath(body.return));
   });
 
-  app.use((req, res) => errorPage(req, res, 404, (m) => m.errors.notFound));
+  const isApi = (req: Request) => req.path.startsWith('/api/');
+  app.use((req, res) => (isApi(req) ? apiError(res, 404, 'notFound', messagesFor(languageOf(req)).api.notFound) : errorPage(req, res, 404, (m) => m.errors.notFound)));
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const api = messagesFor(languageOf(req)).api;
     if (error === csrf.invalidCsrfTokenError) {
       deps.log.warn({ path: req.path, source: req.socket.remoteAddress }, 'request without a valid CSRF token refused');
-      errorPage(req, res, 403, (m) => m.errors.csrf);
+      if (isApi(req)) apiError(res, 403, 'csrf', api.csrf);
+      else errorPage(req, res, 403, (m) => m.errors.csrf);
       return;
     }
     const status = (error as { status?: unknown }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      errorPage(req, res, status, (m) => m.errors.notFound);
+      // A body too large or not parseable (express's parsers): refused before anything is asked.
+      const text = (m: ReturnType<typeof messagesFor>) => (status === 413 ? m.errors.tooLarge : status === 400 ? m.errors.badRequest : m.errors.notFound);
+      if (isApi(req)) apiError(res, status, status === 413 ? 'tooLarge' : 'badRequest', text(messagesFor(languageOf(req))));
+      else errorPage(req, res, status, text);
       return;
     }
     deps.log.error({ err: error, path: req.path }, 'web UI request failed');
-    errorPage(req, res, 500, (m) => m.errors.internal);
+    if (isApi(req)) apiError(res, 500, 'internal', api.internal);
+    else errorPage(req, res, 500, (m) => m.errors.internal);
   });
   return app;
 }
 
-/** Pages behind the login: a visitor without a session goes to the login page. */
-function requireLogin(req: Request, res: Response, next: NextFunction): void {
-  if (req.session.user) next();
-  else if (req.method === 'GET') res.redirect(303, '/login');
-  else res.status(403).type('text').send('not logged in');
+/** Pages behind the login: a visitor without a session goes to the login page; a post is refused in words. */
+function requireLogin(refuse: (req: Request, res: Response, status: number, text: (m: ReturnType<typeof messagesFor>) => string) => void) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (req.session.user) next();
+    else if (req.method === 'GET') res.redirect(303, '/login');
+    else refuse(req, res, 403, (m) => m.errors.notLoggedIn);
+  };
 }
 
 /** A form field as a string of at most `max` characters ('' when absent or not a string). */

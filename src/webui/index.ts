@@ -3,7 +3,9 @@
 // client only; its entry point is main.ts (bin/tibox-webui). Tests import what they need from here.
 export { createApp, LANGUAGE_COOKIE, languageOf, localPath, type AppDeps } from './app.ts';
 export { chainOf, verdictOf, type ChainLink, type LinkState, type Verdict } from './status/chain.ts';
-export type { AgentView } from './status/agentView.ts';
+export type { AgentView, OverviewStatus } from './status/agentView.ts';
+export { overviewOf, type Overview } from './status/overview.ts';
+export { LiveOverview } from './live/liveOverview.ts';
 export { createDeviceCertificate, loadOrCreateDeviceCertificate, DEVICE_DNS_NAME, type DeviceCertificate } from './tls/deviceCertificate.ts';
 export { TLS_CIPHERS, tlsOptions } from './tls/tlsOptions.ts';
 export { redirectToHttps, WebUiServers } from './server.ts';

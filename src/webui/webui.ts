@@ -6,14 +6,19 @@ import { ControlClient } from '../control/client.ts';
 import type { Logger } from '../core/log.ts';
 import { createApp } from './app.ts';
 import type { Accounts } from './auth/accounts.ts';
-import type { WebuiLoginResult } from '../control/protocol.ts';
+import { WEBUI_ADMIN, type WebuiLoginResult } from '../control/protocol.ts';
+import { LiveOverview } from './live/liveOverview.ts';
+import type { DeviceView, NeighbourView } from './status/deviceView.ts';
+import { readOverview } from './status/readOverview.ts';
 import type { WebUiCommandLine } from './options.ts';
 import { WebUiServers } from './server.ts';
-import type { AgentView } from './status/agentView.ts';
+import type { OverviewStatus } from './status/agentView.ts';
 import { loadOrCreateDeviceCertificate } from './tls/deviceCertificate.ts';
 
 /** How long a page waits for the agent's status. */
 const STATUS_TIMEOUT_MS = 3_000;
+/** How long an action may take (a tunnel restart waits for the tunnel). */
+const ACTION_TIMEOUT_MS = 30_000;
 /** Waiting for the agent at the first start, for the certificate's names. */
 const AGENT_RETRY_MS = 1_000;
 
@@ -26,11 +31,14 @@ export interface WebUiDeps {
 export class WebUi {
   private readonly deps: WebUiDeps;
   private readonly servers = new WebUiServers();
-  private readonly agent: ControlClient<AgentView>;
+  private readonly agent: ControlClient<OverviewStatus>;
+  private readonly actions: ControlClient;
+  private live: LiveOverview | undefined;
 
   constructor(deps: WebUiDeps) {
     this.deps = deps;
-    this.agent = new ControlClient<AgentView>(deps.commandLine.agentSocket, { timeoutMs: STATUS_TIMEOUT_MS });
+    this.agent = new ControlClient<OverviewStatus>(deps.commandLine.agentSocket, { timeoutMs: STATUS_TIMEOUT_MS });
+    this.actions = new ControlClient(deps.commandLine.agentSocket, { timeoutMs: ACTION_TIMEOUT_MS });
   }
 
   async start(signal: AbortSignal): Promise<void> {
@@ -38,12 +46,30 @@ export class WebUi {
     const now = this.deps.now ?? (() => new Date());
     const { certificate, created } = await loadOrCreateDeviceCertificate(join(commandLine.stateDir, 'tls'), () => this.lanAddresses(signal), now);
     log.info({ fingerprint256: certificate.fingerprint256, created }, created ? 'device certificate created' : 'device certificate loaded');
-    const app = createApp({ status: () => this.agent.status(), fingerprint: certificate.fingerprint256, accounts: this.accounts(), log, now });
+    const ask = (user: string, action: string, args?: unknown) => this.actions.actingFor(user).action(action, args);
+    // The live view reads for the one account: what it shows is the same for every session.
+    const live = new LiveOverview({
+      watch: (onChange, watchSignal) => this.agent.watch(onChange, watchSignal),
+      read: () =>
+        readOverview(
+          {
+            status: () => this.agent.status(),
+            devices: async () => (await ask(WEBUI_ADMIN, 'devices.list')) as DeviceView[],
+            neighbours: async () => (await ask(WEBUI_ADMIN, 'devices.neighbours')) as NeighbourView[],
+          },
+          log,
+        ),
+      log,
+    });
+    this.live = live;
+    live.start();
+    const app = createApp({ status: () => this.agent.status(), ask, live, fingerprint: certificate.fingerprint256, accounts: this.accounts(), log, now });
     await this.servers.start(app, certificate, { host: commandLine.listen, httpsPort: commandLine.httpsPort, httpPort: commandLine.httpPort });
     log.info({ host: commandLine.listen, httpsPort: this.servers.httpsPort(), httpPort: this.servers.httpPort() }, 'web UI listening');
   }
 
   async stop(): Promise<void> {
+    this.live?.stop();
     await this.servers.stop();
   }
 

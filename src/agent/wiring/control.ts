@@ -1,6 +1,8 @@
 // The control sockets: the named actions every subsystem registered, and the agent's status, on
 // the administrators' socket (audited as local-cli) and on the web UI's own socket (audited as the
-// web UI user each request names).
+// web UI user each request names). Both stream the agent's changes, which the web UI follows for
+// its live view.
+import type { Subscribe } from '../../control/handler.ts';
 import { ControlServer } from '../../control/server.ts';
 import { DEFAULT_WEBUI_USER, webuiSocketBeside } from '../../control/socketPath.ts';
 import type { AgentStatus } from '../status.ts';
@@ -8,7 +10,7 @@ import type { AgentContext } from './context.ts';
 
 export function wireControl(ctx: AgentContext, status: () => AgentStatus): { control: ControlServer; webuiControl: ControlServer } {
   const { options } = ctx;
-  const common = { status, actions: ctx.actions, log: ctx.logFor('control') };
+  const common = { status, actions: ctx.actions, log: ctx.logFor('control'), changes: changesOn(ctx) };
   const control = new ControlServer(
     { ...common, socketPath: options.socketPath, ...(options.groupFile ? { groupFile: options.groupFile } : {}) },
     ctx.now,
@@ -22,4 +24,16 @@ export function wireControl(ctx: AgentContext, status: () => AgentStatus): { con
     ctx.now,
   );
   return { control, webuiControl };
+}
+
+/** The bus's events that change what the status or the device list shows, as the stream names them. */
+export function changesOn(ctx: AgentContext): Subscribe {
+  return (listener) => {
+    const owner = {};
+    ctx.bus.on(owner, 'tunnel.event', () => listener('tunnel'));
+    ctx.bus.on(owner, 'health.changed', () => listener('health'));
+    ctx.bus.on(owner, 'config.changed', () => listener('config'));
+    ctx.bus.on(owner, 'devices.changed', () => listener('devices'));
+    return () => ctx.bus.off(owner);
+  };
 }

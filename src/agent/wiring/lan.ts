@@ -74,7 +74,11 @@ export function wireLan(ctx: AgentContext, deps: { firewall: Firewall; nft: NftL
     log: ctx.logFor('inventory'),
     now: ctx.now,
     leaseFile: dnsmasqFiles(dnsmasqDir).leases,
-    onChange: () => refreshDataPath(),
+    onChange: () => {
+      refreshDataPath();
+      ctx.bus.emit('devices.changed', {});
+    },
+    onReachabilityChange: () => ctx.bus.emit('devices.changed', {}),
   });
   registerDeviceActions(ctx.actions, inventory);
   registerWhyAction(ctx.actions, {

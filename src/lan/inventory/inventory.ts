@@ -80,6 +80,8 @@ export interface DeviceInventoryDeps {
   leaseFile?: string;
   /** Told the registered devices after each change. */
   onChange?: (devices: readonly Device[]) => void;
+  /** Told when a terminal becomes reachable or unreachable. */
+  onReachabilityChange?: () => void;
   timings?: Partial<InventoryTimings>;
 }
 
@@ -136,6 +138,7 @@ export class DeviceInventory implements Lifecycle {
       now: this.now,
       intervalMs: this.timings.reachabilityIntervalMs,
       timeoutMs: this.timings.probeTimeoutMs,
+      ...(deps.onReachabilityChange ? { onTransition: deps.onReachabilityChange } : {}),
     });
     this.leases = deps.leaseFile
       ? new LeaseFileWatcher({

@@ -3,7 +3,7 @@
 // unreachable the health warning 'terminal.unreachable' names them. Rounds never overlap: a slow
 // round delays the next one instead of stacking probes.
 import type { Health, Logger } from '../../core/index.ts';
-import { initialReachability, stepReachability, type Reachability } from './reachability.ts';
+import { initialReachability, stepReachability, type Reachability, type Transition } from './reachability.ts';
 import type { ReachabilityRepository } from './reachabilityRepository.ts';
 import { PROBE_TIMEOUT_MS, SICCT_PORT, type TcpProbe } from './tcpProbe.ts';
 
@@ -24,6 +24,8 @@ export interface ReachabilityTrackerDeps {
   now: () => Date;
   intervalMs?: number;
   timeoutMs?: number;
+  /** Told after a terminal's transition is recorded (the web UI's live view follows it). */
+  onTransition?: (terminalId: number, transition: Transition) => void;
 }
 
 export class ReachabilityTracker {
@@ -92,6 +94,7 @@ export class ReachabilityTracker {
         this.states.set(terminal.id, next);
         if (transition) {
           deps.history.record(terminal.id, transition);
+          deps.onTransition?.(terminal.id, transition);
           deps.log.info({ terminal: terminal.name, address: terminal.address, ...transition }, 'terminal reachability changed');
         }
       }),

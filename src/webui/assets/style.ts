@@ -34,5 +34,27 @@ button, select, input { font: inherit; padding: .375rem .625rem; }
 .stacked button { justify-self: start; margin-top: .5rem; }
 .notice { padding: .75rem 1rem; background: #fff7d6; border-radius: .5rem; }
 .success { font-weight: 600; color: var(--ok); }
+.pages { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; padding: .5rem 1.25rem; background: #fff; border-bottom: 1px solid var(--line); }
+.pages a { padding: .25rem 0; }
+.pages a[aria-current="page"] { font-weight: 600; border-bottom: 3px solid #1a5fb4; }
+section { margin-top: 1.5rem; }
+h2 { font-size: 1.125rem; margin: 0 0 .5rem; }
+.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; background: #fff; padding: .75rem 1rem; border-radius: .5rem; margin: 0; }
+.facts dt { color: var(--muted); }
+.facts dd { margin: 0; overflow-wrap: anywhere; }
+.list { width: 100%; border-collapse: collapse; background: #fff; border-radius: .5rem; }
+.list th, .list td { text-align: left; padding: .5rem .75rem; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
+@media (max-width: 40rem) { .list { display: block; overflow-x: auto; } .facts { grid-template-columns: 1fr; } }
+.reach.reachable { color: var(--ok); }
+.reach.unreachable { color: var(--down); }
+.since, .detail { color: var(--muted); font-size: .875rem; }
+.warnings { list-style: none; padding: 0; display: grid; gap: .5rem; }
+.warning { background: #fff; padding: .5rem .75rem; border-radius: .5rem; border-left: .5rem solid var(--unknown); }
+.warning.critical { border-left-color: var(--down); }
+.warning.warning { border-left-color: #c77c02; }
+pre.command { background: #1d2125; color: #f6f7f9; padding: .75rem; border-radius: .5rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
+.actions { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
+.actions form { margin: 0; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 :focus-visible { outline: 3px solid #1a5fb4; outline-offset: 2px; }
 `;

@@ -19,6 +19,8 @@ declare module 'express-session' {
     loginNews?: { failedSince: number; previousLogin: string | null };
     /** Marks a session made for the login form's CSRF token. */
     visitor?: boolean;
+    /** A success to show once on the page a post redirected to. */
+    note?: string;
   }
 }
 

@@ -18,11 +18,30 @@ export type LinkReason =
   | 'ipsecDown'
   | 'internetOk'
   | 'wanDown'
+  | 'gatewaysSilent'
   | 'datacenterOk'
   | 'tunnelNotUp'
   | 'tiNotChecked'
   | 'dependsOnInternet'
   | 'dependsOnDatacenter';
+
+/** What the web UI's own check of a form or an API request found wrong (api/schemas.ts). */
+export type InputProblem =
+  | 'nameEmpty'
+  | 'nameTooLong'
+  | 'nameControl'
+  | 'nameDigits'
+  | 'kind'
+  | 'address'
+  | 'mac'
+  | 'cetpPorts'
+  | 'password'
+  | 'action'
+  | 'device'
+  | 'malformed';
+
+/** The tunnel's states as the agent reports them. */
+export type TunnelStateName = 'no-profile' | 'disabled' | 'charon-down' | 'connecting' | 'up' | 'wan-down' | 'backoff';
 
 export interface Messages {
   /** The language's own name, for the switch. */
@@ -40,7 +59,42 @@ export interface Messages {
     checkedAt: (when: string) => string;
   };
   certificate: { title: string; explain: string };
-  nav: { login: string; logout: string; changePassword: string; loggedInAs: (user: string) => string };
+  nav: { login: string; logout: string; changePassword: string; loggedInAs: (user: string) => string; overview: string; profile: string; devices: string; main: string };
+  overview: {
+    title: string;
+    tunnel: string;
+    tunnelState: string;
+    gateway: string;
+    noGateway: string;
+    traffic: string;
+    trafficValue: (received: string, sent: string) => string;
+    lastError: string;
+    devices: string;
+    noDevices: string;
+    registerHint: string;
+    warnings: string;
+    noWarnings: string;
+    columns: { name: string; kind: string; address: string; reach: string };
+    live: string;
+    changes: string;
+    noChanges: string;
+    changeColumns: { at: string; who: string; what: string };
+  };
+  changes: {
+    /** Who: a web UI user, the administrators' command line, or the agent's own name for it. */
+    webui: (user: string) => string;
+    cli: string;
+    actions: Record<string, string>;
+    otherAction: (action: string) => string;
+    device: { register: (name: string) => string; change: (name: string) => string; remove: (name: string) => string };
+    config: (path: string) => string;
+  };
+  tunnelStates: Record<TunnelStateName, string>;
+  /** The tunnel's failure reasons as the agent names them (src/ipsec/tunnel/failure.ts); others are shown as they are. */
+  failures: Record<string, string>;
+  kinds: { pvs: string; terminal: string };
+  reach: { reachable: string; unreachable: string; unknown: string };
+  severities: { info: string; warning: string; critical: string };
   login: { title: string; user: string; password: string; submit: string; failed: string; since: (failed: number, previous: string | null) => string };
   password: {
     title: string;
@@ -59,5 +113,100 @@ export interface Messages {
     changed: string;
     strength: (score: number) => string;
   };
-  errors: { notFound: string; internal: string; badOrigin: string; csrf: string; back: string };
+  profile: {
+    title: string;
+    none: string;
+    details: string;
+    boxId: string;
+    gateways: string;
+    gatewayIds: string;
+    srv: (name: string) => string;
+    tiSegment: string;
+    certificate: string;
+    subject: string;
+    validUntil: string;
+    fingerprint: string;
+    expiresIn: (days: number) => string;
+    expired: (days: number) => string;
+    importTitle: string;
+    replaceTitle: string;
+    importExplain: (maxKiB: number) => string;
+    file: string;
+    password: string;
+    passwordHint: string;
+    submit: string;
+    imported: string;
+    noFile: string;
+    tooLarge: (maxKiB: number) => string;
+    badUpload: string;
+  };
+  tunnel: {
+    title: string;
+    state: string;
+    up: string;
+    down: string;
+    restart: string;
+    explain: string;
+    done: { up: string; down: string; restart: string };
+    history: string;
+    noHistory: string;
+    columns: { at: string; state: string; gateway: string; reason: string };
+  };
+  devices: {
+    title: string;
+    registered: string;
+    none: string;
+    discovered: string;
+    noneDiscovered: string;
+    seenHosts: string;
+    noneSeen: string;
+    register: string;
+    registerThis: string;
+    kind: string;
+    name: string;
+    address: string;
+    addressHint: string;
+    mac: string;
+    macHint: string;
+    cetpPorts: string;
+    cetpHint: string;
+    submit: string;
+    registeredOk: (name: string) => string;
+    renamedOk: (name: string) => string;
+    removedOk: (name: string) => string;
+    rename: string;
+    renameSubmit: string;
+    remove: string;
+    removeConfirm: string;
+    setup: string;
+    setupWindows: string;
+    setupLinux: string;
+    copy: string;
+    copied: string;
+    setupUnavailable: string;
+    reachability: string;
+    noReachability: string;
+    pvsReach: string;
+    why: string;
+    whyExplain: string;
+    accepted: string;
+    dropped: string;
+    countValue: (packets: number, bytes: string) => string;
+    countsSince: (when: string) => string;
+    noCounters: string;
+    drops: string;
+    noDrops: string;
+    dropColumns: { at: string; reason: string; from: string; to: string };
+    dropReasons: Record<string, string>;
+    columns: { name: string; kind: string; address: string; mac: string; seen: string; evidence: string; hostname: string };
+    outsideSegment: string;
+    back: string;
+  };
+  /** Why the web UI refused a form before asking the agent (api/schemas.ts names the problem). */
+  input: Record<InputProblem, string>;
+  /** The agent's named errors (src/core/errors.ts), by code; others are shown with agentRefused. */
+  agentErrors: Record<string, string>;
+  agentRefused: string;
+  api: { notLoggedIn: string; passwordChangeRequired: string; csrf: string; notFound: string; internal: string; agentDown: string };
+  errors: { notLoggedIn: string; tooLarge: string; badRequest: string; notFound: string; internal: string; badOrigin: string; csrf: string; back: string };
 }

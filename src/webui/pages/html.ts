@@ -24,3 +24,8 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): VNode
 export function renderPage(root: VNode): string {
   return `<!doctype html>${render(root)}`;
 }
+
+/** A part of a page, as a live update sends it. */
+export function renderFragment(node: VNode): string {
+  return render(node);
+}

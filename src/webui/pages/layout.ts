@@ -4,6 +4,13 @@ import type { VNode } from 'preact';
 import { LANGUAGES, messagesFor, type Language } from '../i18n/index.ts';
 import { html } from './html.ts';
 
+/** The pages behind the login, in the order of the navigation. */
+const PAGES = [
+  ['/overview', 'overview'],
+  ['/profile', 'profile'],
+  ['/devices', 'devices'],
+] as const;
+
 export interface LayoutProps {
   language: Language;
   title: string;
@@ -13,10 +20,12 @@ export interface LayoutProps {
   path: string;
   /** The logged-in user and the session's CSRF token (for the logout form); absent before login. */
   session?: { user: string; csrf: string };
+  /** Our own scripts this page loads (paths under /assets/); the page works without them. */
+  scripts?: readonly string[];
   children: VNode | VNode[];
 }
 
-export function Layout({ language, title, fingerprint, path, session, children }: LayoutProps): VNode {
+export function Layout({ language, title, fingerprint, path, session, scripts, children }: LayoutProps): VNode {
   const m = messagesFor(language);
   const account = session
     ? html`<nav class="account">
@@ -34,6 +43,7 @@ export function Layout({ language, title, fingerprint, path, session, children }
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>${title} · ${m.product}</title>
       <link rel="stylesheet" href="/assets/style.css" />
+      ${(scripts ?? []).map((src) => html`<script src=${src} defer></script>`)}
     </head>
     <body>
       <header>
@@ -48,6 +58,11 @@ export function Layout({ language, title, fingerprint, path, session, children }
           <button type="submit">OK</button>
         </form>
       </header>
+      ${session
+        ? html`<nav class="pages" aria-label=${m.nav.main}>
+            ${PAGES.map(([href, key]) => html`<a href=${href} aria-current=${path === href ? 'page' : undefined}>${m.nav[key]}</a>`)}
+          </nav>`
+        : null}
       <main>${children}</main>
       <footer>
         <details>

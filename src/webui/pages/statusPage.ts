@@ -3,7 +3,8 @@
 // what chainOf() returns.
 import type { VNode } from 'preact';
 import { formatTime, messagesFor, type Language } from '../i18n/index.ts';
-import { verdictOf, type ChainLink } from '../status/chain.ts';
+import type { ChainLink } from '../status/chain.ts';
+import { ChainList } from './chainList.ts';
 import { html } from './html.ts';
 import { Layout } from './layout.ts';
 
@@ -21,7 +22,6 @@ export interface StatusPageProps {
 export function StatusPage({ language, fingerprint, chain, at, session, news }: StatusPageProps): VNode {
   const all = messagesFor(language);
   const m = all.status;
-  const verdict = verdictOf(chain);
   return Layout({
     language,
     title: m.title,
@@ -31,17 +31,7 @@ export function StatusPage({ language, fingerprint, chain, at, session, news }: 
     children: html`${news ? html`<p class=${news.failedSince > 0 ? 'notice' : 'checked'} role="status">${all.login.since(news.failedSince, news.previousLogin ? formatTime(language, news.previousLogin) : null)}</p>` : null}
       <h1>${m.title}</h1>
       <p class="question">${m.question}</p>
-      <p class=${`verdict ${verdict === 'allOk' ? 'ok' : verdict === 'unknown' ? 'unknown' : 'down'}`} role="status">${m.verdict[verdict]}</p>
-      <ol class="chain">
-        ${chain.map(
-          (link) => html`<li class=${`link ${link.state}`} data-link=${link.name}>
-            <span class="name">${m.links[link.name]}</span>
-            <span class="state">${m.states[link.state]}</span>
-            <span class="reason">${m.reasons[link.reason]}</span>
-            ${link.since ? html`<span class="since">${m.since(formatTime(language, link.since))}</span>` : null}
-          </li>`,
-        )}
-      </ol>
+      ${ChainList({ language, chain })}
       <p class="checked">${m.checkedAt(formatTime(language, at))}</p>`,
   });
 }

@@ -6,8 +6,28 @@ import type { HealthWarning } from '../../core/health.ts';
 export type TunnelStateView = 'no-profile' | 'disabled' | 'charon-down' | 'connecting' | 'up' | 'wan-down' | 'backoff';
 
 export interface AgentView {
-  tunnel: { state: TunnelStateView; since: string };
+  tunnel: { state: TunnelStateView; since: string; lastError?: { reason: string; at: string } };
   health: readonly Pick<HealthWarning, 'code' | 'since'>[];
   /** The box's own addresses on the LAN side (practice LAN and TI segment), without lengths. */
   lanAddresses: readonly string[];
+}
+
+/** What the overview reads besides the chain: the tunnel's gateway, traffic and last failure, the warnings' text. */
+export interface OverviewStatus extends AgentView {
+  tunnel: AgentView['tunnel'] & {
+    gateway?: string;
+    traffic: { bytesIn: number; bytesOut: number; packetsIn: number; packetsOut: number };
+    lastError?: { reason: string; at: string; detail?: string };
+    /** Newest first. */
+    history: readonly TunnelEventView[];
+  };
+  health: readonly Pick<HealthWarning, 'code' | 'since' | 'severity' | 'text' | 'detail' | 'impactsTi'>[];
+}
+
+/** An entry of the tunnel's history. */
+export interface TunnelEventView {
+  at: string;
+  state: TunnelStateView;
+  gateway?: string;
+  reason?: string;
 }

@@ -7,6 +7,9 @@ import type { AgentView } from './agentView.ts';
 
 export type LinkState = 'ok' | 'down' | 'unknown';
 
+/** The tunnel's failure when no gateway answers IKE at all (src/ipsec/tunnel/failure.ts). */
+const GATEWAY_UNREACHABLE = 'gateway unreachable';
+
 export interface ChainLink {
   name: LinkName;
   state: LinkState;
@@ -31,7 +34,15 @@ export function chainOf(status: AgentView | undefined): ChainLink[] {
   const { state, since } = status.tunnel;
   const box = boxLink(state, since);
   const wanDown = state === 'wan-down' ? since : status.health.find((w) => w.code === 'wan.down')?.since;
-  const internet: ChainLink = wanDown !== undefined ? { name: 'internet', state: 'down', reason: 'wanDown', since: wanDown } : { name: 'internet', state: 'ok', reason: 'internetOk' };
+  // The WAN is up, but no gateway answered the last attempt's IKE: the way to the datacenter ends
+  // before it (the practice router's line, or the internet), as far as the box can tell.
+  const silent = (state === 'connecting' || state === 'backoff') && status.tunnel.lastError?.reason === GATEWAY_UNREACHABLE ? status.tunnel.lastError.at : undefined;
+  const internet: ChainLink =
+    wanDown !== undefined
+      ? { name: 'internet', state: 'down', reason: 'wanDown', since: wanDown }
+      : silent !== undefined
+        ? { name: 'internet', state: 'down', reason: 'gatewaysSilent', since: silent }
+        : { name: 'internet', state: 'ok', reason: 'internetOk' };
   const datacenter: ChainLink =
     internet.state !== 'ok' || box.state !== 'ok'
       ? { name: 'datacenter', state: 'unknown', reason: 'dependsOnInternet' }

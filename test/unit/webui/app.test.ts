@@ -6,7 +6,7 @@ import { request as httpsRequest } from 'node:https';
 import { connect, type ConnectionOptions } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControlApiError } from '../../../src/control/client.ts';
-import { createApp, createDeviceCertificate, WebUiServers, type AgentView, type DeviceCertificate } from '../../../src/webui/index.ts';
+import { createApp, createDeviceCertificate, WebUiServers, type DeviceCertificate, type OverviewStatus } from '../../../src/webui/index.ts';
 import type { Accounts } from '../../../src/webui/auth/accounts.ts';
 import { memoryLogger, SAMPLE_STATUS } from '../control/helpers.ts';
 
@@ -32,7 +32,7 @@ const accounts: Accounts = {
 const logger = memoryLogger();
 let certificate: DeviceCertificate;
 let servers: WebUiServers;
-let status: AgentView | Error = SAMPLE_STATUS;
+let status: OverviewStatus | Error = SAMPLE_STATUS;
 let port: number;
 let httpPort: number;
 
@@ -43,6 +43,9 @@ beforeAll(async () => {
       if (status instanceof Error) throw status;
       return status;
     },
+    // The pages behind the login have their own tests (pages.test.ts): no device, no live updates.
+    ask: async (_user, action) => (action === 'devices.list' || action === 'devices.neighbours' ? [] : null),
+    live: { subscribe: () => () => undefined },
     fingerprint: certificate.fingerprint256,
     accounts,
     log: logger.log,
@@ -152,7 +155,7 @@ describe('the web UI app', () => {
   });
 
   it('refuses a form body larger than its limit without changing anything', async () => {
-    const answer = await form('/language', { language: 'en', return: '/', pad: 'x'.repeat(4096) });
+    const answer = await form('/language', { language: 'en', return: '/', pad: 'x'.repeat(17_000) });
     expect(answer.status).toBe(413);
     expect(answer.headers['set-cookie']).toBeUndefined();
   });
@@ -198,6 +201,10 @@ describe('login and the password', () => {
     expect(String(loggedIn.headers['set-cookie'])).toMatch(/__Host-tibox-session=[^;]+; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Strict/);
     expect((await browser.get('/')).headers.location).toBe('/password');
     const page = await browser.get('/password');
+    // Nothing but the password change is taken with the label's password.
+    const early = await browser.post('/devices', { _csrf: Browser.token(page), kind: 'pvs', name: 'PVS', address: '10.77.12.10', mac: '02:00:00:00:00:10' });
+    expect(early.status).toBe(403);
+    expect(early.body).toContain('Bitte zuerst das Passwort vom Etikett ändern.');
     expect(page.body).toContain('Bitte ersetzen Sie das Passwort vom Etikett der Box');
     const weak = await browser.post('/password', { _csrf: Browser.token(page), oldPassword: INITIAL, newPassword: 'Sonnenblume1', repeatPassword: 'Sonnenblume1' });
     expect(weak.status).toBe(422);

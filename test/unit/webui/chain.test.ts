@@ -33,6 +33,15 @@ describe('chainOf', () => {
     expect(verdictOf(chainOf(status))).toBe(verdict);
   });
 
+  it('puts the fault at the internet while the WAN is up but no gateway answered the last attempt, and only then', () => {
+    const failed = (state: AgentView['tunnel']['state'], reason: string): AgentView => ({ ...view(state), tunnel: { state, since: SINCE, lastError: { reason, at: '2025-05-02T08:01:00.000Z' } } });
+    expect(states(failed('backoff', 'gateway unreachable'))).toEqual(['box ok boxOk', 'internet down gatewaysSilent', 'datacenter unknown dependsOnInternet', 'ti unknown dependsOnDatacenter']);
+    expect(chainOf(failed('connecting', 'gateway unreachable'))[1]?.since).toBe('2025-05-02T08:01:00.000Z');
+    expect(states(failed('backoff', 'authentication failed'))[2]).toBe('datacenter down tunnelNotUp');
+    // A failure before the tunnel came up is history.
+    expect(states(failed('up', 'gateway unreachable'))[1]).toBe('internet ok internetOk');
+  });
+
   it('puts the fault at the box when the agent does not answer', () => {
     expect(states(undefined)).toEqual(['box down agentDown', 'internet unknown dependsOnInternet', 'datacenter unknown dependsOnInternet', 'ti unknown dependsOnDatacenter']);
     expect(verdictOf(chainOf(undefined))).toBe('box');

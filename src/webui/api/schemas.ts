@@ -1,0 +1,65 @@
+// What the web UI takes from a form or an API request, one valibot schema each, checked before
+// anything is asked of the agent. Each problem is named by a key of the message catalogue
+// (i18n `input`), so a refusal reads in the page's language. The agent checks again with its own
+// rules (the TI segment, duplicates, the box's own MACs): these only keep out what is no device
+// name, address or port at all (markup is fine in a name, as every page escapes it; control
+// characters and 10 kB are not).
+import * as v from 'valibot';
+import type { InputProblem } from '../i18n/index.ts';
+
+/** The agent's limit for a device name (src/lan/inventory/validate.ts). */
+export const MAX_DEVICE_NAME = 63;
+export const MAX_CETP_PORTS = 16;
+
+const problem = (key: InputProblem) => key;
+
+const deviceName = v.pipe(
+  v.string(problem('nameEmpty')),
+  v.trim(),
+  v.nonEmpty(problem('nameEmpty')),
+  v.check((s) => [...s].length <= MAX_DEVICE_NAME, problem('nameTooLong')),
+  v.check((s) => !/\p{C}/u.test(s), problem('nameControl')),
+  v.check((s) => !/^\d+$/.test(s), problem('nameDigits')),
+);
+const kind = v.picklist(['pvs', 'terminal'], problem('kind'));
+const address = v.pipe(v.string(problem('address')), v.trim(), v.ipv4(problem('address')));
+const mac = v.pipe(v.string(problem('mac')), v.trim(), v.regex(/^[0-9a-fA-F]{2}([:-][0-9a-fA-F]{2}){5}$/, problem('mac')));
+const port = v.pipe(v.number(problem('cetpPorts')), v.integer(problem('cetpPorts')), v.minValue(1, problem('cetpPorts')), v.maxValue(65535, problem('cetpPorts')));
+const ports = v.pipe(v.array(port, problem('cetpPorts')), v.maxLength(MAX_CETP_PORTS, problem('cetpPorts')));
+/** "8010, 8011" as a form sends it; empty for none. */
+const portsText = v.pipe(
+  v.optional(v.string(problem('cetpPorts')), ''),
+  v.check((s) => /^[\d\s,]*$/.test(s), problem('cetpPorts')),
+  v.transform((s) => s.split(/[\s,]+/).filter((p) => p !== '').map(Number)),
+  ports,
+);
+
+/** A registration from the JSON API. */
+export const RegistrationJson = v.strictObject(
+  { kind, name: deviceName, address, mac, cetpPorts: v.optional(ports, []) },
+  problem('malformed'),
+);
+/** A registration from the page's form (the CSRF token rides along). */
+export const RegistrationForm = v.object({ kind, name: deviceName, address, mac, cetpPorts: portsText }, problem('malformed'));
+/** A new name, from the API or the form. */
+export const RenameJson = v.strictObject({ name: deviceName }, problem('malformed'));
+export const RenameForm = v.object({ name: deviceName }, problem('malformed'));
+/** A device's number in a path. */
+export const DeviceId = v.pipe(v.string(problem('device')), v.regex(/^[1-9]\d{0,8}$/, problem('device')), v.transform(Number));
+/** The tunnel's actions. */
+export const TunnelAction = v.picklist(['up', 'down', 'restart'], problem('action'));
+/** The optional password of a profile file. */
+export const ProfilePassword = v.pipe(v.optional(v.string(problem('password')), ''), v.maxLength(256, problem('password')));
+
+export type Registration = v.InferOutput<typeof RegistrationJson>;
+
+/** The value, or the first problem as a catalogue key and the field it is in. */
+export function readInput<S extends v.GenericSchema>(schema: S, input: unknown): { ok: true; value: v.InferOutput<S> } | { ok: false; problem: InputProblem; field?: string } {
+  const result = v.safeParse(schema, input, { abortEarly: true });
+  if (result.success) return { ok: true, value: result.output };
+  const issue = result.issues[0];
+  // The form field or top-level key it is in (a port's index in the list says no more).
+  const key = issue.path?.[0]?.key;
+  const field = key === undefined ? undefined : String(key);
+  return { ok: false, problem: issue.message as InputProblem, ...(field ? { field } : {}) };
+}

@@ -1,0 +1,33 @@
+// What the routes behind the login share, handed over by the app (app.ts): the agent, the
+// visitor's language and session, rendering, and the CSRF check for the routes that read their
+// body themselves (uploads).
+import type { Request, Response } from 'express';
+import type { VNode } from 'preact';
+import type { Logger } from '../../core/log.ts';
+import type { Language } from '../i18n/index.ts';
+import type { Outcome } from '../pages/profilePage.ts';
+import type { OverviewStatus } from '../status/agentView.ts';
+
+export interface RouteKit {
+  /** A named action of the agent, asked for web UI user `user`. */
+  ask: (user: string, action: string, args?: unknown) => Promise<unknown>;
+  status: () => Promise<OverviewStatus>;
+  fingerprint: string;
+  log: Logger;
+  now: () => Date;
+  language: (req: Request) => Language;
+  /** The logged-in user and a fresh CSRF token for the page's forms (the routes run behind requireLogin). */
+  session: (req: Request, res: Response) => { user: string; csrf: string };
+  render: (res: Response, status: number, root: VNode) => void;
+  /** An error page in the visitor's language. */
+  refuse: (req: Request, res: Response, status: number, text: string) => void;
+  /** Checks the request's CSRF token; false when it is missing or not this session's. */
+  csrfValid: (req: Request) => boolean;
+}
+
+/** A success note left by the post that redirected here (303), shown once. */
+export function takeNote(req: Request): Outcome | undefined {
+  const note = req.session.note;
+  delete req.session.note;
+  return note ? { kind: 'success', text: note } : undefined;
+}

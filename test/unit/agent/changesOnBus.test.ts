@@ -1,0 +1,31 @@
+// What the control sockets' event stream (GET /v1/events) says for the agent's bus events: one
+// change per tunnel entry, health change, commit and device change, until unsubscribed.
+import { expect, it } from 'vitest';
+import { changesOn } from '../../../src/agent/wiring/control.ts';
+import { agentContext } from '../../../src/agent/wiring/context.ts';
+import type { AgentChange } from '../../../src/control/protocol.ts';
+import { createLogger } from '../../../src/core/log.ts';
+
+it('names each bus event the web UI follows, and stops at unsubscribe', () => {
+  const ctx = agentContext({
+    version: '0.1.0-test',
+    dataDir: '/nonexistent/data',
+    socketPath: '/nonexistent/control.sock',
+    charonVici: '/nonexistent/charon.vici',
+    profileTrustAnchor: '/nonexistent/anchor.pem',
+    log: createLogger({ level: 'silent' }),
+    runner: { run: () => Promise.reject(new Error('no command expected')) },
+    env: {},
+    now: () => new Date('2025-05-02T08:00:00.000Z'),
+  });
+  const seen: AgentChange[] = [];
+  const unsubscribe = changesOn(ctx)((change) => seen.push(change));
+  ctx.bus.emit('tunnel.event', { at: '2025-05-02T08:00:00.000Z', state: 'up' });
+  ctx.health.raise('wan.down');
+  ctx.bus.emit('config.changed', { revision: 2, actor: 'local-cli' });
+  ctx.bus.emit('devices.changed', {});
+  expect(seen).toEqual(['tunnel', 'health', 'config', 'devices']);
+  unsubscribe();
+  ctx.bus.emit('tunnel.event', { at: '2025-05-02T08:00:01.000Z', state: 'backoff' });
+  expect(seen).toHaveLength(4);
+});
