@@ -3,7 +3,7 @@ SHELL := /bin/bash
 # Everything runs on the Node 24 that package.json pins, not on the machine's own Node.
 export PATH := $(CURDIR)/node_modules/node/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: help setup build bundle executables demo test test-unit test-integration typecheck lint lab-clean bench bench-tunnel bench-datapath bench-faults
+.PHONY: help setup build bundle executables demo test test-unit test-integration test-e2e typecheck lint lab-clean bench bench-tunnel bench-datapath bench-faults
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ test-unit: ## run the unit tests only (no root needed)
 
 test-integration: ## run the integration tests only (root, network namespaces, real components)
 	vitest run --project integration
+
+test-e2e: setup ## run the web UI's end-to-end tests only (headless Chromium in the lab, root)
+	vitest run --project integration test/e2e
 
 bench: bench-tunnel bench-datapath bench-faults ## run every benchmark (not part of make test; results in bench/results/)
 
