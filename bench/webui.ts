@@ -13,15 +13,15 @@
 //   runtime against Node's plain one, and its costly operations done as now against as before.
 // Results in bench/results/webui.json (a quick look, QUICK=1, in webui.quick.json); arguments
 // `memory` or `lab` take only that part.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startProcess } from '../src/core/runner.ts';
 import { SESSION_COOKIE } from '../src/webui/auth/session.ts';
-import { launchLabBrowser, newVisitor } from '../test/e2e/browser.ts';
+import { launchOnPracticeLan, newVisitor } from '../test/e2e/browser.ts';
 import { login } from '../test/e2e/pages.ts';
-import { Lab, labRunDir } from '../test/lab/lab.ts';
+import { Lab } from '../test/lab/lab.ts';
 import { PLAN } from '../test/lab/topology.ts';
 import { readResidentBytes } from './procStats.ts';
 import { spread, spreadRatio, type Spread } from './stats.ts';
@@ -97,11 +97,7 @@ async function labFigures(): Promise<LabFigures> {
     console.log(`idle RSS: web UI ${fresh.webui.join(', ')} MB, bare node ${fresh.bare.join(', ')} MB`);
 
     // Page weights in a browser on the practice LAN; the logged-in session for the load.
-    const browser = await launchLabBrowser({
-      netns: lab.names.pvs,
-      dir: join(labRunDir(lab.names.id), 'browser'),
-      certificatePem: readFileSync(join(tls, 'cert.pem'), 'utf8'),
-    });
+    const browser = await launchOnPracticeLan(lab);
     const pages: Record<string, PageWeight> = {};
     let cookie: string;
     try {

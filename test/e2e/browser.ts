@@ -8,7 +8,8 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, chownSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { labRunDir, type Lab } from '../lab/lab.ts';
 
 /** The user the browser runs as (scripts/setup.sh makes it). */
 export const BROWSER_USER = 'tibox-browser';
@@ -46,7 +47,38 @@ export async function launchLabBrowser(options: LabBrowserOptions): Promise<Brow
   });
 }
 
+/** The browser on the lab's PVS host (practice LAN), accepting the device certificate of the lab's web UI (started). */
+export function launchOnPracticeLan(lab: Lab): Promise<Browser> {
+  return launchLabBrowser({
+    netns: lab.names.pvs,
+    dir: join(labRunDir(lab.names.id), 'browser'),
+    certificatePem: readFileSync(join(lab.webuiStateDir(), 'tls', 'cert.pem'), 'utf8'),
+  });
+}
+
 /** A fresh context (its own cookies: one visitor) with German, the web UI's default, as the browser's language. */
 export function newVisitor(browser: Browser, language = 'de-DE'): Promise<BrowserContext> {
   return browser.newContext({ locale: language });
+}
+
+/**
+ * Collects, for as long as `page` lives, what went wrong in the browser: a script error, a CSP
+ * refusal or other console error, an answer of 400 or more to a stylesheet, script or image, a
+ * request that failed. A page's own status (a refused login's 401) is the test's business. The
+ * browser asks every site for /favicon.ico by itself; the web UI has none, and its 404 is no
+ * fault of a page.
+ */
+export function complaintsOf(page: Page): string[] {
+  const complaints: string[] = [];
+  page.on('console', (message) => {
+    // A failed load is told by its answer below, with its address.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) complaints.push(message.text());
+  });
+  page.on('pageerror', (error) => complaints.push(error.message));
+  page.on('response', (response) => {
+    const subresource = response.request().resourceType() !== 'document';
+    if (subresource && response.status() >= 400 && new URL(response.url()).pathname !== '/favicon.ico') complaints.push(`${response.status()} ${response.url()}`);
+  });
+  page.on('requestfailed', (request) => complaints.push(`${request.failure()?.errorText ?? 'failed'} ${request.url()}`));
+  return complaints;
 }

@@ -24,9 +24,9 @@ abstract class WebUiPage {
     return new URL(path, this.base).toString();
   }
 
-  /** The device certificate's fingerprint shown in the footer. */
-  fingerprint(): Promise<string> {
-    return this.page.locator('footer code.fingerprint').innerText();
+  /** The device certificate's fingerprint in the footer (folded away until opened, so its text, not what is shown). */
+  async fingerprint(): Promise<string> {
+    return ((await this.page.locator('footer code.fingerprint').textContent()) ?? '').trim();
   }
 
   /** The account menu's "logged in as" text, absent before login. */

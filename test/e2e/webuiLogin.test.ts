@@ -2,14 +2,12 @@
 // the lab's box namespace, as an installer meets it: the public status page, the first login with
 // the forced change of the label's password (a dictionary word refused with the strength meter
 // shown), the landing page after it, logout, and a login with the new password.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messagesFor } from '../../src/webui/i18n/index.ts';
-import { Lab, labRunDir } from '../lab/lab.ts';
+import { Lab } from '../lab/lab.ts';
 import { PLAN } from '../lab/topology.ts';
-import { launchLabBrowser, newVisitor } from './browser.ts';
+import { complaintsOf, launchOnPracticeLan, newVisitor } from './browser.ts';
 import { login, LoginPageView, PasswordPageView, StatusPageView } from './pages.ts';
 
 const m = messagesFor('de');
@@ -22,24 +20,17 @@ describe('web UI in headless Chromium', () => {
   let page: Page;
   let url: string;
   let fingerprint256: string;
-  /** What the page's own scripts and the browser's CSP checks complained of. */
-  const complaints: string[] = [];
+  /** What went wrong in the browser (complaintsOf). */
+  let complaints: string[];
 
   beforeAll(async () => {
     lab = await Lab.create({ boxCharon: 'agent' });
     await lab.startAgent();
     ({ url, fingerprint256 } = await lab.startWebui());
-    browser = await launchLabBrowser({
-      netns: lab.names.pvs,
-      dir: join(labRunDir(lab.names.id), 'browser'),
-      certificatePem: readFileSync(join(lab.webuiStateDir(), 'tls', 'cert.pem'), 'utf8'),
-    });
+    browser = await launchOnPracticeLan(lab);
     visitor = await newVisitor(browser);
     page = await visitor.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error') complaints.push(message.text());
-    });
-    page.on('pageerror', (error) => complaints.push(error.message));
+    complaints = complaintsOf(page);
   });
   afterAll(async () => {
     await browser?.close();
