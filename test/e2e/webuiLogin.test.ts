@@ -47,9 +47,10 @@ describe('web UI in headless Chromium', () => {
     for (const name of ['box', 'internet', 'datacenter', 'ti'] as const) {
       expect(await status.link(name).locator('.name').innerText()).toBe(m.status.links[name]);
     }
-    // A new box without a profile: the box works, the datacenter is not reached for want of a profile.
-    expect(await status.link('box').locator('.state').innerText()).toBe(m.status.states.ok);
-    expect(await status.link('datacenter').locator('.reason').innerText()).toBe(m.status.reasons.noProfile);
+    // A new box without a profile: the fault is at the box, which has no VPN profile yet.
+    expect(await status.link('box').locator('.state').innerText()).toBe(m.status.states.down);
+    expect(await status.link('box').locator('.reason').innerText()).toBe(m.status.reasons.noProfile);
+    expect(await status.verdict().innerText()).toBe(m.status.verdict.box);
     // The stylesheet applies (CSP allows our own), the fingerprint is the device certificate's.
     expect(await page.locator('ol.chain').evaluate((list) => getComputedStyle(list).listStyleType)).toBe('none');
     expect(await status.fingerprint()).toBe(fingerprint256);
