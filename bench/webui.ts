@@ -92,7 +92,7 @@ async function labFigures(): Promise<LabFigures> {
     if (webuiPid === undefined) throw new Error('the web UI has no process');
     const tls = join(lab.webuiStateDir(), 'tls');
 
-    // Idle, before any page was asked for.
+    // Idle, after the one request by which the lab found it answering.
     const fresh = await idleRss(webuiPid, bare.pid);
     console.log(`idle RSS: web UI ${fresh.webui.join(', ')} MB, bare node ${fresh.bare.join(', ')} MB`);
 
@@ -170,7 +170,7 @@ function report(labPart: LabFigures | undefined, memory: MemoryFigures | undefin
   const notes = [
     'pages: bytes a first visit transfers (response headers and bodies), cache off, measured in Debian\'s headless Chromium on the practice LAN; the landing and password pages logged in.',
     `latency: autocannon on the PVS host over the practice LAN, keep-alive connections, ${LOAD.seconds} s per client count after ${LOAD.warmupSeconds} s of warm-up; every answer must be 200. The landing page with one logged-in session for all clients. The baseline is bare Node's HTTPS server with the web UI's TLS settings and certificate on the same port of the box, answering a page as large as the public one.`,
-    'memory: VmRSS in MB (10^6 bytes) of the web UI process (bin/tibox-webui on bin/tibox-node), before any request and again after the login with the password change and the load; the bare process is `node -e "setInterval(() => {}, 1000)"` on bin/tibox-node.',
+    'memory: VmRSS in MB (10^6 bytes) of the web UI process (bin/tibox-webui on bin/tibox-node), idle after the one request by which the lab found it ready, and again after the login with the password change and the load; the bare process is `node -e "setInterval(() => {}, 1000)"` on bin/tibox-node.',
     'memory.runtimes: the web UI from build/ on loopback with no agent (its pages say the service does not answer), idle once it listens and after 20 pages; rss = anon (its own memory) + file (touched pages of files, Node\'s binary above all); lean is bin/tibox-webui now, plain is bin/tibox-node without --lean, as the web UI ran before; the runtimes alternate.',
     'memory.operations: one process on bin/tibox-node --lean, from the TypeScript sources (so its start figure is higher than the web UI\'s), before and after the first and the third round of an operation: *-worker and dates-intl are the ways before, *-process and dates-own the ways now.',
     'other processes on the machine were not stopped: machine.loadavg shows how busy it was.',
