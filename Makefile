@@ -3,7 +3,7 @@ SHELL := /bin/bash
 # Everything runs on the Node 24 that package.json pins, not on the machine's own Node.
 export PATH := $(CURDIR)/node_modules/node/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: help setup build bundle executables demo test test-unit test-integration typecheck lint lab-clean bench bench-tunnel bench-datapath bench-faults
+.PHONY: help setup build bundle executables demo test test-unit test-integration test-e2e typecheck lint lab-clean bench bench-tunnel bench-datapath bench-faults bench-webui
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -41,7 +41,10 @@ test-unit: ## run the unit tests only (no root needed)
 test-integration: ## run the integration tests only (root, network namespaces, real components)
 	vitest run --project integration
 
-bench: bench-tunnel bench-datapath bench-faults ## run every benchmark (not part of make test; results in bench/results/)
+test-e2e: setup ## run the web UI's end-to-end tests only (headless Chromium in the lab, root)
+	vitest run --project integration test/e2e
+
+bench: bench-tunnel bench-datapath bench-faults bench-webui ## run every benchmark (not part of make test; results in bench/results/)
 
 bench-tunnel: build ## tunnel recovery after faults, tibox against plain strongSwan (about an hour; QUICK=1 for a quick look)
 	node bench/tunnel.ts
@@ -51,3 +54,6 @@ bench-faults: build ## the fault catalogue: each fault heals by itself, long out
 
 bench-datapath: build ## data path with 10/100/1000 hosts: apply time, throughput against no table, agent memory and idle CPU; throughput at each line MTU (about 15 min; QUICK=1 for a quick look)
 	node bench/datapath.ts
+
+bench-webui: build ## the web UI: bytes per page, latency with 1/10/50 clients against bare Node's HTTPS, its memory idle (a few minutes; QUICK=1 for a quick look)
+	node bench/webui.ts

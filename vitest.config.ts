@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 // Two projects: unit tests need no privileges; integration tests build network namespaces
 // as root and run one file at a time so two labs never compete for the two cores; they run the
-// agent from build/, which their global setup compiles first.
+// agent from build/, which their global setup compiles first. The web UI's end-to-end tests
+// (test/e2e/, headless Chromium in the lab) are integration tests of that kind.
 export default defineConfig({
   test: {
     projects: [
@@ -10,7 +11,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           globalSetup: ['test/integration/buildAgent.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -31,3 +31,17 @@ export function readResidentBytes(pid: number): number {
 export function readCpuTicks(pid: number): number {
   return cpuTicks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 }
+
+/** RssAnon and RssFile in bytes: the process's own memory, and the pages of files (its binary above all) it touched. */
+export function residentSplit(status: string): { anon: number; file: number } {
+  const field = (name: string) => {
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(status);
+    if (!match) throw new Error(`no ${name} line in the status text`);
+    return Number(match[1]) * 1024;
+  };
+  return { anon: field('RssAnon'), file: field('RssFile') };
+}
+
+export function readResidentSplit(pid: number): { anon: number; file: number } {
+  return residentSplit(readFileSync(`/proc/${pid}/status`, 'utf8'));
+}

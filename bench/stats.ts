@@ -58,3 +58,11 @@ export function spread(values: readonly number[]): Spread {
 export function spreadRatio(tibox: Spread, baseline: Spread): number | null {
   return baseline.median === 0 ? null : round(tibox.median / baseline.median);
 }
+
+/** The p-th percentile (0 < p <= 100) by nearest rank: the smallest value with p % of all at or below it. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) throw new Error('percentile of no values');
+  if (!(p > 0 && p <= 100)) throw new Error(`percentile ${p} is not within (0, 100]`);
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.ceil((p / 100) * sorted.length) - 1] as number;
+}

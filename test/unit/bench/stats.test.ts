@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, ratio, summarize } from '../../../bench/stats.ts';
+import { median, percentile, ratio, summarize } from '../../../bench/stats.ts';
 import { recoveryAt, silences } from '../../../bench/recovery.ts';
 
 describe('benchmark statistics', () => {
@@ -7,6 +7,16 @@ describe('benchmark statistics', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(() => median([])).toThrow();
+  });
+
+  it('takes a percentile by nearest rank', () => {
+    const values = Array.from({ length: 20 }, (_, i) => 20 - i);
+    expect(percentile(values, 50)).toBe(10);
+    expect(percentile(values, 95)).toBe(19);
+    expect(percentile(values, 100)).toBe(20);
+    expect(percentile([7], 95)).toBe(7);
+    expect(() => percentile([], 50)).toThrow();
+    expect(() => percentile([1], 0)).toThrow();
   });
 
   it('counts a timed-out run as the cap and as a timeout', () => {
