@@ -247,7 +247,9 @@ export class DdiClient {
     const active = this.activeAction()?.id === cancel.stopId ? this.activeAction() : undefined;
     const running = active && this.running;
     const target = cancelFeedbackUrl(this.options.base, cancel.id);
-    if (cancelAnswer(active?.phase) === 'reject') {
+    // An action an earlier run rebooted into is installed and running: as good as installing.
+    const phase = cancel.stopId === this.options.heldAction?.() ? 'rebooting' : active?.phase;
+    if (cancelAnswer(phase) === 'reject') {
       await this.post('cancel feedback', 'POST', target, encodeFeedback(feedback('rejected', 'none', ['the install has started; it cannot be canceled'], undefined, this.now())), signal);
       return;
     }

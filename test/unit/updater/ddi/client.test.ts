@@ -216,12 +216,15 @@ describe('DDI client with a deployment handler', () => {
     expect(existsSync(join(ddi.dir, 'handled', id))).toBe(false);
   });
 
-  it('does not start again an action an earlier run rebooted into, and reports its outcome when told', async () => {
+  it('does not start again an action an earlier run rebooted into, refuses its cancel, and reports its outcome when told', async () => {
     const id = await assign(randomBytes(1_000));
     held = id;
     const since = (await ddi.admin.requests()).length;
     await handled.pollOnce();
     expect((await ddi.admin.requests(since)).map((r) => r.path).filter((p) => p.includes('deploymentBase'))).toEqual([]);
+    await ddi.admin.cancel(id);
+    await handled.pollOnce();
+    expect((await ddi.admin.action(id)).cancelFeedback.map((f) => `${f.execution}/${f.finished}`)).toEqual(['rejected/none']);
     await handled.reportAction(id, { execution: 'closed', finished: 'failure', details: ['version 2.0.0 in slot B did not come up healthy'] });
     expect((await ddi.admin.action(id)).state).toBe('failed');
     held = undefined;
