@@ -27,6 +27,9 @@ export interface DeployerDeps {
   timeZone?: string;
 }
 
+/** How long after a failed reboot the next is asked for. */
+export const REBOOT_RETRY_MS = 60_000;
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -129,8 +132,22 @@ export class Deployer {
     action.setPhase('rebooting', `rebooting into version ${version}`);
     await action.report({ execution: 'proceeding', finished: 'none', details: [...details, `rebooting into version ${version}; the outcome follows after its health check`] });
     this.deps.log.info({ action: deployment.id, version }, 'rebooting into the update');
-    await this.deps.reboot.reboot(`update to version ${version}`);
-    return 'rebooting';
+    // The new slot is installed and the bootloader's first choice: a reboot that fails is asked
+    // for again, never closed as a failure while the next boot of any kind would start it.
+    for (;;) {
+      try {
+        await this.deps.reboot.reboot(`update to version ${version}`);
+        return 'rebooting';
+      } catch (error) {
+        this.deps.log.warn({ err: error, action: deployment.id }, 'the reboot into the update failed; asked again later');
+        await action.report({ execution: 'proceeding', finished: 'none', details: [`the reboot failed (${errorText(error)}); it is asked for again in ${REBOOT_RETRY_MS / 1000} s`] });
+      }
+      try {
+        await this.wait(REBOOT_RETRY_MS, action.signal);
+      } catch {
+        return 'rebooting';
+      }
+    }
   }
 
   private async close(action: DownloadedAction, result: 'success' | 'failure', version: string | undefined, details: readonly string[]): Promise<void> {

@@ -4,7 +4,7 @@
 // and leaves its outcome to the boot after; a cancel while it waits ends it quietly.
 import { describe, expect, it } from 'vitest';
 import {
-  Deployer, type ActionReport, type AfterDownloadPhase, type DeploymentBase, type DownloadedAction, type ModuleInstaller, type UpdateOutcome, type UpdateTimes,
+  Deployer, REBOOT_RETRY_MS, type ActionReport, type AfterDownloadPhase, type DeploymentBase, type DownloadedAction, type ModuleInstaller, type UpdateOutcome, type UpdateTimes,
 } from '../../../../src/updater/index.ts';
 
 const TIMES: UpdateTimes = { openingDays: ['mon', 'tue', 'wed', 'thu', 'fri'], openingFrom: '06:00', openingUntil: '22:00', closedOnHolidays: true, installMinutes: 30 };
@@ -110,6 +110,26 @@ describe('Deployer', () => {
     expect(reports.some((r) => r.startsWith('closed/'))).toBe(false);
     expect(phases.at(-1)).toBe('rebooting: rebooting into version 2.0.0');
     expect(reboots).toEqual(['update to version 2.0.0']);
+  });
+
+  it('asks for the reboot again when it fails, and never closes the action for it', async () => {
+    const waits: number[] = [];
+    let attempts = 0;
+    const { action, reports } = fakeAction(deployment({ update: 'forced' }));
+    const flaky = new Deployer({
+      installers: [installer('os', 'rebootInto', [])],
+      times: () => TIMES,
+      reboot: { reboot: () => (++attempts === 1 ? Promise.reject(new Error('systemctl: Failed to connect to bus')) : Promise.resolve()) },
+      recordOutcome: () => Promise.resolve(),
+      log,
+      now: () => CLOSED,
+      wait: (ms) => Promise.resolve(void waits.push(ms)),
+    });
+    expect(await flaky.handle(action)).toBe('rebooting');
+    expect(attempts).toBe(2);
+    expect(waits).toEqual([REBOOT_RETRY_MS]);
+    expect(reports.at(-1)).toBe('proceeding/none: the reboot failed (systemctl: Failed to connect to bus); it is asked for again in 60 s');
+    expect(reports.some((r) => r.startsWith('closed/'))).toBe(false);
   });
 
   it('ends quietly when the action is canceled while it waits', async () => {
