@@ -171,18 +171,21 @@ export class Updater implements Subsystem<RemoteManagement> {
       const client = this.running?.client;
       if (!due || !this.system || !this.started) return;
       if (due.actionId !== undefined && !client) return;
+      // Retries inside a report wait up to a minute: stop() must not wait them out.
+      const signal = this.lifetime?.signal ?? AbortSignal.abort();
       try {
         if (client && due.actionId !== undefined) {
           // The new version first, so the server shows it with the outcome.
           await this.readRunningOs();
-          await client.sendAttributes();
-          await client.reportAction(due.actionId, { execution: 'closed', finished: due.result, details: due.details });
+          await client.sendAttributes(signal);
+          await client.reportAction(due.actionId, { execution: 'closed', finished: due.result, details: due.details }, signal);
           await rm(join(this.deps.dataDir, 'updates', due.actionId), { recursive: true, force: true });
         }
         await this.system.commit.acknowledge();
         this.due = undefined;
         this.held = undefined;
       } catch (error) {
+        if (signal.aborted) return;
         this.deps.log.warn({ err: error, action: due.actionId }, 'the update outcome did not reach the server; tried again later');
         clearTimeout(this.retry);
         this.retry = setTimeout(() => this.reportSoon(), REPORT_RETRY_MS);
