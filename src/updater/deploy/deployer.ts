@@ -63,7 +63,10 @@ export class Deployer {
           chunk,
           files: action.files[index] ?? [],
           forced: deployment.update === 'forced',
-          progress: (lines) => action.report({ execution: 'proceeding', finished: 'none', details: lines }),
+          progress: (lines, step) =>
+            action.report({ execution: 'proceeding', finished: 'none', details: lines, ...(step ? { progress: step } : {}) }).catch((error: unknown) => {
+              this.deps.log.warn({ err: error, action: deployment.id }, 'progress feedback did not reach the server');
+            }),
         });
         details.push(...outcome.details);
         if (outcome.kind === 'rebootInto') rebootInto = outcome.version;

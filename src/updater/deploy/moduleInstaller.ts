@@ -11,8 +11,11 @@ export interface ModuleJob {
   readonly files: readonly string[];
   /** The deployment is forced: an older version may be installed. */
   readonly forced: boolean;
-  /** Tells the server what is under way (proceeding). */
-  progress(details: readonly string[]): Promise<void>;
+  /**
+   * Tells the server what is under way (proceeding), with how far (`cnt` of `of`) where known.
+   * Never rejects: feedback that does not get through is logged, and the install goes on.
+   */
+  progress(details: readonly string[], step?: { cnt: number; of: number }): Promise<void>;
 }
 
 export type ModuleOutcome =

@@ -3,7 +3,7 @@
 // RAUC (an older version only when forced); after the install the pending boot is recorded on
 // the data partition, so that the next boot judges the new slot and the action's outcome reaches
 // the server after the reboot.
-import { bootedSlot, otherSlot, versionProblem, type RaucDriver } from '../rauc/index.ts';
+import { bootedSlot, otherSlot, stepWorthReporting, versionProblem, type RaucDriver } from '../rauc/index.ts';
 import type { HealthCommit } from '../health/index.ts';
 import type { ModuleInstaller } from './moduleInstaller.ts';
 
@@ -29,7 +29,15 @@ export function raucInstaller(deps: RaucInstallerDeps): ModuleInstaller {
       const problem = versionProblem({ installed, offered: info.version, forced: job.forced });
       if (problem) throw new Error(`the update was refused: ${problem}`);
       await job.progress([`installing version ${info.version} into slot ${target.bootname} (${target.name}); version ${installed} keeps running in slot ${booted.bootname}`]);
-      const { steps } = await deps.rauc.install(file);
+      // RAUC's progress as it goes, a quarter at a time, in order.
+      let lastReported: number | undefined;
+      let reports = Promise.resolve();
+      const { steps } = await deps.rauc.install(file, (step) => {
+        if (!stepWorthReporting(step, lastReported)) return;
+        lastReported = step.percent;
+        reports = reports.then(() => job.progress([`RAUC: ${step.percent}% ${step.message}`], { cnt: step.percent, of: 100 }));
+      });
+      await reports;
       await deps.prepareBoot({ slot: target.bootname, version: info.version, previousSlot: booted.bootname, previousVersion: installed, actionId: job.actionId });
       const last = steps.at(-1);
       return {

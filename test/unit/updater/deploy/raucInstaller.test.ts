@@ -21,7 +21,15 @@ function setup(offered: string, booted: RaucStatus = STATUS) {
     rauc: {
       status: () => Promise.resolve(booted),
       bundleInfo: (file) => Promise.resolve(void calls.push(`info ${file}`)).then(() => ({ compatible: 'tibox', version: offered })),
-      install: (file) => Promise.resolve(void calls.push(`install ${file}`)).then(() => ({ steps: [{ percent: 100, message: 'Installing done.' }] })),
+      install: (file, onStep) => {
+        calls.push(`install ${file}`);
+        // What RAUC 1.8 prints, in the order it prints it.
+        const steps = [[0, 'Installing'], [0, 'Determining slot states'], [20, 'Determining slot states done.'], [20, 'Checking bundle'], [40, 'Checking bundle done.'],
+          [40, 'Checking manifest contents'], [60, 'Checking manifest contents done.'], [80, 'Copying image to rootfs.1'], [100, 'Copying image to rootfs.1 done.'], [100, 'Installing done.']]
+          .map(([percent, message]) => ({ percent: percent as number, message: message as string }));
+        for (const step of steps) onStep?.(step);
+        return Promise.resolve({ steps });
+      },
     },
     prepareBoot: (pending) => Promise.resolve(void prepared.push(pending)),
     runningVersion: '1.0.0',
@@ -29,7 +37,7 @@ function setup(offered: string, booted: RaucStatus = STATUS) {
   const progress: string[] = [];
   const job = (over: Partial<ModuleJob> = {}): ModuleJob => ({
     actionId: '9', chunk: { part: 'os', version: offered, name: 'tibox', encrypted: false, artifacts: [], metadata: [] },
-    files: ['/data/updates/9/0/tibox.raucb'], forced: false, progress: (lines) => Promise.resolve(void progress.push(...lines)), ...over,
+    files: ['/data/updates/9/0/tibox.raucb'], forced: false, progress: (lines, step) => Promise.resolve(void progress.push(...lines.map((l) => (step ? `${step.cnt}/${step.of} ${l}` : l)))), ...over,
   });
   return { installer, calls, prepared, progress, job };
 }
@@ -39,7 +47,14 @@ describe('raucInstaller', () => {
     const { installer, calls, prepared, progress, job } = setup('2.0.0');
     expect(await installer.install(job())).toEqual({ kind: 'rebootInto', version: '2.0.0', details: ['version 2.0.0 installed into slot B (RAUC: 100% Installing done.)'] });
     expect(calls).toEqual(['info /data/updates/9/0/tibox.raucb', 'install /data/updates/9/0/tibox.raucb']);
-    expect(progress).toEqual(['installing version 2.0.0 into slot B (rootfs.1); version 1.4.0 keeps running in slot A']);
+    // One feedback per quarter of RAUC's progress, not one per line it prints.
+    expect(progress).toEqual([
+      'installing version 2.0.0 into slot B (rootfs.1); version 1.4.0 keeps running in slot A',
+      '40/100 RAUC: 40% Checking bundle done.',
+      '60/100 RAUC: 60% Checking manifest contents done.',
+      '80/100 RAUC: 80% Copying image to rootfs.1',
+      '100/100 RAUC: 100% Copying image to rootfs.1 done.',
+    ]);
     expect(prepared).toEqual([{ slot: 'B', version: '2.0.0', previousSlot: 'A', previousVersion: '1.4.0', actionId: '9' }]);
   });
 
