@@ -2,7 +2,7 @@
 // installed or refused, when, and why. A file that is not one reads as none: it only informs.
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { readStateFile, writeFileAtomic } from '../../core/index.ts';
+import { parseStateObject, readStateFile, writeFileAtomic } from '../../core/index.ts';
 
 export interface UpdateOutcome {
   readonly actionId: string | undefined;
@@ -15,14 +15,8 @@ export interface UpdateOutcome {
 }
 
 export function parseUpdateOutcome(text: string): UpdateOutcome | undefined {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof doc !== 'object' || doc === null) return undefined;
-  const o = doc as Record<string, unknown>;
+  const o = parseStateObject(text);
+  if (!o) return undefined;
   const optional = (v: unknown) => (typeof v === 'string' ? v : undefined);
   if (o.result !== 'success' && o.result !== 'failure') return undefined;
   if (typeof o.at !== 'string' || !Array.isArray(o.details) || !o.details.every((d) => typeof d === 'string')) return undefined;
