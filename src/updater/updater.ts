@@ -128,7 +128,12 @@ export class Updater implements Subsystem<RemoteManagement> {
     this.lifetime = new AbortController();
     if (this.system) {
       // Known before the first poll: the server still lists the action until it has the outcome.
-      this.held = (await this.system.commit.pendingBoot())?.actionId;
+      // A file that cannot be read must not keep the agent (and the tunnel) from starting.
+      try {
+        this.held = (await this.system.commit.pendingBoot())?.actionId;
+      } catch (error) {
+        this.deps.log.error({ err: error }, 'the pending boot could not be read');
+      }
       const signal = this.lifetime.signal;
       this.afterBoot = this.judgeBoot(this.system, signal).catch((error: unknown) => {
         if (!signal.aborted) this.deps.log.error({ err: error }, 'the health commit after the update failed');
