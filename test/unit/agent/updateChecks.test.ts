@@ -22,6 +22,10 @@ describe('updateChecks', () => {
     expect(updateChecks(status, undefined)).toEqual({ agent: 'failed: firewall (nft refused the ruleset)', wan: 'the WAN is down', tunnel: 'the tunnel is connecting' });
   });
 
+  it('does not judge a tunnel there is none of: no profile, or switched off by the operator', () => {
+    for (const state of ['no-profile', 'disabled'] as const) expect(updateChecks({ ...up, tunnel: { ...up.tunnel, state } }, undefined).tunnel).toBe(true);
+  });
+
   it('takes the probe\'s word on a tunnel that says it is up', () => {
     expect(updateChecks(up, 'no answer from 100.64.10.10 through the tunnel').tunnel).toBe('no answer from 100.64.10.10 through the tunnel');
     expect(updateChecks(up, undefined).tunnel).toBe('no probe through the tunnel yet');
