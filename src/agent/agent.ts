@@ -69,7 +69,7 @@ export class Agent {
     // The agent's own lookups (the gateways' names) ask the WAN's name servers.
     const resolver = new Resolver();
     const wan = wireWan(ctx, { lan, resolver });
-    const { updater, remoteManagement } = wireUpdater(ctx, () => this.status());
+    const { updater, remoteManagement } = wireUpdater(ctx, () => this.status(), tunnel);
     const profile = wireProfile(ctx, { tunnel, dataPath, resolver, remoteManagement });
     const { control, webuiControl } = wireControl(ctx, () => this.status());
     this.tunnel = tunnel;

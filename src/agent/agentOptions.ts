@@ -45,6 +45,17 @@ export interface AgentOptions {
   wanKernel?: WanKernel;
   /** The kernel's neighbours as the device inventory sees them; rtnetlink when absent (tests pass a fake). */
   neighbours?: NeighbourSource;
+  /** RAUC on the box: downloaded updates are installed, and a new system is judged after its boot. None on a development machine. */
+  systemUpdates?: SystemUpdateOptions;
   /** Starts the long-running children (nft monitor, probes); runner.ts's when absent (tests pass a fake). */
   startProcess?: typeof startProcess;
+}
+
+export interface SystemUpdateOptions {
+  /** RAUC's system.conf where it is not /etc/rauc/system.conf (the lab's); `rauc info` reads the keyring from it. */
+  raucConf?: string;
+  /** The command that reboots the box (argument array); `systemctl reboot` when absent. */
+  rebootCommand?: readonly string[];
+  /** The health commit's bound; 5 minutes when absent. */
+  commitDeadlineMs?: number;
 }

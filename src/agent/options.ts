@@ -22,7 +22,16 @@ export interface AgentCommandLine {
   chronySocket?: string;
   /** Runtime files (dnsmasq's). */
   runDir: string;
+  /** RAUC's system.conf: where it exists, the box installs system updates. */
+  raucConf: string;
+  /** An executable that reboots the box, where `systemctl reboot` does not (the lab's). */
+  rebootCommand?: string;
+  /** The health commit's bound after booting a new system, in seconds. */
+  healthCommitSeconds?: number;
 }
+
+/** RAUC's system.conf on the box. */
+export const DEFAULT_RAUC_CONF = '/etc/rauc/system.conf';
 
 export function readCommandLine(args: readonly string[], env: NodeJS.ProcessEnv): AgentCommandLine {
   const { values } = parseArgs({
@@ -37,8 +46,15 @@ export function readCommandLine(args: readonly string[], env: NodeJS.ProcessEnv)
       'profile-trust-anchor': { type: 'string', default: '/usr/share/tibox/profile-signing.pem' },
       'chrony-socket': { type: 'string' },
       'run-dir': { type: 'string', default: '/run/tibox' },
+      'rauc-conf': { type: 'string', default: DEFAULT_RAUC_CONF },
+      'reboot-command': { type: 'string' },
+      'health-commit-seconds': { type: 'string' },
     },
   });
+  const commitSeconds = values['health-commit-seconds'];
+  if (commitSeconds !== undefined && !/^[1-9][0-9]{0,4}$/.test(commitSeconds)) {
+    throw new Error(`--health-commit-seconds must be a whole number of seconds from 1 to 99999, not ${JSON.stringify(commitSeconds)}`);
+  }
   return {
     dataDir: values['data-dir'],
     socket: values.socket,
@@ -48,6 +64,9 @@ export function readCommandLine(args: readonly string[], env: NodeJS.ProcessEnv)
     charonVici: values['charon-vici'],
     profileTrustAnchor: values['profile-trust-anchor'],
     runDir: values['run-dir'],
+    raucConf: values['rauc-conf'],
+    ...(values['reboot-command'] ? { rebootCommand: values['reboot-command'] } : {}),
+    ...(commitSeconds !== undefined ? { healthCommitSeconds: Number(commitSeconds) } : {}),
     ...(values['chrony-socket'] ? { chronySocket: values['chrony-socket'] } : {}),
   };
 }

@@ -1,7 +1,7 @@
 // The agent proper (main.ts loads it): builds the agent from the command line and runs it until
 // SIGTERM or SIGINT, then stops it cleanly. On the box systemd starts it (Type=notify,
 // Restart=always); in the lab the lab starts it inside the box namespace.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { Agent } from './agent.ts';
 import { createLogger, processRunner } from '../core/index.ts';
 import type { AgentCommandLine } from './options.ts';
@@ -21,6 +21,16 @@ export async function runAgent(commandLine: AgentCommandLine): Promise<void> {
     profileTrustAnchor: commandLine.profileTrustAnchor,
     runDir: commandLine.runDir,
     ...(commandLine.chronySocket ? { chronySocket: commandLine.chronySocket } : {}),
+    // A machine without RAUC (development, CI) keeps downloads downloaded.
+    ...(existsSync(commandLine.raucConf)
+      ? {
+          systemUpdates: {
+            raucConf: commandLine.raucConf,
+            ...(commandLine.rebootCommand ? { rebootCommand: [commandLine.rebootCommand] } : {}),
+            ...(commandLine.healthCommitSeconds ? { commitDeadlineMs: commandLine.healthCommitSeconds * 1000 } : {}),
+          },
+        }
+      : {}),
     log,
     runner: processRunner,
     env: process.env,

@@ -3,6 +3,7 @@
 // failure throws a CommandError that carries the command line, exit status and stderr.
 // Adapters depend on the Runner interface so tests can hand them a fake OS.
 import { spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
 
 export interface RunOptions {
   /** Milliseconds before the command is killed (SIGKILL) and the call fails. Default 10 s. */
@@ -16,6 +17,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Exit codes that count as success besides 0 (e.g. `nft -c` is not one; `ip` never needs it). */
   okCodes?: readonly number[];
+  /** Each line of stdout as it comes (a long command's progress), before the whole is returned. */
+  onStdoutLine?: (line: string) => void;
 }
 
 export interface RunResult {
@@ -84,7 +87,11 @@ export const processRunner: Runner = {
       }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
       const onAbort = () => child.kill('SIGKILL');
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      child.stdout.on('data', (b: Buffer) => out.push(b));
+      const lines = options.onStdoutLine && lineSplitter(options.onStdoutLine);
+      child.stdout.on('data', (b: Buffer) => {
+        out.push(b);
+        lines?.push(b);
+      });
       child.stderr.on('data', (b: Buffer) => err.push(b));
       // A command that does not read stdin may close it early; that is not our failure.
       child.stdin.on('error', () => undefined);
@@ -97,6 +104,7 @@ export const processRunner: Runner = {
       child.on('close', (code, signal) => {
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
+        lines?.end();
         const stdout = Buffer.concat(out).toString('utf8');
         const stderr = Buffer.concat(err).toString('utf8');
         if (code !== null && !timedOut && (code === 0 || options.okCodes?.includes(code))) {
@@ -108,6 +116,25 @@ export const processRunner: Runner = {
     });
   },
 };
+
+/** Hands on whole lines of a byte stream; a character split between chunks stays whole. */
+function lineSplitter(onLine: (line: string) => void): { push(chunk: Buffer): void; end(): void } {
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  const emit = (text: string) => {
+    const lines = (pending + text).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) onLine(line);
+  };
+  return {
+    push: (chunk) => emit(decoder.write(chunk)),
+    end: () => {
+      emit(decoder.end());
+      if (pending !== '') onLine(pending);
+      pending = '';
+    },
+  };
+}
 
 export interface ProcessHandle {
   readonly pid: number;

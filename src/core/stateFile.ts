@@ -8,6 +8,17 @@ import { dirname } from 'node:path';
 import { writeFileAtomic } from './atomicFile.ts';
 import type { Logger } from './log.ts';
 
+/** A state file's JSON object, or undefined for text that is none (torn, foreign, or a list): its reader then knows nothing. */
+export function parseStateObject(text: string): Record<string, unknown> | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? (doc as Record<string, unknown>) : undefined;
+}
+
 /** The file's text, or undefined when there is no such file. */
 export async function readStateFile(path: string): Promise<string | undefined> {
   try {

@@ -6,3 +6,4 @@ export * from './updater.ts';
 export * from './health/index.ts';
 export * from './rauc/index.ts';
 export * from './schedule/index.ts';
+export * from './deploy/index.ts';

@@ -1,10 +1,18 @@
 // The updater subsystem: runs the DDI client for the management identity the VPN profile brings
 // (format version 2), and none without one. apply() takes the desired state as plain data and
 // may be called many times with the same input; a new identity or endpoint replaces the client.
-// `update.status` tells the CLI (and later the web UI) where management stands.
+// With system updates (RAUC on the box) a downloaded deployment goes to the deployer, and at
+// start the health commit judges a freshly booted slot; its outcome goes to the server as soon
+// as a client runs, and only then is forgotten. `update.status` tells the CLI (and later the web
+// UI) where management and the system's slots stand.
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SerialQueue, StateTracker, type ControlActions, type Logger, type Subsystem, type SubsystemStatus } from '../core/index.ts';
 import { DdiClient, DdiConnection, controllerBaseUrl, type DdiStatus } from './ddi/index.ts';
+import { Deployer, OutcomeFile, raucInstaller, type Reboot, type UpdateOutcome } from './deploy/index.ts';
+import { HealthCommit, type CheckResults, type PendingBoot } from './health/index.ts';
+import { bootedSlot, type RaucDriver } from './rauc/index.ts';
+import type { UpdateTimes } from './schedule/index.ts';
 
 /** hawkBit's default tenant; the management URL names the server, the tenant is fixed for the fleet. */
 export const DDI_TENANT = 'DEFAULT';
@@ -21,18 +29,49 @@ export interface RemoteManagement {
   readonly caCertificates: readonly string[];
 }
 
+/** What installs system updates: RAUC, the reboot, and the checks of the health commit. */
+export interface SystemUpdates {
+  rauc: RaucDriver;
+  reboot: Reboot;
+  /** One round of the health commit's checks: the agent, the WAN, the tunnel by an active probe. */
+  checks: (signal: AbortSignal) => Promise<CheckResults>;
+  /** The `updates.*` config group as it is now. */
+  times: () => UpdateTimes;
+  /** The agent's own version, for a booted slot RAUC installed nothing into (the factory's). */
+  runningVersion: string;
+  commitDeadlineMs?: number;
+  commitIntervalMs?: number;
+}
+
 export interface UpdaterDeps {
   dataDir: string;
   /** The box's attributes for the server (configData). */
   attributes: () => ReadonlyMap<string, string>;
   log: Logger;
   now?: () => Date;
+  /** Without it (a development machine, unit tests) downloads stay downloaded. */
+  system?: SystemUpdates;
+}
+
+/** The system's slots as RAUC sees them, and the last update's outcome. */
+export interface SystemStatus {
+  booted: string | undefined;
+  slots: { name: string; bootname: string | undefined; state: string; bootStatus: string | undefined; version: string | undefined }[];
+  /** Why RAUC could not be read. */
+  error: string | undefined;
+  /** An update booted and not yet judged or reported. */
+  pending: PendingBoot | undefined;
+  lastOutcome: UpdateOutcome | undefined;
 }
 
 /** What `tibox update status` shows. */
-export type UpdateStatus =
+export type UpdateStatus = (
   | { configured: false; reason: string }
-  | ({ configured: true; controllerId: string } & DdiStatus);
+  | ({ configured: true; controllerId: string } & DdiStatus)
+) & { system?: SystemStatus };
+
+/** How long a report the server did not take waits before it is tried again. */
+const REPORT_RETRY_MS = 30_000;
 
 const NOT_CONFIGURED = 'the VPN profile carries no management identity (profile format version 2 brings one)';
 
@@ -45,21 +84,161 @@ export class Updater implements Subsystem<RemoteManagement> {
   private started = false;
   /** Converging runs one at a time: a client is stopped before the next one starts. */
   private readonly converging = new SerialQueue();
+  private readonly system: { deps: SystemUpdates; commit: HealthCommit; deployer: Deployer; outcomes: OutcomeFile } | undefined;
+  /** The action rebooted into, until its outcome has reached the server. */
+  private held: string | undefined;
+  /** The outcome of the health commit, until the server has it. */
+  private due: UpdateOutcome | undefined;
+  private readonly reporting = new SerialQueue();
+  private retry: NodeJS.Timeout | undefined;
+  private lifetime: AbortController | undefined;
+  private afterBoot: Promise<void> | undefined;
+  /** The booted slot and its version as last read, for configData. */
+  private runningOs: { slot: string; version: string | undefined } | undefined;
 
   constructor(deps: UpdaterDeps) {
     this.deps = deps;
     this.state = new StateTracker(this.name, deps.now);
+    const system = deps.system;
+    if (system) {
+      const stateDir = join(deps.dataDir, 'state');
+      const commit = new HealthCommit({
+        rauc: system.rauc,
+        pendingFile: join(stateDir, 'update-pending-boot.json'),
+        checks: system.checks,
+        reboot: () => system.reboot.reboot('the new system failed its health check'),
+        ...(system.commitDeadlineMs !== undefined ? { deadlineMs: system.commitDeadlineMs } : {}),
+        ...(system.commitIntervalMs !== undefined ? { intervalMs: system.commitIntervalMs } : {}),
+      });
+      const outcomes = new OutcomeFile(join(stateDir, 'update-outcome.json'));
+      const deployer = new Deployer({
+        installers: [raucInstaller({ rauc: system.rauc, prepareBoot: (pending) => commit.prepare(pending), runningVersion: system.runningVersion })],
+        times: system.times,
+        reboot: system.reboot,
+        recordOutcome: (outcome) => outcomes.write(outcome),
+        log: deps.log,
+        ...(deps.now ? { now: deps.now } : {}),
+      });
+      this.system = { deps: system, commit, deployer, outcomes };
+    }
   }
 
   async start(): Promise<void> {
     this.started = true;
+    this.lifetime = new AbortController();
+    if (this.system) {
+      // Known before the first poll: the server still lists the action until it has the outcome.
+      // A file that cannot be read must not keep the agent (and the tunnel) from starting.
+      try {
+        this.held = (await this.system.commit.pendingBoot())?.actionId;
+      } catch (error) {
+        this.deps.log.error({ err: error }, 'the pending boot could not be read');
+      }
+      const signal = this.lifetime.signal;
+      this.afterBoot = this.judgeBoot(this.system, signal).catch((error: unknown) => {
+        if (!signal.aborted) this.deps.log.error({ err: error }, 'the health commit after the update failed');
+      });
+    }
     await this.converge();
   }
 
   async stop(): Promise<void> {
     this.started = false;
+    this.lifetime?.abort(new Error('the updater stops'));
+    clearTimeout(this.retry);
+    await this.afterBoot;
     await this.converge();
+    await this.reporting.run(() => Promise.resolve());
     this.state.set('stopped');
+  }
+
+  /**
+   * The health commit of a freshly booted slot (a bad one reboots back, and the old slot reports
+   * it after that boot), then its report. Runs beside the start: the checks need the tunnel.
+   */
+  private async judgeBoot(system: NonNullable<Updater['system']>, signal: AbortSignal): Promise<void> {
+    const outcome = await system.commit.run(signal);
+    if (outcome.kind === 'none' || outcome.kind === 'bad') return;
+    const { pending } = outcome;
+    const due: UpdateOutcome = outcome.kind === 'good'
+      ? { actionId: pending.actionId, result: 'success', version: pending.version, details: [`version ${pending.version} runs in slot ${pending.slot}, passed its health check and is marked good`], at: this.now().toISOString() }
+      : { actionId: pending.actionId, result: 'failure', version: pending.version, details: [outcome.reason], at: this.now().toISOString() };
+    this.deps.log.info({ ...due }, 'update outcome after the reboot');
+    await system.outcomes.write(due);
+    this.due = due;
+    await this.report();
+  }
+
+  /** Sends the outcome due after a reboot, once a client runs; forgets it only once the server has it. */
+  private report(): Promise<void> {
+    return this.reporting.run(async () => {
+      const due = this.due;
+      const client = this.running?.client;
+      if (!due || !this.system || !this.started) return;
+      if (due.actionId !== undefined && !client) return;
+      // Retries inside a report wait up to a minute: stop() must not wait them out.
+      const signal = this.lifetime?.signal ?? AbortSignal.abort();
+      try {
+        if (client && due.actionId !== undefined) {
+          // The new version first, so the server shows it with the outcome.
+          await this.readRunningOs();
+          await client.sendAttributes(signal);
+          await client.reportAction(due.actionId, { execution: 'closed', finished: due.result, details: due.details }, signal);
+          await rm(join(this.deps.dataDir, 'updates', due.actionId), { recursive: true, force: true });
+        }
+        await this.system.commit.acknowledge();
+        this.due = undefined;
+        this.held = undefined;
+      } catch (error) {
+        if (signal.aborted) return;
+        this.deps.log.warn({ err: error, action: due.actionId }, 'the update outcome did not reach the server; tried again later');
+        clearTimeout(this.retry);
+        this.retry = setTimeout(() => this.reportSoon(), REPORT_RETRY_MS);
+        this.retry.unref();
+      }
+    });
+  }
+
+  /** report() from a timer or an event: it handles its own errors, this only logs what escapes. */
+  private reportSoon(): void {
+    this.report().catch((error: unknown) => this.deps.log.error({ err: error }, 'the update outcome could not be reported'));
+  }
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  private async readRunningOs(): Promise<void> {
+    if (!this.system) return;
+    try {
+      const status = await this.system.deps.rauc.status();
+      this.runningOs = { slot: status.booted, version: bootedSlot(status)?.version ?? this.system.deps.runningVersion };
+    } catch (error) {
+      this.deps.log.warn({ err: error }, 'RAUC could not be read for the attributes');
+    }
+  }
+
+  /** The box's attributes, with the running system's slot and version where RAUC runs. */
+  private attributes(): ReadonlyMap<string, string> {
+    const attributes = new Map(this.deps.attributes());
+    if (this.runningOs) {
+      attributes.set('os.slot', this.runningOs.slot);
+      attributes.set('os.version', this.runningOs.version ?? '');
+    }
+    return attributes;
+  }
+
+  async systemStatus(): Promise<SystemStatus | undefined> {
+    const system = this.system;
+    if (!system) return undefined;
+    const [pending, lastOutcome] = await Promise.all([system.commit.pendingBoot(), system.outcomes.read()]);
+    try {
+      const status = await system.deps.rauc.status();
+      const slots = status.slots.map(({ name, bootname, state, bootStatus, version }) => ({ name, bootname, state, bootStatus, version }));
+      return { booted: status.booted, slots, error: undefined, pending, lastOutcome };
+    } catch (error) {
+      return { booted: undefined, slots: [], error: error instanceof Error ? error.message : String(error), pending, lastOutcome };
+    }
   }
 
   async apply(desired: RemoteManagement | null): Promise<void> {
@@ -93,17 +272,21 @@ export class Updater implements Subsystem<RemoteManagement> {
       connection,
       base: controllerBaseUrl(wanted.url, DDI_TENANT, wanted.controllerId),
       downloadDir: join(this.deps.dataDir, 'updates'),
-      attributes: this.deps.attributes,
+      attributes: () => this.attributes(),
       log: this.deps.log,
+      ...(this.system ? { deployments: this.system.deployer.handle, heldAction: () => this.held } : {}),
     });
     this.running = { key, client, connection, controllerId: wanted.controllerId };
+    await this.readRunningOs();
     client.start();
     this.state.set('running', `polling ${wanted.url} as ${wanted.controllerId}`);
+    this.reportSoon();
   }
 
   /** The way to the management server may have opened (the tunnel is up): retry a poll that never got there. */
   kick(): void {
     this.running?.client.kick();
+    this.reportSoon();
   }
 
   status(): SubsystemStatus {
@@ -117,6 +300,9 @@ export class Updater implements Subsystem<RemoteManagement> {
   }
 
   registerActions(actions: ControlActions): void {
-    actions.register('update.status', () => this.updateStatus());
+    actions.register('update.status', async (): Promise<UpdateStatus> => {
+      const system = await this.systemStatus();
+      return { ...this.updateStatus(), ...(system ? { system } : {}) };
+    });
   }
 }

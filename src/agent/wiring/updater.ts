@@ -1,10 +1,14 @@
 // Remote management: the updater runs the DDI client for the management identity the VPN profile
-// brings (format version 2) and reports the agent's status to the server as configData.
+// brings (format version 2) and reports the agent's status to the server as configData. With RAUC
+// on the box it installs what it downloads, and judges a new system after its boot by the
+// agent's status and a probe through the tunnel.
 import { X509Certificate } from 'node:crypto';
-import type { ManagementIdentity } from '../../ipsec/index.ts';
-import { Updater, type RemoteManagement } from '../../updater/index.ts';
+import type { ManagementIdentity, TunnelController } from '../../ipsec/index.ts';
+import { commandReboot, RaucDriver, Updater, type RemoteManagement, type SystemUpdates } from '../../updater/index.ts';
+import type { SystemUpdateOptions } from '../agentOptions.ts';
 import { managementAttributes } from '../managementAttributes.ts';
 import type { AgentStatus } from '../status.ts';
+import { probeThroughTunnel, updateChecks } from '../updateChecks.ts';
 import type { AgentContext } from './context.ts';
 
 export interface ProfileManagement {
@@ -27,13 +31,35 @@ export function remoteManagementOf(profile: ProfileManagement): RemoteManagement
   };
 }
 
-export function wireUpdater(ctx: AgentContext, status: () => AgentStatus): { updater: Updater; remoteManagement: { apply(desired: ProfileManagement | null): Promise<void> } } {
+function systemUpdates(ctx: AgentContext, options: SystemUpdateOptions, status: () => AgentStatus, tunnel: Pick<TunnelController, 'probeTarget'>): SystemUpdates {
+  const { runner } = ctx.options;
+  return {
+    rauc: new RaucDriver({ runner, ...(options.raucConf ? { confFile: options.raucConf } : {}) }),
+    reboot: commandReboot(runner, options.rebootCommand),
+    checks: async () => {
+      const probe = status().tunnel.state === 'up' ? await probeThroughTunnel(runner, tunnel.probeTarget()) : undefined;
+      // The status after the probe: the verdict reads the tunnel as the probe found it.
+      return updateChecks(status(), probe);
+    },
+    times: () => ctx.config.current().config.updates,
+    runningVersion: ctx.options.version,
+    ...(options.commitDeadlineMs !== undefined ? { commitDeadlineMs: options.commitDeadlineMs } : {}),
+  };
+}
+
+export function wireUpdater(
+  ctx: AgentContext,
+  status: () => AgentStatus,
+  tunnel: Pick<TunnelController, 'probeTarget'>,
+): { updater: Updater; remoteManagement: { apply(desired: ProfileManagement | null): Promise<void> } } {
   let notAfter: string | undefined;
+  const system = ctx.options.systemUpdates;
   const updater = new Updater({
     dataDir: ctx.options.dataDir,
     attributes: () => managementAttributes(status(), notAfter, ctx.now()),
     log: ctx.logFor('updater'),
     now: ctx.now,
+    ...(system ? { system: systemUpdates(ctx, system, status, tunnel) } : {}),
   });
   updater.registerActions(ctx.actions);
   // A poll that failed while the tunnel was down is retried once it is up, not at the end of its backoff.

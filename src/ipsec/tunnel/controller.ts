@@ -162,6 +162,11 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     return s.state === 'running' ? { ...s, state: this.plan.shown.state === 'up' ? 'running' : 'degraded', detail: this.plan.shown.state } : s;
   }
 
+  /** Where an active probe through the tunnel goes, from which address; none without a profile. */
+  probeTarget(): { address: string; source: string } | undefined {
+    return this.profile && { address: this.profile.probeAddress, source: this.profile.localTiAddress };
+  }
+
   tunnelStatus(): TunnelStatus {
     return statusOf({
       ...this.plan.shown,

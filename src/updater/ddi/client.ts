@@ -3,7 +3,9 @@
 // answers a cancel, and starts a deployment, whose downloads run beside the loop so a cancel is
 // still seen while they do. Every step reports feedback; what the server cannot be told at once
 // is tried again a few times within seconds (retry.ts), and a poll that fails waits longer each
-// time, drawn at random, never less than the server's interval.
+// time, drawn at random, never less than the server's interval. A downloaded deployment goes to
+// the handler the updater gives (downloadedAction.ts), which installs it; without one it stays
+// downloaded.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -15,9 +17,10 @@ import { MAX_CANCEL_ACTION_BYTES } from './cancelAction.ts';
 import { MAX_DEPLOYMENT_BASE_BYTES, parseDeploymentBase, type DeploymentBase } from './deploymentBase.ts';
 import { downloadArtifact } from './download.ts';
 import { DdiAbortedError, DdiError, DdiHttpError } from './errors.ts';
+import type { ActionReport, DeploymentHandler, DownloadedAction } from './downloadedAction.ts';
 import { encodeFeedback, type Execution, type Feedback, type Finished } from './feedback.ts';
 import { cancelAnswer, planPoll, type ActionPhase } from './plan.ts';
-import { cancelFeedbackUrl, deploymentFeedbackUrl } from './resources.ts';
+import { cancelFeedbackUrl, configDataUrl, deploymentFeedbackUrl } from './resources.ts';
 import { nextPollDelayMs } from './polling.ts';
 import { classifyStatus, MAX_REQUEST_ATTEMPTS, pollRetryDelayMs, requestRetryDelayMs } from './retry.ts';
 
@@ -35,6 +38,10 @@ export interface DdiClientOptions {
   /** The box's attributes for configData, read when the server asks for them. */
   attributes: () => ReadonlyMap<string, string>;
   log: DdiLog;
+  /** Takes a deployment on once it is downloaded; without one it stays downloaded. */
+  deployments?: DeploymentHandler;
+  /** An action an earlier run took on (rebooted into), whose outcome is still due: not started again. */
+  heldAction?: () => string | undefined;
   random?: () => number;
   now?: () => number;
   /** Waits between retries and polls; tests pass one that does not. */
@@ -43,10 +50,12 @@ export interface DdiClientOptions {
 
 export interface DdiActionStatus {
   id: string;
-  phase: ActionPhase | 'canceled' | 'failed';
+  phase: ActionPhase | 'canceled' | 'failed' | 'finished';
   artifacts: number;
   bytes: { have: number; size: number };
   error: string | undefined;
+  /** What the box waits for, or does, after the download (its handler says). */
+  detail?: string;
 }
 
 export interface DdiStatus {
@@ -68,6 +77,9 @@ interface Running {
 
 /** The server no longer has the action (410): nothing more to report on it. */
 class ActionGone extends Error {}
+
+/** How often a waiting deployment is looked at again when the server named no interval. */
+const DEFAULT_POLL_INTERVAL_MS = 5 * 60_000;
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -128,10 +140,21 @@ export class DdiClient {
     await this.running?.task;
   }
 
-  /** The action in hand, unless it ended (canceled or failed) on the box. */
+  /** The action in hand, unless it ended (canceled, failed or finished) on the box. */
   private activeAction(): (DdiActionStatus & { phase: ActionPhase }) | undefined {
     const status = this.running?.status;
-    return status && status.phase !== 'canceled' && status.phase !== 'failed' ? (status as DdiActionStatus & { phase: ActionPhase }) : undefined;
+    return status && status.phase !== 'canceled' && status.phase !== 'failed' && status.phase !== 'finished' ? (status as DdiActionStatus & { phase: ActionPhase }) : undefined;
+  }
+
+  /** Feedback on an action the box no longer holds in this run: the outcome of an update after its reboot. */
+  async reportAction(actionId: string, report: ActionReport, signal: AbortSignal = new AbortController().signal): Promise<void> {
+    const url = deploymentFeedbackUrl(this.options.base, actionId);
+    await this.post('feedback', 'POST', url, encodeFeedback(feedback(report.execution, report.finished, [...report.details], report.progress, this.now())), signal);
+  }
+
+  /** The box's attributes now, unasked: after an update the server is to see the new version at once. */
+  async sendAttributes(signal: AbortSignal = new AbortController().signal): Promise<void> {
+    await this.sendConfigData(configDataUrl(this.options.base), signal);
   }
 
   /**
@@ -175,7 +198,8 @@ export class DdiClient {
       this.lastBase = base;
       this.etag = typeof answer.headers.etag === 'string' ? answer.headers.etag : undefined;
       this.state.pollingSleepMs = base.pollingSleepMs;
-      for (const step of planPoll(base, this.activeAction())) {
+      const held = this.options.heldAction?.();
+      for (const step of planPoll(base, this.activeAction() ?? (held === undefined ? undefined : { id: held }))) {
         if (step.kind === 'sendConfigData') await this.sendConfigData(step.url, signal);
         else if (step.kind === 'cancel') await this.cancel(step.url, signal);
         else await this.startDeployment(step.url, step.actionId, signal);
@@ -223,7 +247,9 @@ export class DdiClient {
     const active = this.activeAction()?.id === cancel.stopId ? this.activeAction() : undefined;
     const running = active && this.running;
     const target = cancelFeedbackUrl(this.options.base, cancel.id);
-    if (cancelAnswer(active?.phase) === 'reject') {
+    // An action an earlier run rebooted into is installed and running: as good as installing.
+    const phase = cancel.stopId === this.options.heldAction?.() ? 'rebooting' : active?.phase;
+    if (cancelAnswer(phase) === 'reject') {
       await this.post('cancel feedback', 'POST', target, encodeFeedback(feedback('rejected', 'none', ['the install has started; it cannot be canceled'], undefined, this.now())), signal);
       return;
     }
@@ -261,12 +287,34 @@ export class DdiClient {
     };
     const running: Running = { status, abort, task: Promise.resolve() };
     this.running = running;
-    running.task = this.download(deployment, artifacts, running).catch((error: unknown) => {
+    running.task = this.download(deployment, url, artifacts, running).catch((error: unknown) => {
       this.options.log.warn({ err: error, action: deployment.id }, 'DDI action could not be reported');
     });
   }
 
-  private async download(deployment: DeploymentBase, artifacts: { chunk: number; artifact: DeploymentBase['chunks'][number]['artifacts'][number] }[], running: Running): Promise<void> {
+  /** `link`: the deployment base as the server linked it, read again while the action waits. */
+  private downloadedAction(deployment: DeploymentBase, link: string, artifacts: { chunk: number; artifact: { filename: string } }[], running: Running): DownloadedAction {
+    const { signal } = running.abort;
+    const files = deployment.chunks.map((_, index) =>
+      artifacts.filter((a) => a.chunk === index).map((a) => join(this.options.downloadDir, deployment.id, String(index), a.artifact.filename)));
+    return {
+      deployment,
+      files,
+      signal,
+      refresh: async () => {
+        const answer = await this.withRetries(signal, () => this.options.connection.call('deployment', 'GET', link, { maxBytes: MAX_DEPLOYMENT_BASE_BYTES, signal }));
+        return parseDeploymentBase(answer.body);
+      },
+      report: (report) => this.reportAction(deployment.id, report, signal),
+      setPhase: (phase, detail) => {
+        running.status.phase = phase;
+        running.status.detail = detail;
+      },
+      pollIntervalMs: () => this.state.pollingSleepMs ?? DEFAULT_POLL_INTERVAL_MS,
+    };
+  }
+
+  private async download(deployment: DeploymentBase, link: string, artifacts: { chunk: number; artifact: DeploymentBase['chunks'][number]['artifacts'][number] }[], running: Running): Promise<void> {
     const { signal } = running.abort;
     const url = deploymentFeedbackUrl(this.options.base, deployment.id);
     const send = (f: Feedback) => this.post('feedback', 'POST', url, encodeFeedback(f), signal);
@@ -292,6 +340,14 @@ export class DdiClient {
       }
       running.status.phase = 'downloaded';
       await send(feedback('downloaded', 'none', [`all ${artifacts.length} artifacts downloaded and checked`], { cnt: artifacts.length, of: artifacts.length }, this.now()));
+      if (this.options.deployments) {
+        const end = await this.options.deployments(this.downloadedAction(deployment, link, artifacts, running));
+        // A reboot into an update keeps its files until the outcome is known; a closed action needs them no more.
+        if (end === 'closed' && !signal.aborted) {
+          running.status.phase = 'finished';
+          rmSync(join(this.options.downloadDir, deployment.id), { recursive: true, force: true });
+        }
+      }
     } catch (error) {
       if (error instanceof DdiAbortedError || signal.aborted) return;
       if (error instanceof ActionGone) {

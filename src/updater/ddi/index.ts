@@ -10,6 +10,7 @@ export * from './connection.ts';
 export * from './controllerBase.ts';
 export * from './deploymentBase.ts';
 export * from './download.ts';
+export * from './downloadedAction.ts';
 export * from './errors.ts';
 export * from './feedback.ts';
 export * from './plan.ts';

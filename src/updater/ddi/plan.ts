@@ -2,8 +2,11 @@
 // is working on. Pure: the client carries the steps out in the order given.
 import type { ControllerBase } from './controllerBase.ts';
 
-/** Where the box stands with the action it works on. Install arrives with RAUC support (part 2). */
-export type ActionPhase = 'downloading' | 'downloaded' | 'installing';
+/**
+ * Where the box stands with the action it works on: after the download it may wait for its
+ * window, then installs, then reboots into what it installed (downloadedAction.ts).
+ */
+export type ActionPhase = 'downloading' | 'downloaded' | 'waiting' | 'installing' | 'rebooting';
 
 export type PollStep =
   | { kind: 'sendConfigData'; url: string }
@@ -30,7 +33,10 @@ export function planPoll(base: ControllerBase, running: { id: string } | undefin
   return steps;
 }
 
-/** hawkBit: a cancel is accepted with `closed` + `success`; the box refuses it once an install runs. */
+/**
+ * hawkBit: a cancel is accepted with `closed` + `success`; the box refuses it once an install
+ * runs, and after it: the other slot is written and will be booted.
+ */
 export function cancelAnswer(phase: ActionPhase | undefined): 'accept' | 'reject' {
-  return phase === 'installing' ? 'reject' : 'accept';
+  return phase === 'installing' || phase === 'rebooting' ? 'reject' : 'accept';
 }

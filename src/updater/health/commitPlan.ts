@@ -6,6 +6,7 @@
 // bad and the box boots back into the old one. A power cut during the commit reboots into the new
 // slot again; the boots are counted so that it is judged bad after a few, as a bootloader's try
 // counter would.
+import { parseStateObject } from '../../core/index.ts';
 
 /** What the boot after an install must judge; kept on the data partition across the reboot. */
 export interface PendingBoot {
@@ -74,14 +75,8 @@ export function planCommit(checks: CheckResults, elapsedMs: number, deadlineMs =
 
 /** The pending boot as its file holds it, or undefined for a file that is not one (then nothing is judged). */
 export function parsePendingBoot(text: string): PendingBoot | undefined {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof doc !== 'object' || doc === null) return undefined;
-  const o = doc as Record<string, unknown>;
+  const o = parseStateObject(text);
+  if (!o) return undefined;
   const str = (k: string) => (typeof o[k] === 'string' ? o[k] : undefined);
   const slot = str('slot');
   const version = str('version');

@@ -46,9 +46,14 @@ export class HealthCommit {
     await writeFileAtomic(this.deps.pendingFile, renderPendingBoot({ ...pending, boots: 0, committed: false }), { mode: 0o600 });
   }
 
-  async run(signal: AbortSignal): Promise<CommitOutcome> {
+  /** What the boot after an install is to judge, or has judged, until acknowledged. */
+  async pendingBoot(): Promise<PendingBoot | undefined> {
     const text = await readStateFile(this.deps.pendingFile);
-    const pending = text === undefined ? undefined : parsePendingBoot(text);
+    return text === undefined ? undefined : parsePendingBoot(text);
+  }
+
+  async run(signal: AbortSignal): Promise<CommitOutcome> {
+    const pending = await this.pendingBoot();
     const status = await this.deps.rauc.status();
     const outcome = outcomeOfBoot(pending, status.booted);
     switch (outcome.kind) {

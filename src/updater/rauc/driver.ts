@@ -4,7 +4,7 @@
 // Installs come from a file the DDI client has downloaded and checked: RAUC here cannot stream.
 import { CommandError, type Runner } from '../../core/index.ts';
 import { parseBundleInfo, type BundleInfo } from './bundleVersion.ts';
-import { installFailure, installSteps, type InstallStep } from './installOutput.ts';
+import { installFailure, installStep, installSteps, type InstallStep } from './installOutput.ts';
 import { parseRaucStatus, type RaucStatus } from './status.ts';
 
 export type RaucErrorCode = 'RAUC_INSTALL_REFUSED' | 'RAUC_UNAVAILABLE';
@@ -51,13 +51,18 @@ export class RaucDriver {
   }
 
   /**
-   * Installs a bundle file into the other slot and makes it the one booted next. A bundle RAUC
-   * refuses (signature, CA, compatible, a broken payload) throws RAUC_INSTALL_REFUSED with RAUC's
-   * reason; nothing is then written to the booted slot, and RAUC keeps booting it.
+   * Installs a bundle file into the other slot and makes it the one booted next; `onStep` hears
+   * each progress line as RAUC prints it. A bundle RAUC refuses (signature, CA, compatible, a
+   * broken payload) throws RAUC_INSTALL_REFUSED with RAUC's reason; nothing is then written to the
+   * booted slot, and RAUC keeps booting it.
    */
-  async install(file: string): Promise<InstallResult> {
+  async install(file: string, onStep?: (step: InstallStep) => void): Promise<InstallResult> {
     if (!file.startsWith('/')) throw new Error(`rauc install needs an absolute path, not ${JSON.stringify(file)}`);
-    const result = await this.rauc(['install', file], this.deps.installTimeoutMs ?? DEFAULT_INSTALL_TIMEOUT_MS, [1]);
+    const onLine = onStep && ((line: string) => {
+      const step = installStep(line);
+      if (step) onStep(step);
+    });
+    const result = await this.rauc(['install', file], this.deps.installTimeoutMs ?? DEFAULT_INSTALL_TIMEOUT_MS, [1], onLine);
     if (result.code !== 0) throw new RaucError('RAUC_INSTALL_REFUSED', `the update was not installed: ${installFailure(result.stdout, result.stderr)}`);
     return { steps: installSteps(result.stdout) };
   }
@@ -78,10 +83,11 @@ export class RaucDriver {
     await this.rauc(['status', state === 'good' ? 'mark-good' : 'mark-bad', 'booted'], CALL_TIMEOUT_MS);
   }
 
-  private async rauc(args: readonly string[], timeoutMs: number, okCodes: readonly number[] = []) {
+  private async rauc(args: readonly string[], timeoutMs: number, okCodes: readonly number[] = [], onStdoutLine?: (line: string) => void) {
     try {
       return await this.deps.runner.run('rauc', args, {
         timeoutMs, okCodes, ...(this.deps.env ? { env: this.deps.env } : {}), ...(this.deps.netns ? { netns: this.deps.netns } : {}),
+        ...(onStdoutLine ? { onStdoutLine } : {}),
       });
     } catch (error) {
       if (error instanceof CommandError) throw new RaucError('RAUC_UNAVAILABLE', `RAUC did not answer: ${error.message}`, { cause: error });

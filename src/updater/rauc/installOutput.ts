@@ -9,13 +9,23 @@ export interface InstallStep {
 const STEP = /^\s*(\d{1,3})% (.+)$/;
 const LAST_ERROR = /^LastError: (.+)$/;
 
+/** One line of `rauc install`'s progress, or undefined for any other line. */
+export function installStep(line: string): InstallStep | undefined {
+  const m = STEP.exec(line);
+  return m ? { percent: Math.min(100, Number(m[1])), message: m[2]!.trim() } : undefined;
+}
+
 export function installSteps(output: string): InstallStep[] {
-  const steps: InstallStep[] = [];
-  for (const line of output.split('\n')) {
-    const m = STEP.exec(line);
-    if (m) steps.push({ percent: Math.min(100, Number(m[1])), message: m[2]!.trim() });
-  }
-  return steps;
+  return output.split('\n').flatMap((line) => installStep(line) ?? []);
+}
+
+/**
+ * Whether a step is worth telling the server: each quarter of the install once, so a box sends a
+ * handful of feedbacks per install however many lines RAUC prints (thousands of boxes report).
+ */
+export function stepWorthReporting(step: InstallStep, lastReported: number | undefined): boolean {
+  const quarter = Math.floor(step.percent / 25);
+  return lastReported === undefined ? quarter > 0 : quarter > Math.floor(lastReported / 25);
 }
 
 /** RAUC's reason for a failed install, or the last line it printed where it gave none. */

@@ -74,6 +74,11 @@ function adminRoute(ddi: LabDdiServer, method: string, url: string, body: unknow
       found.state = 'canceling';
       return {};
     }
+    case 'POST actions/maintenanceWindow': {
+      // The operator's schedule opens (or closes) the window; the box reads it at its next look.
+      action().maintenanceWindow = (body as { window: MaintenanceWindow }).window;
+      return {};
+    }
     case 'GET actions': {
       const { id: actionId, state, feedback, cancelFeedback } = action();
       return { id: actionId, state, feedback, cancelFeedback } satisfies ActionView;
@@ -134,6 +139,10 @@ export class LabDdiAdmin {
 
   cancel(actionId: string): Promise<void> {
     return this.call('POST', `/actions/${actionId}/cancel`);
+  }
+
+  setMaintenanceWindow(actionId: string, window: MaintenanceWindow): Promise<void> {
+    return this.call('POST', `/actions/${actionId}/maintenanceWindow`, { window });
   }
 
   action(actionId: string): Promise<ActionView> {

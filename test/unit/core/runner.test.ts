@@ -17,6 +17,13 @@ describe('processRunner.run', () => {
     expect(await processRunner.run('sh', ['-c', 'echo out; echo err >&2'])).toEqual({ stdout: 'out\n', stderr: 'err\n', code: 0 });
   });
 
+  it('hands on stdout line by line as it comes, a last line without newline too, and still returns it whole', async () => {
+    const lines: string[] = [];
+    const result = await processRunner.run('sh', ['-c', 'printf " 20%% Checking bundle\\n"; sleep 0.05; printf "100%% Grüße done.\\nlast"'], { onStdoutLine: (line) => lines.push(line) });
+    expect(lines).toEqual([' 20% Checking bundle', '100% Grüße done.', 'last']);
+    expect(result.stdout).toBe(' 20% Checking bundle\n100% Grüße done.\nlast');
+  });
+
   it('writes input to the command and closes its stdin', async () => {
     const input = 'erste Zeile\nzweite: äöü\n';
     expect((await processRunner.run('cat', [], { input })).stdout).toBe(input);

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readStateFile, StateFile } from '../../../src/core/stateFile.ts';
+import { parseStateObject, readStateFile, StateFile } from '../../../src/core/stateFile.ts';
 import { memoryLogger } from '../control/helpers.ts';
 
 const dirs: string[] = [];
@@ -82,5 +82,12 @@ describe('StateFile', () => {
     await file.save('three\n', logger.log);
     expect(readFileSync(file.path, 'utf8')).toBe('three\n');
     expect(logger.lines().map((l) => l.msg).at(-1)).toBe('state file saved again');
+  });
+});
+
+describe('parseStateObject', () => {
+  it('reads a JSON object, and nothing from torn text, a list or a bare value', () => {
+    expect(parseStateObject('{"slot":"B","boots":1}\n')).toEqual({ slot: 'B', boots: 1 });
+    expect(['{"slot":"B"', '["B"]', 'null', '3', ''].map(parseStateObject)).toEqual([undefined, undefined, undefined, undefined, undefined]);
   });
 });

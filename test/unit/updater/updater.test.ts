@@ -1,7 +1,7 @@
 // The updater subsystem: no client without a management identity, one client per desired state
 // (the same state again changes nothing), a new one when the endpoint or identity changes.
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ControlActions } from '../../../src/core/controlActions.ts';
@@ -56,5 +56,65 @@ describe('Updater', () => {
     await updater.stop();
     expect(updater.updateStatus().configured).toBe(false);
     expect(updater.status().state).toBe('stopped');
+  });
+});
+
+describe('Updater with system updates', () => {
+  const raucStatus = (booted: 'A' | 'B', markedGood: string[]) => ({
+    status: () => Promise.resolve({
+      compatible: 'tibox', booted, bootPrimary: 'rootfs.1',
+      slots: [
+        { name: 'rootfs.0', bootname: 'A', state: booted === 'A' ? 'booted' : 'inactive', bootStatus: 'good', version: '1.0.0', installedAt: undefined },
+        { name: 'rootfs.1', bootname: 'B', state: booted === 'B' ? 'booted' : 'inactive', bootStatus: markedGood.length > 0 ? 'good' : 'bad', version: '2.0.0', installedAt: undefined },
+      ],
+    }),
+    markBooted: (state: 'good' | 'bad') => Promise.resolve(void markedGood.push(state)),
+  });
+
+  function systemUpdater(booted: 'A' | 'B', marks: string[], dataDir: string) {
+    return new Updater({
+      dataDir,
+      attributes: () => new Map(),
+      log,
+      system: {
+        rauc: raucStatus(booted, marks) as never,
+        reboot: { reboot: () => Promise.reject(new Error('no reboot expected')) },
+        checks: () => Promise.resolve({ agent: true, wan: true, tunnel: true }),
+        times: () => ({ openingDays: [], openingFrom: '06:00', openingUntil: '22:00', closedOnHolidays: true, installMinutes: 30 }),
+        runningVersion: '1.0.0',
+        commitIntervalMs: 10,
+      },
+    });
+  }
+
+  it('judges a freshly booted slot at start, marks it good, and shows the outcome; an install by hand needs no report', async () => {
+    const dataDir = mkdtempSync(join(dir, 'system-'));
+    const marks: string[] = [];
+    mkdirSync(join(dataDir, 'state'));
+    writeFileSync(join(dataDir, 'state', 'update-pending-boot.json'), JSON.stringify({ slot: 'B', version: '2.0.0', previousSlot: 'A', previousVersion: '1.0.0', actionId: null, boots: 0, committed: false }));
+    updater = systemUpdater('B', marks, dataDir);
+    await updater.start();
+    const actions = new ControlActions();
+    updater.registerActions(actions);
+    await vi.waitFor(async () => expect(await updater.systemStatus()).toMatchObject({ pending: undefined, lastOutcome: { result: 'success', version: '2.0.0' } }));
+    expect(marks).toEqual(['good']);
+    expect(await actions.run('update.status', {}, { actor: 'test' })).toMatchObject({
+      configured: false,
+      system: {
+        booted: 'B',
+        slots: [{ bootname: 'A', version: '1.0.0' }, { bootname: 'B', version: '2.0.0', bootStatus: 'good' }],
+        lastOutcome: { actionId: undefined, result: 'success', details: ['version 2.0.0 runs in slot B, passed its health check and is marked good'] },
+      },
+    });
+  });
+
+  it('keeps the outcome of a deployment until a client can tell the server, and reports a slot the bootloader left', async () => {
+    const dataDir = mkdtempSync(join(dir, 'system-'));
+    mkdirSync(join(dataDir, 'state'));
+    writeFileSync(join(dataDir, 'state', 'update-pending-boot.json'), JSON.stringify({ slot: 'B', version: '2.0.0', previousSlot: 'A', previousVersion: '1.0.0', actionId: '12', boots: 1, committed: false }));
+    updater = systemUpdater('A', [], dataDir);
+    await updater.start();
+    await vi.waitFor(async () => expect((await updater.systemStatus())?.lastOutcome).toMatchObject({ actionId: '12', result: 'failure', details: ['version 2.0.0 in slot B did not come up healthy; slot A with version 1.0.0 runs again'] }));
+    expect((await updater.systemStatus())?.pending).toMatchObject({ actionId: '12', slot: 'B' });
   });
 });

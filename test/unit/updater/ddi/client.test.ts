@@ -191,3 +191,63 @@ describe('DDI client poll loop', () => {
     }
   });
 });
+
+describe('DDI client with a deployment handler', () => {
+  let handled: DdiClient;
+  let release: () => void = () => {};
+  const seen: string[] = [];
+  let held: string | undefined;
+
+  beforeAll(() => {
+    handled = new DdiClient({
+      connection,
+      base: ddi.base,
+      downloadDir: join(ddi.dir, 'handled'),
+      attributes: () => new Map([['serial', 'TBX-00000001']]),
+      log,
+      wait: async () => {},
+      heldAction: () => held,
+      deployments: async (action) => {
+        seen.push(`${action.deployment.id}: ${action.files.map((f) => f.map((file) => readFileSync(file).length).join(',')).join(';')}`);
+        action.setPhase('installing', 'writing the other slot');
+        await action.report({ execution: 'proceeding', finished: 'none', details: ['installing'] });
+        await new Promise<void>((resolve) => (release = resolve));
+        await action.report({ execution: 'closed', finished: 'success', details: ['installed'] });
+        return 'closed';
+      },
+    });
+  });
+  afterAll(async () => {
+    release();
+    await handled?.stop();
+  });
+
+  it('hands the downloaded files on, refuses a cancel while they install, and removes them once the action is closed', async () => {
+    const id = await assign(randomBytes(30_000));
+    await handled.pollOnce();
+    await vi.waitFor(() => expect(handled.status().action).toMatchObject({ id, phase: 'installing', detail: 'writing the other slot' }));
+    expect(seen).toEqual([`${id}: 30000`]);
+    await ddi.admin.cancel(id);
+    await handled.pollOnce();
+    expect((await ddi.admin.action(id)).cancelFeedback.map((f) => `${f.execution}/${f.finished}: ${f.details.join()}`)).toEqual(['rejected/none: the install has started; it cannot be canceled']);
+    release();
+    await handled.idle();
+    expect(handled.status().action).toMatchObject({ id, phase: 'finished' });
+    expect(await executions(id)).toEqual(['download/none 0/1', 'proceeding/none 1/1', 'downloaded/none 1/1', 'proceeding/none', 'closed/success']);
+    expect(existsSync(join(ddi.dir, 'handled', id))).toBe(false);
+  });
+
+  it('does not start again an action an earlier run rebooted into, refuses its cancel, and reports its outcome when told', async () => {
+    const id = await assign(randomBytes(1_000));
+    held = id;
+    const since = (await ddi.admin.requests()).length;
+    await handled.pollOnce();
+    expect((await ddi.admin.requests(since)).map((r) => r.path).filter((p) => p.includes('deploymentBase'))).toEqual([]);
+    await ddi.admin.cancel(id);
+    await handled.pollOnce();
+    expect((await ddi.admin.action(id)).cancelFeedback.map((f) => `${f.execution}/${f.finished}`)).toEqual(['rejected/none']);
+    await handled.reportAction(id, { execution: 'closed', finished: 'failure', details: ['version 2.0.0 in slot B did not come up healthy'] });
+    expect((await ddi.admin.action(id)).state).toBe('failed');
+    held = undefined;
+  });
+});

@@ -32,7 +32,7 @@ describe('planPoll', () => {
     expect(actionIdOfLink('https://cdn/elsewhere/12')).toBeUndefined();
   });
 
-  it('accepts a cancel until the install starts', () => {
-    expect([undefined, 'downloading', 'downloaded', 'installing'].map((phase) => cancelAnswer(phase as never))).toEqual(['accept', 'accept', 'accept', 'reject']);
+  it('accepts a cancel until the install starts, also while the install waits for its window', () => {
+    expect([undefined, 'downloading', 'downloaded', 'waiting', 'installing', 'rebooting'].map((phase) => cancelAnswer(phase as never))).toEqual(['accept', 'accept', 'accept', 'accept', 'reject', 'reject']);
   });
 });

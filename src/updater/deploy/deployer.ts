@@ -1,0 +1,161 @@
+// Takes a downloaded deployment to its end (deploymentPlan.ts decides each step): waits, with a
+// `scheduled` feedback naming why, until the server's window and the practice's hours allow it,
+// then hands each software module to the installer of its type with `proceeding` feedback, and
+// closes the action with `success` or `failure` and the installer's words. An update that runs
+// after a reboot is left to the reboot: its outcome is reported after the health commit. Once the
+// install starts the action can no longer be canceled (the DDI client refuses it).
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../../core/index.ts';
+import type { DeploymentBase, DownloadedAction } from '../ddi/index.ts';
+import type { UpdateTimes } from '../schedule/index.ts';
+import { installOrder, planDeployment, planReboot } from './deploymentPlan.ts';
+import type { UpdateOutcome } from './lastOutcome.ts';
+import type { ModuleInstaller } from './moduleInstaller.ts';
+import type { Reboot } from './reboot.ts';
+
+export interface DeployerDeps {
+  installers: readonly ModuleInstaller[];
+  /** The `updates.*` config group as it is now. */
+  times: () => UpdateTimes;
+  reboot: Reboot;
+  /** Each closed action's outcome, for `tibox update status`. */
+  recordOutcome: (outcome: UpdateOutcome) => Promise<void>;
+  log: Pick<Logger, 'info' | 'warn'>;
+  now?: () => Date;
+  /** Waits while a deployment waits for its window; tests pass one that does not. */
+  wait?: (ms: number, signal: AbortSignal) => Promise<void>;
+  timeZone?: string;
+}
+
+/** How long after a failed reboot the next is asked for. */
+export const REBOOT_RETRY_MS = 60_000;
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class Deployer {
+  private readonly deps: DeployerDeps;
+  private readonly installers: ReadonlyMap<string, ModuleInstaller>;
+  private readonly now: () => Date;
+  private readonly wait: (ms: number, signal: AbortSignal) => Promise<void>;
+
+  constructor(deps: DeployerDeps) {
+    this.deps = deps;
+    this.installers = new Map(deps.installers.map((installer) => [installer.part, installer]));
+    this.now = deps.now ?? (() => new Date());
+    this.wait = deps.wait ?? ((ms, signal) => sleep(ms, undefined, { signal }));
+  }
+
+  /** The DDI client's DeploymentHandler. */
+  readonly handle = async (action: DownloadedAction): Promise<'closed' | 'rebooting'> => {
+    const deployment = await this.waitForWindow(action);
+    if (deployment === undefined) return 'closed';
+    action.setPhase('installing');
+    let rebootInto: string | undefined;
+    const details: string[] = [];
+    try {
+      for (const index of installOrder(deployment)) {
+        const chunk = deployment.chunks[index]!;
+        const installer = this.installers.get(chunk.part)!;
+        const outcome = await installer.install({
+          actionId: deployment.id,
+          chunk,
+          files: action.files[index] ?? [],
+          forced: deployment.update === 'forced',
+          progress: (lines, step) =>
+            action.report({ execution: 'proceeding', finished: 'none', details: lines, ...(step ? { progress: step } : {}) }).catch((error: unknown) => {
+              this.deps.log.warn({ err: error, action: deployment.id }, 'progress feedback did not reach the server');
+            }),
+        });
+        details.push(...outcome.details);
+        if (outcome.kind === 'rebootInto') rebootInto = outcome.version;
+      }
+    } catch (error) {
+      await this.close(action, 'failure', undefined, [errorText(error)]);
+      return 'closed';
+    }
+    if (rebootInto === undefined) {
+      await this.close(action, 'success', undefined, details);
+      return 'closed';
+    }
+    return this.rebootInto(action, deployment, rebootInto, details);
+  };
+
+  /** The deployment once it may be installed, or undefined when it was refused or canceled. */
+  private async waitForWindow(action: DownloadedAction): Promise<DeploymentBase | undefined> {
+    let deployment = action.deployment;
+    let told: string | undefined;
+    for (;;) {
+      const step = planDeployment({
+        deployment, parts: new Set(this.installers.keys()), now: this.now(), times: this.deps.times(), pollIntervalMs: action.pollIntervalMs(),
+        ...(this.deps.timeZone ? { timeZone: this.deps.timeZone } : {}),
+      });
+      if (step.kind === 'install') {
+        await action.report({ execution: 'proceeding', finished: 'none', details: [`installing: ${step.reason}`] });
+        return deployment;
+      }
+      if (step.kind === 'refuse') {
+        await this.close(action, 'failure', undefined, [step.reason]);
+        return undefined;
+      }
+      action.setPhase('waiting', step.reason);
+      if (step.reason !== told) {
+        this.deps.log.info({ action: deployment.id, reason: step.reason }, 'update waits');
+        await action.report({ execution: 'scheduled', finished: 'none', details: [`downloaded; the install waits: ${step.reason}`] });
+        told = step.reason;
+      }
+      try {
+        await this.wait(step.recheckMs, action.signal);
+      } catch {
+        // Canceled by the server, or the agent stops: the DDI client says which.
+        return undefined;
+      }
+      try {
+        deployment = await action.refresh();
+      } catch (error) {
+        if (action.signal.aborted) return undefined;
+        this.deps.log.warn({ err: error, action: deployment.id }, 'the waiting deployment could not be read again; the last one read counts');
+      }
+    }
+  }
+
+  private async rebootInto(action: DownloadedAction, deployment: DeploymentBase, version: string, details: string[]): Promise<'closed' | 'rebooting'> {
+    for (;;) {
+      const step = planReboot({ now: this.now(), forced: deployment.update === 'forced', times: this.deps.times(), ...(this.deps.timeZone ? { timeZone: this.deps.timeZone } : {}) });
+      if (step.reboot) break;
+      // The install ran into the practice's hours: the new slot is booted at their end.
+      action.setPhase('rebooting', `installed; the reboot waits for the practice to close`);
+      try {
+        await this.wait(step.waitMs, action.signal);
+      } catch {
+        return 'rebooting';
+      }
+    }
+    action.setPhase('rebooting', `rebooting into version ${version}`);
+    await action.report({ execution: 'proceeding', finished: 'none', details: [...details, `rebooting into version ${version}; the outcome follows after its health check`] });
+    this.deps.log.info({ action: deployment.id, version }, 'rebooting into the update');
+    // The new slot is installed and the bootloader's first choice: a reboot that fails is asked
+    // for again, never closed as a failure while the next boot of any kind would start it.
+    for (;;) {
+      try {
+        await this.deps.reboot.reboot(`update to version ${version}`);
+        return 'rebooting';
+      } catch (error) {
+        this.deps.log.warn({ err: error, action: deployment.id }, 'the reboot into the update failed; asked again later');
+        await action.report({ execution: 'proceeding', finished: 'none', details: [`the reboot failed (${errorText(error)}); it is asked for again in ${REBOOT_RETRY_MS / 1000} s`] });
+      }
+      try {
+        await this.wait(REBOOT_RETRY_MS, action.signal);
+      } catch {
+        return 'rebooting';
+      }
+    }
+  }
+
+  private async close(action: DownloadedAction, result: 'success' | 'failure', version: string | undefined, details: readonly string[]): Promise<void> {
+    this.deps.log.info({ action: action.deployment.id, result, details }, 'update closed');
+    await this.deps.recordOutcome({ actionId: action.deployment.id, result, version, details, at: this.now().toISOString() });
+    await action.report({ execution: 'closed', finished: result, details });
+  }
+}
