@@ -40,7 +40,7 @@ const UNIT_DIR = '/usr/lib/systemd/system';
  */
 export const AGENT_CAPABILITIES: Readonly<Record<string, string>> = {
   CAP_NET_ADMIN: 'nftables, links, addresses, routes and rules over rtnetlink, the MSS clamp',
-  CAP_NET_RAW: 'ping with DF for the path MTU and the tunnel probes',
+  CAP_NET_RAW: "ping with DF for the path MTU and the tunnel probes, arping's duplicate-address check",
   CAP_KILL: 'SIGHUP and SIGTERM to dnsmasq, which runs as its own user',
   CAP_CHOWN: "the web UI's socket handed to its user, dnsmasq's log file kept its owner's when rotated",
   CAP_DAC_READ_SEARCH: "reading the web UI's certificate (its user's 0700 directory) for the fingerprint in the status",
@@ -75,6 +75,8 @@ function unit(name: string, sections: Record<string, readonly string[]>, comment
 export function renderUnits(): UnitFile[] {
   const dataDir = DEFAULT_DATA_DIR;
   const networked = ['Requires=tibox-boot.service', 'After=tibox-boot.service'];
+  // A component restarted for ever, never given up after a burst of restarts (dnsmasq exits until the agent has written its config).
+  const always = 'StartLimitIntervalSec=0';
   const caps = Object.keys(AGENT_CAPABILITIES).join(' ');
   return [
     unit('tibox-boot.service', {
@@ -98,7 +100,7 @@ export function renderUnits(): UnitFile[] {
     }, 'Runs before any network interface comes up: the kernel is closed from the first packet.'),
 
     unit('tibox-agent.service', {
-      Unit: ['Description=tibox agent', ...networked, 'Wants=strongswan.service', 'After=strongswan.service network-pre.target', `RequiresMountsFor=${dataDir}`],
+      Unit: ['Description=tibox agent', ...networked, always, 'Wants=strongswan.service', 'After=strongswan.service network-pre.target', `RequiresMountsFor=${dataDir}`],
       Service: [
         // systemd-notify runs as the agent's child (Node has no datagram sockets): its messages count too.
         'Type=notify',
@@ -111,14 +113,14 @@ export function renderUnits(): UnitFile[] {
         ...HARDENED,
         `ReadWritePaths=${dataDir} ${RUN_DIR}`,
         `CapabilityBoundingSet=${caps}`,
-        // Netlink for the kernel, packet sockets for udhcpc's raw DHCP in the hook checks, inet for IKE probes and DNS.
+        // Netlink for the kernel, packet sockets for arping's duplicate-address check, inet for probes and DNS.
         'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK AF_PACKET',
       ],
       Install: ['WantedBy=multi-user.target'],
     }, `Capabilities: ${Object.entries(AGENT_CAPABILITIES).map(([cap, why]) => `${cap} (${why})`).join('; ')}.`),
 
     unit('tibox-webui.service', {
-      Unit: ['Description=tibox web UI', 'After=tibox-agent.service'],
+      Unit: ['Description=tibox web UI', 'After=tibox-agent.service', always],
       Service: [
         `User=${WEBUI_USER}`,
         `Group=${WEBUI_USER}`,
@@ -136,19 +138,19 @@ export function renderUnits(): UnitFile[] {
     }, 'As its own user, outside group tibox; it reaches the agent only through its own socket.'),
 
     unit('tibox-dnsmasq.service', {
-      Unit: ['Description=tibox: dnsmasq for the terminal leases and split DNS', ...networked],
+      Unit: ['Description=tibox: dnsmasq for the terminal leases and split DNS', ...networked, always],
       Service: [`ExecStart=${installed(dnsmasqCommand(dnsmasqFiles(join(RUN_DIR, 'dnsmasq'))))}`, 'Restart=always', 'RestartSec=1'],
       Install: ['WantedBy=multi-user.target'],
     }, 'It exits until the agent has written its config, and is started again.'),
 
     unit('tibox-practice-dhcp.service', {
-      Unit: ['Description=tibox: DHCP client on the practice LAN', ...networked],
+      Unit: ['Description=tibox: DHCP client on the practice LAN', ...networked, always],
       Service: [`ExecStart=${installed(practiceDhcpCommand(join(dataDir, 'hooks')))}`, 'Restart=always', 'RestartSec=1'],
       Install: ['WantedBy=multi-user.target'],
     }, 'Waits for the port and hook the agent writes.'),
 
     unit('tibox-wan-dhcp.service', {
-      Unit: ['Description=tibox: DHCP client on the WAN port', ...networked],
+      Unit: ['Description=tibox: DHCP client on the WAN port', ...networked, always],
       Service: [`ExecStart=${installed(wanDhcpCommand(join(dataDir, WAN_HOOK_DIR)))}`, 'Restart=always', 'RestartSec=1'],
       Install: ['WantedBy=multi-user.target'],
     }, 'Waits for the port and hook the agent writes.'),
@@ -168,11 +170,11 @@ export function renderUnits(): UnitFile[] {
     // Debian's own units, changed only by drop-ins.
     {
       path: join(UNIT_DIR, 'strongswan.service.d', 'tibox.conf'),
-      text: `# charon: a service of its own, never the agent's child; the agent talks VICI to it.\n[Unit]\n${networked.join('\n')}\n\n[Service]\nRestart=always\nRestartSec=1\n`,
+      text: `# charon: a service of its own, never the agent's child; the agent talks VICI to it.\n[Unit]\n${[...networked, always].join('\n')}\n\n[Service]\nRestart=always\nRestartSec=1\n`,
     },
     {
       path: join(UNIT_DIR, 'chrony.service.d', 'tibox.conf'),
-      text: `# chrony asks the WAN only once the firewall is in place.\n[Unit]\n${networked.join('\n')}\n\n[Service]\nRestart=always\nRestartSec=2\n`,
+      text: `# chrony asks the WAN only once the firewall is in place.\n[Unit]\n${[...networked, always].join('\n')}\n\n[Service]\nRestart=always\nRestartSec=2\n`,
     },
   ];
 }

@@ -40,6 +40,7 @@ describe("the image's systemd units", () => {
       expect(words(units[name]?.Unit?.Requires), name).toContain('tibox-boot.service');
       expect(words(units[name]?.Unit?.After), name).toContain('tibox-boot.service');
       expect(units[name]?.Service?.Restart, name).toEqual(['always']);
+      expect(units[name]?.Unit?.StartLimitIntervalSec, name).toEqual(['0']);
     }
   });
 

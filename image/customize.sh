@@ -1,0 +1,34 @@
+#!/bin/sh
+# mmdebstrap's customize hook for the image's root filesystem (image/build.ts runs mmdebstrap with
+# it, after our files are synced in): $1 is the root. The users, the units enabled and masked
+# (TIBOX_ENABLE, TIBOX_MASK, from image/units.ts), the initramfs that mounts a squashfs slot, the
+# kernel and initramfs at the fixed paths GRUB reads, and what a read-only root needs.
+set -eu
+root=${1:?usage: customize.sh <root filesystem>}
+in_root() { chroot "$root" "$@"; }
+
+in_root groupadd --system tibox
+# The web UI's own user, outside group tibox (docs/webui.md).
+in_root useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin tibox-web
+
+# shellcheck disable=SC2086 # the lists are words
+in_root systemctl enable $TIBOX_ENABLE
+# shellcheck disable=SC2086
+in_root systemctl mask $TIBOX_MASK
+
+# The initramfs with the modules file our files brought (squashfs, disk controllers).
+in_root update-initramfs -u -k all
+kernel=$(ls "$root"/boot/vmlinuz-* | tail -n 1)
+cp "$kernel" "$root/boot/vmlinuz"
+cp "$root/boot/initrd.img-${kernel##*/vmlinuz-}" "$root/boot/initrd.img"
+
+# Read-only root: the agent writes the resolvers' file in its runtime directory; the machine ID
+# lives in memory (systemd mounts one over the empty file).
+ln -sfn /run/tibox/resolv.conf "$root/etc/resolv.conf"
+: >"$root/etc/machine-id"
+rm -f "$root/var/lib/dbus/machine-id"
+# Mount points: the data partition (the agent's alone), the ESP, the web UI's bound state.
+install -d -m 0700 "$root/var/lib/tibox"
+install -d -m 0700 "$root/boot/efi"
+install -d -m 0700 "$root/var/lib/tibox-web"
+rm -rf "$root/var/cache/apt" "$root/var/lib/apt/lists"
