@@ -40,6 +40,10 @@ const MIRROR = 'http://deb.debian.org/debian';
 /** Debian's packages of the box; everything else comes with their dependencies. */
 export const PACKAGES = [
   'systemd', 'systemd-sysv', 'udev', 'dbus', 'linux-image-amd64', 'initramfs-tools', 'kmod',
+  // useradd and groupadd for our users (minbase has only the essential packages).
+  'passwd',
+  // The single executable's Node and the native addons are C++.
+  'libstdc++6',
   // charon with VICI over kernel XFRM, and swanctl for the tunnel resumed at boot; the openssl plugin.
   'charon-systemd', 'strongswan-swanctl', 'libstrongswan-standard-plugins',
   'nftables', 'dnsmasq-base', 'chrony', 'iproute2', 'iputils-ping', 'procps',
@@ -111,6 +115,7 @@ async function rootFilesystem(rootfs: string, overlayDir: string): Promise<void>
 
 /** The ESP: GRUB's EFI image (the modules built in, its prefix the ESP's /EFI/BOOT), config, environment. */
 async function espImage(file: string, plan: DiskPlan, dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
   const grubEfi = join(dir, 'BOOTX64.EFI');
   await run('grub-mkimage', ['-O', 'x86_64-efi', '-d', '/usr/lib/grub/x86_64-efi', '-p', GRUB_DIR_ON_ESP, '-o', grubEfi, ...GRUB_MODULES]);
   const cfg = join(dir, 'grub.cfg');
