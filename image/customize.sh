@@ -32,3 +32,10 @@ install -d -m 0700 "$root/var/lib/tibox"
 install -d -m 0700 "$root/boot/efi"
 install -d -m 0700 "$root/var/lib/tibox-web"
 rm -rf "$root/var/cache/apt" "$root/var/lib/apt/lists"
+# What systemd-tmpfiles would create at boot on the read-only root is created now; the places in
+# memory (/run, /tmp, /var/tmp, /var/log) get theirs at each boot.
+chroot "$root" systemd-tmpfiles --create --exclude-prefix=/dev --exclude-prefix=/proc --exclude-prefix=/sys \
+  --exclude-prefix=/run --exclude-prefix=/tmp --exclude-prefix=/var/tmp --exclude-prefix=/var/log ||
+  echo "customize.sh: systemd-tmpfiles could not create everything in the root filesystem (exit $?)" >&2
+# Nothing to update at boot: /etc and /var are as new as /usr (ConditionNeedsUpdate).
+touch "$root/etc/.updated" "$root/var/.updated"

@@ -47,6 +47,8 @@ export function renderSystemFiles(): SystemFile[] {
     `PARTUUID=${PARTUUID.esp} ${ESP_MOUNT} vfat umask=0077,noatime,nosuid,nodev,noexec,flush 0 0`,
     'tmpfs /tmp tmpfs mode=1777,nosuid,nodev,size=64m 0 0',
     'tmpfs /var/tmp tmpfs mode=1777,nosuid,nodev,size=16m 0 0',
+    // What still writes under /var/log (utmp's records, chrony's directory) writes to memory, as the journal does.
+    'tmpfs /var/log tmpfs mode=0755,nosuid,nodev,noexec,size=16m 0 0',
     ...DATA_BINDS.map((b) => `${b.source} ${b.target} none bind,x-systemd.requires-mounts-for=${DEFAULT_DATA_DIR} 0 0`),
   ];
   return [
@@ -56,7 +58,7 @@ export function renderSystemFiles(): SystemFile[] {
       text: `# tibox: the journal in memory and bounded (image/systemFiles.ts).\n[Journal]\nStorage=volatile\nRuntimeMaxUse=${JOURNAL_MAX}\n`,
     },
     // The runtime directory the agent, dnsmasq, the DHCP clients and the web UI's socket share.
-    { path: '/usr/lib/tmpfiles.d/tibox.conf', text: `d ${RUN_DIR} 0755 root root -\n` },
+    { path: '/usr/lib/tmpfiles.d/tibox.conf', text: `d ${RUN_DIR} 0755 root root -\nd /var/log/chrony 0755 _chrony _chrony -\n` },
     ...PORTS.map((p, i) => ({
       path: `/etc/systemd/network/${10 + i}-tibox-${p.name}.link`,
       text: `# tibox: the port the agent's config calls ${p.name}.\n[Match]\nPath=${p.pciPath}\n\n[Link]\nName=${p.name}\n`,

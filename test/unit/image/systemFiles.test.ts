@@ -10,7 +10,7 @@ describe("the image's system files", () => {
     expect(fstab).toContain(`PARTUUID=${PARTUUID.data} /var/lib/tibox ext4 defaults,noatime,nosuid,nodev,noexec 0 2`);
     expect(fstab.some((l) => l.startsWith(`PARTUUID=${PARTUUID.esp} /boot/efi vfat `))).toBe(true);
     expect(fstab).toContain('/var/lib/tibox/webui /var/lib/tibox-web none bind,x-systemd.requires-mounts-for=/var/lib/tibox 0 0');
-    expect(fstab.some((l) => l.startsWith('tmpfs /tmp tmpfs '))).toBe(true);
+    for (const dir of ['/tmp', '/var/tmp', '/var/log']) expect(fstab.some((l) => l.startsWith(`tmpfs ${dir} tmpfs `)), dir).toBe(true);
   });
 
   it('keep the journal in memory with a bound', () => {
