@@ -52,13 +52,14 @@ async function main(): Promise<void> {
     ];
     process.stdout.write(`image-test: booting ${join(image, 'disk.img')} (${kvm ? 'KVM' : 'software emulation'})\n`);
     const started = Date.now();
-    // The report powers the VM off; -no-reboot ends qemu on a reboot too.
-    await processRunner.run('qemu-system-x86_64', args, { timeoutMs: TIMEOUT_MS });
+    // The report powers the VM off; -no-reboot ends qemu on a reboot too. A VM that never gets
+    // there is killed at the timeout, and its console still tells how far it came.
+    const qemuError = await processRunner.run('qemu-system-x86_64', args, { timeoutMs: TIMEOUT_MS }).then(() => undefined, (error: unknown) => error as Error);
     const wallSeconds = (Date.now() - started) / 1000;
     const text = readFileSync(consoleLog, 'utf8');
     writeFileSync(join(repo, 'image', 'out', 'image-test-console.log'), text);
     const report = parseBootReport(text);
-    const problems = checkBootReport(report, CHECKED_UNITS);
+    const problems = [...(qemuError ? [`qemu: ${qemuError.message}`] : []), ...checkBootReport(report, CHECKED_UNITS)];
     const agentReady = monotonicSeconds(report, 'tibox-agent.service', 'ActiveEnterTimestampMonotonic');
     const figures = {
       measuredAt: new Date().toISOString(),
