@@ -1,8 +1,9 @@
 #!/bin/sh
 # mmdebstrap's customize hook for the image's root filesystem (image/build.ts runs mmdebstrap with
 # it, after our files are synced in): $1 is the root. The users, the units enabled and masked
-# (TIBOX_ENABLE, TIBOX_MASK, from image/units.ts), the initramfs that mounts a squashfs slot, the
-# kernel and initramfs at the fixed paths GRUB reads, and what a read-only root needs.
+# (TIBOX_ENABLE, TIBOX_MASK, from image/units.ts), the kernel's modules without the drivers a box
+# never has, the initramfs that mounts a squashfs slot, the kernel and initramfs at the fixed paths
+# GRUB reads, and what a read-only root needs.
 set -eu
 root=${1:?usage: customize.sh <root filesystem>}
 in_root() { chroot "$root" "$@"; }
@@ -16,11 +17,18 @@ in_root systemctl enable $TIBOX_ENABLE
 # shellcheck disable=SC2086
 in_root systemctl mask $TIBOX_MASK
 
-# The initramfs with the modules file our files brought (squashfs, disk controllers).
-in_root update-initramfs -u -k all
 kernel=$(ls "$root"/boot/vmlinuz-* | tail -n 1)
+version=${kernel##*/vmlinuz-}
+# Drivers a box never has (graphics, sound, video, radio, Bluetooth, InfiniBand, staging): a third
+# of the slot and of the squashfs's build time otherwise.
+for dir in drivers/gpu drivers/media drivers/net/wireless drivers/bluetooth drivers/infiniband drivers/staging drivers/isdn sound net/bluetooth net/wireless net/mac80211; do
+  rm -rf "$root/lib/modules/$version/kernel/$dir"
+done
+in_root depmod -a "$version"
+# The initramfs with the modules file our files brought (squashfs, disk controllers).
+in_root update-initramfs -u -k "$version"
 cp "$kernel" "$root/boot/vmlinuz"
-cp "$root/boot/initrd.img-${kernel##*/vmlinuz-}" "$root/boot/initrd.img"
+cp "$root/boot/initrd.img-$version" "$root/boot/initrd.img"
 
 # Read-only root: the agent writes the resolvers' file in its runtime directory; the machine ID
 # lives in memory (systemd mounts one over the empty file).
