@@ -20,7 +20,10 @@ for unit in $units; do
 done
 for unit in tibox-agent.service tibox-webui.service; do
   pid=$(systemctl show --property=MainPID --value "$unit")
-  [ "$pid" -gt 0 ] 2>/dev/null && say "rss $unit $(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")"
+  [ "$pid" -gt 0 ] 2>/dev/null || continue
+  while read -r key value _; do
+    [ "$key" = VmRSS: ] && say "rss $unit $value"
+  done <"/proc/$pid/status"
 done
 systemctl list-units --failed --plain --no-legend | while IFS= read -r line; do say "failed $line"; done
 journalctl -b -o short-monotonic --no-pager -u tibox-boot.service -u tibox-agent.service -u tibox-webui.service | tail -n 60 |
