@@ -196,7 +196,7 @@ async function main(): Promise<void> {
 
   log('squashfs');
   const squashfs = join(work, 'rootfs.squashfs');
-  await run('mksquashfs', [rootfs, squashfs, '-comp', 'xz', '-Xbcj', 'x86', '-noappend', '-quiet', '-no-progress'], 30 * 60_000);
+  await run('mksquashfs', [rootfs, squashfs, '-comp', 'xz', '-noappend', '-quiet', '-no-progress'], 30 * 60_000);
   checkFits(plan, 'rootfs-a', statSync(squashfs).size);
 
   log('ESP and data partition');
