@@ -3,7 +3,7 @@ SHELL := /bin/bash
 # Everything runs on the Node 24 that package.json pins, not on the machine's own Node.
 export PATH := $(CURDIR)/node_modules/node/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: help setup build bundle executables demo test test-unit test-integration test-e2e typecheck lint lab-clean bench bench-tunnel bench-datapath bench-faults bench-webui
+.PHONY: help setup setup-image image image-test build bundle executables demo test test-unit test-integration test-e2e typecheck lint lab-clean bench bench-tunnel bench-datapath bench-faults bench-webui
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -16,6 +16,16 @@ build: setup ## compile the agent and the CLI to build/, the JavaScript the box 
 
 executables: setup ## the agent and the CLI as one Node single executable with its addons, in image/out/tibox/ (docs/image.md)
 	node image/executables.ts
+
+setup-image: ## install the Debian packages the image build and its test need (mmdebstrap, GRUB, qemu, OVMF, ...)
+	@scripts/setup-image.sh
+
+image: setup setup-image executables ## the disk image and a RAUC bundle of its root filesystem, in image/out/image/ (docs/image.md)
+	node image/build.ts
+
+image-test: setup setup-image executables ## build the test image and boot it in qemu: boot unit first, agent ready, every unit active
+	node image/build.ts --test
+	node image/test.ts
 
 demo: build ## bring up the lab with a simulated datacenter and run the agent in it (Ctrl-C ends it)
 	node test/lab/main.ts demo

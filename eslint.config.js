@@ -54,7 +54,7 @@ function restrictedImports(layer) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.lab/**', 'build/**', '.build-*/**'] },
+  { ignores: ['node_modules/**', '.lab/**', 'build/**', '.build-*/**', 'image/out/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

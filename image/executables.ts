@@ -1,13 +1,15 @@
-// `make executables`: the agent and the CLI as one Node single-executable application, in
-// image/out/tibox/ laid out as the image installs it (docs/image.md):
+// `make executables`: the agent, the boot restore, the web UI and the CLI as one Node
+// single-executable application, in image/out/tibox/ laid out as the image installs it
+// (docs/image.md):
 //   bin/tibox              the Node 24 of package.json with the bundled sources injected
-//   bin/tibox-*            the shell services and hooks the agent names by path
+//   bin/tibox-*            the agent's service launcher, the shell services and hooks the agent names by path
+//   lib/                   the web UI's password strength worker, a file of its own (a worker thread loads a file)
 //   package.json           version and git commit, for `tibox --version` and the status
 //   node_modules/          the native addons and the one module the sources load at run time
 // The sources are bundled to one CommonJS file with esbuild (a single executable runs CommonJS
 // only), then injected with postject. The build goes to a directory of its own and replaces the
 // previous one in a rename, so a failed build leaves the last good one.
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { chmodSync, copyFileSync, cpSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,26 +30,33 @@ const RUNTIME_FILES: Record<string, readonly string[]> = {
   'node-forge': ['package.json', 'lib'],
 };
 const EXTERNAL = ['better-sqlite3', 'netlink'];
-const SCRIPTS = ['tibox-wan-dhcp', 'tibox-practice-dhcp', 'tibox-resume-updown'];
+const SCRIPTS = ['tibox-agent', 'tibox-wan-dhcp', 'tibox-practice-dhcp', 'tibox-resume-updown'];
+// Sources that run in a worker thread, which Node starts from a file: each is bundled on its own.
+const WORKERS = ['src/webui/auth/strengthWorker.ts'];
 // The lean runtime of bin/tibox-node, for the agent and the CLI alike: the CLI runs for a moment
 // and loses little by it. MALLOC_ARENA_MAX=2 is the service unit's, an environment variable.
 const EXEC_ARGV = ['--max-semi-space-size=1', '--no-opt', '--no-maglev', '--optimize-for-size'];
 // The fuse Node looks for to know it carries an application (Node's documentation names it).
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
+/** Where a source's compiled file is in the installation: src/webui/auth/x.ts is lib/webui/auth/x.cjs. */
+function installedPath(source: string): string {
+  return relative(repo, source).replace(/^src\//, 'lib/').replace(/\.ts$/, '.cjs');
+}
+
 /**
- * A CommonJS bundle has no import.meta. Each source's import.meta.url becomes the URL its file
- * has in the installation (the directory above the binary's bin/), so the paths the sources
- * resolve from it (../../bin/tibox-wan-dhcp, ../../package.json) land beside the binary as
- * they land beside src/ in a checkout. import.meta.main is the bundle's entry only, never a
- * module in it.
+ * A CommonJS bundle has no import.meta. Each source's import.meta.url becomes the URL its
+ * compiled file would have in the installation (lib/, beside the binary's bin/), so the paths the
+ * sources resolve from it (../../bin/tibox-wan-dhcp, ../../package.json, ./strengthWorker.cjs)
+ * land in the installation as they land beside src/ in a checkout. import.meta.main is the
+ * bundle's entry only, never a module in it.
  */
 const importMetaPlugin: Plugin = {
   name: 'import-meta-in-installation',
   setup(b) {
     b.onLoad({ filter: /\/src\/.*\.ts$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
-      const url = `__tiboxSourceUrl(${JSON.stringify(relative(repo, args.path))})`;
+      const url = `__tiboxSourceUrl(${JSON.stringify(installedPath(args.path))})`;
       return { contents: source.replaceAll('import.meta.url', url).replaceAll('import.meta.main', 'false'), loader: 'ts' };
     });
   },
@@ -68,18 +77,13 @@ async function main(): Promise<void> {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(join(work, 'bin'), { recursive: true });
   const bundle = join(work, 'tibox.cjs');
-  await build({
-    entryPoints: [join(repo, 'src', 'agent', 'executable.ts')],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node24',
-    external: EXTERNAL,
-    plugins: [importMetaPlugin],
-    banner: { js: BANNER },
-    logLevel: 'warning',
-  });
+  const options: BuildOptions = {
+    bundle: true, platform: 'node', format: 'cjs', target: 'node24', external: EXTERNAL,
+    plugins: [importMetaPlugin], banner: { js: BANNER }, logLevel: 'warning',
+  };
+  await build({ ...options, entryPoints: [join(repo, 'src', 'agent', 'executable.ts')], outfile: bundle });
+  // A worker runs on the executable's Node but loads its file as any Node does, from lib/.
+  for (const worker of WORKERS) await build({ ...options, entryPoints: [join(repo, worker)], outfile: join(work, installedPath(join(repo, worker))) });
 
   const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { name: string; version: string };
   const dirty = (await git('status', '--porcelain', '--untracked-files=no')) !== '';

@@ -11,4 +11,5 @@ export { TLS_CIPHERS, tlsOptions } from './tls/tlsOptions.ts';
 export { redirectToHttps, WebUiServers } from './server.ts';
 export { readWebUiCommandLine, DEFAULT_WEBUI_STATE_DIR, type WebUiCommandLine } from './options.ts';
 export { WebUi } from './webui.ts';
+export { runWebUi } from './run.ts';
 export { messagesFor, LANGUAGES, type Language, type Messages } from './i18n/index.ts';

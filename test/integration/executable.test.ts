@@ -2,7 +2,8 @@
 // names its version and commit, runs the factory step and the agent in the lab's box namespace
 // from its own directory, with the native addons beside it, and its CLI reaches that agent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Lab } from '../lab/lab.ts';
@@ -56,5 +57,18 @@ describe('the single executable', () => {
   it('unpacks a PKCS#12 profile (node-forge, loaded at run time) and brings the tunnel up', async () => {
     await lab.importProfile({ variant: 'pkcs12' });
     await waitFor(async () => expect((await status()).tunnel.state).toBe('up'), 20_000);
+  });
+
+  // Last: it puts the box namespace back to a freshly booted box's firewall, under the agent's feet.
+  it('restores the fail-closed firewall as the boot unit runs it (tibox boot), on a box with no saved state', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'tibox-executable-boot-'));
+    try {
+      await lab.exec(lab.names.box, tibox, ['boot', '--state-dir', join(state, 'state'), '--run-dir', join(state, 'run')], 30_000);
+      const { stdout } = await lab.exec(lab.names.box, 'nft', ['list', 'chain', 'inet', 'tibox', 'forward']);
+      expect(stdout).toContain('tibox: fail closed, nothing is forwarded until the agent applies its ruleset');
+      expect(stdout).toContain('policy drop;');
+    } finally {
+      rmSync(state, { recursive: true, force: true });
+    }
   });
 });

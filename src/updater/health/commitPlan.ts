@@ -8,6 +8,12 @@
 // counter would.
 import { parseStateObject } from '../../core/index.ts';
 
+/**
+ * The pending boot's file name in the data directory: while it exists the boot is the agent's to
+ * judge, and the image's tibox-slot-good.service leaves the slot alone.
+ */
+export const PENDING_BOOT_FILE = 'pending-boot.json';
+
 /** What the boot after an install must judge; kept on the data partition across the reboot. */
 export interface PendingBoot {
   /** The bootname of the slot the update went into. */

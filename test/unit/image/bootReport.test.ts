@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { checkBootReport, monotonicSeconds, parseBootReport } from '../../../image/bootReport.ts';
+
+const UNITS = ['tibox-boot.service', 'network-pre.target', 'tibox-agent.service'];
+
+/** A console as the report prints it, among the kernel's and systemd's own lines. */
+function console(overrides: { boot?: number; network?: number; agentStart?: number; agentState?: string; status?: string; failed?: string; end?: boolean } = {}): string {
+  const o = { boot: 2_100_000, network: 2_150_000, agentStart: 2_200_000, agentState: 'active', status: 'tibox 0.1.0 running', end: true, ...overrides };
+  return [
+    '[    2.001234] systemd[1]: Starting tibox-boot.service...',
+    `tibox-report: unit tibox-boot.service Id=tibox-boot.service`,
+    `tibox-report: unit tibox-boot.service ActiveState=active`,
+    `tibox-report: unit tibox-boot.service ActiveEnterTimestampMonotonic=${o.boot}`,
+    `tibox-report: unit network-pre.target ActiveState=active`,
+    `tibox-report: unit network-pre.target ActiveEnterTimestampMonotonic=${o.network}`,
+    `tibox-report: unit tibox-agent.service ActiveState=${o.agentState}`,
+    `tibox-report: unit tibox-agent.service InactiveExitTimestampMonotonic=${o.agentStart}`,
+    `tibox-report: unit tibox-agent.service ActiveEnterTimestampMonotonic=4350000`,
+    `tibox-report: unit tibox-agent.service StatusText=${o.status}`,
+    `tibox-report: unit tibox-agent.service NRestarts=0`,
+    'tibox-report: rss tibox-agent.service 80123',
+    'tibox-report: rss tibox-webui.service 61000',
+    ...(o.failed ? [`tibox-report: failed ${o.failed}`] : []),
+    'tibox-report: journal [    3.100000] box tibox-agent[412]: {"msg":"running"}',
+    ...(o.end ? ['\rtibox-report: end\r'] : []),
+  ].join('\r\n');
+}
+
+describe('the boot report of the test image', () => {
+  it("parses the units' properties, the memory and the journal among the console's other lines", () => {
+    const report = parseBootReport(console());
+    expect(report.units['tibox-agent.service']).toEqual({
+      ActiveState: 'active', InactiveExitTimestampMonotonic: '2200000', ActiveEnterTimestampMonotonic: '4350000', StatusText: 'tibox 0.1.0 running', NRestarts: '0',
+    });
+    expect(report.rssKiB).toEqual({ 'tibox-agent.service': 80123, 'tibox-webui.service': 61000 });
+    expect(report.journal).toEqual(['[    3.100000] box tibox-agent[412]: {"msg":"running"}']);
+    expect(report.complete).toBe(true);
+    expect(monotonicSeconds(report, 'tibox-agent.service', 'ActiveEnterTimestampMonotonic')).toBe(4.35);
+  });
+
+  it('finds nothing wrong in a boot where the boot unit came first and the agent is up and told systemd so', () => {
+    expect(checkBootReport(parseBootReport(console()), UNITS)).toEqual([]);
+  });
+
+  it('says when the network came before the boot unit, or the agent started before it', () => {
+    expect(checkBootReport(parseBootReport(console({ network: 2_000_000 })), UNITS)).toEqual([
+      'network-pre.target was reached at 2 s, before tibox-boot.service finished at 2.1 s',
+    ]);
+    expect(checkBootReport(parseBootReport(console({ agentStart: 1_500_000 })), UNITS)).toEqual([
+      'tibox-agent.service started at 1.5 s, before tibox-boot.service finished at 2.1 s',
+    ]);
+  });
+
+  it('says which unit is not active, which failed, and an agent that never said it runs', () => {
+    expect(checkBootReport(parseBootReport(console({ agentState: 'activating', status: '', failed: 'chrony.service loaded failed failed' })), [...UNITS, 'tibox-webui.service'])).toEqual([
+      'tibox-agent.service is activating, not active',
+      'tibox-webui.service is not in the report, not active',
+      'the agent told systemd no "running" status (StatusText=)',
+      'failed unit: chrony.service loaded failed failed',
+    ]);
+  });
+
+  it('refuses a report cut off before its end', () => {
+    expect(checkBootReport(parseBootReport(console({ end: false })), UNITS)).toEqual(['the report did not run to its end (no "tibox-report: end" on the console)']);
+  });
+});
