@@ -7,6 +7,12 @@ import type { AgentView } from './agentView.ts';
 
 export type LinkState = 'ok' | 'down' | 'unknown';
 
+/**
+ * The warnings that mean the box has no way to the internet: nothing beyond the router, no
+ * link, no lease, no default route (src/wan/warnings.ts). A missing name server alone is not one.
+ */
+const WAN_DOWN: readonly string[] = ['wan.down', 'wan.noLink', 'wan.noLease', 'wan.noDefaultRoute'];
+
 /** The tunnel's failure when no gateway answers IKE at all (src/ipsec/tunnel/failure.ts). */
 const GATEWAY_UNREACHABLE = 'gateway unreachable';
 
@@ -33,7 +39,7 @@ export function chainOf(status: AgentView | undefined): ChainLink[] {
   }
   const { state, since } = status.tunnel;
   const box = boxLink(state, since);
-  const wanDown = state === 'wan-down' ? since : status.health.find((w) => w.code === 'wan.down')?.since;
+  const wanDown = state === 'wan-down' ? since : status.health.filter((w) => WAN_DOWN.includes(w.code)).map((w) => w.since).sort()[0];
   // The WAN is up, but no gateway answered the last attempt's IKE: the way to the datacenter ends
   // before it (the practice router's line, or the internet), as far as the box can tell.
   const silent = (state === 'connecting' || state === 'backoff') && status.tunnel.lastError?.reason === GATEWAY_UNREACHABLE ? status.tunnel.lastError.at : undefined;

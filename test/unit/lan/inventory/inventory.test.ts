@@ -43,6 +43,7 @@ describe('DeviceInventory', () => {
   let open: Set<string>;
   let halves: TiHalves | undefined;
   let changes: Device[][];
+  let reachabilityChanges: number;
   let health: string[];
   let inventory: DeviceInventory;
   const clock = manualClock();
@@ -61,6 +62,7 @@ describe('DeviceInventory', () => {
       log: createLogger({ level: 'silent' }),
       now: clock.now,
       onChange: (devices) => void changes.push([...devices]),
+      onReachabilityChange: () => void reachabilityChanges++,
       ...(leaseFile ? { leaseFile } : {}),
     });
 
@@ -120,6 +122,7 @@ describe('DeviceInventory', () => {
   });
 
   it('registers a terminal: tells onChange, takes it off the candidates, probes it and warns while it is unreachable', async () => {
+    reachabilityChanges = 0;
     await inventory.start(AbortSignal.timeout(1_000));
     await vi.advanceTimersByTimeAsync(60_000);
     const device = await inventory.register({ kind: 'terminal', name: 'Empfang-KT', address: kt.ip, mac: KT_MAC, cetpPorts: [] }, 'admin');
@@ -132,6 +135,8 @@ describe('DeviceInventory', () => {
     expect(inventory.show('Empfang-KT').reachability?.state).toBe('unreachable');
     expect(health.at(-1)).toBe('terminal.unreachable: Empfang-KT (10.77.12.40)');
     expect(inventory.reachabilityHistory('Empfang-KT', 10).map((t) => t.state)).toEqual(['unreachable', 'reachable']);
+    // Each transition is told, for the web UI's live view.
+    expect(reachabilityChanges).toBe(2);
     inventory.remove('Empfang-KT', 'admin');
     expect(changes.at(-1)).toEqual([]);
   });
