@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# `make bundle`: packs a directory (by default the agent's build/ with package.json) as the image
-# of one slot and makes it a signed RAUC bundle of the `plain` format. The signing certificate and
-# key are given, never kept in the repository; the box's keyring (its pinned update CA) decides
-# whether it takes the bundle. RAUC rewrites the manifest where it builds, so it builds in a copy.
+# `make bundle`: packs a directory (by default the agent's build/ and launchers, with package.json
+# naming the bundle's version) as the image of one slot and makes it a signed RAUC bundle of the
+# `plain` format. The signing certificate and key are given, never kept in the repository; the
+# box's keyring (its pinned update CA) decides whether it takes the bundle. RAUC rewrites the
+# manifest where it builds, so it builds in a copy.
 #
 #   scripts/bundle.sh --cert SIGNER.pem --key SIGNER.key --out FILE.raucb
 #                     [--version V] [--compatible C] [--payload DIR]
@@ -36,7 +37,9 @@ if [ -n "$payload" ]; then
 else
   [ -d build ] || { echo 'bundle: no build/; run make build first' >&2; exit 2; }
   cp -aL build "$work/root/build"
-  cp package.json "$work/root/"
+  # The launchers belong to the system they start; the agent reads its version from package.json.
+  cp -a bin "$work/root/bin"
+  sed -E "0,/\"version\": *\"[^\"]*\"/s//\"version\": \"$version\"/" package.json > "$work/root/package.json"
 fi
 printf '%s\n' "$version" > "$work/root/VERSION"
 mksquashfs "$work/root" "$work/content/rootfs.img" -quiet -noappend -all-root >/dev/null

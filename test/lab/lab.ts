@@ -124,6 +124,8 @@ export class Lab {
   profiles: LabProfiles | undefined;
   private agent: Supervised | undefined;
   private socketPath: string | undefined;
+  /** More options and environment for every agent startAgent() starts, and the system it starts from (the lab's RAUC). */
+  private agentExtra: { args: readonly string[]; env: Record<string, string>; root: string | undefined } = { args: [], env: {}, root: undefined };
   private readonly gatewayCerts = new Map<GatewayName, IssuedCert>();
   private pki: LabPki | undefined;
   private caCert = '';
@@ -423,7 +425,7 @@ export class Lab {
     // A box leaves the factory provisioned, once; a restarted agent finds it so.
     if (!this.options.unprovisioned && !existsSync(join(dataDir, PROVISIONING_FILE))) await this.provision();
     // As the box's service unit starts it: the tunnel resume, then the agent (bin/tibox-agent, from build/).
-    const [command, ...first] = this.options.executable ? [this.options.executable, 'agent'] : [join(REPO, 'bin', 'tibox-agent')];
+    const [command, ...first] = this.options.executable ? [this.options.executable, 'agent'] : [join(this.agentExtra.root ?? REPO, 'bin', 'tibox-agent')];
     const agent = await this.supervise('agent', this.names.box, command, [
       ...first,
       '--data-dir', dataDir, '--socket', socketPath,
@@ -431,10 +433,12 @@ export class Lab {
       '--run-dir', this.runDir(),
       // Where the web UI's user reaches them: the lab's own directory is root's alone (0700).
       '--webui-socket', this.webuiSocket(), '--webui-certificate', join(this.webuiStateDir(), 'tls', 'cert.pem'),
+      ...this.agentExtra.args,
     ], {
       NODE_COMPILE_CACHE: join(this.dir, 'box', 'node-cache'),
       // The box's strongswan.conf (/etc/strongswan.conf on the box), for the launcher's swanctl.
       STRONGSWAN_CONF: join(this.boxCharon.dir, 'strongswan.conf'),
+      ...this.agentExtra.env,
     });
     this.agent = agent;
     this.socketPath = socketPath;
@@ -444,6 +448,15 @@ export class Lab {
       await new Promise((r) => setTimeout(r, 50));
     }
     return { agent, socketPath, dataDir };
+  }
+
+  /**
+   * Options and environment for every agent started from now on, as the image's unit would give
+   * them (the lab's RAUC), and the system whose bin/tibox-agent starts it (a booted slot's); the
+   * checkout's where none is given.
+   */
+  setAgentExtra(args: readonly string[], env: Record<string, string>, root?: string): void {
+    this.agentExtra = { args, env, root };
   }
 
   /**

@@ -4,7 +4,7 @@
 // The lab's reboot honours it as a bootloader would: it starts the primary slot unless that is
 // marked bad, and tells the new RAUC service which slot runs (`--override-boot-slot`, the lab's
 // stand-in for the kernel command line).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Runner } from '../../src/core/runner.ts';
 import { Supervised } from './supervisor.ts';
@@ -53,6 +53,13 @@ case "$1" in
   set-state) printf '%s\\n' "$3" > "$d/state.$2" ;;
   *) echo "unknown command $1" >&2; exit 1 ;;
 esac
+`;
+
+// RAUC's pre-install handler: an install waits here while the lab holds installs (holdInstalls()),
+// so a test can act while one runs; never longer than two minutes.
+const PRE_INSTALL = `#!/bin/sh
+i=0
+while [ -e "$(dirname "$0")/../hold-installs" ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
 `;
 
 export interface LabRaucOptions {
@@ -110,6 +117,29 @@ export class LabRauc {
   }
 
   /**
+   * The booted slot's system as a directory to start the agent from: its image unpacked (the box
+   * mounts it as its root), with the checkout's node_modules beside it (the image installs them;
+   * the lab's bundles carry the build and the launchers only). Undefined for a slot RAUC never
+   * wrote: the factory's system, which in the lab is the checkout.
+   */
+  async bootedRoot(nodeModules: string): Promise<string | undefined> {
+    const image = this.slotImage(this.bootedSlot);
+    if (statSync(image).size === 0) return undefined;
+    const root = join(this.dir, `root-${this.bootedSlot}`);
+    rmSync(root, { recursive: true, force: true });
+    await this.options.runner.run('unsquashfs', ['-no-progress', '-d', root, image], { timeoutMs: 60_000 });
+    symlinkSync(nodeModules, join(root, 'node_modules'));
+    return root;
+  }
+
+  /** Installs wait in RAUC's pre-install handler while held, before anything is written. */
+  holdInstalls(hold: boolean): void {
+    const file = join(this.dir, 'hold-installs');
+    if (hold) writeFileSync(file, '');
+    else rmSync(file, { force: true });
+  }
+
+  /**
    * The lab's reboot: RAUC goes down as in a power cut (SIGKILL), the bootloader picks the primary
    * slot, or the other where the primary is marked bad, and RAUC starts with that slot booted.
    */
@@ -132,13 +162,14 @@ export class LabRauc {
     mkdirSync(join(dir, 'data'), { recursive: true });
     for (const slot of ['A', 'B'] as const) writeFileSync(this.slotImage(slot), Buffer.alloc(0), { flag: 'a' });
     writeFileSync(join(boot, 'backend.sh'), BACKEND, { mode: 0o755 });
+    writeFileSync(join(boot, 'pre-install.sh'), PRE_INSTALL, { mode: 0o755 });
     writeFileSync(join(boot, 'primary'), 'A\n');
     writeFileSync(join(boot, 'state.A'), 'good\n');
     writeFileSync(join(boot, 'state.B'), 'good\n');
     const slots = (['A', 'B'] as const).map((b) => `[slot.${SLOTS[b]}]\ndevice=${this.slotImage(b)}\ntype=raw\nbootname=${b}\n`);
     writeFileSync(join(dir, 'system.conf'), [
       `[system]\ncompatible=${this.options.compatible}\nbootloader=custom\ndata-directory=${join(dir, 'data')}\n`,
-      `[handlers]\nbootloader-custom-backend=${join(boot, 'backend.sh')}\n`,
+      `[handlers]\nbootloader-custom-backend=${join(boot, 'backend.sh')}\npre-install=${join(boot, 'pre-install.sh')}\n`,
       `[keyring]\npath=${this.options.keyring}\ncheck-purpose=codesign\n`,
       ...slots,
     ].join('\n'));
@@ -180,6 +211,33 @@ export class LabRauc {
     // Until the service holds its bus name, the CLI fails (even by an abort): ask again.
     const answers = () => runner.run('rauc', ['status'], { env: this.env }).then(() => true, () => false);
     await until(answers, 10_000, 'the RAUC service did not answer');
+  }
+}
+
+/**
+ * The box's reboot command for an agent in the lab (`--reboot-command`): the agent runs it, and it
+ * leaves a request that the test carries out with the lab's reboot, as the box's systemd would
+ * carry out `systemctl reboot`.
+ */
+export class LabRebootRequests {
+  readonly command: string;
+  private readonly requestFile: string;
+
+  constructor(dir: string) {
+    mkdirSync(dir, { recursive: true });
+    this.requestFile = join(dir, 'reboot-requested');
+    this.command = join(dir, 'reboot.sh');
+    writeFileSync(this.command, `#!/bin/sh\n: > '${this.requestFile}'\n`, { mode: 0o755 });
+  }
+
+  /** Waits for the agent to ask for a reboot, and takes the request. */
+  async next(timeoutMs: number): Promise<void> {
+    await until(() => existsSync(this.requestFile), timeoutMs, 'the agent asked for no reboot');
+    rmSync(this.requestFile);
+  }
+
+  pending(): boolean {
+    return existsSync(this.requestFile);
   }
 }
 
