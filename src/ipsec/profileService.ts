@@ -58,6 +58,11 @@ export interface ProfileServiceDeps {
     prepare(desired: ProfileDataPath): Promise<void>;
     apply(desired: ProfileDataPath | null): Promise<void>;
   };
+  /**
+   * Where the management endpoint answers over the internet, each time it is resolved anew (with
+   * the tunnel's): remote management's way while the tunnel is down, and the firewall's opening for it.
+   */
+  managementOverInternet?: (endpoint: { address: string; port: number } | undefined) => void;
   /** Remote management: the profile's endpoint and management identity (format version 2), or null without one. */
   remoteManagement?: { apply(desired: { url: string; identity: ManagementIdentity; boxCertificateNotAfter: string } | null): Promise<void> };
   resolver: Pick<Resolver, 'resolveSrv'> & ManagementResolver & AddressResolver;
@@ -222,7 +227,9 @@ export class ProfileService implements Lifecycle {
     // Beside the tunnel, never before it: a DNS lookup while the WAN is down can take seconds.
     void managementOverInternet(profile.management.url, this.deps.resolver, routedIntoTunnel).then(
       (endpoint) => {
-        if (!superseded()) this.deps.tunnel.setManagementEndpoint(endpoint);
+        if (superseded()) return;
+        this.deps.tunnel.setManagementEndpoint(endpoint);
+        this.deps.managementOverInternet?.(endpoint);
       },
       (error: unknown) => log.debug({ err: error }, 'management endpoint not resolved over the internet: the gateways remain the WAN evidence'),
     );

@@ -1,5 +1,6 @@
 // `tibox update status`: remote management as the box sees it: the management endpoint and the
-// controller id, the last poll and its outcome, the next poll, and the action in hand. The text
+// controller id, the way to it (tunnel or internet), the last poll and its outcome, the next
+// poll, and the action in hand. The text
 // is pure (the same status and `now` give the same lines), in English or German.
 import type { UpdateStatus } from '../../updater/index.ts';
 import { EXIT_OK, type Command, type Lang } from './command.ts';
@@ -11,6 +12,9 @@ const LABELS = {
     off: 'off',
     endpoint: 'endpoint',
     controller: 'controller id',
+    way: 'way',
+    tunnel: 'through the tunnel',
+    internet: (address: string) => `over the internet to ${address} (the tunnel is down)`,
     lastPoll: 'last poll',
     never: 'none yet',
     ok: 'ok',
@@ -28,6 +32,9 @@ const LABELS = {
     off: 'aus',
     endpoint: 'Endpunkt',
     controller: 'Controller-ID',
+    way: 'Weg',
+    tunnel: 'durch den Tunnel',
+    internet: (address: string) => `über das Internet zu ${address} (der Tunnel ist unterbrochen)`,
     lastPoll: 'letzte Abfrage',
     never: 'noch keine',
     ok: 'ok',
@@ -46,7 +53,8 @@ export function formatUpdateStatus(status: UpdateStatus, lang: Lang, now: Date):
   const l = LABELS[lang];
   if (!status.configured) return [`${l.title}: ${l.off} (${status.reason})`];
   const ago = (ms: number) => l.ago(formatDuration((now.getTime() - ms) / 1000));
-  const lines = [`${l.title}: ${status.base}`, `  ${l.controller}: ${status.controllerId}`];
+  const way = status.way.kind === 'tunnel' ? l.tunnel : l.internet(status.way.address);
+  const lines = [`${l.title}: ${status.base}`, `  ${l.controller}: ${status.controllerId}`, `  ${l.way}: ${way}`];
   const last = status.lastPoll;
   lines.push(`  ${l.lastPoll}: ${last ? `${ago(last.at)}, ${last.ok ? l.ok : `${l.failed(status.failures)}: ${last.error ?? ''}`}` : l.never}`);
   if (status.nextPollAt !== undefined) lines.push(`  ${l.nextPoll}: ${l.in(formatDuration((status.nextPollAt - now.getTime()) / 1000))}`);
@@ -65,7 +73,7 @@ export function formatUpdateStatus(status: UpdateStatus, lang: Lang, now: Date):
 export const updateStatusCommand: Command = {
   words: ['update', 'status'],
   synopsis: '[--json]',
-  summary: 'Show remote management: endpoint, last and next poll, the action in hand',
+  summary: 'Show remote management: endpoint, way, last and next poll, the action in hand',
   options: { json: { type: 'boolean', description: 'Print it as JSON, for scripts' } },
   maxPositionals: 0,
   example: ['update', 'status'],

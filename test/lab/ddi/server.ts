@@ -6,6 +6,7 @@
 // misbehaves: a download cut at byte N, 429/500 answers, malformed or oversized JSON, a server
 // certificate from a foreign CA.
 import { createServer, type Server } from 'node:https';
+import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { createHash } from 'node:crypto';
@@ -43,6 +44,8 @@ export interface RequestRecord {
   controllerId: string | undefined;
   /** Where the request came from: through the tunnel, the box's TI-segment address. */
   remoteAddress: string | undefined;
+  /** Which of the server's addresses it came to: the one in the management prefix, or the internet's. */
+  localAddress: string | undefined;
 }
 
 export interface LabDdiServerOptions {
@@ -74,6 +77,8 @@ export class LabDdiServer {
   origin: string;
   private readonly options: LabDdiServerOptions;
   private readonly server: Server;
+  /** Listeners on further addresses, each handing its connections to `server`. */
+  private readonly moreListeners: TcpServer[] = [];
 
   constructor(options: LabDdiServerOptions) {
     this.options = options;
@@ -99,6 +104,19 @@ export class LabDdiServer {
     });
   }
 
+  /** Serves on another address too (after listen()): the same server, state and certificate there. */
+  listenAlso(port: number, host: string): Promise<void> {
+    const listener = createTcpServer((socket) => this.server.emit('connection', socket));
+    this.moreListeners.push(listener);
+    return new Promise((resolve, reject) => {
+      listener.once('error', reject);
+      listener.listen(port, host, () => {
+        listener.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
   get port(): number {
     const address = this.server.address();
     if (address === null || typeof address === 'string') throw new Error('not listening');
@@ -113,6 +131,7 @@ export class LabDdiServer {
   }
 
   close(): Promise<void> {
+    for (const listener of this.moreListeners) listener.close();
     return new Promise((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -133,6 +152,7 @@ export class LabDdiServer {
       ifNoneMatch: req.headers['if-none-match'],
       controllerId,
       remoteAddress: req.socket.remoteAddress,
+      localAddress: req.socket.localAddress,
     });
   }
 
