@@ -82,6 +82,8 @@ export class ProfileService implements Lifecycle {
   private current: VpnProfile | undefined;
   private timer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** The next lookup of the management endpoint's internet address after one failed. */
+  private managementRetryTimer: NodeJS.Timeout | undefined;
   /** Failed resolutions (of the gateway list or of a name) in a row of the current profile: the retry backoff's exponent. */
   private failures = 0;
   /** Counts use() calls: a use() whose number is no longer this one is superseded. */
@@ -124,6 +126,7 @@ export class ProfileService implements Lifecycle {
     this.lifetime.abort();
     clearInterval(this.timer);
     clearTimeout(this.retryTimer);
+    clearTimeout(this.managementRetryTimer);
     await Promise.all(this.inflight);
     this.state.set('stopped');
   }
@@ -224,15 +227,7 @@ export class ProfileService implements Lifecycle {
     if (problem === undefined) this.failures = 0;
     else this.scheduleRetry();
     const desired = tunnelProfileOf(profile, gateways);
-    // Beside the tunnel, never before it: a DNS lookup while the WAN is down can take seconds.
-    void managementOverInternet(profile.management.url, this.deps.resolver, routedIntoTunnel).then(
-      (endpoint) => {
-        if (superseded()) return;
-        this.deps.tunnel.setManagementEndpoint(endpoint);
-        this.deps.managementOverInternet?.(endpoint);
-      },
-      (error: unknown) => log.debug({ err: error }, 'management endpoint not resolved over the internet: the gateways remain the WAN evidence'),
-    );
+    this.resolveManagement(profile.management.url, routedIntoTunnel, superseded);
     await this.applying.run(() => this.apply(profile, desired, addresses.addresses, superseded, problem));
   }
 
@@ -289,9 +284,39 @@ export class ProfileService implements Lifecycle {
     else this.state.set('degraded', problem);
   }
 
+  /**
+   * Where the management endpoint answers over the internet, told to the tunnel and to remote
+   * management. Beside the tunnel, never before it: a DNS lookup while the WAN is down can take
+   * seconds. A lookup that fails (at boot the WAN's lease may not be there yet) is asked again
+   * with the gateways' backoff while the profile stays, so a box whose tunnel is down does not
+   * wait for the hourly check to be reachable over the internet.
+   */
+  private resolveManagement(url: string, routedIntoTunnel: readonly string[], superseded: () => boolean, failures = 0): void {
+    clearTimeout(this.managementRetryTimer);
+    void managementOverInternet(url, this.deps.resolver, routedIntoTunnel).then(
+      (endpoint) => {
+        if (superseded()) return;
+        this.deps.tunnel.setManagementEndpoint(endpoint);
+        this.deps.managementOverInternet?.(endpoint);
+      },
+      (error: unknown) => {
+        if (superseded()) return;
+        const delay = this.retryDelayMs(failures);
+        this.deps.log.info({ err: error, retryInMs: delay }, 'management endpoint not resolved over the internet; asking again');
+        this.managementRetryTimer = setTimeout(() => this.resolveManagement(url, routedIntoTunnel, superseded, failures + 1), delay);
+        this.managementRetryTimer.unref();
+      },
+    );
+  }
+
+  /** 5 s doubling per failure up to 5 min, spread by up to a quarter either way. */
+  private retryDelayMs(failures: number): number {
+    const base = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** failures);
+    return Math.round(Math.min(RETRY_MAX_MS, base * (1 + RETRY_JITTER * (2 * this.random() - 1))));
+  }
+
   private scheduleRetry(): void {
-    const base = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** this.failures);
-    const delay = Math.round(Math.min(RETRY_MAX_MS, base * (1 + RETRY_JITTER * (2 * this.random() - 1))));
+    const delay = this.retryDelayMs(this.failures);
     this.failures++;
     this.deps.log.info({ retryInMs: delay }, 'gateway resolution will be retried');
     this.retryTimer = setTimeout(() => {
