@@ -12,7 +12,7 @@ import {
   SerialQueue, StateTracker, formatIpv4, parsePrefix, type ControlActions, type Health, type Logger, type Lifecycle, type SubsystemStatus,
 } from '../core/index.ts';
 import {
-  certificateHealth, ProfileStore, registerProfileActions, resolveGatewayAddresses, resolveGateways, type AddressResolver, type ManagementIdentity, type NameAddresses, type VpnProfile,
+  certificateHealth, managementCertificateHealth, ProfileStore, registerProfileActions, resolveGatewayAddresses, resolveGateways, type AddressResolver, type ManagementIdentity, type NameAddresses, type VpnProfile,
 } from './profile/index.ts';
 import { managementOverInternet, type ManagementResolver } from './profile/managementEndpoint.ts';
 import type { TunnelProfile } from './tunnel/index.ts';
@@ -182,6 +182,11 @@ export class ProfileService implements Lifecycle {
     const certificate = certificateHealth(profile, this.now());
     for (const code of ['profile.certificateExpiring', 'profile.certificateExpired'] as const) {
       if (code === certificate) health.raise(code, `certificate valid until ${profile.identity.notAfter}`);
+      else health.clear(code);
+    }
+    const managementCertificate = managementCertificateHealth(profile, this.now());
+    for (const code of ['management.certificateExpiring', 'management.certificateExpired'] as const) {
+      if (code === managementCertificate) health.raise(code, `certificate valid until ${profile.managementIdentity?.identity.notAfter ?? ''}`);
       else health.clear(code);
     }
     // Remote management needs neither DNS nor the tunnel to be told: it retries until it gets through.
