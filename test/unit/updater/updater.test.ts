@@ -102,4 +102,21 @@ describe('Updater', () => {
       await ddi.close();
     }
   });
+
+  it('leaves the tunnel by itself once it has been down long enough, without another event', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      updater = new Updater({ dataDir: dir, attributes: () => new Map(), log });
+      await updater.start();
+      await updater.apply(desired());
+      updater.setInternetEndpoint({ address: '127.0.0.1', port: 1 });
+      updater.followTunnel(false);
+      await vi.advanceTimersByTimeAsync(INTERNET_AFTER_MS - 1);
+      expect(configured(updater.updateStatus()).way).toEqual({ kind: 'tunnel' });
+      await vi.advanceTimersByTimeAsync(1);
+      expect(configured(updater.updateStatus()).way).toEqual({ kind: 'internet', address: '127.0.0.1', port: 1 });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
