@@ -100,6 +100,10 @@ export class Updater implements Subsystem<RemoteManagement> {
       if (this.started) this.state.set('running', NOT_CONFIGURED);
       return;
     }
+    // A new identity or endpoint comes with a new profile: its tunnel gets its chance first, its
+    // time down counts from now (not from an agent start that had no profile to connect with).
+    if (!this.tunnel.up) this.tunnel = { up: false, sinceMs: this.nowMs() };
+    this.reroute();
     const connection = new DdiConnection({ tls: { cert: wanted.certificate, key: wanted.privateKey, ca: wanted.caCertificates.join('\n') }, address: addressOf(this.way) });
     const client = new DdiClient({
       connection,

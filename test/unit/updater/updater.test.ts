@@ -103,7 +103,7 @@ describe('Updater', () => {
     }
   });
 
-  it('leaves the tunnel by itself once it has been down long enough, without another event', async () => {
+  it('leaves the tunnel by itself once it has been down long enough, without another event, and gives a new profile its 30 s', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     try {
       updater = new Updater({ dataDir: dir, attributes: () => new Map(), log });
@@ -114,6 +114,12 @@ describe('Updater', () => {
       await vi.advanceTimersByTimeAsync(INTERNET_AFTER_MS - 1);
       expect(configured(updater.updateStatus()).way).toEqual({ kind: 'tunnel' });
       await vi.advanceTimersByTimeAsync(1);
+      expect(configured(updater.updateStatus()).way).toEqual({ kind: 'internet', address: '127.0.0.1', port: 1 });
+
+      // A new profile's identity: its tunnel gets 30 s first, however long the old one was down.
+      await updater.apply(desired(2));
+      expect(configured(updater.updateStatus()).way).toEqual({ kind: 'tunnel' });
+      await vi.advanceTimersByTimeAsync(INTERNET_AFTER_MS);
       expect(configured(updater.updateStatus()).way).toEqual({ kind: 'internet', address: '127.0.0.1', port: 1 });
     } finally {
       vi.useRealTimers();
