@@ -189,13 +189,6 @@ export class ProfileService implements Lifecycle {
       if (code === managementCertificate) health.raise(code, `certificate valid until ${profile.managementIdentity?.identity.notAfter ?? ''}`);
       else health.clear(code);
     }
-    // Remote management needs neither DNS nor the tunnel to be told: it retries until it gets through.
-    const management = profile.managementIdentity;
-    const remote = this.deps.remoteManagement;
-    if (remote) {
-      const desired = management ? { url: profile.management.url, identity: management, boxCertificateNotAfter: profile.identity.notAfter } : null;
-      remote.apply(desired).catch((error: unknown) => log.error({ err: error }, 'remote management could not be set up'));
-    }
     const routedIntoTunnel = [profile.tiSegment, ...profile.tiPrefixes];
     const key = JSON.stringify([profile.gateways, routedIntoTunnel]);
     let gateways: readonly string[] = [];
@@ -284,6 +277,16 @@ export class ProfileService implements Lifecycle {
       log.error({ err: error }, 'data path could not take the VPN profile');
       this.state.set('degraded', `LAN, DNS or firewall could not take the VPN profile: ${(error as Error).message}`);
       return;
+    }
+    if (superseded()) return;
+    // Only now: the management server's TI address is routed (into the tunnel or unreachable) and
+    // the firewall drops TI packets in clear, so not even the first poll can leave the WAN in clear.
+    // From here remote management retries until it gets through, by the tunnel or the internet.
+    const management = profile.managementIdentity;
+    const remote = this.deps.remoteManagement;
+    if (remote) {
+      const remoteDesired = management ? { url: profile.management.url, identity: management, boxCertificateNotAfter: profile.identity.notAfter } : null;
+      remote.apply(remoteDesired).catch((error: unknown) => log.error({ err: error }, 'remote management could not be set up'));
     }
     if (problem === undefined) this.state.set('running');
     else this.state.set('degraded', problem);

@@ -235,6 +235,21 @@ describe('ProfileService applies a profile', () => {
     expect(h.service.status()).toMatchObject({ state: 'running' });
   });
 
+  it('to remote management last, once the routes and the firewall guard the TI prefixes, so no poll can leave in clear', async () => {
+    await store(addressFile('192.0.2.10'));
+    const order: string[] = [];
+    const h = makeHarness({ remoteManagement: { apply: async (desired) => void order.push(`remote ${desired ? 'on' : 'off'} after ${h.calls.join(', ')}`) } });
+    const tunnel = deferred();
+    h.tunnelApply.next = () => tunnel.promise;
+    const started = h.start();
+    await until(() => h.calls.length === 1);
+    await settle();
+    expect(order).toEqual([]);
+    tunnel.resolve();
+    await started;
+    expect(order).toEqual([`remote off after tunnel 192.0.2.10, dataPath ${PREFIXES}`]);
+  });
+
   it('audits an import with who made it and what it holds, and a refused one not at all', async () => {
     const h = makeHarness();
     await h.start();
