@@ -3,7 +3,7 @@ SHELL := /bin/bash
 # Everything runs on the Node 24 that package.json pins, not on the machine's own Node.
 export PATH := $(CURDIR)/node_modules/node/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: help setup setup-image image image-test build bundle executables demo test test-unit test-integration test-e2e typecheck lint lab-clean bench bench-tunnel bench-datapath bench-faults bench-webui
+.PHONY: help setup setup-image image image-test build bundle executables demo test test-unit test-integration test-e2e typecheck lint lab-clean bench bench-tunnel bench-datapath bench-faults bench-update bench-webui
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -54,13 +54,16 @@ test-integration: ## run the integration tests only (root, network namespaces, r
 test-e2e: setup ## run the web UI's end-to-end tests only (headless Chromium in the lab, root)
 	vitest run --project integration test/e2e
 
-bench: bench-tunnel bench-datapath bench-faults bench-webui ## run every benchmark (not part of make test; results in bench/results/)
+bench: bench-tunnel bench-datapath bench-faults bench-update bench-webui ## run every benchmark (not part of make test; results in bench/results/)
 
 bench-tunnel: build ## tunnel recovery after faults, tibox against plain strongSwan (about an hour; QUICK=1 for a quick look)
 	node bench/tunnel.ts
 
 bench-faults: build ## the fault catalogue: each fault heals by itself, long outages included, nothing in clear (about 25 min; QUICK=1 for a quick look)
 	node bench/faults.ts
+
+bench-update: setup ## remote management: requests and bytes per box and day, the DDI server's CPU for 1000 clients, the fleet's return after an outage (about 6 min; QUICK=1 for a quick look)
+	node bench/update.ts
 
 bench-datapath: build ## data path with 10/100/1000 hosts: apply time, throughput against no table, agent memory and idle CPU; throughput at each line MTU (about 15 min; QUICK=1 for a quick look)
 	node bench/datapath.ts

@@ -11,6 +11,7 @@ import { SystemdNotifier, type Health, type Lifecycle } from '../core/index.ts';
 import type { RouteKernel } from '../firewall/index.ts';
 import { readWanRoute, type PathMtuWatch, type TunnelController, type WanRoute } from '../ipsec/index.ts';
 import type { LanKernel } from '../lan/index.ts';
+import type { InternetEndpoint } from '../updater/index.ts';
 import type { AgentOptions } from './agentOptions.ts';
 import type { ConfigService } from './config.ts';
 import type { DataPath } from './dataPath.ts';
@@ -65,12 +66,33 @@ export class Agent {
       kernel: routeKernel,
       onChange: () => void this.dataPath.refresh().catch((error: unknown) => options.log.error({ err: error }, 'MSS clamp not applied')),
     });
-    const { lan, practiceDhcp, wanInLan, dnsmasq, inventory, dataPath, lanKernel, lanSideAddresses } = wireLan(ctx, { firewall, nft, charon, tunnelMtu: () => pathMtu.current().tunnelMtu });
+    // Where the management endpoint answers on the internet, as ProfileService resolves it.
+    let managementEndpoint: InternetEndpoint | undefined;
+    const { lan, practiceDhcp, wanInLan, dnsmasq, inventory, dataPath, lanKernel, lanSideAddresses } = wireLan(ctx, {
+      firewall,
+      nft,
+      charon,
+      tunnelMtu: () => pathMtu.current().tunnelMtu,
+      managementOverInternet: () => managementEndpoint,
+    });
     // The agent's own lookups (the gateways' names) ask the WAN's name servers.
     const resolver = new Resolver();
     const wan = wireWan(ctx, { lan, resolver });
     const { updater, remoteManagement } = wireUpdater(ctx, () => this.status(), tunnel);
-    const profile = wireProfile(ctx, { tunnel, dataPath, resolver, remoteManagement });
+    const profile = wireProfile(ctx, {
+      tunnel,
+      dataPath,
+      resolver,
+      remoteManagement,
+      // The firewall lets the box's TCP out to it first, then remote management may take that way.
+      managementOverInternet: (endpoint) => {
+        managementEndpoint = endpoint;
+        void dataPath
+          .refresh()
+          .catch((error: unknown) => options.log.error({ err: error }, 'firewall not opened for the management endpoint'))
+          .finally(() => updater.setInternetEndpoint(endpoint));
+      },
+    });
     const { control, webuiControl } = wireControl(ctx, () => this.status());
     this.tunnel = tunnel;
     this.pathMtu = pathMtu;

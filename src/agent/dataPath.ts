@@ -27,6 +27,8 @@ export interface DataPathDeps {
   lanAddresses: (port: string) => Promise<readonly string[]>;
   /** The tunnel's MTU in effect: the firewall clamps TCP's MSS to it. */
   tunnelMtu: () => number;
+  /** Where the management endpoint answers on the internet, if known: the firewall lets the box's TCP out to it. */
+  managementOverInternet: () => { readonly address: string; readonly port: number } | undefined;
   log: Logger;
 }
 
@@ -77,7 +79,7 @@ export class DataPath {
     return this.queue.run(() => this.deps.lan.apply(planLan(profile, this.deps.ports())));
   }
 
-  /** Another input changed (devices, ports, back end, the tunnel's MTU): the same profile, composed anew. Rejects with what was refused. */
+  /** Another input changed (devices, ports, back end, the tunnel's MTU, the management endpoint): the same profile, composed anew. Rejects with what was refused. */
   refresh(): Promise<void> {
     if (!this.told) return Promise.resolve();
     return this.pass();
@@ -130,7 +132,16 @@ export class DataPath {
     const profile = this.profilePart;
     const ports = deps.ports();
     await deps.lan.apply(planLan(this.lanProfile, ports));
-    const desired = planDataPath({ profile, ports, devices: deps.devices(), backend: await deps.backend(), lanAddresses: await deps.lanAddresses(ports.lan), tunnelMtu: deps.tunnelMtu() });
+    const management = deps.managementOverInternet();
+    const desired = planDataPath({
+      profile,
+      ports,
+      devices: deps.devices(),
+      backend: await deps.backend(),
+      lanAddresses: await deps.lanAddresses(ports.lan),
+      tunnelMtu: deps.tunnelMtu(),
+      ...(management && { managementOverInternet: management }),
+    });
     await this.applyAfterLan(desired);
   }
 

@@ -30,6 +30,8 @@ export interface DataPathInputs {
   readonly lanAddresses: readonly string[];
   /** The tunnel's MTU from the internet line's path MTU (src/ipsec/pathMtu/): TCP's MSS is clamped to fit it. */
   readonly tunnelMtu: number;
+  /** Where the management endpoint answers on the internet, once its name resolved there: the firewall lets the box's TCP out to it. */
+  readonly managementOverInternet?: { readonly address: string; readonly port: number };
 }
 
 /** What follows the LAN's part. Without a profile there is no TI segment: dnsmasq serves nothing, the firewall keeps the fail-closed baseline (null). */
@@ -81,6 +83,7 @@ export function planDataPath(inputs: DataPathInputs): DataPathDesired {
     tiPrefixes: profile.tiPrefixes,
     managementPrefix: profile.managementPrefix,
     gateways: profile.gatewayAddresses,
+    ...(inputs.managementOverInternet && { managementOverInternet: inputs.managementOverInternet }),
     tunnelMtu: inputs.tunnelMtu,
     hosts: devices.map(({ id, name, kind, address, mac, cetpPorts }) => ({ id, name, kind, address, mac, cetpPorts })),
     ntp: false,

@@ -7,7 +7,7 @@ export interface AgentEvents {
   'config.changed': { revision: number; actor: string };
   /** Every active warning, after each raise, change of detail or clear: the web UI's live view and the updater's reports listen. */
   'health.changed': { warnings: HealthWarning[] };
-  /** Each entry of the tunnel's history as it is recorded (state changes, failures): remote management retries on 'up'. */
+  /** Each entry of the tunnel's history as it is recorded (state changes, failures): remote management follows it to choose its way. */
   'tunnel.event': TunnelEvent;
   /** A device registered, changed or removed, or a terminal's reachability changed: the web UI's live view listens. */
   'devices.changed': Record<string, never>;

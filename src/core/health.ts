@@ -192,6 +192,24 @@ export const HEALTH_CATALOGUE = {
       en: "The box's certificate has expired; the VPN tunnel cannot be established. Please import a new VPN profile.",
     },
   },
+  // Remote management's own client certificate (profile format version 2): once it has expired
+  // the box cannot reach its management server, not even for the renewal that would replace it.
+  'management.certificateExpiring': {
+    severity: 'warning',
+    impactsTi: false,
+    text: {
+      de: 'Das Fernwartungs-Zertifikat der Box läuft in weniger als 30 Tagen ab; danach kann das Rechenzentrum die Box nicht mehr aus der Ferne warten. Bitte beim Rechenzentrum ein neues VPN-Profil anfordern.',
+      en: "The box's remote management certificate expires in less than 30 days; after that the datacenter can no longer manage the box remotely. Please ask the datacenter for a new VPN profile.",
+    },
+  },
+  'management.certificateExpired': {
+    severity: 'warning',
+    impactsTi: false,
+    text: {
+      de: 'Das Fernwartungs-Zertifikat der Box ist abgelaufen; das Rechenzentrum kann die Box nicht mehr aus der Ferne warten. Bitte ein neues VPN-Profil einspielen.',
+      en: "The box's remote management certificate has expired; the datacenter can no longer manage the box remotely. Please import a new VPN profile.",
+    },
+  },
   // Device inventory (src/lan/inventory/): registered card terminals probed on TCP 4742.
   'terminal.unreachable': {
     severity: 'warning',

@@ -12,7 +12,7 @@ import {
   SerialQueue, StateTracker, formatIpv4, parsePrefix, type ControlActions, type Health, type Logger, type Lifecycle, type SubsystemStatus,
 } from '../core/index.ts';
 import {
-  certificateHealth, ProfileStore, registerProfileActions, resolveGatewayAddresses, resolveGateways, type AddressResolver, type ManagementIdentity, type NameAddresses, type VpnProfile,
+  certificateHealth, managementCertificateHealth, ProfileStore, registerProfileActions, resolveGatewayAddresses, resolveGateways, type AddressResolver, type ManagementIdentity, type NameAddresses, type VpnProfile,
 } from './profile/index.ts';
 import { managementOverInternet, type ManagementResolver } from './profile/managementEndpoint.ts';
 import type { TunnelProfile } from './tunnel/index.ts';
@@ -58,6 +58,11 @@ export interface ProfileServiceDeps {
     prepare(desired: ProfileDataPath): Promise<void>;
     apply(desired: ProfileDataPath | null): Promise<void>;
   };
+  /**
+   * Where the management endpoint answers over the internet, each time it is resolved anew (with
+   * the tunnel's): remote management's way while the tunnel is down, and the firewall's opening for it.
+   */
+  managementOverInternet?: (endpoint: { address: string; port: number } | undefined) => void;
   /** Remote management: the profile's endpoint and management identity (format version 2), or null without one. */
   remoteManagement?: { apply(desired: { url: string; identity: ManagementIdentity; boxCertificateNotAfter: string } | null): Promise<void> };
   resolver: Pick<Resolver, 'resolveSrv'> & ManagementResolver & AddressResolver;
@@ -77,6 +82,8 @@ export class ProfileService implements Lifecycle {
   private current: VpnProfile | undefined;
   private timer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** The next lookup of the management endpoint's internet address after one failed. */
+  private managementRetryTimer: NodeJS.Timeout | undefined;
   /** Failed resolutions (of the gateway list or of a name) in a row of the current profile: the retry backoff's exponent. */
   private failures = 0;
   /** Counts use() calls: a use() whose number is no longer this one is superseded. */
@@ -119,6 +126,7 @@ export class ProfileService implements Lifecycle {
     this.lifetime.abort();
     clearInterval(this.timer);
     clearTimeout(this.retryTimer);
+    clearTimeout(this.managementRetryTimer);
     await Promise.all(this.inflight);
     this.state.set('stopped');
   }
@@ -176,12 +184,10 @@ export class ProfileService implements Lifecycle {
       if (code === certificate) health.raise(code, `certificate valid until ${profile.identity.notAfter}`);
       else health.clear(code);
     }
-    // Remote management needs neither DNS nor the tunnel to be told: it retries until it gets through.
-    const management = profile.managementIdentity;
-    const remote = this.deps.remoteManagement;
-    if (remote) {
-      const desired = management ? { url: profile.management.url, identity: management, boxCertificateNotAfter: profile.identity.notAfter } : null;
-      remote.apply(desired).catch((error: unknown) => log.error({ err: error }, 'remote management could not be set up'));
+    const managementCertificate = managementCertificateHealth(profile, this.now());
+    for (const code of ['management.certificateExpiring', 'management.certificateExpired'] as const) {
+      if (code === managementCertificate) health.raise(code, `certificate valid until ${profile.managementIdentity?.identity.notAfter ?? ''}`);
+      else health.clear(code);
     }
     const routedIntoTunnel = [profile.tiSegment, ...profile.tiPrefixes];
     const key = JSON.stringify([profile.gateways, routedIntoTunnel]);
@@ -219,13 +225,7 @@ export class ProfileService implements Lifecycle {
     if (problem === undefined) this.failures = 0;
     else this.scheduleRetry();
     const desired = tunnelProfileOf(profile, gateways);
-    // Beside the tunnel, never before it: a DNS lookup while the WAN is down can take seconds.
-    void managementOverInternet(profile.management.url, this.deps.resolver, routedIntoTunnel).then(
-      (endpoint) => {
-        if (!superseded()) this.deps.tunnel.setManagementEndpoint(endpoint);
-      },
-      (error: unknown) => log.debug({ err: error }, 'management endpoint not resolved over the internet: the gateways remain the WAN evidence'),
-    );
+    this.resolveManagement(profile.management.url, routedIntoTunnel, superseded);
     await this.applying.run(() => this.apply(profile, desired, addresses.addresses, superseded, problem));
   }
 
@@ -278,13 +278,53 @@ export class ProfileService implements Lifecycle {
       this.state.set('degraded', `LAN, DNS or firewall could not take the VPN profile: ${(error as Error).message}`);
       return;
     }
+    if (superseded()) return;
+    // Only now: the management server's TI address is routed (into the tunnel or unreachable) and
+    // the firewall drops TI packets in clear, so not even the first poll can leave the WAN in clear.
+    // From here remote management retries until it gets through, by the tunnel or the internet.
+    const management = profile.managementIdentity;
+    const remote = this.deps.remoteManagement;
+    if (remote) {
+      const remoteDesired = management ? { url: profile.management.url, identity: management, boxCertificateNotAfter: profile.identity.notAfter } : null;
+      remote.apply(remoteDesired).catch((error: unknown) => log.error({ err: error }, 'remote management could not be set up'));
+    }
     if (problem === undefined) this.state.set('running');
     else this.state.set('degraded', problem);
   }
 
+  /**
+   * Where the management endpoint answers over the internet, told to the tunnel and to remote
+   * management. Beside the tunnel, never before it: a DNS lookup while the WAN is down can take
+   * seconds. A lookup that fails (at boot the WAN's lease may not be there yet) is asked again
+   * with the gateways' backoff while the profile stays, so a box whose tunnel is down does not
+   * wait for the hourly check to be reachable over the internet.
+   */
+  private resolveManagement(url: string, routedIntoTunnel: readonly string[], superseded: () => boolean, failures = 0): void {
+    clearTimeout(this.managementRetryTimer);
+    void managementOverInternet(url, this.deps.resolver, routedIntoTunnel).then(
+      (endpoint) => {
+        if (superseded()) return;
+        this.deps.tunnel.setManagementEndpoint(endpoint);
+        this.deps.managementOverInternet?.(endpoint);
+      },
+      (error: unknown) => {
+        if (superseded()) return;
+        const delay = this.retryDelayMs(failures);
+        this.deps.log.info({ err: error, retryInMs: delay }, 'management endpoint not resolved over the internet; asking again');
+        this.managementRetryTimer = setTimeout(() => this.resolveManagement(url, routedIntoTunnel, superseded, failures + 1), delay);
+        this.managementRetryTimer.unref();
+      },
+    );
+  }
+
+  /** 5 s doubling per failure up to 5 min, spread by up to a quarter either way. */
+  private retryDelayMs(failures: number): number {
+    const base = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** failures);
+    return Math.round(Math.min(RETRY_MAX_MS, base * (1 + RETRY_JITTER * (2 * this.random() - 1))));
+  }
+
   private scheduleRetry(): void {
-    const base = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** this.failures);
-    const delay = Math.round(Math.min(RETRY_MAX_MS, base * (1 + RETRY_JITTER * (2 * this.random() - 1))));
+    const delay = this.retryDelayMs(this.failures);
     this.failures++;
     this.deps.log.info({ retryInMs: delay }, 'gateway resolution will be retried');
     this.retryTimer = setTimeout(() => {

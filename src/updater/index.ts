@@ -3,6 +3,7 @@
 // control client; only the composition root (src/agent) imports it.
 export * from './ddi/index.ts';
 export * from './updater.ts';
+export * from './managementWay.ts';
 export * from './health/index.ts';
 export * from './rauc/index.ts';
 export * from './schedule/index.ts';

@@ -3,14 +3,17 @@
 // may be called many times with the same input; a new identity or endpoint replaces the client.
 // With system updates (RAUC on the box) a downloaded deployment goes to the deployer, and at
 // start the health commit judges a freshly booted slot; its outcome goes to the server as soon
-// as a client runs, and only then is forgotten. `update.status` tells the CLI (and later the web
-// UI) where management and the system's slots stand.
+// as a client runs, and only then is forgotten. It follows the tunnel and the server's internet
+// address to choose the way to the server (managementWay.ts), and moves the client's connection
+// when the way changes. `update.status` tells the CLI (and later the web UI) where management and
+// the system's slots stand.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SerialQueue, StateTracker, type ControlActions, type Logger, type Subsystem, type SubsystemStatus } from '../core/index.ts';
 import { DdiClient, DdiConnection, controllerBaseUrl, type DdiStatus } from './ddi/index.ts';
 import { Deployer, OutcomeFile, raucInstaller, type Reboot, type UpdateOutcome } from './deploy/index.ts';
 import { HealthCommit, type CheckResults, type PendingBoot } from './health/index.ts';
+import { chooseManagementWay, sameWay, type InternetEndpoint, type ManagementWay } from './managementWay.ts';
 import { bootedSlot, type RaucDriver } from './rauc/index.ts';
 import type { UpdateTimes } from './schedule/index.ts';
 
@@ -67,7 +70,7 @@ export interface SystemStatus {
 /** What `tibox update status` shows. */
 export type UpdateStatus = (
   | { configured: false; reason: string }
-  | ({ configured: true; controllerId: string } & DdiStatus)
+  | ({ configured: true; controllerId: string; way: ManagementWay } & DdiStatus)
 ) & { system?: SystemStatus };
 
 /** How long a report the server did not take waits before it is tried again. */
@@ -95,6 +98,12 @@ export class Updater implements Subsystem<RemoteManagement> {
   private afterBoot: Promise<void> | undefined;
   /** The booted slot and its version as last read, for configData. */
   private runningOs: { slot: string; version: string | undefined } | undefined;
+  /** Until the tunnel says otherwise: down since the start. */
+  private tunnel = { up: false, sinceMs: 0 };
+  private internet: InternetEndpoint | undefined;
+  private way: ManagementWay = { kind: 'tunnel' };
+  /** When the way would change by itself (the tunnel down long enough). */
+  private recheck: NodeJS.Timeout | undefined;
 
   constructor(deps: UpdaterDeps) {
     this.deps = deps;
@@ -139,6 +148,8 @@ export class Updater implements Subsystem<RemoteManagement> {
         if (!signal.aborted) this.deps.log.error({ err: error }, 'the health commit after the update failed');
       });
     }
+    this.tunnel = { up: this.tunnel.up, sinceMs: this.nowMs() };
+    this.reroute();
     await this.converge();
   }
 
@@ -147,6 +158,7 @@ export class Updater implements Subsystem<RemoteManagement> {
     this.lifetime?.abort(new Error('the updater stops'));
     clearTimeout(this.retry);
     await this.afterBoot;
+    clearTimeout(this.recheck);
     await this.converge();
     await this.reporting.run(() => Promise.resolve());
     this.state.set('stopped');
@@ -267,7 +279,11 @@ export class Updater implements Subsystem<RemoteManagement> {
       if (this.started) this.state.set('running', NOT_CONFIGURED);
       return;
     }
-    const connection = new DdiConnection({ tls: { cert: wanted.certificate, key: wanted.privateKey, ca: wanted.caCertificates.join('\n') } });
+    // A new identity or endpoint comes with a new profile: its tunnel gets its chance first, its
+    // time down counts from now (not from an agent start that had no profile to connect with).
+    if (!this.tunnel.up) this.tunnel = { up: false, sinceMs: this.nowMs() };
+    this.reroute();
+    const connection = new DdiConnection({ tls: { cert: wanted.certificate, key: wanted.privateKey, ca: wanted.caCertificates.join('\n') }, address: addressOf(this.way) });
     const client = new DdiClient({
       connection,
       base: controllerBaseUrl(wanted.url, DDI_TENANT, wanted.controllerId),
@@ -283,10 +299,43 @@ export class Updater implements Subsystem<RemoteManagement> {
     this.reportSoon();
   }
 
-  /** The way to the management server may have opened (the tunnel is up): retry a poll that never got there. */
-  kick(): void {
+  /**
+   * The tunnel's state as its events tell it. Up, the way to the server may have opened: a poll
+   * that never got there is retried at once (also on an up that names another gateway).
+   */
+  followTunnel(up: boolean): void {
+    if (up !== this.tunnel.up) this.tunnel = { up, sinceMs: this.nowMs() };
+    this.reroute();
+    if (!up) return;
     this.running?.client.kick();
     this.reportSoon();
+  }
+
+  /** Where the management server answers on the internet (the profile's URL as the WAN's resolvers answer it), or undefined. */
+  setInternetEndpoint(endpoint: InternetEndpoint | undefined): void {
+    this.internet = endpoint;
+    this.reroute();
+  }
+
+  private nowMs(): number {
+    return (this.deps.now?.() ?? new Date()).getTime();
+  }
+
+  /** Takes the way chosen now; a new one moves the client's connection and retries a poll that never arrived. */
+  private reroute(): void {
+    clearTimeout(this.recheck);
+    const choice = chooseManagementWay({ tunnel: this.tunnel, internet: this.internet, nowMs: this.nowMs() });
+    if (choice.recheckInMs !== undefined && this.started) {
+      this.recheck = setTimeout(() => this.reroute(), choice.recheckInMs);
+      this.recheck.unref();
+    }
+    if (sameWay(choice.way, this.way)) return;
+    this.way = choice.way;
+    this.deps.log.info({ way: choice.way }, choice.way.kind === 'tunnel' ? 'remote management goes through the tunnel' : 'remote management goes over the internet while the tunnel is down');
+    const running = this.running;
+    if (!running) return;
+    running.connection.connectTo(addressOf(choice.way));
+    running.client.kick();
   }
 
   status(): SubsystemStatus {
@@ -296,7 +345,7 @@ export class Updater implements Subsystem<RemoteManagement> {
   updateStatus(): UpdateStatus {
     const running = this.running;
     if (!running) return { configured: false, reason: NOT_CONFIGURED };
-    return { configured: true, controllerId: running.controllerId, ...running.client.status() };
+    return { configured: true, controllerId: running.controllerId, way: this.way, ...running.client.status() };
   }
 
   registerActions(actions: ControlActions): void {
@@ -305,4 +354,9 @@ export class Updater implements Subsystem<RemoteManagement> {
       return { ...this.updateStatus(), ...(system ? { system } : {}) };
     });
   }
+}
+
+/** The tunnel's way connects as the system resolves the URL's name; the internet's to the address found for it there. */
+function addressOf(way: ManagementWay): string | undefined {
+  return way.kind === 'internet' ? way.address : undefined;
 }

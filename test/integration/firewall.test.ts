@@ -122,6 +122,7 @@ describe('traffic through the box', () => {
     interfaces: WITHOUT_TERMINAL_BRIDGE,
     tiPrefixes: ['100.64.0.0/10'],
     gateways: ['198.51.100.10'],
+    managementOverInternet: { address: '203.0.113.1', port: 443 },
     hosts: [PVS],
   };
   const BOX_TCP = [22, 53, 80, 443, 4742, 8080];
@@ -196,7 +197,7 @@ describe('traffic through the box', () => {
 
     await listen('box', [...BOX_TCP.map((p) => `tcp:0.0.0.0:${p}`), ...BOX_UDP.map((p) => `udp:0.0.0.0:${p}`)]);
     await listen('lan', ['tcp:0.0.0.0:80', 'tcp:0.0.0.0:7001', 'tcp:0.0.0.0:7002']);
-    await listen('wan', ['tcp:0.0.0.0:80', 'tcp:[::]:81', 'tcp:0.0.0.0:443']);
+    await listen('wan', ['tcp:0.0.0.0:80', 'tcp:[::]:53', 'tcp:0.0.0.0:443']);
     await listen('ti', ['tcp:0.0.0.0:443']);
     boxFirewall = new Firewall({ monitor: NO_MONITOR, health: NO_HEALTH, nft: new NftLoader(processRunner, ns.box), stateDir: join(stateDir, 'box'), log });
     await boxFirewall.apply(desired);
@@ -240,8 +241,20 @@ describe('traffic through the box', () => {
     });
     expect(drops.not_ti).toBeGreaterThanOrEqual(2);
     expect(heard.wan.length).toBe(before);
-    // The way itself is open: the box reaches the same listener.
-    expect(await probe('box', ['tcp:203.0.113.1:80'])).toEqual({ 'tcp:203.0.113.1:80': 'open' });
+    // The way itself is open: the box reaches the management endpoint there.
+    expect(await probe('box', ['tcp:203.0.113.1:443'])).toEqual({ 'tcp:203.0.113.1:443': 'open' });
+  });
+
+  it("lets the box's own TCP out of the WAN only to the management endpoint and to DNS", async () => {
+    const refused = ['tcp:203.0.113.1:80', 'tcp:198.51.100.10:443'];
+    const drops = await dropsDuring(async () => {
+      expect(await probe('box', ['tcp:203.0.113.1:443', 'tcp:203.0.113.1:53', ...refused])).toEqual({
+        'tcp:203.0.113.1:443': 'open',
+        'tcp:203.0.113.1:53': 'open',
+        ...all(refused, 'timeout'),
+      });
+    });
+    expect(drops.wan_tcp).toBeGreaterThanOrEqual(refused.length);
   });
 
   it('opens no box port to the WAN side and lets nothing from there into the LAN', async () => {
@@ -280,10 +293,11 @@ describe('traffic through the box', () => {
 
   it('forwards no IPv6', async () => {
     const drops = await dropsDuring(async () => {
-      expect(await probe('lan', ['tcp:[fd00:2::1]:81'])).toEqual({ 'tcp:[fd00:2::1]:81': 'timeout' });
+      expect(await probe('lan', ['tcp:[fd00:2::1]:53'])).toEqual({ 'tcp:[fd00:2::1]:53': 'timeout' });
     });
     expect(drops.ipv6).toBeGreaterThan(0);
-    expect(await probe('box', ['tcp:[fd00:2::1]:81'])).toEqual({ 'tcp:[fd00:2::1]:81': 'open' });
+    // The way itself is open: the box's own lookups reach DNS there over IPv6.
+    expect(await probe('box', ['tcp:[fd00:2::1]:53'])).toEqual({ 'tcp:[fd00:2::1]:53': 'open' });
   });
 
   it('sends no TI packet in clear when its route points to the WAN', async () => {

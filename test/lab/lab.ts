@@ -62,6 +62,12 @@ const DROP_ESP = `table inet lab_drop_esp {
 }
 `;
 
+/** Loaded in a gateway so it refuses the box: no IKE, no ESP, while the internet stays up. */
+const REFUSE_IKE = `table inet lab_refuse {
+  chain input { type filter hook input priority -10; udp dport { 500, 4500 } drop; }
+}
+`;
+
 /** Loaded in the internet namespace to cut the practice router's line without touching the router. */
 const UPSTREAM_CUT = `table inet lab_cut {
   chain forward { type filter hook forward priority -10; iifname "rtr0" drop; oifname "rtr0" drop; }
@@ -283,6 +289,8 @@ export class Lab {
       `--host-record=${PLAN[name].id},${PLAN[name].public}`,
       `--srv-host=${srv},${PLAN[name].id},500,${10 * (i + 1)},1`,
     ]);
+    // The management server's public address, where a box whose tunnel is down finds it.
+    if (this.options.ddi) records.push(`--host-record=${PLAN.management.name},${PLAN.management.internet.public}`);
     await this.supervise('internet-dns', this.names.inet, 'dnsmasq', [
       '--keep-in-foreground', '--conf-file=/dev/null', '--no-resolv', '--no-hosts', '--bind-interfaces',
       `--listen-address=${address}`, `--pid-file=${join(this.dir, 'internet-dns.pid')}`, '--local=/tibox.test/', ...records,
@@ -597,6 +605,17 @@ export class Lab {
     else await this.exec(this.names[name], 'nft', ['delete', 'table', 'inet', 'lab_drop_esp']);
   }
 
+  /**
+   * Both gateways refuse the box (IKE and ESP dropped) while they, the internet and the rest of
+   * the datacenter stay up: the tunnel goes down and cannot come back until `false`.
+   */
+  async refuseTunnel(refuse: boolean): Promise<void> {
+    for (const name of ['gw1', 'gw2'] as const) {
+      if (refuse) await this.exec(this.names[name], 'nft', ['-f', '-'], 10_000, REFUSE_IKE);
+      else await this.exec(this.names[name], 'nft', ['delete', 'table', 'inet', 'lab_refuse']);
+    }
+  }
+
   /** The agent crashes (SIGKILL, no goodbye); its supervisor starts it again, as systemd would. */
   killAgent(): void {
     if (!this.agent) throw new Error('no agent running');
@@ -787,12 +806,19 @@ export class Lab {
    * the management name and, to switch to on request, one of a foreign CA.
    */
   private async startDdi(pki: LabPki): Promise<void> {
-    const { name, address } = PLAN.management;
-    await this.netns.address(this.names.core, 'lo', `${address}/32`);
+    const { name, address, internet } = PLAN.management;
+    const { core, inet } = this.names;
+    await this.netns.address(core, 'lo', `${address}/32`);
+    // The datacenter's line to the internet: the server's public address, and the way back to
+    // the practice routers' public addresses (nothing else: the core routes no TI segment there).
+    await this.netns.veth(inet, 'dc', core, 'pub0');
+    await this.netns.address(inet, 'dc', `${internet.inet}/${internet.len}`);
+    await this.netns.address(core, 'pub0', `${internet.public}/${internet.len}`);
+    for (const routerAddress of PLAN.uplink.routerAddresses) await this.netns.route(core, `${routerAddress}/32`, 'via', internet.inet);
     const server = await pki.issue('mgmt', [`DNS:${name}`, `IP:${address}`], 'server');
     const foreign = await (await createLabPki(this.runner, join(this.dir, 'pki-ddi-foreign'))).issue('mgmt', [`DNS:${name}`, `IP:${address}`], 'server');
-    await this.supervise('ddi', this.names.core, process.execPath, [
-      join(LAB_DIR, 'standins', 'ddi.ts'), '--address', address, '--origin', `https://${name}`, '--ca', pki.ca.cert,
+    await this.supervise('ddi', core, process.execPath, [
+      join(LAB_DIR, 'standins', 'ddi.ts'), '--address', address, '--public-address', internet.public, '--origin', `https://${name}`, '--ca', pki.ca.cert,
       '--cert', server.cert, '--key', server.key, '--foreign-cert', foreign.cert, '--foreign-key', foreign.key, '--admin', this.ddiAdminSocket(),
     ]);
     // The box finds the management server by its name, as its resolver would answer it.

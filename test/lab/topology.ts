@@ -56,8 +56,18 @@ export const PLAN = {
     domains: ['telematik', 'telematik-test'],
     connectorName: 'konnektor.dc.telematik-test',
   },
-  /** Remote management: the DDI server in the core, on an address of the management prefix (inside the TI prefixes, so reached through the tunnel). */
-  management: { name: 'mgmt.dc.tibox.test', address: '100.102.200.10', prefix: '100.102.200.0/24' },
+  /**
+   * Remote management: the DDI server in the core, on an address of the management prefix (inside
+   * the TI prefixes, so reached through the tunnel) and on a public address of the internet, behind
+   * the datacenter's own line to it (198.18.0.0/15 is set aside for test networks), for a box whose
+   * tunnel is down. The internet's resolver answers the name with the public address.
+   */
+  management: {
+    name: 'mgmt.dc.tibox.test',
+    address: '100.102.200.10',
+    prefix: '100.102.200.0/24',
+    internet: { inet: '198.18.0.1', public: '198.18.0.80', len: 24 },
+  },
   boxId: 'box-0001.boxes.tibox.test',
   /** What the lab's factory step (`tibox provision`) gives the box: its serial number and a known initial password. */
   provisioning: { serial: 'TBX-00000001', initialPassword: 'lab initial password' },

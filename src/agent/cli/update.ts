@@ -1,8 +1,8 @@
 // `tibox update status`: remote management as the box sees it: the management endpoint and the
-// controller id, the last poll and its outcome, the next poll, and the action in hand; with RAUC
-// the system's slots and the versions in them, an update that awaits its health check, and the
-// last update's outcome. The text is pure (the same status and `now` give the same lines), in
-// English or German.
+// controller id, the way to it (tunnel or internet), the last poll and its outcome, the next
+// poll, and the action in hand; with RAUC the system's slots and the versions in them, an update
+// that awaits its health check, and the last update's outcome. The text is pure (the same status
+// and `now` give the same lines), in English or German.
 import type { SystemStatus, UpdateStatus } from '../../updater/index.ts';
 import { EXIT_OK, type Command, type Lang } from './command.ts';
 import { formatBytes, formatDuration } from './formatStatus.ts';
@@ -13,6 +13,9 @@ const LABELS = {
     off: 'off',
     endpoint: 'endpoint',
     controller: 'controller id',
+    way: 'way',
+    tunnel: 'through the tunnel',
+    internet: (address: string) => `over the internet to ${address} (the tunnel is down)`,
     lastPoll: 'last poll',
     never: 'none yet',
     ok: 'ok',
@@ -42,6 +45,9 @@ const LABELS = {
     off: 'aus',
     endpoint: 'Endpunkt',
     controller: 'Controller-ID',
+    way: 'Weg',
+    tunnel: 'durch den Tunnel',
+    internet: (address: string) => `über das Internet zu ${address} (der Tunnel ist unterbrochen)`,
     lastPoll: 'letzte Abfrage',
     never: 'noch keine',
     ok: 'ok',
@@ -98,7 +104,8 @@ function formatManagement(status: UpdateStatus, lang: Lang, now: Date): string[]
   const l = LABELS[lang];
   if (!status.configured) return [`${l.title}: ${l.off} (${status.reason})`];
   const ago = (ms: number) => l.ago(formatDuration((now.getTime() - ms) / 1000));
-  const lines = [`${l.title}: ${status.base}`, `  ${l.controller}: ${status.controllerId}`];
+  const way = status.way.kind === 'tunnel' ? l.tunnel : l.internet(status.way.address);
+  const lines = [`${l.title}: ${status.base}`, `  ${l.controller}: ${status.controllerId}`, `  ${l.way}: ${way}`];
   const last = status.lastPoll;
   lines.push(`  ${l.lastPoll}: ${last ? `${ago(last.at)}, ${last.ok ? l.ok : `${l.failed(status.failures)}: ${last.error ?? ''}`}` : l.never}`);
   if (status.nextPollAt !== undefined) lines.push(`  ${l.nextPoll}: ${l.in(formatDuration((status.nextPollAt - now.getTime()) / 1000))}`);
@@ -117,7 +124,7 @@ function formatManagement(status: UpdateStatus, lang: Lang, now: Date): string[]
 export const updateStatusCommand: Command = {
   words: ['update', 'status'],
   synopsis: '[--json]',
-  summary: 'Show remote management and the system: polls, the action in hand, slots, versions, the last update',
+  summary: 'Show remote management and the system: way, polls, the action in hand, slots, versions, the last update',
   options: { json: { type: 'boolean', description: 'Print it as JSON, for scripts' } },
   maxPositionals: 0,
   example: ['update', 'status'],

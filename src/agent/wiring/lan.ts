@@ -10,7 +10,7 @@ import {
 } from '../../lan/index.ts';
 import { boxPortsOf, DeviceInventory, NetlinkNeighbourSource, registerDeviceActions, tcpProbe, type TiRouting } from '../../lan/inventory/index.ts';
 import { LIBIPSEC_DEVICE } from '../../ipsec/index.ts';
-import { DataPath } from '../dataPath.ts';
+import { DataPath, type DataPathDeps } from '../dataPath.ts';
 import { DeviceStore, ReachabilityStore } from '../store/index.ts';
 import type { AgentContext } from './context.ts';
 
@@ -27,7 +27,10 @@ export interface LanWiring {
   lanSideAddresses: () => Promise<string[]>;
 }
 
-export function wireLan(ctx: AgentContext, deps: { firewall: Firewall; nft: NftLoader; charon: CharonLink; tunnelMtu: () => number }): LanWiring {
+export function wireLan(
+  ctx: AgentContext,
+  deps: { firewall: Firewall; nft: NftLoader; charon: CharonLink; tunnelMtu: () => number; managementOverInternet: DataPathDeps['managementOverInternet'] },
+): LanWiring {
   const { options, config } = ctx;
   const lanKernel = options.lanKernel ?? new NetlinkLanKernel();
   const lan = new Lan({
@@ -102,6 +105,7 @@ export function wireLan(ctx: AgentContext, deps: { firewall: Firewall; nft: NftL
     devices: () => inventory.devices(),
     lanAddresses: async (port) => (await lanKernel.read()).addresses.filter((a) => a.dev === port).map((a) => a.address),
     tunnelMtu: deps.tunnelMtu,
+    managementOverInternet: deps.managementOverInternet,
     log: dataPathLog,
   });
   ctx.bus.on(dataPath, 'config.changed', () => refreshDataPath());

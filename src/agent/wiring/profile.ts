@@ -8,7 +8,13 @@ import type { AgentContext } from './context.ts';
 
 export function wireProfile(
   ctx: AgentContext,
-  deps: { tunnel: TunnelController; dataPath: DataPath; resolver: Resolver; remoteManagement: ProfileServiceDeps['remoteManagement'] },
+  deps: {
+    tunnel: TunnelController;
+    dataPath: DataPath;
+    resolver: Resolver;
+    remoteManagement: ProfileServiceDeps['remoteManagement'];
+    managementOverInternet: ProfileServiceDeps['managementOverInternet'];
+  },
 ): ProfileService {
   const profile = new ProfileService({
     dataDir: ctx.options.dataDir,
@@ -18,6 +24,7 @@ export function wireProfile(
     dataPath: deps.dataPath,
     resolver: deps.resolver,
     remoteManagement: deps.remoteManagement,
+    managementOverInternet: deps.managementOverInternet,
     audit: ctx.audit,
     log: ctx.logFor('profile'),
     now: ctx.now,

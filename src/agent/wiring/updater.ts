@@ -62,10 +62,9 @@ export function wireUpdater(
     ...(system ? { system: systemUpdates(ctx, system, status, tunnel) } : {}),
   });
   updater.registerActions(ctx.actions);
-  // A poll that failed while the tunnel was down is retried once it is up, not at the end of its backoff.
-  ctx.bus.on(updater, 'tunnel.event', (event) => {
-    if (event.state === 'up') updater.kick();
-  });
+  // The tunnel's state chooses the way to the server; a poll that failed while the tunnel was
+  // down is retried once it is up, not at the end of its backoff.
+  ctx.bus.on(updater, 'tunnel.event', (event) => updater.followTunnel(event.state === 'up'));
   return {
     updater,
     remoteManagement: {

@@ -60,6 +60,12 @@ export interface FirewallDesired {
   readonly managementPrefix?: string;
   /** The IKE gateways' addresses (IPv4 or IPv6 literals; names resolved first). */
   readonly gateways: readonly string[];
+  /**
+   * Where the management endpoint answers on the internet (outside the TI prefixes): the one
+   * TCP connection the box opens out of the WAN (remote management while the tunnel is down,
+   * and the tunnel's WAN probe knocking there); absent while its name has not resolved.
+   */
+  readonly managementOverInternet?: { readonly address: string; readonly port: number };
   /** MTU inside the tunnel: TCP's MSS is clamped to it minus 40 bytes of headers. */
   readonly tunnelMtu: number;
   readonly hosts: readonly RegisteredHost[];

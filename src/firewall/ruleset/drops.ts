@@ -19,6 +19,7 @@ export const DROP_REASONS = {
   management: "a practice device towards the datacenter's management network",
   from_tunnel: 'a connection from the TI that no registered port allows',
   from_wan: 'a connection from the WAN side',
+  wan_tcp: 'a TCP connection of the box out of the WAN, not to management or DNS',
   service: 'a LAN-side connection to a service the box does not offer',
   broadcast: 'broadcast or multicast the box does not serve',
 } as const;

@@ -55,6 +55,11 @@ export function iifname(names: readonly string[]): string {
   return names.length === 1 ? `iifname ${quoted(names[0] ?? '')}` : `iifname { ${names.map(quoted).join(', ')} }`;
 }
 
+/** `oifname "a"`, or `oifname { "a", "b" }` for several. */
+export function oifname(names: readonly string[]): string {
+  return iifname(names).replace(/^iifname/, 'oifname');
+}
+
 export function renderChain(name: string, hook: string | undefined, rules: readonly Rule[]): string {
   const lines = [`  chain ${name} {`];
   if (hook) lines.push(`    ${hook}`);

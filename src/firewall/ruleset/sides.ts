@@ -3,7 +3,7 @@
 // on the WAN port carrying a security path, and encrypted ones leave with a transform attached.
 import type { FirewallDesired } from './desired.ts';
 import { dropAs } from './drops.ts';
-import { iifname, quoted, rule, type Rule } from './nft.ts';
+import { iifname, oifname, quoted, rule, type Rule } from './nft.ts';
 
 /** The TUN device of kernel-libipsec: what enters it leaves only ESP-encrypted. */
 export const LIBIPSEC_DEVICE = 'ipsec0';
@@ -23,6 +23,8 @@ export interface Sides {
   readonly leavesUnencrypted: string;
   /** On its way into the tunnel. */
   readonly intoTunnel: string;
+  /** Out of the WAN port in clear (with kernel XFRM, a packet for the tunnel leaves there too, encrypted). */
+  readonly toWanInClear: string;
 }
 
 export function sidesOf(desired: FirewallDesired): Sides {
@@ -36,6 +38,7 @@ export function sidesOf(desired: FirewallDesired): Sides {
     fromWan: xfrm ? `${iifname([wan])} meta secpath missing` : iifname([wan]),
     leavesUnencrypted: xfrm ? 'rt ipsec missing' : `oifname != ${quoted(LIBIPSEC_DEVICE)}`,
     intoTunnel: xfrm ? 'rt ipsec exists' : `oifname ${quoted(LIBIPSEC_DEVICE)}`,
+    toWanInClear: xfrm ? `${oifname([wan])} rt ipsec missing` : oifname([wan]),
   };
 }
 

@@ -51,6 +51,7 @@ export function validateFirewallDesired(desired: FirewallDesired): FirewallProbl
   if (desired.managementPrefix !== undefined) checkManagementPrefix(desired.managementPrefix, tiPrefixes, report);
   checkPracticeLan(desired.practiceLanAddresses, segment, tiPrefixes, report);
   checkGateways(desired.gateways, segment, tiPrefixes, report);
+  if (desired.managementOverInternet !== undefined) checkManagementOverInternet(desired.managementOverInternet, segment, tiPrefixes, report);
   if (!Number.isInteger(desired.tunnelMtu) || desired.tunnelMtu < MTU.min || desired.tunnelMtu > MTU.max) {
     report('tunnelMtu', `must be a whole number from ${MTU.min} to ${MTU.max}`);
   }
@@ -160,6 +161,18 @@ function checkManagementPrefix(text: string, tiPrefixes: readonly Ipv4Prefix[], 
   const network = prefixOf(text);
   if (!network) report('managementPrefix', 'must be an IPv4 prefix without host bits');
   else if (!tiPrefixes.some((prefix) => prefixCovers(prefix, network))) report('managementPrefix', 'must lie inside one of tiPrefixes: it is reached through the tunnel');
+}
+
+function checkManagementOverInternet(endpoint: { address: string; port: number }, segment: Segment | undefined, tiPrefixes: readonly Ipv4Prefix[], report: Report): void {
+  if (!isObject(endpoint)) {
+    report('managementOverInternet', 'must be an object with address and port');
+    return;
+  }
+  const address = addressOf(endpoint.address);
+  if (address === undefined) report('managementOverInternet.address', 'must be an IPv4 address like 198.51.100.80');
+  else if (tiPrefixes.some((prefix) => prefixContains(prefix, address))) report('managementOverInternet.address', 'must lie outside tiPrefixes: a TI address is reached through the tunnel alone');
+  else if (segment && prefixContains(segment.whole, address)) report('managementOverInternet.address', 'must lie outside tiSegment');
+  if (!Number.isInteger(endpoint.port) || endpoint.port < 1 || endpoint.port > 65535) report('managementOverInternet.port', 'must be a port from 1 to 65535');
 }
 
 function checkPracticeLan(addresses: readonly string[], segment: Segment | undefined, tiPrefixes: readonly Ipv4Prefix[], report: Report): void {

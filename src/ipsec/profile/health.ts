@@ -1,5 +1,6 @@
-// Which certificate warning of the health catalogue applies to a profile at a given time.
-// Pure: the caller raises the one returned and clears the other.
+// Which certificate warnings of the health catalogue apply to a profile at a given time: the
+// box's (the tunnel's) and remote management's own. Pure: the caller raises the one returned and
+// clears the other.
 import type { HealthCode } from '../../core/index.ts';
 import type { VpnProfile } from './types.ts';
 
@@ -9,10 +10,23 @@ export const EXPIRY_WARNING_DAYS = 30;
 const DAY_MS = 86_400_000;
 
 export type CertificateHealthCode = Extract<HealthCode, 'profile.certificateExpiring' | 'profile.certificateExpired'>;
+export type ManagementCertificateHealthCode = Extract<HealthCode, 'management.certificateExpiring' | 'management.certificateExpired'>;
+
+function expiry(notAfter: string, now: Date): 'expired' | 'expiring' | undefined {
+  const left = Date.parse(notAfter) - now.getTime();
+  if (left < 0) return 'expired';
+  if (left < EXPIRY_WARNING_DAYS * DAY_MS) return 'expiring';
+  return undefined;
+}
 
 export function certificateHealth(profile: Pick<VpnProfile, 'identity'>, now: Date): CertificateHealthCode | undefined {
-  const left = Date.parse(profile.identity.notAfter) - now.getTime();
-  if (left < 0) return 'profile.certificateExpired';
-  if (left < EXPIRY_WARNING_DAYS * DAY_MS) return 'profile.certificateExpiring';
-  return undefined;
+  const state = expiry(profile.identity.notAfter, now);
+  return state === 'expired' ? 'profile.certificateExpired' : state === 'expiring' ? 'profile.certificateExpiring' : undefined;
+}
+
+/** None for a profile without remote management (format version 1). */
+export function managementCertificateHealth(profile: Pick<VpnProfile, 'managementIdentity'>, now: Date): ManagementCertificateHealthCode | undefined {
+  const identity = profile.managementIdentity?.identity;
+  const state = identity && expiry(identity.notAfter, now);
+  return state === 'expired' ? 'management.certificateExpired' : state === 'expiring' ? 'management.certificateExpiring' : undefined;
 }

@@ -5,7 +5,7 @@
 export { importProfile, type ImportOptions } from './importProfile.ts';
 export { ProfileError, type ProfileErrorCode } from './errors.ts';
 export { ProfileStore } from './store.ts';
-export { certificateHealth, EXPIRY_WARNING_DAYS, type CertificateHealthCode } from './health.ts';
+export { certificateHealth, EXPIRY_WARNING_DAYS, managementCertificateHealth, type CertificateHealthCode, type ManagementCertificateHealthCode } from './health.ts';
 export { registerProfileActions, type ProfileActionsDeps } from './actions.ts';
 export { orderSrvRecords, resolveGateways, IKE_PORT, type SrvRecord, type ResolveOptions } from './srv.ts';
 export { resolveGatewayAddresses, type AddressResolver, type NameAddresses } from './gatewayAddresses.ts';

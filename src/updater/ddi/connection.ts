@@ -46,24 +46,45 @@ export interface Answer {
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 export class DdiConnection {
-  private readonly agent: Agent;
+  private readonly tls: DdiTls;
+  private agent: Agent;
   private readonly timeoutMs: number;
-  private readonly lookup: LookupFunction | undefined;
+  private address: string | undefined;
 
   constructor(options: DdiConnectionOptions) {
-    const { cert, key, ca } = options.tls;
-    // Kept-alive sockets, two at most: a download and the polls and feedback beside it.
-    this.agent = new Agent({ cert, key, ca, keepAlive: true, maxSockets: 2, minVersion: 'TLSv1.2' });
+    this.tls = options.tls;
+    this.agent = this.newAgent();
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const address = options.address;
-    this.lookup =
-      address === undefined
-        ? undefined
-        : ((_hostname, lookupOptions, callback) => {
-            const family = address.includes(':') ? 6 : 4;
-            if (lookupOptions.all) callback(null, [{ address, family }]);
-            else callback(null, address, family);
-          }) as LookupFunction;
+    this.address = options.address;
+  }
+
+  private newAgent(): Agent {
+    const { cert, key, ca } = this.tls;
+    // Kept-alive sockets, two at most: a download and the polls and feedback beside it.
+    return new Agent({ cert, key, ca, keepAlive: true, maxSockets: 2, minVersion: 'TLSv1.2' });
+  }
+
+  /**
+   * Where requests connect from now on: this IP (the URL's name still goes into SNI and is
+   * checked), or, undefined, the URL's host as the system resolves it. The sockets kept alive to
+   * the former place are closed and a request still on one fails as after a broken line (and is
+   * tried again as such): none of them may carry a request of the new way.
+   */
+  connectTo(address: string | undefined): void {
+    if (address === this.address) return;
+    this.address = address;
+    this.agent.destroy();
+    this.agent = this.newAgent();
+  }
+
+  private lookup(): LookupFunction | undefined {
+    const address = this.address;
+    if (address === undefined) return undefined;
+    return ((_hostname, lookupOptions, callback) => {
+      const family = address.includes(':') ? 6 : 4;
+      if (lookupOptions.all) callback(null, [{ address, family }]);
+      else callback(null, address, family);
+    }) as LookupFunction;
   }
 
   /**
@@ -91,7 +112,8 @@ export class DdiConnection {
       const onAbort = () => finish(new DdiAbortedError(what, signal?.reason));
       const headers: Record<string, string> = { accept: 'application/hal+json, application/json', ...options.headers };
       if (options.body !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(options.body)) });
-      const req = request(url, { method, agent: this.agent, headers, timeout: timeoutMs, ...(this.lookup && { lookup: this.lookup }) }, (res) => {
+      const lookup = this.lookup();
+      const req = request(url, { method, agent: this.agent, headers, timeout: timeoutMs, ...(lookup && { lookup }) }, (res) => {
         onResponse(res).then(
           (value) => finish(undefined, value),
           // A body cut off mid-way rejects the reader with a plain "aborted": the line broke.

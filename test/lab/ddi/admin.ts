@@ -5,7 +5,7 @@
 import { createServer, request, type Server } from 'node:http';
 import { readFileSync, rmSync } from 'node:fs';
 import type { Feedback, Handling, MaintenanceWindow } from '../../../src/updater/ddi/index.ts';
-import { HttpError, type LabDdiServer, type LabFaults, type RequestRecord } from './server.ts';
+import { HttpError, type LabDdiServer, type LabFaults, type LabTraffic, type RequestRecord } from './server.ts';
 import type { ActionState } from './state.ts';
 
 export interface AssignBody {
@@ -104,6 +104,8 @@ function adminRoute(ddi: LabDdiServer, method: string, url: string, body: unknow
       return {};
     case 'GET requests':
       return ddi.requests.slice(Number(searchParams.get('since') ?? 0));
+    case 'GET traffic':
+      return ddi.traffic();
     default:
       throw new HttpError(404, `no admin route ${method} ${pathname}`);
   }
@@ -171,5 +173,9 @@ export class LabDdiAdmin {
 
   requests(since = 0): Promise<RequestRecord[]> {
     return this.call('GET', `/requests?since=${since}`);
+  }
+
+  traffic(): Promise<LabTraffic> {
+    return this.call('GET', '/traffic');
   }
 }

@@ -6,9 +6,11 @@
 // misbehaves: a download cut at byte N, 429/500 answers, malformed or oversized JSON, a server
 // certificate from a foreign CA.
 import { createServer, type Server } from 'node:https';
+import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { createHash } from 'node:crypto';
+import { constants, createHash } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { formatSleep, parseConfigData, parseFeedback, parseSleep, DdiError } from '../../../src/updater/ddi/index.ts';
 import { LabDdiState, type LabAction, type LabArtifact } from './state.ts';
 
@@ -43,6 +45,8 @@ export interface RequestRecord {
   controllerId: string | undefined;
   /** Where the request came from: through the tunnel, the box's TI-segment address. */
   remoteAddress: string | undefined;
+  /** Which of the server's addresses it came to: the one in the management prefix, or the internet's. */
+  localAddress: string | undefined;
 }
 
 export interface LabDdiServerOptions {
@@ -52,6 +56,22 @@ export interface LabDdiServerOptions {
   identity: TlsIdentity;
   /** The certificate of a foreign CA the server can switch to. */
   foreignIdentity?: TlsIdentity;
+  /**
+   * false: every connection makes a full TLS handshake, as a box polling every 5 min meets a
+   * server whose session tickets lasted 5 min (the benchmark compresses time, tickets would not).
+   */
+  resumption?: boolean;
+  /** How long an idle kept-alive connection stays open (Node's default: 5 s). */
+  keepAliveTimeoutMs?: number;
+}
+
+/** What crossed the server's TCP connections: TLS records, headers and bodies alike. */
+export interface LabTraffic {
+  connections: number;
+  /** Connections whose TLS session was resumed instead of a full handshake. */
+  resumed: number;
+  bytesIn: number;
+  bytesOut: number;
 }
 
 function etagOf(body: Buffer | string): string {
@@ -74,12 +94,16 @@ export class LabDdiServer {
   origin: string;
   private readonly options: LabDdiServerOptions;
   private readonly server: Server;
+  /** Listeners on further addresses, each handing its connections to `server`. */
+  private readonly moreListeners: TcpServer[] = [];
+  private readonly closedTraffic: LabTraffic = { connections: 0, resumed: 0, bytesIn: 0, bytesOut: 0 };
+  private readonly open = new Set<Socket>();
 
   constructor(options: LabDdiServerOptions) {
     this.options = options;
     this.origin = options.origin;
     this.server = createServer(
-      { ...options.identity, ca: options.ca, requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2' },
+      { ...options.identity, ...this.tlsOptions(), requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2' },
       (req, res) => {
         this.handle(req, res).catch((error: unknown) => {
           if (!res.headersSent) this.send(req, res, 500, { message: String(error) });
@@ -87,6 +111,33 @@ export class LabDdiServer {
         });
       },
     );
+    if (options.keepAliveTimeoutMs !== undefined) this.server.keepAliveTimeout = options.keepAliveTimeoutMs;
+    this.server.on('connection', (socket: Socket) => {
+      this.open.add(socket);
+      this.closedTraffic.connections++;
+      socket.once('close', () => {
+        this.open.delete(socket);
+        this.closedTraffic.bytesIn += socket.bytesRead;
+        this.closedTraffic.bytesOut += socket.bytesWritten;
+      });
+    });
+    this.server.on('secureConnection', (socket: TLSSocket) => {
+      if (socket.isSessionReused()) this.closedTraffic.resumed++;
+    });
+  }
+
+  private tlsOptions(): { ca: string | Buffer; secureOptions?: number } {
+    return { ca: this.options.ca, ...(this.options.resumption === false && { secureOptions: constants.SSL_OP_NO_TICKET }) };
+  }
+
+  /** The bytes of every connection so far, those still open included. */
+  traffic(): LabTraffic {
+    const total = { ...this.closedTraffic };
+    for (const socket of this.open) {
+      total.bytesIn += socket.bytesRead;
+      total.bytesOut += socket.bytesWritten;
+    }
+    return total;
   }
 
   listen(port: number, host: string): Promise<void> {
@@ -94,6 +145,19 @@ export class LabDdiServer {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
         this.server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  /** Serves on another address too (after listen()): the same server, state and certificate there. */
+  listenAlso(port: number, host: string): Promise<void> {
+    const listener = createTcpServer((socket) => this.server.emit('connection', socket));
+    this.moreListeners.push(listener);
+    return new Promise((resolve, reject) => {
+      listener.once('error', reject);
+      listener.listen(port, host, () => {
+        listener.off('error', reject);
         resolve();
       });
     });
@@ -109,10 +173,11 @@ export class LabDdiServer {
   useIdentity(which: 'lab' | 'foreign'): void {
     const identity = which === 'lab' ? this.options.identity : this.options.foreignIdentity;
     if (!identity) throw new Error('no foreign identity was given');
-    this.server.setSecureContext({ ...identity, ca: this.options.ca });
+    this.server.setSecureContext({ ...identity, ...this.tlsOptions() });
   }
 
   close(): Promise<void> {
+    for (const listener of this.moreListeners) listener.close();
     return new Promise((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -133,6 +198,7 @@ export class LabDdiServer {
       ifNoneMatch: req.headers['if-none-match'],
       controllerId,
       remoteAddress: req.socket.remoteAddress,
+      localAddress: req.socket.localAddress,
     });
   }
 

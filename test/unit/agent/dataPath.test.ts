@@ -46,6 +46,7 @@ describe('DataPath', () => {
       devices: () => [],
       lanAddresses: vi.fn(async () => [...addresses]),
       tunnelMtu: () => 1389,
+      managementOverInternet: (): { address: string; port: number } | undefined => undefined,
       log: createLogger({ level: 'silent' }),
     };
   };
@@ -127,6 +128,21 @@ describe('DataPath', () => {
     await dataPath.apply(PROFILE);
     const last = firewall.at(-1);
     expect(last && !isBaseline(last) ? last.hosts.map((h) => h.address) : last).toEqual(['10.77.12.10']);
+  });
+
+  it("hands the firewall the management endpoint's internet address once it is known, read anew on each pass", async () => {
+    let endpoint: { address: string; port: number } | undefined;
+    dataPath = new DataPath({ ...deps(), managementOverInternet: () => endpoint });
+    await dataPath.apply(PROFILE);
+    endpoint = { address: '198.51.100.80', port: 443 };
+    await dataPath.refresh();
+    endpoint = undefined;
+    await dataPath.refresh();
+    expect(firewall.map((desired) => (desired && !isBaseline(desired) ? (desired.managementOverInternet ?? 'none') : desired))).toEqual([
+      'none',
+      { address: '198.51.100.80', port: 443 },
+      'none',
+    ]);
   });
 
   it('prepares the LAN side alone, before the tunnel, with the profile', async () => {

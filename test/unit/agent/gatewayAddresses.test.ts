@@ -83,6 +83,7 @@ async function compose(aRecords: Map<string, string[]>) {
     devices: () => [],
     lanAddresses: async () => ['192.168.1.2/24'],
     tunnelMtu: () => 1389,
+    managementOverInternet: () => undefined,
     log,
   });
   const records: SrvRecord[] = [

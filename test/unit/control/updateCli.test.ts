@@ -10,6 +10,7 @@ const at = (secondsFromNow: number) => NOW.getTime() + secondsFromNow * 1000;
 const polling: UpdateStatus = {
   configured: true,
   controllerId: 'box-0001.boxes.tibox.test',
+  way: { kind: 'tunnel' },
   base: 'https://mgmt.dc.tibox.test/DEFAULT/controller/v1/box-0001.boxes.tibox.test',
   lastPoll: { at: at(-65), ok: true, error: undefined },
   nextPollAt: at(250),
@@ -30,6 +31,7 @@ describe('tibox update status', () => {
     expect(formatUpdateStatus(polling, 'en', NOW)).toEqual([
       'Remote management: https://mgmt.dc.tibox.test/DEFAULT/controller/v1/box-0001.boxes.tibox.test',
       '  controller id: box-0001.boxes.tibox.test',
+      '  way: through the tunnel',
       '  last poll: 1 min 5 s ago, ok',
       '  next poll: in 4 min 10 s',
       '  server interval: 5 min',
@@ -37,9 +39,16 @@ describe('tibox update status', () => {
     ]);
   });
 
-  it('shows a failed poll with its reason, in German', () => {
-    const failed: UpdateStatus = { ...polling, lastPoll: { at: at(-5), ok: false, error: 'ddi poll: the server answered 503' }, failures: 3, action: undefined };
+  it('shows a failed poll with its reason, and the internet way, in German', () => {
+    const failed: UpdateStatus = {
+      ...polling,
+      way: { kind: 'internet', address: '198.18.0.80', port: 443 },
+      lastPoll: { at: at(-5), ok: false, error: 'ddi poll: the server answered 503' },
+      failures: 3,
+      action: undefined,
+    };
     expect(formatUpdateStatus(failed, 'de', NOW).slice(2)).toEqual([
+      '  Weg: über das Internet zu 198.18.0.80 (der Tunnel ist unterbrochen)',
       '  letzte Abfrage: vor 5 s, fehlgeschlagen (3 in Folge): ddi poll: the server answered 503',
       '  nächste Abfrage: in 4 min 10 s',
       '  Intervall des Servers: 5 min',
@@ -90,7 +99,7 @@ describe('tibox update status with RAUC', () => {
     const unreadable = { ...system, booted: undefined, slots: [], error: 'RAUC did not answer: rauc status timed out' };
     const waiting: UpdateStatus = { ...polling, action: { id: '9', phase: 'waiting', artifacts: 1, bytes: { have: 10, size: 10 }, error: undefined, detail: 'the practice is open' }, system: unreadable };
     const lines = formatUpdateStatus(waiting, 'en', NOW);
-    expect(lines[5]).toBe('  action: 9 waiting, 10 B / 10 B (1 artifact): the practice is open');
-    expect(lines[6]).toBe('System: RAUC could not be read: RAUC did not answer: rauc status timed out');
+    expect(lines[6]).toBe('  action: 9 waiting, 10 B / 10 B (1 artifact): the practice is open');
+    expect(lines[7]).toBe('System: RAUC could not be read: RAUC did not answer: rauc status timed out');
   });
 });

@@ -78,6 +78,11 @@ export const VARIANTS: readonly { name: string; golden: string; desired: Firewal
     desired: { ...ONE_PVS_ONE_TERMINAL, gateways: [...ONE_PVS_ONE_TERMINAL.gateways, '2001:DB8:0:1::10'] },
   },
   {
+    name: 'the management endpoint on the internet',
+    golden: 'management-over-internet.nft',
+    desired: { ...ONE_PVS_ONE_TERMINAL, managementOverInternet: { address: '198.51.100.80', port: 443 } },
+  },
+  {
     name: 'NTP served on the LAN side',
     golden: 'ntp.nft',
     desired: { ...ONE_PVS_ONE_TERMINAL, ntp: true },

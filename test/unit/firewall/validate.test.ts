@@ -14,6 +14,7 @@ describe('validateFirewallDesired', () => {
   it('accepts the sample states', () => {
     expect(validateFirewallDesired(OK)).toEqual([]);
     expect(validateFirewallDesired({ ...OK, managementPrefix: '100.102.254.0/24', gateways: ['2001:db8::10'], ntp: true })).toEqual([]);
+    expect(validateFirewallDesired({ ...OK, managementOverInternet: { address: '198.51.100.80', port: 8443 } })).toEqual([]);
   });
 
   it.each<[string, FirewallDesired, string, RegExp]>([
@@ -37,6 +38,11 @@ describe('validateFirewallDesired', () => {
     ['a TI prefix wider than /8', { ...OK, tiPrefixes: ['0.0.0.0/0'] }, 'tiPrefixes[0]', /\/8 to \/32/],
     ['a TI prefix over the segment', { ...OK, tiPrefixes: ['10.0.0.0/8'] }, 'tiPrefixes[0]', /overlap tiSegment/],
     ['a management prefix outside the TI', { ...OK, managementPrefix: '192.0.2.0/24' }, 'managementPrefix', /inside one of tiPrefixes/],
+    ['a management endpoint by name', { ...OK, managementOverInternet: { address: 'mgmt.dc.example', port: 443 } }, 'managementOverInternet.address', /IPv4 address/],
+    ['a management endpoint inside the TI', { ...OK, managementOverInternet: { address: '100.102.200.10', port: 443 } }, 'managementOverInternet.address', /outside tiPrefixes/],
+    ['a management endpoint in the segment', { ...OK, managementOverInternet: { address: '10.77.12.50', port: 443 } }, 'managementOverInternet.address', /outside tiSegment/],
+    ['a management endpoint on port 0', { ...OK, managementOverInternet: { address: '198.51.100.80', port: 0 } }, 'managementOverInternet.port', /1 to 65535/],
+    ['a management endpoint without its port', { ...OK, managementOverInternet: anyway({ address: '198.51.100.80' }) as never }, 'managementOverInternet.port', /1 to 65535/],
     ['a gateway by name', { ...OK, gateways: ['gw1.dc.example'] }, 'gateways[0]', /IPv4 or IPv6/],
     ['a gateway with a zone', { ...OK, gateways: ['fe80::1%wan0'] }, 'gateways[0]', /IPv4 or IPv6/],
     ['a gateway inside the TI', { ...OK, gateways: ['100.102.0.1'] }, 'gateways[0]', /outside tiSegment and tiPrefixes/],

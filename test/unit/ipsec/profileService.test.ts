@@ -74,6 +74,8 @@ interface Harness {
   endpoints: Array<{ address: string; port: number } | undefined>;
   /** The management host's A records, as the resolver answers them. */
   managementAddresses: string[];
+  /** How many lookups of the management host fail (SERVFAIL) before it answers. */
+  managementFailures: { left: number };
   /** A records by name (the gateways'), as the resolver answers them; a name not here is NXDOMAIN. */
   aRecords: Map<string, string[] | Error>;
   /** The gateway addresses each data path apply was given. */
@@ -112,6 +114,7 @@ function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
   const dataPathApply: Harness['dataPathApply'] = {};
   const endpoints: Harness['endpoints'] = [];
   const managementAddresses = ['203.0.113.80'];
+  const managementFailures = { left: 0 };
   const aRecords = new Map<string, string[] | Error>([
     ['gw1.dc.tibox.test', ['198.51.100.10']],
     ['gw2.dc.tibox.test', ['192.0.2.10']],
@@ -154,7 +157,10 @@ function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
         return query.promise;
       },
       resolve4: async (name: string) => {
-        if (name === 'mgmt.dc.tibox.test') return managementAddresses;
+        if (name === 'mgmt.dc.tibox.test') {
+          if (managementFailures.left-- > 0) throw resolverError('ESERVFAIL', `queryA ESERVFAIL ${name}`);
+          return managementAddresses;
+        }
         const records = aRecords.get(name);
         if (records instanceof Error) throw records;
         if (!records) throw resolverError('ENOTFOUND', `queryA ENOTFOUND ${name}`);
@@ -179,6 +185,7 @@ function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
     dataPathApply,
     endpoints,
     managementAddresses,
+    managementFailures,
     aRecords,
     gatewayAddresses,
     lines,
@@ -228,6 +235,21 @@ describe('ProfileService applies a profile', () => {
     expect(h.service.status()).toMatchObject({ state: 'running' });
   });
 
+  it('to remote management last, once the routes and the firewall guard the TI prefixes, so no poll can leave in clear', async () => {
+    await store(addressFile('192.0.2.10'));
+    const order: string[] = [];
+    const h = makeHarness({ remoteManagement: { apply: async (desired) => void order.push(`remote ${desired ? 'on' : 'off'} after ${h.calls.join(', ')}`) } });
+    const tunnel = deferred();
+    h.tunnelApply.next = () => tunnel.promise;
+    const started = h.start();
+    await until(() => h.calls.length === 1);
+    await settle();
+    expect(order).toEqual([]);
+    tunnel.resolve();
+    await started;
+    expect(order).toEqual([`remote off after tunnel 192.0.2.10, dataPath ${PREFIXES}`]);
+  });
+
   it('audits an import with who made it and what it holds, and a refused one not at all', async () => {
     const h = makeHarness();
     await h.start();
@@ -246,6 +268,25 @@ describe('ProfileService applies a profile', () => {
     await h.start();
     await until(() => h.endpoints.length === 1);
     expect(h.endpoints).toEqual([{ address: '203.0.113.80', port: 443 }]);
+  });
+
+  it('asks again for the management endpoint after a failed lookup, 5 s doubling, and tells remote management too', async () => {
+    await store(addressFile('192.0.2.10'));
+    const told: Harness['endpoints'] = [];
+    const h = makeHarness({ managementOverInternet: (endpoint) => told.push(endpoint) });
+    h.managementFailures.left = 2;
+    await h.start();
+    await settle();
+    expect(h.endpoints).toEqual([]);
+    expect(h.lines()).toContainEqual(expect.objectContaining({ msg: 'management endpoint not resolved over the internet; asking again', retryInMs: 5_000 }));
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(h.endpoints).toEqual([]);
+    await vi.advanceTimersByTimeAsync(9_999);
+    expect(h.endpoints).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    await settle();
+    expect(h.endpoints).toEqual([{ address: '203.0.113.80', port: 443 }]);
+    expect(told).toEqual(h.endpoints);
   });
 
   it('tells it none when the management host resolves only into the tunnel', async () => {

@@ -1,11 +1,13 @@
 // The updater subsystem: no client without a management identity, one client per desired state
-// (the same state again changes nothing), a new one when the endpoint or identity changes.
+// (the same state again changes nothing), a new one when the endpoint or identity changes; the
+// way to the server follows the tunnel and the server's internet address.
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ControlActions } from '../../../src/core/controlActions.ts';
-import { Updater, type RemoteManagement, type UpdateStatus } from '../../../src/updater/index.ts';
+import { INTERNET_AFTER_MS, Updater, type RemoteManagement, type UpdateStatus } from '../../../src/updater/index.ts';
+import { CONTROLLER_ID, startLoopbackDdi } from './ddi/labServer.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tibox-updater-'));
 const log = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} } as never;
@@ -56,6 +58,72 @@ describe('Updater', () => {
     await updater.stop();
     expect(updater.updateStatus().configured).toBe(false);
     expect(updater.status().state).toBe('stopped');
+  });
+
+  it('polls over the internet once the tunnel has been down a while and the address there is known, and through the tunnel again once it is up', async () => {
+    const ddi = await startLoopbackDdi();
+    try {
+      let clock = Date.parse('2026-12-07T12:00:00Z');
+      const pem = (value: string | Buffer) => value.toString();
+      updater = new Updater({ dataDir: dir, attributes: () => new Map([['serial', 'TBX-00000001']]), log, now: () => new Date(clock) });
+      await updater.start();
+      // The URL's name resolves nowhere here: the tunnel's way fails before it reaches the server.
+      await updater.apply({
+        url: `https://mgmt.dc.tibox.test:${ddi.server.port}`,
+        certificate: pem(ddi.tls.cert),
+        privateKey: pem(ddi.tls.key),
+        controllerId: CONTROLLER_ID,
+        caCertificates: [pem(ddi.tls.ca)],
+      });
+      await vi.waitFor(() => expect(configured(updater.updateStatus()).failures).toBe(1));
+      expect(configured(updater.updateStatus()).way).toEqual({ kind: 'tunnel' });
+
+      // Known, but the tunnel went down only now: still the tunnel.
+      updater.followTunnel(false);
+      updater.setInternetEndpoint({ address: '127.0.0.1', port: ddi.server.port });
+      expect(configured(updater.updateStatus()).way).toEqual({ kind: 'tunnel' });
+
+      clock += INTERNET_AFTER_MS;
+      updater.setInternetEndpoint({ address: '127.0.0.1', port: ddi.server.port });
+      expect(configured(updater.updateStatus()).way).toEqual({ kind: 'internet', address: '127.0.0.1', port: ddi.server.port });
+      // The poll that never arrived is made at once, over the internet, and gets through.
+      await vi.waitFor(() => expect(configured(updater.updateStatus()).lastPoll).toMatchObject({ ok: true }));
+      expect((await ddi.admin.requests()).map((r) => [r.method, r.localAddress])).toEqual([['GET', '127.0.0.1'], ['PUT', '127.0.0.1']]);
+
+      updater.followTunnel(true);
+      expect(configured(updater.updateStatus()).way).toEqual({ kind: 'tunnel' });
+      updater.setInternetEndpoint(undefined);
+      updater.followTunnel(false);
+      clock += INTERNET_AFTER_MS;
+      updater.followTunnel(false);
+      expect(configured(updater.updateStatus()).way).toEqual({ kind: 'tunnel' });
+    } finally {
+      await updater.stop();
+      await ddi.close();
+    }
+  });
+
+  it('leaves the tunnel by itself once it has been down long enough, without another event, and gives a new profile its 30 s', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      updater = new Updater({ dataDir: dir, attributes: () => new Map(), log });
+      await updater.start();
+      await updater.apply(desired());
+      updater.setInternetEndpoint({ address: '127.0.0.1', port: 1 });
+      updater.followTunnel(false);
+      await vi.advanceTimersByTimeAsync(INTERNET_AFTER_MS - 1);
+      expect(configured(updater.updateStatus()).way).toEqual({ kind: 'tunnel' });
+      await vi.advanceTimersByTimeAsync(1);
+      expect(configured(updater.updateStatus()).way).toEqual({ kind: 'internet', address: '127.0.0.1', port: 1 });
+
+      // A new profile's identity: its tunnel gets 30 s first, however long the old one was down.
+      await updater.apply(desired(2));
+      expect(configured(updater.updateStatus()).way).toEqual({ kind: 'tunnel' });
+      await vi.advanceTimersByTimeAsync(INTERNET_AFTER_MS);
+      expect(configured(updater.updateStatus()).way).toEqual({ kind: 'internet', address: '127.0.0.1', port: 1 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

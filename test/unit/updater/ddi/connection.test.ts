@@ -160,3 +160,43 @@ describe('DDI downloads', () => {
     expect(readFileSync(target).equals(payload)).toBe(true);
   });
 });
+
+describe('DDI connection moved to another address', () => {
+  it('sends each request to the address of its way, and drops a request still on the way left', async () => {
+    // The server on a second address, as the lab's on its address in the core and on the internet's.
+    await ddi.server.listenAlso(ddi.server.port, '127.0.0.2');
+    const moving = new DdiConnection({ tls: ddi.tls, address: '127.0.0.1', timeoutMs: 60_000 });
+    try {
+      const since = (await ddi.admin.requests()).length;
+      await poll(moving);
+      moving.connectTo('127.0.0.2');
+      await poll(moving);
+      await poll(moving);
+      moving.connectTo('127.0.0.2');
+      await poll(moving);
+      moving.connectTo('127.0.0.1');
+      await poll(moving);
+      expect((await ddi.admin.requests(since)).map((r) => r.localAddress)).toEqual(['127.0.0.1', '127.0.0.2', '127.0.0.2', '127.0.0.2', '127.0.0.1']);
+
+      // A download that hangs on the old way ends as a broken line, not by its timeout.
+      const file = join(ddi.dir, 'moving.raucb');
+      writeFileSync(file, payload);
+      const actionId = await ddi.admin.assign({ controllerId: CONTROLLER_ID, chunks: [{ part: 'os', version: '2.0.1', name: 'tibox', artifacts: [{ filename: 'moving.raucb', path: file }] }] });
+      const answer = await moving.call('deployment', 'GET', `${ddi.base}/deploymentBase/${actionId}`, { maxBytes: 256 * 1024 });
+      const artifact = parseDeploymentBase(answer.body).chunks[0]?.artifacts[0];
+      if (!artifact) throw new Error('no artifact');
+      await ddi.admin.setFaults({ stallDownloadAt: 10_000 });
+      const hanging = failure(downloadArtifact(moving, artifact, join(ddi.dir, 'moving-copy.raucb')));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      moving.connectTo('127.0.0.2');
+      const error = await hanging;
+      expect(error.code).toBe('DDI_TRUNCATED');
+      expect((error.cause as DdiError).code).toBe('DDI_CONNECTION');
+      await downloadArtifact(moving, artifact, join(ddi.dir, 'moving-copy.raucb'));
+      const downloads = (await ddi.admin.requests(since)).filter((r) => r.path.includes('/artifacts/'));
+      expect(downloads.map((r) => [r.localAddress, r.range])).toEqual([['127.0.0.1', undefined], ['127.0.0.2', 'bytes=10000-']]);
+    } finally {
+      moving.close();
+    }
+  });
+});
