@@ -9,7 +9,7 @@
 //   same port, answering a page of the same size (bench/webuiBaseline.ts);
 // - the web UI process's resident memory when idle, before and after the load, next to a bare
 //   Node process on the same runtime and flags (bin/tibox-node);
-// - where the memory goes, without the lab (bench/webuiMemory.ts): the web UI on its lean
+// - where the memory goes, without the lab (bench/webuiMemory.ts): the web UI on its own
 //   runtime against Node's plain one, and its costly operations done as now against as before.
 // Results in bench/results/webui.json (a quick look, QUICK=1, in webui.quick.json); arguments
 // `memory` or `lab` take only that part.
@@ -102,12 +102,12 @@ async function labFigures(): Promise<LabFigures> {
     let cookie: string;
     try {
       const visitor = await newVisitor(browser);
-      pages.public = await weighPage(visitor, url);
-      pages.login = await weighPage(visitor, new URL('/login', url).toString());
+      pages.public = await weighPage(browser, visitor, url);
+      pages.login = await weighPage(browser, visitor, new URL('/login', url).toString());
       const page = await visitor.newPage();
       await login(page, url, PLAN.provisioning.initialPassword, NEW_PASSWORD);
-      pages.password = await weighPage(visitor, new URL('/password', url).toString());
-      pages.landing = await weighPage(visitor, url);
+      pages.password = await weighPage(browser, visitor, new URL('/password', url).toString());
+      pages.landing = await weighPage(browser, visitor, url);
       const session = (await visitor.cookies()).find((c) => c.name === SESSION_COOKIE);
       if (!session) throw new Error('no session cookie after the login');
       cookie = `${SESSION_COOKIE}=${session.value}`;
@@ -168,11 +168,11 @@ function report(labPart: LabFigures | undefined, memory: MemoryFigures | undefin
   mkdirSync(dirname(out), { recursive: true });
   const machine = { cpus: cpus().length, loadavg: { before: loadBefore, after: loadavg() }, node: process.version };
   const notes = [
-    'pages: bytes a first visit transfers (response headers and bodies), cache off, measured in Debian\'s headless Chromium on the practice LAN; the landing and password pages logged in.',
+    'pages: bytes a first visit transfers (response headers and bodies), each page in a browser context of its own with an empty cache, measured in Debian\'s headless Chromium on the practice LAN; the landing and password pages logged in.',
     `latency: autocannon on the PVS host over the practice LAN, keep-alive connections, ${LOAD.seconds} s per client count after ${LOAD.warmupSeconds} s of warm-up; every answer must be 200. The landing page with one logged-in session for all clients. The baseline is bare Node's HTTPS server with the web UI's TLS settings and certificate on the same port of the box, answering a page as large as the public one.`,
     'memory: VmRSS in MB (10^6 bytes) of the web UI process (bin/tibox-webui on bin/tibox-node), idle after the one request by which the lab found it ready, and again after the login with the password change and the load; the bare process is `node -e "setInterval(() => {}, 1000)"` on bin/tibox-node.',
-    'memory.runtimes: the web UI from build/ on loopback with no agent (its pages say the service does not answer), idle once it listens and after 20 pages; rss = anon (its own memory) + file (touched pages of files, Node\'s binary above all); lean is bin/tibox-webui now, plain is bin/tibox-node without --lean, as the web UI ran before; the runtimes alternate.',
-    'memory.operations: one process on bin/tibox-node --lean, from the TypeScript sources (so its start figure is higher than the web UI\'s), before and after the first and the third round of an operation: *-worker and dates-intl are the ways before, *-process and dates-own the ways now.',
+    'memory.runtimes: the web UI from build/ on loopback with no agent (its pages say the service does not answer), idle once it listens and after 20 pages; rss = anon (its own memory) + file (touched pages of files, Node\'s binary above all); now is bin/tibox-webui (no Turbofan, --optimize-for-size), plain is bin/tibox-node without flags, as the web UI ran before; the runtimes alternate.',
+    'memory.operations: one process on bin/tibox-node with the flags of bin/tibox-webui, from the TypeScript sources (so its start figure is higher than the web UI\'s), before and after the first and the third round of an operation: *-worker and dates-intl are the ways before, *-process and dates-own the ways now.',
     'other processes on the machine were not stopped: machine.loadavg shows how busy it was.',
   ];
   writeFileSync(out, `${JSON.stringify({ quick: QUICK, at: new Date().toISOString(), machine, notes, targets_set: TARGETS, pages, latency, p95_over_baseline: ratios, rss, memory, targets }, null, 2)}\n`);

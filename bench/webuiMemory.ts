@@ -1,8 +1,9 @@
 // Where the web UI's memory goes, without the lab, on loopback: the web UI from build/ with no
 // agent behind it (its pages say the box's service does not answer), its resident memory split
 // into its own (RssAnon) and the touched pages of files, Node's binary above all (RssFile), when
-// idle after start and again after 20 pages; on bin/tibox-webui's lean runtime against Node's
-// plain runtime (bin/tibox-node without --lean, as the web UI ran before), rounds alternating.
+// idle after start and again after 20 pages; on bin/tibox-webui's runtime (no Turbofan, a small
+// heap) against Node's plain one (bin/tibox-node without flags, as the web UI ran before), rounds
+// alternating.
 // And a process's memory around the web UI's costly operations, done as now against as before
 // (bench/webuiOperationRss.ts): password checks in a process of their own against a worker
 // thread, and times written by its own formatter against Intl's.
@@ -89,7 +90,7 @@ async function oneRun(command: string, args: readonly string[]): Promise<{ idle:
 const summary = (readings: readonly Reading[]) =>
   ({ rss: spread(readings.map((r) => r.rss)), anon: spread(readings.map((r) => r.anon)), file: spread(readings.map((r) => r.file)) });
 
-export async function memoryFigures(rounds: number): Promise<{ runtimes: Record<'lean' | 'plain', RuntimeFigures>; operations: OperationFigures[] }> {
+export async function memoryFigures(rounds: number): Promise<{ runtimes: Record<'now' | 'plain', RuntimeFigures>; operations: OperationFigures[] }> {
   const state = mkdtempSync(join(tmpdir(), 'tibox-webui-memory-'));
   try {
     // The device certificate exists, so the web UI starts without asking an agent for addresses.
@@ -99,23 +100,23 @@ export async function memoryFigures(rounds: number): Promise<{ runtimes: Record<
     writeFileSync(join(state, 'tls', 'cert.pem'), certificate.cert);
     const options = ['--agent-socket', join(state, 'no-agent.sock'), '--state-dir', state, '--listen', '127.0.0.1', '--https-port', String(PORT), '--http-port', 'off'];
     const variants = {
-      lean: { shown: 'bin/tibox-webui', command: join(BIN, 'tibox-webui'), args: options },
+      now: { shown: 'bin/tibox-webui', command: join(BIN, 'tibox-webui'), args: options },
       plain: { shown: 'bin/tibox-node build/webui/main.js', command: join(BIN, 'tibox-node'), args: [join(HERE, '..', 'build', 'webui', 'main.js'), ...options] },
     } as const;
-    const runs = { lean: [] as { idle: Reading; after: Reading }[], plain: [] as { idle: Reading; after: Reading }[] };
+    const runs = { now: [] as { idle: Reading; after: Reading }[], plain: [] as { idle: Reading; after: Reading }[] };
     for (let round = 0; round < rounds; round++) {
-      for (const name of ['plain', 'lean'] as const) {
+      for (const name of ['plain', 'now'] as const) {
         runs[name].push(await oneRun(variants[name].command, variants[name].args));
         const last = runs[name].at(-1);
         console.log(`memory ${name} round ${round + 1}: idle ${last?.idle.rss} MB (anon ${last?.idle.anon}, file ${last?.idle.file}), after ${PAGES} pages ${last?.after.rss} MB`);
       }
     }
     const runtimes = Object.fromEntries(
-      (['lean', 'plain'] as const).map((name) => [name, { command: variants[name].shown, idle: summary(runs[name].map((r) => r.idle)), after_pages: summary(runs[name].map((r) => r.after)) }]),
-    ) as Record<'lean' | 'plain', RuntimeFigures>;
+      (['now', 'plain'] as const).map((name) => [name, { command: variants[name].shown, idle: summary(runs[name].map((r) => r.idle)), after_pages: summary(runs[name].map((r) => r.after)) }]),
+    ) as Record<'now' | 'plain', RuntimeFigures>;
     const operations: OperationFigures[] = [];
     for (const operation of OPERATIONS) {
-      const { stdout } = await processRunner.run(join(BIN, 'tibox-node'), ['--lean', join(HERE, 'webuiOperationRss.ts'), operation], { timeoutMs: 60_000 });
+      const { stdout } = await processRunner.run(join(BIN, 'tibox-node'), ['--no-opt', '--optimize-for-size', join(HERE, 'webuiOperationRss.ts'), operation], { timeoutMs: 60_000 });
       operations.push(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as OperationFigures);
       console.log(`memory around ${operation}: ${JSON.stringify(operations.at(-1))}`);
     }

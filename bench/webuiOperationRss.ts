@@ -6,7 +6,7 @@
 // - dates-own: times written by the web UI's own formatTime (src/webui/i18n/); dates-intl: the
 //   same by Intl.DateTimeFormat, as before.
 // Prints one JSON line: MB before, after the first round, after the third.
-// Usage: bin/tibox-node --lean bench/webuiOperationRss.ts <operation>
+// Usage: bin/tibox-node --no-opt --optimize-for-size bench/webuiOperationRss.ts <operation>
 import { Worker } from 'node:worker_threads';
 import { strengthOf } from '../src/webui/auth/passwordStrength.ts';
 import { formatTime } from '../src/webui/i18n/index.ts';

@@ -1,7 +1,7 @@
 // What a page of the web UI costs to load, as a browser transfers it on a first visit: each
-// request's response (headers and body) by kind (HTML, CSS, JS, the rest), with the browser's
-// cache off so that the stylesheet counts on every page.
-import type { BrowserContext } from 'playwright-core';
+// request's response (headers and body) by kind (HTML, CSS, JS, the rest), in a context of its own
+// with an empty cache, so that the stylesheet counts on every page.
+import type { Browser, BrowserContext } from 'playwright-core';
 
 export interface PageWeight {
   html: number;
@@ -34,12 +34,11 @@ export function weightOf(transfers: readonly Transfer[]): PageWeight {
   return weight;
 }
 
-/** Loads `url` in a new page of `context` (its cookies: logged in or not) with the cache off. */
-export async function weighPage(context: BrowserContext, url: string): Promise<PageWeight> {
-  const page = await context.newPage();
+/** Loads `url` in a new context with the cookies of `visitor` (logged in or not) and an empty cache. */
+export async function weighPage(browser: Browser, visitor: BrowserContext, url: string): Promise<PageWeight> {
+  const context = await browser.newContext({ storageState: await visitor.storageState(), locale: 'de-DE' });
   try {
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    const page = await context.newPage();
     const pending: Promise<Transfer>[] = [];
     page.on('requestfinished', (request) => {
       pending.push(request.sizes().then((sizes) => ({ type: request.resourceType(), headerBytes: sizes.responseHeadersSize, bodyBytes: sizes.responseBodySize })));
@@ -50,6 +49,6 @@ export async function weighPage(context: BrowserContext, url: string): Promise<P
     await page.waitForLoadState('networkidle');
     return weightOf(await Promise.all(pending));
   } finally {
-    await page.close();
+    await context.close();
   }
 }
