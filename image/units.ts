@@ -188,6 +188,8 @@ export const ENABLED_UNITS = [
 /** Never on the box: no login on any console or port. */
 export const MASKED_UNITS = [
   'getty@.service', 'serial-getty@.service', 'console-getty.service', 'container-getty@.service', 'getty.target',
+  // Nobody logs in, so no login sessions to manage (on the read-only root it fails besides).
+  'systemd-logind.service',
   // A read-only root keeps the machine ID in memory: nothing to commit, no first-boot questions.
   'systemd-machine-id-commit.service', 'systemd-firstboot.service',
 ] as const;
