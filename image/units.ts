@@ -43,6 +43,7 @@ export const AGENT_CAPABILITIES: Readonly<Record<string, string>> = {
   CAP_NET_RAW: "ping with DF for the path MTU and the tunnel probes, arping's duplicate-address check",
   CAP_KILL: 'SIGHUP and SIGTERM to dnsmasq, which runs as its own user',
   CAP_CHOWN: "the web UI's socket handed to its user, dnsmasq's log file kept its owner's when rotated",
+  CAP_FOWNER: "the web UI's socket's mode, set once it belongs to that user",
   CAP_DAC_READ_SEARCH: "reading the web UI's certificate (its user's 0700 directory) for the fingerprint in the status",
 };
 
