@@ -46,7 +46,8 @@ export const PACKAGES = [
   'libstdc++6',
   // charon with VICI over kernel XFRM, and swanctl for the tunnel resumed at boot; the openssl plugin.
   'charon-systemd', 'strongswan-swanctl', 'libstrongswan-standard-plugins',
-  'nftables', 'dnsmasq-base', 'chrony', 'iproute2', 'iputils-ping', 'procps',
+  // netbase: /etc/protocols and /etc/services, which nft needs to read the ruleset's protocol names.
+  'netbase', 'nftables', 'dnsmasq-base', 'chrony', 'iproute2', 'iputils-ping', 'procps',
   // udhcpc, the DHCP client of both ports (bin/tibox-wan-dhcp).
   'busybox',
   // RAUC, its D-Bus service, and grub-editenv for its GRUB backend.

@@ -33,6 +33,9 @@ cp "$root/boot/initrd.img-$version" "$root/boot/initrd.img"
 # Read-only root: the agent writes the resolvers' file in its runtime directory; the machine ID
 # lives in memory (systemd mounts one over the empty file).
 ln -sfn /run/tibox/resolv.conf "$root/etc/resolv.conf"
+# mmdebstrap copies the build machine's name and hosts file: the box's own instead.
+echo tibox >"$root/etc/hostname"
+printf '127.0.0.1\tlocalhost\n127.0.1.1\ttibox\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$root/etc/hosts"
 : >"$root/etc/machine-id"
 rm -f "$root/var/lib/dbus/machine-id"
 # Mount points: the data partition (the agent's alone), the ESP, the web UI's bound state.

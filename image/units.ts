@@ -43,6 +43,7 @@ export const AGENT_CAPABILITIES: Readonly<Record<string, string>> = {
   CAP_NET_RAW: "ping with DF for the path MTU and the tunnel probes, arping's duplicate-address check",
   CAP_KILL: 'SIGHUP and SIGTERM to dnsmasq, which runs as its own user',
   CAP_CHOWN: "the web UI's socket handed to its user, dnsmasq's log file kept its owner's when rotated",
+  CAP_FOWNER: "the web UI's socket's mode, set once it belongs to that user",
   CAP_DAC_READ_SEARCH: "reading the web UI's certificate (its user's 0700 directory) for the fingerprint in the status",
 };
 
@@ -188,6 +189,8 @@ export const ENABLED_UNITS = [
 /** Never on the box: no login on any console or port. */
 export const MASKED_UNITS = [
   'getty@.service', 'serial-getty@.service', 'console-getty.service', 'container-getty@.service', 'getty.target',
+  // Nobody logs in, so no login sessions to manage (on the read-only root it fails besides).
+  'systemd-logind.service',
   // A read-only root keeps the machine ID in memory: nothing to commit, no first-boot questions.
   'systemd-machine-id-commit.service', 'systemd-firstboot.service',
 ] as const;
