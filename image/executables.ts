@@ -3,7 +3,6 @@
 // (docs/image.md):
 //   bin/tibox              the Node 24 of package.json with the bundled sources injected
 //   bin/tibox-*            the agent's service launcher, the shell services and hooks the agent names by path
-//   lib/                   the web UI's password strength worker, a file of its own (a worker thread loads a file)
 //   package.json           version and git commit, for `tibox --version` and the status
 //   node_modules/          the native addons and the one module the sources load at run time
 // The sources are bundled to one CommonJS file with esbuild (a single executable runs CommonJS
@@ -31,8 +30,6 @@ const RUNTIME_FILES: Record<string, readonly string[]> = {
 };
 const EXTERNAL = ['better-sqlite3', 'netlink'];
 const SCRIPTS = ['tibox-agent', 'tibox-wan-dhcp', 'tibox-practice-dhcp', 'tibox-resume-updown'];
-// Sources that run in a worker thread, which Node starts from a file: each is bundled on its own.
-const WORKERS = ['src/webui/auth/strengthWorker.ts'];
 // The lean runtime of bin/tibox-node, for the agent and the CLI alike: the CLI runs for a moment
 // and loses little by it. MALLOC_ARENA_MAX=2 is the service unit's, an environment variable.
 const EXEC_ARGV = ['--max-semi-space-size=1', '--no-opt', '--no-maglev', '--optimize-for-size'];
@@ -47,7 +44,7 @@ function installedPath(source: string): string {
 /**
  * A CommonJS bundle has no import.meta. Each source's import.meta.url becomes the URL its
  * compiled file would have in the installation (lib/, beside the binary's bin/), so the paths the
- * sources resolve from it (../../bin/tibox-wan-dhcp, ../../package.json, ./strengthWorker.cjs)
+ * sources resolve from it (../../bin/tibox-wan-dhcp, ../../package.json)
  * land in the installation as they land beside src/ in a checkout. import.meta.main is the
  * bundle's entry only, never a module in it.
  */
@@ -82,8 +79,6 @@ async function main(): Promise<void> {
     plugins: [importMetaPlugin], banner: { js: BANNER }, logLevel: 'warning',
   };
   await build({ ...options, entryPoints: [join(repo, 'src', 'agent', 'executable.ts')], outfile: bundle });
-  // A worker runs on the executable's Node but loads its file as any Node does, from lib/.
-  for (const worker of WORKERS) await build({ ...options, entryPoints: [join(repo, worker)], outfile: join(work, installedPath(join(repo, worker))) });
 
   const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { name: string; version: string };
   const dirty = (await git('status', '--porcelain', '--untracked-files=no')) !== '';

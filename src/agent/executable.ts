@@ -1,7 +1,8 @@
 // The entry point of the single executable (image/executables.ts builds it): one binary for the
 // agent, the boot unit's restore, the web UI and the CLI, as one Node runtime is most of its size.
 // `tibox agent [options]` runs the agent, `tibox boot [options]` restores the fail-closed state
-// at boot, `tibox webui [options]` runs the web UI, `tibox --version` names the firmware version
+// at boot, `tibox webui [options]` runs the web UI (and `tibox webui-password-check` its password
+// check, a process of its own per check), `tibox --version` names the firmware version
 // and commit, anything else is the CLI. Each part is imported only when it runs, so the agent
 // never loads the web UI's modules and the web UI never the agent's.
 import { readBuildInfo } from './version.ts';
@@ -20,6 +21,11 @@ async function start(args: readonly string[]): Promise<void> {
   if (args[0] === 'webui') {
     const { runWebUi } = await import('../webui/index.ts');
     await runWebUi(args.slice(1));
+    return;
+  }
+  if (args.length === 1 && args[0] === 'webui-password-check') {
+    const { printStrengthOfStdin } = await import('../webui/auth/strengthCheck.ts');
+    await printStrengthOfStdin();
     return;
   }
   if (args.length === 1 && args[0] === '--version') {

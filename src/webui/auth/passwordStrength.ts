@@ -5,6 +5,7 @@
 // ends with it and takes that memory along: passwords are changed seldom, and the web UI stays
 // small meanwhile.
 import { extname } from 'node:path';
+import { isSea } from 'node:sea';
 import { fileURLToPath } from 'node:url';
 import { processRunner } from '../../core/runner.ts';
 
@@ -43,7 +44,9 @@ export async function strengthOf(password: string): Promise<Strength> {
 
 /** The same Node as the web UI's, without its memory-saving flags: the check is short, and faster with them off. */
 async function scoreInProcess(password: string): Promise<Score> {
-  const { stdout } = await processRunner.run(process.execPath, [CHECK], { input: password, timeoutMs: CHECK_TIMEOUT_MS });
+  // The single executable is that Node with the check inside: it runs it as a command of its own.
+  const args = isSea() ? ['webui-password-check'] : [CHECK];
+  const { stdout } = await processRunner.run(process.execPath, args, { input: password, timeoutMs: CHECK_TIMEOUT_MS });
   const score = Number(stdout.trim());
   if (!isScore(score)) throw new Error(`the password strength check printed no score but "${stdout.trim().slice(0, 40)}"`);
   return score;
