@@ -103,7 +103,7 @@ describe('web UI in headless Chromium', () => {
     await loginPage.submit(PLAN.provisioning.initialPassword);
     expect(await loginPage.error().innerText()).toBe(m.login.failed);
     const landing = await login(page, url, NEW_PASSWORD);
-    expect(await landing.heading().innerText()).toBe(m.status.title);
+    expect(await landing.heading().innerText()).toBe(m.overview.title);
     // "Since your last login (<time>) there was 1 failed attempt", the time as the page formats it.
     const [before = '', after = ''] = m.login.since(1, '\u0000').split('\u0000');
     const news = await page.getByRole('status').filter({ hasText: before }).innerText();
