@@ -38,9 +38,19 @@ export interface LivenessTimings {
   readonly probeAnswerMs: number;
   /** No inbound evidence for this long while idle: a heartbeat probe. */
   readonly heartbeatAfterMs: number;
+  /**
+   * A probe is never judged unanswered before this many of the line's smoothed round trips: the
+   * windows above fit a fast line, and stretch on a slow one (a mobile fallback) instead of
+   * repairing a tunnel that only answers late.
+   */
+  readonly answerRoundTrips: number;
 }
 
 /**
+ * Why a stall is decided 150 ms after the last inbound reading: three echoes' time (at 50 ms) on a
+ * fast line, which keeps the repair after a gateway's death or a new public address under 0.3 s;
+ * a line whose echoes take longer stretches the windows by its own round trip (answerRoundTrips).
+ *
  * Why 30 s for the heartbeat: an idle tunnel then costs an echo and its reply every 30 s (0.07
  * packets/s) besides the gateway's own DPD (an exchange each dpd_delay, 10 s in the lab: 0.2/s),
  * well under the 0.5 packets/s a datacenter accepts per box; and a silent failure is repaired
@@ -53,10 +63,11 @@ export const LIVENESS_TIMINGS: LivenessTimings = {
   idleReadMs: 250,
   idleAfterMs: 1_000,
   suspectAfterMs: 50,
-  stallAfterMs: 200,
-  confirmMs: 150,
+  stallAfterMs: 150,
+  confirmMs: 100,
   probeAnswerMs: 250,
   heartbeatAfterMs: 30_000,
+  answerRoundTrips: 3,
 };
 
 /** A CHILD_SA's packet counters; `key` names the SA, whose counters are only compared with its own. */
@@ -88,11 +99,14 @@ export interface LivenessState {
   readonly probe?: Probe;
   /** The next reading only sets the baseline: it holds our probe's own packets. */
   readonly rebaseline: boolean;
+  /** The probe echoes' smoothed round trip (ms), as TCP smooths its own; undefined before the first. */
+  readonly roundTripMs?: number;
 }
 
 export type LivenessSeen =
   | { readonly kind: 'reading'; readonly now: number; readonly counters: Counters | undefined }
-  | { readonly kind: 'echo'; readonly now: number }
+  /** An echo of the probe, with its round trip when ping reported one. */
+  | { readonly kind: 'echo'; readonly now: number; readonly roundTripMs?: number }
   /** Undecided again (a fresh SA, the WAN back): a probe decides within `deadlineMs`. */
   | { readonly kind: 'fresh'; readonly now: number; readonly deadlineMs: number };
 
@@ -110,8 +124,11 @@ export function judgeLiveness(state: LivenessState, seen: LivenessSeen, timings:
   const { now } = seen;
   let next = state;
   if (seen.kind === 'reading') next = read(state, seen.counters, now);
-  else if (seen.kind === 'echo') next = state.probe ? carries(state, now, probeEvidence(state.probe)) : state;
-  else if (seen.kind === 'fresh') next = { ...state, verdict: 'unknown', unansweredSince: undefined, probe: { cause: 'fresh', since: now, deadline: now + seen.deadlineMs } };
+  else if (seen.kind === 'echo') next = heard(state.probe ? carries(state, now, probeEvidence(state.probe)) : state, seen.roundTripMs);
+  else if (seen.kind === 'fresh') {
+    const deadline = now + patience(seen.deadlineMs, state, timings);
+    next = { ...state, verdict: 'unknown', unansweredSince: undefined, probe: { cause: 'fresh', since: now, deadline } };
+  }
   next = decide(next, now, timings);
   return { state: next, probing: next.probe !== undefined, wakeInMs: wakeIn(next, now, timings) };
 }
@@ -145,6 +162,18 @@ function carries(state: LivenessState, now: number, kind: Evidence): LivenessSta
   return { ...state, verdict: 'flowing', evidence: { kind, at: now }, lastInAt: now, lastTrafficAt: now, unansweredSince: undefined, probe: undefined, rebaseline: state.probe !== undefined || state.rebaseline };
 }
 
+/** Smooths the echoes' round trip by an eighth per sample, as TCP does: one late echo does not stretch the windows. */
+function heard(state: LivenessState, roundTripMs: number | undefined): LivenessState {
+  if (roundTripMs === undefined) return state;
+  const before = state.roundTripMs;
+  return { ...state, roundTripMs: before === undefined ? roundTripMs : before + (roundTripMs - before) / 8 };
+}
+
+/** A window, stretched to the line's round trips where it is slower than the window allows. */
+function patience(windowMs: number, state: LivenessState, timings: LivenessTimings): number {
+  return Math.max(windowMs, timings.answerRoundTrips * (state.roundTripMs ?? 0));
+}
+
 const probeEvidence = (probe: Probe): Evidence => (probe.cause === 'heartbeat' ? 'heartbeat' : 'probe');
 
 /** Starts the probe a suspicion or a due heartbeat calls for; a probe unanswered past its deadline says stalled. */
@@ -157,10 +186,11 @@ function decide(state: LivenessState, now: number, timings: LivenessTimings): Li
     return { ...state, verdict: 'stalled', evidence: { kind, at: now } };
   }
   if (state.unansweredSince !== undefined && now - state.lastInAt >= timings.suspectAfterMs) {
-    return { ...state, probe: { cause: 'stall', since: now, deadline: Math.max(state.lastInAt + timings.stallAfterMs, now + timings.confirmMs) } };
+    const deadline = Math.max(state.lastInAt + patience(timings.stallAfterMs, state, timings), now + patience(timings.confirmMs, state, timings));
+    return { ...state, probe: { cause: 'stall', since: now, deadline } };
   }
   if (state.verdict === 'flowing' && now - state.lastInAt >= timings.heartbeatAfterMs) {
-    return { ...state, probe: { cause: 'heartbeat', since: now, deadline: now + timings.probeAnswerMs } };
+    return { ...state, probe: { cause: 'heartbeat', since: now, deadline: now + patience(timings.probeAnswerMs, state, timings) } };
   }
   return state;
 }

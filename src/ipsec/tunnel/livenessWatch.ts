@@ -98,7 +98,7 @@ export class LivenessWatch {
       target: target.address,
       source: target.source,
       intervalMs: this.deps.timings.activeReadMs,
-      onReply: () => this.step({ kind: 'echo', now: this.deps.now() }),
+      onReply: (roundTripMs) => this.step({ kind: 'echo', now: this.deps.now(), roundTripMs }),
     });
     this.probe.run();
   }

@@ -11,10 +11,12 @@ export interface PingProbeOptions {
   /** Source address (the box's TI-segment address for probes through the tunnel). */
   source?: string;
   intervalMs: number;
-  onReply: () => void;
+  /** Each reply, with its round trip in ms when ping printed one. */
+  onReply: (roundTripMs?: number) => void;
 }
 
 const REPLY = /bytes from .*icmp_seq=\d+/;
+const ROUND_TRIP = / time=(\d+(?:\.\d+)?) ms/;
 const RESTART_DELAY_MS = 100;
 const FAILED_START_DELAY_MS = 1_000;
 
@@ -57,7 +59,7 @@ export class PingProbe {
     try {
       handle = this.start('ping', args, {
         onStdoutLine: (line) => {
-          if (this.running && REPLY.test(line)) this.options.onReply();
+          if (this.running && REPLY.test(line)) this.options.onReply(roundTripOf(line));
         },
       });
     } catch {
@@ -73,4 +75,10 @@ export class PingProbe {
     };
     handle.exited.then(gone, gone);
   }
+}
+
+/** The round trip ping printed with a reply ("time=0.052 ms"), if it printed one. */
+export function roundTripOf(line: string): number | undefined {
+  const match = ROUND_TRIP.exec(line);
+  return match ? Number(match[1]) : undefined;
 }

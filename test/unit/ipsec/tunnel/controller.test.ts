@@ -184,13 +184,13 @@ describe('TunnelController', () => {
     // The repair and the other gateway at once, then rounds of two after waits of 1, 2, 4, 8 and
     // 16 s; the next wait, 32 s, ends past the minute (1 + 2 + 4 + 8 + 16 + 32 = 63 s): at most
     // 2 + 5 × 2 = 12 (this test's jitter is none). Each SA takes 250 ms to show it carries nothing
-    // (the first 200 ms from the last reading of its counters that showed traffic coming back).
+    // (the first 150 ms from the last reading of its counters that showed traffic coming back).
     expect(starts.length).toBeLessThanOrEqual(12);
-    expect(starts).toEqual([200, 450, 1_700, 1_950, 4_200, 4_450, 8_700, 8_950, 17_200, 17_450, 33_700, 33_950]);
+    expect(starts).toEqual([150, 400, 1_650, 1_900, 4_150, 4_400, 8_650, 8_900, 17_150, 17_400, 33_650, 33_900]);
     const waiting = w.controller.tunnelStatus();
     expect(waiting).toMatchObject({ state: 'backoff', lastError: { reason: 'tunnel not passing traffic' } });
     const next = Date.parse(waiting.nextAttemptAt ?? '');
-    expect(next - stalledAt).toBe(33_950 + 250 + 32_000);
+    expect(next - stalledAt).toBe(33_900 + 250 + 32_000);
 
     // The fault ends, and the gateways have lost what was made during it: only a fresh SA carries.
     const healed = w.charon.transcript.length;
@@ -229,7 +229,7 @@ describe('TunnelController', () => {
     const starts = w.charon.times('initiate', mark).map((at) => at - downAt);
     // As for any SA that carries nothing: the repair and the other gateway at once, then rounds
     // of two after waits of 1, 2, 4 and 8 s; the next round (after 16 s) is past the 20 s.
-    expect(starts).toEqual([200, 450, 1_700, 1_950, 4_200, 4_450, 8_700, 8_950, 17_200, 17_450]);
+    expect(starts).toEqual([150, 400, 1_650, 1_900, 4_150, 4_400, 8_650, 8_900, 17_150, 17_400]);
     expect(w.controller.tunnelStatus()).toMatchObject({ state: 'backoff', lastError: { reason: 'tunnel not passing traffic' } });
     // Each replaced SA went: only the newest is left.
     expect(w.charon.saList()).toHaveLength(1);

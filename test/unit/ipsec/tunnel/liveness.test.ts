@@ -34,11 +34,11 @@ describe('judgeLiveness', () => {
     ['without traffic for a moment: still read often', carried(300, { lastTrafficAt: T0 - 300 }), reading(100, 100), 'flowing, by traffic, no probe, read in 50'],
     ['without traffic, the heartbeat due in 100 ms: read then', carried(29_900), reading(100, 100), 'flowing, by traffic, no probe, read in 100'],
     // Stall suspected: packets go into the tunnel and nothing comes back.
-    ['packets go in after idling, nothing back: a stall suspected, a probe confirms at once', carried(60_000), reading(100, 103), 'flowing, by traffic, probe stall until +150, read in 50'],
+    ['packets go in after idling, nothing back: a stall suspected, a probe confirms at once', carried(60_000), reading(100, 103), 'flowing, by traffic, probe stall until +100, read in 50'],
     ['packets go in 40 ms after the last came back: not yet suspected, read again when it would be', carried(40), reading(100, 103), 'flowing, by traffic, no probe, read in 10'],
     [
-      'still nothing back 50 ms after the last inbound packet: suspected, stalled 200 ms after it (the probe runs 150 ms)',
-      carried(50, { unansweredSince: T0 - 10 }), reading(100, 110), 'flowing, by traffic, probe stall until +150, read in 50',
+      'still nothing back 50 ms after the last inbound packet: suspected, stalled 150 ms after it (the probe runs 100 ms)',
+      carried(50, { unansweredSince: T0 - 10 }), reading(100, 110), 'flowing, by traffic, probe stall until +100, read in 50',
     ],
     ['the probe unanswered past its deadline: stalled, judged by the traffic that went unanswered', carried(400, { probe: { cause: 'stall', since: T0 - 150, deadline: T0 } }), tick, 'stalled, by traffic, probe stall until +0, read in 50'],
     ['the probe\'s echo comes back: flowing, judged by the probe, the probe stops', carried(200, { probe: { cause: 'stall', since: T0 - 50, deadline: T0 + 100 } }), echo, 'flowing, by probe, no probe, read in 50'],
@@ -52,6 +52,12 @@ describe('judgeLiveness', () => {
     ['WAN back: undecided, a probe gets three echoes\' time', carried(20_000, { verdict: 'stalled' }), { kind: 'fresh', now: T0, deadlineMs: 150 }, 'unknown, by traffic, probe fresh until +150, read in 50'],
     ['a fresh SA: undecided, a probe gets the stall time', IDLE_LIVENESS, { kind: 'fresh', now: T0, deadlineMs: 250 }, 'unknown, unjudged, probe fresh until +250, read in 50'],
     ['a fresh start unanswered: stalled, judged by the probe', carried(20_000, { verdict: 'unknown', probe: { cause: 'fresh', since: T0 - 150, deadline: T0 } }), tick, 'stalled, by probe, probe fresh until +0, read in 50'],
+    // A slow line (a mobile fallback): every window stretches to three of its smoothed round trips.
+    ['a slow line: packets go in after idling, the probe gets three round trips of 80 ms', carried(60_000, { roundTripMs: 80 }), reading(100, 103), 'flowing, by traffic, probe stall until +240, read in 50'],
+    ['a slow line: the stall is decided three round trips after the last inbound reading', carried(50, { unansweredSince: T0 - 10, roundTripMs: 70 }), reading(100, 110), 'flowing, by traffic, probe stall until +210, read in 50'],
+    ['a slow line: the heartbeat gets three round trips when they are longer than its own window', carried(30_000, { roundTripMs: 100 }), tick, 'flowing, by traffic, probe heartbeat until +300, read in 50'],
+    ['a slow line: a fresh start gets three round trips', carried(20_000, { roundTripMs: 90 }), { kind: 'fresh', now: T0, deadlineMs: 150 }, 'unknown, by traffic, probe fresh until +270, read in 50'],
+    ['a fast line keeps the windows as they are', carried(60_000, { roundTripMs: 0.05 }), reading(100, 103), 'flowing, by traffic, probe stall until +100, read in 50'],
     // The counters' baseline.
     ['after a probe the reading holds its own packets: only a new baseline, nothing suspected', carried(10_000, { rebaseline: true }), reading(101, 102), 'flowing, by traffic, no probe, read in 250'],
     ['another SA\'s counters: only a new baseline', carried(10_000), reading(5, 9, '2'), 'flowing, by traffic, no probe, read in 250'],
@@ -61,7 +67,7 @@ describe('judgeLiveness', () => {
     expect(line(state, seen)).toBe(want);
   });
 
-  it('with traffic flowing until a fault, the stall is decided 200 ms after the last inbound packet was read', () => {
+  it('with traffic flowing until a fault, the stall is decided 150 ms after the last inbound packet was read', () => {
     let state = carried(0, { lastTrafficAt: T0 });
     let now = T0;
     let out = 100;
@@ -74,7 +80,17 @@ describe('judgeLiveness', () => {
       verdicts.push(`${now - T0} ${state.verdict}${state.probe ? ` probing` : ''}`);
       now += step.wakeInMs;
     }
-    expect(verdicts).toEqual(['0 flowing', '50 flowing probing', '100 flowing probing', '150 flowing probing', '200 stalled probing', '250 stalled probing', '300 stalled probing', '350 stalled probing']);
+    expect(verdicts).toEqual(['0 flowing', '50 flowing probing', '100 flowing probing', '150 stalled probing', '200 stalled probing', '250 stalled probing', '300 stalled probing', '350 stalled probing']);
+  });
+
+  it('smooths the echoes\' round trip by an eighth per echo: one late echo does not stretch the windows', () => {
+    const probing = carried(200, { probe: { cause: 'stall', since: T0 - 50, deadline: T0 + 100 } });
+    const first = judgeLiveness(probing, { kind: 'echo', now: T0, roundTripMs: 20 }, LIVENESS_TIMINGS).state;
+    expect(first.roundTripMs).toBe(20);
+    const late = judgeLiveness({ ...first, probe: probing.probe }, { kind: 'echo', now: T0, roundTripMs: 420 }, LIVENESS_TIMINGS).state;
+    expect(late.roundTripMs).toBe(70);
+    // An echo that ping printed without a time leaves the round trip alone.
+    expect(judgeLiveness({ ...late, probe: probing.probe }, echo, LIVENESS_TIMINGS).state.roundTripMs).toBe(70);
   });
 
   it('an idle tunnel costs one heartbeat probe per 30 s; its counters are read four times a second, twenty for a second after an answer', () => {
