@@ -120,14 +120,15 @@ export class ViciConnection {
   }
 
   /**
-   * A streamed command (list-sas → list-sa, initiate → control-log): registers the event, sends
-   * the command, collects the events that arrive until the response, then unregisters. It holds
+   * A streamed command (list-sas → list-sa, initiate → control-log): registers the event once,
+   * sends the command and collects the events that arrive until the response. charon sends such
+   * events only to the client whose command runs, so the registration is kept: the tunnel's
+   * counter readings, several a second, then cost one exchange each instead of three. It holds
    * the queue throughout, so the collected events belong to this command only.
    */
   streamedRequest(command: string, event: string, message: ViciMessage = new Map(), options: CallOptions = {}): Promise<StreamResult> {
     return this.enqueue(`command ${command}`, options, async () => {
-      const alreadyRegistered = this.registered.has(event);
-      if (!alreadyRegistered) await this.register(event);
+      if (!this.registered.has(event)) await this.register(event);
       const events: ViciMessage[] = [];
       this.collector = { event, events };
       try {
@@ -135,7 +136,6 @@ export class ViciConnection {
         return { response, events };
       } finally {
         this.collector = undefined;
-        if (!alreadyRegistered && !this.isClosed && !this.subscribers.get(event)?.size) await this.unregister(event);
       }
     });
   }
