@@ -1,7 +1,8 @@
 // Throughput at the MTUs of practice lines: the practice router's internet link at each MTU of
 // the path MTU lab test (both ends), TCP upload and download through the tunnel from the PVS host
-// to the datacenter core, each run paired with one over the same link without IPsec (the box's
-// WAN address to the internet namespace, through the router's NAT). The agent runs throughout:
+// to the datacenter core, each run paired with one over the same link without IPsec (the PVS
+// host's practice-LAN address to the internet namespace, through the router's NAT: the box itself
+// may not open TCP out of its WAN but to its management endpoint). The agent runs throughout:
 // it learns each path MTU and sets the tunnel MTU and the MSS clamp, as on a real line.
 import { ControlClient } from '../src/control/client.ts';
 import type { AgentStatus } from '../src/agent/status.ts';
@@ -36,9 +37,9 @@ export async function mtuThroughput(results: Record<string, Measurement & Record
       return true;
     });
     const iperf = async (path: 'tunnel' | 'plain', direction: Direction) => {
-      const [ns, server, source] = path === 'tunnel' ? [lab.names.pvs, PLAN.ti.service, PLAN.tiSegment.pvs] : [lab.names.box, PLAN.uplink.inet, PLAN.boxWan.box];
+      const [server, source] = path === 'tunnel' ? [PLAN.ti.service, PLAN.tiSegment.pvs] : [PLAN.uplink.inet, PLAN.practiceLan.pvs];
       const args = ['-c', server, '-p', String(PORTS[path]), '-B', source, '-t', String(options.seconds), '-O', '1', '-J', ...(direction === 'down' ? ['-R'] : [])];
-      return receivedMbits((await lab.exec(ns, 'iperf3', args, (options.seconds + 20) * 1000)).stdout);
+      return receivedMbits((await lab.exec(lab.names.pvs, 'iperf3', args, (options.seconds + 20) * 1000)).stdout);
     };
     for (const mtu of MTUS) {
       await lab.setUplinkMtu(mtu);
@@ -69,4 +70,4 @@ export async function mtuThroughput(results: Record<string, Measurement & Record
 }
 
 export const MTU_NOTE =
-  "MTU: the practice router's internet link set to each MTU at both ends, descending, the agent running and following each by itself (tunnel MTU and MSS clamp); iperf3 over TCP from the PVS host through the tunnel to the core (tibox) paired with iperf3 from the box's WAN address to the internet namespace over the same link without IPsec (baseline), upload and download (-R), first second omitted. The target compares each direction with its own figure at 1500 (vs_1500); kernel-libipsec caps the tunnel MTU at 1400.";
+  "MTU: the practice router's internet link set to each MTU at both ends, descending, the agent running and following each by itself (tunnel MTU and MSS clamp); iperf3 over TCP from the PVS host through the tunnel to the core (tibox) paired with iperf3 from the PVS host's practice-LAN address to the internet namespace over the same link without IPsec, through the router's NAT (baseline; the box's firewall lets the box itself open TCP out of the WAN only to its management endpoint), upload and download (-R), first second omitted. The target compares each direction with its own figure at 1500 (vs_1500); kernel-libipsec caps the tunnel MTU at 1400.";
