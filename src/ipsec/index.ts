@@ -14,5 +14,5 @@ export {
   type TunnelEvent, type TunnelHistoryRepository, type TunnelStatus, type WanRoute,
 } from './tunnel/index.ts';
 export {
-  ipRoutePmtuCache, mssFor, NetlinkLinkMtus, PathMtuWatch, pingDfProbe, wanMtuProblem, type LinkMtus, type MtuDecision, type PathMtuStatus,
+  mssFor, netlinkPmtuCache, NetlinkLinkMtus, PathMtuWatch, pingDfProbe, wanMtuProblem, type LinkMtus, type MtuDecision, type PathMtuStatus,
 } from './pathMtu/index.ts';

@@ -16,6 +16,7 @@ import { waitFor } from './waitFor.ts';
 
 const here = join(fileURLToPath(import.meta.url), '..');
 const tibox = join(here, '..', '..', 'bin', 'tibox');
+const pmtuCacheDriver = join(here, 'pmtuCacheDriver.ts');
 const IPERF_PORT = 5299;
 /** A few MB: long enough to cross many windows, short enough for make test. */
 const DOWNLOAD_BYTES = 4_000_000;
@@ -90,7 +91,15 @@ describe('path MTU: the tunnel at the MTUs of practice lines', () => {
       await dfPing((await status()).mtu.tunnelMtu);
       expect((await status()).mtu).toMatchObject({ source: 'probed', tunnelMtu, mss: tunnelMtu - 40 });
     }, 20_000, 500);
-    if (tunnelMtu < LIBIPSEC_READS) expect((await status()).mtu.pathMtu).toBe(mtu);
+    if (tunnelMtu < LIBIPSEC_READS) {
+      expect((await status()).mtu.pathMtu).toBe(mtu);
+      // What the box learnt from the router sits in its kernel's cache: the watch's rtnetlink
+      // reading says what `ip route get` says.
+      const gateway = (await status()).mtu.gateway ?? '';
+      const shown = JSON.parse((await lab.netns.ip(lab.names.box, '-j', 'route', 'get', gateway)).stdout) as { metrics?: { mtu?: number }[] }[];
+      const read = await processRunner.run('ip', ['netns', 'exec', lab.names.box, process.execPath, pmtuCacheDriver, gateway]);
+      expect([JSON.parse(read.stdout), shown[0]?.metrics?.find((m) => m.mtu)?.mtu]).toEqual([mtu, mtu]);
+    }
     // A path under 1400 is a health warning; the TI works all the same.
     const { mtu: shown, health } = await status();
     expect(health.some((w) => w.code === 'wan.smallPathMtu'), `path MTU ${shown.pathMtu}`).toBe(shown.pathMtu < 1400);

@@ -1,7 +1,7 @@
 // The path MTU watch: learns the internet line's path MTU towards the gateway in use, sets the
 // libipsec device's MTU, and hands the tunnel's MTU to the data path, whose firewall clamps TCP's
 // MSS to it. It follows `tunnel.wanMtu` at once.
-import { ipRoutePmtuCache, NetlinkLinkMtus, PathMtuWatch, pingDfProbe, type CharonLink, type MtuDecision } from '../../ipsec/index.ts';
+import { NetlinkLinkMtus, netlinkPmtuCache, PathMtuWatch, pingDfProbe, type CharonLink, type MtuDecision } from '../../ipsec/index.ts';
 import type { AgentContext } from './context.ts';
 
 export function wirePathMtu(
@@ -14,7 +14,7 @@ export function wirePathMtu(
     vici: deps.charon.session,
     links: options.linkMtus ?? new NetlinkLinkMtus(),
     probe: pingDfProbe(options.runner),
-    pmtuCache: ipRoutePmtuCache(options.runner),
+    pmtuCache: netlinkPmtuCache(options.runner),
     wanPort: () => config.current().config.interfaces.wan,
     configured: () => config.current().config.tunnel.wanMtu,
     backend: () => deps.charon.backend(),

@@ -9,5 +9,5 @@ export { decideMtu, SMALL_PATH_MTU, type MtuDecision, type MtuFacts, type PathMt
 export { wanMtuProblem, WAN_MTU_MAX, WAN_MTU_MIN, WAN_MTU_PROBE } from './wanMtuSetting.ts';
 export { PathMtuWatch, type PathMtuDeps, type PathMtuStatus } from './pathMtuWatch.ts';
 export { pingDfProbe, parsePingOutcome, type DfProbe } from './dfProbe.ts';
-export { ipRoutePmtuCache, parseCachedMtu, type PmtuCache } from './pmtuCache.ts';
+export { cachedMtuOf, netlinkPmtuCache, type PmtuCache } from './pmtuCache.ts';
 export { NetlinkLinkMtus, type LinkMtus } from './linkMtu.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePingOutcome } from '../../../../src/ipsec/pathMtu/dfProbe.ts';
-import { parseCachedMtu } from '../../../../src/ipsec/pathMtu/pmtuCache.ts';
+import { cachedMtuOf } from '../../../../src/ipsec/pathMtu/pmtuCache.ts';
 
 describe('parsePingOutcome', () => {
   it.each<[string, string, ReturnType<typeof parsePingOutcome>]>([
@@ -15,10 +15,12 @@ describe('parsePingOutcome', () => {
   });
 });
 
-describe('parseCachedMtu', () => {
-  it('reads the MTU the kernel learnt for an address, and none where it has not', () => {
-    const cached = '[{"dst":"198.51.100.10","gateway":"192.168.178.1","dev":"wan0","prefsrc":"192.168.178.2","flags":[],"uid":0,"cache":[],"expires":597,"metrics":[{"mtu":1452}]}]';
-    expect(parseCachedMtu(cached)).toBe(1452);
-    expect(parseCachedMtu('[{"dst":"198.51.100.10","gateway":"192.168.178.1","dev":"wan0","flags":[],"uid":0,"cache":[]}]')).toBeUndefined();
+describe('cachedMtuOf', () => {
+  it('reads the MTU the kernel learnt for an address from its route metric, in the host\'s byte order, and none where it has not', () => {
+    expect(cachedMtuOf(Buffer.from([0xac, 0x05, 0, 0]), 'LE')).toBe(1452);
+    expect(cachedMtuOf(Buffer.from([0, 0, 0x05, 0xac]), 'BE')).toBe(1452);
+    expect(cachedMtuOf(undefined)).toBeUndefined();
+    expect(cachedMtuOf(Buffer.alloc(4))).toBeUndefined();
+    expect(cachedMtuOf(Buffer.from([1, 2]))).toBeUndefined();
   });
 });
