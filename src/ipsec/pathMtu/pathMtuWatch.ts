@@ -4,8 +4,9 @@
 // changed: a tunnel set up (to a gateway, after a failover, after a rekey), the box's address
 // on the tunnel or the WAN port's link, `tunnel.wanMtu` back to 0, or the kernel learnt a smaller
 // path MTU from an ICMP "fragmentation needed" on the way (its PMTU cache, read without sending
-// anything). Passes run
-// after kernel and charon events and on a slow timer that only reads local state.
+// anything). Passes run after kernel and charon events and on a slow safety-net timer; between
+// them only the PMTU cache towards the gateway in use is read, every few seconds (one rtnetlink
+// request), since the kernel learning a smaller path sends no event.
 import { StateTracker, WatchLoop, type Health, type Lifecycle, type Logger, type SubsystemStatus } from '../../core/index.ts';
 import type { KernelBackend } from '../charonConf.ts';
 import { LIBIPSEC_DEVICE } from '../tunnel/backend.ts';
@@ -48,6 +49,8 @@ export interface PathMtuDeps {
   /** Tests give short timings; a pass only reads local state, the probes go out on changes alone. */
   settleMs?: number;
   intervalMs?: number;
+  /** Between the PMTU cache readings. */
+  cacheCheckMs?: number;
 }
 
 /** What `tibox status` shows of it. */
@@ -76,16 +79,21 @@ export class PathMtuWatch implements Lifecycle {
   private tunnel: TunnelInUse | undefined;
   private decision: MtuDecision = decideMtu({ configured: WAN_MTU_PROBE, linkMtu: DEFAULT_LINK_MTU });
   private unsubscribes: (() => Promise<void>)[] = [];
+  private cacheCheck: NodeJS.Timeout | undefined;
 
   constructor(deps: PathMtuDeps) {
     this.deps = deps;
     this.tracker = new StateTracker(this.name, deps.now);
-    this.loop = new WatchLoop(() => this.run(), { settleMs: deps.settleMs ?? 200, intervalMs: deps.intervalMs ?? 5_000 });
+    this.loop = new WatchLoop(() => this.run(), { settleMs: deps.settleMs ?? 200, intervalMs: deps.intervalMs ?? 60_000 });
   }
 
   async start(signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
     this.loop.start((onChange) => this.deps.kernel.watch(onChange));
+    this.cacheCheck = setInterval(() => {
+      this.checkCache().catch(() => undefined);
+    }, this.deps.cacheCheckMs ?? 5_000);
+    this.cacheCheck.unref();
     this.tracker.set('running');
     const kick = () => this.kick();
     this.unsubscribes = [await this.deps.vici.subscribe('child-updown', kick), await this.deps.vici.subscribe('ike-updown', kick)];
@@ -93,6 +101,7 @@ export class PathMtuWatch implements Lifecycle {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.cacheCheck);
     for (const unsubscribe of this.unsubscribes.splice(0)) await unsubscribe().catch(() => undefined);
     await this.loop.stop();
     this.tracker.set('stopped');
@@ -124,6 +133,17 @@ export class PathMtuWatch implements Lifecycle {
       ...(tunnel ? { gateway: tunnel.gateway, transform: describeTransform(tunnel.transform) } : {}),
       ...(probed ? { probedAt: probed.at, probes: probed.result.probes } : {}),
     };
+  }
+
+  /**
+   * The kernel learnt a smaller path towards the probed gateway than the one in effect: a pass,
+   * which probes again. A failed reading waits for the next one.
+   */
+  private async checkCache(): Promise<void> {
+    const probed = this.probed;
+    if (!this.loop.running || !probed || this.deps.configured() !== WAN_MTU_PROBE) return;
+    const cached = await this.deps.pmtuCache.read(probed.gateway).catch(() => undefined);
+    if (cached !== undefined && cached < this.decision.pathMtu) this.kick();
   }
 
   /** A pass; its failure is logged and shown, and the next event or tick tries again. */

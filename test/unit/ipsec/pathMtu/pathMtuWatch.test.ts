@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../../../src/core/log.ts';
 import type { ProbeOutcome } from '../../../../src/ipsec/pathMtu/dfSearch.ts';
 import { PathMtuWatch } from '../../../../src/ipsec/pathMtu/pathMtuWatch.ts';
@@ -51,6 +51,7 @@ function world() {
     log: createLogger({ level: 'silent' }),
     onChange: (decision) => void w.changes.push(decision),
     intervalMs: 60_000,
+    cacheCheckMs: 20,
   });
   return { w, watch };
 }
@@ -108,6 +109,20 @@ describe('PathMtuWatch', () => {
     expect(w.probes.slice(2)).toEqual(['198.51.100.10 1500', '198.51.100.10 1280']);
     expect(watch.current()).toMatchObject({ pathMtu: 1280, tunnelMtu: 1217 });
     expect(w.health.get('wan.smallPathMtu')).toBe('path MTU 1280 (probed towards 198.51.100.10): tunnel MTU 1217, TCP MSS 1177');
+  });
+
+  it('between passes reads only the kernel\'s cache, and probes again once it learnt a smaller path', async () => {
+    const { w, watch } = await started();
+    w.listing = tunnelTo('198.51.100.10', 1);
+    await watch.passNow();
+    const probes = w.probes.length;
+    // Nothing learnt: the cache readings alone, no probe.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(w.probes).toHaveLength(probes);
+    w.paths.set('198.51.100.10', 1280);
+    w.cache.set('198.51.100.10', 1280);
+    await vi.waitFor(() => expect(watch.current()).toMatchObject({ pathMtu: 1280, tunnelMtu: 1217 }), { timeout: 2_000, interval: 20 });
+    expect(w.probes.slice(probes)).toEqual(['198.51.100.10 1500', '198.51.100.10 1280']);
   });
 
   it('follows a failover to a gateway behind a smaller path, and a new address on the tunnel', async () => {
