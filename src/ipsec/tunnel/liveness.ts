@@ -47,6 +47,11 @@ export interface LivenessTimings {
 }
 
 /**
+ * Why the counters are read twice a second while the tunnel idles: the practice's first packet
+ * after a pause is seen within half a second, so a tunnel that died meanwhile is repaired well
+ * before TCP sends its first retransmission (after 1 s); each reading is an exchange with charon,
+ * and the idle agent's CPU counts for thousands of boxes.
+ *
  * Why a stall is decided 150 ms after the last inbound reading: three echoes' time (at 50 ms) on a
  * fast line, which keeps the repair after a gateway's death or a new public address under 0.3 s;
  * a line whose echoes take longer stretches the windows by its own round trip (answerRoundTrips).
@@ -60,7 +65,7 @@ export interface LivenessTimings {
  */
 export const LIVENESS_TIMINGS: LivenessTimings = {
   activeReadMs: 50,
-  idleReadMs: 250,
+  idleReadMs: 500,
   idleAfterMs: 1_000,
   suspectAfterMs: 50,
   stallAfterMs: 150,
