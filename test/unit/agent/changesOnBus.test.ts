@@ -2,22 +2,11 @@
 // change per tunnel entry, health change, commit and device change, until unsubscribed.
 import { expect, it } from 'vitest';
 import { changesOn } from '../../../src/agent/wiring/control.ts';
-import { agentContext } from '../../../src/agent/wiring/context.ts';
 import type { AgentChange } from '../../../src/control/protocol.ts';
-import { createLogger } from '../../../src/core/log.ts';
+import { testAgentContext } from './testContext.ts';
 
 it('names each bus event the web UI follows, and stops at unsubscribe', () => {
-  const ctx = agentContext({
-    version: '0.1.0-test',
-    dataDir: '/nonexistent/data',
-    socketPath: '/nonexistent/control.sock',
-    charonVici: '/nonexistent/charon.vici',
-    profileTrustAnchor: '/nonexistent/anchor.pem',
-    log: createLogger({ level: 'silent' }),
-    runner: { run: () => Promise.reject(new Error('no command expected')) },
-    env: {},
-    now: () => new Date('2025-05-02T08:00:00.000Z'),
-  });
+  const ctx = testAgentContext(new Date('2025-05-02T08:00:00.000Z'));
   const seen: AgentChange[] = [];
   const unsubscribe = changesOn(ctx)((change) => seen.push(change));
   ctx.bus.emit('tunnel.event', { at: '2025-05-02T08:00:00.000Z', state: 'up' });

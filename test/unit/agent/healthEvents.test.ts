@@ -2,23 +2,12 @@
 // reports listen: each raise, change of detail or clear is one `health.changed` with the whole
 // list, as the status shows it; a raise that changes nothing is no event.
 import { describe, expect, it } from 'vitest';
-import { agentContext } from '../../../src/agent/wiring/context.ts';
-import { createLogger } from '../../../src/core/log.ts';
+import { testAgentContext } from './testContext.ts';
 
 const NOW = new Date('2025-05-02T08:00:00.000Z');
 
 function context() {
-  const ctx = agentContext({
-    version: '0.1.0-test',
-    dataDir: '/nonexistent/data',
-    socketPath: '/nonexistent/control.sock',
-    charonVici: '/nonexistent/charon.vici',
-    profileTrustAnchor: '/nonexistent/anchor.pem',
-    log: createLogger({ level: 'silent' }),
-    runner: { run: () => Promise.reject(new Error('no command expected')) },
-    env: {},
-    now: () => NOW,
-  });
+  const ctx = testAgentContext(NOW);
   const events: string[][] = [];
   ctx.bus.on(events, 'health.changed', ({ warnings }) => void events.push(warnings.map((w) => `${w.code} ${w.severity} ${w.since}${w.detail ? ` ${w.detail}` : ''}`)));
   return { health: ctx.health, events };

@@ -9,7 +9,7 @@ import { TiboxError } from '../../../src/core/errors.ts';
 import { ControlServer } from '../../../src/control/server.ts';
 import { DEFAULT_CONTROL_SOCKET } from '../../../src/control/socketPath.ts';
 import { DEFAULT_MAX_BYTES } from '../../../src/ipsec/profile/index.ts';
-import { groupFile, memoryLogger, SAMPLE_NOW, SAMPLE_STATUS, tempDir } from './helpers.ts';
+import { SAMPLE_NOW, SAMPLE_STATUS, startControlServer, tempDir } from './helpers.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -26,15 +26,8 @@ afterEach(async () => {
 });
 
 async function startAgent(actions = new ControlActions()): Promise<string> {
-  const socketPath = join(dir, 'control.sock');
-  server = new ControlServer({
-    socketPath,
-    status: () => SAMPLE_STATUS,
-    actions,
-    log: memoryLogger().log,
-    groupFile: await groupFile(dir, true),
-  });
-  await server.start(AbortSignal.timeout(5_000));
+  let socketPath: string;
+  ({ server, socketPath } = await startControlServer(dir, { actions }));
   return socketPath;
 }
 

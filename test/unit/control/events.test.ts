@@ -2,12 +2,11 @@
 // per change the agent reports, to each subscriber, until it hangs up or the agent stops.
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { ControlActions } from '../../../src/core/controlActions.ts';
 import { ControlClient } from '../../../src/control/client.ts';
 import type { Subscribe } from '../../../src/control/handler.ts';
 import type { AgentChange } from '../../../src/control/protocol.ts';
 import { ControlServer } from '../../../src/control/server.ts';
-import { groupFile, memoryLogger, SAMPLE_STATUS, tempDir } from './helpers.ts';
+import { startControlServer, tempDir } from './helpers.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -28,17 +27,10 @@ async function start(withChanges = true) {
     listeners.add(listener);
     return () => listeners.delete(listener);
   };
-  server = new ControlServer({
-    socketPath: join(dir, 'control.sock'),
-    status: () => SAMPLE_STATUS,
-    actions: new ControlActions(),
-    log: memoryLogger().log,
-    groupFile: await groupFile(dir, true),
-    ...(withChanges ? { changes } : {}),
-  });
-  await server.start(AbortSignal.timeout(5_000));
+  let socketPath: string;
+  ({ server, socketPath } = await startControlServer(dir, withChanges ? { changes } : {}));
   const emit = (change: AgentChange) => listeners.forEach((l) => l(change));
-  return { listeners, emit, client: new ControlClient(join(dir, 'control.sock'), { timeoutMs: 2_000 }) };
+  return { listeners, emit, client: new ControlClient(socketPath, { timeoutMs: 2_000 }) };
 }
 
 async function until(check: () => boolean): Promise<void> {

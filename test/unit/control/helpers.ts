@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, type Logger } from '../../../src/core/log.ts';
 import type { AgentStatus } from '../../../src/agent/status.ts';
+import { ControlActions } from '../../../src/core/controlActions.ts';
+import { ControlServer, type ControlServerDeps } from '../../../src/control/server.ts';
 
 export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   // Short: a unix socket path must stay under about 100 bytes.
@@ -31,6 +33,24 @@ export async function groupFile(dir: string, withTibox: boolean): Promise<string
   const lines = ['root:x:0:', 'adm:x:4:syslog', ...(withTibox ? [`tibox:x:${TIBOX_TEST_GID}:www`] : []), 'users:x:100:'];
   await writeFile(path, lines.join('\n') + '\n');
   return path;
+}
+
+/**
+ * A control server on `dir`/control.sock, started: the fixed status, no actions, a quiet logger and
+ * a group file with `tibox`, unless `deps` says otherwise. The caller stops it.
+ */
+export async function startControlServer(dir: string, deps: Partial<ControlServerDeps> = {}): Promise<{ server: ControlServer; socketPath: string }> {
+  const socketPath = join(dir, 'control.sock');
+  const server = new ControlServer({
+    socketPath,
+    status: () => SAMPLE_STATUS,
+    actions: new ControlActions(),
+    log: memoryLogger().log,
+    groupFile: await groupFile(dir, true),
+    ...deps,
+  });
+  await server.start(AbortSignal.timeout(5_000));
+  return { server, socketPath };
 }
 
 /** The uid the fake passwd file gives the web UI's user: as root another uid, else this process's own. */
