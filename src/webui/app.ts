@@ -23,7 +23,8 @@ import type { Overview } from './status/overview.ts';
 import { readChanges, readOverview } from './status/readOverview.ts';
 import type { Accounts } from './auth/accounts.ts';
 import { createCsrf } from './auth/csrf.ts';
-import { strengthOf } from './auth/passwordStrength.ts';
+import { ConcurrencyLimit, LimitBusyError } from './auth/concurrencyLimit.ts';
+import { STRENGTH_CHECKS, strengthOf, type Strength } from './auth/passwordStrength.ts';
 import { createSessions, SESSION_COOKIE } from './auth/session.ts';
 import { loginSlowDown } from './auth/slowDown.ts';
 import { LoginPage } from './pages/loginPage.ts';
@@ -53,6 +54,8 @@ export interface AppDeps {
   accounts: Accounts;
   log: Logger;
   now?: () => Date;
+  /** The bound on password checks running and waiting at once; STRENGTH_CHECKS unless given. */
+  strengthChecks?: ConcurrencyLimit;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -65,6 +68,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(securityHeaders());
   const sessions = createSessions();
   const csrf = createCsrf();
+  const strengthChecks = deps.strengthChecks ?? new ConcurrencyLimit(STRENGTH_CHECKS);
   app.use(cookieParser());
   app.use(sessions.middleware);
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
@@ -188,7 +192,15 @@ export function createApp(deps: AppDeps): express.Express {
     const user = req.session.user ?? '';
     const [oldPassword, newPassword, repeat] = [field(req, 'oldPassword', 256), field(req, 'newPassword', 256), field(req, 'repeatPassword', 256)];
     if (newPassword !== repeat) return passwordPage(req, res, 422, { kind: 'refused', reason: 'mismatch' });
-    const strength = await strengthOf(newPassword);
+    let strength: Strength;
+    try {
+      strength = await strengthOf(newPassword, strengthChecks);
+    } catch (error) {
+      if (!(error instanceof LimitBusyError)) throw error;
+      deps.log.warn({ user }, 'password check refused: too many checks at once');
+      res.set('Retry-After', '5');
+      return passwordPage(req, res, 503, { kind: 'refused', reason: 'busy' });
+    }
     if (!strength.acceptable) return passwordPage(req, res, 422, { kind: 'refused', reason: strength.problem ?? 'tooGuessable', score: strength.score });
     try {
       await deps.accounts.changePassword(user, oldPassword, newPassword);

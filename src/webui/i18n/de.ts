@@ -129,6 +129,7 @@ export const de: Messages = {
     tooGuessable: 'Das neue Passwort ist zu leicht zu erraten (ein Wort aus dem Wörterbuch oder ein häufiges Passwort).',
     wrongOld: 'Das bisherige Passwort ist falsch.',
     refused: 'Die Box hat das neue Passwort abgelehnt.',
+    busy: 'Die Box prüft gerade andere Passwörter. Bitte versuchen Sie es in ein paar Sekunden noch einmal.',
     changed: 'Das Passwort ist geändert. Andere Anmeldungen sind beendet.',
     strength: (score) => `Stärke: ${['sehr schwach', 'schwach', 'mäßig', 'gut', 'sehr gut'][score] ?? ''}`,
   },

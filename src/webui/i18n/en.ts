@@ -128,6 +128,7 @@ export const en: Messages = {
     tooGuessable: 'The new password is too easy to guess (a dictionary word or a common password).',
     wrongOld: 'The current password is wrong.',
     refused: 'The box refused the new password.',
+    busy: 'The box is busy checking other passwords. Please try again in a few seconds.',
     changed: 'The password has been changed. Other sessions have been ended.',
     strength: (score) => `Strength: ${['very weak', 'weak', 'fair', 'good', 'very good'][score] ?? ''}`,
   },

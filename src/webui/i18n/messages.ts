@@ -110,6 +110,8 @@ export interface Messages {
     tooGuessable: string;
     wrongOld: string;
     refused: string;
+    /** Too many password checks at once: try again. */
+    busy: string;
     changed: string;
     strength: (score: number) => string;
   };

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControlApiError } from '../../../src/control/client.ts';
 import { createApp, createDeviceCertificate, WebUiServers, type DeviceCertificate, type OverviewStatus } from '../../../src/webui/index.ts';
 import type { Accounts } from '../../../src/webui/auth/accounts.ts';
+import { ConcurrencyLimit } from '../../../src/webui/auth/concurrencyLimit.ts';
 import { memoryLogger, SAMPLE_STATUS } from '../control/helpers.ts';
 
 const INITIAL = 'k7mq-3xtr-9pfa-uw4e';
@@ -30,6 +31,8 @@ const accounts: Accounts = {
 };
 
 const logger = memoryLogger();
+/** One password check at a time and none waiting, so a test can hold the only place. */
+const strengthChecks = new ConcurrencyLimit({ running: 1, waiting: 0 });
 let certificate: DeviceCertificate;
 let servers: WebUiServers;
 let status: OverviewStatus | Error = SAMPLE_STATUS;
@@ -50,6 +53,7 @@ beforeAll(async () => {
     accounts,
     log: logger.log,
     now: () => new Date('2025-05-02T10:05:30.000Z'),
+    strengthChecks,
   });
   servers = new WebUiServers();
   await servers.start(app, certificate, { host: '127.0.0.1', httpsPort: 0, httpPort: 0 });
@@ -248,6 +252,32 @@ describe('login and the password', () => {
     expect(ok.status).toBe(200);
     expect((await second.get('/password')).headers.location).toBe('/login');
     expect((await first.get('/password')).status).toBe(200);
+  });
+
+  it('refuses a password change with "busy, try again" in the page language while the checks are full, and changes nothing', async () => {
+    const browser = new Browser();
+    await browser.login(account.password);
+    const before = account.password;
+    const next = 'Dritter Satz mit 2028 Wörtern';
+    let release = () => undefined as void;
+    const holding = strengthChecks.run(() => new Promise<void>((resolve) => (release = resolve)));
+    try {
+      const page = await browser.get('/password');
+      const busy = await browser.post('/password', { _csrf: Browser.token(page), oldPassword: before, newPassword: next, repeatPassword: next });
+      expect([busy.status, busy.headers['retry-after']]).toEqual([503, '5']);
+      expect(busy.body).toContain('Die Box prüft gerade andere Passwörter. Bitte versuchen Sie es in ein paar Sekunden noch einmal.');
+      browser.cookies.set('__Host-lang', 'en');
+      const english = await browser.post('/password', { _csrf: Browser.token(busy), oldPassword: before, newPassword: next, repeatPassword: next });
+      expect(english.status).toBe(503);
+      expect(english.body).toContain('The box is busy checking other passwords. Please try again in a few seconds.');
+      expect(account.password).toBe(before);
+    } finally {
+      release();
+      await holding;
+    }
+    const retried = await browser.post('/password', { _csrf: Browser.token(await browser.get('/password')), oldPassword: before, newPassword: next, repeatPassword: next });
+    expect(retried.status).toBe(200);
+    expect(account.password).toBe(next);
   });
 
   it('slows failed logins down per account, and says only that user name or password is wrong', async () => {
