@@ -185,7 +185,8 @@ export function createApp(deps: AppDeps): express.Express {
 
   const passwordPage = (req: Request, res: Response, status: number, outcome?: PasswordOutcome) => {
     const user = req.session.user ?? '';
-    page(req, res, status, PasswordPage({ language: languageOf(req), fingerprint: deps.fingerprint, user, csrf: token(req, res), forced: req.session.mustChange === true, ...(outcome ? { outcome } : {}) }));
+    const news = req.session.loginNews;
+    page(req, res, status, PasswordPage({ language: languageOf(req), fingerprint: deps.fingerprint, user, csrf: token(req, res), forced: req.session.mustChange === true, ...(news ? { news } : {}), ...(outcome ? { outcome } : {}) }));
   };
   app.get('/password', requireLogin(errorPage), (req, res) => passwordPage(req, res, 200));
   app.post('/password', requireLogin(errorPage), async (req, res) => {
@@ -209,10 +210,13 @@ export function createApp(deps: AppDeps): express.Express {
       const wrongOld = error.code === 'TIBOX_WEBUI_WRONG_PASSWORD';
       return passwordPage(req, res, wrongOld ? 403 : 422, { kind: 'refused', reason: wrongOld ? 'wrongOld' : 'refused' });
     }
-    // A new session id, and every other session of the user ends (TR.D.10).
+    // A new session id, and every other session of the user ends (TR.D.10). The login's news
+    // not yet shown (the forced change came first) stays for the page the user goes to next.
+    const news = req.session.loginNews;
     await regenerate(req);
     req.session.user = user;
     req.session.mustChange = false;
+    if (news) req.session.loginNews = news;
     await sessions.endOthers(user, req.session.id);
     deps.log.info({ user }, 'web UI password changed');
     passwordPage(req, res, 200, { kind: 'changed' });

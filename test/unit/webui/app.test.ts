@@ -9,6 +9,7 @@ import { ControlApiError } from '../../../src/control/client.ts';
 import { createApp, createDeviceCertificate, WebUiServers, type DeviceCertificate, type OverviewStatus } from '../../../src/webui/index.ts';
 import type { Accounts } from '../../../src/webui/auth/accounts.ts';
 import { ConcurrencyLimit } from '../../../src/webui/auth/concurrencyLimit.ts';
+import { formatTime, messagesFor } from '../../../src/webui/i18n/index.ts';
 import { memoryLogger, SAMPLE_STATUS } from '../control/helpers.ts';
 
 const INITIAL = 'k7mq-3xtr-9pfa-uw4e';
@@ -252,6 +253,27 @@ describe('login and the password', () => {
     expect(ok.status).toBe(200);
     expect((await second.get('/password')).headers.location).toBe('/login');
     expect((await first.get('/password')).status).toBe(200);
+  });
+
+  it('keeps the failed logins before a first login through the forced password change: on the password page, then once on the page after', async () => {
+    // The agent's login log counted two failures before the first login with the label's password.
+    Object.assign(account, { password: INITIAL, changed: false, failed: 2 });
+    const news = messagesFor('de').login.since(2, formatTime('de', '2025-05-02T08:00:00.000Z'));
+    expect(news).toContain('2 fehlgeschlagene');
+    const browser = new Browser();
+    expect((await browser.login(INITIAL)).headers.location).toBe('/password');
+    const forced = await browser.get('/password');
+    expect(forced.body).toContain(news);
+    const next = 'Vierter Satz mit 2029 Wörtern';
+    const weak = await browser.post('/password', { _csrf: Browser.token(forced), oldPassword: INITIAL, newPassword: 'Sonnenblume1', repeatPassword: 'Sonnenblume1' });
+    expect(weak.body).toContain(news);
+    const changed = await browser.post('/password', { _csrf: Browser.token(weak), oldPassword: INITIAL, newPassword: next, repeatPassword: next });
+    expect(changed.status).toBe(200);
+    const landing = await browser.get('/overview');
+    expect(landing.status).toBe(200);
+    expect(landing.body).toContain(news);
+    expect((await browser.get('/overview')).body).not.toContain(news);
+    expect((await browser.get('/password')).body).not.toContain(news);
   });
 
   it('refuses a password change with "busy, try again" in the page language while the checks are full, and changes nothing', async () => {
