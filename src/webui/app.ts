@@ -9,6 +9,7 @@ import helmet from 'helmet';
 import type { VNode } from 'preact';
 import { ControlApiError } from '../control/client.ts';
 import { WEBUI_USER_NAME } from '../control/protocol.ts';
+import { ICON_SVG } from './assets/icon.ts';
 import { APP_JS } from './assets/script.ts';
 import { STYLE_CSS } from './assets/style.ts';
 import { apiError, apiRouter } from './api/v1.ts';
@@ -35,6 +36,9 @@ import { renderPage } from './pages/html.ts';
 import { StatusPage } from './pages/statusPage.ts';
 import { chainOf } from './status/chain.ts';
 import type { Logger } from '../core/log.ts';
+
+/** Our own files every page loads, served also while the password must be changed first. */
+const ASSETS = ['/assets/style.css', '/assets/app.js', '/assets/icon.svg', '/favicon.ico'];
 
 /** How many of the last changes the overview lists. */
 const LAST_CHANGES = 8;
@@ -81,7 +85,7 @@ export function createApp(deps: AppDeps): express.Express {
   const sessionOf = (req: Request, res: Response) => (req.session.user ? { user: req.session.user, csrf: token(req, res) } : undefined);
   // While the password is the initial one, the password page is the only page.
   app.use((req, res, next) => {
-    if (req.session.mustChange && req.method === 'GET' && !['/password', '/assets/style.css', '/assets/app.js'].includes(req.path) && !req.path.startsWith('/api/')) res.redirect(303, '/password');
+    if (req.session.mustChange && req.method === 'GET' && !['/password', ...ASSETS].includes(req.path) && !req.path.startsWith('/api/')) res.redirect(303, '/password');
     else next();
   });
 
@@ -227,6 +231,10 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get('/assets/app.js', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=3600').type('js').send(APP_JS);
+  });
+  // Every page links the icon; /favicon.ico is where a browser looks by itself all the same.
+  app.get(['/assets/icon.svg', '/favicon.ico'], (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=86400').type('svg').send(ICON_SVG);
   });
 
   // A preference of this browser, not a change on the box; still only from this box's own pages.

@@ -152,6 +152,18 @@ describe('the web UI app', () => {
     expect(String((await form('/language', { language: '<script>' })).headers['set-cookie'])).toMatch(/^__Host-lang=de;/);
   });
 
+  it('serves its icon at /favicon.ico, where browsers look by themselves, and at the address every page links', async () => {
+    const page = await get('/');
+    expect(page.body).toContain('<link rel="icon" href="/assets/icon.svg" type="image/svg+xml"/>');
+    for (const path of ['/favicon.ico', '/assets/icon.svg']) {
+      const icon = await get(path);
+      expect([icon.status, icon.headers['content-type']], path).toEqual([200, 'image/svg+xml; charset=utf-8']);
+      expect(icon.body, path).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" [^>]*>[\s\S]*<\/svg>\n$/);
+      expect(icon.body, path).not.toMatch(/<script|href=|style=/);
+      expect(icon.headers['content-security-policy'], path).toContain("default-src 'self'");
+    }
+  });
+
   it('answers an unknown page with 404 in the page language, and escapes what the request carried', async () => {
     const { status: code, body } = await get('/%3Cscript%3Ealert(1)%3C/script%3E', { headers: { Cookie: '__Host-lang=en' } });
     expect(code).toBe(404);
@@ -264,6 +276,8 @@ describe('login and the password', () => {
     expect((await browser.login(INITIAL)).headers.location).toBe('/password');
     const forced = await browser.get('/password');
     expect(forced.body).toContain(news);
+    // Our own files are served all the same, the icon too, not sent to the password page.
+    expect((await browser.get('/favicon.ico')).status).toBe(200);
     const next = 'Vierter Satz mit 2029 Wörtern';
     const weak = await browser.post('/password', { _csrf: Browser.token(forced), oldPassword: INITIAL, newPassword: 'Sonnenblume1', repeatPassword: 'Sonnenblume1' });
     expect(weak.body).toContain(news);
