@@ -11,6 +11,7 @@ import type { Accounts } from '../../../src/webui/auth/accounts.ts';
 import { ConcurrencyLimit } from '../../../src/webui/auth/concurrencyLimit.ts';
 import { formatTime, messagesFor } from '../../../src/webui/i18n/index.ts';
 import { memoryLogger, SAMPLE_STATUS } from '../control/helpers.ts';
+import { Browser, type Answer } from './browser.ts';
 
 const INITIAL = 'k7mq-3xtr-9pfa-uw4e';
 /** The agent's account checks, faked: the initial password until changed. */
@@ -66,12 +67,6 @@ afterAll(async () => {
   expect(logger.lines().filter((l) => Number(l.level) >= 50)).toEqual([]);
   await servers.stop();
 });
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
 
 function get(path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
@@ -178,41 +173,12 @@ describe('the web UI app', () => {
   });
 });
 
-/** A browser's cookie jar: what the server set, sent back with each request. */
-class Browser {
-  cookies = new Map<string, string>();
-  private take(answer: Answer): Answer {
-    const set = answer.headers['set-cookie'];
-    for (const line of Array.isArray(set) ? set : set ? [set] : []) {
-      const [pair = ''] = line.split(';');
-      const [name = '', value = ''] = pair.split('=');
-      if (/Expires=Thu, 01 Jan 1970/.test(line) || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return answer;
-  }
-  private header(): Record<string, string> {
-    return this.cookies.size ? { Cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {};
-  }
-  async get(path: string): Promise<Answer> {
-    return this.take(await get(path, { headers: this.header() }));
-  }
-  async post(path: string, fields: Record<string, string>): Promise<Answer> {
-    return this.take(await form(path, fields, this.header()));
-  }
-  /** The CSRF token of the page's first form. */
-  static token(page: Answer): string {
-    return /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
-  }
-  async login(password: string): Promise<Answer> {
-    const page = await this.get('/login');
-    return await this.post('/login', { _csrf: Browser.token(page), user: 'admin', password });
-  }
-}
+/** A visitor with a cookie jar of its own. */
+const visitor = () => new Browser(port, certificate.cert);
 
 describe('login and the password', () => {
   it('forces a change at the first login with the initial password, refuses a dictionary word, then lets the user in', async () => {
-    const browser = new Browser();
+    const browser = visitor();
     const loggedIn = await browser.login(INITIAL);
     expect([loggedIn.status, loggedIn.headers.location]).toEqual([303, '/password']);
     expect(String(loggedIn.headers['set-cookie'])).toMatch(/__Host-tibox-session=[^;]+; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Strict/);
@@ -235,26 +201,26 @@ describe('login and the password', () => {
   });
 
   it('refuses a state change without a CSRF token, with a foreign one, and a logged-out session replayed', async () => {
-    const browser = new Browser();
+    const browser = visitor();
     expect((await browser.login(account.password)).status).toBe(303);
     const page = await browser.get('/');
     const noToken = await browser.post('/logout', {});
     expect(noToken.status).toBe(403);
     expect(noToken.body).toContain('Das Formular ist abgelaufen');
-    const other = new Browser();
+    const other = visitor();
     await other.login(account.password);
     const foreign = await browser.post('/logout', { _csrf: Browser.token(await other.get('/')) });
     expect(foreign.status).toBe(403);
     const stolen = new Map(browser.cookies);
     expect((await browser.post('/logout', { _csrf: Browser.token(page) })).status).toBe(303);
-    const replay = new Browser();
+    const replay = visitor();
     replay.cookies = stolen;
     expect((await replay.get('/password')).headers.location).toBe('/login');
     expect((await replay.post('/password', { _csrf: Browser.token(page), oldPassword: account.password, newPassword: 'x', repeatPassword: 'x' })).status).toBe(403);
   });
 
   it('ends the other sessions when the password changes, and needs the old password for it', async () => {
-    const [first, second] = [new Browser(), new Browser()];
+    const [first, second] = [visitor(), visitor()];
     await first.login(account.password);
     await second.login(account.password);
     const page = await first.get('/password');
@@ -272,7 +238,7 @@ describe('login and the password', () => {
     Object.assign(account, { password: INITIAL, changed: false, failed: 2 });
     const news = messagesFor('de').login.since(2, formatTime('de', '2025-05-02T08:00:00.000Z'));
     expect(news).toContain('2 fehlgeschlagene');
-    const browser = new Browser();
+    const browser = visitor();
     expect((await browser.login(INITIAL)).headers.location).toBe('/password');
     const forced = await browser.get('/password');
     expect(forced.body).toContain(news);
@@ -291,7 +257,7 @@ describe('login and the password', () => {
   });
 
   it('refuses a password change with "busy, try again" in the page language while the checks are full, and changes nothing', async () => {
-    const browser = new Browser();
+    const browser = visitor();
     await browser.login(account.password);
     const before = account.password;
     const next = 'Dritter Satz mit 2028 Wörtern';
@@ -317,7 +283,7 @@ describe('login and the password', () => {
   });
 
   it('slows failed logins down per account, and says only that user name or password is wrong', async () => {
-    const browser = new Browser();
+    const browser = visitor();
     const times: number[] = [];
     for (let i = 0; i < 5; i++) {
       const started = Date.now();
