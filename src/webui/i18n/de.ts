@@ -228,6 +228,7 @@ export const de: Messages = {
       management: 'ein Praxisgerät in Richtung des Verwaltungsnetzes des Rechenzentrums',
       from_tunnel: 'eine Verbindung aus der TI, die kein registrierter Port erlaubt',
       from_wan: 'eine Verbindung von der Internetseite',
+      wan_tcp: 'eine Verbindung der Box ins Internet, die weder zur Fernverwaltung noch zum DNS geht',
       service: 'eine Verbindung zu einem Dienst, den die Box nicht anbietet',
       broadcast: 'Broadcast oder Multicast, den die Box nicht bedient',
     },

@@ -227,6 +227,7 @@ export const en: Messages = {
       management: "a practice device towards the datacenter's management network",
       from_tunnel: 'a connection from the TI that no registered port allows',
       from_wan: 'a connection from the WAN side',
+      wan_tcp: 'a connection of the box to the internet other than to remote management or DNS',
       service: 'a connection to a service the box does not offer',
       broadcast: 'broadcast or multicast the box does not serve',
     },
