@@ -8,7 +8,8 @@
 // Prints one JSON line: MB before, after the first round, after the third.
 // Usage: bin/tibox-node --no-opt --optimize-for-size bench/webuiOperationRss.ts <operation>
 import { Worker } from 'node:worker_threads';
-import { strengthOf } from '../src/webui/auth/passwordStrength.ts';
+import { ConcurrencyLimit } from '../src/webui/auth/concurrencyLimit.ts';
+import { STRENGTH_CHECKS, strengthOf } from '../src/webui/auth/passwordStrength.ts';
 import { formatTime } from '../src/webui/i18n/index.ts';
 import { readResidentBytes } from './procStats.ts';
 
@@ -35,9 +36,10 @@ function checkInWorker(password: string): Promise<unknown> {
   });
 }
 
+const strengthChecks = new ConcurrencyLimit(STRENGTH_CHECKS);
 const when = (round: number) => new Date(Date.UTC(2026, round, 5, 8, 4, 9));
 const ROUNDS: Record<Operation, (round: number) => Promise<unknown>> = {
-  'strength-process': (round) => strengthOf(PASSWORDS[round] ?? ''),
+  'strength-process': (round) => strengthOf(PASSWORDS[round] ?? '', strengthChecks),
   'strength-worker': (round) => checkInWorker(PASSWORDS[round] ?? ''),
   'dates-own': async (round) => (['de', 'en'] as const).map((language) => formatTime(language, when(round).toISOString())),
   'dates-intl': async (round) => ['de-DE', 'en-GB'].map((locale) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }).format(when(round))),

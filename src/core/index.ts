@@ -1,5 +1,6 @@
 // What every part of tibox uses, and nothing of any one part: starting processes (the one runner),
-// errors and their catalogue, logging, the event bus, the lifecycle every subsystem follows, atomic
+// errors and their catalogue, the codes of the firewall's drop reasons (which the web UI says in
+// words too), logging, the event bus, the lifecycle every subsystem follows, atomic
 // files and the state files written with them, the watch loop, the serial queue and the base class
 // of the subsystems that watch the kernel, IPv4 arithmetic and the TI's address limits, systemd
 // notification, rtnetlink sockets, the health registry subsystems report into, the registry of
@@ -15,6 +16,7 @@ export * from './atomicFile.ts';
 export * from './component.ts';
 export * from './bestEffortStore.ts';
 export * from './controlActions.ts';
+export * from './dropReasons.ts';
 export * from './errors.ts';
 export * from './eventBus.ts';
 export * from './health.ts';

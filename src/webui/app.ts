@@ -9,6 +9,7 @@ import helmet from 'helmet';
 import type { VNode } from 'preact';
 import { ControlApiError } from '../control/client.ts';
 import { WEBUI_USER_NAME } from '../control/protocol.ts';
+import { ICON_SVG } from './assets/icon.ts';
 import { APP_JS } from './assets/script.ts';
 import { STYLE_CSS } from './assets/style.ts';
 import { apiError, apiRouter } from './api/v1.ts';
@@ -23,7 +24,8 @@ import type { Overview } from './status/overview.ts';
 import { readChanges, readOverview } from './status/readOverview.ts';
 import type { Accounts } from './auth/accounts.ts';
 import { createCsrf } from './auth/csrf.ts';
-import { strengthOf } from './auth/passwordStrength.ts';
+import { ConcurrencyLimit, LimitBusyError } from './auth/concurrencyLimit.ts';
+import { STRENGTH_CHECKS, strengthOf, type Strength } from './auth/passwordStrength.ts';
 import { createSessions, SESSION_COOKIE } from './auth/session.ts';
 import { loginSlowDown } from './auth/slowDown.ts';
 import { LoginPage } from './pages/loginPage.ts';
@@ -34,6 +36,9 @@ import { renderPage } from './pages/html.ts';
 import { StatusPage } from './pages/statusPage.ts';
 import { chainOf } from './status/chain.ts';
 import type { Logger } from '../core/log.ts';
+
+/** Our own files every page loads, served also while the password must be changed first. */
+const ASSETS = ['/assets/style.css', '/assets/app.js', '/assets/icon.svg', '/favicon.ico'];
 
 /** How many of the last changes the overview lists. */
 const LAST_CHANGES = 8;
@@ -53,6 +58,8 @@ export interface AppDeps {
   accounts: Accounts;
   log: Logger;
   now?: () => Date;
+  /** The bound on password checks running and waiting at once; STRENGTH_CHECKS unless given. */
+  strengthChecks?: ConcurrencyLimit;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -65,6 +72,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(securityHeaders());
   const sessions = createSessions();
   const csrf = createCsrf();
+  const strengthChecks = deps.strengthChecks ?? new ConcurrencyLimit(STRENGTH_CHECKS);
   app.use(cookieParser());
   app.use(sessions.middleware);
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
@@ -77,7 +85,7 @@ export function createApp(deps: AppDeps): express.Express {
   const sessionOf = (req: Request, res: Response) => (req.session.user ? { user: req.session.user, csrf: token(req, res) } : undefined);
   // While the password is the initial one, the password page is the only page.
   app.use((req, res, next) => {
-    if (req.session.mustChange && req.method === 'GET' && !['/password', '/assets/style.css', '/assets/app.js'].includes(req.path) && !req.path.startsWith('/api/')) res.redirect(303, '/password');
+    if (req.session.mustChange && req.method === 'GET' && !['/password', ...ASSETS].includes(req.path) && !req.path.startsWith('/api/')) res.redirect(303, '/password');
     else next();
   });
 
@@ -181,14 +189,23 @@ export function createApp(deps: AppDeps): express.Express {
 
   const passwordPage = (req: Request, res: Response, status: number, outcome?: PasswordOutcome) => {
     const user = req.session.user ?? '';
-    page(req, res, status, PasswordPage({ language: languageOf(req), fingerprint: deps.fingerprint, user, csrf: token(req, res), forced: req.session.mustChange === true, ...(outcome ? { outcome } : {}) }));
+    const news = req.session.loginNews;
+    page(req, res, status, PasswordPage({ language: languageOf(req), fingerprint: deps.fingerprint, user, csrf: token(req, res), forced: req.session.mustChange === true, ...(news ? { news } : {}), ...(outcome ? { outcome } : {}) }));
   };
   app.get('/password', requireLogin(errorPage), (req, res) => passwordPage(req, res, 200));
   app.post('/password', requireLogin(errorPage), async (req, res) => {
     const user = req.session.user ?? '';
     const [oldPassword, newPassword, repeat] = [field(req, 'oldPassword', 256), field(req, 'newPassword', 256), field(req, 'repeatPassword', 256)];
     if (newPassword !== repeat) return passwordPage(req, res, 422, { kind: 'refused', reason: 'mismatch' });
-    const strength = await strengthOf(newPassword);
+    let strength: Strength;
+    try {
+      strength = await strengthOf(newPassword, strengthChecks);
+    } catch (error) {
+      if (!(error instanceof LimitBusyError)) throw error;
+      deps.log.warn({ user }, 'password check refused: too many checks at once');
+      res.set('Retry-After', '5');
+      return passwordPage(req, res, 503, { kind: 'refused', reason: 'busy' });
+    }
     if (!strength.acceptable) return passwordPage(req, res, 422, { kind: 'refused', reason: strength.problem ?? 'tooGuessable', score: strength.score });
     try {
       await deps.accounts.changePassword(user, oldPassword, newPassword);
@@ -197,10 +214,13 @@ export function createApp(deps: AppDeps): express.Express {
       const wrongOld = error.code === 'TIBOX_WEBUI_WRONG_PASSWORD';
       return passwordPage(req, res, wrongOld ? 403 : 422, { kind: 'refused', reason: wrongOld ? 'wrongOld' : 'refused' });
     }
-    // A new session id, and every other session of the user ends (TR.D.10).
+    // A new session id, and every other session of the user ends (TR.D.10). The login's news
+    // not yet shown (the forced change came first) stays for the page the user goes to next.
+    const news = req.session.loginNews;
     await regenerate(req);
     req.session.user = user;
     req.session.mustChange = false;
+    if (news) req.session.loginNews = news;
     await sessions.endOthers(user, req.session.id);
     deps.log.info({ user }, 'web UI password changed');
     passwordPage(req, res, 200, { kind: 'changed' });
@@ -211,6 +231,10 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get('/assets/app.js', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=3600').type('js').send(APP_JS);
+  });
+  // Every page links the icon; /favicon.ico is where a browser looks by itself all the same.
+  app.get(['/assets/icon.svg', '/favicon.ico'], (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=86400').type('svg').send(ICON_SVG);
   });
 
   // A preference of this browser, not a change on the box; still only from this box's own pages.

@@ -63,10 +63,9 @@ export function newVisitor(browser: Browser, language = 'de-DE'): Promise<Browse
 
 /**
  * Collects, for as long as `page` lives, what went wrong in the browser: a script error, a CSP
- * refusal or other console error, an answer of 400 or more to a stylesheet, script or image, a
- * request that failed. A page's own status (a refused login's 401) is the test's business. The
- * browser asks every site for /favicon.ico by itself; the web UI has none, and its 404 is no
- * fault of a page.
+ * refusal or other console error, an answer of 400 or more to a stylesheet, script or image (the
+ * icon too), a request that failed. A page's own status (a refused login's 401) is the test's
+ * business.
  */
 export function complaintsOf(page: Page): string[] {
   const complaints: string[] = [];
@@ -77,7 +76,7 @@ export function complaintsOf(page: Page): string[] {
   page.on('pageerror', (error) => complaints.push(error.message));
   page.on('response', (response) => {
     const subresource = response.request().resourceType() !== 'document';
-    if (subresource && response.status() >= 400 && new URL(response.url()).pathname !== '/favicon.ico') complaints.push(`${response.status()} ${response.url()}`);
+    if (subresource && response.status() >= 400) complaints.push(`${response.status()} ${response.url()}`);
   });
   page.on('requestfailed', (request) => {
     const reason = request.failure()?.errorText ?? 'failed';

@@ -65,6 +65,79 @@ export class StatusPageView extends WebUiPage {
   }
 }
 
+/** `/overview`, where a login lands: the chain, the tunnel, the devices and warnings, kept current live. */
+export class OverviewPageView extends StatusPageView {
+  override async open(): Promise<void> {
+    await this.page.goto(this.url('/overview'));
+  }
+
+  /** The tunnel's state as the live part shows it ("Aufgebaut (seit …)"). */
+  tunnelState(): Locator {
+    return this.page.locator('#live [data-field="tunnel-state"]');
+  }
+
+  /** The row of the device named `name` in the overview's device table. */
+  device(name: string): Locator {
+    return this.page.locator('#live tr[data-device]').filter({ has: this.page.getByRole('link', { name, exact: true }) });
+  }
+}
+
+/** `/profile`: the profile's details, its import form, the tunnel's actions and history. */
+export class ProfilePageView extends WebUiPage {
+  async open(): Promise<void> {
+    await this.page.goto(this.url('/profile'));
+  }
+
+  /** Chooses `file` (its name and bytes, as the browser reads them from disk) in the form and imports it. */
+  async importProfile(file: { name: string; content: Buffer }, password = ''): Promise<void> {
+    await this.page.getByLabel(this.m.profile.file, { exact: true }).setInputFiles({ name: file.name, mimeType: 'application/octet-stream', buffer: file.content });
+    await this.page.getByLabel(this.m.profile.password, { exact: true }).fill(password);
+    await this.page.locator('main').getByRole('button', { name: this.m.profile.submit }).click();
+    await this.page.waitForLoadState();
+  }
+
+  imported(): Locator {
+    return this.page.getByRole('status').filter({ hasText: this.m.profile.imported });
+  }
+}
+
+export interface Registration {
+  kind: 'pvs' | 'terminal';
+  name: string;
+  address: string;
+  mac: string;
+  cetpPorts?: string;
+}
+
+/** `/devices`: the registered devices, the registration form, what the box found. */
+export class DevicesPageView extends WebUiPage {
+  async open(): Promise<void> {
+    await this.page.goto(this.url('/devices'));
+  }
+
+  /** Fills the registration form in as a person types it and sends it; the browser follows to the new device's page. */
+  async register(device: Registration): Promise<void> {
+    const d = this.m.devices;
+    await this.page.getByLabel(d.kind, { exact: true }).selectOption(device.kind);
+    await this.page.getByLabel(d.name, { exact: true }).fill(device.name);
+    await this.page.getByLabel(d.address, { exact: true }).fill(device.address);
+    await this.page.getByLabel(d.mac, { exact: true }).fill(device.mac);
+    await this.page.getByLabel(d.cetpPorts, { exact: true }).fill(device.cetpPorts ?? '');
+    await this.page.locator('main').getByRole('button', { name: d.submit }).click();
+    await this.page.waitForLoadState();
+  }
+
+  /** The names in the table of registered devices, as shown. */
+  async registeredNames(): Promise<string[]> {
+    return await this.page.locator('#registered-title + table tbody tr[data-device] td:first-child').allInnerTexts();
+  }
+
+  /** The note a registration leaves on the device's page. */
+  registered(name: string): Locator {
+    return this.page.getByRole('status').filter({ hasText: this.m.devices.registeredOk(name) });
+  }
+}
+
 export class LoginPageView extends WebUiPage {
   async open(): Promise<void> {
     await this.page.goto(this.url('/login'));

@@ -3,7 +3,9 @@
 // interfaces, MACs, addresses and ports, at most LOG_RATE lines a minute per reason, so a flood of
 // one kind neither fills the log nor hides the others. Rules send a packet away with `goto`.
 // Before that, every drop but a broadcast is counted for the registered device it concerns
-// (deviceCounters.ts).
+// (deviceCounters.ts). The list of reasons is core's (DROP_REASON_CODES), which the web UI's
+// texts follow too; here each gets the words of its counter's and its chain's comments.
+import type { DropReason } from '../../core/index.ts';
 import { initialValue, type CarriedCounters } from './counters.ts';
 import { COUNT_DEVICE_DROP } from './deviceCounters.ts';
 import { comment, renderChain, rule } from './nft.ts';
@@ -22,9 +24,9 @@ export const DROP_REASONS = {
   wan_tcp: 'a TCP connection of the box out of the WAN, not to management or DNS',
   service: 'a LAN-side connection to a service the box does not offer',
   broadcast: 'broadcast or multicast the box does not serve',
-} as const;
+} as const satisfies Record<DropReason, string>;
 
-export type DropReason = keyof typeof DROP_REASONS;
+export type { DropReason };
 
 /** Log lines a minute per reason, after a burst of five. */
 const LOG_RATE = 10;

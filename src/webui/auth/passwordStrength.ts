@@ -3,11 +3,12 @@
 // dictionary word, a common password and their usual variations fail. The dictionaries cost some
 // 40 MB while loaded, so each check runs in a Node process of its own (strengthCheck.ts) that
 // ends with it and takes that memory along: passwords are changed seldom, and the web UI stays
-// small meanwhile.
+// small meanwhile. A limit bounds how many such processes run at once (STRENGTH_CHECKS).
 import { extname } from 'node:path';
 import { isSea } from 'node:sea';
 import { fileURLToPath } from 'node:url';
 import { processRunner } from '../../core/runner.ts';
+import type { ConcurrencyLimit } from './concurrencyLimit.ts';
 
 /** SECURITY.md asks 12 characters at least, the agent refuses fewer. */
 export const MIN_LENGTH = 12;
@@ -33,10 +34,18 @@ const CHECK = fileURLToPath(new URL(`./strengthCheck${extname(fileURLToPath(impo
 /** Loading the dictionaries takes under a second; a check that takes this long is stuck. */
 const CHECK_TIMEOUT_MS = 30_000;
 
-export async function strengthOf(password: string): Promise<Strength> {
+/**
+ * Two checks at once, as many as the box's two cores run side by side, with some 40 MB each;
+ * four more may wait their turn. Past that a check is refused with "busy, try again" (a
+ * LimitBusyError): a person changes a password seldom, a flood of checks is no person.
+ */
+export const STRENGTH_CHECKS = { running: 2, waiting: 4 } as const;
+
+/** Rejects with LimitBusyError, starting nothing, when `limit` has no place and no room to wait. */
+export async function strengthOf(password: string, limit: ConcurrencyLimit): Promise<Strength> {
   const length = [...password].length;
   if (length > MAX_LENGTH) return { score: 0, acceptable: false, problem: 'tooLong' };
-  const score = await scoreInProcess(password);
+  const score = await limit.run(() => scoreInProcess(password));
   if (length < MIN_LENGTH) return { score, acceptable: false, problem: 'tooShort' };
   if (score < MIN_SCORE) return { score, acceptable: false, problem: 'tooGuessable' };
   return { score, acceptable: true };

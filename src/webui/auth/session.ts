@@ -15,7 +15,7 @@ declare module 'express-session' {
     user?: string;
     /** The password is still the initial one. */
     mustChange?: boolean;
-    /** What the login log said at this login, shown once on the next page. */
+    /** What the login log said at this login: on the forced password page, then once on the next page. */
     loginNews?: { failedSince: number; previousLogin: string | null };
     /** Marks a session made for the login form's CSRF token. */
     visitor?: boolean;

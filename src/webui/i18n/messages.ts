@@ -1,6 +1,7 @@
 // The web UI's message catalogue: every text a page shows, once per language. German is the
 // default, English switchable; a language is a full Messages object, so the type checker finds a
 // text missing in one of them.
+import type { DropReason } from '../../core/dropReasons.ts';
 
 export const LANGUAGES = ['de', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -110,6 +111,8 @@ export interface Messages {
     tooGuessable: string;
     wrongOld: string;
     refused: string;
+    /** Too many password checks at once: try again. */
+    busy: string;
     changed: string;
     strength: (score: number) => string;
   };
@@ -197,7 +200,8 @@ export interface Messages {
     drops: string;
     noDrops: string;
     dropColumns: { at: string; reason: string; from: string; to: string };
-    dropReasons: Record<string, string>;
+    /** The firewall's drop reasons (src/core/dropReasons.ts), each in the practice's words. */
+    dropReasons: Record<DropReason, string>;
     columns: { name: string; kind: string; address: string; mac: string; seen: string; evidence: string; hostname: string };
     outsideSegment: string;
     back: string;

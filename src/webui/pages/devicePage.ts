@@ -2,6 +2,7 @@
 // Windows and Linux (copy buttons appear with JavaScript; the text can always be selected), its
 // reachability history, and "why blocked": what the firewall let through and dropped for it.
 import type { VNode } from 'preact';
+import { isDropReason } from '../../core/dropReasons.ts';
 import { formatBytes, formatTime, messagesFor, type Language } from '../i18n/index.ts';
 import type { DeviceView, SetupView, TransitionView, WhyView } from '../status/deviceView.ts';
 import { html } from './html.ts';
@@ -123,7 +124,7 @@ export function DevicePage(props: DevicePageProps): VNode {
                       ${why.drops.map(
                         (d) => html`<tr>
                           <td>${formatTime(language, d.at)}</td>
-                          <td>${m.dropReasons[d.reason] ?? d.reason}</td>
+                          <td>${isDropReason(d.reason) ? m.dropReasons[d.reason] : d.reason}</td>
                           <td><code>${d.src}${d.sport === undefined ? '' : `:${d.sport}`}</code></td>
                           <td><code>${d.dst}${d.dport === undefined ? '' : `:${d.dport}`}</code> ${d.proto}</td>
                         </tr>`,

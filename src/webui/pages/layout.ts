@@ -43,6 +43,7 @@ export function Layout({ language, title, fingerprint, path, session, scripts, c
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>${title} · ${m.product}</title>
       <link rel="stylesheet" href="/assets/style.css" />
+      <link rel="icon" href="/assets/icon.svg" type="image/svg+xml" />
       ${(scripts ?? []).map((src) => html`<script src=${src} defer></script>`)}
     </head>
     <body>

@@ -10,6 +10,7 @@ import type { Overview } from '../status/overview.ts';
 import { ChainList } from './chainList.ts';
 import { html } from './html.ts';
 import { Layout } from './layout.ts';
+import { LoginNews, type LoginNewsView } from './loginNews.ts';
 
 export interface OverviewPageProps {
   language: Language;
@@ -19,7 +20,7 @@ export interface OverviewPageProps {
   /** ISO time the overview was read. */
   at: string;
   /** Right after a login: the failed attempts since the previous one. */
-  news?: { failedSince: number; previousLogin: string | null };
+  news?: LoginNewsView;
   /** The last changes, newest first; undefined when the agent did not answer. */
   changes: readonly Change[] | undefined;
 }
@@ -34,7 +35,7 @@ export function OverviewPage({ language, fingerprint, session, overview, at, new
     path: '/overview',
     session,
     scripts: ['/assets/app.js'],
-    children: html`${news ? html`<p class=${news.failedSince > 0 ? 'notice' : 'checked'} role="status">${all.login.since(news.failedSince, news.previousLogin ? formatTime(language, news.previousLogin) : null)}</p>` : null}
+    children: html`${LoginNews({ language, news })}
       <h1>${m.title}</h1>
       <div id="live" data-events="/api/v1/events" aria-live="polite">${OverviewLive({ language, overview, at })}</div>
       <p class="checked">${m.live}</p>

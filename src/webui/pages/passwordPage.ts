@@ -5,10 +5,12 @@ import type { VNode } from 'preact';
 import { messagesFor, type Language, type Messages } from '../i18n/index.ts';
 import { html } from './html.ts';
 import { Layout } from './layout.ts';
+import { LoginNews, type LoginNewsView } from './loginNews.ts';
 
 export type PasswordOutcome = { kind: 'changed' } | { kind: 'refused'; reason: keyof Messages['password']; score?: number };
 
-export function PasswordPage(props: { language: Language; fingerprint: string; user: string; csrf: string; forced: boolean; outcome?: PasswordOutcome }): VNode {
+/** `news`: what the login log said at this login, shown while the change is forced. */
+export function PasswordPage(props: { language: Language; fingerprint: string; user: string; csrf: string; forced: boolean; news?: LoginNewsView; outcome?: PasswordOutcome }): VNode {
   const m = messagesFor(props.language).password;
   const { outcome } = props;
   const text = (key: keyof Messages['password']) => {
@@ -21,7 +23,8 @@ export function PasswordPage(props: { language: Language; fingerprint: string; u
     fingerprint: props.fingerprint,
     path: '/password',
     session: { user: props.user, csrf: props.csrf },
-    children: html`<h1>${m.title}</h1>
+    children: html`${props.forced ? LoginNews({ language: props.language, news: props.news }) : null}
+      <h1>${m.title}</h1>
       ${props.forced ? html`<p class="notice">${m.forced}</p>` : null}
       ${outcome?.kind === 'changed' ? html`<p class="success" role="status">${m.changed}</p>` : null}
       ${outcome?.kind === 'refused'

@@ -7,6 +7,7 @@ import type { ChainLink } from '../status/chain.ts';
 import { ChainList } from './chainList.ts';
 import { html } from './html.ts';
 import { Layout } from './layout.ts';
+import { LoginNews, type LoginNewsView } from './loginNews.ts';
 
 export interface StatusPageProps {
   language: Language;
@@ -16,7 +17,7 @@ export interface StatusPageProps {
   at: string;
   session?: { user: string; csrf: string };
   /** Right after a login: the failed attempts since the previous one. */
-  news?: { failedSince: number; previousLogin: string | null };
+  news?: LoginNewsView;
 }
 
 export function StatusPage({ language, fingerprint, chain, at, session, news }: StatusPageProps): VNode {
@@ -28,7 +29,7 @@ export function StatusPage({ language, fingerprint, chain, at, session, news }: 
     fingerprint,
     path: '/',
     ...(session ? { session } : {}),
-    children: html`${news ? html`<p class=${news.failedSince > 0 ? 'notice' : 'checked'} role="status">${all.login.since(news.failedSince, news.previousLogin ? formatTime(language, news.previousLogin) : null)}</p>` : null}
+    children: html`${LoginNews({ language, news })}
       <h1>${m.title}</h1>
       <p class="question">${m.question}</p>
       ${ChainList({ language, chain })}

@@ -8,7 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControlApiError } from '../../../src/control/client.ts';
 import { createApp, createDeviceCertificate, WebUiServers, type DeviceCertificate, type OverviewStatus } from '../../../src/webui/index.ts';
 import type { Accounts } from '../../../src/webui/auth/accounts.ts';
+import { ConcurrencyLimit } from '../../../src/webui/auth/concurrencyLimit.ts';
+import { formatTime, messagesFor } from '../../../src/webui/i18n/index.ts';
 import { memoryLogger, SAMPLE_STATUS } from '../control/helpers.ts';
+import { Browser, type Answer } from './browser.ts';
 
 const INITIAL = 'k7mq-3xtr-9pfa-uw4e';
 /** The agent's account checks, faked: the initial password until changed. */
@@ -30,6 +33,8 @@ const accounts: Accounts = {
 };
 
 const logger = memoryLogger();
+/** One password check at a time and none waiting, so a test can hold the only place. */
+const strengthChecks = new ConcurrencyLimit({ running: 1, waiting: 0 });
 let certificate: DeviceCertificate;
 let servers: WebUiServers;
 let status: OverviewStatus | Error = SAMPLE_STATUS;
@@ -50,6 +55,7 @@ beforeAll(async () => {
     accounts,
     log: logger.log,
     now: () => new Date('2025-05-02T10:05:30.000Z'),
+    strengthChecks,
   });
   servers = new WebUiServers();
   await servers.start(app, certificate, { host: '127.0.0.1', httpsPort: 0, httpPort: 0 });
@@ -61,12 +67,6 @@ afterAll(async () => {
   expect(logger.lines().filter((l) => Number(l.level) >= 50)).toEqual([]);
   await servers.stop();
 });
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
 
 function get(path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
@@ -147,6 +147,18 @@ describe('the web UI app', () => {
     expect(String((await form('/language', { language: '<script>' })).headers['set-cookie'])).toMatch(/^__Host-lang=de;/);
   });
 
+  it('serves its icon at /favicon.ico, where browsers look by themselves, and at the address every page links', async () => {
+    const page = await get('/');
+    expect(page.body).toContain('<link rel="icon" href="/assets/icon.svg" type="image/svg+xml"/>');
+    for (const path of ['/favicon.ico', '/assets/icon.svg']) {
+      const icon = await get(path);
+      expect([icon.status, icon.headers['content-type']], path).toEqual([200, 'image/svg+xml; charset=utf-8']);
+      expect(icon.body, path).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" [^>]*>[\s\S]*<\/svg>\n$/);
+      expect(icon.body, path).not.toMatch(/<script|href=|style=/);
+      expect(icon.headers['content-security-policy'], path).toContain("default-src 'self'");
+    }
+  });
+
   it('answers an unknown page with 404 in the page language, and escapes what the request carried', async () => {
     const { status: code, body } = await get('/%3Cscript%3Ealert(1)%3C/script%3E', { headers: { Cookie: '__Host-lang=en' } });
     expect(code).toBe(404);
@@ -161,41 +173,12 @@ describe('the web UI app', () => {
   });
 });
 
-/** A browser's cookie jar: what the server set, sent back with each request. */
-class Browser {
-  cookies = new Map<string, string>();
-  private take(answer: Answer): Answer {
-    const set = answer.headers['set-cookie'];
-    for (const line of Array.isArray(set) ? set : set ? [set] : []) {
-      const [pair = ''] = line.split(';');
-      const [name = '', value = ''] = pair.split('=');
-      if (/Expires=Thu, 01 Jan 1970/.test(line) || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return answer;
-  }
-  private header(): Record<string, string> {
-    return this.cookies.size ? { Cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {};
-  }
-  async get(path: string): Promise<Answer> {
-    return this.take(await get(path, { headers: this.header() }));
-  }
-  async post(path: string, fields: Record<string, string>): Promise<Answer> {
-    return this.take(await form(path, fields, this.header()));
-  }
-  /** The CSRF token of the page's first form. */
-  static token(page: Answer): string {
-    return /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
-  }
-  async login(password: string): Promise<Answer> {
-    const page = await this.get('/login');
-    return await this.post('/login', { _csrf: Browser.token(page), user: 'admin', password });
-  }
-}
+/** A visitor with a cookie jar of its own. */
+const visitor = () => new Browser(port, certificate.cert);
 
 describe('login and the password', () => {
   it('forces a change at the first login with the initial password, refuses a dictionary word, then lets the user in', async () => {
-    const browser = new Browser();
+    const browser = visitor();
     const loggedIn = await browser.login(INITIAL);
     expect([loggedIn.status, loggedIn.headers.location]).toEqual([303, '/password']);
     expect(String(loggedIn.headers['set-cookie'])).toMatch(/__Host-tibox-session=[^;]+; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Strict/);
@@ -218,26 +201,26 @@ describe('login and the password', () => {
   });
 
   it('refuses a state change without a CSRF token, with a foreign one, and a logged-out session replayed', async () => {
-    const browser = new Browser();
+    const browser = visitor();
     expect((await browser.login(account.password)).status).toBe(303);
     const page = await browser.get('/');
     const noToken = await browser.post('/logout', {});
     expect(noToken.status).toBe(403);
     expect(noToken.body).toContain('Das Formular ist abgelaufen');
-    const other = new Browser();
+    const other = visitor();
     await other.login(account.password);
     const foreign = await browser.post('/logout', { _csrf: Browser.token(await other.get('/')) });
     expect(foreign.status).toBe(403);
     const stolen = new Map(browser.cookies);
     expect((await browser.post('/logout', { _csrf: Browser.token(page) })).status).toBe(303);
-    const replay = new Browser();
+    const replay = visitor();
     replay.cookies = stolen;
     expect((await replay.get('/password')).headers.location).toBe('/login');
     expect((await replay.post('/password', { _csrf: Browser.token(page), oldPassword: account.password, newPassword: 'x', repeatPassword: 'x' })).status).toBe(403);
   });
 
   it('ends the other sessions when the password changes, and needs the old password for it', async () => {
-    const [first, second] = [new Browser(), new Browser()];
+    const [first, second] = [visitor(), visitor()];
     await first.login(account.password);
     await second.login(account.password);
     const page = await first.get('/password');
@@ -250,8 +233,57 @@ describe('login and the password', () => {
     expect((await first.get('/password')).status).toBe(200);
   });
 
+  it('keeps the failed logins before a first login through the forced password change: on the password page, then once on the page after', async () => {
+    // The agent's login log counted two failures before the first login with the label's password.
+    Object.assign(account, { password: INITIAL, changed: false, failed: 2 });
+    const news = messagesFor('de').login.since(2, formatTime('de', '2025-05-02T08:00:00.000Z'));
+    expect(news).toContain('2 fehlgeschlagene');
+    const browser = visitor();
+    expect((await browser.login(INITIAL)).headers.location).toBe('/password');
+    const forced = await browser.get('/password');
+    expect(forced.body).toContain(news);
+    // Our own files are served all the same, the icon too, not sent to the password page.
+    expect((await browser.get('/favicon.ico')).status).toBe(200);
+    const next = 'Vierter Satz mit 2029 Wörtern';
+    const weak = await browser.post('/password', { _csrf: Browser.token(forced), oldPassword: INITIAL, newPassword: 'Sonnenblume1', repeatPassword: 'Sonnenblume1' });
+    expect(weak.body).toContain(news);
+    const changed = await browser.post('/password', { _csrf: Browser.token(weak), oldPassword: INITIAL, newPassword: next, repeatPassword: next });
+    expect(changed.status).toBe(200);
+    const landing = await browser.get('/overview');
+    expect(landing.status).toBe(200);
+    expect(landing.body).toContain(news);
+    expect((await browser.get('/overview')).body).not.toContain(news);
+    expect((await browser.get('/password')).body).not.toContain(news);
+  });
+
+  it('refuses a password change with "busy, try again" in the page language while the checks are full, and changes nothing', async () => {
+    const browser = visitor();
+    await browser.login(account.password);
+    const before = account.password;
+    const next = 'Dritter Satz mit 2028 Wörtern';
+    let release = () => undefined as void;
+    const holding = strengthChecks.run(() => new Promise<void>((resolve) => (release = resolve)));
+    try {
+      const page = await browser.get('/password');
+      const busy = await browser.post('/password', { _csrf: Browser.token(page), oldPassword: before, newPassword: next, repeatPassword: next });
+      expect([busy.status, busy.headers['retry-after']]).toEqual([503, '5']);
+      expect(busy.body).toContain('Die Box prüft gerade andere Passwörter. Bitte versuchen Sie es in ein paar Sekunden noch einmal.');
+      browser.cookies.set('__Host-lang', 'en');
+      const english = await browser.post('/password', { _csrf: Browser.token(busy), oldPassword: before, newPassword: next, repeatPassword: next });
+      expect(english.status).toBe(503);
+      expect(english.body).toContain('The box is busy checking other passwords. Please try again in a few seconds.');
+      expect(account.password).toBe(before);
+    } finally {
+      release();
+      await holding;
+    }
+    const retried = await browser.post('/password', { _csrf: Browser.token(await browser.get('/password')), oldPassword: before, newPassword: next, repeatPassword: next });
+    expect(retried.status).toBe(200);
+    expect(account.password).toBe(next);
+  });
+
   it('slows failed logins down per account, and says only that user name or password is wrong', async () => {
-    const browser = new Browser();
+    const browser = visitor();
     const times: number[] = [];
     for (let i = 0; i < 5; i++) {
       const started = Date.now();
