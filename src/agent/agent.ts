@@ -77,7 +77,7 @@ export class Agent {
       managementOverInternet: () => managementEndpoint,
     });
     // The agent's own lookups (the gateways' names) ask the WAN's name servers.
-    const resolver = new Resolver();
+    const resolver = options.resolver ?? new Resolver();
     const wan = wireWan(ctx, { lan, resolver });
     // A renewal runs only once the agent has started, long after the profile service is built below.
     const renewal = profileRenewal(ctx, { profile: () => profile, tunnel });
