@@ -75,6 +75,7 @@ export const de: Messages = {
     cli: 'Kommandozeile der Box',
     actions: {
       'profile.import': 'VPN-Profil eingespielt',
+      'profile.renew': 'VPN-Profil vom Rechenzentrum erneuert',
       'webui.changePassword': 'Passwort der Weboberfläche geändert',
       'tunnel.restart': 'Tunnel neu aufgebaut',
     },

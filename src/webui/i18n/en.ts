@@ -75,6 +75,7 @@ export const en: Messages = {
     cli: "The box's command line",
     actions: {
       'profile.import': 'VPN profile imported',
+      'profile.renew': 'VPN profile renewed by the datacenter',
       'webui.changePassword': "The web UI's password changed",
       'tunnel.restart': 'Tunnel rebuilt',
     },
