@@ -4,11 +4,11 @@
 // once an install under way has sent its last feedback (a renewed profile brings a new identity
 // in the middle of its own deployment). A downloaded deployment goes to the deployer, which
 // hands each module to the installer of its type: the profile renewal's, and with system updates
-// (RAUC on the box) RAUC's. With system updates, at start the health commit judges a freshly booted slot; its outcome goes to the server as soon
-// as a client runs, and only then is forgotten. It follows the tunnel and the server's internet
-// address to choose the way to the server (managementWay.ts), and moves the client's connection
-// when the way changes. `update.status` tells the CLI (and later the web UI) where management and
-// the system's slots stand.
+// (RAUC on the box) RAUC's. With system updates, at start the health commit judges a freshly
+// booted slot; its outcome goes to the server as soon as a client runs, and only then is
+// forgotten. It follows the tunnel and the server's internet address to choose the way to the
+// server (managementWay.ts), and moves the client's connection when the way changes.
+// `update.status` tells the CLI (and later the web UI) where management and the system's slots stand.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SerialQueue, StateTracker, type ControlActions, type Logger, type Subsystem, type SubsystemStatus } from '../core/index.ts';
