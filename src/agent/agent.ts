@@ -24,6 +24,7 @@ import { wireFirewall } from './wiring/firewall.ts';
 import { wireLan } from './wiring/lan.ts';
 import { wirePathMtu } from './wiring/pathMtu.ts';
 import { wireProfile } from './wiring/profile.ts';
+import { profileRenewal } from './wiring/profileRenewal.ts';
 import { wireProvisioning } from './wiring/provisioning.ts';
 import { wireTunnel } from './wiring/tunnel.ts';
 import { wireUpdater } from './wiring/updater.ts';
@@ -76,9 +77,11 @@ export class Agent {
       managementOverInternet: () => managementEndpoint,
     });
     // The agent's own lookups (the gateways' names) ask the WAN's name servers.
-    const resolver = new Resolver();
+    const resolver = options.resolver ?? new Resolver();
     const wan = wireWan(ctx, { lan, resolver });
-    const { updater, remoteManagement } = wireUpdater(ctx, () => this.status(), tunnel);
+    // A renewal runs only once the agent has started, long after the profile service is built below.
+    const renewal = profileRenewal(ctx, { profile: () => profile, tunnel });
+    const { updater, remoteManagement } = wireUpdater(ctx, () => this.status(), tunnel, renewal);
     const profile = wireProfile(ctx, {
       tunnel,
       dataPath,

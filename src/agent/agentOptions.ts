@@ -1,5 +1,6 @@
 // What the agent is built from: run.ts fills it from the command line; tests hand fakes for the
 // kernel and the processes.
+import type { Resolver } from 'node:dns/promises';
 import type { Logger, Runner, startProcess } from '../core/index.ts';
 import type { RouteKernel } from '../firewall/index.ts';
 import type { LinkMtus } from '../ipsec/index.ts';
@@ -35,6 +36,8 @@ export interface AgentOptions {
   passwdFile?: string;
   /** The kernel's routing as the routes module sees it; rtnetlink when absent (tests pass a fake). */
   routeKernel?: RouteKernel;
+  /** The agent's own name lookups (gateways, the management endpoint), asking the WAN's name servers; node's when absent (tests pass a fake). */
+  resolver?: Pick<Resolver, 'setServers' | 'resolveSrv' | 'resolve4' | 'resolve6'>;
   /** Runtime files (dnsmasq's); /run/tibox when absent. Must be traversable by dnsmasq's user. */
   runDir?: string;
   /** The kernel's links and addresses as the LAN subsystem sees them; rtnetlink when absent (tests pass a fake). */

@@ -75,6 +75,8 @@ export const ERROR_CATALOGUE = byCode({
   TIBOX_PROFILE_NOT_A_CA: [422, 'caCertificates[{index}] ({subject}) is not a CA certificate (basicConstraints CA:TRUE is required)'],
   TIBOX_PROFILE_UNTRUSTED_CERT: [422, 'the box certificate ({subject}) was not issued by a CA in caCertificates'],
   TIBOX_PROFILE_INVALID_FIELD: [422, 'profile field {field}: {reason}'],
+  // A renewal pushed by remote management replaces this box's profile only.
+  TIBOX_PROFILE_OTHER_BOX: [422, 'the profile is for box {offered}; this box is {current}'],
   // Firewall (src/firewall/): a desired state refused before anything of it is rendered or loaded;
   // the details list every problem found.
   TIBOX_FIREWALL_INVALID: [422, 'the firewall desired state was refused: {field} {reason}'],

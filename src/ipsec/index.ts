@@ -7,7 +7,7 @@
 // Only the composition root in src/agent/ imports it.
 export { renderCharonConf, type CharonConfOptions } from './charonConf.ts';
 export { CharonLink } from './charonLink.ts';
-export { ProfileService, type ProfileDataPath, type ProfileServiceDeps } from './profileService.ts';
+export { ProfileService, type ProfileDataPath, type ProfileServiceDeps, type RenewalResult } from './profileService.ts';
 export type { ManagementIdentity } from './profile/index.ts';
 export {
   LIBIPSEC_DEVICE, readWanRoute, registerTunnelActions, ResumeFile, StoredTunnelHistory, tcpKnock, TunnelController, tunnelPath,

@@ -12,7 +12,8 @@ import {
   SerialQueue, StateTracker, formatIpv4, parsePrefix, type ControlActions, type Health, type Logger, type Lifecycle, type SubsystemStatus,
 } from '../core/index.ts';
 import {
-  certificateHealth, managementCertificateHealth, ProfileStore, registerProfileActions, resolveGatewayAddresses, resolveGateways, type AddressResolver, type ManagementIdentity, type NameAddresses, type VpnProfile,
+  certificateHealth, importProfile, managementCertificateHealth, ProfileStore, registerProfileActions, renewalProblem, resolveGatewayAddresses, resolveGateways, sameProfile, summarize,
+  type AddressResolver, type ManagementIdentity, type NameAddresses, type ProfileSummary, type VpnProfile,
 } from './profile/index.ts';
 import { managementOverInternet, type ManagementResolver } from './profile/managementEndpoint.ts';
 import type { TunnelProfile } from './tunnel/index.ts';
@@ -28,6 +29,15 @@ export interface ProfileDataPath {
    * its names (SRV targets too) resolve to, sorted.
    */
   readonly gatewayAddresses: readonly string[];
+}
+
+/** What a renewal did: the profile as `profile.show` tells it, and whether the tunnel is built anew for it. */
+export interface RenewalResult {
+  readonly summary: ProfileSummary;
+  /** The profile offered is the one in use: nothing changed. */
+  readonly unchanged: boolean;
+  /** It changes what the tunnel is built from (identity, CAs, gateways, prefixes): a new tunnel replaces the old, make-before-break. */
+  readonly tunnelRebuilt: boolean;
 }
 
 /** How often the certificate's expiry is checked and the gateways (SRV name and names) are resolved again. */
@@ -146,11 +156,36 @@ export class ProfileService implements Lifecycle {
       },
       now: () => this.now(),
       onImported: (profile, actor) => {
-        this.deps.log.info({ boxId: profile.boxId, actor }, 'VPN profile imported');
-        this.deps.audit(actor, 'profile.import', { boxId: profile.boxId, tiSegment: profile.tiSegment, certificate: profile.identity.fingerprint256 });
+        this.taken(profile, actor, 'profile.import');
         this.requestInBackground(profile);
       },
     });
+  }
+
+  /**
+   * A renewal pushed by remote management: the file passes the same import as `profile.import`
+   * (signature by the pinned key, every field, the identity), must be this box's, and is stored
+   * and applied like an import: the tunnel takes it make-before-break. Resolves once the tunnel
+   * and the data path have been handed it; throws the ProfileError of a refused file, and then
+   * nothing has changed.
+   */
+  async renew(file: Buffer, actor: string): Promise<RenewalResult> {
+    const offered = importProfile(file, { trustAnchor: readFileSync(this.deps.trustAnchorPath), now: this.now() });
+    const current = this.current ?? (await this.store.load());
+    const problem = renewalProblem(current, offered);
+    if (problem) throw problem;
+    const summary = summarize(offered);
+    if (sameProfile(current, offered)) return { summary, unchanged: true, tunnelRebuilt: false };
+    await this.store.save(offered);
+    this.taken(offered, actor, 'profile.renew');
+    await this.request(offered);
+    return { summary, unchanged: false, tunnelRebuilt: current === undefined || tunnelKey(current) !== tunnelKey(offered) };
+  }
+
+  /** A new profile is stored: logged and audited with who brought it and what it holds. */
+  private taken(profile: VpnProfile, actor: string, action: 'profile.import' | 'profile.renew'): void {
+    this.deps.log.info({ boxId: profile.boxId, actor }, action === 'profile.import' ? 'VPN profile imported' : 'VPN profile renewed');
+    this.deps.audit(actor, action, { boxId: profile.boxId, tiSegment: profile.tiSegment, certificate: profile.identity.fingerprint256 });
   }
 
   /** request() from a timer or an event: nobody waits for it, so nothing it throws may go unhandled. */
@@ -349,6 +384,11 @@ function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T |
     signal.addEventListener('abort', onAbort, { once: true });
     void promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
+}
+
+/** What the tunnel is built from, gateway source included: a profile that changes none of it needs no new tunnel. */
+function tunnelKey(profile: VpnProfile): string {
+  return JSON.stringify([profile.gateways, tunnelProfileOf(profile, [])]);
 }
 
 /** The box's own TI address: the first host of its segment (the LAN half's gateway). */

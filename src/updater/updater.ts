@@ -1,17 +1,19 @@
 // The updater subsystem: runs the DDI client for the management identity the VPN profile brings
 // (format version 2), and none without one. apply() takes the desired state as plain data and
-// may be called many times with the same input; a new identity or endpoint replaces the client.
-// With system updates (RAUC on the box) a downloaded deployment goes to the deployer, and at
-// start the health commit judges a freshly booted slot; its outcome goes to the server as soon
-// as a client runs, and only then is forgotten. It follows the tunnel and the server's internet
-// address to choose the way to the server (managementWay.ts), and moves the client's connection
-// when the way changes. `update.status` tells the CLI (and later the web UI) where management and
-// the system's slots stand.
+// may be called many times with the same input; a new identity or endpoint replaces the client,
+// once an install under way has sent its last feedback (a renewed profile brings a new identity
+// in the middle of its own deployment). A downloaded deployment goes to the deployer, which
+// hands each module to the installer of its type: the profile renewal's, and with system updates
+// (RAUC on the box) RAUC's. With system updates, at start the health commit judges a freshly
+// booted slot; its outcome goes to the server as soon as a client runs, and only then is
+// forgotten. It follows the tunnel and the server's internet address to choose the way to the
+// server (managementWay.ts), and moves the client's connection when the way changes.
+// `update.status` tells the CLI (and later the web UI) where management and the system's slots stand.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SerialQueue, StateTracker, type ControlActions, type Logger, type Subsystem, type SubsystemStatus } from '../core/index.ts';
 import { DdiClient, DdiConnection, controllerBaseUrl, type DdiStatus } from './ddi/index.ts';
-import { Deployer, OutcomeFile, raucInstaller, type Reboot, type UpdateOutcome } from './deploy/index.ts';
+import { Deployer, OutcomeFile, raucInstaller, type ModuleInstaller, type Reboot, type UpdateOutcome } from './deploy/index.ts';
 import { HealthCommit, type CheckResults, type PendingBoot } from './health/index.ts';
 import { chooseManagementWay, sameWay, type InternetEndpoint, type ManagementWay } from './managementWay.ts';
 import { bootedSlot, type RaucDriver } from './rauc/index.ts';
@@ -38,8 +40,6 @@ export interface SystemUpdates {
   reboot: Reboot;
   /** One round of the health commit's checks: the agent, the WAN, the tunnel by an active probe. */
   checks: (signal: AbortSignal) => Promise<CheckResults>;
-  /** The `updates.*` config group as it is now. */
-  times: () => UpdateTimes;
   /** The agent's own version, for a booted slot RAUC installed nothing into (the factory's). */
   runningVersion: string;
   commitDeadlineMs?: number;
@@ -52,7 +52,11 @@ export interface UpdaterDeps {
   attributes: () => ReadonlyMap<string, string>;
   log: Logger;
   now?: () => Date;
-  /** Without it (a development machine, unit tests) downloads stay downloaded. */
+  /** The `updates.*` config group as it is now: when a downloaded deployment may be installed. */
+  times?: () => UpdateTimes;
+  /** Installers of software modules beside RAUC's: the profile renewal's. */
+  installers?: readonly ModuleInstaller[];
+  /** RAUC, the reboot and the health commit; without them (a development machine) `os` modules are refused. */
   system?: SystemUpdates;
 }
 
@@ -87,7 +91,10 @@ export class Updater implements Subsystem<RemoteManagement> {
   private started = false;
   /** Converging runs one at a time: a client is stopped before the next one starts. */
   private readonly converging = new SerialQueue();
-  private readonly system: { deps: SystemUpdates; commit: HealthCommit; deployer: Deployer; outcomes: OutcomeFile } | undefined;
+  private readonly system: { deps: SystemUpdates; commit: HealthCommit } | undefined;
+  /** Takes downloaded deployments on; without any installer (unit tests) they stay downloaded. */
+  private readonly deployer: Deployer | undefined;
+  private readonly outcomes: OutcomeFile;
   /** The action rebooted into, until its outcome has reached the server. */
   private held: string | undefined;
   /** The outcome of the health commit, until the server has it. */
@@ -109,8 +116,10 @@ export class Updater implements Subsystem<RemoteManagement> {
     this.deps = deps;
     this.state = new StateTracker(this.name, deps.now);
     const system = deps.system;
+    const stateDir = join(deps.dataDir, 'state');
+    this.outcomes = new OutcomeFile(join(stateDir, 'update-outcome.json'));
+    const installers = [...(deps.installers ?? [])];
     if (system) {
-      const stateDir = join(deps.dataDir, 'state');
       const commit = new HealthCommit({
         rauc: system.rauc,
         pendingFile: join(stateDir, 'update-pending-boot.json'),
@@ -119,16 +128,19 @@ export class Updater implements Subsystem<RemoteManagement> {
         ...(system.commitDeadlineMs !== undefined ? { deadlineMs: system.commitDeadlineMs } : {}),
         ...(system.commitIntervalMs !== undefined ? { intervalMs: system.commitIntervalMs } : {}),
       });
-      const outcomes = new OutcomeFile(join(stateDir, 'update-outcome.json'));
-      const deployer = new Deployer({
-        installers: [raucInstaller({ rauc: system.rauc, prepareBoot: (pending) => commit.prepare(pending), runningVersion: system.runningVersion })],
-        times: system.times,
-        reboot: system.reboot,
-        recordOutcome: (outcome) => outcomes.write(outcome),
+      installers.push(raucInstaller({ rauc: system.rauc, prepareBoot: (pending) => commit.prepare(pending), runningVersion: system.runningVersion }));
+      this.system = { deps: system, commit };
+    }
+    if (installers.length > 0) {
+      if (!deps.times) throw new Error('installing deployments needs the updates.* times');
+      this.deployer = new Deployer({
+        installers,
+        times: deps.times,
+        ...(system ? { reboot: system.reboot } : {}),
+        recordOutcome: (outcome) => this.outcomes.write(outcome),
         log: deps.log,
         ...(deps.now ? { now: deps.now } : {}),
       });
-      this.system = { deps: system, commit, deployer, outcomes };
     }
   }
 
@@ -176,7 +188,7 @@ export class Updater implements Subsystem<RemoteManagement> {
       ? { actionId: pending.actionId, result: 'success', version: pending.version, details: [`version ${pending.version} runs in slot ${pending.slot}, passed its health check and is marked good`], at: this.now().toISOString() }
       : { actionId: pending.actionId, result: 'failure', version: pending.version, details: [outcome.reason], at: this.now().toISOString() };
     this.deps.log.info({ ...due }, 'update outcome after the reboot');
-    await system.outcomes.write(due);
+    await this.outcomes.write(due);
     this.due = due;
     await this.report();
   }
@@ -243,7 +255,7 @@ export class Updater implements Subsystem<RemoteManagement> {
   async systemStatus(): Promise<SystemStatus | undefined> {
     const system = this.system;
     if (!system) return undefined;
-    const [pending, lastOutcome] = await Promise.all([system.commit.pendingBoot(), system.outcomes.read()]);
+    const [pending, lastOutcome] = await Promise.all([system.commit.pendingBoot(), this.outcomes.read()]);
     try {
       const status = await system.deps.rauc.status();
       const slots = status.slots.map(({ name, bootname, state, bootStatus, version }) => ({ name, bootname, state, bootStatus, version }));
@@ -270,6 +282,8 @@ export class Updater implements Subsystem<RemoteManagement> {
       return;
     }
     const old = this.running;
+    // The new identity may be the work of the deployment in hand: its client sends its last word first.
+    if (old && wanted) await this.deployer?.installsDone();
     this.running = undefined;
     if (old) {
       await old.client.stop();
@@ -290,7 +304,8 @@ export class Updater implements Subsystem<RemoteManagement> {
       downloadDir: join(this.deps.dataDir, 'updates'),
       attributes: () => this.attributes(),
       log: this.deps.log,
-      ...(this.system ? { deployments: this.system.deployer.handle, heldAction: () => this.held } : {}),
+      ...(this.deployer ? { deployments: this.deployer.handle } : {}),
+      ...(this.system ? { heldAction: () => this.held } : {}),
     });
     this.running = { key, client, connection, controllerId: wanted.controllerId };
     await this.readRunningOs();

@@ -586,6 +586,31 @@ export class Lab {
   }
 
   /**
+   * A renewal of the box's version 2 profile as the datacenter issues one: a new box certificate
+   * and a new management certificate from the lab CA, for the same names, signed with the lab's
+   * profile-signing key or `signingKey` (PEM). `overrides` change the payload (another `boxId`).
+   */
+  async issueRenewedProfile(name: string, options: { overrides?: Record<string, unknown>; signingKey?: string } = {}): Promise<string> {
+    if (!this.pki) throw new Error('lab not built');
+    const pki = join(this.dir, 'pki');
+    const [labKey, caPem] = ['profile-signing.key', 'ca.pem'].map((f) => readFileSync(join(pki, f), 'utf8')) as [string, string];
+    const read = (issued: IssuedCert) => ({ certificate: readFileSync(issued.cert, 'utf8'), privateKey: readFileSync(issued.key, 'utf8') });
+    const box = read(await this.pki.issue(`${name}-box`, [`DNS:${PLAN.boxId}`], 'client'));
+    const management = read(await this.pki.issue(`${name}-box-management`, [`DNS:${PLAN.boxId}`], 'client'));
+    const settings = labSettings(caPem);
+    const payload = {
+      ...settings,
+      version: 2,
+      identity: box,
+      management: { ...(settings.management as object), identity: management, caCertificates: [caPem] },
+      ...options.overrides,
+    };
+    const file = join(pki, `profile-${name}.json`);
+    writeFileSync(file, signProfile(payload, options.signingKey ?? labKey), { mode: 0o600 });
+    return file;
+  }
+
+  /**
    * Restarts both gateways with certificates the box must refuse: issued by a CA the box does
    * not trust, or expired.
    */

@@ -1,7 +1,6 @@
 // The VPN profile: imported, checked and held by ProfileService, which hands it to the tunnel
 // first and to the data path after, and its management identity to remote management. Its
 // resolver follows the WAN's name servers.
-import type { Resolver } from 'node:dns/promises';
 import { ProfileService, type ProfileServiceDeps, type TunnelController } from '../../ipsec/index.ts';
 import type { DataPath } from '../dataPath.ts';
 import type { AgentContext } from './context.ts';
@@ -11,7 +10,7 @@ export function wireProfile(
   deps: {
     tunnel: TunnelController;
     dataPath: DataPath;
-    resolver: Resolver;
+    resolver: ProfileServiceDeps['resolver'];
     remoteManagement: ProfileServiceDeps['remoteManagement'];
     managementOverInternet: ProfileServiceDeps['managementOverInternet'];
   },

@@ -1,10 +1,10 @@
 // Remote management: the updater runs the DDI client for the management identity the VPN profile
-// brings (format version 2) and reports the agent's status to the server as configData. With RAUC
-// on the box it installs what it downloads, and judges a new system after its boot by the
-// agent's status and a probe through the tunnel.
+// brings (format version 2) and reports the agent's status to the server as configData. It takes
+// profile renewals (profileRenewal.ts); with RAUC on the box it installs system updates too, and
+// judges a new system after its boot by the agent's status and a probe through the tunnel.
 import { X509Certificate } from 'node:crypto';
 import type { ManagementIdentity, TunnelController } from '../../ipsec/index.ts';
-import { commandReboot, RaucDriver, Updater, type RemoteManagement, type SystemUpdates } from '../../updater/index.ts';
+import { commandReboot, profileInstaller, RaucDriver, Updater, type ProfileRenewal, type RemoteManagement, type SystemUpdates } from '../../updater/index.ts';
 import type { SystemUpdateOptions } from '../agentOptions.ts';
 import { managementAttributes } from '../managementAttributes.ts';
 import type { AgentStatus } from '../status.ts';
@@ -41,7 +41,6 @@ function systemUpdates(ctx: AgentContext, options: SystemUpdateOptions, status: 
       // The status after the probe: the verdict reads the tunnel as the probe found it.
       return updateChecks(status(), probe);
     },
-    times: () => ctx.config.current().config.updates,
     runningVersion: ctx.options.version,
     ...(options.commitDeadlineMs !== undefined ? { commitDeadlineMs: options.commitDeadlineMs } : {}),
   };
@@ -51,6 +50,7 @@ export function wireUpdater(
   ctx: AgentContext,
   status: () => AgentStatus,
   tunnel: Pick<TunnelController, 'probeTarget'>,
+  renewal: ProfileRenewal,
 ): { updater: Updater; remoteManagement: { apply(desired: ProfileManagement | null): Promise<void> } } {
   let notAfter: string | undefined;
   const system = ctx.options.systemUpdates;
@@ -59,6 +59,8 @@ export function wireUpdater(
     attributes: () => managementAttributes(status(), notAfter, ctx.now()),
     log: ctx.logFor('updater'),
     now: ctx.now,
+    times: () => ctx.config.current().config.updates,
+    installers: [profileInstaller(renewal)],
     ...(system ? { system: systemUpdates(ctx, system, status, tunnel) } : {}),
   });
   updater.registerActions(ctx.actions);

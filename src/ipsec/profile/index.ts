@@ -4,6 +4,7 @@
 // Imported by the profile service in src/ipsec; the rest of tibox sees the profile through it.
 export { importProfile, type ImportOptions } from './importProfile.ts';
 export { ProfileError, type ProfileErrorCode } from './errors.ts';
+export { renewalProblem, sameProfile } from './renewal.ts';
 export { ProfileStore } from './store.ts';
 export { certificateHealth, EXPIRY_WARNING_DAYS, managementCertificateHealth, type CertificateHealthCode, type ManagementCertificateHealthCode } from './health.ts';
 export { registerProfileActions, type ProfileActionsDeps } from './actions.ts';

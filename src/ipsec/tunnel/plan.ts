@@ -234,15 +234,17 @@ function repair(step: Step, profile: TunnelProfile, active: TunnelSa, because: s
 
 /**
  * A new profile or `tunnel restart`: a fresh IKE_SA and CHILD_SA while the old one still
- * carries, then the old one goes. A restart goes to the next gateway; with only one it goes to
- * that one again, and the gateway replaces the old SA itself (one IKE_SA per box), so traffic may
- * pause: the up event says how long. A rebuild that fails leaves the old tunnel.
+ * carries, then the old one goes. A restart goes to the next gateway, a new profile to its most
+ * preferred gateway but the one that holds the old SA; with only one gateway it goes to that one
+ * again, and the gateway replaces the old SA itself (one IKE_SA per box), so traffic may pause:
+ * the up event says how long. A rebuild that fails leaves the old tunnel.
  */
 function rebuild(step: Step, profile: TunnelProfile, active: TunnelSa, restart: boolean): void {
   // A new profile may probe another target: its probes start afresh.
   if (!restart) step.do({ kind: 'stop-flow' }, { kind: 'stop-wan' });
-  const target = restart ? (active.gatewayIndex + 1) % profile.gateways.length : 0;
-  attempt(step, profile, target, { because: restart ? 'tunnel restart' : 'new profile', keeps: active, measuresGap: restart && target === active.gatewayIndex });
+  const target = restart ? (active.gatewayIndex + 1) % profile.gateways.length : Math.max(0, profile.gateways.findIndex((gateway) => gateway !== active.remoteHost));
+  const sameGateway = restart ? target === active.gatewayIndex : profile.gateways[target] === active.remoteHost;
+  attempt(step, profile, target, { because: restart ? 'tunnel restart' : 'new profile', keeps: active, measuresGap: sameGateway });
 }
 
 /** An initiate to one gateway, unless backing off (then false). */

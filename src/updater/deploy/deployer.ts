@@ -17,7 +17,8 @@ export interface DeployerDeps {
   installers: readonly ModuleInstaller[];
   /** The `updates.*` config group as it is now. */
   times: () => UpdateTimes;
-  reboot: Reboot;
+  /** Needed where an installer installs by a reboot (RAUC's). */
+  reboot?: Reboot;
   /** Each closed action's outcome, for `tibox update status`. */
   recordOutcome: (outcome: UpdateOutcome) => Promise<void>;
   log: Pick<Logger, 'info' | 'warn'>;
@@ -37,12 +38,16 @@ function errorText(error: unknown): string {
 export class Deployer {
   private readonly deps: DeployerDeps;
   private readonly installers: ReadonlyMap<string, ModuleInstaller>;
+  private readonly liveParts: ReadonlySet<string>;
+  /** Installs under way, each until its action is closed or left to a reboot. */
+  private readonly installing = new Set<Promise<unknown>>();
   private readonly now: () => Date;
   private readonly wait: (ms: number, signal: AbortSignal) => Promise<void>;
 
   constructor(deps: DeployerDeps) {
     this.deps = deps;
     this.installers = new Map(deps.installers.map((installer) => [installer.part, installer]));
+    this.liveParts = new Set(deps.installers.filter((installer) => installer.live).map((installer) => installer.part));
     this.now = deps.now ?? (() => new Date());
     this.wait = deps.wait ?? ((ms, signal) => sleep(ms, undefined, { signal }));
   }
@@ -51,6 +56,28 @@ export class Deployer {
   readonly handle = async (action: DownloadedAction): Promise<'closed' | 'rebooting'> => {
     const deployment = await this.waitForWindow(action);
     if (deployment === undefined) return 'closed';
+    const installing = this.install(action, deployment);
+    this.installing.add(installing);
+    let reboot: { version: string; details: string[] } | undefined;
+    try {
+      reboot = await installing;
+    } finally {
+      this.installing.delete(installing);
+    }
+    return reboot === undefined ? 'closed' : this.rebootInto(action, deployment, reboot.version, reboot.details);
+  };
+
+  /**
+   * Resolves once no install is under way, its action closed or left to a reboot. A new management
+   * identity (a renewed profile brings one) waits for it: the client it replaces must still send
+   * the action's last feedback.
+   */
+  async installsDone(): Promise<void> {
+    await Promise.allSettled([...this.installing]);
+  }
+
+  /** Each module by the installer of its type; closes the action unless a module needs a reboot, whose version it then returns. */
+  private async install(action: DownloadedAction, deployment: DeploymentBase): Promise<{ version: string; details: string[] } | undefined> {
     action.setPhase('installing');
     let rebootInto: string | undefined;
     const details: string[] = [];
@@ -73,14 +100,14 @@ export class Deployer {
       }
     } catch (error) {
       await this.close(action, 'failure', undefined, [errorText(error)]);
-      return 'closed';
+      return undefined;
     }
     if (rebootInto === undefined) {
       await this.close(action, 'success', undefined, details);
-      return 'closed';
+      return undefined;
     }
-    return this.rebootInto(action, deployment, rebootInto, details);
-  };
+    return { version: rebootInto, details };
+  }
 
   /** The deployment once it may be installed, or undefined when it was refused or canceled. */
   private async waitForWindow(action: DownloadedAction): Promise<DeploymentBase | undefined> {
@@ -88,7 +115,7 @@ export class Deployer {
     let told: string | undefined;
     for (;;) {
       const step = planDeployment({
-        deployment, parts: new Set(this.installers.keys()), now: this.now(), times: this.deps.times(), pollIntervalMs: action.pollIntervalMs(),
+        deployment, parts: new Set(this.installers.keys()), liveParts: this.liveParts, now: this.now(), times: this.deps.times(), pollIntervalMs: action.pollIntervalMs(),
         ...(this.deps.timeZone ? { timeZone: this.deps.timeZone } : {}),
       });
       if (step.kind === 'install') {
@@ -137,9 +164,14 @@ export class Deployer {
     this.deps.log.info({ action: deployment.id, version }, 'rebooting into the update');
     // The new slot is installed and the bootloader's first choice: a reboot that fails is asked
     // for again, never closed as a failure while the next boot of any kind would start it.
+    const { reboot } = this.deps;
+    if (!reboot) {
+      await this.close(action, 'failure', version, [...details, 'the box has no way to reboot into the update']);
+      return 'closed';
+    }
     for (;;) {
       try {
-        await this.deps.reboot.reboot(`update to version ${version}`);
+        await reboot.reboot(`update to version ${version}`);
         return 'rebooting';
       } catch (error) {
         this.deps.log.warn({ err: error, action: deployment.id }, 'the reboot into the update failed; asked again later');

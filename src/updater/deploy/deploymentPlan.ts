@@ -1,10 +1,11 @@
 // What to do with a downloaded deployment, decided purely: refuse one the box cannot install (a
 // software module type it has no installer for, or two that each need a reboot), wait for the
-// server's maintenance window or the practice's closed hours, or install now. A wait says when
-// to look again: at the end of the practice's hours, or at the server's next poll interval,
-// where only the server can say (its window opens when it says so).
+// server's maintenance window or the practice's closed hours, or install now. A deployment whose
+// every module interrupts nothing (a profile renewal) waits for the server's window alone. A wait
+// says when to look again: at the end of the practice's hours, or at the server's next poll
+// interval, where only the server can say (its window opens when it says so).
 import type { DeploymentBase } from '../ddi/index.ts';
-import { decideInstall, decideReboot, type UpdateTimes } from '../schedule/index.ts';
+import { decideInstall, decideLiveInstall, decideReboot, type UpdateTimes } from '../schedule/index.ts';
 
 export type DeploymentStep =
   | { readonly kind: 'refuse'; readonly reason: string }
@@ -21,6 +22,8 @@ export interface DeploymentQuestion {
   readonly deployment: DeploymentBase;
   /** The software module types the box has an installer for. */
   readonly parts: ReadonlySet<string>;
+  /** Those of them that install without interrupting the practice (ModuleInstaller.live). */
+  readonly liveParts?: ReadonlySet<string>;
   readonly now: Date;
   readonly times: UpdateTimes;
   readonly pollIntervalMs: number;
@@ -45,7 +48,11 @@ function recheckAfter(now: Date, retryAt: Date | undefined, pollIntervalMs: numb
 export function planDeployment(q: DeploymentQuestion): DeploymentStep {
   const problem = deploymentProblem(q.deployment, q.parts);
   if (problem) return { kind: 'refuse', reason: problem };
-  const decision = decideInstall({ now: q.now, update: q.deployment.update, maintenanceWindow: q.deployment.maintenanceWindow, times: q.times, ...(q.timeZone ? { timeZone: q.timeZone } : {}) });
+  const { update, maintenanceWindow } = q.deployment;
+  const live = q.deployment.chunks.every((chunk) => q.liveParts?.has(chunk.part));
+  const decision = live
+    ? decideLiveInstall({ update, maintenanceWindow })
+    : decideInstall({ now: q.now, update, maintenanceWindow, times: q.times, ...(q.timeZone ? { timeZone: q.timeZone } : {}) });
   if (decision.install) return { kind: 'install', reason: decision.reason };
   return { kind: 'wait', reason: decision.reason, recheckMs: recheckAfter(q.now, decision.retryAt, q.pollIntervalMs) };
 }

@@ -1,6 +1,6 @@
 // The step after the download, one per software module type: hawkBit names each chunk's type
-// (`part`), and the updater hands the chunk to the installer of that type (`os` → RAUC; the
-// profile renewal brings its own). An installer either finishes its work, or leaves the box to
+// (`part`), and the updater hands the chunk to the installer of that type (`os` → RAUC,
+// `tibox-profile` → the profile renewal). An installer either finishes its work, or leaves the box to
 // boot into it, whose outcome is known only after the reboot.
 import type { Chunk } from '../ddi/index.ts';
 
@@ -26,6 +26,8 @@ export type ModuleOutcome =
 export interface ModuleInstaller {
   /** The software module type it takes, as hawkBit's `part`. */
   readonly part: string;
+  /** It installs without interrupting the practice's TI traffic, so it need not wait for the practice to close. */
+  readonly live?: boolean;
   /** Throws, in words, when the module cannot be installed; nothing of the running system is then changed. */
   install(job: ModuleJob): Promise<ModuleOutcome>;
 }

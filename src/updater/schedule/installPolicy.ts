@@ -57,6 +57,16 @@ export function decideInstall(q: InstallQuestion): InstallDecision {
   return { install: false, reason: `the practice is never closed for ${q.times.installMinutes} minutes in a row` };
 }
 
+/**
+ * The same for a deployment that interrupts nothing (a profile renewal, switched make-before-break):
+ * the server's word alone decides, since the practice's hours guard against a reboot it has none of.
+ */
+export function decideLiveInstall(q: Pick<InstallQuestion, 'update' | 'maintenanceWindow'>): InstallDecision {
+  if (q.update === 'skip') return { install: false, reason: 'the deployment says not to install it (update: skip)' };
+  if (q.maintenanceWindow === 'unavailable') return { install: false, reason: "the server's maintenance window is closed" };
+  return { install: true, reason: 'it interrupts nothing, so it need not wait for the practice to close' };
+}
+
 /** Whether the box may reboot into an installed update now, and if not, when it may. */
 export function decideReboot(q: { now: Date; forced: boolean; times: UpdateTimes; timeZone?: string }): { reboot: true } | { reboot: false; retryAt: Date } {
   const hours = openingHoursOf(q.times, q.timeZone);

@@ -75,6 +75,7 @@ export const de: Messages = {
     cli: 'Kommandozeile der Box',
     actions: {
       'profile.import': 'VPN-Profil eingespielt',
+      'profile.renew': 'VPN-Profil vom Rechenzentrum erneuert',
       'webui.changePassword': 'Passwort der Weboberfläche geändert',
       'tunnel.restart': 'Tunnel neu aufgebaut',
     },
@@ -266,6 +267,7 @@ export const de: Messages = {
     TIBOX_PROFILE_NOT_A_CA: 'Ein Zertifikat der Zertifizierungsstellen im Profil ist keine Zertifizierungsstelle.',
     TIBOX_PROFILE_UNTRUSTED_CERT: 'Das Zertifikat der Box wurde von keiner Zertifizierungsstelle im Profil ausgestellt.',
     TIBOX_PROFILE_INVALID_FIELD: 'Ein Feld des Profils ist ungültig.',
+    TIBOX_PROFILE_OTHER_BOX: 'Das Profil gehört zu einer anderen Box.',
     TIBOX_DEVICE_INVALID_FIELD: 'Eine Angabe zum Gerät ist ungültig.',
     TIBOX_DEVICE_INVALID_MAC: 'Diese MAC-Adresse kann nicht verwendet werden (keine Unicast-Adresse einer Netzwerkkarte).',
     TIBOX_DEVICE_INVALID_ADDRESS: 'Die TI-Adresse ist keine IPv4-Adresse wie 10.77.12.10.',

@@ -75,6 +75,7 @@ export const en: Messages = {
     cli: "The box's command line",
     actions: {
       'profile.import': 'VPN profile imported',
+      'profile.renew': 'VPN profile renewed by the datacenter',
       'webui.changePassword': "The web UI's password changed",
       'tunnel.restart': 'Tunnel rebuilt',
     },
@@ -265,6 +266,7 @@ export const en: Messages = {
     TIBOX_PROFILE_NOT_A_CA: "One of the profile's CA certificates is not a CA.",
     TIBOX_PROFILE_UNTRUSTED_CERT: "The box's certificate was not issued by a CA in the profile.",
     TIBOX_PROFILE_INVALID_FIELD: 'A field of the profile is invalid.',
+    TIBOX_PROFILE_OTHER_BOX: 'The profile belongs to another box.',
     TIBOX_DEVICE_INVALID_FIELD: 'A detail of the device is invalid.',
     TIBOX_DEVICE_INVALID_MAC: "This MAC address cannot be used (no unicast address of a network card).",
     TIBOX_DEVICE_INVALID_ADDRESS: 'The TI address is no IPv4 address such as 10.77.12.10.',

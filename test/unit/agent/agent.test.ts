@@ -1,18 +1,21 @@
 // The composition root end to end, without privileges: a real SQLite database in a temporary
 // data directory, a real control socket spoken to by the real ControlClient, a fake Runner that
 // refuses every command it was not told to expect, and a group file naming group tibox.
+import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Agent } from '../../../src/agent/agent.ts';
 import type { AgentOptions } from '../../../src/agent/agentOptions.ts';
 import { ControlApiError, ControlClient } from '../../../src/control/client.ts';
 import type { AgentStatus } from '../../../src/agent/status.ts';
 import { TiboxError } from '../../../src/core/errors.ts';
 import { createLogger } from '../../../src/core/log.ts';
-import { formatCommand, type ProcessHandle, type Runner } from '../../../src/core/runner.ts';
+import { formatCommand, processRunner, type ProcessHandle, type Runner } from '../../../src/core/runner.ts';
+import { importProfile, ProfileStore } from '../../../src/ipsec/profile/index.ts';
+import { makeFixtures, profileFile, type Fixtures } from '../ipsec/profile/fixtures.ts';
 import { FakeLanKernel } from '../lan/fakeLanKernel.ts';
 import { PRACTICE_DHCP_FILES } from '../../../src/lan/index.ts';
 import { WAN_DHCP_FILES } from '../../../src/wan/index.ts';
@@ -366,5 +369,73 @@ describe('Agent', () => {
     await agent.start(AbortSignal.timeout(5_000));
     await agent.stop();
     expect(runner.calls).toEqual([READ_WAN_ROUTE, CHRONY, ...BASELINE_LOAD, `systemd-notify --ready '--status=tibox 0.1.0-test running'`, 'systemd-notify STOPPING=1']);
+  });
+});
+
+describe('Agent: the management certificate warnings as the status on the control socket lists them', () => {
+  let f: Fixtures;
+  const certificates = new Map<number, { cert: string; key: string }>();
+
+  /** A certificate of the fixtures' CA (`ca`: the gateways') or their foreign CA (the management server's), valid from now for `days`. */
+  async function issue(name: string, days: number, ca: 'ca' | 'foreign-ca'): Promise<{ cert: string; key: string }> {
+    const [cert, key] = [join(f.dir, `${name}.pem`), join(f.dir, `${name}.key`)];
+    await processRunner.run('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-noenc', '-keyout', key, '-out', cert, '-days', String(days),
+      '-CA', join(f.dir, `${ca}.pem`), '-CAkey', join(f.dir, `${ca}.key`), '-subj', `/CN=${name}.boxes.tibox.test`,
+      '-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'keyUsage=critical,digitalSignature', '-addext', 'extendedKeyUsage=clientAuth',
+    ], { timeoutMs: 30_000 });
+    return { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') };
+  }
+
+  beforeAll(async () => {
+    f = await makeFixtures();
+    certificates.set(0, await issue('box-long', 365, 'ca'));
+    for (const days of [20, 365]) certificates.set(days, await issue(`management-${days}`, days, 'foreign-ca'));
+  }, 60_000);
+  afterAll(() => f.cleanup());
+
+  /** Stores a version 2 profile (box certificate valid a year) whose management certificate is valid `days` from now, as an import would have. */
+  async function storeProfile(days: number): Promise<string> {
+    const box = certificates.get(0)!;
+    const management = certificates.get(days)!;
+    const file = profileFile(f, (p) => {
+      p.version = 2;
+      p.identity = { certificate: box.cert, privateKey: box.key };
+      p.management = { ...(p.management as object), identity: { certificate: management.cert, privateKey: management.key }, caCertificates: [f.foreignCa.cert] };
+    });
+    await new ProfileStore(dataDir).save(importProfile(file, { trustAnchor: f.anchor.p384, now: new Date() }));
+    return new X509Certificate(management.cert).validTo;
+  }
+
+  /** The agent's own lookups answer nothing: the management host is not on the internet here. */
+  const resolver = {
+    setServers: () => undefined,
+    resolveSrv: () => Promise.reject(Object.assign(new Error('querySrv ENOTFOUND'), { code: 'ENOTFOUND' })),
+    resolve4: (name: string) => Promise.reject(Object.assign(new Error(`queryA ENOTFOUND ${name}`), { code: 'ENOTFOUND' })),
+    resolve6: (name: string) => Promise.reject(Object.assign(new Error(`queryAaaa ENOTFOUND ${name}`), { code: 'ENOTFOUND' })),
+  };
+
+  async function healthAt(now: Date) {
+    // The profile service raises the warnings as it takes the stored profile at its start.
+    const { client } = await startAgent({ now: () => now, resolver });
+    const status = await client.status();
+    return status.health.filter((w) => w.code.startsWith('management.') || w.code.startsWith('profile.'));
+  }
+
+  it('raises none while the management certificate has more than 30 days', async () => {
+    await storeProfile(365);
+    expect(await healthAt(new Date())).toEqual([]);
+  });
+
+  it('raises management.certificateExpiring, a warning that does not impact the TI, with the certificate\'s end, under 30 days before it', async () => {
+    const validTo = await storeProfile(20);
+    const warnings = await healthAt(new Date());
+    expect(warnings).toEqual([expect.objectContaining({ code: 'management.certificateExpiring', severity: 'warning', impactsTi: false })]);
+    expect(JSON.stringify(warnings[0])).toContain(new Date(validTo).toISOString().slice(0, 10));
+  });
+
+  it('raises management.certificateExpired instead once it has expired, and no warning of the box certificate', async () => {
+    const validTo = await storeProfile(20);
+    expect(await healthAt(new Date(Date.parse(validTo) + 86_400_000))).toEqual([expect.objectContaining({ code: 'management.certificateExpired', severity: 'warning', impactsTi: false })]);
   });
 });

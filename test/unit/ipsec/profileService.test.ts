@@ -14,7 +14,7 @@ import { importProfile, ProfileStore, type SrvRecord } from '../../../src/ipsec/
 import { ProfileService, type ProfileServiceDeps } from '../../../src/ipsec/profileService.ts';
 import type { TunnelProfile } from '../../../src/ipsec/tunnel/index.ts';
 import { memoryLogger } from '../control/helpers.ts';
-import { makeFixtures, profileFile, type Fixtures } from './profile/fixtures.ts';
+import { editEnvelope, makeFixtures, profileFile, type Fixtures } from './profile/fixtures.ts';
 
 let f: Fixtures;
 let now: Date;
@@ -581,5 +581,57 @@ describe('ProfileService.stop', () => {
     expect(vi.getTimerCount()).toBe(0);
     await vi.advanceTimersByTimeAsync(2 * 60 * 60_000);
     expect(h.queries).toHaveLength(1);
+  });
+});
+
+describe('ProfileService renews the profile for remote management', () => {
+  const stored = async () => (await new ProfileStore(dataDir).load())?.identity.fingerprint256;
+
+  it('takes a profile of this box with a new certificate as an import does: stored, audited, tunnel and data path applied, a new tunnel', async () => {
+    await store(addressFile('192.0.2.10'));
+    const h = makeHarness();
+    await h.start();
+    h.calls.length = 0;
+    const renewed = profileFile(f, (p) => {
+      p.gateways = { addresses: ['192.0.2.10'] };
+      p.identity = { certificate: f.box.p384.cert, privateKey: f.box.p384.key };
+    });
+    const result = await h.service.renew(renewed, 'remote-management');
+    expect(result).toMatchObject({ unchanged: false, tunnelRebuilt: true, summary: { certificate: { fingerprint256: new X509Certificate(f.box.p384.cert).fingerprint256 } } });
+    expect(await stored()).toBe(new X509Certificate(f.box.p384.cert).fingerprint256);
+    expect(h.calls).toEqual(['tunnel 192.0.2.10', `dataPath ${PREFIXES}`]);
+    expect(h.audited).toEqual([{ actor: 'remote-management', action: 'profile.renew', detail: expect.objectContaining({ certificate: result.summary.certificate.fingerprint256 }) }]);
+  });
+
+  it('changes nothing for the profile in use, and says the tunnel stays for one that changes only what the tunnel is not built from', async () => {
+    await store(addressFile('192.0.2.10'));
+    const h = makeHarness();
+    await h.start();
+    h.calls.length = 0;
+    expect(await h.service.renew(addressFile('192.0.2.10'), 'remote-management')).toMatchObject({ unchanged: true, tunnelRebuilt: false });
+    expect(h.calls).toEqual([]);
+    expect(h.audited).toEqual([]);
+    const otherDns = profileFile(f, (p) => {
+      p.gateways = { addresses: ['192.0.2.10'] };
+      p.tiDns = { servers: ['100.102.0.53'], domains: ['telematik'] };
+    });
+    expect(await h.service.renew(otherDns, 'remote-management')).toMatchObject({ unchanged: false, tunnelRebuilt: false });
+  });
+
+  it.each([
+    ['another box', 'TIBOX_PROFILE_OTHER_BOX', () => profileFile(f, (p) => (p.boxId = 'box-0002.boxes.tibox.test'))],
+    ['a foreign signing key', 'TIBOX_PROFILE_BAD_SIGNATURE', () => profileFile(f, undefined, 'ecdsa-sha384', f.signing.foreign)],
+    ['no signature', 'TIBOX_PROFILE_UNSIGNED', () => editEnvelope(addressFile('192.0.2.10'), (e) => delete e.signature)],
+    ['a PKCS#12 identity that needs a password', 'TIBOX_PROFILE_PASSWORD_REQUIRED', () => profileFile(f, (p) => (p.identity = { pkcs12: f.p12.default }))],
+  ])('refuses a profile of %s with %s and changes nothing', async (_what, code, file) => {
+    await store(addressFile('192.0.2.10'));
+    const h = makeHarness();
+    await h.start();
+    h.calls.length = 0;
+    const before = await stored();
+    await expect(h.service.renew(file(), 'remote-management')).rejects.toMatchObject({ code });
+    expect(await stored()).toBe(before);
+    expect(h.calls).toEqual([]);
+    expect(h.audited).toEqual([]);
   });
 });

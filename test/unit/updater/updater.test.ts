@@ -1,12 +1,13 @@
 // The updater subsystem: no client without a management identity, one client per desired state
 // (the same state again changes nothing), a new one when the endpoint or identity changes; the
-// way to the server follows the tunnel and the server's internet address.
+// way to the server follows the tunnel and the server's internet address; a new identity that a
+// deployment's install brings waits for that deployment's last feedback.
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ControlActions } from '../../../src/core/controlActions.ts';
-import { INTERNET_AFTER_MS, Updater, type RemoteManagement, type UpdateStatus } from '../../../src/updater/index.ts';
+import { INTERNET_AFTER_MS, Updater, type ModuleInstaller, type RemoteManagement, type UpdateStatus } from '../../../src/updater/index.ts';
 import { CONTROLLER_ID, startLoopbackDdi } from './ddi/labServer.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tibox-updater-'));
@@ -127,6 +128,60 @@ describe('Updater', () => {
   });
 });
 
+describe('Updater installing a deployment', () => {
+  it('keeps the client a profile renewal began with until the renewal\'s last feedback is sent, then takes the new identity', async () => {
+    const ddi = await startLoopbackDdi();
+    try {
+      let clock = Date.parse('2026-12-07T12:00:00Z');
+      const pem = (value: string | Buffer) => value.toString();
+      const identity = (extraCa: boolean): RemoteManagement => ({
+        url: `https://mgmt.dc.tibox.test:${ddi.server.port}`,
+        certificate: pem(ddi.tls.cert),
+        privateKey: pem(ddi.tls.key),
+        controllerId: CONTROLLER_ID,
+        // A second copy of the CA: another identity for the updater, the same for the server.
+        caCertificates: extraCa ? [pem(ddi.tls.ca), pem(ddi.tls.ca)] : [pem(ddi.tls.ca)],
+      });
+      const artifact = join(ddi.dir, 'profile.json');
+      writeFileSync(artifact, '{"format":"tibox-vpn-profile"}');
+      await ddi.admin.setPolling('00:00:30', CONTROLLER_ID);
+      const actionId = await ddi.admin.assign({
+        controllerId: CONTROLLER_ID,
+        chunks: [{ part: 'tibox-profile', version: '2', name: 'profile', artifacts: [{ filename: 'profile.json', path: artifact }] }],
+      });
+      let applied: Promise<void> | undefined;
+      // As the agent's renewal does: the new profile's identity reaches the updater while the module is still installing.
+      const renewal: ModuleInstaller = {
+        part: 'tibox-profile',
+        live: true,
+        async install() {
+          applied = updater.apply(identity(true));
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          return { kind: 'installed', details: ['profile renewed'] };
+        },
+      };
+      updater = new Updater({
+        dataDir: mkdtempSync(join(dir, 'install-')), attributes: () => new Map([['serial', 'TBX-00000001']]), log, now: () => new Date(clock),
+        times: () => ({ openingDays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], openingFrom: '00:00', openingUntil: '24:00', closedOnHolidays: false, installMinutes: 30 }),
+        installers: [renewal],
+      });
+      await updater.start();
+      await updater.apply(identity(false));
+      // The management name resolves nowhere here: the client takes the internet's way to the loopback server.
+      updater.followTunnel(false);
+      clock += INTERNET_AFTER_MS;
+      updater.setInternetEndpoint({ address: '127.0.0.1', port: ddi.server.port });
+      await vi.waitFor(async () => expect((await ddi.admin.action(actionId)).state).toBe('finished'), 10_000);
+      expect((await ddi.admin.action(actionId)).feedback.at(-1)).toMatchObject({ execution: 'closed', finished: 'success', details: ['profile renewed'] });
+      await applied;
+      expect(configured(updater.updateStatus())).toMatchObject({ controllerId: CONTROLLER_ID, action: undefined });
+    } finally {
+      await updater.stop();
+      await ddi.close();
+    }
+  }, 30_000);
+});
+
 describe('Updater with system updates', () => {
   const raucStatus = (booted: 'A' | 'B', markedGood: string[]) => ({
     status: () => Promise.resolve({
@@ -144,11 +199,11 @@ describe('Updater with system updates', () => {
       dataDir,
       attributes: () => new Map(),
       log,
+      times: () => ({ openingDays: [], openingFrom: '06:00', openingUntil: '22:00', closedOnHolidays: true, installMinutes: 30 }),
       system: {
         rauc: raucStatus(booted, marks) as never,
         reboot: { reboot: () => Promise.reject(new Error('no reboot expected')) },
         checks: () => Promise.resolve({ agent: true, wan: true, tunnel: true }),
-        times: () => ({ openingDays: [], openingFrom: '06:00', openingUntil: '22:00', closedOnHolidays: true, installMinutes: 30 }),
         runningVersion: '1.0.0',
         commitIntervalMs: 10,
       },

@@ -628,13 +628,13 @@ describe('TunnelController after review', () => {
     expect(w.controller.tunnelStatus()).toMatchObject({ state: 'up', gateway: GW0 });
   });
 
-  it('replaces the tunnel make-before-break for a changed profile, and probes the new target', async () => {
+  it('replaces the tunnel make-before-break for a changed profile on the gateway that does not hold it, and probes the new target', async () => {
     const w = await up();
     const mark = w.charon.transcript.length;
     const changed = { ...PROFILE, probeAddress: '100.102.0.53' };
     await w.controller.apply({ profile: changed });
     const calls = w.charon.transcript.slice(mark).filter((l) => l.startsWith('initiate') || l.startsWith('terminate'));
-    expect(calls).toEqual(['initiate tibox-gw0', 'terminate 1']);
+    expect(calls).toEqual(['initiate tibox-gw1', 'terminate 1']);
     await w.run(100);
     expect(w.procs.running()).toContain(`ping 100.102.0.53 from ${LOCAL_TI} every 0.050`);
     expect(w.procs.running()).not.toContain(FLOW_PING);

@@ -1,8 +1,9 @@
 // The deployment's way after the download, with a fake server side and fake installers: it waits
 // with one `scheduled` feedback per reason and installs once the window opens, hands each module
 // to the installer of its type, closes with the installer's words, reboots into a new system
-// and leaves its outcome to the boot after; a cancel while it waits ends it quietly.
-import { describe, expect, it } from 'vitest';
+// and leaves its outcome to the boot after; a cancel while it waits ends it quietly. A module that
+// interrupts nothing installs during opening hours, and installsDone() waits for its last word.
+import { describe, expect, it, vi } from 'vitest';
 import {
   Deployer, REBOOT_RETRY_MS, type ActionReport, type AfterDownloadPhase, type DeploymentBase, type DownloadedAction, type ModuleInstaller, type UpdateOutcome, type UpdateTimes,
 } from '../../../../src/updater/index.ts';
@@ -137,5 +138,35 @@ describe('Deployer', () => {
     abort.abort(new Error('canceled by the server'));
     expect(await deployer([installer('os', 'rebootInto', [])]).handle(action)).toBe('closed');
     expect(reports).toEqual(["scheduled/none: downloaded; the install waits: the server's maintenance window is closed"]);
+  });
+
+  it('installs a module that interrupts nothing while the practice is open, and installsDone() waits until its action is closed', async () => {
+    const OPEN = new Date('2026-07-14T12:00:00Z');
+    let release: (() => void) | undefined;
+    const live: ModuleInstaller = {
+      part: 'tibox-profile',
+      live: true,
+      install: () => new Promise((resolve) => (release = () => resolve({ kind: 'installed', details: ['profile renewed'] }))),
+    };
+    const { action, reports } = fakeAction(deployment({ chunks: [chunk('tibox-profile')] }));
+    const d = deployer([live, installer('os', 'rebootInto', [])], { now: OPEN });
+    const handled = d.handle(action);
+    await vi.waitFor(() => expect(release).toBeDefined());
+    expect(reports).toEqual(['proceeding/none: installing: it interrupts nothing, so it need not wait for the practice to close']);
+    let done = false;
+    const waited = d.installsDone().then(() => (done = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(done).toBe(false);
+    release?.();
+    await waited;
+    expect(reports.at(-1)).toBe('closed/success: profile renewed');
+    expect(await handled).toBe('closed');
+  });
+
+  it('closes an update that needs a reboot as failed where it has no way to reboot', async () => {
+    const { action, reports } = fakeAction(deployment({ update: 'forced' }));
+    const noReboot = new Deployer({ installers: [installer('os', 'rebootInto', [])], times: () => TIMES, recordOutcome: () => Promise.resolve(), log, now: () => CLOSED });
+    expect(await noReboot.handle(action)).toBe('closed');
+    expect(reports.at(-1)).toBe('closed/failure: os written to slot B | the box has no way to reboot into the update');
   });
 });

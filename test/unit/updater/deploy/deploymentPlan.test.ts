@@ -1,6 +1,7 @@
 // What happens to a downloaded deployment: refused when the box has no installer for a module or
 // it carries two system images, waiting for the server's window or the practice's closed hours
-// (and when to look again), installed now; installers without a reboot go first.
+// (and when to look again), installed now; installers without a reboot go first. A deployment
+// that interrupts nothing (a profile renewal) waits for the server's window alone.
 import { describe, expect, it } from 'vitest';
 import { installOrder, planDeployment, planReboot, type DeploymentBase, type UpdateTimes } from '../../../../src/updater/index.ts';
 
@@ -12,8 +13,8 @@ function deployment(over: Partial<DeploymentBase> = {}): DeploymentBase {
   return { id: '7', download: 'forced', update: 'attempt', maintenanceWindow: undefined, chunks: [chunk('os')], actionHistory: undefined, ...over };
 }
 
-const plan = (iso: string, over: Partial<DeploymentBase> = {}, parts = ['os']) =>
-  planDeployment({ deployment: deployment(over), parts: new Set(parts), now: new Date(iso), times: TIMES, pollIntervalMs: POLL_MS });
+const plan = (iso: string, over: Partial<DeploymentBase> = {}, parts = ['os'], liveParts: string[] = []) =>
+  planDeployment({ deployment: deployment(over), parts: new Set(parts), liveParts: new Set(liveParts), now: new Date(iso), times: TIMES, pollIntervalMs: POLL_MS });
 
 // Tuesday 14 July 2026: 12:00 UTC is 14:00 in Berlin (open), 21:00 UTC is 23:00 (closed till 06:00).
 const OPEN = '2026-07-14T12:00:00Z';
@@ -46,6 +47,24 @@ describe('planDeployment', () => {
 
   it('installs a forced deployment during opening hours', () => {
     expect(plan(OPEN, { update: 'forced' })).toEqual({ kind: 'install', reason: 'the deployment is forced' });
+  });
+});
+
+describe('planDeployment of modules that interrupt nothing', () => {
+  const renewal = { chunks: [chunk('tibox-profile')] };
+  const known = ['os', 'tibox-profile'];
+
+  it('installs a profile renewal while the practice is open: the tunnel switches make-before-break', () => {
+    expect(plan(OPEN, renewal, known, ['tibox-profile'])).toEqual({ kind: 'install', reason: 'it interrupts nothing, so it need not wait for the practice to close' });
+  });
+
+  it('still waits for the server\'s window, and for a deployment that says skip', () => {
+    expect(plan(OPEN, { ...renewal, maintenanceWindow: 'unavailable' }, known, ['tibox-profile'])).toEqual({ kind: 'wait', reason: "the server's maintenance window is closed", recheckMs: POLL_MS });
+    expect(plan(OPEN, { ...renewal, update: 'skip' }, known, ['tibox-profile'])).toEqual({ kind: 'wait', reason: 'the deployment says not to install it (update: skip)', recheckMs: POLL_MS });
+  });
+
+  it('waits for the practice to close where the deployment also carries a system image', () => {
+    expect(plan(OPEN, { chunks: [chunk('tibox-profile'), chunk('os')] }, known, ['tibox-profile'])).toEqual({ kind: 'wait', reason: 'the practice is open', recheckMs: POLL_MS });
   });
 });
 

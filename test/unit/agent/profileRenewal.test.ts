@@ -1,0 +1,89 @@
+// The profile renewal as the agent installs it for remote management: it waits for the new
+// profile's tunnel only where one replaces the old and the tunnel is on, reports the profile and
+// the gateway that carries it, and fails, naming the tunnel's last error, when no tunnel of the new
+// profile carries in time. The profile service and the tunnel are fakes; the event bus is real.
+import { describe, expect, it } from 'vitest';
+import { EventBus } from '../../../src/core/eventBus.ts';
+import type { AgentEvents } from '../../../src/agent/events.ts';
+import type { AgentContext } from '../../../src/agent/wiring/context.ts';
+import { profileRenewal, renewalReport, renewalWait, RENEWAL_ACTOR } from '../../../src/agent/wiring/profileRenewal.ts';
+import type { RenewalResult, TunnelStatus } from '../../../src/ipsec/index.ts';
+
+const summary = {
+  boxId: 'box-0001.boxes.tibox.test',
+  gateways: { kind: 'addresses', addresses: ['192.0.2.10'] },
+  gatewayIds: ['gw1.dc.tibox.test'],
+  tiSegment: '10.77.12.0/26',
+  certificate: { subject: 'CN=box-0001', subjectAltNames: '', notBefore: '2026-12-01T00:00:00.000Z', notAfter: '2027-12-01T00:00:00.000Z', fingerprint256: 'AB:CD' },
+} as const;
+const result = (over: Partial<RenewalResult> = {}): RenewalResult => ({ summary, unchanged: false, tunnelRebuilt: true, ...over });
+const PROFILE = 'VPN profile of box-0001.boxes.tibox.test, box certificate valid until 2027-12-01T00:00:00.000Z (SHA-256 AB:CD)';
+
+describe('renewalWait', () => {
+  it.each([
+    [result(), true, 'tunnel'],
+    [result(), false, 'switched-off'],
+    [result({ tunnelRebuilt: false }), true, 'not-needed'],
+    [result({ unchanged: true, tunnelRebuilt: false }), false, 'not-needed'],
+  ] as const)('%j with the tunnel on=%s: %s', (r, enabled, wait) => {
+    expect(renewalWait(r, enabled)).toBe(wait);
+  });
+});
+
+describe('renewalReport', () => {
+  it('names the profile, then what the tunnel did; only a tunnel not up in time fails', () => {
+    expect(renewalReport(result({ unchanged: true }), { kind: 'not-needed' })).toEqual({ ok: true, details: [`the ${PROFILE} is the one in use already; nothing changed`] });
+    expect(renewalReport(result(), { kind: 'up', gateway: '192.0.2.10' })).toEqual({
+      ok: true, details: [`imported the ${PROFILE}`, 'the tunnel of the new profile carries through 192.0.2.10; it replaced the old one make-before-break'],
+    });
+    expect(renewalReport(result(), { kind: 'switched-off' }).details[1]).toBe('the tunnel is switched off; it is built from the new profile once switched on');
+    expect(renewalReport(result(), { kind: 'not-up', lastError: 'authentication failed: gw1 refused', waitedMs: 60_000 })).toEqual({
+      ok: false,
+      details: [`imported the ${PROFILE}`, 'no tunnel of the new profile carried within 60 s (last error: authentication failed: gw1 refused); the old tunnel carries while it is retried'],
+    });
+  });
+});
+
+describe('profileRenewal', () => {
+  function harness(renewed: RenewalResult, enabled = true) {
+    const bus = new EventBus<AgentEvents>(() => undefined);
+    const log = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
+    const ctx = { bus, logFor: () => log } as unknown as AgentContext;
+    const asked: string[] = [];
+    const renewal = profileRenewal(ctx, {
+      profile: () => ({
+        renew: (_file: Buffer, actor: string) => {
+          asked.push(actor);
+          // The tunnel's new SA comes up while the service still applies the profile.
+          if (renewed.tunnelRebuilt) bus.emit('tunnel.event', { at: '2026-12-07T12:00:01.000Z', state: 'connecting', gateway: '192.0.2.10', reason: 'new profile' });
+          return Promise.resolve(renewed);
+        },
+      }),
+      tunnel: {
+        isEnabled: () => enabled,
+        tunnelStatus: () => ({ lastError: { reason: 'authentication failed', at: '2026-12-07T12:00:02.000Z', detail: 'gw1 refused' } }) as unknown as TunnelStatus,
+      },
+      switchTimeoutMs: 50,
+    });
+    return { bus, renewal, asked };
+  }
+
+  it('waits for the new tunnel to carry, audited as remote management', async () => {
+    const { bus, renewal, asked } = harness(result());
+    const renewing = renewal.renew(Buffer.from('profile'), '12');
+    await Promise.resolve();
+    bus.emit('tunnel.event', { at: '2026-12-07T12:00:02.000Z', state: 'up', gateway: '192.0.2.10' });
+    expect(await renewing).toEqual([`imported the ${PROFILE}`, 'the tunnel of the new profile carries through 192.0.2.10; it replaced the old one make-before-break']);
+    expect(asked).toEqual([RENEWAL_ACTOR]);
+  });
+
+  it('fails with the tunnel\'s last error when no tunnel of the new profile carries in time', async () => {
+    const { renewal } = harness(result());
+    await expect(renewal.renew(Buffer.from('profile'), '12')).rejects.toThrow('no tunnel of the new profile carried within 0 s (last error: authentication failed: gw1 refused)');
+  });
+
+  it('waits for nothing where the tunnel is switched off or stays as it is', async () => {
+    expect((await harness(result(), false).renewal.renew(Buffer.from('p'), '12'))[1]).toBe('the tunnel is switched off; it is built from the new profile once switched on');
+    expect((await harness(result({ tunnelRebuilt: false })).renewal.renew(Buffer.from('p'), '12'))[1]).toBe('the tunnel is built as before and stays up');
+  });
+});
