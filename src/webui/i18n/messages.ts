@@ -1,6 +1,7 @@
 // The web UI's message catalogue: every text a page shows, once per language. German is the
 // default, English switchable; a language is a full Messages object, so the type checker finds a
 // text missing in one of them.
+import type { WizardMessages } from './wizard/messages.ts';
 
 export const LANGUAGES = ['de', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -208,5 +209,7 @@ export interface Messages {
   agentErrors: Record<string, string>;
   agentRefused: string;
   api: { notLoggedIn: string; passwordChangeRequired: string; csrf: string; notFound: string; internal: string; agentDown: string };
+  /** The first-run wizard (wizard/). */
+  wizard: WizardMessages;
   errors: { notLoggedIn: string; tooLarge: string; badRequest: string; notFound: string; internal: string; badOrigin: string; csrf: string; back: string };
 }

@@ -6,7 +6,8 @@ import { messagesFor, type Language, type Messages } from '../i18n/index.ts';
 import { html } from './html.ts';
 import { Layout } from './layout.ts';
 
-export type PasswordOutcome = { kind: 'changed' } | { kind: 'refused'; reason: keyof Messages['password']; score?: number };
+/** `next`: after the forced change at the first login, the way on to the setup. */
+export type PasswordOutcome = { kind: 'changed'; next?: string } | { kind: 'refused'; reason: keyof Messages['password']; score?: number };
 
 export function PasswordPage(props: { language: Language; fingerprint: string; user: string; csrf: string; forced: boolean; outcome?: PasswordOutcome }): VNode {
   const m = messagesFor(props.language).password;
@@ -24,6 +25,7 @@ export function PasswordPage(props: { language: Language; fingerprint: string; u
     children: html`<h1>${m.title}</h1>
       ${props.forced ? html`<p class="notice">${m.forced}</p>` : null}
       ${outcome?.kind === 'changed' ? html`<p class="success" role="status">${m.changed}</p>` : null}
+      ${outcome?.kind === 'changed' && outcome.next ? html`<p><a href=${outcome.next} rel="next">${messagesFor(props.language).wizard.password.continue}</a></p>` : null}
       ${outcome?.kind === 'refused'
         ? html`<p class="error" role="alert">${text(outcome.reason)}</p>
             ${outcome.score === undefined ? null : html`<p><meter min="0" max="4" value=${outcome.score} aria-label=${m.strength(outcome.score)}></meter> ${m.strength(outcome.score)}</p>`}`
