@@ -13,6 +13,7 @@ import { messagesFor } from '../../../src/webui/i18n/index.ts';
 import type { DeviceView } from '../../../src/webui/status/deviceView.ts';
 import type { ProfileView } from '../../../src/webui/status/profileView.ts';
 import { readOverview } from '../../../src/webui/status/readOverview.ts';
+import { WIZARD_STEPS } from '../../../src/webui/wizard/steps.ts';
 import { PLAN_FINDING_CODES, type AddressPlanView, type PendingView, type PlanFindingView, type WizardConfigView } from '../../../src/webui/wizard/views.ts';
 import { memoryLogger, SAMPLE_STATUS } from '../control/helpers.ts';
 import { Browser, type Answer } from './browser.ts';
@@ -297,6 +298,22 @@ describe('the first-run wizard', () => {
     expect((await user.post('/wizard/practice', { name: 'Andere Praxis', installerName: 'x' })).status).toBe(403);
     expect(changes()).toBe(before);
     expect(box.config.practice.name).toBe('Praxis <Dr.> Muster');
+  });
+
+  it('renders every step in both languages, with nothing left unworded', async () => {
+    const b = await loggedIn('/overview');
+    for (const language of ['de', 'en'] as const) {
+      b.cookies.set('__Host-lang', language);
+      const m = messagesFor(language).wizard;
+      for (const step of WIZARD_STEPS) {
+        const page = await b.get(`/wizard/${step}`);
+        expect([step, language, page.status]).toEqual([step, language, 200]);
+        expect(page.body).toContain(`<html lang="${language}">`);
+        expect(page.body).toContain(`<h2 id="step-title">${m.steps[step]}</h2>`);
+        expect(page.body).not.toMatch(/undefined|\[object Object\]/);
+      }
+    }
+    b.cookies.delete('__Host-lang');
   });
 
   it('reads the agent answers it was written for', () => {
