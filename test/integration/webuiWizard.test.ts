@@ -2,7 +2,8 @@
 // browser would (curl with a cookie jar): from a fresh box without a profile, through the forced
 // password change, the WAN, the profile upload, the TI addresses and the one-click registration
 // of the PVS host the box sees, to the practice data; then the PVS host reaches the connector
-// through the tunnel, and the box counts as set up.
+// through the tunnel, and the box counts as set up. Then a WAN change with fixed values from the
+// wizard's WAN step, kept by its confirmation, and another returned by the step's rollback.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentStatus } from '../../src/agent/status.ts';
@@ -120,4 +121,32 @@ describe('the setup wizard in the lab', () => {
     const again = await browse('/login');
     expect((await browse('/login', { form: { _csrf: token(again.body), user: 'admin', password: NEW_PASSWORD } })).location).toBe('/overview');
   }, 240_000);
+
+  it('applies fixed WAN values as a pending change that stays once confirmed from the WAN step, and returns a later change when asked', async () => {
+    const wan = await browse('/wizard/wan');
+    const fixed = { mode: 'static', address: `${PLAN.boxWan.box}/24`, gateway: PLAN.boxWan.router, resolvers: PLAN.boxWan.router };
+    const applied = await browse('/wizard/wan', { form: { _csrf: token(wan.body), ...fixed } });
+    expect(applied.location).toBe('/wizard/wan');
+    const pending = await browse('/wizard/wan');
+    expect(pending.body).toContain(de.wizard.wan.saved);
+    expect(pending.body).toContain(de.wizard.missing.pendingChange);
+    const revision = /name="revision" value="(\d+)"/.exec(pending.body)?.[1];
+    expect((await agent.action('config.pending')) as { revision: number }).toMatchObject({ revision: Number(revision) });
+    const confirmed = await browse('/wizard/wan/confirm', { form: { _csrf: token(pending.body), revision: revision ?? '' } });
+    expect(confirmed.location).toBe('/wizard/wan');
+    expect(await agent.action('config.pending')).toBeNull();
+    const config = async () => ((await agent.action('config.get')) as { config: { wan: { mode: string; address: string } } }).config.wan;
+    expect(await config()).toMatchObject({ mode: 'static', address: `${PLAN.boxWan.box}/24` });
+
+    const kept = await browse('/wizard/wan');
+    expect(kept.body).toContain(de.wizard.wan.confirmed);
+    await browse('/wizard/wan', { form: { _csrf: token(kept.body), mode: 'dhcp', address: '', gateway: '', resolvers: '' } });
+    const second = await browse('/wizard/wan');
+    expect((await config()).mode).toBe('dhcp');
+    const rolledBack = await browse('/wizard/wan/rollback', { form: { _csrf: token(second.body) } });
+    expect(rolledBack.location).toBe('/wizard/wan');
+    expect(await agent.action('config.pending')).toBeNull();
+    expect((await config()).mode).toBe('static');
+    expect((await browse('/wizard/wan')).body).toContain(de.wizard.wan.rolledBack);
+  }, 120_000);
 });
