@@ -19,6 +19,7 @@ export { LanLinks, LINKS_STATE_FILE } from './lanLinks.ts';
 export type { LanLinksDeps } from './lanLinks.ts';
 export { restoreBootLinks } from './bootLinks.ts';
 export { Lan } from './lan.ts';
+export { registerAddressPlanAction } from './planAction.ts';
 export type { LanDeps, LanDesired, LanTi } from './lan.ts';
 export { busyboxArpProbe } from './arpProbe.ts';
 export type { ArpProbe } from './arpProbe.ts';

@@ -59,6 +59,7 @@ export class Lan implements Subsystem<LanDesired> {
   private unwatch: (() => void) | undefined;
   private settle: NodeJS.Timeout | undefined;
   private lastInput: PlanCheckInput | undefined;
+  private lastFindings: readonly PlanFinding[] = [];
 
   constructor(deps: LanDeps) {
     this.deps = deps;
@@ -103,6 +104,15 @@ export class Lan implements Subsystem<LanDesired> {
       throw new LanError('TIBOX_LAN_ADDRESS_COLLISION', { reason: describeFindings(brought) }, { findings: brought });
     }
     return { plan, findings };
+  }
+
+  /**
+   * The address plan as applied: the TI segment's halves (null before a profile) and every
+   * collision of the last check, warnings included, each with its code and values, so the web UI
+   * can say what collides and how to fix it in the page's language.
+   */
+  addressPlan(): { halves: SegmentHalves | null; findings: readonly PlanFinding[] } {
+    return { halves: this.halves(), findings: this.lastFindings };
   }
 
   /** The TI segment's halves as applied; null before a profile. For dnsmasq and the device inventory. */
@@ -179,6 +189,7 @@ export class Lan implements Subsystem<LanDesired> {
   private report(findings: readonly PlanFinding[]): void {
     const { health, log } = this.deps;
     this.tolerated = new Set(refusals(findings).map((f) => f.message));
+    this.lastFindings = findings;
     const detail = describeFindings(findings);
     if (detail !== this.reported && findings.length > 0) log.warn({ findings: findings.map((f) => f.code) }, 'address collisions');
     this.reported = detail;

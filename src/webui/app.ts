@@ -18,6 +18,7 @@ import { OverviewPage } from './pages/overviewPage.ts';
 import type { RouteKit } from './routes/kit.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { profileRoutes, UPLOAD_PATHS } from './routes/profile.ts';
+import { WIZARD_UPLOAD_PATHS, wizardRoutes } from './routes/wizard.ts';
 import type { OverviewStatus } from './status/agentView.ts';
 import type { DeviceView, NeighbourView } from './status/deviceView.ts';
 import type { Overview } from './status/overview.ts';
@@ -80,7 +81,7 @@ export function createApp(deps: AppDeps): express.Express {
   // The language switch changes nothing on the box and has its own origin check: a visitor
   // without a session may use it. Uploads check the token themselves once they have read the
   // body that carries it.
-  app.use((req, res, next) => (req.path === '/language' || (req.method === 'POST' && UPLOAD_PATHS.includes(req.path)) ? next() : csrf.doubleCsrfProtection(req, res, next)));
+  app.use((req, res, next) => (req.path === '/language' || (req.method === 'POST' && (UPLOAD_PATHS.includes(req.path) || WIZARD_UPLOAD_PATHS.includes(req.path))) ? next() : csrf.doubleCsrfProtection(req, res, next)));
   const token = (req: Request, res: Response) => csrf.generateCsrfToken(req, res, { overwrite: true });
   const sessionOf = (req: Request, res: Response) => (req.session.user ? { user: req.session.user, csrf: token(req, res) } : undefined);
   // While the password is the initial one, the password page is the only page.
@@ -123,8 +124,8 @@ export function createApp(deps: AppDeps): express.Express {
     if (!session) return;
     const news = req.session.loginNews;
     delete req.session.loginNews;
-    const [overview, changes] = await Promise.all([overviewFor(session.user), readChanges((action, args) => deps.ask(session.user, action, args), LAST_CHANGES, deps.log)]);
-    page(req, res, 200, OverviewPage({ language: languageOf(req), fingerprint: deps.fingerprint, session, overview, changes, at: now().toISOString(), ...(news ? { news } : {}) }));
+    const [overview, changes, setupStep] = await Promise.all([overviewFor(session.user), readChanges((action, args) => deps.ask(session.user, action, args), LAST_CHANGES, deps.log), wizard.firstIncomplete(req)]);
+    page(req, res, 200, OverviewPage({ language: languageOf(req), fingerprint: deps.fingerprint, session, overview, changes, at: now().toISOString(), ...(news ? { news } : {}), ...(setupStep && setupStep !== 'done' ? { setupStep } : {}) }));
   });
 
   const kit: RouteKit = {
@@ -141,13 +142,14 @@ export function createApp(deps: AppDeps): express.Express {
   };
   const profile = profileRoutes(kit);
   const devices = deviceRoutes(kit);
+  const wizard = wizardRoutes(kit);
   app.use('/api/v1', apiRouter({ overview: overviewFor, live: deps.live, store: sessions.store, language: languageOf, now, routes: [profile.api, devices.api] }));
-  app.use(['/profile', '/tunnel', '/devices'], requireLogin(errorPage), (req, res, next) => {
+  app.use(['/profile', '/tunnel', '/devices', '/wizard'], requireLogin(errorPage), (req, res, next) => {
     // The label's password opens the password page only: no change is taken before it is replaced.
     if (req.session.mustChange) errorPage(req, res, 403, (m) => m.api.passwordChangeRequired);
     else next();
   });
-  app.use(profile.pages, devices.pages);
+  app.use(profile.pages, devices.pages, wizard.pages);
 
   app.get('/login', (req, res) => {
     if (req.session.user) {
@@ -174,7 +176,9 @@ export function createApp(deps: AppDeps): express.Express {
     req.session.mustChange = result.mustChange;
     req.session.loginNews = { failedSince: result.failedSince ?? 0, previousLogin: result.previousLogin ?? null };
     deps.log.info({ user, source: req.socket.remoteAddress, mustChange: result.mustChange }, 'web UI login');
-    res.redirect(303, result.mustChange ? '/password' : '/overview');
+    // A box not set up yet lands in the setup wizard, at the step where it stands.
+    const setupStep = result.mustChange ? undefined : await wizard.firstIncomplete(req);
+    res.redirect(303, result.mustChange ? '/password' : setupStep === undefined || setupStep === 'done' ? '/overview' : '/wizard');
   });
 
   app.post('/logout', (req, res, next) => {
@@ -195,6 +199,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/password', requireLogin(errorPage), (req, res) => passwordPage(req, res, 200));
   app.post('/password', requireLogin(errorPage), async (req, res) => {
     const user = req.session.user ?? '';
+    const forced = req.session.mustChange === true;
     const [oldPassword, newPassword, repeat] = [field(req, 'oldPassword', 256), field(req, 'newPassword', 256), field(req, 'repeatPassword', 256)];
     if (newPassword !== repeat) return passwordPage(req, res, 422, { kind: 'refused', reason: 'mismatch' });
     let strength: Strength;
@@ -223,7 +228,7 @@ export function createApp(deps: AppDeps): express.Express {
     if (news) req.session.loginNews = news;
     await sessions.endOthers(user, req.session.id);
     deps.log.info({ user }, 'web UI password changed');
-    passwordPage(req, res, 200, { kind: 'changed' });
+    passwordPage(req, res, 200, { kind: 'changed', ...(forced ? { next: '/wizard' } : {}) });
   });
 
   app.get('/assets/style.css', (_req, res) => {

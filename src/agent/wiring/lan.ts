@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { readKernelLog, registerWhyAction, TIBOX_TABLE, type Firewall, type NftLoader } from '../../firewall/index.ts';
 import type { CharonLink } from '../../ipsec/index.ts';
 import {
-  busyboxArpProbe, Dnsmasq, dnsmasqFiles, Lan, LanLinks, NetlinkLanKernel, PracticeDhcp, TERMINAL_BRIDGE, WanInLanWatch, type LanKernel,
+  busyboxArpProbe, Dnsmasq, dnsmasqFiles, Lan, LanLinks, NetlinkLanKernel, PracticeDhcp, registerAddressPlanAction, TERMINAL_BRIDGE, WanInLanWatch, type LanKernel,
 } from '../../lan/index.ts';
 import { boxPortsOf, DeviceInventory, NetlinkNeighbourSource, registerDeviceActions, tcpProbe, type TiRouting } from '../../lan/inventory/index.ts';
 import { LIBIPSEC_DEVICE } from '../../ipsec/index.ts';
@@ -84,6 +84,7 @@ export function wireLan(
     onReachabilityChange: () => ctx.bus.emit('devices.changed', {}),
   });
   registerDeviceActions(ctx.actions, inventory);
+  registerAddressPlanAction(ctx.actions, lan);
   registerWhyAction(ctx.actions, {
     findDevice: (ref) => {
       const { id, name, kind, address, mac, cetpPorts } = inventory.locate(ref);

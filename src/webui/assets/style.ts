@@ -55,6 +55,12 @@ h2 { font-size: 1.125rem; margin: 0 0 .5rem; }
 pre.command { background: #1d2125; color: #f6f7f9; padding: .75rem; border-radius: .5rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
 .actions { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
 .actions form { margin: 0; }
+.wizard-steps { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; padding: 0; margin: 0; list-style: none; counter-reset: step; }
+.wizard-steps li { counter-increment: step; }
+.wizard-steps li::before { content: counter(step) ". "; color: var(--muted); }
+.wizard-steps li.complete::before { content: "✓ "; color: var(--ok); }
+.wizard-steps a[aria-current="step"] { font-weight: 600; }
+fieldset { border: 1px solid var(--line); border-radius: .5rem; display: grid; gap: .25rem; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 :focus-visible { outline: 3px solid #1a5fb4; outline-offset: 2px; }
 `;

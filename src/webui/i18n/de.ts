@@ -1,5 +1,6 @@
 // German, the default language.
 import type { Messages } from './messages.ts';
+import { wizardDe } from './wizard/de.ts';
 
 export const de: Messages = {
   languageName: 'Deutsch',
@@ -293,6 +294,7 @@ export const de: Messages = {
     internal: 'Ein interner Fehler ist aufgetreten.',
     agentDown: 'Der Dienst der Box antwortet nicht. Es wurde nichts geändert.',
   },
+  wizard: wizardDe,
   errors: {
     notLoggedIn: 'Sie sind nicht (mehr) angemeldet. Es wurde nichts geändert; bitte melden Sie sich an.',
     tooLarge: 'Die Anfrage ist zu groß und wurde abgelehnt. Es wurde nichts geändert.',

@@ -1,5 +1,6 @@
 // English, switchable.
 import type { Messages } from './messages.ts';
+import { wizardEn } from './wizard/en.ts';
 
 export const en: Messages = {
   languageName: 'English',
@@ -292,6 +293,7 @@ export const en: Messages = {
     internal: 'An internal error occurred.',
     agentDown: "The box's service does not answer. Nothing was changed.",
   },
+  wizard: wizardEn,
   errors: {
     notLoggedIn: 'You are not logged in (any more). Nothing was changed; please log in.',
     tooLarge: 'The request is too large and was refused. Nothing was changed.',

@@ -2,6 +2,7 @@
 // default, English switchable; a language is a full Messages object, so the type checker finds a
 // text missing in one of them.
 import type { DropReason } from '../../core/dropReasons.ts';
+import type { WizardMessages } from './wizard/messages.ts';
 
 export const LANGUAGES = ['de', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -212,5 +213,7 @@ export interface Messages {
   agentErrors: Record<string, string>;
   agentRefused: string;
   api: { notLoggedIn: string; passwordChangeRequired: string; csrf: string; notFound: string; internal: string; agentDown: string };
+  /** The first-run wizard (wizard/). */
+  wizard: WizardMessages;
   errors: { notLoggedIn: string; tooLarge: string; badRequest: string; notFound: string; internal: string; badOrigin: string; csrf: string; back: string };
 }

@@ -62,6 +62,7 @@ export function Layout({ language, title, fingerprint, path, session, scripts, c
       ${session
         ? html`<nav class="pages" aria-label=${m.nav.main}>
             ${PAGES.map(([href, key]) => html`<a href=${href} aria-current=${path === href ? 'page' : undefined}>${m.nav[key]}</a>`)}
+            <a href="/wizard" aria-current=${path.startsWith('/wizard/') ? 'page' : undefined}>${m.wizard.nav}</a>
           </nav>`
         : null}
       <main>${children}</main>

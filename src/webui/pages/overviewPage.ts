@@ -11,6 +11,8 @@ import { ChainList } from './chainList.ts';
 import { html } from './html.ts';
 import { Layout } from './layout.ts';
 import { LoginNews, type LoginNewsView } from './loginNews.ts';
+import { SetupNote } from './wizard/setupNote.ts';
+import type { WizardStep } from '../wizard/steps.ts';
 
 export interface OverviewPageProps {
   language: Language;
@@ -23,9 +25,11 @@ export interface OverviewPageProps {
   news?: LoginNewsView;
   /** The last changes, newest first; undefined when the agent did not answer. */
   changes: readonly Change[] | undefined;
+  /** The first setup step not complete; absent once the box is set up. */
+  setupStep?: WizardStep;
 }
 
-export function OverviewPage({ language, fingerprint, session, overview, at, news, changes }: OverviewPageProps): VNode {
+export function OverviewPage({ language, fingerprint, session, overview, at, news, changes, setupStep }: OverviewPageProps): VNode {
   const all = messagesFor(language);
   const m = all.overview;
   return Layout({
@@ -37,6 +41,7 @@ export function OverviewPage({ language, fingerprint, session, overview, at, new
     scripts: ['/assets/app.js'],
     children: html`${LoginNews({ language, news })}
       <h1>${m.title}</h1>
+      ${setupStep ? SetupNote(language, setupStep) : null}
       <div id="live" data-events="/api/v1/events" aria-live="polite">${OverviewLive({ language, overview, at })}</div>
       <p class="checked">${m.live}</p>
       <section aria-labelledby="changes-title">

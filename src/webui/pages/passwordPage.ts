@@ -7,7 +7,8 @@ import { html } from './html.ts';
 import { Layout } from './layout.ts';
 import { LoginNews, type LoginNewsView } from './loginNews.ts';
 
-export type PasswordOutcome = { kind: 'changed' } | { kind: 'refused'; reason: keyof Messages['password']; score?: number };
+/** `next`: after the forced change at the first login, the way on to the setup. */
+export type PasswordOutcome = { kind: 'changed'; next?: string } | { kind: 'refused'; reason: keyof Messages['password']; score?: number };
 
 /** `news`: what the login log said at this login, shown while the change is forced. */
 export function PasswordPage(props: { language: Language; fingerprint: string; user: string; csrf: string; forced: boolean; news?: LoginNewsView; outcome?: PasswordOutcome }): VNode {
@@ -27,6 +28,7 @@ export function PasswordPage(props: { language: Language; fingerprint: string; u
       <h1>${m.title}</h1>
       ${props.forced ? html`<p class="notice">${m.forced}</p>` : null}
       ${outcome?.kind === 'changed' ? html`<p class="success" role="status">${m.changed}</p>` : null}
+      ${outcome?.kind === 'changed' && outcome.next ? html`<p><a href=${outcome.next} rel="next">${messagesFor(props.language).wizard.password.continue}</a></p>` : null}
       ${outcome?.kind === 'refused'
         ? html`<p class="error" role="alert">${text(outcome.reason)}</p>
             ${outcome.score === undefined ? null : html`<p><meter min="0" max="4" value=${outcome.score} aria-label=${m.strength(outcome.score)}></meter> ${m.strength(outcome.score)}</p>`}`

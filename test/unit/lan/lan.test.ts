@@ -106,6 +106,17 @@ describe('Lan', () => {
     expect(health.list().map((w) => [w.code, w.detail?.slice(0, 45)])).toEqual([['lan.addressCollision', 'The practice LAN 192.168.1.0/24 (the box\'s ad']]);
   });
 
+  it('answers the address plan with the halves and each collision by code and values, for the web UI to word', async () => {
+    const { lan } = setup();
+    expect(lan.addressPlan()).toEqual({ halves: null, findings: [] });
+    await lan.apply(overlapping);
+    const plan = lan.addressPlan();
+    expect(plan.halves).toMatchObject({ lanHalf: '192.168.1.0/27', lanGateway: '192.168.1.1' });
+    expect(plan.findings.map((f) => [f.code, f.severity, f.params.network, f.params.segment])).toEqual([['lanOverlapsSegment', 'refuse', '192.168.1.0/24', '192.168.1.0/26']]);
+    await lan.apply(desired);
+    expect(lan.addressPlan().findings).toEqual([]);
+  });
+
   it('lets an unrelated change through while a known collision is live', async () => {
     const { lan, health } = setup();
     await lan.apply(overlapping);
