@@ -22,6 +22,7 @@ import { agentContext } from './wiring/context.ts';
 import { wireControl } from './wiring/control.ts';
 import { wireFirewall } from './wiring/firewall.ts';
 import { wireLan } from './wiring/lan.ts';
+import { wireNetwork } from './wiring/network.ts';
 import { wirePathMtu } from './wiring/pathMtu.ts';
 import { wireProfile } from './wiring/profile.ts';
 import { wireProvisioning } from './wiring/provisioning.ts';
@@ -93,6 +94,7 @@ export class Agent {
           .finally(() => updater.setInternetEndpoint(endpoint));
       },
     });
+    wireNetwork(ctx);
     const { control, webuiControl } = wireControl(ctx, () => this.status());
     this.tunnel = tunnel;
     this.pathMtu = pathMtu;

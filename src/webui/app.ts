@@ -1,7 +1,7 @@
 // The web UI's express app: strict security headers on every answer, sessions and CSRF checks,
 // the public status page, login and the password change (forced while the password is the
 // initial one), logout, the pages behind the login (overview, VPN profile, devices), the JSON API
-// (api/v1.ts), our stylesheet and script, the language switch, and a page in the visitor's
+// (api/v1.ts), the network settings with their confirmation, our stylesheet and script, the language switch, and a page in the visitor's
 // language for anything else. It asks the agent for named actions only.
 import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -16,6 +16,7 @@ import type { LiveOverview } from './live/liveOverview.ts';
 import { OverviewPage } from './pages/overviewPage.ts';
 import type { RouteKit } from './routes/kit.ts';
 import { deviceRoutes } from './routes/devices.ts';
+import { networkRoutes } from './routes/network.ts';
 import { profileRoutes, UPLOAD_PATHS } from './routes/profile.ts';
 import type { OverviewStatus } from './status/agentView.ts';
 import type { DeviceView, NeighbourView } from './status/deviceView.ts';
@@ -133,13 +134,14 @@ export function createApp(deps: AppDeps): express.Express {
   };
   const profile = profileRoutes(kit);
   const devices = deviceRoutes(kit);
-  app.use('/api/v1', apiRouter({ overview: overviewFor, live: deps.live, store: sessions.store, language: languageOf, now, routes: [profile.api, devices.api] }));
-  app.use(['/profile', '/tunnel', '/devices'], requireLogin(errorPage), (req, res, next) => {
+  const network = networkRoutes(kit);
+  app.use('/api/v1', apiRouter({ overview: overviewFor, live: deps.live, store: sessions.store, language: languageOf, now, routes: [profile.api, devices.api, network.api] }));
+  app.use(['/profile', '/tunnel', '/devices', '/network'], requireLogin(errorPage), (req, res, next) => {
     // The label's password opens the password page only: no change is taken before it is replaced.
     if (req.session.mustChange) errorPage(req, res, 403, (m) => m.api.passwordChangeRequired);
     else next();
   });
-  app.use(profile.pages, devices.pages);
+  app.use(profile.pages, devices.pages, network.pages);
 
   app.get('/login', (req, res) => {
     if (req.session.user) {

@@ -38,6 +38,8 @@ export type InputProblem =
   | 'password'
   | 'action'
   | 'device'
+  | 'networkField'
+  | 'confirmTimeout'
   | 'malformed';
 
 /** The tunnel's states as the agent reports them. */
@@ -59,7 +61,7 @@ export interface Messages {
     checkedAt: (when: string) => string;
   };
   certificate: { title: string; explain: string };
-  nav: { login: string; logout: string; changePassword: string; loggedInAs: (user: string) => string; overview: string; profile: string; devices: string; main: string };
+  nav: { login: string; logout: string; changePassword: string; loggedInAs: (user: string) => string; overview: string; profile: string; devices: string; network: string; main: string };
   overview: {
     title: string;
     tunnel: string;
@@ -201,6 +203,54 @@ export interface Messages {
     columns: { name: string; kind: string; address: string; mac: string; seen: string; evidence: string; hostname: string };
     outsideSegment: string;
     back: string;
+  };
+  network: {
+    title: string;
+    wanNow: string;
+    wanUnknown: string;
+    settings: string;
+    settingsExplain: string;
+    wanTitle: string;
+    mode: string;
+    dhcp: string;
+    static: string;
+    address: string;
+    addressHint: string;
+    gateway: string;
+    gatewayHint: string;
+    resolvers: string;
+    resolversHint: string;
+    lanTitle: string;
+    lanFallback: string;
+    lanFallbackHint: string;
+    terminalsTitle: string;
+    terminals: string;
+    terminalsHint: string;
+    timeout: string;
+    timeoutHint: string;
+    submit: string;
+    pendingTitle: string;
+    pendingExplain: (revision: number, fields: string, deadline: string) => string;
+    /** The time left, as the page shows it and the countdown counts it down ('{s}' stands for the seconds there). */
+    remaining: (seconds: number | string) => string;
+    expired: string;
+    confirmFromNew: string;
+    confirm: string;
+    rollback: string;
+    pendingNote: (seconds: number) => string;
+    confirmed: string;
+    rolledBack: string;
+    unchanged: string;
+    refusedFields: string;
+    /** The config fields the page changes, by path. */
+    fields: Record<string, string>;
+    routes: string;
+    routesExplain: string;
+    noRoutes: string;
+    routesUnknown: string;
+    routeColumns: { table: string; destination: string; via: string; dev: string; src: string; proto: string; metric: string };
+    tables: Record<string, string>;
+    routeTypes: Record<string, string>;
   };
   /** Why the web UI refused a form before asking the agent (api/schemas.ts names the problem). */
   input: Record<InputProblem, string>;

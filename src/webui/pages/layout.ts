@@ -9,6 +9,7 @@ const PAGES = [
   ['/overview', 'overview'],
   ['/profile', 'profile'],
   ['/devices', 'devices'],
+  ['/network', 'network'],
 ] as const;
 
 export interface LayoutProps {
