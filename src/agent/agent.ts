@@ -23,6 +23,7 @@ import { wireControl } from './wiring/control.ts';
 import { wireFirewall } from './wiring/firewall.ts';
 import { wireLan } from './wiring/lan.ts';
 import { wireNetwork } from './wiring/network.ts';
+import { wireSystem } from './wiring/system.ts';
 import { wirePathMtu } from './wiring/pathMtu.ts';
 import { wireProfile } from './wiring/profile.ts';
 import { wireProvisioning } from './wiring/provisioning.ts';
@@ -95,7 +96,8 @@ export class Agent {
       },
     });
     wireNetwork(ctx);
-    const { control, webuiControl } = wireControl(ctx, () => this.status());
+    const { downloads } = wireSystem(ctx);
+    const { control, webuiControl } = wireControl(ctx, () => this.status(), downloads);
     this.tunnel = tunnel;
     this.pathMtu = pathMtu;
     this.routeKernel = routeKernel;
