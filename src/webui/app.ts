@@ -1,8 +1,9 @@
 // The web UI's express app: strict security headers on every answer, sessions and CSRF checks,
 // the public status page, login and the password change (forced while the password is the
 // initial one), logout, the pages behind the login (overview, VPN profile, devices), the JSON API
-// (api/v1.ts), the network settings with their confirmation, our stylesheet and script, the language switch, and a page in the visitor's
+// (api/v1.ts), the network settings with their confirmation, the system page, our stylesheet and script, the language switch, and a page in the visitor's
 // language for anything else. It asks the agent for named actions only.
+import type { Readable } from 'node:stream';
 import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
@@ -17,6 +18,7 @@ import { OverviewPage } from './pages/overviewPage.ts';
 import type { RouteKit } from './routes/kit.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { networkRoutes } from './routes/network.ts';
+import { systemRoutes } from './routes/system.ts';
 import { profileRoutes, UPLOAD_PATHS } from './routes/profile.ts';
 import type { OverviewStatus } from './status/agentView.ts';
 import type { DeviceView, NeighbourView } from './status/deviceView.ts';
@@ -47,6 +49,8 @@ export interface AppDeps {
   status: () => Promise<OverviewStatus>;
   /** A named action of the agent, asked for web UI user `user`; rejects as the control client does. */
   ask: (user: string, action: string, args?: unknown) => Promise<unknown>;
+  /** A file the agent streams (the security log), for web UI user `user`. */
+  download?: (user: string, name: string) => Promise<Readable>;
   /** The overview kept current for the live pages. */
   live: Pick<LiveOverview, 'subscribe'>;
   /** The device certificate's SHA-256 fingerprint, shown on every page. */
@@ -131,17 +135,19 @@ export function createApp(deps: AppDeps): express.Express {
     render: (res, status, root) => page(res.req, res, status, root),
     refuse: (req, res, status, text) => errorPage(req, res, status, () => text),
     csrfValid: (req) => csrf.validateRequest(req),
+    ...(deps.download ? { download: deps.download } : {}),
   };
   const profile = profileRoutes(kit);
   const devices = deviceRoutes(kit);
   const network = networkRoutes(kit);
-  app.use('/api/v1', apiRouter({ overview: overviewFor, live: deps.live, store: sessions.store, language: languageOf, now, routes: [profile.api, devices.api, network.api] }));
-  app.use(['/profile', '/tunnel', '/devices', '/network'], requireLogin(errorPage), (req, res, next) => {
+  const system = systemRoutes(kit);
+  app.use('/api/v1', apiRouter({ overview: overviewFor, live: deps.live, store: sessions.store, language: languageOf, now, routes: [profile.api, devices.api, network.api, system.api] }));
+  app.use(['/profile', '/tunnel', '/devices', '/network', '/system'], requireLogin(errorPage), (req, res, next) => {
     // The label's password opens the password page only: no change is taken before it is replaced.
     if (req.session.mustChange) errorPage(req, res, 403, (m) => m.api.passwordChangeRequired);
     else next();
   });
-  app.use(profile.pages, devices.pages, network.pages);
+  app.use(profile.pages, devices.pages, network.pages, system.pages);
 
   app.get('/login', (req, res) => {
     if (req.session.user) {

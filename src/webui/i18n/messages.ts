@@ -61,7 +61,7 @@ export interface Messages {
     checkedAt: (when: string) => string;
   };
   certificate: { title: string; explain: string };
-  nav: { login: string; logout: string; changePassword: string; loggedInAs: (user: string) => string; overview: string; profile: string; devices: string; network: string; main: string };
+  nav: { login: string; logout: string; changePassword: string; loggedInAs: (user: string) => string; overview: string; profile: string; devices: string; network: string; system: string; main: string };
   overview: {
     title: string;
     tunnel: string;
@@ -251,6 +251,39 @@ export interface Messages {
     routeColumns: { table: string; destination: string; via: string; dev: string; src: string; proto: string; metric: string };
     tables: Record<string, string>;
     routeTypes: Record<string, string>;
+  };
+  system: {
+    title: string;
+    firmware: string;
+    version: string;
+    slots: string;
+    noSlots: string;
+    slotColumns: { name: string; state: string; version: string; boot: string };
+    booted: string;
+    firewall: string;
+    firewallState: string;
+    firewallStates: Record<string, string>;
+    ruleset: string;
+    listening: string;
+    listeningExplain: string;
+    noListening: string;
+    listeningColumns: { proto: string; address: string; port: string; programs: string; reach: string };
+    allAddresses: string;
+    localOnly: string;
+    thisAddress: string;
+    password: string;
+    passwordExplain: string;
+    passwordLink: string;
+    log: string;
+    logExplain: string;
+    logDownload: string;
+    reboot: string;
+    rebootExplain: string;
+    rebootConfirm: string;
+    rebootSubmit: string;
+    rebootNotConfirmed: string;
+    rebooting: string;
+    unknown: string;
   };
   /** Why the web UI refused a form before asking the agent (api/schemas.ts names the problem). */
   input: Record<InputProblem, string>;

@@ -10,6 +10,7 @@ const PAGES = [
   ['/profile', 'profile'],
   ['/devices', 'devices'],
   ['/network', 'network'],
+  ['/system', 'system'],
 ] as const;
 
 export interface LayoutProps {
