@@ -65,7 +65,7 @@ export function networkRoutes(kit: RouteKit): { pages: Router; api: Router } {
   };
 
   const change = (req: Request, request: NetworkRequest, timeoutS: number | undefined) =>
-    askAgent<{ revision: number; changes: unknown[]; pending?: PendingView }>(req, 'config.commit', { change: networkChange(request), ...(timeoutS === undefined ? {} : { timeoutS }) });
+    askAgent<{ revision: number; changes: readonly { path: string; old: unknown; new: unknown }[]; pending?: PendingView }>(req, 'config.commit', { change: networkChange(request), ...(timeoutS === undefined ? {} : { timeoutS }) });
 
   pages.get('/network', (req, res) => showPage(req, res, 200));
   pages.post('/network', async (req, res) => {
@@ -78,7 +78,7 @@ export function networkRoutes(kit: RouteKit): { pages: Router; api: Router } {
     const result = await change(req, { wan: { mode: wanMode, address: wanAddress, gateway: wanGateway, resolvers: wanResolvers }, lanFallback, terminals }, timeoutS);
     if (!result.ok) return showPage(req, res, result.status, { outcome: { kind: 'error', text: result.text }, form: typed, ...(result.fields ? { refusals: result.fields } : {}) });
     req.session.note = result.value.pending ? m.network.pendingNote(result.value.pending.remainingS) : m.network.unchanged;
-    res.redirect(303, '/network');
+    res.redirect(303, nextPage(result.value.changes, req.hostname));
   });
   pages.post('/network/confirm', async (req, res) => {
     const m = messagesFor(kit.language(req));
@@ -120,6 +120,19 @@ export function networkRoutes(kit: RouteKit): { pages: Router; api: Router } {
     res.json(result.value);
   });
   return { pages, api };
+}
+
+/**
+ * Where the browser goes after a change: the network page, at the box's new fixed address when
+ * the change moved the address the page was opened at, which the box no longer answers at. The
+ * session stays with the old address (its cookie is that host's), so the user logs in there anew,
+ * and confirms from there.
+ */
+export function nextPage(changes: readonly { path: string; old: unknown; new: unknown }[], host: string): string {
+  const moved = changes.find((c) => c.path === 'interfaces.lanFallback');
+  const address = (value: unknown) => (typeof value === 'string' ? value.split('/')[0] : undefined);
+  const to = address(moved?.new);
+  return moved && to && address(moved.old) === host ? `https://${to}/network` : '/network';
 }
 
 /** The agent's field errors of a refused config change (its details: [{ path, message }]). */

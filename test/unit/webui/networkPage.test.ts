@@ -45,7 +45,11 @@ async function ask(_user: string, action: string, args?: unknown): Promise<unkno
     agent.settings = next;
     agent.revision++;
     agent.pending = { revision: agent.revision, actor: 'webui:admin', startedAt: '2025-05-02T10:05:30.000Z', deadline: '2025-05-02T10:07:00.000Z', paths: changedPaths(agent.previous, next), remainingS: timeoutS ?? 90 };
-    return { revision: agent.revision, changes: [{}], pending: agent.pending };
+    const changes = agent.pending.paths.map((path) => {
+      const [group, key] = path.split('.') as ['wan' | 'interfaces', string];
+      return { path, old: (agent.previous?.[group] as Record<string, unknown>)[key], new: (next[group] as Record<string, unknown>)[key] };
+    });
+    return { revision: agent.revision, changes, pending: agent.pending };
   }
   if (action === 'config.confirm') {
     if (!agent.pending) throw new ControlApiError(409, { code: 'TIBOX_CONFIG_NOTHING_PENDING', message: 'nothing' });
@@ -189,6 +193,20 @@ describe('the network page', () => {
     const none = await b.post('/network/confirm', { _csrf: Browser.token(await b.get('/network')), revision: '99' });
     expect(none.status).toBe(409);
     expect(none.body).toContain('Keine Änderung wartet auf Bestätigung');
+  });
+
+  it('sends the browser to the new fixed address when the change moved the one the page was opened at, and stays otherwise', async () => {
+    const b = await loggedIn();
+    const staticWan = { wanMode: 'static', wanAddress: '192.168.178.2/24', wanGateway: '192.168.178.1', wanResolvers: '9.9.9.9 1.1.1.1' };
+    const elsewhere = await submit(b, { ...staticWan, lanFallback: '169.254.77.9/16' });
+    expect(elsewhere.headers.location).toBe('/network');
+    await b.post('/network/rollback', { _csrf: Browser.token(await b.get('/network')) });
+    agent.settings = { ...agent.settings, interfaces: { ...agent.settings.interfaces, lanFallback: '127.0.0.1/8' } };
+    const moved = await submit(b, { ...staticWan, lanFallback: '127.0.0.2/8' });
+    expect([moved.status, moved.headers.location]).toEqual([303, 'https://127.0.0.2/network']);
+    await b.post('/network/rollback', { _csrf: Browser.token(await b.get('/network')) });
+    expect(agent.settings.interfaces.lanFallback).toBe('127.0.0.1/8');
+    agent.settings = { ...agent.settings, interfaces: { ...agent.settings.interfaces, lanFallback: '169.254.77.1/16' } };
   });
 
   it('offers the same over the JSON API, with the CSRF header for a change', async () => {
