@@ -1,8 +1,8 @@
 // The web UI's express app: strict security headers on every answer, sessions and CSRF checks,
 // the public status page, login and the password change (forced while the password is the
-// initial one), logout, the pages behind the login (overview, VPN profile, devices), the JSON API
-// (api/v1.ts), the network settings with their confirmation, the system page, our stylesheet and script, the language switch, and a page in the visitor's
-// language for anything else. It asks the agent for named actions only.
+// initial one), logout, the pages behind the login (overview, VPN profile, devices, network,
+// system), the JSON API (api/v1.ts), our stylesheet and script, the language switch, and a page in
+// the visitor's language for anything else. It asks the agent for named actions only.
 import type { Readable } from 'node:stream';
 import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type Response } from 'express';
