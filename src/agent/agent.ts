@@ -19,6 +19,7 @@ import type { ProvisioningService } from './provisioning/provisioningService.ts'
 import type { AgentStatus } from './status.ts';
 import { DEFAULT_WEBUI_CERTIFICATE, WebuiCertificate } from './webuiCertificate.ts';
 import { agentContext } from './wiring/context.ts';
+import { wireBackup } from './wiring/backup.ts';
 import { wireControl } from './wiring/control.ts';
 import { wireFirewall } from './wiring/firewall.ts';
 import { wireLan } from './wiring/lan.ts';
@@ -97,6 +98,13 @@ export class Agent {
     });
     wireNetwork(ctx);
     const { downloads } = wireSystem(ctx);
+    wireBackup(ctx, {
+      serial: () => {
+        const summary = provisioning.summary();
+        return summary.state === 'provisioned' ? summary.serial : undefined;
+      },
+      devices: () => inventory.list(),
+    });
     const { control, webuiControl } = wireControl(ctx, () => this.status(), downloads);
     this.tunnel = tunnel;
     this.pathMtu = pathMtu;
