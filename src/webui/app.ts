@@ -18,7 +18,7 @@ import { OverviewPage } from './pages/overviewPage.ts';
 import type { RouteKit } from './routes/kit.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { networkRoutes } from './routes/network.ts';
-import { systemRoutes } from './routes/system.ts';
+import { BACKUP_UPLOAD_PATHS, systemRoutes } from './routes/system.ts';
 import { profileRoutes, UPLOAD_PATHS } from './routes/profile.ts';
 import type { OverviewStatus } from './status/agentView.ts';
 import type { DeviceView, NeighbourView } from './status/deviceView.ts';
@@ -77,7 +77,7 @@ export function createApp(deps: AppDeps): express.Express {
   // The language switch changes nothing on the box and has its own origin check: a visitor
   // without a session may use it. Uploads check the token themselves once they have read the
   // body that carries it.
-  app.use((req, res, next) => (req.path === '/language' || (req.method === 'POST' && UPLOAD_PATHS.includes(req.path)) ? next() : csrf.doubleCsrfProtection(req, res, next)));
+  app.use((req, res, next) => (req.path === '/language' || (req.method === 'POST' && [...UPLOAD_PATHS, ...BACKUP_UPLOAD_PATHS].includes(req.path)) ? next() : csrf.doubleCsrfProtection(req, res, next)));
   const token = (req: Request, res: Response) => csrf.generateCsrfToken(req, res, { overwrite: true });
   const sessionOf = (req: Request, res: Response) => (req.session.user ? { user: req.session.user, csrf: token(req, res) } : undefined);
   // While the password is the initial one, the password page is the only page.

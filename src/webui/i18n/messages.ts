@@ -284,6 +284,28 @@ export interface Messages {
     rebootNotConfirmed: string;
     rebooting: string;
     unknown: string;
+    backup: string;
+    backupExplain: string;
+    passphrase: string;
+    passphraseRepeat: string;
+    passphraseHint: string;
+    backupSubmit: string;
+    passphraseMismatch: string;
+    inspect: string;
+    inspectExplain: string;
+    backupFile: string;
+    inspectSubmit: string;
+    noFile: string;
+    tooLarge: (maxKiB: number) => string;
+    badUpload: string;
+    preview: (box: string, createdAt: string) => string;
+    otherBox: (backupBox: string, thisBox: string) => string;
+    noDifference: string;
+    changedFields: string;
+    changeColumns: { path: string; now: string; restored: string };
+    devicesAdded: (names: string) => string;
+    devicesRemoved: (names: string) => string;
+    devicesChanged: (names: string) => string;
   };
   /** Why the web UI refused a form before asking the agent (api/schemas.ts names the problem). */
   input: Record<InputProblem, string>;

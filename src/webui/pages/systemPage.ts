@@ -1,10 +1,10 @@
 // The system page (BSI TR-03148: version, firewall and the services that run shown as the box has
 // them): the firmware's version and its A/B slots, the firewall's state and ruleset, the services
-// that listen, read from the kernel, the password change, the security log's download and the
-// restart, which a tick box confirms.
+// that listen, read from the kernel, the password change, the security log's download, the
+// settings backup and its check, and the restart, which a tick box confirms.
 import type { VNode } from 'preact';
 import { formatTime, messagesFor, type Language, type Messages } from '../i18n/index.ts';
-import type { ListeningView, SlotsView } from '../status/systemView.ts';
+import type { BackupPreviewView, ListeningView, SlotsView } from '../status/systemView.ts';
 import { html } from './html.ts';
 import { Layout } from './layout.ts';
 import { OutcomeNote, type Outcome } from './profilePage.ts';
@@ -21,6 +21,8 @@ export interface SystemPageProps {
   listening: readonly ListeningView[] | undefined;
   /** The address the page was asked for at: a service bound to it is reachable "on this address". */
   host: string;
+  /** What a backup just checked holds against the box now. */
+  preview?: BackupPreviewView;
   outcome?: Outcome;
 }
 
@@ -77,6 +79,32 @@ export function SystemPage(props: SystemPageProps): VNode {
         <p>${m.logExplain}</p>
         <p><a href="/system/security-log" download>${m.logDownload}</a></p>
       </section>
+      <section aria-labelledby="backup-title">
+        <h2 id="backup-title">${m.backup}</h2>
+        <p>${m.backupExplain}</p>
+        <form method="post" action="/system/backup" class="stacked">
+          <input type="hidden" name="_csrf" value=${session.csrf} />
+          <label for="backup-passphrase">${m.passphrase}</label>
+          <input id="backup-passphrase" name="passphrase" type="password" autocomplete="new-password" required minlength="16" maxlength="256" aria-describedby="backup-passphrase-hint" />
+          <small id="backup-passphrase-hint">${m.passphraseHint}</small>
+          <label for="backup-passphrase-repeat">${m.passphraseRepeat}</label>
+          <input id="backup-passphrase-repeat" name="passphraseRepeat" type="password" autocomplete="new-password" required minlength="16" maxlength="256" />
+          <button type="submit">${m.backupSubmit}</button>
+        </form>
+      </section>
+      <section aria-labelledby="inspect-title">
+        <h2 id="inspect-title">${m.inspect}</h2>
+        <p>${m.inspectExplain}</p>
+        ${props.preview ? Preview(all, props.preview, language) : null}
+        <form method="post" action="/system/backup/inspect" enctype="multipart/form-data" class="stacked">
+          <input type="hidden" name="_csrf" value=${session.csrf} />
+          <label for="inspect-file">${m.backupFile}</label>
+          <input id="inspect-file" name="backup" type="file" required />
+          <label for="inspect-passphrase">${m.passphrase}</label>
+          <input id="inspect-passphrase" name="passphrase" type="password" autocomplete="off" required maxlength="256" />
+          <button type="submit">${m.inspectSubmit}</button>
+        </form>
+      </section>
       <section aria-labelledby="reboot-title">
         <h2 id="reboot-title">${m.reboot}</h2>
         <p>${m.rebootExplain}</p>
@@ -87,6 +115,33 @@ export function SystemPage(props: SystemPageProps): VNode {
         </form>
       </section>`,
   });
+}
+
+function Preview(all: Messages, preview: BackupPreviewView, language: Language): VNode {
+  const m = all.system;
+  const boxName = (b: { serial: string; name: string }) => `${b.name} (${b.serial})`;
+  const value = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+  const { added, removed, changed } = preview.devices;
+  const same = preview.changes.length === 0 && added.length + removed.length + changed.length === 0;
+  return html`<div data-field="backup-preview">
+    <p role="status">${m.preview(boxName(preview.box), formatTime(language, preview.createdAt))}</p>
+    ${preview.otherBox ? html`<p class="notice" role="alert">${m.otherBox(boxName(preview.otherBox.backup), boxName(preview.otherBox.thisBox))}</p>` : null}
+    ${same ? html`<p>${m.noDifference}</p>` : null}
+    ${preview.changes.length > 0
+      ? html`<table class="list">
+          <caption>${m.changedFields}</caption>
+          <thead>
+            <tr><th scope="col">${m.changeColumns.path}</th><th scope="col">${m.changeColumns.now}</th><th scope="col">${m.changeColumns.restored}</th></tr>
+          </thead>
+          <tbody>
+            ${preview.changes.map((c) => html`<tr><td><code>${c.path}</code></td><td>${value(c.now)}</td><td>${value(c.restored)}</td></tr>`)}
+          </tbody>
+        </table>`
+      : null}
+    ${added.length > 0 ? html`<p>${m.devicesAdded(added.join(', '))}</p>` : null}
+    ${removed.length > 0 ? html`<p>${m.devicesRemoved(removed.join(', '))}</p>` : null}
+    ${changed.length > 0 ? html`<p>${m.devicesChanged(changed.join(', '))}</p>` : null}
+  </div>`;
 }
 
 function Slots(m: Messages['system'], system: SlotsView['system'] | undefined): VNode {

@@ -30,3 +30,12 @@ export function firewallOf(status: SystemStatusView | undefined): { state: strin
   const firewall = status?.subsystems?.find((s) => s.name === 'firewall');
   return firewall && { state: firewall.state, ...(firewall.since ? { since: firewall.since } : {}), ...(firewall.detail ? { detail: firewall.detail } : {}) };
 }
+
+/** What restoring a backup would change, as `backup.inspect` answers (src/agent/backup/restorePreview.ts). */
+export interface BackupPreviewView {
+  createdAt: string;
+  box: { serial: string; name: string };
+  otherBox?: { backup: { serial: string; name: string }; thisBox: { serial: string; name: string } };
+  changes: readonly { path: string; now: unknown; restored: unknown }[];
+  devices: { added: readonly string[]; removed: readonly string[]; changed: readonly string[] };
+}

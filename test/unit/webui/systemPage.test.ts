@@ -33,8 +33,26 @@ const LOG_LINES = 30_000;
 
 const asked: string[] = [];
 let rebootRefusal: ControlApiError | undefined;
-async function ask(_user: string, action: string): Promise<unknown> {
+const BACKUP_BYTES = Buffer.from('{"header":"sealed"}\n');
+const PASSPHRASE = 'Sommer im Wartezimmer 2026';
+async function ask(_user: string, action: string, args?: unknown): Promise<unknown> {
   asked.push(action);
+  if (action === 'backup.create') {
+    if ((args as { passphrase: string }).passphrase.length < 16) throw new ControlApiError(422, { code: 'TIBOX_BACKUP_PASSPHRASE', message: 'short' });
+    return { name: 'tibox-backup-TBX-00012345-2026-12-07.tibox', file: BACKUP_BYTES.toString('base64') };
+  }
+  if (action === 'backup.inspect') {
+    const { file, passphrase } = args as { file: string; passphrase: string };
+    if (Buffer.from(file, 'base64').toString() !== BACKUP_BYTES.toString()) throw new ControlApiError(422, { code: 'TIBOX_BACKUP_MALFORMED', message: 'no' });
+    if (passphrase !== PASSPHRASE) throw new ControlApiError(422, { code: 'TIBOX_BACKUP_WRONG_PASSPHRASE', message: 'no' });
+    return {
+      createdAt: '2026-12-07T09:00:00.000Z',
+      box: { serial: 'TBX-00099999', name: 'Alte Box <i>' },
+      otherBox: { backup: { serial: 'TBX-00099999', name: 'Alte Box <i>' }, thisBox: { serial: 'TBX-00012345', name: 'Empfang' } },
+      changes: [{ path: 'practice.name', now: '', restored: 'Praxis Dr. Muster' }],
+      devices: { added: ['PVS Empfang'], removed: [], changed: [] },
+    };
+  }
   if (action === 'update.status') return { configured: true, system: SLOTS };
   if (action === 'firewall.print') return { ruleset: 'table inet tibox {\n  chain input { policy drop; } # <script>\n}' };
   if (action === 'system.listening') return LISTENING;
@@ -120,6 +138,43 @@ describe('the system page', () => {
     expect(refused.status).toBe(409);
     expect(refused.body).toContain('Diese Box kann nicht von hier aus neu gestartet werden.');
     rebootRefusal = undefined;
+  });
+
+  it('makes a backup only with the passphrase twice the same, and hands it down as a file', async () => {
+    const b = await loggedIn();
+    const before = asked.filter((a) => a === 'backup.create').length;
+    const mismatch = await b.post('/system/backup', { _csrf: Browser.token(await b.get('/system')), passphrase: PASSPHRASE, passphraseRepeat: `${PASSPHRASE}!` });
+    expect(mismatch.status).toBe(422);
+    expect(mismatch.body).toContain('Die beiden Passphrasen stimmen nicht überein.');
+    expect(asked.filter((a) => a === 'backup.create').length).toBe(before);
+    const short = await b.post('/system/backup', { _csrf: Browser.token(mismatch), passphrase: 'zu kurz', passphraseRepeat: 'zu kurz' });
+    expect([short.status, short.body.includes('Die Passphrase muss mindestens 16 Zeichen lang sein.')]).toEqual([422, true]);
+    const made = await b.post('/system/backup', { _csrf: Browser.token(short), passphrase: PASSPHRASE, passphraseRepeat: PASSPHRASE });
+    expect(made.status).toBe(200);
+    expect(made.headers['content-disposition']).toBe('attachment; filename="tibox-backup-TBX-00012345-2026-12-07.tibox"');
+    expect(made.body).toBe(BACKUP_BYTES.toString());
+  });
+
+  it('checks a backup and shows what it would change, warning with both boxes named when another box made it; bad uploads are refused in words', async () => {
+    const b = await loggedIn();
+    const file = { field: 'backup', name: 'sicherung.tibox', content: BACKUP_BYTES };
+    let token = Browser.token(await b.get('/system'));
+    const checked = await b.multipart('/system/backup/inspect', { _csrf: token, passphrase: PASSPHRASE }, file);
+    expect(checked.status).toBe(200);
+    expect(checked.body).toContain('Achtung: Diese Sicherung stammt von einer anderen Box (Alte Box &lt;i> (TBX-00099999)), nicht von dieser (Empfang (TBX-00012345)).');
+    expect(checked.body).toContain('<tr><td><code>practice.name</code></td><td></td><td>Praxis Dr. Muster</td></tr>');
+    expect(checked.body).toContain('Geräte, die hinzukämen: PVS Empfang');
+    token = Browser.token(checked);
+    const wrong = await b.multipart('/system/backup/inspect', { _csrf: token, passphrase: 'Winter im Wartezimmer 2026' }, file);
+    expect([wrong.status, wrong.body.includes('Die Passphrase öffnet diese Sicherung nicht.')]).toEqual([422, true]);
+    const large = await b.multipart('/system/backup/inspect', { _csrf: Browser.token(wrong), passphrase: PASSPHRASE }, { ...file, content: Buffer.alloc(600 * 1024, 0x41) });
+    expect([large.status, large.body.includes('Die Datei ist größer als 512 KiB')]).toEqual([413, true]);
+    const none = await b.multipart('/system/backup/inspect', { _csrf: Browser.token(large), passphrase: PASSPHRASE });
+    expect([none.status, none.body.includes('Bitte wählen Sie eine Sicherungsdatei aus.')]).toEqual([400, true]);
+    const inspected = asked.filter((a) => a === 'backup.inspect').length;
+    const forged = await b.multipart('/system/backup/inspect', { passphrase: PASSPHRASE }, file);
+    expect(forged.status).toBe(403);
+    expect(asked.filter((a) => a === 'backup.inspect').length).toBe(inspected);
   });
 
   it('offers the same over the JSON API, the restart with the CSRF header and an explicit confirmation', async () => {
