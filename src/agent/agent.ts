@@ -19,9 +19,12 @@ import type { ProvisioningService } from './provisioning/provisioningService.ts'
 import type { AgentStatus } from './status.ts';
 import { DEFAULT_WEBUI_CERTIFICATE, WebuiCertificate } from './webuiCertificate.ts';
 import { agentContext } from './wiring/context.ts';
+import { wireBackup } from './wiring/backup.ts';
 import { wireControl } from './wiring/control.ts';
 import { wireFirewall } from './wiring/firewall.ts';
 import { wireLan } from './wiring/lan.ts';
+import { wireNetwork } from './wiring/network.ts';
+import { wireSystem } from './wiring/system.ts';
 import { wirePathMtu } from './wiring/pathMtu.ts';
 import { wireProfile } from './wiring/profile.ts';
 import { profileRenewal } from './wiring/profileRenewal.ts';
@@ -96,7 +99,16 @@ export class Agent {
           .finally(() => updater.setInternetEndpoint(endpoint));
       },
     });
-    const { control, webuiControl } = wireControl(ctx, () => this.status());
+    wireNetwork(ctx);
+    const { downloads } = wireSystem(ctx);
+    wireBackup(ctx, {
+      serial: () => {
+        const summary = provisioning.summary();
+        return summary.state === 'provisioned' ? summary.serial : undefined;
+      },
+      devices: () => inventory.list(),
+    });
+    const { control, webuiControl } = wireControl(ctx, () => this.status(), downloads);
     this.tunnel = tunnel;
     this.pathMtu = pathMtu;
     this.routeKernel = routeKernel;

@@ -1,9 +1,9 @@
 // The calling side of the control API (protocol.ts), used by the `tibox` CLI and the web UI.
 // Each call opens its own connection, so a CLI process exits as soon as its work is done.
-import { request } from 'node:http';
+import { request, type IncomingMessage } from 'node:http';
 // errors.ts, not the core's index: the web UI loads this client and nothing else of the core it does not need.
 import { TiboxError } from '../core/errors.ts';
-import { ACTIONS_PREFIX, ACTOR_HEADER, EVENTS_PATH, STATUS_PATH, type AgentChange, type ErrorBody } from './protocol.ts';
+import { ACTIONS_PREFIX, ACTOR_HEADER, DOWNLOADS_PREFIX, EVENTS_PATH, STATUS_PATH, type AgentChange, type ErrorBody } from './protocol.ts';
 
 /** The agent answered with an error; code and message are the agent's, from its catalogue. */
 export class ControlApiError extends Error {
@@ -91,6 +91,40 @@ export class ControlClient<Status = unknown> {
         clearTimeout(timer);
         if (signal.aborted) resolve();
         else reject(error instanceof TiboxError ? error : connectionError(error, socketPath));
+      });
+      req.end();
+    });
+  }
+
+  /**
+   * Opens a download (GET /v1/downloads/<name>): resolves with the answer to read as a stream once
+   * the agent has begun it, rejects as action() does otherwise. The timeout covers the start only:
+   * a large file takes as long as the reader takes it.
+   */
+  download(name: string, signal?: AbortSignal): Promise<IncomingMessage> {
+    const socketPath = this.socketPath;
+    return new Promise((resolve, reject) => {
+      const req = request({ socketPath, path: DOWNLOADS_PREFIX + encodeURIComponent(name), method: 'GET', agent: false, ...(signal ? { signal } : {}) }, (res) => {
+        clearTimeout(timer);
+        if (res.statusCode === 200) {
+          resolve(res);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.once('end', () => {
+          try {
+            unwrap(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'));
+            reject(new TiboxError('TIBOX_CONTROL_BAD_RESPONSE', { reason: `HTTP ${res.statusCode ?? 0} for a download` }));
+          } catch (error) {
+            reject(error);
+          }
+        });
+      });
+      const timer = setTimeout(() => req.destroy(new TiboxError('TIBOX_CONTROL_TIMEOUT', { timeoutMs: this.timeoutMs })), this.timeoutMs);
+      req.once('error', (error) => {
+        clearTimeout(timer);
+        reject(error instanceof TiboxError ? error : connectionError(error, socketPath));
       });
       req.end();
     });

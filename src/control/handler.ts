@@ -3,7 +3,7 @@
 // into the catalogue's status and code. Nothing thrown here escapes to the HTTP server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TiboxError, type Logger, type ControlActions } from '../core/index.ts';
-import { ACTIONS_PREFIX, ACTOR_HEADER, CLI_ACTOR, EVENTS_PATH, MAX_BODY_BYTES, STATUS_PATH, WEBUI_USER_NAME, webuiActor, type AgentChange, type ControlResponse, type EventLine } from './protocol.ts';
+import { ACTIONS_PREFIX, ACTOR_HEADER, CLI_ACTOR, DOWNLOADS_PREFIX, EVENTS_PATH, MAX_BODY_BYTES, STATUS_PATH, WEBUI_USER_NAME, webuiActor, type AgentChange, type ControlResponse, type EventLine } from './protocol.ts';
 
 /**
  * Who is at the other end of a socket. Node offers no SO_PEERCRED, so the server cannot tell which
@@ -20,7 +20,11 @@ export interface HandlerDeps {
   caller: SocketCaller;
   /** Subscribes to the agent's changes for GET /v1/events; returns the function that unsubscribes. */
   changes?: Subscribe;
+  /** The files GET /v1/downloads/<name> streams, by name: each call gives the file's text in pieces. */
+  downloads?: Downloads;
 }
+
+export type Downloads = ReadonlyMap<string, () => Iterable<string> | AsyncIterable<string>>;
 
 /** Calls `listener` with each change of the agent's state until the returned function is called. */
 export type Subscribe = (listener: (change: AgentChange) => void) => () => void;
@@ -30,6 +34,14 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     if (deps.changes && req.method === 'GET' && new URL(req.url ?? '/', 'http://control').pathname === EVENTS_PATH) {
       streamChanges(deps.changes, req, res);
       return;
+    }
+    const path = new URL(req.url ?? '/', 'http://control').pathname;
+    if (deps.downloads && req.method === 'GET' && path.startsWith(DOWNLOADS_PREFIX)) {
+      const source = deps.downloads.get(decodeName(path.slice(DOWNLOADS_PREFIX.length)));
+      if (source) {
+        streamDownload(source, req, res, deps.log);
+        return;
+      }
     }
     route(deps, req)
       .then((result) => send(res, 200, { result: result ?? null }))
@@ -83,6 +95,38 @@ function streamChanges(subscribe: Subscribe, req: IncomingMessage, res: ServerRe
   const unsubscribe = subscribe(write);
   res.once('close', unsubscribe);
   req.resume();
+}
+
+/**
+ * A file, written piece by piece as the client takes it. A failure half-way cuts the connection,
+ * so the client sees an incomplete transfer rather than a file that looks whole.
+ */
+function streamDownload(source: () => Iterable<string> | AsyncIterable<string>, req: IncomingMessage, res: ServerResponse, log: Logger): void {
+  req.resume();
+  res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  void (async () => {
+    for await (const piece of source()) {
+      if (res.destroyed) return;
+      if (!res.write(piece)) await drained(res);
+    }
+    res.end();
+  })().catch((error: unknown) => {
+    log.error({ err: error, path: req.url }, 'download failed');
+    res.destroy();
+  });
+}
+
+/** Resolves when the response takes more, or when the client has gone. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 /** The actor an action is audited as: the web UI's user as it names it, or local-cli. */

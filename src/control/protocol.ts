@@ -4,6 +4,9 @@
 //   GET  /v1/events          -> a stream of lines, one JSON object each ({ "event": <name> }), that
 //                               stays open: 'hello' at once, then one line whenever the agent's state
 //                               changed ('tunnel', 'health', 'config', 'devices'); read the status again
+//   GET  /v1/downloads/<name> -> the file named, streamed as text/plain: what may be larger than
+//                               the request limit below (the security log); the answer's size is
+//                               not limited, nor held whole in memory on either side
 //   POST /v1/actions/<name>  body: the action's arguments as JSON (empty body: {})
 //                            -> { result: <whatever the action returns, null for nothing> }
 // On the web UI's socket every action request names the acting web UI user in the X-Tibox-Actor
@@ -15,6 +18,7 @@
 export const STATUS_PATH = '/v1/status';
 export const ACTIONS_PREFIX = '/v1/actions/';
 export const EVENTS_PATH = '/v1/events';
+export const DOWNLOADS_PREFIX = '/v1/downloads/';
 
 /** What the event stream names: the first line, then what changed. */
 export type AgentChange = 'hello' | 'tunnel' | 'health' | 'config' | 'devices';

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { basename, dirname, join } from 'node:path';
 import { rename, rm } from 'node:fs/promises';
 import { StateTracker, type Logger, type Lifecycle, type SubsystemStatus, type ControlActions } from '../core/index.ts';
-import { createRequestHandler, type Subscribe } from './handler.ts';
+import { createRequestHandler, type Downloads, type Subscribe } from './handler.ts';
 import { lookupGroupId, lookupUserId } from './group.ts';
 import { clearStaleSocket, ensureSocketDir, secureSocket, type SocketOwner } from './socketFile.ts';
 
@@ -23,6 +23,8 @@ export interface ControlServerDeps {
   log: Logger;
   /** The agent's changes, streamed on GET /v1/events; without it that route does not exist. */
   changes?: Subscribe;
+  /** The files streamed on GET /v1/downloads/<name>. */
+  downloads?: Downloads;
   /** The group(5) file in which to look up CONTROL_GROUP; '/etc/group' when absent. */
   groupFile?: string;
   /**

@@ -33,6 +33,15 @@ export const ERROR_CATALOGUE = byCode({
   TIBOX_CONFIG_STATE_NOT_KEPT: [503, 'the network change was not made: the state files of the confirmed config could not be kept for its rollback ({reason})'],
   // A change to the config or the registered devices that the database did not take.
   TIBOX_STORE_WRITE_FAILED: [503, 'the change could not be saved: the database is not writable ({reason})'],
+  // The system page's reboot: only a box that boots its own system (RAUC) reboots on request.
+  TIBOX_REBOOT_UNAVAILABLE: [409, 'the box cannot be rebooted from here: {reason}'],
+  // Configuration backups (src/agent/backup/): each refusal changes nothing.
+  TIBOX_BACKUP_PASSPHRASE: [422, 'the passphrase cannot protect a backup: {reason}'],
+  TIBOX_BACKUP_TOO_LARGE: [413, 'the backup is too large: {reason}'],
+  TIBOX_BACKUP_MALFORMED: [422, 'the file is no readable tibox backup: {reason}'],
+  TIBOX_BACKUP_BAD_SIGNATURE: [422, 'the backup was refused: {reason}'],
+  TIBOX_BACKUP_NEWER: [422, 'the backup is newer than this firmware: {reason}'],
+  TIBOX_BACKUP_WRONG_PASSPHRASE: [422, 'the backup was refused: {reason}'],
   TIBOX_BODY_TOO_LARGE: [413, 'the request body exceeds the limit of {limit} bytes'],
   TIBOX_ACTION_FAILED: [500, 'action "{action}" failed: {reason}'],
   TIBOX_INTERNAL: [500, 'internal error: {reason}'],

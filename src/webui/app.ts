@@ -1,8 +1,9 @@
 // The web UI's express app: strict security headers on every answer, sessions and CSRF checks,
 // the public status page, login and the password change (forced while the password is the
-// initial one), logout, the pages behind the login (overview, VPN profile, devices), the JSON API
-// (api/v1.ts), our stylesheet and script, the language switch, and a page in the visitor's
-// language for anything else. It asks the agent for named actions only.
+// initial one), logout, the pages behind the login (overview, VPN profile, devices, network,
+// system), the JSON API (api/v1.ts), our stylesheet and script, the language switch, and a page in
+// the visitor's language for anything else. It asks the agent for named actions only.
+import type { Readable } from 'node:stream';
 import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
@@ -17,6 +18,8 @@ import type { LiveOverview } from './live/liveOverview.ts';
 import { OverviewPage } from './pages/overviewPage.ts';
 import type { RouteKit } from './routes/kit.ts';
 import { deviceRoutes } from './routes/devices.ts';
+import { networkRoutes } from './routes/network.ts';
+import { BACKUP_UPLOAD_PATHS, systemRoutes } from './routes/system.ts';
 import { profileRoutes, UPLOAD_PATHS } from './routes/profile.ts';
 import { WIZARD_UPLOAD_PATHS, wizardRoutes } from './routes/wizard.ts';
 import type { OverviewStatus } from './status/agentView.ts';
@@ -52,6 +55,8 @@ export interface AppDeps {
   status: () => Promise<OverviewStatus>;
   /** A named action of the agent, asked for web UI user `user`; rejects as the control client does. */
   ask: (user: string, action: string, args?: unknown) => Promise<unknown>;
+  /** A file the agent streams (the security log), for web UI user `user`. */
+  download?: (user: string, name: string) => Promise<Readable>;
   /** The overview kept current for the live pages. */
   live: Pick<LiveOverview, 'subscribe'>;
   /** The device certificate's SHA-256 fingerprint, shown on every page. */
@@ -81,7 +86,7 @@ export function createApp(deps: AppDeps): express.Express {
   // The language switch changes nothing on the box and has its own origin check: a visitor
   // without a session may use it. Uploads check the token themselves once they have read the
   // body that carries it.
-  app.use((req, res, next) => (req.path === '/language' || (req.method === 'POST' && (UPLOAD_PATHS.includes(req.path) || WIZARD_UPLOAD_PATHS.includes(req.path))) ? next() : csrf.doubleCsrfProtection(req, res, next)));
+  app.use((req, res, next) => (req.path === '/language' || (req.method === 'POST' && [...UPLOAD_PATHS, ...WIZARD_UPLOAD_PATHS, ...BACKUP_UPLOAD_PATHS].includes(req.path)) ? next() : csrf.doubleCsrfProtection(req, res, next)));
   const token = (req: Request, res: Response) => csrf.generateCsrfToken(req, res, { overwrite: true });
   const sessionOf = (req: Request, res: Response) => (req.session.user ? { user: req.session.user, csrf: token(req, res) } : undefined);
   // While the password is the initial one, the password page is the only page.
@@ -139,17 +144,20 @@ export function createApp(deps: AppDeps): express.Express {
     render: (res, status, root) => page(res.req, res, status, root),
     refuse: (req, res, status, text) => errorPage(req, res, status, () => text),
     csrfValid: (req) => csrf.validateRequest(req),
+    ...(deps.download ? { download: deps.download } : {}),
   };
   const profile = profileRoutes(kit);
   const devices = deviceRoutes(kit);
   const wizard = wizardRoutes(kit);
-  app.use('/api/v1', apiRouter({ overview: overviewFor, live: deps.live, store: sessions.store, language: languageOf, now, routes: [profile.api, devices.api] }));
-  app.use(['/profile', '/tunnel', '/devices', '/wizard'], requireLogin(errorPage), (req, res, next) => {
+  const network = networkRoutes(kit);
+  const system = systemRoutes(kit);
+  app.use('/api/v1', apiRouter({ overview: overviewFor, live: deps.live, store: sessions.store, language: languageOf, now, routes: [profile.api, devices.api, network.api, system.api] }));
+  app.use(['/profile', '/tunnel', '/devices', '/wizard', '/network', '/system'], requireLogin(errorPage), (req, res, next) => {
     // The label's password opens the password page only: no change is taken before it is replaced.
     if (req.session.mustChange) errorPage(req, res, 403, (m) => m.api.passwordChangeRequired);
     else next();
   });
-  app.use(profile.pages, devices.pages, wizard.pages);
+  app.use(profile.pages, devices.pages, wizard.pages, network.pages, system.pages);
 
   app.get('/login', (req, res) => {
     if (req.session.user) {

@@ -63,7 +63,8 @@ export class WebUi {
     });
     this.live = live;
     live.start();
-    const app = createApp({ status: () => this.agent.status(), ask, live, fingerprint: certificate.fingerprint256, accounts: this.accounts(), log, now });
+    const download = (user: string, name: string) => this.actions.actingFor(user).download(name);
+    const app = createApp({ status: () => this.agent.status(), ask, download, live, fingerprint: certificate.fingerprint256, accounts: this.accounts(), log, now });
     await this.servers.start(app, certificate, { host: commandLine.listen, httpsPort: commandLine.httpsPort, httpPort: commandLine.httpPort });
     log.info({ host: commandLine.listen, httpsPort: this.servers.httpsPort(), httpPort: this.servers.httpPort() }, 'web UI listening');
   }

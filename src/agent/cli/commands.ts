@@ -16,6 +16,7 @@ import { configCommands, configShowCommand } from './config.ts';
 import { provisionCommand } from './provision.ts';
 import { configPendingCommands } from './configPending.ts';
 import { updateStatusCommand } from './update.ts';
+import { backupCommands, backupInspectCommand } from './backup.ts';
 
 const helpCommand: Command = {
   words: ['help'],
@@ -42,7 +43,7 @@ const firewallCommands: readonly Command[] = [fwPrintCommand, fwWhyCommand];
 // Configuration (src/agent/store/, src/agent/pending/): settings, their audit log, network changes awaiting confirmation.
 export const COMMANDS: readonly Command[] = [
   statusCommand, profileImportCommand, profileShowCommand, ...tunnelCommands, ...deviceCommands, ...firewallCommands,
-  ...configCommands, ...configPendingCommands, updateStatusCommand, provisionCommand, helpCommand,
+  ...configCommands, ...configPendingCommands, ...backupCommands, updateStatusCommand, provisionCommand, helpCommand,
 ];
 
 // Each default only shows: a word alone never changes anything.
@@ -53,6 +54,7 @@ const GROUPS: readonly CommandGroup[] = [
   { word: 'fw', summary: 'The firewall', default: fwPrintCommand },
   { word: 'config', summary: "The box's settings, their audit log and network changes awaiting confirmation", default: configShowCommand },
   { word: 'update', summary: 'Remote management and updates', default: updateStatusCommand },
+  { word: 'backup', summary: 'Backups of the settings and the registered devices', default: backupInspectCommand },
 ];
 
 export const TABLE: CommandTable = { commands: COMMANDS, groups: GROUPS };

@@ -37,3 +37,4 @@ export { TunnelHistoryStore } from './tunnelHistoryStore.ts';
 export { PendingStore, type PendingChange } from './pendingStore.ts';
 export { ActionAuditStore, type ActionAuditEntry } from './actionAuditStore.ts';
 export { WebuiAccountStore, type WebuiAccount } from './webuiAccountStore.ts';
+export { securityLog, securityLogLine, SECURITY_LOG_PAGE, type SecurityLogRow } from './securityLog.ts';

@@ -1,16 +1,16 @@
 // The control sockets: the named actions every subsystem registered, and the agent's status, on
 // the administrators' socket (audited as local-cli) and on the web UI's own socket (audited as the
 // web UI user each request names). Both stream the agent's changes, which the web UI follows for
-// its live view.
-import type { Subscribe } from '../../control/handler.ts';
+// its live view, and the files too large for an action's answer (the security log).
+import type { Downloads, Subscribe } from '../../control/handler.ts';
 import { ControlServer } from '../../control/server.ts';
 import { DEFAULT_WEBUI_USER, webuiSocketBeside } from '../../control/socketPath.ts';
 import type { AgentStatus } from '../status.ts';
 import type { AgentContext } from './context.ts';
 
-export function wireControl(ctx: AgentContext, status: () => AgentStatus): { control: ControlServer; webuiControl: ControlServer } {
+export function wireControl(ctx: AgentContext, status: () => AgentStatus, downloads: Downloads = new Map()): { control: ControlServer; webuiControl: ControlServer } {
   const { options } = ctx;
-  const common = { status, actions: ctx.actions, log: ctx.logFor('control'), changes: changesOn(ctx) };
+  const common = { status, actions: ctx.actions, log: ctx.logFor('control'), changes: changesOn(ctx), downloads };
   const control = new ControlServer(
     { ...common, socketPath: options.socketPath, ...(options.groupFile ? { groupFile: options.groupFile } : {}) },
     ctx.now,

@@ -51,6 +51,56 @@ export const TunnelAction = v.picklist(['up', 'down', 'restart'], problem('actio
 /** The optional password of a profile file. */
 export const ProfilePassword = v.pipe(v.optional(v.string(problem('password')), ''), v.maxLength(256, problem('password')));
 
+/** A config field of the network page: a string of at most `max` characters, trimmed; the agent judges its value. */
+const networkText = (max: number) => v.pipe(v.string(problem('networkField')), v.trim(), v.maxLength(max, problem('networkField')));
+/** A list as a form field: "eth1 eth2" or "9.9.9.9, 1.1.1.1"; empty for none. */
+const listText = (max: number) =>
+  v.pipe(
+    networkText(200),
+    v.transform((s) => s.split(/[\s,]+/).filter((item) => item !== '')),
+    v.maxLength(max, problem('networkField')),
+  );
+const wanMode = v.picklist(['dhcp', 'static'], problem('networkField'));
+/** How long a network change waits for its confirmation, in the agent's bounds. */
+const confirmSeconds = v.pipe(v.number(problem('confirmTimeout')), v.integer(problem('confirmTimeout')), v.minValue(5, problem('confirmTimeout')), v.maxValue(3600, problem('confirmTimeout')));
+
+/** The network page's form: every field, as the page shows them all. */
+export const NetworkForm = v.object(
+  {
+    wanMode,
+    wanAddress: networkText(18),
+    wanGateway: networkText(15),
+    wanResolvers: listText(3),
+    lanFallback: networkText(18),
+    terminals: listText(8),
+    timeoutS: v.pipe(v.string(problem('confirmTimeout')), v.regex(/^\d{1,4}$/, problem('confirmTimeout')), v.transform(Number), confirmSeconds),
+  },
+  problem('malformed'),
+);
+/** A network change from the JSON API: only the fields given change. */
+export const NetworkJson = v.strictObject(
+  {
+    wan: v.optional(
+      v.strictObject(
+        {
+          mode: v.optional(wanMode),
+          address: v.optional(networkText(18)),
+          gateway: v.optional(networkText(15)),
+          resolvers: v.optional(v.pipe(v.array(networkText(15), problem('networkField')), v.maxLength(3, problem('networkField')))),
+        },
+        problem('malformed'),
+      ),
+    ),
+    lanFallback: v.optional(networkText(18)),
+    terminals: v.optional(v.pipe(v.array(networkText(15), problem('networkField')), v.maxLength(8, problem('networkField')))),
+    timeoutS: v.optional(confirmSeconds),
+  },
+  problem('malformed'),
+);
+/** A confirmation, naming the revision the page showed (optional in the API). */
+export const ConfirmForm = v.object({ revision: v.pipe(v.string(problem('malformed')), v.regex(/^[1-9]\d{0,8}$/, problem('malformed')), v.transform(Number)) }, problem('malformed'));
+export const ConfirmJson = v.strictObject({ revision: v.optional(v.pipe(v.number(problem('malformed')), v.integer(problem('malformed')), v.minValue(1, problem('malformed')))) }, problem('malformed'));
+
 export type Registration = v.InferOutput<typeof RegistrationJson>;
 
 /** The value, or the first problem as a catalogue key and the field it is in. */

@@ -63,4 +63,7 @@ pre.command { background: #1d2125; color: #f6f7f9; padding: .75rem; border-radiu
 fieldset { border: 1px solid var(--line); border-radius: .5rem; display: grid; gap: .25rem; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 :focus-visible { outline: 3px solid #1a5fb4; outline-offset: 2px; }
+.pending { background: #fff7d6; padding: .75rem 1rem; border-radius: .5rem; border-left: .5rem solid #c77c02; }
+.stacked fieldset { display: grid; gap: .5rem; border: 1px solid var(--line); border-radius: .5rem; padding: .5rem .75rem .75rem; }
+pre { background: #fff; padding: .75rem; border-radius: .5rem; overflow-x: auto; font-size: .875rem; }
 `;

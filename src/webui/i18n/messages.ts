@@ -40,6 +40,8 @@ export type InputProblem =
   | 'password'
   | 'action'
   | 'device'
+  | 'networkField'
+  | 'confirmTimeout'
   | 'malformed';
 
 /** The tunnel's states as the agent reports them. */
@@ -61,7 +63,7 @@ export interface Messages {
     checkedAt: (when: string) => string;
   };
   certificate: { title: string; explain: string };
-  nav: { login: string; logout: string; changePassword: string; loggedInAs: (user: string) => string; overview: string; profile: string; devices: string; main: string };
+  nav: { login: string; logout: string; changePassword: string; loggedInAs: (user: string) => string; overview: string; profile: string; devices: string; network: string; system: string; main: string };
   overview: {
     title: string;
     tunnel: string;
@@ -206,6 +208,109 @@ export interface Messages {
     columns: { name: string; kind: string; address: string; mac: string; seen: string; evidence: string; hostname: string };
     outsideSegment: string;
     back: string;
+  };
+  network: {
+    title: string;
+    wanNow: string;
+    wanUnknown: string;
+    settings: string;
+    settingsExplain: string;
+    wanTitle: string;
+    mode: string;
+    dhcp: string;
+    static: string;
+    address: string;
+    addressHint: string;
+    gateway: string;
+    gatewayHint: string;
+    resolvers: string;
+    resolversHint: string;
+    lanTitle: string;
+    lanFallback: string;
+    lanFallbackHint: string;
+    terminalsTitle: string;
+    terminals: string;
+    terminalsHint: string;
+    timeout: string;
+    timeoutHint: string;
+    submit: string;
+    pendingTitle: string;
+    pendingExplain: (revision: number, fields: string, deadline: string) => string;
+    /** The time left, as the page shows it and the countdown counts it down ('{s}' stands for the seconds there). */
+    remaining: (seconds: number | string) => string;
+    expired: string;
+    confirmFromNew: string;
+    confirm: string;
+    rollback: string;
+    pendingNote: (seconds: number) => string;
+    confirmed: string;
+    rolledBack: string;
+    unchanged: string;
+    refusedFields: string;
+    /** The config fields the page changes, by path. */
+    fields: Record<string, string>;
+    routes: string;
+    routesExplain: string;
+    noRoutes: string;
+    routesUnknown: string;
+    routeColumns: { table: string; destination: string; via: string; dev: string; src: string; proto: string; metric: string };
+    tables: Record<string, string>;
+    routeTypes: Record<string, string>;
+  };
+  system: {
+    title: string;
+    firmware: string;
+    version: string;
+    slots: string;
+    noSlots: string;
+    slotColumns: { name: string; state: string; version: string; boot: string };
+    booted: string;
+    firewall: string;
+    firewallState: string;
+    firewallStates: Record<string, string>;
+    ruleset: string;
+    listening: string;
+    listeningExplain: string;
+    noListening: string;
+    listeningColumns: { proto: string; address: string; port: string; programs: string; reach: string };
+    allAddresses: string;
+    localOnly: string;
+    thisAddress: string;
+    password: string;
+    passwordExplain: string;
+    passwordLink: string;
+    log: string;
+    logExplain: string;
+    logDownload: string;
+    reboot: string;
+    rebootExplain: string;
+    rebootConfirm: string;
+    rebootSubmit: string;
+    rebootNotConfirmed: string;
+    rebooting: string;
+    unknown: string;
+    backup: string;
+    backupExplain: string;
+    passphrase: string;
+    passphraseRepeat: string;
+    passphraseHint: string;
+    backupSubmit: string;
+    passphraseMismatch: string;
+    inspect: string;
+    inspectExplain: string;
+    backupFile: string;
+    inspectSubmit: string;
+    noFile: string;
+    tooLarge: (maxKiB: number) => string;
+    badUpload: string;
+    preview: (box: string, createdAt: string) => string;
+    otherBox: (backupBox: string, thisBox: string) => string;
+    noDifference: string;
+    changedFields: string;
+    changeColumns: { path: string; now: string; restored: string };
+    devicesAdded: (names: string) => string;
+    devicesRemoved: (names: string) => string;
+    devicesChanged: (names: string) => string;
   };
   /** Why the web UI refused a form before asking the agent (api/schemas.ts names the problem). */
   input: Record<InputProblem, string>;

@@ -9,6 +9,8 @@ const PAGES = [
   ['/overview', 'overview'],
   ['/profile', 'profile'],
   ['/devices', 'devices'],
+  ['/network', 'network'],
+  ['/system', 'system'],
 ] as const;
 
 export interface LayoutProps {

@@ -1,6 +1,7 @@
 // What the routes behind the login share, handed over by the app (app.ts): the agent, the
 // visitor's language and session, rendering, and the CSRF check for the routes that read their
 // body themselves (uploads).
+import type { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
 import type { VNode } from 'preact';
 import type { Logger } from '../../core/log.ts';
@@ -23,6 +24,8 @@ export interface RouteKit {
   refuse: (req: Request, res: Response, status: number, text: string) => void;
   /** Checks the request's CSRF token; false when it is missing or not this session's. */
   csrfValid: (req: Request) => boolean;
+  /** A file the agent streams (its control API's downloads), for web UI user `user`; absent where no agent socket serves them. */
+  download?: (user: string, name: string) => Promise<Readable>;
 }
 
 /** A success note left by the post that redirected here (303), shown once. */
