@@ -185,7 +185,8 @@ export class PathMtuWatch implements Lifecycle {
     let because: string | undefined;
     if (this.probed?.key !== key) because = this.probed?.gateway === tunnel.gateway ? 'tunnel or WAN port changed' : 'tunnel to a new gateway';
     else {
-      const cached = await this.deps.pmtuCache.read(tunnel.gateway);
+      // A failed reading says nothing learnt: the next pass or cache check reads again.
+      const cached = await this.deps.pmtuCache.read(tunnel.gateway).catch(() => undefined);
       if (cached !== undefined && cached < this.decision.pathMtu) because = `fragmentation needed on the way: the kernel learnt MTU ${cached}`;
     }
     if (because === undefined) return;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePingOutcome } from '../../../../src/ipsec/pathMtu/dfProbe.ts';
-import { cachedMtuOf } from '../../../../src/ipsec/pathMtu/pmtuCache.ts';
+import { cachedMtuOf, routeDestination } from '../../../../src/ipsec/pathMtu/pmtuCache.ts';
 
 describe('parsePingOutcome', () => {
   it.each<[string, string, ReturnType<typeof parsePingOutcome>]>([
@@ -22,5 +22,20 @@ describe('cachedMtuOf', () => {
     expect(cachedMtuOf(undefined)).toBeUndefined();
     expect(cachedMtuOf(Buffer.alloc(4))).toBeUndefined();
     expect(cachedMtuOf(Buffer.from([1, 2]))).toBeUndefined();
+  });
+});
+
+describe('routeDestination', () => {
+  const hex = (address: string) => {
+    const { family, dst, dstLen } = routeDestination(address);
+    return `${family} ${dstLen} ${dst.toString('hex')}`;
+  };
+  it('names an IPv4 or IPv6 gateway as a route request does, and refuses anything else', () => {
+    expect(hex('198.51.100.10')).toBe('2 32 c633640a');
+    expect(hex('2001:db8::10')).toBe('10 128 20010db8000000000000000000000010');
+    expect(hex('::1')).toBe('10 128 00000000000000000000000000000001');
+    expect(hex('fe80::')).toBe('10 128 fe800000000000000000000000000000');
+    expect(hex('2001:db8:1:2:3:4:5:6')).toBe('10 128 20010db8000100020003000400050006');
+    expect(() => routeDestination('gw.example')).toThrow("'gw.example' is not an IP address a gateway has");
   });
 });
