@@ -63,7 +63,9 @@ export class LivenessWatch {
     this.target = undefined;
     clearTimeout(this.timer);
     this.stopProbe();
-    this.state = { ...IDLE_LIVENESS, lastInAt: this.state.lastInAt };
+    // The line's round trip outlives the SA: the next tunnel's first probe on a slow line waits as long.
+    const { lastInAt, roundTripMs } = this.state;
+    this.state = { ...IDLE_LIVENESS, lastInAt, ...(roundTripMs === undefined ? {} : { roundTripMs }) };
   }
 
   private step(seen: LivenessSeen): void {

@@ -104,11 +104,11 @@ export class FakeProcesses {
       .sort();
   }
 
-  /** One echo reply to every running ping of `target`; how many got it. */
-  reply(target: string): number {
+  /** One echo reply, after `roundTripMs` as ping prints it, to every running ping of `target`; how many got it. */
+  reply(target: string, roundTripMs = 0.5): number {
     const procs = this.started.filter((p) => p.running && p.target === target);
     this.seq += 1;
-    for (const p of procs) p.onLine(`64 bytes from ${target}: icmp_seq=${this.seq} ttl=64 time=0.5 ms`);
+    for (const p of procs) p.onLine(`64 bytes from ${target}: icmp_seq=${this.seq} ttl=64 time=${roundTripMs} ms`);
     return procs.length;
   }
 
