@@ -62,7 +62,7 @@ bench-tunnel: build ## tunnel recovery after faults, tibox against plain strongS
 bench-faults: build ## the fault catalogue: each fault heals by itself, long outages included, nothing in clear (about 25 min; QUICK=1 for a quick look)
 	node bench/faults.ts
 
-bench-update: setup ## remote management: requests and bytes per box and day, the DDI server's CPU for 1000 clients, the fleet's return after an outage (about 6 min; QUICK=1 for a quick look)
+bench-update: setup ## remote management: requests and bytes per box and day, the DDI server's CPU for 1000 clients, the fleet's return after an outage, 50/200/500 MB bundles against curl + rauc install (about 10 min; QUICK=1 for a quick look)
 	node bench/update.ts
 
 bench-datapath: build ## data path with 10/100/1000 hosts: apply time, throughput against no table, agent memory and idle CPU; throughput at each line MTU (about 15 min; QUICK=1 for a quick look)

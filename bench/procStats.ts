@@ -9,6 +9,13 @@ export function residentBytes(status: string): number {
   return Number(match[1]) * 1024;
 }
 
+/** VmHWM in bytes: the most the process ever had resident, so a peak between two samples counts too. */
+export function peakResidentBytes(status: string): number {
+  const match = /^VmHWM:\s+(\d+) kB$/m.exec(status);
+  if (!match) throw new Error('no VmHWM line in the status text');
+  return Number(match[1]) * 1024;
+}
+
 /** utime + stime in clock ticks. The command name in parentheses may itself hold spaces and parentheses. */
 export function cpuTicks(stat: string): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -26,6 +33,10 @@ export function cpuPercent(ticks: number, ticksPerSecond: number, seconds: numbe
 
 export function readResidentBytes(pid: number): number {
   return residentBytes(readFileSync(`/proc/${pid}/status`, 'utf8'));
+}
+
+export function readPeakResidentBytes(pid: number): number {
+  return peakResidentBytes(readFileSync(`/proc/${pid}/status`, 'utf8'));
 }
 
 export function readCpuTicks(pid: number): number {

@@ -9,10 +9,12 @@
 //   polling the server in a process of its own whose CPU is read from /proc; scaled to fleets at
 //   the default interval;
 // - outage: the server stops for 10 min of box time and returns; when each of the 1000 polls
-//   again, spread over the minutes after the return (lockstep would put them all in minute 0).
+//   again, spread over the minutes after the return (lockstep would put them all in minute 0);
+// - bundles: signed RAUC bundles of 50, 200 and 500 MB through the box's updater into the lab's
+//   RAUC, against curl + `rauc install` of the same bundle in the same run (updateBundles.ts).
 // Results in bench/results/update.json (a part run alone keeps the others' results). `QUICK=1`
-// takes fewer polls and shorter windows; arguments `day`, `fleet` run only that part (`fleet`
-// includes the outage).
+// takes fewer polls, shorter windows and bundles of 20 and 50 MB; arguments `day`, `fleet`,
+// `bundles` run only that part (`fleet` includes the outage).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { createServer } from 'node:net';
@@ -25,7 +27,11 @@ import { LabDdiAdmin } from '../test/lab/ddi/admin.ts';
 import { LabDdiServer, LAB_TENANT } from '../test/lab/ddi/server.ts';
 import { createLabPki, type LabPki } from '../test/lab/pki.ts';
 import { readCpuTicks, readResidentBytes } from './procStats.ts';
-import { DAY_S, FLEET, fleetLoad, MEAN_POLL_S, perDay, returnSpread, type FleetLoad, type ReturnSpread } from './updateFigures.ts';
+import { bundleRuns } from './updateBundles.ts';
+import {
+  compareBundles, DAY_S, FLEET, fleetLoad, MEAN_POLL_S, perDay, returnSpread, RSS_GROWTH_TARGET_MB, TIME_RATIO_TARGET,
+  type BundleComparison, type BundleRun, type FleetLoad, type ReturnSpread,
+} from './updateFigures.ts';
 import { until } from './until.ts';
 
 const QUICK = process.env.QUICK === '1';
@@ -43,6 +49,7 @@ const FLEET_WINDOW_S = QUICK ? 20 : 60;
 const OUTAGE_S = 600;
 /** Box time the fleet is given to return: the longest wait after failures (30 min) and an interval more. */
 const RETURN_CAP_S = 40 * 60;
+const BUNDLE_SIZES_MB = QUICK ? [20, 50] : [50, 200, 500];
 const TICKS_PER_S = 100;
 const silent = { info: () => undefined, warn: () => undefined };
 /** configData as the agent reports it (src/agent/managementAttributes.ts), for the first poll. */
@@ -230,6 +237,7 @@ async function stopServer(server: ProcessHandle): Promise<void> {
 interface Results {
   day?: { at: string; costs: DayCost[] };
   fleet?: { at: string } & FleetResult;
+  bundles?: { at: string; runs: BundleRun[]; comparison: BundleComparison };
 }
 
 function earlier(file: string): Results {
@@ -259,6 +267,10 @@ async function main(): Promise<void> {
       results.day = { at: new Date().toISOString(), costs };
     }
     if (wanted('fleet')) results.fleet = { at: new Date().toISOString(), ...(await fleet(pki, dir)) };
+    if (wanted('bundles')) {
+      const runs = await bundleRuns(pki, join(dir, 'bundles'), BUNDLE_SIZES_MB);
+      results.bundles = { at: new Date().toISOString(), runs, comparison: compareBundles(runs) };
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -270,12 +282,15 @@ async function main(): Promise<void> {
     `day: one client, its waits divided by ${DAY_SCALE} (5 min of box time per second); steady state after its first poll and configData, every poll answered 304. Bytes are what crossed the server's TCP connection (TLS records with HTTP inside), without IP and TCP headers.`,
     "day, connections: 'full handshake' is the server refusing session resumption and closing idle connections after 100 ms, as a 5 min interval meets behind a proxy that closes idle connections (nginx: 75 s) with sessions that last 5 min; 'resumed' lets the client resume its TLS session; 'kept alive' keeps one connection for the day.",
     `fleet: ${FLEET_BOXES} clients in the benchmark's process, each its own controller id and client certificate (P-256) of the lab CA, their waits divided by ${FLEET_SCALE}, started over one interval; the server in its own process (test/lab/standins/ddi.ts, full handshakes, Node's keep-alive of 5 s, so each poll opens a connection), its CPU from /proc over ${FLEET_WINDOW_S} s, scaled to fleets polling at the default interval (${MEAN_POLL_S} s on average).`,
+    `bundles: RAUC bundles (plain format) whose image is that many MB of random bytes, from a DDI server in the benchmark's process on loopback (mutual TLS). The box is the agent's updater subsystem in a process of its own on the agent's Node flags (bench/updateBundleBox.ts), with the deployment assigned before it starts: its time runs from its request for the deployment to its reboot request (downloaded to its data directory with the sha256 checked, read by rauc info, installed by the lab's RAUC into the other slot); its CPU over that time; its RSS when it asked and its peak (VmHWM). The baseline, after it in the same run: curl of the same artifact with the box's certificate, then rauc install of the file. Targets: the box within ${TIME_RATIO_TARGET}× of curl + rauc; its peak with the largest bundle less than ${RSS_GROWTH_TARGET_MB} MB above the peak with the smallest.`,
     `outage: the server process stopped for ${OUTAGE_S / 60} min of box time (connections refused) and started again; each client's first good poll after the return, in box time. Failed polls wait between the interval and a bound doubling per failure up to 30 min (src/updater/ddi/retry.ts).`,
   ];
   writeFileSync(out, `${JSON.stringify({ quick: QUICK, at: new Date().toISOString(), machine, notes, results: all }, null, 2)}\n`);
 
-  console.log('\nper box and day at the default interval (5 min + jitter), steady state (304)');
-  console.log('connection       requests/day  bytes/poll  kB/day   10,000 boxes: requests/s  MB/day');
+  if (all.day) {
+    console.log('\nper box and day at the default interval (5 min + jitter), steady state (304)');
+    console.log('connection       requests/day  bytes/poll  kB/day   10,000 boxes: requests/s  MB/day');
+  }
   for (const c of all.day?.costs ?? []) {
     console.log(`${c.connection.padEnd(16)} ${String(c.requests_per_day).padEnd(13)} ${String(c.bytes_per_poll).padEnd(11)} ${String(kb(c.bytes_per_day)).padEnd(8)} ${String(c.fleet.requests_per_s).padEnd(25)} ${c.fleet.mb_per_day}`);
   }
@@ -286,6 +301,17 @@ async function main(): Promise<void> {
     const s = f.outage.spread;
     console.log(`after a ${f.outage.outage_min} min outage: ${s.returned}/${s.boxes} back; half within ${s.p50_min} min, 90 % within ${s.p90_min} min, all within ${s.last_min} min; busiest minute ${s.max_per_minute} boxes (${Math.round(s.max_minute_share * 100)} % of the fleet; lockstep: 100 %)`);
     console.log(`  first polls per minute after the return: ${s.per_minute.join(' ')}`);
+  }
+  const b = all.bundles;
+  if (b) {
+    console.log('\nbundles: the box (download, check, install) against curl + rauc install, same bundle, same run');
+    console.log('bundle MB  box s   curl+rauc s  ratio  box CPU s  box RSS start → peak MB  MB received box / curl');
+    for (const run of b.runs) {
+      const ratio = b.comparison.per_bundle.find((p) => p.bundle_mb === run.bundle_mb)?.time_ratio;
+      console.log(`${String(run.bundle_mb).padEnd(10)} ${String(run.agent.total_s).padEnd(7)} ${String(run.baseline.total_s).padEnd(12)} ${String(ratio).padEnd(6)} ${String(run.agent.cpu_s).padEnd(10)} ${`${run.agent.rss_start_mb} → ${run.agent.rss_peak_mb}`.padEnd(24)} ${run.agent.mb_received} / ${run.baseline.mb_received}`);
+    }
+    const c = b.comparison;
+    console.log(`worst time ratio ${c.worst_time_ratio} (target ≤ ${TIME_RATIO_TARGET}: ${c.time_within_target ? 'met' : 'missed'}); peak RSS ${c.rss_peak_growth_mb} MB higher with the largest bundle than with the smallest (target < ${RSS_GROWTH_TARGET_MB}: ${c.rss_within_target ? 'met' : 'missed'})`);
   }
   console.log(`results: ${out}`);
 }

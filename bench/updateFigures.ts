@@ -1,6 +1,7 @@
 // The arithmetic of the remote management benchmark (bench/update.ts), pure: what a client did
 // over compressed time as a box's day, a server's CPU per poll as a fleet's load, and how the
-// fleet's first polls after a datacenter outage spread over the minutes after its return.
+// fleet's first polls after a datacenter outage spread over the minutes after its return, and a
+// bundle's way through the box against curl and `rauc install` by hand.
 
 export const DAY_S = 86_400;
 /** The fleet the datacenter's load is given for, besides the simulated one. */
@@ -72,5 +73,56 @@ export function returnSpread(delaysS: readonly number[], boxes: number): ReturnS
     per_minute: perMinute,
     max_per_minute: max,
     max_minute_share: round(max / boxes),
+  };
+}
+
+/** One bundle through the box's updater, and through curl and `rauc install` by hand, in the same run. */
+export interface BundleRun {
+  bundle_mb: number;
+  agent: {
+    /** From the box's request for the deployment to its reboot request: downloaded, checked and installed. */
+    total_s: number;
+    download_s: number;
+    install_s: number;
+    cpu_s: number;
+    /** Resident memory when it asked for the deployment, and the most it ever had. */
+    rss_start_mb: number;
+    rss_peak_mb: number;
+    /** What the server sent it: TLS records of the download and the feedback answers. */
+    mb_received: number;
+  };
+  baseline: { curl_s: number; rauc_s: number; total_s: number; mb_received: number };
+}
+
+/** The issue's targets: the box within 1.2× of curl + rauc, and its memory flat as the bundle grows. */
+export const TIME_RATIO_TARGET = 1.2;
+export const RSS_GROWTH_TARGET_MB = 10;
+
+export interface BundleComparison {
+  per_bundle: { bundle_mb: number; time_ratio: number; rss_above_start_mb: number }[];
+  /** The peak with the largest bundle less the peak with the smallest. */
+  rss_peak_growth_mb: number;
+  worst_time_ratio: number;
+  time_within_target: boolean;
+  rss_within_target: boolean;
+}
+
+/** The runs side by side: how much slower the box is than the hand-made baseline, and how its memory grows with the bundle. */
+export function compareBundles(runs: readonly BundleRun[]): BundleComparison {
+  if (runs.length === 0) throw new Error('no bundle measured');
+  const sorted = [...runs].sort((a, b) => a.bundle_mb - b.bundle_mb);
+  const perBundle = sorted.map((run) => ({
+    bundle_mb: run.bundle_mb,
+    time_ratio: round(run.agent.total_s / run.baseline.total_s, 2),
+    rss_above_start_mb: round(run.agent.rss_peak_mb - run.agent.rss_start_mb, 1),
+  }));
+  const growth = round((sorted.at(-1) as BundleRun).agent.rss_peak_mb - (sorted[0] as BundleRun).agent.rss_peak_mb, 1);
+  const worst = Math.max(...perBundle.map((b) => b.time_ratio));
+  return {
+    per_bundle: perBundle,
+    rss_peak_growth_mb: growth,
+    worst_time_ratio: worst,
+    time_within_target: worst <= TIME_RATIO_TARGET,
+    rss_within_target: growth < RSS_GROWTH_TARGET_MB,
   };
 }

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { SerialQueue, StateTracker, type ControlActions, type Logger, type Subsystem, type SubsystemStatus } from '../core/index.ts';
 import { DdiClient, DdiConnection, controllerBaseUrl, type DdiStatus } from './ddi/index.ts';
 import { Deployer, OutcomeFile, raucInstaller, type ModuleInstaller, type Reboot, type UpdateOutcome } from './deploy/index.ts';
-import { HealthCommit, type CheckResults, type PendingBoot } from './health/index.ts';
+import { HealthCommit, INSTALLED_THIS_BOOT_FILE, type CheckResults, type PendingBoot } from './health/index.ts';
 import { chooseManagementWay, sameWay, type InternetEndpoint, type ManagementWay } from './managementWay.ts';
 import { bootedSlot, type RaucDriver } from './rauc/index.ts';
 import type { UpdateTimes } from './schedule/index.ts';
@@ -48,6 +48,8 @@ export interface SystemUpdates {
 
 export interface UpdaterDeps {
   dataDir: string;
+  /** Runtime files, which no reboot keeps (a tmpfs): /run/tibox on the box. */
+  runDir: string;
   /** The box's attributes for the server (configData). */
   attributes: () => ReadonlyMap<string, string>;
   log: Logger;
@@ -123,12 +125,13 @@ export class Updater implements Subsystem<RemoteManagement> {
       const commit = new HealthCommit({
         rauc: system.rauc,
         pendingFile: join(stateDir, 'update-pending-boot.json'),
+        installedFile: join(deps.runDir, INSTALLED_THIS_BOOT_FILE),
         checks: system.checks,
         reboot: () => system.reboot.reboot('the new system failed its health check'),
         ...(system.commitDeadlineMs !== undefined ? { deadlineMs: system.commitDeadlineMs } : {}),
         ...(system.commitIntervalMs !== undefined ? { intervalMs: system.commitIntervalMs } : {}),
       });
-      installers.push(raucInstaller({ rauc: system.rauc, prepareBoot: (pending) => commit.prepare(pending), runningVersion: system.runningVersion }));
+      installers.push(raucInstaller({ rauc: system.rauc, prepareBoot: (pending, forced) => commit.prepare(pending, forced), runningVersion: system.runningVersion }));
       this.system = { deps: system, commit };
     }
     if (installers.length > 0) {
@@ -183,6 +186,12 @@ export class Updater implements Subsystem<RemoteManagement> {
   private async judgeBoot(system: NonNullable<Updater['system']>, signal: AbortSignal): Promise<void> {
     const outcome = await system.commit.run(signal);
     if (outcome.kind === 'none' || outcome.kind === 'bad') return;
+    if (outcome.kind === 'notRebooted') {
+      // The action stays held: its outcome comes after the reboot, as it would have.
+      this.deps.log.info({ action: outcome.pending.actionId, slot: outcome.pending.slot }, 'the update was installed in this boot and awaits its reboot');
+      await this.deployer?.rebootAgain(outcome.pending.version, outcome.forced, signal);
+      return;
+    }
     const { pending } = outcome;
     const due: UpdateOutcome = outcome.kind === 'good'
       ? { actionId: pending.actionId, result: 'success', version: pending.version, details: [`version ${pending.version} runs in slot ${pending.slot}, passed its health check and is marked good`], at: this.now().toISOString() }

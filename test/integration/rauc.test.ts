@@ -141,22 +141,28 @@ describe('RAUC in the lab, through the driver', () => {
 
 describe('the health commit after booting a new slot, against RAUC in the lab', () => {
   const pendingFile = () => join(dir, 'data', 'pending-boot.json');
+  const runDir = join(dir, 'run');
+  /** The box's reboot: its run directory (a tmpfs) goes, the bootloader picks the slot. */
+  const reboot = async (): Promise<Bootname> => {
+    rmSync(runDir, { recursive: true, force: true });
+    return rauc.reboot();
+  };
   const commit = (checks: () => Record<string, true | string>) => new HealthCommit({
-    rauc: driver, pendingFile: pendingFile(), checks: () => Promise.resolve(checks()), reboot: async () => void (await rauc.reboot()), deadlineMs: 300, intervalMs: 50,
+    rauc: driver, pendingFile: pendingFile(), installedFile: join(runDir, 'update-installed-this-boot.json'), checks: () => Promise.resolve(checks()), reboot: async () => void (await reboot()), deadlineMs: 300, intervalMs: 50,
   });
 
   it('marks a new slot good when its checks pass, and keeps it good across a later boot', async () => {
     expect(rauc.booted).toBe('A');
     await driver.install(await bundle('v3', { version: '3.0.0', agentBuild: true }));
-    await commit(() => ({})).prepare({ slot: 'B', version: '3.0.0', previousSlot: 'A', previousVersion: '1.0.0', actionId: '31' });
-    expect(await rauc.reboot()).toBe('B');
+    await commit(() => ({})).prepare({ slot: 'B', version: '3.0.0', previousSlot: 'A', previousVersion: '1.0.0', actionId: '31' }, false);
+    expect(await reboot()).toBe('B');
     let rounds = 0;
     const outcome = await commit(() => (++rounds < 3 ? { agent: true, wan: true, tunnel: 'no answer from the probe target yet' } : { agent: true, wan: true, tunnel: true })).run(AbortSignal.timeout(10_000));
     expect(outcome).toMatchObject({ kind: 'good', pending: { slot: 'B', version: '3.0.0', actionId: '31', boots: 1, committed: true } });
     expect(rounds).toBe(3);
     expect(rauc.bootloaderState()).toBe('primary B; A good; B good');
     // A power cut before the report: the next boot finds the commit done and runs no check.
-    expect(await rauc.reboot()).toBe('B');
+    expect(await reboot()).toBe('B');
     expect(await commit(() => { throw new Error('no check is due'); }).run(AbortSignal.timeout(10_000))).toMatchObject({ kind: 'good' });
     await commit(() => ({})).acknowledge();
     expect(await commit(() => ({})).run(AbortSignal.timeout(10_000))).toEqual({ kind: 'none' });
@@ -164,8 +170,8 @@ describe('the health commit after booting a new slot, against RAUC in the lab', 
 
   it('marks a new slot bad when the tunnel does not come up in time, boots back, and says so after the reboot', async () => {
     await driver.install(await bundle('v4', { version: '4.0.0', agentBuild: true }));
-    await commit(() => ({})).prepare({ slot: 'A', version: '4.0.0', previousSlot: 'B', previousVersion: '3.0.0', actionId: '32' });
-    expect(await rauc.reboot()).toBe('A');
+    await commit(() => ({})).prepare({ slot: 'A', version: '4.0.0', previousSlot: 'B', previousVersion: '3.0.0', actionId: '32' }, false);
+    expect(await reboot()).toBe('A');
     const outcome = await commit(() => ({ agent: true, wan: true, tunnel: 'no answer from the probe target' })).run(AbortSignal.timeout(10_000));
     expect(outcome).toMatchObject({ kind: 'bad', reason: 'not healthy within 0.3 s (tunnel: no answer from the probe target)' });
     expect(rauc.booted).toBe('B');

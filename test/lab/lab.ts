@@ -503,11 +503,14 @@ export class Lab {
     return dir;
   }
 
-  /** Stops the agent for good (until the next startAgent()), as `systemctl stop` would. */
-  async stopAgent(): Promise<void> {
+  /**
+   * Stops the agent for good (until the next startAgent()), as `systemctl stop` would; SIGKILL
+   * as a power cut ends it, with no chance to finish anything.
+   */
+  async stopAgent(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const agent = this.agent;
     if (!agent) throw new Error('no agent running');
-    await agent.stop();
+    await agent.stop(signal);
     this.services.splice(this.services.indexOf(agent), 1);
     this.agent = undefined;
   }
@@ -656,11 +659,12 @@ export class Lab {
    * bin/tibox-node) and puts back what it can. The lab's own links and the practice-LAN address
    * the lab gave the box stay, as cables and the practice's network would; so do the agent's
    * files on its data partition. The boot's log goes to boot.log in the lab directory. `offMs`
-   * keeps the box off that long before the boot, as a box that stays switched off a while.
+   * keeps the box off that long before the boot, as a box that stays switched off a while;
+   * `powerCut` kills the agent (SIGKILL) instead of stopping it as a reboot would.
    */
-  async stopAgentAsAfterBoot(options: { offMs?: number } = {}): Promise<void> {
+  async stopAgentAsAfterBoot(options: { offMs?: number; powerCut?: boolean } = {}): Promise<void> {
     if (!this.boxCharon) throw new Error('lab not built');
-    await this.stopAgent();
+    await this.stopAgent(options.powerCut ? 'SIGKILL' : 'SIGTERM');
     await this.wipeAsReboot();
     if (options.offMs) await new Promise((r) => setTimeout(r, options.offMs));
     // Nothing of the box outlives a reboot; their supervisors start them afresh, as systemd would.

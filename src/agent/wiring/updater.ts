@@ -56,6 +56,7 @@ export function wireUpdater(
   const system = ctx.options.systemUpdates;
   const updater = new Updater({
     dataDir: ctx.options.dataDir,
+    runDir: ctx.options.runDir ?? '/run/tibox',
     attributes: () => managementAttributes(status(), notAfter, ctx.now()),
     log: ctx.logFor('updater'),
     now: ctx.now,

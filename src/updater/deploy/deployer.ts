@@ -148,39 +148,80 @@ export class Deployer {
   }
 
   private async rebootInto(action: DownloadedAction, deployment: DeploymentBase, version: string, details: string[]): Promise<'closed' | 'rebooting'> {
-    for (;;) {
-      const step = planReboot({ now: this.now(), forced: deployment.update === 'forced', times: this.deps.times(), ...(this.deps.timeZone ? { timeZone: this.deps.timeZone } : {}) });
-      if (step.reboot) break;
-      // The install ran into the practice's hours: the new slot is booted at their end.
-      action.setPhase('rebooting', `installed; the reboot waits for the practice to close`);
-      try {
-        await this.wait(step.waitMs, action.signal);
-      } catch {
-        return 'rebooting';
-      }
-    }
-    action.setPhase('rebooting', `rebooting into version ${version}`);
-    await action.report({ execution: 'proceeding', finished: 'none', details: [...details, `rebooting into version ${version}; the outcome follows after its health check`] });
-    this.deps.log.info({ action: deployment.id, version }, 'rebooting into the update');
-    // The new slot is installed and the bootloader's first choice: a reboot that fails is asked
-    // for again, never closed as a failure while the next boot of any kind would start it.
     const { reboot } = this.deps;
     if (!reboot) {
       await this.close(action, 'failure', version, [...details, 'the box has no way to reboot into the update']);
       return 'closed';
     }
+    const forced = deployment.update === 'forced';
+    await this.rebootWhenAllowed(reboot, version, forced, action.signal, {
+      // The install ran into the practice's hours: the new slot is booted at their end.
+      waiting: () => action.setPhase('rebooting', 'installed; the reboot waits for the practice to close'),
+      rebooting: async () => {
+        action.setPhase('rebooting', `rebooting into version ${version}`);
+        await action.report({ execution: 'proceeding', finished: 'none', details: [...details, `rebooting into version ${version}; the outcome follows after its health check`] });
+        this.deps.log.info({ action: deployment.id, version }, 'rebooting into the update');
+      },
+      failed: (error) => {
+        this.deps.log.warn({ err: error, action: deployment.id }, 'the reboot into the update failed; asked again later');
+        return action.report({ execution: 'proceeding', finished: 'none', details: [`the reboot failed (${errorText(error)}); it is asked for again in ${REBOOT_RETRY_MS / 1000} s`] });
+      },
+    });
+    return 'rebooting';
+  }
+
+  /**
+   * The reboot into an update installed in this boot by an agent that has since started again
+   * (it crashed, or was restarted, before the reboot): asked for again, when the practice's hours
+   * allow it as they would have before. Resolves once asked for, or when `signal` aborts.
+   */
+  async rebootAgain(version: string, forced: boolean, signal: AbortSignal): Promise<void> {
+    const { reboot } = this.deps;
+    if (!reboot) return;
+    await this.rebootWhenAllowed(reboot, version, forced, signal, {
+      waiting: () => undefined,
+      rebooting: () => {
+        this.deps.log.info({ version }, 'rebooting into the update installed before the agent started again');
+        return Promise.resolve();
+      },
+      failed: (error) => {
+        this.deps.log.warn({ err: error, version }, 'the reboot into the update failed; asked again later');
+        return Promise.resolve();
+      },
+    });
+  }
+
+  /**
+   * Waits until the box may reboot (outside the practice's hours, or forced), then asks for the
+   * reboot. The new slot is installed and the bootloader's first choice: a reboot that fails is
+   * asked for again, never given up while the next boot of any kind would start it.
+   */
+  private async rebootWhenAllowed(
+    reboot: Reboot, version: string, forced: boolean, signal: AbortSignal,
+    on: { waiting: () => void; rebooting: () => Promise<void>; failed: (error: unknown) => Promise<void> },
+  ): Promise<void> {
+    for (;;) {
+      const step = planReboot({ now: this.now(), forced, times: this.deps.times(), ...(this.deps.timeZone ? { timeZone: this.deps.timeZone } : {}) });
+      if (step.reboot) break;
+      on.waiting();
+      try {
+        await this.wait(step.waitMs, signal);
+      } catch {
+        return;
+      }
+    }
+    await on.rebooting();
     for (;;) {
       try {
         await reboot.reboot(`update to version ${version}`);
-        return 'rebooting';
+        return;
       } catch (error) {
-        this.deps.log.warn({ err: error, action: deployment.id }, 'the reboot into the update failed; asked again later');
-        await action.report({ execution: 'proceeding', finished: 'none', details: [`the reboot failed (${errorText(error)}); it is asked for again in ${REBOOT_RETRY_MS / 1000} s`] });
+        await on.failed(error);
       }
       try {
-        await this.wait(REBOOT_RETRY_MS, action.signal);
+        await this.wait(REBOOT_RETRY_MS, signal);
       } catch {
-        return 'rebooting';
+        return;
       }
     }
   }

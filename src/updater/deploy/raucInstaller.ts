@@ -38,7 +38,7 @@ export function raucInstaller(deps: RaucInstallerDeps): ModuleInstaller {
         reports = reports.then(() => job.progress([`RAUC: ${step.percent}% ${step.message}`], { cnt: step.percent, of: 100 }));
       });
       await reports;
-      await deps.prepareBoot({ slot: target.bootname, version: info.version, previousSlot: booted.bootname, previousVersion: installed, actionId: job.actionId });
+      await deps.prepareBoot({ slot: target.bootname, version: info.version, previousSlot: booted.bootname, previousVersion: installed, actionId: job.actionId }, job.forced);
       const last = steps.at(-1);
       return {
         kind: 'rebootInto',

@@ -5,7 +5,9 @@
 // traffic shows the tunnel works) must all pass within a bounded time, else the slot is marked
 // bad and the box boots back into the old one. A power cut during the commit reboots into the new
 // slot again; the boots are counted so that it is judged bad after a few, as a bootloader's try
-// counter would.
+// counter would. An agent that starts again in the boot of the install (it crashed before the
+// reboot) finds the old slot running too: a marker in the run directory, which no reboot keeps,
+// tells that apart from a fall back, and the reboot is asked for again.
 import { parseStateObject } from '../../core/index.ts';
 
 /**
@@ -13,6 +15,20 @@ import { parseStateObject } from '../../core/index.ts';
  * judge, and the image's tibox-slot-good.service leaves the slot alone.
  */
 export const PENDING_BOOT_FILE = 'pending-boot.json';
+
+/**
+ * The run directory's record of an install made in this boot (the run directory is a tmpfs: a
+ * reboot removes it). It also says whether the deployment was forced, which decides whether the
+ * reboot waits for the practice to close.
+ */
+export const INSTALLED_THIS_BOOT_FILE = 'update-installed-this-boot.json';
+
+/** An install made in the running boot, awaiting its reboot. */
+export interface InstalledThisBoot {
+  readonly slot: string;
+  readonly version: string;
+  readonly forced: boolean;
+}
 
 /** What the boot after an install must judge; kept on the data partition across the reboot. */
 export interface PendingBoot {
@@ -46,12 +62,18 @@ export type BootOutcome =
   /** The new slot runs and has been started too often without a commit. */
   | { readonly kind: 'tooManyBoots'; readonly pending: PendingBoot; readonly reason: string }
   /** The new slot runs: judge it, with the pending boot as it is to be saved now. */
-  | { readonly kind: 'judge'; readonly pending: PendingBoot };
+  | { readonly kind: 'judge'; readonly pending: PendingBoot }
+  /** The install was made in this boot and the reboot into it has not happened yet. */
+  | { readonly kind: 'notRebooted'; readonly pending: PendingBoot; readonly forced: boolean };
 
-/** What a boot finds, from the pending boot and the slot that runs. */
-export function outcomeOfBoot(pending: PendingBoot | undefined, bootedSlot: string): BootOutcome {
+/**
+ * What a boot finds, from the pending boot, the slot that runs, and the record of an install made
+ * in this boot (the run directory's, undefined after any reboot).
+ */
+export function outcomeOfBoot(pending: PendingBoot | undefined, bootedSlot: string, installed?: InstalledThisBoot): BootOutcome {
   if (!pending) return { kind: 'none' };
   if (bootedSlot !== pending.slot) {
+    if (!pending.committed && installed?.slot === pending.slot && installed.version === pending.version) return { kind: 'notRebooted', pending, forced: installed.forced };
     return { kind: 'fellBack', pending, reason: `version ${pending.version} in slot ${pending.slot} did not come up healthy; slot ${bootedSlot} with version ${pending.previousVersion} runs again` };
   }
   if (pending.committed) return { kind: 'committed', pending };
@@ -93,6 +115,17 @@ export function parsePendingBoot(text: string): PendingBoot | undefined {
   if (typeof boots !== 'number' || !Number.isInteger(boots) || boots < 0 || typeof o.committed !== 'boolean') return undefined;
   const actionId = o.actionId === null ? undefined : str('actionId');
   return { slot, version, previousSlot, previousVersion, actionId, boots, committed: o.committed };
+}
+
+/** The run directory's record of an install, or undefined for a file that is not one. */
+export function parseInstalledThisBoot(text: string): InstalledThisBoot | undefined {
+  const o = parseStateObject(text);
+  if (!o || typeof o.slot !== 'string' || typeof o.version !== 'string' || typeof o.forced !== 'boolean') return undefined;
+  return { slot: o.slot, version: o.version, forced: o.forced };
+}
+
+export function renderInstalledThisBoot(installed: InstalledThisBoot): string {
+  return `${JSON.stringify(installed)}\n`;
 }
 
 export function renderPendingBoot(pending: PendingBoot): string {

@@ -2,14 +2,16 @@
 // partition and the booted slot from RAUC, judges a new slot by rounds of checks until they pass
 // or the deadline, marks it good or bad through RAUC, and reboots back after a bad one. The
 // pending boot stays until the caller has reported the outcome (acknowledge), so a power cut at
-// any step repeats the step or finds the truth again, and the report is never lost.
+// any step repeats the step or finds the truth again, and the report is never lost. An agent
+// that starts again before the reboot into its install finds it so, and asks for the reboot again.
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readStateFile, writeFileAtomic } from '../../core/index.ts';
 import type { RaucDriver } from '../rauc/index.ts';
 import {
-  DEFAULT_COMMIT_DEADLINE_MS, outcomeOfBoot, parsePendingBoot, planCommit, renderPendingBoot, type CheckResults, type PendingBoot,
+  DEFAULT_COMMIT_DEADLINE_MS, outcomeOfBoot, parseInstalledThisBoot, parsePendingBoot, planCommit, renderInstalledThisBoot, renderPendingBoot,
+  type CheckResults, type PendingBoot,
 } from './commitPlan.ts';
 
 export type CommitOutcome =
@@ -17,12 +19,16 @@ export type CommitOutcome =
   | { readonly kind: 'good'; readonly pending: PendingBoot }
   /** Marked bad; the reboot back into the old slot has been asked for. */
   | { readonly kind: 'bad'; readonly pending: PendingBoot; readonly reason: string }
-  | { readonly kind: 'fellBack'; readonly pending: PendingBoot; readonly reason: string };
+  | { readonly kind: 'fellBack'; readonly pending: PendingBoot; readonly reason: string }
+  /** Installed in this boot, and the reboot into it is still to come: the caller asks for it again. */
+  | { readonly kind: 'notRebooted'; readonly pending: PendingBoot; readonly forced: boolean };
 
 export interface HealthCommitDeps {
   rauc: Pick<RaucDriver, 'status' | 'markBooted'>;
   /** The pending boot's file on the data partition that both slots share. */
   pendingFile: string;
+  /** The record of an install made in this boot, in the run directory, which no reboot keeps. */
+  installedFile: string;
   /** One round of the checks: the agent itself, the WAN, the tunnel by an active probe. */
   checks: (signal: AbortSignal) => Promise<CheckResults>;
   /** Reboots the box (systemctl reboot on the box; the lab's reboot in tests). */
@@ -40,8 +46,14 @@ export class HealthCommit {
     this.deps = deps;
   }
 
-  /** Records, before the reboot into a freshly installed slot, what that boot must judge. */
-  async prepare(pending: Omit<PendingBoot, 'boots' | 'committed'>): Promise<void> {
+  /**
+   * Records, before the reboot into a freshly installed slot, what that boot must judge. The run
+   * directory's record comes first: a crash between the two leaves no pending boot that this
+   * boot's next agent would take for a fall back.
+   */
+  async prepare(pending: Omit<PendingBoot, 'boots' | 'committed'>, forced: boolean): Promise<void> {
+    await mkdir(dirname(this.deps.installedFile), { recursive: true, mode: 0o755 });
+    await writeFileAtomic(this.deps.installedFile, renderInstalledThisBoot({ slot: pending.slot, version: pending.version, forced }), { mode: 0o600 });
     await mkdir(dirname(this.deps.pendingFile), { recursive: true, mode: 0o700 });
     await writeFileAtomic(this.deps.pendingFile, renderPendingBoot({ ...pending, boots: 0, committed: false }), { mode: 0o600 });
   }
@@ -55,9 +67,11 @@ export class HealthCommit {
   async run(signal: AbortSignal): Promise<CommitOutcome> {
     const pending = await this.pendingBoot();
     const status = await this.deps.rauc.status();
-    const outcome = outcomeOfBoot(pending, status.booted);
+    const installedText = pending ? await readStateFile(this.deps.installedFile) : undefined;
+    const outcome = outcomeOfBoot(pending, status.booted, installedText === undefined ? undefined : parseInstalledThisBoot(installedText));
     switch (outcome.kind) {
       case 'none':
+      case 'notRebooted':
         return outcome;
       case 'committed':
         return { kind: 'good', pending: outcome.pending };

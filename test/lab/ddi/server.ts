@@ -47,6 +47,8 @@ export interface RequestRecord {
   remoteAddress: string | undefined;
   /** Which of the server's addresses it came to: the one in the management prefix, or the internet's. */
   localAddress: string | undefined;
+  /** When it was answered (ms since the epoch). */
+  at: number;
 }
 
 export interface LabDdiServerOptions {
@@ -199,6 +201,7 @@ export class LabDdiServer {
       controllerId,
       remoteAddress: req.socket.remoteAddress,
       localAddress: req.socket.localAddress,
+      at: Date.now(),
     });
   }
 

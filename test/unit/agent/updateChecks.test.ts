@@ -22,6 +22,15 @@ describe('updateChecks', () => {
     expect(updateChecks(status, undefined)).toEqual({ agent: 'failed: firewall (nft refused the ruleset)', wan: 'the WAN is down', tunnel: 'the tunnel is connecting' });
   });
 
+  it('fails the agent while a subsystem has not started: the tunnel\'s no-profile may only mean the profile is not loaded yet', () => {
+    const starting: AgentStatus = {
+      ...up,
+      subsystems: [{ name: 'updater', state: 'running', since: '2026-12-07T12:00:00Z' }, { name: 'profile', state: 'stopped', since: '2026-12-07T12:00:00Z' }, { name: 'control', state: 'starting', since: '2026-12-07T12:00:00Z' }],
+      tunnel: { ...up.tunnel, state: 'no-profile' },
+    };
+    expect(updateChecks(starting, undefined)).toEqual({ agent: 'still starting: profile, control', wan: true, tunnel: true });
+  });
+
   it('does not judge a tunnel there is none of: no profile, or switched off by the operator', () => {
     for (const state of ['no-profile', 'disabled'] as const) expect(updateChecks({ ...up, tunnel: { ...up.tunnel, state } }, undefined).tunnel).toBe(true);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { benchDesired, benchHosts, halvesOf, mostHosts, segmentFor, type BenchSite } from '../../../bench/datapathDesired.ts';
 import { judge, judgeAgainstFullMtu, type Measurement } from '../../../bench/datapathTargets.ts';
 import { receivedMbits } from '../../../bench/iperf.ts';
-import { cpuPercent, cpuTicks, residentBytes } from '../../../bench/procStats.ts';
+import { cpuPercent, cpuTicks, peakResidentBytes, residentBytes } from '../../../bench/procStats.ts';
 import { spread, spreadRatio } from '../../../bench/stats.ts';
 import { parsePrefix } from '../../../src/core/ipv4.ts';
 import { renderRuleset, validateFirewallDesired, type RegisteredHost } from '../../../src/firewall/index.ts';
@@ -83,9 +83,11 @@ describe('measurements in any unit', () => {
 });
 
 describe('process figures from /proc', () => {
-  it('reads VmRSS in bytes', () => {
+  it('reads VmRSS and VmHWM in bytes', () => {
     expect(residentBytes('Name:\tnode\nVmPeak:\t  999 kB\nVmRSS:\t  135300 kB\nRssAnon:\t 1 kB\n')).toBe(135_300 * 1024);
     expect(() => residentBytes('Name:\tnode\n')).toThrow();
+    expect(peakResidentBytes('Name:\tnode\nVmHWM:\t  140100 kB\nVmRSS:\t  135300 kB\n')).toBe(140_100 * 1024);
+    expect(() => peakResidentBytes('Name:\tnode\nVmRSS:\t  135300 kB\n')).toThrow();
   });
 
   it('adds utime and stime, also after a command name with spaces and parentheses', () => {

@@ -1,7 +1,8 @@
 // The remote management benchmark's arithmetic: a day per box from compressed time, the server's
-// CPU per poll scaled to fleets, and the spread of the fleet's first polls after an outage.
+// CPU per poll scaled to fleets, the spread of the fleet's first polls after an outage, and the
+// box's install of a bundle against curl + rauc.
 import { describe, expect, it } from 'vitest';
-import { fleetLoad, MEAN_POLL_S, perDay, returnSpread } from '../../../bench/updateFigures.ts';
+import { compareBundles, fleetLoad, MEAN_POLL_S, perDay, returnSpread, type BundleRun } from '../../../bench/updateFigures.ts';
 
 describe('perDay', () => {
   it('scales what happened over the simulated time to a day', () => {
@@ -47,5 +48,29 @@ describe('returnSpread', () => {
   it('shows lockstep as the whole fleet in one minute', () => {
     expect(returnSpread(Array.from({ length: 100 }, () => 1), 100)).toMatchObject({ per_minute: [100], max_minute_share: 1, p90_min: 0.02 });
     expect(() => returnSpread([], 10)).toThrow(/no box/);
+  });
+});
+
+describe('compareBundles', () => {
+  const run = (mb: number, agentS: number, baselineS: number, start: number, peak: number): BundleRun => ({
+    bundle_mb: mb,
+    agent: { total_s: agentS, download_s: agentS / 2, install_s: agentS / 2, cpu_s: 1, rss_start_mb: start, rss_peak_mb: peak, mb_received: mb },
+    baseline: { curl_s: baselineS / 2, rauc_s: baselineS / 2, total_s: baselineS, mb_received: mb },
+  });
+
+  it('gives each bundle the box against curl + rauc, and the peak memory of the largest against the smallest', () => {
+    expect(compareBundles([run(500, 24, 20, 60, 71.5), run(50, 3.3, 3, 60, 62)])).toEqual({
+      per_bundle: [{ bundle_mb: 50, time_ratio: 1.1, rss_above_start_mb: 2 }, { bundle_mb: 500, time_ratio: 1.2, rss_above_start_mb: 11.5 }],
+      rss_peak_growth_mb: 9.5,
+      worst_time_ratio: 1.2,
+      time_within_target: true,
+      rss_within_target: true,
+    });
+  });
+
+  it('fails a target the box misses', () => {
+    const missed = compareBundles([run(50, 4, 3, 60, 62), run(500, 30, 20, 60, 80)]);
+    expect(missed).toMatchObject({ worst_time_ratio: 1.5, time_within_target: false, rss_peak_growth_mb: 18, rss_within_target: false });
+    expect(() => compareBundles([])).toThrow(/no bundle/);
   });
 });

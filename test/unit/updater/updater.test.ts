@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ControlActions } from '../../../src/core/controlActions.ts';
-import { INTERNET_AFTER_MS, Updater, type ModuleInstaller, type RemoteManagement, type UpdateStatus } from '../../../src/updater/index.ts';
+import { INTERNET_AFTER_MS, Updater, type ModuleInstaller, type RemoteManagement, type UpdateStatus, type UpdateTimes } from '../../../src/updater/index.ts';
 import { CONTROLLER_ID, startLoopbackDdi } from './ddi/labServer.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tibox-updater-'));
@@ -28,7 +28,7 @@ const configured = (status: UpdateStatus) => {
 
 describe('Updater', () => {
   it('runs no client without a management identity, and says why', async () => {
-    updater = new Updater({ dataDir: dir, attributes: () => new Map(), log });
+    updater = new Updater({ dataDir: dir, runDir: dir, attributes: () => new Map(), log });
     await updater.start();
     await updater.apply(null);
     expect(updater.updateStatus()).toEqual({ configured: false, reason: 'the VPN profile carries no management identity (profile format version 2 brings one)' });
@@ -36,7 +36,7 @@ describe('Updater', () => {
   });
 
   it('starts polling for a management identity, keeps the client for the same one, replaces it for another', async () => {
-    updater = new Updater({ dataDir: dir, attributes: () => new Map(), log });
+    updater = new Updater({ dataDir: dir, runDir: dir, attributes: () => new Map(), log });
     await updater.start();
     await updater.apply(desired());
     await vi.waitFor(() => expect(configured(updater.updateStatus()).failures).toBe(1));
@@ -50,7 +50,7 @@ describe('Updater', () => {
   });
 
   it('answers update.status on the control API, and stops its client with stop()', async () => {
-    updater = new Updater({ dataDir: dir, attributes: () => new Map(), log });
+    updater = new Updater({ dataDir: dir, runDir: dir, attributes: () => new Map(), log });
     const actions = new ControlActions();
     updater.registerActions(actions);
     await updater.start();
@@ -66,7 +66,7 @@ describe('Updater', () => {
     try {
       let clock = Date.parse('2026-12-07T12:00:00Z');
       const pem = (value: string | Buffer) => value.toString();
-      updater = new Updater({ dataDir: dir, attributes: () => new Map([['serial', 'TBX-00000001']]), log, now: () => new Date(clock) });
+      updater = new Updater({ dataDir: dir, runDir: dir, attributes: () => new Map([['serial', 'TBX-00000001']]), log, now: () => new Date(clock) });
       await updater.start();
       // The URL's name resolves nowhere here: the tunnel's way fails before it reaches the server.
       await updater.apply({
@@ -107,7 +107,7 @@ describe('Updater', () => {
   it('leaves the tunnel by itself once it has been down long enough, without another event, and gives a new profile its 30 s', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     try {
-      updater = new Updater({ dataDir: dir, attributes: () => new Map(), log });
+      updater = new Updater({ dataDir: dir, runDir: dir, attributes: () => new Map(), log });
       await updater.start();
       await updater.apply(desired());
       updater.setInternetEndpoint({ address: '127.0.0.1', port: 1 });
@@ -161,7 +161,7 @@ describe('Updater installing a deployment', () => {
         },
       };
       updater = new Updater({
-        dataDir: mkdtempSync(join(dir, 'install-')), attributes: () => new Map([['serial', 'TBX-00000001']]), log, now: () => new Date(clock),
+        dataDir: mkdtempSync(join(dir, 'install-')), runDir: dir, attributes: () => new Map([['serial', 'TBX-00000001']]), log, now: () => new Date(clock),
         times: () => ({ openingDays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], openingFrom: '00:00', openingUntil: '24:00', closedOnHolidays: false, installMinutes: 30 }),
         installers: [renewal],
       });
@@ -194,15 +194,19 @@ describe('Updater with system updates', () => {
     markBooted: (state: 'good' | 'bad') => Promise.resolve(void markedGood.push(state)),
   });
 
-  function systemUpdater(booted: 'A' | 'B', marks: string[], dataDir: string) {
+  const NEVER_OPEN = { openingDays: [], openingFrom: '06:00', openingUntil: '22:00', closedOnHolidays: true, installMinutes: 30 } as const;
+
+  function systemUpdater(booted: 'A' | 'B', marks: string[], dataDir: string, more: { reboots?: string[]; times?: UpdateTimes; now?: () => Date } = {}) {
     return new Updater({
       dataDir,
+      runDir: join(dataDir, 'run'),
       attributes: () => new Map(),
       log,
-      times: () => ({ openingDays: [], openingFrom: '06:00', openingUntil: '22:00', closedOnHolidays: true, installMinutes: 30 }),
+      times: () => more.times ?? NEVER_OPEN,
+      ...(more.now ? { now: more.now } : {}),
       system: {
         rauc: raucStatus(booted, marks) as never,
-        reboot: { reboot: () => Promise.reject(new Error('no reboot expected')) },
+        reboot: { reboot: (reason) => (more.reboots ? Promise.resolve(void more.reboots.push(reason)) : Promise.reject(new Error('no reboot expected'))) },
         checks: () => Promise.resolve({ agent: true, wan: true, tunnel: true }),
         runningVersion: '1.0.0',
         commitIntervalMs: 10,
@@ -239,5 +243,47 @@ describe('Updater with system updates', () => {
     await updater.start();
     await vi.waitFor(async () => expect((await updater.systemStatus())?.lastOutcome).toMatchObject({ actionId: '12', result: 'failure', details: ['version 2.0.0 in slot B did not come up healthy; slot A with version 1.0.0 runs again'] }));
     expect((await updater.systemStatus())?.pending).toMatchObject({ actionId: '12', slot: 'B' });
+  });
+
+  describe('an agent that starts again between the install and its reboot', () => {
+    const PENDING = { slot: 'B', version: '2.0.0', previousSlot: 'A', previousVersion: '1.0.0', actionId: '14', boots: 0, committed: false };
+
+    function installedInThisBoot(forced: boolean): string {
+      const dataDir = mkdtempSync(join(dir, 'system-'));
+      mkdirSync(join(dataDir, 'state'));
+      mkdirSync(join(dataDir, 'run'));
+      writeFileSync(join(dataDir, 'state', 'update-pending-boot.json'), JSON.stringify(PENDING));
+      writeFileSync(join(dataDir, 'run', 'update-installed-this-boot.json'), JSON.stringify({ slot: 'B', version: '2.0.0', forced }));
+      return dataDir;
+    }
+
+    it('keeps the pending boot, reports nothing, and asks for the reboot again', async () => {
+      const dataDir = installedInThisBoot(true);
+      const reboots: string[] = [];
+      updater = systemUpdater('A', [], dataDir, { reboots });
+      await updater.start();
+      await vi.waitFor(() => expect(reboots).toEqual(['update to version 2.0.0']));
+      expect(await updater.systemStatus()).toMatchObject({ pending: PENDING, lastOutcome: undefined });
+    });
+
+    it('waits for the practice to close before that reboot, unless the deployment was forced', async () => {
+      const dataDir = installedInThisBoot(false);
+      const reboots: string[] = [];
+      // A Monday at 10:00 in Berlin, the practice open until 22:00.
+      const open: UpdateTimes = { openingDays: ['mon', 'tue', 'wed', 'thu', 'fri'], openingFrom: '06:00', openingUntil: '22:00', closedOnHolidays: true, installMinutes: 30 };
+      updater = systemUpdater('A', [], dataDir, { reboots, times: open, now: () => new Date('2026-12-07T09:00:00Z') });
+      await updater.start();
+      await new Promise((r) => setTimeout(r, 200));
+      expect(reboots).toEqual([]);
+      expect(await updater.systemStatus()).toMatchObject({ pending: PENDING, lastOutcome: undefined });
+    });
+
+    it('after the reboot, finds the old slot running and the record gone: the bootloader fell back', async () => {
+      const dataDir = installedInThisBoot(true);
+      rmSync(join(dataDir, 'run'), { recursive: true });
+      updater = systemUpdater('A', [], dataDir);
+      await updater.start();
+      await vi.waitFor(async () => expect((await updater.systemStatus())?.lastOutcome).toMatchObject({ actionId: '14', result: 'failure' }));
+    });
   });
 });

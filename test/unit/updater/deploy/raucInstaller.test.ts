@@ -16,7 +16,7 @@ const STATUS: RaucStatus = {
 
 function setup(offered: string, booted: RaucStatus = STATUS) {
   const calls: string[] = [];
-  const prepared: Omit<PendingBoot, 'boots' | 'committed'>[] = [];
+  const prepared: (Omit<PendingBoot, 'boots' | 'committed'> & { forced: boolean })[] = [];
   const installer = raucInstaller({
     rauc: {
       status: () => Promise.resolve(booted),
@@ -31,7 +31,7 @@ function setup(offered: string, booted: RaucStatus = STATUS) {
         return Promise.resolve({ steps });
       },
     },
-    prepareBoot: (pending) => Promise.resolve(void prepared.push(pending)),
+    prepareBoot: (pending, forced) => Promise.resolve(void prepared.push({ ...pending, forced })),
     runningVersion: '1.0.0',
   });
   const progress: string[] = [];
@@ -55,7 +55,7 @@ describe('raucInstaller', () => {
       '80/100 RAUC: 80% Copying image to rootfs.1',
       '100/100 RAUC: 100% Copying image to rootfs.1 done.',
     ]);
-    expect(prepared).toEqual([{ slot: 'B', version: '2.0.0', previousSlot: 'A', previousVersion: '1.4.0', actionId: '9' }]);
+    expect(prepared).toEqual([{ slot: 'B', version: '2.0.0', previousSlot: 'A', previousVersion: '1.4.0', actionId: '9', forced: false }]);
   });
 
   it('refuses an older version than the running one before RAUC writes, unless forced', async () => {

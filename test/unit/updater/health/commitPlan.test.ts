@@ -1,6 +1,8 @@
 // The health commit's decisions: what a boot finds, and the step after each round of checks.
 import { describe, expect, it } from 'vitest';
-import { MAX_COMMIT_BOOTS, outcomeOfBoot, parsePendingBoot, planCommit, renderPendingBoot, type PendingBoot } from '../../../../src/updater/index.ts';
+import {
+  MAX_COMMIT_BOOTS, outcomeOfBoot, parseInstalledThisBoot, parsePendingBoot, planCommit, renderInstalledThisBoot, renderPendingBoot, type PendingBoot,
+} from '../../../../src/updater/index.ts';
 
 const PENDING: PendingBoot = { slot: 'B', version: '2.0.0', previousSlot: 'A', previousVersion: '1.0.0', actionId: '7', boots: 0, committed: false };
 
@@ -26,6 +28,18 @@ describe('outcomeOfBoot', () => {
     });
   });
 
+  it('finds the reboot still to come when the install was made in this boot, and keeps whether it was forced', () => {
+    expect(outcomeOfBoot(PENDING, 'A', { slot: 'B', version: '2.0.0', forced: true })).toEqual({ kind: 'notRebooted', pending: PENDING, forced: true });
+    expect(outcomeOfBoot(PENDING, 'A', { slot: 'B', version: '2.0.0', forced: false })).toEqual({ kind: 'notRebooted', pending: PENDING, forced: false });
+  });
+
+  it('takes a record of another install in this boot for none: the old slot runs again after a reboot', () => {
+    expect(outcomeOfBoot(PENDING, 'A', { slot: 'B', version: '3.0.0', forced: false })).toMatchObject({ kind: 'fellBack' });
+    expect(outcomeOfBoot({ ...PENDING, committed: true }, 'A', { slot: 'B', version: '2.0.0', forced: false })).toMatchObject({ kind: 'fellBack' });
+    // The new slot runs: the record cannot be of this boot's install any more, the slot is judged.
+    expect(outcomeOfBoot(PENDING, 'B', { slot: 'B', version: '2.0.0', forced: false })).toMatchObject({ kind: 'judge' });
+  });
+
   it('judges a committed slot no more, whatever the boots', () => {
     expect(outcomeOfBoot({ ...PENDING, boots: 9, committed: true }, 'B')).toMatchObject({ kind: 'committed' });
   });
@@ -49,6 +63,13 @@ describe('planCommit', () => {
   it('never marks good on no checks at all', () => {
     expect(planCommit({}, 0)).toEqual({ kind: 'checkAgain' });
     expect(planCommit({}, 60_000, 60_000)).toEqual({ kind: 'markBad', reason: 'not healthy within 60 s (no check ran)' });
+  });
+});
+
+describe('the record of an install made in this boot', () => {
+  it('round-trips, and reads anything else as none', () => {
+    expect(parseInstalledThisBoot(renderInstalledThisBoot({ slot: 'B', version: '2.0.0', forced: true }))).toEqual({ slot: 'B', version: '2.0.0', forced: true });
+    for (const text of ['', 'null', '[]', '{"slot":"B","version":"2.0.0"}', '{"slot":"B","version":2,"forced":false}']) expect(parseInstalledThisBoot(text)).toBeUndefined();
   });
 });
 
