@@ -54,28 +54,42 @@ export function monotonicSeconds(report: BootReport, unit: string, property: str
 /** Units that start networked components and must come after the boot unit. */
 const AFTER_BOOT = ['tibox-agent.service', 'tibox-dnsmasq.service', 'tibox-practice-dhcp.service', 'tibox-wan-dhcp.service', 'strongswan.service', 'chrony.service'];
 
-/** The problems of a boot, in words; none when the image came up as it must. */
-export function checkBootReport(report: BootReport, expectedUnits: readonly string[]): string[] {
-  if (!report.complete) return ['the report did not run to its end (no "tibox-report: end" on the console)'];
+/** Each check below says its problems in words; none when the image came up as it must. */
+export function completenessProblems(report: BootReport): string[] {
+  return report.complete ? [] : ['the report did not run to its end (no "tibox-report: end" on the console)'];
+}
+
+/** The boot unit finished before the network and before every networked unit started. */
+export function bootOrderProblems(report: BootReport): string[] {
+  const boot = monotonicSeconds(report, 'tibox-boot.service', 'ActiveEnterTimestampMonotonic');
+  if (boot === undefined) return ['tibox-boot.service never finished'];
+  const problems: string[] = [];
+  const network = monotonicSeconds(report, 'network-pre.target', 'ActiveEnterTimestampMonotonic');
+  if (network === undefined || network < boot) problems.push(`network-pre.target was reached at ${network ?? 'no time'} s, before tibox-boot.service finished at ${boot} s`);
+  for (const unit of AFTER_BOOT) {
+    const started = monotonicSeconds(report, unit, 'InactiveExitTimestampMonotonic');
+    if (started !== undefined && started < boot) problems.push(`${unit} started at ${started} s, before tibox-boot.service finished at ${boot} s`);
+  }
+  return problems;
+}
+
+/** The agent told systemd it is ready (Type=notify: active means READY=1; its status text says it was the agent) and never restarted. */
+export function agentProblems(report: BootReport): string[] {
+  const agent = report.units['tibox-agent.service'];
+  const problems: string[] = [];
+  if (agent?.ActiveState !== 'active') problems.push(`tibox-agent.service is ${agent?.ActiveState ?? 'not in the report'}, not active`);
+  if (!agent?.StatusText?.includes('running')) problems.push(`the agent told systemd no "running" status (StatusText=${agent?.StatusText ?? ''})`);
+  if (agent?.NRestarts !== '0') problems.push(`the agent was restarted ${agent?.NRestarts ?? 'an unknown number of'} times`);
+  return problems;
+}
+
+/** Every expected unit is active and no unit failed. */
+export function unitProblems(report: BootReport, expectedUnits: readonly string[]): string[] {
   const problems: string[] = [];
   for (const unit of expectedUnits) {
     const state = report.units[unit]?.ActiveState;
     if (state !== 'active') problems.push(`${unit} is ${state ?? 'not in the report'}, not active`);
   }
-  const boot = monotonicSeconds(report, 'tibox-boot.service', 'ActiveEnterTimestampMonotonic');
-  const network = monotonicSeconds(report, 'network-pre.target', 'ActiveEnterTimestampMonotonic');
-  if (boot === undefined) problems.push('tibox-boot.service never finished');
-  else {
-    if (network === undefined || network < boot) problems.push(`network-pre.target was reached at ${network ?? 'no time'} s, before tibox-boot.service finished at ${boot} s`);
-    for (const unit of AFTER_BOOT) {
-      const started = monotonicSeconds(report, unit, 'InactiveExitTimestampMonotonic');
-      if (started !== undefined && started < boot) problems.push(`${unit} started at ${started} s, before tibox-boot.service finished at ${boot} s`);
-    }
-  }
-  // Type=notify: active means the agent said READY=1; its status text says it was the agent.
-  const agent = report.units['tibox-agent.service'];
-  if (!agent?.StatusText?.includes('running')) problems.push(`the agent told systemd no "running" status (StatusText=${agent?.StatusText ?? ''})`);
-  if (agent?.NRestarts !== '0') problems.push(`the agent was restarted ${agent?.NRestarts ?? 'an unknown number of'} times`);
   for (const unit of report.failed) problems.push(`failed unit: ${unit}`);
   return problems;
 }
