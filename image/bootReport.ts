@@ -11,6 +11,10 @@ export interface BootReport {
   readonly rssKiB: Readonly<Record<string, number>>;
   readonly failed: readonly string[];
   readonly journal: readonly string[];
+  /** RAUC's status as `rauc status --detailed --output-format=json` printed it, or its error. */
+  readonly rauc?: string;
+  /** The install of an attached update: RAUC's exit code and the lines it printed. */
+  readonly install?: { readonly code: number; readonly log: readonly string[] };
   /** The report ran to its end. */
   readonly complete: boolean;
 }
@@ -20,6 +24,9 @@ export function parseBootReport(console: string): BootReport {
   const rssKiB: Record<string, number> = {};
   const failed: string[] = [];
   const journal: string[] = [];
+  const installLog: string[] = [];
+  let rauc: string | undefined;
+  let installCode: number | undefined;
   let complete = false;
   for (const raw of console.split('\n')) {
     const at = raw.indexOf(PREFIX);
@@ -38,11 +45,21 @@ export function parseBootReport(console: string): BootReport {
       failed.push(rest.join(' '));
     } else if (kind === 'journal') {
       journal.push(rest.join(' '));
+    } else if (kind === 'rauc') {
+      rauc = rest.join(' ');
+    } else if (kind === 'install-log') {
+      installLog.push(rest.join(' '));
+    } else if (kind === 'install' && rest.length === 1 && /^\d+$/.test(rest[0]!)) {
+      installCode = Number(rest[0]);
     } else if (kind === 'end') {
       complete = true;
     }
   }
-  return { units, rssKiB, failed, journal, complete };
+  return {
+    units, rssKiB, failed, journal, complete,
+    ...(rauc === undefined ? {} : { rauc }),
+    ...(installCode === undefined ? {} : { install: { code: installCode, log: installLog } }),
+  };
 }
 
 /** Seconds since the kernel started, from a monotonic timestamp in µs; undefined when not reached. */

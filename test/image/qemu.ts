@@ -4,7 +4,7 @@
 // firmware's variables in a directory of its own, booted as often as the test likes; each boot
 // runs until the VM powers off or reboots (the test image's report does either) or the timeout,
 // and its serial console is kept either way.
-import { accessSync, constants, copyFileSync, readFileSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { processRunner } from '../../src/core/runner.ts';
 import { PORTS } from '../../image/systemFiles.ts';
@@ -18,8 +18,10 @@ export interface VmRun {
   console: string;
   /** From qemu's start to its end (the VM's poweroff or reboot). */
   wallSeconds: number;
-  /** qemu's own failure or the timeout, in words; undefined when the VM powered off or rebooted. */
+  /** qemu's own failure or the timeout, in words; undefined when the VM powered off, rebooted or had its power cut. */
   qemuError?: string;
+  /** The power was cut (cutPowerWhen). */
+  powerCut: boolean;
 }
 
 /**
@@ -59,19 +61,35 @@ export async function createVm(diskImage: string, dir: string): Promise<Vm> {
   return { dir, disk, vars, accel: (await kvmWorks(dir)) ? 'kvm' : 'tcg' };
 }
 
+export interface BootOptions {
+  timeoutMs: number;
+  /** Raw images attached read-only beside the VM's own disk. */
+  extraDisks?: readonly string[];
+  /** Cuts the power (kills qemu) once the console so far satisfies it; read every second. */
+  cutPowerWhen?: (console: string) => boolean;
+}
+
 /** Boots the VM once; `name` names the boot's console file. */
-export async function boot(vm: Vm, name: string, timeoutMs: number): Promise<VmRun> {
+export async function boot(vm: Vm, name: string, options: BootOptions): Promise<VmRun> {
+  const { timeoutMs, extraDisks = [], cutPowerWhen } = options;
   const consoleLog = join(vm.dir, `${name}.log`);
   const args = [
     '-machine', `q35,accel=${vm.accel}`, '-cpu', vm.accel === 'kvm' ? 'host' : 'max', '-smp', '2', '-m', '1024',
     '-display', 'none', '-monitor', 'none', '-serial', `file:${consoleLog}`, '-no-reboot',
     '-drive', `if=pflash,format=raw,readonly=on,file=${OVMF_CODE}`, '-drive', `if=pflash,format=raw,file=${vm.vars}`,
     '-drive', `file=${vm.disk},format=raw,if=virtio`,
+    ...extraDisks.flatMap((file) => ['-drive', `file=${file},format=raw,if=virtio,readonly=on`]),
     // The box's ports where the image's link files expect them, on a hub that leads nowhere.
     ...PORTS.flatMap((p, i) => ['-netdev', `hubport,id=${p.name},hubid=0`, '-device', `virtio-net-pci,netdev=${p.name},addr=${p.pciPath.split(':').at(-1)!},mac=52:54:00:7b:00:0${i + 1}`]),
   ];
   const started = Date.now();
+  const cut = new AbortController();
+  const watch = cutPowerWhen && setInterval(() => {
+    if (existsSync(consoleLog) && cutPowerWhen(readFileSync(consoleLog, 'utf8'))) cut.abort();
+  }, 1000);
   // -no-reboot ends qemu on a reboot too; a VM that never gets there is killed at the timeout.
-  const qemuError = await processRunner.run('qemu-system-x86_64', args, { timeoutMs }).then(() => undefined, (error: unknown) => (error as Error).message);
-  return { accel: vm.accel, console: readFileSync(consoleLog, 'utf8'), wallSeconds: (Date.now() - started) / 1000, ...(qemuError === undefined ? {} : { qemuError }) };
+  const qemuError = await processRunner.run('qemu-system-x86_64', args, { timeoutMs, signal: cut.signal })
+    .then(() => undefined, (error: unknown) => (cut.signal.aborted ? undefined : (error as Error).message))
+    .finally(() => clearInterval(watch));
+  return { accel: vm.accel, console: readFileSync(consoleLog, 'utf8'), wallSeconds: (Date.now() - started) / 1000, powerCut: cut.signal.aborted, ...(qemuError === undefined ? {} : { qemuError }) };
 }

@@ -41,6 +41,15 @@ describe('the boot report of the test image', () => {
     expect(monotonicSeconds(report, 'tibox-agent.service', 'ActiveEnterTimestampMonotonic')).toBe(4.35);
   });
 
+  it("reads RAUC's status and the install of an attached update, and nothing of either when the report has none", () => {
+    const status = '{"compatible":"tibox-amd64","booted":"A","boot_primary":"rootfs.0","slots":[]}';
+    const report = parseBootReport([console(), `tibox-report: rauc ${status}`, 'tibox-report: install-log installing', 'tibox-report: install-log Installing done.', 'tibox-report: install 0\r'].join('\r\n'));
+    expect(report.rauc).toBe(status);
+    expect(report.install).toEqual({ code: 0, log: ['installing', 'Installing done.'] });
+    expect(parseBootReport(console()).rauc).toBeUndefined();
+    expect(parseBootReport(console()).install).toBeUndefined();
+  });
+
   it('finds nothing wrong in a boot where the boot unit came first and the agent is up and told systemd so', () => {
     expect(problems(parseBootReport(console()), UNITS)).toEqual([]);
   });
