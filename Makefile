@@ -23,9 +23,9 @@ setup-image: ## install the Debian packages the image build and its test need (m
 image: setup setup-image executables ## the disk image and a RAUC bundle of its root filesystem, in image/out/image/ (docs/image.md)
 	node image/build.ts
 
-image-test: setup setup-image executables ## build the test image and boot it in qemu: boot unit first, agent ready, every unit active
+image-test: setup setup-image executables ## build the test image and boot it in qemu: boot unit first, agent ready, every unit active (CI runs it after make test)
 	node image/build.ts --test
-	node image/test.ts
+	vitest run --project image --reporter=default --reporter=./scripts/test-summary.ts
 
 demo: build ## bring up the lab with a simulated datacenter and run the agent in it (Ctrl-C ends it)
 	node test/lab/main.ts demo
@@ -42,8 +42,8 @@ typecheck: ## type-check all sources and tests
 lint: ## lint all sources and tests
 	eslint --max-warnings=0 .
 
-test: setup typecheck lint ## install what is missing, then run every test (unit and integration, as root)
-	vitest run --reporter=default --reporter=./scripts/test-summary.ts
+test: setup typecheck lint ## install what is missing, then run every test but the image's (unit and integration, as root)
+	vitest run --project unit --project integration --reporter=default --reporter=./scripts/test-summary.ts
 
 test-unit: ## run the unit tests only (no root needed)
 	vitest run --project unit

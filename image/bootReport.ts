@@ -11,6 +11,10 @@ export interface BootReport {
   readonly rssKiB: Readonly<Record<string, number>>;
   readonly failed: readonly string[];
   readonly journal: readonly string[];
+  /** RAUC's status as `rauc status --detailed --output-format=json` printed it, or its error. */
+  readonly rauc?: string;
+  /** The install of an attached update: RAUC's exit code and the lines it printed. */
+  readonly install?: { readonly code: number; readonly log: readonly string[] };
   /** The report ran to its end. */
   readonly complete: boolean;
 }
@@ -20,6 +24,9 @@ export function parseBootReport(console: string): BootReport {
   const rssKiB: Record<string, number> = {};
   const failed: string[] = [];
   const journal: string[] = [];
+  const installLog: string[] = [];
+  let rauc: string | undefined;
+  let installCode: number | undefined;
   let complete = false;
   for (const raw of console.split('\n')) {
     const at = raw.indexOf(PREFIX);
@@ -38,11 +45,21 @@ export function parseBootReport(console: string): BootReport {
       failed.push(rest.join(' '));
     } else if (kind === 'journal') {
       journal.push(rest.join(' '));
+    } else if (kind === 'rauc') {
+      rauc = rest.join(' ');
+    } else if (kind === 'install-log') {
+      installLog.push(rest.join(' '));
+    } else if (kind === 'install' && rest.length === 1 && /^\d+$/.test(rest[0]!)) {
+      installCode = Number(rest[0]);
     } else if (kind === 'end') {
       complete = true;
     }
   }
-  return { units, rssKiB, failed, journal, complete };
+  return {
+    units, rssKiB, failed, journal, complete,
+    ...(rauc === undefined ? {} : { rauc }),
+    ...(installCode === undefined ? {} : { install: { code: installCode, log: installLog } }),
+  };
 }
 
 /** Seconds since the kernel started, from a monotonic timestamp in µs; undefined when not reached. */
@@ -54,28 +71,42 @@ export function monotonicSeconds(report: BootReport, unit: string, property: str
 /** Units that start networked components and must come after the boot unit. */
 const AFTER_BOOT = ['tibox-agent.service', 'tibox-dnsmasq.service', 'tibox-practice-dhcp.service', 'tibox-wan-dhcp.service', 'strongswan.service', 'chrony.service'];
 
-/** The problems of a boot, in words; none when the image came up as it must. */
-export function checkBootReport(report: BootReport, expectedUnits: readonly string[]): string[] {
-  if (!report.complete) return ['the report did not run to its end (no "tibox-report: end" on the console)'];
+/** Each check below says its problems in words; none when the image came up as it must. */
+export function completenessProblems(report: BootReport): string[] {
+  return report.complete ? [] : ['the report did not run to its end (no "tibox-report: end" on the console)'];
+}
+
+/** The boot unit finished before the network and before every networked unit started. */
+export function bootOrderProblems(report: BootReport): string[] {
+  const boot = monotonicSeconds(report, 'tibox-boot.service', 'ActiveEnterTimestampMonotonic');
+  if (boot === undefined) return ['tibox-boot.service never finished'];
+  const problems: string[] = [];
+  const network = monotonicSeconds(report, 'network-pre.target', 'ActiveEnterTimestampMonotonic');
+  if (network === undefined || network < boot) problems.push(`network-pre.target was reached at ${network ?? 'no time'} s, before tibox-boot.service finished at ${boot} s`);
+  for (const unit of AFTER_BOOT) {
+    const started = monotonicSeconds(report, unit, 'InactiveExitTimestampMonotonic');
+    if (started !== undefined && started < boot) problems.push(`${unit} started at ${started} s, before tibox-boot.service finished at ${boot} s`);
+  }
+  return problems;
+}
+
+/** The agent told systemd it is ready (Type=notify: active means READY=1; its status text says it was the agent) and never restarted. */
+export function agentProblems(report: BootReport): string[] {
+  const agent = report.units['tibox-agent.service'];
+  const problems: string[] = [];
+  if (agent?.ActiveState !== 'active') problems.push(`tibox-agent.service is ${agent?.ActiveState ?? 'not in the report'}, not active`);
+  if (!agent?.StatusText?.includes('running')) problems.push(`the agent told systemd no "running" status (StatusText=${agent?.StatusText ?? ''})`);
+  if (agent?.NRestarts !== '0') problems.push(`the agent was restarted ${agent?.NRestarts ?? 'an unknown number of'} times`);
+  return problems;
+}
+
+/** Every expected unit is active and no unit failed. */
+export function unitProblems(report: BootReport, expectedUnits: readonly string[]): string[] {
   const problems: string[] = [];
   for (const unit of expectedUnits) {
     const state = report.units[unit]?.ActiveState;
     if (state !== 'active') problems.push(`${unit} is ${state ?? 'not in the report'}, not active`);
   }
-  const boot = monotonicSeconds(report, 'tibox-boot.service', 'ActiveEnterTimestampMonotonic');
-  const network = monotonicSeconds(report, 'network-pre.target', 'ActiveEnterTimestampMonotonic');
-  if (boot === undefined) problems.push('tibox-boot.service never finished');
-  else {
-    if (network === undefined || network < boot) problems.push(`network-pre.target was reached at ${network ?? 'no time'} s, before tibox-boot.service finished at ${boot} s`);
-    for (const unit of AFTER_BOOT) {
-      const started = monotonicSeconds(report, unit, 'InactiveExitTimestampMonotonic');
-      if (started !== undefined && started < boot) problems.push(`${unit} started at ${started} s, before tibox-boot.service finished at ${boot} s`);
-    }
-  }
-  // Type=notify: active means the agent said READY=1; its status text says it was the agent.
-  const agent = report.units['tibox-agent.service'];
-  if (!agent?.StatusText?.includes('running')) problems.push(`the agent told systemd no "running" status (StatusText=${agent?.StatusText ?? ''})`);
-  if (agent?.NRestarts !== '0') problems.push(`the agent was restarted ${agent?.NRestarts ?? 'an unknown number of'} times`);
   for (const unit of report.failed) problems.push(`failed unit: ${unit}`);
   return problems;
 }

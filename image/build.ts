@@ -58,7 +58,9 @@ const DPKG_EXCLUDES = ['/usr/share/doc/*', '/usr/share/man/*', '/usr/share/info/
 const TEST_SERIAL = 'TBX-00000001';
 const KERNEL_ARGS = ['console=ttyS0,115200', 'panic=10', 'systemd.show_status=auto'];
 
-const log = (text: string) => process.stdout.write(`image: ${text}\n`);
+const started = Date.now();
+// Each step with the seconds since the build started: where a build's time goes.
+const log = (text: string) => process.stdout.write(`image: ${Math.round((Date.now() - started) / 1000)} s: ${text}\n`);
 const run = (command: string, args: string[], timeoutMs = 60_000, env?: Record<string, string>) =>
   processRunner.run(command, args, { timeoutMs, ...(env ? { env } : {}) });
 

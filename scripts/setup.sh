@@ -7,6 +7,8 @@
 # its own headers, whatever Node the machine has.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/debian-packages.sh
+. scripts/debian-packages.sh
 
 packages=(
   iproute2 nftables dnsmasq-base conntrack tcpdump iperf3 openssl procps psmisc iputils-ping curl busybox faketime chrony
@@ -21,15 +23,7 @@ packages=(
 )
 # npm only fetches the pinned Node 24; Debian's own Node is never used to run tibox.
 command -v npm >/dev/null || packages+=(nodejs npm)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup: installing Debian packages: ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+install_missing_packages setup "${packages[@]}"
 # charon-systemd enables a system-wide strongswan service; the lab runs its own charons only.
 if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
   systemctl disable --now strongswan.service >/dev/null 2>&1 || true

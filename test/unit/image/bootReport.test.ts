@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkBootReport, monotonicSeconds, parseBootReport } from '../../../image/bootReport.ts';
+import { agentProblems, bootOrderProblems, completenessProblems, monotonicSeconds, parseBootReport, unitProblems, type BootReport } from '../../../image/bootReport.ts';
 
 const UNITS = ['tibox-boot.service', 'network-pre.target', 'tibox-agent.service'];
+
+/** Every check's problems, in the order the image test asks them. */
+const problems = (report: BootReport, units = UNITS) => [...completenessProblems(report), ...bootOrderProblems(report), ...agentProblems(report), ...unitProblems(report, units)];
 
 /** A console as the report prints it, among the kernel's and systemd's own lines. */
 function console(overrides: { boot?: number; network?: number; agentStart?: number; agentState?: string; status?: string; failed?: string; end?: boolean } = {}): string {
@@ -38,29 +41,47 @@ describe('the boot report of the test image', () => {
     expect(monotonicSeconds(report, 'tibox-agent.service', 'ActiveEnterTimestampMonotonic')).toBe(4.35);
   });
 
+  it("reads RAUC's status and the install of an attached update, and nothing of either when the report has none", () => {
+    const status = '{"compatible":"tibox-amd64","booted":"A","boot_primary":"rootfs.0","slots":[]}';
+    const report = parseBootReport([console(), `tibox-report: rauc ${status}`, 'tibox-report: install-log installing', 'tibox-report: install-log Installing done.', 'tibox-report: install 0\r'].join('\r\n'));
+    expect(report.rauc).toBe(status);
+    expect(report.install).toEqual({ code: 0, log: ['installing', 'Installing done.'] });
+    expect(parseBootReport(console()).rauc).toBeUndefined();
+    expect(parseBootReport(console()).install).toBeUndefined();
+  });
+
   it('finds nothing wrong in a boot where the boot unit came first and the agent is up and told systemd so', () => {
-    expect(checkBootReport(parseBootReport(console()), UNITS)).toEqual([]);
+    expect(problems(parseBootReport(console()), UNITS)).toEqual([]);
   });
 
   it('says when the network came before the boot unit, or the agent started before it', () => {
-    expect(checkBootReport(parseBootReport(console({ network: 2_000_000 })), UNITS)).toEqual([
+    expect(problems(parseBootReport(console({ network: 2_000_000 })), UNITS)).toEqual([
       'network-pre.target was reached at 2 s, before tibox-boot.service finished at 2.1 s',
     ]);
-    expect(checkBootReport(parseBootReport(console({ agentStart: 1_500_000 })), UNITS)).toEqual([
+    expect(problems(parseBootReport(console({ agentStart: 1_500_000 })), UNITS)).toEqual([
       'tibox-agent.service started at 1.5 s, before tibox-boot.service finished at 2.1 s',
     ]);
   });
 
   it('says which unit is not active, which failed, and an agent that never said it runs', () => {
-    expect(checkBootReport(parseBootReport(console({ agentState: 'activating', status: '', failed: 'chrony.service loaded failed failed' })), [...UNITS, 'tibox-webui.service'])).toEqual([
+    expect(problems(parseBootReport(console({ agentState: 'activating', status: '', failed: 'chrony.service loaded failed failed' })), [...UNITS, 'tibox-webui.service'])).toEqual([
+      'tibox-agent.service is activating, not active',
+      'the agent told systemd no "running" status (StatusText=)',
       'tibox-agent.service is activating, not active',
       'tibox-webui.service is not in the report, not active',
-      'the agent told systemd no "running" status (StatusText=)',
       'failed unit: chrony.service loaded failed failed',
     ]);
   });
 
+  it('says when the boot unit never finished, and an agent that systemd restarted', () => {
+    const report = parseBootReport(console().replace('ActiveEnterTimestampMonotonic=2100000', 'ActiveEnterTimestampMonotonic=0').replace('NRestarts=0', 'NRestarts=2'));
+    expect(bootOrderProblems(report)).toEqual(['tibox-boot.service never finished']);
+    expect(agentProblems(report)).toEqual(['the agent was restarted 2 times']);
+  });
+
   it('refuses a report cut off before its end', () => {
-    expect(checkBootReport(parseBootReport(console({ end: false })), UNITS)).toEqual(['the report did not run to its end (no "tibox-report: end" on the console)']);
+    const report = parseBootReport(console({ end: false }));
+    expect(completenessProblems(report)).toEqual(['the report did not run to its end (no "tibox-report: end" on the console)']);
+    expect(problems(report)).toEqual(['the report did not run to its end (no "tibox-report: end" on the console)']);
   });
 });
