@@ -9,7 +9,7 @@
 // the box signs header, ciphertext and tag with its Ed25519 key. Opening checks, in this order, the
 // size, the form, the signature (a changed byte anywhere), the format and schema versions, and only
 // then the passphrase, so a wrong passphrase is told apart from a damaged or forged file.
-import { createCipheriv, createDecipheriv, createPublicKey, randomBytes, scryptSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createPublicKey, randomBytes, scrypt, sign, verify, type KeyObject } from 'node:crypto';
 
 export const BACKUP_FORMAT = 'tibox-backup';
 export const BACKUP_VERSION = 1;
@@ -57,7 +57,7 @@ export function passphraseProblem(passphrase: string): string | undefined {
   return undefined;
 }
 
-export function sealBackup(content: BackupContent, o: { passphrase: string; box: BackupBox; signingKey: KeyObject; schemaMajor: number; now: Date }): Buffer {
+export async function sealBackup(content: BackupContent, o: { passphrase: string; box: BackupBox; signingKey: KeyObject; schemaMajor: number; now: Date }): Promise<Buffer> {
   const problem = passphraseProblem(o.passphrase);
   if (problem) throw new Error(problem);
   const salt = randomBytes(16);
@@ -73,7 +73,7 @@ export function sealBackup(content: BackupContent, o: { passphrase: string; box:
     cipher: { name: 'aes-256-gcm', iv: iv.toString('base64') },
   };
   const headerText = JSON.stringify(header);
-  const cipher = createCipheriv('aes-256-gcm', keyOf(o.passphrase, header.kdf), iv);
+  const cipher = createCipheriv('aes-256-gcm', await keyOf(o.passphrase, header.kdf), iv);
   cipher.setAAD(Buffer.from(headerText));
   const ciphertext = Buffer.concat([cipher.update(JSON.stringify(content)), cipher.final()]);
   const tag = cipher.getAuthTag();
@@ -83,7 +83,7 @@ export function sealBackup(content: BackupContent, o: { passphrase: string; box:
 }
 
 /** The backup's header and content, or the first thing wrong with it, in words. */
-export function openBackup(bytes: Buffer, o: { passphrase: string; schemaMajor: number }): Opened {
+export async function openBackup(bytes: Buffer, o: { passphrase: string; schemaMajor: number }): Promise<Opened> {
   if (bytes.length > MAX_BACKUP_BYTES) return { ok: false, problem: 'tooLarge', reason: `the file has ${bytes.length} bytes; a backup has at most ${MAX_BACKUP_BYTES}` };
   const file = parseFile(bytes);
   if (typeof file === 'string') return { ok: false, problem: 'malformed', reason: file };
@@ -101,9 +101,10 @@ export function openBackup(bytes: Buffer, o: { passphrase: string; schemaMajor: 
   if (header.schemaMajor > o.schemaMajor) return { ok: false, problem: 'newerSchema', reason: `the backup holds a config of schema ${header.schemaMajor}, newer than this firmware's ${o.schemaMajor}` };
   const problem = passphraseProblem(o.passphrase);
   if (problem) return { ok: false, problem: 'passphrase', reason: problem };
+  const key = await keyOf(o.passphrase, header.kdf);
   let plain: Buffer;
   try {
-    const decipher = createDecipheriv('aes-256-gcm', keyOf(o.passphrase, header.kdf), Buffer.from(header.cipher.iv, 'base64'));
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(header.cipher.iv, 'base64'));
     decipher.setAAD(Buffer.from(headerText));
     decipher.setAuthTag(tag);
     plain = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
@@ -114,8 +115,11 @@ export function openBackup(bytes: Buffer, o: { passphrase: string; schemaMajor: 
   return typeof content === 'string' ? { ok: false, problem: 'malformed', reason: content } : { ok: true, header, content };
 }
 
-function keyOf(passphrase: string, kdf: BackupHeader['kdf']): Buffer {
-  return scryptSync(passphrase.normalize('NFC'), Buffer.from(kdf.salt, 'base64'), 32, { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: SCRYPT.maxmem });
+/** Derived on libuv's thread pool: the event loop (and the tunnel's liveness on it) runs on meanwhile. */
+function keyOf(passphrase: string, kdf: BackupHeader['kdf']): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(passphrase.normalize('NFC'), Buffer.from(kdf.salt, 'base64'), 32, { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: SCRYPT.maxmem }, (error, key) => (error ? reject(error) : resolve(key)));
+  });
 }
 
 function signedBytes(headerText: string, ciphertext: Buffer, tag: Buffer): Buffer {

@@ -411,6 +411,7 @@ export const de: Messages = {
     TIBOX_BACKUP_BAD_SIGNATURE: 'Die Signatur der Sicherung stimmt nicht: Die Datei wurde verändert, nachdem die Box sie erstellt hat.',
     TIBOX_BACKUP_NEWER: 'Die Sicherung stammt von einer neueren Firmware und kann hier nicht gelesen werden.',
     TIBOX_BACKUP_WRONG_PASSPHRASE: 'Die Passphrase öffnet diese Sicherung nicht.',
+    TIBOX_BACKUP_BUSY: 'Gerade werden mehrere Sicherungen erstellt oder geprüft. Bitte versuchen Sie es gleich noch einmal.',
     TIBOX_CONFIG_READ_ONLY: 'Die Einstellungen der Box können gerade nicht geändert werden.',
     TIBOX_AGENT_NOT_RUNNING: 'Der Dienst der Box antwortet nicht. Es wurde nichts geändert.',
     TIBOX_CONTROL_TIMEOUT: 'Der Dienst der Box hat nicht rechtzeitig geantwortet.',

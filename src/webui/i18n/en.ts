@@ -410,6 +410,7 @@ export const en: Messages = {
     TIBOX_BACKUP_BAD_SIGNATURE: "The backup's signature does not match: the file was changed after the box made it.",
     TIBOX_BACKUP_NEWER: 'The backup comes from a newer firmware and cannot be read here.',
     TIBOX_BACKUP_WRONG_PASSPHRASE: 'The passphrase does not open this backup.',
+    TIBOX_BACKUP_BUSY: 'Several backups are being made or checked at once. Please try again in a moment.',
     TIBOX_CONFIG_READ_ONLY: "The box's settings cannot be changed right now.",
     TIBOX_AGENT_NOT_RUNNING: "The box's service does not answer. Nothing was changed.",
     TIBOX_CONTROL_TIMEOUT: "The box's service did not answer in time.",
