@@ -1,6 +1,6 @@
 // The configuration backup as a file (gemSpec_Kon TIP1-A_4815/4816: encrypted and authenticated
-// with a passphrase of at least 16 characters, and signed by the box that made it). Pure: content
-// in, bytes out, and back, with every refusal named and worded.
+// with a passphrase of at least 16 characters, and signed with the key of the box that made it).
+// Pure: content in, bytes out, and back, with every refusal named and worded.
 //
 // The file is JSON: { "header": "<JSON text>", "ciphertext", "tag", "signature" } (base64). The
 // header names the format, the box (serial, name, its signing key), the config schema's major,
@@ -8,7 +8,14 @@
 // encrypted with the key derived from the passphrase, the header's exact text as associated data;
 // the box signs header, ciphertext and tag with its Ed25519 key. Opening checks, in this order, the
 // size, the form, the signature (a changed byte anywhere), the format and schema versions, and only
-// then the passphrase, so a wrong passphrase is told apart from a damaged or forged file.
+// then the passphrase, so a wrong passphrase is told apart from a damaged file.
+//
+// The signature is checked against the key the header itself names, so it proves the file whole,
+// not who made it: anyone may make a file, sign it with a key of their own and name that key. What
+// the check does tell is whether that key is this box's own (the "another box" warning of the
+// restore preview); only this box holds its private key. Trusting a backup of another box would take
+// a key vouched for from outside the file: the fleet CA certifying each box's signing key, with the
+// certificate carried in the header and checked against the CA, as a profile's signature is.
 import { createCipheriv, createDecipheriv, createPublicKey, randomBytes, scrypt, sign, verify, type KeyObject } from 'node:crypto';
 
 export const BACKUP_FORMAT = 'tibox-backup';
@@ -95,7 +102,7 @@ export async function openBackup(bytes: Buffer, o: { passphrase: string; schemaM
     return { ok: false, problem: 'malformed', reason: "the header's signing key cannot be read" };
   }
   if (signer.asymmetricKeyType !== 'ed25519' || !verify(null, signedBytes(headerText, ciphertext, tag), signer, signature)) {
-    return { ok: false, problem: 'badSignature', reason: "the signature does not match the file: it was changed after the box made it, or cut short" };
+    return { ok: false, problem: 'badSignature', reason: 'the signature does not match the file: it was changed or damaged after it was signed' };
   }
   if (header.version > BACKUP_VERSION) return { ok: false, problem: 'newerFormat', reason: `the file is of format version ${header.version}; this firmware reads up to ${BACKUP_VERSION}` };
   if (header.schemaMajor > o.schemaMajor) return { ok: false, problem: 'newerSchema', reason: `the backup holds a config of schema ${header.schemaMajor}, newer than this firmware's ${o.schemaMajor}` };

@@ -408,7 +408,7 @@ export const de: Messages = {
     TIBOX_BACKUP_PASSPHRASE: 'Die Passphrase muss mindestens 16 Zeichen lang sein.',
     TIBOX_BACKUP_TOO_LARGE: 'Die Datei ist zu groß für eine Sicherung.',
     TIBOX_BACKUP_MALFORMED: 'Die Datei ist keine lesbare Sicherung dieser Firmware, oder sie ist unvollständig.',
-    TIBOX_BACKUP_BAD_SIGNATURE: 'Die Signatur der Sicherung stimmt nicht: Die Datei wurde verändert, nachdem die Box sie erstellt hat.',
+    TIBOX_BACKUP_BAD_SIGNATURE: 'Die Signatur der Sicherung stimmt nicht: Die Datei wurde nach dem Signieren verändert oder beschädigt.',
     TIBOX_BACKUP_NEWER: 'Die Sicherung stammt von einer neueren Firmware und kann hier nicht gelesen werden.',
     TIBOX_BACKUP_WRONG_PASSPHRASE: 'Die Passphrase öffnet diese Sicherung nicht.',
     TIBOX_BACKUP_BUSY: 'Gerade werden mehrere Sicherungen erstellt oder geprüft. Bitte versuchen Sie es gleich noch einmal.',

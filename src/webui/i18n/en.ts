@@ -407,7 +407,7 @@ export const en: Messages = {
     TIBOX_BACKUP_PASSPHRASE: 'The passphrase must have at least 16 characters.',
     TIBOX_BACKUP_TOO_LARGE: 'The file is too large for a backup.',
     TIBOX_BACKUP_MALFORMED: 'The file is no readable backup of this firmware, or it is incomplete.',
-    TIBOX_BACKUP_BAD_SIGNATURE: "The backup's signature does not match: the file was changed after the box made it.",
+    TIBOX_BACKUP_BAD_SIGNATURE: "The backup's signature does not match: the file was changed or damaged after it was signed.",
     TIBOX_BACKUP_NEWER: 'The backup comes from a newer firmware and cannot be read here.',
     TIBOX_BACKUP_WRONG_PASSPHRASE: 'The passphrase does not open this backup.',
     TIBOX_BACKUP_BUSY: 'Several backups are being made or checked at once. Please try again in a moment.',

@@ -1,5 +1,5 @@
 // The backup file: sealed and opened again whole; every bad input refused with its problem named,
-// in the order that tells a wrong passphrase from a damaged or forged file.
+// in the order that tells a wrong passphrase from a damaged file.
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MAX_BACKUP_BYTES, openBackup, passphraseProblem, sealBackup, type BackupContent } from '../../../../src/agent/backup/backupFile.ts';
@@ -48,7 +48,7 @@ describe('the backup file', async () => {
     expect(await problemOf(Buffer.alloc(MAX_BACKUP_BYTES + 1, 0x20))).toBe('tooLarge');
   });
 
-  it('refuses a file changed after the box made it, in any part, as a bad signature, before it tries the passphrase', async () => {
+  it('refuses a file changed after it was signed, in any part, as a bad signature, before it tries the passphrase', async () => {
     const flipFirst = (b64: string) => {
       const bytes = Buffer.from(b64, 'base64');
       bytes[0] = (bytes[0] ?? 0) ^ 1;
