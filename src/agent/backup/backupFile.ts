@@ -17,14 +17,13 @@
 // a key vouched for from outside the file: the fleet CA certifying each box's signing key, with the
 // certificate carried in the header and checked against the CA, as a profile's signature is.
 import { createCipheriv, createDecipheriv, createPublicKey, randomBytes, scrypt, sign, verify, type KeyObject } from 'node:crypto';
+import { MAX_BACKUP_BYTES } from '../../control/protocol.ts';
 
 export const BACKUP_FORMAT = 'tibox-backup';
 export const BACKUP_VERSION = 1;
 /** TIP1-A_4816. */
 export const MIN_PASSPHRASE = 16;
 export const MAX_PASSPHRASE = 256;
-/** A config and a few hundred devices take some tens of kB; a larger file is not one of ours. */
-export const MAX_BACKUP_BYTES = 512 * 1024;
 /** scrypt's cost: 32 MiB and some 100 ms on a box, for each guess of a passphrase too. */
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
 

@@ -4,7 +4,7 @@
 // never appears on the command line, where any user could read it.
 import { writeFileAtomic } from '../../core/index.ts';
 import { TiboxError } from '../../core/index.ts';
-import { MAX_BACKUP_BYTES } from '../backup/backupFile.ts';
+import { MAX_BACKUP_BYTES } from '../../control/protocol.ts';
 import type { RestorePreview } from '../backup/restorePreview.ts';
 import { EXIT_OK, JSON_OPTION, UsageError, type Command, type CommandContext } from './command.ts';
 import { readFileArg, type SizeLimit } from './readFileArg.ts';

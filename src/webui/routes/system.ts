@@ -12,7 +12,8 @@ import { agentRefusal } from '../pages/agentError.ts';
 import type { Outcome } from '../pages/profilePage.ts';
 import { SystemPage } from '../pages/systemPage.ts';
 import { firewallOf, type BackupPreviewView, type ListeningView, type SlotsView, type SystemStatusView } from '../status/systemView.ts';
-import { MAX_BACKUP_BYTES, readBackupUpload } from '../upload.ts';
+import { MAX_BACKUP_BYTES } from '../../control/protocol.ts';
+import { readBackupUpload } from '../upload.ts';
 import type { RouteKit } from './kit.ts';
 
 /** Where the app must not check the CSRF token before the route has read the body (a multipart upload). */

@@ -2,7 +2,8 @@
 // in the order that tells a wrong passphrase from a damaged file.
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { MAX_BACKUP_BYTES, openBackup, passphraseProblem, sealBackup, type BackupContent } from '../../../../src/agent/backup/backupFile.ts';
+import { openBackup, passphraseProblem, sealBackup, type BackupContent } from '../../../../src/agent/backup/backupFile.ts';
+import { MAX_BACKUP_BYTES } from '../../../../src/control/protocol.ts';
 
 const PASSPHRASE = 'Sommer im Wartezimmer 2026';
 const CONTENT: BackupContent = { config: { practice: { name: 'Praxis Dr. Muster' } }, devices: [{ kind: 'pvs', name: 'PVS Empfang', address: '10.77.12.10' }] };
