@@ -30,6 +30,11 @@ describe('the backup file', async () => {
     expect(sealed.toString()).not.toContain('10.77.12.10');
   });
 
+  it('derives its key off the event loop: a timer set before sealing fires before the seal is done', async () => {
+    const timer = new Promise((resolve) => setTimeout(resolve, 1, 'timer'));
+    expect(await Promise.race([seal().then(() => 'sealed'), timer])).toBe('timer');
+  });
+
   it('asks for a passphrase of at least 16 characters', async () => {
     expect(passphraseProblem('fünfzehn Zeiche')).toBe('the passphrase must have at least 16 characters; it has 15');
     expect(passphraseProblem('sechzehn Zeichen')).toBeUndefined();
