@@ -104,7 +104,8 @@ export class ControlClient<Status = unknown> {
   download(name: string, signal?: AbortSignal): Promise<IncomingMessage> {
     const socketPath = this.socketPath;
     return new Promise((resolve, reject) => {
-      const req = request({ socketPath, path: DOWNLOADS_PREFIX + encodeURIComponent(name), method: 'GET', agent: false, ...(signal ? { signal } : {}) }, (res) => {
+      const headers: Record<string, string> = this.actor === undefined ? {} : { [ACTOR_HEADER]: this.actor };
+      const req = request({ socketPath, path: DOWNLOADS_PREFIX + encodeURIComponent(name), method: 'GET', headers, agent: false, ...(signal ? { signal } : {}) }, (res) => {
         clearTimeout(timer);
         if (res.statusCode === 200) {
           resolve(res);

@@ -24,7 +24,8 @@ export interface HandlerDeps {
   downloads?: Downloads;
 }
 
-export type Downloads = ReadonlyMap<string, () => Iterable<string> | AsyncIterable<string>>;
+/** The files streamed on request, each given the actor who asked for it (to audit the reading). */
+export type Downloads = ReadonlyMap<string, (actor: string) => Iterable<string> | AsyncIterable<string>>;
 
 /** Calls `listener` with each change of the agent's state until the returned function is called. */
 export type Subscribe = (listener: (change: AgentChange) => void) => () => void;
@@ -39,7 +40,18 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     if (deps.downloads && req.method === 'GET' && path.startsWith(DOWNLOADS_PREFIX)) {
       const source = deps.downloads.get(decodeName(path.slice(DOWNLOADS_PREFIX.length)));
       if (source) {
-        streamDownload(source, req, res, deps.log);
+        // Who reads a file is resolved as for an action, and a refusal is answered as one.
+        let actor: string;
+        try {
+          actor = actorOf(deps.caller, req.headers[ACTOR_HEADER]);
+        } catch (error) {
+          req.resume();
+          const tibox = asTiboxError(error, deps.log);
+          send(res, tibox.status, { error: { code: tibox.code, message: tibox.message } });
+          return;
+        }
+        deps.log.info({ download: path.slice(DOWNLOADS_PREFIX.length), actor }, 'control download');
+        streamDownload(() => source(actor), req, res, deps.log);
         return;
       }
     }

@@ -60,6 +60,12 @@ export function webuiActor(user: string): string {
 /** Largest request body the server reads; a larger one is answered with 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * Largest settings backup file: a config and a few hundred devices take some tens of kB. The agent
+ * refuses a larger one, and the web UI and the CLI refuse it before they send it.
+ */
+export const MAX_BACKUP_BYTES = 512 * 1024;
+
 export interface ErrorBody {
   code: string;
   message: string;

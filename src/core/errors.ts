@@ -42,6 +42,7 @@ export const ERROR_CATALOGUE = byCode({
   TIBOX_BACKUP_BAD_SIGNATURE: [422, 'the backup was refused: {reason}'],
   TIBOX_BACKUP_NEWER: [422, 'the backup is newer than this firmware: {reason}'],
   TIBOX_BACKUP_WRONG_PASSPHRASE: [422, 'the backup was refused: {reason}'],
+  TIBOX_BACKUP_BUSY: [503, 'several backups are being made or checked at once; try again in a moment'],
   TIBOX_BODY_TOO_LARGE: [413, 'the request body exceeds the limit of {limit} bytes'],
   TIBOX_ACTION_FAILED: [500, 'action "{action}" failed: {reason}'],
   TIBOX_INTERNAL: [500, 'internal error: {reason}'],

@@ -16,7 +16,7 @@ import { STYLE_CSS } from './assets/style.ts';
 import { apiError, apiRouter } from './api/v1.ts';
 import type { LiveOverview } from './live/liveOverview.ts';
 import { OverviewPage } from './pages/overviewPage.ts';
-import type { RouteKit } from './routes/kit.ts';
+import { askAgentWith, type RouteKit } from './routes/kit.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { networkRoutes } from './routes/network.ts';
 import { BACKUP_UPLOAD_PATHS, systemRoutes } from './routes/system.ts';
@@ -135,6 +135,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   const kit: RouteKit = {
     ask: deps.ask,
+    askAgent: askAgentWith(deps.ask, languageOf, deps.log),
     status: deps.status,
     fingerprint: deps.fingerprint,
     log: deps.log,

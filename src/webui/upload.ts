@@ -4,14 +4,12 @@
 // limit again.
 import type { Request, Response } from 'express';
 import multer from 'multer';
+import { MAX_BACKUP_BYTES } from '../control/protocol.ts';
 
 /** The agent's limit for a profile file (src/ipsec/profile/envelope.ts). */
 export const MAX_PROFILE_BYTES = 256 * 1024;
 
 export type UploadResult = { ok: true; file: Buffer | undefined; fields: Record<string, unknown> } | { ok: false; reason: 'tooLarge' | 'malformed' };
-
-/** The agent's limit for a backup file (src/agent/backup/backupFile.ts). */
-export const MAX_BACKUP_BYTES = 512 * 1024;
 
 /** A reader of one file in field `field` of at most `maxBytes`, beside a few short fields. */
 function uploadOf(field: string, maxBytes: number): (req: Request, res: Response) => Promise<UploadResult> {

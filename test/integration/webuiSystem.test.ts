@@ -102,6 +102,9 @@ describe('the system page in the lab', () => {
     expect(log.body).not.toContain(NEW_PASSWORD);
     const times = lines.map((l) => l.split('\t')[0] ?? '');
     expect(times).toEqual([...times].sort());
+    // Each reading is audited with who read it; the next one shows it.
+    const again = await browse('/system/security-log');
+    expect(again.body.split('\n').some((l) => /\twebui:admin\tsecurityLog\.download\b/.test(l))).toBe(true);
   }, 60_000);
 
   it('makes a backup that the box signs and its passphrase opens, and refuses a changed one or a wrong passphrase in words, changing nothing', async () => {

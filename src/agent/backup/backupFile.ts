@@ -1,6 +1,6 @@
 // The configuration backup as a file (gemSpec_Kon TIP1-A_4815/4816: encrypted and authenticated
-// with a passphrase of at least 16 characters, and signed by the box that made it). Pure: content
-// in, bytes out, and back, with every refusal named and worded.
+// with a passphrase of at least 16 characters, and signed with the key of the box that made it).
+// Pure: content in, bytes out, and back, with every refusal named and worded.
 //
 // The file is JSON: { "header": "<JSON text>", "ciphertext", "tag", "signature" } (base64). The
 // header names the format, the box (serial, name, its signing key), the config schema's major,
@@ -8,16 +8,22 @@
 // encrypted with the key derived from the passphrase, the header's exact text as associated data;
 // the box signs header, ciphertext and tag with its Ed25519 key. Opening checks, in this order, the
 // size, the form, the signature (a changed byte anywhere), the format and schema versions, and only
-// then the passphrase, so a wrong passphrase is told apart from a damaged or forged file.
-import { createCipheriv, createDecipheriv, createPublicKey, randomBytes, scryptSync, sign, verify, type KeyObject } from 'node:crypto';
+// then the passphrase, so a wrong passphrase is told apart from a damaged file.
+//
+// The signature is checked against the key the header itself names, so it proves the file whole,
+// not who made it: anyone may make a file, sign it with a key of their own and name that key. What
+// the check does tell is whether that key is this box's own (the "another box" warning of the
+// restore preview); only this box holds its private key. Trusting a backup of another box would take
+// a key vouched for from outside the file: the fleet CA certifying each box's signing key, with the
+// certificate carried in the header and checked against the CA, as a profile's signature is.
+import { createCipheriv, createDecipheriv, createPublicKey, randomBytes, scrypt, sign, verify, type KeyObject } from 'node:crypto';
+import { MAX_BACKUP_BYTES } from '../../control/protocol.ts';
 
 export const BACKUP_FORMAT = 'tibox-backup';
 export const BACKUP_VERSION = 1;
 /** TIP1-A_4816. */
 export const MIN_PASSPHRASE = 16;
 export const MAX_PASSPHRASE = 256;
-/** A config and a few hundred devices take some tens of kB; a larger file is not one of ours. */
-export const MAX_BACKUP_BYTES = 512 * 1024;
 /** scrypt's cost: 32 MiB and some 100 ms on a box, for each guess of a passphrase too. */
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
 
@@ -57,7 +63,7 @@ export function passphraseProblem(passphrase: string): string | undefined {
   return undefined;
 }
 
-export function sealBackup(content: BackupContent, o: { passphrase: string; box: BackupBox; signingKey: KeyObject; schemaMajor: number; now: Date }): Buffer {
+export async function sealBackup(content: BackupContent, o: { passphrase: string; box: BackupBox; signingKey: KeyObject; schemaMajor: number; now: Date }): Promise<Buffer> {
   const problem = passphraseProblem(o.passphrase);
   if (problem) throw new Error(problem);
   const salt = randomBytes(16);
@@ -73,7 +79,7 @@ export function sealBackup(content: BackupContent, o: { passphrase: string; box:
     cipher: { name: 'aes-256-gcm', iv: iv.toString('base64') },
   };
   const headerText = JSON.stringify(header);
-  const cipher = createCipheriv('aes-256-gcm', keyOf(o.passphrase, header.kdf), iv);
+  const cipher = createCipheriv('aes-256-gcm', await keyOf(o.passphrase, header.kdf), iv);
   cipher.setAAD(Buffer.from(headerText));
   const ciphertext = Buffer.concat([cipher.update(JSON.stringify(content)), cipher.final()]);
   const tag = cipher.getAuthTag();
@@ -83,7 +89,7 @@ export function sealBackup(content: BackupContent, o: { passphrase: string; box:
 }
 
 /** The backup's header and content, or the first thing wrong with it, in words. */
-export function openBackup(bytes: Buffer, o: { passphrase: string; schemaMajor: number }): Opened {
+export async function openBackup(bytes: Buffer, o: { passphrase: string; schemaMajor: number }): Promise<Opened> {
   if (bytes.length > MAX_BACKUP_BYTES) return { ok: false, problem: 'tooLarge', reason: `the file has ${bytes.length} bytes; a backup has at most ${MAX_BACKUP_BYTES}` };
   const file = parseFile(bytes);
   if (typeof file === 'string') return { ok: false, problem: 'malformed', reason: file };
@@ -95,15 +101,16 @@ export function openBackup(bytes: Buffer, o: { passphrase: string; schemaMajor: 
     return { ok: false, problem: 'malformed', reason: "the header's signing key cannot be read" };
   }
   if (signer.asymmetricKeyType !== 'ed25519' || !verify(null, signedBytes(headerText, ciphertext, tag), signer, signature)) {
-    return { ok: false, problem: 'badSignature', reason: "the signature does not match the file: it was changed after the box made it, or cut short" };
+    return { ok: false, problem: 'badSignature', reason: 'the signature does not match the file: it was changed or damaged after it was signed' };
   }
   if (header.version > BACKUP_VERSION) return { ok: false, problem: 'newerFormat', reason: `the file is of format version ${header.version}; this firmware reads up to ${BACKUP_VERSION}` };
   if (header.schemaMajor > o.schemaMajor) return { ok: false, problem: 'newerSchema', reason: `the backup holds a config of schema ${header.schemaMajor}, newer than this firmware's ${o.schemaMajor}` };
   const problem = passphraseProblem(o.passphrase);
   if (problem) return { ok: false, problem: 'passphrase', reason: problem };
+  const key = await keyOf(o.passphrase, header.kdf);
   let plain: Buffer;
   try {
-    const decipher = createDecipheriv('aes-256-gcm', keyOf(o.passphrase, header.kdf), Buffer.from(header.cipher.iv, 'base64'));
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(header.cipher.iv, 'base64'));
     decipher.setAAD(Buffer.from(headerText));
     decipher.setAuthTag(tag);
     plain = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
@@ -114,8 +121,11 @@ export function openBackup(bytes: Buffer, o: { passphrase: string; schemaMajor: 
   return typeof content === 'string' ? { ok: false, problem: 'malformed', reason: content } : { ok: true, header, content };
 }
 
-function keyOf(passphrase: string, kdf: BackupHeader['kdf']): Buffer {
-  return scryptSync(passphrase.normalize('NFC'), Buffer.from(kdf.salt, 'base64'), 32, { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: SCRYPT.maxmem });
+/** Derived on libuv's thread pool: the event loop (and the tunnel's liveness on it) runs on meanwhile. */
+function keyOf(passphrase: string, kdf: BackupHeader['kdf']): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(passphrase.normalize('NFC'), Buffer.from(kdf.salt, 'base64'), 32, { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: SCRYPT.maxmem }, (error, key) => (error ? reject(error) : resolve(key)));
+  });
 }
 
 function signedBytes(headerText: string, ciphertext: Buffer, tag: Buffer): Buffer {

@@ -4,7 +4,7 @@
 // never appears on the command line, where any user could read it.
 import { writeFileAtomic } from '../../core/index.ts';
 import { TiboxError } from '../../core/index.ts';
-import { MAX_BACKUP_BYTES } from '../backup/backupFile.ts';
+import { MAX_BACKUP_BYTES } from '../../control/protocol.ts';
 import type { RestorePreview } from '../backup/restorePreview.ts';
 import { EXIT_OK, JSON_OPTION, UsageError, type Command, type CommandContext } from './command.ts';
 import { readFileArg, type SizeLimit } from './readFileArg.ts';
@@ -14,14 +14,20 @@ const BACKUP_LIMIT: SizeLimit = {
   refuse: (size) => new TiboxError('TIBOX_BACKUP_TOO_LARGE', { reason: `the file has ${size} bytes; a backup has at most ${MAX_BACKUP_BYTES}` }),
 };
 
+/** A passphrase has at most 256 characters of up to 4 bytes each; a larger file is not a passphrase file. */
+const PASSPHRASE_FILE_LIMIT: SizeLimit = {
+  bytes: 4096,
+  refuse: () => new TiboxError('TIBOX_BACKUP_PASSPHRASE', { reason: 'the passphrase file is larger than 4096 bytes; it should hold the passphrase on one line' }),
+};
+
 const PASSPHRASE_OPTION = {
   'passphrase-file': { type: 'string', value: 'F', description: 'Read the passphrase from the file F (its first line) instead of asking for it' },
 } as const;
 
 async function passphraseOf({ values, io }: CommandContext): Promise<string> {
   const file = values['passphrase-file'];
-  // A passphrase file holds one line; its line break is not part of the passphrase.
-  if (typeof file === 'string') return (await readFileArg(file)).toString('utf8').replace(/\r?\n$/, '');
+  // The passphrase is the file's first line, without its line break; what follows is not read as part of it.
+  if (typeof file === 'string') return (await readFileArg(file, PASSPHRASE_FILE_LIMIT)).toString('utf8').split(/\r?\n/, 1)[0] ?? '';
   if (!io.promptSecret) throw new UsageError('give the passphrase with --passphrase-file F, or run this on a terminal to be asked for it');
   return await io.promptSecret('Passphrase of the backup (at least 16 characters): ');
 }

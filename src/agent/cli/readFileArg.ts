@@ -1,7 +1,8 @@
 // Reads a file named on the command line. A failure says what is wrong with the path in words
 // ("not found", "is a directory"), not as an errno code; a size limit is checked on the file's
-// size before any byte is read, so an oversized file is refused without loading it.
-import { open } from 'node:fs/promises';
+// size before any byte is read, so an oversized file is refused without loading it; a pipe, whose
+// size is unknown, is read no further than one byte past the limit.
+import { open, type FileHandle } from 'node:fs/promises';
 import { getSystemErrorMessage } from 'node:util';
 import { TiboxError } from '../../core/index.ts';
 
@@ -35,12 +36,25 @@ export async function readFileArg(path: string, limit?: SizeLimit): Promise<Buff
   try {
     const stats = await handle.stat();
     if (stats.isDirectory()) throw unreadable(path, 'is a directory');
-    // Only a regular file knows its size up front; a pipe is read and left to the agent's check.
     if (limit && stats.isFile() && stats.size > limit.bytes) throw limit.refuse(stats.size);
-    return await handle.readFile().catch((error: unknown) => {
+    const read = limit ? readAtMost(handle, limit.bytes + 1) : handle.readFile();
+    const bytes = await read.catch((error: unknown) => {
       throw unreadable(path, reason(error));
     });
+    if (limit && bytes.length > limit.bytes) throw limit.refuse(bytes.length);
+    return bytes;
   } finally {
     await handle.close();
   }
+}
+
+async function readAtMost(handle: FileHandle, most: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(most);
+  let length = 0;
+  while (length < most) {
+    const { bytesRead } = await handle.read(buffer, length, most - length, null);
+    if (bytesRead === 0) break;
+    length += bytesRead;
+  }
+  return buffer.subarray(0, length);
 }

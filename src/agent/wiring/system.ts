@@ -1,6 +1,6 @@
 // What the system page asks of the agent besides the status: the services that listen on the box,
 // read from the kernel's socket tables, the reboot, audited with who asked for it, and the
-// security log as a download (control API GET /v1/downloads/security-log).
+// security log as a download (control API GET /v1/downloads/security-log), audited with who read it.
 import type { Downloads } from '../../control/handler.ts';
 import { TiboxError } from '../../core/index.ts';
 import { securityLog } from '../store/index.ts';
@@ -37,7 +37,8 @@ export function wireSystem(ctx: AgentContext, deps: SystemDeps = {}): { download
     downloads: new Map([
       [
         SECURITY_LOG_DOWNLOAD,
-        () => {
+        (actor: string) => {
+          ctx.audit(actor, 'securityLog.download', {});
           const db = ctx.config.database();
           return db ? securityLog(db) : [];
         },

@@ -265,6 +265,11 @@ export interface Messages {
     noSlots: string;
     slotColumns: { name: string; state: string; version: string; boot: string };
     booted: string;
+    /** RAUC's slot states and boot states; one not listed is shown as RAUC names it. */
+    slotStates: Record<string, string>;
+    bootStates: Record<string, string>;
+    /** The update service did not answer: its own words are English and stay in the log. */
+    slotsUnknown: string;
     firewall: string;
     firewallState: string;
     firewallStates: Record<string, string>;

@@ -145,7 +145,7 @@ function Preview(all: Messages, preview: BackupPreviewView, language: Language):
 }
 
 function Slots(m: Messages['system'], system: SlotsView['system'] | undefined): VNode {
-  if (!system || system.slots.length === 0) return html`<p>${system?.error ?? m.noSlots}</p>`;
+  if (!system || system.slots.length === 0) return html`<p>${system?.error === undefined ? m.noSlots : m.slotsUnknown}</p>`;
   const c = m.slotColumns;
   return html`<table class="list" data-field="slots">
     <thead>
@@ -155,9 +155,9 @@ function Slots(m: Messages['system'], system: SlotsView['system'] | undefined): 
       ${system.slots.map(
         (slot) => html`<tr>
           <td>${slot.bootname ? `${slot.name} (${slot.bootname})` : slot.name}</td>
-          <td>${slot.bootname !== undefined && slot.bootname === system.booted ? m.booted : slot.state}</td>
+          <td>${slot.bootname !== undefined && slot.bootname === system.booted ? m.booted : (m.slotStates[slot.state] ?? slot.state)}</td>
           <td>${slot.version ?? ''}</td>
-          <td>${slot.bootStatus ?? ''}</td>
+          <td>${slot.bootStatus === undefined ? '' : (m.bootStates[slot.bootStatus] ?? slot.bootStatus)}</td>
         </tr>`,
       )}
     </tbody>

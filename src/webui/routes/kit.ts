@@ -4,14 +4,21 @@
 import type { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
 import type { VNode } from 'preact';
+import { ControlApiError } from '../../control/client.ts';
 import type { Logger } from '../../core/log.ts';
-import type { Language } from '../i18n/index.ts';
+import { messagesFor, type Language } from '../i18n/index.ts';
+import { agentRefusal } from '../pages/agentError.ts';
 import type { Outcome } from '../pages/profilePage.ts';
 import type { OverviewStatus } from '../status/agentView.ts';
+
+/** The agent's answer to an action, or its refusal in the visitor's language with what came with it. */
+export type Asked<T> = { ok: true; value: T } | { ok: false; status: number; code: string; text: string; details: unknown };
 
 export interface RouteKit {
   /** A named action of the agent, asked for web UI user `user`. */
   ask: (user: string, action: string, args?: unknown) => Promise<unknown>;
+  /** A named action asked for the request's user; a refusal is answered in words, anything else thrown. */
+  askAgent: <T = unknown>(req: Request, action: string, args?: unknown) => Promise<Asked<T>>;
   status: () => Promise<OverviewStatus>;
   fingerprint: string;
   log: Logger;
@@ -33,4 +40,19 @@ export function takeNote(req: Request): Outcome | undefined {
   const note = req.session.note;
   delete req.session.note;
   return note ? { kind: 'success', text: note } : undefined;
+}
+
+/** RouteKit.askAgent over `ask`: the refusal translated for the page and logged with who was refused. */
+export function askAgentWith(ask: RouteKit['ask'], language: RouteKit['language'], log: Logger): RouteKit['askAgent'] {
+  return async <T>(req: Request, action: string, args?: unknown): Promise<Asked<T>> => {
+    const user = req.session.user ?? '';
+    try {
+      return { ok: true, value: (await ask(user, action, args)) as T };
+    } catch (error) {
+      const refusal = agentRefusal(messagesFor(language(req)), error);
+      if (!refusal) throw error;
+      log.warn({ user, action, code: refusal.code }, 'action refused by the agent');
+      return { ok: false, ...refusal, details: error instanceof ControlApiError ? error.details : undefined };
+    }
+  };
 }

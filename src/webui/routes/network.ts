@@ -3,11 +3,9 @@
 // back unless it is confirmed in time), and the confirmation and the rollback. A refusal shows
 // the agent's reasons field by field and changes nothing; a success redirects (303) with a note.
 import express, { type Request, type Response, type Router } from 'express';
-import { ControlApiError } from '../../control/client.ts';
 import { apiError } from '../api/v1.ts';
 import { ConfirmForm, ConfirmJson, NetworkForm, NetworkJson, readInput } from '../api/schemas.ts';
 import { messagesFor } from '../i18n/index.ts';
-import { agentRefusal } from '../pages/agentError.ts';
 import { NetworkPage, type NetworkFormValues } from '../pages/networkPage.ts';
 import type { Outcome } from '../pages/profilePage.ts';
 import { confirmElsewhere, networkChange, wanStateOf, type NetworkRequest, type NetworkSettings, type PendingView, type RouteView, type SubsystemsView } from '../status/networkView.ts';
@@ -52,16 +50,12 @@ export function networkRoutes(kit: RouteKit): { pages: Router; api: Router } {
   };
 
   /** Asks the agent; a refusal in words (with the fields it names), anything else thrown on. */
+  /** A refused config names the fields it refused, for the form to mark. */
   const askAgent = async <T>(req: Request, action: string, args?: unknown): Promise<{ ok: true; value: T } | Refused> => {
-    try {
-      return { ok: true, value: (await kit.ask(req.session.user ?? '', action, args)) as T };
-    } catch (error) {
-      const refusal = agentRefusal(messagesFor(kit.language(req)), error);
-      if (!refusal) throw error;
-      const fields = error instanceof ControlApiError && error.code === 'TIBOX_CONFIG_INVALID' ? fieldErrors(error.details) : undefined;
-      kit.log.warn({ user: req.session.user, action, code: refusal.code }, 'network action refused');
-      return { ok: false, ...refusal, ...(fields ? { fields } : {}) };
-    }
+    const asked = await kit.askAgent<T>(req, action, args);
+    if (asked.ok) return asked;
+    const fields = asked.code === 'TIBOX_CONFIG_INVALID' ? fieldErrors(asked.details) : undefined;
+    return { ok: false, status: asked.status, code: asked.code, text: asked.text, ...(fields ? { fields } : {}) };
   };
 
   const change = (req: Request, request: NetworkRequest, timeoutS: number | undefined) =>

@@ -12,7 +12,8 @@ import { agentRefusal } from '../pages/agentError.ts';
 import type { Outcome } from '../pages/profilePage.ts';
 import { SystemPage } from '../pages/systemPage.ts';
 import { firewallOf, type BackupPreviewView, type ListeningView, type SlotsView, type SystemStatusView } from '../status/systemView.ts';
-import { MAX_BACKUP_BYTES, readBackupUpload } from '../upload.ts';
+import { MAX_BACKUP_BYTES } from '../../control/protocol.ts';
+import { readBackupUpload } from '../upload.ts';
 import type { RouteKit } from './kit.ts';
 
 /** Where the app must not check the CSRF token before the route has read the body (a multipart upload). */
@@ -52,27 +53,11 @@ export function systemRoutes(kit: RouteKit): { pages: Router; api: Router } {
   };
 
   /** Asks the agent; its refusal in words, anything else thrown on. */
-  const askAgent = async <T>(req: Request, action: string, args: unknown): Promise<{ ok: true; value: T } | { ok: false; status: number; code: string; text: string }> => {
-    try {
-      return { ok: true, value: (await kit.ask(req.session.user ?? '', action, args)) as T };
-    } catch (error) {
-      const refusal = agentRefusal(messagesFor(kit.language(req)), error);
-      if (!refusal) throw error;
-      return { ok: false, ...refusal };
-    }
-  };
-
   /** Asks the agent to restart the box; a refusal in words. */
-  const reboot = async (req: Request): Promise<{ ok: true } | { ok: false; status: number; code: string; text: string }> => {
-    try {
-      await kit.ask(req.session.user ?? '', 'system.reboot');
-      kit.log.warn({ user: req.session.user }, 'restart asked for from the web UI');
-      return { ok: true };
-    } catch (error) {
-      const refusal = agentRefusal(messagesFor(kit.language(req)), error);
-      if (!refusal) throw error;
-      return { ok: false, ...refusal };
-    }
+  const reboot = async (req: Request) => {
+    const asked = await kit.askAgent(req, 'system.reboot');
+    if (asked.ok) kit.log.warn({ user: req.session.user }, 'restart asked for from the web UI');
+    return asked;
   };
 
   pages.get('/system', (req, res) => showPage(req, res, 200));
@@ -89,7 +74,7 @@ export function systemRoutes(kit: RouteKit): { pages: Router; api: Router } {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const [passphrase, repeat] = [body.passphrase, body.passphraseRepeat].map((v) => (typeof v === 'string' ? v.slice(0, 257) : ''));
     if (passphrase !== repeat) return showPage(req, res, 422, { kind: 'error', text: m.system.passphraseMismatch });
-    const made = await askAgent<{ name: string; file: string }>(req, 'backup.create', { passphrase });
+    const made = await kit.askAgent<{ name: string; file: string }>(req, 'backup.create', { passphrase });
     if (!made.ok) return showPage(req, res, made.status, { kind: 'error', text: made.text });
     const name = /^[\w.-]+$/.test(made.value.name) ? made.value.name : 'tibox-backup.tibox';
     res.status(200).set({ 'Content-Type': 'application/octet-stream', 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'no-store' }).send(Buffer.from(made.value.file, 'base64'));
@@ -102,7 +87,7 @@ export function systemRoutes(kit: RouteKit): { pages: Router; api: Router } {
     if (!kit.csrfValid(req)) return kit.refuse(req, res, 403, m.errors.csrf);
     if (!upload.file || upload.file.length === 0) return showPage(req, res, 400, { kind: 'error', text: m.system.noFile });
     const passphrase = typeof upload.fields.passphrase === 'string' ? upload.fields.passphrase.slice(0, 257) : '';
-    const preview = await askAgent<BackupPreviewView>(req, 'backup.inspect', { file: upload.file.toString('base64'), passphrase });
+    const preview = await kit.askAgent<BackupPreviewView>(req, 'backup.inspect', { file: upload.file.toString('base64'), passphrase });
     if (!preview.ok) return showPage(req, res, preview.status, { kind: 'error', text: preview.text });
     await showPage(req, res, 200, undefined, preview.value);
   });

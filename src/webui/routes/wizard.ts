@@ -5,10 +5,8 @@
 // halfway is found again; a refusal shows the step again with why, and nothing changed.
 import express, { type Request, type Response, type Router } from 'express';
 import type { VNode } from 'preact';
-import { ControlApiError } from '../../control/client.ts';
 import { messagesFor } from '../i18n/index.ts';
 import { readInput, ProfilePassword, RegistrationForm } from '../api/schemas.ts';
-import { agentRefusal } from '../pages/agentError.ts';
 import type { Outcome } from '../pages/profilePage.ts';
 import { DevicesStep } from '../pages/wizard/devicesStep.ts';
 import { DoneStep } from '../pages/wizard/doneStep.ts';
@@ -112,17 +110,6 @@ export function wizardRoutes(kit: RouteKit): WizardRoutes {
   };
 
   /** Asks the agent; its refusal, as words and its details, or the answer. Anything else (a bug) goes on. */
-  const act = async <T>(req: Request, action: string, args?: unknown): Promise<{ ok: true; value: T } | { ok: false; status: number; code: string; text: string; details: unknown }> => {
-    try {
-      return { ok: true, value: (await kit.ask(userOf(req), action, args)) as T };
-    } catch (error) {
-      const refusal = agentRefusal(messages(req), error);
-      if (!refusal) throw error;
-      kit.log.warn({ user: userOf(req), action, code: refusal.code }, 'setup step refused');
-      return { ok: false, ...refusal, details: error instanceof ControlApiError ? error.details : undefined };
-    }
-  };
-
   pages.get('/wizard', async (req, res) => {
     try {
       res.redirect(303, stepPath(firstIncomplete((await setupOf(req)).facts)));
@@ -145,7 +132,7 @@ export function wizardRoutes(kit: RouteKit): WizardRoutes {
     const resolvers = values.resolvers.split(/[\s,]+/).filter((r) => r !== '');
     // DHCP keeps the fixed values stored for a later switch; only resolvers given replace the router's.
     const change = values.mode === 'dhcp' ? { mode: 'dhcp', resolvers } : { mode: 'static', address: values.address, gateway: values.gateway, resolvers };
-    const done = await act<{ changes: unknown[]; pending?: unknown }>(req, 'config.commit', { change: { wan: change } });
+    const done = await kit.askAgent<{ changes: unknown[]; pending?: unknown }>(req, 'config.commit', { change: { wan: change } });
     if (!done.ok) {
       const refused = done.code === 'TIBOX_CONFIG_INVALID' && Array.isArray(done.details) ? refusedPaths(done.details) : [];
       return show(req, res, 'wan', done.status, { wan: values, refused, outcome: { kind: 'error', text: refused.length > 0 ? m.agentRefused : done.text } });
@@ -156,14 +143,14 @@ export function wizardRoutes(kit: RouteKit): WizardRoutes {
   pages.post('/wizard/wan/confirm', async (req, res) => {
     const m = messages(req);
     const revision = Number((req.body as Record<string, unknown> | undefined)?.revision);
-    const done = await act(req, 'config.confirm', Number.isInteger(revision) && revision > 0 ? { revision } : {});
+    const done = await kit.askAgent(req, 'config.confirm', Number.isInteger(revision) && revision > 0 ? { revision } : {});
     if (!done.ok) return show(req, res, 'wan', done.status, { outcome: { kind: 'error', text: done.text } });
     req.session.note = m.wizard.wan.confirmed;
     res.redirect(303, stepPath('wan'));
   });
   pages.post('/wizard/wan/rollback', async (req, res) => {
     const m = messages(req);
-    const done = await act(req, 'config.rollback');
+    const done = await kit.askAgent(req, 'config.rollback');
     if (!done.ok) return show(req, res, 'wan', done.status, { outcome: { kind: 'error', text: done.text } });
     req.session.note = m.wizard.wan.rolledBack;
     res.redirect(303, stepPath('wan'));
@@ -178,7 +165,7 @@ export function wizardRoutes(kit: RouteKit): WizardRoutes {
     if (!upload.file || upload.file.length === 0) return show(req, res, 'profile', 400, { outcome: { kind: 'error', text: m.profile.noFile } });
     const password = readInput(ProfilePassword, upload.fields.password);
     if (!password.ok) return show(req, res, 'profile', 400, { outcome: { kind: 'error', text: m.input[password.problem] } });
-    const done = await act(req, 'profile.import', { profile: upload.file.toString('base64'), ...(password.value ? { password: password.value } : {}) });
+    const done = await kit.askAgent(req, 'profile.import', { profile: upload.file.toString('base64'), ...(password.value ? { password: password.value } : {}) });
     if (!done.ok) {
       const collisions = done.code === 'TIBOX_LAN_ADDRESS_COLLISION' ? findingsOf(done.details) : [];
       return show(req, res, 'profile', done.status, { collisions, ...(collisions.length > 0 ? {} : { outcome: { kind: 'error', text: done.text } }) });
@@ -191,7 +178,7 @@ export function wizardRoutes(kit: RouteKit): WizardRoutes {
     const m = messages(req);
     const input = readInput(RegistrationForm, req.body ?? {});
     if (!input.ok) return show(req, res, 'devices', 422, { outcome: { kind: 'error', text: m.input[input.problem] } });
-    const done = await act<DeviceView>(req, 'devices.register', input.value);
+    const done = await kit.askAgent<DeviceView>(req, 'devices.register', input.value);
     if (!done.ok) return show(req, res, 'devices', done.status, { outcome: { kind: 'error', text: done.text } });
     req.session.note = m.wizard.devices.registeredOk(done.value.name);
     res.redirect(303, stepPath('devices'));
@@ -201,7 +188,7 @@ export function wizardRoutes(kit: RouteKit): WizardRoutes {
     const m = messages(req);
     const form = (req.body ?? {}) as Record<string, unknown>;
     const values = Object.fromEntries(PRACTICE_FIELDS.map((f) => [f, typeof form[f] === 'string' ? (form[f] as string).trim().slice(0, 200) : ''])) as Record<PracticeField, string>;
-    const done = await act(req, 'config.commit', { change: { practice: values } });
+    const done = await kit.askAgent(req, 'config.commit', { change: { practice: values } });
     if (!done.ok) {
       const refused = done.code === 'TIBOX_CONFIG_INVALID' && Array.isArray(done.details) ? refusedPaths(done.details) : [];
       return show(req, res, 'practice', done.status, { practice: values, refused, outcome: { kind: 'error', text: refused.length > 0 ? m.agentRefused : done.text } });

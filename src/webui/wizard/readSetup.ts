@@ -35,8 +35,7 @@ export async function readSetup(source: SetupSource, passwordChanged: boolean): 
   ]);
   const facts: SetupFacts = {
     passwordChanged,
-    pendingChange: pending !== null,
-    health: status.health.map((w) => w.code),
+    wanConfigured: wanConfigured(current.config.wan),
     profile: profile !== null,
     refusedCollisions: plan.findings.filter((f) => f.severity === 'refuse').length,
     pvsHosts: devices.filter((d) => d.kind === 'pvs').length,
@@ -44,4 +43,9 @@ export async function readSetup(source: SetupSource, passwordChanged: boolean): 
     installerName: current.config.practice.installerName,
   };
   return { facts, config: current.config, pending, profile, plan, devices, health: status.health };
+}
+
+/** DHCP needs nothing more; a static WAN needs its address and gateway. */
+function wanConfigured(wan: WizardConfigView['wan']): boolean {
+  return wan.mode === 'dhcp' || (wan.address !== '' && wan.gateway !== '');
 }

@@ -2,6 +2,9 @@
 // it from the agent), which steps are complete, what each still lacks, and where the wizard goes
 // next. Nothing here is remembered by the browser: a step left halfway is found again from the
 // box's own state, and so is a box that was set up another way (the command line, another page).
+// A step is judged by lasting facts only (settings, profile, devices): a DSL outage, a WAN warning
+// or a network change awaiting confirmation makes no set-up box a box to set up again; the WAN step
+// and the overview show such trouble as warnings.
 
 /** The steps in the order the wizard walks them. */
 export const WIZARD_STEPS = ['password', 'wan', 'profile', 'segment', 'devices', 'practice', 'done'] as const;
@@ -11,10 +14,8 @@ export type WizardStep = (typeof WIZARD_STEPS)[number];
 export interface SetupFacts {
   /** False while the password is still the label's. */
   readonly passwordChanged: boolean;
-  /** A network change awaits confirmation (it returns by itself at its deadline). */
-  readonly pendingChange: boolean;
-  /** The agent's health codes that hold now. */
-  readonly health: readonly string[];
+  /** The WAN's setting in force is one the box can use: DHCP, or a static address with its gateway. */
+  readonly wanConfigured: boolean;
   readonly profile: boolean;
   /** Address-plan collisions that refuse (break the box or a TI range); warnings do not count. */
   readonly refusedCollisions: number;
@@ -26,17 +27,12 @@ export interface SetupFacts {
 /** What a step still lacks; each is a text of the catalogue (wizard.missing). */
 export type Missing =
   | 'password'
-  | 'pendingChange'
-  | 'wanInLan'
-  | 'wanDown'
+  | 'wanSetting'
   | 'profile'
   | 'collision'
   | 'pvsHost'
   | 'practiceName'
   | 'installerName';
-
-/** The WAN's health codes: any of them means the box cannot reach the datacenter's gateways. */
-const WAN_DOWN_CODES = ['wan.down', 'wan.noLink', 'wan.noLease', 'wan.noDefaultRoute', 'wan.noDns'];
 
 /** What `step` still lacks on a box with these facts; empty when the step is complete. */
 export function missingFor(step: WizardStep, facts: SetupFacts): Missing[] {
@@ -46,9 +42,7 @@ export function missingFor(step: WizardStep, facts: SetupFacts): Missing[] {
       if (!facts.passwordChanged) missing.push('password');
       break;
     case 'wan':
-      if (facts.pendingChange) missing.push('pendingChange');
-      if (facts.health.includes('lan.wanInLan')) missing.push('wanInLan');
-      if (facts.health.some((code) => WAN_DOWN_CODES.includes(code))) missing.push('wanDown');
+      if (!facts.wanConfigured) missing.push('wanSetting');
       break;
     case 'profile':
       if (!facts.profile) missing.push('profile');

@@ -72,4 +72,18 @@ describe('tibox backup create|inspect', () => {
     const tooShort = await run(['backup', 'create', join(dir, 'other.tibox'), '--passphrase-file', short]);
     expect([tooShort.code, tooShort.stderr]).toEqual([1, 'tibox: the passphrase cannot protect a backup: the passphrase must have at least 16 characters; it has 7\n']);
   });
+
+  it('takes the first line of a passphrase file, and refuses a file larger than a passphrase can be', async () => {
+    const out = join(dir, 'praxis.tibox');
+    const lines = join(dir, 'lines');
+    writeFileSync(lines, `${PASSPHRASE}\r\nsecond line, no part of it\n`);
+    expect((await run(['backup', 'create', out, '--passphrase-file', lines])).code).toBe(0);
+    const single = join(dir, 'single');
+    writeFileSync(single, PASSPHRASE);
+    expect((await run(['backup', 'inspect', out, '--passphrase-file', single])).code).toBe(0);
+    const huge = join(dir, 'huge');
+    writeFileSync(huge, 'x'.repeat(4097));
+    const refused = await run(['backup', 'create', join(dir, 'other.tibox'), '--passphrase-file', huge]);
+    expect([refused.code, refused.stderr]).toEqual([1, 'tibox: the passphrase cannot protect a backup: the passphrase file is larger than 4096 bytes; it should hold the passphrase on one line\n']);
+  });
 });

@@ -1,6 +1,7 @@
 // Downloads over the control socket: a file several times the request limit streams through whole,
 // and the client reads it as it comes; an unknown name is refused in words; a source that fails
-// half-way cuts the transfer, so the reader never takes it for a whole file.
+// half-way cuts the transfer, so the reader never takes it for a whole file; the source learns who
+// reads it: the web UI's user on its socket (where one must be named), local-cli on the other.
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IncomingMessage } from 'node:http';
@@ -9,7 +10,7 @@ import { ControlApiError, ControlClient } from '../../../src/control/client.ts';
 import type { Downloads } from '../../../src/control/handler.ts';
 import { MAX_BODY_BYTES } from '../../../src/control/protocol.ts';
 import { ControlServer } from '../../../src/control/server.ts';
-import { groupFile, memoryLogger, SAMPLE_STATUS, tempDir } from './helpers.ts';
+import { groupFile, memoryLogger, passwdFile, SAMPLE_STATUS, tempDir } from './helpers.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -32,9 +33,10 @@ function* pages(count: number, failAt?: number): Generator<string> {
   }
 }
 
-async function start(downloads: Downloads) {
+async function start(downloads: Downloads, webui = false) {
   const logger = memoryLogger();
-  server = new ControlServer({ socketPath: join(dir, 'control.sock'), status: () => SAMPLE_STATUS, actions: new ControlActions(), log: logger.log, groupFile: await groupFile(dir, true), downloads });
+  const socket = webui ? { webui: { user: 'tibox-web', passwdFile: await passwdFile(dir, true) } } : {};
+  server = new ControlServer({ socketPath: join(dir, 'control.sock'), status: () => SAMPLE_STATUS, actions: new ControlActions(), log: logger.log, groupFile: await groupFile(dir, true), downloads, ...socket });
   await server.start(AbortSignal.timeout(5_000));
   return { client: new ControlClient(join(dir, 'control.sock'), { timeoutMs: 2_000 }), logger };
 }
@@ -71,5 +73,21 @@ describe('control API downloads', () => {
     const read = await readAll(await client.download('security-log'));
     expect(read.complete).toBe(false);
     expect(logger.lines().some((l) => l.msg === 'download failed')).toBe(true);
+  });
+
+  it('tells the source who reads: local-cli, or the web UI user the web UI names; none named there is refused', async () => {
+    const readers: string[] = [];
+    const source = (actor: string) => {
+      readers.push(actor);
+      return pages(1);
+    };
+    const cli = await start(new Map([['security-log', source]]));
+    await readAll(await cli.client.download('security-log'));
+    await server?.stop();
+    const webui = await start(new Map([['security-log', source]]), true);
+    await readAll(await webui.client.actingFor('admin').download('security-log'));
+    const unnamed = await webui.client.download('security-log').catch((error: unknown) => error);
+    expect((unnamed as ControlApiError).code).toBe('TIBOX_CONTROL_ACTOR_MISSING');
+    expect(readers).toEqual(['local-cli', 'webui:admin']);
   });
 });

@@ -99,7 +99,8 @@ describe('the system page', () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain('<a href="/system" aria-current="page">System</a>');
     expect(page.body).toContain('<dd data-field="version">1.4.2</dd>');
-    expect(page.body).toContain('<td>rootfs.0 (A)</td><td>gestartet</td><td>1.4.2</td><td>good</td>');
+    expect(page.body).toContain('<td>rootfs.0 (A)</td><td>gestartet</td><td>1.4.2</td><td>in Ordnung</td>');
+    expect(page.body).toContain('<td>rootfs.1 (B)</td><td>inaktiv</td><td>1.4.1</td><td>in Ordnung</td>');
     expect(page.body).toContain('<strong data-field="firewall-state" class="error">gestört</strong>');
     expect(page.body).toContain('nft -f - exited with 1');
     expect(page.body).toContain('# &lt;script>');

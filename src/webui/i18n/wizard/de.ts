@@ -20,9 +20,7 @@ export const wizardDe: WizardMessages = {
   position: (step, of) => `Schritt ${step} von ${of}`,
   missing: {
     password: 'Das Passwort vom Typenschild der Box ist noch nicht ersetzt.',
-    pendingChange: 'Eine Änderung der Interneteinstellungen wartet auf Bestätigung; ohne Bestätigung kehren die vorigen Einstellungen von selbst zurück.',
-    wanInLan: 'Der WAN-Anschluss der Box steckt offenbar im Praxisnetz statt am Internet-Router.',
-    wanDown: 'Die Box hat an ihrem WAN-Anschluss noch keine funktionierende Internetverbindung.',
+    wanSetting: 'Die feste WAN-Adresse oder ihr Gateway fehlt.',
     profile: 'Es ist noch kein VPN-Profil eingespielt.',
     collision: 'Adressen der Praxis überschneiden sich mit den TI-Adressen der Box.',
     pvsHost: 'Es ist noch kein PVS-Rechner registriert.',

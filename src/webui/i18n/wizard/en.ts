@@ -20,9 +20,7 @@ export const wizardEn: WizardMessages = {
   position: (step, of) => `Step ${step} of ${of}`,
   missing: {
     password: "The password from the box's label has not been replaced yet.",
-    pendingChange: 'A change to the internet settings awaits confirmation; unconfirmed, the previous settings return by themselves.',
-    wanInLan: "The box's WAN port appears to be plugged into the practice network instead of the internet router.",
-    wanDown: 'The box has no working internet connection on its WAN port yet.',
+    wanSetting: 'The static WAN address or its gateway is missing.',
     profile: 'No VPN profile has been imported yet.',
     collision: "Addresses of the practice collide with the box's TI addresses.",
     pvsHost: 'No PVS computer is registered yet.',

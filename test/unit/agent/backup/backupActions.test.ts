@@ -78,4 +78,11 @@ describe('the backup actions', () => {
     expect(await codeOf(here.run('backup.inspect', { file, passphrase: PASSPHRASE, restore: true }))).toBe('TIBOX_BAD_REQUEST');
     expect(here.audited.length).toBe(audited + 1);
   });
+
+  it('derives one key at a time, and refuses a backup asked for past four at once as busy', async () => {
+    const many = box('TBX-00054321');
+    const asked = Array.from({ length: 5 }, () => codeOf(many.run('backup.create', { passphrase: PASSPHRASE })));
+    expect(await Promise.all(asked)).toEqual(['accepted', 'accepted', 'accepted', 'accepted', 'TIBOX_BACKUP_BUSY']);
+    expect(many.audited).toHaveLength(4);
+  });
 });

@@ -43,11 +43,12 @@ describe('the system actions', () => {
     expect(audited).toEqual([]);
   });
 
-  it('offers the security log as a download', () => {
-    const { ctx, db } = context(undefined);
+  it('offers the security log as a download, audited with who read it', () => {
+    const { ctx, db, audited } = context(undefined);
     new WebuiAccountStore(db).recordLogin({ at: '2026-12-07T10:00:00.000Z', user: 'admin', source: '192.168.1.20', ok: false });
     const { downloads } = wireSystem(ctx, { listening: async () => [] });
     const source = downloads.get(SECURITY_LOG_DOWNLOAD);
-    expect([...((source?.() ?? []) as Iterable<string>)].join('')).toBe('2026-12-07T10:00:00.000Z\tadmin\tlogin failed from 192.168.1.20\n');
+    expect([...((source?.('webui:admin') ?? []) as Iterable<string>)].join('')).toBe('2026-12-07T10:00:00.000Z\tadmin\tlogin failed from 192.168.1.20\n');
+    expect(audited).toEqual([{ actor: 'webui:admin', action: 'securityLog.download' }]);
   });
 });
