@@ -12,7 +12,7 @@ import { CHILD_NAME, connectionName, planCharon } from './charonPlan.ts';
 import { loadCharon, unloadCharon } from './charonLoader.ts';
 import { reasonOfFailedAttempt } from './failure.ts';
 import type { Counters } from './liveness.ts';
-import { firstPlanState, planTunnel } from './plan.ts';
+import { carriesItsProfile, firstPlanState, planTunnel, profileReplaced } from './plan.ts';
 import type { Attempt, TunnelAction, TunnelNext, TunnelPlanState, TunnelSeen } from './planModel.ts';
 import { DEFAULT_TIMINGS, type RoutePath, type TunnelDeps, type TunnelTimings } from './ports.ts';
 import { TunnelProbes } from './probes.ts';
@@ -123,7 +123,7 @@ export class TunnelController implements Lifecycle {
     // A different profile replaces what the old one built (make-before-break); the first one
     // after a start adopts the SAs the agent before left, so a restart drops nothing.
     const replaces = desired !== null && this.profileKey !== undefined;
-    if (replaces) this.plan = { ...this.plan, replace: 'profile' };
+    if (replaces) this.plan = profileReplaced(this.plan);
     // The tunnel of a profile that is going away must not come back at the next start.
     if (desired === null || this.plan.replace === 'profile') await this.resume.forget();
     this.profile = desired?.profile;
@@ -132,6 +132,11 @@ export class TunnelController implements Lifecycle {
     this.plan = { ...this.plan, pacing: reset(this.plan.pacing), nextGateway: 0 };
     if (this.running) await this.pass();
     return replaces;
+  }
+
+  /** Whether the tunnel is up through an SA built from the profile last applied, not one it replaces. */
+  carriesItsProfile(): boolean {
+    return carriesItsProfile(this.plan);
   }
 
   /** Whether the tunnel is to be up: the operator's setting as last given (at start, or by setEnabled). */
