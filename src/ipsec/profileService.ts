@@ -36,7 +36,7 @@ export interface RenewalResult {
   readonly summary: ProfileSummary;
   /** The profile offered is the one in use: nothing changed. */
   readonly unchanged: boolean;
-  /** It changes what the tunnel is built from (identity, CAs, gateways, prefixes): a new tunnel replaces the old, make-before-break. */
+  /** The tunnel, which decides, builds a new one from it to replace the old, make-before-break. */
   readonly tunnelRebuilt: boolean;
 }
 
@@ -54,7 +54,8 @@ export interface ProfileServiceDeps {
   health: Health;
   /** Sets the routes of the TI prefixes (unreachable until a tunnel carries them). */
   tunnel: {
-    apply(desired: { profile: TunnelProfile } | null): Promise<void>;
+    /** Resolves true where a tunnel of the new profile replaces the one in place. */
+    apply(desired: { profile: TunnelProfile } | null): Promise<boolean>;
     /** Where the management endpoint answers over the internet: more evidence that the WAN is up. */
     setManagementEndpoint(endpoint: { address: string; port: number } | undefined): void;
   };
@@ -104,7 +105,7 @@ export class ProfileService implements Lifecycle {
   private names: NameAddresses = new Map();
   /** Tail of the applies, which run one at a time. */
   private readonly applying = new SerialQueue();
-  private readonly inflight = new Set<Promise<void>>();
+  private readonly inflight = new Set<Promise<boolean>>();
   /** Aborted by stop(): no use() applies anything after it. */
   private lifetime = new AbortController();
 
@@ -166,8 +167,8 @@ export class ProfileService implements Lifecycle {
    * A renewal pushed by remote management: the file passes the same import as `profile.import`
    * (signature by the pinned key, every field, the identity), must be this box's, and is stored
    * and applied like an import: the tunnel takes it make-before-break. Resolves once the tunnel
-   * and the data path have been handed it; throws the ProfileError of a refused file, and then
-   * nothing has changed.
+   * and the data path have been handed it, saying whether the tunnel is built anew; throws the
+   * ProfileError of a refused file, and then nothing has changed.
    */
   async renew(file: Buffer, actor: string): Promise<RenewalResult> {
     const offered = importProfile(file, { trustAnchor: readFileSync(this.deps.trustAnchorPath), now: this.now() });
@@ -178,8 +179,8 @@ export class ProfileService implements Lifecycle {
     if (sameProfile(current, offered)) return { summary, unchanged: true, tunnelRebuilt: false };
     await this.store.save(offered);
     this.taken(offered, actor, 'profile.renew');
-    await this.request(offered);
-    return { summary, unchanged: false, tunnelRebuilt: current === undefined || tunnelKey(current) !== tunnelKey(offered) };
+    const tunnelRebuilt = await this.request(offered);
+    return { summary, unchanged: false, tunnelRebuilt };
   }
 
   /** A new profile is stored: logged and audited with who brought it and what it holds. */
@@ -193,21 +194,25 @@ export class ProfileService implements Lifecycle {
     void this.request(profile).catch((error: unknown) => this.deps.log.error({ err: error }, 'VPN profile request failed'));
   }
 
-  /** use(), tracked for stop(); it never rejects, since a rejection nobody awaits would end the agent. */
-  private request(profile: VpnProfile): Promise<void> {
-    const run: Promise<void> = this.use(profile)
+  /**
+   * use(), tracked for stop(); it never rejects, since a rejection nobody awaits would end the
+   * agent. Whether the tunnel is built anew for the profile: false where it did not get that far.
+   */
+  private request(profile: VpnProfile): Promise<boolean> {
+    const run: Promise<boolean> = this.use(profile)
       .catch((error: unknown) => {
         this.deps.log.error({ err: error }, 'VPN profile could not be applied');
         this.state.set('degraded', `VPN profile could not be applied: ${(error as Error).message}`);
+        return false;
       })
       .finally(() => this.inflight.delete(run));
     this.inflight.add(run);
     return run;
   }
 
-  private async use(profile: VpnProfile): Promise<void> {
+  private async use(profile: VpnProfile): Promise<boolean> {
     const signal = this.lifetime.signal;
-    if (signal.aborted) return;
+    if (signal.aborted) return false;
     const generation = ++this.generation;
     const superseded = () => generation !== this.generation || signal.aborted;
     if (profile !== this.current) this.failures = 0;
@@ -231,11 +236,11 @@ export class ProfileService implements Lifecycle {
     try {
       const resolution = resolveGateways(profile.gateways, this.deps.resolver, { routedIntoTunnel, log, random: () => this.random() });
       const resolved = await unlessAborted(resolution, signal);
-      if (resolved === undefined || superseded()) return;
+      if (resolved === undefined || superseded()) return false;
       gateways = resolved;
       if (gateways.length === 0) problem = 'the gateway list resolved to no gateway';
     } catch (error) {
-      if (superseded()) return;
+      if (superseded()) return false;
       log.warn({ err: error }, 'gateways could not be resolved');
       problem = `gateways could not be resolved: ${(error as Error).message}`;
     }
@@ -247,11 +252,11 @@ export class ProfileService implements Lifecycle {
     } else {
       this.scheduleRetry();
       this.state.set('degraded', problem);
-      return;
+      return false;
     }
     const addressing = resolveGatewayAddresses(gateways, this.deps.resolver, { routedIntoTunnel, previous: this.names, log });
     const addresses = await unlessAborted(addressing, signal);
-    if (addresses === undefined || superseded()) return;
+    if (addresses === undefined || superseded()) return false;
     this.names = addresses.names;
     if (addresses.failed.length > 0) {
       const unresolved = `gateway names not resolved: ${addresses.failed.join(', ')}`;
@@ -261,7 +266,7 @@ export class ProfileService implements Lifecycle {
     else this.scheduleRetry();
     const desired = tunnelProfileOf(profile, gateways);
     this.resolveManagement(profile.management.url, routedIntoTunnel, superseded);
-    await this.applying.run(() => this.apply(profile, desired, addresses.addresses, superseded, problem));
+    return this.applying.run(() => this.apply(profile, desired, addresses.addresses, superseded, problem));
   }
 
   /**
@@ -271,7 +276,7 @@ export class ProfileService implements Lifecycle {
    * start, while charon still connects, it leaves the routes the agent before set) before the
    * firewall forwards to them. Prefixes a new profile drops stay open in the old ruleset until its apply;
    * that ruleset's rule dropping TI packets that would leave unencrypted still covers them.
-   * A superseded or stopped use() applies nothing more.
+   * A superseded or stopped use() applies nothing more. Whether the tunnel is built anew, as it said.
    */
   private async apply(
     profile: VpnProfile,
@@ -279,9 +284,9 @@ export class ProfileService implements Lifecycle {
     gatewayAddresses: readonly string[],
     superseded: () => boolean,
     problem: string | undefined,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const { log } = this.deps;
-    if (superseded()) return;
+    if (superseded()) return false;
     const dataPath: ProfileDataPath = {
       tiSegment: profile.tiSegment,
       tiPrefixes: profile.tiPrefixes,
@@ -294,26 +299,27 @@ export class ProfileService implements Lifecycle {
     } catch (error) {
       log.error({ err: error }, 'LAN could not take the VPN profile');
       this.state.set('degraded', `LAN could not take the VPN profile: ${(error as Error).message}`);
-      return;
+      return false;
     }
-    if (superseded()) return;
+    if (superseded()) return false;
+    let rebuilt: boolean;
     try {
-      await this.deps.tunnel.apply({ profile: desired });
+      rebuilt = await this.deps.tunnel.apply({ profile: desired });
     } catch (error) {
       // Without its routes the firewall must not open the prefixes: the data path stays as it is.
       log.error({ err: error }, 'tunnel could not take the VPN profile');
       this.state.set('degraded', `tunnel could not take the VPN profile: ${(error as Error).message}`);
-      return;
+      return false;
     }
-    if (superseded()) return;
+    if (superseded()) return rebuilt;
     try {
       await this.deps.dataPath.apply(dataPath);
     } catch (error) {
       log.error({ err: error }, 'data path could not take the VPN profile');
       this.state.set('degraded', `LAN, DNS or firewall could not take the VPN profile: ${(error as Error).message}`);
-      return;
+      return rebuilt;
     }
-    if (superseded()) return;
+    if (superseded()) return rebuilt;
     // Only now: the management server's TI address is routed (into the tunnel or unreachable) and
     // the firewall drops TI packets in clear, so not even the first poll can leave the WAN in clear.
     // From here remote management retries until it gets through, by the tunnel or the internet.
@@ -325,6 +331,7 @@ export class ProfileService implements Lifecycle {
     }
     if (problem === undefined) this.state.set('running');
     else this.state.set('degraded', problem);
+    return rebuilt;
   }
 
   /**
@@ -384,11 +391,6 @@ function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T |
     signal.addEventListener('abort', onAbort, { once: true });
     void promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
-}
-
-/** What the tunnel is built from, gateway source included: a profile that changes none of it needs no new tunnel. */
-function tunnelKey(profile: VpnProfile): string {
-  return JSON.stringify([profile.gateways, tunnelProfileOf(profile, [])]);
 }
 
 /** The box's own TI address: the first host of its segment (the LAN half's gateway). */

@@ -2,7 +2,7 @@
 // (the checks of `tibox profile import`, and this box's only), and where the new profile changes
 // what the tunnel is built from, the renewal waits for the new tunnel to carry, which the tunnel
 // controller builds make-before-break. Its outcome in words goes back to the server.
-import type { ProfileService, RenewalResult, TunnelController, TunnelEvent } from '../../ipsec/index.ts';
+import type { ProfileService, RenewalResult, TunnelController } from '../../ipsec/index.ts';
 import type { ProfileRenewal } from '../../updater/index.ts';
 import type { AgentContext } from './context.ts';
 
@@ -54,43 +54,52 @@ export function profileRenewal(
   deps: {
     /** Built after the updater, whose installer this is: asked for when a renewal runs. */
     profile: () => Pick<ProfileService, 'renew'>;
-    tunnel: Pick<TunnelController, 'isEnabled' | 'tunnelStatus'>;
+    tunnel: Pick<TunnelController, 'isEnabled' | 'tunnelStatus' | 'carriesItsProfile'>;
     switchTimeoutMs?: number;
   },
 ): ProfileRenewal {
   const log = ctx.logFor('profile');
   const timeoutMs = deps.switchTimeoutMs ?? RENEWAL_SWITCH_TIMEOUT_MS;
-  return {
-    async renew(file, actionId) {
-      // Listening before the import: the new tunnel's up may come before renew() returns.
-      const owner = {};
-      let sawUp: (event: TunnelEvent) => void = () => undefined;
-      const up = new Promise<TunnelEvent>((resolve) => (sawUp = resolve));
-      ctx.bus.on(owner, 'tunnel.event', (event) => {
-        if (event.state === 'up') sawUp(event);
-      });
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        const result = await deps.profile().renew(file, RENEWAL_ACTOR);
-        log.info({ action: actionId, boxId: result.summary.boxId, unchanged: result.unchanged, tunnelRebuilt: result.tunnelRebuilt }, 'VPN profile renewal taken');
-        const wait = renewalWait(result, deps.tunnel.isEnabled());
-        let tunnel: RenewalSwitch;
-        if (wait !== 'tunnel') tunnel = { kind: wait };
-        else {
-          const timedOut = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)));
-          const event = await Promise.race([up, timedOut]);
-          const lastError = deps.tunnel.tunnelStatus().lastError;
-          tunnel = event
-            ? { kind: 'up', gateway: event.gateway }
-            : { kind: 'not-up', lastError: lastError && `${lastError.reason}${lastError.detail ? `: ${lastError.detail}` : ''}`, waitedMs: timeoutMs };
-        }
-        const report = renewalReport(result, tunnel);
-        if (!report.ok) throw new Error(report.details.join('; '));
-        return report.details;
-      } finally {
+
+  /**
+   * The gateway once a tunnel of the new profile carries, undefined after the timeout. Only the
+   * tunnel's word counts: a failed rebuild shows the old tunnel up again, through the old profile.
+   * Asked once the profile is applied, and then on every up: the new SA may carry already.
+   */
+  function newTunnelUp(): Promise<{ gateway: string | undefined } | undefined> {
+    const { tunnel } = deps;
+    if (tunnel.carriesItsProfile()) return Promise.resolve({ gateway: tunnel.tunnelStatus().gateway });
+    const owner = {};
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done(undefined), timeoutMs);
+      function done(up: { gateway: string | undefined } | undefined): void {
         clearTimeout(timer);
         ctx.bus.off(owner);
+        resolve(up);
       }
+      ctx.bus.on(owner, 'tunnel.event', (event) => {
+        if (event.state === 'up' && tunnel.carriesItsProfile()) done({ gateway: event.gateway });
+      });
+    });
+  }
+
+  return {
+    async renew(file, actionId) {
+      const result = await deps.profile().renew(file, RENEWAL_ACTOR);
+      log.info({ action: actionId, boxId: result.summary.boxId, unchanged: result.unchanged, tunnelRebuilt: result.tunnelRebuilt }, 'VPN profile renewal taken');
+      const wait = renewalWait(result, deps.tunnel.isEnabled());
+      let tunnel: RenewalSwitch;
+      if (wait !== 'tunnel') tunnel = { kind: wait };
+      else {
+        const up = await newTunnelUp();
+        const lastError = deps.tunnel.tunnelStatus().lastError;
+        tunnel = up
+          ? { kind: 'up', gateway: up.gateway }
+          : { kind: 'not-up', lastError: lastError && `${lastError.reason}${lastError.detail ? `: ${lastError.detail}` : ''}`, waitedMs: timeoutMs };
+      }
+      const report = renewalReport(result, tunnel);
+      if (!report.ok) throw new Error(report.details.join('; '));
+      return report.details;
     },
   };
 }

@@ -6,13 +6,13 @@
 // at what the plan names next, until the plan names nothing.
 // A tunnel that passes traffic is remembered (resumeSwanctl.ts), so that the service brings it
 // back at the next boot before the agent has loaded; switched off or replaced, it is forgotten.
-import { StateTracker, type Subsystem, type SubsystemStatus } from '../../core/index.ts';
+import { type Lifecycle, StateTracker, type SubsystemStatus } from '../../core/index.ts';
 import { goNow, nextAttemptAt, reset } from './attemptPacing.ts';
 import { CHILD_NAME, connectionName, planCharon } from './charonPlan.ts';
 import { loadCharon, unloadCharon } from './charonLoader.ts';
 import { reasonOfFailedAttempt } from './failure.ts';
 import type { Counters } from './liveness.ts';
-import { firstPlanState, planTunnel } from './plan.ts';
+import { carriesItsProfile, firstPlanState, planTunnel, profileReplaced } from './plan.ts';
 import type { Attempt, TunnelAction, TunnelNext, TunnelPlanState, TunnelSeen } from './planModel.ts';
 import { DEFAULT_TIMINGS, type RoutePath, type TunnelDeps, type TunnelTimings } from './ports.ts';
 import { TunnelProbes } from './probes.ts';
@@ -22,7 +22,8 @@ import type { TunnelProfile } from './tunnelProfile.ts';
 import { statusOf, type TunnelStatus } from './status.ts';
 import { TunnelWarnings } from './tunnelWarnings.ts';
 
-export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
+/** A subsystem whose apply also says whether it builds the tunnel anew. */
+export class TunnelController implements Lifecycle {
   readonly name = 'tunnel';
   private readonly deps: TunnelDeps;
   private readonly timings: TunnelTimings;
@@ -112,14 +113,17 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
    * A new profile: charon gets the new credentials and connections on the next pass. null (for
    * uninstall and factory reset only) tears down: our SAs, connections, credentials and routes.
    * A profile not known yet at start is no teardown: the tunnel of the agent before stays.
+   * Resolves true where the tunnel is built anew for a profile that replaces another, which only
+   * this comparison of the resolved profiles can tell (a new gateway source may name the same gateways).
    */
-  async apply(desired: { profile: TunnelProfile } | null): Promise<void> {
+  async apply(desired: { profile: TunnelProfile } | null): Promise<boolean> {
     const key = desired ? JSON.stringify(desired.profile) : undefined;
     if (desired === null) this.teardown = { prefixes: this.profile?.tiPrefixes };
-    else if (key === this.profileKey) return;
+    else if (key === this.profileKey) return false;
     // A different profile replaces what the old one built (make-before-break); the first one
     // after a start adopts the SAs the agent before left, so a restart drops nothing.
-    if (desired && this.profileKey !== undefined) this.plan = { ...this.plan, replace: 'profile' };
+    const replaces = desired !== null && this.profileKey !== undefined;
+    if (replaces) this.plan = profileReplaced(this.plan);
     // The tunnel of a profile that is going away must not come back at the next start.
     if (desired === null || this.plan.replace === 'profile') await this.resume.forget();
     this.profile = desired?.profile;
@@ -127,6 +131,12 @@ export class TunnelController implements Subsystem<{ profile: TunnelProfile }> {
     this.loadedFor = undefined;
     this.plan = { ...this.plan, pacing: reset(this.plan.pacing), nextGateway: 0 };
     if (this.running) await this.pass();
+    return replaces;
+  }
+
+  /** Whether the tunnel is up through an SA built from the profile last applied, not one it replaces. */
+  carriesItsProfile(): boolean {
+    return carriesItsProfile(this.plan);
   }
 
   /** Whether the tunnel is to be up: the operator's setting as last given (at start, or by setEnabled). */

@@ -38,6 +38,17 @@ export function firstPlanState(now: number): TunnelPlanState {
   return { sas: [], shown: { state: 'no-profile', since: new Date(now).toISOString() }, pacing: FRESH_PACING, nextGateway: 0, attemptUnjudged: false, everConnected: false };
 }
 
+/** A new profile replaces the one the SAs in place were built from: they are outdated, and the next pass rebuilds. */
+export function profileReplaced(state: TunnelPlanState): TunnelPlanState {
+  return { ...state, replace: 'profile', outdated: [...(state.outdated ?? []), ...state.sas.map((sa) => sa.ikeId)] };
+}
+
+/** Whether the tunnel is up through an SA of the profile in use, not through one of a profile it replaced. */
+export function carriesItsProfile(state: TunnelPlanState): boolean {
+  const active = carrier(state.sas);
+  return state.shown.state === 'up' && active !== undefined && !(state.outdated ?? []).includes(active.ikeId);
+}
+
 export function planTunnel(state: TunnelPlanState, seen: TunnelSeen, timings: PlanTimings): TunnelPlan {
   const step = new Step(state, seen.now, seen.jitter, timings);
   if (seen.kind === 'pass') atStart(step, seen);
@@ -139,6 +150,9 @@ function withSas(step: Step, profile: TunnelProfile, listed: readonly TunnelSa[]
   }
   const sas = listed.filter((sa) => !foreign.includes(sa));
   step.set({ sas });
+  // A gone SA needs no mark: an id charon hands out again later is a new SA.
+  const { outdated } = step.state;
+  if (outdated) step.set({ outdated: outdated.filter((id) => listed.some((sa) => sa.ikeId === id)) });
   if (!enabled) {
     // Routes first: the TI prefixes must not point into a tunnel that is going away.
     step.do({ kind: 'forget' }, { kind: 'route', to: 'unreachable' });
@@ -280,6 +294,8 @@ function established(step: Step, profile: TunnelProfile, done: Attempt, seen: Ex
   const connection = connectionName(done.gatewayIndex);
   const fresh = seen.sas.filter((sa) => sa.connection === connection && !done.before.includes(sa.ikeId) && profile.gatewayIds.includes(sa.remoteId));
   if (fresh.length > 0) step.terminate(seen.sas.filter((sa) => done.before.includes(sa.ikeId)));
+  // A profile applied while this attempt ran: its SA was built from the profile before.
+  if (step.state.replace === 'profile') step.set({ outdated: [...(step.state.outdated ?? []), ...fresh.map((sa) => sa.ikeId)] });
   step.do({ kind: 'reset-flow' }, { kind: 'again' });
   if (done.measuresGap) step.set({ gapFrom: seen.lastEchoAt });
 }

@@ -37,6 +37,11 @@ export interface TunnelPlanState {
    */
   readonly replace?: 'profile' | 'restart';
   /**
+   * Our IKE_SAs (ids) built from a profile since replaced: they carry until a tunnel of the new
+   * profile does, but are never that tunnel. Ids charon no longer lists are dropped.
+   */
+  readonly outdated?: readonly number[];
+  /**
    * The last echo before a restart rebuilt the tunnel on the gateway that held it, which replaces
    * the old SA itself: the up event that follows says how long no echo came (ms since the epoch).
    */

@@ -95,7 +95,7 @@ async function compose(aRecords: Map<string, string[]>) {
     dataDir,
     trustAnchorPath: anchor,
     health: new Health(() => undefined, () => now),
-    tunnel: { apply: nothing, setManagementEndpoint: () => undefined },
+    tunnel: { apply: async () => false, setManagementEndpoint: () => undefined },
     audit: () => undefined,
     dataPath: { prepare: (desired) => dataPath.prepare(desired), apply: (desired) => dataPath.apply(desired) },
     resolver: {

@@ -45,7 +45,8 @@ describe('renewalReport', () => {
 });
 
 describe('profileRenewal', () => {
-  function harness(renewed: RenewalResult, enabled = true) {
+  /** `carries`: whether the tunnel says it is up through an SA of the profile it was last given. */
+  function harness(renewed: RenewalResult, enabled = true, tunnelState = { carries: false }) {
     const bus = new EventBus<AgentEvents>(() => undefined);
     const log = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
     const ctx = { bus, logFor: () => log } as unknown as AgentContext;
@@ -61,20 +62,36 @@ describe('profileRenewal', () => {
       }),
       tunnel: {
         isEnabled: () => enabled,
-        tunnelStatus: () => ({ lastError: { reason: 'authentication failed', at: '2026-12-07T12:00:02.000Z', detail: 'gw1 refused' } }) as unknown as TunnelStatus,
+        carriesItsProfile: () => tunnelState.carries,
+        tunnelStatus: () => ({ gateway: '192.0.2.20', lastError: { reason: 'authentication failed', at: '2026-12-07T12:00:02.000Z', detail: 'gw1 refused' } }) as unknown as TunnelStatus,
       },
       switchTimeoutMs: 50,
     });
-    return { bus, renewal, asked };
+    return { bus, renewal, asked, tunnelState };
   }
+  const applied = () => new Promise((resolve) => setImmediate(resolve));
 
   it('waits for the new tunnel to carry, audited as remote management', async () => {
-    const { bus, renewal, asked } = harness(result());
+    const { bus, renewal, asked, tunnelState } = harness(result());
     const renewing = renewal.renew(Buffer.from('profile'), '12');
-    await Promise.resolve();
+    await applied();
+    tunnelState.carries = true;
     bus.emit('tunnel.event', { at: '2026-12-07T12:00:02.000Z', state: 'up', gateway: '192.0.2.10' });
     expect(await renewing).toEqual([`imported the ${PROFILE}`, 'the tunnel of the new profile carries through 192.0.2.10; it replaced the old one make-before-break']);
     expect(asked).toEqual([RENEWAL_ACTOR]);
+  });
+
+  it('takes a new tunnel that carries by the time the profile is applied', async () => {
+    const { renewal } = harness(result(), true, { carries: true });
+    expect((await renewal.renew(Buffer.from('profile'), '12'))[1]).toBe('the tunnel of the new profile carries through 192.0.2.20; it replaced the old one make-before-break');
+  });
+
+  it('does not take the old tunnel shown up again after a failed rebuild for the new one', async () => {
+    const { bus, renewal } = harness(result());
+    const renewing = renewal.renew(Buffer.from('profile'), '12');
+    await applied();
+    bus.emit('tunnel.event', { at: '2026-12-07T12:00:02.000Z', state: 'up', gateway: '192.0.2.10', reason: 'authentication failed' });
+    await expect(renewing).rejects.toThrow('no tunnel of the new profile carried within 0 s (last error: authentication failed: gw1 refused)');
   });
 
   it('fails with the tunnel\'s last error when no tunnel of the new profile carries in time', async () => {

@@ -111,6 +111,8 @@ function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
   const prepared: string[] = [];
   const queries: Harness['queries'] = [];
   const tunnelApply: Harness['tunnelApply'] = {};
+  // The tunnel's own rule: a profile other than the one it holds is built anew, the first is not.
+  let tunnelHolds: string | undefined;
   const dataPathApply: Harness['dataPathApply'] = {};
   const endpoints: Harness['endpoints'] = [];
   const managementAddresses = ['203.0.113.80'];
@@ -128,12 +130,16 @@ function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
     trustAnchorPath: anchorPath,
     health: new Health(() => undefined, () => now),
     tunnel: {
-      apply: (desired) => {
+      apply: async (desired) => {
         if (!desired) throw new Error('the service never tears the tunnel down');
         calls.push(`tunnel ${desired.profile.gateways.join(',')}`);
         const next = tunnelApply.next;
         tunnelApply.next = undefined;
-        return next ? next(desired.profile) : Promise.resolve();
+        if (next) await next(desired.profile);
+        const key = JSON.stringify(desired.profile);
+        const rebuilt = tunnelHolds !== undefined && key !== tunnelHolds;
+        tunnelHolds = key;
+        return rebuilt;
       },
       setManagementEndpoint: (endpoint) => endpoints.push(endpoint),
     },
@@ -616,6 +622,19 @@ describe('ProfileService renews the profile for remote management', () => {
       p.tiDns = { servers: ['100.102.0.53'], domains: ['telematik'] };
     });
     expect(await h.service.renew(otherDns, 'remote-management')).toMatchObject({ unchanged: false, tunnelRebuilt: false });
+  });
+
+  it('says the tunnel stays for a new gateway source that names the gateways in use, as the tunnel decides', async () => {
+    await store(srvFile());
+    const h = makeHarness();
+    const started = h.start();
+    await until(() => h.queries.length === 1);
+    h.queries[0]?.resolve([srv('gw2.dc.tibox.test')]);
+    await started;
+    h.calls.length = 0;
+    const sameGateway = profileFile(f, (p) => (p.gateways = { addresses: ['gw2.dc.tibox.test'] }));
+    expect(await h.service.renew(sameGateway, 'remote-management')).toMatchObject({ unchanged: false, tunnelRebuilt: false });
+    expect(h.calls).toEqual(['tunnel gw2.dc.tibox.test', `dataPath ${PREFIXES}`]);
   });
 
   it.each([

@@ -632,7 +632,7 @@ describe('TunnelController after review', () => {
     const w = await up();
     const mark = w.charon.transcript.length;
     const changed = { ...PROFILE, probeAddress: '100.102.0.53' };
-    await w.controller.apply({ profile: changed });
+    expect(await w.controller.apply({ profile: changed })).toBe(true);
     const calls = w.charon.transcript.slice(mark).filter((l) => l.startsWith('initiate') || l.startsWith('terminate'));
     expect(calls).toEqual(['initiate tibox-gw1', 'terminate 1']);
     await w.run(100);
@@ -643,7 +643,7 @@ describe('TunnelController after review', () => {
   it('sends charon nothing for an equal profile built anew', async () => {
     const w = await up();
     const mark = w.charon.transcript.length;
-    await w.controller.apply({ profile: { ...PROFILE, gateways: [...PROFILE.gateways] } });
+    expect(await w.controller.apply({ profile: { ...PROFILE, gateways: [...PROFILE.gateways] } })).toBe(false);
     await w.run(3_000, { flow: true });
     expect(w.charon.transcript.slice(mark)).toEqual([]);
   });

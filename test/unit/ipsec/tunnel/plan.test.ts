@@ -4,7 +4,7 @@
 // left out of the text except in their own table.
 import { describe, expect, it } from 'vitest';
 import { FRESH_PACING, type Pacing } from '../../../../src/ipsec/tunnel/attemptPacing.ts';
-import { firstPlanState, planTunnel } from '../../../../src/ipsec/tunnel/plan.ts';
+import { carriesItsProfile, firstPlanState, planTunnel, profileReplaced } from '../../../../src/ipsec/tunnel/plan.ts';
 import type { Attempt, FlowSeen, TunnelAction, TunnelPlan, TunnelPlanState, TunnelSeen, WanSeen } from '../../../../src/ipsec/tunnel/planModel.ts';
 import type { TunnelSa } from '../../../../src/ipsec/tunnel/sas.ts';
 import { GW0, GW1, PROFILE } from './profile.ts';
@@ -240,5 +240,27 @@ describe('planTunnel and the health list', () => {
     { name: 'charon gone: its own words', state: state(), seen: pass({ viciConnected: false }), want: ['stop-flow', 'route unreachable', 'health charon-down (charon not running)', 'record charon-down: charon not running'] },
   ])('$name', ({ state: before, seen, want }) => {
     expect(text(planTunnel(before, seen, TIMINGS), true)).toEqual(want);
+  });
+});
+
+describe('carriesItsProfile: only an SA built from the profile in use is a tunnel of it', () => {
+  const replaced = profileReplaced(state());
+  const connecting = { ...replaced, replace: undefined, shown: { state: 'connecting', since: '2025-05-02T07:59:59.980Z', gateway: GW1 } } as const;
+  const fresh = sa(2, 1, { establishedS: 0 });
+
+  it('the SAs in place when a new profile replaces theirs are outdated; the next pass rebuilds', () => {
+    expect(carriesItsProfile(state())).toBe(true);
+    expect(replaced).toMatchObject({ replace: 'profile', outdated: [1] });
+    expect(carriesItsProfile(replaced)).toBe(false);
+  });
+
+  it.each<Row & { carries: boolean }>([
+    { name: 'a failed rebuild shows the old tunnel up again, which is no tunnel of the new profile', carries: false, state: connecting, seen: { kind: 'refused', ...basics, attempt: { ...ATTEMPT, previous: 'up', keeps: SA1 }, reason: 'authentication failed', message: 'AUTH', sas: [SA1], wanUp: true }, want: ['note-wan-up', 'log warn tunnel rebuild failed; the tunnel in place stays', 'record up gw0: authentication failed'], next: { outdated: [1] } },
+    { name: 'the rebuilt SA listed, the old one gone and unmarked: not up before its first echo', carries: false, state: { ...connecting, sas: [fresh, SA1] }, seen: listed([fresh]), want: ['route tunnel', 'look tunnel'], next: { outdated: [] } },
+    { name: 'then its first echo: up', carries: true, state: { ...connecting, sas: [fresh], outdated: [] }, seen: tunnel(FLOWING), want: ['run-flow', 'stop-wan', 'record up gw1', 'remember gw1'] },
+    { name: 'an SA established while a newer profile was applied is outdated as well', carries: false, state: { ...replaced, shown: { state: 'up', since: '2025-05-02T07:59:59.980Z', gateway: GW1 } }, seen: { kind: 'established', ...basics, attempt: ATTEMPT, sas: [SA1, fresh], lastEchoAt: T0 - 300 }, want: ['note-wan-up', 'log info tunnel established', 'terminate 1', 'reset-flow', 'again'], next: { outdated: [1, 2] } },
+  ])('$name', (row) => {
+    const plan = check(row);
+    expect(carriesItsProfile({ ...plan.state, ...(row.seen.kind === 'established' ? { sas: [fresh] } : {}) })).toBe(row.carries);
   });
 });
