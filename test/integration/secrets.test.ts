@@ -18,6 +18,8 @@ import { waitFor } from './waitFor.ts';
 
 const tibox = join(fileURLToPath(import.meta.url), '..', '..', '..', 'bin', 'tibox');
 const src = join(fileURLToPath(import.meta.url), '..', '..', '..', 'src');
+/** A settings backup's passphrase: it too must appear in no log, state file or reply. */
+const BACKUP_PASSPHRASE = 'the practice keeps this backup passphrase in its safe';
 
 /** A secret in each form it could be written in, each as bytes to look for. */
 function needles(secret: { password: string; keyPem: string }): { what: string; bytes: Buffer }[] {
@@ -85,6 +87,7 @@ describe('secrets: never logged, never in a reply, only in their own 0600 files'
       { what: 'the wrong password', bytes: Buffer.from(`${password}-wrong`) },
       // The lab's factory step gave the box this one; the box keeps only its hash.
       { what: 'the initial web UI password', bytes: Buffer.from(PLAN.provisioning.initialPassword) },
+      { what: 'the backup passphrase', bytes: Buffer.from(BACKUP_PASSPHRASE) },
     ];
 
     replies.push({ call: 'tibox profile import', text: await lab.importProfile({ variant: 'pkcs12' }) });
@@ -105,7 +108,10 @@ describe('secrets: never logged, never in a reply, only in their own 0600 files'
       ['devices.register', {}], ['devices.change', { device: 'nobody' }], ['devices.remove', { device: 'nobody' }],
       ['firewall.print', {}], ['firewall.why', device], ['profile.show', {}], ['profile.import', { profile: readFileSync(profile.pkcs12).toString('base64'), password: `${password}-wrong` }],
       ['tunnel.status', {}], ['tunnel.restart', {}], ['tunnel.down', {}], ['tunnel.up', {}], ['audit.list', {}],
-      ['update.status', {}],
+      ['update.status', {}], ['lan.addressPlan', {}], ['network.routes', {}], ['system.listening', {}],
+      // Refused in the lab, whose agent runs on no system of its own: it must never restart the machine.
+      ['system.reboot', {}],
+      ['backup.create', { passphrase: BACKUP_PASSPHRASE }], ['backup.inspect', { file: Buffer.from('not a backup').toString('base64'), passphrase: BACKUP_PASSPHRASE }],
       ['webui.login', { user: 'admin', password: `${PLAN.provisioning.initialPassword}-wrong`, source: PLAN.practiceLan.pvs }], ['webui.changePassword', {}],
     ];
     const registered = filesUnder(src).flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/actions\.register\('([\w.]+)'/g)].map((m) => m[1]));
