@@ -29,7 +29,7 @@ export interface DnsmasqTimings {
   watchMs: number;
   /** Not running this long (its service restarts it within a few seconds): a health warning. */
   downGraceMs: number;
-  /** How often its log file is read. */
+  /** How often its log file is read besides when the kernel reports a change (the safety net). */
   logPollMs: number;
 }
 
@@ -37,7 +37,7 @@ export const DEFAULT_DNSMASQ_TIMINGS: DnsmasqTimings = {
   restartTimeoutMs: 10_000,
   watchMs: 5_000,
   downGraceMs: 5_000,
-  logPollMs: 500,
+  logPollMs: 5_000,
 };
 
 export interface DnsmasqDeps {

@@ -1,16 +1,22 @@
 // dnsmasq's log file as the agent reads it. dnsmasq runs as its own service and writes its log
-// itself (log-facility); the agent reads the lines it appends, polling, from where the file ends
-// when the agent starts (what is already there was read, or missed, by an earlier agent).
+// itself (log-facility); the agent reads the lines it appends from where the file ends when the
+// agent starts (what is already there was read, or missed, by an earlier agent). It reads when the
+// kernel says the log's directory changed (inotify), and on a slow timer in case that says nothing:
+// an idle box then costs no wake-up twice a second, and a line is still read within moments.
 // log-dhcp writes some twenty lines for each DHCP packet and the run directory lives in memory,
 // so past a size limit the agent rotates the file: renamed to the rotated name (replacing the one
 // before), a new empty file with the same owner put in its place (dnsmasq, no longer root by then,
 // could not create it), and dnsmasq told to reopen its log (SIGUSR2). The rest of the old file is
 // read before the tail moves on to the new one, so rotation loses no line.
-import { closeSync, fchownSync, fstatSync, openSync, readSync, renameSync, statSync } from 'node:fs';
+import { closeSync, fchownSync, fstatSync, openSync, readSync, renameSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 
 const LOG_MAX_BYTES = 1024 * 1024;
-const POLL_MS = 500;
+/** The safety net: a change the kernel did not report is read this late at most. */
+const POLL_MS = 5_000;
+/** A DHCP exchange writes its lines in a burst: one read after it. */
+const SETTLE_MS = 20;
 /** After our own rotation, how long dnsmasq may go on writing to the old file before it reopens. */
 const REOPEN_SETTLE_MS = 1_000;
 
@@ -20,7 +26,7 @@ export interface LogTailOptions {
   onLine: (line: string) => void;
   /** Tells dnsmasq to reopen its log file. */
   reopen: () => Promise<void>;
-  /** The file could not be read or rotated this time; the next poll tries again. */
+  /** The file could not be read or rotated this time, or its directory not watched; the next poll tries again. */
   onError: (error: Error) => void;
   maxBytes?: number;
   pollMs?: number;
@@ -42,6 +48,10 @@ export class LogTail {
   private fromEnd = true;
   private rotatedAt: number | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private settle: NodeJS.Timeout | undefined;
+  private watcher: FSWatcher | undefined;
+  /** The watch failed and said so: it is tried again on each poll, and reported once. */
+  private watchFailed = false;
   private polling = false;
 
   constructor(options: LogTailOptions) {
@@ -56,15 +66,18 @@ export class LogTail {
       this.options.onError(error as Error);
     }
     this.fromEnd = false;
-    this.timer = setInterval(() => {
-      this.poll().catch((error: unknown) => this.options.onError(error as Error));
-    }, this.options.pollMs ?? POLL_MS);
+    this.timer = setInterval(() => this.pollNow(), this.options.pollMs ?? POLL_MS);
+    this.watchDirectory();
     this.timer.unref();
   }
 
   stop(): void {
     clearInterval(this.timer);
+    clearTimeout(this.settle);
     this.timer = undefined;
+    this.settle = undefined;
+    this.watcher?.close();
+    this.watcher = undefined;
     this.close();
   }
 
@@ -77,6 +90,45 @@ export class LogTail {
     } finally {
       this.polling = false;
     }
+  }
+
+  /** A poll shortly, once for a burst of changes. */
+  private pollSoon(delayMs = SETTLE_MS): void {
+    if (this.settle || !this.timer) return;
+    this.settle = setTimeout(() => {
+      this.settle = undefined;
+      this.pollNow();
+    }, delayMs);
+    this.settle.unref();
+  }
+
+  private pollNow(): void {
+    if (!this.watcher) this.watchDirectory();
+    this.poll().catch((error: unknown) => this.options.onError(error as Error));
+  }
+
+  /** Polls on changes to the log file or a new one in its place; without a watch, the timer reads alone. */
+  private watchDirectory(): void {
+    const name = basename(this.options.path);
+    try {
+      const watcher = watch(dirname(this.options.path), (_event, changed) => {
+        if (changed === null || changed === name) this.pollSoon();
+      });
+      watcher.on('error', (error) => {
+        watcher.close();
+        if (this.watcher === watcher) this.watcher = undefined;
+        this.watchFailure(error);
+      });
+      this.watcher = watcher;
+      this.watchFailed = false;
+    } catch (error) {
+      this.watchFailure(error as Error);
+    }
+  }
+
+  private watchFailure(error: Error): void {
+    if (!this.watchFailed) this.options.onError(error);
+    this.watchFailed = true;
   }
 
   private async step(): Promise<void> {
@@ -119,6 +171,8 @@ export class LogTail {
     }
     this.rotatedAt = now;
     await this.options.reopen();
+    // The old file's last lines are read once dnsmasq has surely let go of it.
+    this.pollSoon(REOPEN_SETTLE_MS);
   }
 
   private open(): OpenFile | undefined {

@@ -1,10 +1,10 @@
 // dnsmasq's log file as the agent reads it, with a real file: from its end at start, line by
-// line as lines are appended, rotated past its size limit without losing a line, and followed
+// line as lines are appended (read when the kernel reports the change), rotated past its size limit without losing a line, and followed
 // onto a new file when dnsmasq makes one.
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LogTail } from '../../../../src/lan/dnsmasq/logTail.ts';
 
 describe('LogTail', () => {
@@ -46,6 +46,13 @@ describe('LogTail', () => {
     appendFileSync(path, 'o\nÄrztin\n');
     await tail.poll();
     expect(lines).toEqual(['one', 'two', 'Ärztin']);
+  });
+
+  it('reads appended lines when the kernel reports the change, long before its timer', async () => {
+    writeFileSync(path, '');
+    tail.start();
+    appendFileSync(path, 'DHCPREQUEST(lan0) 10.0.0.5 02:00:00:00:00:05\n');
+    await vi.waitFor(() => expect(lines).toEqual(['DHCPREQUEST(lan0) 10.0.0.5 02:00:00:00:00:05']), { timeout: 2_000 });
   });
 
   it('reads a file that appears after start from its beginning', async () => {
