@@ -2,6 +2,8 @@
 // settled for a moment into one pass, and a safety-net timer for an event that was lost both
 // schedule a repair; applies and repairs run one at a time, each reading the kernel after the previous one
 // wrote. A repair that fails is the subsystem's to log and show; the next event or tick retries.
+// The owner may bring the timer's next tick forward (checkAgainIn): a subsystem waiting for a
+// deadline or for something wanting to heal looks again then, not at the slow safety-net pace.
 import { SerialQueue } from './serialQueue.ts';
 
 export interface WatchLoopOptions {
@@ -33,8 +35,12 @@ export class WatchLoop {
   start(watch: (onChange: () => void) => () => void): void {
     this.watching = true;
     this.unwatch = watch(() => this.schedule());
-    this.timer = setInterval(() => this.schedule(), this.options.intervalMs);
-    this.timer.unref();
+    this.arm(this.options.intervalMs);
+  }
+
+  /** The timer's next repair comes after `ms` (at most the safety-net period), unless an event brings one sooner. */
+  checkAgainIn(ms: number): void {
+    if (this.watching) this.arm(Math.max(0, Math.min(ms, this.options.intervalMs)));
   }
 
   /** Stops watching and waits for the pass under way. */
@@ -42,7 +48,7 @@ export class WatchLoop {
     this.watching = false;
     this.unwatch?.();
     this.unwatch = undefined;
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
     clearTimeout(this.settle);
     this.settle = undefined;
     await this.queue.settled();
@@ -51,6 +57,15 @@ export class WatchLoop {
   /** Runs `task` once everything queued before it is done. */
   serially(task: () => Promise<void>): Promise<void> {
     return this.queue.run(task);
+  }
+
+  private arm(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.arm(this.options.intervalMs);
+      this.schedule();
+    }, ms);
+    this.timer.unref();
   }
 
   private schedule(): void {

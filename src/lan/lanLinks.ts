@@ -28,7 +28,7 @@ export class LanLinks extends WatchingSubsystem<LanLinksDesired> {
   private missing: readonly string[] = [];
 
   constructor(deps: LanLinksDeps) {
-    super('lan-links', deps, { settleMs: 100, intervalMs: 10_000 });
+    super('lan-links', deps, { settleMs: 100, intervalMs: 60_000, wantingIntervalMs: 10_000 });
     this.deps = deps;
     this.stateFile = new StateFile(join(deps.stateDir, LINKS_STATE_FILE));
   }

@@ -29,7 +29,7 @@ export class WanInLanWatch extends WatchingSubsystem<WanInLanDesired> {
 
   constructor(deps: WanInLanDeps) {
     // A cable plugged in brings a burst of events: settle longer than the adapters do.
-    super('wan-in-lan', deps, { settleMs: 500, intervalMs: 30_000 });
+    super('wan-in-lan', deps, { settleMs: 500, intervalMs: 30_000, wantingIntervalMs: 30_000 });
     this.deps = deps;
   }
 

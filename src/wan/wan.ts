@@ -1,6 +1,7 @@
 // The WAN subsystem: the WAN port by DHCP or static (settings.ts), its address, the main table's
 // default route and the resolvers the box itself uses. Each pass (after an apply, a kernel event,
-// a new lease from the DHCP client's hook, and on a timer) puts the client in step with the mode,
+// a new lease from the DHCP client's hook, when the lease runs out, and on a timer: slow while all
+// is well, every few seconds while something is wanting) puts the client in step with the mode,
 // plans from the settings, the lease and the kernel as it is (plan.ts), writes the difference,
 // records what it owns for the boot (WAN_STATE_FILE) and rewrites the resolvers' file when they
 // change. Changes made behind its back are repaired on the next pass. Its warnings (warnings.ts)
@@ -35,8 +36,10 @@ export interface WanDeps {
   /** How long a warning must hold before it is raised. Default 10 s. */
   readonly graceMs?: number;
   readonly settleMs?: number;
-  /** Safety-net period of the pass. Default 5 s. */
+  /** Safety-net period of the pass while all is well. Default 60 s. */
   readonly intervalMs?: number;
+  /** The pass's period while something is wanting (a warning in its grace time among it). Default 5 s. */
+  readonly wantingIntervalMs?: number;
   readonly now?: () => Date;
 }
 
@@ -59,8 +62,9 @@ export class Wan extends WatchingSubsystem<WanDesired> {
       kernel: { watch: (onChange) => combine(deps.kernel.watch(onChange), watchDirectory(leaseDir, onChange)) },
       ...(deps.settleMs === undefined ? {} : { settleMs: deps.settleMs }),
       ...(deps.intervalMs === undefined ? {} : { intervalMs: deps.intervalMs }),
+      ...(deps.wantingIntervalMs === undefined ? {} : { wantingIntervalMs: deps.wantingIntervalMs }),
       ...(deps.now ? { now: deps.now } : {}),
-    }, { settleMs: 100, intervalMs: 5_000 });
+    }, { settleMs: 100, intervalMs: 60_000, wantingIntervalMs: 5_000 });
     this.deps = deps;
     this.now = deps.now ?? (() => new Date());
     this.stateFile = new StateFile(join(deps.stateDir, WAN_STATE_FILE));
@@ -124,6 +128,8 @@ export class Wan extends WatchingSubsystem<WanDesired> {
       state = await kernel.read(port);
     }
     this.target = target;
+    // A lease that runs out unrenewed takes its address with it then, event or not.
+    if (target.endsAt !== undefined) this.checkAgainIn(target.endsAt - nowMs);
     await this.stateFile.save(renderOwned(this.owned ?? { dev: port }), log);
     await this.writeResolvers(target.resolvers);
     if (desired === null) return undefined;

@@ -26,7 +26,7 @@ export class TiRoutes extends WatchingSubsystem<TiRoutesDesired> {
   private fallback: string | undefined;
 
   constructor(deps: TiRoutesDeps) {
-    super('ti-routes', deps, { settleMs: 100, intervalMs: 10_000 });
+    super('ti-routes', deps, { settleMs: 100, intervalMs: 60_000, wantingIntervalMs: 10_000 });
     this.deps = deps;
     this.stateFile = new StateFile(routesStatePath(deps.stateDir));
   }

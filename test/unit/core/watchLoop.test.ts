@@ -30,6 +30,20 @@ describe('WatchLoop', () => {
     expect(repairs).toBe(2);
   });
 
+  it("brings the timer's next repair forward when asked, never past its period", async () => {
+    vi.useFakeTimers();
+    let repairs = 0;
+    const loop = new WatchLoop(async () => void repairs++, { settleMs: 10, intervalMs: 60_000 });
+    loop.start(() => () => undefined);
+    loop.checkAgainIn(1_000);
+    await vi.advanceTimersByTimeAsync(1_020);
+    expect(repairs).toBe(1);
+    loop.checkAgainIn(600_000);
+    await vi.advanceTimersByTimeAsync(60_020);
+    expect(repairs).toBe(2);
+    await loop.stop();
+  });
+
   it('runs tasks one after the other, a failed one not holding up the next', async () => {
     const loop = new WatchLoop(async () => undefined, { settleMs: 1, intervalMs: 1_000 });
     const order: string[] = [];

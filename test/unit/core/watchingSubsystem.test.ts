@@ -1,6 +1,7 @@
 // WatchingSubsystem: the status follows the passes (running, degraded with what the pass found
 // wanting, failed with its error), kernel events settle into one repair pass, a failed pass
-// still shows after a restart, and stop() unsubscribes.
+// still shows after a restart, stop() unsubscribes, and the timer looks again soon only while
+// something is wanting or a pass named a deadline.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WatchingSubsystem, type PassCause } from '../../../src/core/watchingSubsystem.ts';
 
@@ -27,6 +28,8 @@ class FakeKernel {
 class Scripted extends WatchingSubsystem<string> {
   readonly passes: string[] = [];
   outcome: () => string | undefined = () => undefined;
+  /** A deadline the next passes name, in ms. */
+  deadlineMs: number | undefined;
   private desired: string | null = null;
 
   apply(desired: string | null): Promise<void> {
@@ -38,13 +41,14 @@ class Scripted extends WatchingSubsystem<string> {
 
   protected async pass(cause: PassCause): Promise<string | undefined> {
     this.passes.push(`${cause} ${this.desired}`);
+    if (this.deadlineMs !== undefined) this.checkAgainIn(this.deadlineMs);
     return this.outcome();
   }
 }
 
 function setup() {
   const kernel = new FakeKernel();
-  const subsystem = new Scripted('test', { kernel, now: () => new Date(0) }, { settleMs: 10, intervalMs: 60_000 });
+  const subsystem = new Scripted('test', { kernel, now: () => new Date(0) }, { settleMs: 10, intervalMs: 60_000, wantingIntervalMs: 5_000 });
   return { kernel, subsystem };
 }
 
@@ -104,6 +108,30 @@ describe('WatchingSubsystem', () => {
     // The safety-net tick, settled like an event.
     await vi.advanceTimersByTimeAsync(60_020);
     expect(subsystem.status()).toEqual(at('running'));
+    await subsystem.stop();
+  });
+
+  it('passes every 60 s while all is well, every 5 s while something is wanting, and by a deadline a pass named', async () => {
+    vi.useFakeTimers();
+    const { subsystem } = setup();
+    await subsystem.start(new AbortController().signal);
+    await subsystem.apply('a');
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(subsystem.passes).toEqual(['apply a']);
+    await vi.advanceTimersByTimeAsync(1_100);
+    expect(subsystem.passes).toEqual(['apply a', 'repair a']);
+    subsystem.outcome = () => 'no DHCP client running';
+    await subsystem.apply('b');
+    await vi.advanceTimersByTimeAsync(10_100);
+    expect(subsystem.passes).toEqual(['apply a', 'repair a', 'apply b', 'repair b', 'repair b']);
+    subsystem.outcome = () => undefined;
+    subsystem.deadlineMs = 2_000;
+    await subsystem.apply('c');
+    subsystem.deadlineMs = undefined;
+    await vi.advanceTimersByTimeAsync(2_100);
+    expect(subsystem.passes.slice(5)).toEqual(['apply c', 'repair c']);
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(subsystem.passes.slice(5)).toEqual(['apply c', 'repair c']);
     await subsystem.stop();
   });
 
