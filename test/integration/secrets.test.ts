@@ -112,6 +112,9 @@ describe('secrets: never logged, never in a reply, only in their own 0600 files'
       // Refused in the lab, whose agent runs on no system of its own: it must never restart the machine.
       ['system.reboot', {}],
       ['backup.create', { passphrase: BACKUP_PASSPHRASE }], ['backup.inspect', { file: Buffer.from('not a backup').toString('base64'), passphrase: BACKUP_PASSPHRASE }],
+      ['backup.restore', { file: Buffer.from('not a backup').toString('base64'), passphrase: BACKUP_PASSPHRASE }],
+      // Refused without the serial number: the tunnel this test keeps up must stay.
+      ['system.factoryReset', { confirm: 'not the serial number' }],
       ['webui.login', { user: 'admin', password: `${PLAN.provisioning.initialPassword}-wrong`, source: PLAN.practiceLan.pvs }], ['webui.changePassword', {}],
     ];
     const registered = filesUnder(src).flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/actions\.register\('([\w.]+)'/g)].map((m) => m[1]));
