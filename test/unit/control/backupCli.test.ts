@@ -5,6 +5,8 @@ import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../../src/agent/cli/main.ts';
+import { ControlApiError, ControlClient } from '../../../src/control/client.ts';
+import { MAX_BACKUP_BYTES } from '../../../src/control/protocol.ts';
 import { ControlServer } from '../../../src/control/server.ts';
 import { groupFile, memoryLogger, SAMPLE_STATUS, tempDir } from './helpers.ts';
 import { PVS, restoreBox, type RestoreBox } from '../agent/backup/restoreBox.ts';
@@ -110,5 +112,13 @@ describe('tibox backup create|inspect|restore, tibox factory-reset', () => {
     expect(reset.code).toBe(0);
     expect(reset.stdout).toMatch(/^The box is reset to its factory state \(configuration revision \d+\)\. The web UI takes the initial password again\.\n$/);
     expect(box.devices()).toEqual([]);
+  });
+
+  it('carries the largest backup in one action request below the general request limit', async () => {
+    // Refused as no backup by the agent, not as too large a request by the control server.
+    const largest = Buffer.alloc(MAX_BACKUP_BYTES, 0x20).toString('base64');
+    const client = new ControlClient(socket);
+    const refused = await client.action('backup.restore', { file: largest, passphrase: PASSPHRASE }).catch((error: unknown) => error as ControlApiError);
+    expect((refused as ControlApiError).code).toBe('TIBOX_BACKUP_MALFORMED');
   });
 });
