@@ -31,7 +31,7 @@ export const backupRestoreCommand: Command = {
     }
     const lines = [
       ...previewLines(restored),
-      `Restored as revision ${restored.revision}.`,
+      restored.changes.length > 0 ? `Restored: the settings are configuration revision ${restored.revision}.` : 'Restored: the settings were as in the backup already.',
       ...(restored.pending ? [`The network settings changed: confirm them by ${restored.pending.deadline} with \`tibox config confirm\`, or they return by themselves.`] : []),
     ];
     context.io.stdout(lines.join('\n') + '\n');

@@ -89,7 +89,7 @@ describe('tibox backup create|inspect|restore, tibox factory-reset', () => {
     await run(['backup', 'create', out, '--passphrase-file', passphraseFile]);
     box.setDevices([]);
     const restored = await run(['backup', 'restore', out, '--passphrase-file', passphraseFile]);
-    expect(restored).toEqual({ code: 0, stdout: 'Backup of tibox (TBX-00012345), made 2026-12-07T10:00:00.000Z.\n  devices added: PVS Empfang\nRestored as revision 0.\n', stderr: '' });
+    expect(restored).toEqual({ code: 0, stdout: 'Backup of tibox (TBX-00012345), made 2026-12-07T10:00:00.000Z.\n  devices added: PVS Empfang\nRestored: the settings were as in the backup already.\n', stderr: '' });
     expect(box.devices()).toEqual([PVS]);
 
     const other = await restoreBox('TBX-00099999');
