@@ -21,6 +21,7 @@ import { DEFAULT_WEBUI_CERTIFICATE, WebuiCertificate } from './webuiCertificate.
 import { agentContext } from './wiring/context.ts';
 import { wireBackup } from './wiring/backup.ts';
 import { wireControl } from './wiring/control.ts';
+import { wireFactoryReset } from './wiring/factoryReset.ts';
 import { wireFirewall } from './wiring/firewall.ts';
 import { wireLan } from './wiring/lan.ts';
 import { wireNetwork } from './wiring/network.ts';
@@ -101,12 +102,20 @@ export class Agent {
     });
     wireNetwork(ctx);
     const { downloads } = wireSystem(ctx);
+    const serial = () => {
+      const summary = provisioning.summary();
+      return summary.state === 'provisioned' ? summary.serial : undefined;
+    };
     wireBackup(ctx, {
-      serial: () => {
-        const summary = provisioning.summary();
-        return summary.state === 'provisioned' ? summary.serial : undefined;
-      },
+      serial,
       devices: () => inventory.list(),
+      checkDevices: (set) => inventory.checkReplacement(set),
+      devicesReplaced: (actor) => inventory.replaced(actor),
+    });
+    wireFactoryReset(ctx, {
+      serial,
+      forgetProfile: () => profile.forget(),
+      devicesReplaced: (actor) => inventory.replaced(actor),
     });
     const { control, webuiControl } = wireControl(ctx, () => this.status(), downloads);
     this.tunnel = tunnel;

@@ -15,7 +15,7 @@ import {
   type PendingSummary,
 } from './pending/pendingChange.ts';
 import {
-  asWriteFailure, CONFIG_SCHEMA, ConfigStore, ConfigValidationError, DatabaseVersionError, describeSchema, openDatabase, openDatabaseReadOnly, openMemoryDatabase,
+  asWriteFailure, CONFIG_SCHEMA, ConfigStore, defaultConfig, ConfigValidationError, DatabaseVersionError, describeSchema, openDatabase, openDatabaseReadOnly, openMemoryDatabase,
   PendingStore, plannerProblems,
   type CommitResult, type Config, type DeepPartial, type Db, type FieldError, type PendingChange,
 } from './store/index.ts';
@@ -151,9 +151,10 @@ export class ConfigService implements Lifecycle {
    * never kept in memory only). A change to a network key is in force at once and pending: it
    * returns unless confirmed within `timeoutS`; while it is pending another network change, or one
    * to a field it changed, is refused. Synchronous throughout, so no other request comes between
-   * the check and the commit.
+   * the check and the commit. `alongside` writes what must change with the config or not at all
+   * (a restore's devices) in the same transaction; what it throws refuses the whole change.
    */
-  commit(change: DeepPartial<Config>, actor: string, options: { timeoutS?: number } = {}): CommitResult & { pending?: PendingSummary } {
+  commit(change: DeepPartial<Config>, actor: string, options: { timeoutS?: number; alongside?: (db: Db) => void } = {}): CommitResult & { pending?: PendingSummary } {
     const store = this.requireStore();
     const pendingStore = this.writablePending();
     let result: CommitResult;
@@ -168,8 +169,14 @@ export class ConfigService implements Lifecycle {
         const { revision, paths: pendingPaths, deadline } = admission.pending;
         throw new TiboxError('TIBOX_CONFIG_CHANGE_PENDING', { revision, paths: pendingPaths.join(', '), deadline }, summarize(admission.pending, this.now()));
       }
+      const alongside = options.alongside ?? (() => undefined);
       if (admission.kind === 'immediate') {
-        result = store.commit(change, actor);
+        const db = this.requireDb();
+        result = db.transaction(() => {
+          const committed = store.commit(change, actor);
+          alongside(db);
+          return committed;
+        }).immediate();
       } else {
         this.keepConfirmedState();
         const now = this.now();
@@ -180,6 +187,7 @@ export class ConfigService implements Lifecycle {
             revision: committed.revision, actor, startedAt: now.toISOString(), deadline: deadlineOf(now, timeoutS).toISOString(), paths, previous: rollbackChange(fields),
           };
           pendingStore.put(recorded);
+          alongside(this.requireDb());
           return { result: committed, pending: recorded };
         }).immediate());
       }
@@ -194,6 +202,34 @@ export class ConfigService implements Lifecycle {
     this.deps.log.warn({ revision: result.revision, actor, paths: pending.paths, deadline: pending.deadline }, 'network change pending: rolled back unless confirmed');
     this.watchPending();
     return { ...result, pending: summarize(pending, this.now()) };
+  }
+
+  /**
+   * The fresh box's config (gemSpec_Kon TIP1-A_4820: the audit logs stay): the defaults committed
+   * as a new revision, audited field by field, and a pending change dropped, with `alongside` (the
+   * devices, the web UI's password) in the same transaction. The older revisions stay: the audit
+   * log refers to them, and names their values itself. Not a pending change: a reset is not rolled back.
+   */
+  factoryReset(actor: string, alongside: (db: Db) => void): CommitResult {
+    const store = this.requireStore();
+    const pendingStore = this.writablePending();
+    const db = this.requireDb();
+    let result: CommitResult;
+    try {
+      result = db.transaction(() => {
+        pendingStore.remove();
+        const committed = store.commit(defaultConfig(), actor);
+        alongside(db);
+        return committed;
+      }).immediate();
+    } catch (error) {
+      throw asWriteFailure(error);
+    }
+    dropConfirmedState(this.deps.stateDir);
+    this.deps.log.warn({ revision: result.revision, actor }, 'configuration reset to the defaults');
+    this.took(result, actor);
+    this.watchPending();
+    return result;
   }
 
   /** The network change awaiting confirmation, with its time left; null when there is none. */

@@ -66,6 +66,9 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  */
 export const MAX_BACKUP_BYTES = 512 * 1024;
 
+/** What confirms `system.factoryReset` on a box without a serial number; with one, the serial does. */
+export const FACTORY_RESET_WORD = 'RESET';
+
 export interface ErrorBody {
   code: string;
   message: string;

@@ -43,6 +43,10 @@ export const ERROR_CATALOGUE = byCode({
   TIBOX_BACKUP_NEWER: [422, 'the backup is newer than this firmware: {reason}'],
   TIBOX_BACKUP_WRONG_PASSPHRASE: [422, 'the backup was refused: {reason}'],
   TIBOX_BACKUP_BUSY: [503, 'several backups are being made or checked at once; try again in a moment'],
+  // A restore of another box's backup (a replacement box) needs the caller to accept that by name.
+  TIBOX_BACKUP_OTHER_BOX: [409, 'the backup was made by another box, {backup}, not by this one, {thisBox}; restore it only when this box replaces that one, and say so'],
+  // The factory reset asks for the box's serial number typed (RESET on a box without one), as routers ask for a word.
+  TIBOX_FACTORY_RESET_NOT_CONFIRMED: [422, 'the factory reset was not done: confirm it with {expected}, the serial number of this box'],
   TIBOX_BODY_TOO_LARGE: [413, 'the request body exceeds the limit of {limit} bytes'],
   TIBOX_ACTION_FAILED: [500, 'action "{action}" failed: {reason}'],
   TIBOX_INTERNAL: [500, 'internal error: {reason}'],

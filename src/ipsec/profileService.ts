@@ -183,6 +183,33 @@ export class ProfileService implements Lifecycle {
     return { summary, unchanged: false, tunnelRebuilt };
   }
 
+  /**
+   * The profile removed (a factory reset): a use() under way is superseded, the stored profile and
+   * its keys are deleted, and the tunnel is torn down (its SAs, connections, credentials and routes),
+   * the data path goes back to the LAN side alone and remote management stops, as on a box that
+   * never had a profile. The caller audits it.
+   */
+  async forget(): Promise<void> {
+    this.generation++;
+    this.current = undefined;
+    this.resolved = undefined;
+    this.names = new Map();
+    this.failures = 0;
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.managementRetryTimer);
+    await this.store.remove();
+    for (const code of ['profile.certificateExpiring', 'profile.certificateExpired', 'management.certificateExpiring', 'management.certificateExpired'] as const) this.deps.health.clear(code);
+    await this.applying.run(async () => {
+      await this.deps.tunnel.apply(null);
+      this.deps.tunnel.setManagementEndpoint(undefined);
+      this.deps.managementOverInternet?.(undefined);
+      await this.deps.dataPath.apply(null);
+      await this.deps.remoteManagement?.apply(null);
+    });
+    this.deps.log.warn({}, 'VPN profile removed');
+    this.state.set('degraded', 'no VPN profile imported');
+  }
+
   /** A new profile is stored: logged and audited with who brought it and what it holds. */
   private taken(profile: VpnProfile, actor: string, action: 'profile.import' | 'profile.renew'): void {
     this.deps.log.info({ boxId: profile.boxId, actor }, action === 'profile.import' ? 'VPN profile imported' : 'VPN profile renewed');

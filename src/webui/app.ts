@@ -145,6 +145,12 @@ export function createApp(deps: AppDeps): express.Express {
     render: (res, status, root) => page(res.req, res, status, root),
     refuse: (req, res, status, text) => errorPage(req, res, status, () => text),
     csrfValid: (req) => csrf.validateRequest(req),
+    endSessions: async (req, res) => {
+      const user = req.session.user;
+      if (user) await sessions.endOthers(user, req.session.id);
+      await new Promise<void>((resolve, reject) => req.session.destroy((error: unknown) => (error ? reject(error as Error) : resolve())));
+      res.clearCookie(SESSION_COOKIE, { path: '/', secure: true, httpOnly: true, sameSite: 'strict' });
+    },
     ...(deps.download ? { download: deps.download } : {}),
   };
   const profile = profileRoutes(kit);

@@ -2,6 +2,8 @@
 // by what a person sees (labels, roles, texts of the message catalogue), so a test says what the
 // user does and a change of markup is fixed here once. login() and logout() are the steps every
 // test behind the login starts and ends with.
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { messagesFor, type Language, type LinkName, type Messages } from '../../src/webui/i18n/index.ts';
 
@@ -135,6 +137,52 @@ export class DevicesPageView extends WebUiPage {
   /** The note a registration leaves on the device's page. */
   registered(name: string): Locator {
     return this.page.getByRole('status').filter({ hasText: this.m.devices.registeredOk(name) });
+  }
+}
+
+/** `/system`: the settings backup made, checked and restored, and the factory reset. */
+export class SystemPageView extends WebUiPage {
+  async open(): Promise<void> {
+    await this.page.goto(this.url('/system'));
+  }
+
+  /** Makes a backup with the passphrase typed twice and keeps the browser's download at `path`. */
+  async backup(passphrase: string, path: string): Promise<void> {
+    await this.page.locator('#backup-passphrase').fill(passphrase);
+    await this.page.getByLabel(this.m.system.passphraseRepeat, { exact: true }).fill(passphrase);
+    const [download] = await Promise.all([this.page.waitForEvent('download'), this.page.getByRole('button', { name: this.m.system.backupSubmit }).click()]);
+    await download.saveAs(path);
+  }
+
+  /** Checks the backup at `path` with its passphrase; the page shows what restoring it would change. */
+  async check(path: string, passphrase: string): Promise<void> {
+    // Handed over as bytes: the browser runs as a user of its own, who may not read the test's files.
+    await this.page.getByLabel(this.m.system.backupFile, { exact: true }).setInputFiles({ name: basename(path), mimeType: 'application/octet-stream', buffer: readFileSync(path) });
+    await this.page.locator('#inspect-passphrase').fill(passphrase);
+    await this.page.getByRole('button', { name: this.m.system.inspectSubmit }).click();
+    await this.page.waitForLoadState();
+  }
+
+  /** The preview of the backup just checked. */
+  preview(): Locator {
+    return this.page.locator('[data-field="backup-preview"]');
+  }
+
+  /** Restores the backup just checked; the browser follows back to this page and its note. */
+  async restore(): Promise<void> {
+    await this.page.getByRole('button', { name: this.m.system.restoreSubmit }).click();
+    await this.page.waitForLoadState();
+  }
+
+  /** Resets the box, typing `confirm` as the serial number asked for. */
+  async factoryReset(confirm: string): Promise<void> {
+    await this.page.locator('#reset-confirm').fill(confirm);
+    await this.page.getByRole('button', { name: this.m.system.factoryResetSubmit }).click();
+    await this.page.waitForLoadState();
+  }
+
+  note(text: string): Locator {
+    return this.page.getByRole('status').filter({ hasText: text });
   }
 }
 

@@ -112,6 +112,9 @@ describe('secrets: never logged, never in a reply, only in their own 0600 files'
       // Refused in the lab, whose agent runs on no system of its own: it must never restart the machine.
       ['system.reboot', {}],
       ['backup.create', { passphrase: BACKUP_PASSPHRASE }], ['backup.inspect', { file: Buffer.from('not a backup').toString('base64'), passphrase: BACKUP_PASSPHRASE }],
+      ['backup.restore', { file: Buffer.from('not a backup').toString('base64'), passphrase: BACKUP_PASSPHRASE }],
+      // Refused without the serial number: the tunnel this test keeps up must stay.
+      ['system.factoryReset', { confirm: 'not the serial number' }],
       ['webui.login', { user: 'admin', password: `${PLAN.provisioning.initialPassword}-wrong`, source: PLAN.practiceLan.pvs }], ['webui.changePassword', {}],
     ];
     const registered = filesUnder(src).flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/actions\.register\('([\w.]+)'/g)].map((m) => m[1]));
@@ -121,6 +124,10 @@ describe('secrets: never logged, never in a reply, only in their own 0600 files'
       const text = await client.action(name, args).then((result) => JSON.stringify(result), (error: Error) => JSON.stringify({ error: error.message, ...error }));
       replies.push({ call: name, text });
     }
+    // A backup of this box restored: the same settings and devices, so nothing changes, but the
+    // passphrase goes through every step of a restore.
+    const made = (await client.action('backup.create', { passphrase: BACKUP_PASSPHRASE })) as { file: string };
+    replies.push({ call: 'backup.restore (a backup of this box)', text: JSON.stringify(await client.action('backup.restore', { file: made.file, passphrase: BACKUP_PASSPHRASE })) });
     await waitFor(async () => expect((await client.status()).tunnel.state).toBe('up'), 15_000);
     const { logs, dirs } = lab.boxWrittenPaths();
     // The saved tunnel is written a moment after the tunnel is up: scan once it is there.

@@ -3,7 +3,9 @@
 // (compared with `ss` in the box's namespace), the firewall is shown active, the security log
 // comes down whole through both sockets with the failed and good logins and a config change in
 // it, a settings backup is made and checked while a changed or cut one and a wrong passphrase are
-// refused, and a restart on a lab box without its own system is refused in words, changing nothing.
+// refused, a restart on a lab box without its own system is refused in words, changing nothing, a
+// backup checked is restored from its preview, and the factory reset takes the serial number,
+// ends the session, brings the initial password back and keeps the security log.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BOX_KEY_FILE } from '../../src/agent/backup/boxKey.ts';
@@ -146,5 +148,60 @@ describe('the system page in the lab', () => {
     expect(refused.body).toContain('Diese Box kann nicht von hier aus neu gestartet werden.');
     expect(await agent.action('audit.list', { limit: 1000 })).toEqual(before);
     expect((await agent.status()).uptimeS).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('restores a backup from its preview, and refuses a restore of nothing checked in words, changing nothing', async () => {
+    const state = async () => ({ config: await agent.action('config.get'), devices: await agent.action('devices.list'), audit: await agent.action('config.audit', { limit: 1000 }) });
+    const file = join(lab.dir, 'wiederherstellen.tibox');
+    const made = await browse('/system/backup', { form: { _csrf: token((await browse('/system')).body), passphrase: PASSPHRASE, passphraseRepeat: PASSPHRASE }, output: file });
+    expect(made.status).toBe(200);
+    await agent.action('config.commit', { change: { practice: { name: 'Praxis Neu' } } });
+    const before = await state();
+    // A check refused ends the one before it: nothing is left to restore.
+    const wrong = await browse('/system/backup/inspect', { upload: { file, fields: { _csrf: token((await browse('/system')).body), passphrase: 'Winter im Wartezimmer 2026' } } });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body).not.toContain('action="/system/backup/restore"');
+    const nothing = await browse('/system/backup/restore', { form: { _csrf: token(wrong.body) } });
+    expect([nothing.status, nothing.body.includes('Die geprüfte Sicherung liegt nicht mehr vor')]).toEqual([409, true]);
+    expect(await state()).toEqual(before);
+
+    const checked = await browse('/system/backup/inspect', { upload: { file, fields: { _csrf: token(nothing.body), passphrase: PASSPHRASE } } });
+    expect(checked.status).toBe(200);
+    expect(checked.body).toContain('<code>practice.name</code>');
+    expect(checked.body).not.toContain('name="acceptOtherBox"');
+    const restored = await browse('/system/backup/restore', { form: { _csrf: token(checked.body) } });
+    expect([restored.status, restored.head]).toEqual([303, expect.stringContaining('location: /system')]);
+    expect(((await agent.action('config.get')) as { config: { practice: { name: string } } }).config.practice.name).toBe('Praxis Dr. Muster');
+    expect((await browse('/system')).body).toContain('Die Sicherung wurde wiederhergestellt.');
+    const audited = (await agent.action('audit.list', { limit: 5 })) as { actor: string; action: string }[];
+    expect(audited[0]).toMatchObject({ actor: 'webui:admin', action: 'backup.restore' });
+    // Restored once, the backup is no longer held.
+    const again = await browse('/system/backup/restore', { form: { _csrf: token((await browse('/system')).body) } });
+    expect(again.status).toBe(409);
+  }, 60_000);
+
+  it('resets the box only with its serial number, ends the session and keeps the security log', async () => {
+    const state = async () => ({ config: await agent.action('config.get'), devices: await agent.action('devices.list'), audit: await agent.action('audit.list', { limit: 1000 }) });
+    const before = await state();
+    const page = await browse('/system');
+    expect(page.body).toContain(PLAN.provisioning.serial);
+    const refused = await browse('/system/factory-reset', { form: { _csrf: token(page.body), confirm: 'TBX-99999999' } });
+    expect([refused.status, refused.body.includes('Nicht zurückgesetzt')]).toEqual([422, true]);
+    expect(await state()).toEqual(before);
+
+    const reset = await browse('/system/factory-reset', { form: { _csrf: token(refused.body), confirm: PLAN.provisioning.serial } });
+    expect([reset.status, reset.head]).toEqual([303, expect.stringContaining('location: /login')]);
+    expect((await browse('/system')).head).toContain('location: /login');
+    expect(((await agent.action('config.get')) as { config: { practice: { name: string } } }).config.practice.name).toBe('');
+    const login = await browse('/login');
+    const loggedIn = await browse('/login', { form: { _csrf: token(login.body), user: 'admin', password: PLAN.provisioning.initialPassword } });
+    expect([loggedIn.status, loggedIn.head]).toEqual([303, expect.stringContaining('location: /password')]);
+    const forced = await browse('/password');
+    await browse('/password', { form: { _csrf: token(forced.body), oldPassword: PLAN.provisioning.initialPassword, newPassword: NEW_PASSWORD, repeatPassword: NEW_PASSWORD } });
+    const log = await browse('/system/security-log');
+    const lines = log.body.trimEnd().split('\n');
+    // What happened before the reset is still there, and the reset with who asked for it.
+    expect(lines.some((l) => l.endsWith('\tlocal-cli\tconfig practice.name: "" -> "Praxis Dr. Muster"'))).toBe(true);
+    expect(lines.some((l) => /\twebui:admin\tsystem\.factoryReset /.test(l))).toBe(true);
   }, 60_000);
 });

@@ -4,7 +4,7 @@
 
 /** A registered device as a backup keeps it: what identifies and configures it, no ids or times. */
 export interface BackupDevice {
-  readonly kind: string;
+  readonly kind: 'pvs' | 'terminal';
   readonly name: string;
   readonly address: string;
   readonly mac: string;
@@ -22,7 +22,7 @@ export interface RestorePreview {
 export function isBackupDevice(value: unknown): value is BackupDevice {
   const d = value as Partial<BackupDevice> | null;
   return (
-    typeof d === 'object' && d !== null && [d.kind, d.name, d.address, d.mac].every((v) => typeof v === 'string') &&
+    typeof d === 'object' && d !== null && (d.kind === 'pvs' || d.kind === 'terminal') && [d.name, d.address, d.mac].every((v) => typeof v === 'string') &&
     Array.isArray(d.cetpPorts) && d.cetpPorts.every((port) => Number.isInteger(port))
   );
 }

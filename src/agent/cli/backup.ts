@@ -1,6 +1,6 @@
 // `tibox backup create OUT` and `tibox backup inspect FILE`: a settings backup written to a file,
 // and a backup checked against the box (what restoring it would change, and whether another box
-// made it). The passphrase comes from a file (its first line) or a prompt on the terminal; it
+// made it); `tibox backup restore FILE` is in backupRestore.ts. The passphrase comes from a file (its first line) or a prompt on the terminal; it
 // never appears on the command line, where any user could read it.
 import { writeFileAtomic } from '../../core/index.ts';
 import { TiboxError } from '../../core/index.ts';
@@ -9,7 +9,7 @@ import type { RestorePreview } from '../backup/restorePreview.ts';
 import { EXIT_OK, JSON_OPTION, UsageError, type Command, type CommandContext } from './command.ts';
 import { readFileArg, type SizeLimit } from './readFileArg.ts';
 
-const BACKUP_LIMIT: SizeLimit = {
+export const BACKUP_LIMIT: SizeLimit = {
   bytes: MAX_BACKUP_BYTES,
   refuse: (size) => new TiboxError('TIBOX_BACKUP_TOO_LARGE', { reason: `the file has ${size} bytes; a backup has at most ${MAX_BACKUP_BYTES}` }),
 };
@@ -20,11 +20,11 @@ const PASSPHRASE_FILE_LIMIT: SizeLimit = {
   refuse: () => new TiboxError('TIBOX_BACKUP_PASSPHRASE', { reason: 'the passphrase file is larger than 4096 bytes; it should hold the passphrase on one line' }),
 };
 
-const PASSPHRASE_OPTION = {
+export const PASSPHRASE_OPTION = {
   'passphrase-file': { type: 'string', value: 'F', description: 'Read the passphrase from the file F (its first line) instead of asking for it' },
 } as const;
 
-async function passphraseOf({ values, io }: CommandContext): Promise<string> {
+export async function passphraseOf({ values, io }: CommandContext): Promise<string> {
   const file = values['passphrase-file'];
   // The passphrase is the file's first line, without its line break; what follows is not read as part of it.
   if (typeof file === 'string') return (await readFileArg(file, PASSPHRASE_FILE_LIMIT)).toString('utf8').split(/\r?\n/, 1)[0] ?? '';
@@ -67,20 +67,24 @@ export const backupInspectCommand: Command = {
       context.io.stdout(JSON.stringify(preview, null, 2) + '\n');
       return EXIT_OK;
     }
-    const box = (b: { serial: string; name: string }) => `${b.name} (${b.serial})`;
-    const { added, removed, changed } = preview.devices;
-    const lines = [
-      `Backup of ${box(preview.box)}, made ${preview.createdAt}.`,
-      ...(preview.otherBox ? [`Caution: another box made it (${box(preview.otherBox.backup)}), not this one (${box(preview.otherBox.thisBox)}).`] : []),
-      ...preview.changes.map((c) => `  ${c.path}: ${JSON.stringify(c.now)} -> ${JSON.stringify(c.restored)}`),
-      ...(added.length > 0 ? [`  devices added: ${added.join(', ')}`] : []),
-      ...(removed.length > 0 ? [`  devices removed: ${removed.join(', ')}`] : []),
-      ...(changed.length > 0 ? [`  devices changed: ${changed.join(', ')}`] : []),
-      ...(preview.changes.length + added.length + removed.length + changed.length === 0 ? ['It matches the settings and devices now.'] : []),
-    ];
-    context.io.stdout(lines.join('\n') + '\n');
+    context.io.stdout(previewLines(preview).join('\n') + '\n');
     return EXIT_OK;
   },
 };
+
+/** What a backup holds against the box now, a line each, as inspect and restore print it. */
+export function previewLines(preview: RestorePreview & { createdAt: string; box: { serial: string; name: string } }): string[] {
+  const box = (b: { serial: string; name: string }) => `${b.name} (${b.serial})`;
+  const { added, removed, changed } = preview.devices;
+  return [
+    `Backup of ${box(preview.box)}, made ${preview.createdAt}.`,
+    ...(preview.otherBox ? [`Caution: another box made it (${box(preview.otherBox.backup)}), not this one (${box(preview.otherBox.thisBox)}).`] : []),
+    ...preview.changes.map((c) => `  ${c.path}: ${JSON.stringify(c.now)} -> ${JSON.stringify(c.restored)}`),
+    ...(added.length > 0 ? [`  devices added: ${added.join(', ')}`] : []),
+    ...(removed.length > 0 ? [`  devices removed: ${removed.join(', ')}`] : []),
+    ...(changed.length > 0 ? [`  devices changed: ${changed.join(', ')}`] : []),
+    ...(preview.changes.length + added.length + removed.length + changed.length === 0 ? ['It matches the settings and devices now.'] : []),
+  ];
+}
 
 export const backupCommands: readonly Command[] = [backupCreateCommand, backupInspectCommand];

@@ -17,6 +17,8 @@ import { provisionCommand } from './provision.ts';
 import { configPendingCommands } from './configPending.ts';
 import { updateStatusCommand } from './update.ts';
 import { backupCommands, backupInspectCommand } from './backup.ts';
+import { backupRestoreCommand } from './backupRestore.ts';
+import { factoryResetCommand } from './factoryReset.ts';
 
 const helpCommand: Command = {
   words: ['help'],
@@ -43,7 +45,7 @@ const firewallCommands: readonly Command[] = [fwPrintCommand, fwWhyCommand];
 // Configuration (src/agent/store/, src/agent/pending/): settings, their audit log, network changes awaiting confirmation.
 export const COMMANDS: readonly Command[] = [
   statusCommand, profileImportCommand, profileShowCommand, ...tunnelCommands, ...deviceCommands, ...firewallCommands,
-  ...configCommands, ...configPendingCommands, ...backupCommands, updateStatusCommand, provisionCommand, helpCommand,
+  ...configCommands, ...configPendingCommands, ...backupCommands, backupRestoreCommand, updateStatusCommand, provisionCommand, factoryResetCommand, helpCommand,
 ];
 
 // Each default only shows: a word alone never changes anything.

@@ -1,6 +1,6 @@
 // The registered devices and their audit log in the agent's database (the repository the device
 // inventory declares in src/lan/inventory/deviceRepository.ts).
-import type { Device, DeviceAction, DeviceAuditEntry, DeviceChange, DeviceRepository } from '../../lan/inventory/index.ts';
+import type { Device, DeviceAction, DeviceAuditEntry, DeviceChange, DeviceFields, DeviceRepository } from '../../lan/inventory/index.ts';
 import type { Db } from './database.ts';
 import { asWriteFailure } from './writeFailure.ts';
 
@@ -62,6 +62,25 @@ export class DeviceStore implements DeviceRepository {
     } catch (error) {
       throw asWriteFailure(error);
     }
+  }
+
+  /**
+   * Replaces the registered devices as a whole with `set` (checked by the caller), each removal and
+   * registration audited with `actor`. Within a transaction of the caller's (a restore commits the
+   * config with it) it is part of that one; alone it is one of its own.
+   */
+  replaceAll(actor: string, at: string, set: readonly DeviceFields[]): void {
+    const audit = this.db.prepare('INSERT INTO device_audit (at, actor, action, device_id, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)');
+    this.db.transaction(() => {
+      const changes: Exclude<DeviceChange, { action: 'none' }>[] = [
+        ...this.list().map((old) => ({ action: 'remove' as const, at, old })),
+        ...set.map((fields) => ({ action: 'register' as const, at, fields })),
+      ];
+      for (const change of changes) {
+        const written = this.apply(change);
+        audit.run(at, actor, change.action, written.device.id, json(written.old), json(written.new));
+      }
+    }).immediate();
   }
 
   audit(limit: number): DeviceAuditEntry[] {

@@ -39,6 +39,11 @@ export class WebuiAccountStore {
     return { failedSince: failed.n, previousLogin: previous?.at ?? null };
   }
 
+  /** Every changed password forgotten: the provisioned initial password is the password again (a factory reset). The login log stays. */
+  forgetPasswords(): void {
+    this.db.prepare('DELETE FROM webui_accounts').run();
+  }
+
   set(account: WebuiAccount): void {
     this.db
       .prepare('INSERT INTO webui_accounts (name, password, changed_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET password = excluded.password, changed_at = excluded.changed_at')

@@ -1,22 +1,38 @@
 // Configuration backups as control actions: `backup.create` seals the config and the registered
-// devices with the caller's passphrase and the box's signing key, and `backup.inspect` opens a
-// backup and shows what restoring it would change, naming both boxes when it comes from another.
-// Neither changes the box's settings; a backup made is audited (never its passphrase). Each derives
-// a key at 32 MiB: one runs at a time, and a caller past a few waiting is refused as busy.
+// devices with the caller's passphrase and the box's signing key, `backup.inspect` opens a backup
+// and shows what restoring it would change, naming both boxes when it comes from another, and
+// `backup.restore` opens it the same way and puts its config and devices in place in one
+// transaction. A restore of another box's backup needs `acceptOtherBox`. The config goes through
+// the config service's commit like any change: a restore that changes network settings is a
+// pending change that returns by itself unless confirmed (docs/pending.md), so a backup that cuts
+// the box off its network undoes itself. Made and restored backups are audited (never the
+// passphrase). Each derives a key at 32 MiB: one runs at a time, and a caller past a few waiting is
+// refused as busy.
 import { createPublicKey } from 'node:crypto';
 import { TiboxError } from '../../core/index.ts';
 import { openBackup, sealBackup, type BackupProblem } from '../backup/backupFile.ts';
 import { boxSigningKey } from '../backup/boxKey.ts';
 import { OneAtATime } from '../backup/oneAtATime.ts';
 import { backupDevice, isBackupDevice, restorePreview, type BackupDevice, type RestorePreview } from '../backup/restorePreview.ts';
-import { SCHEMA_MAJOR, validateConfig } from '../store/index.ts';
+import type { DeviceFields } from '../../lan/inventory/index.ts';
+import { DeviceStore, SCHEMA_MAJOR, validateConfig, type Config, type Db } from '../store/index.ts';
+import type { PendingSummary } from '../pending/pendingChange.ts';
 import type { AgentContext } from './context.ts';
 
 export interface BackupDeps {
   /** The box's serial number, or undefined before the factory step. */
   serial: () => string | undefined;
   devices: () => readonly BackupDevice[];
+  /** The devices of a backup in canonical form if they may replace the registered ones, else their first problem (a DeviceError). */
+  checkDevices: (set: readonly DeviceFields[]) => Promise<DeviceFields[]>;
+  /** The registered devices were replaced as a whole: the inventory tells the data path and the web UI. */
+  devicesReplaced: (actor: string) => void;
 }
+
+type Inspected = RestorePreview & { createdAt: string; box: { serial: string; name: string } };
+
+/** What a restore answers: the preview it applied, the config's new revision, and the pending network change it made, if any. */
+export type Restored = Inspected & { revision: number; pending: PendingSummary | null };
 
 const CODES = {
   tooLarge: 'TIBOX_BACKUP_TOO_LARGE',
@@ -52,8 +68,8 @@ export function wireBackup(ctx: AgentContext, deps: BackupDeps): void {
     return { name: `tibox-backup-${box.serial}-${ctx.now().toISOString().slice(0, 10)}.tibox`, file: file.toString('base64') };
   });
 
-  ctx.actions.register('backup.inspect', async (args): Promise<RestorePreview & { createdAt: string; box: { serial: string; name: string } }> => {
-    const { passphrase, file } = readArgs(args, ['passphrase', 'file']);
+  /** The backup opened and checked as any input, its content ready to restore, and what restoring it would change. */
+  const open = async (file: string, passphrase: string): Promise<{ inspected: Inspected; config: Config; devices: BackupDevice[] }> => {
     const opened = await derivations.run(() => openBackup(Buffer.from(file, 'base64'), { passphrase, schemaMajor: SCHEMA_MAJOR }));
     if (!opened.ok) throw new TiboxError(CODES[opened.problem], { reason: opened.reason });
     const { header, content } = opened;
@@ -69,9 +85,38 @@ export function wireBackup(ctx: AgentContext, deps: BackupDeps): void {
       backupBox: { ...header.box, signer: header.signer },
       thisBox: { ...thisBox(), signer: signer() },
     });
-    return { createdAt: header.createdAt, box: header.box, ...preview };
+    return { inspected: { createdAt: header.createdAt, box: header.box, ...preview }, config: config.config, devices: devices.map(backupDevice) };
+  };
+
+  ctx.actions.register('backup.inspect', async (args): Promise<Inspected> => {
+    const { passphrase, file } = readArgs(args, ['passphrase', 'file']);
+    return (await open(file, passphrase)).inspected;
+  });
+
+  ctx.actions.register('backup.restore', async (args, { actor }): Promise<Restored> => {
+    const { acceptOtherBox, ...given } = (typeof args === 'object' && args !== null ? args : {}) as Record<string, unknown>;
+    if (acceptOtherBox !== undefined && typeof acceptOtherBox !== 'boolean') throw new TiboxError('TIBOX_BAD_REQUEST', { reason: 'expected "acceptOtherBox" as true or false' });
+    const { passphrase, file } = readArgs(given, ['passphrase', 'file']);
+    const { inspected, config, devices } = await open(file, passphrase);
+    const { otherBox } = inspected;
+    if (otherBox && acceptOtherBox !== true) throw new TiboxError('TIBOX_BACKUP_OTHER_BOX', { backup: named(otherBox.backup), thisBox: named(otherBox.thisBox) });
+    // Checked as registrations are: a device that could not be registered here is not restored either.
+    const checked = await deps.checkDevices(devices);
+    const at = ctx.now().toISOString();
+    // Devices the backup holds as they are stay as they are: no new ids, no audit entries of nothing.
+    const { added, removed, changed } = inspected.devices;
+    const devicesDiffer = added.length + removed.length + changed.length > 0;
+    const replaceDevices = (db: Db) => {
+      if (devicesDiffer) new DeviceStore(db).replaceAll(actor, at, checked);
+    };
+    const committed = ctx.config.commit(config, actor, { alongside: replaceDevices });
+    if (devicesDiffer) deps.devicesReplaced(actor);
+    ctx.audit(actor, 'backup.restore', { box: inspected.box.serial, createdAt: inspected.createdAt, otherBox: otherBox !== undefined, revision: committed.revision });
+    return { ...inspected, revision: committed.revision, pending: committed.pending ?? null };
   });
 }
+
+const named = (box: { serial: string; name: string }) => `"${box.name}" (${box.serial})`;
 
 /** The named text arguments, each required; a backup file comes as base64. */
 function readArgs<K extends string>(args: unknown, names: readonly K[]): Record<K, string> {

@@ -59,6 +59,15 @@ export class ProfileStore {
     return this.saving.run(() => this.write(profile));
   }
 
+  /** Removes the profile, keys and all (a factory reset); after it load() finds none. */
+  remove(): Promise<void> {
+    return this.saving.run(async () => {
+      // `current` first: a crash part way leaves no profile, never half of one.
+      await rm(join(this.dir, CURRENT), { force: true });
+      await rm(this.dir, { recursive: true, force: true });
+    });
+  }
+
   private async write(profile: VpnProfile): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const name = `v-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;

@@ -23,7 +23,7 @@ import { ReachabilityTracker } from './reachabilityTracker.ts';
 import { DeviceRegistry, type Surroundings } from './registry.ts';
 import { checkHalves, type TiHalves } from './segment.ts';
 import { pvsSetup, terminalSetup, type PvsSetup } from './setupCommands.ts';
-import { halvesFor } from './validate.ts';
+import { halvesFor, validateDeviceSet } from './validate.ts';
 import { PROBE_TIMEOUT_MS, SICCT_PORT, type TcpProbe } from './tcpProbe.ts';
 
 export interface InventoryTimings {
@@ -220,6 +220,24 @@ export class DeviceInventory implements Lifecycle {
 
   audit(limit: number): DeviceAuditEntry[] {
     return this.registry.audit(limit);
+  }
+
+  /**
+   * The set in canonical form if it may replace the registered devices (a settings backup
+   * restored), else the DeviceError of its first problem: each device is checked as a registration
+   * against the box's ports and the set, but not against the TI segment, which the box may not
+   * have yet, or another one than the box that made the backup (validateDeviceSet).
+   */
+  async checkReplacement(set: readonly DeviceFields[]): Promise<DeviceFields[]> {
+    return validateDeviceSet(set, { halves: undefined, boxPorts: await this.deps.boxPorts() });
+  }
+
+  /** The registered devices were replaced as a whole in the caller's transaction (a restore, a factory reset): the others hear of it. */
+  replaced(actor: string): void {
+    const devices = this.registry.list();
+    this.deps.log.info({ devices: devices.length, actor }, 'registered devices replaced');
+    this.deps.onChange?.(devices);
+    if (this.running) void this.tracker.kick().catch((error: unknown) => this.failed('reachability round', error));
   }
 
   reachabilityHistory(ref: DeviceRef, limit: number): Transition[] {

@@ -17,7 +17,12 @@ const KIND_WORDS: Record<DeviceKind, string> = { pvs: 'PVS host', terminal: 'car
 
 /** Where a device is registered: the TI segment's halves and the box's own ports. */
 export interface RegistrationContext {
-  readonly halves: CheckedHalves;
+  /**
+   * Absent only for the devices a settings backup restores onto a box without a profile: their
+   * addresses are taken as the backup holds them, and shown outside the segment until a profile
+   * gives the box one that holds them, as after a new profile that moves the segment.
+   */
+  readonly halves: CheckedHalves | undefined;
   readonly boxPorts: readonly BoxPort[];
 }
 
@@ -39,6 +44,20 @@ export function validateDevice(fields: DeviceFields, context: RegistrationContex
   return { kind: fields.kind, name, address, mac, cetpPorts };
 }
 
+/**
+ * A whole set of devices that replaces the registered ones (a settings backup restored): each
+ * checked as a registration against those before it in the set, so the set is refused as a whole
+ * on its first problem, which names the device.
+ */
+export function validateDeviceSet(set: readonly DeviceFields[], context: RegistrationContext): DeviceFields[] {
+  const accepted: Device[] = [];
+  for (const fields of set) {
+    const valid = validateDevice(fields, context, accepted);
+    accepted.push({ ...valid, id: accepted.length + 1, createdAt: '', changedAt: '' });
+  }
+  return accepted.map(({ kind, name, address, mac, cetpPorts }) => ({ kind, name, address, mac, cetpPorts }));
+}
+
 function checkName(name: string): string {
   if (name === '') throw invalidField('name', 'must not be empty');
   if ([...name].length > MAX_NAME_LENGTH) throw invalidField('name', `must be at most ${MAX_NAME_LENGTH} characters long`);
@@ -54,9 +73,10 @@ function checkMac(text: string): string {
   return result.mac;
 }
 
-function checkAddress(kind: DeviceKind, text: string, halves: CheckedHalves): string {
+function checkAddress(kind: DeviceKind, text: string, halves: CheckedHalves | undefined): string {
   const address = parseIpv4(text);
   if (address === undefined) throw new DeviceError('TIBOX_DEVICE_INVALID_ADDRESS', { value: JSON.stringify(text.slice(0, 40)) });
+  if (!halves) return formatIpv4(address);
   const allowed = halvesFor(kind, halves);
   const half = allowed.find((h) => prefixContains(h.prefix, address));
   if (!half) {

@@ -316,6 +316,16 @@ export interface Messages {
     devicesAdded: (names: string) => string;
     devicesRemoved: (names: string) => string;
     devicesChanged: (names: string) => string;
+    restoreExplain: string;
+    acceptOtherBox: (backupBox: string, thisBox: string) => string;
+    restoreSubmit: string;
+    restored: string;
+    restoredPending: string;
+    restoreNotHeld: string;
+    factoryReset: string;
+    factoryResetExplain: string;
+    factoryResetConfirm: (word: string) => string;
+    factoryResetSubmit: string;
   };
   /** Why the web UI refused a form before asking the agent (api/schemas.ts names the problem). */
   input: Record<InputProblem, string>;

@@ -1,8 +1,10 @@
 // The system page (BSI TR-03148: version, firewall and the services that run shown as the box has
 // them): the firmware's version and its A/B slots, the firewall's state and ruleset, the services
 // that listen, read from the kernel, the password change, the security log's download, the
-// settings backup and its check, and the restart, which a tick box confirms.
+// settings backup, its check and its restore (another box's only with a tick naming both), the
+// restart, which a tick box confirms, and the factory reset, which the serial number typed confirms.
 import type { VNode } from 'preact';
+import { FACTORY_RESET_WORD } from '../../control/protocol.ts';
 import { formatTime, messagesFor, type Language, type Messages } from '../i18n/index.ts';
 import type { BackupPreviewView, ListeningView, SlotsView } from '../status/systemView.ts';
 import { html } from './html.ts';
@@ -19,6 +21,8 @@ export interface SystemPageProps {
   firewall: { state: string; since?: string; detail?: string } | undefined;
   ruleset: string | undefined;
   listening: readonly ListeningView[] | undefined;
+  /** The box's serial number, which confirms the factory reset; undefined before the factory step. */
+  serial?: string | undefined;
   /** The address the page was asked for at: a service bound to it is reachable "on this address". */
   host: string;
   /** What a backup just checked holds against the box now. */
@@ -96,6 +100,7 @@ export function SystemPage(props: SystemPageProps): VNode {
         <h2 id="inspect-title">${m.inspect}</h2>
         <p>${m.inspectExplain}</p>
         ${props.preview ? Preview(all, props.preview, language) : null}
+        ${props.preview ? RestoreForm(m, props.preview, session.csrf) : null}
         <form method="post" action="/system/backup/inspect" enctype="multipart/form-data" class="stacked">
           <input type="hidden" name="_csrf" value=${session.csrf} />
           <label for="inspect-file">${m.backupFile}</label>
@@ -112,6 +117,16 @@ export function SystemPage(props: SystemPageProps): VNode {
           <input type="hidden" name="_csrf" value=${session.csrf} />
           <label><input type="checkbox" name="confirm" value="yes" required /> ${m.rebootConfirm}</label>
           <button type="submit">${m.rebootSubmit}</button>
+        </form>
+      </section>
+      <section aria-labelledby="reset-title">
+        <h2 id="reset-title">${m.factoryReset}</h2>
+        <p>${m.factoryResetExplain}</p>
+        <form method="post" action="/system/factory-reset" class="stacked">
+          <input type="hidden" name="_csrf" value=${session.csrf} />
+          <label for="reset-confirm">${m.factoryResetConfirm(props.serial ?? FACTORY_RESET_WORD)}</label>
+          <input id="reset-confirm" name="confirm" type="text" autocomplete="off" required maxlength="64" spellcheck="false" />
+          <button type="submit">${m.factoryResetSubmit}</button>
         </form>
       </section>`,
   });
@@ -142,6 +157,19 @@ function Preview(all: Messages, preview: BackupPreviewView, language: Language):
     ${removed.length > 0 ? html`<p>${m.devicesRemoved(removed.join(', '))}</p>` : null}
     ${changed.length > 0 ? html`<p>${m.devicesChanged(changed.join(', '))}</p>` : null}
   </div>`;
+}
+
+/** Restores the backup just checked, which the web UI holds; another box's only with the tick. */
+function RestoreForm(m: Messages['system'], preview: BackupPreviewView, csrf: string): VNode {
+  const boxName = (b: { serial: string; name: string }) => `${b.name} (${b.serial})`;
+  return html`<form method="post" action="/system/backup/restore" class="stacked" data-field="restore">
+    <input type="hidden" name="_csrf" value=${csrf} />
+    <p>${m.restoreExplain}</p>
+    ${preview.otherBox
+      ? html`<label><input type="checkbox" name="acceptOtherBox" value="yes" required /> ${m.acceptOtherBox(boxName(preview.otherBox.backup), boxName(preview.otherBox.thisBox))}</label>`
+      : null}
+    <button type="submit">${m.restoreSubmit}</button>
+  </form>`;
 }
 
 function Slots(m: Messages['system'], system: SlotsView['system'] | undefined): VNode {

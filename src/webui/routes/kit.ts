@@ -31,6 +31,8 @@ export interface RouteKit {
   refuse: (req: Request, res: Response, status: number, text: string) => void;
   /** Checks the request's CSRF token; false when it is missing or not this session's. */
   csrfValid: (req: Request) => boolean;
+  /** Ends every session of the request's user, this one too, and clears its cookie (after a factory reset). */
+  endSessions: (req: Request, res: Response) => Promise<void>;
   /** A file the agent streams (its control API's downloads), for web UI user `user`; absent where no agent socket serves them. */
   download?: (user: string, name: string) => Promise<Readable>;
 }

@@ -4,6 +4,8 @@
 /** The part of the agent's status the system page shows: the firmware's version and the firewall's state. */
 export interface SystemStatusView {
   version?: string;
+  /** The factory reset is confirmed with the serial number. */
+  provisioning?: { state: string; serial?: string };
   subsystems?: readonly { name: string; state: string; since?: string; detail?: string }[];
 }
 

@@ -1,7 +1,7 @@
 // ProfileService: the order of tunnel and data path, one profile winning over an older use()
 // still waiting on DNS, retries of a failed resolution with the last good list meanwhile, errors
-// that end as a log line and a degraded state (never an unhandled rejection), and a stop after
-// which nothing is applied. Tunnel, data path and resolver are fakes the tests release by hand;
+// that end as a log line and a degraded state (never an unhandled rejection), a stop after
+// which nothing is applied, and a profile forgotten (the factory reset) that takes the tunnel down. Tunnel, data path and resolver are fakes the tests release by hand;
 // profiles are real signed files (imported through 'profile.import' or stored beforehand).
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { X509Certificate } from 'node:crypto';
@@ -131,7 +131,11 @@ function makeHarness(overrides: Partial<ProfileServiceDeps> = {}): Harness {
     health: new Health(() => undefined, () => now),
     tunnel: {
       apply: async (desired) => {
-        if (!desired) throw new Error('the service never tears the tunnel down');
+        if (!desired) {
+          // Only a profile forgotten (the factory reset) tears the tunnel down.
+          calls.push('tunnel none');
+          return false;
+        }
         calls.push(`tunnel ${desired.profile.gateways.join(',')}`);
         const next = tunnelApply.next;
         tunnelApply.next = undefined;
@@ -538,6 +542,21 @@ describe('ProfileService when gateway resolution fails', () => {
     await until(() => h.service.status().state === 'degraded');
     expect(h.service.status().detail).toBe('gateways could not be resolved: queryTxt ESERVFAIL _isakmp._udp.dc.tibox.test');
     expect(h.calls).toEqual(['tunnel gw1.dc.tibox.test', `dataPath ${PREFIXES}`]);
+  });
+});
+
+describe('ProfileService.forget', () => {
+  it('removes the stored profile and tears the tunnel down, then serves the LAN side alone, as a box that never had one', async () => {
+    await store(addressFile('192.0.2.10'));
+    const order: string[] = [];
+    const h = makeHarness({ remoteManagement: { apply: async (desired) => void order.push(`remote ${desired ? 'on' : 'off'}`) } });
+    await h.start();
+    await h.service.forget();
+    expect(h.calls).toEqual(['tunnel 192.0.2.10', `dataPath ${PREFIXES}`, 'tunnel none', 'dataPath none']);
+    expect(h.endpoints.at(-1)).toBeUndefined();
+    expect(order.at(-1)).toBe('remote off');
+    expect(await new ProfileStore(dataDir).load()).toBeUndefined();
+    expect(h.service.status()).toMatchObject({ state: 'degraded', detail: 'no VPN profile imported' });
   });
 });
 

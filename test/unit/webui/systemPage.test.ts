@@ -1,7 +1,9 @@
 // The system page and its API over real HTTPS against the app with a fake agent: the firmware's
 // version and slots, the firewall's state and ruleset, the services that listen as the agent read
 // them, the security log streamed through whole (larger than any request limit), and the restart
-// only once the tick box confirms it, refused in words where the agent refuses it.
+// only once the tick box confirms it, refused in words where the agent refuses it; a backup checked
+// and then restored from its preview (another box's only with the tick), and the factory reset
+// only with the serial number typed, ending the session.
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControlApiError } from '../../../src/control/client.ts';
@@ -35,6 +37,7 @@ const asked: string[] = [];
 let rebootRefusal: ControlApiError | undefined;
 const BACKUP_BYTES = Buffer.from('{"header":"sealed"}\n');
 const PASSPHRASE = 'Sommer im Wartezimmer 2026';
+const restores: unknown[] = [];
 async function ask(_user: string, action: string, args?: unknown): Promise<unknown> {
   asked.push(action);
   if (action === 'backup.create') {
@@ -52,6 +55,16 @@ async function ask(_user: string, action: string, args?: unknown): Promise<unkno
       changes: [{ path: 'practice.name', now: '', restored: 'Praxis Dr. Muster' }],
       devices: { added: ['PVS Empfang'], removed: [], changed: [] },
     };
+  }
+  if (action === 'backup.restore') {
+    const { acceptOtherBox, ...rest } = args as { file: string; passphrase: string; acceptOtherBox: boolean };
+    restores.push(rest);
+    if (!acceptOtherBox) throw new ControlApiError(409, { code: 'TIBOX_BACKUP_OTHER_BOX', message: 'another box' });
+    return { ...(await ask(_user, 'backup.inspect', rest) as object), revision: 7, pending: { revision: 7, deadline: '2026-12-07T10:07:00.000Z' } };
+  }
+  if (action === 'system.factoryReset') {
+    if ((args as { confirm: string }).confirm !== 'TBX-00012345') throw new ControlApiError(422, { code: 'TIBOX_FACTORY_RESET_NOT_CONFIRMED', message: 'no' });
+    return { revision: 8 };
   }
   if (action === 'update.status') return { configured: true, system: SLOTS };
   if (action === 'firewall.print') return { ruleset: 'table inet tibox {\n  chain input { policy drop; } # <script>\n}' };
@@ -190,5 +203,56 @@ describe('the system page', () => {
     expect(asked.filter((a) => a === 'system.reboot').length).toBe(before);
     const restarted = await b.json('POST', '/api/v1/system/reboot', { confirm: true }, headers);
     expect([restarted.status, restarted.json]).toEqual([202, { rebooting: true }]);
+  });
+
+  it('restores the backup just checked from its preview, another box\'s only with the tick, and says a network change awaits confirmation', async () => {
+    const b = await loggedIn();
+    const nothing = await b.post('/system/backup/restore', { _csrf: Browser.token(await b.get('/system')) });
+    expect([nothing.status, nothing.body.includes('Die geprüfte Sicherung liegt nicht mehr vor')]).toEqual([409, true]);
+    const checked = await b.multipart('/system/backup/inspect', { _csrf: Browser.token(nothing), passphrase: PASSPHRASE }, { field: 'backup', name: 'sicherung.tibox', content: BACKUP_BYTES });
+    expect(checked.body).toContain('<form method="post" action="/system/backup/restore"');
+    expect(checked.body).toContain('Diese Box (Empfang (TBX-00012345)) ersetzt die Box Alte Box &lt;i> (TBX-00099999); ihre Sicherung soll hier gelten.');
+    const unticked = await b.post('/system/backup/restore', { _csrf: Browser.token(checked) });
+    expect([unticked.status, unticked.body.includes('Bestätigen Sie mit dem Häkchen, dass diese Box die andere ersetzt.')]).toEqual([409, true]);
+    // Refused, the preview and its form are there again.
+    expect(unticked.body).toContain('name="acceptOtherBox"');
+    const restored = await b.post('/system/backup/restore', { _csrf: Browser.token(unticked), acceptOtherBox: 'yes' });
+    expect([restored.status, restored.headers.location]).toEqual([303, '/system']);
+    expect(restores.at(-1)).toEqual({ file: BACKUP_BYTES.toString('base64'), passphrase: PASSPHRASE });
+    expect((await b.get('/system')).body).toContain('Sie ändert Netzwerkeinstellungen: Bestätigen Sie diese auf der Seite „Netzwerk“');
+    const again = await b.post('/system/backup/restore', { _csrf: Browser.token(await b.get('/system')), acceptOtherBox: 'yes' });
+    expect(again.status).toBe(409);
+  });
+
+  it('resets the box only with its serial number typed, then ends the session', async () => {
+    const b = await loggedIn();
+    const page = await b.get('/system');
+    expect(page.body).toContain('Zur Bestätigung die Seriennummer der Box eingeben: TBX-00012345');
+    const refused = await b.post('/system/factory-reset', { _csrf: Browser.token(page), confirm: 'TBX-1' });
+    expect([refused.status, refused.body.includes('Nicht zurückgesetzt')]).toEqual([422, true]);
+    const reset = await b.post('/system/factory-reset', { _csrf: Browser.token(refused), confirm: 'TBX-00012345' });
+    expect([reset.status, reset.headers.location]).toEqual([303, '/login']);
+    expect((await b.get('/system')).headers.location).toBe('/login');
+  });
+
+  it('offers backup, check, restore and reset over the JSON API', async () => {
+    const b = await loggedIn();
+    const token = Browser.token(await b.get('/system'));
+    const headers = { 'X-CSRF-Token': token };
+    const made = await b.json('POST', '/api/v1/system/backup', { passphrase: PASSPHRASE }, headers);
+    expect([made.status, made.json]).toEqual([200, { name: 'tibox-backup-TBX-00012345-2026-12-07.tibox', file: BACKUP_BYTES.toString('base64') }]);
+    expect((await b.json('POST', '/api/v1/system/backup', { passphrase: PASSPHRASE, extra: 1 }, headers)).status).toBe(400);
+    const file = { field: 'backup', name: 'sicherung.tibox', content: BACKUP_BYTES };
+    const checked = await b.multipart('/api/v1/system/backup/inspect', { _csrf: token, passphrase: PASSPHRASE }, file);
+    expect(JSON.parse(checked.body)).toMatchObject({ otherBox: { backup: { serial: 'TBX-00099999' } } });
+    const unaccepted = await b.multipart('/api/v1/system/backup/restore', { _csrf: token, passphrase: PASSPHRASE }, file);
+    expect([unaccepted.status, (JSON.parse(unaccepted.body) as { error: { code: string } }).error.code]).toEqual([409, 'TIBOX_BACKUP_OTHER_BOX']);
+    const restored = await b.multipart('/api/v1/system/backup/restore', { _csrf: token, passphrase: PASSPHRASE, acceptOtherBox: 'true' }, file);
+    expect(JSON.parse(restored.body)).toMatchObject({ revision: 7, pending: { revision: 7 } });
+    const refused = await b.json('POST', '/api/v1/system/factory-reset', { confirm: 'TBX-1' }, headers);
+    expect([refused.status, (refused.json as { error: { code: string } }).error.code]).toEqual([422, 'TIBOX_FACTORY_RESET_NOT_CONFIRMED']);
+    const reset = await b.json('POST', '/api/v1/system/factory-reset', { confirm: 'TBX-00012345' }, headers);
+    expect([reset.status, reset.json]).toEqual([200, { revision: 8 }]);
+    expect((await b.json('GET', '/api/v1/system')).status).toBe(401);
   });
 });

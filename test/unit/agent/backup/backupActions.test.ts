@@ -13,7 +13,7 @@ import { ControlActions } from '../../../../src/core/controlActions.ts';
 import type { TiboxError } from '../../../../src/core/errors.ts';
 
 const PASSPHRASE = 'Sommer im Wartezimmer 2026';
-const PVS = { kind: 'pvs', name: 'PVS Empfang', address: '10.77.12.10', mac: '02:00:00:00:00:10', cetpPorts: [8010] };
+const PVS = { kind: 'pvs' as const, name: 'PVS Empfang', address: '10.77.12.10', mac: '02:00:00:00:00:10', cetpPorts: [8010] };
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
@@ -30,7 +30,7 @@ function box(serial: string) {
     audit: (actor: string, action: string, detail: unknown) => audited.push({ actor, action, detail }),
     config: { current: () => ({ config: state.config, revision: 1 }) },
   } as unknown as AgentContext;
-  wireBackup(ctx, { serial: () => serial, devices: () => state.devices });
+  wireBackup(ctx, { serial: () => serial, devices: () => state.devices, checkDevices: (set) => Promise.resolve([...set]), devicesReplaced: () => undefined });
   const run = (action: string, args: unknown) => actions.run(action, args, { actor: 'webui:admin' });
   return { dataDir, state, audited, run };
 }

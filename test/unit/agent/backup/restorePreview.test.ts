@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { restorePreview } from '../../../../src/agent/backup/restorePreview.ts';
 
-const PVS = { kind: 'pvs', name: 'PVS Empfang', address: '10.77.12.10', mac: '02:00:00:00:00:10', cetpPorts: [8010] };
-const TERMINAL = { kind: 'terminal', name: 'ORGA Empfang', address: '10.77.12.40', mac: '02:00:00:00:00:40', cetpPorts: [] };
+const PVS = { kind: 'pvs' as const, name: 'PVS Empfang', address: '10.77.12.10', mac: '02:00:00:00:00:10', cetpPorts: [8010] };
+const TERMINAL = { kind: 'terminal' as const, name: 'ORGA Empfang', address: '10.77.12.40', mac: '02:00:00:00:00:40', cetpPorts: [] };
 const BOX = { serial: 'TBX-00012345', name: 'Empfang', signer: 'key-a' };
 
 describe('restorePreview', () => {

@@ -57,6 +57,17 @@ describe('ProfileStore', () => {
     expect((await readdir(profileDir())).sort()).toEqual(['current', await readlink(join(profileDir(), 'current'))].sort());
   });
 
+  it('removes the profile with its keys, and saves a new one afterwards', async () => {
+    const store = new ProfileStore(dataDir);
+    await store.save(first);
+    await store.remove();
+    expect(await store.load()).toBeUndefined();
+    await expect(stat(profileDir())).rejects.toMatchObject({ code: 'ENOENT' });
+    await store.remove();
+    await store.save(second);
+    expect(await store.load()).toEqual(second);
+  });
+
   it('keeps the old profile when a save dies between writing the new version and the switch', async () => {
     const store = new ProfileStore(dataDir);
     await store.save(first);

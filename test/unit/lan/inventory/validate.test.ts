@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Device, DeviceFields } from '../../../../src/lan/inventory/device.ts';
 import { checkHalves } from '../../../../src/lan/inventory/segment.ts';
-import { validateDevice } from '../../../../src/lan/inventory/validate.ts';
+import { validateDevice, validateDeviceSet } from '../../../../src/lan/inventory/validate.ts';
 import { HALVES } from './fixtures.ts';
 
 const halves = checkHalves(HALVES);
@@ -69,6 +69,33 @@ describe('validateDevice', () => {
 
   it('lets a device keep its own values when it is left out of the others', () => {
     expect(validateDevice({ ...terminal, name: 'Labor-KT', mac: stored.mac, address: stored.address }, context, []).name).toBe('Labor-KT');
+  });
+});
+
+describe('validateDeviceSet', () => {
+  const restoring = { halves: undefined, boxPorts: context.boxPorts };
+
+  it('takes a set whole in canonical form, without a segment anywhere the addresses parse', () => {
+    expect(validateDeviceSet([pvs, { ...terminal, address: '192.168.50.7' }], restoring)).toEqual([
+      { ...pvs, mac: '00:1a:2b:3c:4d:5e', cetpPorts: [4000, 4001] },
+      { ...terminal, address: '192.168.50.7', mac: '02:00:5e:10:00:40' },
+    ]);
+  });
+
+  it('refuses the whole set on its first problem: two devices of one address, a box MAC, an address that is none', () => {
+    const code = (set: DeviceFields[]) => {
+      try {
+        validateDeviceSet(set, restoring);
+      } catch (error) {
+        return (error as { code: string }).code;
+      }
+      return 'accepted';
+    };
+    expect(code([pvs, { ...terminal, address: pvs.address }])).toBe('TIBOX_DEVICE_DUPLICATE');
+    expect(code([{ ...pvs, mac: '52:54:00:12:34:56' }])).toBe('TIBOX_DEVICE_BOX_MAC');
+    expect(code([{ ...pvs, address: '10.77.12' }])).toBe('TIBOX_DEVICE_INVALID_ADDRESS');
+    // With a segment, each address is checked against its half as a registration is.
+    expect(() => validateDeviceSet([{ ...pvs, address: '10.77.12.40' }], context)).toThrow(/needs an address in/);
   });
 });
 
