@@ -3,7 +3,7 @@
 // address, the terminal ports) as one form that works without JavaScript, and the routing table
 // as the kernel holds it. A change goes through the agent's pending transaction.
 import type { VNode } from 'preact';
-import { formatTime, messagesFor, type Language, type Messages } from '../i18n/index.ts';
+import { formatTime, messagesFor, wordFor, type Language, type Messages } from '../i18n/index.ts';
 import type { NetworkSettings, PendingView, RouteView } from '../status/networkView.ts';
 import { html } from './html.ts';
 import { Layout } from './layout.ts';
@@ -67,7 +67,7 @@ export function NetworkPage(props: NetworkPageProps): VNode {
       ${OutcomeNote(props.outcome)}
       ${props.refusals && props.refusals.length > 0
         ? html`<ul class="error" aria-label=${m.refusedFields}>
-            ${props.refusals.map((r) => html`<li><strong>${m.fields[r.path] ?? r.path}</strong>: ${r.message}</li>`)}
+            ${props.refusals.map((r) => html`<li><strong>${wordFor(m.fields, r.path) ?? r.path}</strong>: ${r.message}</li>`)}
           </ul>`
         : null}
       ${props.pending ? Pending(all, props.pending, session.csrf, props.confirmAt, language) : null}
@@ -89,7 +89,7 @@ export function NetworkPage(props: NetworkPageProps): VNode {
 
 function Pending(all: Messages, pending: PendingView, csrf: string, confirmAt: string | undefined, language: Language): VNode {
   const m = all.network;
-  const fields = pending.paths.map((path) => m.fields[path] ?? path).join(', ');
+  const fields = pending.paths.map((path) => wordFor(m.fields, path) ?? path).join(', ');
   return html`<section class="pending" aria-labelledby="pending-title">
     <h2 id="pending-title">${m.pendingTitle}</h2>
     <p>${m.pendingExplain(pending.revision, fields, formatTime(language, pending.deadline))}</p>
@@ -149,8 +149,8 @@ function Routes(m: Messages['network'], routes: readonly RouteView[] | undefined
     <tbody>
       ${routes.map(
         (r) => html`<tr>
-          <td>${m.tables[r.table] ?? r.table}</td>
-          <td><code>${r.destination}</code>${r.type === 'unicast' ? '' : ` (${m.routeTypes[r.type] ?? r.type})`}</td>
+          <td>${wordFor(m.tables, r.table) ?? r.table}</td>
+          <td><code>${r.destination}</code>${r.type === 'unicast' ? '' : ` (${wordFor(m.routeTypes, r.type) ?? r.type})`}</td>
           <td>${r.via ?? ''}</td>
           <td>${r.dev ?? ''}</td>
           <td>${r.src ?? ''}</td>
