@@ -1,9 +1,10 @@
 // Every page of the web UI in German and English, checked with axe-core in real headless Chromium
 // on the practice LAN, on a box as an installer leaves it: the profile imported and the tunnel up,
-// the PVS host and the card terminal registered, the practice data saved. A serious or critical
-// violation fails the test with its rule, its element and the page. With TIBOX_SCREENSHOTS=1 the
-// run also renews the README's pictures (docs/screenshots/) of the overview, a wizard step and the
-// devices; a plain run writes nothing into the tree.
+// the PVS host and the card terminal registered, the practice data saved; the network page also
+// with a change refused and with one awaiting confirmation. A serious or critical violation fails
+// the test with its rule, its element and the page. With TIBOX_SCREENSHOTS=1 the run also renews
+// the README's pictures (docs/screenshots/) of the overview, a wizard step and the devices; a
+// plain run writes nothing into the tree.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +84,31 @@ describe('accessibility of every page of the web UI, in headless Chromium', () =
     expect(devices.length).toBeGreaterThan(0);
     const paths = ['/overview', '/profile', '/devices', `/devices/${devices[0]?.id ?? 0}`, '/network', '/system', '/password', ...WIZARD_STEPS.map((step) => `/wizard/${step}`), '/no-such-page'];
     for (const path of paths) await open(path);
+    // The network page with a change the box refused, then with one awaiting confirmation (the
+    // wizard's WAN step shows it too), which is rolled back again.
+    const n = m.network;
+    const applyStatic = async (gateway: string) => {
+      await page.getByLabel(n.static, { exact: true }).check();
+      await page.getByLabel(n.address, { exact: true }).fill(`${PLAN.boxWan.box}/24`);
+      await page.getByLabel(n.gateway, { exact: true }).fill(gateway);
+      await page.getByLabel(n.resolvers, { exact: true }).fill(PLAN.boxWan.router);
+      await page.getByLabel(n.timeout, { exact: true }).fill('300');
+      await page.getByRole('button', { name: n.submit }).click();
+      await page.waitForLoadState();
+    };
+    await page.goto(new URL('/network', url).toString());
+    await applyStatic('10.9.9.9');
+    await page.getByRole('list', { name: n.refusedFields }).waitFor();
+    await check('/network (a change refused)');
+    await applyStatic(PLAN.boxWan.router);
+    await page.getByRole('heading', { name: n.pendingTitle }).waitFor();
+    await check('/network (a change awaiting confirmation)');
+    await open('/wizard/wan');
+    expect(await page.locator('[data-field="pending"]').count()).toBe(1);
+    await page.goto(new URL('/network', url).toString());
+    await page.getByRole('button', { name: n.rollback }).click();
+    await page.getByText(n.rolledBack).waitFor();
+
     // axe does look: a field without a label, put on a page, is found and named.
     await page.evaluate(() => document.querySelector('main')?.insertAdjacentHTML('beforeend', '<input id="unlabelled">'));
     expect(await seriousViolations(page, 'planted')).toContainEqual(expect.stringMatching(/^planted: label \(critical\) at #unlabelled: /));
