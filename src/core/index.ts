@@ -1,11 +1,11 @@
 // What every part of tibox uses, and nothing of any one part: starting processes (the one runner),
-// errors and their catalogue, the codes of the firewall's drop reasons (which the web UI says in
-// words too), logging, the event bus, the lifecycle every subsystem follows, atomic
-// files and the state files written with them, the watch loop, the serial queue and the base class
-// of the subsystems that watch the kernel, IPv4 arithmetic and the TI's address limits, systemd
-// notification, rtnetlink sockets, the health registry subsystems report into, the registry of
-// named control actions they register with, and the histories kept in the database on a best-effort
-// basis.
+// errors and their catalogue, the codes of the firewall's drop reasons and the tunnel's failure
+// reasons (which the web UI says in words too), logging, the event bus, the lifecycle every
+// subsystem follows, atomic files and the state files written with them, the watch loop, the
+// serial queue and the base class of the subsystems that watch the kernel, IPv4 arithmetic and the
+// TI's address limits, systemd notification, rtnetlink sockets, the health registry subsystems
+// report into, the registry of named control actions they register with, and the histories kept
+// in the database on a best-effort basis.
 //
 // The rule that keeps the arrows pointing down (eslint.config.js enforces it):
 // - core imports no subsystem and nothing of src/agent or src/control;
@@ -19,6 +19,7 @@ export * from './controlActions.ts';
 export * from './dropReasons.ts';
 export * from './errors.ts';
 export * from './eventBus.ts';
+export * from './failureReasons.ts';
 export * from './health.ts';
 export * from './ipv4.ts';
 export * from './lifecycle.ts';

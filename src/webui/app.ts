@@ -353,13 +353,18 @@ export function localPath(value: unknown): string {
 
 /**
  * Refuses a form post that a browser says came from another site: the Origin header (sent with
- * every POST by current browsers) must be this host, or Sec-Fetch-Site must say same-origin.
+ * every POST by current browsers) must be this host, or Sec-Fetch-Site must say same-origin. Our
+ * own pages' referrer policy (no-referrer) makes a browser send `Origin: null` even from this
+ * host's own page: then Sec-Fetch-Site alone tells, and must be there.
  */
 function sameOrigin(refuse: (req: Request, res: Response, status: number, text: (m: ReturnType<typeof messagesFor>) => string) => void) {
   return (req: Request, res: Response, next: NextFunction) => {
     const origin = req.headers.origin;
     const site = req.headers['sec-fetch-site'];
-    const ok = origin !== undefined ? origin === `https://${req.headers.host ?? ''}` : site === undefined || site === 'same-origin';
+    const ok =
+      origin === 'null' ? site === 'same-origin'
+      : origin !== undefined ? origin === `https://${req.headers.host ?? ''}`
+      : site === undefined || site === 'same-origin';
     if (ok) next();
     else refuse(req, res, 403, (m) => m.errors.badOrigin);
   };

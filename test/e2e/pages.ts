@@ -36,6 +36,14 @@ abstract class WebUiPage {
     return this.page.locator('nav.account').getByText(this.m.nav.loggedInAs(ADMIN));
   }
 
+  /** Switches the web UI's language with the form every page has in its header; the page comes back in it. */
+  async chooseLanguage(language: Language): Promise<void> {
+    const form = this.page.locator('header form.language');
+    await form.getByRole('combobox').selectOption(language);
+    await form.getByRole('button').click();
+    await this.page.locator(`html[lang="${language}"]`).waitFor({ state: 'attached' });
+  }
+
   async logout(): Promise<void> {
     await this.page.locator('nav.account').getByRole('button', { name: this.m.nav.logout }).click();
     await this.page.waitForURL(this.url('/'));

@@ -1,18 +1,9 @@
 // Turns what charon said about a failed attempt into one plain-words reason for the status, the
-// web UI and support: the first matching rule wins, most specific first.
+// web UI and support: the first matching rule wins, most specific first. The reasons are core's
+// list, which the web UI words.
+import type { FailureReason } from '../../core/index.ts';
 
-export type FailureReason =
-  | 'authentication failed'
-  | 'no proposal chosen'
-  | 'gateway certificate not trusted'
-  | 'certificate expired'
-  | 'certificate not yet valid'
-  /** A certificate judged outside its validity while the box's clock was not synchronised. */
-  | 'clock not synchronised'
-  | 'gateway unreachable'
-  | 'tunnel not passing traffic'
-  | 'gateway identity not accepted'
-  | 'attempt failed';
+export type { FailureReason };
 
 const RULES: readonly [RegExp, FailureReason][] = [
   [/NO_PROPOSAL_CHOSEN|no acceptable proposal|no proposal/i, 'no proposal chosen'],

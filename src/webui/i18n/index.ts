@@ -49,3 +49,12 @@ export function formatTime(language: Language, iso: string): string {
     ? `${two(date.getDate())}.${two(date.getMonth() + 1)}.${date.getFullYear()}, ${time}`
     : `${date.getDate()} ${EN_MONTHS[date.getMonth()] ?? ''} ${date.getFullYear()}, ${time}`;
 }
+
+/**
+ * The catalogue's words for `key`, a name another part sent (an error code, a failure reason, a
+ * route table), or undefined where the catalogue has none: only the catalogue's own keys count,
+ * never one every object inherits, such as 'constructor'.
+ */
+export function wordFor<K extends string>(texts: Readonly<Record<K, string>>, key: string): string | undefined {
+  return Object.hasOwn(texts, key) ? texts[key as K] : undefined;
+}

@@ -1,7 +1,8 @@
 // The web UI's message catalogue: every text a page shows, once per language. German is the
 // default, English switchable; a language is a full Messages object, so the type checker finds a
 // text missing in one of them.
-import type { DropReason } from '../../core/dropReasons.ts';
+import type { DropReason, FailureReason, SubsystemState } from '../../core/index.ts';
+import type { WordedAgentError } from './agentErrors.ts';
 import type { WizardMessages } from './wizard/messages.ts';
 
 export const LANGUAGES = ['de', 'en'] as const;
@@ -43,6 +44,21 @@ export type InputProblem =
   | 'networkField'
   | 'confirmTimeout'
   | 'malformed';
+
+/** The actions the history of changes names in words; any other by its name (otherAction). */
+export type WordedAction = 'profile.import' | 'profile.renew' | 'webui.changePassword' | 'tunnel.restart';
+
+/** The config paths the network page changes, named in its refusals and its pending change. */
+export type NetworkField = 'wan.mode' | 'wan.address' | 'wan.gateway' | 'wan.resolvers' | 'interfaces.lanFallback' | 'interfaces.terminals' | 'interfaces.lan' | 'interfaces.wan';
+
+/** The kernel's route tables the network page names: main, the TI routes' (8742) and charon's (220). */
+export type RouteTable = 'main' | '8742' | '220';
+/** The route types other than unicast, which the network page words. */
+export type RouteType = 'unreachable' | 'blackhole' | 'prohibit';
+
+/** RAUC's slot states and boot states as the system page words them. */
+export type SlotState = 'booted' | 'active' | 'inactive';
+export type BootState = 'good' | 'bad';
 
 /** The tunnel's states as the agent reports them. */
 export type TunnelStateName = 'no-profile' | 'disabled' | 'charon-down' | 'connecting' | 'up' | 'wan-down' | 'backoff';
@@ -88,14 +104,14 @@ export interface Messages {
     /** Who: a web UI user, the administrators' command line, or the agent's own name for it. */
     webui: (user: string) => string;
     cli: string;
-    actions: Record<string, string>;
+    actions: Record<WordedAction, string>;
     otherAction: (action: string) => string;
     device: { register: (name: string) => string; change: (name: string) => string; remove: (name: string) => string };
     config: (path: string) => string;
   };
   tunnelStates: Record<TunnelStateName, string>;
-  /** The tunnel's failure reasons as the agent names them (src/ipsec/tunnel/failure.ts); others are shown as they are. */
-  failures: Record<string, string>;
+  /** The tunnel's failure reasons as the agent names them (src/core/failureReasons.ts); others are shown as they are. */
+  failures: Record<FailureReason, string>;
   kinds: { pvs: string; terminal: string };
   reach: { reachable: string; unreachable: string; unknown: string };
   severities: { info: string; warning: string; critical: string };
@@ -248,14 +264,14 @@ export interface Messages {
     unchanged: string;
     refusedFields: string;
     /** The config fields the page changes, by path. */
-    fields: Record<string, string>;
+    fields: Record<NetworkField, string>;
     routes: string;
     routesExplain: string;
     noRoutes: string;
     routesUnknown: string;
     routeColumns: { table: string; destination: string; via: string; dev: string; src: string; proto: string; metric: string };
-    tables: Record<string, string>;
-    routeTypes: Record<string, string>;
+    tables: Record<RouteTable, string>;
+    routeTypes: Record<RouteType, string>;
   };
   system: {
     title: string;
@@ -266,13 +282,13 @@ export interface Messages {
     slotColumns: { name: string; state: string; version: string; boot: string };
     booted: string;
     /** RAUC's slot states and boot states; one not listed is shown as RAUC names it. */
-    slotStates: Record<string, string>;
-    bootStates: Record<string, string>;
+    slotStates: Record<SlotState, string>;
+    bootStates: Record<BootState, string>;
     /** The update service did not answer: its own words are English and stay in the log. */
     slotsUnknown: string;
     firewall: string;
     firewallState: string;
-    firewallStates: Record<string, string>;
+    firewallStates: Record<SubsystemState, string>;
     ruleset: string;
     listening: string;
     listeningExplain: string;
@@ -329,8 +345,8 @@ export interface Messages {
   };
   /** Why the web UI refused a form before asking the agent (api/schemas.ts names the problem). */
   input: Record<InputProblem, string>;
-  /** The agent's named errors (src/core/errors.ts), by code; others are shown with agentRefused. */
-  agentErrors: Record<string, string>;
+  /** The agent's named errors worded here (agentErrors.ts), by code; others are shown with agentRefused. */
+  agentErrors: Record<WordedAgentError, string>;
   agentRefused: string;
   api: { notLoggedIn: string; passwordChangeRequired: string; csrf: string; notFound: string; internal: string; agentDown: string };
   /** The first-run wizard (wizard/). */

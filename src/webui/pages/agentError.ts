@@ -3,7 +3,7 @@
 // agent's own message is English and may name values; the page shows the catalogue's words.
 import { ControlApiError } from '../../control/client.ts';
 import { TiboxError } from '../../core/errors.ts';
-import type { Messages } from '../i18n/index.ts';
+import { wordFor, type Messages } from '../i18n/index.ts';
 
 export interface AgentRefusal {
   /** The agent's code, for the JSON API. */
@@ -15,7 +15,7 @@ export interface AgentRefusal {
 
 /** The refusal, or undefined for an error that is not the agent's answer (a bug: the caller lets it through). */
 export function agentRefusal(m: Messages, error: unknown): AgentRefusal | undefined {
-  if (error instanceof ControlApiError) return { code: error.code, status: error.status, text: m.agentErrors[error.code] ?? m.agentRefused };
-  if (error instanceof TiboxError) return { code: error.code, status: error.status, text: m.agentErrors[error.code] ?? m.agentRefused };
+  if (error instanceof ControlApiError) return { code: error.code, status: error.status, text: wordFor(m.agentErrors, error.code) ?? m.agentRefused };
+  if (error instanceof TiboxError) return { code: error.code, status: error.status, text: wordFor(m.agentErrors, error.code) ?? m.agentRefused };
   return undefined;
 }

@@ -12,7 +12,8 @@ export function ErrorPage({ language, fingerprint, text }: { language: Language;
     title: text,
     fingerprint,
     path: '/',
-    children: html`<p class="error" role="alert">${text}</p>
+    // The refusal is the page's heading, so a screen reader's list of headings starts with it.
+    children: html`<div role="alert"><h1 class="error">${text}</h1></div>
       <p><a href="/">${m.errors.back}</a></p>`,
   });
 }

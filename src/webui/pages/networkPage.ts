@@ -3,11 +3,13 @@
 // address, the terminal ports) as one form that works without JavaScript, and the routing table
 // as the kernel holds it. A change goes through the agent's pending transaction.
 import type { VNode } from 'preact';
-import { formatTime, messagesFor, type Language, type Messages } from '../i18n/index.ts';
+import { formatTime, messagesFor, wordFor, type Language, type Messages } from '../i18n/index.ts';
 import type { NetworkSettings, PendingView, RouteView } from '../status/networkView.ts';
 import { html } from './html.ts';
 import { Layout } from './layout.ts';
+import { PendingActions } from './pendingActions.ts';
 import { OutcomeNote, type Outcome } from './profilePage.ts';
+import { WanFields } from './wanFields.ts';
 
 /** What the form shows: the settings in force, or what was typed when the change was refused. */
 export interface NetworkFormValues {
@@ -65,7 +67,7 @@ export function NetworkPage(props: NetworkPageProps): VNode {
       ${OutcomeNote(props.outcome)}
       ${props.refusals && props.refusals.length > 0
         ? html`<ul class="error" aria-label=${m.refusedFields}>
-            ${props.refusals.map((r) => html`<li><strong>${m.fields[r.path] ?? r.path}</strong>: ${r.message}</li>`)}
+            ${props.refusals.map((r) => html`<li><strong>${wordFor(m.fields, r.path) ?? r.path}</strong>: ${r.message}</li>`)}
           </ul>`
         : null}
       ${props.pending ? Pending(all, props.pending, session.csrf, props.confirmAt, language) : null}
@@ -75,7 +77,7 @@ export function NetworkPage(props: NetworkPageProps): VNode {
       </section>
       <section aria-labelledby="settings-title">
         <h2 id="settings-title">${m.settings}</h2>
-        ${props.settings === undefined ? html`<p class="error">${all.status.reasons.agentDown}</p>` : Settings(m, props.form ?? formValues(props.settings, 90), session.csrf)}
+        ${props.settings === undefined ? html`<p class="error">${all.status.reasons.agentDown}</p>` : Settings(m, props.form ?? formValues(props.settings, 90), session.csrf, (props.refusals ?? []).map((r) => r.path))}
       </section>
       <section aria-labelledby="routes-title">
         <h2 id="routes-title">${m.routes}</h2>
@@ -87,7 +89,7 @@ export function NetworkPage(props: NetworkPageProps): VNode {
 
 function Pending(all: Messages, pending: PendingView, csrf: string, confirmAt: string | undefined, language: Language): VNode {
   const m = all.network;
-  const fields = pending.paths.map((path) => m.fields[path] ?? path).join(', ');
+  const fields = pending.paths.map((path) => wordFor(m.fields, path) ?? path).join(', ');
   return html`<section class="pending" aria-labelledby="pending-title">
     <h2 id="pending-title">${m.pendingTitle}</h2>
     <p>${m.pendingExplain(pending.revision, fields, formatTime(language, pending.deadline))}</p>
@@ -95,40 +97,27 @@ function Pending(all: Messages, pending: PendingView, csrf: string, confirmAt: s
       <strong data-countdown data-remaining=${String(pending.remainingS)} data-template=${m.remaining('{s}')} data-expired=${m.expired}>${m.remaining(pending.remainingS)}</strong>
     </p>
     ${confirmAt ? html`<p class="notice">${m.confirmFromNew} <a href=${`https://${confirmAt}/network`}>${`https://${confirmAt}/network`}</a></p>` : null}
-    <div class="actions">
-      <form method="post" action="/network/confirm">
-        <input type="hidden" name="_csrf" value=${csrf} />
-        <input type="hidden" name="revision" value=${String(pending.revision)} />
-        <button type="submit">${m.confirm}</button>
-      </form>
-      <form method="post" action="/network/rollback">
-        <input type="hidden" name="_csrf" value=${csrf} />
-        <button type="submit">${m.rollback}</button>
-      </form>
-    </div>
+    ${PendingActions({ base: '/network', csrf, revision: pending.revision, texts: m })}
   </section>`;
 }
 
-function Settings(m: Messages['network'], form: NetworkFormValues, csrf: string): VNode {
+function Settings(m: Messages['network'], form: NetworkFormValues, csrf: string, refused: readonly string[]): VNode {
   return html`<p>${m.settingsExplain}</p>
     <form method="post" action="/network" class="stacked">
       <input type="hidden" name="_csrf" value=${csrf} />
       <fieldset>
         <legend>${m.wanTitle}</legend>
-        <fieldset>
-          <legend>${m.mode}</legend>
-          <label><input type="radio" name="wanMode" value="dhcp" checked=${form.wanMode === 'dhcp'} /> ${m.dhcp}</label>
-          <label><input type="radio" name="wanMode" value="static" checked=${form.wanMode === 'static'} /> ${m.static}</label>
-        </fieldset>
-        <label for="wan-address">${m.address}</label>
-        <input id="wan-address" name="wanAddress" value=${form.wanAddress} maxlength="18" inputmode="decimal" aria-describedby="wan-address-hint" />
-        <small id="wan-address-hint">${m.addressHint}</small>
-        <label for="wan-gateway">${m.gateway}</label>
-        <input id="wan-gateway" name="wanGateway" value=${form.wanGateway} maxlength="15" inputmode="decimal" aria-describedby="wan-gateway-hint" />
-        <small id="wan-gateway-hint">${m.gatewayHint}</small>
-        <label for="wan-resolvers">${m.resolvers}</label>
-        <input id="wan-resolvers" name="wanResolvers" value=${form.wanResolvers} maxlength="200" aria-describedby="wan-resolvers-hint" />
-        <small id="wan-resolvers-hint">${m.resolversHint}</small>
+        ${WanFields({
+          names: { mode: 'wanMode', address: 'wanAddress', gateway: 'wanGateway', resolvers: 'wanResolvers' },
+          values: { mode: form.wanMode, address: form.wanAddress, gateway: form.wanGateway, resolvers: form.wanResolvers },
+          texts: {
+            mode: m.mode, dhcp: m.dhcp, static: m.static,
+            address: { label: m.address, hint: m.addressHint },
+            gateway: { label: m.gateway, hint: m.gatewayHint },
+            resolvers: { label: m.resolvers, hint: m.resolversHint },
+          },
+          refused,
+        })}
       </fieldset>
       <fieldset>
         <legend>${m.lanTitle}</legend>
@@ -160,8 +149,8 @@ function Routes(m: Messages['network'], routes: readonly RouteView[] | undefined
     <tbody>
       ${routes.map(
         (r) => html`<tr>
-          <td>${m.tables[r.table] ?? r.table}</td>
-          <td><code>${r.destination}</code>${r.type === 'unicast' ? '' : ` (${m.routeTypes[r.type] ?? r.type})`}</td>
+          <td>${wordFor(m.tables, r.table) ?? r.table}</td>
+          <td><code>${r.destination}</code>${r.type === 'unicast' ? '' : ` (${wordFor(m.routeTypes, r.type) ?? r.type})`}</td>
           <td>${r.via ?? ''}</td>
           <td>${r.dev ?? ''}</td>
           <td>${r.src ?? ''}</td>

@@ -4,7 +4,7 @@
 // server sends it (/api/v1/events); our script (assets/script.ts) puts it in place, and without
 // JavaScript the page shows the state at its loading.
 import type { VNode } from 'preact';
-import { formatBytes, formatTime, messagesFor, type Language } from '../i18n/index.ts';
+import { formatBytes, formatTime, messagesFor, wordFor, type Language } from '../i18n/index.ts';
 import type { Change } from '../status/changes.ts';
 import type { Overview } from '../status/overview.ts';
 import { ChainList } from './chainList.ts';
@@ -72,7 +72,7 @@ function whatOf(language: Language, change: Change): string {
   const m = messagesFor(language).changes;
   if (change.kind === 'device') return m.device[change.action](change.name);
   if (change.kind === 'config') return m.config(change.path);
-  return m.actions[change.action] ?? m.otherAction(change.action);
+  return wordFor(m.actions, change.action) ?? m.otherAction(change.action);
 }
 
 /** The part of the overview that changes; the same markup on the page and in each live update. */
@@ -93,7 +93,7 @@ export function OverviewLive({ language, overview, at }: { language: Language; o
             <dd data-field="traffic">${m.trafficValue(formatBytes(language, tunnel.traffic.bytesIn), formatBytes(language, tunnel.traffic.bytesOut))}</dd>
             ${tunnel.lastError
               ? html`<dt>${m.lastError}</dt>
-                  <dd data-field="last-error">${all.failures[tunnel.lastError.reason] ?? tunnel.lastError.reason} (${formatTime(language, tunnel.lastError.at)})</dd>`
+                  <dd data-field="last-error">${wordFor(all.failures, tunnel.lastError.reason) ?? tunnel.lastError.reason} (${formatTime(language, tunnel.lastError.at)})</dd>`
               : null}
           </dl>`
         : html`<p>${all.status.reasons.agentDown}</p>`}

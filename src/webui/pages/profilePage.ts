@@ -2,7 +2,7 @@
 // the import form (a file and its optional password; multipart, so it works without JavaScript),
 // and the tunnel: its state, the support actions up, down and restart, and its history.
 import type { VNode } from 'preact';
-import { formatTime, messagesFor, type Language } from '../i18n/index.ts';
+import { formatTime, messagesFor, wordFor, type Language } from '../i18n/index.ts';
 import type { OverviewStatus } from '../status/agentView.ts';
 import { daysUntil, type ProfileView } from '../status/profileView.ts';
 import { html } from './html.ts';
@@ -80,7 +80,7 @@ export function ProfilePage(props: ProfilePageProps): VNode {
                     <td>${formatTime(language, e.at)}</td>
                     <td>${all.tunnelStates[e.state]}</td>
                     <td>${e.gateway ?? ''}</td>
-                    <td>${e.reason ? (all.failures[e.reason] ?? e.reason) : ''}</td>
+                    <td>${e.reason ? (wordFor(all.failures, e.reason) ?? e.reason) : ''}</td>
                   </tr>`,
                 )}
               </tbody>

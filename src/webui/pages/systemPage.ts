@@ -5,7 +5,7 @@
 // restart, which a tick box confirms, and the factory reset, which the serial number typed confirms.
 import type { VNode } from 'preact';
 import { FACTORY_RESET_WORD } from '../../control/protocol.ts';
-import { formatTime, messagesFor, type Language, type Messages } from '../i18n/index.ts';
+import { formatTime, messagesFor, wordFor, type Language, type Messages } from '../i18n/index.ts';
 import type { BackupPreviewView, ListeningView, SlotsView } from '../status/systemView.ts';
 import { html } from './html.ts';
 import { Layout } from './layout.ts';
@@ -56,7 +56,7 @@ export function SystemPage(props: SystemPageProps): VNode {
         <h2 id="firewall-title">${m.firewall}</h2>
         ${props.firewall
           ? html`<p>
-              ${m.firewallState}: <strong data-field="firewall-state" class=${props.firewall.state === 'running' ? '' : 'error'}>${m.firewallStates[props.firewall.state] ?? props.firewall.state}</strong>
+              ${m.firewallState}: <strong data-field="firewall-state" class=${props.firewall.state === 'running' ? '' : 'error'}>${wordFor(m.firewallStates, props.firewall.state) ?? props.firewall.state}</strong>
               ${props.firewall.since ? ` (${all.status.since(formatTime(language, props.firewall.since))})` : ''}
               ${props.firewall.detail ? html`<br /><span>${props.firewall.detail}</span>` : null}
             </p>`
@@ -183,9 +183,9 @@ function Slots(m: Messages['system'], system: SlotsView['system'] | undefined): 
       ${system.slots.map(
         (slot) => html`<tr>
           <td>${slot.bootname ? `${slot.name} (${slot.bootname})` : slot.name}</td>
-          <td>${slot.bootname !== undefined && slot.bootname === system.booted ? m.booted : (m.slotStates[slot.state] ?? slot.state)}</td>
+          <td>${slot.bootname !== undefined && slot.bootname === system.booted ? m.booted : (wordFor(m.slotStates, slot.state) ?? slot.state)}</td>
           <td>${slot.version ?? ''}</td>
-          <td>${slot.bootStatus === undefined ? '' : (m.bootStates[slot.bootStatus] ?? slot.bootStatus)}</td>
+          <td>${slot.bootStatus === undefined ? '' : (wordFor(m.bootStates, slot.bootStatus) ?? slot.bootStatus)}</td>
         </tr>`,
       )}
     </tbody>

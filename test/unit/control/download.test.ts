@@ -2,15 +2,13 @@
 // and the client reads it as it comes; an unknown name is refused in words; a source that fails
 // half-way cuts the transfer, so the reader never takes it for a whole file; the source learns who
 // reads it: the web UI's user on its socket (where one must be named), local-cli on the other.
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IncomingMessage } from 'node:http';
-import { ControlActions } from '../../../src/core/controlActions.ts';
 import { ControlApiError, ControlClient } from '../../../src/control/client.ts';
 import type { Downloads } from '../../../src/control/handler.ts';
 import { MAX_BODY_BYTES } from '../../../src/control/protocol.ts';
-import { ControlServer } from '../../../src/control/server.ts';
-import { groupFile, memoryLogger, passwdFile, SAMPLE_STATUS, tempDir } from './helpers.ts';
+import type { ControlServer } from '../../../src/control/server.ts';
+import { memoryLogger, passwdFile, startControlServer, tempDir } from './helpers.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -36,9 +34,9 @@ function* pages(count: number, failAt?: number): Generator<string> {
 async function start(downloads: Downloads, webui = false) {
   const logger = memoryLogger();
   const socket = webui ? { webui: { user: 'tibox-web', passwdFile: await passwdFile(dir, true) } } : {};
-  server = new ControlServer({ socketPath: join(dir, 'control.sock'), status: () => SAMPLE_STATUS, actions: new ControlActions(), log: logger.log, groupFile: await groupFile(dir, true), downloads, ...socket });
-  await server.start(AbortSignal.timeout(5_000));
-  return { client: new ControlClient(join(dir, 'control.sock'), { timeoutMs: 2_000 }), logger };
+  const started = await startControlServer(dir, { log: logger.log, downloads, ...socket });
+  server = started.server;
+  return { client: new ControlClient(started.socketPath, { timeoutMs: 2_000 }), logger };
 }
 
 function readAll(res: IncomingMessage): Promise<{ bytes: number; complete: boolean }> {

@@ -136,6 +136,16 @@ describe('the web UI app', () => {
     expect(body).toContain('Is it us, the internet, the datacenter or the TI?');
   });
 
+  it("switches from its own page whose no-referrer policy makes the browser send 'Origin: null', by Sec-Fetch-Site; a null origin from elsewhere is refused", async () => {
+    const own = await form('/language', { language: 'en', return: '/' }, { Origin: 'null', 'Sec-Fetch-Site': 'same-origin' });
+    expect([own.status, own.headers.location]).toEqual([303, '/']);
+    expect(String(own.headers['set-cookie'])).toMatch(/^__Host-lang=en;/);
+    for (const site of ['cross-site', 'same-site', undefined]) {
+      const refused = await form('/language', { language: 'en' }, { Origin: 'null', ...(site ? { 'Sec-Fetch-Site': site } : {}) });
+      expect([refused.status, refused.headers['set-cookie']], String(site)).toEqual([403, undefined]);
+    }
+  });
+
   it('refuses the switch from another site, returns only to its own paths, and takes only its languages', async () => {
     const foreign = await form('/language', { language: 'en' }, { Origin: 'https://evil.example' });
     expect(foreign.status).toBe(403);

@@ -142,6 +142,9 @@ describe('the network page', () => {
     expect(refused.body).toContain('<strong>Gateway</strong>: 10.0.0.1 is outside the WAN subnet 192.168.178.0/24 of 192.168.178.2/24: the box could not reach it');
     expect(refused.body).toContain('value="10.0.0.1"');
     expect(refused.body).toMatch(/value="static" checked/);
+    // The refused field, and only that one, is marked for a screen reader too.
+    expect(refused.body).toMatch(/<input id="wan-gateway"[^>]* aria-invalid="true"/);
+    expect(refused.body.match(/aria-invalid/g)).toHaveLength(1);
     expect([agent.settings, agent.pending]).toEqual([before, null]);
   });
 

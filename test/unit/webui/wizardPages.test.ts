@@ -193,6 +193,7 @@ describe('the first-run wizard', () => {
     expect(refused.status).toBe(422);
     expect(refused.body).toContain(`${de.fieldRefused('Feste WAN-Adresse')} mit Präfixlänge`);
     expect(refused.body).toContain('value="&lt;b>x&lt;/b>"');
+    expect(refused.body).toMatch(/<input id="wan-address" name="address" value="[^"]*" maxlength="18" aria-invalid="true"/);
     expect(box.config.wan.mode).toBe('dhcp');
     expect(changes()).toBe(before + 1);
     page = await follow(b, await b.post('/wizard/wan', { _csrf: Browser.token(refused), mode: 'static', address: '192.168.178.2/24', gateway: '192.168.178.1', resolvers: '192.168.178.1, 9.9.9.9' }));

@@ -6,6 +6,8 @@ import { formatTime, messagesFor, type Language } from '../../i18n/index.ts';
 import type { OverviewStatus } from '../../status/agentView.ts';
 import type { PendingView, WizardConfigView } from '../../wizard/views.ts';
 import { html } from '../html.ts';
+import { PendingActions } from '../pendingActions.ts';
+import { WanFields } from '../wanFields.ts';
 import { textOf, type FieldTexts } from './fieldTexts.ts';
 
 /** What the form shows: the config's values, or what was typed when it was refused. */
@@ -35,29 +37,15 @@ export function wanValues(config: WizardConfigView): WanValues {
 export function WanStep({ language, csrf, values, pending, warnings, texts, refused }: WanStepProps): VNode {
   const all = messagesFor(language);
   const m = all.wizard.wan;
-  const field = (name: 'address' | 'gateway' | 'resolvers', hint?: string) => {
+  const text = (name: 'address' | 'gateway' | 'resolvers') => {
     const { label, help } = textOf(texts, `wan.${name}`, language);
-    const bad = refused.includes(`wan.${name}`);
-    return html`<label for=${`wan-${name}`}>${label}</label>
-      <input id=${`wan-${name}`} name=${name} value=${values[name]} maxlength="64" aria-invalid=${bad ? 'true' : undefined} aria-describedby=${`wan-${name}-help`} />
-      <small id=${`wan-${name}-help`}>${hint ?? help}</small>`;
+    return { label, hint: help };
   };
-  const mode = textOf(texts, 'wan.mode', language);
   return html`<p>${m.explain}</p>
     ${pending
       ? html`<div class="notice" role="status" data-field="pending">
           <p>${m.pending(formatTime(language, pending.deadline), pending.remainingS)}</p>
-          <div class="actions">
-            <form method="post" action="/wizard/wan/confirm">
-              <input type="hidden" name="_csrf" value=${csrf} />
-              <input type="hidden" name="revision" value=${String(pending.revision)} />
-              <button type="submit">${m.confirm}</button>
-            </form>
-            <form method="post" action="/wizard/wan/rollback">
-              <input type="hidden" name="_csrf" value=${csrf} />
-              <button type="submit">${m.rollback}</button>
-            </form>
-          </div>
+          ${PendingActions({ base: '/wizard/wan', csrf, revision: pending.revision, texts: m })}
         </div>`
       : null}
     <h3>${m.warnings}</h3>
@@ -76,12 +64,17 @@ export function WanStep({ language, csrf, values, pending, warnings, texts, refu
       : null}
     <form method="post" action="/wizard/wan" class="stacked">
       <input type="hidden" name="_csrf" value=${csrf} />
-      <fieldset>
-        <legend>${mode.label}</legend>
-        <label><input type="radio" name="mode" value="dhcp" checked=${values.mode === 'dhcp'} /> ${m.dhcp}</label>
-        <label><input type="radio" name="mode" value="static" checked=${values.mode === 'static'} /> ${m.static}</label>
-      </fieldset>
-      ${field('address')} ${field('gateway')} ${field('resolvers', `${textOf(texts, 'wan.resolvers', language).help} ${m.resolversHint}`)}
+      ${WanFields({
+        names: { mode: 'mode', address: 'address', gateway: 'gateway', resolvers: 'resolvers' },
+        values,
+        texts: {
+          mode: textOf(texts, 'wan.mode', language).label, dhcp: m.dhcp, static: m.static,
+          address: text('address'),
+          gateway: text('gateway'),
+          resolvers: { ...text('resolvers'), hint: `${text('resolvers').hint} ${m.resolversHint}` },
+        },
+        refused,
+      })}
       <button type="submit">${m.submit}</button>
     </form>`;
 }
