@@ -17,6 +17,7 @@ import { provisionCommand } from './provision.ts';
 import { configPendingCommands } from './configPending.ts';
 import { updateStatusCommand } from './update.ts';
 import { backupCommands, backupInspectCommand } from './backup.ts';
+import { checkCommand } from './check.ts';
 
 const helpCommand: Command = {
   words: ['help'],
@@ -43,7 +44,7 @@ const firewallCommands: readonly Command[] = [fwPrintCommand, fwWhyCommand];
 // Configuration (src/agent/store/, src/agent/pending/): settings, their audit log, network changes awaiting confirmation.
 export const COMMANDS: readonly Command[] = [
   statusCommand, profileImportCommand, profileShowCommand, ...tunnelCommands, ...deviceCommands, ...firewallCommands,
-  ...configCommands, ...configPendingCommands, ...backupCommands, updateStatusCommand, provisionCommand, helpCommand,
+  ...configCommands, ...configPendingCommands, ...backupCommands, updateStatusCommand, checkCommand, provisionCommand, helpCommand,
 ];
 
 // Each default only shows: a word alone never changes anything.
