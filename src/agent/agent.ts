@@ -100,7 +100,7 @@ export class Agent {
           .finally(() => updater.setInternetEndpoint(endpoint));
       },
     });
-    wireCheck(ctx, { wanKernel, clock, profile, tunnel, inventory, lan });
+    wireCheck(ctx, { wanKernel, clock, profile, tunnel, pathMtu, inventory, lan });
     wireNetwork(ctx);
     const { downloads } = wireSystem(ctx);
     wireBackup(ctx, {

@@ -17,7 +17,7 @@ import { waitFor } from './waitFor.ts';
 
 const tibox = join(fileURLToPath(import.meta.url), '..', '..', '..', 'bin', 'tibox');
 const ALL_PASS = {
-  wan: 'pass', wanDns: 'skipped', time: 'pass', passthrough: 'pass', tunnel: 'pass', connector: 'pass', tiDns: 'pass', pvsHosts: 'pass', addressPlan: 'pass',
+  wan: 'pass', wanDns: 'skipped', time: 'pass', passthrough: 'pass', mtu: 'pass', tunnel: 'pass', connector: 'pass', tiDns: 'pass', pvsHosts: 'pass', addressPlan: 'pass',
 };
 /** A PVS host registered with an address and MAC that no host of the lab has. */
 const ABSENT_PVS = { kind: 'pvs', name: 'PVS back office', address: '10.77.12.11', mac: '02:00:5e:10:00:11' };
@@ -61,6 +61,7 @@ describe('the function test', () => {
     expect(lines).toContainEqual(
       expect.stringMatching(/^PASS +4 VPN passthrough \(IKE, UDP 500\/4500\) +192\.0\.2\.10 UDP 500 answered NO_PROPOSAL_CHOSEN in \d+ ms, UDP 4500 answered NO_PROPOSAL_CHOSEN in \d+ ms; 198\.51\.100\.10 UDP 500 answered NO_PROPOSAL_CHOSEN in \d+ ms, UDP 4500 answered NO_PROPOSAL_CHOSEN in \d+ ms$/),
     );
+    expect(lines).toContainEqual(expect.stringMatching(/^PASS +6 Packet size \(MTU\) +path MTU \d+ \(probed towards 198\.51\.100\.10\), tunnel MTU \d+, TCP MSS \d+$/));
     expect(lines).toContainEqual(expect.stringMatching(/^PASS +7 Tunnel +up via 198\.51\.100\.10 since .*standby 192\.0\.2\.10 answers IKE$/));
     expect(lines).toContainEqual(expect.stringMatching(/^PASS +8 Connector +100\.64\.10\.10: TLSv1\.3, connector\.sds of tibox lab connector stand-in, 0 services$/));
     expect(stdout).toContain(`    For the practice's DNS server: forward queries for telematik, telematik-test to ${PLAN.tiSegment.lanGateway} (conditional forwarding).`);

@@ -1,9 +1,10 @@
-// The checks of the function test, in the order of their numbers. Missing numbers come with later
-// firmware (docs/function-test.md): 5 bandwidth needs the profile format's next version, 6 the
-// path MTU's transfer through the tunnel, 10 the card terminals' announcements.
+// The checks of the function test, in the order of their numbers. Missing parts come with later
+// firmware (docs/function-test.md): 5 bandwidth needs the profile format's next version, 6 has
+// the MTU values but not yet the full-size transfer, 10 the card terminals' announcements.
 import { runnable, type RunnableCheck } from './check.ts';
 import { addressPlanCheck } from './checks/addressPlan.ts';
 import { connectorCheck } from './checks/connector.ts';
+import { mtuCheck } from './checks/mtu.ts';
 import { passthroughCheck } from './checks/passthrough.ts';
 import { pvsHostsCheck } from './checks/pvsHosts.ts';
 import { tiDnsCheck } from './checks/tiDns.ts';
@@ -17,6 +18,7 @@ export const FUNCTION_TEST_CHECKS: readonly RunnableCheck[] = [
   runnable(wanDnsCheck),
   runnable(timeCheck),
   runnable(passthroughCheck),
+  runnable(mtuCheck),
   runnable(tunnelCheck),
   runnable(connectorCheck),
   runnable(tiDnsCheck),

@@ -9,6 +9,7 @@ export const CHECK_TEXTS = {
   'title.wanDns': { de: 'DNS am WAN', en: 'DNS on the WAN' },
   'title.time': { de: 'Uhrzeit und Zertifikate', en: 'Time and certificates' },
   'title.passthrough': { de: 'VPN-Passthrough (IKE, UDP 500/4500)', en: 'VPN passthrough (IKE, UDP 500/4500)' },
+  'title.mtu': { de: 'Paketgröße (MTU)', en: 'Packet size (MTU)' },
   'title.tunnel': { de: 'Tunnel', en: 'Tunnel' },
   'title.connector': { de: 'Konnektor', en: 'Connector' },
   'title.tiDns': { de: 'TI-DNS', en: 'TI DNS' },
@@ -99,6 +100,16 @@ export const CHECK_TEXTS = {
   'passthrough.noGateway': {
     de: 'Das Profil ergibt kein Gateway, an das sich die Box wenden könnte. Bitte den DNS-Server am WAN prüfen oder das Rechenzentrum verständigen.',
     en: 'The profile gives no gateway the box could turn to. Please check the name server on the WAN or tell the datacenter.',
+  },
+
+  // 6 Path MTU
+  'mtu.unknown': {
+    de: 'Die Paketgröße der Leitung ist nicht gemessen ({because}); die Box nimmt {pathMtu} Byte an. Ist die Leitung kleiner (z. B. 1492 bei PPPoE, 1460 bei DS-Lite), bitte den Wert in den Einstellungen (tunnel.wanMtu) eintragen.',
+    en: "The line's packet size has not been measured ({because}); the box assumes {pathMtu} bytes. If the line is smaller (e.g. 1492 with PPPoE, 1460 with DS-Lite), please enter it in the settings (tunnel.wanMtu).",
+  },
+  'mtu.small': {
+    de: 'Die Leitung trägt nur Pakete bis {pathMtu} Byte; die Box begrenzt TCP auf {mss} Byte, das kostet Durchsatz. Bitte am Router prüfen, ob eine größere MTU möglich ist.',
+    en: 'The line carries packets of at most {pathMtu} bytes; the box limits TCP to {mss} bytes, which costs throughput. Please check whether the router allows a larger MTU.',
   },
 
   // 7 Tunnel

@@ -8,7 +8,7 @@ import { formatCheck } from './formatCheck.ts';
 export const checkCommand: Command = {
   words: ['check'],
   synopsis: '[--last] [--json]',
-  summary: 'Run the function test: WAN, DNS, time, VPN passthrough, tunnel, connector, TI DNS, PVS hosts, address plan; exits 3 when a check fails',
+  summary: 'Run the function test: WAN, DNS, time, VPN passthrough, MTU, tunnel, connector, TI DNS, PVS hosts, address plan; exits 3 when a check fails',
   options: {
     last: { type: 'boolean', description: 'Show the last function test instead of running one' },
     json: { type: 'boolean', description: 'Print the result as JSON, for scripts' },

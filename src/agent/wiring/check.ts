@@ -2,7 +2,9 @@
 // root built, and each run gets its own sources, so the gateways are resolved and probed once per
 // run (the address plan is read once too). Its finished runs go out on the bus as `check.finished`.
 import type { ClockWatch } from '../clock/clockWatch.ts';
-import { udpIkeProbe, type GatewayResolution, type IkeProbe, type IkeProbeOutcome, type ProfileService, type TunnelController, type VpnProfile } from '../../ipsec/index.ts';
+import {
+  udpIkeProbe, type GatewayResolution, type IkeProbe, type IkeProbeOutcome, type PathMtuWatch, type ProfileService, type TunnelController, type VpnProfile,
+} from '../../ipsec/index.ts';
 import type { Lan } from '../../lan/index.ts';
 import type { DeviceInventory } from '../../lan/inventory/index.ts';
 import type { WanKernel } from '../../wan/index.ts';
@@ -21,6 +23,7 @@ export interface CheckDeps {
   clock: ClockWatch;
   profile: ProfileService;
   tunnel: TunnelController;
+  pathMtu: PathMtuWatch;
   inventory: DeviceInventory;
   lan: Lan;
   /** The IKE probe; the UDP one when absent. */
@@ -71,6 +74,7 @@ function sourcesForRun(ctx: AgentContext, deps: CheckDeps): CheckSources {
     },
     tunnel: () => deps.tunnel.tunnelStatus(),
     tunnelEnabled: () => deps.tunnel.isEnabled(),
+    mtu: () => deps.pathMtu.mtuStatus(),
     connectorSds: fetchConnectorSds,
     dns: dnsQuery,
     devices: () => deps.inventory.devices(),

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { judgeAddressPlan, type AddressPlanFacts } from '../../../../src/agent/check/checks/addressPlan.ts';
 import { judgeConnector, type ConnectorFacts } from '../../../../src/agent/check/checks/connector.ts';
+import { judgeMtu, type MtuFacts } from '../../../../src/agent/check/checks/mtu.ts';
 import { judgePassthrough, type GatewayPorts, type PassthroughFacts } from '../../../../src/agent/check/checks/passthrough.ts';
 import { judgePvsHosts, type PvsFacts } from '../../../../src/agent/check/checks/pvsHosts.ts';
 import { judgeTiDns, type TiDnsFacts } from '../../../../src/agent/check/checks/tiDns.ts';
@@ -209,5 +210,17 @@ describe('12 address plan', () => {
       /100\.64\.20\.0\/24.*renumber the practice network/,
     ],
     ['WAN in carrier-grade NAT', { halves: HALVES, findings: [{ severity: 'warn', message: 'The WAN 100.70.0.2/10 is carrier-grade NAT.' }] }, 'warn', 'plan.warning', /carrier-grade NAT/],
+  ]);
+});
+
+const MTU = { pathMtu: 1500, source: 'probed', because: 'probed towards 198.51.100.10', tunnelMtu: 1400, mss: 1360 } as const;
+
+describe('6 path MTU, its values', () => {
+  table<MtuFacts>(judgeMtu, [
+    ['probed, full size', MTU, 'pass', undefined],
+    ['set by hand', { ...MTU, source: 'configured', because: 'configured' }, 'pass', undefined],
+    ['not probed yet', { ...MTU, pathMtu: 1280, source: 'assumed', because: 'not probed yet' }, 'warn', 'mtu.unknown', /not been measured \(not probed yet\); the box assumes 1280 bytes/],
+    ['probe failed', { ...MTU, source: 'link', because: "no answer: the WAN port's MTU" }, 'warn', 'mtu.unknown', /tunnel\.wanMtu/],
+    ['a small line', { ...MTU, pathMtu: 1280, tunnelMtu: 1180, mss: 1140, small: 'path MTU 1280' }, 'warn', 'mtu.small', /at most 1280 bytes; the box limits TCP to 1140 bytes/],
   ]);
 });
