@@ -28,7 +28,8 @@ export function judgeWanDns({ profile, resolution }: WanDnsFacts): Judgement {
     const error = resolution.srvError ?? 'no gateway named';
     return { verdict: 'fail', value: `${source.srv}: ${error}`, fixKey: 'wanDns.srvFailed', params: { srv: source.srv, error } };
   }
-  const names = [...resolution.names.keys()].concat(resolution.failed.filter((n) => !resolution.names.has(n)));
+  // In the order the tunnel tries them; IP literals need no DNS.
+  const names = resolution.gateways.filter((g) => resolution.names.has(g) || resolution.failed.includes(g));
   if (names.length === 0) return { verdict: 'skipped', value: `gateways by address: ${resolution.gateways.join(' ')}` };
   const value = names.map((name) => `${name} ${resolution.failed.includes(name) ? 'not resolved' : (resolution.names.get(name) ?? []).join(' ')}`);
   const srv = source.kind === 'srv' ? [`${source.srv} -> ${resolution.gateways.join(' ')}`] : [];
