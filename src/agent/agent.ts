@@ -100,7 +100,7 @@ export class Agent {
           .finally(() => updater.setInternetEndpoint(endpoint));
       },
     });
-    wireCheck(ctx, { wanKernel, clock, profile, tunnel, pathMtu, inventory, lan });
+    wireCheck(ctx, { wanKernel, clock, profile, tunnel, pathMtu, inventory, lan, wanResolvers: () => resolver.getServers() });
     wireNetwork(ctx);
     const { downloads } = wireSystem(ctx);
     wireBackup(ctx, {

@@ -168,18 +168,19 @@ export class ProfileService implements Lifecycle {
   /**
    * The gateways as the WAN's name servers give them now, for the function test: the SRV name (if
    * the profile has one) and each gateway name looked up afresh, nothing kept from before and
-   * nothing applied. Never rejects: what failed is in the answer.
+   * nothing applied. `resolver` (the service's own when absent) lets the caller bound the wait.
+   * Never rejects: what failed is in the answer.
    */
-  async resolveGatewaysNow(profile: VpnProfile): Promise<GatewayResolution> {
+  async resolveGatewaysNow(profile: VpnProfile, resolver: Pick<Resolver, 'resolveSrv'> & AddressResolver = this.deps.resolver): Promise<GatewayResolution> {
     const routedIntoTunnel = [profile.tiSegment, ...profile.tiPrefixes];
     const log = this.deps.log;
     let gateways: string[];
     try {
-      gateways = await resolveGateways(profile.gateways, this.deps.resolver, { routedIntoTunnel, log, random: () => this.random() });
+      gateways = await resolveGateways(profile.gateways, resolver, { routedIntoTunnel, log, random: () => this.random() });
     } catch (error) {
       return { gateways: [], names: new Map(), failed: [], addresses: [], srvError: (error as NodeJS.ErrnoException).code ?? (error as Error).message };
     }
-    const resolved = await resolveGatewayAddresses(gateways, this.deps.resolver, { routedIntoTunnel, log });
+    const resolved = await resolveGatewayAddresses(gateways, resolver, { routedIntoTunnel, log });
     return { gateways, names: resolved.names, failed: resolved.failed, addresses: resolved.addresses };
   }
 

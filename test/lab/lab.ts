@@ -782,8 +782,11 @@ export class Lab {
     }
   }
 
-  /** Stops a stand-in of the datacenter core (the connector, the TI DNS), as an outage would; `true` starts it again. */
-  async coreService(name: 'connector' | 'ti-dns', running: boolean): Promise<void> {
+  /**
+   * Stops a stand-in (the connector and the TI DNS in the datacenter core, the resolver on the
+   * internet), as an outage would; `true` starts it again.
+   */
+  async standIn(name: 'connector' | 'ti-dns' | 'internet-dns', running: boolean): Promise<void> {
     const service = this.services.find((s) => s.name === name);
     if (!service) throw new Error(`the lab runs no ${name}`);
     if (running) await service.start();

@@ -1,6 +1,7 @@
 // The function test (src/agent/check/): its checks read through the subsystems the composition
 // root built, and each run gets its own sources, so the gateways are resolved and probed once per
 // run (the address plan is read once too). Its finished runs go out on the bus as `check.finished`.
+import { Resolver } from 'node:dns/promises';
 import type { ClockWatch } from '../clock/clockWatch.ts';
 import {
   udpIkeProbe, type GatewayResolution, type IkeProbe, type IkeProbeOutcome, type PathMtuWatch, type ProfileService, type TunnelController, type VpnProfile,
@@ -17,6 +18,11 @@ import type { AgentContext } from './context.ts';
 
 /** How long one IKE probe waits for its answer: a gateway answers within a round trip. */
 const IKE_PROBE_TIMEOUT_MS = 3_000;
+/**
+ * The gateways' lookups on the WAN: 1 s, then 2 s for the one retry, so a silent name server
+ * fails the SRV and the name lookups within 6 s, well inside the checks' limits, and says so.
+ */
+const WAN_DNS = { timeout: 1_000, tries: 2 };
 
 export interface CheckDeps {
   wanKernel: WanKernel;
@@ -26,6 +32,8 @@ export interface CheckDeps {
   pathMtu: PathMtuWatch;
   inventory: DeviceInventory;
   lan: Lan;
+  /** The name servers the agent's own lookups ask: the WAN's. */
+  wanResolvers: () => string[];
   /** The IKE probe; the UDP one when absent. */
   ike?: IkeProbe;
 }
@@ -59,7 +67,11 @@ function sourcesForRun(ctx: AgentContext, deps: CheckDeps): CheckSources {
     wanState: (port) => deps.wanKernel.read(port),
     profile: () => deps.profile.profile(),
     gateways: (profile) => {
-      if (gateways?.profile !== profile) gateways = { profile, resolution: deps.profile.resolveGatewaysNow(profile) };
+      if (gateways?.profile !== profile) {
+        const resolver = new Resolver(WAN_DNS);
+        resolver.setServers(deps.wanResolvers());
+        gateways = { profile, resolution: deps.profile.resolveGatewaysNow(profile, resolver) };
+      }
       return gateways.resolution;
     },
     clock: async () => {

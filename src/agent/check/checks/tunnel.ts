@@ -37,6 +37,8 @@ export function judgeTunnel({ hasProfile, enabled, status, gateways }: TunnelFac
   const others = gateways.filter((g) => g.gateway !== gateway);
   const standby = others.map((g) => `${g.gateway} ${answers(g) ? 'answers IKE' : 'silent'}`);
   const value = [`up via ${gateway} since ${status.since}${carrying}`, traffic, ...(standby.length > 0 ? [`standby ${standby.join(', ')}`] : [])].join('; ');
+  // The profile's gateways did not resolve now: which one could take over is not known.
+  if (gateways.length === 0) return { verdict: 'warn', value, fixKey: 'passthrough.noGateway' };
   if (others.length === 0) return { verdict: 'warn', value, fixKey: 'tunnel.oneGateway' };
   const silent = others.filter((g) => !answers(g)).map((g) => g.gateway);
   if (silent.length > 0) return { verdict: 'warn', value, fixKey: 'tunnel.noStandby', params: { silent: silent.join(', '), gateway } };

@@ -138,6 +138,7 @@ describe('7 tunnel', () => {
     ],
     ['standby silent', { hasProfile: true, enabled: true, status: upStatus, gateways: [both[0] as GatewayPorts, gw('192.0.2.10', answered, silent)] }, 'warn', 'tunnel.noStandby', /second gateway 192\.0\.2\.10.*should 198\.51\.100\.10 fail/],
     ['one gateway only', { hasProfile: true, enabled: true, status: upStatus, gateways: [both[0] as GatewayPorts] }, 'warn', 'tunnel.oneGateway'],
+    ['the gateways do not resolve now', { hasProfile: true, enabled: true, status: upStatus, gateways: [] }, 'warn', 'passthrough.noGateway', /name server on the WAN/],
   ]);
 });
 
