@@ -8,7 +8,7 @@ import type { Check } from '../check.ts';
 import type { Judgement } from '../result.ts';
 import type { CheckSources } from '../sources.ts';
 
-export const IKE_PORTS = [500, 4500] as const;
+const IKE_PORTS = [500, 4500] as const;
 
 export interface GatewayPorts {
   readonly gateway: string;
@@ -59,7 +59,7 @@ export function judgePassthrough({ hasProfile, gateways }: PassthroughFacts): Ju
   return { verdict: 'warn', value, fixKey: 'passthrough.oneGateway', params: { silent: silent.join(', ') } };
 }
 
-export function outcomeText(outcome: IkeProbeOutcome): string {
+function outcomeText(outcome: IkeProbeOutcome): string {
   if (!outcome.answered) return outcome.error ? `no answer (${outcome.error})` : 'no answer';
   return `answered${outcome.notify ? ` ${outcome.notify}` : ''} in ${outcome.rttMs} ms`;
 }

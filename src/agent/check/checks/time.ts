@@ -1,11 +1,11 @@
 // 3 Time: chrony follows a time source and the clock is within a second of it, and the
 // certificates of the profile (the box's, its CAs', remote management's) are valid at this time.
 // An unsynchronised clock makes the certificate dates unreliable, so it fails before they count.
+import { X509Certificate } from 'node:crypto';
 import type { VpnProfile } from '../../../ipsec/index.ts';
 import type { Tracking } from '../../clock/chronyTracking.ts';
 import type { Check } from '../check.ts';
 import type { Judgement } from '../result.ts';
-import { X509Certificate } from 'node:crypto';
 
 /** The issue's bound: a TLS or IKE peer tolerates seconds, and chrony reaches milliseconds. */
 const MAX_OFFSET_S = 1;
@@ -52,7 +52,7 @@ export function judgeTime({ now, tracking, certificates }: TimeFacts): Judgement
 }
 
 /** The certificates the box relies on, named as the installer would ask the datacenter about them. */
-export function certificatesOf(profile: VpnProfile): CertificateDates[] {
+function certificatesOf(profile: VpnProfile): CertificateDates[] {
   const ca = (pem: string, i: number, of: string) => {
     const cert = new X509Certificate(pem);
     return { name: `${of} CA ${i + 1}`, notBefore: new Date(cert.validFrom).toISOString(), notAfter: new Date(cert.validTo).toISOString() };
