@@ -20,6 +20,7 @@ import type { AgentStatus } from './status.ts';
 import { DEFAULT_WEBUI_CERTIFICATE, WebuiCertificate } from './webuiCertificate.ts';
 import { agentContext } from './wiring/context.ts';
 import { wireBackup } from './wiring/backup.ts';
+import { wireCheck } from './wiring/check.ts';
 import { wireControl } from './wiring/control.ts';
 import { wireFactoryReset } from './wiring/factoryReset.ts';
 import { wireFirewall } from './wiring/firewall.ts';
@@ -82,7 +83,7 @@ export class Agent {
     });
     // The agent's own lookups (the gateways' names) ask the WAN's name servers.
     const resolver = options.resolver ?? new Resolver();
-    const wan = wireWan(ctx, { lan, resolver });
+    const { wan, wanKernel } = wireWan(ctx, { lan, resolver });
     // A renewal runs only once the agent has started, long after the profile service is built below.
     const renewal = profileRenewal(ctx, { profile: () => profile, tunnel });
     const { updater, remoteManagement } = wireUpdater(ctx, () => this.status(), tunnel, renewal);
@@ -100,6 +101,7 @@ export class Agent {
           .finally(() => updater.setInternetEndpoint(endpoint));
       },
     });
+    wireCheck(ctx, { wanKernel, clock, profile, tunnel, pathMtu, inventory, lan, wanResolvers: () => resolver.getServers() });
     wireNetwork(ctx);
     const { downloads } = wireSystem(ctx);
     const serial = () => {

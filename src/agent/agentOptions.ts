@@ -37,7 +37,7 @@ export interface AgentOptions {
   /** The kernel's routing as the routes module sees it; rtnetlink when absent (tests pass a fake). */
   routeKernel?: RouteKernel;
   /** The agent's own name lookups (gateways, the management endpoint), asking the WAN's name servers; node's when absent (tests pass a fake). */
-  resolver?: Pick<Resolver, 'setServers' | 'resolveSrv' | 'resolve4' | 'resolve6'>;
+  resolver?: Pick<Resolver, 'setServers' | 'getServers' | 'resolveSrv' | 'resolve4' | 'resolve6'>;
   /** Runtime files (dnsmasq's); /run/tibox when absent. Must be traversable by dnsmasq's user. */
   runDir?: string;
   /** The kernel's links and addresses as the LAN subsystem sees them; rtnetlink when absent (tests pass a fake). */

@@ -11,4 +11,6 @@ export interface AgentEvents {
   'tunnel.event': TunnelEvent;
   /** A device registered, changed or removed, or a terminal's reachability changed: the web UI's live view listens. */
   'devices.changed': Record<string, never>;
+  /** A function test finished; `check.last` answers its result. */
+  'check.finished': { verdict: 'pass' | 'warn' | 'fail'; finishedAt: string };
 }

@@ -178,7 +178,7 @@ export class ControlClient<Status = unknown> {
   }
 }
 
-const CHANGES: readonly AgentChange[] = ['hello', 'tunnel', 'health', 'config', 'devices'];
+const CHANGES: readonly AgentChange[] = ['hello', 'tunnel', 'health', 'config', 'devices', 'check'];
 
 /** A line of the event stream; undefined for anything this client does not know. */
 function parseChange(line: string): AgentChange | undefined {

@@ -21,7 +21,7 @@ export const EVENTS_PATH = '/v1/events';
 export const DOWNLOADS_PREFIX = '/v1/downloads/';
 
 /** What the event stream names: the first line, then what changed. */
-export type AgentChange = 'hello' | 'tunnel' | 'health' | 'config' | 'devices';
+export type AgentChange = 'hello' | 'tunnel' | 'health' | 'config' | 'devices' | 'check';
 
 /** One line of the event stream. */
 export interface EventLine {

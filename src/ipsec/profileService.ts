@@ -31,6 +31,20 @@ export interface ProfileDataPath {
   readonly gatewayAddresses: readonly string[];
 }
 
+/** The gateway list and its names resolved afresh (ProfileService.resolveGatewaysNow). */
+export interface GatewayResolution {
+  /** In the order the tunnel tries them: names or IP literals. */
+  readonly gateways: readonly string[];
+  /** What each name resolved to. */
+  readonly names: NameAddresses;
+  /** The names the resolver gave no address for. */
+  readonly failed: readonly string[];
+  /** Every address of the gateways, sorted. */
+  readonly addresses: readonly string[];
+  /** The SRV lookup's failure (its DNS error code), when the profile names its gateways by SRV. */
+  readonly srvError?: string;
+}
+
 /** What a renewal did: the profile as `profile.show` tells it, and whether the tunnel is built anew for it. */
 export interface RenewalResult {
   readonly summary: ProfileSummary;
@@ -144,6 +158,30 @@ export class ProfileService implements Lifecycle {
 
   status(): SubsystemStatus {
     return this.state.get();
+  }
+
+  /** The profile in use; undefined before one is imported. */
+  profile(): VpnProfile | undefined {
+    return this.current;
+  }
+
+  /**
+   * The gateways as the WAN's name servers give them now, for the function test: the SRV name (if
+   * the profile has one) and each gateway name looked up afresh, nothing kept from before and
+   * nothing applied. `resolver` (the service's own when absent) lets the caller bound the wait.
+   * Never rejects: what failed is in the answer.
+   */
+  async resolveGatewaysNow(profile: VpnProfile, resolver: Pick<Resolver, 'resolveSrv'> & AddressResolver = this.deps.resolver): Promise<GatewayResolution> {
+    const routedIntoTunnel = [profile.tiSegment, ...profile.tiPrefixes];
+    const log = this.deps.log;
+    let gateways: string[];
+    try {
+      gateways = await resolveGateways(profile.gateways, resolver, { routedIntoTunnel, log, random: () => this.random() });
+    } catch (error) {
+      return { gateways: [], names: new Map(), failed: [], addresses: [], srvError: (error as NodeJS.ErrnoException).code ?? (error as Error).message };
+    }
+    const resolved = await resolveGatewayAddresses(gateways, resolver, { routedIntoTunnel, log });
+    return { gateways, names: resolved.names, failed: resolved.failed, addresses: resolved.addresses };
   }
 
   registerActions(actions: ControlActions): void {

@@ -115,6 +115,12 @@ export class Lan implements Subsystem<LanDesired> {
     return { halves: this.halves(), findings: this.lastFindings };
   }
 
+  /** addressPlan() after a check against the kernel as it is now, for the function test: a fresh reading, not the last one. */
+  async recheckAddressPlan(): Promise<{ halves: SegmentHalves | null; findings: readonly PlanFinding[] }> {
+    await this.queue.run(() => this.recheck());
+    return this.addressPlan();
+  }
+
   /** The TI segment's halves as applied; null before a profile. For dnsmasq and the device inventory. */
   halves(): SegmentHalves | null {
     return this.applied?.plan.halves ?? null;

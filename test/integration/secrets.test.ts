@@ -109,6 +109,7 @@ describe('secrets: never logged, never in a reply, only in their own 0600 files'
       ['firewall.print', {}], ['firewall.why', device], ['profile.show', {}], ['profile.import', { profile: readFileSync(profile.pkcs12).toString('base64'), password: `${password}-wrong` }],
       ['tunnel.status', {}], ['tunnel.restart', {}], ['tunnel.down', {}], ['tunnel.up', {}], ['audit.list', {}],
       ['update.status', {}], ['lan.addressPlan', {}], ['network.routes', {}], ['system.listening', {}],
+      ['check.run', {}], ['check.last', {}],
       // Refused in the lab, whose agent runs on no system of its own: it must never restart the machine.
       ['system.reboot', {}],
       ['backup.create', { passphrase: BACKUP_PASSPHRASE }], ['backup.inspect', { file: Buffer.from('not a backup').toString('base64'), passphrase: BACKUP_PASSPHRASE }],

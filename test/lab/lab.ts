@@ -193,6 +193,9 @@ export class Lab {
       '--keep-in-foreground', '--conf-file=/dev/null', '--no-resolv', '--no-hosts', '--bind-interfaces',
       `--listen-address=${PLAN.ti.dns}`, `--pid-file=${join(this.dir, 'ti-dns.pid')}`,
       `--address=/${PLAN.ti.connectorName}/${PLAN.ti.connector}`, `--address=/kim.telematik-test/${PLAN.ti.service}`,
+      // Its zones answered from its own records alone, as their authoritative server does: a name
+      // it does not hold is "no such name", not a refusal.
+      `--local=/${PLAN.ti.domains.join('/')}/`,
     ]);
 
     if (this.options.internetDns) await this.startInternetDns();
@@ -763,6 +766,31 @@ export class Lab {
     const cert = this.gatewayCerts.get(name);
     if (!cert) throw new Error(`${name} was never started`);
     await this.startGateway(name, cert);
+  }
+
+  /**
+   * The practice router drops what the box sends to UDP `port` (500 or 4500), as a router without
+   * VPN passthrough does; `false` lets it through again.
+   */
+  async dropIkePort(port: 500 | 4500, drop: boolean): Promise<void> {
+    const table = `lab_ike_${port}`;
+    if (drop) {
+      const rules = `table inet ${table} {\n  chain forward { type filter hook forward priority -10; udp dport ${port} drop; }\n}\n`;
+      await this.exec(this.names.router, 'nft', ['-f', '-'], 10_000, rules);
+    } else {
+      await this.exec(this.names.router, 'nft', ['delete', 'table', 'inet', table]);
+    }
+  }
+
+  /**
+   * Stops a stand-in (the connector and the TI DNS in the datacenter core, the resolver on the
+   * internet), as an outage would; `true` starts it again.
+   */
+  async standIn(name: 'connector' | 'ti-dns' | 'internet-dns', running: boolean): Promise<void> {
+    const service = this.services.find((s) => s.name === name);
+    if (!service) throw new Error(`the lab runs no ${name}`);
+    if (running) await service.start();
+    else await service.stop();
   }
 
   /**

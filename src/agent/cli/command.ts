@@ -9,6 +9,8 @@ export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 /** The command line was wrong. */
 export const EXIT_USAGE = 2;
+/** The function test ran and a check failed (`tibox check`). */
+export const EXIT_CHECK_FAILED = 3;
 /** Ctrl-C at a prompt: 128 + SIGINT, what a shell reports for a command Ctrl-C ended. */
 export const EXIT_INTERRUPTED = 130;
 

@@ -19,6 +19,7 @@ import { updateStatusCommand } from './update.ts';
 import { backupCommands, backupInspectCommand } from './backup.ts';
 import { backupRestoreCommand } from './backupRestore.ts';
 import { factoryResetCommand } from './factoryReset.ts';
+import { checkCommand } from './check.ts';
 
 const helpCommand: Command = {
   words: ['help'],
@@ -45,7 +46,7 @@ const firewallCommands: readonly Command[] = [fwPrintCommand, fwWhyCommand];
 // Configuration (src/agent/store/, src/agent/pending/): settings, their audit log, network changes awaiting confirmation.
 export const COMMANDS: readonly Command[] = [
   statusCommand, profileImportCommand, profileShowCommand, ...tunnelCommands, ...deviceCommands, ...firewallCommands,
-  ...configCommands, ...configPendingCommands, ...backupCommands, backupRestoreCommand, updateStatusCommand, provisionCommand, factoryResetCommand, helpCommand,
+  ...configCommands, ...configPendingCommands, ...backupCommands, backupRestoreCommand, updateStatusCommand, checkCommand, provisionCommand, factoryResetCommand, helpCommand,
 ];
 
 // Each default only shows: a word alone never changes anything.

@@ -58,6 +58,11 @@ export class ClockWatch implements Lifecycle {
     return this.last?.synchronised;
   }
 
+  /** chrony's answer of the last check (not synchronised when it did not answer); undefined before the first. */
+  tracking(): Tracking | undefined {
+    return this.last;
+  }
+
   /** Checks now and schedules the next check; one that fails is logged, and the next comes all the same. */
   private checkAndSchedule(): void {
     void this.check()

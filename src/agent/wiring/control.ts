@@ -34,6 +34,7 @@ export function changesOn(ctx: AgentContext): Subscribe {
     ctx.bus.on(owner, 'health.changed', () => listener('health'));
     ctx.bus.on(owner, 'config.changed', () => listener('config'));
     ctx.bus.on(owner, 'devices.changed', () => listener('devices'));
+    ctx.bus.on(owner, 'check.finished', () => listener('check'));
     return () => ctx.bus.off(owner);
   };
 }

@@ -1,11 +1,12 @@
 // The WAN port: the WAN subsystem with its DHCP client's hook directory and the box's own
 // resolv.conf, following the config's interfaces.wan and wan group from start to stop; a change
 // of the WAN's settings is checked against the practice LAN and the address plan before it is
-// committed. The resolvers it learns are those the agent's own lookups (gateway names) use.
+// committed. The resolvers it learns are those the agent's own lookups (gateway names) use. Its
+// kernel port is handed on to the function test, which reads the WAN through it.
 import type { Resolver } from 'node:dns/promises';
 import { join } from 'node:path';
 import { checkAddressPlan, refusals, type Lan } from '../../lan/index.ts';
-import { NetlinkWanKernel, Wan, WanDhcpClient, wanLanOverlap, type WanDesired } from '../../wan/index.ts';
+import { NetlinkWanKernel, Wan, WanDhcpClient, wanLanOverlap, type WanDesired, type WanKernel } from '../../wan/index.ts';
 import type { Config } from '../store/index.ts';
 import type { FieldError } from '../store/index.ts';
 import type { AgentContext } from './context.ts';
@@ -17,11 +18,12 @@ export function wanDesired(config: Config): WanDesired {
   return { port: config.interfaces.wan, settings: config.wan };
 }
 
-export function wireWan(ctx: AgentContext, deps: { lan: Lan; resolver: Pick<Resolver, 'setServers'> }): Wan {
+export function wireWan(ctx: AgentContext, deps: { lan: Lan; resolver: Pick<Resolver, 'setServers'> }): { wan: Wan; wanKernel: WanKernel } {
   const { options, config } = ctx;
   const log = ctx.logFor('wan');
+  const wanKernel = options.wanKernel ?? new NetlinkWanKernel();
   const wan = new Wan({
-    kernel: options.wanKernel ?? new NetlinkWanKernel(),
+    kernel: wanKernel,
     client: new WanDhcpClient(join(options.dataDir, WAN_HOOK_DIR)),
     stateDir: ctx.stateDir,
     resolvConf: join(options.runDir ?? '/run/tibox', 'resolv.conf'),
@@ -46,7 +48,7 @@ export function wireWan(ctx: AgentContext, deps: { lan: Lan; resolver: Pick<Reso
     wan.apply(desired).catch((error: unknown) => log.error({ err: error }, 'WAN change not applied'));
   });
   config.addCommitCheck((next, changed) => (changed.some((path) => path.startsWith('wan.') || path === 'interfaces.wan') ? wanPlanProblems(next, deps.lan) : []));
-  return wan;
+  return { wan, wanKernel };
 }
 
 /**

@@ -410,6 +410,7 @@ describe('Agent: the management certificate warnings as the status on the contro
   /** The agent's own lookups answer nothing: the management host is not on the internet here. */
   const resolver = {
     setServers: () => undefined,
+    getServers: () => [],
     resolveSrv: () => Promise.reject(Object.assign(new Error('querySrv ENOTFOUND'), { code: 'ENOTFOUND' })),
     resolve4: (name: string) => Promise.reject(Object.assign(new Error(`queryA ENOTFOUND ${name}`), { code: 'ENOTFOUND' })),
     resolve6: (name: string) => Promise.reject(Object.assign(new Error(`queryAaaa ENOTFOUND ${name}`), { code: 'ENOTFOUND' })),

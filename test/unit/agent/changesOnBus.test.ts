@@ -1,5 +1,6 @@
 // What the control sockets' event stream (GET /v1/events) says for the agent's bus events: one
-// change per tunnel entry, health change, commit and device change, until unsubscribed.
+// change per tunnel entry, health change, commit, device change and finished function test,
+// until unsubscribed.
 import { expect, it } from 'vitest';
 import { changesOn } from '../../../src/agent/wiring/control.ts';
 import type { AgentChange } from '../../../src/control/protocol.ts';
@@ -13,8 +14,9 @@ it('names each bus event the web UI follows, and stops at unsubscribe', () => {
   ctx.health.raise('wan.down');
   ctx.bus.emit('config.changed', { revision: 2, actor: 'local-cli' });
   ctx.bus.emit('devices.changed', {});
-  expect(seen).toEqual(['tunnel', 'health', 'config', 'devices']);
+  ctx.bus.emit('check.finished', { verdict: 'pass', finishedAt: '2025-05-02T08:00:00.000Z' });
+  expect(seen).toEqual(['tunnel', 'health', 'config', 'devices', 'check']);
   unsubscribe();
   ctx.bus.emit('tunnel.event', { at: '2025-05-02T08:00:01.000Z', state: 'backoff' });
-  expect(seen).toHaveLength(4);
+  expect(seen).toHaveLength(5);
 });

@@ -450,6 +450,36 @@ describe('ProfileService gives the data path the gateways\' addresses', () => {
   });
 });
 
+describe('ProfileService resolves the gateways afresh for the function test', () => {
+  it('asks again for every name, keeps nothing of earlier lookups, and changes nothing', async () => {
+    await store(addressFile('gw1.dc.tibox.test', 'gw4.dc.tibox.test', '192.0.2.99'));
+    const h = makeHarness();
+    h.aRecords.set('gw4.dc.tibox.test', ['192.0.2.40']);
+    await h.start();
+    const profile = h.service.profile();
+    if (!profile) throw new Error('no profile in use');
+    h.aRecords.set('gw4.dc.tibox.test', resolverError('ETIMEOUT', 'queryA ETIMEOUT gw4.dc.tibox.test'));
+    const resolution = await h.service.resolveGatewaysNow(profile);
+    expect(resolution).toEqual({
+      gateways: ['gw1.dc.tibox.test', 'gw4.dc.tibox.test', '192.0.2.99'],
+      names: new Map([['gw1.dc.tibox.test', ['198.51.100.10']]]),
+      failed: ['gw4.dc.tibox.test'],
+      addresses: ['192.0.2.99', '198.51.100.10'],
+    });
+    expect(h.calls).toEqual(['tunnel gw1.dc.tibox.test,gw4.dc.tibox.test,192.0.2.99', `dataPath ${PREFIXES}`]);
+  });
+
+  it("says why an SRV name does not resolve", async () => {
+    const h = await startedOnTwoSrvTargets();
+    const profile = h.service.profile();
+    if (!profile) throw new Error('no profile in use');
+    const asked = h.service.resolveGatewaysNow(profile);
+    await until(() => h.queries.length === 2);
+    h.queries[1]?.reject(resolverError('ETIMEOUT', `querySrv ETIMEOUT ${SRV_NAME}`));
+    expect(await asked).toEqual({ gateways: [], names: new Map(), failed: [], addresses: [], srvError: 'ETIMEOUT' });
+  });
+});
+
 describe('ProfileService when gateway resolution fails', () => {
   const dnsError = () => Object.assign(new Error('queryTxt ESERVFAIL _isakmp._udp.dc.tibox.test'), { code: 'ESERVFAIL' });
 

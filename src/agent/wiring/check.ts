@@ -1,0 +1,96 @@
+// The function test (src/agent/check/): its checks read through the subsystems the composition
+// root built, and each run gets its own sources, so the gateways are resolved and probed once per
+// run (the address plan is read once too). Its finished runs go out on the bus as `check.finished`.
+import { Resolver } from 'node:dns/promises';
+import type { ClockWatch } from '../clock/clockWatch.ts';
+import {
+  udpIkeProbe, type GatewayResolution, type IkeProbe, type IkeProbeOutcome, type PathMtuWatch, type ProfileService, type TunnelController, type VpnProfile,
+} from '../../ipsec/index.ts';
+import type { Lan } from '../../lan/index.ts';
+import type { DeviceInventory } from '../../lan/inventory/index.ts';
+import type { WanKernel } from '../../wan/index.ts';
+import { dnsQuery } from '../check/dnsQuery.ts';
+import { FunctionTest } from '../check/functionTest.ts';
+import { FUNCTION_TEST_CHECKS } from '../check/functionTestChecks.ts';
+import { fetchConnectorSds } from '../check/sdsFetch.ts';
+import type { CheckSources } from '../check/sources.ts';
+import type { AgentContext } from './context.ts';
+
+/** How long one IKE probe waits for its answer: a gateway answers within a round trip. */
+const IKE_PROBE_TIMEOUT_MS = 3_000;
+/**
+ * The gateways' lookups on the WAN: 1 s, then 2 s for the one retry, so a silent name server
+ * fails the SRV and the name lookups within 6 s, well inside the checks' limits, and says so.
+ */
+const WAN_DNS = { timeout: 1_000, tries: 2 };
+
+export interface CheckDeps {
+  wanKernel: WanKernel;
+  clock: ClockWatch;
+  profile: ProfileService;
+  tunnel: TunnelController;
+  pathMtu: PathMtuWatch;
+  inventory: DeviceInventory;
+  lan: Lan;
+  /** The name servers the agent's own lookups ask: the WAN's. */
+  wanResolvers: () => string[];
+  /** The IKE probe; the UDP one when absent. */
+  ike?: IkeProbe;
+}
+
+export function wireCheck(ctx: AgentContext, deps: CheckDeps): FunctionTest {
+  const test = new FunctionTest({
+    checks: FUNCTION_TEST_CHECKS,
+    sources: () => sourcesForRun(ctx, deps),
+    stateDir: ctx.stateDir,
+    audit: ctx.audit,
+    onFinished: (result) => ctx.bus.emit('check.finished', { verdict: result.verdict, finishedAt: result.finishedAt }),
+    log: ctx.logFor('check'),
+    now: ctx.now,
+  });
+  test.registerActions(ctx.actions);
+  return test;
+}
+
+function sourcesForRun(ctx: AgentContext, deps: CheckDeps): CheckSources {
+  const ike = deps.ike ?? udpIkeProbe;
+  const probes = new Map<string, Promise<IkeProbeOutcome>>();
+  let gateways: { profile: VpnProfile; resolution: Promise<GatewayResolution> } | undefined;
+  let addressPlan: ReturnType<Lan['recheckAddressPlan']> | undefined;
+  return {
+    now: ctx.now,
+    health: () => ctx.health.list(),
+    wanSettings: () => {
+      const { config } = ctx.config.current();
+      return { port: config.interfaces.wan, mode: config.wan.mode };
+    },
+    wanState: (port) => deps.wanKernel.read(port),
+    profile: () => deps.profile.profile(),
+    gateways: (profile) => {
+      if (gateways?.profile !== profile) {
+        const resolver = new Resolver(WAN_DNS);
+        resolver.setServers(deps.wanResolvers());
+        gateways = { profile, resolution: deps.profile.resolveGatewaysNow(profile, resolver) };
+      }
+      return gateways.resolution;
+    },
+    clock: async () => {
+      await deps.clock.check();
+      return deps.clock.tracking();
+    },
+    ike: (gateway, port) => {
+      const key = `${gateway} ${port}`;
+      let probe = probes.get(key);
+      if (!probe) probes.set(key, (probe = ike(gateway, port, IKE_PROBE_TIMEOUT_MS)));
+      return probe;
+    },
+    tunnel: () => deps.tunnel.tunnelStatus(),
+    tunnelEnabled: () => deps.tunnel.isEnabled(),
+    mtu: () => deps.pathMtu.mtuStatus(),
+    connectorSds: fetchConnectorSds,
+    dns: dnsQuery,
+    devices: () => deps.inventory.devices(),
+    neighbours: () => deps.inventory.neighbours(),
+    addressPlan: () => (addressPlan ??= deps.lan.recheckAddressPlan()),
+  };
+}

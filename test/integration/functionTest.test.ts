@@ -1,0 +1,190 @@
+// The function test in the lab, as the installer runs it with `tibox check`: on a correctly set-up
+// box, whose profile names its gateways by an SRV record that the internet's resolver answers,
+// every check passes; then each fault is made real in turn and gives its verdict and fix: the WAN
+// cable pulled, the WAN's name server down, UDP 4500 dropped by the practice router, the TI DNS
+// down, the connector down, a PVS host that never appears, and a practice LAN inside a TI prefix.
+// One lab serves all: each fault is undone and the whole test passes again before the next.
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CheckResult, FunctionTestResult } from '../../src/agent/check/result.ts';
+import type { AgentStatus } from '../../src/agent/status.ts';
+import { ControlClient } from '../../src/control/client.ts';
+import { processRunner } from '../../src/core/runner.ts';
+import { Lab } from '../lab/lab.ts';
+import { PLAN } from '../lab/topology.ts';
+import { waitFor } from './waitFor.ts';
+
+const tibox = join(fileURLToPath(import.meta.url), '..', '..', '..', 'bin', 'tibox');
+const ALL_PASS = {
+  wan: 'pass', wanDns: 'pass', time: 'pass', passthrough: 'pass', mtu: 'pass', tunnel: 'pass', connector: 'pass', tiDns: 'pass', pvsHosts: 'pass', addressPlan: 'pass',
+};
+/** A PVS host registered with an address and MAC that no host of the lab has. */
+const ABSENT_PVS = { kind: 'pvs', name: 'PVS back office', address: '10.77.12.11', mac: '02:00:5e:10:00:11' };
+/** An address of the practice LAN inside the TI prefix 100.64.0.0/10, as a practice router numbering its LAN there would give the box. */
+const COLLIDING_LAN = '100.64.20.2/24';
+
+describe('the function test', () => {
+  let lab: Lab;
+  let socketPath: string;
+  let control: ControlClient<AgentStatus>;
+
+  beforeAll(async () => {
+    lab = await Lab.create({ boxCharon: 'agent', internetDns: true });
+    ({ socketPath } = await lab.startAgent());
+    control = new ControlClient<AgentStatus>(socketPath, { timeoutMs: 40_000 });
+    await lab.importProfile({ file: await lab.issueProfileVariant('srv', { gateways: { srv: PLAN.internetDns.srv } }) });
+    // The PVS host's first TI traffic: the box then sees it at its TI address.
+    await waitFor(async () => {
+      const { stdout } = await lab.exec(lab.names.pvs, 'curl', ['-sS', '-m', '2', '--cacert', lab.describe().pki.ca, lab.describe().urls.connectorSds], 4_000);
+      expect(stdout).toContain('<ConnectorServices');
+    }, 30_000, 250);
+  });
+  afterAll(async () => {
+    await lab?.destroy();
+  });
+
+  const cli = (args: string[]) => processRunner.run(tibox, ['--socket', socketPath, 'check', ...args], { okCodes: [3], timeoutMs: 40_000 });
+  const check = async () => (await control.action('check.run', {})) as FunctionTestResult;
+  const verdicts = (result: FunctionTestResult) => Object.fromEntries(result.checks.map((c) => [c.id, c.verdict]));
+  const one = (result: FunctionTestResult, id: CheckResult['id']) => result.checks.find((c) => c.id === id) as CheckResult;
+  /** The whole test passes again: the fault before is undone and the box has recovered. */
+  const passesAgain = () => waitFor(async () => expect(verdicts(await check())).toEqual(ALL_PASS), 60_000, 1_000);
+
+  it('passes on a correctly set-up box, prints each check and exits 0, and keeps the result', async () => {
+    await passesAgain();
+    const { code, stdout } = await cli([]);
+    expect(code).toBe(0);
+    const lines = stdout.split('\n');
+    expect(lines[0]).toMatch(/^Verdict +Check +Value$/);
+    // Each gateway, in address order, on both ports.
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^PASS +4 VPN passthrough \(IKE, UDP 500\/4500\) +192\.0\.2\.10 UDP 500 answered NO_PROPOSAL_CHOSEN in \d+ ms, UDP 4500 answered NO_PROPOSAL_CHOSEN in \d+ ms; 198\.51\.100\.10 UDP 500 answered NO_PROPOSAL_CHOSEN in \d+ ms, UDP 4500 answered NO_PROPOSAL_CHOSEN in \d+ ms$/),
+    );
+    // The tunnel runs through gw1, the SRV record's first, or on a loaded machine already through gw2.
+    const tunnel = /^PASS +7 Tunnel +up via (\S+) since .*; standby (\S+) answers IKE$/.exec(lines.find((line) => /^\w+ +7 /.test(line)) ?? '');
+    expect([tunnel?.[1], tunnel?.[2]].sort()).toEqual([PLAN.gw2.public, PLAN.gw1.public].sort());
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^PASS +6 Packet size \\(MTU\\) +path MTU \\d+ \\(probed towards ${(tunnel?.[1] ?? '').replaceAll('.', '\\.')}\\), tunnel MTU \\d+, TCP MSS \\d+$`)));
+    const srvAnswer = `${PLAN.internetDns.srv} -> ${PLAN.gw1.id} ${PLAN.gw2.id}; ${PLAN.gw1.id} ${PLAN.gw1.public}; ${PLAN.gw2.id} ${PLAN.gw2.public}`;
+    expect(lines.find((line) => /^\w+ +2 /.test(line))).toMatch(new RegExp(`^PASS +2 DNS on the WAN +${srvAnswer.replaceAll('.', '\\.')}$`));
+    expect(lines).toContainEqual(expect.stringMatching(/^PASS +8 Connector +100\.64\.10\.10: TLSv1\.3, connector\.sds of tibox lab connector stand-in, 0 services$/));
+    expect(stdout).toContain(`    For the practice's DNS server: forward queries for telematik, telematik-test to ${PLAN.tiSegment.lanGateway} (conditional forwarding).`);
+    expect(lines).toContainEqual(expect.stringMatching(/^PASS +11 PVS hosts +PVS reception 10\.77\.12\.10 [0-9a-f:]{17} seen$/));
+    expect(lines.at(-2)).toMatch(/^Function test: PASS \(.+, local-cli\)$/);
+
+    const last = JSON.parse((await cli(['--last', '--json'])).stdout) as FunctionTestResult;
+    expect(verdicts(last)).toEqual(ALL_PASS);
+    // The issue's bound for a good line: the checks run side by side.
+    expect(Date.parse(last.finishedAt) - Date.parse(last.startedAt)).toBeLessThan(30_000);
+    const audit = (await control.action('audit.list', { limit: 5 })) as { actor: string; action: string }[];
+    expect(audit[0]).toMatchObject({ actor: 'local-cli', action: 'check.run' });
+  });
+
+  it('fails the WAN with the cable fix when the WAN cable is pulled, and exits 3', async () => {
+    await lab.cutWan('carrier', true);
+    try {
+      await waitFor(async () => expect(one(await check(), 'wan')).toMatchObject({ verdict: 'fail', fixKey: 'wan.noCarrier' }), 15_000, 500);
+      const { code, stdout } = await cli([]);
+      expect(code).toBe(3);
+      expect(stdout).toContain('    -> The WAN port wan0 has no link. Please plug in the cable to the internet router');
+      expect(stdout).toMatch(/Function test: FAIL/);
+    } finally {
+      await lab.cutWan('carrier', false);
+    }
+    await passesAgain();
+  });
+
+  it("fails DNS on the WAN when the WAN's name server is down, within the checks' limits", async () => {
+    await lab.standIn('internet-dns', false);
+    try {
+      const result = await check();
+      expect(one(result, 'wanDns')).toMatchObject({
+        verdict: 'fail',
+        fixKey: 'wanDns.srvFailed',
+        fix: { en: expect.stringMatching(new RegExp(`^The gateways' SRV record ${PLAN.internetDns.srv.replaceAll('.', '\\.')} does not resolve \\((ECONNREFUSED|ETIMEOUT)\\)`)) },
+      });
+      expect(one(result, 'passthrough')).toMatchObject({ verdict: 'fail', fixKey: 'passthrough.noGateway' });
+      // The tunnel charon holds stays up; which gateway could take over is not known now.
+      expect(one(result, 'tunnel')).toMatchObject({ verdict: 'warn', fixKey: 'passthrough.noGateway' });
+    } finally {
+      await lab.standIn('internet-dns', true);
+    }
+    await passesAgain();
+  });
+
+  it('names the practice router that drops UDP 4500, with the passthrough fix', async () => {
+    await lab.dropIkePort(4500, true);
+    try {
+      const result = await check();
+      expect(one(result, 'passthrough')).toMatchObject({
+        verdict: 'fail',
+        fixKey: 'passthrough.blocked',
+        value: expect.stringMatching(/^192\.0\.2\.10 UDP 500 answered NO_PROPOSAL_CHOSEN in \d+ ms, UDP 4500 no answer; 198\.51\.100\.10 UDP 500 answered NO_PROPOSAL_CHOSEN in \d+ ms, UDP 4500 no answer$/),
+        fix: { en: expect.stringMatching(/^The practice router does not pass UDP 4500\. Please enable VPN passthrough/), de: expect.stringContaining('lässt UDP 4500 nicht durch') },
+      });
+      expect(result.verdict).toBe('fail');
+    } finally {
+      await lab.dropIkePort(4500, false);
+    }
+    await passesAgain();
+  });
+
+  it('fails TI DNS when the TI DNS is down, with the forwarding rule still printed', async () => {
+    await lab.standIn('ti-dns', false);
+    try {
+      const tiDns = one(await check(), 'tiDns');
+      expect(tiDns).toMatchObject({ verdict: 'fail', fixKey: 'tiDns.tunnel', fix: { en: expect.stringContaining(`The TI DNS server ${PLAN.ti.dns} does not answer through the tunnel`) } });
+      expect(tiDns.note?.en).toContain('forward queries for telematik, telematik-test');
+    } finally {
+      await lab.standIn('ti-dns', true);
+    }
+    await passesAgain();
+  });
+
+  it('fails the connector when it is down', async () => {
+    await lab.standIn('connector', false);
+    try {
+      expect(one(await check(), 'connector')).toMatchObject({
+        verdict: 'fail',
+        fixKey: 'connector.unreachable',
+        value: `${PLAN.ti.connector}: no connection (ECONNREFUSED)`,
+        fix: { en: expect.stringContaining(`The connector ${PLAN.ti.connector} does not answer through the tunnel (ECONNREFUSED)`) },
+      });
+    } finally {
+      await lab.standIn('connector', true);
+    }
+    await passesAgain();
+  });
+
+  it('warns of a PVS host that never appears, and passes the test with a warning', async () => {
+    await control.action('devices.register', ABSENT_PVS);
+    try {
+      const result = await check();
+      expect(one(result, 'pvsHosts')).toMatchObject({
+        verdict: 'warn',
+        fixKey: 'pvs.notSeen',
+        fix: { en: 'Not seen yet: PVS back office 10.77.12.11. Please run the setup commands on these hosts, then test again.' },
+      });
+      expect(result.verdict).toBe('warn');
+      expect((await cli([])).code).toBe(0);
+    } finally {
+      await control.action('devices.remove', { device: ABSENT_PVS.name });
+    }
+    await passesAgain();
+  });
+
+  it('fails the address plan for a practice LAN inside a TI prefix', async () => {
+    await lab.exec(lab.names.box, 'ip', ['addr', 'add', COLLIDING_LAN, 'dev', 'lan0']);
+    try {
+      expect(one(await check(), 'addressPlan')).toMatchObject({
+        verdict: 'fail',
+        fixKey: 'plan.collision',
+        value: expect.stringContaining('100.64.20.0/24'),
+        fix: { en: expect.stringMatching(/^Address ranges collide: .*100\.64\.20\.0\/24.*renumber the practice network/) },
+      });
+    } finally {
+      await lab.exec(lab.names.box, 'ip', ['addr', 'del', COLLIDING_LAN, 'dev', 'lan0']);
+    }
+    await passesAgain();
+  });
+});
