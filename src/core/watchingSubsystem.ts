@@ -74,15 +74,15 @@ export abstract class WatchingSubsystem<Desired> implements Subsystem<Desired> {
   /** One pass over the kernel; resolves to why the subsystem is degraded, undefined when nothing is wanting. */
   protected abstract pass(cause: PassCause): Promise<string | undefined>;
 
-  /**
-   * Runs `task` once every pass and apply queued before it is done. The task takes the new desired
-   * state and calls `runPass` to converge on it; the returned promise rejects with the pass's error.
-   */
   /** Called from a pass: something it decided falls due in `ms` (a lease's end, a grace time), so the next pass comes then at the latest. */
   protected checkAgainIn(ms: number): void {
     this.dueInMs = Math.min(ms, this.dueInMs ?? Infinity);
   }
 
+  /**
+   * Runs `task` once every pass and apply queued before it is done. The task takes the new desired
+   * state and calls `runPass` to converge on it; the returned promise rejects with the pass's error.
+   */
   protected serially(task: (runPass: () => Promise<void>) => Promise<void>): Promise<void> {
     return this.loop.serially(() => task(() => this.run('apply')));
   }

@@ -92,9 +92,11 @@ export class LogTail {
     }
   }
 
-  /** A poll shortly, once for a burst of changes. */
-  private pollSoon(delayMs = SETTLE_MS): void {
-    if (this.settle || !this.timer) return;
+  /** A poll shortly, once for a burst of changes; `replace` re-arms one already waiting. */
+  private pollSoon(delayMs = SETTLE_MS, replace = false): void {
+    if (!this.timer) return;
+    if (this.settle && !replace) return;
+    clearTimeout(this.settle);
     this.settle = setTimeout(() => {
       this.settle = undefined;
       this.pollNow();
@@ -171,8 +173,9 @@ export class LogTail {
     }
     this.rotatedAt = now;
     await this.options.reopen();
-    // The old file's last lines are read once dnsmasq has surely let go of it.
-    this.pollSoon(REOPEN_SETTLE_MS);
+    // The old file's last lines are read once dnsmasq has surely let go of it: the rename's own
+    // change notice would poll too early and find it still in use.
+    this.pollSoon(REOPEN_SETTLE_MS, true);
   }
 
   private open(): OpenFile | undefined {

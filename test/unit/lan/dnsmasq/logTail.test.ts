@@ -80,6 +80,19 @@ describe('LogTail', () => {
     expect(reopened).toBe(1);
   });
 
+  it("reads the old file's last lines a second after its own rotation, with no change notice for them", async () => {
+    writeFileSync(path, '');
+    tail.start();
+    appendFileSync(path, `${'x'.repeat(1_000)}\n`);
+    await tail.poll();
+    expect(reopened).toBe(1);
+    // Written to the rotated name, which the tail's notices leave out.
+    appendFileSync(`${path}.1`, 'late\n');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    clock += 1_000;
+    await vi.waitFor(() => expect(lines.slice(1)).toEqual(['late']), { timeout: 3_000 });
+  });
+
   it('follows dnsmasq onto a new file when the old one was moved away, and starts again on an emptied one', async () => {
     writeFileSync(path, '');
     tail.start();
