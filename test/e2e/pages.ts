@@ -138,6 +138,39 @@ export class DevicesPageView extends WebUiPage {
   }
 }
 
+/** `/check`: the function test, its button and its result. */
+export class CheckPageView extends WebUiPage {
+  /** Through the navigation, as the installer finds it. */
+  async open(): Promise<void> {
+    await this.page.locator('nav.pages').getByRole('link', { name: this.m.nav.check }).click();
+    await this.page.waitForURL(this.url('/check'));
+  }
+
+  async run(): Promise<void> {
+    await this.page.getByRole('button', { name: new RegExp(`^(${this.m.check.start}|${this.m.check.again})$`) }).click();
+  }
+
+  running(): Locator {
+    return this.page.getByRole('status').filter({ hasText: this.m.check.running });
+  }
+
+  /** The test's verdict line, once a result is shown. */
+  verdict(): Locator {
+    return this.page.locator('[data-field="check-verdict"]');
+  }
+
+  /** Each check's row: its id, verdict shown as a word, and fix text. */
+  async rows(): Promise<{ id: string; verdict: string; fix: string }[]> {
+    return await this.page.locator('table.checks tbody tr').evaluateAll((rows) =>
+      rows.map((row) => ({
+        id: row.getAttribute('data-check') ?? '',
+        verdict: (row.querySelector('[data-field="verdict"]')?.textContent ?? '').trim(),
+        fix: (row.querySelector('[data-field="fix"]')?.textContent ?? '').trim(),
+      })),
+    );
+  }
+}
+
 export class LoginPageView extends WebUiPage {
   async open(): Promise<void> {
     await this.page.goto(this.url('/login'));
