@@ -18,7 +18,7 @@ import { CheckPageView, login } from './pages.ts';
 
 const m = messagesFor('de');
 const NEW_PASSWORD = 'Der Kaktus am Empfang blüht 2026 wieder!';
-const CHECK_IDS = ['wan', 'wanDns', 'time', 'passthrough', 'mtu', 'tunnel', 'connector', 'tiDns', 'pvsHosts', 'addressPlan'];
+const CHECK_IDS = ['wan', 'wanDns', 'time', 'passthrough', 'mtu', 'tunnel', 'connector', 'tiDns', 'terminals', 'pvsHosts', 'addressPlan'];
 
 describe('the function test in the web UI, in headless Chromium', () => {
   let lab: Lab;

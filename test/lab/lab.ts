@@ -794,6 +794,15 @@ export class Lab {
   }
 
   /**
+   * Pulls the card terminal's cable: its link goes down at both ends, as a terminal unplugged or
+   * switched off. `false` plugs it in again, with the terminal's way out through the box.
+   */
+  async unplugTerminal(unplugged: boolean): Promise<void> {
+    await this.netns.ip(this.names.term, 'link', 'set', 'eth0', unplugged ? 'down' : 'up');
+    if (!unplugged) await this.netns.ip(this.names.term, 'route', 'replace', 'default', 'via', PLAN.tiSegment.terminalGateway);
+  }
+
+  /**
    * Cuts the WAN: 'carrier' unplugs the box's WAN cable (the box sees NO-CARRIER); 'upstream'
    * cuts the practice router's line to the internet while the router, its address and its NAT
    * state stay. `false` restores it.

@@ -7,7 +7,7 @@ import {
   udpIkeProbe, type GatewayResolution, type IkeProbe, type IkeProbeOutcome, type PathMtuWatch, type ProfileService, type TunnelController, type VpnProfile,
 } from '../../ipsec/index.ts';
 import type { Lan } from '../../lan/index.ts';
-import type { DeviceInventory } from '../../lan/inventory/index.ts';
+import { PROBE_TIMEOUT_MS, SICCT_PORT, tcpProbe, type DeviceInventory } from '../../lan/inventory/index.ts';
 import type { WanKernel } from '../../wan/index.ts';
 import { dnsQuery } from '../check/dnsQuery.ts';
 import { FunctionTest } from '../check/functionTest.ts';
@@ -90,6 +90,7 @@ function sourcesForRun(ctx: AgentContext, deps: CheckDeps): CheckSources {
     connectorSds: fetchConnectorSds,
     dns: dnsQuery,
     devices: () => deps.inventory.devices(),
+    sicct: (address) => tcpProbe(address, SICCT_PORT, PROBE_TIMEOUT_MS),
     neighbours: () => deps.inventory.neighbours(),
     addressPlan: () => (addressPlan ??= deps.lan.recheckAddressPlan()),
   };
