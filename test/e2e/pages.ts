@@ -150,6 +150,21 @@ export class CheckPageView extends WebUiPage {
     await this.page.getByRole('button', { name: new RegExp(`^(${this.m.check.start}|${this.m.check.again})$`) }).click();
   }
 
+  /** When the result shown was finished, as the page says it; '' before the first. */
+  async shownWhen(): Promise<string> {
+    return (await this.page.locator('[data-field="check-when"]').textContent({ timeout: 1_000 }).catch(() => null)) ?? '';
+  }
+
+  /** Waits, as the page loads itself again, until no run is under way and the result shown is not the one finished at `before`. */
+  async resultAfter(before: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((await this.running().count()) > 0 || (await this.shownWhen()) === before) {
+      if (Date.now() > deadline) throw new Error(`no new result within ${timeoutMs} ms; the page says: ${await this.page.locator('main').innerText().catch(() => '(no page)')}`);
+      await this.page.waitForTimeout(250);
+    }
+  }
+
+
   running(): Locator {
     return this.page.getByRole('status').filter({ hasText: this.m.check.running });
   }

@@ -53,10 +53,13 @@ describe('the function test in the web UI, in headless Chromium', () => {
   it('runs from the button, says it runs, then shows every check passed in words and signs', async () => {
     const check = new CheckPageView(page, url);
     await check.open();
+    // The test run through the control API before is shown until the button's run is done.
+    const before = await check.shownWhen();
+    expect(before).not.toBe('');
     await check.run();
     expect(await check.running().isVisible()).toBe(true);
-    // The page loads itself again until the result is there.
-    await check.verdict().waitFor({ timeout: 45_000 });
+    // The page loads itself again until the new result is there.
+    await check.resultAfter(before, 45_000);
     expect(await check.verdict().innerText()).toBe(`✔ ${m.check.overall.pass}`);
     const rows = await check.rows();
     expect(rows.map((r) => r.id)).toEqual(CHECK_IDS);
@@ -70,9 +73,11 @@ describe('the function test in the web UI, in headless Chromium', () => {
     try {
       const check = new CheckPageView(page, url);
       await check.open();
-      const before = await page.locator('[data-field="check-when"]').innerText();
+      // After the run before it: the button is back once no run is under way.
+      await check.resultAfter('', 45_000);
+      const before = await check.shownWhen();
       await check.run();
-      await expect.poll(async () => (await check.verdict().count()) > 0 && (await page.locator('[data-field="check-when"]').innerText()) !== before, { timeout: 45_000, interval: 500 }).toBe(true);
+      await check.resultAfter(before, 45_000);
       expect(await check.verdict().innerText()).toBe(`✘ ${m.check.overall.fail}`);
       const connector = (await check.rows()).find((r) => r.id === 'connector');
       expect(connector).toEqual({ id: 'connector', verdict: `✘ ${m.check.verdicts.fail}`, fix: wordsOf('connector.unreachable', { connector: PLAN.ti.connector, error: 'ECONNREFUSED' }).de });
