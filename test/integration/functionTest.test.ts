@@ -69,7 +69,9 @@ describe('the function test', () => {
     expect(lines.find((line) => /^\w+ +2 /.test(line))).toMatch(new RegExp(`^PASS +2 DNS on the WAN +${srvAnswer.replaceAll('.', '\\.')}$`));
     expect(lines).toContainEqual(expect.stringMatching(/^PASS +8 Connector +100\.64\.10\.10: TLSv1\.3, connector\.sds of tibox lab connector stand-in, 0 services$/));
     expect(stdout).toContain(`    For the practice's DNS server: forward queries for telematik, telematik-test to ${PLAN.tiSegment.lanGateway} (conditional forwarding).`);
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^PASS +10 Card terminals +Terminal reception ${PLAN.tiSegment.terminal.replaceAll('.', '\\.')}: TCP 4742 answers, (lease taken by [0-9a-f:]{17}|[0-9a-f:]{17} not seen yet)$`)));
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^PASS +10 Card terminals +Terminal reception ${PLAN.tiSegment.terminal.replaceAll('.', '\\.')}: TCP 4742 answers, (lease taken by [0-9a-f:]{17}|[0-9a-f:]{17} not seen yet), announces "${PLAN.terminal.name}" \\(SICCT discovery 1\\.30, port 4742, TLS 1\\.2\\)$`)));
+    // The terminal's service description has no firmware: the installer reads it on the display.
+    expect(stdout).toContain('    Card terminals do not state their model and firmware in their SICCT service description');
     expect(lines).toContainEqual(expect.stringMatching(/^PASS +11 PVS hosts +PVS reception 10\.77\.12\.10 [0-9a-f:]{17} seen$/));
     expect(lines.at(-2)).toMatch(/^Function test: PASS \(.+, local-cli\)$/);
 

@@ -219,7 +219,7 @@ export class Lab {
     });
     await this.supervise('terminal', this.names.term, process.execPath, [
       join(LAB_DIR, 'standins', 'terminal.ts'), '--address', PLAN.tiSegment.terminal, '--cert', terminal.cert, '--key', terminal.key,
-      '--mac', PLAN.terminal.mac, '--model', PLAN.terminal.model, '--firmware', PLAN.terminal.firmware,
+      '--name', PLAN.terminal.name,
     ]);
 
     this.log(`box (${this.options.boxCharon} strongSwan)`);

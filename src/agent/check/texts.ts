@@ -177,6 +177,15 @@ export const CHECK_TEXTS = {
     en: "The card terminal's address is in use by another device: {terminals}. Please check the registered MAC address (it is on the terminal's label) or remove the address from the other device.",
   },
 
+  'terminal.noDescription': {
+    de: 'Das Kartenterminal antwortet auf TCP 4742, aber nicht auf die SICCT-Dienstanfrage (UDP 4742): {terminals}. Der Konnektor findet es dann nicht von selbst: bitte seine Adresse in der Terminalverwaltung des Konnektors eintragen oder die Netzwerkeinstellungen des Terminals prüfen.',
+    en: "The card terminal answers on TCP 4742 but not the SICCT service request (UDP 4742): {terminals}. The connector then does not find it by itself: please enter its address in the connector's terminal management or check the terminal's network settings.",
+  },
+  'terminal.firmware': {
+    de: 'Kartenterminals geben Modell und Firmware in ihrer SICCT-Dienstbeschreibung nicht an: Bitte die Firmware-Version im Menü jedes Terminals ablesen. Mindestens nötig sind Ingenico ORGA 6141 ab 3.8.0 und Cherry ST-1506 ab 3.0.0.',
+    en: 'Card terminals do not state their model and firmware in their SICCT service description: please read the firmware version in each terminal\'s menu. At least Ingenico ORGA 6141 from 3.8.0 and Cherry ST-1506 from 3.0.0 are needed.',
+  },
+
   // 11 PVS hosts
   'pvs.none': {
     de: 'Es ist noch kein PVS-Rechner eingetragen. Bitte die PVS-Rechner der Praxis mit MAC-Adresse und TI-Adresse eintragen.',

@@ -9,6 +9,8 @@ export { DeviceInventory, DEFAULT_INVENTORY_TIMINGS, type DeviceInventoryDeps, t
 export { registerDeviceActions } from './actions.ts';
 export { NetlinkNeighbourSource, type NeighbourSource } from './netlinkNeighbours.ts';
 export { tcpProbe, PROBE_TIMEOUT_MS, SICCT_PORT, type TcpProbe } from './tcpProbe.ts';
+export { sicctQuery, type SicctAnswer } from './sicctQuery.ts';
+export { parseServiceDescription, type ServiceDescription } from './sicctDiscovery.ts';
 export type { Device, DeviceFields, DeviceKind } from './device.ts';
 export type { DeviceAction, DeviceAuditEntry, DeviceChange, DeviceRepository } from './deviceRepository.ts';
 export type { TiHalves } from './segment.ts';
