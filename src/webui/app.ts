@@ -17,6 +17,7 @@ import { apiError, apiRouter } from './api/v1.ts';
 import type { LiveOverview } from './live/liveOverview.ts';
 import { OverviewPage } from './pages/overviewPage.ts';
 import { askAgentWith, type RouteKit } from './routes/kit.ts';
+import { checkRoutes } from './routes/check.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { networkRoutes } from './routes/network.ts';
 import { BACKUP_UPLOAD_PATHS, systemRoutes } from './routes/system.ts';
@@ -29,6 +30,8 @@ import { readChanges, readOverview } from './status/readOverview.ts';
 import type { Accounts } from './auth/accounts.ts';
 import { createCsrf } from './auth/csrf.ts';
 import { ConcurrencyLimit, LimitBusyError } from './auth/concurrencyLimit.ts';
+import { CheckRuns } from './check/checkRuns.ts';
+import type { CheckResultView } from './status/checkView.ts';
 import { STRENGTH_CHECKS, strengthOf, type Strength } from './auth/passwordStrength.ts';
 import { createSessions, SESSION_COOKIE } from './auth/session.ts';
 import { loginSlowDown } from './auth/slowDown.ts';
@@ -155,16 +158,17 @@ export function createApp(deps: AppDeps): express.Express {
   };
   const profile = profileRoutes(kit);
   const devices = deviceRoutes(kit);
-  const wizard = wizardRoutes(kit);
+  const check = checkRoutes(kit, new CheckRuns({ run: async (user) => (await deps.ask(user, 'check.run')) as CheckResultView, log: deps.log }));
+  const wizard = wizardRoutes(kit, check.state);
   const network = networkRoutes(kit);
   const system = systemRoutes(kit);
-  app.use('/api/v1', apiRouter({ overview: overviewFor, live: deps.live, store: sessions.store, language: languageOf, now, routes: [profile.api, devices.api, network.api, system.api] }));
-  app.use(['/profile', '/tunnel', '/devices', '/wizard', '/network', '/system'], requireLogin(errorPage), (req, res, next) => {
+  app.use('/api/v1', apiRouter({ overview: overviewFor, live: deps.live, store: sessions.store, language: languageOf, now, routes: [profile.api, devices.api, network.api, system.api, check.api] }));
+  app.use(['/profile', '/tunnel', '/devices', '/wizard', '/network', '/system', '/check'], requireLogin(errorPage), (req, res, next) => {
     // The label's password opens the password page only: no change is taken before it is replaced.
     if (req.session.mustChange) errorPage(req, res, 403, (m) => m.api.passwordChangeRequired);
     else next();
   });
-  app.use(profile.pages, devices.pages, wizard.pages, network.pages, system.pages);
+  app.use(profile.pages, devices.pages, wizard.pages, network.pages, system.pages, check.pages);
 
   app.get('/login', (req, res) => {
     if (req.session.user) {

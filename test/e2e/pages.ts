@@ -194,6 +194,54 @@ export class SystemPageView extends WebUiPage {
   }
 }
 
+/** `/check`: the function test, its button and its result. */
+export class CheckPageView extends WebUiPage {
+  /** Through the navigation, as the installer finds it. */
+  async open(): Promise<void> {
+    await this.page.locator('nav.pages').getByRole('link', { name: this.m.nav.check }).click();
+    await this.page.waitForURL(this.url('/check'));
+  }
+
+  async run(): Promise<void> {
+    await this.page.getByRole('button', { name: new RegExp(`^(${this.m.check.start}|${this.m.check.again})$`) }).click();
+  }
+
+  /** When the result shown was finished, as the page says it; '' before the first. */
+  async shownWhen(): Promise<string> {
+    return (await this.page.locator('[data-field="check-when"]').textContent({ timeout: 1_000 }).catch(() => null)) ?? '';
+  }
+
+  /** Waits, as the page loads itself again, until no run is under way and the result shown is not the one finished at `before`. */
+  async resultAfter(before: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((await this.running().count()) > 0 || (await this.shownWhen()) === before) {
+      if (Date.now() > deadline) throw new Error(`no new result within ${timeoutMs} ms; the page says: ${await this.page.locator('main').innerText().catch(() => '(no page)')}`);
+      await this.page.waitForTimeout(250);
+    }
+  }
+
+
+  running(): Locator {
+    return this.page.getByRole('status').filter({ hasText: this.m.check.running });
+  }
+
+  /** The test's verdict line, once a result is shown. */
+  verdict(): Locator {
+    return this.page.locator('[data-field="check-verdict"]');
+  }
+
+  /** Each check's row: its id, verdict shown as a word, and fix text. */
+  async rows(): Promise<{ id: string; verdict: string; fix: string }[]> {
+    return await this.page.locator('table.checks tbody tr').evaluateAll((rows) =>
+      rows.map((row) => ({
+        id: row.getAttribute('data-check') ?? '',
+        verdict: (row.querySelector('[data-field="verdict"]')?.textContent ?? '').trim(),
+        fix: (row.querySelector('[data-field="fix"]')?.textContent ?? '').trim(),
+      })),
+    );
+  }
+}
+
 export class LoginPageView extends WebUiPage {
   async open(): Promise<void> {
     await this.page.goto(this.url('/login'));

@@ -17,7 +17,7 @@ import { waitFor } from './waitFor.ts';
 
 const tibox = join(fileURLToPath(import.meta.url), '..', '..', '..', 'bin', 'tibox');
 const ALL_PASS = {
-  wan: 'pass', wanDns: 'pass', time: 'pass', passthrough: 'pass', mtu: 'pass', tunnel: 'pass', connector: 'pass', tiDns: 'pass', pvsHosts: 'pass', addressPlan: 'pass',
+  wan: 'pass', wanDns: 'pass', time: 'pass', passthrough: 'pass', mtu: 'pass', tunnel: 'pass', connector: 'pass', tiDns: 'pass', terminals: 'pass', pvsHosts: 'pass', addressPlan: 'pass',
 };
 /** A PVS host registered with an address and MAC that no host of the lab has. */
 const ABSENT_PVS = { kind: 'pvs', name: 'PVS back office', address: '10.77.12.11', mac: '02:00:5e:10:00:11' };
@@ -69,6 +69,9 @@ describe('the function test', () => {
     expect(lines.find((line) => /^\w+ +2 /.test(line))).toMatch(new RegExp(`^PASS +2 DNS on the WAN +${srvAnswer.replaceAll('.', '\\.')}$`));
     expect(lines).toContainEqual(expect.stringMatching(/^PASS +8 Connector +100\.64\.10\.10: TLSv1\.3, connector\.sds of tibox lab connector stand-in, 0 services$/));
     expect(stdout).toContain(`    For the practice's DNS server: forward queries for telematik, telematik-test to ${PLAN.tiSegment.lanGateway} (conditional forwarding).`);
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^PASS +10 Card terminals +Terminal reception ${PLAN.tiSegment.terminal.replaceAll('.', '\\.')}: TCP 4742 answers, (lease taken by [0-9a-f:]{17}|[0-9a-f:]{17} not seen yet), announces "${PLAN.terminal.name}" \\(SICCT discovery 1\\.30, port 4742, TLS 1\\.2\\)$`)));
+    // The terminal's service description has no firmware: the installer reads it on the display.
+    expect(stdout).toContain('    Card terminals do not state their model and firmware in their SICCT service description');
     expect(lines).toContainEqual(expect.stringMatching(/^PASS +11 PVS hosts +PVS reception 10\.77\.12\.10 [0-9a-f:]{17} seen$/));
     expect(lines.at(-2)).toMatch(/^Function test: PASS \(.+, local-cli\)$/);
 
@@ -152,6 +155,22 @@ describe('the function test', () => {
       });
     } finally {
       await lab.standIn('connector', true);
+    }
+    await passesAgain();
+  });
+
+  it('fails the card terminal with the cable fix when it is unplugged', async () => {
+    await lab.unplugTerminal(true);
+    try {
+      const result = await check();
+      expect(one(result, 'terminals')).toMatchObject({
+        verdict: 'fail',
+        fixKey: 'terminal.unreachable',
+        fix: { en: expect.stringContaining(`Card terminal does not answer on TCP 4742: Terminal reception ${PLAN.tiSegment.terminal}. Please check that it is switched on, plugged into`) },
+      });
+      expect(result.verdict).toBe('fail');
+    } finally {
+      await lab.unplugTerminal(false);
     }
     await passesAgain();
   });

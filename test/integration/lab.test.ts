@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { Lab } from '../lab/lab.ts';
 import { PLAN } from '../lab/topology.ts';
+import { parseServiceDescription } from '../../src/lan/inventory/index.ts';
 import { waitFor } from './waitFor.ts';
 import { processRunner } from '../../src/core/runner.ts';
 
@@ -42,12 +43,16 @@ describe('lab with plain strongSwan on the box', () => {
     expect(stdout).toMatch(/inet 192\.168\.1\.1\d\d\/24/);
   });
 
-  it('runs a card-terminal stand-in that accepts TLS on 4742 and announces itself on UDP 4742', async () => {
+  it('runs a card-terminal stand-in that accepts TLS on 4742 and announces its SICCT service description on UDP 4742', async () => {
     // The stand-in is a Node process that may still be starting on a busy machine.
     const tls = await waitFor(() => lab.exec(lab.names.box, 'openssl', ['s_client', '-connect', `${PLAN.tiSegment.terminal}:4742`, '-brief'], 10_000, 'Q\n'), 10_000, 200);
     expect(tls.stderr).toContain('CONNECTION ESTABLISHED');
-    const capture = await lab.exec(lab.names.box, 'tcpdump', ['-n', '-c', '1', '-A', '-i', 'br-term', 'udp', 'port', '4742'], 15_000);
-    expect(capture.stdout).toContain(`mac=${PLAN.terminal.mac}`);
+    const capture = await lab.exec(lab.names.box, 'tcpdump', ['-n', '-c', '1', '-x', '-i', 'br-term', 'udp', 'port', '4742'], 15_000);
+    // The IP packet's bytes as tcpdump prints them in hex, the announcement after its IP and UDP headers.
+    const ip = Buffer.from(capture.stdout.split('\n').filter((line) => /^\s+0x[0-9a-f]{4}:/.test(line)).map((line) => line.replace(/^\s+0x[0-9a-f]{4}:/, '').replace(/\s/g, '')).join(''), 'hex');
+    const announcement = parseServiceDescription(ip.subarray(((ip[0] ?? 0) & 0x0f) * 4 + 8));
+    const mac = (JSON.parse((await lab.exec(lab.names.term, 'ip', ['-j', 'link', 'show', 'eth0'])).stdout) as { address: string }[])[0]?.address;
+    expect(announcement).toEqual({ version: '1.30', address: PLAN.tiSegment.terminal, mac, name: PLAN.terminal.name, port: 4742, tls: ['1.2'] });
   });
 
   it('NATs the box behind the practice router and follows a change of its public address', async () => {

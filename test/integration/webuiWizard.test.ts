@@ -113,7 +113,7 @@ describe('the setup wizard in the lab', () => {
     expect(saved.location).toBe('/wizard/done');
     const done = await browse('/wizard/done');
     expect(done.body).toContain(de.wizard.done.complete);
-    expect(done.body).toContain(de.wizard.done.functionTestNotYet);
+    expect(done.body).toContain(de.check.start);
     expect(((await agent.action('config.get')) as { config: { practice: { name: string } } }).config.practice.name).toBe('Praxis Dr. Muster');
     expect((await browse('/overview')).body).not.toContain('data-field="setup-incomplete"');
     const logout = await browse('/overview');

@@ -219,7 +219,7 @@ export class Lab {
     });
     await this.supervise('terminal', this.names.term, process.execPath, [
       join(LAB_DIR, 'standins', 'terminal.ts'), '--address', PLAN.tiSegment.terminal, '--cert', terminal.cert, '--key', terminal.key,
-      '--mac', PLAN.terminal.mac, '--model', PLAN.terminal.model, '--firmware', PLAN.terminal.firmware,
+      '--name', PLAN.terminal.name,
     ]);
 
     this.log(`box (${this.options.boxCharon} strongSwan)`);
@@ -791,6 +791,15 @@ export class Lab {
     if (!service) throw new Error(`the lab runs no ${name}`);
     if (running) await service.start();
     else await service.stop();
+  }
+
+  /**
+   * Pulls the card terminal's cable: its link goes down at both ends, as a terminal unplugged or
+   * switched off. `false` plugs it in again, with the terminal's way out through the box.
+   */
+  async unplugTerminal(unplugged: boolean): Promise<void> {
+    await this.netns.ip(this.names.term, 'link', 'set', 'eth0', unplugged ? 'down' : 'up');
+    if (!unplugged) await this.netns.ip(this.names.term, 'route', 'replace', 'default', 'via', PLAN.tiSegment.terminalGateway);
   }
 
   /**

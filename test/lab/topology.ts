@@ -73,7 +73,8 @@ export const PLAN = {
   provisioning: { serial: 'TBX-00000001', initialPassword: 'lab initial password' },
   /** The port the PVS host takes the connector's CETP events on (registered with the box). */
   pvsCetpPort: 8010,
-  terminal: { mac: '02:00:5e:10:00:40', model: 'ORGA 6141 online (lab stand-in)', firmware: '3.9.0' },
+  /** The SICCT terminal name the terminal stand-in announces. */
+  terminal: { name: 'ORGA6100-0123456789' },
 } as const;
 
 /** Route metrics the gateways use when they inject a box's segment into the core: gw1 preferred. */

@@ -6,7 +6,7 @@ import type { TextKey } from './texts.ts';
 export type Verdict = 'pass' | 'warn' | 'fail' | 'skipped';
 
 /** The checks of this firmware; numbered as in docs/function-test.md, where the missing ones are named. */
-export type CheckId = 'wan' | 'wanDns' | 'time' | 'passthrough' | 'mtu' | 'tunnel' | 'connector' | 'tiDns' | 'pvsHosts' | 'addressPlan';
+export type CheckId = 'wan' | 'wanDns' | 'time' | 'passthrough' | 'mtu' | 'tunnel' | 'connector' | 'tiDns' | 'terminals' | 'pvsHosts' | 'addressPlan';
 
 /** What a check's pure verdict function decides from the facts it gathered. */
 export interface Judgement {

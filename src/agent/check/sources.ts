@@ -6,7 +6,7 @@
 import type { HealthWarning } from '../../core/index.ts';
 import type { GatewayResolution, IkeProbeOutcome, PathMtuStatus, TunnelStatus, VpnProfile } from '../../ipsec/index.ts';
 import type { PlanFinding, SegmentHalves } from '../../lan/index.ts';
-import type { Device, NeighbourEntry } from '../../lan/inventory/index.ts';
+import type { Device, NeighbourEntry, ProbeResult, SicctAnswer } from '../../lan/inventory/index.ts';
 import type { WanKernelState, WanMode } from '../../wan/index.ts';
 import type { Tracking } from '../clock/chronyTracking.ts';
 import type { DnsOutcome } from './dnsQuery.ts';
@@ -33,6 +33,10 @@ export interface CheckSources {
   /** The SOA question for `name` to `server`, sent from `localAddress` when given. */
   dns(server: string, name: string, localAddress: string | undefined, signal: AbortSignal): Promise<DnsOutcome>;
   devices(): readonly Device[];
+  /** A TCP connect to the SICCT port, 4742, of a card terminal's address, closed at once. */
+  sicct(address: string): Promise<ProbeResult>;
+  /** The terminal's SICCT service description, asked by unicast on UDP 4742. */
+  sicctDescription(address: string): Promise<SicctAnswer>;
   neighbours(): readonly NeighbourEntry[];
   /** The address plan checked against the kernel now. */
   addressPlan(): Promise<{ readonly halves: SegmentHalves | null; readonly findings: readonly PlanFinding[] }>;

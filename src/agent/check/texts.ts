@@ -13,6 +13,7 @@ export const CHECK_TEXTS = {
   'title.tunnel': { de: 'Tunnel', en: 'Tunnel' },
   'title.connector': { de: 'Konnektor', en: 'Connector' },
   'title.tiDns': { de: 'TI-DNS', en: 'TI DNS' },
+  'title.terminals': { de: 'Kartenterminals', en: 'Card terminals' },
   'title.pvsHosts': { de: 'PVS-Rechner', en: 'PVS hosts' },
   'title.addressPlan': { de: 'Adressplan', en: 'Address plan' },
 
@@ -160,6 +161,29 @@ export const CHECK_TEXTS = {
   'tiDns.forwarding': {
     de: 'Für den DNS-Server der Praxis: Anfragen für {domains} an {resolver} weiterleiten (bedingte Weiterleitung).',
     en: "For the practice's DNS server: forward queries for {domains} to {resolver} (conditional forwarding).",
+  },
+
+  // 10 Card terminals
+  'terminal.none': {
+    de: 'Es ist noch kein Kartenterminal eingetragen. Bitte die Kartenterminals der Praxis mit MAC-Adresse und TI-Adresse eintragen.',
+    en: "No card terminal is registered yet. Please register the practice's card terminals with their MAC address and TI address.",
+  },
+  'terminal.unreachable': {
+    de: 'Kartenterminal antwortet nicht auf TCP 4742: {terminals}. Bitte prüfen, dass es eingeschaltet und am Terminal-Anschluss der Box (oder dessen Switch) eingesteckt ist und seine Adresse per DHCP bezieht; dann den Test wiederholen.',
+    en: "Card terminal does not answer on TCP 4742: {terminals}. Please check that it is switched on, plugged into the box's terminal port (or its switch) and takes its address by DHCP; then test again.",
+  },
+  'terminal.otherMac': {
+    de: 'Die Adresse des Kartenterminals wird von einem anderen Gerät benutzt: {terminals}. Bitte die eingetragene MAC-Adresse prüfen (sie steht auf dem Typenschild des Terminals) oder die Adresse auf dem fremden Gerät entfernen.',
+    en: "The card terminal's address is in use by another device: {terminals}. Please check the registered MAC address (it is on the terminal's label) or remove the address from the other device.",
+  },
+
+  'terminal.noDescription': {
+    de: 'Das Kartenterminal antwortet auf TCP 4742, aber nicht auf die SICCT-Dienstanfrage (UDP 4742): {terminals}. Der Konnektor findet es dann nicht von selbst: bitte seine Adresse in der Terminalverwaltung des Konnektors eintragen oder die Netzwerkeinstellungen des Terminals prüfen.',
+    en: "The card terminal answers on TCP 4742 but not the SICCT service request (UDP 4742): {terminals}. The connector then does not find it by itself: please enter its address in the connector's terminal management or check the terminal's network settings.",
+  },
+  'terminal.firmware': {
+    de: 'Kartenterminals geben Modell und Firmware in ihrer SICCT-Dienstbeschreibung nicht an: Bitte die Firmware-Version im Menü jedes Terminals ablesen. Mindestens nötig sind Ingenico ORGA 6141 ab 3.8.0 und Cherry ST-1506 ab 3.0.0.',
+    en: 'Card terminals do not state their model and firmware in their SICCT service description: please read the firmware version in each terminal\'s menu. At least Ingenico ORGA 6141 from 3.8.0 and Cherry ST-1506 from 3.0.0 are needed.',
   },
 
   // 11 PVS hosts

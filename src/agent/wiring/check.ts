@@ -7,7 +7,7 @@ import {
   udpIkeProbe, type GatewayResolution, type IkeProbe, type IkeProbeOutcome, type PathMtuWatch, type ProfileService, type TunnelController, type VpnProfile,
 } from '../../ipsec/index.ts';
 import type { Lan } from '../../lan/index.ts';
-import type { DeviceInventory } from '../../lan/inventory/index.ts';
+import { PROBE_TIMEOUT_MS, SICCT_PORT, sicctQuery, tcpProbe, type DeviceInventory } from '../../lan/inventory/index.ts';
 import type { WanKernel } from '../../wan/index.ts';
 import { dnsQuery } from '../check/dnsQuery.ts';
 import { FunctionTest } from '../check/functionTest.ts';
@@ -23,6 +23,9 @@ const IKE_PROBE_TIMEOUT_MS = 3_000;
  * fails the SRV and the name lookups within 6 s, well inside the checks' limits, and says so.
  */
 const WAN_DNS = { timeout: 1_000, tries: 2 };
+
+/** How long a card terminal's service description is waited for: SICCT advises 3 s on a local network. */
+const SICCT_DISCOVERY_WAIT_MS = 3_000;
 
 export interface CheckDeps {
   wanKernel: WanKernel;
@@ -90,6 +93,8 @@ function sourcesForRun(ctx: AgentContext, deps: CheckDeps): CheckSources {
     connectorSds: fetchConnectorSds,
     dns: dnsQuery,
     devices: () => deps.inventory.devices(),
+    sicct: (address) => tcpProbe(address, SICCT_PORT, PROBE_TIMEOUT_MS),
+    sicctDescription: (address) => sicctQuery(address, SICCT_DISCOVERY_WAIT_MS),
     neighbours: () => deps.inventory.neighbours(),
     addressPlan: () => (addressPlan ??= deps.lan.recheckAddressPlan()),
   };

@@ -1,5 +1,5 @@
-// Card terminals seen through DHCP. The gematik and SICCT sources within reach do not give the
-// SICCT announcement's wire format, so the inventory does not parse announcements at all; it
+// Card terminals seen through DHCP. The inventory does not wait for SICCT announcements: a
+// terminal sends one only when it starts or its settings change (sicctDiscovery.ts), so it
 // learns of terminals from their DHCP requests to the box's dnsmasq (which serves only the terminal
 // ports) and from the unicast TCP 4742 probe. Two ways in, both outside input, both checked here:
 // - each request dnsmasq answered or ignored, with MAC, host name and vendor class as the terminal

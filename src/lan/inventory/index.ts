@@ -8,7 +8,9 @@
 export { DeviceInventory, DEFAULT_INVENTORY_TIMINGS, type DeviceInventoryDeps, type DeviceView, type InventoryTimings, type SetupText, type TiRouting } from './inventory.ts';
 export { registerDeviceActions } from './actions.ts';
 export { NetlinkNeighbourSource, type NeighbourSource } from './netlinkNeighbours.ts';
-export { tcpProbe, SICCT_PORT, type TcpProbe } from './tcpProbe.ts';
+export { tcpProbe, PROBE_TIMEOUT_MS, SICCT_PORT, type TcpProbe } from './tcpProbe.ts';
+export { sicctQuery, type SicctAnswer } from './sicctQuery.ts';
+export { parseServiceDescription, type ServiceDescription } from './sicctDiscovery.ts';
 export type { Device, DeviceFields, DeviceKind } from './device.ts';
 export type { DeviceAction, DeviceAuditEntry, DeviceChange, DeviceRepository } from './deviceRepository.ts';
 export type { TiHalves } from './segment.ts';
@@ -16,5 +18,5 @@ export { boxPortsOf, type BoxPort, type BoxPortNames } from './boxPorts.ts';
 export type { NeighbourEntry } from './neighbours.ts';
 export type { TerminalCandidate } from './discovery.ts';
 export type { RawSighting } from './dhcp.ts';
-export type { Reachability, Transition } from './reachability.ts';
+export type { ProbeResult, Reachability, Transition } from './reachability.ts';
 export type { ReachabilityRepository } from './reachabilityRepository.ts';

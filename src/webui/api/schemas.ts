@@ -101,6 +101,11 @@ export const NetworkJson = v.strictObject(
 export const ConfirmForm = v.object({ revision: v.pipe(v.string(problem('malformed')), v.regex(/^[1-9]\d{0,8}$/, problem('malformed')), v.transform(Number)) }, problem('malformed'));
 export const ConfirmJson = v.strictObject({ revision: v.optional(v.pipe(v.number(problem('malformed')), v.integer(problem('malformed')), v.minValue(1, problem('malformed')))) }, problem('malformed'));
 
+/** The function test's button: where the page returns to while the test runs. */
+export const CheckForm = v.object({ return: v.optional(v.picklist(['/check', '/wizard/done'], problem('malformed')), '/check') }, problem('malformed'));
+/** The API's run takes no arguments. */
+export const CheckJson = v.strictObject({}, problem('malformed'));
+
 export type Registration = v.InferOutput<typeof RegistrationJson>;
 
 /** The value, or the first problem as a catalogue key and the field it is in. */

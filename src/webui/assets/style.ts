@@ -66,4 +66,15 @@ fieldset { border: 1px solid var(--line); border-radius: .5rem; display: grid; g
 .pending { background: #fff7d6; padding: .75rem 1rem; border-radius: .5rem; border-left: .5rem solid #c77c02; }
 .stacked fieldset { display: grid; gap: .5rem; border: 1px solid var(--line); border-radius: .5rem; padding: .5rem .75rem .75rem; }
 pre { background: #fff; padding: .75rem; border-radius: .5rem; overflow-x: auto; font-size: .875rem; }
+.verdict.check-pass { border-left-color: var(--ok); }
+.verdict.check-warn { border-left-color: #c77c02; }
+.verdict.check-fail { border-left-color: var(--down); }
+.checks { width: 100%; border-collapse: collapse; background: #fff; }
+.checks th, .checks td { text-align: left; vertical-align: top; padding: .4rem .5rem; border-bottom: 1px solid var(--line); }
+.checks td p { margin: 0 0 .25rem; }
+.check-pass { color: var(--ok); font-weight: 600; }
+.check-warn { color: #8a5600; font-weight: 600; }
+.check-fail { color: var(--down); font-weight: 600; }
+.check-skipped { color: var(--muted); }
+.running { font-weight: 600; padding: .5rem .75rem; background: #fff; border-left: .5rem solid var(--unknown); }
 `;

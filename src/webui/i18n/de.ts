@@ -51,6 +51,7 @@ export const de: Messages = {
     devices: 'Geräte',
     network: 'Netzwerk',
     system: 'System',
+    check: 'Funktionstest',
     main: 'Hauptnavigation',
   },
   overview: {
@@ -363,6 +364,19 @@ export const de: Messages = {
     factoryResetExplain: 'Löscht die Einstellungen, die registrierten Geräte, das VPN-Profil und das geänderte Passwort der Weboberfläche; danach gilt wieder das Erstpasswort vom Typenschild. Das Sicherheitsprotokoll bleibt erhalten, ebenso die Seriennummer, das Zertifikat der Weboberfläche und der Schlüssel, mit dem die Box ihre Sicherungen signiert. Sie werden danach abgemeldet.',
     factoryResetConfirm: (word) => `Zur Bestätigung die Seriennummer der Box eingeben: ${word}`,
     factoryResetSubmit: 'Jetzt zurücksetzen',
+  },
+  check: {
+    title: 'Funktionstest',
+    explain: 'Der Funktionstest prüft von der Box aus alles, was für die TI nötig ist: Internet, Namensauflösung, Uhrzeit, VPN-Durchleitung am Router, Tunnel, Konnektor, TI-DNS, Kartenterminals, PVS-Rechner und Adressplan. Er dauert bis zu 30 Sekunden und ändert nichts.',
+    start: 'Funktionstest starten',
+    again: 'Funktionstest erneut starten',
+    running: 'Der Funktionstest läuft (bis zu 30 Sekunden). Diese Seite zeigt das Ergebnis, sobald er fertig ist.',
+    none: 'Auf dieser Box wurde noch kein Funktionstest ausgeführt.',
+    lastRun: (time, actor) => `Letzter Test: ${time}, gestartet von ${actor}`,
+    notRun: 'Der Funktionstest konnte nicht ausgeführt werden: Der Dienst der Box hat nicht geantwortet. Bitte versuchen Sie es erneut.',
+    overall: { pass: 'Alle Prüfungen bestanden', warn: 'Bestanden, mit Hinweisen', fail: 'Nicht bestanden: Bitte beheben Sie die markierten Fehler' },
+    verdicts: { pass: 'Bestanden', warn: 'Hinweis', fail: 'Fehler', skipped: 'Nicht geprüft' },
+    columns: { number: 'Nr.', check: 'Prüfung', verdict: 'Ergebnis', value: 'Messwert', fix: 'Was zu tun ist' },
   },
   input: {
     nameEmpty: 'Bitte geben Sie einen Namen ein.',

@@ -51,6 +51,7 @@ export const en: Messages = {
     devices: 'Devices',
     network: 'Network',
     system: 'System',
+    check: 'Function test',
     main: 'Main navigation',
   },
   overview: {
@@ -362,6 +363,19 @@ export const en: Messages = {
     factoryResetExplain: "Deletes the settings, the registered devices, the VPN profile and the web UI's changed password; afterwards the initial password from the label applies again. The security log stays, as do the serial number, the web UI's certificate and the key the box signs its backups with. You are logged out afterwards.",
     factoryResetConfirm: (word) => `To confirm, type the box's serial number: ${word}`,
     factoryResetSubmit: 'Reset now',
+  },
+  check: {
+    title: 'Function test',
+    explain: 'The function test checks from the box everything the TI needs: internet, name resolution, time, VPN passthrough at the router, tunnel, connector, TI DNS, card terminals, PVS hosts and address plan. It takes up to 30 seconds and changes nothing.',
+    start: 'Run the function test',
+    again: 'Run the function test again',
+    running: 'The function test is running (up to 30 seconds). This page shows the result as soon as it is done.',
+    none: 'No function test has been run on this box yet.',
+    lastRun: (time, actor) => `Last test: ${time}, started by ${actor}`,
+    notRun: 'The function test could not be run: the box\'s service did not answer. Please try again.',
+    overall: { pass: 'All checks passed', warn: 'Passed, with warnings', fail: 'Failed: please fix the marked faults' },
+    verdicts: { pass: 'Passed', warn: 'Warning', fail: 'Fault', skipped: 'Not checked' },
+    columns: { number: 'No.', check: 'Check', verdict: 'Result', value: 'Measured', fix: 'What to do' },
   },
   input: {
     nameEmpty: 'Please enter a name.',

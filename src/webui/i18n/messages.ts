@@ -79,7 +79,7 @@ export interface Messages {
     checkedAt: (when: string) => string;
   };
   certificate: { title: string; explain: string };
-  nav: { login: string; logout: string; changePassword: string; loggedInAs: (user: string) => string; overview: string; profile: string; devices: string; network: string; system: string; main: string };
+  nav: { login: string; logout: string; changePassword: string; loggedInAs: (user: string) => string; overview: string; profile: string; devices: string; network: string; system: string; check: string; main: string };
   overview: {
     title: string;
     tunnel: string;
@@ -342,6 +342,20 @@ export interface Messages {
     factoryResetExplain: string;
     factoryResetConfirm: (word: string) => string;
     factoryResetSubmit: string;
+  };
+  /** The function test's page and the wizard's last step (pages/checkPage.ts). */
+  check: {
+    title: string;
+    explain: string;
+    start: string;
+    again: string;
+    running: string;
+    none: string;
+    lastRun: (time: string, actor: string) => string;
+    notRun: string;
+    overall: Record<'pass' | 'warn' | 'fail', string>;
+    verdicts: Record<'pass' | 'warn' | 'fail' | 'skipped', string>;
+    columns: { number: string; check: string; verdict: string; value: string; fix: string };
   };
   /** Why the web UI refused a form before asking the agent (api/schemas.ts names the problem). */
   input: Record<InputProblem, string>;

@@ -11,6 +11,7 @@ const PAGES = [
   ['/devices', 'devices'],
   ['/network', 'network'],
   ['/system', 'system'],
+  ['/check', 'check'],
 ] as const;
 
 export interface LayoutProps {
@@ -24,10 +25,12 @@ export interface LayoutProps {
   session?: { user: string; csrf: string };
   /** Our own scripts this page loads (paths under /assets/); the page works without them. */
   scripts?: readonly string[];
+  /** Seconds after which the page loads itself again: while something it shows is under way. */
+  refreshS?: number;
   children: VNode | VNode[];
 }
 
-export function Layout({ language, title, fingerprint, path, session, scripts, children }: LayoutProps): VNode {
+export function Layout({ language, title, fingerprint, path, session, scripts, refreshS, children }: LayoutProps): VNode {
   const m = messagesFor(language);
   const account = session
     ? html`<nav class="account">
@@ -43,6 +46,7 @@ export function Layout({ language, title, fingerprint, path, session, scripts, c
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
+      ${refreshS === undefined ? null : html`<meta http-equiv="refresh" content=${String(refreshS)} />`}
       <title>${title} · ${m.product}</title>
       <link rel="stylesheet" href="/assets/style.css" />
       <link rel="icon" href="/assets/icon.svg" type="image/svg+xml" />

@@ -9,6 +9,7 @@ import { messagesFor } from '../i18n/index.ts';
 import { readInput, ProfilePassword, RegistrationForm } from '../api/schemas.ts';
 import type { Outcome } from '../pages/profilePage.ts';
 import { DevicesStep } from '../pages/wizard/devicesStep.ts';
+import { RUNNING_REFRESH_S } from '../pages/checkPage.ts';
 import { DoneStep } from '../pages/wizard/doneStep.ts';
 import { fieldTexts } from '../pages/wizard/fieldTexts.ts';
 import { PasswordStep } from '../pages/wizard/passwordStep.ts';
@@ -23,6 +24,7 @@ import { offersOf } from '../wizard/offers.ts';
 import { readSetup, type Setup } from '../wizard/readSetup.ts';
 import { firstIncomplete, parseStep, stepAfter, type WizardStep } from '../wizard/steps.ts';
 import { PLAN_FINDING_CODES, PRACTICE_FIELDS, type FieldTextView, type PlanFindingView, type PracticeField } from '../wizard/views.ts';
+import type { CheckState } from './check.ts';
 import { takeNote, type RouteKit } from './kit.ts';
 
 /** Where the app must not check the CSRF token before the route has read the body (an upload). */
@@ -38,6 +40,7 @@ interface StepExtra {
   practice?: Record<PracticeField, string>;
   refused?: readonly string[];
   collisions?: readonly PlanFindingView[];
+  check?: CheckState;
 }
 
 export interface WizardRoutes {
@@ -46,7 +49,10 @@ export interface WizardRoutes {
   firstIncomplete: (req: Request) => Promise<WizardStep | undefined>;
 }
 
-export function wizardRoutes(kit: RouteKit): WizardRoutes {
+/** The function test's state for the last step (routes/check.ts). */
+export type CheckStateOf = (req: Request) => Promise<CheckState>;
+
+export function wizardRoutes(kit: RouteKit, checkState: CheckStateOf): WizardRoutes {
   const pages = express.Router();
   const userOf = (req: Request) => req.session.user ?? '';
   const messages = (req: Request) => messagesFor(kit.language(req));
@@ -89,7 +95,7 @@ export function wizardRoutes(kit: RouteKit): WizardRoutes {
       case 'practice':
         return PracticeStep({ language, csrf, values: extra.practice ?? setup.config.practice, texts: await texts(), refused: extra.refused ?? [] });
       case 'done':
-        return DoneStep({ language, facts: setup.facts });
+        return DoneStep({ language, csrf, facts: setup.facts, check: extra.check ?? (await checkState(req)) });
     }
   };
 
@@ -105,8 +111,11 @@ export function wizardRoutes(kit: RouteKit): WizardRoutes {
     const news = req.session.loginNews;
     delete req.session.loginNews;
     const outcome = extra.outcome ?? takeNote(req);
-    const children = await body(req, step, setup, session.csrf, extra);
-    kit.render(res, status, WizardFrame({ language: kit.language(req), fingerprint: kit.fingerprint, session, step, facts: setup.facts, outcome, news, children }));
+    // The last step runs the function test: its page loads itself again while the test runs.
+    const check = step === 'done' ? await checkState(req) : undefined;
+    const children = await body(req, step, setup, session.csrf, { ...extra, ...(check ? { check } : {}) });
+    const refreshS = check?.running ? RUNNING_REFRESH_S : undefined;
+    kit.render(res, status, WizardFrame({ language: kit.language(req), fingerprint: kit.fingerprint, session, step, facts: setup.facts, outcome, news, refreshS, children }));
   };
 
   /** Asks the agent; its refusal, as words and its details, or the answer. Anything else (a bug) goes on. */

@@ -113,8 +113,7 @@ export const wizardDe: WizardMessages = {
   done: {
     complete: 'Die Box ist eingerichtet: Tunnel, TI-Adressen und Geräte sind an ihrem Platz.',
     incomplete: 'Die Einrichtung ist noch nicht vollständig. Offen ist:',
-    functionTest: 'Nächster Schritt: der Funktionstest',
-    functionTestNotYet: 'Ein Funktionstest, der von der Box aus den Konnektor, die Kartenterminals und die TI-Dienste prüft, ist geplant, aber in dieser Firmware noch nicht enthalten. Sobald es ihn gibt, steht er auf der Übersichtsseite.',
+    functionTest: 'Letzter Schritt: der Funktionstest',
     toOverview: 'Zur Übersicht',
   },
 };

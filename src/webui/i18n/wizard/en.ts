@@ -113,8 +113,7 @@ export const wizardEn: WizardMessages = {
   done: {
     complete: 'The box is set up: the tunnel, the TI addresses and the devices are in place.',
     incomplete: 'The setup is not complete yet. Still to do:',
-    functionTest: 'Next step: the function test',
-    functionTestNotYet: 'A function test that checks the connector, the card terminals and the TI services from the box is planned, but this firmware does not have it yet. Once it does, it will be on the overview page.',
+    functionTest: 'Last step: the function test',
     toOverview: 'To the overview',
   },
 };

@@ -76,7 +76,6 @@ export interface WizardMessages {
     complete: string;
     incomplete: string;
     functionTest: string;
-    functionTestNotYet: string;
     toOverview: string;
   };
 }

@@ -17,6 +17,8 @@ export interface WizardFrameProps {
   outcome?: Outcome | undefined;
   /** Right after a login: the failed attempts since the previous one. */
   news?: { failedSince: number; previousLogin: string | null } | undefined;
+  /** Seconds after which the page loads itself again (the last step while the function test runs). */
+  refreshS?: number | undefined;
   children: VNode;
 }
 
@@ -25,7 +27,7 @@ export function stepPath(step: WizardStep): string {
   return `/wizard/${step}`;
 }
 
-export function WizardFrame({ language, fingerprint, session, step, facts, outcome, news, children }: WizardFrameProps): VNode {
+export function WizardFrame({ language, fingerprint, session, step, facts, outcome, news, refreshS, children }: WizardFrameProps): VNode {
   const all = messagesFor(language);
   const m = all.wizard;
   const states = stepStates(facts);
@@ -37,6 +39,7 @@ export function WizardFrame({ language, fingerprint, session, step, facts, outco
     fingerprint,
     path: stepPath(step),
     session,
+    ...(refreshS === undefined ? {} : { refreshS }),
     children: html`${news ? html`<p class=${news.failedSince > 0 ? 'notice' : 'checked'} role="status">${all.login.since(news.failedSince, news.previousLogin ? formatTime(language, news.previousLogin) : null)}</p>` : null}
       <h1>${m.title}</h1>
       <p class="checked">${m.intro}</p>

@@ -6,6 +6,7 @@ import { judgeConnector, type ConnectorFacts } from '../../../../src/agent/check
 import { judgeMtu, type MtuFacts } from '../../../../src/agent/check/checks/mtu.ts';
 import { judgePassthrough, type GatewayPorts, type PassthroughFacts } from '../../../../src/agent/check/checks/passthrough.ts';
 import { judgePvsHosts, type PvsFacts } from '../../../../src/agent/check/checks/pvsHosts.ts';
+import { judgeTerminals, type TerminalFacts } from '../../../../src/agent/check/checks/terminals.ts';
 import { judgeTiDns, type TiDnsFacts } from '../../../../src/agent/check/checks/tiDns.ts';
 import { judgeTime, type TimeFacts } from '../../../../src/agent/check/checks/time.ts';
 import { judgeTunnel, type TunnelFacts } from '../../../../src/agent/check/checks/tunnel.ts';
@@ -182,6 +183,42 @@ describe('9 TI DNS', () => {
       expect(result.note?.en).toBe("For the practice's DNS server: forward queries for telematik, telematik-test to 10.77.12.1 (conditional forwarding).");
       expect(result.note?.de).toContain('telematik, telematik-test an 10.77.12.1');
     }
+  });
+});
+
+const terminal = { name: 'Terminal Empfang', address: '10.77.12.40', mac: '00:0D:F8:01:02:03' };
+const answers = { ok: true } as const;
+const announced = (mac = '00:0d:f8:01:02:03') => ({ ok: true, description: { version: '1.30', address: '10.77.12.40', mac, name: 'ORGA6100-0123', port: 4742, tls: ['1.2'] } }) as const;
+const undescribed = { ok: false, detail: 'no answer' } as const;
+const seen = [{ ip: '10.77.12.40', mac: '00:0d:f8:01:02:03', state: 'reachable' }] as const;
+
+describe('10 card terminals', () => {
+  table<TerminalFacts>(judgeTerminals, [
+    ['answers on TCP 4742 and describes itself, its lease taken by its MAC', { terminals: [{ ...terminal, sicct: answers, description: announced() }], neighbours: [...seen] }, 'pass', undefined],
+    ['answers before the neighbour table has it', { terminals: [{ ...terminal, sicct: answers, description: announced() }], neighbours: [] }, 'pass', undefined],
+    ['none registered', { terminals: [], neighbours: [] }, 'warn', 'terminal.none'],
+    [
+      'unplugged: no answer on TCP 4742',
+      { terminals: [{ ...terminal, sicct: { ok: false, detail: 'EHOSTUNREACH' }, description: undescribed }], neighbours: [{ ...seen[0], state: 'gone' }] },
+      'fail',
+      'terminal.unreachable',
+      /^Card terminal does not answer on TCP 4742: Terminal Empfang 10\.77\.12\.40\. Please check that it is switched on, plugged into/,
+    ],
+    ['its SICCT service refuses', { terminals: [{ ...terminal, sicct: { ok: false, detail: 'ECONNREFUSED' }, description: undescribed }], neighbours: [] }, 'fail', 'terminal.unreachable'],
+    ['its address used by another MAC', { terminals: [{ ...terminal, sicct: answers, description: announced() }], neighbours: [{ ip: '10.77.12.40', mac: '02:00:00:00:00:99', state: 'stale' }] }, 'fail', 'terminal.otherMac', /Terminal Empfang 10\.77\.12\.40 \(02:00:00:00:00:99\)/],
+    ['another terminal describes itself at its address', { terminals: [{ ...terminal, sicct: answers, description: announced('00:0d:f8:09:09:09') }], neighbours: [] }, 'fail', 'terminal.otherMac', /\(00:0d:f8:09:09:09\)/],
+    ['answers on TCP 4742 but not the service request', { terminals: [{ ...terminal, sicct: answers, description: undescribed }], neighbours: [...seen] }, 'warn', 'terminal.noDescription', /not the SICCT service request \(UDP 4742\): Terminal Empfang 10\.77\.12\.40/],
+  ]);
+
+  it('names each terminal with its port, lease and description, and asks for the firmware from the display', () => {
+    const second = { name: 'Terminal Labor', address: '10.77.12.41', mac: '00:0d:f8:01:02:04', sicct: { ok: false, detail: 'timeout' }, description: undescribed } as const;
+    const judgement = judgeTerminals({ terminals: [{ ...terminal, sicct: answers, description: announced() }, second], neighbours: [...seen] });
+    expect(judgement).toMatchObject({ verdict: 'fail', fixKey: 'terminal.unreachable', noteKey: 'terminal.firmware', params: { terminals: 'Terminal Labor 10.77.12.41' } });
+    expect(judgement.value).toBe(
+      'Terminal Empfang 10.77.12.40: TCP 4742 answers, lease taken by 00:0d:f8:01:02:03, announces "ORGA6100-0123" (SICCT discovery 1.30, port 4742, TLS 1.2); ' +
+        'Terminal Labor 10.77.12.41: TCP 4742 timeout, 00:0d:f8:01:02:04 not seen yet, no service description (no answer)',
+    );
+    expect(resultOf({ id: 'terminals', number: 10 }, judgement, 0).note?.en).toContain('from 3.8.0');
   });
 });
 
