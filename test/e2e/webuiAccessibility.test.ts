@@ -82,7 +82,7 @@ describe('accessibility of every page of the web UI, in headless Chromium', () =
     // Behind the login: every page, the wizard's steps and a page that does not exist.
     const devices = (await agent.action('devices.list')) as { id: number }[];
     expect(devices.length).toBeGreaterThan(0);
-    const paths = ['/overview', '/profile', '/devices', `/devices/${devices[0]?.id ?? 0}`, '/network', '/system', '/password', ...WIZARD_STEPS.map((step) => `/wizard/${step}`), '/no-such-page'];
+    const paths = ['/overview', '/profile', '/devices', `/devices/${devices[0]?.id ?? 0}`, '/network', '/system', '/check', '/password', ...WIZARD_STEPS.map((step) => `/wizard/${step}`), '/no-such-page'];
     for (const path of paths) await open(path);
     // The network page with a change the box refused, then with one awaiting confirmation (the
     // wizard's WAN step shows it too), which is rolled back again.
