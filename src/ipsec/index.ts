@@ -8,7 +8,7 @@
 export { renderCharonConf, type CharonConfOptions } from './charonConf.ts';
 export { CharonLink } from './charonLink.ts';
 export { ProfileService, type ProfileDataPath, type ProfileServiceDeps, type RenewalResult } from './profileService.ts';
-export type { ManagementIdentity } from './profile/index.ts';
+export type { ManagementIdentity, ProfileSummary } from './profile/index.ts';
 export {
   LIBIPSEC_DEVICE, readWanRoute, registerTunnelActions, ResumeFile, StoredTunnelHistory, tcpKnock, TunnelController, tunnelPath,
   type TunnelEvent, type TunnelHistoryRepository, type TunnelStatus, type WanRoute,
