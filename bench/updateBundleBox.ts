@@ -5,7 +5,7 @@
 // it and asks for the reboot, which here only prints `reboot` for the benchmark. SIGTERM stops it.
 //
 //   bin/tibox-node --lean bench/updateBundleBox.ts --url URL --cert PEM --key PEM --ca PEM
-//     --controller-id ID --data-dir DIR --run-dir DIR --rauc-conf FILE
+//     --controller-id ID --data-dir DIR --run-dir DIR
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../src/core/index.ts';
@@ -13,7 +13,7 @@ import { processRunner } from '../src/core/runner.ts';
 import { RaucDriver, Updater } from '../src/updater/index.ts';
 
 const { values } = parseArgs({
-  options: Object.fromEntries(['url', 'cert', 'key', 'ca', 'controller-id', 'data-dir', 'run-dir', 'rauc-conf'].map((name) => [name, { type: 'string' }])) as Record<string, { type: 'string' }>,
+  options: Object.fromEntries(['url', 'cert', 'key', 'ca', 'controller-id', 'data-dir', 'run-dir'].map((name) => [name, { type: 'string' }])) as Record<string, { type: 'string' }>,
 });
 const option = (name: string): string => {
   const value = values[name];
@@ -28,7 +28,7 @@ const updater = new Updater({
   attributes: () => new Map([['firmware', '1.0.0']]),
   log,
   system: {
-    rauc: new RaucDriver({ runner: processRunner, confFile: option('rauc-conf') }),
+    rauc: new RaucDriver({ runner: processRunner, runDir: option('run-dir') }),
     reboot: {
       reboot: () => {
         // The line bench/updateBundles.ts waits for: the install is done.

@@ -4,7 +4,7 @@
 // the agent's Node flags) into the other slot of the lab's RAUC, and in the same run by hand: the
 // same file by `curl` with the box's client certificate, then `rauc install`. For the box: the
 // time from its request for the deployment to its reboot request (downloaded to disk with its
-// sha256 checked, the bundle read by `rauc info`, installed), its CPU from when it had the
+// sha256 checked, installed with its version judged inside RAUC's install), its CPU from when it had the
 // deployment, its resident memory then and at its peak, and the artifact bytes the server sent it.
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -23,11 +23,13 @@ const BOX = join(REPO, 'bench', 'updateBundleBox.ts');
 const CONTROLLER_ID = 'box-bundles.boxes.tibox.test';
 const COMPATIBLE = 'tibox-bench';
 const TICKS_PER_S = 100;
-/** A 500 MB bundle on a slow disk: download, two signature checks, the slot written. */
+/** A 500 MB bundle on a slow disk: download, RAUC's signature check, the slot written. */
 const RUN_CAP_MS = 30 * 60_000;
 const MB = 1e6;
 
 const seconds = (ms: number) => Math.round(ms) / 1000;
+/** The box's run directory, where its install permit for RAUC's pre-install handler goes. */
+const boxRunDir = (dir: string) => join(dir, 'box-run');
 const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
 
 /** A bundle whose image holds `sizeMb` MB of random bytes, signed by `signer`. */
@@ -66,7 +68,7 @@ async function throughTheBox(server: LabDdiServer, rauc: LabRauc, client: Identi
   let rebootAt: number | undefined;
   const box = startProcess(join(REPO, 'bin', 'tibox-node'), [
     '--lean', BOX, '--url', server.origin, '--cert', client.cert, '--key', client.key, '--ca', client.ca, '--controller-id', CONTROLLER_ID,
-    '--data-dir', dataDir, '--run-dir', join(dir, 'box-run'), '--rauc-conf', rauc.confFile,
+    '--data-dir', dataDir, '--run-dir', boxRunDir(dir),
   ], {
     env: rauc.env,
     onStdoutLine: (line) => {
@@ -124,7 +126,7 @@ async function byHand(url: string, rauc: LabRauc, client: Identity, dir: string)
 
 export async function bundleRuns(pki: LabPki, dir: string, sizesMb: readonly number[]): Promise<BundleRun[]> {
   const signer = await createUpdateSigner(processRunner, join(dir, 'update-pki'), 'bench');
-  const rauc = await LabRauc.start({ runner: processRunner, dir: join(dir, 'rauc'), keyring: signer.ca, compatible: COMPATIBLE });
+  const rauc = await LabRauc.start({ runner: processRunner, dir: join(dir, 'rauc'), keyring: signer.ca, compatible: COMPATIBLE, agentRunDir: boxRunDir(dir) });
   // The box names the server by its address, as it does once the tunnel's resolver answers.
   const mgmt = await pki.issue('mgmt-loopback', ['IP:127.0.0.1'], 'server');
   const issued = await pki.issue('bundle-box', [`DNS:${CONTROLLER_ID}`], 'client');

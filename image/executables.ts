@@ -29,7 +29,7 @@ const RUNTIME_FILES: Record<string, readonly string[]> = {
   'node-forge': ['package.json', 'lib'],
 };
 const EXTERNAL = ['better-sqlite3', 'netlink'];
-const SCRIPTS = ['tibox-agent', 'tibox-wan-dhcp', 'tibox-practice-dhcp', 'tibox-resume-updown'];
+const SCRIPTS = ['tibox-agent', 'tibox-wan-dhcp', 'tibox-practice-dhcp', 'tibox-resume-updown', 'tibox-rauc-pre-install'];
 // The lean runtime of bin/tibox-node, for the agent and the CLI alike: the CLI runs for a moment
 // and loses little by it. MALLOC_ARENA_MAX=2 is the service unit's, an environment variable.
 const EXEC_ARGV = ['--max-semi-space-size=1', '--no-opt', '--no-maglev', '--optimize-for-size'];

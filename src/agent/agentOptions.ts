@@ -55,8 +55,6 @@ export interface AgentOptions {
 }
 
 export interface SystemUpdateOptions {
-  /** RAUC's system.conf where it is not /etc/rauc/system.conf (the lab's); `rauc info` reads the keyring from it. */
-  raucConf?: string;
   /** The command that reboots the box (argument array); `systemctl reboot` when absent. */
   rebootCommand?: readonly string[];
   /** The health commit's bound; 5 minutes when absent. */

@@ -2,7 +2,8 @@
 // agent, the boot unit's restore, the web UI and the CLI, as one Node runtime is most of its size.
 // `tibox agent [options]` runs the agent, `tibox boot [options]` restores the fail-closed state
 // at boot, `tibox webui [options]` runs the web UI (and `tibox webui-password-check` its password
-// check, a process of its own per check), `tibox --version` names the firmware version
+// check, a process of its own per check), `tibox rauc-pre-install RUN_DIR` is RAUC's pre-install
+// handler (src/updater/rauc/preInstallHandler.ts), `tibox --version` names the firmware version
 // and commit, anything else is the CLI. Each part is imported only when it runs, so the agent
 // never loads the web UI's modules and the web UI never the agent's.
 import { readBuildInfo } from './version.ts';
@@ -26,6 +27,11 @@ async function start(args: readonly string[]): Promise<void> {
   if (args.length === 1 && args[0] === 'webui-password-check') {
     const { printStrengthOfStdin } = await import('../webui/auth/strengthCheck.ts');
     await printStrengthOfStdin();
+    return;
+  }
+  if (args.length === 2 && args[0] === 'rauc-pre-install') {
+    const { runPreInstall } = await import('../updater/rauc/preInstallHandler.ts');
+    process.exitCode = await runPreInstall(args.slice(1), process.env, (text) => process.stderr.write(text));
     return;
   }
   if (args.length === 1 && args[0] === '--version') {

@@ -25,7 +25,6 @@ export async function runAgent(commandLine: AgentCommandLine): Promise<void> {
     ...(existsSync(commandLine.raucConf)
       ? {
           systemUpdates: {
-            raucConf: commandLine.raucConf,
             ...(commandLine.rebootCommand ? { rebootCommand: [commandLine.rebootCommand] } : {}),
             ...(commandLine.healthCommitSeconds ? { commitDeadlineMs: commandLine.healthCommitSeconds * 1000 } : {}),
           },

@@ -9,7 +9,7 @@
 export { renderCharonConf, type CharonConfOptions } from './charonConf.ts';
 export { CharonLink } from './charonLink.ts';
 export { localTiAddress, ProfileService, type GatewayResolution, type ProfileDataPath, type ProfileServiceDeps, type RenewalResult } from './profileService.ts';
-export type { ManagementIdentity, VpnProfile } from './profile/index.ts';
+export type { ManagementIdentity, ProfileSummary, VpnProfile } from './profile/index.ts';
 export {
   LIBIPSEC_DEVICE, readWanRoute, registerTunnelActions, ResumeFile, StoredTunnelHistory, tcpKnock, TunnelController, tunnelPath,
   type TunnelEvent, type TunnelHistoryRepository, type TunnelState, type TunnelStatus, type WanRoute,

@@ -132,7 +132,7 @@ export class ProfileService implements Lifecycle {
   async start(signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
     if (this.lifetime.signal.aborted) this.lifetime = new AbortController();
-    const stored = await this.store.load();
+    const stored = (await this.restoreUnconfirmed()) ?? (await this.store.load());
     if (stored) await this.request(stored);
     else {
       this.state.set('degraded', 'no VPN profile imported');
@@ -206,7 +206,8 @@ export class ProfileService implements Lifecycle {
    * (signature by the pinned key, every field, the identity), must be this box's, and is stored
    * and applied like an import: the tunnel takes it make-before-break. Resolves once the tunnel
    * and the data path have been handed it, saying whether the tunnel is built anew; throws the
-   * ProfileError of a refused file, and then nothing has changed.
+   * ProfileError of a refused file, and then nothing has changed. The profile it replaces is kept
+   * until confirmRenewal() or revertRenewal() says how the renewal went.
    */
   async renew(file: Buffer, actor: string): Promise<RenewalResult> {
     const offered = importProfile(file, { trustAnchor: readFileSync(this.deps.trustAnchorPath), now: this.now() });
@@ -215,7 +216,7 @@ export class ProfileService implements Lifecycle {
     if (problem) throw problem;
     const summary = summarize(offered);
     if (sameProfile(current, offered)) return { summary, unchanged: true, tunnelRebuilt: false };
-    await this.store.save(offered);
+    await this.store.save(offered, { keepPrevious: true });
     this.taken(offered, actor, 'profile.renew');
     const tunnelRebuilt = await this.request(offered);
     return { summary, unchanged: false, tunnelRebuilt };
@@ -248,9 +249,47 @@ export class ProfileService implements Lifecycle {
     this.state.set('degraded', 'no VPN profile imported');
   }
 
+  /** The renewed profile works (or need not be waited for): the one it replaced is no longer kept. */
+  confirmRenewal(): Promise<void> {
+    return this.store.forgetPrevious();
+  }
+
+  /**
+   * The renewed profile's tunnel did not come up: the profile it replaced is made current again
+   * and applied as an import is, so the tunnel returns to it make-before-break. Resolves once the
+   * tunnel has been handed it, with the restored profile and whether the tunnel is built anew;
+   * undefined where none is kept (the box had none, or an import replaced the renewal meanwhile).
+   */
+  async revertRenewal(actor: string): Promise<{ summary: ProfileSummary; tunnelRebuilt: boolean } | undefined> {
+    const previous = await this.store.restorePrevious();
+    if (!previous) return undefined;
+    this.taken(previous, actor, 'profile.restore');
+    const tunnelRebuilt = await this.request(previous);
+    return { summary: summarize(previous), tunnelRebuilt };
+  }
+
+  /**
+   * A renewal the agent did not see through (it stopped, or the power went, while the new tunnel
+   * was awaited) is undone at start: the profile before it worked. The server, which heard no
+   * outcome, sends the renewal again.
+   */
+  private async restoreUnconfirmed(): Promise<VpnProfile | undefined> {
+    let previous: VpnProfile | undefined;
+    try {
+      previous = await this.store.restorePrevious();
+    } catch (error) {
+      // The profile in use still works as a profile: the agent starts with it.
+      this.deps.log.error({ err: error }, 'the VPN profile from before an unconfirmed renewal could not be restored');
+      return undefined;
+    }
+    if (previous) this.taken(previous, 'boot', 'profile.restore');
+    return previous;
+  }
+
   /** A new profile is stored: logged and audited with who brought it and what it holds. */
-  private taken(profile: VpnProfile, actor: string, action: 'profile.import' | 'profile.renew'): void {
-    this.deps.log.info({ boxId: profile.boxId, actor }, action === 'profile.import' ? 'VPN profile imported' : 'VPN profile renewed');
+  private taken(profile: VpnProfile, actor: string, action: 'profile.import' | 'profile.renew' | 'profile.restore'): void {
+    const words = { 'profile.import': 'VPN profile imported', 'profile.renew': 'VPN profile renewed', 'profile.restore': 'VPN profile from before an unconfirmed renewal restored' };
+    this.deps.log.info({ boxId: profile.boxId, actor }, words[action]);
     this.deps.audit(actor, action, { boxId: profile.boxId, tiSegment: profile.tiSegment, certificate: profile.identity.fingerprint256 });
   }
 

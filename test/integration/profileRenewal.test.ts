@@ -4,7 +4,10 @@
 // after, so a TCP connection the PVS host holds to the datacenter through it loses nothing, and
 // reports success. A profile of another box, and one signed with a key the box does not pin, are
 // refused with the agent's named error sent back to the server; the box keeps its profile and its
-// tunnel. Everything runs under the leak watch (leakFree.ts).
+// tunnel. A renewal the box takes but the gateways refuse (its box certificate is of a CA they do
+// not trust) carries no tunnel within the agent's 60 s: the box goes back to the profile before,
+// its tunnel carries again, the PVS reaches the connector, and the server hears the failure.
+// Everything runs under the leak watch (leakFree.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -61,8 +64,8 @@ describe('VPN profile renewal by remote management', () => {
   }
 
   /** The action once the box closed it, with its last feedback. */
-  async function closed(actionId: string) {
-    await waitFor(async () => expect(['finished', 'failed']).toContain((await admin.action(actionId)).state), 60_000, 500);
+  async function closed(actionId: string, timeoutMs = 60_000) {
+    await waitFor(async () => expect(['finished', 'failed']).toContain((await admin.action(actionId)).state), timeoutMs, 500);
     const action = await admin.action(actionId);
     return { state: action.state, last: action.feedback.at(-1), feedback: action.feedback };
   }
@@ -126,5 +129,33 @@ describe('VPN profile renewal by remote management', () => {
       await waitFor(reachesConnector, 5_000, 500);
       console.log(`refused: ${action.last?.details.join(' | ')}`);
     }
+  }, 300_000);
+
+  it('goes back to the profile before when the gateways refuse the renewed one, its tunnel carries again, and the server hears the failure', async () => {
+    const before = await fingerprint();
+    const refused = await lab.issueRenewedProfile('refused-by-gateways', { boxCa: 'foreign' });
+    const actionId = await assignAfterPoll(refused, 'VPN profile the gateways refuse');
+    // The next poll (up to 33 s), the download, the agent's 60 s for the new tunnel, and up to 60 s
+    // for the tunnel of the profile it went back to.
+    const action = await closed(actionId, 200_000).catch(async (error: unknown) => {
+      console.log(`still open: ${JSON.stringify((await admin.action(actionId)).feedback)}; the tunnel: ${JSON.stringify(await tunnel())}`);
+      throw error;
+    });
+    expect(action.state).toBe('failed');
+    expect(action.last).toMatchObject({ execution: 'closed', finished: 'failure' });
+    const details = action.last?.details.join('\n') ?? '';
+    expect(details).toContain(`imported the VPN profile of ${PLAN.boxId}`);
+    expect(details).toMatch(/no tunnel of the new profile carried within 60 s \(last error: [^)]+\)/);
+    expect(details).toContain(`went back to the previous VPN profile of ${PLAN.boxId}`);
+    expect(details).toContain(before);
+    expect(details).toMatch(/its tunnel carries again through \S+/);
+    expect(await fingerprint()).toBe(before);
+    expect((await tunnel()).state).toBe('up');
+    await waitFor(reachesConnector, 10_000, 500);
+    // No retry of its own: the renewed profile is gone, and the tunnel stays on the one before.
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    expect(await fingerprint()).toBe(before);
+    expect((await tunnel()).state).toBe('up');
+    console.log(`refused by the gateways: ${action.last?.details.join(' | ')}`);
   }, 300_000);
 });

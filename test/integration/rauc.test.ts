@@ -2,22 +2,28 @@
 // `make bundle`'s script and signed by a test update CA made for this run. A good bundle goes into
 // the other slot and is booted at the next reboot; a bundle with a flipped payload byte, a flipped
 // signature byte, one signed under a foreign CA and one for another compatible are each refused in
-// RAUC's words, with both slots and the bootloader unchanged. A slot marked bad is left at the
-// next reboot.
+// RAUC's words, with both slots and the bootloader unchanged. A bundle's version is judged inside
+// the install, by the box's pre-install handler on the manifest RAUC verified: an older one than
+// the agent's permit allows is refused before anything is written. A slot marked bad is left at
+// the next reboot.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processRunner } from '../../src/core/runner.ts';
 import { HealthCommit } from '../../src/updater/health/index.ts';
-import { RaucDriver, RaucError, otherSlot, versionProblem } from '../../src/updater/rauc/index.ts';
+import { RaucDriver, RaucError, otherSlot, type InstallPermit } from '../../src/updater/rauc/index.ts';
 import { createUpdateSigner, LabRauc, type Bootname, type UpdateSigner } from '../lab/rauc.ts';
 
 const BUNDLE_SCRIPT = fileURLToPath(new URL('../../scripts/bundle.sh', import.meta.url));
 const COMPATIBLE = 'tibox-lab';
 const dir = mkdtempSync(join(tmpdir(), 'tibox-rauc-it-'));
+/** The agent's run directory: its install permits, and the pre-install handler's verdicts. */
+const runDir = join(dir, 'run');
+/** What the agent would permit running 1.0.0, not forced. */
+const PERMIT: InstallPermit = { installed: '1.0.0', forced: false };
 
 let rauc: LabRauc;
 let driver: RaucDriver;
@@ -70,8 +76,9 @@ async function boxState(): Promise<string> {
 beforeAll(async () => {
   signer = await createUpdateSigner(processRunner, join(dir, 'pki'), 'tibox');
   foreign = await createUpdateSigner(processRunner, join(dir, 'pki'), 'foreign');
-  rauc = await LabRauc.start({ runner: processRunner, dir: join(dir, 'rauc'), keyring: signer.ca, compatible: COMPATIBLE });
-  driver = new RaucDriver({ runner: processRunner, env: rauc.env, confFile: rauc.confFile, installTimeoutMs: 60_000 });
+  mkdirSync(runDir, { recursive: true });
+  rauc = await LabRauc.start({ runner: processRunner, dir: join(dir, 'rauc'), keyring: signer.ca, compatible: COMPATIBLE, agentRunDir: runDir });
+  driver = new RaucDriver({ runner: processRunner, env: rauc.env, runDir, installTimeoutMs: 60_000 });
 }, 60_000);
 
 afterAll(async () => {
@@ -94,23 +101,33 @@ describe('RAUC in the lab, through the driver', () => {
   ])('refuses a bundle with %s in RAUC\'s words, and nothing changes', async (_name, make, reason) => {
     const file = await make();
     const before = await boxState();
-    const refusal = await driver.install(file).then(() => undefined, (error: unknown) => error);
+    const refusal = await driver.install(file, PERMIT).then(() => undefined, (error: unknown) => error);
     expect(refusal).toBeInstanceOf(RaucError);
     expect(refusal).toMatchObject({ code: 'RAUC_INSTALL_REFUSED', message: expect.stringMatching(reason) as unknown });
     expect(await boxState()).toBe(before);
   }, 60_000);
 
-  it('reads a bundle\'s version once its signature holds, so an older one than the installed is refused unless forced', async () => {
+  it('judges a bundle\'s version on the manifest RAUC verified, before anything is written: an older one than the installed is refused unless forced', async () => {
     const older = await bundle('older', { version: '1.9.0' });
-    expect(await driver.bundleInfo(older)).toEqual({ compatible: COMPATIBLE, version: '1.9.0' });
-    expect(versionProblem({ installed: '2.0.0', offered: '1.9.0', forced: false })).toBe('version 1.9.0 is older than the installed 2.0.0; only a forced deployment installs an older version');
-    const refusal = await driver.bundleInfo(flipped(older, 'payload')).then(() => undefined, (error: unknown) => error);
-    expect(refusal).toMatchObject({ code: 'RAUC_INSTALL_REFUSED', message: expect.stringMatching(/signature verification failed/) as unknown });
+    const before = await boxState();
+    const refusal = await driver.install(older, { installed: '2.0.0', forced: false }).then(() => undefined, (error: unknown) => error);
+    expect(refusal).toMatchObject({ code: 'RAUC_INSTALL_REFUSED', message: 'the update was refused: version 1.9.0 is older than the installed 2.0.0; only a forced deployment installs an older version' });
+    expect(await boxState()).toBe(before);
+    // A broken bundle never reaches the handler: RAUC refuses it first, in its own words.
+    const broken = await driver.install(flipped(older, 'payload'), { installed: '1.0.0', forced: false }).then(() => undefined, (error: unknown) => error);
+    expect(broken).toMatchObject({ code: 'RAUC_INSTALL_REFUSED', message: expect.stringMatching(/signature verification failed/) as unknown });
+    expect(await boxState()).toBe(before);
+    const forced = await driver.install(older, { installed: '2.0.0', forced: true });
+    expect(forced.verdict).toEqual({ version: '1.9.0', compatible: COMPATIBLE });
+    expect(otherSlot(await driver.status())).toMatchObject({ bootname: 'B', version: '1.9.0' });
+    // The permit and the verdict speak for one install only.
+    expect(readdirSync(runDir)).toEqual([]);
   }, 60_000);
 
   it('installs a good bundle of the agent\'s build into the other slot and boots it at the next reboot, which then is marked good', async () => {
     const imageA = sha256(rauc.slotImage('A'));
-    const { steps } = await driver.install(await bundle('good', { version: '2.0.0', agentBuild: true }));
+    const { steps, verdict } = await driver.install(await bundle('good', { version: '2.0.0', agentBuild: true }), PERMIT);
+    expect(verdict).toEqual({ version: '2.0.0', compatible: COMPATIBLE });
     expect(steps.at(-1)).toEqual({ percent: 100, message: 'Installing done.' });
     expect(steps.some((s) => s.message === 'Copying image to rootfs.1')).toBe(true);
     expect(sha256(rauc.slotImage('A'))).toBe(imageA);
@@ -153,7 +170,7 @@ describe('the health commit after booting a new slot, against RAUC in the lab', 
 
   it('marks a new slot good when its checks pass, and keeps it good across a later boot', async () => {
     expect(rauc.booted).toBe('A');
-    await driver.install(await bundle('v3', { version: '3.0.0', agentBuild: true }));
+    await driver.install(await bundle('v3', { version: '3.0.0', agentBuild: true }), PERMIT);
     await commit(() => ({})).prepare({ slot: 'B', version: '3.0.0', previousSlot: 'A', previousVersion: '1.0.0', actionId: '31' }, false);
     expect(await reboot()).toBe('B');
     let rounds = 0;
@@ -169,7 +186,7 @@ describe('the health commit after booting a new slot, against RAUC in the lab', 
   }, 60_000);
 
   it('marks a new slot bad when the tunnel does not come up in time, boots back, and says so after the reboot', async () => {
-    await driver.install(await bundle('v4', { version: '4.0.0', agentBuild: true }));
+    await driver.install(await bundle('v4', { version: '4.0.0', agentBuild: true }), PERMIT);
     await commit(() => ({})).prepare({ slot: 'A', version: '4.0.0', previousSlot: 'B', previousVersion: '3.0.0', actionId: '32' }, false);
     expect(await reboot()).toBe('A');
     const outcome = await commit(() => ({ agent: true, wan: true, tunnel: 'no answer from the probe target' })).run(AbortSignal.timeout(10_000));
@@ -190,7 +207,7 @@ describe('a power cut during an install, in the lab', () => {
     const target = booted === 'A' ? 'B' : 'A';
     const oldImage = sha256(rauc.slotImage(booted));
     const large = await bundle('large', { version: '5.0.0', randomBytes: 96 * 1024 * 1024 });
-    const install = driver.install(large).then(() => 'installed', (error: unknown) => error);
+    const install = driver.install(large, PERMIT).then(() => 'installed', (error: unknown) => error);
     // RAUC marks the target bad before it writes and makes it primary only when done: cut while it writes.
     const image = rauc.slotImage(target);
     const before = statSync(image).mtimeMs;
@@ -203,7 +220,7 @@ describe('a power cut during an install, in the lab', () => {
     expect(sha256(rauc.slotImage(booted))).toBe(oldImage);
     expect(await driver.status()).toMatchObject({ booted });
 
-    await driver.install(large);
+    await driver.install(large, PERMIT);
     expect(await rauc.reboot()).toBe(target);
     expect(otherSlot(await driver.status())).toMatchObject({ bootname: booted });
     expect((await driver.status()).slots.find((s) => s.bootname === target)).toMatchObject({ version: '5.0.0' });

@@ -80,7 +80,7 @@ describe('a system update through remote management, in the lab', () => {
     expect(status.system?.slots.find((s) => s.bootname === 'B')?.version).toBe('2.0.0');
     expect(await u.feedback(actionId)).toEqual(expect.arrayContaining([
       expect.stringMatching(/^proceeding\/none: installing: the deployment is forced$/),
-      expect.stringMatching(/^proceeding\/none: installing version 2\.0\.0 into slot B \(rootfs\.1\); version 0\.1\.0 keeps running in slot A$/),
+      expect.stringMatching(/^proceeding\/none: installing tibox 2\.0\.0 into slot B \(rootfs\.1\) once RAUC has checked it; version 0\.1\.0 keeps running in slot A$/),
       expect.stringMatching(/^proceeding\/none: RAUC: 100% /),
       expect.stringMatching(/^proceeding\/none: version 2\.0\.0 installed into slot B \(RAUC: 100% Installing done\.\) \| rebooting into version 2\.0\.0/),
     ]));

@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import { processRunner } from '../../src/core/runner.ts';
 import type { UpdateStatus } from '../../src/updater/index.ts';
 import type { LabDdiAdmin } from '../lab/ddi/admin.ts';
-import { Lab } from '../lab/lab.ts';
+import { Lab, labRunDir } from '../lab/lab.ts';
 import { createUpdateSigner, LabRauc, LabRebootRequests, type Bootname, type UpdateSigner } from '../lab/rauc.ts';
 import { PLAN } from '../lab/topology.ts';
 import { waitFor } from './waitFor.ts';
@@ -41,7 +41,7 @@ export class UpdateLab {
   static async create(commitSeconds: number): Promise<UpdateLab> {
     const lab = await Lab.create({ boxCharon: 'agent', ddi: true });
     const signer = await createUpdateSigner(processRunner, join(lab.dir, 'update-pki'), 'tibox');
-    const rauc = await LabRauc.start({ runner: processRunner, dir: join(lab.dir, 'rauc'), keyring: signer.ca, compatible: COMPATIBLE });
+    const rauc = await LabRauc.start({ runner: processRunner, dir: join(lab.dir, 'rauc'), keyring: signer.ca, compatible: COMPATIBLE, agentRunDir: labRunDir(lab.names.id) });
     const it = new UpdateLab(lab, signer, rauc, commitSeconds);
     lab.setAgentExtra(it.agentArgs, rauc.env);
     // The deployer reads a waiting deployment again at the server's interval.

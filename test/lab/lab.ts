@@ -595,17 +595,22 @@ export class Lab {
    * A renewal of the box's version 2 profile as the datacenter issues one: a new box certificate
    * and a new management certificate from the lab CA, for the same names, signed with the lab's
    * profile-signing key or `signingKey` (PEM). `overrides` change the payload (another `boxId`).
+   * `boxCa: 'foreign'` issues the box certificate from a CA of its own, which the profile lists
+   * beside the lab CA: the box takes the profile, the gateways (which trust the lab CA alone)
+   * refuse its tunnel.
    */
-  async issueRenewedProfile(name: string, options: { overrides?: Record<string, unknown>; signingKey?: string } = {}): Promise<string> {
+  async issueRenewedProfile(name: string, options: { overrides?: Record<string, unknown>; signingKey?: string; boxCa?: 'lab' | 'foreign' } = {}): Promise<string> {
     if (!this.pki) throw new Error('lab not built');
     const pki = join(this.dir, 'pki');
     const [labKey, caPem] = ['profile-signing.key', 'ca.pem'].map((f) => readFileSync(join(pki, f), 'utf8')) as [string, string];
     const read = (issued: IssuedCert) => ({ certificate: readFileSync(issued.cert, 'utf8'), privateKey: readFileSync(issued.key, 'utf8') });
-    const box = read(await this.pki.issue(`${name}-box`, [`DNS:${PLAN.boxId}`], 'client'));
+    const boxPki = options.boxCa === 'foreign' ? await createLabPki(this.runner, join(this.dir, `pki-${name}-foreign`)) : this.pki;
+    const box = read(await boxPki.issue(`${name}-box`, [`DNS:${PLAN.boxId}`], 'client'));
     const management = read(await this.pki.issue(`${name}-box-management`, [`DNS:${PLAN.boxId}`], 'client'));
     const settings = labSettings(caPem);
     const payload = {
       ...settings,
+      ...(boxPki === this.pki ? {} : { caCertificates: [caPem, readFileSync(boxPki.ca.cert, 'utf8')] }),
       version: 2,
       identity: box,
       management: { ...(settings.management as object), identity: management, caCertificates: [caPem] },

@@ -5,7 +5,8 @@
 // marked bad, and tells the new RAUC service which slot runs (`--override-boot-slot`, the lab's
 // stand-in for the kernel command line).
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Runner } from '../../src/core/runner.ts';
 import { Supervised } from './supervisor.ts';
 
@@ -56,11 +57,15 @@ esac
 `;
 
 // RAUC's pre-install handler: an install waits here while the lab holds installs (holdInstalls()),
-// so a test can act while one runs; never longer than two minutes.
-const PRE_INSTALL = `#!/bin/sh
+// so a test can act while one runs, never longer than two minutes; then the box's own handler
+// judges the verified version against the agent's permit (src/updater/rauc/preInstallHandler.ts,
+// run from the checkout as the lab's RAUC config is the checkout's).
+const PRE_INSTALL = (node: string, handler: string, runDir: string) => `#!/bin/sh
 i=0
 while [ -e "$(dirname "$0")/../hold-installs" ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
+exec '${node}' '${handler}' '${runDir}'
 `;
+const HANDLER = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'updater', 'rauc', 'preInstallHandler.ts');
 
 export interface LabRaucOptions {
   runner: Runner;
@@ -68,6 +73,8 @@ export interface LabRaucOptions {
   /** The keyring the box pins: the CA whose signers it takes. */
   keyring: string;
   compatible: string;
+  /** The agent's run directory, where it leaves the install permit the pre-install handler reads. */
+  agentRunDir: string;
   netns?: string;
   slotBytes?: number;
 }
@@ -100,7 +107,7 @@ export class LabRauc {
     return this.bootedSlot;
   }
 
-  /** RAUC's system.conf, which `rauc info` needs for the keyring. */
+  /** RAUC's system.conf: the agent installs system updates where it exists (`--rauc-conf`). */
   get confFile(): string {
     return join(this.dir, 'system.conf');
   }
@@ -162,7 +169,7 @@ export class LabRauc {
     mkdirSync(join(dir, 'data'), { recursive: true });
     for (const slot of ['A', 'B'] as const) writeFileSync(this.slotImage(slot), Buffer.alloc(0), { flag: 'a' });
     writeFileSync(join(boot, 'backend.sh'), BACKEND, { mode: 0o755 });
-    writeFileSync(join(boot, 'pre-install.sh'), PRE_INSTALL, { mode: 0o755 });
+    writeFileSync(join(boot, 'pre-install.sh'), PRE_INSTALL(process.execPath, HANDLER, this.options.agentRunDir), { mode: 0o755 });
     writeFileSync(join(boot, 'primary'), 'A\n');
     writeFileSync(join(boot, 'state.A'), 'good\n');
     writeFileSync(join(boot, 'state.B'), 'good\n');

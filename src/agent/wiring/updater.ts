@@ -11,6 +11,9 @@ import type { AgentStatus } from '../status.ts';
 import { probeThroughTunnel, updateChecks } from '../updateChecks.ts';
 import type { AgentContext } from './context.ts';
 
+/** The agent's run directory on the box; RAUC's pre-install handler in the image is given the same. */
+const DEFAULT_RUN_DIR = '/run/tibox';
+
 export interface ProfileManagement {
   url: string;
   identity: ManagementIdentity;
@@ -34,7 +37,7 @@ export function remoteManagementOf(profile: ProfileManagement): RemoteManagement
 function systemUpdates(ctx: AgentContext, options: SystemUpdateOptions, status: () => AgentStatus, tunnel: Pick<TunnelController, 'probeTarget'>): SystemUpdates {
   const { runner } = ctx.options;
   return {
-    rauc: new RaucDriver({ runner, ...(options.raucConf ? { confFile: options.raucConf } : {}) }),
+    rauc: new RaucDriver({ runner, runDir: ctx.options.runDir ?? DEFAULT_RUN_DIR }),
     reboot: commandReboot(runner, options.rebootCommand),
     checks: async () => {
       const probe = status().tunnel.state === 'up' ? await probeThroughTunnel(runner, tunnel.probeTarget()) : undefined;
@@ -56,7 +59,7 @@ export function wireUpdater(
   const system = ctx.options.systemUpdates;
   const updater = new Updater({
     dataDir: ctx.options.dataDir,
-    runDir: ctx.options.runDir ?? '/run/tibox',
+    runDir: ctx.options.runDir ?? DEFAULT_RUN_DIR,
     attributes: () => managementAttributes(status(), notAfter, ctx.now()),
     log: ctx.logFor('updater'),
     now: ctx.now,

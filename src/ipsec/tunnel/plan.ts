@@ -193,7 +193,10 @@ function judge(step: Step, profile: TunnelProfile, active: TunnelSa, seen: Extra
   const evidence = watching ? seen.flow.evidence : undefined;
   step.do({ kind: 'run-flow' });
   if (flow === 'flowing') {
-    step.set({ pacing: succeeded(), lastRepair: undefined, attemptUnjudged: false });
+    // An SA of a replaced profile carrying says nothing of the new profile's attempts: the last
+    // one's error stays, to say why no tunnel of the new profile carries (a renewal reports it).
+    const lastError = (step.state.outdated ?? []).includes(active.ikeId) ? step.state.pacing.lastError : undefined;
+    step.set({ pacing: lastError ? { ...succeeded(), lastError } : succeeded(), lastRepair: undefined, attemptUnjudged: false });
     step.do({ kind: 'stop-wan' });
     // The gateway may delete this SA any moment (probes.ts, LONG_OUTAGE_MS): a fresh one at
     // once, while this one still carries.

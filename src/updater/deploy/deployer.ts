@@ -10,7 +10,7 @@ import type { DeploymentBase, DownloadedAction } from '../ddi/index.ts';
 import type { UpdateTimes } from '../schedule/index.ts';
 import { installOrder, planDeployment, planReboot } from './deploymentPlan.ts';
 import type { UpdateOutcome } from './lastOutcome.ts';
-import type { ModuleInstaller } from './moduleInstaller.ts';
+import { InstallFailure, type ModuleInstaller } from './moduleInstaller.ts';
 import type { Reboot } from './reboot.ts';
 
 export interface DeployerDeps {
@@ -99,7 +99,7 @@ export class Deployer {
         if (outcome.kind === 'rebootInto') rebootInto = outcome.version;
       }
     } catch (error) {
-      await this.close(action, 'failure', undefined, [errorText(error)]);
+      await this.close(action, 'failure', undefined, error instanceof InstallFailure ? error.details : [errorText(error)]);
       return undefined;
     }
     if (rebootInto === undefined) {

@@ -23,6 +23,20 @@ export type ModuleOutcome =
   /** Installed; it runs after a reboot, and the health commit then judges it. */
   | { readonly kind: 'rebootInto'; readonly version: string; readonly details: readonly string[] };
 
+/**
+ * A failed install that says more than one line: the server gets each line as a detail of its
+ * own (a detail is cut at 512 characters), where a plain error gives its message as the one.
+ */
+export class InstallFailure extends Error {
+  readonly details: readonly string[];
+
+  constructor(details: readonly string[]) {
+    super(details.join('; '));
+    this.name = 'InstallFailure';
+    this.details = details;
+  }
+}
+
 export interface ModuleInstaller {
   /** The software module type it takes, as hawkBit's `part`. */
   readonly part: string;

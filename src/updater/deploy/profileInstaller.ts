@@ -5,7 +5,7 @@
 // profile fails the module with the agent's named error, and the box keeps the profile it has.
 import { stat, readFile } from 'node:fs/promises';
 import { TiboxError } from '../../core/index.ts';
-import type { ModuleInstaller } from './moduleInstaller.ts';
+import { InstallFailure, type ModuleInstaller } from './moduleInstaller.ts';
 
 /** The software module type of a profile renewal, as the fleet server names it (hawkBit's `part`). */
 export const PROFILE_PART = 'tibox-profile';
@@ -20,7 +20,8 @@ export interface ProfileRenewal {
   /**
    * Imports the profile as `tibox profile import` does, for this box only, and waits until its
    * tunnel carries; the lines say what changed. Throws a TiboxError (the import's named error)
-   * for a profile it refuses, having changed nothing.
+   * for a profile it refuses, having changed nothing, and an InstallFailure for one whose tunnel
+   * did not carry, having gone back to the profile before.
    */
   renew(profile: Buffer, actionId: string): Promise<readonly string[]>;
 }
@@ -53,6 +54,8 @@ export function profileInstaller(renewal: ProfileRenewal): ModuleInstaller {
       try {
         details = await renewal.renew(await readFile(file), job.actionId);
       } catch (error) {
+        // A renewal that failed after the import says so line by line already.
+        if (error instanceof InstallFailure) throw error;
         throw new Error(refusalText(error));
       }
       return { kind: 'installed', details };

@@ -2,11 +2,6 @@
 // unless the deployment forces it (a deliberate rollback by the operator). Versions are
 // MAJOR.MINOR.PATCH, as `make bundle` writes them; anything else is refused, as it would not compare.
 
-export interface BundleInfo {
-  readonly compatible: string;
-  readonly version: string;
-}
-
 const SEMVER = /^(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})$/;
 
 function parts(version: string): [number, number, number] | undefined {
@@ -29,18 +24,4 @@ export function versionProblem(q: { installed: string; offered: string; forced: 
   // A running version that does not compare (a development build) cannot be downgraded from.
   if (order === undefined || order >= 0 || q.forced) return undefined;
   return `version ${q.offered} is older than the installed ${q.installed}; only a forced deployment installs an older version`;
-}
-
-/** `rauc info --output-format=json` read strictly. */
-export function parseBundleInfo(json: string): BundleInfo {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(json);
-  } catch (error) {
-    throw new Error(`rauc info: not JSON (${(error as Error).message})`);
-  }
-  const o = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>) : {};
-  if (typeof o.compatible !== 'string') throw new Error('rauc info: compatible is not a string');
-  if (typeof o.version !== 'string') throw new Error('rauc info: the bundle has no version');
-  return { compatible: o.compatible, version: o.version };
 }

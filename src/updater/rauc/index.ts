@@ -3,4 +3,5 @@
 export * from './bundleVersion.ts';
 export * from './driver.ts';
 export * from './installOutput.ts';
+export * from './installPermit.ts';
 export * from './status.ts';

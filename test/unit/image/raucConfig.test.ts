@@ -3,7 +3,7 @@ import { renderRaucSystemConf } from '../../../image/raucConfig.ts';
 import { PARTUUID } from '../../../image/partitions.ts';
 
 describe("RAUC's system config", () => {
-  it('names both slots by PARTUUID with their GRUB boot names, the grub environment on the ESP and the pinned CA', () => {
+  it('names both slots by PARTUUID with their GRUB boot names, the grub environment on the ESP, the pinned CA and the box\'s pre-install handler', () => {
     expect(renderRaucSystemConf({ compatible: 'tibox-amd64' })).toBe(`# tibox (image/raucConfig.ts renders this)
 [system]
 compatible=tibox-amd64
@@ -16,6 +16,9 @@ bundle-formats=-plain
 [keyring]
 path=/etc/rauc/update-ca.pem
 check-purpose=codesign
+
+[handlers]
+pre-install=/usr/lib/tibox/bin/tibox-rauc-pre-install
 
 [slot.rootfs.0]
 device=/dev/disk/by-partuuid/${PARTUUID['rootfs-a']}

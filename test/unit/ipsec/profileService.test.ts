@@ -686,6 +686,60 @@ describe('ProfileService renews the profile for remote management', () => {
     expect(h.calls).toEqual(['tunnel gw2.dc.tibox.test', `dataPath ${PREFIXES}`]);
   });
 
+  const renewedFile = () => profileFile(f, (p) => {
+    p.gateways = { addresses: ['192.0.2.10'] };
+    p.identity = { certificate: f.box.p384.cert, privateKey: f.box.p384.key };
+  });
+
+  it('goes back to the profile it replaced when the renewal is reverted: stored, audited, and the tunnel built anew from it', async () => {
+    await store(addressFile('192.0.2.10'));
+    const before = await stored();
+    const h = makeHarness();
+    await h.start();
+    await h.service.renew(renewedFile(), 'remote-management');
+    h.calls.length = 0;
+    h.audited.length = 0;
+    const restored = await h.service.revertRenewal('remote-management');
+    expect(restored).toMatchObject({ tunnelRebuilt: true, summary: { certificate: { fingerprint256: before } } });
+    expect(await stored()).toBe(before);
+    expect(h.calls).toEqual(['tunnel 192.0.2.10', `dataPath ${PREFIXES}`]);
+    expect(h.audited).toEqual([{ actor: 'remote-management', action: 'profile.restore', detail: expect.objectContaining({ certificate: before }) }]);
+    // Once: nothing is kept to go back to a second time.
+    expect(await h.service.revertRenewal('remote-management')).toBeUndefined();
+    expect(await stored()).toBe(before);
+  });
+
+  it('keeps the renewed profile once confirmed, and an import during the wait wins over a revert', async () => {
+    await store(addressFile('192.0.2.10'));
+    const h = makeHarness();
+    await h.start();
+    const renewed = await h.service.renew(renewedFile(), 'remote-management');
+    await h.service.confirmRenewal();
+    expect(await h.service.revertRenewal('remote-management')).toBeUndefined();
+    expect(await stored()).toBe(renewed.summary.certificate.fingerprint256);
+    await h.service.renew(addressFile('192.0.2.10'), 'remote-management');
+    h.calls.length = 0;
+    await h.import(addressFile('192.0.2.30'));
+    await until(() => h.calls.length === 2);
+    h.calls.length = 0;
+    expect(await h.service.revertRenewal('remote-management')).toBeUndefined();
+    expect(h.calls).toEqual([]);
+  });
+
+  it('undoes at start a renewal the agent before did not see through, audited as the boot\'s', async () => {
+    await store(addressFile('192.0.2.10'));
+    const before = await stored();
+    const first = makeHarness();
+    await first.start();
+    await first.service.renew(renewedFile(), 'remote-management');
+    await first.service.stop();
+    const h = makeHarness();
+    await h.start();
+    expect(await stored()).toBe(before);
+    expect(h.calls).toEqual(['tunnel 192.0.2.10', `dataPath ${PREFIXES}`]);
+    expect(h.audited).toEqual([{ actor: 'boot', action: 'profile.restore', detail: expect.objectContaining({ certificate: before }) }]);
+  });
+
   it.each([
     ['another box', 'TIBOX_PROFILE_OTHER_BOX', () => profileFile(f, (p) => (p.boxId = 'box-0002.boxes.tibox.test'))],
     ['a foreign signing key', 'TIBOX_PROFILE_BAD_SIGNATURE', () => profileFile(f, undefined, 'ecdsa-sha384', f.signing.foreign)],

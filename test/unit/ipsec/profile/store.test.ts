@@ -1,4 +1,5 @@
-// ProfileStore: round trip, modes, atomic replacement, and a crash before the switch.
+// ProfileStore: round trip, modes, atomic replacement, a crash before the switch, and the profile a
+// renewal replaced, kept until the renewal is confirmed or restored.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cp, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -81,6 +82,53 @@ describe('ProfileStore', () => {
     await new ProfileStore(dataDir).save(second);
     expect(await new ProfileStore(dataDir).load()).toEqual(second);
     expect(await readdir(profileDir())).toHaveLength(2);
+  });
+
+  it('keeps the profile a renewal replaced until it is restored, and then only that one', async () => {
+    const store = new ProfileStore(dataDir);
+    await store.save(first);
+    const firstVersion = await readlink(join(profileDir(), 'current'));
+    await store.save(second, { keepPrevious: true });
+    expect(await store.load()).toEqual(second);
+    expect(await readlink(join(profileDir(), 'previous'))).toBe(firstVersion);
+    // A store opened anew (the agent after a power cut) finds it too.
+    expect(await new ProfileStore(dataDir).restorePrevious()).toEqual(first);
+    expect(await store.load()).toEqual(first);
+    expect((await readdir(profileDir())).sort()).toEqual(['current', firstVersion].sort());
+    expect(await store.restorePrevious()).toBeUndefined();
+    expect(await store.load()).toEqual(first);
+  });
+
+  it('drops the kept profile once the renewal is confirmed, or another save replaces the renewal', async () => {
+    const store = new ProfileStore(dataDir);
+    await store.save(first);
+    await store.save(second, { keepPrevious: true });
+    await store.forgetPrevious();
+    expect(await store.restorePrevious()).toBeUndefined();
+    expect(await store.load()).toEqual(second);
+    expect(await readdir(profileDir())).toHaveLength(2);
+    await store.save(first, { keepPrevious: true });
+    await store.save(second);
+    expect(await store.restorePrevious()).toBeUndefined();
+    expect(await store.load()).toEqual(second);
+    expect(await readdir(profileDir())).toHaveLength(2);
+  });
+
+  it('forgets a kept profile whose version an older firmware\'s save removed', async () => {
+    const store = new ProfileStore(dataDir);
+    await store.save(first);
+    await store.save(second, { keepPrevious: true });
+    await rm(join(profileDir(), await readlink(join(profileDir(), 'previous'))), { recursive: true });
+    expect(await store.restorePrevious()).toBeUndefined();
+    expect(await store.load()).toEqual(second);
+    expect((await readdir(profileDir())).sort()).toEqual(['current', await readlink(join(profileDir(), 'current'))].sort());
+  });
+
+  it('keeps nothing for a renewal of a box that had no profile', async () => {
+    const store = new ProfileStore(dataDir);
+    await store.save(first, { keepPrevious: true });
+    expect(await store.restorePrevious()).toBeUndefined();
+    expect(await store.load()).toEqual(first);
   });
 
   it('serialises concurrent saves: the last one wins and nothing else is left', async () => {

@@ -254,6 +254,13 @@ describe('carriesItsProfile: only an SA built from the profile in use is a tunne
     expect(carriesItsProfile(replaced)).toBe(false);
   });
 
+  it('keeps the last error of the new profile\'s attempts while an SA of the old one carries, and only then', () => {
+    const pacing = failed(1, T0 + 1_000);
+    const oldCarries: TunnelPlanState = { ...replaced, replace: undefined, pacing, shown: { state: 'up', since: '2025-05-02T07:59:59.980Z', gateway: GW1 } };
+    expect(planTunnel(oldCarries, tunnel(FLOWING), TIMINGS).state.pacing).toEqual({ ...FRESH_PACING, lastError: pacing.lastError });
+    expect(planTunnel(state({ pacing }), tunnel(FLOWING), TIMINGS).state.pacing).toEqual(FRESH_PACING);
+  });
+
   it.each<Row & { carries: boolean }>([
     { name: 'a failed rebuild shows the old tunnel up again, which is no tunnel of the new profile', carries: false, state: connecting, seen: { kind: 'refused', ...basics, attempt: { ...ATTEMPT, previous: 'up', keeps: SA1 }, reason: 'authentication failed', message: 'AUTH', sas: [SA1], wanUp: true }, want: ['note-wan-up', 'log warn tunnel rebuild failed; the tunnel in place stays', 'record up gw0: authentication failed'], next: { outdated: [1] } },
     { name: 'the rebuilt SA listed, the old one gone and unmarked: not up before its first echo', carries: false, state: { ...connecting, sas: [fresh, SA1] }, seen: listed([fresh]), want: ['route tunnel', 'look tunnel'], next: { outdated: [] } },

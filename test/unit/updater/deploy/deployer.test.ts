@@ -5,7 +5,7 @@
 // interrupts nothing installs during opening hours, and installsDone() waits for its last word.
 import { describe, expect, it, vi } from 'vitest';
 import {
-  Deployer, REBOOT_RETRY_MS, type ActionReport, type AfterDownloadPhase, type DeploymentBase, type DownloadedAction, type ModuleInstaller, type UpdateOutcome, type UpdateTimes,
+  Deployer, InstallFailure, REBOOT_RETRY_MS, type ActionReport, type AfterDownloadPhase, type DeploymentBase, type DownloadedAction, type ModuleInstaller, type UpdateOutcome, type UpdateTimes,
 } from '../../../../src/updater/index.ts';
 
 const TIMES: UpdateTimes = { openingDays: ['mon', 'tue', 'wed', 'thu', 'fri'], openingFrom: '06:00', openingUntil: '22:00', closedOnHolidays: true, installMinutes: 30 };
@@ -99,6 +99,9 @@ describe('Deployer', () => {
     const { action, reports } = fakeAction(deployment());
     expect(await deployer([installer('os', new Error('the update was refused: signature verification failed'), [])]).handle(action)).toBe('closed');
     expect(reports.at(-1)).toBe('closed/failure: the update was refused: signature verification failed');
+    const lines = fakeAction(deployment());
+    await deployer([installer('os', new InstallFailure(['imported', 'not carried', 'went back']), [])]).handle(lines.action);
+    expect(lines.reports.at(-1)).toBe('closed/failure: imported | not carried | went back');
   });
 
   it('installs other modules before the system image, then reboots into it and leaves the outcome to the next boot', async () => {

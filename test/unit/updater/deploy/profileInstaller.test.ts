@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProfileError } from '../../../../src/ipsec/profile/errors.ts';
 import {
-  PROFILE_ARTIFACT_MAX_BYTES, PROFILE_PART, profileArtifactProblem, profileInstaller, refusalText, type ModuleJob, type ProfileRenewal,
+  InstallFailure, PROFILE_ARTIFACT_MAX_BYTES, PROFILE_PART, profileArtifactProblem, profileInstaller, refusalText, type ModuleJob, type ProfileRenewal,
 } from '../../../../src/updater/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tibox-profile-installer-'));
@@ -64,6 +64,14 @@ describe('profileInstaller', () => {
     writeFileSync(file, '{}');
     const renewal: ProfileRenewal = { renew: () => Promise.reject(new ProfileError('TIBOX_PROFILE_UNSIGNED', {})) };
     await expect(profileInstaller(renewal).install(job([file], []))).rejects.toThrow('the VPN profile was refused: TIBOX_PROFILE_UNSIGNED: the profile carries no signature');
+  });
+
+  it('passes a renewal that failed after the import on with its lines, each a detail of its own', async () => {
+    const file = join(dir, 'not-carried.json');
+    writeFileSync(file, '{}');
+    const failure = new InstallFailure(['imported the VPN profile', 'no tunnel of the new profile carried within 60 s', 'went back to the previous VPN profile']);
+    const renewal: ProfileRenewal = { renew: () => Promise.reject(failure) };
+    await expect(profileInstaller(renewal).install(job([file], []))).rejects.toMatchObject({ details: failure.details });
   });
 
   it('refuses an artifact far too large for a profile without reading it', async () => {

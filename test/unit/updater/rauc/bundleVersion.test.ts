@@ -1,7 +1,7 @@
 // Versions of bundles: compared as MAJOR.MINOR.PATCH; no older one than the running version
 // unless the deployment is forced.
 import { describe, expect, it } from 'vitest';
-import { compareVersions, parseBundleInfo, versionProblem } from '../../../../src/updater/rauc/index.ts';
+import { compareVersions, versionProblem } from '../../../../src/updater/rauc/index.ts';
 
 describe('compareVersions', () => {
   it.each([
@@ -25,13 +25,5 @@ describe('versionProblem', () => {
   it('refuses an older version, and a version of another form, in words', () => {
     expect(versionProblem({ installed: '2.0.0', offered: '1.9.0', forced: false })).toBe('version 1.9.0 is older than the installed 2.0.0; only a forced deployment installs an older version');
     expect(versionProblem({ installed: '2.0.0', offered: '2.1', forced: true })).toBe('the bundle\'s version "2.1" is not of the form MAJOR.MINOR.PATCH');
-  });
-});
-
-describe('parseBundleInfo', () => {
-  it('reads compatible and version, and refuses a bundle without a version', () => {
-    expect(parseBundleInfo('{"compatible":"tibox","version":"2.0.0","images":[]}')).toEqual({ compatible: 'tibox', version: '2.0.0' });
-    expect(() => parseBundleInfo('{"compatible":"tibox","version":null}')).toThrow('rauc info: the bundle has no version');
-    expect(() => parseBundleInfo('oops')).toThrow(/^rauc info: not JSON/);
   });
 });
