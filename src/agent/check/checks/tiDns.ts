@@ -28,12 +28,11 @@ export const tiDnsCheck: Check<TiDnsFacts> = {
     const name = profile?.tiDns.domains[0];
     if (!profile || name === undefined) return { hasProfile: profile !== undefined, domains: [], viaTunnel: [] };
     const from = localTiAddress(profile.tiSegment);
+    // On their way while the address plan is read, which may take a while (dnsQuery never throws).
+    const asked = Promise.all(profile.tiDns.servers.map(async (server) => ({ server, outcome: await sources.dns(server, name, from, signal) })));
     const resolver = (await sources.addressPlan()).halves?.lanGateway;
-    const [viaTunnel, viaBox] = await Promise.all([
-      Promise.all(profile.tiDns.servers.map(async (server) => ({ server, outcome: await sources.dns(server, name, from, signal) }))),
-      resolver === undefined ? undefined : sources.dns(resolver, name, undefined, signal).then((outcome) => ({ resolver, outcome })),
-    ]);
-    return { hasProfile: true, name, domains: profile.tiDns.domains, viaTunnel, ...(viaBox ? { viaBox } : {}) };
+    const viaBox = resolver === undefined ? undefined : { resolver, outcome: await sources.dns(resolver, name, undefined, signal) };
+    return { hasProfile: true, name, domains: profile.tiDns.domains, viaTunnel: await asked, ...(viaBox ? { viaBox } : {}) };
   },
   judge: judgeTiDns,
 };
