@@ -7,7 +7,7 @@ import type { CheckSources } from './sources.ts';
 export interface Check<Facts> {
   readonly id: CheckId;
   readonly number: number;
-  /** The most gather may take; its signal aborts when the time is up. */
+  /** The most gather may take; its signal aborts at four fifths of it (runChecks.ts). */
   readonly timeoutMs: number;
   gather(sources: CheckSources, signal: AbortSignal): Promise<Facts>;
   judge(facts: Facts): Judgement;

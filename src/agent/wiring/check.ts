@@ -1,10 +1,9 @@
 // The function test (src/agent/check/): its checks read through the subsystems the composition
 // root built, and each run gets its own sources, so the gateways are resolved and probed once per
 // run (the address plan is read once too). Its finished runs go out on the bus as `check.finished`.
-import { Resolver } from 'node:dns/promises';
 import type { ClockWatch } from '../clock/clockWatch.ts';
 import {
-  udpIkeProbe, type GatewayResolution, type IkeProbe, type IkeProbeOutcome, type PathMtuWatch, type ProfileService, type TunnelController, type VpnProfile,
+  udpIkeProbe, type IkeProbe, type IkeProbeOutcome, type PathMtuWatch, type ProfileService, type TunnelController,
 } from '../../ipsec/index.ts';
 import type { Lan } from '../../lan/index.ts';
 import { PROBE_TIMEOUT_MS, SICCT_PORT, sicctQuery, tcpProbe, type DeviceInventory } from '../../lan/inventory/index.ts';
@@ -14,15 +13,11 @@ import { FunctionTest } from '../check/functionTest.ts';
 import { FUNCTION_TEST_CHECKS } from '../check/functionTestChecks.ts';
 import { fetchConnectorSds } from '../check/sdsFetch.ts';
 import type { CheckSources } from '../check/sources.ts';
+import { gatewaysBefore, WAN_LOOKUP_DEADLINE_MS } from '../check/wanLookups.ts';
 import type { AgentContext } from './context.ts';
 
 /** How long one IKE probe waits for its answer: a gateway answers within a round trip. */
 const IKE_PROBE_TIMEOUT_MS = 3_000;
-/**
- * The gateways' lookups on the WAN: 1 s, then 2 s for the one retry, so a silent name server
- * fails the SRV and the name lookups within 6 s, well inside the checks' limits, and says so.
- */
-const WAN_DNS = { timeout: 1_000, tries: 2 };
 
 /** How long a card terminal's service description is waited for: SICCT advises 3 s on a local network. */
 const SICCT_DISCOVERY_WAIT_MS = 3_000;
@@ -58,7 +53,6 @@ export function wireCheck(ctx: AgentContext, deps: CheckDeps): FunctionTest {
 function sourcesForRun(ctx: AgentContext, deps: CheckDeps): CheckSources {
   const ike = deps.ike ?? udpIkeProbe;
   const probes = new Map<string, Promise<IkeProbeOutcome>>();
-  let gateways: { profile: VpnProfile; resolution: Promise<GatewayResolution> } | undefined;
   let addressPlan: ReturnType<Lan['recheckAddressPlan']> | undefined;
   return {
     now: ctx.now,
@@ -69,14 +63,7 @@ function sourcesForRun(ctx: AgentContext, deps: CheckDeps): CheckSources {
     },
     wanState: (port) => deps.wanKernel.read(port),
     profile: () => deps.profile.profile(),
-    gateways: (profile) => {
-      if (gateways?.profile !== profile) {
-        const resolver = new Resolver(WAN_DNS);
-        resolver.setServers(deps.wanResolvers());
-        gateways = { profile, resolution: deps.profile.resolveGatewaysNow(profile, resolver) };
-      }
-      return gateways.resolution;
-    },
+    gateways: gatewaysBefore(WAN_LOOKUP_DEADLINE_MS, deps.wanResolvers, (profile, resolver) => deps.profile.resolveGatewaysNow(profile, resolver)),
     clock: async () => {
       await deps.clock.check();
       return deps.clock.tracking();

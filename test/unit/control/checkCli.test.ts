@@ -1,26 +1,13 @@
 // `tibox check`: the table of verdicts, values and fixes in the chosen language, the JSON for
 // scripts, the last result, and the exit code that tells a failed check.
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { main } from '../../../src/agent/cli/main.ts';
 import type { FunctionTestResult } from '../../../src/agent/check/result.ts';
 import { resultOf } from '../../../src/agent/check/runChecks.ts';
 import { ControlActions } from '../../../src/core/controlActions.ts';
-import type { ControlServer } from '../../../src/control/server.ts';
-import { SAMPLE_NOW, startControlServer, tempDir } from './helpers.ts';
+import { controlServerPerTest, SAMPLE_NOW } from './helpers.ts';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-let server: ControlServer | undefined;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
-
-afterEach(async () => {
-  await server?.stop();
-  server = undefined;
-  await cleanup();
-});
+const bed = controlServerPerTest();
 
 const FAILED: FunctionTestResult = {
   startedAt: '2026-12-07T10:00:00.000Z',
@@ -38,8 +25,7 @@ async function run(argv: string[], result: FunctionTestResult | null, lang = 'en
   const asked: string[] = [];
   actions.register('check.run', () => (asked.push('run'), result));
   actions.register('check.last', () => (asked.push('last'), result));
-  let socketPath: string;
-  ({ server, socketPath } = await startControlServer(dir, { actions }));
+  const socketPath = await bed.start({ actions });
   let stdout = '';
   const code = await main([...argv, '--socket', socketPath], { stdout: (t) => void (stdout += t), stderr: () => undefined, env: { TIBOX_LANG: lang }, now: () => SAMPLE_NOW });
   return { code, stdout, asked };
@@ -74,7 +60,7 @@ it('shows the last result as JSON, and says when there is none', async () => {
   const last = await run(['check', '--last', '--json'], FAILED);
   expect(last.asked).toEqual(['last']);
   expect(JSON.parse(last.stdout)).toEqual(FAILED);
-  await server?.stop();
+  await bed.stop();
   const none = await run(['check', '--last'], null);
   expect([none.code, none.stdout]).toEqual([0, 'No function test has been run yet.\n']);
 });

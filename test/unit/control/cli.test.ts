@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CliIo } from '../../../src/agent/cli/command.ts';
@@ -6,29 +6,14 @@ import { main } from '../../../src/agent/cli/main.ts';
 import { PromptInterrupted } from '../../../src/agent/cli/secretPrompt.ts';
 import { ControlActions } from '../../../src/core/controlActions.ts';
 import { TiboxError } from '../../../src/core/errors.ts';
-import { ControlServer } from '../../../src/control/server.ts';
 import { DEFAULT_CONTROL_SOCKET } from '../../../src/control/socketPath.ts';
 import { DEFAULT_MAX_BYTES } from '../../../src/ipsec/profile/index.ts';
-import { SAMPLE_NOW, SAMPLE_STATUS, startControlServer, tempDir } from './helpers.ts';
+import { controlServerPerTest, SAMPLE_NOW, SAMPLE_STATUS } from './helpers.ts';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-let server: ControlServer | undefined;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
-
-afterEach(async () => {
-  await server?.stop();
-  server = undefined;
-  await cleanup();
-});
+const bed = controlServerPerTest();
 
 async function startAgent(actions = new ControlActions()): Promise<string> {
-  let socketPath: string;
-  ({ server, socketPath } = await startControlServer(dir, { actions }));
-  return socketPath;
+  return bed.start({ actions });
 }
 
 async function run(argv: string[], env: Record<string, string> = {}, promptSecret?: CliIo['promptSecret']) {
@@ -69,7 +54,7 @@ describe('tibox CLI', () => {
   });
 
   it('exits 1 with one line on stderr when the agent is not running', async () => {
-    const socket = join(dir, 'absent.sock');
+    const socket = join(bed.dir, 'absent.sock');
     const { code, stdout, stderr } = await run(['status'], { TIBOX_SOCKET: socket });
     expect([code, stdout]).toEqual([1, '']);
     expect(stderr).toBe(`tibox: the tibox agent is not running (no control socket at ${socket})\n`);
@@ -77,7 +62,7 @@ describe('tibox CLI', () => {
 
   it('prefers --socket over TIBOX_SOCKET', async () => {
     const socket = await startAgent();
-    const { code } = await run(['status', '--socket', socket], { TIBOX_SOCKET: join(dir, 'absent.sock') });
+    const { code } = await run(['status', '--socket', socket], { TIBOX_SOCKET: join(bed.dir, 'absent.sock') });
     expect(code).toBe(0);
   });
 
@@ -122,29 +107,29 @@ describe('tibox CLI', () => {
 
 describe('tibox profile import, before anything reaches the agent', () => {
   // No agent listens on this socket: each refusal below comes from the CLI itself.
-  const absent = () => ['--socket', join(dir, 'absent.sock')];
+  const absent = () => ['--socket', join(bed.dir, 'absent.sock')];
 
   it.each([
-    ['a missing file', () => join(dir, 'missing.json'), 'not found'],
-    ['a file under a missing directory', () => join(dir, 'nowhere', 'profile.json'), 'not found'],
-    ['a directory', () => dir, 'is a directory'],
+    ['a missing file', () => join(bed.dir, 'missing.json'), 'not found'],
+    ['a file under a missing directory', () => join(bed.dir, 'nowhere', 'profile.json'), 'not found'],
+    ['a directory', () => bed.dir, 'is a directory'],
     ['a path through a file', () => '/dev/null/profile.json', 'a part of the path is not a directory'],
   ])('names %s in words', async (_what, path, reason) => {
     expect(await run(['profile', 'import', path(), ...absent()])).toEqual({ code: 1, stdout: '', stderr: `tibox: cannot read ${path()}: ${reason}\n` });
   });
 
   it('names a password file that is a directory in words', async () => {
-    const profile = join(dir, 'profile.json');
+    const profile = join(bed.dir, 'profile.json');
     await writeFile(profile, '{}');
-    expect(await run(['profile', 'import', profile, '--password-file', dir, ...absent()])).toEqual({
+    expect(await run(['profile', 'import', profile, '--password-file', bed.dir, ...absent()])).toEqual({
       code: 1,
       stdout: '',
-      stderr: `tibox: cannot read ${dir}: is a directory\n`,
+      stderr: `tibox: cannot read ${bed.dir}: is a directory\n`,
     });
   });
 
   it("refuses a profile over the agent's size limit with the profile's own message, without sending it", async () => {
-    const big = join(dir, 'big.json');
+    const big = join(bed.dir, 'big.json');
     await writeFile(big, Buffer.alloc(DEFAULT_MAX_BYTES + 1, 0x20));
     expect(await run(['profile', 'import', big, ...absent()])).toEqual({
       code: 1,
@@ -154,10 +139,10 @@ describe('tibox profile import, before anything reaches the agent', () => {
   });
 
   it('sends a profile of exactly the limit to the agent', async () => {
-    const edge = join(dir, 'edge.json');
+    const edge = join(bed.dir, 'edge.json');
     await writeFile(edge, Buffer.alloc(DEFAULT_MAX_BYTES, 0x20));
     const { stderr } = await run(['profile', 'import', edge, ...absent()]);
-    expect(stderr).toBe(`tibox: the tibox agent is not running (no control socket at ${join(dir, 'absent.sock')})\n`);
+    expect(stderr).toBe(`tibox: the tibox agent is not running (no control socket at ${join(bed.dir, 'absent.sock')})\n`);
   });
 });
 
@@ -175,7 +160,7 @@ describe('tibox profile import of a profile whose PKCS#12 needs a password', () 
   }
 
   async function profileFile(): Promise<string> {
-    const path = join(dir, 'profile.json');
+    const path = join(bed.dir, 'profile.json');
     await writeFile(path, '{}');
     return path;
   }

@@ -2,25 +2,14 @@
 // and the client reads it as it comes; an unknown name is refused in words; a source that fails
 // half-way cuts the transfer, so the reader never takes it for a whole file; the source learns who
 // reads it: the web UI's user on its socket (where one must be named), local-cli on the other.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IncomingMessage } from 'node:http';
 import { ControlApiError, ControlClient } from '../../../src/control/client.ts';
 import type { Downloads } from '../../../src/control/handler.ts';
 import { MAX_BODY_BYTES } from '../../../src/control/protocol.ts';
-import type { ControlServer } from '../../../src/control/server.ts';
-import { memoryLogger, passwdFile, startControlServer, tempDir } from './helpers.ts';
+import { controlServerPerTest, memoryLogger, passwdFile } from './helpers.ts';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-let server: ControlServer | undefined;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
-afterEach(async () => {
-  await server?.stop();
-  await cleanup();
-});
+const bed = controlServerPerTest();
 
 const LINE = `${'x'.repeat(99)}\n`;
 /** A generator of `count` pages of 1000 lines each (100 kB a page). */
@@ -33,10 +22,9 @@ function* pages(count: number, failAt?: number): Generator<string> {
 
 async function start(downloads: Downloads, webui = false) {
   const logger = memoryLogger();
-  const socket = webui ? { webui: { user: 'tibox-web', passwdFile: await passwdFile(dir, true) } } : {};
-  const started = await startControlServer(dir, { log: logger.log, downloads, ...socket });
-  server = started.server;
-  return { client: new ControlClient(started.socketPath, { timeoutMs: 2_000 }), logger };
+  const socket = webui ? { webui: { user: 'tibox-web', passwdFile: await passwdFile(bed.dir, true) } } : {};
+  const socketPath = await bed.start({ log: logger.log, downloads, ...socket });
+  return { client: new ControlClient(socketPath, { timeoutMs: 2_000 }), logger };
 }
 
 function readAll(res: IncomingMessage): Promise<{ bytes: number; complete: boolean }> {
@@ -81,7 +69,7 @@ describe('control API downloads', () => {
     };
     const cli = await start(new Map([['security-log', source]]));
     await readAll(await cli.client.download('security-log'));
-    await server?.stop();
+    await bed.stop();
     const webui = await start(new Map([['security-log', source]]), true);
     await readAll(await webui.client.actingFor('admin').download('security-log'));
     const unnamed = await webui.client.download('security-log').catch((error: unknown) => error);

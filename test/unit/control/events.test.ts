@@ -1,24 +1,13 @@
 // The agent's event stream on the control socket (GET /v1/events): 'hello' at once, then a line
 // per change the agent reports, to each subscriber, until it hangs up or the agent stops.
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { join } from 'node:path';
 import { ControlClient } from '../../../src/control/client.ts';
 import type { Subscribe } from '../../../src/control/handler.ts';
 import type { AgentChange } from '../../../src/control/protocol.ts';
-import { ControlServer } from '../../../src/control/server.ts';
-import { startControlServer, tempDir } from './helpers.ts';
+import { controlServerPerTest } from './helpers.ts';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-let server: ControlServer | undefined;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
-afterEach(async () => {
-  await server?.stop();
-  await cleanup();
-});
+const bed = controlServerPerTest();
 
 /** A server whose changes come from `emit`, and how many listeners are subscribed. */
 async function start(withChanges = true) {
@@ -27,8 +16,7 @@ async function start(withChanges = true) {
     listeners.add(listener);
     return () => listeners.delete(listener);
   };
-  let socketPath: string;
-  ({ server, socketPath } = await startControlServer(dir, withChanges ? { changes } : {}));
+  const socketPath = await bed.start(withChanges ? { changes } : {});
   const emit = (change: AgentChange) => listeners.forEach((l) => l(change));
   return { listeners, emit, client: new ControlClient(socketPath, { timeoutMs: 2_000 }) };
 }
@@ -67,8 +55,7 @@ it('ends the stream when the agent stops, so the caller knows to subscribe again
   const seen: AgentChange[] = [];
   const done = client.watch((c) => seen.push(c), new AbortController().signal);
   await until(() => seen.length === 1);
-  await server?.stop();
-  server = undefined;
+  await bed.stop();
   await expect(done).resolves.toBeUndefined();
 });
 
@@ -78,6 +65,6 @@ it('refuses the route on a server that has no changes to give', async () => {
 });
 
 it('says the agent is not running when there is no socket', async () => {
-  const client = new ControlClient(join(dir, 'none.sock'), { timeoutMs: 500 });
+  const client = new ControlClient(join(bed.dir, 'none.sock'), { timeoutMs: 500 });
   await expect(client.watch(() => undefined, new AbortController().signal)).rejects.toMatchObject({ code: 'TIBOX_AGENT_NOT_RUNNING' });
 });

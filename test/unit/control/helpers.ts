@@ -2,6 +2,7 @@
 // can be read back, a group file naming the test process's own group (so chown works without
 // root), and a fixed AgentStatus.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { afterEach, beforeEach } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, type Logger } from '../../../src/core/log.ts';
@@ -51,6 +52,39 @@ export async function startControlServer(dir: string, deps: Partial<ControlServe
   });
   await server.start(AbortSignal.timeout(5_000));
   return { server, socketPath };
+}
+
+/**
+ * A test file's temporary directory and control server: a fresh directory before each test;
+ * after it the server stopped, when one was started, and the directory removed.
+ */
+export function controlServerPerTest(): { readonly dir: string; start(deps?: Partial<ControlServerDeps>): Promise<string>; stop(): Promise<void> } {
+  let dir = '';
+  let cleanup = async () => undefined as void;
+  let server: ControlServer | undefined;
+  const stop = async () => {
+    await server?.stop();
+    server = undefined;
+  };
+  beforeEach(async () => {
+    ({ dir, cleanup } = await tempDir());
+  });
+  afterEach(async () => {
+    await stop();
+    await cleanup();
+  });
+  return {
+    get dir() {
+      return dir;
+    },
+    /** Starts the server (startControlServer) and answers its socket path. */
+    async start(deps = {}) {
+      const started = await startControlServer(dir, deps);
+      server = started.server;
+      return started.socketPath;
+    },
+    stop,
+  };
 }
 
 /** The uid the fake passwd file gives the web UI's user: as root another uid, else this process's own. */

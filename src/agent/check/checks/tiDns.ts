@@ -1,8 +1,9 @@
 // 9 TI DNS: a TI name, the profile's first TI domain (its SOA record, dnsQuery.ts), is answered
 // by each TI DNS server through the tunnel (asked from the box's TI address) and by the box's own
 // resolver on its LAN-half address, where PVS hosts and the practice's resolver ask. "No such
-// name" counts as an answer: only the TI DNS can give it for a TI domain (the box forwards those
-// names and answers none itself), and the profile names no host that must exist. With the result
+// name" is an answer too (the profile names no host that must exist), but the box's answer must
+// be the TI DNS's: same code and same SOA primary. A box that sends TI names to the internet gets
+// "no such name" from a public resolver, which the tunnel's answer then shows up. With the result
 // comes the conditional-forwarding rule for the practice's resolver.
 import { localTiAddress } from '../../../ipsec/index.ts';
 import type { Check } from '../check.ts';
@@ -27,12 +28,11 @@ export const tiDnsCheck: Check<TiDnsFacts> = {
     const name = profile?.tiDns.domains[0];
     if (!profile || name === undefined) return { hasProfile: profile !== undefined, domains: [], viaTunnel: [] };
     const from = localTiAddress(profile.tiSegment);
+    // On their way while the address plan is read, which may take a while (dnsQuery never throws).
+    const asked = Promise.all(profile.tiDns.servers.map(async (server) => ({ server, outcome: await sources.dns(server, name, from, signal) })));
     const resolver = (await sources.addressPlan()).halves?.lanGateway;
-    const [viaTunnel, viaBox] = await Promise.all([
-      Promise.all(profile.tiDns.servers.map(async (server) => ({ server, outcome: await sources.dns(server, name, from, signal) }))),
-      resolver === undefined ? undefined : sources.dns(resolver, name, undefined, signal).then((outcome) => ({ resolver, outcome })),
-    ]);
-    return { hasProfile: true, name, domains: profile.tiDns.domains, viaTunnel, ...(viaBox ? { viaBox } : {}) };
+    const viaBox = resolver === undefined ? undefined : { resolver, outcome: await sources.dns(resolver, name, undefined, signal) };
+    return { hasProfile: true, name, domains: profile.tiDns.domains, viaTunnel: await asked, ...(viaBox ? { viaBox } : {}) };
   },
   judge: judgeTiDns,
 };
@@ -52,12 +52,21 @@ export function judgeTiDns({ hasProfile, name, domains, viaTunnel, viaBox }: TiD
     const error = viaBox && !viaBox.outcome.answered ? viaBox.outcome.error : 'no TI address on the LAN';
     return { verdict: 'fail', value, fixKey: 'tiDns.lan', noteKey: note.noteKey, params: { ...note.params, error } };
   }
+  const answers = viaTunnel.flatMap((q) => (q.outcome.answered ? [q.outcome] : []));
+  const box = viaBox.outcome;
+  if (!answers.some((a) => a.rcode === box.rcode && a.primary === box.primary)) {
+    const error = `${answerText(box)}, the TI DNS: ${answers.map(answerText).join(', ')}`;
+    return { verdict: 'fail', value, fixKey: 'tiDns.lan', noteKey: note.noteKey, params: { ...note.params, error } };
+  }
   if (silent.length > 0) return { verdict: 'warn', value, noteKey: note.noteKey, ...tunnelFix };
   return { verdict: 'pass', value, ...note };
 }
 
 function outcomeText(outcome: DnsOutcome): string {
-  if (!outcome.answered) return `no answer (${outcome.error})`;
-  if (outcome.rcode === 'NXDOMAIN') return 'answered: no such name';
-  return outcome.primary === undefined ? 'answered: no SOA record' : `answered: SOA ${outcome.primary}`;
+  return outcome.answered ? `answered: ${answerText(outcome)}` : `no answer (${outcome.error})`;
+}
+
+function answerText(answer: Extract<DnsOutcome, { answered: true }>): string {
+  if (answer.rcode === 'NXDOMAIN') return 'no such name';
+  return answer.primary === undefined ? 'no SOA record' : `SOA ${answer.primary}`;
 }

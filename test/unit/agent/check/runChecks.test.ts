@@ -58,3 +58,14 @@ it('fails a check that overruns its limit, aborts its gathering, and does not wa
   expect(result.checks.find((c) => c.id === 'connector')).toMatchObject({ verdict: 'fail', fixKey: 'check.timedOut', fix: { en: expect.stringContaining('within 8 s') } });
   expect(result.checks.find((c) => c.id === 'wan')?.verdict).toBe('pass');
 });
+
+it('aborts a check at four fifths of its limit, so that it words what it did not get', async () => {
+  vi.useFakeTimers();
+  const wording = check('tiDns', 9, (_sources, signal) => new Promise((resolve) => {
+    signal.addEventListener('abort', () => resolve({ verdict: 'fail', value: 'no answer (ECANCELLED)', fixKey: 'tiDns.tunnel' }));
+  }), 7_000);
+  const running = runChecks([wording], sources, options);
+  await vi.advanceTimersByTimeAsync(5_600);
+  const result = await running;
+  expect(result.checks[0]).toMatchObject({ verdict: 'fail', value: 'no answer (ECANCELLED)', fixKey: 'tiDns.tunnel' });
+});

@@ -158,7 +158,8 @@ describe('8 connector', () => {
   ]);
 });
 
-const yes = { answered: true, rcode: 'NXDOMAIN' } as const;
+const yes = { answered: true, rcode: 'NOERROR', primary: 'ns1.telematik' } as const;
+const noSuchName = { answered: true, rcode: 'NXDOMAIN' } as const;
 const no = { answered: false, error: 'ETIMEOUT' } as const;
 const tiDns = (tunnel: TiDnsFacts['viaTunnel'][number]['outcome'], box: TiDnsFacts['viaTunnel'][number]['outcome'] | undefined): TiDnsFacts => ({
   hasProfile: true,
@@ -170,7 +171,11 @@ const tiDns = (tunnel: TiDnsFacts['viaTunnel'][number]['outcome'], box: TiDnsFac
 
 describe('9 TI DNS', () => {
   table<TiDnsFacts>(judgeTiDns, [
-    ['answered through the tunnel and by the box', tiDns(yes, { answered: true, rcode: 'NOERROR', primary: 'ns1.telematik' }), 'pass', undefined],
+    ['answered through the tunnel and by the box', tiDns(yes, yes), 'pass', undefined],
+    ['"no such name" from both', tiDns(noSuchName, noSuchName), 'pass', undefined],
+    // What a public resolver says of `telematik` when the box forwards TI names to the internet.
+    ['"no such name" from the box where the TI DNS has the zone', tiDns(yes, noSuchName), 'fail', 'tiDns.lan', /\(no such name, the TI DNS: SOA ns1\.telematik\)/],
+    ['another SOA from the box', tiDns(yes, { answered: true, rcode: 'NOERROR', primary: 'a.root-servers.net' }), 'fail', 'tiDns.lan', /SOA a\.root-servers\.net, the TI DNS: SOA ns1\.telematik/],
     ['no profile', { hasProfile: false, domains: [], viaTunnel: [] }, 'fail', 'profile.missing'],
     ['TI DNS down', tiDns(no, no), 'fail', 'tiDns.tunnel', /100\.102\.0\.53 does not answer through the tunnel \(ETIMEOUT\)/],
     ["the box's resolver does not answer", tiDns(yes, { answered: false, error: 'ECONNREFUSED' }), 'fail', 'tiDns.lan', /10\.77\.12\.1/],
