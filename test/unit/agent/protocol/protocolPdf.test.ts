@@ -1,6 +1,6 @@
 // The protocol's PDF read back as text with pdftotext (poppler-utils), in both languages, and a
-// failed check named on its first page.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// failed check named on its first page, in the red box pdftoppm shows at its top.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -58,4 +58,33 @@ describe('the protocol PDF', () => {
     const [first] = await pagesOf(protocolContent(facts({ test: undefined }), 5), 'de');
     expect(first).toContain('Kein Funktionstest durchgeführt');
   });
+
+  it('draws the verdict as a coloured box at the top of the first page: red for a failed test, green for a passed one', async () => {
+    const share = async (test: Parameters<typeof facts>[0], colour: readonly [number, number, number]) => {
+      const file = join(dir, `colour-${colour.join('-')}.pdf`);
+      writeFileSync(file, await renderProtocolPdf(protocolContent(facts(test), 6), 'de'));
+      await processRunner.run('pdftoppm', ['-r', '20', '-f', '1', '-l', '1', '-singlefile', file, join(dir, 'page')]);
+      return topThirdShare(readFileSync(join(dir, 'page.ppm')), colour);
+    };
+    const red = [0xfb, 0xe1, 0xe1] as const;
+    const green = [0xe3, 0xf1, 0xe5] as const;
+    expect(await share({ test: FAILING }, red)).toBeGreaterThan(0.05);
+    expect(await share({ test: FAILING }, green)).toBe(0);
+    expect(await share({}, green)).toBeGreaterThan(0.05);
+    expect(await share({}, red)).toBe(0);
+  });
 });
+
+/** The share of the top third's pixels in a binary PPM (P6) that have `colour`, give or take a little. */
+function topThirdShare(ppm: Buffer, colour: readonly [number, number, number]): number {
+  const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(ppm.subarray(0, 32).toString('latin1'));
+  if (!header?.[1] || !header[2]) throw new Error('not a binary PPM');
+  const [width, height] = [Number(header[1]), Number(header[2])];
+  const pixels = ppm.subarray(header[0].length);
+  const count = width * Math.floor(height / 3);
+  let matching = 0;
+  for (let i = 0; i < count; i++) {
+    if ([0, 1, 2].every((c) => Math.abs((pixels[i * 3 + c] ?? 0) - colour[c as 0 | 1 | 2]) <= 3)) matching++;
+  }
+  return matching / count;
+}
