@@ -168,7 +168,7 @@ class Layout {
 
   private signatures(): void {
     const { doc, l } = this;
-    this.section(l.signatures, 110);
+    this.section(l.signatures, 90);
     const top = doc.y + 40;
     const column = (this.width - 30) / 2;
     for (const [index, who] of [l.signInstaller, l.signPractice].entries()) {
