@@ -59,6 +59,26 @@ const importMetaPlugin: Plugin = {
   },
 };
 
+/**
+ * pdfkit's ES module build finds its data from import.meta.url, which a CommonJS bundle has not,
+ * and its CommonJS build loads the standard fonts' metrics through a require made at run time from
+ * its own path, which the executable has not either. The CommonJS build is bundled, its font
+ * requires made plain ones that esbuild follows, so the metrics are in the bundle.
+ */
+const pdfkitPlugin: Plugin = {
+  name: 'pdfkit-fonts-in-bundle',
+  setup(b) {
+    const pdfkit = join(repo, 'node_modules', 'pdfkit', 'js', 'pdfkit.js');
+    b.onResolve({ filter: /^pdfkit$/ }, () => ({ path: pdfkit }));
+    b.onLoad({ filter: /\/node_modules\/pdfkit\/js\/pdfkit\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const fonts = source.replaceAll("require$1('#standard-fonts/", "require('#standard-fonts/");
+      if (fonts === source) throw new Error('pdfkit no longer loads its standard fonts as image/executables.ts expects');
+      return { contents: fonts, loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
 // In a single executable, require() loads only Node's own modules: the externals come through a
 // require rooted at the installation, as does every source's URL.
 const BANNER = `"use strict";
@@ -76,7 +96,7 @@ async function main(): Promise<void> {
   const bundle = join(work, 'tibox.cjs');
   const options: BuildOptions = {
     bundle: true, platform: 'node', format: 'cjs', target: 'node24', external: EXTERNAL,
-    plugins: [importMetaPlugin], banner: { js: BANNER }, logLevel: 'warning',
+    plugins: [importMetaPlugin, pdfkitPlugin], banner: { js: BANNER }, logLevel: 'warning',
   };
   await build({ ...options, entryPoints: [join(repo, 'src', 'agent', 'executable.ts')], outfile: bundle });
 

@@ -20,6 +20,8 @@ packages=(
   systemd python3 make g++
   # the web UI's end-to-end tests: a real headless browser, driven by playwright-core (npm)
   chromium
+  # the installation protocol's tests read its PDF back as text and as an image
+  poppler-utils
 )
 # npm only fetches the pinned Node 24; Debian's own Node is never used to run tibox.
 command -v npm >/dev/null || packages+=(nodejs npm)

@@ -30,6 +30,7 @@ import { wireSystem } from './wiring/system.ts';
 import { wirePathMtu } from './wiring/pathMtu.ts';
 import { wireProfile } from './wiring/profile.ts';
 import { profileRenewal } from './wiring/profileRenewal.ts';
+import { wireProtocol } from './wiring/protocol.ts';
 import { wireProvisioning } from './wiring/provisioning.ts';
 import { wireTunnel } from './wiring/tunnel.ts';
 import { wireUpdater } from './wiring/updater.ts';
@@ -101,13 +102,14 @@ export class Agent {
           .finally(() => updater.setInternetEndpoint(endpoint));
       },
     });
-    wireCheck(ctx, { wanKernel, clock, profile, tunnel, pathMtu, inventory, lan, wanResolvers: () => resolver.getServers() });
+    const functionTest = wireCheck(ctx, { wanKernel, clock, profile, tunnel, pathMtu, inventory, lan, wanResolvers: () => resolver.getServers() });
     wireNetwork(ctx);
     const { downloads } = wireSystem(ctx);
     const serial = () => {
       const summary = provisioning.summary();
       return summary.state === 'provisioned' ? summary.serial : undefined;
     };
+    wireProtocol(ctx, { serial, profile, inventory, functionTest });
     wireBackup(ctx, {
       serial,
       devices: () => inventory.list(),

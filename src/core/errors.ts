@@ -20,6 +20,7 @@ function byCode<const T extends Record<string, Row>>(rows: T): Catalogue<T> {
 // One row a code: [HTTP status, message template].
 export const ERROR_CATALOGUE = byCode({
   TIBOX_BAD_REQUEST: [400, 'bad request: {reason}'],
+  TIBOX_PROTOCOL_NOT_FOUND: [404, 'no installation protocol {which}: {kept}'],
   TIBOX_MALFORMED_JSON: [400, 'the request body is not valid JSON: {reason}'],
   TIBOX_NOT_FOUND: [404, 'no such route: {method} {path}'],
   TIBOX_UNKNOWN_ACTION: [404, 'unknown action "{action}"'],

@@ -1,6 +1,7 @@
 // The single executable (`make executables`, image/executables.ts) as the image installs it: it
 // names its version and commit, runs the factory step and the agent in the lab's box namespace
-// from its own directory, with the native addons beside it, and its CLI reaches that agent.
+// from its own directory, with the native addons beside it, and its CLI reaches that agent and
+// writes an installation protocol, whose fonts are in the bundle.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,6 +58,21 @@ describe('the single executable', () => {
   it('unpacks a PKCS#12 profile (node-forge, loaded at run time) and brings the tunnel up', async () => {
     await lab.importProfile({ variant: 'pkcs12' });
     await waitFor(async () => expect((await status()).tunnel.state).toBe('up'), 20_000);
+  });
+
+  it('writes the installation protocol as a PDF with the standard fonts bundled into it', async () => {
+    const made = await processRunner.run(tibox, ['--socket', socketPath, 'protocol', 'make']);
+    expect(made.stdout).toMatch(/^Installation protocol 1 made: function test none \(no function test was run\)\./);
+    const dir = mkdtempSync(join(tmpdir(), 'tibox-protocol-'));
+    try {
+      const file = join(dir, 'protocol.pdf');
+      await processRunner.run('sh', ['-c', 'out=$1; shift; exec "$@" > "$out"', 'sh', file, tibox, '--socket', socketPath, 'protocol']);
+      const { stdout } = await processRunner.run('pdftotext', ['-enc', 'UTF-8', file, '-']);
+      expect(stdout).toContain('Installationsprotokoll');
+      expect(stdout).toContain('Kein Funktionstest durchgeführt');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   // Last: it puts the box namespace back to a freshly booted box's firewall, under the agent's feet.

@@ -4,10 +4,15 @@
 // cable pulled, the WAN's name server down, UDP 4500 dropped by the practice router, the TI DNS
 // down, the connector down, a PVS host that never appears, and a practice LAN inside a TI prefix.
 // One lab serves all: each fault is undone and the whole test passes again before the next.
+// The installation protocol is made from a passing run and from the failing one, listed, and
+// written as a PDF through the CLI, whose text pdftotext reads back.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult, FunctionTestResult } from '../../src/agent/check/result.ts';
+import type { ProtocolContent, ProtocolEntry } from '../../src/agent/protocol/protocolContent.ts';
 import type { AgentStatus } from '../../src/agent/status.ts';
 import { ControlClient } from '../../src/control/client.ts';
 import { processRunner } from '../../src/core/runner.ts';
@@ -28,8 +33,10 @@ describe('the function test', () => {
   let lab: Lab;
   let socketPath: string;
   let control: ControlClient<AgentStatus>;
+  let files: string;
 
   beforeAll(async () => {
+    files = await mkdtemp(join(tmpdir(), 'tibox-protocol-'));
     lab = await Lab.create({ boxCharon: 'agent', internetDns: true });
     ({ socketPath } = await lab.startAgent());
     control = new ControlClient<AgentStatus>(socketPath, { timeoutMs: 40_000 });
@@ -42,12 +49,20 @@ describe('the function test', () => {
   });
   afterAll(async () => {
     await lab?.destroy();
+    await rm(files, { recursive: true, force: true });
   });
 
   const cli = (args: string[]) => processRunner.run(tibox, ['--socket', socketPath, 'check', ...args], { okCodes: [3], timeoutMs: 40_000 });
   const check = async () => (await control.action('check.run', {})) as FunctionTestResult;
   const verdicts = (result: FunctionTestResult) => Object.fromEntries(result.checks.map((c) => [c.id, c.verdict]));
   const one = (result: FunctionTestResult, id: CheckResult['id']) => result.checks.find((c) => c.id === id) as CheckResult;
+  const protocolCli = (args: string[]) => processRunner.run(tibox, ['--socket', socketPath, 'protocol', ...args], { okCodes: [3], timeoutMs: 40_000 });
+  /** `tibox protocol ARGS > file.pdf`, as an installer saves it, and the PDF's pages as text. */
+  const protocolPages = async (args: string[]): Promise<string[]> => {
+    const file = join(files, `protocol-${args.join('')}.pdf`);
+    await processRunner.run('sh', ['-c', 'out=$1; shift; exec "$@" > "$out"', 'sh', file, tibox, '--socket', socketPath, 'protocol', ...args]);
+    return (await processRunner.run('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'])).stdout.split('\f');
+  };
   /** The whole test passes again: the fault before is undone and the box has recovered. */
   const passesAgain = () => waitFor(async () => expect(verdicts(await check())).toEqual(ALL_PASS), 60_000, 1_000);
   /** Makes a fault real, looks at the test with it, undoes it whatever was seen, and waits until the test passes again. */
@@ -91,6 +106,34 @@ describe('the function test', () => {
     expect(Date.parse(last.finishedAt) - Date.parse(last.startedAt)).toBeLessThan(30_000);
     const audit = (await control.action('audit.list', { limit: 5 })) as { actor: string; action: string }[];
     expect(audit[0]).toMatchObject({ actor: 'local-cli', action: 'check.run' });
+  });
+
+  it('makes the installation protocol from that run, lists it and writes it as a PDF in German and English', async () => {
+    await control.action('config.commit', {
+      change: { practice: { name: 'Praxis Dr. Muster', street: 'Hauptstraße 12a', postalCode: '01067', city: 'Dresden', bsnr: '021234500', installerName: 'Jörg Schäfer', installerCompany: 'Praxis-IT Süd GmbH' } },
+    });
+    const made = await protocolCli(['make']);
+    expect(made.code).toBe(0);
+    const id = /^Installation protocol (\d+) made: function test pass\. /.exec(made.stdout)?.[1];
+    expect(id).toBeDefined();
+    const listed = (await control.action('protocol.list', {})) as ProtocolEntry[];
+    expect(listed[0]).toMatchObject({ id: Number(id), practice: 'Praxis Dr. Muster', verdict: 'pass', staleness: 'none' });
+    expect((await protocolCli(['list'])).stdout).toMatch(new RegExp(`^${id} +\\S+ +Praxis Dr\\. Muster +pass$`, 'm'));
+
+    const content = JSON.parse((await protocolCli(['--id', String(id), '--json'])).stdout) as ProtocolContent;
+    expect(content).toMatchObject({ box: { serial: PLAN.provisioning.serial }, tiSegment: PLAN.tiSegment.prefix, verdict: 'pass' });
+    expect(content.devices.map((d) => d.name)).toContain('PVS reception');
+    expect(content.test?.checks).toHaveLength(Object.keys(ALL_PASS).length);
+
+    const de = (await protocolPages([])).join('\n');
+    for (const expected of ['Installationsprotokoll', 'Funktionstest bestanden', 'Praxis Dr. Muster', 'Hauptstraße 12a, 01067 Dresden', '021234500', 'Jörg Schäfer', PLAN.provisioning.serial, PLAN.tiSegment.prefix, 'PVS reception', 'Konnektor', 'Unterschrift – Praxis']) {
+      expect(de).toContain(expected);
+    }
+    const en = (await protocolPages(['--lang', 'en'])).join('\n');
+    expect(en).toContain('Installation protocol');
+    expect(en).toContain('Function test passed');
+    const audit = (await control.action('audit.list', { limit: 5 })) as { actor: string; action: string }[];
+    expect(audit).toContainEqual(expect.objectContaining({ actor: 'local-cli', action: 'protocol.make' }));
   });
 
   it('fails the WAN with the cable fix when the WAN cable is pulled, and exits 3', async () => {
@@ -138,6 +181,13 @@ describe('the function test', () => {
           fix: { en: expect.stringMatching(/^The practice router does not pass UDP 4500\. Please enable VPN passthrough/), de: expect.stringContaining('lässt UDP 4500 nicht durch') },
         });
         expect(result.verdict).toBe('fail');
+        // Still made, and its first page says what failed.
+        const made = await protocolCli(['make']);
+        expect(made.code).toBe(3);
+        expect(made.stdout).toMatch(/^Installation protocol \d+ made: function test fail\. /);
+        const [first] = await protocolPages([]);
+        expect(first).toContain('FUNKTIONSTEST NICHT BESTANDEN');
+        expect(first).toMatch(/Fehlgeschlagen: .*4 VPN-Passthrough/);
       },
     );
   });

@@ -110,6 +110,7 @@ describe('secrets: never logged, never in a reply, only in their own 0600 files'
       ['tunnel.status', {}], ['tunnel.restart', {}], ['tunnel.down', {}], ['tunnel.up', {}], ['audit.list', {}],
       ['update.status', {}], ['lan.addressPlan', {}], ['network.routes', {}], ['system.listening', {}],
       ['check.run', {}], ['check.last', {}],
+      ['protocol.make', {}], ['protocol.list', {}], ['protocol.get', { format: 'json' }],
       // Refused in the lab, whose agent runs on no system of its own: it must never restart the machine.
       ['system.reboot', {}],
       ['backup.create', { passphrase: BACKUP_PASSPHRASE }], ['backup.inspect', { file: Buffer.from('not a backup').toString('base64'), passphrase: BACKUP_PASSPHRASE }],

@@ -4,7 +4,8 @@
 // comes down whole through both sockets with the failed and good logins and a config change in
 // it, a settings backup is made and checked while a changed or cut one and a wrong passphrase are
 // refused, a restart on a lab box without its own system is refused in words, changing nothing, a
-// backup checked is restored from its preview, and the factory reset takes the serial number,
+// backup checked is restored from its preview, an installation protocol is listed and comes down
+// as a PDF, and the factory reset takes the serial number,
 // ends the session, brings the initial password back and keeps the security log.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { BOX_KEY_FILE } from '../../src/agent/backup/boxKey.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentStatus } from '../../src/agent/status.ts';
 import { ControlClient } from '../../src/control/client.ts';
+import { processRunner } from '../../src/core/runner.ts';
 import { Lab } from '../lab/lab.ts';
 import { PLAN } from '../lab/topology.ts';
 import { waitFor } from './waitFor.ts';
@@ -108,6 +110,25 @@ describe('the system page in the lab', () => {
     const again = await browse('/system/security-log');
     expect(again.body.split('\n').some((l) => /\twebui:admin\tsecurityLog\.download\b/.test(l))).toBe(true);
   }, 60_000);
+
+  it('lists the installation protocols and hands each down as a PDF in German or English', async () => {
+    const made = (await agent.action('protocol.make', {})) as { id: number };
+    const page = await browse('/system');
+    expect(page.body).toContain(`<a href="/system/protocols/${made.id}.pdf?lang=en" download>PDF auf Englisch</a>`);
+    const file = join(lab.dir, 'protocol.pdf');
+    const pdf = await browse(`/system/protocols/${made.id}.pdf?lang=en`, { output: file });
+    expect(pdf.status).toBe(200);
+    expect(pdf.head).toContain('content-type: application/pdf');
+    expect(pdf.head).toContain(`content-disposition: attachment; filename="installation-protocol-${made.id}-`);
+    const { stdout } = await processRunner.run('pdftotext', ['-enc', 'UTF-8', file, '-']);
+    expect(stdout).toContain('Installation protocol');
+    expect(stdout).toContain('Praxis Dr. Muster');
+    expect(stdout).toContain('No function test was run.');
+    // One not kept, or a name that is none, is refused in words.
+    expect((await browse(`/system/protocols/${made.id + 1}.pdf`)).status).toBe(404);
+    expect((await browse('/system/protocols/..%2Fsecrets.pdf')).status).toBe(404);
+    expect((await browse(`/system/protocols/${made.id}.pdf?lang=fr`)).status).toBe(404);
+  });
 
   it('makes a backup that the box signs and its passphrase opens, and refuses a changed one or a wrong passphrase in words, changing nothing', async () => {
     const state = async () => ({ config: await agent.action('config.get'), devices: await agent.action('devices.list'), audit: await agent.action('config.audit', { limit: 1000 }) });

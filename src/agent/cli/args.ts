@@ -29,8 +29,7 @@ export interface CommandTable {
 
 export function parseLine(argv: readonly string[], table: CommandTable): ParsedLine {
   // A lenient first pass finds the command's words; the second pass then knows its options.
-  const loose = parseArgs({ args: [...argv], options: forParseArgs(GLOBAL_OPTIONS), strict: false, allowPositionals: true });
-  const { command, group } = findCommand(loose.positionals, table);
+  const { command, group } = findCommand(commandWords(argv, table), table);
   const specs: OptionSpecs = { ...GLOBAL_OPTIONS, ...command?.options };
   const parsed = parseArgs({ args: [...argv], options: forParseArgs(specs), strict: false, allowPositionals: true, tokens: true });
   const { socket, help, ...values } = parsed.values;
@@ -45,6 +44,15 @@ export function parseLine(argv: readonly string[], table: CommandTable): ParsedL
     throw new UsageError(`too many arguments for '${command.words.join(' ')}': ${positionals.join(' ')}`, command.words);
   }
   return { command, group, socket: socket as string | undefined, help: false, values: values as ParsedLine['values'], positionals };
+}
+
+/** The words that name the command, read leniently: a group's default may take options with values (`tibox protocol --id 3`). */
+function commandWords(argv: readonly string[], { commands, groups }: CommandTable): string[] {
+  const loose = (specs: OptionSpecs) => parseArgs({ args: [...argv], options: forParseArgs(specs), strict: false, allowPositionals: true }).positionals;
+  const words = loose(GLOBAL_OPTIONS);
+  const group = groups.find((g) => g.word === words[0]);
+  const named = commands.some((c) => c.words.length > 1 && c.words[0] === words[0] && c.words[1] === words[1]);
+  return group && !named ? loose({ ...GLOBAL_OPTIONS, ...group.default.options }) : words;
 }
 
 /** The command named by the first words; also what `tibox help WORDS` looks up. */

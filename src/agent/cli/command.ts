@@ -18,7 +18,8 @@ export type Lang = 'de' | 'en';
 
 /** The process around the CLI, injected so tests run main() in-process. */
 export interface CliIo {
-  stdout: (text: string) => void;
+  /** Bytes too, for a file sent to stdout (`tibox protocol > file.pdf`). */
+  stdout: (text: string | Uint8Array) => void;
   stderr: (text: string) => void;
   env: Readonly<Record<string, string | undefined>>;
   now: () => Date;

@@ -20,6 +20,7 @@ import { backupCommands, backupInspectCommand } from './backup.ts';
 import { backupRestoreCommand } from './backupRestore.ts';
 import { factoryResetCommand } from './factoryReset.ts';
 import { checkCommand } from './check.ts';
+import { protocolGetCommand, protocolListCommand, protocolMakeCommand } from './protocol.ts';
 
 const helpCommand: Command = {
   words: ['help'],
@@ -46,7 +47,8 @@ const firewallCommands: readonly Command[] = [fwPrintCommand, fwWhyCommand];
 // Configuration (src/agent/store/, src/agent/pending/): settings, their audit log, network changes awaiting confirmation.
 export const COMMANDS: readonly Command[] = [
   statusCommand, profileImportCommand, profileShowCommand, ...tunnelCommands, ...deviceCommands, ...firewallCommands,
-  ...configCommands, ...configPendingCommands, ...backupCommands, backupRestoreCommand, updateStatusCommand, checkCommand, provisionCommand, factoryResetCommand, helpCommand,
+  ...configCommands, ...configPendingCommands, ...backupCommands, backupRestoreCommand, updateStatusCommand, checkCommand,
+  protocolGetCommand, protocolMakeCommand, protocolListCommand, provisionCommand, factoryResetCommand, helpCommand,
 ];
 
 // Each default only shows: a word alone never changes anything.
@@ -58,6 +60,7 @@ const GROUPS: readonly CommandGroup[] = [
   { word: 'config', summary: "The box's settings, their audit log and network changes awaiting confirmation", default: configShowCommand },
   { word: 'update', summary: 'Remote management and updates', default: updateStatusCommand },
   { word: 'backup', summary: 'Backups of the settings and the registered devices', default: backupInspectCommand },
+  { word: 'protocol', summary: 'The installation protocol for the practice (PDF)', default: protocolGetCommand },
 ];
 
 export const TABLE: CommandTable = { commands: COMMANDS, groups: GROUPS };

@@ -303,6 +303,12 @@ export interface Messages {
     log: string;
     logExplain: string;
     logDownload: string;
+    protocols: string;
+    protocolsExplain: string;
+    noProtocols: string;
+    protocolColumns: { number: string; created: string; practice: string; test: string; download: string };
+    protocolVerdicts: { pass: string; warn: string; fail: string; none: string };
+    protocolPdf: { de: string; en: string };
     reboot: string;
     rebootExplain: string;
     rebootConfirm: string;

@@ -6,7 +6,7 @@
 import type { VNode } from 'preact';
 import { FACTORY_RESET_WORD } from '../../control/protocol.ts';
 import { formatTime, messagesFor, wordFor, type Language, type Messages } from '../i18n/index.ts';
-import type { BackupPreviewView, ListeningView, SlotsView } from '../status/systemView.ts';
+import type { BackupPreviewView, ListeningView, ProtocolEntryView, SlotsView } from '../status/systemView.ts';
 import { html } from './html.ts';
 import { Layout } from './layout.ts';
 import { OutcomeNote, type Outcome } from './profilePage.ts';
@@ -21,6 +21,8 @@ export interface SystemPageProps {
   firewall: { state: string; since?: string; detail?: string } | undefined;
   ruleset: string | undefined;
   listening: readonly ListeningView[] | undefined;
+  /** The kept installation protocols, newest first. */
+  protocols: readonly ProtocolEntryView[] | undefined;
   /** The box's serial number, which confirms the factory reset; undefined before the factory step. */
   serial?: string | undefined;
   /** The address the page was asked for at: a service bound to it is reachable "on this address". */
@@ -82,6 +84,11 @@ export function SystemPage(props: SystemPageProps): VNode {
         <h2 id="log-title">${m.log}</h2>
         <p>${m.logExplain}</p>
         <p><a href="/system/security-log" download>${m.logDownload}</a></p>
+      </section>
+      <section aria-labelledby="protocols-title">
+        <h2 id="protocols-title">${m.protocols}</h2>
+        <p>${m.protocolsExplain}</p>
+        ${props.protocols === undefined ? unknown : Protocols(m, props.protocols, language)}
       </section>
       <section aria-labelledby="backup-title">
         <h2 id="backup-title">${m.backup}</h2>
@@ -186,6 +193,30 @@ function Slots(m: Messages['system'], system: SlotsView['system'] | undefined): 
           <td>${slot.bootname !== undefined && slot.bootname === system.booted ? m.booted : (wordFor(m.slotStates, slot.state) ?? slot.state)}</td>
           <td>${slot.version ?? ''}</td>
           <td>${slot.bootStatus === undefined ? '' : (wordFor(m.bootStates, slot.bootStatus) ?? slot.bootStatus)}</td>
+        </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
+function Protocols(m: Messages['system'], protocols: readonly ProtocolEntryView[], language: Language): VNode {
+  if (protocols.length === 0) return html`<p>${m.noProtocols}</p>`;
+  const c = m.protocolColumns;
+  return html`<table class="list" data-field="protocols">
+    <thead>
+      <tr><th scope="col">${c.number}</th><th scope="col">${c.created}</th><th scope="col">${c.practice}</th><th scope="col">${c.test}</th><th scope="col">${c.download}</th></tr>
+    </thead>
+    <tbody>
+      ${protocols.map(
+        (p) => html`<tr>
+          <td>${p.id}</td>
+          <td>${formatTime(language, p.createdAt)}</td>
+          <td>${p.practice}</td>
+          <td>${m.protocolVerdicts[p.verdict]}</td>
+          <td>
+            <a href=${`/system/protocols/${p.id}.pdf?lang=de`} download>${m.protocolPdf.de}</a>${' · '}
+            <a href=${`/system/protocols/${p.id}.pdf?lang=en`} download>${m.protocolPdf.en}</a>
+          </td>
         </tr>`,
       )}
     </tbody>

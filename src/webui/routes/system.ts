@@ -13,7 +13,7 @@ import { messagesFor } from '../i18n/index.ts';
 import { agentRefusal } from '../pages/agentError.ts';
 import type { Outcome } from '../pages/profilePage.ts';
 import { SystemPage } from '../pages/systemPage.ts';
-import { firewallOf, type BackupPreviewView, type ListeningView, type SlotsView, type SystemStatusView } from '../status/systemView.ts';
+import { firewallOf, type BackupPreviewView, type ListeningView, type ProtocolEntryView, type SlotsView, type SystemStatusView } from '../status/systemView.ts';
 import { MAX_BACKUP_BYTES } from '../../control/protocol.ts';
 import { readBackupUpload } from '../upload.ts';
 import { HeldBackups } from './heldBackups.ts';
@@ -48,14 +48,15 @@ export function systemRoutes(kit: RouteKit): { pages: Router; api: Router } {
   const held = new HeldBackups(kit.now);
 
   const read = async (user: string) => {
-    const [status, updates, ruleset, listening] = await Promise.all([
+    const [status, updates, ruleset, listening, protocols] = await Promise.all([
       kit.status().then((s) => s as SystemStatusView, () => undefined),
       kit.ask(user, 'update.status').then((u) => (u as SlotsView).system, () => undefined),
       kit.ask(user, 'firewall.print', {}).then((p) => (p as { ruleset: string }).ruleset, () => undefined),
       kit.ask(user, 'system.listening').then((l) => l as ListeningView[], () => undefined),
+      kit.ask(user, 'protocol.list').then((p) => p as ProtocolEntryView[], () => undefined),
     ]);
     const provisioning = status?.provisioning;
-    return { version: status?.version, slots: updates, firewall: firewallOf(status), ruleset, listening, serial: provisioning?.state === 'provisioned' ? provisioning.serial : undefined };
+    return { version: status?.version, slots: updates, firewall: firewallOf(status), ruleset, listening, protocols, serial: provisioning?.state === 'provisioned' ? provisioning.serial : undefined };
   };
 
   const showPage = async (req: Request, res: Response, status: number, outcome?: Outcome, preview?: BackupPreviewView) => {
@@ -163,6 +164,18 @@ export function systemRoutes(kit: RouteKit): { pages: Router; api: Router } {
     res.status(200).set({ 'Content-Type': 'text/plain; charset=utf-8', 'Content-Disposition': `attachment; filename="tibox-security-log-${day}.txt"`, 'Cache-Control': 'no-store' });
     // A transfer cut on either side ends the other: the browser never keeps a cut file as whole.
     await pipeline(log, res).catch((error: unknown) => kit.log.warn({ err: error }, 'security log download cut'));
+  });
+
+  // A protocol is a few kilobytes: it comes in the action's answer, not as a stream.
+  pages.get('/system/protocols/:file', async (req, res) => {
+    const m = messagesFor(kit.language(req));
+    const id = /^([1-9][0-9]{0,8})\.pdf$/.exec(req.params.file ?? '')?.[1];
+    const lang = req.query.lang ?? kit.language(req);
+    if (!id || (lang !== 'de' && lang !== 'en')) return kit.refuse(req, res, 404, m.errors.notFound);
+    const asked = await kit.askAgent<{ filename: string; pdf: string }>(req, 'protocol.get', { id: Number(id), lang, format: 'pdf' });
+    if (!asked.ok) return kit.refuse(req, res, asked.status, asked.text);
+    res.status(200).set({ 'Content-Type': 'application/pdf', 'Content-Disposition': `attachment; filename="${asked.value.filename}"`, 'Cache-Control': 'no-store' });
+    res.send(Buffer.from(asked.value.pdf, 'base64'));
   });
 
   api.get('/system', async (req, res) => {

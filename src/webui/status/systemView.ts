@@ -19,6 +19,14 @@ export interface SlotsView {
 }
 
 /** A listening service as `system.listening` answers (src/agent/system/listeningSockets.ts). */
+/** A kept installation protocol, as the agent's protocol.list names it. */
+export interface ProtocolEntryView {
+  id: number;
+  createdAt: string;
+  practice: string;
+  verdict: 'pass' | 'warn' | 'fail' | 'none';
+}
+
 export interface ListeningView {
   proto: 'tcp' | 'udp';
   address: string;

@@ -102,4 +102,10 @@ describe('tibox help', () => {
   it.each(TABLE.groups.map((g) => [g.word, g] as const))("runs the group's default for '%s' alone", (_word, group) => {
     expect(parseLine([group.word], TABLE)).toMatchObject({ command: group.default, group, help: false, positionals: [] });
   });
+
+  it("gives the group's default its own options with values: 'protocol --id 3 --lang en'", () => {
+    const line = parseLine(['protocol', '--id', '3', '--lang', 'en'], TABLE);
+    expect(line).toMatchObject({ command: { words: ['protocol', 'get'] }, values: { id: '3', lang: 'en' }, positionals: [] });
+    expect(parseLine(['protocol', 'list'], TABLE).command?.words).toEqual(['protocol', 'list']);
+  });
 });

@@ -6,7 +6,7 @@ import { renderPage } from '../../../src/webui/pages/html.ts';
 import { SystemPage, type SystemPageProps } from '../../../src/webui/pages/systemPage.ts';
 
 const page = (slots: SystemPageProps['slots'], language: SystemPageProps['language'] = 'de') =>
-  renderPage(SystemPage({ language, fingerprint: 'AA:BB', session: { user: 'admin', csrf: 'token' }, version: '1.4.2', slots, firewall: undefined, ruleset: undefined, listening: [], host: '192.168.1.2' }));
+  renderPage(SystemPage({ language, fingerprint: 'AA:BB', session: { user: 'admin', csrf: 'token' }, version: '1.4.2', slots, firewall: undefined, ruleset: undefined, listening: [], protocols: [], host: '192.168.1.2' }));
 
 describe('the system page slots', () => {
   it('names slot and boot states in the page language, and an unknown one as RAUC does', () => {
