@@ -32,6 +32,8 @@ export interface RestoreBox {
   snapshot: () => string;
   /** Who the inventory was told replaced the devices, and how often the profile was removed. */
   told: { replaced: string[]; profileRemoved: number };
+  /** What comes between a restore's preview and its commit while its devices are checked (the inventory awaits the kernel's links there): nothing unless a test says otherwise. */
+  whileDevicesChecked: { with: () => Promise<void> };
   db: () => Db;
   stop: () => Promise<void>;
 }
@@ -56,11 +58,15 @@ export async function restoreBox(serial: string | undefined): Promise<RestoreBox
     return open;
   };
   const told = { replaced: [] as string[], profileRemoved: 0 };
+  const whileDevicesChecked = { with: () => Promise.resolve() };
   const devices = () => new DeviceStore(db()).list().map(({ kind, name, address, mac, cetpPorts }) => ({ kind, name, address, mac, cetpPorts }));
   wireBackup(ctx, {
     serial: () => serial,
     devices,
-    checkDevices: (set) => Promise.resolve(validateDeviceSet(set, { halves: undefined, boxPorts: [{ port: 'lan0', mac: '02:00:00:00:00:01' }] })),
+    checkDevices: async (set) => {
+      await whileDevicesChecked.with();
+      return validateDeviceSet(set, { halves: undefined, boxPorts: [{ port: 'lan0', mac: '02:00:00:00:00:01' }] });
+    },
     devicesReplaced: (actor) => told.replaced.push(actor),
   });
   wireFactoryReset(ctx, {
@@ -80,6 +86,7 @@ export async function restoreBox(serial: string | undefined): Promise<RestoreBox
     devices,
     snapshot: () => TABLES.map((table) => `${table}: ${JSON.stringify(db().prepare(`SELECT * FROM ${table} ORDER BY rowid`).all())}`).join('\n'),
     told,
+    whileDevicesChecked,
     db,
     stop: async () => {
       await ctx.config.stop();
