@@ -101,7 +101,7 @@ export class Agent {
           .finally(() => updater.setInternetEndpoint(endpoint));
       },
     });
-    wireCheck(ctx, { wanKernel, clock, profile, tunnel, pathMtu, inventory, lan, wanResolvers: () => resolver.getServers() });
+    const functionTest = wireCheck(ctx, { wanKernel, clock, profile, tunnel, pathMtu, inventory, lan, wanResolvers: () => resolver.getServers() });
     wireNetwork(ctx);
     const { downloads } = wireSystem(ctx);
     const serial = () => {
@@ -118,6 +118,7 @@ export class Agent {
       serial,
       forgetProfile: () => profile.forget(),
       devicesReplaced: (actor) => inventory.replaced(actor),
+      forgetFunctionTest: () => functionTest.forget(),
     });
     const { control, webuiControl } = wireControl(ctx, () => this.status(), downloads);
     this.tunnel = tunnel;
