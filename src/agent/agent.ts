@@ -120,6 +120,7 @@ export class Agent {
       serial,
       forgetProfile: () => profile.forget(),
       devicesReplaced: (actor) => inventory.replaced(actor),
+      forgetFunctionTest: () => functionTest.forget(),
     });
     const { control, webuiControl } = wireControl(ctx, () => this.status(), downloads);
     this.tunnel = tunnel;

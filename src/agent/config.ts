@@ -152,9 +152,10 @@ export class ConfigService implements Lifecycle {
    * returns unless confirmed within `timeoutS`; while it is pending another network change, or one
    * to a field it changed, is refused. Synchronous throughout, so no other request comes between
    * the check and the commit. `alongside` writes what must change with the config or not at all
-   * (a restore's devices) in the same transaction; what it throws refuses the whole change.
+   * (a restore's devices and its audit entry, which names the new revision) in the same
+   * transaction; what it throws refuses the whole change.
    */
-  commit(change: DeepPartial<Config>, actor: string, options: { timeoutS?: number; alongside?: (db: Db) => void } = {}): CommitResult & { pending?: PendingSummary } {
+  commit(change: DeepPartial<Config>, actor: string, options: { timeoutS?: number; alongside?: (db: Db, committed: CommitResult) => void } = {}): CommitResult & { pending?: PendingSummary } {
     const store = this.requireStore();
     const pendingStore = this.writablePending();
     let result: CommitResult;
@@ -174,7 +175,7 @@ export class ConfigService implements Lifecycle {
         const db = this.requireDb();
         result = db.transaction(() => {
           const committed = store.commit(change, actor);
-          alongside(db);
+          alongside(db, committed);
           return committed;
         }).immediate();
       } else {
@@ -187,7 +188,7 @@ export class ConfigService implements Lifecycle {
             revision: committed.revision, actor, startedAt: now.toISOString(), deadline: deadlineOf(now, timeoutS).toISOString(), paths, previous: rollbackChange(fields),
           };
           pendingStore.put(recorded);
-          alongside(this.requireDb());
+          alongside(this.requireDb(), committed);
           return { result: committed, pending: recorded };
         }).immediate());
       }
@@ -210,7 +211,7 @@ export class ConfigService implements Lifecycle {
    * devices, the web UI's password) in the same transaction. The older revisions stay: the audit
    * log refers to them, and names their values itself. Not a pending change: a reset is not rolled back.
    */
-  factoryReset(actor: string, alongside: (db: Db) => void): CommitResult {
+  factoryReset(actor: string, alongside: (db: Db, committed: CommitResult) => void): CommitResult {
     const store = this.requireStore();
     const pendingStore = this.writablePending();
     const db = this.requireDb();
@@ -219,7 +220,7 @@ export class ConfigService implements Lifecycle {
       result = db.transaction(() => {
         pendingStore.remove();
         const committed = store.commit(defaultConfig(), actor);
-        alongside(db);
+        alongside(db, committed);
         return committed;
       }).immediate();
     } catch (error) {

@@ -11,6 +11,8 @@ export interface AgentEvents {
   'tunnel.event': TunnelEvent;
   /** A device registered, changed or removed, or a terminal's reachability changed: the web UI's live view listens. */
   'devices.changed': Record<string, never>;
+  /** The box was reset to the factory state (its database part is committed): the web UI ends every session. */
+  'system.reset': { revision: number; actor: string };
   /** A function test finished; `check.last` answers its result. */
   'check.finished': { verdict: 'pass' | 'warn' | 'fail'; finishedAt: string };
 }

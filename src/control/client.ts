@@ -178,7 +178,8 @@ export class ControlClient<Status = unknown> {
   }
 }
 
-const CHANGES: readonly AgentChange[] = ['hello', 'tunnel', 'health', 'config', 'devices', 'check'];
+/** Every change the stream names, as keys so the compiler finds one added to AgentChange and missing here. */
+const CHANGES = Object.keys({ hello: true, tunnel: true, health: true, config: true, devices: true, check: true, reset: true } satisfies Record<AgentChange, true>) as AgentChange[];
 
 /** A line of the event stream; undefined for anything this client does not know. */
 function parseChange(line: string): AgentChange | undefined {

@@ -3,7 +3,8 @@
 //   GET  /v1/status          -> { result: the agent's status (AgentStatus, src/agent/status.ts) }
 //   GET  /v1/events          -> a stream of lines, one JSON object each ({ "event": <name> }), that
 //                               stays open: 'hello' at once, then one line whenever the agent's state
-//                               changed ('tunnel', 'health', 'config', 'devices'); read the status again
+//                               changed ('tunnel', 'health', 'config', 'devices', 'check'); read the status again;
+//                               'reset': the box was reset to the factory state, end every web UI session
 //   GET  /v1/downloads/<name> -> the file named, streamed as text/plain: what may be larger than
 //                               the request limit below (the security log); the answer's size is
 //                               not limited, nor held whole in memory on either side
@@ -21,7 +22,7 @@ export const EVENTS_PATH = '/v1/events';
 export const DOWNLOADS_PREFIX = '/v1/downloads/';
 
 /** What the event stream names: the first line, then what changed. */
-export type AgentChange = 'hello' | 'tunnel' | 'health' | 'config' | 'devices' | 'check';
+export type AgentChange = 'hello' | 'tunnel' | 'health' | 'config' | 'devices' | 'check' | 'reset';
 
 /** One line of the event stream. */
 export interface EventLine {

@@ -3,7 +3,7 @@
 // missing file is normal: nothing was applied yet. A write goes through writeFileAtomic into a
 // directory only root may list, and is skipped when the file already holds the text, so a repair
 // pass that changes nothing writes nothing.
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from './atomicFile.ts';
 import type { Logger } from './log.ts';
@@ -51,6 +51,12 @@ export class StateFile {
     await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
     await writeFileAtomic(this.path, text);
     this.known = text;
+  }
+
+  /** Deletes the file; one that is not there is deleted already. */
+  async remove(): Promise<void> {
+    await rm(this.path, { force: true });
+    this.known = undefined;
   }
 
   /**

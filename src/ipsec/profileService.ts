@@ -119,6 +119,11 @@ export class ProfileService implements Lifecycle {
   private names: NameAddresses = new Map();
   /** Tail of the applies, which run one at a time. */
   private readonly applying = new SerialQueue();
+  /**
+   * renew() and forget() one after the other: a renewal under way when the profile is removed
+   * finishes first and is then removed with it, and one that comes after finds no profile to renew.
+   */
+  private readonly changes = new SerialQueue();
   private readonly inflight = new Set<Promise<boolean>>();
   /** Aborted by stop(): no use() applies anything after it. */
   private lifetime = new AbortController();
@@ -209,44 +214,50 @@ export class ProfileService implements Lifecycle {
    * ProfileError of a refused file, and then nothing has changed. The profile it replaces is kept
    * until confirmRenewal() or revertRenewal() says how the renewal went.
    */
-  async renew(file: Buffer, actor: string): Promise<RenewalResult> {
-    const offered = importProfile(file, { trustAnchor: readFileSync(this.deps.trustAnchorPath), now: this.now() });
-    const current = this.current ?? (await this.store.load());
-    const problem = renewalProblem(current, offered);
-    if (problem) throw problem;
-    const summary = summarize(offered);
-    if (sameProfile(current, offered)) return { summary, unchanged: true, tunnelRebuilt: false };
-    await this.store.save(offered, { keepPrevious: true });
-    this.taken(offered, actor, 'profile.renew');
-    const tunnelRebuilt = await this.request(offered);
-    return { summary, unchanged: false, tunnelRebuilt };
+  renew(file: Buffer, actor: string): Promise<RenewalResult> {
+    return this.changes.run(async () => {
+      const offered = importProfile(file, { trustAnchor: readFileSync(this.deps.trustAnchorPath), now: this.now() });
+      const current = this.current ?? (await this.store.load());
+      const problem = renewalProblem(current, offered);
+      if (problem) throw problem;
+      const summary = summarize(offered);
+      if (sameProfile(current, offered)) return { summary, unchanged: true, tunnelRebuilt: false };
+      await this.store.save(offered, { keepPrevious: true });
+      this.taken(offered, actor, 'profile.renew');
+      const tunnelRebuilt = await this.request(offered);
+      return { summary, unchanged: false, tunnelRebuilt };
+    });
   }
 
   /**
    * The profile removed (a factory reset): a use() under way is superseded, the stored profile and
    * its keys are deleted, and the tunnel is torn down (its SAs, connections, credentials and routes),
    * the data path goes back to the LAN side alone and remote management stops, as on a box that
-   * never had a profile. The caller audits it.
+   * never had a profile. It waits for a renewal under way. The caller audits it.
    */
-  async forget(): Promise<void> {
+  forget(): Promise<void> {
+    // A use() under way (the hourly re-check, an import) is superseded at once; a renewal is waited for.
     this.generation++;
-    this.current = undefined;
-    this.resolved = undefined;
-    this.names = new Map();
-    this.failures = 0;
-    clearTimeout(this.retryTimer);
-    clearTimeout(this.managementRetryTimer);
-    await this.store.remove();
-    for (const code of ['profile.certificateExpiring', 'profile.certificateExpired', 'management.certificateExpiring', 'management.certificateExpired'] as const) this.deps.health.clear(code);
-    await this.applying.run(async () => {
-      await this.deps.tunnel.apply(null);
-      this.deps.tunnel.setManagementEndpoint(undefined);
-      this.deps.managementOverInternet?.(undefined);
-      await this.deps.dataPath.apply(null);
-      await this.deps.remoteManagement?.apply(null);
+    return this.changes.run(async () => {
+      this.generation++;
+      this.current = undefined;
+      this.resolved = undefined;
+      this.names = new Map();
+      this.failures = 0;
+      clearTimeout(this.retryTimer);
+      clearTimeout(this.managementRetryTimer);
+      await this.store.remove();
+      for (const code of ['profile.certificateExpiring', 'profile.certificateExpired', 'management.certificateExpiring', 'management.certificateExpired'] as const) this.deps.health.clear(code);
+      await this.applying.run(async () => {
+        await this.deps.tunnel.apply(null);
+        this.deps.tunnel.setManagementEndpoint(undefined);
+        this.deps.managementOverInternet?.(undefined);
+        await this.deps.dataPath.apply(null);
+        await this.deps.remoteManagement?.apply(null);
+      });
+      this.deps.log.warn({}, 'VPN profile removed');
+      this.state.set('degraded', 'no VPN profile imported');
     });
-    this.deps.log.warn({}, 'VPN profile removed');
-    this.state.set('degraded', 'no VPN profile imported');
   }
 
   /** The renewed profile works (or need not be waited for): the one it replaced is no longer kept. */

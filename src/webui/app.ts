@@ -60,8 +60,8 @@ export interface AppDeps {
   ask: (user: string, action: string, args?: unknown) => Promise<unknown>;
   /** A file the agent streams (the security log), for web UI user `user`. */
   download?: (user: string, name: string) => Promise<Readable>;
-  /** The overview kept current for the live pages. */
-  live: Pick<LiveOverview, 'subscribe'>;
+  /** The overview kept current for the live pages, and the agent's announcement of a factory reset. */
+  live: Pick<LiveOverview, 'subscribe' | 'onReset'>;
   /** The device certificate's SHA-256 fingerprint, shown on every page. */
   fingerprint: string;
   accounts: Accounts;
@@ -162,6 +162,15 @@ export function createApp(deps: AppDeps): express.Express {
   const wizard = wizardRoutes(kit, check.state);
   const network = networkRoutes(kit);
   const system = systemRoutes(kit);
+  // A reset however asked for (the CLI, the control API, this UI even when its profile step
+  // failed) puts the initial password back: no session of before keeps its access.
+  deps.live.onReset(() => {
+    system.held.dropAll();
+    sessions.endAll().then(
+      () => deps.log.warn('factory reset: every web UI session ended'),
+      (error: unknown) => deps.log.error({ err: error }, 'factory reset: web UI sessions not ended'),
+    );
+  });
   app.use('/api/v1', apiRouter({ overview: overviewFor, live: deps.live, store: sessions.store, language: languageOf, now, routes: [profile.api, devices.api, network.api, system.api, check.api] }));
   app.use(['/profile', '/tunnel', '/devices', '/wizard', '/network', '/system', '/check'], requireLogin(errorPage), (req, res, next) => {
     // The label's password opens the password page only: no change is taken before it is replaced.
@@ -202,6 +211,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.post('/logout', (req, res, next) => {
     const user = req.session.user;
+    system.held.drop(req.session.id);
     req.session.destroy((error: unknown) => {
       if (error) return next(error);
       if (user) deps.log.info({ user }, 'web UI logout');

@@ -5,8 +5,9 @@
 // it, a settings backup is made and checked while a changed or cut one and a wrong passphrase are
 // refused, a restart on a lab box without its own system is refused in words, changing nothing, a
 // backup checked is restored from its preview, an installation protocol is listed and comes down
-// as a PDF, and the factory reset takes the serial number,
-// ends the session, brings the initial password back and keeps the security log.
+// as a PDF, and the factory reset takes the serial number, ends the session, brings the initial
+// password back and keeps the security log; one asked for over the control API ends the web UI's
+// sessions too.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BOX_KEY_FILE } from '../../src/agent/backup/boxKey.ts';
@@ -224,5 +225,10 @@ describe('the system page in the lab', () => {
     // What happened before the reset is still there, and the reset with who asked for it.
     expect(lines.some((l) => l.endsWith('\tlocal-cli\tconfig practice.name: "" -> "Praxis Dr. Muster"'))).toBe(true);
     expect(lines.some((l) => /\twebui:admin\tsystem\.factoryReset /.test(l))).toBe(true);
+
+    // A reset asked for elsewhere (`tibox factory-reset`, the control API) ends the web UI's sessions as well.
+    expect((await browse('/system')).status).toBe(200);
+    await agent.action('system.factoryReset', { confirm: PLAN.provisioning.serial });
+    await waitFor(async () => expect((await browse('/system')).head).toContain('location: /login'), 5_000);
   }, 60_000);
 });

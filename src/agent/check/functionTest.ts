@@ -3,7 +3,8 @@
 // run is under way joins it and gets its result, since a second run at once would only probe the
 // same gateways twice. Each request is audited with who made it. The last result is kept in the
 // state directory, on the data partition, for the installation protocol, and each finished run
-// is announced on the event stream.
+// is announced on the event stream. The factory reset forgets the result (it names the practice's
+// devices and addresses), and a run under way then keeps its result from the file.
 import { join } from 'node:path';
 import { StateFile, type ControlActions, type Logger } from '../../core/index.ts';
 import type { RunnableCheck } from './check.ts';
@@ -29,6 +30,8 @@ export class FunctionTest {
   private readonly deps: FunctionTestDeps;
   private readonly file: StateFile;
   private running: Promise<FunctionTestResult> | undefined;
+  /** Counts forget() calls: a run begun before the last one does not save its result. */
+  private forgotten = 0;
 
   constructor(deps: FunctionTestDeps) {
     this.deps = deps;
@@ -54,10 +57,21 @@ export class FunctionTest {
     return text === undefined ? undefined : (JSON.parse(text) as FunctionTestResult);
   }
 
+  /** Deletes the last result; a run under way answers its caller but saves nothing. */
+  async forget(): Promise<void> {
+    this.forgotten++;
+    await this.file.remove();
+  }
+
   private async runNow(actor: string): Promise<FunctionTestResult> {
     const { log } = this.deps;
+    const begun = this.forgotten;
     const result = await runChecks(this.deps.checks, this.deps.sources(), { actor, now: this.deps.now });
     log.info({ actor, verdict: result.verdict, checks: Object.fromEntries(result.checks.map((c) => [c.id, c.verdict])) }, 'function test finished');
+    if (begun !== this.forgotten) {
+      log.info({ actor }, 'function test result not kept: the box was reset while it ran');
+      return result;
+    }
     // A result that cannot be kept is still the answer: the caller sees it, the log says why it is not kept.
     await this.file.save(`${JSON.stringify(result, null, 2)}\n`, log);
     this.deps.onFinished(result);

@@ -15,7 +15,7 @@ import { boxSigningKey } from '../backup/boxKey.ts';
 import { OneAtATime } from '../backup/oneAtATime.ts';
 import { backupDevice, isBackupDevice, restorePreview, type BackupDevice, type RestorePreview } from '../backup/restorePreview.ts';
 import type { DeviceFields } from '../../lan/inventory/index.ts';
-import { DeviceStore, SCHEMA_MAJOR, validateConfig, type Config, type Db } from '../store/index.ts';
+import { ActionAuditStore, DeviceStore, SCHEMA_MAJOR, validateConfig, type Config, type Db } from '../store/index.ts';
 import type { PendingSummary } from '../pending/pendingChange.ts';
 import type { AgentContext } from './context.ts';
 
@@ -103,17 +103,28 @@ export function wireBackup(ctx: AgentContext, deps: BackupDeps): void {
     // Checked as registrations are: a device that could not be registered here is not restored either.
     const checked = await deps.checkDevices(devices);
     const at = ctx.now().toISOString();
-    // Devices the backup holds as they are stay as they are: no new ids, no audit entries of nothing.
-    const { added, removed, changed } = inspected.devices;
-    const devicesDiffer = added.length + removed.length + changed.length > 0;
-    const replaceDevices = (db: Db) => {
-      if (devicesDiffer) new DeviceStore(db).replaceAll(actor, at, checked);
+    // Decided in the transaction against the devices as they are then, not as the preview saw them:
+    // a reset or another restore may have come while the devices were checked. Devices the backup
+    // holds as they are stay as they are: no new ids, no audit entries of nothing.
+    let devicesReplaced = false;
+    const alongside = (db: Db, { revision }: { revision: number }) => {
+      const store = new DeviceStore(db);
+      devicesReplaced = !sameDevices(store.list(), checked);
+      if (devicesReplaced) store.replaceAll(actor, at, checked);
+      // Audited with the change or not at all: a committed restore is never reported as failed.
+      new ActionAuditStore(db).record({ at, actor, action: 'backup.restore', detail: { box: inspected.box.serial, createdAt: inspected.createdAt, otherBox: otherBox !== undefined, revision } });
     };
-    const committed = ctx.config.commit(config, actor, { alongside: replaceDevices });
-    if (devicesDiffer) deps.devicesReplaced(actor);
-    ctx.audit(actor, 'backup.restore', { box: inspected.box.serial, createdAt: inspected.createdAt, otherBox: otherBox !== undefined, revision: committed.revision });
+    const committed = ctx.config.commit(config, actor, { alongside });
+    if (devicesReplaced) deps.devicesReplaced(actor);
     return { ...inspected, revision: committed.revision, pending: committed.pending ?? null };
   });
+}
+
+/** The same devices, whatever their order: each compared in its canonical form. */
+function sameDevices(current: readonly BackupDevice[], checked: readonly BackupDevice[]): boolean {
+  const text = (set: readonly BackupDevice[]) => set.map((device) => JSON.stringify(backupDevice(device))).sort();
+  const [a, b] = [text(current), text(checked)];
+  return a.length === b.length && a.every((device, i) => device === b[i]);
 }
 
 const named = (box: { serial: string; name: string }) => `"${box.name}" (${box.serial})`;

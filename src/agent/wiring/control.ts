@@ -35,6 +35,7 @@ export function changesOn(ctx: AgentContext): Subscribe {
     ctx.bus.on(owner, 'config.changed', () => listener('config'));
     ctx.bus.on(owner, 'devices.changed', () => listener('devices'));
     ctx.bus.on(owner, 'check.finished', () => listener('check'));
+    ctx.bus.on(owner, 'system.reset', () => listener('reset'));
     return () => ctx.bus.off(owner);
   };
 }

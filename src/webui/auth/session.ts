@@ -46,5 +46,8 @@ export function createSessions(store: MemoryStore = new MemoryStore()) {
         resolve();
       });
     });
-  return { middleware, store, endOthers };
+  /** Ends every session of every user: the box was reset, and no login of before counts. */
+  const endAll = (): Promise<void> =>
+    new Promise((resolve, reject) => store.clear((error: unknown) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve())));
+  return { middleware, store, endOthers, endAll };
 }

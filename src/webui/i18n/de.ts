@@ -367,7 +367,7 @@ export const de: Messages = {
     restoredPending: 'Die Sicherung wurde wiederhergestellt. Sie ändert Netzwerkeinstellungen: Bestätigen Sie diese auf der Seite „Netzwerk“, sonst kehren die bisherigen von selbst zurück.',
     restoreNotHeld: 'Die geprüfte Sicherung liegt nicht mehr vor (sie wird nur zehn Minuten gehalten). Bitte wählen Sie die Datei noch einmal aus.',
     factoryReset: 'Auf Werkseinstellungen zurücksetzen',
-    factoryResetExplain: 'Löscht die Einstellungen, die registrierten Geräte, das VPN-Profil und das geänderte Passwort der Weboberfläche; danach gilt wieder das Erstpasswort vom Typenschild. Das Sicherheitsprotokoll bleibt erhalten, ebenso die Seriennummer, das Zertifikat der Weboberfläche und der Schlüssel, mit dem die Box ihre Sicherungen signiert. Sie werden danach abgemeldet.',
+    factoryResetExplain: 'Löscht die Einstellungen, die registrierten Geräte, das VPN-Profil, das Ergebnis des letzten Funktionstests und das geänderte Passwort der Weboberfläche; danach gilt wieder das Erstpasswort vom Typenschild. Das Sicherheitsprotokoll bleibt erhalten, ebenso die Seriennummer, das Zertifikat der Weboberfläche und der Schlüssel, mit dem die Box ihre Sicherungen signiert. Danach endet jede Anmeldung an der Weboberfläche, auch Ihre.',
     factoryResetConfirm: (word) => `Zur Bestätigung die Seriennummer der Box eingeben: ${word}`,
     factoryResetSubmit: 'Jetzt zurücksetzen',
   },

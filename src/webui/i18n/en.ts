@@ -366,7 +366,7 @@ export const en: Messages = {
     restoredPending: 'The backup was restored. It changes network settings: confirm them on the Network page, or the previous ones return by themselves.',
     restoreNotHeld: 'The checked backup is no longer held (it is kept for ten minutes only). Please choose the file again.',
     factoryReset: 'Reset to factory settings',
-    factoryResetExplain: "Deletes the settings, the registered devices, the VPN profile and the web UI's changed password; afterwards the initial password from the label applies again. The security log stays, as do the serial number, the web UI's certificate and the key the box signs its backups with. You are logged out afterwards.",
+    factoryResetExplain: "Deletes the settings, the registered devices, the VPN profile, the last function test's result and the web UI's changed password; afterwards the initial password from the label applies again. The security log stays, as do the serial number, the web UI's certificate and the key the box signs its backups with. Every login to the web UI ends afterwards, yours too.",
     factoryResetConfirm: (word) => `To confirm, type the box's serial number: ${word}`,
     factoryResetSubmit: 'Reset now',
   },

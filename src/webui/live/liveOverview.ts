@@ -3,7 +3,8 @@
 // change, and the new overview handed to every listener (the server-sent event streams) when it
 // differs from the last. Traffic counters change without an event, so while anyone listens the
 // overview is read again every REFRESH_MS as well. A lost stream is subscribed again after
-// RETRY_MS; each new subscription reads once, so a change missed meanwhile is not lost.
+// RETRY_MS; each new subscription reads once, so a change missed meanwhile is not lost. A factory
+// reset (the stream's 'reset') is handed to its own listeners too: the app ends every session.
 import type { AgentChange } from '../../control/protocol.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Overview } from '../status/overview.ts';
@@ -22,10 +23,12 @@ export interface LiveOverviewDeps {
 }
 
 export type OverviewListener = (overview: Overview) => void;
+export type ResetListener = () => void;
 
 export class LiveOverview {
   private readonly deps: LiveOverviewDeps;
   private readonly listeners = new Set<OverviewListener>();
+  private readonly resetListeners = new Set<ResetListener>();
   private latest: { overview: Overview; json: string } | undefined;
   private reading: Promise<void> | undefined;
   private readAgain = false;
@@ -67,6 +70,12 @@ export class LiveOverview {
     };
   }
 
+  /** Calls `listener` each time the agent announces a factory reset, however it was asked for. */
+  onReset(listener: ResetListener): () => void {
+    this.resetListeners.add(listener);
+    return () => this.resetListeners.delete(listener);
+  }
+
   listenerCount(): number {
     return this.listeners.size;
   }
@@ -93,6 +102,17 @@ export class LiveOverview {
     return this.reading;
   }
 
+  /** Every reset listener, each on its own: one that throws is logged and the others still run. */
+  private announceReset(): void {
+    for (const listener of [...this.resetListeners]) {
+      try {
+        listener();
+      } catch (error) {
+        this.deps.log.error({ err: error }, 'a factory reset listener failed');
+      }
+    }
+  }
+
   /** A refresh nobody waits for; a listener that throws is logged, not lost. */
   private kick(): void {
     this.refresh().catch((error: unknown) => this.deps.log.error({ err: error }, 'the overview was not sent'));
@@ -105,6 +125,7 @@ export class LiveOverview {
       try {
         await this.deps.watch((change) => {
           if (change === 'hello') said = false;
+          if (change === 'reset') this.announceReset();
           this.kick();
         }, signal);
         if (!signal.aborted && !said) this.deps.log.warn("the agent's event stream ended; subscribing again");

@@ -1,7 +1,9 @@
 // A backup checked on the system page, held in the web UI's memory between its preview and the
 // restore the visitor asks for after reading it, so the file need not be chosen twice nor the
 // passphrase written into the page. One per session, for ten minutes; never in the session store
-// or on disk, and gone once restored or replaced.
+// or on disk, and gone once restored or replaced, at logout, and at a factory reset. Each has its
+// own timer, so a file and its passphrase leave memory when their time is up even if nobody comes
+// back; the timer does not keep the process alive.
 import type { BackupPreviewView } from '../status/systemView.ts';
 
 /** How long a checked backup waits for its restore. */
@@ -14,31 +16,31 @@ export interface HeldBackup {
 }
 
 export class HeldBackups {
-  private readonly held = new Map<string, HeldBackup & { until: number }>();
-  private readonly now: () => Date;
-
-  constructor(now: () => Date) {
-    this.now = now;
-  }
+  private readonly held = new Map<string, { backup: HeldBackup; timer: NodeJS.Timeout }>();
 
   hold(session: string, backup: HeldBackup): void {
-    this.prune();
-    this.held.set(session, { ...backup, until: this.now().getTime() + HOLD_MS });
+    this.drop(session);
+    const timer = setTimeout(() => this.drop(session), HOLD_MS);
+    timer.unref();
+    this.held.set(session, { backup, timer });
   }
 
   /** The session's backup while it is held. */
   get(session: string): HeldBackup | undefined {
-    this.prune();
-    return this.held.get(session);
+    return this.held.get(session)?.backup;
   }
 
   drop(session: string): void {
+    clearTimeout(this.held.get(session)?.timer);
     this.held.delete(session);
   }
 
-  /** Those past their time go at each use: nothing to wake up for. */
-  private prune(): void {
-    const now = this.now().getTime();
-    for (const [session, backup] of this.held) if (backup.until <= now) this.held.delete(session);
+  /** Every session's: after a factory reset no session of before may restore what it checked. */
+  dropAll(): void {
+    for (const session of [...this.held.keys()]) this.drop(session);
+  }
+
+  count(): number {
+    return this.held.size;
   }
 }

@@ -42,10 +42,10 @@ interface RestoredView extends BackupPreviewView {
 /** A form field as text, cut to `max` characters; '' when absent. */
 const text = (value: unknown, max: number) => (typeof value === 'string' ? value.slice(0, max) : '');
 
-export function systemRoutes(kit: RouteKit): { pages: Router; api: Router } {
+export function systemRoutes(kit: RouteKit): { pages: Router; api: Router; held: HeldBackups } {
   const pages = express.Router();
   const api = express.Router();
-  const held = new HeldBackups(kit.now);
+  const held = new HeldBackups();
 
   const read = async (user: string) => {
     const [status, updates, ruleset, listening, protocols] = await Promise.all([
@@ -216,5 +216,5 @@ export function systemRoutes(kit: RouteKit): { pages: Router; api: Router } {
     if (!reset.ok) return apiError(res, reset.status, reset.code, reset.text);
     res.json(reset.value);
   });
-  return { pages, api };
+  return { pages, api, held };
 }

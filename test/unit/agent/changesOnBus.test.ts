@@ -1,5 +1,5 @@
 // What the control sockets' event stream (GET /v1/events) says for the agent's bus events: one
-// change per tunnel entry, health change, commit, device change and finished function test,
+// change per tunnel entry, health change, commit, device change, finished function test and factory reset,
 // until unsubscribed.
 import { expect, it } from 'vitest';
 import { changesOn } from '../../../src/agent/wiring/control.ts';
@@ -15,8 +15,9 @@ it('names each bus event the web UI follows, and stops at unsubscribe', () => {
   ctx.bus.emit('config.changed', { revision: 2, actor: 'local-cli' });
   ctx.bus.emit('devices.changed', {});
   ctx.bus.emit('check.finished', { verdict: 'pass', finishedAt: '2025-05-02T08:00:00.000Z' });
-  expect(seen).toEqual(['tunnel', 'health', 'config', 'devices', 'check']);
+  ctx.bus.emit('system.reset', { revision: 3, actor: 'local-cli' });
+  expect(seen).toEqual(['tunnel', 'health', 'config', 'devices', 'check', 'reset']);
   unsubscribe();
   ctx.bus.emit('tunnel.event', { at: '2025-05-02T08:00:01.000Z', state: 'backoff' });
-  expect(seen).toHaveLength(5);
+  expect(seen).toHaveLength(6);
 });

@@ -35,17 +35,18 @@ it('streams hello, then each change to every subscriber, and unsubscribes when t
   expect(listeners.size).toBe(2);
   emit('tunnel');
   emit('devices');
-  await until(() => seen.every((list) => list.length === 3));
+  emit('reset');
+  await until(() => seen.every((list) => list.length === 4));
   expect(seen).toEqual([
-    ['hello', 'tunnel', 'devices'],
-    ['hello', 'tunnel', 'devices'],
+    ['hello', 'tunnel', 'devices', 'reset'],
+    ['hello', 'tunnel', 'devices', 'reset'],
   ]);
   aborts[0]!.abort();
   await done[0];
   await until(() => listeners.size === 1);
   emit('health');
-  await until(() => seen[1]!.length === 4);
-  expect(seen[0]).toHaveLength(3);
+  await until(() => seen[1]!.length === 5);
+  expect(seen[0]).toHaveLength(4);
   aborts[1]!.abort();
   await done[1];
 });

@@ -588,6 +588,24 @@ describe('ProfileService.forget', () => {
     expect(await new ProfileStore(dataDir).load()).toBeUndefined();
     expect(h.service.status()).toMatchObject({ state: 'degraded', detail: 'no VPN profile imported' });
   });
+
+  it('leaves no renewal under way to bring the removed profile back', async () => {
+    await store(addressFile('192.0.2.10'));
+    const h = makeHarness();
+    await h.start();
+    const renewed = profileFile(f, (p) => {
+      p.gateways = { addresses: ['192.0.2.10'] };
+      p.identity = { certificate: f.box.p384.cert, privateKey: f.box.p384.key };
+    });
+    // Remote management's renewal is being stored when the factory reset removes the profile.
+    const renewing = h.service.renew(renewed, 'remote-management');
+    const forgetting = h.service.forget();
+    await Promise.all([renewing, forgetting]);
+    expect(h.calls.at(-2)).toBe('tunnel none');
+    expect(h.calls.at(-1)).toBe('dataPath none');
+    expect(h.service.profile()).toBeUndefined();
+    expect(await new ProfileStore(dataDir).load()).toBeUndefined();
+  });
 });
 
 describe('ProfileService.stop', () => {

@@ -50,7 +50,7 @@ beforeAll(async () => {
     },
     // The pages behind the login have their own tests (pages.test.ts): no device, no live updates.
     ask: async (_user, action) => (action === 'devices.list' || action === 'devices.neighbours' ? [] : null),
-    live: { subscribe: () => () => undefined },
+    live: { subscribe: () => () => undefined, onReset: () => () => undefined },
     fingerprint: certificate.fingerprint256,
     accounts,
     log: logger.log,

@@ -53,7 +53,7 @@ let port: number;
 
 beforeAll(async () => {
   certificate = createDeviceCertificate(['127.0.0.1'], new Date());
-  const app = createApp({ status: async () => SAMPLE_STATUS as unknown as OverviewStatus, ask, live: { subscribe: () => () => undefined }, fingerprint: certificate.fingerprint256, accounts, log: logger.log });
+  const app = createApp({ status: async () => SAMPLE_STATUS as unknown as OverviewStatus, ask, live: { subscribe: () => () => undefined, onReset: () => () => undefined }, fingerprint: certificate.fingerprint256, accounts, log: logger.log });
   servers = new WebUiServers();
   await servers.start(app, certificate, { host: '127.0.0.1', httpsPort: 0, httpPort: undefined });
   port = servers.httpsPort() ?? 0;

@@ -1,5 +1,6 @@
 // The process's one subscription to the agent: reads only while someone listens, one read at a
-// time however many changes come, and subscribes again when the stream is lost.
+// time however many changes come, and subscribes again when the stream is lost; a factory reset
+// the agent announces reaches every reset listener, one that throws keeping none from it.
 import { expect, it } from 'vitest';
 import type { AgentChange } from '../../../src/control/protocol.ts';
 import { LiveOverview, overviewOf, type Overview } from '../../../src/webui/index.ts';
@@ -70,4 +71,29 @@ it('subscribes again after the stream ends or fails, and reads at each new subsc
   unsubscribe();
   expect(reads).toBeGreaterThanOrEqual(3);
   expect(logger.lines().map((l) => l.msg)).toContain("the agent's event stream is not available; trying again");
+});
+
+it('hands a reset the agent announces to every reset listener, even past one that throws', async () => {
+  const logger = memoryLogger();
+  let emit: (change: AgentChange) => void = () => undefined;
+  const live = new LiveOverview({
+    watch: (onChange, signal) => new Promise((resolve) => ((emit = onChange), signal.addEventListener('abort', () => resolve()))),
+    read: async () => OVERVIEW,
+    log: logger.log,
+  });
+  const heard: string[] = [];
+  live.onReset(() => {
+    throw new Error('store gone');
+  });
+  const stopHearing = live.onReset(() => heard.push('reset'));
+  live.start();
+  await until(() => emit.length === 1);
+  emit('config');
+  emit('reset');
+  expect(heard).toEqual(['reset']);
+  expect(logger.lines().some((l) => l.msg === 'a factory reset listener failed')).toBe(true);
+  stopHearing();
+  emit('reset');
+  expect(heard).toEqual(['reset']);
+  live.stop();
 });

@@ -79,7 +79,7 @@ let port: number;
 
 beforeAll(async () => {
   certificate = createDeviceCertificate(['127.0.0.1'], new Date());
-  const live = { subscribe: () => () => undefined };
+  const live = { subscribe: () => () => undefined, onReset: () => () => undefined };
   const app = createApp({ status: async () => STATUS as unknown as OverviewStatus, ask, live, fingerprint: certificate.fingerprint256, accounts, log: logger.log, now: () => new Date('2025-05-02T10:05:30.000Z') });
   servers = new WebUiServers();
   await servers.start(app, certificate, { host: '127.0.0.1', httpsPort: 0, httpPort: undefined });

@@ -3,7 +3,8 @@
 // them, the security log streamed through whole (larger than any request limit), and the restart
 // only once the tick box confirms it, refused in words where the agent refuses it; a backup checked
 // and then restored from its preview (another box's only with the tick), and the factory reset
-// only with the serial number typed, ending the session.
+// only with the serial number typed, ending the session. A reset the agent announces, however it
+// was asked for and even when its profile step failed, ends every session and drops every held backup.
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControlApiError } from '../../../src/control/client.ts';
@@ -38,6 +39,20 @@ let rebootRefusal: ControlApiError | undefined;
 const BACKUP_BYTES = Buffer.from('{"header":"sealed"}\n');
 const PASSPHRASE = 'Sommer im Wartezimmer 2026';
 const restores: unknown[] = [];
+/** The app's listeners for the agent's announcement of a factory reset, as the live overview calls them. */
+const resetListeners = new Set<() => void>();
+const announceReset = () => {
+  for (const listener of resetListeners) listener();
+};
+const live = {
+  subscribe: () => () => undefined,
+  onReset: (listener: () => void) => {
+    resetListeners.add(listener);
+    return () => resetListeners.delete(listener);
+  },
+};
+/** The next reset's profile step fails after its database part, as charon not answering makes it. */
+let profileStepFails = false;
 async function ask(_user: string, action: string, args?: unknown): Promise<unknown> {
   asked.push(action);
   if (action === 'backup.create') {
@@ -64,6 +79,9 @@ async function ask(_user: string, action: string, args?: unknown): Promise<unkno
   }
   if (action === 'system.factoryReset') {
     if ((args as { confirm: string }).confirm !== 'TBX-00012345') throw new ControlApiError(422, { code: 'TIBOX_FACTORY_RESET_NOT_CONFIRMED', message: 'no' });
+    // The agent announces the reset on its event stream before it removes the profile.
+    announceReset();
+    if (profileStepFails) throw new ControlApiError(500, { code: 'TIBOX_ACTION_FAILED', message: 'the settings were reset, but the VPN profile was not removed' });
     return { revision: 8 };
   }
   if (action === 'update.status') return { configured: true, system: SLOTS };
@@ -89,7 +107,7 @@ let port: number;
 
 beforeAll(async () => {
   certificate = createDeviceCertificate(['127.0.0.1'], new Date());
-  const app = createApp({ status: async () => SAMPLE_STATUS as unknown as OverviewStatus, ask, download, live: { subscribe: () => () => undefined }, fingerprint: certificate.fingerprint256, accounts, log: logger.log, now: () => new Date('2026-12-07T10:05:30.000Z') });
+  const app = createApp({ status: async () => SAMPLE_STATUS as unknown as OverviewStatus, ask, download, live, fingerprint: certificate.fingerprint256, accounts, log: logger.log, now: () => new Date('2026-12-07T10:05:30.000Z') });
   servers = new WebUiServers();
   await servers.start(app, certificate, { host: '127.0.0.1', httpsPort: 0, httpPort: undefined });
   port = servers.httpsPort() ?? 0;
@@ -233,6 +251,33 @@ describe('the system page', () => {
     const reset = await b.post('/system/factory-reset', { _csrf: Browser.token(refused), confirm: 'TBX-00012345' });
     expect([reset.status, reset.headers.location]).toEqual([303, '/login']);
     expect((await b.get('/system')).headers.location).toBe('/login');
+  });
+
+  it('ends every session and drops every held backup when the agent announces a reset asked for elsewhere', async () => {
+    const [b, other] = [await loggedIn(), await loggedIn()];
+    const checked = await b.multipart('/system/backup/inspect', { _csrf: Browser.token(await b.get('/system')), passphrase: PASSPHRASE }, { field: 'backup', name: 'sicherung.tibox', content: BACKUP_BYTES });
+    expect(checked.status).toBe(200);
+    // `tibox factory-reset` on the box, or system.factoryReset over the control API.
+    announceReset();
+    expect((await b.get('/system')).headers.location).toBe('/login');
+    expect((await other.json('GET', '/api/v1/system')).status).toBe(401);
+    // Logged in again with the initial password, the backup checked before the reset is gone.
+    const again = await loggedIn();
+    const nothing = await again.post('/system/backup/restore', { _csrf: Browser.token(await again.get('/system')), acceptOtherBox: 'yes' });
+    expect(nothing.status).toBe(409);
+  });
+
+  it('ends every session when a reset from this page fails at its profile step', async () => {
+    const [b, other] = [await loggedIn(), await loggedIn()];
+    profileStepFails = true;
+    try {
+      const failed = await b.post('/system/factory-reset', { _csrf: Browser.token(await b.get('/system')), confirm: 'TBX-00012345' });
+      expect(failed.status).toBe(500);
+    } finally {
+      profileStepFails = false;
+    }
+    expect((await b.get('/system')).headers.location).toBe('/login');
+    expect((await other.get('/system')).headers.location).toBe('/login');
   });
 
   it('offers backup, check, restore and reset over the JSON API', async () => {

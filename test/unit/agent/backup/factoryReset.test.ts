@@ -45,7 +45,7 @@ describe('system.factoryReset', () => {
     expect(await codeOf(b.run('system.factoryReset', { confirm: 'TBX-00099999' }))).toBe('TIBOX_FACTORY_RESET_NOT_CONFIRMED');
     expect(await codeOf(b.run('system.factoryReset', { confirm: true }))).toBe('TIBOX_FACTORY_RESET_NOT_CONFIRMED');
     expect(b.snapshot()).toBe(before);
-    expect(b.told).toEqual({ replaced: [], profileRemoved: 0 });
+    expect(b.told).toEqual({ replaced: [], profileRemoved: 0, functionTestForgotten: 0, resets: [] });
   });
 
   it('brings back the fresh box and keeps every audit table, the reset audited in it', async () => {
@@ -56,13 +56,32 @@ describe('system.factoryReset', () => {
     expect(b.ctx.config.pending()).toBeNull();
     expect(b.devices()).toEqual([]);
     expect(count(b, 'webui_accounts')).toBe(0);
-    expect(b.told).toEqual({ replaced: ['webui:admin'], profileRemoved: 1 });
+    expect(b.told).toEqual({ replaced: ['webui:admin'], profileRemoved: 1, functionTestForgotten: 1, resets: [{ revision, actor: 'webui:admin' }] });
     // Every earlier entry stays; the reset adds its own.
     expect(count(b, 'config_audit')).toBeGreaterThan(audits.config_audit as number);
     expect(count(b, 'device_audit')).toBe((audits.device_audit as number) + 2);
     expect(count(b, 'webui_logins')).toBe(audits.webui_logins);
-    expect(b.db().prepare('SELECT actor, action, detail FROM action_audit ORDER BY id DESC LIMIT 1').get()).toEqual({
-      actor: 'webui:admin', action: 'system.factoryReset', detail: JSON.stringify({ revision, profile: 'removed' }),
+    expect(b.db().prepare('SELECT actor, action, detail FROM action_audit ORDER BY id DESC LIMIT 2').all()).toEqual([
+      { actor: 'webui:admin', action: 'system.factoryReset.profile', detail: JSON.stringify({ revision, profile: 'removed' }) },
+      { actor: 'webui:admin', action: 'system.factoryReset', detail: JSON.stringify({ revision }) },
+    ]);
+  });
+
+  it('is audited and announced before the profile is removed, and announced when its removal fails', async () => {
+    const b = await usedBox();
+    let fail: (error: Error) => void = () => undefined;
+    b.removeProfile.with = () => new Promise((_resolve, reject) => (fail = reject));
+    const reset = codeOf(b.run('system.factoryReset', { confirm: 'TBX-00012345' }));
+    // The teardown is under way: a box that went down now has the reset in its audit already.
+    await new Promise((resolve) => setImmediate(resolve));
+    const { revision } = b.ctx.config.current();
+    expect(b.db().prepare('SELECT action, detail FROM action_audit ORDER BY id DESC LIMIT 1').get()).toEqual({ action: 'system.factoryReset', detail: JSON.stringify({ revision }) });
+    expect(b.told.resets).toEqual([{ revision, actor: 'webui:admin' }]);
+    fail(new Error('charon did not answer'));
+    expect(await reset).toBe('TIBOX_ACTION_FAILED');
+    expect(b.told.resets).toHaveLength(1);
+    expect(b.db().prepare('SELECT action, detail FROM action_audit ORDER BY id DESC LIMIT 1').get()).toEqual({
+      action: 'system.factoryReset.profile', detail: JSON.stringify({ revision, profile: 'not removed: charon did not answer' }),
     });
   });
 

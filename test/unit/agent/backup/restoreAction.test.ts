@@ -116,6 +116,34 @@ describe('backup.restore', () => {
     expect(here.told.replaced).toEqual([]);
   });
 
+  it('puts the devices back when a factory reset came while they were checked', async () => {
+    const here = await box();
+    here.setDevices([PVS, TERMINAL]);
+    const file = await backupOf(here);
+    // The preview sees the devices as in the backup; the reset then removes them before the commit.
+    here.whileDevicesChecked.with = async () => {
+      here.whileDevicesChecked.with = () => Promise.resolve();
+      await here.run('system.factoryReset', { confirm: 'TBX-00012345' });
+    };
+    here.told.replaced.length = 0;
+    await here.run('backup.restore', { file, passphrase: PASSPHRASE });
+    expect(here.devices()).toEqual([PVS, TERMINAL]);
+    expect(here.told.replaced).toEqual(['webui:admin', 'webui:admin']);
+  });
+
+  it('writes its audit entry with the change, so an entry not written leaves every table as it was', async () => {
+    const here = await box();
+    here.setDevices([PVS]);
+    const file = await backupOf(here);
+    here.commit({ practice: { name: 'Praxis Neu' } });
+    here.setDevices([TERMINAL]);
+    // The audit table refuses its row, as a failing disk would.
+    here.db().exec("CREATE TRIGGER no_audit BEFORE INSERT ON action_audit BEGIN SELECT RAISE(ABORT, 'no room'); END");
+    const before = here.snapshot();
+    expect((await refusal(here.run('backup.restore', { file, passphrase: PASSPHRASE }))).message).toContain('no room');
+    expect(here.snapshot()).toBe(before);
+  });
+
   it('refuses a restore while a network change awaits confirmation, and changes nothing', async () => {
     const here = await box();
     const file = await backupOf(here);

@@ -30,8 +30,12 @@ export interface RestoreBox {
   devices: () => DeviceFields[];
   /** Every row of every table a restore or a reset may write, as text. */
   snapshot: () => string;
-  /** Who the inventory was told replaced the devices, and how often the profile was removed. */
-  told: { replaced: string[]; profileRemoved: number };
+  /** Who the inventory was told replaced the devices, how often the profile and the function test's result were removed, and the resets announced on the bus. */
+  told: { replaced: string[]; profileRemoved: number; functionTestForgotten: number; resets: { revision: number; actor: string }[] };
+  /** How the profile's removal goes: at once unless a test says otherwise. */
+  removeProfile: { with: () => Promise<void> };
+  /** What comes between a restore's preview and its commit while its devices are checked (the inventory awaits the kernel's links there): nothing unless a test says otherwise. */
+  whileDevicesChecked: { with: () => Promise<void> };
   db: () => Db;
   stop: () => Promise<void>;
 }
@@ -55,21 +59,31 @@ export async function restoreBox(serial: string | undefined): Promise<RestoreBox
     if (!open) throw new Error('database not open');
     return open;
   };
-  const told = { replaced: [] as string[], profileRemoved: 0 };
+  const told = { replaced: [] as string[], profileRemoved: 0, functionTestForgotten: 0, resets: [] as { revision: number; actor: string }[] };
+  const removeProfile = { with: () => Promise.resolve() };
+  const whileDevicesChecked = { with: () => Promise.resolve() };
+  ctx.bus.on(told, 'system.reset', (reset) => told.resets.push(reset));
   const devices = () => new DeviceStore(db()).list().map(({ kind, name, address, mac, cetpPorts }) => ({ kind, name, address, mac, cetpPorts }));
   wireBackup(ctx, {
     serial: () => serial,
     devices,
-    checkDevices: (set) => Promise.resolve(validateDeviceSet(set, { halves: undefined, boxPorts: [{ port: 'lan0', mac: '02:00:00:00:00:01' }] })),
+    checkDevices: async (set) => {
+      await whileDevicesChecked.with();
+      return validateDeviceSet(set, { halves: undefined, boxPorts: [{ port: 'lan0', mac: '02:00:00:00:00:01' }] });
+    },
     devicesReplaced: (actor) => told.replaced.push(actor),
   });
   wireFactoryReset(ctx, {
     serial: () => serial,
     forgetProfile: () => {
       told.profileRemoved++;
-      return Promise.resolve();
+      return removeProfile.with();
     },
     devicesReplaced: (actor) => told.replaced.push(actor),
+    forgetFunctionTest: () => {
+      told.functionTestForgotten++;
+      return Promise.resolve();
+    },
   });
   return {
     ctx,
@@ -80,6 +94,8 @@ export async function restoreBox(serial: string | undefined): Promise<RestoreBox
     devices,
     snapshot: () => TABLES.map((table) => `${table}: ${JSON.stringify(db().prepare(`SELECT * FROM ${table} ORDER BY rowid`).all())}`).join('\n'),
     told,
+    removeProfile,
+    whileDevicesChecked,
     db,
     stop: async () => {
       await ctx.config.stop();

@@ -1,6 +1,7 @@
 // The function test on the control API: one run at a time (a second caller joins it), each
-// request audited, the last result kept in the state directory and announced when it is done.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// request audited, the last result kept in the state directory and announced when it is done, and
+// forgotten at a factory reset, even by a run under way then.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -44,7 +45,7 @@ function setUp() {
   });
   const actions = new ControlActions();
   test.registerActions(actions);
-  return { actions, audited, finished, release: () => release(), runs: () => runs };
+  return { test, actions, audited, finished, release: () => release(), runs: () => runs };
 }
 
 it('lets a second caller join the run under way, audits both, and keeps and announces the result', async () => {
@@ -78,4 +79,21 @@ it('runs anew once the run before has finished', async () => {
   release();
   await second;
   expect(runs()).toBe(2);
+});
+
+it('forgets the last result, and a run under way at that moment keeps its own from the file', async () => {
+  const { test, actions, release } = setUp();
+  const first = actions.run('check.run', {}, { actor: 'local-cli' });
+  await new Promise((resolve) => setImmediate(resolve));
+  release();
+  await first;
+  const during = actions.run('check.run', {}, { actor: 'local-cli' });
+  await new Promise((resolve) => setImmediate(resolve));
+  await test.forget();
+  expect(existsSync(join(dir, FUNCTION_TEST_FILE))).toBe(false);
+  release();
+  // Its caller still gets the answer; the next practice's protocol finds nothing.
+  expect(await during).toMatchObject({ verdict: 'fail' });
+  expect(existsSync(join(dir, FUNCTION_TEST_FILE))).toBe(false);
+  expect(await actions.run('check.last', {}, { actor: 'local-cli' })).toBeNull();
 });
