@@ -42,7 +42,9 @@ export const JOURNAL_MAX = '16M';
 export function renderSystemFiles(): SystemFile[] {
   const fstab = [
     '# tibox (image/systemFiles.ts): the root filesystem is a read-only squashfs slot.',
-    `PARTUUID=${PARTUUID.data} ${DEFAULT_DATA_DIR} ext4 defaults,noatime,nosuid,nodev,noexec 0 2`,
+    // Not noexec: the DHCP clients run the lease hooks the agent writes there (its hooks
+    // directories, root's alone), and on a noexec mount they wait for them for ever.
+    `PARTUUID=${PARTUUID.data} ${DEFAULT_DATA_DIR} ext4 defaults,noatime,nosuid,nodev 0 2`,
     // RAUC writes the grub environment here; nothing on it runs from Linux.
     `PARTUUID=${PARTUUID.esp} ${ESP_MOUNT} vfat umask=0077,noatime,nosuid,nodev,noexec,flush 0 0`,
     'tmpfs /tmp tmpfs mode=1777,nosuid,nodev,size=64m 0 0',

@@ -7,7 +7,8 @@ const files = Object.fromEntries(renderSystemFiles().map((f) => [f.path, f.text]
 describe("the image's system files", () => {
   it('mount the shared data partition and the ESP by PARTUUID, and the writable places the services need', () => {
     const fstab = files['/etc/fstab']!.split('\n');
-    expect(fstab).toContain(`PARTUUID=${PARTUUID.data} /var/lib/tibox ext4 defaults,noatime,nosuid,nodev,noexec 0 2`);
+    // Executable: the DHCP clients run the lease hooks the agent writes there.
+    expect(fstab).toContain(`PARTUUID=${PARTUUID.data} /var/lib/tibox ext4 defaults,noatime,nosuid,nodev 0 2`);
     expect(fstab.some((l) => l.startsWith(`PARTUUID=${PARTUUID.esp} /boot/efi vfat `))).toBe(true);
     expect(fstab).toContain('/var/lib/tibox/webui /var/lib/tibox-web none bind,x-systemd.requires-mounts-for=/var/lib/tibox 0 0');
     for (const dir of ['/tmp', '/var/tmp', '/var/log']) expect(fstab.some((l) => l.startsWith(`tmpfs ${dir} tmpfs `)), dir).toBe(true);
